@@ -1,0 +1,66 @@
+"""Translation of user-visible text, shared by the Qt-free domain and the views.
+
+One gettext catalogue (domain ``collections_desktop``) serves ``models/``, the CLI
+and the widgets, so a message raised deep in a rule reaches the collector in their
+language. Catalogues are the ``.po`` files under ``resources/translations``; they are
+compiled in memory when a language is chosen, so there is no build step to forget.
+Mark text with ``_("...")``; mark text that must be translated later (module-level
+constants) with ``N_("...")`` and pass it through ``_()`` where it is shown.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from collections_desktop.resources import resource_path
+
+DOMAIN = "collections_desktop"
+LANGUAGES = ("en", "es", "fr", "pt")
+
+_translations: _gettext.NullTranslations = _gettext.NullTranslations()
+_language = "en"
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    return _translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message whose form depends on a count."""
+    return _translations.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark ``message`` for extraction without translating it yet."""
+    return message
+
+
+def current_language() -> str:
+    """The language code text is translated into (``en`` when untranslated)."""
+    return _language
+
+
+def load_catalog(language: str) -> _gettext.NullTranslations:
+    """Read the ``.po`` catalogue of ``language``; English or a missing file gives no-op."""
+    base = language.split("_")[0].split("-")[0].lower()
+    po = resource_path("translations", base, "LC_MESSAGES", f"{DOMAIN}.po")
+    if base == "en" or not po.is_file():
+        return _gettext.NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=base)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def set_language(language: str) -> None:
+    """Switch every later ``_()`` call to ``language`` (e.g. ``es`` or ``pt_BR``)."""
+    global _translations, _language
+    _translations = load_catalog(language)
+    _language = language.split("_")[0].split("-")[0].lower() if language else "en"

@@ -1,0 +1,1 @@
+"""Persistence: mapped classes, the money type, the engine and Alembic migrations."""

@@ -1,0 +1,218 @@
+"""Opening a database: checks, backup, migrations, engine and session factory.
+
+``open_database`` is the only way the app, the CLI and the tests reach a database.
+It refuses a file that is not a SQLite database or that a newer version of the app
+wrote (leaving it untouched), copies an older SQLite file aside before migrating it,
+and brings a new one to the current schema through Alembic, never ``create_all``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from collections_desktop.i18n import _
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class DatabaseOpenError(Exception):
+    """The database cannot be used; the message tells the user what is wrong and where."""
+
+
+class NotADatabaseError(DatabaseOpenError):
+    """The file exists but is not a SQLite database."""
+
+
+class SchemaTooNewError(DatabaseOpenError):
+    """The database was written by a newer version of the app."""
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open database: its engine, a session factory and what opening it did."""
+
+    url: URL
+    engine: Engine
+    sessions: sessionmaker[Session]
+    created: bool
+    backup: Path | None
+
+    @property
+    def display_name(self) -> str:
+        """The file path or server/database name, without any password."""
+        if self.url.get_backend_name() == "sqlite":
+            return self.url.database or ":memory:"
+        return self.url.render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        """Close every pooled connection (before deleting or copying the file)."""
+        self.engine.dispose()
+
+
+def sqlite_url(path: Path | str) -> str:
+    """The SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{Path(path)}"
+
+
+def normalise_url(url: str | Path) -> URL:
+    """Accept a URL or a plain file path; PostgreSQL URLs use the psycopg 3 driver."""
+    text = str(url)
+    if "://" not in text:
+        return make_url(sqlite_url(Path(text).expanduser().resolve()))
+    parsed = make_url(text)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of the app knows."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def open_database(url: str | Path, *, now: dt.datetime | None = None) -> Database:
+    """Open (creating or migrating as needed) the database at ``url``.
+
+    Raises ``DatabaseOpenError`` with a message for the user when the target is not
+    a database, is newer than this app, or cannot be reached.
+    """
+    parsed = normalise_url(url)
+    path = _sqlite_path(parsed)
+    if path is not None:
+        _check_sqlite_file(path)
+    engine = _make_engine(parsed)
+    try:
+        current = _current_revision(engine)
+    except (DatabaseError, OperationalError) as error:
+        engine.dispose()
+        raise DatabaseOpenError(
+            _("Cannot open the database {where}: {reason}").format(
+                where=_where(parsed), reason=getattr(error, "orig", error)
+            )
+        ) from error
+    known = {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+    if current is not None and current not in known:
+        engine.dispose()
+        raise SchemaTooNewError(
+            _(
+                "The database {where} was written by a newer version of Collections Desktop "
+                "(schema {revision}). Install the newer version to open it; the file was not changed."
+            ).format(where=_where(parsed), revision=current)
+        )
+    if current is None and _has_tables(engine):
+        engine.dispose()
+        raise DatabaseOpenError(
+            _(
+                "The database {where} holds tables that are not a Collections Desktop company; "
+                "it was not changed."
+            ).format(where=_where(parsed))
+        )
+    backup = None
+    head = head_revision()
+    if current != head:
+        if current is not None and path is not None:
+            engine.dispose()
+            backup = _backup(path, current, now or dt.datetime.now(dt.UTC))
+        _upgrade(engine)
+    return Database(
+        url=parsed,
+        engine=engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        created=current is None,
+        backup=backup,
+    )
+
+
+def _sqlite_path(url: URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def _where(url: URL) -> str:
+    path = _sqlite_path(url)
+    return str(path) if path else url.render_as_string(hide_password=True)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if path.is_dir():
+        raise NotADatabaseError(_("{path} is a folder, not a database file.").format(path=path))
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise DatabaseOpenError(
+                _("The folder {folder} does not exist.").format(folder=path.parent)
+            )
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(_SQLITE_HEADER))
+    if header and header != _SQLITE_HEADER:
+        raise NotADatabaseError(
+            _("{path} is not a Collections Desktop database (not a SQLite file); it was not changed.")
+            .format(path=path)
+        )
+
+
+def _make_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Foreign keys on, WAL for concurrent readers, NORMAL sync (safe with WAL)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return bool(inspect(connection).get_table_names())
+
+
+def _backup(path: Path, revision: str, now: dt.datetime) -> Path:
+    """Copy the file aside before a migration touches it."""
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.schema-{revision}.{stamp}.backup{path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            shutil.copy2(source, Path(f"{target}{suffix}"))
+    return target
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _upgrade(engine: Engine) -> None:
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,394 @@
+"""The mapped classes of schema v1 (SQLAlchemy 2, typed).
+
+Data rules (see docs/ARCHITECTURE.md):
+- every table has a UUIDv7 ``id``; users see human numbers (account, voucher) kept as unique text;
+- money is ``Money`` (exact integers of 1/10,000), always next to a currency;
+- posted facts (transactions, settlements, status history) are never updated or deleted;
+  database triggers created by migration 0001 enforce it, corrections are new entries;
+- mutable rows carry ``updated_at``, ``version`` and a ``deleted_at`` tombstone.
+
+The schema on a user's file is made by Alembic migrations, never by ``create_all``;
+a test checks that these classes and the migrations agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from collections_desktop.models.db.types import Money, UtcDateTime, new_id
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base: shared metadata, naming convention and column types."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
+        uuid.UUID: Uuid(),
+        Decimal: Money(),
+        dt.datetime: UtcDateTime(),
+        dt.date: Date(),
+        str: String(200),
+    }
+
+
+class TransactionType(enum.StrEnum):
+    """Kinds of customer transactions. Debits are positive amounts, credits negative."""
+
+    INVOICE = "invoice"
+    PAYMENT = "payment"
+    CREDIT_NOTE = "credit_note"
+    INTEREST_NOTE = "interest_note"
+    FEE = "fee"
+    WRITE_OFF = "write_off"
+    REVERSAL = "reversal"
+
+
+DEBIT_TYPES = frozenset(
+    {TransactionType.INVOICE, TransactionType.INTEREST_NOTE, TransactionType.FEE}
+)
+CREDIT_TYPES = frozenset(
+    {TransactionType.PAYMENT, TransactionType.CREDIT_NOTE, TransactionType.WRITE_OFF}
+)
+
+
+class CollectionStatus(enum.StrEnum):
+    """Where a transaction stands in collections."""
+
+    NONE = "none"
+    DISPUTED = "disputed"
+    PROMISED = "promised"
+
+
+class AccountStatus(enum.StrEnum):
+    """Whether a customer may buy on credit."""
+
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    CLOSED = "closed"
+
+
+class ActivityType(enum.StrEnum):
+    """The four kinds of collections activity."""
+
+    TASK = "task"
+    APPOINTMENT = "appointment"
+    EVENT = "event"
+    ACTION = "action"
+
+
+class AgingBasis(enum.StrEnum):
+    """The date an aging period is counted from."""
+
+    DUE_DATE = "due_date"
+    TRANSACTION_DATE = "transaction_date"
+    DOCUMENT_DATE = "document_date"
+
+
+def _id() -> Mapped[uuid.UUID]:
+    return mapped_column(primary_key=True, default=new_id)
+
+
+class Mutable:
+    """Columns of rows users may change: last change, optimistic version, tombstone."""
+
+    updated_at: Mapped[dt.datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted_at: Mapped[dt.datetime | None]
+
+
+# --- reference data -------------------------------------------------------------------
+
+
+class Currency(Base):
+    """An ISO 4217 currency and the decimals its amounts carry."""
+
+    __tablename__ = "currencies"
+    id: Mapped[uuid.UUID] = _id()
+    code: Mapped[str] = mapped_column(String(3), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    decimals: Mapped[int] = mapped_column(Integer, default=2)
+
+
+class AgingDefinition(Mutable, Base):
+    """A named set of aging periods and the date they count from."""
+
+    __tablename__ = "aging_definitions"
+    id: Mapped[uuid.UUID] = _id()
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    basis: Mapped[str] = mapped_column(String(20), default=AgingBasis.DUE_DATE)
+
+
+class AgingPeriod(Mutable, Base):
+    """One column of an aging definition: inclusive day bounds, open-ended when ``to_days`` is None."""
+
+    __tablename__ = "aging_periods"
+    id: Mapped[uuid.UUID] = _id()
+    definition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("aging_definitions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(50))
+    from_days: Mapped[int] = mapped_column(Integer)
+    to_days: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReceivablesParameters(Mutable, Base):
+    """The company's receivables settings (one row)."""
+
+    __tablename__ = "receivables_parameters"
+    id: Mapped[uuid.UUID] = _id()
+    company_name: Mapped[str]
+    accounting_currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))
+    default_aging_definition_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("aging_definitions.id")
+    )
+
+
+class NumberSequence(Mutable, Base):
+    """A counter that hands out human numbers (vouchers, accounts, activity ids)."""
+
+    __tablename__ = "number_sequences"
+    id: Mapped[uuid.UUID] = _id()
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    prefix: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column(Integer, default=6)
+    next_value: Mapped[int] = mapped_column(Integer, default=1)
+
+
+# --- people and scope -----------------------------------------------------------------
+
+
+class Employee(Mutable, Base):
+    """A person of the company; a user of the app when ``user_name`` is set."""
+
+    __tablename__ = "employees"
+    id: Mapped[uuid.UUID] = _id()
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str]
+    email: Mapped[str | None]
+    phone: Mapped[str | None] = mapped_column(String(50))
+    user_name: Mapped[str | None] = mapped_column(String(100), unique=True)
+
+
+class CustomerPool(Mutable, Base):
+    """A saved set of criteria that selects the customers an agent works."""
+
+    __tablename__ = "customer_pools"
+    id: Mapped[uuid.UUID] = _id()
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    criteria: Mapped[str] = mapped_column(Text, default="{}")  # JSON, see models/pools.py
+    aging_definition_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("aging_definitions.id")
+    )
+
+
+class CollectionsAgent(Mutable, Base):
+    """An employee who works customer pools."""
+
+    __tablename__ = "collections_agents"
+    id: Mapped[uuid.UUID] = _id()
+    employee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employees.id"), unique=True)
+    default_pool_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customer_pools.id"))
+    may_view_all_pools: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AgentPool(Mutable, Base):
+    """An agent's membership of a pool."""
+
+    __tablename__ = "agent_pools"
+    id: Mapped[uuid.UUID] = _id()
+    agent_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("collections_agents.id"), index=True)
+    pool_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customer_pools.id"))
+
+
+# --- customers ------------------------------------------------------------------------
+
+
+class Customer(Mutable, Base):
+    """A customer account."""
+
+    __tablename__ = "customers"
+    id: Mapped[uuid.UUID] = _id()
+    account: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    customer_group: Mapped[str | None] = mapped_column(String(30))
+    credit_group: Mapped[str | None] = mapped_column(String(30))
+    credit_limit: Mapped[Decimal | None]
+    account_status: Mapped[str] = mapped_column(String(20), default=AccountStatus.ACTIVE)
+    currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    street: Mapped[str | None]
+    city: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(2))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    email: Mapped[str | None]
+    responsible_employee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+    primary_contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("contacts.id", use_alter=True, deferrable=True, initially="DEFERRED")
+    )
+    collections_contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("contacts.id", use_alter=True, deferrable=True, initially="DEFERRED")
+    )
+
+
+class Contact(Mutable, Base):
+    """A person at a customer."""
+
+    __tablename__ = "contacts"
+    id: Mapped[uuid.UUID] = _id()
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    name: Mapped[str]
+    job_title: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None]
+    phone: Mapped[str | None] = mapped_column(String(50))
+    language: Mapped[str | None] = mapped_column(String(10))
+
+
+# --- ledger (posted facts) ------------------------------------------------------------
+
+
+class CustomerTransaction(Base):
+    """A posted customer transaction. Only its collection-status columns ever change."""
+
+    __tablename__ = "customer_transactions"
+    __table_args__ = (
+        Index("ix_customer_transactions_customer_due", "customer_id", "due_date"),
+        Index("ix_customer_transactions_customer_posting", "customer_id", "posting_date"),
+    )
+    id: Mapped[uuid.UUID] = _id()
+    voucher: Mapped[str] = mapped_column(String(30), unique=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"))
+    type: Mapped[str] = mapped_column(String(20))
+    document_number: Mapped[str] = mapped_column(String(50), index=True)
+    posting_date: Mapped[dt.date]
+    document_date: Mapped[dt.date]
+    due_date: Mapped[dt.date]
+    currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))
+    amount: Mapped[Decimal]
+    amount_accounting: Mapped[Decimal]
+    description: Mapped[str | None]
+    reverses_transaction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("customer_transactions.id")
+    )
+    created_at: Mapped[dt.datetime]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+    # Mutable collection state (history in collection_status_history).
+    collection_status: Mapped[str] = mapped_column(String(20), default=CollectionStatus.NONE)
+    promise_date: Mapped[dt.date | None]
+    promise_amount: Mapped[Decimal | None]
+    updated_at: Mapped[dt.datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Settlement(Base):
+    """A dated settlement: a group of lines that sum to zero, or the reversal of one."""
+
+    __tablename__ = "settlements"
+    id: Mapped[uuid.UUID] = _id()
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    settlement_date: Mapped[dt.date]
+    reverses_settlement_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("settlements.id"), unique=True
+    )
+    note: Mapped[str | None]
+    created_at: Mapped[dt.datetime]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+
+
+class SettlementLine(Base):
+    """How much of one transaction a settlement closed, in the transaction's own sign.
+
+    ``open(t, D) = t.amount - Σ line.amount`` over lines dated on or before ``D``.
+    The date is copied from the settlement so that as-of sums need no join.
+    """
+
+    __tablename__ = "settlement_lines"
+    __table_args__ = (
+        Index("ix_settlement_lines_transaction_date", "transaction_id", "settlement_date"),
+    )
+    id: Mapped[uuid.UUID] = _id()
+    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id"), index=True)
+    transaction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customer_transactions.id"))
+    settlement_date: Mapped[dt.date]
+    amount: Mapped[Decimal]
+    amount_accounting: Mapped[Decimal]
+
+
+class CollectionStatusChange(Base):
+    """One change of a transaction's collection status: who, when, from, to, why."""
+
+    __tablename__ = "collection_status_history"
+    id: Mapped[uuid.UUID] = _id()
+    transaction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customer_transactions.id"), index=True
+    )
+    changed_at: Mapped[dt.datetime]
+    changed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    promise_date: Mapped[dt.date | None]
+    promise_amount: Mapped[Decimal | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# --- activities -----------------------------------------------------------------------
+
+
+class Activity(Mutable, Base):
+    """A collections activity: a task, appointment, event or action, usually about a customer."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        Index("ix_activities_responsible_open", "responsible_employee_id", "closed", "end_at"),
+    )
+    id: Mapped[uuid.UUID] = _id()
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    type: Mapped[str] = mapped_column(String(20), default=ActivityType.TASK)
+    category: Mapped[str | None] = mapped_column(String(50))
+    purpose: Mapped[str] = mapped_column(String(500))
+    memo: Mapped[str | None] = mapped_column(Text)
+    responsible_employee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    start_at: Mapped[dt.datetime]
+    end_at: Mapped[dt.datetime]
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    closed_at: Mapped[dt.datetime | None]
+
+
+IMMUTABLE_COLUMNS = {
+    "customer_transactions": [
+        c.name
+        for c in CustomerTransaction.__table__.columns
+        if c.name
+        not in {"collection_status", "promise_date", "promise_amount", "updated_at", "version"}
+    ],
+    "settlements": [c.name for c in Settlement.__table__.columns],
+    "settlement_lines": [c.name for c in SettlementLine.__table__.columns],
+    "collection_status_history": [c.name for c in CollectionStatusChange.__table__.columns],
+}
+"""Columns that the immutability triggers guard; every other column is mutable state."""
