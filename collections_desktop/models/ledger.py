@@ -35,7 +35,7 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.db.types import Money
-from collections_desktop.models.money import ZERO, round_money, to_money
+from collections_desktop.models.money import ZERO, MoneyError, round_money, to_money
 from collections_desktop.models.numbering import next_number
 
 
@@ -89,7 +89,7 @@ def post_transaction(
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise LedgerError(_("There is no customer with id {id}.").format(id=customer_id))
-    magnitude = to_money(amount, places=_decimals(session, currency or customer.currency))
+    magnitude = _amount(amount, _decimals(session, currency or customer.currency))
     if magnitude <= ZERO:
         raise LedgerError(_("The amount must be greater than zero."))
     currency = currency or customer.currency
@@ -188,7 +188,7 @@ def settle(
     checked: dict[uuid.UUID, Decimal] = {}
     for txn_id, raw in amounts.items():
         txn = transactions[txn_id]
-        value = to_money(raw, places=places)
+        value = _amount(raw, places)
         if value <= ZERO:
             raise LedgerError(
                 _("The amount to settle on {voucher} must be greater than zero.").format(
@@ -263,7 +263,7 @@ def settle_oldest_first(
     if credit is None or credit.amount >= ZERO:
         raise LedgerError(_("Only a payment or a credit note can be applied to invoices."))
     available = settleable_amount(session, credit, settlement_date)
-    remaining = available if amount is None else to_money(amount)
+    remaining = available if amount is None else _amount(amount, _decimals(session, credit.currency))
     if remaining > available:
         raise LedgerError(
             _("{voucher} has only {open} open to apply; {asked} was asked.").format(
@@ -454,6 +454,14 @@ def settleable_amount(session: Session, txn: CustomerTransaction, from_date: dt.
 
 
 # --- helpers ----------------------------------------------------------------------------
+
+
+def _amount(value: object, places: int) -> Decimal:
+    """An exact amount with at most the currency's decimals, or a LedgerError saying why not."""
+    try:
+        return to_money(value, places=places)
+    except MoneyError as error:
+        raise LedgerError(str(error)) from None
 
 
 def _sign(type: TransactionType) -> Decimal:

@@ -129,6 +129,11 @@ def open_database(url: str | Path, *, now: dt.datetime | None = None) -> Databas
             engine.dispose()
             backup = _backup(path, current, now or dt.datetime.now(dt.UTC))
         _upgrade(engine)
+    if path is not None:
+        # WAL lets the GUI read while a worker writes; it is stored in the file, so it is
+        # only switched on once the file is known to be ours (a refused file stays as it was).
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode = WAL")
     return Database(
         url=parsed,
         engine=engine,
@@ -176,10 +181,9 @@ def _make_engine(url: URL) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    """Foreign keys on, WAL for concurrent readers, NORMAL sync (safe with WAL)."""
+    """Foreign keys on and NORMAL sync (safe with WAL); both last one connection only."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 

@@ -1,0 +1,130 @@
+"""Opening databases: new, current, older (backup then migrate), newer, not a database."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from collections_desktop.models.db import database as database_module
+from collections_desktop.models.db.database import (
+    Database,
+    DatabaseOpenError,
+    NotADatabaseError,
+    SchemaTooNewError,
+    head_revision,
+    open_database,
+)
+from collections_desktop.models.db.schema import IMMUTABLE_COLUMNS, Base
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_file_is_created_at_the_head_revision(tmp_path: Path) -> None:
+    database = open_database(tmp_path / "new.sqlite")
+    assert database.created and database.backup is None
+    with database.engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == head_revision()
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    database.dispose()
+    again = open_database(tmp_path / "new.sqlite")
+    assert not again.created and again.backup is None
+    again.dispose()
+
+
+def test_migrations_build_exactly_the_mapped_schema(any_db: Database) -> None:
+    """The hand-reviewed migrations and the mapped classes must not drift apart."""
+    with any_db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_every_posted_column_is_guarded_by_a_trigger(any_db: Database) -> None:
+    """A column added to a posted table without a new trigger would be silently mutable."""
+    from importlib import import_module
+
+    migration = import_module("collections_desktop.models.db.migrations.versions.0001_schema_v1")
+    assert migration.IMMUTABLE_COLUMNS == IMMUTABLE_COLUMNS
+
+
+def test_a_text_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("Customer list, do not delete\n")
+    before = digest(path)
+    with pytest.raises(NotADatabaseError, match=r"notes\.sqlite is not a Collections Desktop"):
+        open_database(path)
+    assert digest(path) == before
+    assert not list(tmp_path.glob("notes.sqlite-*")), "no journal files were created"
+
+
+def test_a_foreign_sqlite_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE recipes (name TEXT)")
+    before = digest(path)
+    with pytest.raises(DatabaseOpenError, match="not a Collections Desktop company"):
+        open_database(path)
+    assert digest(path) == before
+
+
+def test_a_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "newer.sqlite"
+    open_database(path).dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'f9999_future'")
+    before = digest(path)
+    with pytest.raises(SchemaTooNewError, match="newer version of Collections Desktop"):
+        open_database(path)
+    assert digest(path) == before
+
+
+def test_an_older_schema_is_backed_up_then_migrated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock
+) -> None:
+    path = tmp_path / "older.sqlite"
+    open_database(path).dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    original = digest(path)
+    # A next release: the same migrations plus a revision 0002 that adds an index.
+    migrations = tmp_path / "migrations"
+    shutil.copytree(database_module.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    (migrations / "versions" / "0002_test.py").write_text(
+        '"""Test revision."""\n'
+        "from alembic import op\n"
+        "revision = '0002'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n"
+        "def upgrade():\n    op.create_index('ix_test_customers_city', 'customers', ['city'])\n"
+        "def downgrade():\n    op.drop_index('ix_test_customers_city', 'customers')\n"
+    )
+    monkeypatch.setattr(database_module, "MIGRATIONS", migrations)
+
+    upgraded = open_database(path, now=clock.now())
+    assert upgraded.backup == tmp_path / "older.schema-0001.20261123-090000.backup.sqlite"
+    assert digest(upgraded.backup) == original
+    with upgraded.engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert "ix_test_customers_city" in {
+            index["name"] for index in inspect(connection).get_indexes("customers")
+        }
+    upgraded.dispose()
+
+
+def test_missing_folder_and_folder_given(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseOpenError, match="does not exist"):
+        open_database(tmp_path / "nowhere" / "x.sqlite")
+    with pytest.raises(NotADatabaseError, match="is a folder"):
+        open_database(tmp_path)
+
+
+def test_unreachable_server_gives_a_clear_message() -> None:
+    with pytest.raises(DatabaseOpenError, match=r"Cannot open the database postgresql\+psycopg://"):
+        open_database("postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2")
