@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help=_("write a demo company into a new database"))
     demo.add_argument("--customers", type=int, default=2000, help=_("number of customers"))
-    demo.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same company)"))
+    demo.add_argument(
+        "--seed", type=int, default=1, help=_("random seed (same seed, same company)")
+    )
     demo.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
 
     shot = commands.add_parser("screenshot", help=_("render a view to a PNG file, offscreen"))
@@ -82,7 +84,9 @@ def _demo(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     url = args.database or _default_database()
     try:
-        stats = write_demo_company(url, customers=args.customers, seed=args.seed, progress=_progress)
+        stats = write_demo_company(
+            url, customers=args.customers, seed=args.seed, progress=_progress
+        )
     except DemoError as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -81,7 +81,7 @@ def post_transaction(
     description: str | None = None,
     created_by_id: uuid.UUID | None = None,
 ) -> CustomerTransaction:
-    """Post a transaction of ``type``; ``amount`` is the positive magnitude, the sign follows the type.
+    """Post a transaction; ``amount`` is the positive magnitude, the sign follows ``type``.
 
     ``exchange_rate`` converts the currency to the accounting currency (accounting =
     amount × rate); it is required for a foreign currency and must be 1 otherwise.
@@ -263,7 +263,9 @@ def settle_oldest_first(
     if credit is None or credit.amount >= ZERO:
         raise LedgerError(_("Only a payment or a credit note can be applied to invoices."))
     available = settleable_amount(session, credit, settlement_date)
-    remaining = available if amount is None else _amount(amount, _decimals(session, credit.currency))
+    remaining = (
+        available if amount is None else _amount(amount, _decimals(session, credit.currency))
+    )
     if remaining > available:
         raise LedgerError(
             _("{voucher} has only {open} open to apply; {asked} was asked.").format(
@@ -307,13 +309,15 @@ def reverse_settlement(
     note: str | None = None,
     created_by_id: uuid.UUID | None = None,
 ) -> Settlement:
-    """Undo a settlement from ``reversal_date`` on with a reversing entry; the transactions reopen."""
+    """Undo a settlement from ``reversal_date`` on by a reversing entry; its transactions reopen."""
     original = session.get(Settlement, settlement_id)
     if original is None:
         raise LedgerError(_("There is no settlement with id {id}.").format(id=settlement_id))
     if original.reverses_settlement_id is not None:
         raise LedgerError(
-            _("{number} is itself a reversal and cannot be reversed.").format(number=original.number)
+            _("{number} is itself a reversal and cannot be reversed.").format(
+                number=original.number
+            )
         )
     already = session.scalar(
         select(Settlement.number).where(Settlement.reverses_settlement_id == settlement_id)
@@ -341,7 +345,9 @@ def reverse_settlement(
     )
     session.add(reversal)
     session.flush()
-    lines = session.scalars(select(SettlementLine).where(SettlementLine.settlement_id == original.id))
+    lines = session.scalars(
+        select(SettlementLine).where(SettlementLine.settlement_id == original.id)
+    )
     for line in lines:
         session.add(
             SettlementLine(

@@ -22,7 +22,7 @@ SEQUENCES: dict[str, tuple[str, int]] = {
 
 
 def reserve_numbers(session: Session, name: str, count: int, now: dt.datetime) -> list[str]:
-    """Take ``count`` consecutive numbers of the counter ``name`` (inside the caller's transaction)."""
+    """Take ``count`` consecutive numbers of counter ``name`` in the caller's transaction."""
     prefix, width = SEQUENCES[name]
     row = session.execute(
         update(NumberSequence)
@@ -32,7 +32,9 @@ def reserve_numbers(session: Session, name: str, count: int, now: dt.datetime) -
     ).scalar_one_or_none()
     if row is None:
         session.add(
-            NumberSequence(name=name, prefix=prefix, width=width, next_value=1 + count, updated_at=now)
+            NumberSequence(
+                name=name, prefix=prefix, width=width, next_value=1 + count, updated_at=now
+            )
         )
         session.flush()
         first = 1

@@ -30,14 +30,16 @@ def digest(path: Path) -> str:
 
 def test_new_file_is_created_at_the_head_revision(tmp_path: Path) -> None:
     database = open_database(tmp_path / "new.sqlite")
-    assert database.created and database.backup is None
+    assert database.created
+    assert database.backup is None
     with database.engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == head_revision()
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     database.dispose()
     again = open_database(tmp_path / "new.sqlite")
-    assert not again.created and again.backup is None
+    assert not again.created
+    assert again.backup is None
     again.dispose()
 
 
@@ -97,7 +99,9 @@ def test_an_older_schema_is_backed_up_then_migrated(
     original = digest(path)
     # A next release: the same migrations plus a revision 0002 that adds an index.
     migrations = tmp_path / "migrations"
-    shutil.copytree(database_module.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        database_module.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__")
+    )
     (migrations / "versions" / "0002_test.py").write_text(
         '"""Test revision."""\n'
         "from alembic import op\n"
@@ -111,7 +115,9 @@ def test_an_older_schema_is_backed_up_then_migrated(
     assert upgraded.backup == tmp_path / "older.schema-0001.20261123-090000.backup.sqlite"
     assert digest(upgraded.backup) == original
     with upgraded.engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        )
         assert "ix_test_customers_city" in {
             index["name"] for index in inspect(connection).get_indexes("customers")
         }

@@ -30,12 +30,20 @@ def books(any_db: Database):
     session.add(customer)
     session.flush()
     inv1 = ledger.post_invoice(
-        session, customer_id=customer.id, amount=D("100.10"), posting_date=day(1, 1),
-        due_date=day(1, 31), now=NOW,
+        session,
+        customer_id=customer.id,
+        amount=D("100.10"),
+        posting_date=day(1, 1),
+        due_date=day(1, 31),
+        now=NOW,
     )
     inv2 = ledger.post_invoice(
-        session, customer_id=customer.id, amount=D("50.00"), posting_date=day(1, 5),
-        due_date=day(1, 20), now=NOW,
+        session,
+        customer_id=customer.id,
+        amount=D("50.00"),
+        posting_date=day(1, 5),
+        due_date=day(1, 20),
+        now=NOW,
     )
     pay = ledger.post_payment(
         session, customer_id=customer.id, amount=D("120"), posting_date=day(2, 1), now=NOW
@@ -48,8 +56,8 @@ def books(any_db: Database):
 def test_posting_signs_numbers_and_balance(books) -> None:
     session, customer, inv1, inv2, pay = books
     assert (inv1.amount, inv2.amount, pay.amount) == (D("100.10"), D("50.00"), D("-120.00"))
-    assert inv1.voucher == "V-00000001" and pay.voucher == "V-00000003"
-    assert inv1.document_number == "INV-0000001" and pay.document_number == "PAY-0000001"
+    assert (inv1.voucher, pay.voucher) == ("V-00000001", "V-00000003")
+    assert (inv1.document_number, pay.document_number) == ("INV-0000001", "PAY-0000001")
     assert ledger.balance(session, customer.id, day(1, 4)) == D("100.10")
     assert ledger.balance(session, customer.id, day(1, 31)) == D("150.10")
     assert ledger.balance(session, customer.id, day(2, 1)) == D("30.10")
@@ -61,10 +69,14 @@ def test_settle_oldest_due_first_then_reverse(books) -> None:
     settlement = ledger.settle_oldest_first(session, pay.id, day(2, 1), NOW)
     session.commit()
     # inv2 is due first (20 Jan): fully paid; inv1 gets the remaining 70.00
-    open_feb = {i.voucher: i.open_amount for i in ledger.open_items(session, customer.id, day(2, 1))}
+    open_feb = {
+        i.voucher: i.open_amount for i in ledger.open_items(session, customer.id, day(2, 1))
+    }
     assert open_feb == {inv1.voucher: D("30.10")}
     # as of the day before, nothing was settled yet
-    open_jan = {i.voucher: i.open_amount for i in ledger.open_items(session, customer.id, day(1, 31))}
+    open_jan = {
+        i.voucher: i.open_amount for i in ledger.open_items(session, customer.id, day(1, 31))
+    }
     assert open_jan == {inv2.voucher: D("50.00"), inv1.voucher: D("100.10")}
 
     reversal = ledger.reverse_settlement(session, settlement.id, day(2, 10), NOW)
@@ -81,7 +93,7 @@ def test_settle_oldest_due_first_then_reverse(books) -> None:
 
 
 def test_partial_settlement_of_marked_transactions(books) -> None:
-    session, customer, inv1, _inv2, pay = books
+    session, _customer, inv1, _inv2, pay = books
     ledger.settle(session, {inv1.id: D("40.05"), pay.id: D("40.05")}, day(2, 2), NOW)
     session.commit()
     assert ledger.open_amount(session, inv1.id, day(2, 2)) == D("60.05")
@@ -133,14 +145,22 @@ def test_foreign_currency_needs_a_rate_and_settles_to_the_cent(any_db: Database)
                 session, customer_id=customer.id, amount=D("100"), posting_date=day(3, 1), now=NOW
             )
         inv = ledger.post_invoice(
-            session, customer_id=customer.id, amount=D("100"), posting_date=day(3, 1),
-            exchange_rate=D("1.1537"), now=NOW,
+            session,
+            customer_id=customer.id,
+            amount=D("100"),
+            posting_date=day(3, 1),
+            exchange_rate=D("1.1537"),
+            now=NOW,
         )
         pay = ledger.post_payment(
-            session, customer_id=customer.id, amount=D("100"), posting_date=day(3, 5),
-            exchange_rate=D("1.1611"), now=NOW,
+            session,
+            customer_id=customer.id,
+            amount=D("100"),
+            posting_date=day(3, 5),
+            exchange_rate=D("1.1611"),
+            now=NOW,
         )
-        assert inv.amount_accounting == D("115.37") and pay.amount_accounting == D("-116.11")
+        assert (inv.amount_accounting, pay.amount_accounting) == (D("115.37"), D("-116.11"))
         ledger.settle(session, {inv.id: D("33.33"), pay.id: D("33.33")}, day(3, 5), NOW)
         ledger.settle(session, {inv.id: D("66.67"), pay.id: D("66.67")}, day(3, 6), NOW)
         items = ledger.open_items(session, customer.id, day(3, 6))
@@ -158,7 +178,10 @@ def test_posted_facts_are_immutable_in_the_database(books, any_db: Database) -> 
         "UPDATE settlement_lines SET amount = 0",
         "DELETE FROM settlements",
     ):
-        with any_db.engine.connect() as connection, pytest.raises(DBAPIError, match="cannot be changed"):
+        with (
+            any_db.engine.connect() as connection,
+            pytest.raises(DBAPIError, match="cannot be changed"),
+        ):
             connection.execute(text(statement))
     # the collection status is mutable state and may change
     session.execute(

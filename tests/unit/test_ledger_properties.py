@@ -60,13 +60,16 @@ class Model:
     def open_amount(self, txn_id: uuid.UUID, amount: Decimal, posted: dt.date, on: dt.date):
         if posted > on:
             return None
-        return amount - sum((a for _s, t, d, a in self.lines if t == txn_id and d <= on), Decimal(0))
+        return amount - sum(
+            (a for _s, t, d, a in self.lines if t == txn_id and d <= on), Decimal(0)
+        )
 
 
 def _record_settlement(session, model: Model, settlement) -> None:
     rows = session.execute(
-        select(SettlementLine.transaction_id, SettlementLine.settlement_date, SettlementLine.amount)
-        .where(SettlementLine.settlement_id == settlement.id)
+        select(
+            SettlementLine.transaction_id, SettlementLine.settlement_date, SettlementLine.amount
+        ).where(SettlementLine.settlement_id == settlement.id)
     ).all()
     assert sum(r.amount for r in rows) == 0, "a settlement's lines must sum to zero"
     model.lines.extend((settlement.id, r.transaction_id, r.settlement_date, r.amount) for r in rows)
@@ -115,7 +118,9 @@ def _apply(session, customer_id, model: Model, op) -> None:
     elif kind == "oldest" and model.txns:
         _kind, index, day = op
         txn_id = model.txns[index % len(model.txns)][0]
-        settlement = ledger.settle_oldest_first(session, txn_id, START + dt.timedelta(days=day), NOW)
+        settlement = ledger.settle_oldest_first(
+            session, txn_id, START + dt.timedelta(days=day), NOW
+        )
         if settlement is not None:
             _record_settlement(session, model, settlement)
     elif kind == "reverse" and model.settlements:
@@ -154,7 +159,10 @@ def _run(database: Database, ops) -> None:
         session.commit()
         model = Model()
         for op in ops:
-            before = (len(model.lines), ledger.balance(session, customer.id, START + dt.timedelta(60)))
+            before = (
+                len(model.lines),
+                ledger.balance(session, customer.id, START + dt.timedelta(60)),
+            )
             savepoint = session.begin_nested()
             try:
                 _apply(session, customer.id, model, op)
@@ -163,20 +171,27 @@ def _run(database: Database, ops) -> None:
             except LedgerError:
                 savepoint.rollback()
                 event(f"{op[0]} refused")
-                after = (len(model.lines), ledger.balance(session, customer.id, START + dt.timedelta(60)))
+                after = (
+                    len(model.lines),
+                    ledger.balance(session, customer.id, START + dt.timedelta(60)),
+                )
                 assert after == before, "a refused action must write nothing"
         session.commit()
         _check(session, customer.id, model)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops=operations)
 def test_ledger_properties_sqlite(sqlite_db: Database, ops) -> None:
     _run(sqlite_db, ops)
 
 
 @pytest.mark.postgres
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops=operations)
 def test_ledger_properties_postgresql(pg_db: Database, ops) -> None:
     _run(pg_db, ops)

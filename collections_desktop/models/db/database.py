@@ -105,13 +105,16 @@ def open_database(url: str | Path, *, now: dt.datetime | None = None) -> Databas
                 where=_where(parsed), reason=getattr(error, "orig", error)
             )
         ) from error
-    known = {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+    known = {
+        rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()
+    }
     if current is not None and current not in known:
         engine.dispose()
         raise SchemaTooNewError(
             _(
                 "The database {where} was written by a newer version of Collections Desktop "
-                "(schema {revision}). Install the newer version to open it; the file was not changed."
+                "(schema {revision}). Install the newer version to open it; "
+                "the file was not changed."
             ).format(where=_where(parsed), revision=current)
         )
     if current is None and _has_tables(engine):
@@ -167,8 +170,10 @@ def _check_sqlite_file(path: Path) -> None:
         header = handle.read(len(_SQLITE_HEADER))
     if header and header != _SQLITE_HEADER:
         raise NotADatabaseError(
-            _("{path} is not a Collections Desktop database (not a SQLite file); it was not changed.")
-            .format(path=path)
+            _(
+                "{path} is not a Collections Desktop database (not a SQLite file); "
+                "it was not changed."
+            ).format(path=path)
         )
 
 

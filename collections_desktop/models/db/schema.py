@@ -143,7 +143,7 @@ class AgingDefinition(Mutable, Base):
 
 
 class AgingPeriod(Mutable, Base):
-    """One column of an aging definition: inclusive day bounds, open-ended when ``to_days`` is None."""
+    """One column of an aging definition: inclusive day bounds; ``to_days`` None is open-ended."""
 
     __tablename__ = "aging_periods"
     id: Mapped[uuid.UUID] = _id()
