@@ -99,7 +99,7 @@ def _screenshot(args: argparse.Namespace) -> int:
 
     if args.list:
         for name, description in VIEWS.items():
-            print(f"{name:16} {description}")
+            print(f"{name:16} {_(description)}")
         return EXIT_OK
     if not args.view or not args.output:
         print(_("error: name a view and an output file (see --list)"), file=sys.stderr)

@@ -1,0 +1,135 @@
+"""Cold start: from launching the process to the first painted main window, and to its figures.
+
+    python bench/startup.py --database /tmp/demo.sqlite [--runs 5]
+
+Each run starts a fresh Python process (``--child``) that goes the app's own way:
+``create_application``, settings, translations, ``Shell.start`` (open the database,
+build and show the window), then the event loop. The child notes wall-clock moments
+(``time.time()``) and the parent subtracts the moment just before it spawned the child,
+so interpreter start-up and imports count. Printed per run, then the median:
+
+- ``python``: the child's first line ran (interpreter up);
+- ``imports``: PySide6, SQLAlchemy and the app imported;
+- ``shown``: the window was built and ``show()`` returned;
+- ``first paint``: the main window's first paint event (the user sees a window);
+- ``figures``: the company summary arrived from the worker thread;
+- ``figures painted``: the first paint after that (the user sees the numbers).
+
+Runs offscreen unless ``QT_QPA_PLATFORM`` is set. The settings file is a temporary one.
+"""
+
+from __future__ import annotations
+
+import time
+
+_CHILD_START = time.time()
+
+import argparse  # noqa: E402 - timed after the first line on purpose
+import json  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+STEPS = ("python", "imports", "shown", "first paint", "figures", "figures painted")
+
+
+def child(database: str) -> None:
+    """One start of the app; prints the wall-clock moment of each step as JSON."""
+    moments = {"python": _CHILD_START}
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from collections_desktop.app import Shell, create_application, install_translations
+    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.views.formatting import Formats
+    from collections_desktop.views.icons import IconRegistry
+    from collections_desktop.views.main_window import MainWindow
+    from collections_desktop.views.settings import Settings
+
+    moments["imports"] = time.time()
+
+    class PaintWatcher(QObject):
+        """Notes the main window's first paint, and the first paint after the figures."""
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and isinstance(watched, MainWindow):
+                now = time.time()
+                moments.setdefault("first paint", now)
+                if "figures" in moments and "figures painted" not in moments:
+                    moments["figures painted"] = now
+                    QTimer.singleShot(0, watched.close)
+            return False
+
+    app = create_application()
+    watcher = PaintWatcher()
+    app.installEventFilter(watcher)
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(Path(folder) / "settings.ini")
+        translator = install_translations(app, "en")
+        shell = Shell(
+            clock=SystemClock(), settings=settings, formats=Formats.system(), icons=IconRegistry()
+        )
+        code = shell.start(database)
+        if code is not None:
+            raise SystemExit(f"the app refused to start (exit code {code})")
+        window = shell.window
+        assert window is not None
+        moments["shown"] = time.time()
+
+        def loaded(_summary: object) -> None:
+            moments["figures"] = time.time()
+            window.update()  # make sure a paint follows even if nothing moved
+
+        window.company_page.summary_loaded.connect(loaded)
+        window.company_page.load_failed.connect(lambda message: sys.exit(message))
+        QTimer.singleShot(60_000, app.quit)  # a safety net, never a measurement
+        app.exec()
+        shell.close()
+        if translator is not None:
+            app.removeTranslator(translator)
+    print(json.dumps(moments))
+
+
+def parent(database: str, runs: int) -> None:
+    """Start ``runs`` children one after the other and print the timings in milliseconds."""
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    results: list[dict[str, float]] = []
+    print(f"database: {database}")
+    print("run  " + "  ".join(f"{step:>15}" for step in STEPS))
+    for run in range(1, runs + 1):
+        started = time.time()
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", "--database", database],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        if output.returncode != 0:
+            sys.exit(f"run {run} failed:\n{output.stderr}")
+        moments = json.loads(output.stdout.strip().splitlines()[-1])
+        result = {step: (moments[step] - started) * 1000 for step in STEPS}
+        results.append(result)
+        print(f"{run:>3}  " + "  ".join(f"{result[step]:>12.0f} ms" for step in STEPS))
+    median = {step: statistics.median(r[step] for r in results) for step in STEPS}
+    print("med  " + "  ".join(f"{median[step]:>12.0f} ms" for step in STEPS))
+
+
+def main() -> None:
+    """Parse the arguments and run as the parent or as one child."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", required=True, help="a company database (file or URL)")
+    parser.add_argument("--runs", type=int, default=5, help="how many starts to time")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.database)
+    else:
+        parent(args.database, args.runs)
+
+
+if __name__ == "__main__":
+    main()

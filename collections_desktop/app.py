@@ -1,0 +1,299 @@
+"""The composition root: builds the application's objects and hands them down.
+
+Nothing in ``views`` reaches for a global: the database, the clock, the settings, the task
+runner, the icons and the formats are made here (or by a test, or by the screenshot
+command, through ``build_main_window``) and passed through constructors.
+
+``run_gui`` is what ``collections-desktop`` with no command runs: the ``QApplication``,
+the language, the database (a demo company on the very first run), the window, the loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+
+from collections_desktop import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, paths
+from collections_desktop.i18n import LANGUAGES, _, set_language
+from collections_desktop.models.clock import Clock, SystemClock
+from collections_desktop.models.db.database import Database, DatabaseOpenError, open_database
+from collections_desktop.views.formatting import Formats
+from collections_desktop.views.icons import IconRegistry
+from collections_desktop.views.main_window import MainWindow
+from collections_desktop.views.settings import LANGUAGE, Settings
+from collections_desktop.views.tasks import Lane, TaskRunner, TaskState
+
+if TYPE_CHECKING:
+    from collections_desktop.models.demo import DemoStats
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+DEMO_CUSTOMERS = 2000
+DEMO_SEED = 1
+
+
+def build_main_window(
+    database: Database,
+    clock: Clock,
+    settings: Settings | None = None,
+    *,
+    formats: Formats | None = None,
+    icons: IconRegistry | None = None,
+) -> MainWindow:
+    """The main window for an open database (the app, the screenshots and the tests use it).
+
+    Without ``settings`` the window neither restores nor saves its geometry, so a
+    screenshot or a test never touches the user's settings. The window owns its task
+    runner and shuts it down when it closes.
+    """
+    runner = TaskRunner()
+    window = MainWindow(
+        database=database,
+        clock=clock,
+        runner=runner,
+        icons=icons or IconRegistry(),
+        formats=formats or Formats.system(),
+        settings=settings,
+    )
+    runner.setParent(window)
+    return window
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The running ``QApplication``, created with the app's names if there is none yet."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([APP_ID, *(argv or ())])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(ORG_NAME)
+    app.setOrganizationDomain(ORG_DOMAIN)
+    app.setDesktopFileName(APP_ID)
+    return app
+
+
+def choose_language(settings: Settings) -> str:
+    """The language the user chose, else the system's if we have it, else English."""
+    chosen = settings.get(LANGUAGE) or QLocale.system().name()
+    base = chosen.split("_")[0].split("-")[0].lower()
+    return chosen if base in LANGUAGES else "en"
+
+
+def install_translations(app: QApplication, language: str) -> QTranslator | None:
+    """Switch our text to ``language`` and load Qt's own strings for standard dialogs."""
+    set_language(language)
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(language), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        return translator
+    return None  # English, or a Qt build without translations: Qt's English is right
+
+
+def open_database_or_report(
+    url: str | Path, parent: QWidget | None = None, *, clock: Clock | None = None
+) -> Database | None:
+    """Open ``url``, or tell the user why not (a critical dialog) and return ``None``."""
+    try:
+        return open_database(url, now=(clock or SystemClock()).now())
+    except DatabaseOpenError as error:
+        log.warning("cannot open %s: %s", url, error)
+        QMessageBox.critical(parent, _("Cannot open the database"), str(error))
+        return None
+
+
+def create_demo_company(
+    path: Path, clock: Clock, formats: Formats, parent: QWidget | None = None
+) -> DemoStats | None:
+    """Write the demo company into the new file ``path``, with a progress dialog.
+
+    Returns ``None`` (and leaves no file behind) when the user cancels or it fails; a
+    failure is reported in a dialog.
+    """
+    from collections_desktop.models.demo import DemoError, write_demo_company
+
+    dialog = QProgressDialog(
+        _("Creating a demo company in {path}…").format(path=path), _("Cancel"), 0, 0, parent
+    )
+    dialog.setWindowTitle(APP_NAME)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoReset(False)
+    dialog.setAutoClose(False)
+    dialog.setMinimumWidth(460)
+    today = clock.today()
+
+    def work(state: TaskState) -> DemoStats:
+        def progress(done: int, total: int, what: str) -> None:
+            state.raise_if_cancelled()  # the demo writer stops at its next report
+            state.progress(done, total, what)
+
+        return write_demo_company(
+            str(path), customers=DEMO_CUSTOMERS, seed=DEMO_SEED, today=today, progress=progress
+        )
+
+    def show_progress(done: int, total: int, what: str) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
+        step = _("{what}: {done} of {total} customers").format(
+            what=what, done=formats.count(done), total=formats.count(total)
+        )
+        dialog.setLabelText(_("Creating a demo company in {path}…").format(path=path) + "\n" + step)
+
+    runner = TaskRunner()
+    loop = QEventLoop()
+    task = runner.run(work, lane=Lane.DATABASE, name="demo company")
+    task.progressed.connect(show_progress)
+    task.finished.connect(loop.quit)
+    dialog.canceled.connect(task.cancel)
+    dialog.show()
+    loop.exec()
+    runner.shutdown()
+    dialog.close()
+    dialog.deleteLater()
+    if task.result is not None:
+        return task.result  # type: ignore[no-any-return]
+    _remove_sqlite_file(path)
+    if task.error is not None:
+        error = task.error
+        known = isinstance(error, DemoError | DatabaseOpenError)
+        reason = str(error) if known else f"{type(error).__name__}: {error}"
+        QMessageBox.critical(
+            parent,
+            _("Cannot create the demo company"),
+            _("The demo company could not be created in {path}: {reason}").format(
+                path=path, reason=reason
+            ),
+        )
+    return None
+
+
+def _remove_sqlite_file(path: Path) -> None:
+    # A half-written demo file would be opened as "the" database on the next start.
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+class Shell(QObject):
+    """Keeps one main window on one open database, and swaps both on File ▸ Open database."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        settings: Settings,
+        formats: Formats,
+        icons: IconRegistry,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.clock = clock
+        self.settings = settings
+        self.formats = formats
+        self.icons = icons
+        self.window: MainWindow | None = None
+        self.database: Database | None = None
+
+    def open(self, url: str | Path) -> bool:
+        """Open ``url`` in a new window that replaces the current one; ``False`` if refused."""
+        database = open_database_or_report(url, self.window, clock=self.clock)
+        if database is None:
+            return False
+        old_window, old_database = self.window, self.database
+        window = build_main_window(
+            database, self.clock, self.settings, formats=self.formats, icons=self.icons
+        )
+        window.open_database_requested.connect(self.open)
+        if old_window is not None:
+            window.restoreGeometry(old_window.saveGeometry())
+        self.window, self.database = window, database
+        window.show()
+        if old_window is not None:
+            # Shown first, closed second: closing the only window would quit the app.
+            old_window.close()
+            old_window.deleteLater()
+        if old_database is not None:
+            old_database.dispose()
+        return True
+
+    def close(self) -> None:
+        """Close the window (stopping its tasks) and the database."""
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        if self.database is not None:
+            self.database.dispose()
+            self.database = None
+
+    def start(self, database_url: str | None) -> int | None:
+        """Open the first database (creating the demo company on a first run).
+
+        Returns ``None`` once the window is showing, else the exit code to end with.
+        """
+        demo: DemoStats | None = None
+        if database_url is None:
+            url: str | Path = paths.default_database_path()
+            if not Path(url).exists():
+                demo = create_demo_company(Path(url), self.clock, self.formats)
+                if demo is None:
+                    return EXIT_FAILED
+        else:
+            url = database_url
+        if not self.open(url):
+            return EXIT_BAD_INPUT
+        if demo is not None:
+            self._announce_demo(Path(url), demo)
+        return None
+
+    def _announce_demo(self, path: Path, stats: DemoStats) -> None:
+        window = self.window
+        assert window is not None
+        window.announce(_("Created a demo company in {path}").format(path=path), 60000)
+        count = self.formats.count
+        text = _(
+            "Collections Desktop created a demo company in {path} so you can try the app on "
+            "realistic data: {company}, with {customers} customers and {transactions} "
+            "transactions.\n\nTo work on your own company, open its database with "
+            "File ▸ Open database…"
+        ).format(
+            path=path,
+            company=stats.company_name,
+            customers=count(stats.customers),
+            transactions=count(stats.transactions),
+        )
+        log.info("%s", stats.describe())
+        # After the loop starts, so the message box sits on a painted window.
+        QTimer.singleShot(
+            0, window, lambda: QMessageBox.information(window, _("Demo company created"), text)
+        )
+
+
+def run_gui(database_url: str | None) -> int:
+    """Run the desktop app on ``database_url`` (or the embedded database) until it quits."""
+    app = create_application()
+    settings = Settings()
+    translator = install_translations(app, choose_language(settings))
+    icons = IconRegistry()
+    app.setWindowIcon(icons.get("app"))
+    shell = Shell(clock=SystemClock(), settings=settings, formats=Formats.system(), icons=icons)
+    try:
+        code = shell.start(database_url)
+        if code is not None:
+            return code
+        return app.exec()
+    finally:
+        shell.close()
+        if translator is not None:
+            app.removeTranslator(translator)
+        settings.sync()

@@ -1,0 +1,277 @@
+"""The main window: navigation on the left, the current page on the right, menus, status bar.
+
+Only pages that exist are enabled. Overview, Workspace, Aged balances, Activities and
+Cases are listed (so the shape of the app is visible) but disabled with a tooltip, never
+filled with made-up data. The window remembers its geometry and state between runs and
+shuts its task runner down when it closes, so no worker outlives it.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QScrollArea,
+    QStackedWidget,
+    QWidget,
+)
+
+from collections_desktop import APP_NAME
+from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.clock import Clock
+from collections_desktop.models.company import CompanySummary
+from collections_desktop.models.db.database import Database
+from collections_desktop.views.about import AboutDialog
+from collections_desktop.views.formatting import Formats
+from collections_desktop.views.icons import IconRegistry, muted_colour
+from collections_desktop.views.pages import PLANNED_SECTIONS
+from collections_desktop.views.pages.company_page import CompanyPage, load_company_summary
+from collections_desktop.views.settings import WINDOW_GEOMETRY, WINDOW_STATE, Settings
+from collections_desktop.views.tasks import TaskRunner
+
+PAGE_KEY_ROLE = Qt.ItemDataRole.UserRole
+
+DEFAULT_SIZE = QSize(1280, 800)
+
+
+class MainWindow(QMainWindow):
+    """The application window for one open database."""
+
+    open_database_requested = Signal(str)
+    """The user chose a database file to open instead of this one (its path)."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        clock: Clock,
+        runner: TaskRunner,
+        icons: IconRegistry,
+        formats: Formats,
+        settings: Settings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.database = database
+        self.runner = runner
+        self._clock = clock
+        self._icons = icons
+        self._formats = formats
+        self._settings = settings
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(icons.get("app"))
+
+        self.company_page = CompanyPage(
+            runner=runner,
+            load=partial(load_company_summary, database),
+            today=clock.today,
+            formats=formats,
+            icons=icons,
+            database_location=database.display_name,
+        )
+        # Pages scroll rather than squeeze when the window is small.
+        company_scroller = QScrollArea()
+        company_scroller.setObjectName("company_scroller")
+        company_scroller.setWidgetResizable(True)
+        company_scroller.setFrameShape(QFrame.Shape.NoFrame)
+        company_scroller.setWidget(self.company_page)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(company_scroller)
+        self.navigation = self._build_navigation()
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.VLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(rule)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self._build_menus()
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status_summary")
+        self.statusBar().addWidget(self.status_label, 1)
+        self._loading_message = _("Reading the company's figures…")
+
+        self.company_page.busy_changed.connect(self._on_busy_changed)
+        self.company_page.summary_loaded.connect(self._on_summary_loaded)
+        self.company_page.load_failed.connect(self._on_load_failed)
+
+        self._restore_geometry()
+        self.company_page.refresh()
+
+    # --- public ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the current page's data again (F5)."""
+        self.company_page.refresh()
+
+    def announce(self, message: str, timeout_ms: int = 15000) -> None:
+        """Show a passing message in the status bar (e.g. "Demo company created")."""
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def show_about(self) -> AboutDialog:
+        """Open the About dialog (modeless, so the window stays usable)."""
+        dialog = AboutDialog(
+            icons=self._icons, database_location=self.database.display_name, parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    # --- building ------------------------------------------------------------------------
+
+    def _build_navigation(self) -> QListWidget:
+        navigation = QListWidget()
+        navigation.setObjectName("navigation")
+        navigation.setFrameShape(QFrame.Shape.NoFrame)
+        navigation.setIconSize(QSize(20, 20))
+        navigation.setFixedWidth(200)
+        navigation.setSpacing(1)
+        # Unbuilt sections are disabled, but must stay legible: they show what is coming.
+        palette = navigation.palette()
+        palette.setColor(
+            QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, muted_colour(palette, 0.55)
+        )
+        navigation.setPalette(palette)
+        # No dotted focus frame inside the selected entry; the selection already shows it.
+        navigation.setStyleSheet(
+            "QListWidget { outline: 0; } QListWidget::item { padding: 6px 8px; }"
+        )
+        company = QListWidgetItem(self._icons.get("company"), _("Company"))
+        company.setData(PAGE_KEY_ROLE, "company")
+        company.setToolTip(_("The open company: its figures and its database"))
+        navigation.addItem(company)
+        for section in PLANNED_SECTIONS:
+            title = _(section.title)
+            item = QListWidgetItem(self._icons.get(section.key), title)
+            item.setData(PAGE_KEY_ROLE, section.key)
+            # Disabled and not selectable: listed so the shape of the app is visible,
+            # but there is nothing behind it yet and nothing is faked.
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            item.setToolTip(
+                _("{page} comes in a later version of Collections Desktop.").format(page=title)
+            )
+            navigation.addItem(item)
+        navigation.setCurrentRow(0)
+        navigation.currentRowChanged.connect(self._on_page_chosen)
+        return navigation
+
+    def _build_actions(self) -> None:
+        self.open_action = QAction(self._icons.get("open_database"), _("&Open database…"), self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.setStatusTip(_("Open another Collections Desktop database file"))
+        self.open_action.triggered.connect(self._choose_database)
+
+        self.quit_action = QAction(self._icons.get("quit"), _("&Quit"), self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+
+        self.refresh_action = QAction(self._icons.get("refresh"), _("&Refresh"), self)
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.setStatusTip(_("Read the figures again from the database"))
+        self.refresh_action.triggered.connect(self.refresh)
+
+        self.about_action = QAction(
+            self._icons.get("about"), _("&About {app}").format(app=APP_NAME), self
+        )
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        file_menu.addAction(self.open_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = bar.addMenu(_("&View"))
+        view_menu.addAction(self.refresh_action)
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self.about_action)
+
+    # --- behaviour -----------------------------------------------------------------------
+
+    def _on_page_chosen(self, row: int) -> None:
+        if row == 0:
+            self.pages.setCurrentIndex(0)
+
+    def _choose_database(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            _("Open database"),
+            str(Path(self.database.display_name).parent),
+            _("Collections Desktop databases (*.sqlite *.db);;All files (*)"),
+        )
+        if path:
+            self.open_database_requested.emit(path)
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        if busy:
+            self.statusBar().showMessage(self._loading_message)
+        else:
+            self._clear_loading_message()
+
+    def _on_summary_loaded(self, summary: CompanySummary) -> None:
+        self.setWindowTitle(f"{APP_NAME} — {summary.company_name}")
+        customers = ngettext("{count} customer", "{count} customers", summary.customers).format(
+            count=self._formats.count(summary.customers)
+        )
+        self.status_label.setText(
+            _("{company} · {customers} · database {database}").format(
+                company=summary.company_name,
+                customers=customers,
+                database=self.database.display_name,
+            )
+        )
+        self._clear_loading_message()
+
+    def _on_load_failed(self, message: str) -> None:
+        self.setWindowTitle(APP_NAME)
+        self.status_label.setText(
+            _("No company figures · database {database}").format(
+                database=self.database.display_name
+            )
+        )
+        self._clear_loading_message()
+
+    def _clear_loading_message(self) -> None:
+        # Only our own "reading…" message: an announcement (e.g. a new demo company) stays.
+        if self.statusBar().currentMessage() == self._loading_message:
+            self.statusBar().clearMessage()
+
+    def _restore_geometry(self) -> None:
+        if self._settings is None:
+            self.resize(DEFAULT_SIZE)
+            return
+        geometry = self._settings.get(WINDOW_GEOMETRY)
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(DEFAULT_SIZE)
+        state = self._settings.get(WINDOW_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save the geometry and stop the background work before the window goes away."""
+        if self._settings is not None:
+            self._settings.set(WINDOW_GEOMETRY, self.saveGeometry())
+            self._settings.set(WINDOW_STATE, self.saveState())
+            self._settings.sync()
+        self.runner.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,385 @@
+"""The start page: what the open company is, its counts and its receivables balance today.
+
+The figures come from ``models.company.company_summary``, loaded on the database lane
+so a large company never freezes the window; a busy indicator appears only when the
+load takes longer than ``BUSY_DELAY_MS`` (a flash of "Loading…" on every F5 would be
+noise). An error is shown in place, with what to do; nothing here is ever made up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QIcon, QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from collections_desktop.i18n import _
+from collections_desktop.models.company import CompanyError, CompanySummary, company_summary
+from collections_desktop.models.db.database import Database
+from collections_desktop.views.formatting import Formats
+from collections_desktop.views.icons import IconRegistry, muted_colour
+from collections_desktop.views.pages import PLANNED_SECTIONS
+from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
+
+BUSY_DELAY_MS = 150
+FOLD_WIDTH = 900
+"""Below this page width (pixels) the four figures fold into two rows."""
+
+SummaryLoader = Callable[[TaskState, dt.date], CompanySummary]
+"""Reads the summary on ``as_of`` (called on a worker thread with its own session)."""
+
+
+def load_company_summary(database: Database, _state: TaskState, as_of: dt.date) -> CompanySummary:
+    """Read the summary in a short session of its own (runs on the database lane)."""
+    with database.sessions() as session:
+        return company_summary(session, as_of)
+
+
+def tabular_font(base: QFont, point_delta: float = 0.0, *, bold: bool = False) -> QFont:
+    """``base`` with tabular (equal-width) figures, so amounts line up digit under digit."""
+    font = QFont(base)
+    font.setFeature(QFont.Tag("tnum"), 1)
+    if point_delta:
+        font.setPointSizeF(font.pointSizeF() + point_delta)
+    font.setBold(bold)
+    return font
+
+
+def heading_font(base: QFont) -> QFont:
+    """The font of a section heading ("Details"): bold, a point larger."""
+    font = QFont(base)
+    font.setPointSizeF(font.pointSizeF() + 1)
+    font.setBold(True)
+    return font
+
+
+def muted_palette(palette: QPalette) -> QPalette:
+    """``palette`` with its text muted: secondary, still readable (dark mode too)."""
+    result = QPalette(palette)
+    result.setColor(QPalette.ColorRole.WindowText, muted_colour(palette))
+    return result
+
+
+class FactTile(QFrame):
+    """One figure in a framed box: a small caption over a large right-aligned value."""
+
+    def __init__(self, name: str, caption: str, icons: IconRegistry, icon: str) -> None:
+        super().__init__()
+        self.setObjectName(f"{name}_tile")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.setSpacing(2)
+        head = QHBoxLayout()
+        head.setSpacing(6)
+        glyph = QLabel()
+        glyph.setPixmap(icons.get(icon).pixmap(16, 16))
+        self.caption = QLabel(caption)
+        self.caption.setObjectName(f"{name}_caption")
+        head.addWidget(glyph)
+        head.addWidget(self.caption, 1)
+        self.value = QLabel("—")
+        self.value.setObjectName(f"{name}_value")
+        self.value.setFont(tabular_font(self.font(), 7, bold=True))
+        self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addLayout(head)
+        layout.addWidget(self.value)
+
+
+class CompanyPage(QWidget):
+    """Shows the company's name, currency, counts, balance on today's date and its database."""
+
+    busy_changed = Signal(bool)
+    """The busy indicator appeared (a load is taking a while) or went away."""
+    summary_loaded = Signal(object)
+    """The ``CompanySummary`` now on screen."""
+    load_failed = Signal(str)
+    """The message shown in place of the figures."""
+
+    def __init__(
+        self,
+        *,
+        runner: TaskRunner,
+        load: SummaryLoader,
+        today: Callable[[], dt.date],
+        formats: Formats,
+        icons: IconRegistry,
+        database_location: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("company_page")
+        self._runner = runner
+        self._load = load
+        self._today = today
+        self._formats = formats
+        self._summary: CompanySummary | None = None
+        self._task: Task | None = None
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_DELAY_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 18, 24, 18)
+        outer.setSpacing(14)
+
+        # Heading: the company's name and the date the figures are for.
+        heading = QHBoxLayout()
+        heading.setSpacing(12)
+        logo = QLabel()
+        logo.setPixmap(icons.get("company").pixmap(36, 36))
+        heading.addWidget(logo, 0, Qt.AlignmentFlag.AlignTop)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        self.title = QLabel(_("Company"))
+        self.title.setObjectName("company_title")
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(title_font.pointSizeF() + 8)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setWordWrap(True)  # long legal names ("…, S.L.") wrap, never clip
+        self.subtitle = QLabel(_("Loading the company's figures…"))
+        self.subtitle.setObjectName("company_subtitle")
+        self.subtitle.setPalette(muted_palette(self.subtitle.palette()))
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        heading.addLayout(titles, 1)
+        outer.addLayout(heading)
+
+        # The figures, side by side: the eye reads them as one line of facts. In a narrow
+        # window (half a laptop screen, next to the mail client) they fold into two rows.
+        self._tiles = QGridLayout()
+        self._tiles.setSpacing(10)
+        self._tile_columns = 0
+        self.customers = FactTile("customers", _("Customers"), icons, "customers")
+        self.on_hold = FactTile("on_hold", _("Customers on hold"), icons, "on_hold")
+        self.open_transactions = FactTile(
+            "open_transactions", _("Open transactions"), icons, "transactions"
+        )
+        self.balance = FactTile("balance", _("Receivables balance"), icons, "balance")
+        self._arrange_tiles(2)  # the narrow form until the first resize says otherwise
+        outer.addLayout(self._tiles)
+
+        # Details: a compact two-column form, labels left, values left (text, not figures).
+        details = QGridLayout()
+        details.setHorizontalSpacing(18)
+        details.setVerticalSpacing(6)
+        details.setColumnStretch(1, 1)
+        self.company_name = self._detail(details, 0, "company_name", _("Company"))
+        self.currency = self._detail(details, 1, "currency", _("Accounting currency"))
+        self.as_of = self._detail(details, 2, "as_of", _("Figures on"))
+        self.database = self._detail(details, 3, "database", _("Database"))
+        self.database.setText(database_location)
+        self.database.setToolTip(database_location)
+        section = QLabel(_("Details"))
+        section.setFont(heading_font(self.font()))
+        outer.addWidget(section)
+        outer.addLayout(details)
+
+        # Busy and error rows; hidden until needed.
+        busy_row = QHBoxLayout()
+        self.busy = QProgressBar()
+        self.busy.setObjectName("busy_indicator")
+        self.busy.setRange(0, 0)  # indeterminate: a summary has no meaningful percentage
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumWidth(160)
+        self.busy.setMaximumHeight(10)
+        self.busy_label = QLabel(_("Loading the company's figures…"))
+        busy_row.addWidget(self.busy)
+        busy_row.addWidget(self.busy_label)
+        busy_row.addStretch(1)
+        self._busy_widgets = (self.busy, self.busy_label)
+        outer.addLayout(busy_row)
+
+        error_row = QHBoxLayout()
+        self.error_icon = QLabel()
+        self.error_icon.setPixmap(icons.get("error").pixmap(18, 18))
+        self.error = QLabel()
+        self.error.setObjectName("load_error")
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        error_row.addWidget(self.error_icon, 0, Qt.AlignmentFlag.AlignTop)
+        error_row.addWidget(self.error, 1)
+        self._error_widgets = (self.error_icon, self.error)
+        outer.addLayout(error_row)
+
+        # What to do next, when there is something to say (an empty company, an error).
+        self.hint = QLabel()
+        self.hint.setObjectName("company_hint")
+        self.hint.setWordWrap(True)
+        self.hint.hide()
+        outer.addWidget(self.hint)
+
+        # What the next versions add: the navigation lists these sections disabled, and
+        # this says what each will hold, so the start page tells the whole shape of the app.
+        later = QLabel(_("Coming in later versions"))
+        later.setFont(heading_font(self.font()))
+        outer.addSpacing(6)
+        outer.addWidget(later)
+        roadmap = QGridLayout()
+        roadmap.setHorizontalSpacing(12)
+        roadmap.setVerticalSpacing(8)
+        roadmap.setColumnStretch(2, 1)
+        muted = muted_palette(self.palette())
+        for row, section in enumerate(PLANNED_SECTIONS):
+            glyph = QLabel()
+            glyph.setPixmap(icons.get(section.key).pixmap(18, 18, QIcon.Mode.Disabled))
+            title = QLabel(_(section.title))
+            title.setMinimumWidth(120)
+            description = QLabel(_(section.description))
+            description.setWordWrap(True)
+            for label in (title, description):
+                label.setPalette(muted)
+            roadmap.addWidget(glyph, row, 0)
+            roadmap.addWidget(title, row, 1)
+            roadmap.addWidget(description, row, 2)
+        outer.addLayout(roadmap)
+        outer.addStretch(1)
+
+        for widget in (*self._busy_widgets, *self._error_widgets):
+            widget.hide()
+
+    @property
+    def summary(self) -> CompanySummary | None:
+        """The summary on screen (``None`` before the first load or after a failure)."""
+        return self._summary
+
+    @property
+    def is_loading(self) -> bool:
+        """Whether figures are being read."""
+        return self._task is not None
+
+    @property
+    def is_busy_shown(self) -> bool:
+        """Whether the busy indicator is on screen."""
+        return not self.busy.isHidden()
+
+    def refresh(self) -> None:
+        """Read the figures again, for today's date (F5)."""
+        as_of = self._today()
+        task = self._runner.run(
+            lambda state: self._load(state, as_of), lane=Lane.DATABASE, name="company summary"
+        )
+        # A newer refresh supersedes an older one: only the latest task may update the page.
+        self._task = task
+        task.succeeded.connect(lambda summary: self._on_loaded(task, summary))
+        task.failed.connect(lambda error: self._on_failed(task, error))
+        task.cancelled.connect(lambda: self._on_cancelled(task))
+        self._busy_timer.start()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fold the figures into two rows when the page is narrow."""
+        super().resizeEvent(event)
+        self._arrange_tiles(4 if event.size().width() >= FOLD_WIDTH else 2)
+
+    def _arrange_tiles(self, columns: int) -> None:
+        if columns == self._tile_columns:
+            return
+        self._tile_columns = columns
+        tiles = (self.customers, self.on_hold, self.open_transactions, self.balance)
+        for tile in tiles:
+            self._tiles.removeWidget(tile)
+        for index, tile in enumerate(tiles):
+            self._tiles.addWidget(tile, index // columns, index % columns)
+        for column in range(4):
+            # The balance is the widest figure: its column gets more room.
+            stretch = 0 if column >= columns else (3 if column == columns - 1 else 2)
+            self._tiles.setColumnStretch(column, stretch)
+
+    def _detail(self, grid: QGridLayout, row: int, name: str, caption: str) -> QLabel:
+        label = QLabel(caption)
+        value = QLabel("—")
+        value.setObjectName(f"{name}_value")
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(label, row, 0)
+        grid.addWidget(value, row, 1)
+        return value
+
+    def _show_busy(self) -> None:
+        if self._task is not None:
+            for widget in self._busy_widgets:
+                widget.show()
+            self.busy_changed.emit(True)
+
+    def _stop_busy(self) -> None:
+        self._busy_timer.stop()
+        if self.is_busy_shown:
+            for widget in self._busy_widgets:
+                widget.hide()
+            self.busy_changed.emit(False)
+
+    def _on_loaded(self, task: Task, summary: CompanySummary) -> None:
+        if task is not self._task:
+            return
+        self._task = None
+        self._stop_busy()
+        for widget in self._error_widgets:
+            widget.hide()
+        self._summary = summary
+        fmt = self._formats
+        self.title.setText(summary.company_name)
+        self.subtitle.setText(
+            _("Receivables on {date} in {currency}").format(
+                date=fmt.date(summary.as_of, "long"), currency=summary.accounting_currency
+            )
+        )
+        self.customers.value.setText(fmt.count(summary.customers))
+        self.on_hold.value.setText(fmt.count(summary.on_hold))
+        self.open_transactions.value.setText(fmt.count(summary.open_transactions))
+        self.balance.value.setText(fmt.money(summary.balance, summary.accounting_currency))
+        self.company_name.setText(summary.company_name)
+        self.currency.setText(summary.accounting_currency)
+        self.as_of.setText(fmt.date(summary.as_of, "long"))
+        if summary.customers == 0:
+            self.hint.setText(
+                _(
+                    "This company has no customers yet. To explore the app with sample data, "
+                    "create a demo company in a new file (collections-desktop demo --database "
+                    "FILE) and open it with File ▸ Open database…"
+                )
+            )
+        self.hint.setVisible(summary.customers == 0)
+        self.summary_loaded.emit(summary)
+
+    def _on_cancelled(self, task: Task) -> None:
+        # Only when the window is closing: the figures on screen stay as they were.
+        if task is self._task:
+            self._task = None
+            self._stop_busy()
+
+    def _on_failed(self, task: Task, error: BaseException) -> None:
+        if task is not self._task:
+            return
+        self._task = None
+        self._stop_busy()
+        self._summary = None
+        if isinstance(error, CompanyError):
+            message = str(error)  # written for the user already ("…holds no company yet.")
+        else:
+            message = _("The company's figures could not be read: {reason}").format(reason=error)
+        self.error.setText(message)
+        for widget in self._error_widgets:
+            widget.show()
+        self.subtitle.setText(_("No figures to show"))
+        for tile in (self.customers, self.on_hold, self.open_transactions, self.balance):
+            tile.value.setText("—")
+        self.hint.setText(
+            _("Check the database, then press F5 to try again, or open another database.")
+        )
+        self.hint.show()
+        self.load_failed.emit(message)

@@ -1,0 +1,174 @@
+"""Render a view of the app to a PNG file without a screen (docs, reviews, CI artefacts).
+
+``collections-desktop screenshot VIEW OUT.png`` comes here. The window is built through
+the same composition root as the app (``app.build_main_window``), on the offscreen Qt
+platform unless ``QT_QPA_PLATFORM`` says otherwise, and grabbed once its page has
+loaded its data, waiting on the page's signal rather than sleeping.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import select
+
+from collections_desktop.i18n import N_, _
+from collections_desktop.models.clock import Clock, SystemClock
+from collections_desktop.models.db.database import Database, normalise_url, open_database
+from collections_desktop.models.db.schema import Customer
+
+if TYPE_CHECKING:
+    from collections_desktop.views.main_window import MainWindow
+
+VIEWS: dict[str, str] = {
+    "main": N_("the main window on the company start page"),
+    "about": N_("the About dialog"),
+}
+"""The views that can be rendered, with what each shows."""
+
+LOAD_TIMEOUT_MS = 60_000
+
+# The QApplication made here must outlive the call that made it: Qt allows one per
+# process, and a second render in the same process reuses it.
+_application: QApplication | None = None
+
+
+class ScreenshotError(Exception):
+    """The screenshot cannot be made; the message says what to change."""
+
+
+def render_screenshot(
+    view: str,
+    output: str | Path,
+    *,
+    database: str | Path | Database,
+    customer: str | None = None,
+    size: tuple[int, int] = (1400, 900),
+    clock: Clock | None = None,
+) -> Path:
+    """Render ``view`` of ``database`` into the PNG file ``output`` and return its path.
+
+    ``size`` is the window's size in device-independent pixels (dialogs keep their own
+    size). ``database`` is a URL, a file path or an already open ``Database``.
+    """
+    if view not in VIEWS:
+        raise ScreenshotError(
+            _("Unknown view {view!r}; the views are: {views}.").format(
+                view=view, views=", ".join(VIEWS)
+            )
+        )
+    width, height = size
+    if width < 200 or height < 150:
+        raise ScreenshotError(_("The size {w}x{h} is too small.").format(w=width, h=height))
+    target = _check_output(Path(output))
+    app = _ensure_application()
+
+    from collections_desktop.app import build_main_window
+
+    opened = database if isinstance(database, Database) else _open(database)
+    window = None
+    try:
+        if customer is not None:
+            _check_customer(opened, customer, view)
+        window = build_main_window(opened, clock or SystemClock())
+        window.resize(width, height)
+        window.show()
+        _wait_until_loaded(window)
+        widget: QWidget = window
+        if view == "about":
+            widget = window.show_about()
+            widget.adjustSize()
+        app.processEvents()  # lay out the texts the load just set before grabbing
+        _save(widget.grab(), target)
+    finally:
+        if window is not None:
+            window.close()
+            window.deleteLater()
+        if opened is not database:
+            opened.dispose()
+    return target
+
+
+def _ensure_application() -> QApplication:
+    global _application
+    existing = QApplication.instance()
+    if existing is not None:
+        assert isinstance(existing, QApplication)
+        return existing
+    # A screenshot never needs a screen: without this, a desktop session would flash the
+    # window, and a server without a display could not start Qt at all.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from collections_desktop.app import create_application
+
+    _application = create_application()
+    return _application
+
+
+def _check_output(output: Path) -> Path:
+    output = output.expanduser().resolve()
+    if output.is_dir():
+        raise ScreenshotError(_("{path} is a folder; name a .png file.").format(path=output))
+    if output.suffix.lower() != ".png":
+        raise ScreenshotError(_("{path} must end in .png.").format(path=output))
+    folder = output.parent
+    if not folder.is_dir():
+        raise ScreenshotError(_("The folder {folder} does not exist.").format(folder=folder))
+    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise ScreenshotError(_("Cannot write {path}: permission denied.").format(path=output))
+    return output
+
+
+def _open(url: str | Path) -> Database:
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        path = Path(parsed.database)
+        # A screenshot shows a company; it must not create an empty database by accident.
+        if not path.exists():
+            raise ScreenshotError(_("There is no database at {path}.").format(path=path))
+    return open_database(url)
+
+
+def _check_customer(database: Database, account: str, view: str) -> None:
+    with database.sessions() as session:
+        found = session.scalar(
+            select(Customer.id).where(Customer.account == account, Customer.deleted_at.is_(None))
+        )
+    if found is None:
+        raise ScreenshotError(
+            _("There is no customer with account {account} in {database}.").format(
+                account=account, database=database.display_name
+            )
+        )
+    raise ScreenshotError(
+        _("The view {view!r} does not show a customer; leave out --customer.").format(view=view)
+    )
+
+
+def _wait_until_loaded(window: MainWindow) -> None:
+    page = window.company_page
+    if not page.is_loading:
+        return
+    loop = QEventLoop()
+    page.summary_loaded.connect(loop.quit)
+    page.load_failed.connect(loop.quit)
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    timer.start(LOAD_TIMEOUT_MS)
+    loop.exec()
+    if page.is_loading:
+        raise ScreenshotError(
+            _("The page did not finish loading within {seconds} s.").format(
+                seconds=LOAD_TIMEOUT_MS // 1000
+            )
+        )
+
+
+def _save(pixmap: QPixmap, target: Path) -> None:
+    if pixmap.isNull() or not pixmap.save(str(target), "PNG"):
+        raise ScreenshotError(_("Cannot write {path}.").format(path=target))

@@ -1,0 +1,115 @@
+"""Every user option, declared once (key, type, default, title), over an INI ``QSettings``.
+
+The file lives in ``paths.config_dir()`` (a test's temporary profile in the tests). It
+carries a schema version; when an option is renamed or its meaning changes, bump
+``SCHEMA_VERSION`` and add an upgrade hook to ``UPGRADES`` that rewrites the old keys,
+so a user's settings survive updates. A file written by a newer version is read (known
+keys only) and its version is never lowered. Secrets never go here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from collections_desktop import paths
+from collections_desktop.i18n import LANGUAGES, N_
+
+T = TypeVar("T")
+
+SCHEMA_VERSION = 1
+SCHEMA_KEY = "meta/schema_version"
+FILE_NAME = "settings.ini"
+
+
+@dataclass(frozen=True)
+class Option(Generic[T]):
+    """One option: where it is stored, its type, its default and what the user calls it."""
+
+    key: str
+    type: type
+    default: T
+    title: str  # marked with N_(); translate with _() where it is shown
+    choices: tuple[T, ...] = ()
+
+
+LANGUAGE: Option[str] = Option(
+    "interface/language", str, "", N_("Language"), choices=("", *LANGUAGES)
+)
+"""The interface language; empty means the system's language."""
+
+CALL_METHOD: Option[str] = Option(
+    "contact/call_method", str, "tel", N_("Call with"), choices=("tel", "teams")
+)
+"""How a phone number is called: the system's ``tel:`` handler or Microsoft Teams."""
+
+WINDOW_GEOMETRY: Option[QByteArray] = Option(
+    "main_window/geometry", QByteArray, QByteArray(), N_("Main window position and size")
+)
+WINDOW_STATE: Option[QByteArray] = Option(
+    "main_window/state", QByteArray, QByteArray(), N_("Main window toolbars and docks")
+)
+
+OPTIONS: tuple[Option[Any], ...] = (LANGUAGE, CALL_METHOD, WINDOW_GEOMETRY, WINDOW_STATE)
+"""Every option the app knows (the settings dialog and the tests walk this)."""
+
+UPGRADES: dict[int, Callable[[QSettings], None]] = {}
+"""Hooks that bring a file from version ``n - 1`` to ``n``; none yet (version 1 is the first)."""
+
+
+def default_path() -> Path:
+    """The INI file of the current user."""
+    return paths.config_dir() / FILE_NAME
+
+
+class Settings:
+    """Reads and writes the declared options in one INI file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        # An explicit file path (not the organisation/application lookup) so the
+        # folder given by paths.config_dir() is honoured on every OS, tests included.
+        self._store = QSettings(str(self.path), QSettings.Format.IniFormat)
+        self._upgrade()
+
+    @property
+    def schema_version(self) -> int:
+        """The version of the file's layout (``SCHEMA_VERSION`` once upgraded)."""
+        return int(self._store.value(SCHEMA_KEY, 0, type=int))
+
+    def get(self, option: Option[T]) -> T:
+        """The stored value of ``option``, or its default when unset or not a valid choice."""
+        if not self._store.contains(option.key):
+            return option.default
+        value = self._store.value(option.key, option.default, type=option.type)
+        if option.choices and value not in option.choices:
+            return option.default
+        return value  # type: ignore[no-any-return]
+
+    def set(self, option: Option[T], value: T) -> None:
+        """Store ``value`` for ``option`` (refusing a value outside its choices)."""
+        if option.choices and value not in option.choices:
+            raise ValueError(f"{value!r} is not a choice of {option.key}: {option.choices}")
+        self._store.setValue(option.key, value)
+
+    def reset(self, option: Option[Any]) -> None:
+        """Forget the stored value so the default applies again."""
+        self._store.remove(option.key)
+
+    def sync(self) -> None:
+        """Write pending changes to the file now (Qt also does it when idle and at exit)."""
+        self._store.sync()
+
+    def _upgrade(self) -> None:
+        version = self.schema_version
+        if version >= SCHEMA_VERSION:
+            return
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            hook = UPGRADES.get(target)
+            if hook is not None:
+                hook(self._store)
+        self._store.setValue(SCHEMA_KEY, SCHEMA_VERSION)

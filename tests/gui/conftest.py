@@ -1,0 +1,106 @@
+"""Fixtures for the widget tests: a company with real figures and windows that close cleanly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from collections_desktop.app import build_main_window
+from collections_desktop.i18n import set_language
+from collections_desktop.models import ledger
+from collections_desktop.models.clock import FixedClock
+from collections_desktop.models.db.database import Database
+from collections_desktop.models.db.schema import Customer
+from collections_desktop.views.formatting import Formats
+from collections_desktop.views.main_window import MainWindow
+from collections_desktop.views.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Texts in English, and back to English after a test that switched the language."""
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@dataclass(frozen=True)
+class Books:
+    """What the ``company`` fixture posted, to compare with what the window shows."""
+
+    database: Database
+    customers: int
+    on_hold: int
+    open_transactions: int
+    balance: Decimal
+
+
+@pytest.fixture
+def company(sqlite_db: Database, clock: FixedClock) -> Books:
+    """Three customers (one on hold), three invoices, a payment and a future-dated invoice.
+
+    Balance on 2026-11-23: 1,234.56 + 500.00 + 99.95 - 200.00 = 1,634.51 EUR; the
+    invoice posted on 2026-12-01 is not part of today's figures.
+    """
+    now = clock.now()
+    with sqlite_db.sessions.begin() as session:
+        ruiz, garnier, lopes = (
+            Customer(account=f"C-{n:06d}", name=name, currency="EUR", updated_at=now, **extra)
+            for n, name, extra in (
+                (1, "Ruiz Hermanos SL", {}),
+                (2, "Garnier SA", {"account_status": "on_hold"}),
+                (3, "Lopes & Filhos Lda", {}),
+            )
+        )
+        session.add_all([ruiz, garnier, lopes])
+        session.flush()
+        for customer, amount, day in (
+            (ruiz, "1234.56", dt.date(2026, 10, 1)),
+            (garnier, "500.00", dt.date(2026, 9, 15)),
+            (lopes, "99.95", dt.date(2026, 11, 20)),
+            (lopes, "7000.00", dt.date(2026, 12, 1)),
+        ):
+            ledger.post_invoice(
+                session, customer_id=customer.id, amount=Decimal(amount), posting_date=day, now=now
+            )
+        ledger.post_payment(
+            session,
+            customer_id=ruiz.id,
+            amount=Decimal("200.00"),
+            posting_date=dt.date(2026, 11, 2),
+            now=now,
+        )
+    return Books(sqlite_db, customers=3, on_hold=1, open_transactions=4, balance=Decimal("1634.51"))
+
+
+@pytest.fixture
+def make_window(qtbot, clock: FixedClock) -> Iterator[Callable[..., MainWindow]]:
+    """Build main windows like the app does (English number formats), closed after the test.
+
+    The fixture holds the windows: qtbot only keeps weak references, and a window that
+    is garbage-collected instead of closed would never stop its worker threads.
+    """
+    windows: list[MainWindow] = []
+
+    def make(database: Database, settings: Settings | None = None) -> MainWindow:
+        window = build_main_window(database, clock, settings, formats=Formats("en_US"))
+        qtbot.addWidget(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+
+
+@pytest.fixture
+def loaded_window(qtbot, company: Books, make_window) -> MainWindow:
+    """A shown main window on the ``company`` books, its figures loaded."""
+    window = make_window(company.database)
+    with qtbot.waitSignal(window.company_page.summary_loaded, timeout=10_000):
+        window.show()
+    return window

@@ -1,0 +1,221 @@
+"""The composition root: starting the app, a first run's demo company, refusing a bad file."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
+
+from collections_desktop import app as app_module
+from collections_desktop import paths
+from collections_desktop.app import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    Shell,
+    choose_language,
+    install_translations,
+    run_gui,
+)
+from collections_desktop.i18n import current_language
+from collections_desktop.models.db.database import open_database
+from collections_desktop.models.demo import COMPANY_NAME
+from collections_desktop.views.formatting import Formats
+from collections_desktop.views.icons import IconRegistry
+from collections_desktop.views.main_window import MainWindow
+from collections_desktop.views.settings import LANGUAGE, Settings
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def dialogs(monkeypatch) -> dict[str, list[tuple[str, str]]]:
+    """Message boxes the code opened (title, text), answered at once instead of shown."""
+    seen: dict[str, list[tuple[str, str]]] = {"critical": [], "information": []}
+    for kind in seen:
+
+        def record(parent, title, text, *args, _kind=kind, **kwargs):
+            seen[_kind].append((title, text))
+            return QMessageBox.StandardButton.Ok
+
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(record))
+    return seen
+
+
+@pytest.fixture
+def shell(qapp, clock, tmp_path) -> Shell:
+    """The app's window keeper, as ``run_gui`` builds it, closed after the test."""
+    keeper = Shell(
+        clock=clock,
+        settings=Settings(tmp_path / "settings.ini"),
+        formats=Formats("en_US"),
+        icons=IconRegistry(),
+    )
+    yield keeper
+    keeper.close()
+
+
+def test_a_text_file_is_refused_with_a_dialog_and_exit_code_2(qapp, dialogs, tmp_path) -> None:
+    notes = tmp_path / "notes.sqlite"
+    notes.write_text("Call Ruiz Hermanos on Monday about INV-10233.\n")
+    before = digest(notes)
+    assert run_gui(str(notes)) == EXIT_BAD_INPUT
+    ((title, text),) = dialogs["critical"]
+    assert title == "Cannot open the database"
+    assert str(notes) in text
+    assert "not a Collections Desktop database" in text
+    assert digest(notes) == before
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(qapp, dialogs, tmp_path) -> None:
+    path = tmp_path / "newer.sqlite"
+    open_database(path).dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'f9999_future'")
+    connection.close()
+    before = digest(path)
+    assert run_gui(str(path)) == EXIT_BAD_INPUT
+    ((_title, text),) = dialogs["critical"]
+    assert "newer version of Collections Desktop" in text
+    assert digest(path) == before
+
+
+def test_run_gui_shows_the_window_until_it_is_closed(qtbot, company, monkeypatch) -> None:
+    seen: list[str] = []
+
+    def fake_exec() -> int:
+        # Stands in for the event loop: look at the window the user would see, then quit.
+        (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        assert window.isVisible()
+        page = window.company_page
+        if page.is_loading:
+            with qtbot.waitSignal(page.summary_loaded, timeout=10_000):
+                pass
+        seen.append(window.windowTitle())
+        window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    assert run_gui(company.database.display_name) == 0
+    assert seen == ["Collections Desktop — Test Company"]
+    assert QCoreApplication.applicationName() == "Collections Desktop"
+    assert current_language() == "en"
+
+
+def test_first_run_creates_the_demo_company(qtbot, shell, dialogs, monkeypatch) -> None:
+    monkeypatch.setattr(app_module, "DEMO_CUSTOMERS", 25)  # the real writer, a smaller company
+    path = paths.default_database_path()
+    assert not path.exists()
+    assert shell.start(None) is None
+    assert path.exists()
+    window = shell.window
+    assert window is not None
+    assert window.isVisible()
+    with qtbot.waitSignal(window.company_page.summary_loaded, timeout=10_000):
+        pass
+    assert window.windowTitle() == f"Collections Desktop — {COMPANY_NAME}"
+    assert window.company_page.customers.value.text() == "25"
+    assert window.statusBar().currentMessage() == f"Created a demo company in {path}"
+    qtbot.waitUntil(lambda: bool(dialogs["information"]))
+    ((title, text),) = dialogs["information"]
+    assert title == "Demo company created"
+    assert text.startswith(f"Collections Desktop created a demo company in {path}")
+    assert "25 customers" in text
+
+
+def test_cancelling_the_demo_leaves_no_file(qtbot, shell, dialogs) -> None:
+    def press_cancel() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QProgressDialog) and widget.isVisible():
+                widget.findChild(QPushButton).click()  # the dialog's Cancel button
+                return
+        QTimer.singleShot(5, press_cancel)
+
+    QTimer.singleShot(0, press_cancel)
+    assert shell.start(None) == EXIT_FAILED
+    assert not paths.default_database_path().exists()
+    assert shell.window is None
+    assert dialogs["critical"] == []  # cancelling is not an error
+
+
+def test_a_failed_demo_is_reported_and_leaves_no_file(shell, dialogs, monkeypatch) -> None:
+    from collections_desktop.models import demo
+
+    def broken(url, **kwargs):
+        Path(url).write_bytes(b"half a database")
+        raise demo.DemoError("The disk is full.")
+
+    monkeypatch.setattr(demo, "write_demo_company", broken)
+    assert shell.start(None) == EXIT_FAILED
+    ((title, text),) = dialogs["critical"]
+    assert title == "Cannot create the demo company"
+    assert text.endswith(": The disk is full.")
+    assert not paths.default_database_path().exists()
+
+
+def test_open_database_replaces_the_window(qtbot, shell, company, dialogs, tmp_path) -> None:
+    other_path = tmp_path / "other.sqlite"
+    other = open_database(other_path)
+    from collections_desktop.models.company import create_company
+
+    with other.sessions.begin() as session:
+        create_company(session, "Other Company", "GBP", shell.clock.now())
+    other.dispose()
+
+    assert shell.open(company.database.display_name)
+    first = shell.window
+    with qtbot.waitSignal(first.company_page.summary_loaded, timeout=10_000):
+        pass
+    # A file that is not a database: refused, the current window stays.
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("not a database")
+    first.open_database_requested.emit(str(junk))
+    assert len(dialogs["critical"]) == 1
+    assert shell.window is first
+    assert first.isVisible()
+
+    first.open_database_requested.emit(str(other_path))
+    second = shell.window
+    assert second is not first
+    assert not first.isVisible()
+    with qtbot.waitSignal(second.company_page.summary_loaded, timeout=10_000):
+        pass
+    assert second.windowTitle() == "Collections Desktop — Other Company"
+    assert second.company_page.currency.text() == "GBP"
+
+
+@pytest.mark.parametrize(
+    ("system", "chosen", "expected"),
+    [
+        ("fr_FR", "", "fr_FR"),  # the system's language, when we speak it
+        ("de_DE", "", "en"),  # not translated yet: English rather than a mix
+        ("C", "", "en"),  # the POSIX locale of a bare server
+        ("fr_FR", "es", "es"),  # the user's choice wins
+    ],
+)
+def test_language_from_the_settings_else_the_system(
+    qapp, tmp_path, monkeypatch, system, chosen, expected
+) -> None:
+    monkeypatch.setattr(app_module.QLocale, "system", staticmethod(lambda: QLocale(system)))
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(LANGUAGE, chosen)
+    assert choose_language(settings) == expected
+
+
+def test_qt_standard_dialogs_follow_the_language(qapp) -> None:
+    translator = install_translations(qapp, "es")
+    try:
+        assert current_language() == "es"
+        # Qt's own standard buttons now speak Spanish too.
+        assert translator is not None
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancelar"
+    finally:
+        if translator is not None:
+            qapp.removeTranslator(translator)
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"

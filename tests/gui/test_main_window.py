@@ -1,0 +1,225 @@
+"""The main window as a collector sees it: real figures, honest navigation, remembered size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
+
+from collections_desktop import __version__
+from collections_desktop.models import ledger
+from collections_desktop.models.db.database import open_database
+from collections_desktop.models.db.schema import Customer
+from collections_desktop.views.about import AboutDialog
+from collections_desktop.views.formatting import Formats
+from collections_desktop.views.icons import IconRegistry
+from collections_desktop.views.pages.company_page import BUSY_DELAY_MS, CompanyPage
+from collections_desktop.views.settings import WINDOW_GEOMETRY, Settings
+from collections_desktop.views.tasks import TaskRunner
+
+
+def text_of(window, name: str) -> str:
+    label = window.findChild(QLabel, name)
+    assert label is not None, name
+    assert label.isVisible(), f"{name} is not on screen"
+    return label.text()
+
+
+def test_start_page_shows_the_company_figures_of_today(loaded_window, company) -> None:
+    window = loaded_window
+    assert window.windowTitle() == "Collections Desktop — Test Company"
+    assert text_of(window, "company_title") == "Test Company"
+    assert text_of(window, "company_subtitle") == "Receivables on November 23, 2026 in EUR"
+    assert text_of(window, "customers_value") == "3"
+    assert text_of(window, "on_hold_value") == "1"
+    assert text_of(window, "open_transactions_value") == "4"
+    # 1,234.56 + 500.00 + 99.95 - 200.00; the invoice posted on 1 December is not counted.
+    assert text_of(window, "balance_value") == "1,634.51\xa0EUR"
+    assert text_of(window, "currency_value") == "EUR"
+    assert text_of(window, "database_value") == company.database.display_name
+    assert not window.company_page.is_busy_shown
+    assert window.findChild(QLabel, "load_error").isHidden()
+    assert window.status_label.text() == (
+        f"Test Company · 3 customers · database {company.database.display_name}"
+    )
+
+
+def test_amounts_are_right_aligned_in_tabular_figures(loaded_window) -> None:
+    value = loaded_window.findChild(QLabel, "balance_value")
+    assert value.alignment() & Qt.AlignmentFlag.AlignRight
+
+
+def test_unbuilt_sections_are_listed_disabled_with_a_tooltip(qtbot, loaded_window) -> None:
+    navigation = loaded_window.navigation
+    titles = [navigation.item(row).text() for row in range(navigation.count())]
+    assert titles == ["Company", "Overview", "Workspace", "Aged balances", "Activities", "Cases"]
+    assert navigation.item(0).flags() & Qt.ItemFlag.ItemIsEnabled
+    assert navigation.currentRow() == 0
+    for row in range(1, navigation.count()):
+        item = navigation.item(row)
+        assert not item.flags() & Qt.ItemFlag.ItemIsEnabled, item.text()
+        assert not item.flags() & Qt.ItemFlag.ItemIsSelectable, item.text()
+        assert "later version" in item.toolTip()
+    # Clicking a disabled entry leaves the company page where it is.
+    rect = navigation.visualItemRect(navigation.item(2))
+    qtbot.mouseClick(navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert navigation.currentRow() == 0
+    assert loaded_window.pages.currentIndex() == 0
+    assert loaded_window.company_page.isVisible()
+
+
+def test_refresh_reads_the_figures_again(qtbot, loaded_window, company, clock) -> None:
+    assert loaded_window.refresh_action.shortcut() == QKeySequence(Qt.Key.Key_F5)
+    with company.database.sessions.begin() as session:
+        customer = Customer(
+            account="C-000004", name="Nord Bois SARL", currency="EUR", updated_at=clock.now()
+        )
+        session.add(customer)
+        session.flush()
+        ledger.post_invoice(
+            session,
+            customer_id=customer.id,
+            amount=Decimal("1000000.00"),
+            posting_date=dt.date(2026, 11, 23),
+            now=clock.now(),
+        )
+    with qtbot.waitSignal(loaded_window.company_page.summary_loaded, timeout=10_000):
+        loaded_window.refresh_action.trigger()
+    assert text_of(loaded_window, "customers_value") == "4"
+    assert text_of(loaded_window, "balance_value") == "1,001,634.51\xa0EUR"
+    assert "4 customers" in loaded_window.status_label.text()
+
+
+def test_f5_refreshes_from_the_keyboard(qtbot, loaded_window) -> None:
+    loaded_window.activateWindow()
+    qtbot.waitActive(loaded_window)
+    with qtbot.waitSignal(loaded_window.company_page.summary_loaded, timeout=10_000):
+        qtbot.keyClick(loaded_window, Qt.Key.Key_F5)
+    assert text_of(loaded_window, "customers_value") == "3"
+
+
+def test_open_database_asks_for_a_file_and_requests_it(qtbot, loaded_window, monkeypatch) -> None:
+    asked: list[str] = []
+
+    def choose(parent, caption, folder, filters):
+        asked.append(filters)
+        return "/data/other company.sqlite", filters
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(choose))
+    with qtbot.waitSignal(loaded_window.open_database_requested) as blocker:
+        loaded_window.open_action.trigger()
+    assert blocker.args == ["/data/other company.sqlite"]
+    assert "*.sqlite" in asked[0]
+    assert loaded_window.open_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
+
+
+def test_a_database_without_a_company_says_so(qtbot, make_window, tmp_path) -> None:
+    database = open_database(tmp_path / "empty.sqlite")
+    try:
+        window = make_window(database)
+        with qtbot.waitSignal(window.company_page.load_failed, timeout=10_000):
+            window.show()
+        assert "This database holds no company yet." in text_of(window, "load_error")
+        assert "press F5 to try again" in text_of(window, "company_hint")
+        assert window.windowTitle() == "Collections Desktop"
+        assert text_of(window, "customers_value") == "—"
+        window.close()
+    finally:
+        database.dispose()
+
+
+def test_an_empty_company_says_what_to_do(qtbot, make_window, sqlite_db) -> None:
+    window = make_window(sqlite_db)
+    with qtbot.waitSignal(window.company_page.summary_loaded, timeout=10_000):
+        window.show()
+    assert text_of(window, "customers_value") == "0"
+    assert text_of(window, "balance_value") == "0.00\xa0EUR"
+    assert "no customers yet" in text_of(window, "company_hint")
+
+
+def test_busy_indicator_appears_only_for_a_slow_load(qtbot, company, clock) -> None:
+    from collections_desktop.models.company import company_summary
+
+    release = threading.Event()
+
+    def slow(_state, as_of):
+        release.wait(10)
+        with company.database.sessions() as session:
+            return company_summary(session, as_of)
+
+    runner = TaskRunner()
+    page = CompanyPage(
+        runner=runner,
+        load=slow,
+        today=clock.today,
+        formats=Formats("en_US"),
+        icons=IconRegistry(),
+        database_location="somewhere",
+    )
+    qtbot.addWidget(page)
+    page.show()
+    busy_changes: list[bool] = []
+    page.busy_changed.connect(busy_changes.append)
+    try:
+        page.refresh()
+        assert not page.is_busy_shown  # not before the delay: no flash on a quick load
+        qtbot.waitUntil(lambda: page.is_busy_shown, timeout=BUSY_DELAY_MS * 20)
+        assert page.busy.isVisible()
+        assert page.busy_label.text() == "Loading the company's figures…"
+        with qtbot.waitSignal(page.summary_loaded, timeout=10_000):
+            release.set()
+        assert not page.is_busy_shown
+        assert page.customers.value.text() == "3"
+        assert busy_changes == [True, False]
+        # A quick load (the loader no longer waits) never shows it.
+        with qtbot.waitSignal(page.summary_loaded, timeout=10_000):
+            page.refresh()
+        assert busy_changes == [True, False]
+    finally:
+        release.set()
+        runner.shutdown()
+
+
+def test_window_size_is_remembered_between_runs(qtbot, make_window, company, profile) -> None:
+    settings = Settings()
+    assert settings.path.is_relative_to(profile)  # the test's own settings folder
+    first = make_window(company.database, settings)
+    first.show()
+    qtbot.waitExposed(first)
+    first.resize(760, 560)
+    first.close()
+    assert not Settings(settings.path).get(WINDOW_GEOMETRY).isEmpty()
+
+    second = make_window(company.database, Settings(settings.path))
+    second.show()
+    qtbot.waitExposed(second)
+    assert second.size() == QSize(760, 560)
+
+
+def test_without_settings_the_window_opens_at_the_default_size(make_window, company) -> None:
+    window = make_window(company.database)
+    assert window.size() == QSize(1280, 800)
+
+
+def test_about_dialog_shows_version_licence_and_database(qtbot, loaded_window, company) -> None:
+    loaded_window.about_action.trigger()
+    dialog = loaded_window.findChild(AboutDialog)
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "About Collections Desktop"
+    assert dialog.version.text() == f"Version {__version__}"
+    assert "GPL-3.0-or-later" in dialog.facts["licence"].text()
+    assert "PySide6" in dialog.facts["qt"].text()
+    assert dialog.facts["database"].text() == company.database.display_name
+    dialog.reject()
+    qtbot.waitUntil(lambda: loaded_window.findChild(AboutDialog) is None)
+
+
+def test_closing_the_window_stops_its_workers(qtbot, loaded_window) -> None:
+    loaded_window.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("collections-")]
+    assert QApplication.instance() is not None
