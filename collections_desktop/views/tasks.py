@@ -14,7 +14,8 @@ parsing, rendering) can use the general lane. Each task opens its own short sess
 The workers are Python threads (``concurrent.futures``), not ``QThreadPool`` threads:
 Python's ``threading`` module can join them, so ``shutdown()`` leaves no thread behind
 (the tests check it) and a task may log or use ``threading`` freely. Results cross to the
-GUI thread through queued signal connections.
+GUI thread through queued signal connections. While a runner lives, Python's garbage
+collector runs on the GUI thread only (``gcguard``), so a worker never frees a Qt object.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
+
+from collections_desktop.views.gcguard import GuiThreadGarbageCollector
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +175,8 @@ class TaskRunner(QObject):
         self._executors: dict[Lane, ThreadPoolExecutor] = {}
         self._active: set[Task] = set()
         self._closed = False
+        # While workers run, only the GUI thread may free Qt objects (see gcguard).
+        self._gc = GuiThreadGarbageCollector(self)
 
     @property
     def active_tasks(self) -> int:
@@ -208,6 +213,7 @@ class TaskRunner(QObject):
         executors, self._executors = list(self._executors.values()), {}
         for executor in executors:
             executor.shutdown(wait=True, cancel_futures=True)
+        self._gc.stop()
 
     def _executor(self, lane: Lane) -> ThreadPoolExecutor:
         executor = self._executors.get(lane)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,13 @@ from collections_desktop.models.db.schema import Customer
 from collections_desktop.views.formatting import Formats
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_here() -> Iterator[None]:
+    """Free a test's leftover Qt objects on the GUI thread, never later on a worker's."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -152,3 +152,18 @@ def test_shutdown_cancels_and_leaves_no_thread(qtbot) -> None:
     assert not [t for t in threading.enumerate() if t.name.startswith("collections-")]
     with pytest.raises(RuntimeError, match="shut down"):
         runner.run(work)
+
+
+def test_garbage_is_collected_on_the_gui_thread_while_a_runner_lives(qtbot) -> None:
+    import gc
+
+    from collections_desktop.views.tasks import TaskRunner
+
+    assert gc.isenabled()
+    runner = TaskRunner()
+    assert not gc.isenabled(), "a worker must never start a collection"
+    second = TaskRunner()
+    runner.shutdown()
+    assert not gc.isenabled(), "still off while another runner lives"
+    second.shutdown()
+    assert gc.isenabled()
