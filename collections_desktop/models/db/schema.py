@@ -247,11 +247,14 @@ class Customer(Mutable, Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     email: Mapped[str | None]
     responsible_employee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+    # Indexed: a deferred foreign key is checked at commit by looking up the referring rows.
     primary_contact_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("contacts.id", use_alter=True, deferrable=True, initially="DEFERRED")
+        ForeignKey("contacts.id", use_alter=True, deferrable=True, initially="DEFERRED"),
+        index=True,
     )
     collections_contact_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("contacts.id", use_alter=True, deferrable=True, initially="DEFERRED")
+        ForeignKey("contacts.id", use_alter=True, deferrable=True, initially="DEFERRED"),
+        index=True,
     )
 
 

@@ -196,6 +196,7 @@ def upgrade() -> None:
                 f'fk_customers_{column}_contacts', 'contacts', [column], ['id'],
                 deferrable=True, initially='DEFERRED',
             )
+            batch_op.create_index(f'ix_customers_{column}', [column], unique=False)
 
     op.create_table('customer_transactions',
     sa.Column('id', sa.Uuid(), nullable=False),
