@@ -13,4 +13,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # The demo writer may start a helper process; a frozen build must let it boot.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(main())
