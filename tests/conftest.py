@@ -131,14 +131,10 @@ def sqlite_db(tmp_path: Path, _template_db: Path) -> Iterator[Database]:
     database.dispose()
 
 
-def _pg_admin_url() -> str:
-    return PG_URL
-
-
 @pytest.fixture
-def pg_db() -> Iterator[Database]:
-    """A fresh PostgreSQL company database, dropped after the test."""
-    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+def pg_url() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     name = f"cd_test_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as connection:
@@ -148,17 +144,22 @@ def pg_db() -> Iterator[Database]:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required under CI and is not reachable: {error}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {error}")
-    url = make_url(_pg_admin_url()).set(database=name)
-    database = open_database(url.render_as_string(hide_password=False))
-    with database.sessions.begin() as session:
-        create_company(session, "Test Company", "EUR", FixedClock.on(TODAY).now())
     try:
-        yield database
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        database.dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[Database]:
+    """A fresh PostgreSQL company database."""
+    database = open_database(pg_url)
+    with database.sessions.begin() as session:
+        create_company(session, "Test Company", "EUR", FixedClock.on(TODAY).now())
+    yield database
+    database.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing
-import os
 import sqlite3
 import uuid
 from collections import Counter, defaultdict
@@ -17,8 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from collections_desktop.models import demo, ledger
@@ -44,7 +42,7 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.demo import DemoError, DemoStats, write_demo_company
 from collections_desktop.models.numbering import SEQUENCES, next_number
-from tests.conftest import PG_URL, TODAY
+from tests.conftest import TODAY
 
 D = Decimal
 NOW = dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC)
@@ -667,27 +665,6 @@ def test_line_shares_round_like_the_ledger(
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """The URL of a fresh, empty PostgreSQL database (no company), dropped afterwards."""
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"cd_demo_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # the server is not there
-        admin.dispose()
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required under CI and is not reachable: {error}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {error}")
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def model_rows(database: Database) -> dict[str, list[tuple[object, ...]]]:
