@@ -41,9 +41,13 @@ def child(database: str) -> None:
     moments = {"python": _CHILD_START}
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    from collections_desktop.app import Shell, create_application, install_translations
+    from collections_desktop.app import (
+        Shell,
+        create_application,
+        install_translations,
+        system_formats,
+    )
     from collections_desktop.models.clock import SystemClock
-    from collections_desktop.views.formatting import Formats
     from collections_desktop.views.icons import IconRegistry
     from collections_desktop.views.main_window import MainWindow
     from collections_desktop.views.settings import Settings
@@ -69,7 +73,7 @@ def child(database: str) -> None:
         settings = Settings(Path(folder) / "settings.ini")
         translator = install_translations(app, "en")
         shell = Shell(
-            clock=SystemClock(), settings=settings, formats=Formats.system(), icons=IconRegistry()
+            clock=SystemClock(), settings=settings, formats=system_formats(), icons=IconRegistry()
         )
         code = shell.start(database)
         if code is not None:

@@ -19,10 +19,10 @@ from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QObject, Qt, QTime
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from collections_desktop import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, paths
+from collections_desktop.formatting import Formats
 from collections_desktop.i18n import LANGUAGES, _, set_language
 from collections_desktop.models.clock import Clock, SystemClock
 from collections_desktop.models.db.database import Database, DatabaseOpenError, open_database
-from collections_desktop.views.formatting import Formats
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import LANGUAGE, Settings
@@ -61,11 +61,16 @@ def build_main_window(
         clock=clock,
         runner=runner,
         icons=icons or IconRegistry(),
-        formats=formats or Formats.system(),
+        formats=formats or system_formats(),
         settings=settings,
     )
     runner.setParent(window)
     return window
+
+
+def system_formats() -> Formats:
+    """The formats of the operating system's regional settings."""
+    return Formats.for_locale(QLocale.system().name())
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -286,7 +291,7 @@ def run_gui(database_url: str | None) -> int:
     translator = install_translations(app, choose_language(settings))
     icons = IconRegistry()
     app.setWindowIcon(icons.get("app"))
-    shell = Shell(clock=SystemClock(), settings=settings, formats=Formats.system(), icons=icons)
+    shell = Shell(clock=SystemClock(), settings=settings, formats=system_formats(), icons=icons)
     try:
         code = shell.start(database_url)
         if code is not None:

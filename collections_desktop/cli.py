@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from collections_desktop import APP_ID, __version__
-from collections_desktop.i18n import _
+from collections_desktop.formatting import text_formats
+from collections_desktop.i18n import _, set_language
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -54,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     """Run one command and return its exit code."""
+    set_language(_environment_language())
     args = build_parser().parse_args(list(argv))
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -123,6 +126,15 @@ def _screenshot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _environment_language() -> str:
+    """The language of the environment (LC_ALL, LC_MESSAGES, LANG), as gettext reads it."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "").split(":")[0].split(".")[0]
+        if value:
+            return value
+    return "en"
+
+
 def _default_database() -> str:
     from collections_desktop.paths import default_database_path
 
@@ -131,4 +143,6 @@ def _default_database() -> str:
 
 def _progress(done: int, total: int, what: str) -> None:
     if sys.stderr.isatty():
-        print(f"\r{what}: {done:,}/{total:,}", end="" if done < total else "\n", file=sys.stderr)
+        count = text_formats().count
+        end = "" if done < total else "\n"
+        print(f"\r{what}: {count(done)}/{count(total)}", end=end, file=sys.stderr)

@@ -63,4 +63,5 @@ def set_language(language: str) -> None:
     """Switch every later ``_()`` call to ``language`` (e.g. ``es`` or ``pt_BR``)."""
     global _translations, _language
     _translations = load_catalog(language)
-    _language = language.split("_")[0].split("-")[0].lower() if language else "en"
+    base = language.split("_")[0].split("-")[0].lower() if language else "en"
+    _language = base if base in LANGUAGES else "en"

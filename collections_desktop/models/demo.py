@@ -61,6 +61,7 @@ from sqlalchemy import Connection, event, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
+from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.models.clock import SystemClock
 from collections_desktop.models.company import create_company, has_company
@@ -107,19 +108,20 @@ class DemoStats:
 
     def describe(self) -> str:
         """A one-line summary for the command line and the log."""
+        formats = text_formats()
         return _(
-            "Demo company “{company}” written to {database}: {customers:,} customers, "
-            "{contacts:,} contacts, {transactions:,} transactions, {settlements:,} "
-            "settlements, {activities:,} activities in {seconds:.1f} s."
+            "Demo company “{company}” written to {database}: {customers} customers, "
+            "{contacts} contacts, {transactions} transactions, {settlements} "
+            "settlements, {activities} activities in {seconds} s."
         ).format(
             company=self.company_name,
             database=self.database,
-            customers=self.customers,
-            contacts=self.contacts,
-            transactions=self.transactions,
-            settlements=self.settlements,
-            activities=self.activities,
-            seconds=self.seconds,
+            customers=formats.count(self.customers),
+            contacts=formats.count(self.contacts),
+            transactions=formats.count(self.transactions),
+            settlements=formats.count(self.settlements),
+            activities=formats.count(self.activities),
+            seconds=formats.number(self.seconds, 1),
         )
 
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.models.db.schema import (
     CREDIT_TYPES,
@@ -198,14 +199,19 @@ def settle(
         if txn.posting_date > settlement_date:
             raise LedgerError(
                 _("{voucher} was posted on {posted}, after the settlement date {date}.").format(
-                    voucher=txn.voucher, posted=txn.posting_date, date=settlement_date
+                    voucher=txn.voucher,
+                    posted=text_formats().date(txn.posting_date),
+                    date=text_formats().date(settlement_date),
                 )
             )
         available = settleable_amount(session, txn, settlement_date)
         if value > available:
             raise LedgerError(
                 _("{voucher} has only {open} open to settle on {date}; {asked} was asked.").format(
-                    voucher=txn.voucher, open=available, date=settlement_date, asked=value
+                    voucher=txn.voucher,
+                    open=text_formats().amount(available),
+                    date=text_formats().date(settlement_date),
+                    asked=text_formats().amount(value),
                 )
             )
         if txn.amount > ZERO:
@@ -216,7 +222,8 @@ def settle(
     if debit_total != credit_total:
         raise LedgerError(
             _("The marked debits ({debits}) and credits ({credits}) do not balance.").format(
-                debits=debit_total, credits=credit_total
+                debits=text_formats().amount(debit_total),
+                credits=text_formats().amount(credit_total),
             )
         )
     settlement = Settlement(
@@ -269,7 +276,9 @@ def settle_oldest_first(
     if remaining > available:
         raise LedgerError(
             _("{voucher} has only {open} open to apply; {asked} was asked.").format(
-                voucher=credit.voucher, open=available, asked=remaining
+                voucher=credit.voucher,
+                open=text_formats().amount(available),
+                asked=text_formats().amount(remaining),
             )
         )
     marks: dict[uuid.UUID, Decimal] = {}
@@ -331,7 +340,7 @@ def reverse_settlement(
     if reversal_date < original.settlement_date:
         raise LedgerError(
             _("A settlement dated {date} cannot be reversed on an earlier date.").format(
-                date=original.settlement_date
+                date=text_formats().date(original.settlement_date)
             )
         )
     reversal = Settlement(

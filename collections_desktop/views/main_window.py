@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from collections_desktop import APP_NAME
+from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.clock import Clock
 from collections_desktop.models.company import CompanySummary
 from collections_desktop.models.db.database import Database
 from collections_desktop.views.about import AboutDialog
-from collections_desktop.views.formatting import Formats
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages import PLANNED_SECTIONS
 from collections_desktop.views.pages.company_page import CompanyPage, load_company_summary

@@ -15,8 +15,10 @@ import pytest
 def run_cli(profile: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run ``python -m collections_desktop ARGS`` with the test's profile folders."""
 
-    def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    def run(
+        *args: str, timeout: float = 300, language: str = "en"
+    ) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LANGUAGE=language)
         return subprocess.run(
             [sys.executable, "-m", "collections_desktop", *args],
             capture_output=True,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from collections_desktop import __version__
 
 
@@ -21,7 +23,16 @@ def test_help_lists_the_commands(run_cli) -> None:
         assert command in result.stdout
 
 
-def test_a_newer_database_is_refused_with_exit_code_2(run_cli, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "newer version of Collections Desktop"),
+        ("es_ES", "una versión más reciente de Collections Desktop"),
+    ],
+)
+def test_a_newer_database_is_refused_with_exit_code_2(
+    run_cli, tmp_path: Path, language: str, message: str
+) -> None:
     import sqlite3
 
     from collections_desktop.models.db.database import open_database
@@ -33,8 +44,8 @@ def test_a_newer_database_is_refused_with_exit_code_2(run_cli, tmp_path: Path) -
         connection.execute("UPDATE alembic_version SET version_num = 'f9999_future'")
     connection.close()
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    result = run_cli("demo", "--customers", "5", "--database", str(path))
+    result = run_cli("demo", "--customers", "5", "--database", str(path), language=language)
     assert result.returncode == 2
-    assert "newer version of Collections Desktop" in result.stderr
+    assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before

@@ -11,12 +11,12 @@ from decimal import Decimal
 import pytest
 
 from collections_desktop.app import build_main_window
+from collections_desktop.formatting import Formats
 from collections_desktop.i18n import set_language
 from collections_desktop.models import ledger
 from collections_desktop.models.clock import FixedClock
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer
-from collections_desktop.views.formatting import Formats
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import Settings
 

@@ -20,10 +20,10 @@ from collections_desktop.app import (
     install_translations,
     run_gui,
 )
+from collections_desktop.formatting import Formats
 from collections_desktop.i18n import current_language
 from collections_desktop.models.db.database import open_database
 from collections_desktop.models.demo import COMPANY_NAME
-from collections_desktop.views.formatting import Formats
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import LANGUAGE, Settings

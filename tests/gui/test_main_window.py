@@ -11,11 +11,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from collections_desktop import __version__
+from collections_desktop.formatting import Formats
 from collections_desktop.models import ledger
 from collections_desktop.models.db.database import open_database
 from collections_desktop.models.db.schema import Customer
 from collections_desktop.views.about import AboutDialog
-from collections_desktop.views.formatting import Formats
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages.company_page import BUSY_DELAY_MS, CompanyPage
 from collections_desktop.views.settings import WINDOW_GEOMETRY, Settings

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QByteArray, QSettings
 
+from collections_desktop.formatting import Formats, babel_locale
 from collections_desktop.views import settings as options
-from collections_desktop.views.formatting import Formats, babel_locale
 from collections_desktop.views.icons import ICON_NAMES, IconRegistry
 from collections_desktop.views.settings import CALL_METHOD, LANGUAGE, OPTIONS, Settings
 

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
 from collections_desktop.models.company import CompanyError, CompanySummary, company_summary
 from collections_desktop.models.db.database import Database
-from collections_desktop.views.formatting import Formats
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages import PLANNED_SECTIONS
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState

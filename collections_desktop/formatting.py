@@ -2,7 +2,8 @@
 
 One ``Formats`` object, chosen by the composition root from the system's regional
 settings, is handed to every widget that shows figures, so a page never guesses a
-locale and a test can fix one.
+locale and a test can fix one. Messages of the Qt-free domain use ``text_formats()``,
+the formats of the language the text is translated into. No Qt here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from decimal import Decimal
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from PySide6.QtCore import QLocale
+
+from collections_desktop.i18n import current_language
 
 FALLBACK_LOCALE = "en_US"
 
@@ -42,9 +44,13 @@ class Formats:
     locale: str = FALLBACK_LOCALE
 
     @classmethod
-    def system(cls) -> Formats:
-        """The formats of the operating system's regional settings."""
-        return cls(babel_locale(QLocale.system().name()))
+    def for_locale(cls, name: str) -> Formats:
+        """The formats of a locale name such as ``es_ES`` or ``pt-BR`` (``en_US`` if unknown)."""
+        return cls(babel_locale(name))
+
+    def amount(self, value: Decimal) -> str:
+        """A bare amount with at least two decimals (for messages that name the currency)."""
+        return format_decimal(value, format="#,##0.00##", locale=self.locale)
 
     def money(self, amount: Decimal, currency: str) -> str:
         """``amount`` in ``currency`` with the currency's decimals and its ISO code."""
@@ -54,6 +60,15 @@ class Formats:
         """A whole number with the locale's thousands separator."""
         return format_decimal(value, locale=self.locale)
 
+    def number(self, value: float | Decimal, places: int) -> str:
+        """A measured quantity (seconds, a rate) with ``places`` decimals."""
+        return format_decimal(value, format="#,##0." + "0" * places, locale=self.locale)
+
     def date(self, day: dt.date, length: str = "medium") -> str:
         """A business date (``medium``: "Nov 23, 2026"; ``long``: "November 23, 2026")."""
         return format_date(day, format=length, locale=self.locale)
+
+
+def text_formats() -> Formats:
+    """The formats of the language messages are being translated into."""
+    return Formats.for_locale(current_language())
