@@ -16,6 +16,11 @@ so interpreter start-up and imports count. Printed per run, then the median:
 - ``figures painted``: the first paint after that (the user sees the numbers).
 
 Runs offscreen unless ``QT_QPA_PLATFORM`` is set. The settings file is a temporary one.
+
+``--frozen dist/collections-desktop/collections-desktop`` times the PyInstaller build
+instead: each run is ``EXE --smoke-test --database DATABASE``, whose ``moments`` line
+gives the same kind of wall-clock moments (``application``: imports done and the
+``QApplication`` made; ``shown``; ``first paint``; ``loaded``: figures arrived; ``end``).
 """
 
 from __future__ import annotations
@@ -122,14 +127,47 @@ def parent(database: str, runs: int) -> None:
     print("med  " + "  ".join(f"{median[step]:>12.0f} ms" for step in STEPS))
 
 
+FROZEN_STEPS = ("application", "shown", "first paint", "loaded", "end")
+
+
+def frozen(executable: str, database: str, runs: int) -> None:
+    """Start the frozen app's smoke test ``runs`` times and print the timings in ms."""
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    results: list[dict[str, float]] = []
+    print(f"frozen: {executable}\ndatabase: {database}")
+    print("run  " + "  ".join(f"{step:>15}" for step in FROZEN_STEPS))
+    for run in range(1, runs + 1):
+        started = time.time()
+        output = subprocess.run(
+            [executable, "--smoke-test", "--database", database],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        if output.returncode != 0:
+            sys.exit(f"run {run} failed:\n{output.stderr}")
+        line = output.stdout.strip().splitlines()[-1]
+        moments = json.loads(line.removeprefix("moments "))
+        result = {step: (moments[step] - started) * 1000 for step in FROZEN_STEPS}
+        results.append(result)
+        print(f"{run:>3}  " + "  ".join(f"{result[step]:>12.0f} ms" for step in FROZEN_STEPS))
+    median = {step: statistics.median(r[step] for r in results) for step in FROZEN_STEPS}
+    print("med  " + "  ".join(f"{median[step]:>12.0f} ms" for step in FROZEN_STEPS))
+
+
 def main() -> None:
     """Parse the arguments and run as the parent or as one child."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True, help="a company database (file or URL)")
     parser.add_argument("--runs", type=int, default=5, help="how many starts to time")
+    parser.add_argument("--frozen", metavar="EXE", help="time this frozen executable instead")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
+    if args.frozen:
+        frozen(args.frozen, args.database, args.runs)
+    elif args.child:
         child(args.database)
     else:
         parent(args.database, args.runs)

@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("a SQLite file or a PostgreSQL URL (default: the embedded database)"),
     )
     parser.add_argument("--verbose", action="store_true", help=_("log what happens"))
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help=_("check that this installation works (offscreen, in a temporary profile) and exit"),
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help=_("write a demo company into a new database"))
@@ -65,6 +70,10 @@ def main(argv: Sequence[str]) -> int:
     from collections_desktop.models.db.database import DatabaseOpenError
 
     try:
+        if args.smoke_test and args.command is None:
+            from collections_desktop.views.smoke import run_smoke_test
+
+            return run_smoke_test(args.database)
         if args.command is None:
             from collections_desktop.app import run_gui
 

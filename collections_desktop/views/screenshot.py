@@ -78,7 +78,7 @@ def render_screenshot(
         window = build_main_window(opened, clock or SystemClock())
         window.resize(width, height)
         window.show()
-        _wait_until_loaded(window)
+        wait_until_loaded(window)
         widget: QWidget = window
         if view == "about":
             widget = window.show_about()
@@ -149,7 +149,11 @@ def _check_customer(database: Database, account: str, view: str) -> None:
     )
 
 
-def _wait_until_loaded(window: MainWindow) -> None:
+def wait_until_loaded(window: MainWindow) -> None:
+    """Run the event loop until the company page has loaded (or failed); ScreenshotError if slow.
+
+    The smoke test (``views/smoke.py``) waits the same way.
+    """
     page = window.company_page
     if not page.is_loading:
         return
