@@ -134,3 +134,20 @@ def test_missing_folder_and_folder_given(tmp_path: Path) -> None:
 def test_unreachable_server_gives_a_clear_message() -> None:
     with pytest.raises(DatabaseOpenError, match=r"Cannot open the database postgresql\+psycopg://"):
         open_database("postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2")
+
+
+def test_keys_are_16_bytes_on_sqlite_and_come_back_as_uuids(sqlite_db: Database, clock) -> None:
+    from sqlalchemy import select
+
+    from collections_desktop.models.db.schema import Customer
+
+    with sqlite_db.sessions.begin() as session:
+        customer = Customer(account="C-KEY", name="Key SA", currency="EUR", updated_at=clock.now())
+        session.add(customer)
+    with sqlite_db.engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT typeof(id), length(id) FROM customers WHERE account = 'C-KEY'")
+        ).one()
+    assert tuple(stored) == ("blob", 16)
+    with sqlite_db.sessions() as session:
+        assert session.scalar(select(Customer.id).where(Customer.account == "C-KEY")) == customer.id

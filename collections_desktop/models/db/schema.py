@@ -27,11 +27,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from collections_desktop.models.db.types import Money, UtcDateTime, new_id
+from collections_desktop.models.db.types import Money, UtcDateTime, UuidKey, new_id
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -47,7 +46,7 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
-        uuid.UUID: Uuid(),
+        uuid.UUID: UuidKey(),
         Decimal: Money(),
         dt.datetime: UtcDateTime(),
         dt.date: Date(),
