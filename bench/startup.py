@@ -101,60 +101,31 @@ def child(database: str) -> None:
     print(json.dumps(moments))
 
 
-def parent(database: str, runs: int) -> None:
-    """Start ``runs`` children one after the other and print the timings in milliseconds."""
-    env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    results: list[dict[str, float]] = []
-    print(f"database: {database}")
-    print("run  " + "  ".join(f"{step:>15}" for step in STEPS))
-    for run in range(1, runs + 1):
-        started = time.time()
-        output = subprocess.run(
-            [sys.executable, __file__, "--child", "--database", database],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
-        if output.returncode != 0:
-            sys.exit(f"run {run} failed:\n{output.stderr}")
-        moments = json.loads(output.stdout.strip().splitlines()[-1])
-        result = {step: (moments[step] - started) * 1000 for step in STEPS}
-        results.append(result)
-        print(f"{run:>3}  " + "  ".join(f"{result[step]:>12.0f} ms" for step in STEPS))
-    median = {step: statistics.median(r[step] for r in results) for step in STEPS}
-    print("med  " + "  ".join(f"{median[step]:>12.0f} ms" for step in STEPS))
-
-
 FROZEN_STEPS = ("application", "shown", "first paint", "loaded", "end")
 
 
-def frozen(executable: str, database: str, runs: int) -> None:
-    """Start the frozen app's smoke test ``runs`` times and print the timings in ms."""
+def time_runs(command: list[str], steps: tuple[str, ...], runs: int) -> None:
+    """Start ``command`` ``runs`` times; print each step's milliseconds and the medians.
+
+    The command's last line of output holds the wall-clock moments as JSON (optionally
+    after the word ``moments``); the moment just before the spawn is subtracted.
+    """
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     results: list[dict[str, float]] = []
-    print(f"frozen: {executable}\ndatabase: {database}")
-    print("run  " + "  ".join(f"{step:>15}" for step in FROZEN_STEPS))
+    print("run  " + "  ".join(f"{step:>15}" for step in steps))
     for run in range(1, runs + 1):
         started = time.time()
-        output = subprocess.run(
-            [executable, "--smoke-test", "--database", database],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
+        output = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         if output.returncode != 0:
             sys.exit(f"run {run} failed:\n{output.stderr}")
         line = output.stdout.strip().splitlines()[-1]
         moments = json.loads(line.removeprefix("moments "))
-        result = {step: (moments[step] - started) * 1000 for step in FROZEN_STEPS}
+        result = {step: (moments[step] - started) * 1000 for step in steps}
         results.append(result)
-        print(f"{run:>3}  " + "  ".join(f"{result[step]:>12.0f} ms" for step in FROZEN_STEPS))
-    median = {step: statistics.median(r[step] for r in results) for step in FROZEN_STEPS}
-    print("med  " + "  ".join(f"{median[step]:>12.0f} ms" for step in FROZEN_STEPS))
+        print(f"{run:>3}  " + "  ".join(f"{result[step]:>12.0f} ms" for step in steps))
+    median = {step: statistics.median(r[step] for r in results) for step in steps}
+    print("med  " + "  ".join(f"{median[step]:>12.0f} ms" for step in steps))
 
 
 def main() -> None:
@@ -165,12 +136,17 @@ def main() -> None:
     parser.add_argument("--frozen", metavar="EXE", help="time this frozen executable instead")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.frozen:
-        frozen(args.frozen, args.database, args.runs)
-    elif args.child:
+    if args.child:
         child(args.database)
+        return
+    print(f"database: {args.database}")
+    if args.frozen:
+        print(f"frozen: {args.frozen}")
+        command = [args.frozen, "--smoke-test", "--database", args.database]
+        time_runs(command, FROZEN_STEPS, args.runs)
     else:
-        parent(args.database, args.runs)
+        command = [sys.executable, __file__, "--child", "--database", args.database]
+        time_runs(command, STEPS, args.runs)
 
 
 if __name__ == "__main__":
