@@ -55,19 +55,24 @@ def add_pool(session, countries) -> CustomerPool:
     return pool
 
 
+def add_customers(session) -> None:
+    """Two customers in each country: ES-0, PT-1, FR-2, GB-3, ES-4, PT-5, FR-6, GB-7."""
+    session.add_all(
+        Customer(
+            account=f"{country}-{index}",
+            name=f"{country} {index}",
+            country=country,
+            currency="EUR",
+            updated_at=NOW,
+        )
+        for index, country in enumerate(COUNTRIES * 2)
+    )
+
+
 @pytest.fixture
 def office(any_db: Database):
     session = any_db.sessions()
-    for index, country in enumerate(COUNTRIES * 2):
-        session.add(
-            Customer(
-                account=f"{country}-{index}",
-                name=f"{country} {index}",
-                country=country,
-                currency="EUR",
-                updated_at=NOW,
-            )
-        )
+    add_customers(session)
     iberia = add_pool(session, ["ES", "PT"])
     france = add_pool(session, ["FR"])
     yield session, iberia, france
@@ -117,16 +122,7 @@ def test_no_query_leaks_a_customer_outside_the_scope(
 ) -> None:
     """Whatever the pools and the pool asked for, only customers of the agent's pools show."""
     with sqlite_db.sessions() as session:
-        for index, country in enumerate(COUNTRIES * 2):
-            session.add(
-                Customer(
-                    account=f"{country}-{index}",
-                    name=f"{country} {index}",
-                    country=country,
-                    currency="EUR",
-                    updated_at=NOW,
-                )
-            )
+        add_customers(session)
         made = [add_pool(session, sorted(countries)) for countries in pools]
         mine = [made[i] for i in sorted(member_of) if i < len(made)]
         scope = load_scope(session, add_agent(session, mine))
