@@ -138,6 +138,16 @@ def load_definition(
     pool_id: uuid.UUID | None = None,
 ) -> Definition:
     """The definition asked for, else the pool's, else the company default, else the first."""
+    return load_definition_row(session, definition_id, pool_id=pool_id)[1]
+
+
+def load_definition_row(
+    session: Session,
+    definition_id: uuid.UUID | None = None,
+    *,
+    pool_id: uuid.UUID | None = None,
+) -> tuple[uuid.UUID, Definition]:
+    """``load_definition`` with the chosen definition's id (a snapshot records it)."""
     chosen = definition_id
     if chosen is None and pool_id is not None:
         chosen = session.scalar(
@@ -160,7 +170,7 @@ def load_definition(
         .where(AgingPeriod.definition_id == row.id, AgingPeriod.deleted_at.is_(None))
         .order_by(AgingPeriod.position)
     ).all()
-    return Definition(row.name, AgingBasis(row.basis), tuple(Period(*p) for p in periods))
+    return row.id, Definition(row.name, AgingBasis(row.basis), tuple(Period(*p) for p in periods))
 
 
 def basis_date(item: OpenItem, basis: AgingBasis) -> dt.date:

@@ -388,7 +388,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "voucher", "customer_id", "type", "document_number", "posting_date",
         "document_date", "due_date", "currency", "amount", "amount_accounting", "description",
         "created_at", "created_by_id", "collection_status", "promise_date", "promise_amount",
-        "updated_at", "version",
+        "closed_on", "updated_at", "version",
     ),
     "settlements": (
         "id", "number", "customer_id", "settlement_date", "note", "created_at", "created_by_id",
@@ -863,8 +863,8 @@ class _Txn:
     """A transaction being generated (slots: there are millions of them)."""
 
     __slots__ = (
-        "acc", "cents", "day", "description", "doc", "due", "history", "id", "kind", "minute",
-        "promise", "settled", "settled_acc", "status",
+        "acc", "cents", "day", "description", "doc", "due", "history", "id", "kind",
+        "last_settled", "minute", "promise", "settled", "settled_acc", "status",
     )  # fmt: skip
 
     def __init__(self, kind: int, day: int, due: int, cents: int, description: str) -> None:
@@ -879,6 +879,7 @@ class _Txn:
         self.history: list[_Change] = []
         self.settled = 0
         self.settled_acc = 0
+        self.last_settled = 0  # the day of the latest settlement line
         self.minute = 0
         self.doc = ""
         self.id: Any = None
@@ -1572,6 +1573,7 @@ class _CustomerLedger:
                     acc = _share(cents, txn.acc, txn.cents)
                 txn.settled += cents
                 txn.settled_acc += acc
+                txn.last_settled = max(txn.last_settled, day)
                 line_rows.append(
                     (
                         uid(rng, day, minute),
@@ -1630,6 +1632,7 @@ class _CustomerLedger:
                     txn.status,
                     day_of(promise[0]) if promise else None,
                     _money(promise[1]) if promise else None,
+                    day_of(txn.last_settled) if txn.settled == txn.cents else None,
                     updated,
                     version,
                 )

@@ -93,6 +93,22 @@ def load_scope(session: Session, user_name: str) -> AgentScope:
     )
 
 
+def company_scope(session: Session) -> AgentScope:
+    """The whole company: every pool, every customer (the CLI and administrators)."""
+    rows = session.execute(
+        select(CustomerPool.id, CustomerPool.name, CustomerPool.criteria).where(
+            CustomerPool.deleted_at.is_(None)
+        )
+    ).all()
+    return AgentScope(
+        user_name="",
+        pools={row.id: PoolCriteria.from_json(row.criteria) for row in rows},
+        pool_names={row.id: row.name for row in rows},
+        default_pool_id=None,
+        may_view_all_pools=True,
+    )
+
+
 def visible_customers(
     session: Session, scope: AgentScope, as_of: dt.date, pool_id: uuid.UUID | None = None
 ) -> list[tuple[uuid.UUID, str, str]]:

@@ -97,26 +97,27 @@ def test_an_older_schema_is_backed_up_then_migrated(
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     original = digest(path)
-    # A next release: the same migrations plus a revision 0002 that adds an index.
+    # A next release: the same migrations plus a revision that adds an index.
+    head = database_module.head_revision()
     migrations = tmp_path / "migrations"
     shutil.copytree(
         database_module.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (migrations / "versions" / "0002_test.py").write_text(
+    (migrations / "versions" / "9999_test.py").write_text(
         '"""Test revision."""\n'
         "from alembic import op\n"
-        "revision = '0002'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n"
+        f"revision = '9999'\ndown_revision = '{head}'\nbranch_labels = None\ndepends_on = None\n"
         "def upgrade():\n    op.create_index('ix_test_customers_city', 'customers', ['city'])\n"
         "def downgrade():\n    op.drop_index('ix_test_customers_city', 'customers')\n"
     )
     monkeypatch.setattr(database_module, "MIGRATIONS", migrations)
 
     upgraded = open_database(path, now=clock.now())
-    assert upgraded.backup == tmp_path / "older.schema-0001.20261123-090000.backup.sqlite"
+    assert upgraded.backup == tmp_path / f"older.schema-{head}.20261123-090000.backup.sqlite"
     assert digest(upgraded.backup) == original
     with upgraded.engine.connect() as connection:
         assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
         )
         assert "ix_test_customers_city" in {
             index["name"] for index in inspect(connection).get_indexes("customers")

@@ -6,6 +6,7 @@ the settlement lines the ledger wrote) and checks, on every date of the run:
 - balance = Σ open amounts;
 - no transaction is ever over-settled (0 ≤ open ≤ amount in the transaction's sign);
 - every settlement's lines sum to zero;
+- a transaction's ``closed_on`` is its latest settlement date once the lines settle it all;
 - a refused action writes nothing.
 """
 
@@ -24,7 +25,7 @@ from sqlalchemy import select
 
 from collections_desktop.models import ledger
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import Customer, SettlementLine
+from collections_desktop.models.db.schema import Customer, CustomerTransaction, SettlementLine
 from collections_desktop.models.ledger import LedgerError
 
 START = dt.date(2026, 1, 1)
@@ -148,6 +149,18 @@ def _check(session, customer_id, model: Model) -> None:
         total = ledger.balance(session, customer_id, on)
         assert total == sum(expected.values(), Decimal(0)), on
         assert total == sum((i.open_amount_accounting for i in items), Decimal(0))
+    stored = {
+        row.id: row.closed_on
+        for row in session.execute(
+            select(CustomerTransaction.id, CustomerTransaction.closed_on).where(
+                CustomerTransaction.customer_id == customer_id
+            )
+        )
+    }
+    for txn_id, amount, _posted in model.txns:
+        lines = [(d, a) for _s, t, d, a in model.lines if t == txn_id]
+        settled_all = lines and sum(a for _d, a in lines) == amount
+        assert stored[txn_id] == (max(d for d, _a in lines) if settled_all else None), txn_id
 
 
 def _run(database: Database, ops) -> None:

@@ -1,4 +1,4 @@
-"""The mapped classes of schema v1 (SQLAlchemy 2, typed).
+"""The mapped classes of the schema (SQLAlchemy 2, typed).
 
 Data rules (see docs/ARCHITECTURE.md):
 - every table has a UUIDv7 ``id``; users see human numbers (account, voucher) kept as unique text;
@@ -27,6 +27,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -302,6 +303,10 @@ class CustomerTransaction(Base):
     collection_status: Mapped[str] = mapped_column(String(20), default=CollectionStatus.NONE)
     promise_date: Mapped[dt.date | None]
     promise_amount: Mapped[Decimal | None]
+    # Derived, kept by the ledger: the date of the settlement that left nothing open, None
+    # while something is. Open on D is then zero whenever closed_on <= D, so aging joins
+    # the settlement lines only of what was not closed by D (as Dynamics' CustTrans.Closed).
+    closed_on: Mapped[dt.date | None]
     updated_at: Mapped[dt.datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -382,12 +387,79 @@ class Activity(Mutable, Base):
     closed_at: Mapped[dt.datetime | None]
 
 
+# --- aging snapshots --------------------------------------------------------------------
+
+
+class AgingSnapshot(Base):
+    """One stored aging of the customers in a scope (and pool) as of a date.
+
+    Derived data: rebuilt from the ledger, never edited and never synced.
+    """
+
+    __tablename__ = "aging_snapshots"
+    __table_args__ = (Index("ix_aging_snapshots_pool_as_of", "pool_id", "as_of"),)
+    id: Mapped[uuid.UUID] = _id()
+    as_of: Mapped[dt.date]
+    basis: Mapped[str] = mapped_column(String(20))
+    definition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("aging_definitions.id"))
+    definition_name: Mapped[str] = mapped_column(String(100))
+    pool_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customer_pools.id"))
+    user_name: Mapped[str | None] = mapped_column(String(100))  # whose scope; None: everyone
+    created_at: Mapped[dt.datetime]
+    customer_count: Mapped[int] = mapped_column(Integer)
+    balance: Mapped[Decimal]
+
+
+class AgingSnapshotCustomer(Base):
+    """A snapshot's header for one customer: totals, credit, disputes, oldest past due, risk."""
+
+    __tablename__ = "aging_snapshot_customers"
+    __table_args__ = (UniqueConstraint("snapshot_id", "customer_id"),)
+    id: Mapped[uuid.UUID] = _id()
+    snapshot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("aging_snapshots.id"))
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    balance: Mapped[Decimal]
+    past_due: Mapped[Decimal]
+    credit_limit: Mapped[Decimal | None]
+    available_credit: Mapped[Decimal | None]
+    sales_order_amount: Mapped[Decimal]
+    packing_slip_amount: Mapped[Decimal]
+    disputed_count: Mapped[int] = mapped_column(Integer)
+    disputed_amount: Mapped[Decimal]
+    oldest_past_due_date: Mapped[dt.date | None]
+    oldest_past_due_days: Mapped[int | None] = mapped_column(Integer)
+    risk_score: Mapped[int] = mapped_column(Integer)
+
+
+class AgingSnapshotLine(Base):
+    """One column of a customer's snapshot: Current, a period, or Unapplied."""
+
+    __tablename__ = "aging_snapshot_lines"
+    __table_args__ = (UniqueConstraint("snapshot_customer_id", "position"),)
+    id: Mapped[uuid.UUID] = _id()
+    snapshot_customer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("aging_snapshot_customers.id")
+    )
+    position: Mapped[int] = mapped_column(Integer)  # 0 = Current, last = Unapplied
+    label: Mapped[str] = mapped_column(String(50))
+    from_days: Mapped[int | None] = mapped_column(Integer)
+    to_days: Mapped[int | None] = mapped_column(Integer)
+    amount: Mapped[Decimal]
+
+
 IMMUTABLE_COLUMNS = {
     "customer_transactions": [
         c.name
         for c in CustomerTransaction.__table__.columns
         if c.name
-        not in {"collection_status", "promise_date", "promise_amount", "updated_at", "version"}
+        not in {
+            "collection_status",
+            "promise_date",
+            "promise_amount",
+            "closed_on",
+            "updated_at",
+            "version",
+        }
     ],
     "settlements": [c.name for c in Settlement.__table__.columns],
     "settlement_lines": [c.name for c in SettlementLine.__table__.columns],
