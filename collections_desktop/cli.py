@@ -49,6 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
 
+    aging = commands.add_parser(
+        "aging", help=_("print the aged balance of every customer as of a date")
+    )
+    _add_scope_arguments(aging)
+    aging.add_argument("--definition", metavar="NAME", help=_("the aging definition to use"))
+    aging.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help=_("output format")
+    )
+
+    snapshot = commands.add_parser(
+        "snapshot", help=_("store an aging snapshot and print its summary")
+    )
+    _add_scope_arguments(snapshot)
+
     shot = commands.add_parser("screenshot", help=_("render a view to a PNG file, offscreen"))
     shot.add_argument("view", help=_("the view to render (see --list)"), nargs="?")
     shot.add_argument("output", help=_("the PNG file to write"), nargs="?")
@@ -57,6 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--list", action="store_true", help=_("list the views and exit"))
     shot.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     return parser
+
+
+def _add_scope_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help=_("the date to age on (default: today)")
+    )
+    command.add_argument("--pool", metavar="NAME", help=_("only the customers of this pool"))
+    command.add_argument(
+        "--user",
+        metavar="NAME",
+        help=_("apply this collections agent's scope (default: every customer)"),
+    )
+    command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
 
 
 def main(argv: Sequence[str]) -> int:
@@ -80,6 +107,8 @@ def main(argv: Sequence[str]) -> int:
             return run_gui(args.database)
         if args.command == "demo":
             return _demo(args)
+        if args.command in ("aging", "snapshot"):
+            return _aging(args)
         if args.command == "screenshot":
             return _screenshot(args)
     except DatabaseOpenError as error:
@@ -104,6 +133,78 @@ def _demo(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     print(stats.describe())
     return EXIT_OK
+
+
+def _aging(args: argparse.Namespace) -> int:
+    """``aging`` prints the aging; ``snapshot`` stores it and prints the summary."""
+    import datetime as dt
+
+    from collections_desktop.models.aging import AgingDefinitionError, definition_id_by_name
+    from collections_desktop.models.aging_report import to_csv, to_json, to_table
+    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.models.db.database import open_database
+    from collections_desktop.models.pools import PoolError, pool_id_by_name
+    from collections_desktop.models.scope import ScopeError, company_scope, load_scope
+    from collections_desktop.models.snapshot import age_customers, take_snapshot
+
+    clock = SystemClock()
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else clock.today()
+    except ValueError:
+        print(_("error: --as-of must be a date like 2026-11-23"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    database = open_database(args.database or _default_database())
+    try:
+        with database.sessions() as session:
+            scope = load_scope(session, args.user) if args.user else company_scope(session)
+            pool_id = pool_id_by_name(session, args.pool) if args.pool else None
+            if args.command == "snapshot":
+                summary = take_snapshot(session, as_of, scope, clock.now(), pool_id=pool_id)
+                session.commit()
+                print(_describe_snapshot(summary))
+                return EXIT_OK
+            definition = args.definition and definition_id_by_name(session, args.definition)
+            result = age_customers(
+                session, as_of, scope, pool_id=pool_id, definition_id=definition or None
+            )
+    except (AgingDefinitionError, PoolError, ScopeError) as error:
+        print(_("error: {message}").format(message=error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        database.dispose()
+    if args.format == "csv":
+        sys.stdout.write(to_csv(result))
+    elif args.format == "json":
+        sys.stdout.write(to_json(result, args.pool))
+    else:
+        sys.stdout.write(to_table(result, text_formats()))
+    return EXIT_OK
+
+
+def _describe_snapshot(summary: object) -> str:
+    from collections_desktop.models.snapshot import SnapshotSummary
+
+    assert isinstance(summary, SnapshotSummary)
+    formats = text_formats()
+    lines = [
+        _(
+            "Snapshot {id} stored: {count} customers as of {date}, definition “{definition}”, "
+            "{pool}."
+        ).format(
+            id=summary.id,
+            count=formats.count(summary.customer_count),
+            date=formats.date(summary.as_of),
+            definition=summary.definition_name,
+            pool=_("pool “{name}”").format(name=summary.pool_name)
+            if summary.pool_name
+            else _("all pools"),
+        )
+    ]
+    width = max(map(len, summary.labels), default=0)
+    for label, total in zip(summary.labels, summary.totals, strict=True):
+        lines.append(f"  {label.ljust(width)}  {formats.amount(total):>18}")
+    lines.append(f"  {_('Balance').ljust(width)}  {formats.amount(summary.balance):>18}")
+    return "\n".join(lines)
 
 
 def _screenshot(args: argparse.Namespace) -> int:

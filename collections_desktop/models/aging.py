@@ -141,6 +141,27 @@ def load_definition(
     return load_definition_row(session, definition_id, pool_id=pool_id)[1]
 
 
+def definition_id_by_name(session: Session, name: str) -> uuid.UUID:
+    """The id of the definition called ``name``; the error lists the definitions there are."""
+    found = session.scalar(
+        select(AgingDefinition.id).where(
+            AgingDefinition.name == name, AgingDefinition.deleted_at.is_(None)
+        )
+    )
+    if found is None:
+        names = session.scalars(
+            select(AgingDefinition.name)
+            .where(AgingDefinition.deleted_at.is_(None))
+            .order_by(AgingDefinition.name)
+        ).all()
+        raise AgingDefinitionError(
+            _("There is no aging definition called “{name}”; the definitions are: {names}.").format(
+                name=name, names=", ".join(names) or _("none")
+            )
+        )
+    return found
+
+
 def load_definition_row(
     session: Session,
     definition_id: uuid.UUID | None = None,

@@ -500,10 +500,13 @@ def update_closed_on(session: Session, transaction_ids: Sequence[uuid.UUID] | No
     if transaction_ids is not None:
         statement = statement.where(CustomerTransaction.id.in_(transaction_ids))
     session.execute(statement, execution_options={"synchronize_session": False})
-    wanted = None if transaction_ids is None else set(transaction_ids)
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, CustomerTransaction) and (wanted is None or obj.id in wanted):
-            session.expire(obj, ["closed_on"])
+    if transaction_ids is None:
+        loaded = [o for o in session.identity_map.values() if isinstance(o, CustomerTransaction)]
+    else:  # look up only these: a long import session holds thousands of objects
+        keys = (Session.identity_key(CustomerTransaction, i) for i in transaction_ids)
+        loaded = [o for o in map(session.identity_map.get, keys) if o is not None]
+    for obj in loaded:
+        session.expire(obj, ["closed_on"])
 
 
 # --- as-of queries ----------------------------------------------------------------------

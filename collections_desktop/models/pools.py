@@ -197,6 +197,25 @@ def pool_criteria(session: Session, pool_id: uuid.UUID) -> PoolCriteria:
     return PoolCriteria.from_json(text)
 
 
+def pool_id_by_name(session: Session, name: str) -> uuid.UUID:
+    """The id of the pool called ``name``; a ``PoolError`` lists the pools there are."""
+    found = session.scalar(
+        select(CustomerPool.id).where(CustomerPool.name == name, CustomerPool.deleted_at.is_(None))
+    )
+    if found is None:
+        names = session.scalars(
+            select(CustomerPool.name)
+            .where(CustomerPool.deleted_at.is_(None))
+            .order_by(CustomerPool.name)
+        ).all()
+        raise PoolError(
+            _("There is no pool called “{name}”; the pools are: {names}.").format(
+                name=name, names=", ".join(names) or _("none")
+            )
+        )
+    return found
+
+
 def pool_customers(session: Session, pool_id: uuid.UUID, as_of: dt.date) -> Select[tuple[Any]]:
     """A query of the ids of the pool's customers on ``as_of`` (to use as a subquery)."""
     return select(Customer.id).where(customer_condition(pool_criteria(session, pool_id), as_of))

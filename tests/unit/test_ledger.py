@@ -78,9 +78,12 @@ def test_settle_oldest_due_first_then_reverse(books) -> None:
         i.voucher: i.open_amount for i in ledger.open_items(session, customer.id, day(1, 31))
     }
     assert open_jan == {inv2.voucher: D("50.00"), inv1.voucher: D("100.10")}
+    # closed_on: inv2 and the whole payment closed on 1 Feb; inv1 is still open
+    assert (inv2.closed_on, pay.closed_on, inv1.closed_on) == (day(2, 1), day(2, 1), None)
 
     reversal = ledger.reverse_settlement(session, settlement.id, day(2, 10), NOW)
     session.commit()
+    assert (inv2.closed_on, pay.closed_on) == (None, None), "the reversal reopened them"
     assert reversal.reverses_settlement_id == settlement.id
     assert ledger.open_amount(session, inv1.id, day(2, 9)) == D("30.10")
     assert ledger.open_amount(session, inv1.id, day(2, 10)) == D("100.10")
