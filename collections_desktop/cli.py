@@ -63,6 +63,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_scope_arguments(snapshot)
 
+    importing = commands.add_parser("import", help=_("import data from another system"))
+    kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True)
+    receivables = kinds.add_parser(
+        "receivables", help=_("customers, invoices and credit notes with their settlement")
+    )
+    receivables.add_argument("file", help=_("the CSV or XLSX file to import"))
+    receivables.add_argument(
+        "--mapping",
+        metavar="MAP.toml",
+        required=True,
+        help=_("which column feeds which field (see docs/IMPORT.md)"),
+    )
+    receivables.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+
     shot = commands.add_parser("screenshot", help=_("render a view to a PNG file, offscreen"))
     shot.add_argument("view", help=_("the view to render (see --list)"), nargs="?")
     shot.add_argument("output", help=_("the PNG file to write"), nargs="?")
@@ -111,6 +125,8 @@ def main(argv: Sequence[str]) -> int:
             return _aging(args)
         if args.command == "screenshot":
             return _screenshot(args)
+        if args.command == "import":
+            return _import_receivables(args)
     except DatabaseOpenError as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -233,6 +249,42 @@ def _screenshot(args: argparse.Namespace) -> int:
     except ScreenshotError as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _import_receivables(args: argparse.Namespace) -> int:
+    """Check the mapping, then the whole file, and write it in one transaction (or nothing)."""
+    from pathlib import Path
+
+    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.models.db.database import normalise_url, open_database
+    from collections_desktop.models.importers import ImportInputError
+    from collections_desktop.models.importers.receivables import (
+        import_receivables,
+        load_receivables_mapping,
+    )
+
+    try:
+        mapping = load_receivables_mapping(args.mapping)
+    except ImportInputError as error:
+        print(_("error: {message}").format(message=error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    target = args.database or _default_database()
+    url = normalise_url(target)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        # Importing into a new, empty file would only leave a database without a company.
+        print(_("error: there is no database at {path}").format(path=url.database), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    database = open_database(target)
+    try:
+        with database.sessions.begin() as session:
+            result = import_receivables(session, Path(args.file), mapping, SystemClock().now())
+    except ImportInputError as error:
+        print(_("error: {message}").format(message=error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        database.dispose()
+    print(result.describe())
     return EXIT_OK
 
 

@@ -29,6 +29,9 @@ def reserve_numbers(session: Session, name: str, count: int, now: dt.datetime) -
         .where(NumberSequence.name == name)
         .values(next_value=NumberSequence.next_value + count, updated_at=now)
         .returning(NumberSequence.next_value)
+        # "fetch" refreshes only the matched row; the default ("auto" → evaluate) scans the
+        # whole identity map on every call, quadratic over a long posting session (an import).
+        .execution_options(synchronize_session="fetch")
     ).scalar_one_or_none()
     if row is None:
         session.add(

@@ -18,14 +18,28 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, insert, literal, or_, select, type_coerce
+from sqlalchemy import (
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, True_
 
 from collections_desktop.i18n import _
 from collections_desktop.models.aging import (
@@ -34,6 +48,7 @@ from collections_desktop.models.aging import (
     Definition,
     load_definition_row,
 )
+from collections_desktop.models.db.bulk import insert_rows
 from collections_desktop.models.db.functions import days_between
 from collections_desktop.models.db.schema import (
     AgingBasis,
@@ -47,7 +62,7 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
     TransactionType,
 )
-from collections_desktop.models.db.types import Money, new_id
+from collections_desktop.models.db.types import Money, UuidKey, new_id, new_ids
 from collections_desktop.models.money import ZERO
 from collections_desktop.models.risk import (
     RECENT_DAYS,
@@ -143,19 +158,53 @@ def _basis_column(basis: AgingBasis) -> ColumnElement[dt.date]:
     return CustomerTransaction.due_date
 
 
-def aging_query(
+def _in_scope(customer_condition: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    """The transactions' customers restricted by the condition (nothing when it is TRUE)."""
+    if isinstance(customer_condition, True_):
+        return []
+    return [
+        CustomerTransaction.customer_id.in_(
+            select(Customer.id).where(Customer.deleted_at.is_(None), customer_condition)
+        )
+    ]
+
+
+def _before(as_of: dt.date, days: int) -> dt.date:
+    return as_of - dt.timedelta(days=days)
+
+
+def _weight(as_of: dt.date) -> ColumnElement[int]:
+    """2 for an invoice due in the last 90 days, else 1 (see models/risk.py)."""
+    return case((CustomerTransaction.due_date > _before(as_of, RECENT_WEIGHT_DAYS), 2), else_=1)
+
+
+def _recent_invoice(as_of: dt.date) -> list[ColumnElement[bool]]:
+    t = CustomerTransaction
+    return [
+        t.type == TransactionType.INVOICE,
+        t.due_date > _before(as_of, RECENT_DAYS),
+        t.due_date <= as_of,
+    ]
+
+
+def open_query(
     as_of: dt.date,
     definition: Definition,
     customer_condition: ColumnElement[bool],
+    *,
+    by_closed_on: bool = True,
 ) -> Any:
-    """The single aggregate: one row per customer with a transaction posted by ``as_of``.
+    """Per customer: what is open on ``as_of`` in each column, with disputes and promises.
 
-    A transaction closed on or before ``as_of`` has nothing open and never touches the
-    settlement lines; only the others sum their lines dated on or before ``as_of``, and
-    each condition tests cheap columns first, so SQLite runs that subquery about once per
-    transaction still open. Period bounds become date bounds computed here
-    (``basis <= as_of - from_days``), so the database compares dates instead of doing
-    date arithmetic per row.
+    The transactions not closed by ``as_of`` are gathered first (a materialised CTE),
+    each with its open amount: the amount less its settlement lines dated on or before
+    ``as_of``, computed once. Closed transactions never touch the settlement lines. The
+    aggregate then only compares values: period bounds are date bounds computed here.
+    The lateness of the open recent invoices (to ``as_of``) comes along for the risk.
+
+    ``by_closed_on`` finds the open transactions through the ``closed_on`` index, which
+    pays when few closed after ``as_of`` (an as-of date near today); otherwise a scan
+    of the table is cheaper, and the condition is written so that no index applies.
     """
     t = CustomerTransaction
     settled = (
@@ -164,94 +213,180 @@ def aging_query(
         .correlate(t)
         .scalar_subquery()
     )
-    open_ = t.amount_accounting - settled
-    not_closed = or_(t.closed_on.is_(None), t.closed_on > as_of)
-    basis = _basis_column(definition.basis)
-
-    def total(*conditions: ColumnElement[bool]) -> ColumnElement[Any]:
-        """Σ open amount of the transactions that meet the conditions (cheap ones first)."""
-        return type_coerce(func.sum(case((and_(*conditions, not_closed), open_), else_=0)), Money())
-
-    def on_or_before(days: int) -> dt.date:
-        return as_of - dt.timedelta(days=days)
-
-    debit = t.amount >= 0
-    columns = [total(debit, basis >= as_of).label("c0")]
-    for index, period in enumerate(definition.periods, start=1):
-        older = [basis <= on_or_before(period.from_days)]
-        if period.to_days is not None:
-            older.append(basis >= on_or_before(period.to_days))
-        columns.append(total(debit, *older).label(f"c{index}"))
-    columns.append(total(t.amount < 0).label(f"c{len(definition.periods) + 1}"))
-
-    disputed = (t.collection_status == CollectionStatus.DISPUTED, not_closed, open_ != 0)
-    past_due = (t.amount > 0, t.due_date < as_of, not_closed, open_ != 0)
-    recent = and_(
-        t.type == TransactionType.INVOICE,
-        t.due_date > on_or_before(RECENT_DAYS),
-        t.due_date <= as_of,
+    not_closed = (
+        or_(t.closed_on.is_(None), t.closed_on > as_of)
+        if by_closed_on
+        else func.coalesce(t.closed_on, dt.date.max) > as_of
     )
-    # Days late: to the as-of date while not closed by it, else to the closing settlement.
-    late_until = case((not_closed, literal(as_of, Date())), else_=t.closed_on)
-    late = late_until > t.due_date
-    weight = case((t.due_date > on_or_before(RECENT_WEIGHT_DAYS), 2), else_=1)
+    items = (
+        select(
+            t.customer_id,
+            t.type,
+            t.amount,
+            t.due_date,
+            _basis_column(definition.basis).label("basis"),
+            t.collection_status,
+            t.promise_date,
+            type_coerce(t.amount_accounting - settled, Money()).label("open"),
+        )
+        .where(t.posting_date <= as_of, not_closed, *_in_scope(customer_condition))
+        .cte("open_items")
+        .prefix_with("MATERIALIZED")
+    )
+    i = items.c
+
+    def total(*conditions: ColumnElement[bool], label: str) -> Any:
+        summed = func.sum(case((and_(*conditions), i.open), else_=0))
+        return type_coerce(summed, Money()).label(label)
+
+    debit = i.amount >= 0
+    columns = [total(debit, i.basis >= as_of, label="c0")]
+    for index, period in enumerate(definition.periods, start=1):
+        older = [i.basis <= _before(as_of, period.from_days)]
+        if period.to_days is not None:
+            older.append(i.basis >= _before(as_of, period.to_days))
+        columns.append(total(debit, *older, label=f"c{index}"))
+    columns.append(total(i.amount < 0, label=f"c{len(definition.periods) + 1}"))
+
+    disputed = and_(i.collection_status == CollectionStatus.DISPUTED, i.open != 0)
+    past_due = and_(i.amount > 0, i.due_date < as_of, i.open != 0)
+    recent = and_(
+        i.type == TransactionType.INVOICE,
+        i.due_date > _before(as_of, RECENT_DAYS),
+        i.due_date <= as_of,
+    )
+    late = and_(recent, i.due_date < as_of)
+    weight = case((i.due_date > _before(as_of, RECENT_WEIGHT_DAYS), 2), else_=1)
+    days_late = days_between(literal(as_of, Date()), i.due_date)
+    return select(
+        i.customer_id,
+        *columns,
+        func.count(case((disputed, 1))).label("disputed_count"),
+        total(disputed, label="disputed_amount"),
+        func.min(case((past_due, i.due_date))).label("oldest_past_due"),
+        func.count(case((and_(i.promise_date < as_of, past_due), 1))).label("broken"),
+        func.count(case((recent, 1))).label("recent"),
+        func.count(case((late, 1))).label("late"),
+        func.sum(case((recent, weight), else_=0)).label("weights"),
+        func.sum(case((late, weight * days_late), else_=0)).label("weighted"),
+    ).group_by(i.customer_id)
+
+
+FEW_CLOSED_LATER = 200_000
+"""Below this many transactions closed after the as-of date, read through ``closed_on``."""
+
+
+def _few_closed_later(session: Session, as_of: dt.date) -> bool:
+    """Whether few transactions closed after ``as_of`` (counted up to a cap, on the index).
+
+    Measured on 5 million transactions: as of today the index reads the open rows in
+    1.8 s against 4.0 s for the walk; as of eleven months back, 4.7 s against 3.1 s.
+    """
+    t = CustomerTransaction
+    later = select(literal(1)).where(t.closed_on > as_of).limit(FEW_CLOSED_LATER).subquery()
+    return (session.scalar(select(func.count()).select_from(later)) or 0) < FEW_CLOSED_LATER
+
+
+def closed_invoices_query(as_of: dt.date, customer_condition: ColumnElement[bool]) -> Any:
+    """Per customer: the recent invoices closed by ``as_of`` and how late each was paid.
+
+    Reads only the index ``ix_customer_transactions_invoice_risk`` (customer, type, due
+    date, closed on), in customer order, so the grouping needs no sort.
+    """
+    t = CustomerTransaction
+    late = t.closed_on > t.due_date
     return (
+        select(
+            t.customer_id,
+            func.count().label("recent"),
+            func.count(case((late, 1))).label("late"),
+            func.sum(_weight(as_of)).label("weights"),
+            func.sum(
+                case((late, _weight(as_of) * days_between(t.closed_on, t.due_date)), else_=0)
+            ).label("weighted"),
+        )
+        .where(*_recent_invoice(as_of), t.closed_on <= as_of, *_in_scope(customer_condition))
+        .group_by(t.customer_id)
+    )
+
+
+def _date(value: Any) -> dt.date | None:
+    """SQLite returns MIN() over a CASE of dates as text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def aged_rows(
+    session: Session,
+    as_of: dt.date,
+    definition: Definition,
+    customer_condition: ColumnElement[bool],
+) -> tuple[CustomerAgingRow, ...]:
+    """Age the customers that meet the condition, by account; all-zero customers left out.
+
+    One statement joins the two aggregates to the customers, so each customer crosses
+    into Python once.
+    """
+    width = len(definition.labels)
+    opened = open_query(
+        as_of,
+        definition,
+        customer_condition,
+        by_closed_on=_few_closed_later(session, as_of),
+    ).subquery("opened")
+    closed = closed_invoices_query(as_of, customer_condition).subquery("closed")
+    query = (
         select(
             Customer.id,
             Customer.account,
             Customer.name,
             Customer.credit_limit,
-            *columns,
-            func.count(case((and_(*disputed), 1))).label("disputed_count"),
-            type_coerce(func.sum(case((and_(*disputed), open_), else_=0)), Money()).label(
-                "disputed_amount"
-            ),
-            func.min(case((and_(*past_due), t.due_date))).label("oldest_past_due"),
-            func.count(case((recent, 1))).label("recent_invoices"),
-            func.count(case((and_(recent, late), 1))).label("late_invoices"),
-            func.sum(
-                case((and_(recent, late), weight * days_between(late_until, t.due_date)), else_=0)
-            ).label("weighted"),
-            func.sum(case((recent, weight), else_=0)).label("weights"),
-            func.count(case((and_(t.promise_date < as_of, *past_due), 1))).label("broken"),
+            *(opened.c[f"c{i}"] for i in range(width)),
+            opened.c.disputed_count,
+            opened.c.disputed_amount,
+            opened.c.oldest_past_due,
+            opened.c.broken,
+            (opened.c.recent + func.coalesce(closed.c.recent, 0)).label("recent"),
+            (opened.c.late + func.coalesce(closed.c.late, 0)).label("late"),
+            (opened.c.weights + func.coalesce(closed.c.weights, 0)).label("weights"),
+            (opened.c.weighted + func.coalesce(closed.c.weighted, 0)).label("weighted"),
         )
-        .select_from(t)
-        .join(Customer, Customer.id == t.customer_id)
-        .where(t.posting_date <= as_of, Customer.deleted_at.is_(None), customer_condition)
-        .group_by(Customer.id, Customer.account, Customer.name, Customer.credit_limit)
+        .join(opened, opened.c.customer_id == Customer.id)
+        .outerjoin(closed, closed.c.customer_id == Customer.id)
+        .where(Customer.deleted_at.is_(None), customer_condition)
         .order_by(Customer.account)
     )
-
-
-def _row(raw: Any, as_of: dt.date, width: int) -> CustomerAgingRow:
-    columns = tuple(Decimal(getattr(raw, f"c{i}") or 0) for i in range(width))
-    balance = sum(columns, ZERO)
-    factors = RiskFactors(
-        recent_invoices=raw.recent_invoices,
-        late_invoices=raw.late_invoices,
-        weighted_days_late=int(raw.weighted),
-        weights=int(raw.weights),
-        balance=balance,
-        disputed_amount=Decimal(raw.disputed_amount or 0),
-        credit_limit=raw.credit_limit,
-        broken_promises=raw.broken,
-    )
-    oldest = raw.oldest_past_due
-    if isinstance(oldest, str):  # SQLite returns MIN() over a CASE as text
-        oldest = dt.date.fromisoformat(oldest)
-    return CustomerAgingRow(
-        customer_id=raw.id,
-        account=raw.account,
-        name=raw.name,
-        columns=columns,
-        credit_limit=raw.credit_limit,
-        disputed_count=raw.disputed_count,
-        disputed_amount=factors.disputed_amount,
-        oldest_past_due_date=oldest,
-        oldest_past_due_days=(as_of - oldest).days if oldest is not None else None,
-        risk=factors,
-        risk_score=risk_score(factors),
-    )
+    rows = []
+    for raw in session.execute(query):
+        columns = tuple(raw[4 : 4 + width])
+        if not any(columns):
+            continue
+        factors = RiskFactors(
+            recent_invoices=raw.recent,
+            late_invoices=raw.late,
+            weighted_days_late=int(raw.weighted),
+            weights=int(raw.weights),
+            balance=sum(columns, ZERO),
+            disputed_amount=raw.disputed_amount,
+            credit_limit=raw.credit_limit,
+            broken_promises=raw.broken,
+        )
+        oldest = _date(raw.oldest_past_due)
+        rows.append(
+            CustomerAgingRow(
+                customer_id=raw.id,
+                account=raw.account,
+                name=raw.name,
+                columns=columns,
+                credit_limit=raw.credit_limit,
+                disputed_count=raw.disputed_count,
+                disputed_amount=raw.disputed_amount,
+                oldest_past_due_date=oldest,
+                oldest_past_due_days=(as_of - oldest).days if oldest is not None else None,
+                risk=factors,
+                risk_score=risk_score(factors),
+            )
+        )
+    return tuple(rows)
 
 
 def age_customers(
@@ -272,21 +407,6 @@ def age_customers(
     return AgingResult(
         as_of, definition, chosen_id, aged_rows(session, as_of, definition, condition)
     )
-
-
-def aged_rows(
-    session: Session,
-    as_of: dt.date,
-    definition: Definition,
-    customer_condition: ColumnElement[bool],
-) -> tuple[CustomerAgingRow, ...]:
-    """Run the aggregate; customers whose columns are all zero are left out."""
-    width = len(definition.labels)
-    rows = (
-        _row(raw, as_of, width)
-        for raw in session.execute(aging_query(as_of, definition, customer_condition))
-    )
-    return tuple(row for row in rows if any(row.columns))
 
 
 # --- storing ----------------------------------------------------------------------------
@@ -327,47 +447,82 @@ def take_snapshot(
         ],
     )
     bounds = _column_bounds(definition)
-    headers: list[dict[str, Any]] = []
-    lines: list[dict[str, Any]] = []
-    for row in result.rows:
-        header_id = new_id()
-        headers.append(
-            {
-                "id": header_id,
-                "snapshot_id": snapshot_id,
-                "customer_id": row.customer_id,
-                "balance": row.balance,
-                "past_due": row.past_due,
-                "credit_limit": row.credit_limit,
-                "available_credit": row.available_credit,
-                "sales_order_amount": row.sales_order_amount,
-                "packing_slip_amount": row.packing_slip_amount,
-                "disputed_count": row.disputed_count,
-                "disputed_amount": row.disputed_amount,
-                "oldest_past_due_date": row.oldest_past_due_date,
-                "oldest_past_due_days": row.oldest_past_due_days,
-                "risk_score": row.risk_score,
-            }
+    header_ids = new_ids(len(result.rows))
+    insert_rows(
+        session,
+        AgingSnapshotCustomer.__table__,
+        (
+            (
+                header_id,
+                snapshot_id,
+                row.customer_id,
+                row.balance,
+                row.past_due,
+                row.credit_limit,
+                row.available_credit,
+                row.sales_order_amount,
+                row.packing_slip_amount,
+                row.disputed_count,
+                row.disputed_amount,
+                row.oldest_past_due_date,
+                row.oldest_past_due_days,
+                row.risk_score,
+            )
+            for header_id, row in zip(header_ids, result.rows, strict=True)
+        ),
+    )
+    _store_lines(session, bounds, zip(header_ids, (r.columns for r in result.rows), strict=True))
+    report(2, 2, _("Snapshot stored"))
+    return SnapshotSummary(
+        id=snapshot_id,
+        as_of=as_of,
+        definition_name=definition.name,
+        pool_name=scope.pool_names.get(pool_id) if pool_id is not None else None,
+        customer_count=len(result.rows),
+        labels=definition.labels,
+        totals=result.totals,
+        balance=result.balance,
+        created_at=now,
+    )
+
+
+def _store_lines(
+    session: Session,
+    bounds: Sequence[tuple[str, int | None, int | None]],
+    columns: Iterable[tuple[uuid.UUID, tuple[Decimal, ...]]],
+) -> None:
+    """Write one line per customer and column, letting the database make the rows.
+
+    Python writes one row per customer into a temporary table (header id and the
+    column amounts), then one ``INSERT ... SELECT`` per column makes that column's lines:
+    seven times fewer rows cross from Python, which is most of the cost of storing.
+    """
+    work = Table(
+        "aging_snapshot_work",
+        MetaData(),
+        Column("header_id", UuidKey(), primary_key=True),
+        *(Column(f"c{i}", Money(), nullable=False) for i in range(len(bounds))),
+        prefixes=["TEMPORARY"],
+    )
+    connection = session.connection()
+    work.create(connection)  # rolled back with the rest if anything below fails
+    insert_rows(session, work, ((key, *amounts) for key, amounts in columns))
+    for position, (label, from_days, to_days) in enumerate(bounds):
+        values = select(
+            work.c.header_id,
+            literal(position),
+            literal(label),
+            literal(from_days, Integer()),
+            literal(to_days, Integer()),
+            work.c[f"c{position}"],
         )
-        lines.extend(
-            {
-                "id": new_id(),
-                "snapshot_customer_id": header_id,
-                "position": position,
-                "label": label,
-                "from_days": from_days,
-                "to_days": to_days,
-                "amount": amount,
-            }
-            for position, ((label, from_days, to_days), amount) in enumerate(
-                zip(bounds, row.columns, strict=True)
+        session.execute(
+            insert(AgingSnapshotLine).from_select(
+                ["snapshot_customer_id", "position", "label", "from_days", "to_days", "amount"],
+                values,
             )
         )
-    if headers:
-        session.execute(insert(AgingSnapshotCustomer), headers)
-        session.execute(insert(AgingSnapshotLine), lines)
-    report(2, 2, _("Snapshot stored"))
-    return load_summary(session, snapshot_id)
+    work.drop(connection)
 
 
 def _column_bounds(definition: Definition) -> list[tuple[str, int | None, int | None]]:

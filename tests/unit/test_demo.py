@@ -56,15 +56,15 @@ def digest(path: Path) -> str:
 def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, as stored, in storage order."""
     with sqlite3.connect(path) as connection:
-        names = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
+        tables = connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall()
         return {
-            name: connection.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()
-            for name in names
+            # WITHOUT ROWID tables are stored in key order
+            name: connection.execute(
+                f'SELECT * FROM "{name}"' + ("" if "WITHOUT ROWID" in sql else " ORDER BY rowid")
+            ).fetchall()
+            for name, sql in tables
         }
 
 

@@ -6,12 +6,17 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from collections_desktop.models import ledger
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import Customer, CustomerTransaction, SettlementLine
+from collections_desktop.models.db.schema import (
+    Customer,
+    CustomerTransaction,
+    SettlementLine,
+    TransactionType,
+)
 from collections_desktop.models.ledger import LedgerError
 
 D = Decimal
@@ -207,3 +212,139 @@ def test_sql_sums_are_exact(any_db: Database) -> None:
                 session, customer_id=customer.id, amount=D(value), posting_date=day(1, 1), now=NOW
             )
         assert ledger.balance(session, customer.id, day(1, 1)) == D("1234567890.73")
+
+
+def test_batches_write_what_one_by_one_writes_and_refuse_the_same(any_db: Database) -> None:
+    """``post_transactions``/``settle_many`` (imports) share the rules of the single functions."""
+    session = any_db.sessions()
+    one, many = (
+        Customer(account=account, name=account, currency="EUR", updated_at=NOW)
+        for account in ("C-ONE", "C-MANY")
+    )
+    session.add_all([one, many])
+    session.flush()
+    inv = ledger.post_invoice(
+        session,
+        customer_id=one.id,
+        amount=D("100.10"),
+        posting_date=day(1, 1),
+        due_date=day(1, 31),
+        document_number="A-1",
+        now=NOW,
+    )
+    cn = ledger.post_credit_note(
+        session, customer_id=one.id, amount=D("20"), posting_date=day(1, 2), now=NOW
+    )
+    pay = ledger.post_payment(
+        session, customer_id=one.id, amount=D("80.10"), posting_date=day(2, 1), now=NOW
+    )
+    ledger.settle(session, {inv.id: D("50"), pay.id: D("50")}, day(2, 1), NOW)
+    ledger.settle(session, {inv.id: D("20"), cn.id: D("20")}, day(2, 2), NOW)
+    ledger.settle(session, {inv.id: D("30.10"), pay.id: D("30.10")}, day(2, 3), NOW)
+
+    inv2, cn2, pay2 = ledger.post_transactions(
+        session,
+        [
+            ledger.Posting(
+                many.id, TransactionType.INVOICE, D("100.10"), day(1, 1), day(1, 31), None, "A-1"
+            ),
+            ledger.Posting(many.id, TransactionType.CREDIT_NOTE, D("20"), day(1, 2)),
+            ledger.Posting(many.id, TransactionType.PAYMENT, D("80.10"), day(2, 1)),
+        ],
+        NOW,
+    )
+    ledger.settle_many(
+        session,
+        [
+            ledger.SettlementRequest({inv2: D("50"), pay2: D("50")}, day(2, 1)),
+            ledger.SettlementRequest({inv2: D("20"), cn2: D("20")}, day(2, 2)),
+            ledger.SettlementRequest({inv2: D("30.10"), pay2: D("30.10")}, day(2, 3)),
+        ],
+        NOW,
+    )
+    session.commit()
+
+    def books(customer_id):
+        txns = session.execute(
+            select(
+                CustomerTransaction.type,
+                CustomerTransaction.posting_date,
+                CustomerTransaction.document_date,
+                CustomerTransaction.due_date,
+                CustomerTransaction.amount,
+                CustomerTransaction.amount_accounting,
+                CustomerTransaction.collection_status,
+                CustomerTransaction.closed_on,
+            )
+            .where(CustomerTransaction.customer_id == customer_id)
+            .order_by(CustomerTransaction.voucher)
+        ).all()
+        lines = session.execute(
+            select(SettlementLine.settlement_date, SettlementLine.amount)
+            .join(CustomerTransaction, SettlementLine.transaction_id == CustomerTransaction.id)
+            .where(CustomerTransaction.customer_id == customer_id)
+            .order_by(SettlementLine.settlement_date, SettlementLine.amount)
+        ).all()
+        return txns, lines
+
+    assert books(many.id) == books(one.id)
+    numbers = session.scalars(
+        select(CustomerTransaction.document_number)
+        .where(CustomerTransaction.customer_id == many.id)
+        .order_by(CustomerTransaction.voucher)
+    ).all()
+    assert numbers == ["A-1", "CN-0000002", "PAY-0000002"]
+    assert ledger.balance(session, many.id, day(2, 3)) == D("0.00")
+
+    def line_count() -> int:
+        return session.scalar(select(func.count()).select_from(SettlementLine))
+
+    before = line_count()
+    cases = [
+        ({inv2: D("0.01"), pay2: D("0.01")}, day(2, 3), "only 0.00 open"),
+        ({cn2: D("5"), inv2: D("5")}, day(1, 1), "after the settlement date"),
+    ]
+    for amounts, on, message in cases:
+        with pytest.raises(LedgerError, match=message):
+            ledger.settle(session, amounts, on, NOW)
+        session.rollback()
+        with pytest.raises(LedgerError, match=message):
+            ledger.settle_many(session, [ledger.SettlementRequest(amounts, on)], NOW)
+        session.rollback()
+    # a later request of the batch sees the lines of the earlier ones
+    extra = ledger.post_transactions(
+        session,
+        [
+            ledger.Posting(many.id, TransactionType.INVOICE, D("10"), day(3, 1)),
+            ledger.Posting(many.id, TransactionType.PAYMENT, D("15"), day(3, 1)),
+        ],
+        NOW,
+    )
+    with pytest.raises(LedgerError, match=r"only 0\.00 open to settle"):
+        ledger.settle_many(
+            session,
+            [
+                ledger.SettlementRequest({extra[0]: D("10"), extra[1]: D("10")}, day(3, 1)),
+                ledger.SettlementRequest({extra[0]: D("5"), extra[1]: D("5")}, day(3, 2)),
+            ],
+            NOW,
+        )
+    session.rollback()
+    for posting, message in (
+        (ledger.Posting(many.id, TransactionType.INVOICE, D("0"), day(1, 1)), "greater than zero"),
+        (ledger.Posting(many.id, TransactionType.INVOICE, D("1.001"), day(1, 1)), "2 decimal"),
+        (
+            ledger.Posting(many.id, TransactionType.FEE, D("1"), day(1, 1), day(1, 1), day(1, 2)),
+            "due date cannot be before",
+        ),
+        (
+            ledger.Posting(many.id, TransactionType.INVOICE, D("1"), day(1, 1), currency="GBP"),
+            "exchange rate from GBP",
+        ),
+        (ledger.Posting(one.id, TransactionType.REVERSAL, D("1"), day(1, 1)), "own action"),
+    ):
+        with pytest.raises(LedgerError, match=message):
+            ledger.post_transactions(session, [posting], NOW)
+        session.rollback()
+    assert line_count() == before
+    session.close()

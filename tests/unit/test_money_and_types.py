@@ -44,7 +44,7 @@ def test_currency_places_are_enforced_not_rounded() -> None:
     assert round_money(Decimal("2.355"), 2) == Decimal("2.36")
 
 
-@given(st.lists(st.decimals(min_value=-10**9, max_value=10**9, places=4), max_size=40))
+@given(st.lists(st.decimals(min_value=-(10**9), max_value=10**9, places=4), max_size=40))
 def test_money_column_round_trips_and_sums_exactly(values) -> None:
     engine = create_engine("sqlite://")
     table = Table("t", MetaData(), Column("amount", Money()))

@@ -154,7 +154,8 @@ def test_a_snapshot_stores_header_and_lines_and_reads_back(any_db: Database) -> 
         session.commit()
     with any_db.sessions() as session:
         assert summary.customer_count == 2
-        assert summary.labels[0] == "Current" and summary.labels[-1] == "Unapplied"
+        assert summary.labels[0] == "Current"
+        assert summary.labels[-1] == "Unapplied"
         assert summary.totals == (
             D("700.00"),
             D("300.00"),
@@ -276,7 +277,8 @@ def test_the_aggregate_equals_the_live_aging_and_sums_to_the_balance(
             live = aging.age_customer(session, customer.id, on, definition)
             balance = ledger.balance(session, customer.id, on)
             if not rows:
-                assert not any(live.columns) and balance == 0
+                assert not any(live.columns)
+                assert balance == 0
                 continue
             [row] = rows
             assert row.columns == live.columns, on

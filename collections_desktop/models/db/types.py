@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import time
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,20 @@ from sqlalchemy.types import TypeDecorator
 from collections_desktop.models.money import STORAGE_PLACES, to_money
 
 _SCALE = 10**STORAGE_PLACES
+_LIMIT = 10 ** (14 + STORAGE_PLACES)  # to_money's largest amount, scaled
 _CENTS = Decimal("0.01")
+
+
+def _units(value: Any) -> int | None:
+    """An amount as the stored count of 1/10,000 units; MoneyError when it is not exact."""
+    if value is None:
+        return None
+    if type(value) is Decimal:  # the common case, checked without to_money's cost
+        scaled = value * _SCALE
+        units = int(scaled)
+        if units == scaled and -_LIMIT < units < _LIMIT:
+            return units
+    return int(to_money(value) * _SCALE)  # raises MoneyError saying what is wrong
 
 
 class Money(TypeDecorator[Decimal]):
@@ -29,9 +43,11 @@ class Money(TypeDecorator[Decimal]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        return int(to_money(value) * _SCALE)
+        return _units(value)
+
+    def bind_function(self, dialect: Dialect) -> Callable[[Any], Any]:
+        """The whole conversion as one function, for bulk inserts (``db/bulk.py``)."""
+        return _units
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
@@ -66,6 +82,12 @@ class UuidKey(TypeDecorator[uuid.UUID]):
             return value
         return value.bytes
 
+    def bind_function(self, dialect: Dialect) -> Callable[[Any], Any]:
+        """The whole conversion as one function, for bulk inserts (``db/bulk.py``)."""
+        if dialect.name != "sqlite":
+            return _same
+        return _uuid_bytes
+
     def process_result_value(self, value: Any, dialect: Dialect) -> uuid.UUID | None:
         if value is None or isinstance(value, uuid.UUID):
             return value
@@ -95,17 +117,35 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+def _uuid_bytes(value: uuid.UUID | None) -> bytes | None:
+    return None if value is None else value.bytes
+
+
 def new_id() -> uuid.UUID:
     """A time-ordered UUID (version 7, RFC 9562).
 
     Keys made on different laptops never collide, and being ordered by time they
     append to the end of an index instead of scattering writes across it.
     """
-    millis = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (millis & ((1 << 48) - 1)) << 80
-    value |= 0x7 << 76  # version
-    value |= ((rand >> 62) & 0xFFF) << 64  # 12 random bits
-    value |= 0b10 << 62  # variant
-    value |= rand & ((1 << 62) - 1)
-    return uuid.UUID(int=value)
+    return new_ids(1)[0]
+
+
+def new_ids(count: int) -> list[uuid.UUID]:
+    """``count`` UUIDv7 keys of this millisecond, in increasing order.
+
+    RFC 9562's method 1: a 42-bit counter (``rand_a`` and the top of ``rand_b``) starts at
+    a random value and counts up, and 32 random bits end each key. Ordered keys append
+    to an index instead of splitting its pages, which halves the time of a bulk insert.
+    """
+    millis = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
+    noise = int.from_bytes(os.urandom(10), "big")
+    start, tail = noise >> 39, noise & 0xFFFFFFFF  # 41 bits: room to count up
+    head = (millis << 80) | (0x7 << 76) | (0b10 << 62) | tail
+    return [
+        uuid.UUID(int=head | ((c >> 30) << 64) | ((c & 0x3FFFFFFF) << 32))
+        for c in range(start, start + count)
+    ]

@@ -31,6 +31,13 @@ def upgrade() -> None:
         "THEN MAX(l.settlement_date) END FROM settlement_lines l "
         "WHERE l.transaction_id = customer_transactions.id)"
     )
+    with op.batch_alter_table('customer_transactions', schema=None) as batch_op:
+        batch_op.create_index('ix_customer_transactions_closed_on', ['closed_on'], unique=False)
+        batch_op.create_index(
+            'ix_customer_transactions_invoice_risk',
+            ['customer_id', 'type', 'due_date', 'closed_on'],
+            unique=False,
+        )
     op.create_table('aging_snapshots',
     sa.Column('id', UUID, nullable=False),
     sa.Column('as_of', sa.Date(), nullable=False),
@@ -73,7 +80,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_aging_snapshot_customers_customer_id'), ['customer_id'], unique=False)
 
     op.create_table('aging_snapshot_lines',
-    sa.Column('id', UUID, nullable=False),
     sa.Column('snapshot_customer_id', UUID, nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('label', sa.String(length=50), nullable=False),
@@ -81,8 +87,8 @@ def upgrade() -> None:
     sa.Column('to_days', sa.Integer(), nullable=True),
     sa.Column('amount', MONEY(), nullable=False),
     sa.ForeignKeyConstraint(['snapshot_customer_id'], ['aging_snapshot_customers.id'], name=op.f('fk_aging_snapshot_lines_snapshot_customer_id_aging_snapshot_customers')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_aging_snapshot_lines')),
-    sa.UniqueConstraint('snapshot_customer_id', 'position', name=op.f('uq_aging_snapshot_lines_snapshot_customer_id'))
+    sa.PrimaryKeyConstraint('snapshot_customer_id', 'position', name=op.f('pk_aging_snapshot_lines')),
+    sqlite_with_rowid=False,
     )
 
 
@@ -97,4 +103,6 @@ def downgrade() -> None:
 
     op.drop_table('aging_snapshots')
     with op.batch_alter_table('customer_transactions', schema=None) as batch_op:
+        batch_op.drop_index('ix_customer_transactions_invoice_risk')
+        batch_op.drop_index('ix_customer_transactions_closed_on')
         batch_op.drop_column('closed_on')

@@ -1,0 +1,123 @@
+"""``collections-desktop import receivables`` as a user runs it: output, exit codes, no damage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from collections_desktop.models.clock import FixedClock
+from collections_desktop.models.company import create_company
+from collections_desktop.models.db.database import open_database
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / ".." / "shared" / "data" / "ar"
+MAPPING = ROOT / "docs" / "import-mappings" / "ibm-accounts-receivable.toml"
+TABLES = ("customers", "customer_transactions", "settlements", "settlement_lines")
+
+
+def data(name: str) -> Path:
+    path = DATA / name
+    if not path.is_file():
+        message = f"the shared sample data is not at {path.resolve()}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def counts(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database) as connection:
+        return {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+@pytest.fixture
+def company(tmp_path: Path) -> Path:
+    """A company keeping its books in US dollars (the IBM sample's amounts)."""
+    path = tmp_path / "company.sqlite"
+    database = open_database(path)
+    with database.sessions.begin() as session:
+        create_company(session, "Import SA", "USD", FixedClock.on(dt.date(2026, 11, 23)).now())
+    database.dispose()
+    return path
+
+
+def test_import_then_import_again(run_cli, company: Path) -> None:
+    ibm = data("ibm/WA_Fn-UseC_-Accounts-Receivable.csv")
+    done = run_cli(
+        "import", "receivables", str(ibm), "--mapping", str(MAPPING), "--database", str(company)
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "2,466 rows; 100 customers created, 2,466 invoices, 0 credit notes" in done.stdout
+    assert "2,466 payments, 2,466 settlements, 561 disputed; 0 rows were already imported" in (
+        done.stdout
+    )
+    after = counts(company)
+    assert after == {
+        "customers": 100,
+        "customer_transactions": 4932,
+        "settlements": 2466,
+        "settlement_lines": 4932,
+    }
+    excel = data("ibm/variants/pbifinanceml__WA_Fn-UseC_-Accounts-Receivable.csv")
+    again = run_cli(
+        "import", "receivables", str(excel), "--mapping", str(MAPPING), "--database", str(company)
+    )
+    assert again.returncode == 0, again.stderr
+    assert "0 customers created, 0 invoices" in again.stdout
+    assert "2,466 rows were already imported" in again.stdout
+    assert counts(company) == after
+
+
+def test_bad_rows_exit_2_with_a_row_numbered_report(run_cli, company: Path) -> None:
+    dirty = data("ibm/variants/WA_Fn-UseC_-Accounts-Receivable_with_missing.csv")
+    before = counts(company)
+    done = run_cli(
+        "import", "receivables", str(dirty), "--mapping", str(MAPPING), "--database", str(company)
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("error: ")
+    assert lines[0].endswith("101 rows cannot be imported; nothing was written.")
+    assert lines[1].startswith("Row 3, countryCode “897”: contradicts row 58")
+    assert lines[-1] == "… and 51 more problems."
+    assert "Traceback" not in done.stderr
+    assert counts(company) == before
+
+
+def test_bad_mapping_unknown_header_and_missing_database(
+    run_cli, company: Path, tmp_path: Path
+) -> None:
+    ibm = data("ibm/WA_Fn-UseC_-Accounts-Receivable.csv")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[columns]\ncustomer_account = customerID\n", encoding="utf-8")
+    done = run_cli(
+        "import", "receivables", str(ibm), "--mapping", str(broken), "--database", str(company)
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(f"error: {broken} is not valid TOML")
+
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(
+        MAPPING.read_text(encoding="utf-8").replace("DueDate", "Due"), encoding="utf-8"
+    )
+    done = run_cli(
+        "import", "receivables", str(ibm), "--mapping", str(wrong), "--database", str(company)
+    )
+    assert done.returncode == 2
+    assert "has no column “Due”" in done.stderr
+
+    nowhere = tmp_path / "nowhere.sqlite"
+    done = run_cli(
+        "import", "receivables", str(ibm), "--mapping", str(MAPPING), "--database", str(nowhere)
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"error: there is no database at {nowhere}\n"
+    assert not nowhere.exists()
+    assert "Traceback" not in done.stderr
+    assert counts(company)["customers"] == 0
