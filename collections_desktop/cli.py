@@ -49,6 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
 
+    company = commands.add_parser(
+        "new-company", help=_("set up an empty company in a database (to import into)")
+    )
+    company.add_argument("name", help=_("the company's name"))
+    company.add_argument(
+        "--currency", default="EUR", metavar="CODE", help=_("the accounting currency")
+    )
+    company.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+
     aging = commands.add_parser(
         "aging", help=_("print the aged balance of every customer as of a date")
     )
@@ -121,6 +130,8 @@ def main(argv: Sequence[str]) -> int:
             return run_gui(args.database)
         if args.command == "demo":
             return _demo(args)
+        if args.command == "new-company":
+            return _new_company(args)
         if args.command in ("aging", "snapshot"):
             return _aging(args)
         if args.command == "screenshot":
@@ -148,6 +159,29 @@ def _demo(args: argparse.Namespace) -> int:
         print(_("error: {message}").format(message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
     print(stats.describe())
+    return EXIT_OK
+
+
+def _new_company(args: argparse.Namespace) -> int:
+    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.models.company import CompanyError, create_company
+    from collections_desktop.models.db.database import open_database
+
+    url = args.database or _default_database()
+    database = open_database(url)
+    try:
+        with database.sessions.begin() as session:
+            create_company(session, args.name, args.currency.upper(), SystemClock().now())
+    except CompanyError as error:
+        print(_("error: {message}").format(message=error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        database.dispose()
+    print(
+        _("Company “{name}” ({currency}) set up in {database}.").format(
+            name=args.name, currency=args.currency.upper(), database=url
+        )
+    )
     return EXIT_OK
 
 

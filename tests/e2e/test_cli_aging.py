@@ -99,3 +99,32 @@ def test_bad_arguments_exit_2_with_a_message(run_cli, sqlite_db) -> None:
         result = run_cli(*args, "--database", path)
         assert result.returncode == 2, args
         assert message in result.stderr, result.stderr
+
+
+def test_a_new_company_imports_the_ibm_sample_and_ages_it(run_cli, tmp_path) -> None:
+    """new-company, import receivables, then aging as CSV: totals equal the CSV's own sums."""
+    from tests.unit.test_receivables_import import IBM, MAPPINGS, data, expected_ibm, read_csv
+
+    path = str(tmp_path / "company.sqlite")
+    created = run_cli("new-company", "IBM sample", "--currency", "USD", "--database", path)
+    assert created.returncode == 0, created.stderr
+    assert run_cli("new-company", "Twice", "--database", path).returncode == 2
+    source = data(IBM)
+    mapping = str(MAPPINGS / "ibm-accounts-receivable.toml")
+    imported = run_cli(
+        "import", "receivables", str(source), "--mapping", mapping, "--database", path
+    )
+    assert imported.returncode == 0, imported.stderr
+    as_of = dt.date(2013, 6, 30)
+    result = run_cli("aging", "--as-of", as_of.isoformat(), "--format", "csv", "--database", path)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    expected = expected_ibm(read_csv(source), as_of)
+    *customers, total = rows
+    assert [r["customer_account"] for r in customers] == sorted(expected)
+    for row in customers:
+        balance, current, *periods = expected[row["customer_account"]]
+        assert row["balance"] == f"{balance:.2f}"
+        assert row["Current"] == f"{current:.2f}"
+        assert row["1-30 days"] == f"{periods[0]:.2f}"
+    assert total["customer_account"] == "TOTAL"
+    assert total["balance"] == f"{sum(f[0] for f in expected.values()):.2f}" == "5119.85"
