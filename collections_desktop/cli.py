@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from collections_desktop import APP_ID, __version__
 from collections_desktop.formatting import text_formats
-from collections_desktop.i18n import _, set_language
+from collections_desktop.i18n import _, ngettext, set_language
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -237,9 +237,12 @@ def _describe_snapshot(summary: object) -> str:
     assert isinstance(summary, SnapshotSummary)
     formats = text_formats()
     lines = [
-        _(
+        ngettext(
+            "Snapshot {id} stored: {count} customer as of {date}, definition “{definition}”, "
+            "{pool}.",
             "Snapshot {id} stored: {count} customers as of {date}, definition “{definition}”, "
-            "{pool}."
+            "{pool}.",
+            summary.customer_count,
         ).format(
             id=summary.id,
             count=formats.count(summary.customer_count),

@@ -1,13 +1,12 @@
-"""Aging of many customers in one SQL pass, and snapshots that store it.
+"""Aging of every customer in a scope in one statement, and snapshots that store it.
 
-``age_customers`` spreads every open transaction of the customers in a scope (and pool)
-over the columns of a definition as of a date, together with each customer's header
-facts (disputes, oldest past-due date, credit) and the inputs of the risk score. One
-aggregate query does it all in the database, grouped by customer, so a company of
-millions of transactions is aged without moving them to Python. What is open on the
-as-of date counts only transactions posted and settlement lines dated on or before it,
-exactly as the live aging of one customer (``models/aging.py``) does; a test holds the
-two equal.
+``age_customers`` spreads what is open of the customers in a scope (and pool) over the
+columns of a definition as of a date, with each customer's header facts (disputes,
+oldest past-due date, credit) and the inputs of the risk score. The database does the
+work, grouped by customer, so millions of transactions are aged without moving them to
+Python. What is open on the as-of date counts only transactions posted and settlement
+lines dated on or before it, exactly as the live aging of one customer
+(``models/aging.py``) does; tests hold the two equal.
 
 ``take_snapshot`` stores the result (a header per snapshot, a row per customer and a
 line per column) so the list pages read it instead of aging again. Snapshots are
@@ -173,17 +172,17 @@ def _before(as_of: dt.date, days: int) -> dt.date:
     return as_of - dt.timedelta(days=days)
 
 
-def _weight(as_of: dt.date) -> ColumnElement[int]:
+def _weight(due_date: Any, as_of: dt.date) -> ColumnElement[int]:
     """2 for an invoice due in the last 90 days, else 1 (see models/risk.py)."""
-    return case((CustomerTransaction.due_date > _before(as_of, RECENT_WEIGHT_DAYS), 2), else_=1)
+    return case((due_date > _before(as_of, RECENT_WEIGHT_DAYS), 2), else_=1)
 
 
-def _recent_invoice(as_of: dt.date) -> list[ColumnElement[bool]]:
-    t = CustomerTransaction
+def _recent_invoice(type_: Any, due_date: Any, as_of: dt.date) -> list[ColumnElement[bool]]:
+    """An invoice due in the year up to ``as_of``: the ones the risk score looks at."""
     return [
-        t.type == TransactionType.INVOICE,
-        t.due_date > _before(as_of, RECENT_DAYS),
-        t.due_date <= as_of,
+        type_ == TransactionType.INVOICE,
+        due_date > _before(as_of, RECENT_DAYS),
+        due_date <= as_of,
     ]
 
 
@@ -250,13 +249,9 @@ def open_query(
 
     disputed = and_(i.collection_status == CollectionStatus.DISPUTED, i.open != 0)
     past_due = and_(i.amount > 0, i.due_date < as_of, i.open != 0)
-    recent = and_(
-        i.type == TransactionType.INVOICE,
-        i.due_date > _before(as_of, RECENT_DAYS),
-        i.due_date <= as_of,
-    )
+    recent = and_(*_recent_invoice(i.type, i.due_date, as_of))
     late = and_(recent, i.due_date < as_of)
-    weight = case((i.due_date > _before(as_of, RECENT_WEIGHT_DAYS), 2), else_=1)
+    weight = _weight(i.due_date, as_of)
     days_late = days_between(literal(as_of, Date()), i.due_date)
     return select(
         i.customer_id,
@@ -300,12 +295,19 @@ def closed_invoices_query(as_of: dt.date, customer_condition: ColumnElement[bool
             t.customer_id,
             func.count().label("recent"),
             func.count(case((late, 1))).label("late"),
-            func.sum(_weight(as_of)).label("weights"),
+            func.sum(_weight(t.due_date, as_of)).label("weights"),
             func.sum(
-                case((late, _weight(as_of) * days_between(t.closed_on, t.due_date)), else_=0)
+                case(
+                    (late, _weight(t.due_date, as_of) * days_between(t.closed_on, t.due_date)),
+                    else_=0,
+                )
             ).label("weighted"),
         )
-        .where(*_recent_invoice(as_of), t.closed_on <= as_of, *_in_scope(customer_condition))
+        .where(
+            *_recent_invoice(t.type, t.due_date, as_of),
+            t.closed_on <= as_of,
+            *_in_scope(customer_condition),
+        )
         .group_by(t.customer_id)
     )
 
@@ -424,7 +426,7 @@ def take_snapshot(
 ) -> SnapshotSummary:
     """Age the scope's customers on ``as_of`` and store the result; the caller commits."""
     report = progress or (lambda done, total, what: None)
-    report(0, 2, _("Ageing the open transactions"))
+    report(0, 2, _("Aging the open transactions"))
     result = age_customers(session, as_of, scope, pool_id=pool_id, definition_id=definition_id)
     report(1, 2, _("Storing the snapshot"))
     definition = result.definition
