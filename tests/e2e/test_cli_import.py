@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 from pathlib import Path
 
@@ -12,21 +11,16 @@ import pytest
 from collections_desktop.models.clock import FixedClock
 from collections_desktop.models.company import create_company
 from collections_desktop.models.db.database import open_database
+from tests.shared_data import shared_file
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / ".." / "shared" / "data" / "ar"
 MAPPING = ROOT / "docs" / "import-mappings" / "ibm-accounts-receivable.toml"
 TABLES = ("customers", "customer_transactions", "settlements", "settlement_lines")
 
 
 def data(name: str) -> Path:
-    path = DATA / name
-    if not path.is_file():
-        message = f"the shared sample data is not at {path.resolve()}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    """A file of the shared sample ledgers (``ar/``)."""
+    return shared_file(f"ar/{name}")
 
 
 def counts(database: Path) -> dict[str, int]:

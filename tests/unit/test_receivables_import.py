@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -40,10 +39,10 @@ from collections_desktop.models.importers.receivables import (
 from collections_desktop.models.importers.values import BadValue, number_key, parse_money
 from collections_desktop.models.scope import company_scope
 from collections_desktop.models.snapshot import age_customers
+from tests.shared_data import shared_file
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / ".." / "shared" / "data" / "ar"
 MAPPINGS = ROOT / "docs" / "import-mappings"
 IBM = "ibm/WA_Fn-UseC_-Accounts-Receivable.csv"
 IBM_EXCEL = "ibm/variants/pbifinanceml__WA_Fn-UseC_-Accounts-Receivable.csv"
@@ -54,14 +53,8 @@ TABLES = (Customer, CustomerTransaction, Settlement, SettlementLine, CollectionS
 
 
 def data(name: str) -> Path:
-    """A file of the shared data; missing data fails under CI and skips elsewhere."""
-    path = DATA / name
-    if not path.is_file():
-        message = f"the shared sample data is not at {path.resolve()}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    """A file of the shared sample ledgers (``ar/``)."""
+    return shared_file(f"ar/{name}")
 
 
 def ibm_mapping():
