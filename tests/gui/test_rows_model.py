@@ -1,0 +1,106 @@
+"""The table model every grid uses: Qt's model checks, sorting, filtering, what is shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PySide6.QtCore import QPersistentModelIndex, Qt
+
+from collections_desktop.views.itemmodels.rows import LEFT, RIGHT, Column, RowTableModel
+
+D = Decimal
+
+
+@dataclass(frozen=True)
+class Balance:
+    account: str
+    name: str
+    balance: Decimal
+    due: dt.date | None
+
+
+ROWS = (
+    Balance("C-003", "Ruiz Hermanos SL", D("18430.00"), dt.date(2026, 6, 2)),
+    Balance("C-001", "garnier SA", D("48210.00"), None),
+    Balance("C-002", "Lopes & Filhos Lda", D("-200.00"), dt.date(2026, 11, 1)),
+)
+
+
+def model() -> RowTableModel[Balance]:
+    table = RowTableModel(
+        [
+            Column("Account", lambda r: r.account),
+            Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name} ({r.account})"),
+            Column("Balance", lambda r: r.balance, text=lambda v: f"{v:,.2f}"),
+            Column("Oldest due", lambda r: r.due, text=lambda v: v.isoformat()),
+        ]
+    )
+    table.set_rows(ROWS)
+    return table
+
+
+def shown(table: RowTableModel[Balance], column: int = 0) -> list[str]:
+    return [table.index(r, column).data() for r in range(table.rowCount())]
+
+
+def test_passes_qts_model_tests(qtmodeltester) -> None:
+    table = model()
+    qtmodeltester.check(table, force_py=True)
+    table.sort(2, Qt.SortOrder.DescendingOrder)
+    table.set_filter("sl")
+    qtmodeltester.check(table, force_py=True)
+
+
+def test_shows_text_alignment_tooltips_and_headers() -> None:
+    table = model()
+    assert table.rowCount() == 3
+    assert table.columnCount() == 4
+    assert [table.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == [
+        "Account", "Name", "Balance", "Oldest due"]  # fmt: skip
+    assert shown(table, 2) == ["18,430.00", "48,210.00", "-200.00"]
+    assert table.index(1, 3).data() == ""  # no date: blank, not "None"
+    assert table.index(0, 2).data(Qt.ItemDataRole.TextAlignmentRole) == RIGHT
+    assert table.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) == LEFT
+    assert table.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) == "Ruiz Hermanos SL (C-003)"
+    assert table.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_sorts_by_value_not_by_text_and_keeps_blanks_last() -> None:
+    table = model()
+    table.sort(2, Qt.SortOrder.DescendingOrder)
+    assert shown(table) == ["C-001", "C-003", "C-002"]  # 48,210 > 18,430 > -200
+    table.sort(2, Qt.SortOrder.AscendingOrder)
+    assert shown(table) == ["C-002", "C-003", "C-001"]
+    table.sort(1, Qt.SortOrder.AscendingOrder)  # names without regard to case
+    assert shown(table, 1) == ["garnier SA", "Lopes & Filhos Lda", "Ruiz Hermanos SL"]
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        table.sort(3, order)
+        assert shown(table)[-1] == "C-001", "the row without a date stays last"
+    assert shown(table)[:2] == ["C-002", "C-003"]
+
+
+def test_a_selection_follows_its_row_through_a_sort() -> None:
+    table = model()
+    held = QPersistentModelIndex(table.index(0, 1))  # Ruiz
+    table.sort(2, Qt.SortOrder.AscendingOrder)
+    assert held.row() == 1
+    assert held.data() == "Ruiz Hermanos SL"
+    assert table.row(table.index(held.row(), 0)).account == "C-003"
+
+
+def test_filters_on_every_word_of_the_shown_text_and_keeps_the_sort() -> None:
+    table = model()
+    table.sort(2, Qt.SortOrder.DescendingOrder)
+    table.set_filter("  S  ")
+    assert shown(table) == ["C-001", "C-003", "C-002"]  # "s" is in every name
+    table.set_filter("sl 18,430")
+    assert shown(table) == ["C-003"]
+    table.set_filter("GARNIER")
+    assert [r.account for r in table.rows()] == ["C-001"]
+    table.set_filter("nobody")
+    assert table.rowCount() == 0
+    table.set_filter("")
+    table.set_rows(ROWS[:2])  # new rows keep the sort
+    assert shown(table) == ["C-001", "C-003"]
