@@ -45,14 +45,15 @@ class AgentScope:
     ) -> ColumnElement[bool]:
         """SQL condition on ``Customer``: inside this scope, and inside ``pool_id`` if given."""
         if pool_id is not None:
-            return customer_condition(self._pool(pool_id), as_of)
+            return customer_condition(self.pool(pool_id), as_of)
         if self.may_view_all_pools:
             return true()
         if not self.pools:
             return false()
         return or_(*(customer_condition(c, as_of) for c in self.pools.values()))
 
-    def _pool(self, pool_id: uuid.UUID) -> PoolCriteria:
+    def pool(self, pool_id: uuid.UUID) -> PoolCriteria:
+        """The criteria of a pool this agent works; ``ScopeError`` for any other pool."""
         criteria = self.pools.get(pool_id)
         if criteria is None:
             raise ScopeError(
