@@ -32,7 +32,7 @@ def test_bars_carry_the_exact_amounts_and_the_currency(qtbot) -> None:
         for item in chart.plot.getPlotItem().items
         if hasattr(item, "toPlainText")
     )
-    assert texts == sorted(["14.872,40", "2566,22", "0,00", "0,00", "0,00", "412,43", "-780,18"])
+    assert texts == sorted(["14.872,40", "2.566,22", "0,00", "0,00", "0,00", "412,43", "-780,18"])
     assert chart.plot.isVisibleTo(chart)
     assert not chart.empty.isVisibleTo(chart)
 
