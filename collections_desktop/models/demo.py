@@ -770,6 +770,9 @@ _EMPLOYEES = (
     ("E-0006", "Claire Lefèvre", None, "+33 1 99 00 56 78", "sales FR"),
     ("E-0007", "James Whitaker", None, "+44 20 7946 0456", "sales GB"),
 )
+DEMO_USER = _EMPLOYEES[0][2]
+"""The user name of the demo's first collections agent (Iberia pool): whom the app works as
+on a demo company when the computer's login is not an agent."""
 _POOLS = (
     ("Iberia", "Customers in Spain and Portugal.", ("ES", "PT")),
     ("France & UK", "Customers in France and the United Kingdom.", ("FR", "GB")),

@@ -94,6 +94,42 @@ def load_scope(session: Session, user_name: str) -> AgentScope:
     )
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """Who uses the app: their scope, and their employee record when they are an agent."""
+
+    user_name: str
+    scope: AgentScope
+    employee_id: uuid.UUID | None
+    display_name: str
+    is_agent: bool
+
+
+def load_viewer(session: Session, user_name: str) -> Viewer:
+    """The viewer for ``user_name``: an agent's scope, else the whole company.
+
+    A user who is not a collections agent (an administrator, a first run on a new
+    company) sees every customer and has no activities of their own; the window says so.
+    """
+    employee = session.execute(
+        select(Employee.id, Employee.name).where(
+            Employee.user_name == user_name, Employee.deleted_at.is_(None)
+        )
+    ).one_or_none()
+    try:
+        scope = load_scope(session, user_name)
+    except ScopeError:
+        return Viewer(
+            user_name=user_name,
+            scope=company_scope(session),
+            employee_id=employee.id if employee else None,
+            display_name=employee.name if employee else user_name,
+            is_agent=False,
+        )
+    assert employee is not None  # load_scope found the agent through this employee
+    return Viewer(user_name, scope, employee.id, employee.name, is_agent=True)
+
+
 def company_scope(session: Session) -> AgentScope:
     """The whole company: every pool, every customer (the CLI and administrators)."""
     rows = session.execute(

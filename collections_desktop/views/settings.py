@@ -47,6 +47,9 @@ CALL_METHOD: Option[str] = Option(
 )
 """How a phone number is called: the system's ``tel:`` handler or Microsoft Teams."""
 
+USER_NAME: Option[str] = Option("session/user_name", str, "", N_("Collections agent (user name)"))
+"""Whose pools and activities the app shows; empty means the computer's login name."""
+
 WINDOW_GEOMETRY: Option[QByteArray] = Option(
     "main_window/geometry", QByteArray, QByteArray(), N_("Main window position and size")
 )
@@ -54,7 +57,13 @@ WINDOW_STATE: Option[QByteArray] = Option(
     "main_window/state", QByteArray, QByteArray(), N_("Main window toolbars and docks")
 )
 
-OPTIONS: tuple[Option[Any], ...] = (LANGUAGE, CALL_METHOD, WINDOW_GEOMETRY, WINDOW_STATE)
+OPTIONS: tuple[Option[Any], ...] = (
+    LANGUAGE,
+    CALL_METHOD,
+    USER_NAME,
+    WINDOW_GEOMETRY,
+    WINDOW_STATE,
+)
 """Every option the app knows (the settings dialog and the tests walk this)."""
 
 UPGRADES: dict[int, Callable[[QSettings], None]] = {}

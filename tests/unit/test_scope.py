@@ -18,7 +18,7 @@ from collections_desktop.models.db.schema import (
     Employee,
 )
 from collections_desktop.models.pools import PoolCriteria
-from collections_desktop.models.scope import ScopeError, load_scope, visible_customers
+from collections_desktop.models.scope import ScopeError, load_scope, load_viewer, visible_customers
 
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 23)
@@ -141,4 +141,24 @@ def test_no_query_leaks_a_customer_outside_the_scope(
             assert countries == allowed
         else:
             assert countries == set(pools[asked]) & allowed
+        session.rollback()
+
+
+def test_the_viewer_is_an_agent_or_sees_the_whole_company(sqlite_db: Database) -> None:
+    with sqlite_db.sessions() as session:
+        add_customers(session)
+        spain = add_pool(session, ["ES"])
+        user = add_agent(session, [spain], default=spain)
+        agent = load_viewer(session, user)
+        assert agent.is_agent
+        assert agent.scope.default_pool_id == spain.id
+        assert agent.employee_id is not None
+        assert agent.display_name.startswith("Agent ")
+        nobody = load_viewer(session, "someone-else")
+        assert not nobody.is_agent
+        assert nobody.employee_id is None
+        assert nobody.display_name == "someone-else"
+        assert nobody.scope.may_view_all_pools
+        assert len(visible_customers(session, nobody.scope, TODAY)) == 8
+        assert len(visible_customers(session, agent.scope, TODAY)) == 2
         session.rollback()
