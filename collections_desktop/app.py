@@ -10,6 +10,7 @@ the language, the database (a demo company on the very first run), the window, t
 
 from __future__ import annotations
 
+import getpass
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,9 +24,10 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import LANGUAGES, _, set_language
 from collections_desktop.models.clock import Clock, SystemClock
 from collections_desktop.models.db.database import Database, DatabaseOpenError, open_database
+from collections_desktop.models.scope import Viewer, load_viewer
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
-from collections_desktop.views.settings import LANGUAGE, Settings
+from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
 from collections_desktop.views.tasks import Lane, TaskRunner, TaskState
 
 if TYPE_CHECKING:
@@ -48,12 +50,14 @@ def build_main_window(
     *,
     formats: Formats | None = None,
     icons: IconRegistry | None = None,
+    user_name: str | None = None,
 ) -> MainWindow:
     """The main window for an open database (the app, the screenshots and the tests use it).
 
     Without ``settings`` the window neither restores nor saves its geometry, so a
-    screenshot or a test never touches the user's settings. The window owns its task
-    runner and shuts it down when it closes.
+    screenshot or a test never touches the user's settings. The window works as
+    ``user_name`` (default: the user-name setting, else the computer's login). It owns
+    its task runner and shuts it down when it closes.
     """
     runner = TaskRunner()
     window = MainWindow(
@@ -62,10 +66,23 @@ def build_main_window(
         runner=runner,
         icons=icons or IconRegistry(),
         formats=formats or system_formats(),
+        viewer=read_viewer(database, user_name or current_user_name(settings)),
         settings=settings,
     )
     runner.setParent(window)
     return window
+
+
+def current_user_name(settings: Settings | None) -> str:
+    """Whom the app works as: the user-name setting, else the computer's login name."""
+    chosen = settings.get(USER_NAME) if settings is not None else ""
+    return chosen or getpass.getuser()
+
+
+def read_viewer(database: Database, user_name: str) -> Viewer:
+    """The viewer of ``user_name`` (a short query: the agent's pools, or the company's)."""
+    with database.sessions() as session:
+        return load_viewer(session, user_name)
 
 
 def system_formats() -> Formats:
@@ -253,6 +270,11 @@ class Shell(QObject):
                 demo = create_demo_company(Path(url), self.clock, self.formats)
                 if demo is None:
                     return EXIT_FAILED
+                if not self.settings.get(USER_NAME):
+                    # The computer's login is no agent of the demo: work as its first agent.
+                    from collections_desktop.models.demo import DEMO_USER
+
+                    self.settings.set(USER_NAME, DEMO_USER)
         else:
             url = database_url
         if not self.open(url):

@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("view", help=_("the view to render (see --list)"), nargs="?")
     shot.add_argument("output", help=_("the PNG file to write"), nargs="?")
     shot.add_argument("--customer", metavar="ACCOUNT", help=_("the customer to show"))
+    shot.add_argument(
+        "--user", metavar="NAME", help=_("work as this collections agent (default: the demo's)")
+    )
     shot.add_argument("--size", metavar="WxH", default="1400x900", help=_("window size"))
     shot.add_argument("--list", action="store_true", help=_("list the views and exit"))
     shot.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
@@ -282,6 +285,7 @@ def _screenshot(args: argparse.Namespace) -> int:
             database=args.database or _default_database(),
             customer=args.customer,
             size=(width, height),
+            user=args.user,
         )
     except ScreenshotError as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
 from collections_desktop.i18n import current_language
@@ -67,6 +67,11 @@ class Formats:
     def date(self, day: dt.date, length: str = "medium") -> str:
         """A business date (``medium``: "Nov 23, 2026"; ``long``: "November 23, 2026")."""
         return format_date(day, format=length, locale=self.locale)
+
+    def moment(self, value: dt.datetime, length: str = "short") -> str:
+        """A timestamp in the computer's time zone ("11/23/26, 9:00 AM")."""
+        local = value.astimezone()
+        return format_datetime(local, format=length, tzinfo=local.tzinfo, locale=self.locale)
 
 
 def text_formats() -> Formats:

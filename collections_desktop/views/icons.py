@@ -40,6 +40,19 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "open_database": "mdi6.folder-open-outline",
         "quit": "mdi6.exit-to-app",
         "error": "mdi6.alert-circle-outline",
+        "copy": "mdi6.content-copy",
+        "change_status": "mdi6.swap-horizontal",
+        "nsf": "mdi6.cash-refund",
+        "reprint": "mdi6.printer-outline",
+        "history": "mdi6.history",
+        "invoice": "mdi6.file-document-outline",
+        "payment": "mdi6.cash-plus",
+        "credit_note": "mdi6.file-undo-outline",
+        "filter": "mdi6.magnify",
+        "new_activity": "mdi6.plus",
+        "close_activity": "mdi6.check",
+        "details": "mdi6.text-box-search-outline",
+        "pool": "mdi6.account-multiple-outline",
     }
 )
 """Every icon the app shows, by meaning."""

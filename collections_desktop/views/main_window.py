@@ -1,13 +1,18 @@
 """The main window: navigation on the left, the current page on the right, menus, status bar.
 
-Only pages that exist are enabled. Overview, Workspace, Aged balances, Activities and
-Cases are listed (so the shape of the app is visible) but disabled with a tooltip, never
-filled with made-up data. The window remembers its geometry and state between runs and
-shuts its task runner down when it closes, so no worker outlives it.
+The collector lands on the Overview; choosing a customer there opens the Workspace on
+it. Sections not built yet (Aged balances, Activities, Cases) are listed, so the shape
+of the app is visible, but disabled with a tooltip, never filled with made-up data. The
+window works as one ``Viewer`` (an agent's scope, or the whole company for a user who is
+not an agent, which the status bar says), remembers its geometry, splitters and columns
+between runs, and shuts its task runner down when it closes, so no worker outlives it.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+import uuid
 from functools import partial
 from pathlib import Path
 
@@ -32,16 +37,28 @@ from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.clock import Clock
 from collections_desktop.models.company import CompanySummary
 from collections_desktop.models.db.database import Database
+from collections_desktop.models.scope import Viewer
 from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages import PLANNED_SECTIONS
 from collections_desktop.views.pages.company_page import CompanyPage, load_company_summary
-from collections_desktop.views.settings import WINDOW_GEOMETRY, WINDOW_STATE, Settings
+from collections_desktop.views.pages.overview_page import OverviewPage
+from collections_desktop.views.pages.workspace_page import WorkspacePage
+from collections_desktop.views.settings import (
+    CALL_METHOD,
+    OVERVIEW_STATE,
+    WINDOW_GEOMETRY,
+    WINDOW_STATE,
+    WORKSPACE_STATE,
+    Settings,
+)
 from collections_desktop.views.tasks import TaskRunner
 
 PAGE_KEY_ROLE = Qt.ItemDataRole.UserRole
 
 DEFAULT_SIZE = QSize(1280, 800)
+PAGES = ("overview", "workspace", "company")
+"""The built pages, in navigation and stack order; the first is where the window opens."""
 
 
 class MainWindow(QMainWindow):
@@ -58,12 +75,14 @@ class MainWindow(QMainWindow):
         runner: TaskRunner,
         icons: IconRegistry,
         formats: Formats,
+        viewer: Viewer,
         settings: Settings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
         self.database = database
+        self.viewer = viewer
         self.runner = runner
         self._clock = clock
         self._icons = icons
@@ -72,6 +91,25 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icons.get("app"))
 
+        self.overview_page = OverviewPage(
+            runner,
+            database,
+            viewer.scope,
+            viewer.employee_id,
+            clock.today,
+            clock.now,
+            formats,
+            icons,
+        )
+        self.workspace_page = WorkspacePage(
+            runner,
+            database,
+            viewer.scope,
+            clock.today,
+            formats,
+            icons,
+            call_method=lambda: settings.get(CALL_METHOD) if settings is not None else "tel",
+        )
         self.company_page = CompanyPage(
             runner=runner,
             load=partial(load_company_summary, database),
@@ -80,14 +118,18 @@ class MainWindow(QMainWindow):
             icons=icons,
             database_location=database.display_name,
         )
-        # Pages scroll rather than squeeze when the window is small.
-        company_scroller = QScrollArea()
-        company_scroller.setObjectName("company_scroller")
-        company_scroller.setWidgetResizable(True)
-        company_scroller.setFrameShape(QFrame.Shape.NoFrame)
-        company_scroller.setWidget(self.company_page)
         self.pages = QStackedWidget()
-        self.pages.addWidget(company_scroller)
+        for key, page in zip(
+            PAGES, (self.overview_page, self.workspace_page, self.company_page), strict=True
+        ):
+            # Pages scroll rather than squeeze (or hold the window wide) when it is small.
+            scroller = QScrollArea()
+            scroller.setObjectName(f"{key}_scroller")
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setWidget(page)
+            self.pages.addWidget(scroller)
+        self._statuses = dict.fromkeys(PAGES, "")
         self.navigation = self._build_navigation()
 
         central = QWidget()
@@ -112,15 +154,40 @@ class MainWindow(QMainWindow):
         self.company_page.busy_changed.connect(self._on_busy_changed)
         self.company_page.summary_loaded.connect(self._on_summary_loaded)
         self.company_page.load_failed.connect(self._on_load_failed)
+        for key, page in (("overview", self.overview_page), ("workspace", self.workspace_page)):
+            page.busy_changed.connect(self._on_busy_changed)
+            page.status_changed.connect(partial(self._set_status, key))
+        self.overview_page.customer_chosen.connect(self.show_customer)
+        self.overview_page.customer_details_requested.connect(self.show_customer)
+        self.workspace_page.document_activated.connect(self._open_document)
 
         self._restore_geometry()
         self.company_page.refresh()
+        self.overview_page.refresh()
 
     # --- public ------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Read the current page's data again (F5)."""
-        self.company_page.refresh()
+        {
+            "overview": self.overview_page.refresh,
+            "workspace": self.workspace_page.refresh,
+            "company": self.company_page.refresh,
+        }[self.current_page]()
+
+    @property
+    def current_page(self) -> str:
+        """The key of the page on show (``overview``, ``workspace`` or ``company``)."""
+        return PAGES[self.pages.currentIndex()]
+
+    def show_page(self, key: str) -> None:
+        """Bring a built page to the front, as choosing it in the navigation does."""
+        self.navigation.setCurrentRow(PAGES.index(key))
+
+    def show_customer(self, customer_id: uuid.UUID) -> None:
+        """Open the Workspace on a customer (a name chosen on the Overview)."""
+        self.show_page("workspace")
+        self.workspace_page.show_customer(customer_id)
 
     def announce(self, message: str, timeout_ms: int = 15000) -> None:
         """Show a passing message in the status bar (e.g. "Demo company created")."""
@@ -154,10 +221,17 @@ class MainWindow(QMainWindow):
         navigation.setStyleSheet(
             "QListWidget { outline: 0; } QListWidget::item { padding: 6px 8px; }"
         )
-        company = QListWidgetItem(self._icons.get("company"), _("Company"))
-        company.setData(PAGE_KEY_ROLE, "company")
-        company.setToolTip(_("The open company: its figures and its database"))
-        navigation.addItem(company)
+        built = {
+            "overview": (_("Overview"), _("Your activities, the highest and the oldest balances")),
+            "workspace": (_("Workspace"), _("One customer: transactions, timeline, contacts")),
+            "company": (_("Company"), _("The open company: its figures and its database")),
+        }
+        for key in PAGES:
+            title, tip = built[key]
+            item = QListWidgetItem(self._icons.get(key), title)
+            item.setData(PAGE_KEY_ROLE, key)
+            item.setToolTip(tip)
+            navigation.addItem(item)
         for section in PLANNED_SECTIONS:
             title = _(section.title)
             item = QListWidgetItem(self._icons.get(section.key), title)
@@ -209,8 +283,29 @@ class MainWindow(QMainWindow):
     # --- behaviour -----------------------------------------------------------------------
 
     def _on_page_chosen(self, row: int) -> None:
-        if row == 0:
-            self.pages.setCurrentIndex(0)
+        if 0 <= row < len(PAGES):
+            self.pages.setCurrentIndex(row)
+            self._show_status()
+
+    def _set_status(self, page: str, text: str) -> None:
+        self._statuses[page] = text
+        self._show_status()
+
+    def _show_status(self) -> None:
+        text = self._statuses[self.current_page]
+        if not self.viewer.is_agent and self.current_page != "company":
+            note = _("{user} is not a collections agent: every customer is shown").format(
+                user=self.viewer.display_name
+            )
+            text = f"{text} · {note}" if text else note
+        self.status_label.setText(text)
+
+    def _open_document(self, kind: str, document_id: uuid.UUID) -> None:
+        """A timeline entry was activated: show what it stands for."""
+        if kind == "activity":
+            self.overview_page.open_activity(document_id)
+        elif not self.workspace_page.show_transaction(document_id):
+            self.announce(_("That transaction is settled: nothing of it is open."), 5000)
 
     def _choose_database(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -233,21 +328,23 @@ class MainWindow(QMainWindow):
         customers = ngettext("{count} customer", "{count} customers", summary.customers).format(
             count=self._formats.count(summary.customers)
         )
-        self.status_label.setText(
+        self._set_status(
+            "company",
             _("{company} · {customers} · database {database}").format(
                 company=summary.company_name,
                 customers=customers,
                 database=self.database.display_name,
-            )
+            ),
         )
         self._clear_loading_message()
 
     def _on_load_failed(self, message: str) -> None:
         self.setWindowTitle(APP_NAME)
-        self.status_label.setText(
+        self._set_status(
+            "company",
             _("No company figures · database {database}").format(
                 database=self.database.display_name
-            )
+            ),
         )
         self._clear_loading_message()
 
@@ -266,12 +363,26 @@ class MainWindow(QMainWindow):
         state = self._settings.get(WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)
+        self.workspace_page.restore_state(self._settings.get(WORKSPACE_STATE))
+        try:
+            saved = json.loads(self._settings.get(OVERVIEW_STATE) or "{}")
+            self.overview_page.restore_state(
+                {key: base64.b64decode(value) for key, value in saved.items()}
+            )
+        except (ValueError, TypeError, AttributeError):
+            pass  # damaged by hand: the page keeps its default layout
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the geometry and stop the background work before the window goes away."""
         if self._settings is not None:
             self._settings.set(WINDOW_GEOMETRY, self.saveGeometry())
             self._settings.set(WINDOW_STATE, self.saveState())
+            self._settings.set(WORKSPACE_STATE, self.workspace_page.save_state())
+            overview = self.overview_page.save_state()
+            self._settings.set(
+                OVERVIEW_STATE,
+                json.dumps({k: base64.b64encode(v).decode("ascii") for k, v in overview.items()}),
+            )
             self._settings.sync()
         self.runner.shutdown()
         super().closeEvent(event)

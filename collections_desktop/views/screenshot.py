@@ -9,6 +9,7 @@ loaded its data, waiting on the page's signal rather than sleeping.
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,13 +21,15 @@ from sqlalchemy import select
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.clock import Clock, SystemClock
 from collections_desktop.models.db.database import Database, normalise_url, open_database
-from collections_desktop.models.db.schema import Customer
+from collections_desktop.models.db.schema import Customer, Employee
 
 if TYPE_CHECKING:
     from collections_desktop.views.main_window import MainWindow
 
 VIEWS: dict[str, str] = {
     "main": N_("the main window on the company start page"),
+    "overview": N_("the Overview: activities, highest and past-due balances"),
+    "workspace": N_("the Workspace on one customer (--customer ACCOUNT)"),
     "about": N_("the About dialog"),
 }
 """The views that can be rendered, with what each shows."""
@@ -50,11 +53,13 @@ def render_screenshot(
     customer: str | None = None,
     size: tuple[int, int] = (1400, 900),
     clock: Clock | None = None,
+    user: str | None = None,
 ) -> Path:
     """Render ``view`` of ``database`` into the PNG file ``output`` and return its path.
 
     ``size`` is the window's size in device-independent pixels (dialogs keep their own
-    size). ``database`` is a URL, a file path or an already open ``Database``.
+    size). ``database`` is a URL, a file path or an already open ``Database``. The window
+    works as ``user``; by default the demo's first agent when the database has them.
     """
     if view not in VIEWS:
         raise ScreenshotError(
@@ -73,11 +78,15 @@ def render_screenshot(
     opened = database if isinstance(database, Database) else _open(database)
     window = None
     try:
-        if customer is not None:
-            _check_customer(opened, customer, view)
-        window = build_main_window(opened, clock or SystemClock())
+        customer_id = _check_customer(opened, customer, view)
+        window = build_main_window(
+            opened, clock or SystemClock(), user_name=user or _default_user(opened)
+        )
+        window.show_page({"overview": "overview", "workspace": "workspace"}.get(view, "company"))
         window.resize(width, height)
         window.show()
+        if customer_id is not None:
+            window.show_customer(customer_id)
         wait_until_loaded(window)
         widget: QWidget = window
         if view == "about":
@@ -133,7 +142,16 @@ def _open(url: str | Path) -> Database:
     return open_database(url)
 
 
-def _check_customer(database: Database, account: str, view: str) -> None:
+def _check_customer(database: Database, account: str | None, view: str) -> uuid.UUID | None:
+    """The id of the customer to show: the Workspace needs one, the other views none."""
+    if account is None:
+        if view == "workspace":
+            raise ScreenshotError(_("The workspace view needs --customer ACCOUNT."))
+        return None
+    if view != "workspace":
+        raise ScreenshotError(
+            _("The view {view!r} does not show a customer; leave out --customer.").format(view=view)
+        )
     with database.sessions() as session:
         found = session.scalar(
             select(Customer.id).where(Customer.account == account, Customer.deleted_at.is_(None))
@@ -144,28 +162,41 @@ def _check_customer(database: Database, account: str, view: str) -> None:
                 account=account, database=database.display_name
             )
         )
-    raise ScreenshotError(
-        _("The view {view!r} does not show a customer; leave out --customer.").format(view=view)
-    )
+    return found
+
+
+def _default_user(database: Database) -> str | None:
+    """The demo's first agent when the database has them, else None (the login name)."""
+    from collections_desktop.models.demo import DEMO_USER
+
+    with database.sessions() as session:
+        found = session.scalar(select(Employee.id).where(Employee.user_name == DEMO_USER))
+    return DEMO_USER if found is not None else None
 
 
 def wait_until_loaded(window: MainWindow) -> None:
-    """Run the event loop until the company page has loaded (or failed); ScreenshotError if slow.
+    """Run the event loop until no page is loading any more; ScreenshotError if too slow.
 
     The smoke test (``views/smoke.py``) waits the same way.
     """
-    page = window.company_page
-    if not page.is_loading:
+    pages = (window.company_page, window.overview_page, window.workspace_page)
+
+    def loading() -> bool:
+        return any(page.is_loading for page in pages)
+
+    if not loading():
         return
     loop = QEventLoop()
-    page.summary_loaded.connect(loop.quit)
-    page.load_failed.connect(loop.quit)
+    poll = QTimer()
+    poll.timeout.connect(lambda: None if loading() else loop.quit())
+    poll.start(20)
     timer = QTimer()
     timer.setSingleShot(True)
     timer.timeout.connect(loop.quit)
     timer.start(LOAD_TIMEOUT_MS)
     loop.exec()
-    if page.is_loading:
+    poll.stop()
+    if loading():
         raise ScreenshotError(
             _("The page did not finish loading within {seconds} s.").format(
                 seconds=LOAD_TIMEOUT_MS // 1000

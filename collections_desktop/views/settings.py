@@ -57,12 +57,22 @@ WINDOW_STATE: Option[QByteArray] = Option(
     "main_window/state", QByteArray, QByteArray(), N_("Main window toolbars and docks")
 )
 
+OVERVIEW_STATE: Option[str] = Option(
+    "overview/state", str, "", N_("Overview splitters, columns, sort and pool")
+)
+"""JSON of the page's ``save_state()`` (each value base64)."""
+WORKSPACE_STATE: Option[QByteArray] = Option(
+    "workspace/state", QByteArray, QByteArray(), N_("Workspace splitters")
+)
+
 OPTIONS: tuple[Option[Any], ...] = (
     LANGUAGE,
     CALL_METHOD,
     USER_NAME,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
+    OVERVIEW_STATE,
+    WORKSPACE_STATE,
 )
 """Every option the app knows (the settings dialog and the tests walk this)."""
 

@@ -94,8 +94,12 @@ def make_window(qtbot, clock: FixedClock) -> Iterator[Callable[..., MainWindow]]
     """
     windows: list[MainWindow] = []
 
-    def make(database: Database, settings: Settings | None = None) -> MainWindow:
-        window = build_main_window(database, clock, settings, formats=Formats("en_US"))
+    def make(
+        database: Database, settings: Settings | None = None, user_name: str | None = None
+    ) -> MainWindow:
+        window = build_main_window(
+            database, clock, settings, formats=Formats("en_US"), user_name=user_name
+        )
         qtbot.addWidget(window)
         windows.append(window)
         return window
@@ -109,6 +113,7 @@ def make_window(qtbot, clock: FixedClock) -> Iterator[Callable[..., MainWindow]]
 def loaded_window(qtbot, company: Books, make_window) -> MainWindow:
     """A shown main window on the ``company`` books, its figures loaded."""
     window = make_window(company.database)
+    window.show_page("company")
     with qtbot.waitSignal(window.company_page.summary_loaded, timeout=10_000):
         window.show()
     return window

@@ -56,20 +56,43 @@ def test_amounts_are_right_aligned_in_tabular_figures(loaded_window) -> None:
 def test_unbuilt_sections_are_listed_disabled_with_a_tooltip(qtbot, loaded_window) -> None:
     navigation = loaded_window.navigation
     titles = [navigation.item(row).text() for row in range(navigation.count())]
-    assert titles == ["Company", "Overview", "Workspace", "Aged balances", "Activities", "Cases"]
-    assert navigation.item(0).flags() & Qt.ItemFlag.ItemIsEnabled
-    assert navigation.currentRow() == 0
-    for row in range(1, navigation.count()):
+    assert titles == ["Overview", "Workspace", "Company", "Aged balances", "Activities", "Cases"]
+    for row in range(3):
+        assert navigation.item(row).flags() & Qt.ItemFlag.ItemIsEnabled
+    assert navigation.currentRow() == 2
+    for row in range(3, navigation.count()):
         item = navigation.item(row)
         assert not item.flags() & Qt.ItemFlag.ItemIsEnabled, item.text()
         assert not item.flags() & Qt.ItemFlag.ItemIsSelectable, item.text()
         assert "later version" in item.toolTip()
     # Clicking a disabled entry leaves the company page where it is.
-    rect = navigation.visualItemRect(navigation.item(2))
+    rect = navigation.visualItemRect(navigation.item(4))
     qtbot.mouseClick(navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert navigation.currentRow() == 0
-    assert loaded_window.pages.currentIndex() == 0
+    assert navigation.currentRow() == 2
+    assert loaded_window.current_page == "company"
     assert loaded_window.company_page.isVisible()
+
+
+def test_the_window_opens_on_the_overview_and_a_customer_opens_the_workspace(
+    qtbot, make_window, company
+) -> None:
+    window = make_window(company.database)
+    with qtbot.waitSignal(window.overview_page.loaded, timeout=10_000):
+        window.show()
+    assert window.current_page == "overview"
+    assert window.overview_page.isVisible()
+    # The test login is no agent: every customer is shown, and the status bar says so.
+    assert "is not a collections agent: every customer is shown" in window.status_label.text()
+    grid = window.overview_page.highest
+    names = [grid.model.index(r, 1).data() for r in range(grid.model.rowCount())]
+    assert names == ["Ruiz Hermanos SL", "Garnier SA", "Lopes & Filhos Lda"]
+    with qtbot.waitSignal(window.workspace_page.customer_loaded, timeout=10_000) as loaded:
+        window.overview_page.customer_chosen.emit(
+            grid.model.row(grid.model.index(1, 1)).customer_id
+        )
+    assert window.current_page == "workspace"
+    assert window.workspace_page.isVisible()
+    assert loaded.args[0].card.name == "Garnier SA"
 
 
 def test_refresh_reads_the_figures_again(qtbot, loaded_window, company, clock) -> None:
@@ -121,6 +144,7 @@ def test_a_database_without_a_company_says_so(qtbot, make_window, tmp_path) -> N
     database = open_database(tmp_path / "empty.sqlite")
     try:
         window = make_window(database)
+        window.show_page("company")
         with qtbot.waitSignal(window.company_page.load_failed, timeout=10_000):
             window.show()
         assert "This database holds no company yet." in text_of(window, "load_error")
@@ -134,6 +158,7 @@ def test_a_database_without_a_company_says_so(qtbot, make_window, tmp_path) -> N
 
 def test_an_empty_company_says_what_to_do(qtbot, make_window, sqlite_db) -> None:
     window = make_window(sqlite_db)
+    window.show_page("company")
     with qtbot.waitSignal(window.company_page.summary_loaded, timeout=10_000):
         window.show()
     assert text_of(window, "customers_value") == "0"

@@ -42,7 +42,7 @@ def test_about_is_rendered_from_a_database_path(qapp, company, clock, tmp_path) 
 
 
 def test_views_are_listed_with_a_description() -> None:
-    assert {"main", "about"} <= set(VIEWS)
+    assert {"main", "overview", "workspace", "about"} <= set(VIEWS)
     assert all(VIEWS.values())
 
 
@@ -55,9 +55,29 @@ def test_unknown_view_is_refused(qapp, company, tmp_path) -> None:
 def test_unknown_customer_is_refused(qapp, company, tmp_path) -> None:
     with pytest.raises(ScreenshotError, match="no customer with account C-999999"):
         render_screenshot(
-            "main", tmp_path / "x.png", database=company.database, customer="C-999999"
+            "workspace", tmp_path / "x.png", database=company.database, customer="C-999999"
         )
     assert not (tmp_path / "x.png").exists()
+    with pytest.raises(ScreenshotError, match="needs --customer ACCOUNT"):
+        render_screenshot("workspace", tmp_path / "x.png", database=company.database)
+
+
+@pytest.mark.parametrize("view", ["overview", "workspace"])
+def test_the_collectors_pages_are_rendered_with_their_data(
+    qapp, company, clock, tmp_path, view
+) -> None:
+    customer = "C-000001" if view == "workspace" else None
+    target = render_screenshot(
+        view,
+        tmp_path / f"{view}.png",
+        database=company.database,
+        customer=customer,
+        size=(1200, 800),
+        clock=clock,
+    )
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1200, 800)
+    assert distinct_colours(image) > 10
 
 
 def test_a_customer_for_a_view_without_one_is_refused(qapp, company, tmp_path) -> None:

@@ -18,22 +18,6 @@ class PlannedSection:
 
 PLANNED_SECTIONS: tuple[PlannedSection, ...] = (
     PlannedSection(
-        "overview",
-        N_("Overview"),
-        N_(
-            "Your activities by end date, the highest balances and the oldest past-due "
-            "balances of your pool."
-        ),
-    ),
-    PlannedSection(
-        "workspace",
-        N_("Workspace"),
-        N_(
-            "One customer at a time: open transactions, timeline and contacts; call, e-mail, "
-            "settle, write off."
-        ),
-    ),
-    PlannedSection(
         "aged_balances",
         N_("Aged balances"),
         N_("Balances by aging period for a pool, on any date."),

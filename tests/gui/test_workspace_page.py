@@ -1,0 +1,383 @@
+"""The Workspace page on a real company: one customer's card, grids, timeline and contacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QApplication
+
+from collections_desktop.formatting import Formats
+from collections_desktop.models.db.database import Database
+from collections_desktop.models.db.schema import CustomerPool
+from collections_desktop.models.pools import PoolCriteria
+from collections_desktop.models.scope import AgentScope, company_scope, load_scope
+from collections_desktop.models.snapshot import age_customers
+from collections_desktop.models.workspace import open_transactions
+from collections_desktop.views.icons import IconRegistry
+from collections_desktop.views.pages import workspace_page
+from collections_desktop.views.pages.workspace_page import WorkspacePage
+from collections_desktop.views.tasks import TaskRunner
+from tests.unit.test_scope import add_agent
+from tests.unit.test_snapshot import NOW, TODAY, add_customer, invoice
+from tests.unit.test_workspace import dressed
+
+ENCODED = QUrl.ComponentFormattingOption.FullyEncoded
+
+
+@dataclass
+class Desk:
+    """A Workspace page on a company, and what the page asked the desktop to open."""
+
+    page: WorkspacePage
+    ruiz: uuid.UUID
+    ruiz_account: str
+    other: uuid.UUID
+    risk: int
+    documents: list[str]
+    urls: list[QUrl] = field(default_factory=list)
+    call_method: list[str] = field(default_factory=lambda: ["tel"])
+    opens: list[bool] = field(default_factory=lambda: [True])
+
+    def url_texts(self) -> list[str]:
+        return [url.toString(ENCODED) for url in self.urls]
+
+
+def make_page(qtbot, database: Database, scope: AgentScope, desk_args: dict) -> Desk:
+    runner = TaskRunner()
+    desk = Desk(page=None, **desk_args)  # type: ignore[arg-type]
+
+    def open_url(url: QUrl) -> bool:
+        desk.urls.append(url)
+        return desk.opens[0]
+
+    desk.page = WorkspacePage(
+        runner,
+        database,
+        scope,
+        lambda: TODAY,
+        Formats("en_US"),
+        IconRegistry(),
+        lambda: desk.call_method[0],
+        open_url=open_url,
+    )
+    desk.page._test_runner = runner  # type: ignore[attr-defined]
+    qtbot.addWidget(desk.page)
+    desk.page.resize(1400, 900)
+    desk.page.show()
+    return desk
+
+
+@pytest.fixture
+def desk(qtbot, sqlite_db: Database) -> Iterator[Desk]:
+    with sqlite_db.sessions.begin() as session:
+        customer = dressed(session)
+        other = add_customer(session)
+        other.name = "Garnier SA"
+        invoice(session, other, "80.00", dt.date(2026, 12, 1))
+        scope = company_scope(session)
+        risk = {r.customer_id: r.risk_score for r in age_customers(session, TODAY, scope).rows}
+        session.flush()
+        args = {
+            "ruiz": customer.id,
+            "ruiz_account": customer.account,
+            "other": other.id,
+            "risk": risk[customer.id],
+            "documents": [],
+        }
+    with sqlite_db.sessions() as session:
+        args["documents"] = [
+            r.document_number for r in open_transactions(session, scope, args["ruiz"], TODAY)
+        ]
+    desk = make_page(qtbot, sqlite_db, scope, args)
+    yield desk
+    desk.page._test_runner.shutdown()  # type: ignore[attr-defined]
+
+
+def load(qtbot, desk: Desk, customer_id: uuid.UUID | None = None) -> None:
+    with qtbot.waitSignal(desk.page.customer_loaded, timeout=10_000):
+        desk.page.show_customer(customer_id or desk.ruiz)
+
+
+def grid_texts(grid) -> list[list[str]]:
+    model = grid.model
+    return [
+        [model.index(row, column).data() for column in range(model.columnCount())]
+        for row in range(model.rowCount())
+    ]
+
+
+# The completer's popup opens while typing; the offscreen platform cannot raise it or
+# grab the keyboard for it, and says so.
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing the keyboard")
+def test_choosing_a_customer_in_the_selector_fills_the_page(qtbot, desk: Desk) -> None:
+    page = desk.page
+    assert page.hint.isVisible()
+    qtbot.waitUntil(lambda: page.customer_combo.count() == 2, timeout=10_000)
+    edit = page.customer_combo.lineEdit()
+    qtbot.keyClicks(edit, "ruiz")
+    qtbot.waitUntil(lambda: page.customer_combo.count() == 1, timeout=10_000)
+    assert page.customer_combo.itemText(0) == f"{desk.ruiz_account} Ruiz Hermanos SL"
+    with qtbot.waitSignal(page.customer_loaded, timeout=10_000):
+        page.completer.activated[str].emit(page.customer_combo.itemText(0))
+    assert not page.hint.isVisible()
+    assert page.customer_combo.currentText() == f"{desk.ruiz_account} Ruiz Hermanos SL"
+    assert page.summary.text() == (
+        "Ruiz Hermanos SL owes 1,350.00\xa0EUR, of which 700.00 is past due; the oldest item "
+        "is 34 days late. Last payment 50.00\xa0EUR on Nov 20, 2026. One promise to pay "
+        "(400.00, the next by Nov 10, 2026) is open. One item is disputed (300.00). Last "
+        "contact: task on Nov 18, 2026, “Call about the promise”. "
+        f"Risk score {desk.risk} of 100."
+    )
+    assert page.risk.text() == f"Risk {desk.risk}"
+    assert page.risk.isVisible()
+    assert not page.on_hold.isVisible()
+    assert page.chart.shown[0][0] == "Current"
+    assert [amount for _label, amount in page.chart.shown][:3] == [700, 300, 400]
+
+
+def test_the_grids_show_the_open_items_in_due_date_order(qtbot, desk: Desk) -> None:
+    load(qtbot, desk)
+    page = desk.page
+    d = desk.documents
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
+        "Overview",
+        "Open transactions (4)",
+        "Disputed (1)",
+        "Promised to pay (1)",
+        "Unsettled payments (1)",
+    ]
+    rows = grid_texts(page.open_grid)
+    # Document, voucher, type, posted, due, days overdue, amount, open, currency, status
+    assert [(r[0], r[2], r[4], r[5], r[6], r[7], r[8], r[9]) for r in rows] == [
+        (d[0], "Invoice", "Oct 20, 2026", "34", "400.00", "400.00", "EUR", "Promised to pay"),
+        (d[1], "Invoice", "Nov 3, 2026", "20", "300.00", "300.00", "EUR", "Disputed"),
+        (d[2], "Payment", "Nov 20, 2026", "", "-50.00", "-50.00", "EUR", ""),
+        (d[3], "Invoice", "Dec 10, 2026", "", "700.00", "700.00", "EUR", ""),
+    ]
+    amount = page.open_grid.model.index(0, 6)
+    assert amount.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    assert page.open_grid.model.index(0, 5).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Due on October 20, 2026"
+    )
+    assert [r[0] for r in grid_texts(page.disputed_grid)] == [d[1]]
+    [promised] = grid_texts(page.promised_grid)
+    assert promised[0] == d[0]
+    assert promised[-2:] == ["Nov 10, 2026", ""]  # promised date; no promised amount recorded
+    assert [(r[0], r[4], r[5]) for r in grid_texts(page.unsettled_grid)] == [
+        (d[2], "-50.00", "-50.00")
+    ]
+    # Clicking a header sorts: the open amount, largest first on the second click.
+    page.open_grid.model.sort(7, Qt.SortOrder.DescendingOrder)
+    assert [r[7] for r in grid_texts(page.open_grid)] == ["700.00", "400.00", "300.00", "-50.00"]
+
+
+def test_a_customer_without_disputes_says_so_instead_of_an_empty_grid(qtbot, desk: Desk) -> None:
+    load(qtbot, desk, desk.other)
+    page = desk.page
+    page.tabs.setCurrentWidget(page.disputed_grid)
+    assert page.disputed_grid.empty.isVisible()
+    assert page.disputed_grid.empty.text() == "No item of this customer is disputed."
+    assert not page.disputed_grid.view.isVisible()
+    assert not page.reminder_button.isEnabled()  # nothing is past due
+    assert page.summary.text().startswith("Garnier SA owes 80.00\xa0EUR; nothing is past due.")
+
+
+def test_the_timeline_filters_by_type_and_shows_details_in_tooltips(qtbot, desk: Desk) -> None:
+    load(qtbot, desk)
+    page = desk.page
+    assert page.timeline_filter.currentText() == "All types"
+    assert len(page.timeline_entries()) == 12
+    first = page.timeline.topLevelItem(0)
+    assert first.text(0) == "Nov 20, 2026"
+    assert first.text(1) == f"Payment {desk.documents[2]} · -50.00\xa0EUR"
+    assert "Voucher: " in first.toolTip(1)
+    assert "Amount: -50.00\xa0EUR" in first.toolTip(1)
+    page.timeline_filter.setCurrentIndex(page.timeline_filter.findText("Activities"))
+    titles = [page.timeline.topLevelItem(i).text(1) for i in range(4)]
+    assert page.timeline.topLevelItemCount() == 4
+    assert titles[0] == (
+        "Task · Follow-up · Marta Soto · Call about the promise · User memo included"
+    )
+    tooltip = page.timeline.topLevelItem(0).toolTip(0)
+    assert "Ends: November 18, 2026 10:30" in tooltip
+    assert "User memo included" in tooltip
+    page.timeline_filter.setCurrentIndex(page.timeline_filter.findText("Payments"))
+    assert page.timeline.topLevelItemCount() == 3
+    page.timeline_filter.setCurrentIndex(page.timeline_filter.findText("Credit notes"))
+    assert page.timeline_empty.isVisible()
+    assert page.timeline_empty.text() == "Nothing of this type happened in the last 12 months."
+    page.timeline_filter.setCurrentIndex(page.timeline_filter.findText("Invoices"))
+    assert page.timeline.topLevelItemCount() == 5
+
+
+def test_opening_a_timeline_entry_says_what_to_open(qtbot, desk: Desk) -> None:
+    load(qtbot, desk)
+    page = desk.page
+    page.timeline_filter.setCurrentIndex(page.timeline_filter.findText("Activities"))
+    entry = page.timeline_entries()[0]
+    item = page.timeline.topLevelItem(0)
+    with qtbot.waitSignal(page.document_activated) as signal:
+        page.timeline.setCurrentItem(item)
+        qtbot.keyClick(page.timeline, Qt.Key.Key_Return)
+    assert signal.args == ["activity", entry.target_id]
+
+
+def test_email_and_call_buttons_open_the_exact_urls(qtbot, desk: Desk) -> None:
+    load(qtbot, desk)
+    page = desk.page
+    assert page.contact_name.text() == "Ana Ruiz"
+    assert page.contact_email.text() == "ana@ruiz.example"
+    assert page.contact_phone.text() == "+34 91 555 0101"
+    assert page.other_contact.text() == "Luis Ruiz · +34 600 1"
+    assert page.organisation.text() == (
+        "Calle Mayor 4, 28013 Madrid, ES · +34 91 555 0100 · info@ruiz.example"
+    )
+    assert page.internal_team.text() == (
+        "primary contact Luis Ruiz · responsible Marta Soto · m.soto@firm.example · +34 1"
+    )
+    assert page.credit.text() == (
+        "Credit limit 1,500.00\xa0EUR · Available 150.00\xa0EUR · "
+        "Last payment 50.00\xa0EUR on Nov 20, 2026"
+    )
+    qtbot.mouseClick(page.email_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.call_button, Qt.MouseButton.LeftButton)
+    desk.call_method[0] = "teams"
+    qtbot.mouseClick(page.call_button, Qt.MouseButton.LeftButton)
+    assert desk.url_texts() == [
+        "mailto:ana@ruiz.example",
+        "tel:+34915550101",
+        "https://teams.microsoft.com/l/call/0/0?users=4:+34915550101",
+    ]
+    assert page.call_button.toolTip() == "Call +34 91 555 0101"
+
+
+def test_the_reminder_email_names_the_subject_and_the_past_due_items(qtbot, desk: Desk) -> None:
+    load(qtbot, desk)
+    page = desk.page
+    qtbot.mouseClick(page.reminder_button, Qt.MouseButton.LeftButton)
+    [url] = desk.url_texts()
+    address, query = url.split("?", 1)
+    assert address == "mailto:ana@ruiz.example"
+    fields = {key: unquote(value) for key, value in (p.split("=", 1) for p in query.split("&"))}
+    assert fields["subject"] == f"Payment reminder – account {desk.ruiz_account}"
+    body = fields["body"]
+    assert f"- {desk.documents[0]}, due Oct 20, 2026: 400.00\xa0EUR open (34 days overdue)" in body
+    assert f"- {desk.documents[1]}, due Nov 3, 2026: 300.00\xa0EUR open (20 days overdue)" in body
+    assert desk.documents[3] not in body  # not due yet
+    assert "Total past due: 700.00\xa0EUR" in body
+    assert body.endswith("Kind regards,\r\nTest Company")
+
+
+def test_the_reminder_falls_back_to_the_clipboard(qtbot, desk: Desk) -> None:
+    load(qtbot, desk)
+    page = desk.page
+    desk.opens[0] = False  # no e-mail program
+    with qtbot.waitSignal(page.status_changed) as status:
+        qtbot.mouseClick(page.reminder_button, Qt.MouseButton.LeftButton)
+    assert "copied to the clipboard" in status.args[0]
+    text = QApplication.clipboard().text()
+    assert text.startswith(
+        f"To: ana@ruiz.example\nSubject: Payment reminder – account {desk.ruiz_account}\n\n"
+    )
+    QApplication.clipboard().clear()
+    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    assert desk.documents[0] in QApplication.clipboard().text()
+
+
+def test_collections_actions_are_disabled_and_say_they_are_not_built(qtbot, desk: Desk) -> None:
+    load(qtbot, desk)
+    page = desk.page
+    texts = [button.text() for button in page.action_buttons]
+    assert texts == [
+        "Change status",
+        "NSF payment",
+        "Write off",
+        "Settle",
+        "Reprint",
+        "View collections history",
+    ]
+    for button in page.action_buttons:
+        assert not button.isEnabled()
+        assert button.toolTip().startswith("Not built yet")
+        assert "issue 5" in button.toolTip()
+
+
+def test_a_newer_customer_supersedes_an_older_one(qtbot, desk: Desk) -> None:
+    page = desk.page
+    loaded = []
+    page.customer_loaded.connect(loaded.append)
+    page.show_customer(desk.ruiz)
+    with qtbot.waitSignal(page.customer_loaded, timeout=10_000):
+        page.show_customer(desk.other)
+    qtbot.waitUntil(lambda: not page._test_runner.active_tasks, timeout=10_000)  # type: ignore[attr-defined]
+    assert [data.card.name for data in loaded] == ["Garnier SA"]
+    assert not page.is_loading
+    assert not page.is_busy_shown
+
+
+def test_splitter_state_round_trips(qtbot, desk: Desk) -> None:
+    page = desk.page
+    page.horizontal.setSizes([900, 300])
+    state = page.save_state()
+    page.horizontal.setSizes([300, 900])
+    assert page.restore_state(state)
+    assert page.horizontal.sizes()[0] > page.horizontal.sizes()[1]
+    assert not page.restore_state(b"nonsense")
+
+
+def test_an_agent_sees_only_their_pools_customers(qtbot, sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        spain, france = add_customer(session, "ES"), add_customer(session, "FR")
+        iberia = CustomerPool(
+            name="Iberia", criteria=PoolCriteria(countries=("ES",)).to_json(), updated_at=NOW
+        )
+        session.add(iberia)
+        session.flush()
+        scope = load_scope(session, add_agent(session, [iberia], default=iberia))
+        france_id, spain_account = france.id, spain.account
+    desk = make_page(
+        qtbot,
+        sqlite_db,
+        scope,
+        {"ruiz": france_id, "ruiz_account": "", "other": france_id, "risk": 0, "documents": []},
+    )
+    page = desk.page
+    try:
+        assert [page.pool_combo.itemText(i) for i in range(page.pool_combo.count())] == ["Iberia"]
+        qtbot.waitUntil(lambda: page.customer_combo.count() == 1, timeout=10_000)
+        assert page.customer_combo.itemText(0).startswith(spain_account)
+        with qtbot.waitSignal(page.status_changed, timeout=10_000) as status:
+            page.show_customer(france_id)
+        assert "cannot see this customer" in status.args[0]
+        assert page.error.isVisible()
+        assert page.data is None
+    finally:
+        page._test_runner.shutdown()  # type: ignore[attr-defined]
+
+
+def test_a_slow_load_shows_the_busy_row_and_never_blocks(qtbot, desk: Desk, monkeypatch) -> None:
+    release = threading.Event()
+    real = workspace_page.load_workspace
+
+    def slow(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workspace_page, "load_workspace", slow)
+    page = desk.page
+    with qtbot.waitSignal(page.busy_changed, timeout=5_000) as shown:
+        page.show_customer(desk.ruiz)
+    assert shown.args == [True]
+    assert page.is_busy_shown
+    assert page.is_loading
+    with qtbot.waitSignals([page.busy_changed, page.customer_loaded], timeout=10_000):
+        release.set()
+    assert not page.is_busy_shown
+    assert page.data.card.name == "Ruiz Hermanos SL"
