@@ -162,8 +162,9 @@ class MainWindow(QMainWindow):
         self.workspace_page.document_activated.connect(self._open_document)
 
         self._restore_geometry()
-        self.company_page.refresh()
+        # The landing page first: the database lane runs tasks in the order they come.
         self.overview_page.refresh()
+        self.company_page.refresh()
 
     # --- public ------------------------------------------------------------------------
 

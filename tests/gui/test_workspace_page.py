@@ -306,7 +306,7 @@ def test_collections_actions_are_disabled_and_say_they_are_not_built(qtbot, desk
     for button in page.action_buttons:
         assert not button.isEnabled()
         assert button.toolTip().startswith("Not built yet")
-        assert "issue 5" in button.toolTip()
+        assert "later version" in button.toolTip()
 
 
 def test_a_newer_customer_supersedes_an_older_one(qtbot, desk: Desk) -> None:

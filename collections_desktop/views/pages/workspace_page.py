@@ -88,7 +88,7 @@ SEARCH_DELAY_MS = 200
 """Typing pauses this long before the customer search asks the database."""
 
 NOT_BUILT_TOOLTIP = N_(
-    "Not built yet: this action comes with the collections actions (issue 5). "
+    "Not built yet: this action comes in a later version, with the collections actions. "
     "Until then, use your ERP for it."
 )
 """The tooltip of every collections action shown disabled (translated where shown)."""
