@@ -104,3 +104,31 @@ def test_filters_on_every_word_of_the_shown_text_and_keeps_the_sort() -> None:
     table.set_filter("")
     table.set_rows(ROWS[:2])  # new rows keep the sort
     assert shown(table) == ["C-001", "C-003"]
+
+
+def test_the_marked_model_colours_cells_and_names_the_currency_in_headers(qtmodeltester) -> None:
+    from PySide6.QtGui import QColor
+
+    from collections_desktop.views.itemmodels.marked import MarkedModel
+
+    red = QColor("#c62828")
+    table = MarkedModel(
+        [
+            Column("Account", lambda r: r.account),
+            Column("Balance", lambda r: r.balance, text=lambda v: f"{v:,.2f}"),
+        ],
+        {1: lambda r: red if r.balance < 0 else None},
+    )
+    table.set_rows(ROWS)
+    table.right = {1}
+    table.set_header(1, "Balance (EUR)")
+    qtmodeltester.check(table, force_py=True)
+    assert table.headerData(1, Qt.Orientation.Horizontal) == "Balance (EUR)"
+    assert table.headerData(0, Qt.Orientation.Horizontal) == "Account"
+    assert (
+        table.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.TextAlignmentRole) == RIGHT
+    )
+    colours = [table.index(r, 1).data(Qt.ItemDataRole.ForegroundRole) for r in range(3)]
+    assert colours == [None, None, red]  # only the negative balance, which also shows its sign
+    assert table.index(2, 1).data() == "-200.00"
+    assert table.index(2, 0).data(Qt.ItemDataRole.ForegroundRole) is None
