@@ -355,9 +355,11 @@ class OverviewPage(QWidget):
         self.pool.setMinimumContentsLength(24)
         self.pool.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         pool_label.setBuddy(self.pool)
-        self.pool.addItem(icons.get("customers"), _("All my pools"), None)
+        # Item data are plain text (a pool id's hex, "" for all): PySide6 has been seen to
+        # drop references to Python objects kept in Qt's variants, crashing much later.
+        self.pool.addItem(icons.get("customers"), _("All my pools"), "")
         for pool_id, name in sorted(scope.pool_names.items(), key=lambda item: item[1].casefold()):
-            self.pool.addItem(icons.get("pool"), name, pool_id)
+            self.pool.addItem(icons.get("pool"), name, pool_id.hex)
         self._choose_pool(scope.default_pool_id)
         self.pool.currentIndexChanged.connect(self._pool_changed)
         self.notice = QLabel()
@@ -511,7 +513,8 @@ class OverviewPage(QWidget):
     @property
     def pool_id(self) -> uuid.UUID | None:
         """The pool chosen (None: all the agent's pools)."""
-        return self.pool.currentData()
+        chosen = self.pool.currentData()
+        return uuid.UUID(chosen) if chosen else None
 
     @property
     def is_loading(self) -> bool:
@@ -565,11 +568,10 @@ class OverviewPage(QWidget):
             self._choose_pool(uuid.UUID(bytes=pool))
 
     def _choose_pool(self, pool_id: uuid.UUID | None) -> None:
-        # Not findData: Qt compares wrapped Python objects by identity, not by value.
-        for index in range(self.pool.count()):
-            if pool_id is not None and self.pool.itemData(index) == pool_id:
-                self.pool.setCurrentIndex(index)
-                return
+        index = self.pool.findData(pool_id.hex if pool_id is not None else "")
+        if pool_id is not None and index >= 0:
+            self.pool.setCurrentIndex(index)
+            return
 
     def selected_activities(self) -> list[ActivityRow]:
         """The activities selected in the grid, in display order."""

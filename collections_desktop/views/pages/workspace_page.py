@@ -189,6 +189,7 @@ class WorkspacePage(QWidget):
         self._call_method = call_method
         self._open_url = open_url
         self._data: WorkspaceData | None = None
+        self._shown_entries: list[TimelineEntry] = []
         self._task: Task | None = None
         self._search_task: Task | None = None
         self._options: dict[str, CustomerOption] = {}
@@ -471,8 +472,10 @@ class WorkspacePage(QWidget):
         title.setFont(heading_font(self.font()))
         self.timeline_filter = QComboBox()
         self.timeline_filter.setObjectName("timeline_filter")
+        # Item data are plain text, never Python objects: PySide6 has been seen to drop
+        # references to objects kept in Qt's variants ("deallocating None" much later).
         for label, kind in TIMELINE_FILTERS:
-            self.timeline_filter.addItem(_(label), kind)
+            self.timeline_filter.addItem(_(label), kind or "")
         self.timeline_filter.currentIndexChanged.connect(lambda _i: self._fill_timeline())
         head.addWidget(title)
         head.addStretch(1)
@@ -583,7 +586,8 @@ class WorkspacePage(QWidget):
     @property
     def pool_id(self) -> uuid.UUID | None:
         """The pool chosen on top (``None``: all the agent's customers)."""
-        return self.pool_combo.currentData()
+        chosen = self.pool_combo.currentData()
+        return uuid.UUID(chosen) if chosen else None
 
     def show_customer(self, customer_id: uuid.UUID) -> None:
         """Load and show ``customer_id``; a later call supersedes this one."""
@@ -639,10 +643,12 @@ class WorkspacePage(QWidget):
         pools = sorted(scope.pool_names.items(), key=lambda item: item[1].casefold())
         self.pool_combo.blockSignals(True)
         if scope.may_view_all_pools or len(pools) > 1:
-            self.pool_combo.addItem(_("All my customers"), None)
+            self.pool_combo.addItem(_("All my customers"), "")
         for pool_id, name in pools:
-            self.pool_combo.addItem(name, pool_id)
-        default = self.pool_combo.findData(scope.default_pool_id)
+            self.pool_combo.addItem(name, pool_id.hex)
+        default = self.pool_combo.findData(
+            scope.default_pool_id.hex if scope.default_pool_id else ""
+        )
         self.pool_combo.setCurrentIndex(max(default, 0))
         self.pool_combo.blockSignals(False)
         self._search()
@@ -672,7 +678,7 @@ class WorkspacePage(QWidget):
         combo.blockSignals(True)
         combo.clear()
         for option in options:
-            combo.addItem(option.label, option.id)
+            combo.addItem(option.label, option.id.hex)
         combo.setCurrentIndex(-1)
         combo.setEditText(text)
         combo.lineEdit().setCursorPosition(cursor)
@@ -695,8 +701,8 @@ class WorkspacePage(QWidget):
 
     def _choose_index(self, index: int) -> None:
         customer_id = self.customer_combo.itemData(index)
-        if isinstance(customer_id, uuid.UUID):
-            self.show_customer(customer_id)
+        if customer_id:
+            self.show_customer(uuid.UUID(customer_id))
 
     # --- loading ------------------------------------------------------------------------
 
@@ -792,17 +798,19 @@ class WorkspacePage(QWidget):
 
     def _fill_timeline(self) -> None:
         self.timeline.clear()
+        self._shown_entries = []
         if self._data is None:
             return
-        kind = self.timeline_filter.currentData()
+        kind = self.timeline_filter.currentData() or None
         entries = [e for e in self._data.timeline if kind is None or e.kind == kind]
+        self._shown_entries = entries
         items = []
-        for entry in entries:
+        for position, entry in enumerate(entries):
             item = QTreeWidgetItem([self._formats.date(entry.date), entry.title])
             item.setIcon(1, self._icons.get(TIMELINE_ICONS[entry.kind]))
             item.setToolTip(0, entry.tooltip)
             item.setToolTip(1, entry.tooltip)
-            item.setData(0, Qt.ItemDataRole.UserRole, entry)
+            item.setData(0, Qt.ItemDataRole.UserRole, position)
             items.append(item)
         self.timeline.addTopLevelItems(items)
         self.timeline.setVisible(bool(entries))
@@ -826,13 +834,10 @@ class WorkspacePage(QWidget):
 
     def timeline_entries(self) -> list[TimelineEntry]:
         """The entries the timeline shows, top to bottom (after the type filter)."""
-        return [
-            self.timeline.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
-            for i in range(self.timeline.topLevelItemCount())
-        ]
+        return list(self._shown_entries)
 
     def _activate_entry(self, item: QTreeWidgetItem, _column: int) -> None:
-        entry: TimelineEntry = item.data(0, Qt.ItemDataRole.UserRole)
+        entry = self._shown_entries[item.data(0, Qt.ItemDataRole.UserRole)]
         self.document_activated.emit(entry.target_kind, entry.target_id)
 
     def _person(self, person: ContactInfo | None) -> str:

@@ -1,0 +1,191 @@
+"""Benchmark: the Overview after start, and switching the Workspace to a large customer.
+
+    QT_QPA_PLATFORM=offscreen python bench/collector_pages.py demo.sqlite [--user lfernandez]
+
+On a demo database (e.g. the 100,000-customer one from ``bench/demo.py --keep``):
+- adds, once, a customer "BENCH-10K" in the user's default pool with 10,000 invoices
+  (half of them paid), so the Workspace has a big account to switch to;
+- takes today's snapshot of the user's default pool if there is none (timed, printed);
+- starts the main window as the user and times show → Overview populated, 3 runs;
+- times the Workspace switching between that customer and the demo's largest one:
+  the request → the page filled (card, grids, timeline, chart), median of 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import statistics
+import sys
+import time
+from decimal import Decimal
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import func, select
+
+from collections_desktop.app import build_main_window
+from collections_desktop.formatting import Formats
+from collections_desktop.models import ledger
+from collections_desktop.models.clock import FixedClock
+from collections_desktop.models.db.database import open_database
+from collections_desktop.models.db.schema import Customer, CustomerTransaction, TransactionType
+from collections_desktop.models.overview import latest_snapshot
+from collections_desktop.models.pools import pool_criteria
+from collections_desktop.models.scope import load_viewer
+from collections_desktop.models.snapshot import take_snapshot
+
+BIG = "BENCH-10K"
+
+
+def wait_for(signal, timeout_ms: int = 120_000) -> None:
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    timer.start(timeout_ms)
+    loop.exec()
+    signal.disconnect(loop.quit)
+    if not timer.isActive():
+        raise SystemExit(f"gave up waiting {timeout_ms / 1000:.0f} s for {signal}")
+
+
+def add_big_customer(database, clock: FixedClock, country: str) -> None:
+    """A customer with 10,000 invoices over two years, every other one paid when due."""
+    with database.sessions.begin() as session:
+        if session.scalar(select(Customer.id).where(Customer.account == BIG)):
+            return
+        customer = Customer(
+            account=BIG, name="Bench Ten Thousand, S.A.", currency="EUR", country=country,
+            credit_limit=Decimal("5000000.00"), updated_at=clock.now(),
+        )  # fmt: skip
+        session.add(customer)
+        session.flush()
+        start = clock.today() - dt.timedelta(days=730)
+        postings = [
+            ledger.Posting(
+                customer_id=customer.id,
+                type=TransactionType.INVOICE,
+                amount=Decimal(100 + i % 900) + Decimal("0.25"),
+                posting_date=start + dt.timedelta(days=i * 730 // 10_000),
+                due_date=start + dt.timedelta(days=i * 730 // 10_000 + 30),
+            )
+            for i in range(10_000)
+        ]
+        ids = ledger.post_transactions(session, postings, clock.now())
+        paid = [(i, p) for i, p in zip(ids, postings, strict=True)][::2]
+        paid = [(i, p) for i, p in paid if p.due_date < clock.today()]
+        payments = ledger.post_transactions(
+            session,
+            [
+                ledger.Posting(
+                    customer_id=customer.id,
+                    type=TransactionType.PAYMENT,
+                    amount=p.amount,
+                    posting_date=p.due_date,
+                )
+                for _i, p in paid
+            ],
+            clock.now(),
+        )
+        ledger.settle_many(
+            session,
+            [
+                ledger.SettlementRequest({i: p.amount, pay: p.amount}, p.due_date)
+                for (i, p), pay in zip(paid, payments, strict=True)
+            ],
+            clock.now(),
+        )
+
+
+print = functools.partial(print, flush=True)  # progress as it comes, even into a file
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database")
+    parser.add_argument("--user", default="lfernandez")
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 23))
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    clock = FixedClock.on(args.today)
+    database = open_database(args.database)
+    with database.sessions() as session:
+        viewer = load_viewer(session, args.user)
+        pool_id = viewer.scope.default_pool_id
+        countries = pool_criteria(session, pool_id).countries if pool_id else ()
+    add_big_customer(database, clock, countries[0] if countries else "ES")
+    with database.sessions() as session:
+        info = latest_snapshot(session, viewer.scope, pool_id)
+        if info is None or info.as_of < clock.today():
+            started = time.perf_counter()
+            summary = take_snapshot(
+                session, clock.today(), viewer.scope, clock.now(), pool_id=pool_id
+            )
+            session.commit()
+            seconds = time.perf_counter() - started
+            print(f"snapshot of the pool (first start of the day): {seconds:.2f} s, "
+                  f"{summary.customer_count:,} customers")  # fmt: skip
+        big = session.scalar(select(Customer.id).where(Customer.account == BIG))
+        in_pool = select(Customer.id).where(viewer.scope.customer_condition(clock.today(), pool_id))
+        largest = session.execute(
+            select(CustomerTransaction.customer_id, func.count().label("n"))
+            .where(
+                CustomerTransaction.customer_id != big,
+                CustomerTransaction.customer_id.in_(in_pool),
+            )
+            .group_by(CustomerTransaction.customer_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).one()
+        big_count = session.scalar(
+            select(func.count()).where(CustomerTransaction.customer_id == big)
+        )
+    pool = viewer.scope.pool_names.get(pool_id)
+    print(f"user {args.user}: pool {pool}; {BIG} has {big_count:,} transactions, "
+          f"the largest demo customer {largest.n:,}")  # fmt: skip
+
+    times = []
+    for _run in range(3):
+        window = build_main_window(database, clock, formats=Formats("en_US"), user_name=args.user)
+        window.resize(1400, 900)
+        started = time.perf_counter()
+        window.show()
+        wait_for(window.overview_page.loaded)
+        times.append(time.perf_counter() - started)
+        rows = window.overview_page.highest.model.rowCount()
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    runs = ", ".join(f"{t * 1000:.0f}" for t in times)
+    print(f"Overview populated after show: median {statistics.median(times) * 1000:.0f} ms "
+          f"(runs {runs} ms; {rows} highest balances)")  # fmt: skip
+
+    window = build_main_window(database, clock, formats=Formats("en_US"), user_name=args.user)
+    window.resize(1400, 900)
+    window.show()
+    wait_for(window.overview_page.loaded)
+    page = window.workspace_page
+    switches: dict[str, list[float]] = {BIG: [], "largest": []}
+    for run in range(10):
+        for name, customer_id in ((BIG, big), ("largest", largest.customer_id)):
+            started = time.perf_counter()
+            window.show_customer(customer_id)
+            wait_for(page.customer_loaded)
+            app.processEvents()  # the grids, chart and timeline painted
+            if run:  # the first switch warms the caches
+                switches[name].append(time.perf_counter() - started)
+    for name, values in switches.items():
+        print(f"Workspace switch to {name}: median {statistics.median(values) * 1000:.0f} ms, "
+              f"max {max(values) * 1000:.0f} ms")  # fmt: skip
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
