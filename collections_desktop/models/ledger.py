@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, case, func, insert, select, type_coerce, update
+from sqlalchemy import Select, case, func, insert, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
@@ -546,7 +546,11 @@ def _open_items_query(as_of: dt.date) -> Select[tuple[object, ...]]:
         CustomerTransaction.amount_accounting,
         open_accounting.label("open_amount_accounting"),
         CustomerTransaction.collection_status,
-    ).where(CustomerTransaction.posting_date <= as_of)
+    ).where(
+        CustomerTransaction.posting_date <= as_of,
+        # Closed on or before as_of: nothing open, no need to sum its settlement lines.
+        or_(CustomerTransaction.closed_on.is_(None), CustomerTransaction.closed_on > as_of),
+    )
 
 
 def open_items(session: Session, customer_id: uuid.UUID, as_of: dt.date) -> list[OpenItem]:

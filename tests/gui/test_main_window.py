@@ -248,3 +248,59 @@ def test_closing_the_window_stops_its_workers(qtbot, loaded_window) -> None:
     loaded_window.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("collections-")]
     assert QApplication.instance() is not None
+
+
+def test_the_workspace_buttons_reach_the_systems_url_handlers(
+    qtbot, make_window, company, tmp_path
+) -> None:
+    """In the app the e-mail and call buttons go through QDesktopServices: catch its handlers."""
+    from PySide6.QtCore import QObject, QUrl, Slot
+    from PySide6.QtGui import QDesktopServices
+
+    from collections_desktop.models.db.schema import Contact
+    from collections_desktop.views.settings import CALL_METHOD
+
+    with company.database.sessions.begin() as session:
+        ruiz = session.query(Customer).filter_by(account="C-000001").one()
+        contact = Contact(
+            customer_id=ruiz.id,
+            name="Ana Ruiz",
+            email="ana@ruiz.example",
+            phone="+34 91 555 0101",
+            updated_at=ruiz.updated_at,
+        )
+        session.add(contact)
+        session.flush()
+        ruiz.collections_contact_id = contact.id
+        customer_id = ruiz.id
+
+    class Catcher(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.urls: list[str] = []
+
+        @Slot(QUrl)
+        def open(self, url: QUrl) -> None:
+            self.urls.append(url.toString())
+
+    catcher = Catcher()
+    for scheme in ("mailto", "tel", "https"):
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+    try:
+        settings = Settings(tmp_path / "settings.ini")
+        window = make_window(company.database, settings)
+        window.show()
+        with qtbot.waitSignal(window.workspace_page.customer_loaded, timeout=10_000):
+            window.show_customer(customer_id)
+        window.workspace_page.email_button.click()
+        window.workspace_page.call_button.click()
+        settings.set(CALL_METHOD, "teams")
+        window.workspace_page.call_button.click()
+    finally:
+        for scheme in ("mailto", "tel", "https"):
+            QDesktopServices.unsetUrlHandler(scheme)
+    assert catcher.urls == [
+        "mailto:ana@ruiz.example",
+        "tel:+34915550101",
+        "https://teams.microsoft.com/l/call/0/0?users=4:+34915550101",
+    ]
