@@ -26,7 +26,7 @@ from collections_desktop.models.db.database import open_database
 from collections_desktop.models.demo import COMPANY_NAME
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
-from collections_desktop.views.settings import LANGUAGE, Settings
+from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
 
 
 def digest(path: Path) -> str:
@@ -127,6 +127,11 @@ def test_first_run_creates_the_demo_company(qtbot, shell, dialogs, monkeypatch) 
     assert title == "Demo company created"
     assert text.startswith(f"Collections Desktop created a demo company in {path}")
     assert "25 customers" in text
+    # The computer's login is no agent of the demo: the app works as its first agent.
+    assert shell.settings.get(USER_NAME) == "lfernandez"
+    assert window.viewer.is_agent
+    assert window.viewer.display_name == "Lucía Fernández Ortega"
+    assert window.current_page == "overview"
 
 
 def test_cancelling_the_demo_leaves_no_file(qtbot, shell, dialogs) -> None:
