@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.models.db.schema import (
@@ -87,6 +87,21 @@ class PastDueRow:
     account_status: str
 
 
+def _my_open_activities(
+    scope: AgentScope, employee_id: uuid.UUID, pool_id: uuid.UUID | None, as_of: dt.date
+) -> list[ColumnElement[bool]]:
+    """The conditions of "my open activities" (on Activity outer-joined to Customer)."""
+    in_scope = and_(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
+    if pool_id is None:
+        in_scope = or_(Activity.customer_id.is_(None), in_scope)
+    return [
+        Activity.responsible_employee_id == employee_id,
+        Activity.closed.is_(False),
+        Activity.deleted_at.is_(None),
+        in_scope,
+    ]
+
+
 def my_activities(
     session: Session,
     scope: AgentScope,
@@ -94,15 +109,14 @@ def my_activities(
     *,
     pool_id: uuid.UUID | None = None,
     as_of: dt.date,
+    limit: int | None = None,
 ) -> tuple[ActivityRow, ...]:
     """The open activities ``employee_id`` is responsible for, oldest end date first.
 
     Activities without a customer are the agent's own tasks and are kept, except when a
-    pool is given: then only activities of the pool's customers are listed.
+    pool is given: then only activities of the pool's customers are listed. ``limit``
+    keeps the oldest ones (``count_my_activities`` tells how many there are).
     """
-    in_scope = and_(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
-    if pool_id is None:
-        in_scope = or_(Activity.customer_id.is_(None), in_scope)
     memo = func.length(func.trim(func.coalesce(Activity.memo, "")))
     query = (
         select(
@@ -118,13 +132,9 @@ def my_activities(
             Customer.name,
         )
         .outerjoin(Customer, Customer.id == Activity.customer_id)
-        .where(
-            Activity.responsible_employee_id == employee_id,
-            Activity.closed.is_(False),
-            Activity.deleted_at.is_(None),
-            in_scope,
-        )
+        .where(*_my_open_activities(scope, employee_id, pool_id, as_of))
         .order_by(Activity.end_at, Activity.number)
+        .limit(limit)
     )
     return tuple(
         ActivityRow(
@@ -141,6 +151,24 @@ def my_activities(
         )
         for row in session.execute(query)
     )
+
+
+def count_my_activities(
+    session: Session,
+    scope: AgentScope,
+    employee_id: uuid.UUID,
+    *,
+    pool_id: uuid.UUID | None = None,
+    as_of: dt.date,
+) -> int:
+    """How many open activities ``my_activities`` would list without a limit."""
+    query = (
+        select(func.count())
+        .select_from(Activity)
+        .outerjoin(Customer, Customer.id == Activity.customer_id)
+        .where(*_my_open_activities(scope, employee_id, pool_id, as_of))
+    )
+    return session.scalar(query) or 0
 
 
 def latest_snapshot(

@@ -382,3 +382,16 @@ def test_header_and_splitter_state_round_trip(qtbot, page: OverviewPage, make_pa
     )
     assert header.sectionSize(0) == 133
     again.restore_state({"splitter": b"rubbish", "pool": b"short"})  # ignored, no error
+
+
+def test_an_agent_with_many_activities_sees_the_oldest_and_the_count(
+    qtbot, make_page, monkeypatch
+) -> None:
+    from collections_desktop.views.pages import overview_page
+
+    monkeypatch.setattr(overview_page, "ACTIVITY_LIMIT", 1)
+    page = make_page()
+    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+        page.refresh()
+    assert page.activities.model.rowCount() == 1
+    assert page.activities.title.text() == "My activities (2 open): the 1 oldest are listed"

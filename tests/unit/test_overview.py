@@ -20,6 +20,7 @@ from collections_desktop.models.db.schema import (
 from collections_desktop.models.overview import (
     BalanceRow,
     PastDueRow,
+    count_my_activities,
     highest_balances,
     latest_snapshot,
     my_activities,
@@ -228,6 +229,9 @@ def test_my_activities_are_my_open_ones_by_oldest_end_date(any_db: Database) -> 
 
         rows = my_activities(session, company_scope(session), me, as_of=TODAY)
         assert [r.id for r in rows] == [first.id, tie_a.id, tie_b.id, late.id]
+        oldest = my_activities(session, company_scope(session), me, as_of=TODAY, limit=2)
+        assert [r.id for r in oldest] == [first.id, tie_a.id]
+        assert count_my_activities(session, company_scope(session), me, as_of=TODAY) == 4
         assert [r.end_at for r in rows] == [at(18, 8), at(18, 9), at(18, 9), at(25)]
         assert [r.has_memo for r in rows] == [False, False, False, True]
         one = rows[0]

@@ -59,6 +59,7 @@ from collections_desktop.models.overview import (
     BalanceRow,
     PastDueRow,
     SnapshotInfo,
+    count_my_activities,
     highest_balances,
     latest_snapshot,
     my_activities,
@@ -86,6 +87,8 @@ from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 Row = TypeVar("Row")
 
 TOP = 100
+ACTIVITY_LIMIT = 500
+"""The oldest open activities listed; an agent with more sees how many there are in all."""
 """How many customers the two balance lists show."""
 
 LATE_DAYS = 90
@@ -102,6 +105,7 @@ class OverviewData:
     snapshot: SnapshotInfo | None
     took_snapshot: bool
     activities: tuple[ActivityRow, ...]
+    open_activities: int  # all of them; ``activities`` holds the oldest ACTIVITY_LIMIT
     highest: tuple[BalanceRow, ...]
     past_due: tuple[PastDueRow, ...]
     customers: int
@@ -135,8 +139,16 @@ def load_overview(
             took = True
         state.raise_if_cancelled()
         activities: tuple[ActivityRow, ...] = ()
+        open_activities = 0
         if employee_id is not None:
-            activities = my_activities(session, scope, employee_id, pool_id=pool_id, as_of=as_of)
+            activities = my_activities(
+                session, scope, employee_id, pool_id=pool_id, as_of=as_of, limit=ACTIVITY_LIMIT
+            )
+            open_activities = len(activities)
+            if open_activities == ACTIVITY_LIMIT:
+                open_activities = count_my_activities(
+                    session, scope, employee_id, pool_id=pool_id, as_of=as_of
+                )
         highest: tuple[BalanceRow, ...] = ()
         past_due: tuple[PastDueRow, ...] = ()
         if snapshot is not None:
@@ -157,6 +169,7 @@ def load_overview(
             snapshot=snapshot,
             took_snapshot=took,
             activities=activities,
+            open_activities=open_activities,
             highest=highest,
             past_due=past_due,
             customers=customers or 0,
@@ -712,14 +725,19 @@ class OverviewPage(QWidget):
         return text
 
     def _set_titles(self, data: OverviewData | None) -> None:
-        count = len(data.activities) if data else 0
-        self.activities.title.setText(
+        count = data.open_activities if data else 0
+        title = (
             ngettext("My activities ({count} open)", "My activities ({count} open)", count).format(
                 count=self._formats.count(count)
             )
             if data
             else _("My activities")
         )
+        if data and count > len(data.activities):
+            title = _("{title}: the {shown} oldest are listed").format(
+                title=title, shown=self._formats.count(len(data.activities))
+            )
+        self.activities.title.setText(title)
         self.highest.title.setText(
             _("Highest balances (top {count})").format(count=self._formats.count(TOP))
         )
