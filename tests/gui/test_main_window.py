@@ -17,9 +17,10 @@ from collections_desktop.models.db.database import open_database
 from collections_desktop.models.db.schema import Customer
 from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.icons import IconRegistry
-from collections_desktop.views.pages.company_page import BUSY_DELAY_MS, CompanyPage
+from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.settings import WINDOW_GEOMETRY, Settings
 from collections_desktop.views.tasks import TaskRunner
+from collections_desktop.views.widgets.busy import BUSY_DELAY_MS
 
 
 def text_of(window, name: str) -> str:

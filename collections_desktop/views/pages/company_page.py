@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QIcon, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -31,8 +30,8 @@ from collections_desktop.models.db.database import Database
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages import PLANNED_SECTIONS
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
+from collections_desktop.views.widgets.busy import DelayedBusy
 
-BUSY_DELAY_MS = 150
 FOLD_WIDTH = 900
 """Below this page width (pixels) the four figures fold into two rows."""
 
@@ -128,10 +127,9 @@ class CompanyPage(QWidget):
         self._formats = formats
         self._summary: CompanySummary | None = None
         self._task: Task | None = None
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(BUSY_DELAY_MS)
-        self._busy_timer.timeout.connect(self._show_busy)
+        self._busy = DelayedBusy("busy_indicator", _("Loading the company's figures…"), self)
+        self._busy.changed.connect(self.busy_changed)
+        self.busy, self.busy_label = self._busy.bar, self._busy.label
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 18, 24, 18)
@@ -193,17 +191,9 @@ class CompanyPage(QWidget):
 
         # Busy and error rows; hidden until needed.
         busy_row = QHBoxLayout()
-        self.busy = QProgressBar()
-        self.busy.setObjectName("busy_indicator")
-        self.busy.setRange(0, 0)  # indeterminate: a summary has no meaningful percentage
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumWidth(160)
-        self.busy.setMaximumHeight(10)
-        self.busy_label = QLabel(_("Loading the company's figures…"))
         busy_row.addWidget(self.busy)
         busy_row.addWidget(self.busy_label)
         busy_row.addStretch(1)
-        self._busy_widgets = (self.busy, self.busy_label)
         outer.addLayout(busy_row)
 
         error_row = QHBoxLayout()
@@ -251,7 +241,7 @@ class CompanyPage(QWidget):
         outer.addLayout(roadmap)
         outer.addStretch(1)
 
-        for widget in (*self._busy_widgets, *self._error_widgets):
+        for widget in self._error_widgets:
             widget.hide()
 
     @property
@@ -267,7 +257,7 @@ class CompanyPage(QWidget):
     @property
     def is_busy_shown(self) -> bool:
         """Whether the busy indicator is on screen."""
-        return not self.busy.isHidden()
+        return self._busy.shown
 
     def refresh(self) -> None:
         """Read the figures again, for today's date (F5)."""
@@ -280,7 +270,7 @@ class CompanyPage(QWidget):
         task.succeeded.connect(lambda summary: self._on_loaded(task, summary))
         task.failed.connect(lambda error: self._on_failed(task, error))
         task.cancelled.connect(lambda: self._on_cancelled(task))
-        self._busy_timer.start()
+        self._busy.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Fold the figures into two rows when the page is narrow."""
@@ -310,18 +300,8 @@ class CompanyPage(QWidget):
         grid.addWidget(value, row, 1)
         return value
 
-    def _show_busy(self) -> None:
-        if self._task is not None:
-            for widget in self._busy_widgets:
-                widget.show()
-            self.busy_changed.emit(True)
-
     def _stop_busy(self) -> None:
-        self._busy_timer.stop()
-        if self.is_busy_shown:
-            for widget in self._busy_widgets:
-                widget.hide()
-            self.busy_changed.emit(False)
+        self._busy.stop()
 
     def _on_loaded(self, task: Task, summary: CompanySummary) -> None:
         if task is not self._task:

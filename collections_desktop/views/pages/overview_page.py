@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -77,12 +76,12 @@ from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.pages.company_page import (
-    BUSY_DELAY_MS,
     heading_font,
     muted_palette,
     tabular_font,
 )
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
+from collections_desktop.views.widgets.busy import DelayedBusy
 
 Row = TypeVar("Row")
 
@@ -348,10 +347,10 @@ class OverviewPage(QWidget):
         self.status = ""
         self.new_dialog: NewActivityDialog | None = None
         self.details_dialog: ActivityDetailsDialog | None = None
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(BUSY_DELAY_MS)
-        self._busy_timer.timeout.connect(self._show_busy)
+        self._busy = DelayedBusy("busy_indicator", _("Loading…"), self, width=140)
+        self._busy.changed.connect(self.busy_changed)
+        self.busy, self.busy_label = self._busy.bar, self._busy.label
+        self.busy_label.setObjectName("busy_label")
         self._alert = alert_colour(self.palette())
         self._link = self.palette().color(QPalette.ColorRole.Link)
 
@@ -378,14 +377,6 @@ class OverviewPage(QWidget):
         self.notice = QLabel()
         self.notice.setObjectName("overview_notice")
         self.notice.setPalette(muted_palette(self.notice.palette()))
-        self.busy = QProgressBar()
-        self.busy.setObjectName("busy_indicator")
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumWidth(140)
-        self.busy.setMaximumHeight(10)
-        self.busy_label = QLabel(_("Loading…"))
-        self.busy_label.setObjectName("busy_label")
         self.refresh_action = QAction(icons.get("refresh"), _("Refresh"), self)
         self.refresh_action.setToolTip(
             _("Read the lists again; takes a snapshot of today when the pool has none")
@@ -400,8 +391,6 @@ class OverviewPage(QWidget):
         header.addWidget(self.busy_label)
         header.addWidget(self.refresh_button)
         outer.addLayout(header)
-        for widget in (self.busy, self.busy_label):
-            widget.hide()
 
         # My activities.
         fmt = formats
@@ -537,7 +526,7 @@ class OverviewPage(QWidget):
     @property
     def is_busy_shown(self) -> bool:
         """Whether the busy indicator is on screen."""
-        return not self.busy.isHidden()
+        return self._busy.shown
 
     def refresh(self) -> None:
         """Read the lists again (F5); takes a snapshot of today if the newest is older or none."""
@@ -662,7 +651,7 @@ class OverviewPage(QWidget):
         task.cancelled.connect(lambda: self._cancelled(task))
         self.busy_label.setText(_("Loading…"))
         self.busy.setRange(0, 0)
-        self._busy_timer.start()
+        self._busy.start()
 
     def _pool_changed(self) -> None:
         if self._started:
@@ -761,18 +750,8 @@ class OverviewPage(QWidget):
             self._task = None
             self._stop_busy()
 
-    def _show_busy(self) -> None:
-        if self._task is not None:
-            self.busy.show()
-            self.busy_label.show()
-            self.busy_changed.emit(True)
-
     def _stop_busy(self) -> None:
-        self._busy_timer.stop()
-        if self.is_busy_shown:
-            self.busy.hide()
-            self.busy_label.hide()
-            self.busy_changed.emit(False)
+        self._busy.stop()
 
     def _set_status(self, text: str) -> None:
         self.status = text

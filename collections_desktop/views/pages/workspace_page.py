@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -82,8 +81,8 @@ from collections_desktop.views.itemmodels.rows import Column, RowTableModel
 from collections_desktop.views.pages.company_page import heading_font, muted_palette, tabular_font
 from collections_desktop.views.tasks import Lane, Task, TaskRunner
 from collections_desktop.views.widgets.aging_chart import AgingChart
+from collections_desktop.views.widgets.busy import DelayedBusy
 
-BUSY_DELAY_MS = 150
 SEARCH_DELAY_MS = 200
 """Typing pauses this long before the customer search asks the database."""
 
@@ -194,10 +193,9 @@ class WorkspacePage(QWidget):
         self._search_task: Task | None = None
         self._options: dict[str, CustomerOption] = {}
         self._customer_id: uuid.UUID | None = None
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(BUSY_DELAY_MS)
-        self._busy_timer.timeout.connect(self._show_busy)
+        self._busy = DelayedBusy("workspace_busy", _("Loading the customer…"), self)
+        self._busy.changed.connect(self.busy_changed)
+        self.busy, self.busy_label = self._busy.bar, self._busy.label
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -209,12 +207,6 @@ class WorkspacePage(QWidget):
         outer.addLayout(self._build_top())
 
         busy_row = QHBoxLayout()
-        self.busy = QProgressBar()
-        self.busy.setObjectName("workspace_busy")
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumSize(160, 10)
-        self.busy_label = QLabel(_("Loading the customer…"))
         busy_row.addWidget(self.busy)
         busy_row.addWidget(self.busy_label)
         busy_row.addStretch(1)
@@ -224,8 +216,7 @@ class WorkspacePage(QWidget):
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.error)
-        for widget in (self.busy, self.busy_label, self.error):
-            widget.hide()
+        self.error.hide()
 
         self.body = QStackedWidget()
         self.hint = QLabel(
@@ -581,7 +572,7 @@ class WorkspacePage(QWidget):
     @property
     def is_busy_shown(self) -> bool:
         """Whether the busy row is on screen."""
-        return not self.busy.isHidden()
+        return self._busy.shown
 
     @property
     def pool_id(self) -> uuid.UUID | None:
@@ -611,7 +602,7 @@ class WorkspacePage(QWidget):
         task.succeeded.connect(lambda data: self._on_loaded(task, data))
         task.failed.connect(lambda error: self._on_failed(task, error))
         task.cancelled.connect(lambda: self._on_cancelled(task))
-        self._busy_timer.start()
+        self._busy.start()
 
     def refresh(self) -> None:
         """Read the customer again for today's date, and the selector's list (F5)."""
@@ -706,18 +697,8 @@ class WorkspacePage(QWidget):
 
     # --- loading ------------------------------------------------------------------------
 
-    def _show_busy(self) -> None:
-        if self._task is not None:
-            self.busy.show()
-            self.busy_label.show()
-            self.busy_changed.emit(True)
-
     def _stop_busy(self) -> None:
-        self._busy_timer.stop()
-        if self.is_busy_shown:
-            self.busy.hide()
-            self.busy_label.hide()
-            self.busy_changed.emit(False)
+        self._busy.stop()
 
     def _on_cancelled(self, task: Task) -> None:
         if task is self._task:
