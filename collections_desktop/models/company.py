@@ -19,6 +19,7 @@ from collections_desktop.models.db.schema import (
     ReceivablesParameters,
     SettlementLine,
 )
+from collections_desktop.models.reference import seed_reference_data
 
 CURRENCIES: tuple[tuple[str, str, int], ...] = (
     ("EUR", N_("Euro"), 2),
@@ -59,7 +60,8 @@ class CompanySummary:
 
 
 def create_company(session: Session, name: str, accounting_currency: str, now: dt.datetime) -> None:
-    """Set up an empty database as a company: currencies, parameters, default aging periods."""
+    """Set up an empty database as a company: currencies, parameters, aging periods and the
+    default collections set-up (``models/reference.py``)."""
     if session.scalar(select(func.count()).select_from(ReceivablesParameters)):
         raise CompanyError(_("This database already holds a company."))
     codes = [code for code, _name, _decimals in CURRENCIES]
@@ -90,6 +92,7 @@ def create_company(session: Session, name: str, accounting_currency: str, now: d
         )
     )
     session.flush()
+    seed_reference_data(session, now)
 
 
 def has_company(session: Session) -> bool:

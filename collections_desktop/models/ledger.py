@@ -80,6 +80,8 @@ class Posting:
     currency: str | None = None
     exchange_rate: Decimal | None = None
     description: str | None = None
+    dimension: str | None = None
+    bank_account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def post_transaction(
     currency: str | None = None,
     exchange_rate: Decimal | None = None,
     description: str | None = None,
+    dimension: str | None = None,
+    bank_account: str | None = None,
     created_by_id: uuid.UUID | None = None,
 ) -> CustomerTransaction:
     """Post a transaction; ``amount`` is the positive magnitude, the sign follows ``type``.
@@ -129,8 +133,12 @@ def post_transaction(
         currency=currency,
         exchange_rate=exchange_rate,
         description=description,
+        dimension=dimension,
+        bank_account=bank_account,
     )
-    values = _posting_values(_Books.load(session), posting, customer.currency)
+    values = _posting_values(
+        _Books.load(session), posting, customer.currency, customer.posting_profile
+    )
     values["voucher"] = next_number(session, "voucher", now)
     if not document_number:
         values["document_number"] = next_number(session, _document_sequence(type), now)
@@ -160,22 +168,24 @@ def post_transactions(
     """
     if not postings:
         return []
-    currencies: dict[uuid.UUID, str] = {}
+    customers: dict[uuid.UUID, tuple[str, str]] = {}
     for chunk in _chunks(list({p.customer_id for p in postings})):
-        currencies.update(
-            (row.id, row.currency)
+        customers.update(
+            (row.id, (row.currency, row.posting_profile))
             for row in session.execute(
-                select(Customer.id, Customer.currency).where(Customer.id.in_(chunk))
+                select(Customer.id, Customer.currency, Customer.posting_profile).where(
+                    Customer.id.in_(chunk)
+                )
             )
         )
     books = _Books.load(session)
     rows = []
     for posting in postings:
-        if posting.customer_id not in currencies:
+        if posting.customer_id not in customers:
             raise LedgerError(
                 _("There is no customer with id {id}.").format(id=posting.customer_id)
             )
-        rows.append(_posting_values(books, posting, currencies[posting.customer_id]))
+        rows.append(_posting_values(books, posting, *customers[posting.customer_id]))
     vouchers = reserve_numbers(session, "voucher", len(rows), now)
     unnumbered: dict[str, list[int]] = defaultdict(list)
     for index, posting in enumerate(postings):
@@ -204,7 +214,9 @@ def post_transactions(
     return ids
 
 
-def _posting_values(books: _Books, posting: Posting, customer_currency: str) -> dict[str, object]:
+def _posting_values(
+    books: _Books, posting: Posting, customer_currency: str, posting_profile: str
+) -> dict[str, object]:
     """The checked column values of a posting (all but numbers and stamps); the posting rules."""
     currency = posting.currency or customer_currency
     magnitude = _amount(posting.amount, books.decimals(currency))
@@ -239,6 +251,9 @@ def _posting_values(books: _Books, posting: Posting, customer_currency: str) -> 
         "amount_accounting": sign
         * round_money(magnitude * exchange_rate, books.decimals(accounting)),
         "description": posting.description,
+        "posting_profile": posting_profile,
+        "dimension": posting.dimension,
+        "bank_account": posting.bank_account,
     }
 
 
@@ -255,6 +270,74 @@ def post_payment(session: Session, **kwargs: object) -> CustomerTransaction:
 def post_credit_note(session: Session, **kwargs: object) -> CustomerTransaction:
     """Post a credit note (a credit); see ``post_transaction`` for the arguments."""
     return post_transaction(session, type=TransactionType.CREDIT_NOTE, **kwargs)  # type: ignore[arg-type]
+
+
+def post_reversal(
+    session: Session,
+    original_id: uuid.UUID,
+    posting_date: dt.date,
+    now: dt.datetime,
+    *,
+    amount: Decimal | None = None,
+    description: str | None = None,
+    created_by_id: uuid.UUID | None = None,
+) -> CustomerTransaction:
+    """Post a reversal of a transaction: the opposite sign, ``amount`` of it (default all).
+
+    The reversal is a transaction of its own (type ``reversal``); the caller settles it
+    against the original (waive, NSF) or against a reversal it undoes (reinstate). The
+    accounting amount is the original's, exactly for a whole reversal, else pro rata.
+    """
+    original = session.get(CustomerTransaction, original_id)
+    if original is None:
+        raise LedgerError(_("There is no transaction with id {id}.").format(id=original_id))
+    if posting_date < original.posting_date:
+        raise LedgerError(
+            _("{voucher} was posted on {date}; it cannot be reversed on an earlier date.").format(
+                voucher=original.voucher, date=text_formats().date(original.posting_date)
+            )
+        )
+    books = _Books.load(session)
+    whole = abs(original.amount)
+    magnitude = whole if amount is None else _amount(amount, books.decimals(original.currency))
+    if magnitude <= ZERO or magnitude > whole:
+        raise LedgerError(
+            _("A reversal of {voucher} must be more than zero and at most {whole}.").format(
+                voucher=original.voucher, whole=text_formats().amount(whole)
+            )
+        )
+    accounting = (
+        original.amount_accounting
+        if magnitude == whole
+        else round_money(
+            original.amount_accounting * magnitude / whole,
+            books.decimals(books.accounting_currency()),
+        )
+    )
+    sign = Decimal(-1) if original.amount > ZERO else Decimal(1)
+    txn = CustomerTransaction(
+        voucher=next_number(session, "voucher", now),
+        customer_id=original.customer_id,
+        type=TransactionType.REVERSAL,
+        document_number=next_number(session, "reversal", now),
+        posting_date=posting_date,
+        document_date=posting_date,
+        due_date=posting_date,
+        currency=original.currency,
+        amount=sign * magnitude,
+        amount_accounting=-accounting if magnitude == whole else sign * abs(accounting),
+        description=description,
+        reverses_transaction_id=original.id,
+        posting_profile=original.posting_profile,
+        dimension=original.dimension,
+        bank_account=original.bank_account,
+        created_at=now,
+        created_by_id=created_by_id,
+        updated_at=now,
+    )
+    session.add(txn)
+    session.flush()
+    return txn
 
 
 # --- settlement -------------------------------------------------------------------------

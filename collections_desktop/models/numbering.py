@@ -17,6 +17,13 @@ SEQUENCES: dict[str, tuple[str, int]] = {
     "voucher": ("V-", 8),
     "settlement": ("ST-", 8),
     "activity": ("ACT-", 7),
+    "journal": ("JNL-", 7),
+    "write_off": ("WO-", 7),
+    "interest_note": ("INT-", 7),
+    "fee": ("FEE-", 7),
+    "reversal": ("REV-", 7),
+    "letter": ("CL-", 7),
+    "case": ("CASE-", 6),
 }
 """Name of each counter → (prefix, digits). The one place these formats are declared."""
 

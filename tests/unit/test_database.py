@@ -54,8 +54,11 @@ def test_every_posted_column_is_guarded_by_a_trigger(any_db: Database) -> None:
     """A column added to a posted table without a new trigger would be silently mutable."""
     from importlib import import_module
 
-    migration = import_module("collections_desktop.models.db.migrations.versions.0001_schema_v1")
-    assert migration.IMMUTABLE_COLUMNS == IMMUTABLE_COLUMNS
+    guarded: dict[str, list[str]] = {}
+    for revision in ("0001_schema_v1", "0003_collections_actions"):
+        migration = import_module(f"collections_desktop.models.db.migrations.versions.{revision}")
+        guarded.update(migration.IMMUTABLE_COLUMNS)  # a later revision replaces a table's list
+    assert guarded == IMMUTABLE_COLUMNS
 
 
 def test_a_text_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
@@ -152,3 +155,57 @@ def test_keys_are_16_bytes_on_sqlite_and_come_back_as_uuids(sqlite_db: Database,
     assert tuple(stored) == ("blob", 16)
     with sqlite_db.sessions() as session:
         assert session.scalar(select(Customer.id).where(Customer.account == "C-KEY")) == customer.id
+
+
+def test_a_company_of_schema_0002_gets_the_collections_set_up_and_guards(
+    tmp_path: Path, clock
+) -> None:
+    """An earlier version's file: migrated, given the default set-up, new columns guarded."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    k1, k2, k3, k4 = (f"x'{n:032x}'" for n in range(1, 5))  # 16-byte keys
+    path = tmp_path / "v2.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    config = database_module._alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        connection.exec_driver_sql(
+            f"INSERT INTO currencies (id, code, name, decimals) VALUES ({k1}, 'EUR', 'Euro', 2)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO receivables_parameters (id, company_name, accounting_currency, "
+            f"updated_at, version) VALUES ({k2}, 'Old Co', 'EUR', '2026-01-01 00:00:00', 1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO customers (id, account, name, currency, account_status, language, "
+            f"updated_at, version) VALUES ({k3}, 'C-1', 'Ruiz', 'EUR', 'active', 'es', "
+            "'2026-01-01 00:00:00', 1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO customer_transactions (id, voucher, customer_id, type, document_number, "
+            "posting_date, document_date, due_date, currency, amount, amount_accounting, "
+            f"created_at, collection_status, updated_at, version) VALUES ({k4}, 'V-1', {k3}, "
+            "'invoice', 'INV-1', '2026-01-05', '2026-01-05', '2026-02-04', 'EUR', 1000000, "
+            "1000000, '2026-01-05 00:00:00', 'none', '2026-01-05 00:00:00', 1)"
+        )
+    engine.dispose()
+
+    upgraded = open_database(path, now=clock.now())
+    with upgraded.engine.connect() as connection:
+        assert connection.execute(text("SELECT posting_profile FROM customers")).scalar() == "GEN"
+        assert (
+            connection.execute(text("SELECT posting_profile FROM customer_transactions")).scalar()
+            == "GEN"
+        )
+        assert connection.execute(
+            text("SELECT write_off_account, promise_tolerance_days FROM receivables_parameters")
+        ).one() == ("681000", 3)
+        reasons = connection.execute(text("SELECT code FROM write_off_reasons ORDER BY code"))
+        assert [code for (code,) in reasons] == ["DISPUTE", "GOODWILL", "SMALL", "UNCOLLECT"]
+        levels = connection.execute(text("SELECT level, fee FROM letter_levels ORDER BY level"))
+        assert [tuple(row) for row in levels] == [(1, 0), (2, 100000), (3, 250000)]
+        with pytest.raises(Exception, match="posted customer_transactions rows cannot be changed"):
+            connection.execute(text("UPDATE customer_transactions SET dimension = 'SALES'"))
+    upgraded.dispose()

@@ -132,6 +132,8 @@ def open_database(url: str | Path, *, now: dt.datetime | None = None) -> Databas
             engine.dispose()
             backup = _backup(path, current, now or dt.datetime.now(dt.UTC))
         _upgrade(engine)
+        if current is not None:
+            _complete_reference_data(engine, now or dt.datetime.now(dt.UTC))
     if path is not None:
         # WAL lets the GUI read while a worker writes; it is stored in the file, so it is
         # only switched on once the file is known to be ours (a refused file stays as it was).
@@ -212,6 +214,16 @@ def _backup(path: Path, revision: str, now: dt.datetime) -> Path:
         if source.exists():
             shutil.copy2(source, Path(f"{target}{suffix}"))
     return target
+
+
+def _complete_reference_data(engine: Engine, now: dt.datetime) -> None:
+    """Give a company made by an earlier version the set-up rows later versions start with."""
+    from collections_desktop.models.company import has_company
+    from collections_desktop.models.reference import seed_reference_data
+
+    with sessionmaker(engine)() as session, session.begin():
+        if has_company(session):
+            seed_reference_data(session, now)
 
 
 def _alembic_config() -> Config:

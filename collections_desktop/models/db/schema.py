@@ -81,7 +81,58 @@ class CollectionStatus(enum.StrEnum):
 
     NONE = "none"
     DISPUTED = "disputed"
-    PROMISED = "promised"
+    PROMISED = "promised"  # promise to pay: a date and an amount
+    BROKEN = "broken"  # a promise was not (or only partly) kept
+    RESOLVED = "resolved"  # a dispute was settled in the customer's or the company's favour
+    LEGAL = "legal"  # handed to a lawyer or an agency
+
+
+class PromiseOutcome(enum.StrEnum):
+    """How a promise to pay ended, judged after its date plus the tolerance days."""
+
+    KEPT = "kept"
+    PARTIAL = "partial"
+    BROKEN = "broken"
+
+
+class JournalType(enum.StrEnum):
+    """The journals the collections actions post."""
+
+    WRITE_OFF = "write_off"
+    PAYMENT = "payment"  # NSF reversals and bank charges
+    INTEREST = "interest"
+    LETTER = "letter"
+    ADJUSTMENT = "adjustment"  # waive, reinstate, reverse of interest and fees
+
+
+class JournalAccountType(enum.StrEnum):
+    """What a journal line posts to."""
+
+    CUSTOMER = "customer"
+    LEDGER = "ledger"
+    TAX = "tax"
+
+
+class AdjustmentKind(enum.StrEnum):
+    """Corrections of an interest or fee transaction."""
+
+    WAIVE = "waive"  # cancel it; it can be reinstated
+    REINSTATE = "reinstate"  # undo the waiver
+    REVERSE = "reverse"  # cancel it for good (it was wrong)
+
+
+class CaseStatus(enum.StrEnum):
+    """Whether a collections case is being worked."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class LetterScope(enum.StrEnum):
+    """Whether a letter sequence writes one letter per customer or per transaction."""
+
+    CUSTOMER = "customer"
+    TRANSACTION = "transaction"
 
 
 class AccountStatus(enum.StrEnum):
@@ -165,6 +216,138 @@ class ReceivablesParameters(Mutable, Base):
     default_aging_definition_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("aging_definitions.id")
     )
+    # Write-offs post the sales tax of what is written off to the tax accounts.
+    separate_sales_tax: Mapped[bool] = mapped_column(Boolean, default=False)
+    write_off_account: Mapped[str] = mapped_column(String(30), default="681000")
+    # A promise is judged this many days after its date, so a payment in the post still counts.
+    promise_tolerance_days: Mapped[int] = mapped_column(Integer, default=3)
+
+
+class PostingProfile(Mutable, Base):
+    """The ledger accounts a customer's transactions post to."""
+
+    __tablename__ = "posting_profiles"
+    id: Mapped[uuid.UUID] = _id()
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    receivables_account: Mapped[str] = mapped_column(String(30))
+    write_off_account: Mapped[str | None] = mapped_column(String(30))
+
+
+class SalesTaxCode(Mutable, Base):
+    """A sales-tax code: its rate and the ledger account its tax posts to."""
+
+    __tablename__ = "sales_tax_codes"
+    id: Mapped[uuid.UUID] = _id()
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    rate: Mapped[Decimal]  # percent
+    account: Mapped[str] = mapped_column(String(30))
+
+
+class WriteOffReason(Mutable, Base):
+    """Why a debt was written off; its own ledger account overrides the profile's."""
+
+    __tablename__ = "write_off_reasons"
+    id: Mapped[uuid.UUID] = _id()
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    description: Mapped[str]
+    ledger_account: Mapped[str | None] = mapped_column(String(30))
+
+
+class BankAccount(Mutable, Base):
+    """A bank account payments arrive in; its charges group says what an NSF payment costs."""
+
+    __tablename__ = "bank_accounts"
+    id: Mapped[uuid.UUID] = _id()
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    ledger_account: Mapped[str] = mapped_column(String(30))
+    currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))
+    charges_group: Mapped[str | None] = mapped_column(String(30))
+
+
+class BankCharge(Mutable, Base):
+    """A charge of a bank charges group; ``automatic_nsf`` ones are billed on an NSF payment."""
+
+    __tablename__ = "bank_charges"
+    __table_args__ = (UniqueConstraint("charges_group", "code"),)
+    id: Mapped[uuid.UUID] = _id()
+    charges_group: Mapped[str] = mapped_column(String(30))
+    code: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str]
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))
+    ledger_account: Mapped[str] = mapped_column(String(30))
+    automatic_nsf: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class InterestCode(Mutable, Base):
+    """How interest on overdue invoices is computed, and the fee each interest note carries.
+
+    ``method`` is "range" (each line's rate applies to the days overdue that fall in its
+    range) or "interval" (each line's rate applies once per started interval of
+    ``interval_days`` in its range); lines are in ``interest_code_lines``.
+    """
+
+    __tablename__ = "interest_codes"
+    id: Mapped[uuid.UUID] = _id()
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    method: Mapped[str] = mapped_column(String(20), default="range")
+    interval_days: Mapped[int] = mapped_column(Integer, default=30)
+    grace_days: Mapped[int] = mapped_column(Integer, default=0)
+    fee: Mapped[Decimal]  # in the accounting currency; 0: no fee
+    interest_account: Mapped[str] = mapped_column(String(30))
+    fee_account: Mapped[str] = mapped_column(String(30))
+
+
+class InterestCodeLine(Mutable, Base):
+    """One range of an interest code: days overdue (inclusive, open-ended when None), rate."""
+
+    __tablename__ = "interest_code_lines"
+    id: Mapped[uuid.UUID] = _id()
+    interest_code_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("interest_codes.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    from_days: Mapped[int] = mapped_column(Integer)
+    to_days: Mapped[int | None] = mapped_column(Integer)
+    rate: Mapped[Decimal]  # percent per interval (interval) or per 30 days (range)
+
+
+class LetterSequence(Mutable, Base):
+    """A collection letter sequence: its levels are in ``letter_levels``."""
+
+    __tablename__ = "letter_sequences"
+    id: Mapped[uuid.UUID] = _id()
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[str] = mapped_column(String(20), default=LetterScope.CUSTOMER)
+    fee_account: Mapped[str] = mapped_column(String(30))
+
+
+class LetterLevel(Mutable, Base):
+    """One level of a sequence: when it is due, its fee and the text of the letter."""
+
+    __tablename__ = "letter_levels"
+    __table_args__ = (UniqueConstraint("sequence_id", "level"),)
+    id: Mapped[uuid.UUID] = _id()
+    sequence_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("letter_sequences.id"))
+    level: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    days_after_due: Mapped[int] = mapped_column(Integer)
+    days_after_previous: Mapped[int] = mapped_column(Integer, default=0)
+    fee: Mapped[Decimal]  # in the accounting currency; 0: no fee
+    template: Mapped[str] = mapped_column(Text)
+
+
+class CaseCategory(Mutable, Base):
+    """A category of cases; collections cases use categories of type "collections"."""
+
+    __tablename__ = "case_categories"
+    id: Mapped[uuid.UUID] = _id()
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(20), default="collections")
 
 
 class NumberSequence(Mutable, Base):
@@ -257,6 +440,12 @@ class Customer(Mutable, Base):
         ForeignKey("contacts.id", use_alter=True, deferrable=True, initially="DEFERRED"),
         index=True,
     )
+    posting_profile: Mapped[str] = mapped_column(String(30), default="GEN")
+    interest_code: Mapped[str | None] = mapped_column(String(30))
+    letter_sequence: Mapped[str | None] = mapped_column(String(30))
+    # No collection letters are made for the customer before this date, for this reason.
+    letter_block_until: Mapped[dt.date | None]
+    letter_block_reason: Mapped[str | None]
 
 
 class Contact(Mutable, Base):
@@ -306,6 +495,9 @@ class CustomerTransaction(Base):
     )
     created_at: Mapped[dt.datetime]
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+    posting_profile: Mapped[str] = mapped_column(String(30), default="GEN")
+    dimension: Mapped[str | None] = mapped_column(String(50))  # e.g. a department or cost centre
+    bank_account: Mapped[str | None] = mapped_column(String(30))  # payments: where they arrived
     # Mutable collection state (history in collection_status_history).
     collection_status: Mapped[str] = mapped_column(String(20), default=CollectionStatus.NONE)
     promise_date: Mapped[dt.date | None]
@@ -370,6 +562,171 @@ class CollectionStatusChange(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class TransactionTax(Base):
+    """The sales tax included in a posted transaction's amount, per tax code (a posted fact)."""
+
+    __tablename__ = "transaction_taxes"
+    id: Mapped[uuid.UUID] = _id()
+    transaction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customer_transactions.id"), index=True
+    )
+    tax_code: Mapped[str] = mapped_column(String(30))
+    tax_account: Mapped[str] = mapped_column(String(30))
+    dimension: Mapped[str | None] = mapped_column(String(50))
+    amount: Mapped[Decimal]  # in the transaction's sign and currency
+    amount_accounting: Mapped[Decimal]
+
+
+class Journal(Base):
+    """A posted general or payment journal; its lines sum to zero per currency."""
+
+    __tablename__ = "journals"
+    id: Mapped[uuid.UUID] = _id()
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    type: Mapped[str] = mapped_column(String(20))
+    journal_date: Mapped[dt.date]
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    reason_code: Mapped[str | None] = mapped_column(String(30))
+    description: Mapped[str | None]
+    created_at: Mapped[dt.datetime]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+
+
+class JournalLine(Base):
+    """One line of a journal: debit positive, credit negative, in its currency and accounting."""
+
+    __tablename__ = "journal_lines"
+    id: Mapped[uuid.UUID] = _id()
+    journal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("journals.id"), index=True)
+    line_number: Mapped[int] = mapped_column(Integer)
+    account_type: Mapped[str] = mapped_column(String(20))
+    account: Mapped[str] = mapped_column(String(30))  # customer account or ledger account
+    transaction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("customer_transactions.id"), index=True
+    )
+    currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))
+    amount: Mapped[Decimal]
+    amount_accounting: Mapped[Decimal]
+    dimension: Mapped[str | None] = mapped_column(String(50))
+    posting_profile: Mapped[str | None] = mapped_column(String(30))
+    tax_code: Mapped[str | None] = mapped_column(String(30))
+    text: Mapped[str | None]
+
+
+class PromiseResult(Base):
+    """The judgement of one promise to pay, made once after its date plus the tolerance."""
+
+    __tablename__ = "promise_results"
+    id: Mapped[uuid.UUID] = _id()
+    transaction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customer_transactions.id"), index=True
+    )
+    promise_change_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("collection_status_history.id"), unique=True
+    )
+    promise_date: Mapped[dt.date]
+    promise_amount: Mapped[Decimal]
+    paid_amount: Mapped[Decimal]
+    outcome: Mapped[str] = mapped_column(String(20))
+    evaluated_on: Mapped[dt.date]
+    follow_up_activity_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("activities.id"))
+    created_at: Mapped[dt.datetime]
+
+
+class InterestNote(Base):
+    """A posted interest note: one interest transaction per overdue invoice, plus a fee."""
+
+    __tablename__ = "interest_notes"
+    id: Mapped[uuid.UUID] = _id()
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    note_date: Mapped[dt.date]
+    interest_code: Mapped[str] = mapped_column(String(30))
+    currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))
+    interest: Mapped[Decimal]
+    fee: Mapped[Decimal]
+    fee_transaction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("customer_transactions.id")
+    )
+    journal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("journals.id"))
+    created_at: Mapped[dt.datetime]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+
+
+class InterestNoteLine(Base):
+    """The interest on one invoice for a period, posted as its own transaction."""
+
+    __tablename__ = "interest_note_lines"
+    id: Mapped[uuid.UUID] = _id()
+    note_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("interest_notes.id"), index=True)
+    invoice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customer_transactions.id"), index=True
+    )
+    interest_transaction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customer_transactions.id")
+    )
+    from_date: Mapped[dt.date]
+    to_date: Mapped[dt.date]
+    days: Mapped[int] = mapped_column(Integer)
+    base_amount: Mapped[Decimal]
+    interest: Mapped[Decimal]
+
+
+class ChargeAdjustment(Base):
+    """A waiver, reinstatement or reversal of an interest or fee transaction (a posted fact)."""
+
+    __tablename__ = "charge_adjustments"
+    id: Mapped[uuid.UUID] = _id()
+    charge_transaction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customer_transactions.id"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    adjustment_date: Mapped[dt.date]
+    adjusting_transaction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("customer_transactions.id")
+    )
+    settlement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("settlements.id"))
+    journal_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("journals.id"))
+    note: Mapped[str | None]
+    created_at: Mapped[dt.datetime]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+
+
+class CollectionLetter(Base):
+    """A posted collection letter: its text as sent (for reprints), amount and fee."""
+
+    __tablename__ = "collection_letters"
+    id: Mapped[uuid.UUID] = _id()
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    sequence_code: Mapped[str] = mapped_column(String(30))
+    level: Mapped[int] = mapped_column(Integer)
+    letter_date: Mapped[dt.date]
+    currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))
+    amount: Mapped[Decimal]  # the overdue amount the letter asks for
+    fee: Mapped[Decimal]
+    fee_transaction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("customer_transactions.id")
+    )
+    journal_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("journals.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+
+
+class CollectionLetterLine(Base):
+    """One overdue transaction a letter names, with its open amount on the letter date."""
+
+    __tablename__ = "collection_letter_lines"
+    id: Mapped[uuid.UUID] = _id()
+    letter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("collection_letters.id"), index=True)
+    transaction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customer_transactions.id"), index=True
+    )
+    open_amount: Mapped[Decimal]
+    days_overdue: Mapped[int] = mapped_column(Integer)
+
+
 # --- activities -----------------------------------------------------------------------
 
 
@@ -392,6 +749,35 @@ class Activity(Mutable, Base):
     end_at: Mapped[dt.datetime]
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
     closed_at: Mapped[dt.datetime | None]
+    case_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("collections_cases.id"), index=True
+    )
+
+
+class CollectionsCase(Mutable, Base):
+    """A collections case: groups a customer's transactions and activities to work together."""
+
+    __tablename__ = "collections_cases"
+    id: Mapped[uuid.UUID] = _id()
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    category_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_categories.id"))
+    description: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.OPEN)
+    responsible_employee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+    opened_at: Mapped[dt.datetime]
+    closed_at: Mapped[dt.datetime | None]
+
+
+class CaseTransaction(Mutable, Base):
+    """A transaction's membership of a case (removed by a tombstone)."""
+
+    __tablename__ = "case_transactions"
+    id: Mapped[uuid.UUID] = _id()
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("collections_cases.id"), index=True)
+    transaction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customer_transactions.id"), index=True
+    )
 
 
 # --- aging snapshots --------------------------------------------------------------------
@@ -475,5 +861,19 @@ IMMUTABLE_COLUMNS = {
     "settlements": [c.name for c in Settlement.__table__.columns],
     "settlement_lines": [c.name for c in SettlementLine.__table__.columns],
     "collection_status_history": [c.name for c in CollectionStatusChange.__table__.columns],
+    **{
+        table.__tablename__: [c.name for c in table.__table__.columns]
+        for table in (
+            TransactionTax,
+            Journal,
+            JournalLine,
+            PromiseResult,
+            InterestNote,
+            InterestNoteLine,
+            ChargeAdjustment,
+            CollectionLetter,
+            CollectionLetterLine,
+        )
+    },
 }
 """Columns that the immutability triggers guard; every other column is mutable state."""

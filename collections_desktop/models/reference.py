@@ -1,0 +1,208 @@
+"""The collections set-up a new company starts with: posting profile, sales tax, write-off
+reasons, bank account and charges, interest code, letter sequence, case categories.
+
+``seed_reference_data`` adds whatever of it is missing (by code), so it is safe to run on a
+company made by an earlier version; a supervisor changes the rows afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collections_desktop.i18n import N_, _
+from collections_desktop.models.db.schema import (
+    BankAccount,
+    BankCharge,
+    CaseCategory,
+    InterestCode,
+    InterestCodeLine,
+    LetterLevel,
+    LetterScope,
+    LetterSequence,
+    PostingProfile,
+    ReceivablesParameters,
+    SalesTaxCode,
+    WriteOffReason,
+)
+
+DEFAULT_PROFILE = "GEN"
+DEFAULT_SEQUENCE = "STD"
+DEFAULT_INTEREST_CODE = "STD"
+DEFAULT_BANK_ACCOUNT = "OPER"
+DEFAULT_CHARGES_GROUP = "STD"
+DEFAULT_TAX_CODE = "VAT-STD"
+
+WRITE_OFF_REASONS: tuple[tuple[str, str], ...] = (
+    ("UNCOLLECT", N_("Uncollectible: insolvent or cannot be traced")),
+    ("SMALL", N_("Small balance not worth collecting")),
+    ("DISPUTE", N_("Dispute settled in the customer's favour")),
+    ("GOODWILL", N_("Goodwill gesture")),
+)
+
+CASE_CATEGORIES: tuple[tuple[str, str, str], ...] = (
+    ("COLL", N_("Collections"), "collections"),
+    ("DISPUTE", N_("Disputed invoices"), "collections"),
+    ("LEGAL", N_("Legal action"), "collections"),
+    ("SERVICE", N_("Customer service"), "service"),
+)
+
+LETTER_TEMPLATES: tuple[tuple[int, str, int, int, str, str], ...] = (
+    # level, name, days after due, days after the previous letter, fee, template
+    (
+        1,
+        N_("Friendly reminder"),
+        15,
+        0,
+        "0",
+        N_(
+            "Dear {customer},\n\nOur records show that the items below, {total} in all, are "
+            "past due. If you have already paid, please disregard this letter; otherwise we "
+            "would be grateful for your payment within the next few days.\n\n{items}\n\n"
+            "Kind regards,\n{company}"
+        ),
+    ),
+    (
+        2,
+        N_("Second reminder"),
+        30,
+        14,
+        "10",
+        N_(
+            "Dear {customer},\n\nDespite our reminder, the items below, {total} in all, are "
+            "still unpaid. A reminder fee of {fee} has been added to your account. Please pay "
+            "within 10 days or contact us to agree on a plan.\n\n{items}\n\n"
+            "Kind regards,\n{company}"
+        ),
+    ),
+    (
+        3,
+        N_("Final notice"),
+        60,
+        21,
+        "25",
+        N_(
+            "Dear {customer},\n\nThe items below, {total} in all, remain unpaid. This is our "
+            "final notice: unless we receive payment within 7 days, we will pass the account "
+            "to our collections agency. A fee of {fee} has been added to your account.\n\n"
+            "{items}\n\n{company}"
+        ),
+    ),
+)
+
+
+def seed_reference_data(session: Session, now: dt.datetime) -> None:
+    """Add the default collections set-up rows that are missing (by code)."""
+    params = session.scalars(select(ReceivablesParameters).limit(1)).one()
+    currency = params.accounting_currency
+
+    def missing(model: type, code: str) -> bool:
+        return session.scalar(select(model.id).where(model.code == code)) is None  # type: ignore[attr-defined]
+
+    if missing(PostingProfile, DEFAULT_PROFILE):
+        session.add(
+            PostingProfile(
+                code=DEFAULT_PROFILE,
+                name=_("General"),
+                receivables_account="130000",
+                write_off_account=None,
+                updated_at=now,
+            )
+        )
+    if missing(SalesTaxCode, DEFAULT_TAX_CODE):
+        session.add(
+            SalesTaxCode(
+                code=DEFAULT_TAX_CODE,
+                name=_("Standard rate"),
+                rate=Decimal("20"),
+                account="445710",
+                updated_at=now,
+            )
+        )
+    for code, description in WRITE_OFF_REASONS:
+        if missing(WriteOffReason, code):
+            session.add(WriteOffReason(code=code, description=_(description), updated_at=now))
+    if missing(BankAccount, DEFAULT_BANK_ACCOUNT):
+        session.add(
+            BankAccount(
+                code=DEFAULT_BANK_ACCOUNT,
+                name=_("Operating account"),
+                ledger_account="512000",
+                currency=currency,
+                charges_group=DEFAULT_CHARGES_GROUP,
+                updated_at=now,
+            )
+        )
+    if (
+        session.scalar(
+            select(BankCharge.id).where(BankCharge.charges_group == DEFAULT_CHARGES_GROUP)
+        )
+        is None
+    ):
+        session.add(
+            BankCharge(
+                charges_group=DEFAULT_CHARGES_GROUP,
+                code="NSF",
+                description=_("Returned payment (NSF) fee"),
+                amount=Decimal("25"),
+                currency=currency,
+                ledger_account="758000",
+                automatic_nsf=True,
+                updated_at=now,
+            )
+        )
+    if missing(InterestCode, DEFAULT_INTEREST_CODE):
+        code = InterestCode(
+            code=DEFAULT_INTEREST_CODE,
+            name=_("Late-payment interest"),
+            method="range",
+            interval_days=30,
+            grace_days=5,
+            fee=Decimal("5"),
+            interest_account="763000",
+            fee_account="758100",
+            updated_at=now,
+        )
+        session.add(code)
+        session.flush()
+        session.add_all(
+            InterestCodeLine(
+                interest_code_id=code.id,
+                position=position,
+                from_days=low,
+                to_days=high,
+                rate=Decimal(rate),
+                updated_at=now,
+            )
+            for position, (low, high, rate) in enumerate(((1, 60, "1"), (61, None, "1.5")), 1)
+        )
+    if missing(LetterSequence, DEFAULT_SEQUENCE):
+        sequence = LetterSequence(
+            code=DEFAULT_SEQUENCE,
+            name=_("Standard reminders"),
+            scope=LetterScope.CUSTOMER,
+            fee_account="758200",
+            updated_at=now,
+        )
+        session.add(sequence)
+        session.flush()
+        session.add_all(
+            LetterLevel(
+                sequence_id=sequence.id,
+                level=level,
+                name=_(name),
+                days_after_due=after_due,
+                days_after_previous=after_previous,
+                fee=Decimal(fee),
+                template=_(template),
+                updated_at=now,
+            )
+            for level, name, after_due, after_previous, fee, template in LETTER_TEMPLATES
+        )
+    for code, name, kind in CASE_CATEGORIES:
+        if missing(CaseCategory, code):
+            session.add(CaseCategory(code=code, name=_(name), type=kind, updated_at=now))
+    session.flush()
