@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -476,6 +477,13 @@ class CustomerTransaction(Base):
         Index("ix_customer_transactions_closed_on", "closed_on"),
         Index(
             "ix_customer_transactions_invoice_risk", "customer_id", "type", "due_date", "closed_on"
+        ),
+        # The promises waiting to be judged (models/promises.py), a few among millions.
+        Index(
+            "ix_customer_transactions_promised",
+            "promise_date",
+            sqlite_where=text("collection_status = 'promised'"),
+            postgresql_where=text("collection_status = 'promised'"),
         ),
     )
     id: Mapped[uuid.UUID] = _id()

@@ -386,6 +386,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('posting_profile', sa.String(length=30), nullable=False, server_default='GEN'))
         batch_op.add_column(sa.Column('dimension', sa.String(length=50), nullable=True))
         batch_op.add_column(sa.Column('bank_account', sa.String(length=30), nullable=True))
+        batch_op.create_index(
+            'ix_customer_transactions_promised',
+            ['promise_date'],
+            unique=False,
+            sqlite_where=sa.text("collection_status = 'promised'"),
+            postgresql_where=sa.text("collection_status = 'promised'"),
+        )
 
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('posting_profile', sa.String(length=30), nullable=False, server_default='GEN'))

@@ -1,0 +1,278 @@
+"""The Change collection status dialog: the marked transactions, the new status, a promise.
+
+The dialog shows what was marked (document, due date, open amount, status now) and asks
+for the new status, a note and, for a promise to pay, its date and amount (prefilled
+with what is open of the marked debits). It refuses locally what cannot be sent at all
+(nothing marked, an amount that is no amount); every other rule is the domain's
+(``models/collection_status.change_status``), whose refusal the caller shows inline
+through ``run_action``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableView,
+    QWidget,
+)
+
+from collections_desktop.formatting import Formats
+from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.collection_status import NOTE_LENGTH, status_label, status_name
+from collections_desktop.models.db.schema import CollectionStatus
+from collections_desktop.models.money import ZERO, MoneyError, to_money
+from collections_desktop.models.workspace import TransactionRow
+from collections_desktop.views.dialogs.action_dialog import ActionDialog
+from collections_desktop.views.itemmodels.marked import MarkedModel
+from collections_desktop.views.itemmodels.rows import Column, RowTableModel
+from collections_desktop.views.pages.company_page import muted_palette, tabular_font
+
+STATUS_ORDER = (
+    CollectionStatus.DISPUTED,
+    CollectionStatus.PROMISED,
+    CollectionStatus.BROKEN,
+    CollectionStatus.RESOLVED,
+    CollectionStatus.LEGAL,
+    CollectionStatus.NONE,
+)
+"""The statuses the dialog offers, most used first."""
+
+DEFAULT_PROMISE_DAYS = 7
+"""A new promise is dated this many days ahead until the collector picks a date."""
+
+VISIBLE_ROWS = 6
+"""The marked-transactions grid shows this many rows before it scrolls."""
+
+
+@dataclass(frozen=True)
+class StatusInput:
+    """What the collector asked for in the Change collection status dialog."""
+
+    transaction_ids: tuple[uuid.UUID, ...]
+    to_status: str
+    promise_date: dt.date | None
+    promise_amount: Decimal | None
+    note: str | None
+
+
+def parse_amount(text: str, formats: Formats) -> Decimal:
+    """An amount typed in the user's locale ("1,234.50", "1.234,50") as an exact Decimal.
+
+    Group separators (and spaces) are dropped and the locale's decimal sign becomes a
+    point; ``to_money`` then refuses what is no amount (``MoneyError``).
+    """
+    decimal_sign = get_decimal_symbol(formats.locale)
+    group = get_group_symbol(formats.locale)
+    cleaned = text.strip()
+    for space in (" ", "\u00a0", "\u202f"):
+        cleaned = cleaned.replace(space, "")
+    if group not in (" ", "\u00a0", "\u202f"):
+        cleaned = cleaned.replace(group, "")
+    cleaned = cleaned.replace(decimal_sign, ".")
+    if not cleaned:
+        raise MoneyError(_("Enter an amount."))
+    try:
+        return to_money(cleaned)
+    except MoneyError:
+        raise MoneyError(_("“{value}” is not an amount.").format(value=text.strip())) from None
+
+
+def read_only_grid(name: str, model: RowTableModel) -> QTableView:  # type: ignore[type-arg]
+    """A dense, read-only table of immutable rows (tabular figures, whole rows selected)."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setFont(tabular_font(view.font()))
+    view.verticalHeader().hide()
+    rows = view.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    return view
+
+
+def fit_rows(view: QTableView, count: int, visible: int) -> None:
+    """Make ``view`` exactly as tall as ``min(count, visible)`` rows (at least one)."""
+    shown = max(1, min(count, visible))
+    height = (
+        view.horizontalHeader().sizeHint().height()
+        + shown * view.verticalHeader().defaultSectionSize()
+        + 2 * view.frameWidth()
+    )
+    if count > visible:
+        view.setMinimumHeight(height)
+    else:
+        view.setFixedHeight(height)
+
+
+class StatusDialog(ActionDialog):
+    """Asks for a new collection status of the marked transactions; ``value()``: StatusInput."""
+
+    def __init__(
+        self,
+        rows: Sequence[TransactionRow],
+        formats: Formats,
+        today: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(_("Change collection status"), _("Change status"), parent)
+        self.setObjectName("status_dialog")
+        self.setMinimumWidth(560)
+        self._rows = tuple(rows)
+        self._formats = formats
+        self._today = today
+        debits = [r for r in self._rows if r.amount > ZERO]
+        currencies = sorted({r.currency for r in self._rows})
+        self._open_total = sum((r.open_amount for r in debits), ZERO)
+
+        self.marked_model: MarkedModel[TransactionRow] = MarkedModel(
+            [
+                Column(_("Document"), lambda r: r.document_number),
+                Column(_("Due"), lambda r: r.due_date, formats.date),
+                Column(_("Open"), lambda r: r.open_amount, formats.amount),
+                Column(_("Status now"), lambda r: status_name(r.collection_status) or None),
+            ],
+            {},
+            self,
+        )
+        self.marked_model.right.add(2)
+        if len(currencies) == 1:
+            self.marked_model.set_header(2, _("Open {currency}").format(currency=currencies[0]))
+        self.marked_model.set_rows(self._rows)
+        self.marked = read_only_grid("status_marked", self.marked_model)
+        self.marked.resizeColumnsToContents()
+        fit_rows(self.marked, len(self._rows), VISIBLE_ROWS)
+        self.summary = QLabel(self._summary(debits, currencies))
+        self.summary.setObjectName("status_summary")
+        self.summary.setPalette(muted_palette(self.summary.palette()))
+        self.body.insertWidget(0, self.marked)
+        self.body.insertWidget(1, self.summary)
+        self.marked.setVisible(bool(self._rows))
+
+        self.status = QComboBox()
+        self.status.setObjectName("status_choice")
+        for value in STATUS_ORDER:
+            self.status.addItem(status_label(value), value.value)
+        self.status.setCurrentIndex(self._first_new_status())
+        self.promise_date = QDateEdit(_qdate(today + dt.timedelta(days=DEFAULT_PROMISE_DAYS)))
+        self.promise_date.setObjectName("status_promise_date")
+        self.promise_date.setCalendarPopup(True)
+        self.promise_date.setMinimumDate(_qdate(today))
+        self.promise_date.setDisplayFormat("yyyy-MM-dd")
+        self.promise_amount = QLineEdit(formats.amount(self._open_total))
+        self.promise_amount.setObjectName("status_promise_amount")
+        self.promise_amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.promise_amount.setFont(tabular_font(self.promise_amount.font()))
+        self.promise_amount.setToolTip(
+            _("At most what is open of the marked invoices ({amount}).").format(
+                amount=formats.amount(self._open_total)
+            )
+        )
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("status_note")
+        self.note.setTabChangesFocus(True)
+        self.note.setPlaceholderText(_("Why, who said what (optional)"))
+        self.note.setFixedHeight(72)
+        self.form.addRow(_("New &status"), self.status)
+        self.form.addRow(_("Promise &date"), self.promise_date)
+        self.form.addRow(_("Promised &amount"), self.promise_amount)
+        self.form.addRow(_("&Note"), self.note)
+        self.status.currentIndexChanged.connect(self._status_changed)
+        self._status_changed()
+        self.status.setFocus()
+
+    # --- value and checks ----------------------------------------------------------------
+
+    @property
+    def to_status(self) -> str:
+        """The status chosen."""
+        return str(self.status.currentData())
+
+    def is_promise(self) -> bool:
+        """Whether the chosen status is a promise to pay (its fields are enabled)."""
+        return self.to_status == CollectionStatus.PROMISED
+
+    def value(self) -> StatusInput:
+        """What is entered now; the promise fields only for a promise to pay."""
+        promise_date = promise_amount = None
+        if self.is_promise():
+            promise_date = self.promise_date.date().toPython()
+            promise_amount = parse_amount(self.promise_amount.text(), self._formats)
+        return StatusInput(
+            transaction_ids=tuple(r.id for r in self._rows),
+            to_status=self.to_status,
+            promise_date=promise_date,
+            promise_amount=promise_amount,
+            note=self.note.toPlainText().strip() or None,
+        )
+
+    def check(self) -> str | None:
+        """Nothing marked, or a promise without a usable amount or date, cannot be sent."""
+        if not self._rows:
+            return _("Mark at least one transaction to change its status.")
+        if len(self.note.toPlainText().strip()) > NOTE_LENGTH:
+            return _("The note is too long: at most {count} characters.").format(count=NOTE_LENGTH)
+        if not self.is_promise():
+            return None
+        if not self.promise_amount.text().strip():
+            return _("A promise to pay needs a date and an amount.")
+        try:
+            parse_amount(self.promise_amount.text(), self._formats)
+        except MoneyError as error:
+            return str(error)
+        if self.promise_date.date().toPython() < self._today:
+            return _("The promise date cannot be before today.")
+        return None
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _summary(self, debits: list[TransactionRow], currencies: list[str]) -> str:
+        count = len(self._rows)
+        if not count:
+            return _("No transaction is marked. Mark the transactions in the grid first.")
+        marked = ngettext("{count} transaction marked", "{count} transactions marked", count)
+        text = marked.format(count=self._formats.count(count))
+        if debits and len(currencies) == 1:
+            text += " · " + _("{amount} open on the invoices").format(
+                amount=self._formats.money(self._open_total, currencies[0])
+            )
+        return text
+
+    def _first_new_status(self) -> int:
+        """The first status in the list that not every marked transaction has already."""
+        current = {r.collection_status for r in self._rows}
+        for index, value in enumerate(STATUS_ORDER):
+            if current != {value.value}:
+                return index
+        return 0
+
+    def _status_changed(self) -> None:
+        promise = self.is_promise()
+        self.promise_date.setEnabled(promise)
+        self.promise_amount.setEnabled(promise)
+        if promise:
+            self.promise_amount.selectAll()
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
