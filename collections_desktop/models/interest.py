@@ -1,0 +1,660 @@
+"""Interest on overdue invoices: the calculation, the posted interest notes, and their rows.
+
+How interest is computed (``InterestCode`` and its ``InterestCodeLine`` ranges):
+
+- An open invoice is charged when, on the as-of date, it is overdue by more than the
+  code's ``grace_days``; the interest then runs from the due date itself (the grace
+  days are a tolerance, not a free period). Only invoices bear interest, never interest
+  notes or fees.
+- The period of a new note starts at the later of the due date and the ``to_date`` of
+  the invoice's last interest-note line (waived or reversed lines count too: their
+  period was dealt with), and ends on the as-of date. Day 1 overdue is the day after
+  the due date, so the period covers overdue days ``from - due + 1`` … ``to - due``.
+- The base is what is open of the invoice on the as-of date (payments made during the
+  period are not prorated).
+- Method ``range``: each line's rate is a percentage per 30 days, applied to the overdue
+  days of the period that fall inside the line's range (``from_days`` … ``to_days``,
+  inclusive; open-ended when ``to_days`` is None):
+  ``Σ base × rate / 100 × days_in_range / 30``.
+- Method ``interval``: each line's range is cut into intervals of ``interval_days``
+  starting at its ``from_days`` (the last one may be cut short by the range's end); the
+  line's rate is charged once for each interval that *starts* inside the period, so a
+  started interval is charged in full and never twice.
+- Each line's interest is computed exactly (``Decimal``) and rounded once, half-even, to
+  the currency's decimals; a line that rounds to zero is left out.
+- A note is made per customer and currency. The code's ``fee`` is in the accounting
+  currency, so it is charged only on the note in the customer's own currency, and only
+  when that currency is the accounting currency (no conversion of fees is attempted).
+
+``create_interest_notes`` posts, per note: one ``interest_note`` transaction per line
+(document number = the note number, from the ``interest_note`` counter), the fee as a
+``fee`` transaction with the same document number, an ``InterestNote`` with its
+``InterestNoteLine`` rows, and an ``interest`` journal that debits the customer and
+credits the code's interest and fee accounts. A second run on the same date finds every
+period covered and creates nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select, type_coerce
+from sqlalchemy.orm import Session
+
+from collections_desktop.formatting import text_formats
+from collections_desktop.i18n import _
+from collections_desktop.models import ledger
+from collections_desktop.models.charges import ChargeState, charge_states
+from collections_desktop.models.db.schema import (
+    Currency,
+    Customer,
+    CustomerTransaction,
+    InterestCode,
+    InterestCodeLine,
+    InterestNote,
+    InterestNoteLine,
+    JournalAccountType,
+    JournalType,
+    ReceivablesParameters,
+    SettlementLine,
+    TransactionType,
+)
+from collections_desktop.models.db.types import Money, new_id
+from collections_desktop.models.journals import LineDraft, post_journal
+from collections_desktop.models.money import ZERO, round_money
+from collections_desktop.models.numbering import reserve_numbers
+from collections_desktop.models.scope import AgentScope
+
+RANGE = "range"
+INTERVAL = "interval"
+RANGE_DAYS = 30
+"""A range rate is a percentage per this many days."""
+
+
+class InterestError(ValueError):
+    """Interest cannot be calculated or posted; the message says why, nothing was written."""
+
+
+# --- the rule ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateLine:
+    """One range of a code: overdue days ``from_days`` … ``to_days`` (None: no end), rate %."""
+
+    from_days: int
+    to_days: int | None
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class InterestRule:
+    """An interest code as the calculation reads it."""
+
+    code: str
+    method: str
+    interval_days: int
+    grace_days: int
+    fee: Decimal
+    interest_account: str
+    fee_account: str
+    lines: tuple[RateLine, ...]
+
+    def interest(
+        self, base: Decimal, first_day: int, last_day: int
+    ) -> tuple[Decimal, tuple[Decimal, ...]]:
+        """The exact interest on ``base`` for overdue days ``first_day`` … ``last_day``.
+
+        Returns the unrounded amount and the rates that contributed, in range order.
+        """
+        first_day = max(first_day, 1)
+        if last_day < first_day:
+            return ZERO, ()
+        numerator = ZERO
+        rates: list[Decimal] = []
+        for line in self.lines:
+            if self.method == INTERVAL:
+                count = _started_intervals(line, self.interval_days, first_day, last_day)
+                weight = Decimal(count * RANGE_DAYS)  # one whole rate per interval
+            else:
+                low = max(first_day, line.from_days)
+                high = last_day if line.to_days is None else min(last_day, line.to_days)
+                count = max(0, high - low + 1)
+                weight = Decimal(count)
+            if count:
+                numerator += base * line.rate * weight
+                rates.append(line.rate)
+        # One division at the end: base × rate / 100 × days / 30 without rounding in between.
+        return numerator / (100 * RANGE_DAYS), tuple(rates)
+
+
+def _started_intervals(line: RateLine, interval: int, first_day: int, last_day: int) -> int:
+    """How many intervals of ``line`` start on an overdue day in ``first_day`` … ``last_day``."""
+    start = max(line.from_days, 1)
+    end = last_day if line.to_days is None else min(last_day, line.to_days)
+    if end < max(first_day, start):
+        return 0
+    # Interval k starts on start + k × interval; the first k whose start is >= first_day:
+    k_first = max(0, -(-(first_day - start) // interval))
+    k_last = (end - start) // interval
+    return max(0, k_last - k_first + 1)
+
+
+def load_rules(session: Session) -> dict[str, InterestRule]:
+    """Every interest code in use (not deleted), by code, with its lines in order."""
+    codes = session.scalars(select(InterestCode).where(InterestCode.deleted_at.is_(None))).all()
+    lines: dict[uuid.UUID, list[RateLine]] = defaultdict(list)
+    for row in session.execute(
+        select(
+            InterestCodeLine.interest_code_id,
+            InterestCodeLine.from_days,
+            InterestCodeLine.to_days,
+            InterestCodeLine.rate,
+        )
+        .where(InterestCodeLine.deleted_at.is_(None))
+        .order_by(InterestCodeLine.interest_code_id, InterestCodeLine.position)
+    ):
+        lines[row.interest_code_id].append(RateLine(row.from_days, row.to_days, row.rate))
+    rules = {}
+    for code in codes:
+        if code.method not in (RANGE, INTERVAL):
+            raise InterestError(
+                _("Interest code {code} has an unknown method “{method}”.").format(
+                    code=code.code, method=code.method
+                )
+            )
+        if code.method == INTERVAL and code.interval_days <= 0:
+            raise InterestError(
+                _("Interest code {code} needs an interval of at least one day.").format(
+                    code=code.code
+                )
+            )
+        rules[code.code] = InterestRule(
+            code=code.code,
+            method=code.method,
+            interval_days=code.interval_days,
+            grace_days=code.grace_days,
+            fee=code.fee,
+            interest_account=code.interest_account,
+            fee_account=code.fee_account,
+            lines=tuple(lines[code.id]),
+        )
+    return rules
+
+
+# --- proposals --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposedLine:
+    """The interest one overdue invoice would bear for a period."""
+
+    invoice_id: uuid.UUID
+    invoice_document: str
+    due_date: dt.date
+    from_date: dt.date
+    to_date: dt.date
+    days: int
+    rates: tuple[Decimal, ...]  # the percentages that applied, in range order
+    base_amount: Decimal
+    interest: Decimal
+    currency: str
+    accounting_rate: Decimal  # the invoice's own rate to the accounting currency
+
+
+@dataclass(frozen=True)
+class ProposedNote:
+    """The interest note a customer would get in one currency."""
+
+    customer_id: uuid.UUID
+    account: str
+    customer_name: str
+    currency: str
+    interest_code: str
+    lines: tuple[ProposedLine, ...]
+    fee: Decimal
+
+    @property
+    def interest(self) -> Decimal:
+        """The sum of the lines' interest."""
+        return sum((line.interest for line in self.lines), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        """Interest and fee."""
+        return self.interest + self.fee
+
+
+def calculate_interest(
+    session: Session,
+    scope: AgentScope,
+    as_of: dt.date,
+    *,
+    customer_ids: Iterable[uuid.UUID] | None = None,
+    pool_id: uuid.UUID | None = None,
+) -> list[ProposedNote]:
+    """The interest notes that ``create_interest_notes`` would post on ``as_of``.
+
+    For the customers of the scope (of ``pool_id`` when given, and among ``customer_ids``
+    when given) that have an interest code; customers without one, or with a code that
+    does not exist, are skipped. A customer id outside the scope is refused.
+    Notes come by customer account, lines by due date.
+    """
+    wanted = None if customer_ids is None else list(dict.fromkeys(customer_ids))
+    condition = scope.customer_condition(as_of, pool_id)
+    if wanted is not None:
+        if not wanted:
+            return []
+        visible = set(
+            session.scalars(
+                select(Customer.id).where(
+                    Customer.id.in_(wanted), Customer.deleted_at.is_(None), condition
+                )
+            )
+        )
+        if len(visible) != len(wanted):
+            raise InterestError(_("A customer asked for is not in your pools."))
+    rules = load_rules(session)
+    accounting = session.scalar(select(ReceivablesParameters.accounting_currency).limit(1))
+    places = dict(session.execute(select(Currency.code, Currency.decimals)).all())
+    t = CustomerTransaction
+    settled = (
+        select(func.coalesce(func.sum(SettlementLine.amount), 0))
+        .where(SettlementLine.transaction_id == t.id, SettlementLine.settlement_date <= as_of)
+        .correlate(t)
+        .scalar_subquery()
+    )
+    last_to = (
+        select(func.max(InterestNoteLine.to_date))
+        .where(InterestNoteLine.invoice_id == t.id)
+        .correlate(t)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Customer.id.label("customer_id"),
+            Customer.account,
+            Customer.name,
+            Customer.currency.label("customer_currency"),
+            Customer.interest_code,
+            t.id,
+            t.document_number,
+            t.due_date,
+            t.currency,
+            t.amount,
+            t.amount_accounting,
+            type_coerce(t.amount - settled, Money()).label("open_amount"),
+            last_to.label("last_to"),
+        )
+        .join(Customer, Customer.id == t.customer_id)
+        .where(
+            Customer.deleted_at.is_(None),
+            Customer.interest_code.is_not(None),
+            condition,
+            t.type == TransactionType.INVOICE,
+            t.posting_date <= as_of,
+            t.due_date < as_of,
+            or_(t.closed_on.is_(None), t.closed_on > as_of),
+        )
+        .order_by(Customer.account, t.currency, t.due_date, t.voucher)
+    )
+    if wanted is not None:
+        query = query.where(Customer.id.in_(wanted))
+    grouped: dict[tuple[uuid.UUID, str], list[ProposedLine]] = defaultdict(list)
+    heads: dict[tuple[uuid.UUID, str], tuple[str, str, str, str]] = {}
+    for row in session.execute(query):
+        rule = rules.get(row.interest_code)
+        if rule is None or row.open_amount <= ZERO:
+            continue
+        overdue = (as_of - row.due_date).days
+        if overdue <= rule.grace_days:
+            continue
+        start = max(row.due_date, row.last_to or row.due_date)
+        if start >= as_of:
+            continue
+        first_day = (start - row.due_date).days + 1
+        exact, rates = rule.interest(row.open_amount, first_day, overdue)
+        amount = round_money(exact, places.get(row.currency, 2))
+        if amount <= ZERO:
+            continue
+        key = (row.customer_id, row.currency)
+        heads[key] = (row.account, row.name, row.customer_currency, rule.code)
+        grouped[key].append(
+            ProposedLine(
+                invoice_id=row.id,
+                invoice_document=row.document_number,
+                due_date=row.due_date,
+                from_date=start,
+                to_date=as_of,
+                days=(as_of - start).days,
+                rates=rates,
+                base_amount=row.open_amount,
+                interest=amount,
+                currency=row.currency,
+                accounting_rate=row.amount_accounting / row.amount,
+            )
+        )
+    notes = []
+    for key, lines in grouped.items():
+        customer_id, currency = key
+        account, name, customer_currency, code = heads[key]
+        rule = rules[code]
+        charges_fee = currency == customer_currency == accounting and rule.fee > ZERO
+        notes.append(
+            ProposedNote(
+                customer_id=customer_id,
+                account=account,
+                customer_name=name,
+                currency=currency,
+                interest_code=code,
+                lines=tuple(lines),
+                fee=rule.fee if charges_fee else ZERO,
+            )
+        )
+    return notes
+
+
+# --- posting ----------------------------------------------------------------------------
+
+
+def create_interest_notes(
+    session: Session,
+    scope: AgentScope,
+    as_of: dt.date,
+    now: dt.datetime,
+    *,
+    customer_ids: Iterable[uuid.UUID] | None = None,
+    pool_id: uuid.UUID | None = None,
+    created_by_id: uuid.UUID | None,
+) -> list[str]:
+    """Post the notes ``calculate_interest`` proposes on ``as_of``; returns their numbers.
+
+    Nothing is posted for a period already covered, so running it twice on one date
+    creates nothing the second time. The transactions of all the notes go in as one bulk
+    insert (a pool run posts hundreds of notes); each note gets its own journal. The
+    caller commits.
+    """
+    proposals = calculate_interest(
+        session, scope, as_of, customer_ids=customer_ids, pool_id=pool_id
+    )
+    if not proposals:
+        return []
+    rules = load_rules(session)
+    numbers = reserve_numbers(session, "interest_note", len(proposals), now)
+    fmt = text_formats()
+    postings: list[ledger.Posting] = []
+    texts: list[str] = []
+    for proposal, number in zip(proposals, numbers, strict=True):
+        for line in proposal.lines:
+            texts.append(
+                _("Interest on {invoice} from {start} to {end}").format(
+                    invoice=line.invoice_document,
+                    start=fmt.date(line.from_date),
+                    end=fmt.date(line.to_date),
+                )
+            )
+            postings.append(
+                ledger.Posting(
+                    customer_id=proposal.customer_id,
+                    type=TransactionType.INTEREST_NOTE,
+                    amount=line.interest,
+                    posting_date=as_of,
+                    due_date=as_of,
+                    document_number=number,
+                    currency=line.currency,
+                    exchange_rate=line.accounting_rate,
+                    description=texts[-1],
+                )
+            )
+        if proposal.fee > ZERO:
+            texts.append(_("Fee of interest note {number}").format(number=number))
+            postings.append(
+                ledger.Posting(
+                    customer_id=proposal.customer_id,
+                    type=TransactionType.FEE,
+                    amount=proposal.fee,
+                    posting_date=as_of,
+                    due_date=as_of,
+                    document_number=number,
+                    currency=proposal.currency,
+                    description=texts[-1],
+                )
+            )
+    ids = ledger.post_transactions(session, postings, now, created_by_id=created_by_id)
+    posted: dict[uuid.UUID, tuple[str, Decimal, Decimal, str]] = {}
+    for start in range(0, len(ids), 500):
+        for row in session.execute(
+            select(
+                CustomerTransaction.id,
+                CustomerTransaction.currency,
+                CustomerTransaction.amount,
+                CustomerTransaction.amount_accounting,
+                CustomerTransaction.posting_profile,
+            ).where(CustomerTransaction.id.in_(ids[start : start + 500]))
+        ):
+            posted[row.id] = (row.currency, row.amount, row.amount_accounting, row.posting_profile)
+    accounts = dict(
+        session.execute(
+            select(Customer.id, Customer.account).where(
+                Customer.id.in_(list({p.customer_id for p in proposals}))
+            )
+        ).all()
+    )
+    position = 0
+    for proposal, number in zip(proposals, numbers, strict=True):
+        rule = rules[proposal.interest_code]
+        count = len(proposal.lines) + (1 if proposal.fee > ZERO else 0)
+        mine = list(zip(ids[position : position + count], texts[position : position + count],
+                        strict=True))  # fmt: skip
+        position += count
+        journal_lines: list[LineDraft] = []
+        for index, (txn_id, text) in enumerate(mine):
+            currency, amount, accounting, profile = posted[txn_id]
+            income = rule.interest_account if index < len(proposal.lines) else rule.fee_account
+            journal_lines += [
+                LineDraft(
+                    account_type=JournalAccountType.CUSTOMER,
+                    account=accounts[proposal.customer_id],
+                    currency=currency,
+                    amount=amount,
+                    amount_accounting=accounting,
+                    transaction_id=txn_id,
+                    posting_profile=profile,
+                    text=text,
+                ),
+                # The income line names the charge too, so a waiver finds the account.
+                LineDraft(
+                    account_type=JournalAccountType.LEDGER,
+                    account=income,
+                    currency=currency,
+                    amount=-amount,
+                    amount_accounting=-accounting,
+                    transaction_id=txn_id,
+                    text=text,
+                ),
+            ]
+        journal = post_journal(
+            session,
+            type=JournalType.INTEREST,
+            journal_date=as_of,
+            lines=journal_lines,
+            now=now,
+            customer_id=proposal.customer_id,
+            reason_code=rule.code,
+            description=_("Interest note {number}").format(number=number),
+            created_by_id=created_by_id,
+        )
+        note_id = new_id()
+        session.add(
+            InterestNote(
+                id=note_id,
+                number=number,
+                customer_id=proposal.customer_id,
+                note_date=as_of,
+                interest_code=rule.code,
+                currency=proposal.currency,
+                interest=proposal.interest,
+                fee=proposal.fee,
+                fee_transaction_id=mine[-1][0] if proposal.fee > ZERO else None,
+                journal_id=journal.id,
+                created_at=now,
+                created_by_id=created_by_id,
+            )
+        )
+        session.add_all(
+            InterestNoteLine(
+                note_id=note_id,
+                invoice_id=line.invoice_id,
+                interest_transaction_id=txn_id,
+                from_date=line.from_date,
+                to_date=line.to_date,
+                days=line.days,
+                base_amount=line.base_amount,
+                interest=line.interest,
+            )
+            for line, (txn_id, _text) in zip(proposal.lines, mine, strict=False)
+        )
+    session.flush()
+    return numbers
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InterestLineRow:
+    """A posted interest-note line with what is open of it and whether it was waived."""
+
+    id: uuid.UUID
+    transaction_id: uuid.UUID
+    invoice_id: uuid.UUID
+    invoice_document: str
+    from_date: dt.date
+    to_date: dt.date
+    days: int
+    base_amount: Decimal
+    interest: Decimal
+    open_amount: Decimal
+    state: ChargeState
+
+
+@dataclass(frozen=True)
+class InterestNoteRow:
+    """A posted interest note with its lines and its fee."""
+
+    id: uuid.UUID
+    number: str
+    note_date: dt.date
+    interest_code: str
+    currency: str
+    interest: Decimal
+    fee: Decimal
+    fee_transaction_id: uuid.UUID | None
+    fee_open: Decimal
+    fee_state: ChargeState | None
+    lines: tuple[InterestLineRow, ...]
+
+    @property
+    def states(self) -> frozenset[ChargeState]:
+        """The states of the note's charges (lines and fee)."""
+        found = {line.state for line in self.lines}
+        if self.fee_state is not None:
+            found.add(self.fee_state)
+        return frozenset(found)
+
+
+def interest_notes(
+    session: Session, customer_id: uuid.UUID, as_of: dt.date | None = None
+) -> list[InterestNoteRow]:
+    """The customer's interest notes, newest first, with open amounts on ``as_of``.
+
+    ``as_of`` None reads everything posted. Waived and reversed lines are listed with
+    their state.
+    """
+    on = as_of or dt.date.max
+    notes = session.scalars(
+        select(InterestNote)
+        .where(InterestNote.customer_id == customer_id)
+        .order_by(InterestNote.note_date.desc(), InterestNote.number.desc())
+    ).all()
+    if not notes:
+        return []
+    invoice = CustomerTransaction
+    lines: dict[uuid.UUID, list[tuple[object, ...]]] = defaultdict(list)
+    for row in session.execute(
+        select(
+            InterestNoteLine.note_id,
+            InterestNoteLine.id,
+            InterestNoteLine.interest_transaction_id,
+            InterestNoteLine.invoice_id,
+            invoice.document_number,
+            InterestNoteLine.from_date,
+            InterestNoteLine.to_date,
+            InterestNoteLine.days,
+            InterestNoteLine.base_amount,
+            InterestNoteLine.interest,
+        )
+        .join(invoice, invoice.id == InterestNoteLine.invoice_id)
+        .where(InterestNoteLine.note_id.in_([n.id for n in notes]))
+        .order_by(InterestNoteLine.from_date, invoice.document_number)
+    ):
+        lines[row.note_id].append(tuple(row)[1:])
+    charge_ids = [row[1] for rows in lines.values() for row in rows]
+    charge_ids += [n.fee_transaction_id for n in notes if n.fee_transaction_id is not None]
+    states = charge_states(session, charge_ids)
+    opens = _open_amounts(session, charge_ids, on)
+    result = []
+    for note in notes:
+        fee_id = note.fee_transaction_id
+        result.append(
+            InterestNoteRow(
+                id=note.id,
+                number=note.number,
+                note_date=note.note_date,
+                interest_code=note.interest_code,
+                currency=note.currency,
+                interest=note.interest,
+                fee=note.fee,
+                fee_transaction_id=fee_id,
+                fee_open=opens.get(fee_id, ZERO) if fee_id else ZERO,
+                fee_state=states[fee_id] if fee_id else None,
+                lines=tuple(
+                    InterestLineRow(
+                        *row,  # type: ignore[arg-type]
+                        open_amount=opens.get(row[1], ZERO),  # type: ignore[arg-type]
+                        state=states[row[1]],  # type: ignore[index]
+                    )
+                    for row in lines[note.id]
+                ),
+            )
+        )
+    return result
+
+
+def _open_amounts(
+    session: Session, transaction_ids: Sequence[uuid.UUID], as_of: dt.date
+) -> dict[uuid.UUID, Decimal]:
+    """What is open of each transaction on ``as_of``."""
+    if not transaction_ids:
+        return {}
+    settled = dict(
+        session.execute(
+            select(SettlementLine.transaction_id, func.sum(SettlementLine.amount))
+            .where(
+                SettlementLine.transaction_id.in_(transaction_ids),
+                SettlementLine.settlement_date <= as_of,
+            )
+            .group_by(SettlementLine.transaction_id)
+        ).all()
+    )
+    amounts = session.execute(
+        select(CustomerTransaction.id, CustomerTransaction.amount).where(
+            CustomerTransaction.id.in_(transaction_ids), CustomerTransaction.posting_date <= as_of
+        )
+    )
+    return {txn_id: amount - Decimal(settled.get(txn_id) or 0) for txn_id, amount in amounts}

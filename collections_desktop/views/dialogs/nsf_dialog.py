@@ -1,0 +1,275 @@
+"""The NSF payment dialog: a payment whose check bounced, what it reopens and what it costs.
+
+The dialog shows the payment, the documents its settlements paid (they reopen), and the
+bank charges that will be billed; it asks for the NSF date and a note. It never reads
+the database: the caller loads an ``NsfPreview`` (``models/nsf.nsf_preview``, which
+already refuses a transaction that is not a payment or is already NSF) and writes
+through ``connect_nsf_dialog`` / ``run_action``. A date before the payment or one of its
+settlements is refused in the dialog; the domain checks everything again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
+
+from collections_desktop.formatting import Formats
+from collections_desktop.i18n import _
+from collections_desktop.models.clock import Clock
+from collections_desktop.models.db.database import Database
+from collections_desktop.models.money import ZERO
+from collections_desktop.models.nsf import NsfPreview, NsfResult, SettledItem, process_nsf
+from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.workspace import type_name
+from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, ActionDialog, run_action
+from collections_desktop.views.icons import IconRegistry
+from collections_desktop.views.itemmodels.marked import MarkedModel
+from collections_desktop.views.itemmodels.rows import Column
+from collections_desktop.views.pages.company_page import heading_font, muted_palette, tabular_font
+from collections_desktop.views.tasks import TaskRunner
+
+VISIBLE_ROWS = 6
+"""The grid of documents shows this many rows before it scrolls."""
+
+
+# --- shared by the NSF, interest and charges dialogs ------------------------------------
+
+
+def qdate(day: dt.date) -> QDate:
+    """``day`` as a ``QDate``."""
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(value: QDate) -> dt.date:
+    """A ``QDate`` as a ``date``."""
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def date_edit(day: dt.date, formats: Formats, name: str) -> QDateEdit:
+    """A date field with a calendar, in the user's locale with a four-digit year."""
+    edit = QDateEdit(qdate(day))
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    pattern = QLocale(formats.locale).dateFormat(QLocale.FormatType.ShortFormat)
+    if "yyyy" not in pattern:
+        pattern = pattern.replace("yy", "yyyy")
+    edit.setDisplayFormat(pattern)
+    return edit
+
+
+def dense_grid(view: QAbstractItemView, rows: int, most: int = VISIBLE_ROWS) -> None:
+    """Tabular figures, alternating rows, tall enough for ``rows`` rows (3 … ``most``)."""
+    view.setAlternatingRowColors(True)
+    view.setFont(tabular_font(view.font()))
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    row_height = view.fontMetrics().height() + 10
+    header_height = row_height
+    if isinstance(view, QTableView):
+        view.verticalHeader().hide()
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setDefaultSectionSize(row_height)
+        view.horizontalHeader().setStretchLastSection(True)
+        header_height = view.horizontalHeader().sizeHint().height()
+    if not isinstance(view, QTableView):
+        view.setStyleSheet("QTreeView::item { padding: 2px 0; }")
+        row_height += 4
+    shown = min(max(rows, 3), most)
+    view.setMinimumHeight(header_height + row_height * shown + 2 * view.frameWidth() + 2)
+
+
+def hint_label(text: str, name: str = "") -> QLabel:
+    """A muted, wrapping explanation."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setPalette(muted_palette(label.palette()))
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+# --- the NSF dialog ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NsfInput:
+    """What the collector entered: the payment, the date it bounced and a note."""
+
+    payment_id: uuid.UUID
+    nsf_date: dt.date
+    note: str | None
+
+
+class NsfDialog(ActionDialog):
+    """Process a payment as NSF; ``submitted`` carries an ``NsfInput``."""
+
+    def __init__(
+        self,
+        preview: NsfPreview,
+        today: dt.date,
+        formats: Formats,
+        *,
+        icons: IconRegistry | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            _("NSF payment · {account} {name}").format(
+                account=preview.account, name=preview.customer_name
+            ),
+            _("Process NSF"),
+            parent,
+        )
+        self.setObjectName("nsf_dialog")
+        self.setMinimumWidth(640)
+        self.preview = preview
+        self._formats = formats
+        if icons is not None:
+            self.ok_button.setIcon(icons.get("nsf"))
+        fmt = formats
+        hint = hint_label(
+            _(
+                "The payment is reversed as returned unpaid (non-sufficient funds). The "
+                "documents it paid open again, and the bank charges below are billed to the "
+                "customer. Everything is posted in one payment journal."
+            )
+        )
+        self.payment = QLabel(
+            _("{document} · posted {date} · {amount} · bank account {bank}").format(
+                document=preview.document_number,
+                date=fmt.date(preview.posting_date),
+                amount=fmt.money(preview.amount, preview.currency),
+                bank=preview.bank_account,
+            )
+        )
+        self.payment.setObjectName("nsf_payment")
+
+        heading = QLabel(_("Documents that will reopen"))
+        heading.setFont(heading_font(self.font()))
+        red = QColor(ERROR_COLOUR)
+        self.model: MarkedModel[SettledItem] = MarkedModel(
+            [
+                Column(_("Document"), lambda r: r.document_number),
+                Column(_("Type"), lambda r: type_name(r.type)),
+                Column(_("Settled on"), lambda r: r.settlement_date, fmt.date),
+                Column(_("Settlement"), lambda r: r.settlement_number),
+                Column(_("Currency"), lambda r: r.currency),
+                Column(_("Reopens by"), lambda r: r.amount, fmt.amount),
+            ],
+            {5: lambda r: red if r.amount < ZERO else None},
+            self,
+        )
+        self.model.right.add(5)
+        self.model.set_rows(preview.settled)
+        self.view = QTableView()
+        self.view.setObjectName("nsf_settlements")
+        self.view.setModel(self.model)
+        dense_grid(self.view, len(preview.settled))
+        self.view.setMaximumHeight(self.view.minimumHeight())
+        self.view.horizontalHeader().setStretchLastSection(False)
+        self.view.resizeColumnsToContents()
+        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.view.setVisible(bool(preview.settled))
+        self.empty = hint_label(
+            _("The payment was not applied to any document; nothing reopens."), "nsf_empty"
+        )
+        self.empty.setVisible(not preview.settled)
+
+        if preview.charges:
+            fee_text = "\n".join(
+                _("Fee to be charged: {amount} ({charge})").format(
+                    amount=fmt.money(charge.amount, charge.currency), charge=charge.description
+                )
+                for charge in preview.charges
+            )
+        else:
+            fee_text = _("No fee: the bank account's charges group bills none for NSF payments.")
+        rise = preview.amount + sum(
+            (c.amount for c in preview.charges if c.currency == preview.currency), ZERO
+        )
+        fee_text += "\n" + _("The customer's balance rises by {amount}.").format(
+            amount=fmt.money(rise, preview.currency)
+        )
+        self.fee = QLabel(fee_text)
+        self.fee.setObjectName("nsf_fee")
+        self.fee.setWordWrap(True)
+
+        self.date = date_edit(today, formats, "nsf_date")
+        self.note = QLineEdit()
+        self.note.setObjectName("nsf_note")
+        self.note.setMaxLength(200)
+        self.note.setPlaceholderText(_("Optional, e.g. the bank's return reason"))
+
+        self.body.insertWidget(0, hint)
+        self.body.insertWidget(1, self.payment)
+        self.body.insertWidget(2, heading)
+        self.body.insertWidget(3, self.view)
+        self.body.insertWidget(4, self.empty)
+        self.body.insertWidget(5, self.fee)
+        self.form.addRow(_("NSF &date"), self.date)
+        self.form.addRow(_("&Note"), self.note)
+        self.date.setFocus()
+
+    def value(self) -> NsfInput:
+        """The payment, the date and the note entered."""
+        return NsfInput(
+            payment_id=self.preview.payment_id,
+            nsf_date=pydate(self.date.date()),
+            note=self.note.text().strip() or None,
+        )
+
+    def check(self) -> str | None:
+        """Refuse a date before the payment or before one of its settlements."""
+        day = pydate(self.date.date())
+        fmt, preview = self._formats, self.preview
+        if day < preview.posting_date:
+            return _(
+                "{document} was posted on {date}; it cannot be returned as NSF before that."
+            ).format(document=preview.document_number, date=fmt.date(preview.posting_date))
+        if day < preview.earliest_date:
+            return _(
+                "{document} was settled on {date}; the NSF date cannot be before its settlements."
+            ).format(document=preview.document_number, date=fmt.date(preview.earliest_date))
+        return None
+
+
+def connect_nsf_dialog(
+    dialog: NsfDialog,
+    runner: TaskRunner,
+    database: Database,
+    *,
+    scope: AgentScope,
+    clock: Clock,
+    created_by_id: uuid.UUID | None,
+    done: Callable[[NsfResult], None],
+) -> None:
+    """Write what the dialog submits (``process_nsf``) in one transaction on the database lane."""
+
+    def submitted(value: NsfInput) -> None:
+        def work(session):  # type: ignore[no-untyped-def]
+            return process_nsf(
+                session,
+                scope,
+                value.payment_id,
+                value.nsf_date,
+                clock.now(),
+                created_by_id=created_by_id,
+                note=value.note,
+            )
+
+        run_action(runner, database, dialog, work, done, name="nsf")
+
+    dialog.submitted.connect(submitted)
