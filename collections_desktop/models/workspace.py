@@ -7,9 +7,8 @@ past-due amount, oldest past-due item, disputes and risk score come from the ver
 that takes snapshots (``snapshot.aged_rows``), so the Workspace and the Overview lists
 agree to the cent. Rows are immutable; the Qt pages format them.
 
-The timeline shows invoices, payments, credit notes and activities. Collection letters
-are not in the schema yet (they come with the collections actions), so the timeline
-has no letter entries: nothing is made up in their place.
+The timeline shows invoices, payments, credit notes, collection letters (with their
+level, amount and fee) and activities.
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.ledger import OpenItem, open_items
+from collections_desktop.models.letters import LetterRow, letter_rows
 from collections_desktop.models.money import ZERO
 from collections_desktop.models.scope import AgentScope, ScopeError
 from collections_desktop.models.snapshot import aged_rows
@@ -58,7 +58,8 @@ class TimelineKind:
     PAYMENT = "payment"
     CREDIT_NOTE = "credit_note"
     ACTIVITY = "activity"
-    ALL = (INVOICE, PAYMENT, CREDIT_NOTE, ACTIVITY)
+    LETTER = "letter"
+    ALL = (INVOICE, PAYMENT, CREDIT_NOTE, LETTER, ACTIVITY)
 
 
 class Target:
@@ -66,6 +67,7 @@ class Target:
 
     TRANSACTION = "transaction"
     ACTIVITY = "activity"
+    LETTER = "letter"
 
 
 TRANSACTION_TYPE_NAMES = {
@@ -525,9 +527,9 @@ def timeline(
 ) -> tuple[TimelineEntry, ...]:
     """What happened to the customer in the ``days`` up to ``as_of``, newest first.
 
-    Invoices, payments and credit notes by posting date; activities by end date and time.
-    ``kinds`` (``TimelineKind`` values) keeps only those kinds. Collection letters are
-    not recorded by this version of the schema, so they never appear.
+    Invoices, payments and credit notes by posting date; collection letters by letter
+    date; activities by end date and time. ``kinds`` (``TimelineKind`` values) keeps only
+    those kinds.
     """
     check_customer(session, scope, customer_id, as_of)
     fmt = formats or text_formats()
@@ -550,6 +552,11 @@ def timeline(
         ):  # fmt: skip
             entry = _transaction_entry(row, fmt)
             entries.append(((row.posting_date, dt.time.min, row.voucher), entry))
+    if TimelineKind.LETTER in wanted:
+        for letter in letter_rows(session, customer_id, since=since, until=as_of):
+            entries.append(
+                ((letter.letter_date, dt.time.min, letter.number), _letter_entry(letter, fmt))
+            )
     if TimelineKind.ACTIVITY in wanted:
         a = Activity
         for row in session.execute(
@@ -602,6 +609,42 @@ def _transaction_entry(row, fmt: Formats) -> TimelineEntry:  # type: ignore[no-u
         tooltip="\n".join(lines),
         target_kind=Target.TRANSACTION,
         target_id=row.id,
+    )
+
+
+def _letter_entry(letter: LetterRow, fmt: Formats) -> TimelineEntry:
+    level = _("level {level}").format(level=letter.level)
+    if letter.level_name:
+        level = f"{level} {letter.level_name}"
+    amount = fmt.money(letter.amount, letter.currency)
+    if letter.fee:
+        fee = fmt.money(letter.fee, letter.currency)
+        title = _("Letter {number} {level} · {amount} · fee {fee}").format(
+            number=letter.number, level=level, amount=amount, fee=fee
+        )
+    else:
+        fee = _("none")
+        title = _("Letter {number} {level} · {amount}").format(
+            number=letter.number, level=level, amount=amount
+        )
+    lines = [
+        _("Collection letter {number}").format(number=letter.number),
+        _("Sequence {code}, {level}").format(code=letter.sequence_code, level=level),
+        _("Dated: {date}").format(date=fmt.date(letter.letter_date, "long")),
+        _("Overdue amount named: {amount}").format(amount=amount),
+        _("Fee: {fee}").format(fee=fee),
+        ngettext("{count} item", "{count} items", letter.item_count).format(
+            count=letter.item_count
+        ),
+    ]
+    return TimelineEntry(
+        kind=TimelineKind.LETTER,
+        date=letter.letter_date,
+        at=None,
+        title=title,
+        tooltip="\n".join(lines),
+        target_kind=Target.LETTER,
+        target_id=letter.id,
     )
 
 

@@ -14,6 +14,7 @@ from collections_desktop.models import ledger
 from collections_desktop.models.aging import load_definition
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity, Contact, CustomerPool, Employee
+from collections_desktop.models.letters import create_letters
 from collections_desktop.models.pools import PoolCriteria
 from collections_desktop.models.scope import ScopeError, company_scope, load_scope
 from collections_desktop.models.snapshot import age_customers
@@ -211,6 +212,42 @@ def test_the_timeline_is_newest_first_with_titles_tooltips_and_targets(
         ]
         assert len(timeline(session, scope, customer.id, TODAY, days=30)) == 5
         session.rollback()
+
+
+def test_the_timeline_shows_the_collection_letters(any_db: Database) -> None:
+    with any_db.sessions() as session:
+        customer = dressed(session)
+        customer.letter_sequence = "STD"
+        scope = company_scope(session)
+        # 9 Nov: the promised 400.00 is 20 days overdue (level 1); 23 Nov: 34 days (level 2).
+        # The disputed 300.00 is never named.
+        for day in (dt.date(2026, 11, 9), TODAY):
+            create_letters(session, scope, day, NOW, created_by_id=None)
+        session.commit()
+        entries = timeline(session, scope, customer.id, TODAY, formats=EN)
+        letters = [e for e in entries if e.kind == TimelineKind.LETTER]
+        assert [(e.date, e.title) for e in letters] == [
+            (TODAY, "Letter CL-0000002 level 2 Second reminder · 400.00\xa0EUR · fee 10.00\xa0EUR"),
+            (dt.date(2026, 11, 9), "Letter CL-0000001 level 1 Friendly reminder · 400.00\xa0EUR"),
+        ]
+        assert letters[0].tooltip.split("\n") == [
+            "Collection letter CL-0000002",
+            "Sequence STD, level 2 Second reminder",
+            "Dated: November 23, 2026",
+            "Overdue amount named: 400.00\xa0EUR",
+            "Fee: 10.00\xa0EUR",
+            "1 item",
+        ]
+        assert "Fee: none" in letters[1].tooltip
+        assert letters[0].target_kind == "letter"
+        # CL-0000001 comes after the payment, activity and invoice of mid-November.
+        assert entries.index(letters[1]) == 4
+        only = timeline(session, scope, customer.id, TODAY, kinds=[TimelineKind.LETTER])
+        assert [e.target_id for e in only] == [e.target_id for e in letters]
+        before = timeline(session, scope, customer.id, dt.date(2026, 11, 22), kinds=["letter"])
+        assert [e.target_id for e in before] == [letters[1].target_id]  # none after the date
+        data = load_workspace(session, scope, customer.id, TODAY, formats=EN)
+        assert [e.title for e in data.timeline if e.kind == "letter"] == [e.title for e in letters]
 
 
 def test_summary_sentences_are_generated_from_the_card(sqlite_db: Database) -> None:

@@ -1,0 +1,530 @@
+"""Collection letters: the run dialog with its preview, the block dialog, and a reprint.
+
+``LettersDialog`` asks for an as-of date and a pool (or "this customer"), previews the
+letters the run would make and who it skips and why (``models.letters.propose_letters``,
+read on the database lane), and emits ``submitted`` with a ``LettersRequest``; the caller
+posts them with ``create_letters`` through ``run_action``. ``make_letters_dialog`` does
+that wiring. ``LetterBlockDialog`` asks until when and why a customer's letters are
+blocked. ``reprint_letter`` saves a copy of a posted letter as a PDF and opens it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QLocale, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTableView,
+    QWidget,
+)
+
+from collections_desktop.formatting import Formats
+from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.db.database import Database
+from collections_desktop.models.letters import (
+    BLOCK_REASON_LENGTH,
+    LetterBlock,
+    LetterDetail,
+    LetterProposal,
+    LetterRun,
+    create_letters,
+    propose_letters,
+    set_letter_block,
+)
+from collections_desktop.models.money import ZERO
+from collections_desktop.models.scope import AgentScope
+from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
+from collections_desktop.views.itemmodels.rows import Column, RowTableModel
+from collections_desktop.views.pages.company_page import heading_font, muted_palette, tabular_font
+from collections_desktop.views.printing import letter_pdf
+from collections_desktop.views.tasks import Lane, TaskRunner
+
+PREVIEW_DELAY_MS = 250
+"""The preview is read this long after the date or the pool last changed."""
+
+CUSTOMER_TARGET = "customer"
+
+
+def to_date(value: QDate) -> dt.date:
+    """A ``QDate`` as a ``datetime.date``."""
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def from_date(day: dt.date) -> QDate:
+    """A ``datetime.date`` as a ``QDate``."""
+    return QDate(day.year, day.month, day.day)
+
+
+def _date_edit(name: str, day: dt.date, formats: Formats) -> QDateEdit:
+    """A date field with a calendar, showing dates the way the user's locale writes them."""
+    edit = QDateEdit(from_date(day))
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(QLocale(formats.locale).dateFormat(QLocale.FormatType.ShortFormat))
+    edit.setMinimumWidth(130)
+    edit.setMaximumWidth(170)
+    return edit
+
+
+def _grid(name: str, model: RowTableModel, stretch: int) -> QTableView:  # type: ignore[type-arg]
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.setFont(tabular_font(view.font()))
+    rows = view.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by account, as the run goes
+    view.setSortingEnabled(True)
+    return view
+
+
+# --- the letter run -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LettersRequest:
+    """What a letter run is asked for: the as-of date and a pool or some customers."""
+
+    as_of: dt.date
+    pool_id: uuid.UUID | None
+    customer_ids: tuple[uuid.UUID, ...] | None
+
+
+class LettersDialog(ActionDialog):
+    """Preview and create the collection letters of a pool (or of one customer).
+
+    ``pools`` are (id, name) of the pools the agent works; ``customer`` (id, label) adds
+    "this customer" as the first choice. ``preview_requested`` carries the
+    ``LettersRequest`` to preview; answer with ``show_proposals`` or ``show_preview_error``.
+    ``value()`` is a ``LettersRequest``.
+    """
+
+    preview_requested = Signal(object)
+
+    def __init__(
+        self,
+        pools: Sequence[tuple[uuid.UUID, str]],
+        as_of: dt.date,
+        formats: Formats,
+        *,
+        customer: tuple[uuid.UUID, str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(_("Collection letters"), _("Create letters"), parent)
+        self.setObjectName("letters_dialog")
+        self.setMinimumWidth(820)
+        self._formats = formats
+        self._customer = customer
+        self._pools = {str(pool_id): pool_id for pool_id, _name in pools}
+        self._shown_request: LettersRequest | None = None  # what the preview shows
+        self._proposals: tuple[LetterProposal, ...] = ()
+
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.as_of = _date_edit("letters_as_of", as_of, formats)
+        self.target = QComboBox()
+        self.target.setObjectName("letters_target")
+        if customer is not None:
+            self.target.addItem(
+                _("This customer: {customer}").format(customer=customer[1]), CUSTOMER_TARGET
+            )
+        else:
+            self.target.addItem(_("Choose a pool…"), "")
+        for pool_id, name in pools:
+            self.target.addItem(_("Pool: {name}").format(name=name), str(pool_id))
+        self.form.addRow(_("Letters &as of"), self.as_of)
+        self.form.addRow(_("&For"), self.target)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("letters_summary")
+        self.summary.setWordWrap(True)
+        self.summary.setFont(heading_font(self.font()))
+        self.body.addWidget(self.summary)
+
+        money = formats.amount
+        self.proposal_model: RowTableModel[LetterProposal] = RowTableModel(
+            [
+                Column(_("Account"), lambda p: p.account),
+                Column(_("Customer"), lambda p: p.name),
+                Column(_("Level"), self._level_text),
+                Column(_("Days overdue"), lambda p: p.days_overdue),
+                Column(_("Items"), lambda p: len(p.items)),
+                Column(_("Currency"), lambda p: p.currency),
+                Column(_("Amount"), lambda p: p.amount, text=money, tooltip=self._items_tip),
+                Column(_("Fee"), lambda p: p.fee, text=money),
+            ],
+            self,
+        )
+        self.proposals = _grid("letters_proposals", self.proposal_model, stretch=1)
+        self.proposals.setMinimumHeight(170)
+        self.body.addWidget(self.proposals, 2)
+
+        self.skipped_title = QLabel()
+        self.skipped_title.setObjectName("letters_skipped_title")
+        self.body.addWidget(self.skipped_title)
+        self.skipped_model: RowTableModel[LetterProposal] = RowTableModel(
+            [
+                Column(_("Account"), lambda p: p.account),
+                Column(_("Customer"), lambda p: p.name),
+                Column(_("Amount"), lambda p: p.amount, text=money, tooltip=self._items_tip),
+                Column(_("Why no letter"), lambda p: p.reason, tooltip=lambda p: p.reason or ""),
+            ],
+            self,
+        )
+        self.skipped = _grid("letters_skipped", self.skipped_model, stretch=3)
+        self.skipped.setMinimumHeight(110)
+        self.body.addWidget(self.skipped, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.request_preview)
+        self.as_of.dateChanged.connect(lambda _d: self._timer.start())
+        self.target.currentIndexChanged.connect(lambda _i: self._timer.start())
+        self._show_rows((), ())
+        self.summary.setText(self._idle_text())
+        QTimer.singleShot(0, self.request_preview)
+
+    # --- what was asked ---------------------------------------------------------------
+
+    def request(self) -> LettersRequest | None:
+        """The run the dialog's fields describe; None while no pool is chosen."""
+        target = self.target.currentData()
+        as_of = to_date(self.as_of.date())
+        if target == CUSTOMER_TARGET and self._customer is not None:
+            return LettersRequest(as_of, None, (self._customer[0],))
+        if target in self._pools:
+            return LettersRequest(as_of, self._pools[target], None)
+        return None
+
+    def value(self) -> LettersRequest:
+        """The run to post (``check`` has made sure there is one)."""
+        request = self.request()
+        assert request is not None
+        return request
+
+    def check(self) -> str | None:
+        """Refuse without a pool, or when the preview of this very run found no letter."""
+        request = self.request()
+        if request is None:
+            return _("Choose a pool, or open the letters from a customer's Workspace.")
+        if request == self._shown_request and not any(p.will_send for p in self._proposals):
+            return _("No letter is due as of {date}: there is nothing to create.").format(
+                date=self._formats.date(request.as_of)
+            )
+        return None
+
+    # --- the preview ------------------------------------------------------------------
+
+    def request_preview(self) -> None:
+        """Ask for the preview of the run the fields describe now."""
+        self._timer.stop()
+        request = self.request()
+        self.error.hide()
+        if request is None:
+            self._shown_request, self._proposals = None, ()
+            self._show_rows((), ())
+            self.summary.setText(self._idle_text())
+            return
+        self.summary.setText(_("Reading the letters that are due…"))
+        self.preview_requested.emit(request)
+
+    def show_proposals(self, request: LettersRequest, proposals: Sequence[LetterProposal]) -> None:
+        """Show the preview of ``request`` (ignored if the fields have changed since)."""
+        if request != self.request():
+            return
+        self._shown_request, self._proposals = request, tuple(proposals)
+        sending = [p for p in proposals if p.will_send]
+        skipped = [p for p in proposals if not p.will_send]
+        self._show_rows(sending, skipped)
+        fees = sum((p.fee for p in sending), ZERO)
+        if sending:
+            text = ngettext(
+                "{count} letter to create", "{count} letters to create", len(sending)
+            ).format(count=self._formats.count(len(sending)))
+            if fees:
+                text += " · " + _("{amount} in fees").format(amount=self._formats.amount(fees))
+        else:
+            text = _("No letter is due as of {date}.").format(
+                date=self._formats.date(request.as_of)
+            )
+        if skipped:
+            text += " · " + ngettext(
+                "{count} without a letter", "{count} without a letter", len(skipped)
+            ).format(count=self._formats.count(len(skipped)))
+        self.summary.setText(text)
+
+    def show_preview_error(self, request: LettersRequest, message: str) -> None:
+        """The preview of ``request`` was refused: say why, inline, and show nothing."""
+        if request != self.request():
+            return
+        self._shown_request, self._proposals = None, ()
+        self._show_rows((), ())
+        self.summary.setText(_("No preview."))
+        self.error.setText(message)
+        self.error.show()
+
+    def _show_rows(
+        self, sending: Sequence[LetterProposal], skipped: Sequence[LetterProposal]
+    ) -> None:
+        self.proposal_model.set_rows(sending)
+        self.skipped_model.set_rows(skipped)
+        self.skipped_title.setText(
+            _("Without a letter ({count})").format(count=self._formats.count(len(skipped)))
+        )
+        for view in (self.proposals, self.skipped):
+            view.resizeColumnsToContents()
+
+    def _idle_text(self) -> str:
+        return _("Choose a pool to see the letters that are due.")
+
+    def _level_text(self, proposal: LetterProposal) -> str:
+        if proposal.level is None:
+            return "—"
+        return f"{proposal.level} · {proposal.level_name or ''}".rstrip(" ·")
+
+    def _items_tip(self, proposal: LetterProposal) -> str:
+        lines = [
+            f"{item.document_number} · {self._formats.date(item.due_date)} · "
+            f"{self._formats.money(item.open_amount, item.currency)}"
+            for item in proposal.items
+        ]
+        if proposal.level_name:
+            lines.insert(0, f"{proposal.level} · {proposal.level_name}")
+        return "\n".join(lines)
+
+
+def make_letters_dialog(
+    parent: QWidget | None,
+    runner: TaskRunner,
+    database: Database,
+    scope: AgentScope,
+    *,
+    as_of: dt.date,
+    now: Callable[[], dt.datetime],
+    created_by_id: uuid.UUID | None,
+    formats: Formats,
+    done: Callable[[LetterRun], None],
+    customer: tuple[uuid.UUID, str] | None = None,
+) -> LettersDialog:
+    """A ``LettersDialog`` wired to preview and post on the database lane (not yet shown).
+
+    ``done`` gets the ``LetterRun`` once the letters are committed; a refusal stays in
+    the dialog with nothing written.
+    """
+    pools = sorted(scope.pool_names.items(), key=lambda pool: pool[1].casefold())
+    dialog = LettersDialog(pools, as_of, formats, customer=customer, parent=parent)
+
+    def preview(request: LettersRequest) -> None:
+        def work(_state: object) -> list[LetterProposal]:
+            with database.sessions() as session:
+                return propose_letters(
+                    session,
+                    scope,
+                    request.as_of,
+                    pool_id=request.pool_id,
+                    customer_ids=request.customer_ids,
+                )
+
+        task = runner.run(work, lane=Lane.DATABASE, name="propose letters")
+        task.succeeded.connect(lambda proposals: dialog.show_proposals(request, proposals))
+        task.failed.connect(lambda error: dialog.show_preview_error(request, str(error)))
+
+    def create(request: LettersRequest) -> None:
+        run_action(
+            runner,
+            database,
+            dialog,
+            lambda session: create_letters(
+                session,
+                scope,
+                request.as_of,
+                now(),
+                pool_id=request.pool_id,
+                customer_ids=request.customer_ids,
+                created_by_id=created_by_id,
+            ),
+            done,
+            name="create letters",
+        )
+
+    dialog.preview_requested.connect(preview)
+    dialog.submitted.connect(create)
+    return dialog
+
+
+# --- the block ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterBlockInput:
+    """A customer's letter block as entered: until when and why (both None: no block)."""
+
+    until: dt.date | None
+    reason: str | None
+
+
+class LetterBlockDialog(ActionDialog):
+    """Block a customer's collection letters until a date, for a reason, or lift the block.
+
+    ``value()`` is a ``LetterBlockInput``.
+    """
+
+    def __init__(
+        self,
+        customer_label: str,
+        today: dt.date,
+        formats: Formats,
+        *,
+        until: dt.date | None = None,
+        reason: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(_("Block collection letters"), _("Save"), parent)
+        self.setObjectName("letter_block_dialog")
+        self._today = today
+        customer = QLabel(customer_label)
+        customer.setObjectName("letter_block_customer")
+        current = QLabel(
+            _("Blocked until {date}: {reason}").format(
+                date=formats.date(until), reason=reason or "—"
+            )
+            if until is not None
+            else _("Letters are not blocked.")
+        )
+        current.setObjectName("letter_block_current")
+        current.setPalette(muted_palette(current.palette()))
+        current.setWordWrap(True)
+        self.blocked = QCheckBox(_("Send no letters until this date (inclusive)"))
+        self.blocked.setObjectName("letter_block_enabled")
+        self.blocked.setChecked(True)
+        self.until = _date_edit(
+            "letter_block_until", until or today + dt.timedelta(days=14), formats
+        )
+        self.until.setMinimumDate(from_date(today))
+        self.reason = QLineEdit(reason or "")
+        self.reason.setObjectName("letter_block_reason")
+        self.reason.setMaxLength(BLOCK_REASON_LENGTH)
+        self.reason.setPlaceholderText(_("Why, e.g. Paying in instalments until March"))
+        self.blocked.toggled.connect(self.until.setEnabled)
+        self.blocked.toggled.connect(self.reason.setEnabled)
+        self.form.addRow(_("Customer"), customer)
+        self.form.addRow(_("Current block"), current)
+        self.form.addRow("", self.blocked)
+        self.form.addRow(_("&Until"), self.until)
+        self.form.addRow(_("&Reason"), self.reason)
+        self.reason.setFocus()
+
+    def value(self) -> LetterBlockInput:
+        """The block as entered; (None, None) when the box is unticked (lift the block)."""
+        if not self.blocked.isChecked():
+            return LetterBlockInput(None, None)
+        return LetterBlockInput(to_date(self.until.date()), self.reason.text().strip() or None)
+
+    def check(self) -> str | None:
+        """Refuse a block without a reason or ending in the past."""
+        entered = self.value()
+        if entered.until is None:
+            return None
+        if entered.until < self._today:
+            return _("The block must last until today or a later date.")
+        if entered.reason is None:
+            return _("Write why the letters are blocked.")
+        return None
+
+
+def make_letter_block_dialog(
+    parent: QWidget | None,
+    runner: TaskRunner,
+    database: Database,
+    scope: AgentScope,
+    customer_id: uuid.UUID,
+    customer_label: str,
+    *,
+    today: dt.date,
+    now: Callable[[], dt.datetime],
+    formats: Formats,
+    done: Callable[[LetterBlock], None],
+    until: dt.date | None = None,
+    reason: str | None = None,
+) -> LetterBlockDialog:
+    """A ``LetterBlockDialog`` wired to ``set_letter_block`` on the database lane."""
+    dialog = LetterBlockDialog(
+        customer_label, today, formats, until=until, reason=reason, parent=parent
+    )
+    dialog.submitted.connect(
+        lambda entered: run_action(
+            runner,
+            database,
+            dialog,
+            lambda session: set_letter_block(
+                session, scope, customer_id, entered.until, entered.reason, now()
+            ),
+            done,
+            name="letter block",
+        )
+    )
+    return dialog
+
+
+# --- reprint ------------------------------------------------------------------------------
+
+
+def reprint_letter(
+    parent: QWidget | None,
+    detail: LetterDetail,
+    formats: Formats | None = None,
+    *,
+    open_url: Callable[[QUrl], bool] | None = None,
+) -> Path | None:
+    """Save a copy of a posted letter as a PDF where the user chooses, then open it.
+
+    The copy shows the stored text and items, marked "Copy"; the letter itself is never
+    changed. ``formats`` default to the customer's language (as the letter was written).
+    Returns the file written, or None when the user cancelled or it could not be written.
+    """
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    suggested = Path(folder or ".") / _("{number} copy.pdf").format(number=detail.number)
+    chosen, _filter = QFileDialog.getSaveFileName(
+        parent,
+        _("Save a copy of letter {number}").format(number=detail.number),
+        str(suggested),
+        _("PDF files (*.pdf)"),
+    )
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() != ".pdf":
+        path = path.with_name(path.name + ".pdf")
+    letter_pdf(detail, path, formats, copy=True)
+    if not path.is_file() or path.stat().st_size == 0:
+        QMessageBox.warning(
+            parent,
+            _("Reprint"),
+            _("The copy could not be written to {path}. Choose another folder.").format(path=path),
+        )
+        return None
+    (open_url or QDesktopServices.openUrl)(QUrl.fromLocalFile(str(path)))
+    return path

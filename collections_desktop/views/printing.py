@@ -1,0 +1,259 @@
+"""Printed collection letters: an A4 PDF made with Qt's own text layout, no extra library.
+
+A letter is laid out as HTML in a ``QTextDocument`` (company name, date, the customer's
+address block, the letter's stored text, the table of its items) and printed to a
+``QPdfWriter``. Everything comes from ``models.letters.letter_detail``: the text is the
+one stored when the letter was posted, so a reprint says exactly what was sent; it is
+only marked "Copy". The plain item list inside the stored text is shown as a table
+where it is found, and the table follows the text otherwise.
+
+``QTextDocument`` and ``QPdfWriter`` may be used on a worker thread (one document per
+thread), so ``print_letters`` can run through ``views/tasks.py`` for a whole run.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
+
+from collections_desktop import APP_NAME
+from collections_desktop.formatting import Formats
+from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.letters import LetterDetail, customer_formats, items_text
+from collections_desktop.views.tasks import TaskState
+
+PAGE_MARGINS_MM = QMarginsF(22, 18, 20, 18)
+"""Left, top, right, bottom margins of a printed letter (room for a window envelope)."""
+
+PDF_RESOLUTION = 300
+"""Dots per inch of the PDF's layout (text stays vector; this sets the layout grid)."""
+
+BODY_POINTS = 10.0
+COPY_COLOUR = "#c62828"
+PARAGRAPH = "margin-top: 0px; margin-bottom: 10px;"
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _paragraphs(text: str) -> str:
+    """Plain text as HTML paragraphs: blank lines split paragraphs, single breaks stay."""
+    blocks = [block for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
+    return "".join(
+        f'<p style="{PARAGRAPH}">{"<br/>".join(_escape(line) for line in block.split(chr(10)))}</p>'
+        for block in blocks
+    )
+
+
+def _items_table(detail: LetterDetail, formats: Formats) -> str:
+    """The letter's items with their open amounts, the total and the fee, as an HTML table."""
+    head = "".join(
+        f'<th align="{align}">{_escape(title)}</th>'
+        for title, align in (
+            (_("Document"), "left"),
+            (_("Document date"), "left"),
+            (_("Due date"), "left"),
+            (_("Days overdue"), "right"),
+            (_("Open amount"), "right"),
+        )
+    )
+    rows = []
+    for line in detail.lines:
+        rows.append(
+            '<tr class="item">'
+            f"<td>{_escape(line.document_number)}</td>"
+            f"<td>{_escape(formats.date(line.document_date))}</td>"
+            f"<td>{_escape(formats.date(line.due_date))}</td>"
+            f'<td align="right">{_escape(formats.count(line.days_overdue))}</td>'
+            f'<td align="right" style="white-space: nowrap;">'
+            f"{_escape(formats.money(line.open_amount, line.currency))}</td>"
+            "</tr>"
+        )
+    totals = [(_("Total overdue"), formats.money(detail.amount, detail.currency))]
+    if detail.fee:
+        totals.append(
+            (
+                _("Letter fee ({document})").format(document=detail.fee_document or detail.number),
+                formats.money(detail.fee, detail.currency),
+            )
+        )
+    for caption, value in totals:
+        rows.append(
+            '<tr class="total">'
+            f'<td colspan="4" align="right"><b>{_escape(caption)}</b></td>'
+            f'<td align="right" style="white-space: nowrap;"><b>{_escape(value)}</b></td>'
+            "</tr>"
+        )
+    return (
+        '<table class="items" width="100%" cellspacing="0" cellpadding="4"'
+        ' style="margin-top: 4px; margin-bottom: 14px;">'
+        f"<thead><tr>{head}</tr></thead>{''.join(rows)}</table>"
+    )
+
+
+def _body(detail: LetterDetail, formats: Formats) -> str:
+    """The stored text with its item list replaced by the table (or the table after it)."""
+    table = _items_table(detail, formats)
+    listed = items_text(detail.lines, customer_formats(detail.language))
+    if listed and listed in detail.text:
+        before, after = detail.text.split(listed, 1)
+        return _paragraphs(before) + table + _paragraphs(after)
+    return _paragraphs(detail.text) + table
+
+
+def letter_html(detail: LetterDetail, formats: Formats, *, copy: bool = False) -> str:
+    """The letter as the HTML its PDF is printed from (tests read it)."""
+    copy_mark = ""
+    if copy:
+        reprint = _("Reprint of the letter of {date}").format(date=formats.date(detail.letter_date))
+        copy_mark = (
+            f'<p align="right" style="color:{COPY_COLOUR}; font-size:14pt;"><b>'
+            f"{_escape(_('COPY'))}</b><br/>"
+            f'<span style="font-size:8pt;">'
+            f"{_escape(reprint)}"
+            "</span></p>"
+        )
+    address = "<br/>".join(
+        _escape(line) for line in (detail.customer_name, *detail.address_lines) if line
+    )
+    level = _("Level {level}").format(level=detail.level)
+    if detail.level_name:
+        level = f"{level}: {detail.level_name}"
+    reference = _("Collection letter {number} · Customer account {account}").format(
+        number=detail.number, account=detail.account
+    )
+    items = ngettext("{count} item", "{count} items", len(detail.lines)).format(
+        count=formats.count(len(detail.lines))
+    )
+    style = (
+        f"body {{ font-size: {BODY_POINTS}pt; }}"
+        "h1 { font-size: 16pt; margin: 0; }"
+        "table.items th { border-bottom: 1px solid #444444; background: #eeeeee; }"
+        "tr.item td { border-bottom: 1px solid #dddddd; }"
+    )
+    return (
+        f"<html><head><style>{style}</style></head><body>"
+        '<table width="100%" cellspacing="0" cellpadding="0" style="margin-bottom: 24px;"><tr>'
+        f'<td valign="top"><h1>{_escape(detail.company_name)}</h1></td>'
+        f'<td valign="top" align="right">{copy_mark}</td>'
+        "</tr></table>"
+        f'<p style="margin-bottom: 28px;">{address}</p>'
+        f'<p align="right" style="margin-bottom: 6px;">'
+        f"{_escape(formats.date(detail.letter_date, 'long'))}</p>"
+        f'<p style="font-size: 8pt; color: #555555; margin-bottom: 16px;">'
+        f"{_escape(reference)} · {_escape(items)}</p>"
+        f'<p style="{PARAGRAPH}"><b>{_escape(level)}</b></p>'
+        f"{_body(detail, formats)}"
+        "</body></html>"
+    )
+
+
+def letter_document(detail: LetterDetail, formats: Formats, *, copy: bool = False) -> QTextDocument:
+    """The letter laid out in a ``QTextDocument`` (not yet paginated)."""
+    document = QTextDocument()
+    font = QFont(document.defaultFont())
+    font.setPointSizeF(BODY_POINTS)
+    document.setDefaultFont(font)
+    document.setDocumentMargin(0)
+    document.setHtml(letter_html(detail, formats, copy=copy))
+    document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, detail.number)
+    return document
+
+
+def letter_pdf(
+    detail: LetterDetail,
+    path: Path | str,
+    formats: Formats | None = None,
+    *,
+    copy: bool = False,
+) -> Path:
+    """Write the letter as an A4 PDF at ``path``; ``copy`` marks a reprint. Returns the path.
+
+    ``formats`` default to the customer's language, as the stored text was written.
+    """
+    path = Path(path)
+    fmt = formats or customer_formats(detail.language)
+    document = letter_document(detail, fmt, copy=copy)
+    writer = QPdfWriter(str(path))
+    writer.setResolution(PDF_RESOLUTION)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            PAGE_MARGINS_MM,
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    writer.setTitle(f"{detail.number} {detail.customer_name}")
+    writer.setCreator(APP_NAME)
+    document.print_(writer)
+    del writer  # the file is complete once the writer is gone
+    return path
+
+
+def print_letters(
+    details: Sequence[LetterDetail],
+    folder: Path | str,
+    *,
+    copy: bool = False,
+    state: TaskState | None = None,
+) -> list[Path]:
+    """Write one PDF per letter of a run into ``folder`` ("CL-0000012.pdf"); their paths.
+
+    Each letter is printed in its customer's language. With ``state`` (a task's), it
+    reports progress and stops between letters when cancelled.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for done, detail in enumerate(details):
+        if state is not None:
+            state.raise_if_cancelled()
+            state.progress(done, len(details), detail.number)
+        written.append(letter_pdf(detail, folder / f"{detail.number}.pdf", copy=copy))
+    if state is not None:
+        state.progress(len(details), len(details))
+    return written
+
+
+def render_first_page(
+    detail: LetterDetail, formats: Formats, *, copy: bool = False, dpi: int = 96
+) -> QImage:
+    """The first A4 page of the letter as an image, laid out as the PDF is, for a preview."""
+    document = letter_document(detail, formats, copy=copy)
+    layout = QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Portrait,
+        PAGE_MARGINS_MM,
+        QPageLayout.Unit.Millimeter,
+    )
+    page = layout.fullRectPixels(dpi)
+    body = layout.paintRectPixels(dpi)
+    image = QImage(page.width(), page.height(), QImage.Format.Format_RGB32)
+    dots_per_metre = round(dpi / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    image.fill(QColor(Qt.GlobalColor.white))
+    # Like QTextDocument.print(): lay out on the target device, one page = the paint rect.
+    document.documentLayout().setPaintDevice(image)
+    document.setPageSize(QSizeF(body.width(), body.height()))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.translate(body.left(), body.top())
+    document.drawContents(painter, QRectF(0, 0, body.width(), body.height()))
+    painter.end()
+    return image
