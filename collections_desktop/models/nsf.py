@@ -560,3 +560,47 @@ def nsf_events(session: Session, customer_id: uuid.UUID) -> list[NsfEvent]:
             )
         )
     return events
+
+
+@dataclass(frozen=True)
+class PaymentChoice:
+    """A payment that could still be returned as NSF, for the chooser."""
+
+    id: uuid.UUID
+    document_number: str
+    posting_date: dt.date
+    amount: Decimal  # positive
+    currency: str
+
+
+def returnable_payments(
+    session: Session, customer_id: uuid.UUID, since: dt.date
+) -> list[PaymentChoice]:
+    """The customer's payments posted on or after ``since`` and not yet NSF, newest first.
+
+    A bounced cheque is usually reported within weeks, after the payment was applied, so
+    the chooser lists applied payments too, not only the open ones.
+    """
+    reversed_ids = select(CustomerTransaction.reverses_transaction_id).where(
+        CustomerTransaction.customer_id == customer_id,
+        CustomerTransaction.reverses_transaction_id.is_not(None),
+    )
+    rows = session.execute(
+        select(
+            CustomerTransaction.id,
+            CustomerTransaction.document_number,
+            CustomerTransaction.posting_date,
+            CustomerTransaction.amount,
+            CustomerTransaction.currency,
+        )
+        .where(
+            CustomerTransaction.customer_id == customer_id,
+            CustomerTransaction.type == TransactionType.PAYMENT,
+            CustomerTransaction.posting_date >= since,
+            CustomerTransaction.id.not_in(reversed_ids),
+        )
+        .order_by(CustomerTransaction.posting_date.desc(), CustomerTransaction.voucher.desc())
+    )
+    return [
+        PaymentChoice(r.id, r.document_number, r.posting_date, -r.amount, r.currency) for r in rows
+    ]

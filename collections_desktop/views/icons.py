@@ -53,6 +53,16 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "close_activity": "mdi6.check",
         "details": "mdi6.text-box-search-outline",
         "pool": "mdi6.account-multiple-outline",
+        "reverse_settlement": "mdi6.undo-variant",
+        "interest": "mdi6.percent-outline",
+        "charges": "mdi6.cash-minus",
+        "letters": "mdi6.email-newsletter",
+        "letter_block": "mdi6.email-lock-outline",
+        "new_case": "mdi6.briefcase-plus-outline",
+        "collections": "mdi6.clipboard-text-outline",
+        "edit": "mdi6.pencil-outline",
+        "reopen": "mdi6.restore",
+        "pdf": "mdi6.file-pdf-box",
     }
 )
 """Every icon the app shows, by meaning."""

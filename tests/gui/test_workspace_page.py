@@ -291,22 +291,77 @@ def test_the_reminder_falls_back_to_the_clipboard(qtbot, desk: Desk) -> None:
     assert desk.documents[0] in QApplication.clipboard().text()
 
 
-def test_collections_actions_are_disabled_and_say_they_are_not_built(qtbot, desk: Desk) -> None:
+def select_rows(grid, rows: list[int]) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    view = grid.view
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    view.selectionModel().clearSelection()
+    for row in rows:
+        view.selectionModel().select(grid.model.index(row, 0), flags)
+
+
+def test_the_actions_follow_the_marked_rows(qtbot, desk: Desk) -> None:
     load(qtbot, desk)
     page = desk.page
-    texts = [button.text() for button in page.action_buttons]
-    assert texts == [
+    actions = page.actions.actions
+    assert [action.text() for action in actions.values()] == [
         "Change status",
-        "NSF payment",
-        "Write off",
         "Settle",
+        "Reverse settlement",
+        "Write off",
+        "NSF payment",
+        "Interest notes",
+        "Waive or reinstate",
+        "Collection letters",
+        "Block letters",
         "Reprint",
         "View collections history",
     ]
-    for button in page.action_buttons:
-        assert not button.isEnabled()
-        assert button.toolTip().startswith("Not built yet")
-        assert "later version" in button.toolTip()
+    # Nothing marked: only what needs no marks (the customer has invoices and a payment).
+    assert not actions["change_status"].isEnabled()
+    assert not actions["write_off"].isEnabled()
+    assert actions["settle"].isEnabled()
+    assert actions["collections_history"].isEnabled()
+    select_rows(page.open_grid, [0])
+    assert page.action_context().selected[0].is_debit
+    assert actions["change_status"].isEnabled()
+    assert actions["write_off"].isEnabled()
+
+
+def test_a_dispute_set_in_the_workspace_shows_after_the_reload(qtbot, desk: Desk) -> None:
+    load(qtbot, desk)
+    page = desk.page
+    disputed = page.disputed_grid.model.rowCount()
+    select_rows(page.open_grid, [0])
+    document = page.action_context().selected[0].document_number
+    assert document not in [r[0] for r in grid_texts(page.disputed_grid)]
+    page.actions.actions["change_status"].trigger()
+    dialog = page.actions.dialog
+    dialog.status.setCurrentIndex(dialog.status.findData("disputed"))
+    with qtbot.waitSignal(page.customer_loaded, timeout=10_000):
+        dialog.ok_button.click()
+    row = next(r for r in grid_texts(page.disputed_grid) if r[0] == document)
+    assert "Disputed" in row
+    assert page.tabs.tabText(2) == f"Disputed ({disputed + 1})"
+
+
+def test_a_write_off_refused_in_the_workspace_writes_nothing(qtbot, desk: Desk) -> None:
+    load(qtbot, desk)
+    page = desk.page
+    select_rows(page.open_grid, [0])
+    before = grid_texts(page.open_grid)
+    page.actions.actions["write_off"].trigger()
+    qtbot.waitUntil(lambda: page.actions.dialog is not None, timeout=10_000)
+    dialog = page.actions.dialog
+    dialog.date.setDate(dialog.date.date().addYears(-5))  # before the invoice was posted
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "posted" in dialog.error.text()
+    dialog.reject()
+    page.refresh()
+    qtbot.waitUntil(lambda: not page.is_loading, timeout=10_000)
+    assert grid_texts(page.open_grid) == before
 
 
 def test_a_newer_customer_supersedes_an_older_one(qtbot, desk: Desk) -> None:

@@ -6,8 +6,9 @@ ones); the customer's timeline on the right; the people to call and the credit f
 at the bottom. Everything of a customer is read by one task on the database lane
 (``models.workspace.load_workspace``); a busy row appears only when that takes longer
 than ``BUSY_DELAY_MS``, and a newer request supersedes an older one, so switching
-customers quickly never shows a stale account. The collections actions (change status,
-write off, settle…) are shown disabled, saying they are not built yet.
+customers quickly never shows a stale account. The collections actions above the open
+transactions (``views/transaction_actions.py``) work on the marked rows; after one is
+written the customer is read again.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtCore import (
     QByteArray,
     QDataStream,
     QIODevice,
+    QSize,
     QStringListModel,
     Qt,
     QTimer,
@@ -43,6 +45,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QTabWidget,
+    QToolBar,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -80,17 +83,12 @@ from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
 from collections_desktop.views.pages.company_page import heading_font, muted_palette, tabular_font
 from collections_desktop.views.tasks import Lane, Task, TaskRunner
+from collections_desktop.views.transaction_actions import ActionContext, TransactionActions
 from collections_desktop.views.widgets.aging_chart import AgingChart
 from collections_desktop.views.widgets.busy import DelayedBusy
 
 SEARCH_DELAY_MS = 200
 """Typing pauses this long before the customer search asks the database."""
-
-NOT_BUILT_TOOLTIP = N_(
-    "Not built yet: this action comes in a later version, with the collections actions. "
-    "Until then, use your ERP for it."
-)
-"""The tooltip of every collections action shown disabled (translated where shown)."""
 
 TIMELINE_FILTERS = (
     (N_("All types"), None),
@@ -98,6 +96,7 @@ TIMELINE_FILTERS = (
     (N_("Payments"), TimelineKind.PAYMENT),
     (N_("Credit notes"), TimelineKind.CREDIT_NOTE),
     (N_("Activities"), TimelineKind.ACTIVITY),
+    (N_("Letters"), TimelineKind.LETTER),
 )
 """The timeline's type filter: (label, kind); the labels are translated where shown."""
 
@@ -106,6 +105,7 @@ TIMELINE_ICONS = {
     TimelineKind.PAYMENT: "payment",
     TimelineKind.CREDIT_NOTE: "credit_note",
     TimelineKind.ACTIVITY: "activities",
+    TimelineKind.LETTER: "letters",
 }
 
 
@@ -176,6 +176,9 @@ class WorkspacePage(QWidget):
         call_method: Callable[[], str],
         open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
         parent: QWidget | None = None,
+        *,
+        employee_id: uuid.UUID | None = None,
+        now: Callable[[], dt.datetime] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("workspace_page")
@@ -187,6 +190,9 @@ class WorkspacePage(QWidget):
         self._icons = icons
         self._call_method = call_method
         self._open_url = open_url
+        self._employee_id = employee_id
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        self._note = ""  # what the last action did, said again after the reload
         self._data: WorkspaceData | None = None
         self._shown_entries: list[TimelineEntry] = []
         self._task: Task | None = None
@@ -385,37 +391,42 @@ class WorkspacePage(QWidget):
         layout.addWidget(self.chart, 1)
         self.tabs.addTab(overview, _("Overview"))
 
-        # Open transactions: the actions bar above the grid, every action not built yet.
+        # Open transactions: the actions bar above the grid works on the marked rows.
         open_page = QWidget()
         open_layout = QVBoxLayout(open_page)
         open_layout.setContentsMargins(0, 4, 0, 0)
-        actions = QHBoxLayout()
-        actions.setSpacing(4)
-        self.action_buttons: list[QToolButton] = []
-        for name, text, icon in (
-            ("change_status", _("Change status"), "change_status"),
-            ("nsf_payment", _("NSF payment"), "nsf"),
-            ("write_off", _("Write off"), "write_off"),
-            ("settle", _("Settle"), "settle"),
-            ("reprint", _("Reprint"), "reprint"),
-            ("collections_history", _("View collections history"), "history"),
-        ):
-            button = QToolButton()
-            button.setObjectName(f"{name}_action")
-            button.setText(text)
-            button.setIcon(self._icons.get(icon))
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            button.setAutoRaise(True)
-            button.setEnabled(False)
-            button.setToolTip(_(NOT_BUILT_TOOLTIP))
-            actions.addWidget(button)
-            self.action_buttons.append(button)
-        actions.addStretch(1)
+        self.actions = TransactionActions(
+            self,
+            runner=self._runner,
+            database=self._database,
+            scope=self._scope,
+            employee_id=self._employee_id,
+            today=self._today,
+            now=self._now,
+            formats=self._formats,
+            icons=self._icons,
+            context=self.action_context,
+        )
+        self.actions.open_url = self._open_url
+        self.actions.pool = lambda: (self.pool_id, self.pool_combo.currentText())
+        self.actions.done.connect(self._action_done)
+        self.actions.failed.connect(self.status_changed)
+        # A tool bar: what does not fit the width folds into its » menu.
+        actions = QToolBar()
+        actions.setObjectName("transaction_actions")
+        actions.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        actions.setIconSize(self._icons.get("settle").actualSize(QSize(18, 18)))
+        for action in self.actions.actions.values():
+            actions.addAction(action)
+        self.action_buttons = [actions.widgetForAction(a) for a in self.actions.actions.values()]
         self.open_grid = GridTab(
             "open", self._base_columns(), _("Nothing is open on this account.")
         )
         self.open_grid.sort_by(4)
-        open_layout.addLayout(actions)
+        self.open_grid.view.selectionModel().selectionChanged.connect(
+            lambda *_args: self.actions.update()
+        )
+        open_layout.addWidget(actions)
         open_layout.addWidget(self.open_grid, 1)
         self.tabs.addTab(open_page, _("Open transactions"))
 
@@ -604,6 +615,22 @@ class WorkspacePage(QWidget):
         task.cancelled.connect(lambda: self._on_cancelled(task))
         self._busy.start()
 
+    def action_context(self) -> ActionContext | None:
+        """The loaded customer, its open transactions and the rows marked in the grid."""
+        data = self._data
+        if data is None:
+            return None
+        view = self.open_grid.view
+        model = self.open_grid.model
+        marked = sorted(index.row() for index in view.selectionModel().selectedRows())
+        return ActionContext(
+            customer_id=data.card.customer_id,
+            label=_label(data.card),
+            accounting_currency=data.card.accounting_currency,
+            rows=data.transactions,
+            selected=tuple(model.row(model.index(row, 0)) for row in marked),
+        )
+
     def refresh(self) -> None:
         """Read the customer again for today's date, and the selector's list (F5)."""
         self._search()
@@ -757,12 +784,20 @@ class WorkspacePage(QWidget):
         self._fill_timeline()
         self._fill_contacts(card)
         self.body.setCurrentIndex(1)
-        self.status_changed.emit(
-            _("{account} {name} · figures on {date}").format(
-                account=card.account, name=card.name, date=fmt.date(card.as_of)
-            )
+        loaded = _("{account} {name} · figures on {date}").format(
+            account=card.account, name=card.name, date=fmt.date(card.as_of)
         )
+        self.status_changed.emit(f"{self._note} · {loaded}" if self._note else loaded)
+        self._note = ""
+        self.actions.update()
         self.customer_loaded.emit(data)
+
+    def _action_done(self, message: str) -> None:
+        """An action was written: read the customer again, then say what was done."""
+        self._note = message
+        self.status_changed.emit(message)
+        if self._customer_id is not None:
+            self.show_customer(self._customer_id)
 
     def _set_tab_counts(self) -> None:
         for index, (grid, title) in enumerate(
