@@ -32,6 +32,7 @@ from collections_desktop.models.db.schema import (
     CustomerTransaction,
     Settlement,
     SettlementLine,
+    TransactionType,
 )
 from collections_desktop.models.money import ZERO, MoneyError, to_money
 from collections_desktop.models.scope import AgentScope
@@ -80,6 +81,7 @@ class SettlementRow:
     reversed_on: dt.date | None
     reverses: str | None  # for a reversal: the number of the settlement it undoes
     created_at: dt.datetime
+    made_by_action: bool = False  # closed a write-off, NSF return or waiver (see ACTION_TYPES)
 
     @property
     def is_reversal(self) -> bool:
@@ -88,8 +90,14 @@ class SettlementRow:
 
     @property
     def reversible(self) -> bool:
-        """Neither a reversal nor reversed already."""
-        return self.reverses is None and self.reversed_by is None
+        """Neither a reversal, nor reversed already, nor part of another action."""
+        return self.reverses is None and self.reversed_by is None and not self.made_by_action
+
+
+ACTION_TYPES = frozenset({TransactionType.WRITE_OFF, TransactionType.REVERSAL})
+"""A settlement touching these closed a write-off, an NSF return or a waiver: it belongs to
+that action (and its journal), so it is undone by the action's own inverse (reinstate),
+never by a bare settlement reversal that would leave the journal standing."""
 
 
 # --- settle ---------------------------------------------------------------------------
@@ -271,6 +279,7 @@ def settlements_of(session: Session, customer_id: uuid.UUID) -> list[SettlementR
             CustomerTransaction.document_number,
             CustomerTransaction.amount.label("transaction_amount"),
             CustomerTransaction.currency,
+            CustomerTransaction.type,
         )
         .join(CustomerTransaction, CustomerTransaction.id == SettlementLine.transaction_id)
         .join(Settlement, Settlement.id == SettlementLine.settlement_id)
@@ -302,6 +311,7 @@ def settlements_of(session: Session, customer_id: uuid.UUID) -> list[SettlementR
                 reversed_on=head.reversed_on,
                 reverses=head.reverses,
                 created_at=head.created_at,
+                made_by_action=any(line.type in ACTION_TYPES for line in mine),
             )
         )
     return result
@@ -346,6 +356,22 @@ def reverse(
                 reversal=already.number,
                 date=fmt.date(already.settlement_date),
             )
+        )
+    action = session.scalar(
+        select(CustomerTransaction.document_number)
+        .join(SettlementLine, SettlementLine.transaction_id == CustomerTransaction.id)
+        .where(
+            SettlementLine.settlement_id == settlement_id,
+            CustomerTransaction.type.in_(ACTION_TYPES),
+        )
+        .limit(1)
+    )
+    if action is not None:
+        raise SettleError(
+            _(
+                "{number} belongs to {document} (a write-off, an NSF return or a waiver); "
+                "it is undone with that action, not reversed on its own."
+            ).format(number=original.number, document=action)
         )
     if reversal_date < original.settlement_date:
         raise SettleError(

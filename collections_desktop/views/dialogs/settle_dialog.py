@@ -601,6 +601,8 @@ class ReverseSettlementDialog(ActionDialog):
                 number=row.reversed_by,
                 date=self._formats.date(row.reversed_on) if row.reversed_on else "",
             )
+        if row.made_by_action:
+            return _("Part of a write-off, NSF return or waiver")
         return _("Settled")
 
     def selected(self) -> SettlementRow | None:
@@ -629,6 +631,11 @@ class ReverseSettlementDialog(ActionDialog):
             return _("{number} was already reversed by {reversal}.").format(
                 number=chosen.number, reversal=chosen.reversed_by
             )
+        if chosen.made_by_action:
+            return _(
+                "{number} is part of a write-off, an NSF return or a waiver; it is undone with "
+                "that action, not reversed on its own."
+            ).format(number=chosen.number)
         day = _pydate(self.date.date())
         if day < chosen.settlement_date:
             return _(
