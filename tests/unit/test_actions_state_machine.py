@@ -68,6 +68,7 @@ class CollectionsActions(RuleBasedStateMachine):
         self.open: dict[uuid.UUID, Decimal] = {}  # the model: what is open of each transaction
         self.amount: dict[uuid.UUID, Decimal] = {}
         self.type: dict[uuid.UUID, str] = {}
+        self.voucher: dict[uuid.UUID, str] = {}  # the order choices are drawn in (ids are random)
         with self.db.sessions.begin() as session:
             customer = Customer(
                 account=f"SM-{next(_accounts):06d}",
@@ -95,7 +96,10 @@ class CollectionsActions(RuleBasedStateMachine):
         """Add transactions an action posted to the model, open as the ledger says."""
         rows = session.execute(
             select(
-                CustomerTransaction.id, CustomerTransaction.amount, CustomerTransaction.type
+                CustomerTransaction.id,
+                CustomerTransaction.amount,
+                CustomerTransaction.type,
+                CustomerTransaction.voucher,
             ).where(
                 CustomerTransaction.customer_id == self.customer_id,
                 CustomerTransaction.id.not_in(list(self.amount)) if self.amount else True,
@@ -105,13 +109,14 @@ class CollectionsActions(RuleBasedStateMachine):
             i.transaction_id: i.open_amount
             for i in ledger.open_items(session, self.customer_id, self.day)
         }
-        for txn_id, amount, type_ in rows:
+        for txn_id, amount, type_, voucher in rows:
             self.amount[txn_id] = amount
             self.type[txn_id] = type_
+            self.voucher[txn_id] = voucher
             self.open[txn_id] = opens.get(txn_id, ZERO)
 
     def debits(self) -> list[uuid.UUID]:
-        return sorted(t for t, o in self.open.items() if o > ZERO)
+        return sorted((t for t, o in self.open.items() if o > ZERO), key=self.voucher.get)
 
     def chargeable(self) -> list[uuid.UUID]:
         """Open invoices, interest and fees: what can be written off."""
@@ -119,7 +124,7 @@ class CollectionsActions(RuleBasedStateMachine):
         return [t for t in self.debits() if self.type[t] in kinds]
 
     def credits(self) -> list[uuid.UUID]:
-        return sorted(t for t, o in self.open.items() if o < ZERO)
+        return sorted((t for t, o in self.open.items() if o < ZERO), key=self.voucher.get)
 
     def post(self, type: TransactionType, amount: Decimal, tax_rate: int = 0) -> None:
         with self.db.sessions.begin() as session:
@@ -147,6 +152,7 @@ class CollectionsActions(RuleBasedStateMachine):
                 )
             self.amount[txn.id] = txn.amount
             self.type[txn.id] = type
+            self.voucher[txn.id] = txn.voucher
             self.open[txn.id] = txn.amount
 
     # --- rules --------------------------------------------------------------------------
