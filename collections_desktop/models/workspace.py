@@ -59,7 +59,9 @@ class TimelineKind:
     CREDIT_NOTE = "credit_note"
     ACTIVITY = "activity"
     LETTER = "letter"
-    ALL = (INVOICE, PAYMENT, CREDIT_NOTE, LETTER, ACTIVITY)
+    CHARGE = "charge"  # interest notes and fees
+    CORRECTION = "correction"  # write-offs and reversals (NSF returns, waivers)
+    ALL = (INVOICE, PAYMENT, CREDIT_NOTE, CHARGE, CORRECTION, LETTER, ACTIVITY)
 
 
 class Target:
@@ -85,11 +87,6 @@ ACTIVITY_TYPE_NAMES = {
     ActivityType.EVENT: N_("Event"),
     ActivityType.ACTION: N_("Action"),
 }
-COLLECTION_STATUS_NAMES = {
-    CollectionStatus.NONE: "",
-    CollectionStatus.DISPUTED: N_("Disputed"),
-    CollectionStatus.PROMISED: N_("Promised to pay"),
-}
 
 
 def type_name(value: str) -> str:
@@ -102,14 +99,6 @@ def activity_type_name(value: str) -> str:
     """The translated name of an activity type ("task" → "Task")."""
     name = ACTIVITY_TYPE_NAMES.get(value)  # type: ignore[call-overload]
     return _(name) if name else value
-
-
-def status_name(value: str) -> str:
-    """The translated name of a collection status (blank for none)."""
-    name = COLLECTION_STATUS_NAMES.get(value)  # type: ignore[call-overload]
-    if name is None:
-        return value
-    return _(name) if name else ""
 
 
 # --- rows -------------------------------------------------------------------------------
@@ -512,6 +501,10 @@ _TIMELINE_TYPES = {
     TransactionType.INVOICE: TimelineKind.INVOICE,
     TransactionType.PAYMENT: TimelineKind.PAYMENT,
     TransactionType.CREDIT_NOTE: TimelineKind.CREDIT_NOTE,
+    TransactionType.INTEREST_NOTE: TimelineKind.CHARGE,
+    TransactionType.FEE: TimelineKind.CHARGE,
+    TransactionType.WRITE_OFF: TimelineKind.CORRECTION,
+    TransactionType.REVERSAL: TimelineKind.CORRECTION,
 }
 
 
@@ -581,11 +574,14 @@ def timeline(
 def _transaction_entry(row, fmt: Formats) -> TimelineEntry:  # type: ignore[no-untyped-def]
     kind = _TIMELINE_TYPES[row.type]
     name = type_name(row.type)
-    magnitude = abs(row.amount)
-    money = fmt.money(magnitude if kind == TimelineKind.INVOICE else -magnitude, row.currency)
-    if kind == TimelineKind.INVOICE:
+    money = fmt.money(row.amount, row.currency)  # debits positive, credits negative
+    if kind in (TimelineKind.INVOICE, TimelineKind.CHARGE):
         title = _("{type} {number} · {amount} · due {due}").format(
             type=name, number=row.document_number, amount=money, due=fmt.date(row.due_date)
+        )
+    elif kind == TimelineKind.CORRECTION and row.description:
+        title = _("{type} {number} · {amount} · {description}").format(
+            type=name, number=row.document_number, amount=money, description=row.description
         )
     else:
         title = _("{type} {number} · {amount}").format(
@@ -597,7 +593,7 @@ def _transaction_entry(row, fmt: Formats) -> TimelineEntry:  # type: ignore[no-u
         _("Posted: {date}").format(date=fmt.date(row.posting_date, "long")),
         _("Amount: {amount}").format(amount=fmt.money(row.amount, row.currency)),
     ]
-    if kind == TimelineKind.INVOICE:
+    if kind in (TimelineKind.INVOICE, TimelineKind.CHARGE):
         lines.append(_("Due: {date}").format(date=fmt.date(row.due_date, "long")))
     if row.description:
         lines.append(row.description)

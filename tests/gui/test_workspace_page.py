@@ -378,6 +378,7 @@ def test_a_newer_customer_supersedes_an_older_one(qtbot, desk: Desk) -> None:
 
 
 def test_splitter_state_round_trips(qtbot, desk: Desk) -> None:
+    load(qtbot, desk)  # the splitters laid out at the page's width
     page = desk.page
     page.horizontal.setSizes([900, 300])
     state = page.save_state()

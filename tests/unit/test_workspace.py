@@ -240,8 +240,12 @@ def test_the_timeline_shows_the_collection_letters(any_db: Database) -> None:
         ]
         assert "Fee: none" in letters[1].tooltip
         assert letters[0].target_kind == "letter"
-        # CL-0000001 comes after the payment, activity and invoice of mid-November.
-        assert entries.index(letters[1]) == 4
+        # CL-0000001 comes after CL-0000002's fee and the payment, activity and invoice
+        # of mid-November.
+        assert entries.index(letters[1]) == 5
+        fee = entries[0]
+        assert (fee.kind, fee.date) == (TimelineKind.CHARGE, TODAY)
+        assert fee.title.startswith("Fee CL-0000002 · 10.00\xa0EUR · due ")
         only = timeline(session, scope, customer.id, TODAY, kinds=[TimelineKind.LETTER])
         assert [e.target_id for e in only] == [e.target_id for e in letters]
         before = timeline(session, scope, customer.id, dt.date(2026, 11, 22), kinds=["letter"])

@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _
+from collections_desktop.models.collection_status import status_name
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.scope import AgentScope, ScopeError
 from collections_desktop.models.workspace import (
@@ -74,7 +75,6 @@ from collections_desktop.models.workspace import (
     past_due_transactions,
     promised_transactions,
     reminder_email,
-    status_name,
     summary_sentences,
     type_name,
     unsettled_payments,
@@ -95,6 +95,8 @@ TIMELINE_FILTERS = (
     (N_("Invoices"), TimelineKind.INVOICE),
     (N_("Payments"), TimelineKind.PAYMENT),
     (N_("Credit notes"), TimelineKind.CREDIT_NOTE),
+    (N_("Interest and fees"), TimelineKind.CHARGE),
+    (N_("Write-offs and reversals"), TimelineKind.CORRECTION),
     (N_("Activities"), TimelineKind.ACTIVITY),
     (N_("Letters"), TimelineKind.LETTER),
 )
@@ -106,6 +108,8 @@ TIMELINE_ICONS = {
     TimelineKind.CREDIT_NOTE: "credit_note",
     TimelineKind.ACTIVITY: "activities",
     TimelineKind.LETTER: "letters",
+    TimelineKind.CHARGE: "interest",
+    TimelineKind.CORRECTION: "write_off",
 }
 
 
