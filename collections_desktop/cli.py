@@ -72,6 +72,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_scope_arguments(snapshot)
 
+    promises = commands.add_parser(
+        "promises",
+        help=_("judge the promises to pay whose date and tolerance have passed (a daily job)"),
+    )
+    promises.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help=_("the day to judge on (default: today)")
+    )
+    promises.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+
+    interest = commands.add_parser(
+        "interest", help=_("create the interest notes due on overdue invoices")
+    )
+    _add_scope_arguments(interest)
+    interest.add_argument(
+        "--dry-run", action="store_true", help=_("print what would be charged; write nothing")
+    )
+
+    letters = commands.add_parser("letters", help=_("create the collection letters that are due"))
+    _add_scope_arguments(letters)
+    letters.add_argument(
+        "--dry-run", action="store_true", help=_("print the letters that are due; write nothing")
+    )
+    letters.add_argument(
+        "--pdf", metavar="FOLDER", help=_("also write a PDF of every letter into this folder")
+    )
+
     importing = commands.add_parser("import", help=_("import data from another system"))
     kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True)
     receivables = kinds.add_parser(
@@ -137,6 +163,10 @@ def main(argv: Sequence[str]) -> int:
             return _new_company(args)
         if args.command in ("aging", "snapshot"):
             return _aging(args)
+        if args.command == "promises":
+            return _promises(args)
+        if args.command in ("interest", "letters"):
+            return _charges_and_letters(args)
         if args.command == "screenshot":
             return _screenshot(args)
         if args.command == "import":
@@ -231,6 +261,137 @@ def _aging(args: argparse.Namespace) -> int:
         sys.stdout.write(to_json(result, args.pool))
     else:
         sys.stdout.write(to_table(result, text_formats()))
+    return EXIT_OK
+
+
+def _as_of(args: argparse.Namespace, today: object) -> object:
+    """The --as-of date, or ``today``; None (with a message) when it is not a date."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(args.as_of) if args.as_of else today
+    except ValueError:
+        print(_("error: --as-of must be a date like 2026-11-23"), file=sys.stderr)
+        return None
+
+
+def _promises(args: argparse.Namespace) -> int:
+    """Judge the promises due and print what was found (one transaction)."""
+    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.models.db.database import open_database
+    from collections_desktop.models.promises import PromiseError, evaluate_promises
+
+    clock = SystemClock()
+    as_of = _as_of(args, clock.today())
+    if as_of is None:
+        return EXIT_BAD_INPUT
+    database = open_database(args.database or _default_database())
+    try:
+        with database.sessions() as session:
+            result = evaluate_promises(session, as_of, clock.now())  # type: ignore[arg-type]
+            session.commit()
+    except PromiseError as error:
+        print(_("error: {message}").format(message=error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        database.dispose()
+    print(
+        _(
+            "Promises judged on {date}: {kept} kept, {partial} partly kept, {broken} broken; "
+            "{tasks} follow-up tasks created."
+        ).format(
+            date=text_formats().date(result.as_of),
+            kept=result.kept,
+            partial=result.partial,
+            broken=result.broken,
+            tasks=len(result.activity_ids),
+        )
+    )
+    return EXIT_OK
+
+
+def _charges_and_letters(args: argparse.Namespace) -> int:
+    """``interest`` posts interest notes, ``letters`` collection letters, for a scope."""
+    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.models.db.database import open_database
+    from collections_desktop.models.interest import (
+        InterestError,
+        calculate_interest,
+        create_interest_notes,
+    )
+    from collections_desktop.models.letters import (
+        LetterError,
+        create_letters,
+        letter_detail,
+        propose_letters,
+    )
+    from collections_desktop.models.pools import PoolError, pool_id_by_name
+    from collections_desktop.models.scope import ScopeError, company_scope, load_scope
+
+    clock = SystemClock()
+    as_of = _as_of(args, clock.today())
+    if as_of is None:
+        return EXIT_BAD_INPUT
+    formats = text_formats()
+    database = open_database(args.database or _default_database())
+    try:
+        with database.sessions() as session:
+            scope = load_scope(session, args.user) if args.user else company_scope(session)
+            pool_id = pool_id_by_name(session, args.pool) if args.pool else None
+            if args.command == "interest":
+                notes = calculate_interest(session, scope, as_of, pool_id=pool_id)
+                for note in notes:
+                    print(
+                        f"{note.account}  {note.customer_name}: "
+                        + _("{lines} invoices, interest {interest}, fee {fee}").format(
+                            lines=len(note.lines),
+                            interest=formats.money(note.interest, note.currency),
+                            fee=formats.money(note.fee, note.currency),
+                        )
+                    )
+                if not args.dry_run:
+                    numbers = create_interest_notes(
+                        session, scope, as_of, clock.now(), pool_id=pool_id, created_by_id=None
+                    )
+                    session.commit()
+                    print(_("{count} interest notes created.").format(count=len(numbers)))
+                return EXIT_OK
+            if args.dry_run:
+                for proposal in propose_letters(session, scope, as_of, pool_id=pool_id):
+                    what = (
+                        _("level {level} {name}, {amount} overdue, fee {fee}").format(
+                            level=proposal.level,
+                            name=proposal.level_name or "",
+                            amount=formats.money(proposal.amount, proposal.currency),
+                            fee=formats.amount(proposal.fee),
+                        )
+                        if proposal.will_send
+                        else proposal.reason
+                    )
+                    print(f"{proposal.account}  {proposal.name}: {what}")
+                return EXIT_OK
+            run = create_letters(
+                session, scope, as_of, clock.now(), pool_id=pool_id, created_by_id=None
+            )
+            session.commit()
+            details = [letter_detail(session, i) for i in run.letter_ids] if args.pdf else []
+    except (InterestError, LetterError, PoolError, ScopeError) as error:
+        print(_("error: {message}").format(message=error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        database.dispose()
+    print(
+        _("{created} collection letters created; {skipped} customers or items without one.").format(
+            created=run.created_count, skipped=run.skipped_count
+        )
+    )
+    if details:
+        from collections_desktop.views.printing import print_letters
+        from collections_desktop.views.screenshot import _ensure_application
+
+        _ensure_application()
+        paths = print_letters(details, args.pdf)
+        print(_("{count} PDFs written to {folder}").format(count=len(paths), folder=args.pdf))
     return EXIT_OK
 
 

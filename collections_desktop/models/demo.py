@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, event, func, select
+from sqlalchemy import Connection, event, func, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
@@ -69,6 +69,7 @@ from collections_desktop.models.db.database import Database, normalise_url, open
 from collections_desktop.models.db.schema import Base, Customer
 from collections_desktop.models.money import STORAGE_PLACES
 from collections_desktop.models.numbering import SEQUENCES
+from collections_desktop.models.reference import DEFAULT_INTEREST_CODE, DEFAULT_SEQUENCE
 
 COMPANY_NAME = "Atlántica Suministros Industriales, S.L."
 """The demo company: a distributor selling to Spain, Portugal, France and the UK."""
@@ -208,6 +209,7 @@ def _write(
                 writer.write_all(builder.closing_rows())
                 for sql in indexes:
                     connection.exec_driver_sql(sql)
+                _collections_set_up(connection, today)
         except BaseException:
             if sqlite:
                 # Best effort: the error that stopped the demo is the one to report.
@@ -217,6 +219,24 @@ def _write(
         if sqlite:
             _sqlite_bulk_mode(connection, on=False)
     return builder.counts()
+
+
+def _collections_set_up(connection: Connection, today: dt.date) -> None:
+    """Every customer gets the standard letter sequence and interest code; a few (accounts
+    ending in 97) have their letters blocked for a month while they pay in instalments."""
+    connection.execute(
+        update(Customer).values(
+            letter_sequence=DEFAULT_SEQUENCE, interest_code=DEFAULT_INTEREST_CODE
+        )
+    )
+    connection.execute(
+        update(Customer)
+        .where(Customer.account.like("%97"))
+        .values(
+            letter_block_until=today + dt.timedelta(days=30),
+            letter_block_reason=_("Paying in agreed instalments"),
+        )
+    )
 
 
 def _chunks(builder: _Builder) -> Iterator[tuple[int, Rows]]:

@@ -1,14 +1,17 @@
-"""The New activity dialog and the read-only activity details dialog.
+"""The New activity dialog, the activity (edit) dialog and the read-only details dialog.
 
-The New activity dialog writes nothing itself: OK emits ``submitted`` with what was
-typed, the page creates the activity on the database lane, then either closes the
-dialog or shows the domain's refusal inline (``show_error``), with nothing written.
+The dialogs write nothing themselves: OK emits ``submitted`` with what was typed, the
+page creates or saves the activity on the database lane, then either closes the dialog
+or shows the domain's refusal inline (``show_error``), with nothing written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -28,8 +32,10 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.activities import ActivityDetails
+from collections_desktop.models.activities import ActivityDetails, ResponsibleChoice
+from collections_desktop.models.cases import CaseRow
 from collections_desktop.models.db.schema import ActivityType
+from collections_desktop.views.dialogs.action_dialog import ActionDialog
 
 TYPE_NAMES: dict[str, str] = {
     ActivityType.TASK: N_("Task"),
@@ -61,9 +67,58 @@ def from_utc(moment: dt.datetime) -> QDateTime:
     return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
 
 
+def case_label(number: str, description: str) -> str:
+    """How a case reads in a combo box: its number and description."""
+    return f"{number} · {description}"
+
+
+def fill_responsibles(
+    combo: QComboBox,
+    choices: Sequence[ResponsibleChoice],
+    current: uuid.UUID | None,
+    current_name: str | None = None,
+) -> None:
+    """Offer the agents (item data: the id as hex text) and select ``current``.
+
+    A current responsible who is no longer an agent stays shown, so the field is never
+    changed unseen; saving then asks for an agent.
+    """
+    for choice in choices:
+        combo.addItem(choice.name, choice.id.hex)
+    if current is not None and combo.findData(current.hex) < 0:
+        combo.addItem(current_name or _("Unknown employee"), current.hex)
+    if current is not None:
+        combo.setCurrentIndex(combo.findData(current.hex))
+
+
+def fill_cases(
+    combo: QComboBox,
+    cases: Sequence[CaseRow],
+    current: uuid.UUID | None = None,
+    current_label: str | None = None,
+) -> None:
+    """Offer "No case" and the cases (item data: the id as hex text), selecting ``current``."""
+    combo.addItem(_("No case"), "")
+    for row in cases:
+        combo.addItem(case_label(row.number, row.description), row.id.hex)
+    if current is not None and combo.findData(current.hex) < 0:
+        combo.addItem(current_label or _("Unknown case"), current.hex)
+    combo.setCurrentIndex(max(0, combo.findData(current.hex if current is not None else "")))
+
+
+def combo_id(combo: QComboBox) -> uuid.UUID | None:
+    """The id kept (as hex text) in the item data of the combo's current item."""
+    data = combo.currentData()
+    return uuid.UUID(hex=data) if data else None
+
+
 @dataclass(frozen=True)
 class ActivityInput:
-    """What the collector typed in the New activity dialog."""
+    """What the collector typed in the New activity dialog.
+
+    ``responsible_id`` and ``case_id`` are None when the dialog did not offer them (the
+    viewer is responsible; no case).
+    """
 
     type: str
     category: str | None
@@ -72,15 +127,66 @@ class ActivityInput:
     start_at: dt.datetime
     end_at: dt.datetime
     memo: str | None
+    responsible_id: uuid.UUID | None = None
+    case_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ActivityEdit:
+    """Every field of an activity as the activity dialog leaves it, and its version read.
+
+    ``closed`` is the state wanted: True closes an open activity, False reopens a
+    closed one. ``arguments()`` gives the keywords of ``activities.edit_activity``.
+    """
+
+    activity_id: uuid.UUID
+    expected_version: int
+    type: str
+    category: str | None
+    purpose: str
+    responsible_id: uuid.UUID | None
+    start_at: dt.datetime
+    end_at: dt.datetime
+    memo: str | None
+    case_id: uuid.UUID | None
+    closed: bool
+
+    def arguments(self) -> dict[str, Any]:
+        """``edit_activity(session, scope, edit.activity_id, now, **edit.arguments(), ...)``."""
+        return {
+            "expected_version": self.expected_version,
+            "type": self.type,
+            "category": self.category,
+            "purpose": self.purpose,
+            "responsible_id": self.responsible_id,
+            "start_at": self.start_at,
+            "end_at": self.end_at,
+            "memo": self.memo,
+            "case_id": self.case_id,
+            "closed": self.closed,
+        }
 
 
 class NewActivityDialog(QDialog):
-    """Asks for a new activity; ``submitted`` carries an ``ActivityInput``."""
+    """Asks for a new activity; ``submitted`` carries an ``ActivityInput``.
+
+    Given ``responsibles`` (the agents), it offers who is responsible (``responsible_id``
+    first); given ``cases`` (open cases of the customer ``customer_account``), it offers
+    one of them, ``case_id`` first.
+    """
 
     submitted = Signal(object)
 
     def __init__(
-        self, now: dt.datetime, customer_account: str = "", parent: QWidget | None = None
+        self,
+        now: dt.datetime,
+        customer_account: str = "",
+        parent: QWidget | None = None,
+        *,
+        responsibles: Sequence[ResponsibleChoice] = (),
+        responsible_id: uuid.UUID | None = None,
+        cases: Sequence[CaseRow] = (),
+        case_id: uuid.UUID | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("new_activity_dialog")
@@ -113,10 +219,22 @@ class NewActivityDialog(QDialog):
         self.memo.setObjectName("activity_memo")
         self.memo.setTabChangesFocus(True)
         self.memo.setFixedHeight(90)
+        self.responsible: QComboBox | None = None
+        self.case: QComboBox | None = None
         form.addRow(_("&Type"), self.type)
         form.addRow(_("C&ategory"), self.category)
         form.addRow(_("&Purpose"), self.purpose)
         form.addRow(_("C&ustomer"), self.customer)
+        if cases:
+            self.case = QComboBox()
+            self.case.setObjectName("activity_case")
+            fill_cases(self.case, cases, case_id)
+            form.addRow(_("&Case"), self.case)
+        if responsibles:
+            self.responsible = QComboBox()
+            self.responsible.setObjectName("activity_responsible")
+            fill_responsibles(self.responsible, responsibles, responsible_id)
+            form.addRow(_("&Responsible"), self.responsible)
         form.addRow(_("&Start"), self.start)
         form.addRow(_("&End"), self.end)
         form.addRow(_("&Memo"), self.memo)
@@ -154,6 +272,8 @@ class NewActivityDialog(QDialog):
             start_at=to_utc(self.start),
             end_at=to_utc(self.end),
             memo=self.memo.toPlainText().strip() or None,
+            responsible_id=combo_id(self.responsible) if self.responsible else None,
+            case_id=combo_id(self.case) if self.case else None,
         )
 
     def show_error(self, message: str) -> None:
@@ -170,6 +290,143 @@ class NewActivityDialog(QDialog):
         self.error.hide()
         self.set_waiting(True)
         self.submitted.emit(self.value())
+
+
+class ActivityDialog(ActionDialog):
+    """Edits every field of an activity, and closes or reopens it; ``submitted`` carries an
+    ``ActivityEdit``.
+
+    It is opened on ``activity_details`` (which carries the version read), the agents
+    (``responsible_choices``) and the customer's open cases (``cases_of(..., "open")``).
+    An activity without a customer (an own task) has no case.
+    """
+
+    def __init__(
+        self,
+        details: ActivityDetails,
+        responsibles: Sequence[ResponsibleChoice],
+        cases: Sequence[CaseRow],
+        formats: Formats,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(_("Activity {number}").format(number=details.number), _("Save"), parent)
+        self.setObjectName("activity_dialog")
+        self.setMinimumWidth(520)
+        self._details = details
+        self._formats = formats
+        self.closed = details.closed
+        """Whether the activity is to be closed when saved (the toggle flips it)."""
+        about = QLabel(
+            f"{details.account} · {details.customer_name}"
+            if details.account
+            else _("None (an own task)")
+        )
+        about.setObjectName("activity_about")
+        self.type = QComboBox()
+        self.type.setObjectName("activity_type")
+        for value, name in TYPE_NAMES.items():
+            self.type.addItem(_(name), str(value))
+        if self.type.findData(details.type) < 0:
+            self.type.addItem(details.type, details.type)
+        self.type.setCurrentIndex(self.type.findData(details.type))
+        self.category = QComboBox()
+        self.category.setObjectName("activity_category")
+        self.category.setEditable(True)
+        self.category.addItem("")
+        self.category.addItems([_(c) for c in CATEGORIES])
+        self.category.setCurrentText(details.category or "")
+        self.purpose = QLineEdit(details.purpose)
+        self.purpose.setObjectName("activity_purpose")
+        self.purpose.setMaxLength(500)
+        self.responsible = QComboBox()
+        self.responsible.setObjectName("activity_responsible")
+        fill_responsibles(
+            self.responsible, responsibles, details.responsible_id, details.responsible_name
+        )
+        self.case = QComboBox()
+        self.case.setObjectName("activity_case")
+        current_case = (
+            case_label(details.case_number, details.case_description or "")
+            if details.case_number
+            else None
+        )
+        fill_cases(self.case, cases, details.case_id, current_case)
+        if details.customer_id is None:
+            self.case.setEnabled(False)
+            self.case.setToolTip(_("An activity without a customer cannot belong to a case."))
+        self.start = QDateTimeEdit(from_utc(details.start_at))
+        self.start.setObjectName("activity_start")
+        self.end = QDateTimeEdit(from_utc(details.end_at))
+        self.end.setObjectName("activity_end")
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+        self.status = QLabel()
+        self.status.setObjectName("activity_status")
+        self.toggle = QPushButton()
+        self.toggle.setObjectName("activity_toggle")
+        self.toggle.setAutoDefault(False)
+        self.toggle.clicked.connect(self._flip)
+        status = QHBoxLayout()
+        status.addWidget(self.status, 1)
+        status.addWidget(self.toggle)
+        self.memo = QPlainTextEdit(details.memo or "")
+        self.memo.setObjectName("activity_memo")
+        self.memo.setTabChangesFocus(True)
+        self.memo.setFixedHeight(90)
+        self.form.addRow(_("Customer"), about)
+        self.form.addRow(_("&Type"), self.type)
+        self.form.addRow(_("C&ategory"), self.category)
+        self.form.addRow(_("&Purpose"), self.purpose)
+        self.form.addRow(_("&Responsible"), self.responsible)
+        self.form.addRow(_("&Case"), self.case)
+        self.form.addRow(_("&Start"), self.start)
+        self.form.addRow(_("&End"), self.end)
+        self.form.addRow(_("Status"), status)
+        self.form.addRow(_("&Memo"), self.memo)
+        self._show_status()
+        self.purpose.setFocus()
+
+    def _flip(self) -> None:
+        self.closed = not self.closed
+        self._show_status()
+
+    def _show_status(self) -> None:
+        details = self._details
+        if self.closed and details.closed:
+            moment = self._formats.moment(details.closed_at) if details.closed_at else ""
+            text = _("Closed {moment}").format(moment=moment).strip()
+        elif self.closed:
+            text = _("Open; closed when you save")
+        elif details.closed:
+            text = _("Closed; reopened when you save")
+        else:
+            text = _("Open")
+        self.status.setText(text)
+        self.toggle.setText(_("Re&open") if self.closed else _("C&lose activity"))
+
+    def check(self) -> str | None:
+        """Refuse at once what the rules would refuse: no purpose, an end before the start."""
+        if not self.purpose.text().strip():
+            return _("Write the purpose of the activity.")
+        if to_utc(self.end) < to_utc(self.start):
+            return _("The activity cannot end before it starts.")
+        return None
+
+    def value(self) -> ActivityEdit:
+        """Every field as it stands now."""
+        return ActivityEdit(
+            activity_id=self._details.id,
+            expected_version=self._details.version,
+            type=self.type.currentData(),
+            category=self.category.currentText().strip() or None,
+            purpose=self.purpose.text().strip(),
+            responsible_id=combo_id(self.responsible),
+            start_at=to_utc(self.start),
+            end_at=to_utc(self.end),
+            memo=self.memo.toPlainText().strip() or None,
+            case_id=combo_id(self.case),
+            closed=self.closed,
+        )
 
 
 class ActivityDetailsDialog(QDialog):
