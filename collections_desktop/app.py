@@ -24,11 +24,12 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import LANGUAGES, _, set_language
 from collections_desktop.models.clock import Clock, SystemClock
 from collections_desktop.models.db.database import Database, DatabaseOpenError, open_database
+from collections_desktop.models.promises import PromiseEvaluation, evaluate_promises
 from collections_desktop.models.scope import Viewer, load_viewer
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
-from collections_desktop.views.tasks import Lane, TaskRunner, TaskState
+from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 
 if TYPE_CHECKING:
     from collections_desktop.models.demo import DemoStats
@@ -57,9 +58,12 @@ def build_main_window(
     Without ``settings`` the window neither restores nor saves its geometry, so a
     screenshot or a test never touches the user's settings. The window works as
     ``user_name`` (default: the user-name setting, else the computer's login). It owns
-    its task runner and shuts it down when it closes.
+    its task runner and shuts it down when it closes. First of all, on the database lane,
+    the promises whose date and tolerance have passed are judged, so the Overview that
+    loads next already lists the follow-up tasks of broken ones.
     """
     runner = TaskRunner()
+    judged = judge_promises(runner, database, clock)
     window = MainWindow(
         database=database,
         clock=clock,
@@ -70,7 +74,32 @@ def build_main_window(
         settings=settings,
     )
     runner.setParent(window)
+    judged.succeeded.connect(lambda result: _announce_promises(window, result))
+    judged.failed.connect(
+        lambda error: window.announce(
+            _("The promises to pay could not be judged: {reason}").format(reason=error)
+        )
+    )
     return window
+
+
+def _announce_promises(window: MainWindow, result: PromiseEvaluation) -> None:
+    """Say what was judged after whatever the status bar says now (e.g. the demo's note)."""
+    if result.evaluated:
+        shown = window.statusBar().currentMessage()
+        window.announce(f"{shown} · {result.describe()}" if shown else result.describe())
+
+
+def judge_promises(runner: TaskRunner, database: Database, clock: Clock) -> Task:
+    """Judge the promises due today (kept, partly kept, broken) in one transaction."""
+
+    def work(_state: TaskState) -> PromiseEvaluation:
+        with database.sessions() as session:
+            result = evaluate_promises(session, clock.today(), clock.now())
+            session.commit()
+            return result
+
+    return runner.run(work, lane=Lane.DATABASE, name="judge promises")
 
 
 def current_user_name(settings: Settings | None) -> str:

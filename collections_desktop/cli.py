@@ -295,18 +295,7 @@ def _promises(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     finally:
         database.dispose()
-    print(
-        _(
-            "Promises judged on {date}: {kept} kept, {partial} partly kept, {broken} broken; "
-            "{tasks} follow-up tasks created."
-        ).format(
-            date=text_formats().date(result.as_of),
-            kept=result.kept,
-            partial=result.partial,
-            broken=result.broken,
-            tasks=len(result.activity_ids),
-        )
-    )
+    print(result.describe())
     return EXIT_OK
 
 

@@ -97,6 +97,19 @@ class PromiseEvaluation:
         """How many promises were judged."""
         return self.kept + self.partial + self.broken
 
+    def describe(self) -> str:
+        """One sentence for the status bar or the command line."""
+        return _(
+            "Promises to pay judged on {date}: {kept} kept, {partial} partly kept, "
+            "{broken} broken; {tasks} follow-up tasks created."
+        ).format(
+            date=text_formats().date(self.as_of),
+            kept=self.kept,
+            partial=self.partial,
+            broken=self.broken,
+            tasks=len(self.activity_ids),
+        )
+
 
 @dataclass(frozen=True)
 class PromiseResultRow:

@@ -121,7 +121,7 @@ def test_first_run_creates_the_demo_company(qtbot, shell, dialogs, monkeypatch) 
         pass
     assert window.windowTitle() == f"Collections Desktop — {COMPANY_NAME}"
     assert window.company_page.customers.value.text() == "25"
-    assert window.statusBar().currentMessage() == f"Created a demo company in {path}"
+    assert window.statusBar().currentMessage().startswith(f"Created a demo company in {path}")
     qtbot.waitUntil(lambda: bool(dialogs["information"]))
     ((title, text),) = dialogs["information"]
     assert title == "Demo company created"
@@ -224,3 +224,46 @@ def test_qt_standard_dialogs_follow_the_language(qapp) -> None:
         if translator is not None:
             qapp.removeTranslator(translator)
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+
+
+def test_the_window_judges_the_promises_due_before_the_overview_loads(
+    qtbot, company, clock
+) -> None:
+    """A promise of 100.00 by 10 Nov, nothing paid: broken on 23 Nov, said in the status bar."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from collections_desktop.app import build_main_window
+    from collections_desktop.models.collection_status import change_status
+    from collections_desktop.models.db.schema import CustomerTransaction, PromiseResult
+    from collections_desktop.models.scope import company_scope
+
+    database = company.database
+    with database.sessions.begin() as session:
+        invoice = session.scalars(
+            select(CustomerTransaction)
+            .where(CustomerTransaction.type == "invoice")
+            .order_by(CustomerTransaction.voucher)
+        ).first()
+        change_status(
+            session,
+            company_scope(session),
+            [invoice.id],
+            "promised",
+            dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC),
+            changed_by_id=None,
+            promise_date=dt.date(2026, 11, 10),
+            promise_amount=Decimal("100.00"),
+            today=dt.date(2026, 11, 2),
+        )
+    window = build_main_window(database, clock, formats=Formats("en_US"), icons=IconRegistry())
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "Promises to pay judged" in window.statusBar().currentMessage())
+    assert "0 kept, 0 partly kept, 1 broken" in window.statusBar().currentMessage()
+    with database.sessions() as session:
+        [result] = session.scalars(select(PromiseResult)).all()
+        assert (result.outcome, result.paid_amount) == ("broken", Decimal("0"))
+        assert session.get(CustomerTransaction, invoice.id).collection_status == "broken"
+    window.close()
