@@ -343,7 +343,13 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
                         session, scope, as_of, clock.now(), pool_id=pool_id, created_by_id=None
                     )
                     session.commit()
-                    print(_("{count} interest notes created.").format(count=len(numbers)))
+                    print(
+                        ngettext(
+                            "{count} interest note created.",
+                            "{count} interest notes created.",
+                            len(numbers),
+                        ).format(count=len(numbers))
+                    )
                 return EXIT_OK
             if args.dry_run:
                 for proposal in propose_letters(session, scope, as_of, pool_id=pool_id):
@@ -370,9 +376,11 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     print(
-        _("{created} collection letters created; {skipped} customers or items without one.").format(
-            created=run.created_count, skipped=run.skipped_count
-        )
+        ngettext(
+            "{created} collection letter created; {skipped} customers or items without one.",
+            "{created} collection letters created; {skipped} customers or items without one.",
+            run.created_count,
+        ).format(created=run.created_count, skipped=run.skipped_count)
     )
     if details:
         from collections_desktop.views.printing import print_letters
@@ -380,7 +388,11 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
 
         _ensure_application()
         paths = print_letters(details, args.pdf)
-        print(_("{count} PDFs written to {folder}").format(count=len(paths), folder=args.pdf))
+        print(
+            ngettext(
+                "{count} PDF written to {folder}", "{count} PDFs written to {folder}", len(paths)
+            ).format(count=len(paths), folder=args.pdf)
+        )
     return EXIT_OK
 
 

@@ -120,9 +120,10 @@ def letter_html(detail: LetterDetail, formats: Formats, *, copy: bool = False) -
     copy_mark = ""
     if copy:
         reprint = _("Reprint of the letter of {date}").format(date=formats.date(detail.letter_date))
+        mark = _("COPY")  # outside the f-string, where the message extractor finds it
         copy_mark = (
             f'<p align="right" style="color:{COPY_COLOUR}; font-size:14pt;"><b>'
-            f"{_escape(_('COPY'))}</b><br/>"
+            f"{_escape(mark)}</b><br/>"
             f'<span style="font-size:8pt;">'
             f"{_escape(reprint)}"
             "</span></p>"

@@ -510,9 +510,11 @@ class TransactionActions(QObject):
 
     def _print_run(self, run: LetterRun) -> None:
         """Write a PDF of every letter of a run into the user's documents, then say where."""
-        created = _("{count} collection letters created").format(
-            count=self._formats.count(run.created_count)
-        )
+        created = ngettext(
+            "{count} collection letter created",
+            "{count} collection letters created",
+            run.created_count,
+        ).format(count=self._formats.count(run.created_count))
         if not run.letter_ids:
             self.done.emit(created)
             return
@@ -531,9 +533,11 @@ class TransactionActions(QObject):
             )
             task.succeeded.connect(
                 lambda paths: self.done.emit(
-                    _("{created}; {count} PDFs in {folder}").format(
-                        created=created, count=len(paths), folder=folder
-                    )
+                    ngettext(
+                        "{created}; {count} PDF in {folder}",
+                        "{created}; {count} PDFs in {folder}",
+                        len(paths),
+                    ).format(created=created, count=len(paths), folder=folder)
                 )
             )
             task.failed.connect(

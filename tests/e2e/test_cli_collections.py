@@ -47,7 +47,7 @@ def test_letters_dry_run_then_a_run_with_pdfs(run_cli, sqlite_db, tmp_path: Path
     folder = tmp_path / "letters"
     run = run_cli("letters", "--as-of", "2026-11-23", "--pdf", str(folder), "--database", path)
     assert run.returncode == 0, run.stderr
-    assert "1 collection letters created" in run.stdout
+    assert "1 collection letter created" in run.stdout
     [pdf] = folder.glob("CL-*.pdf")
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert count(sqlite_db, CollectionLetter) == 1
@@ -59,7 +59,7 @@ def test_interest_posts_notes_once(run_cli, sqlite_db) -> None:
     assert first.returncode == 0, first.stderr
     # 40 days overdue at 1 % per 30 days: 13.33, plus the 5.00 note fee.
     assert "interest 13.33\xa0EUR, fee 5.00\xa0EUR" in first.stdout
-    assert "1 interest notes created." in first.stdout
+    assert "1 interest note created." in first.stdout
     again = run_cli("interest", "--as-of", "2026-11-23", "--database", path)
     assert "0 interest notes created." in again.stdout
     assert count(sqlite_db, InterestNote) == 1
