@@ -1,11 +1,14 @@
 """The main window: navigation on the left, the current page on the right, menus, status bar.
 
-The collector lands on the Overview; choosing a customer there opens the Workspace on
-it. Sections not built yet (Aged balances, Activities, Cases) are listed, so the shape
-of the app is visible, but disabled with a tooltip, never filled with made-up data. The
-window works as one ``Viewer`` (an agent's scope, or the whole company for a user who is
-not an agent, which the status bar says), remembers its geometry, splitters and columns
-between runs, and shuts its task runner down when it closes, so no worker outlives it.
+The collector lands on the Overview; choosing a customer there (or in Aged balances or
+Activities) opens the Workspace on it, and a case opens the Collections page of its
+customer. The list pages read their data the first time they come on screen, so the
+start reads only the Overview and the Company page. Ctrl+1 … Ctrl+7 reach the pages in
+navigation order. Sections not built yet are listed disabled with a tooltip, never
+filled with made-up data. The window works as one ``Viewer`` (an agent's scope, or the
+whole company for a user who is not an agent, which the status bar says), remembers its
+geometry, splitters, columns and pools between runs, and shuts its task runner down
+when it closes, so no worker outlives it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import uuid
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -33,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import _, ngettext
+from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.clock import Clock
 from collections_desktop.models.company import CompanySummary
 from collections_desktop.models.db.database import Database
@@ -41,6 +44,10 @@ from collections_desktop.models.scope import Viewer
 from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages import PLANNED_SECTIONS
+from collections_desktop.views.pages.activities_page import ActivitiesPage
+from collections_desktop.views.pages.aged_balances_page import AgedBalancesPage
+from collections_desktop.views.pages.cases_page import CasesPage
+from collections_desktop.views.pages.collections_page import CollectionsPage
 from collections_desktop.views.pages.company_page import CompanyPage, load_company_summary
 from collections_desktop.views.pages.overview_page import OverviewPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
@@ -50,6 +57,7 @@ from collections_desktop.views.settings import (
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     WORKSPACE_STATE,
+    Option,
     Settings,
 )
 from collections_desktop.views.tasks import TaskRunner
@@ -57,8 +65,31 @@ from collections_desktop.views.tasks import TaskRunner
 PAGE_KEY_ROLE = Qt.ItemDataRole.UserRole
 
 DEFAULT_SIZE = QSize(1280, 800)
-PAGES = ("overview", "workspace", "company")
+PAGES = (
+    "overview",
+    "workspace",
+    "aged_balances",
+    "activities",
+    "cases",
+    "collections",
+    "company",
+)
 """The built pages, in navigation and stack order; the first is where the window opens."""
+
+PAGE_ICONS = {"collections": "balance"}
+"""A page whose icon meaning is not its key."""
+
+# The list pages' states, each JSON of the page's ``save_state()`` (values base64).
+AGED_BALANCES_STATE: Option[str] = Option(
+    "aged_balances/state", str, "", N_("Aged balances columns, sort and pool")
+)
+ACTIVITIES_STATE: Option[str] = Option(
+    "activities/state", str, "", N_("Activities columns, sort and filters")
+)
+CASES_STATE: Option[str] = Option("cases/state", str, "", N_("Cases columns, sort and filters"))
+COLLECTIONS_STATE: Option[QByteArray] = Option(
+    "collections/state", QByteArray, QByteArray(), N_("Collections page splitters and columns")
+)
 
 
 class MainWindow(QMainWindow):
@@ -110,6 +141,39 @@ class MainWindow(QMainWindow):
             icons,
             call_method=lambda: settings.get(CALL_METHOD) if settings is not None else "tel",
         )
+        self.aged_balances_page = AgedBalancesPage(
+            runner, database, viewer.scope, clock.today, clock.now, formats, icons
+        )
+        self.activities_page = ActivitiesPage(
+            runner,
+            database,
+            viewer.scope,
+            viewer.employee_id,
+            clock.today,
+            clock.now,
+            formats,
+            icons,
+        )
+        self.cases_page = CasesPage(
+            runner,
+            database,
+            viewer.scope,
+            viewer.employee_id,
+            clock.today,
+            clock.now,
+            formats,
+            icons,
+        )
+        self.collections_page = CollectionsPage(
+            runner,
+            database,
+            viewer.scope,
+            viewer.employee_id,
+            clock.today,
+            clock.now,
+            formats,
+            icons,
+        )
         self.company_page = CompanyPage(
             runner=runner,
             load=partial(load_company_summary, database),
@@ -118,16 +182,23 @@ class MainWindow(QMainWindow):
             icons=icons,
             database_location=database.display_name,
         )
+        self.page_widgets: dict[str, QWidget] = {
+            "overview": self.overview_page,
+            "workspace": self.workspace_page,
+            "aged_balances": self.aged_balances_page,
+            "activities": self.activities_page,
+            "cases": self.cases_page,
+            "collections": self.collections_page,
+            "company": self.company_page,
+        }
         self.pages = QStackedWidget()
-        for key, page in zip(
-            PAGES, (self.overview_page, self.workspace_page, self.company_page), strict=True
-        ):
+        for key in PAGES:
             # Pages scroll rather than squeeze (or hold the window wide) when it is small.
             scroller = QScrollArea()
             scroller.setObjectName(f"{key}_scroller")
             scroller.setWidgetResizable(True)
             scroller.setFrameShape(QFrame.Shape.NoFrame)
-            scroller.setWidget(page)
+            scroller.setWidget(self.page_widgets[key])
             self.pages.addWidget(scroller)
         self._statuses = dict.fromkeys(PAGES, "")
         self.navigation = self._build_navigation()
@@ -154,12 +225,19 @@ class MainWindow(QMainWindow):
         self.company_page.busy_changed.connect(self._on_busy_changed)
         self.company_page.summary_loaded.connect(self._on_summary_loaded)
         self.company_page.load_failed.connect(self._on_load_failed)
-        for key, page in (("overview", self.overview_page), ("workspace", self.workspace_page)):
-            page.busy_changed.connect(self._on_busy_changed)
-            page.status_changed.connect(partial(self._set_status, key))
+        for key in PAGES:
+            if key == "company":
+                continue
+            page = self.page_widgets[key]
+            page.busy_changed.connect(self._on_busy_changed)  # type: ignore[attr-defined]
+            page.status_changed.connect(partial(self._set_status, key))  # type: ignore[attr-defined]
         self.overview_page.customer_chosen.connect(self.show_customer)
         self.overview_page.customer_details_requested.connect(self.show_customer)
         self.workspace_page.document_activated.connect(self._open_document)
+        for page in (self.aged_balances_page, self.activities_page, self.collections_page):
+            page.customer_chosen.connect(self.show_customer)
+        self.activities_page.collections_requested.connect(self.show_collections)
+        self.cases_page.collections_requested.connect(self.show_collections)
 
         self._restore_geometry()
         # The landing page first: the database lane runs tasks in the order they come.
@@ -170,15 +248,11 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Read the current page's data again (F5)."""
-        {
-            "overview": self.overview_page.refresh,
-            "workspace": self.workspace_page.refresh,
-            "company": self.company_page.refresh,
-        }[self.current_page]()
+        self.page_widgets[self.current_page].refresh()  # type: ignore[attr-defined]
 
     @property
     def current_page(self) -> str:
-        """The key of the page on show (``overview``, ``workspace`` or ``company``)."""
+        """The key of the page on show (one of ``PAGES``)."""
         return PAGES[self.pages.currentIndex()]
 
     def show_page(self, key: str) -> None:
@@ -186,9 +260,14 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(PAGES.index(key))
 
     def show_customer(self, customer_id: uuid.UUID) -> None:
-        """Open the Workspace on a customer (a name chosen on the Overview)."""
+        """Open the Workspace on a customer (a name chosen on the Overview or a list)."""
         self.show_page("workspace")
         self.workspace_page.show_customer(customer_id)
+
+    def show_collections(self, customer_id: uuid.UUID, case_id: uuid.UUID | None = None) -> None:
+        """Open the Collections page on a customer, filtered by ``case_id`` when given."""
+        self.show_page("collections")
+        self.collections_page.show_customer(customer_id, case_id)
 
     def announce(self, message: str, timeout_ms: int = 15000) -> None:
         """Show a passing message in the status bar (e.g. "Demo company created")."""
@@ -225,15 +304,30 @@ class MainWindow(QMainWindow):
         built = {
             "overview": (_("Overview"), _("Your activities, the highest and the oldest balances")),
             "workspace": (_("Workspace"), _("One customer: transactions, timeline, contacts")),
+            "aged_balances": (
+                _("Aged balances"),
+                _("Every customer of a pool by aging period, from its newest snapshot"),
+            ),
+            "activities": (
+                _("Activities"),
+                _("Every activity about the customers you work, open or closed"),
+            ),
+            "cases": (_("Cases"), _("The collections cases of your customers")),
+            "collections": (
+                _("Collections"),
+                _("One customer's cases, transactions and activities, with fact boxes"),
+            ),
             "company": (_("Company"), _("The open company: its figures and its database")),
         }
-        for key in PAGES:
+        for number, key in enumerate(PAGES, start=1):
             title, tip = built[key]
-            item = QListWidgetItem(self._icons.get(key), title)
+            item = QListWidgetItem(self._icons.get(PAGE_ICONS.get(key, key)), title)
             item.setData(PAGE_KEY_ROLE, key)
-            item.setToolTip(tip)
+            item.setToolTip(_("{tip} (Ctrl+{number})").format(tip=tip, number=number))
             navigation.addItem(item)
         for section in PLANNED_SECTIONS:
+            if section.key in PAGES:
+                continue  # built since it was announced
             title = _(section.title)
             item = QListWidgetItem(self._icons.get(section.key), title)
             item.setData(PAGE_KEY_ROLE, section.key)
@@ -264,6 +358,17 @@ class MainWindow(QMainWindow):
         self.refresh_action.setStatusTip(_("Read the figures again from the database"))
         self.refresh_action.triggered.connect(self.refresh)
 
+        # Ctrl+1 … Ctrl+7: the pages in navigation order.
+        self.page_actions: dict[str, QAction] = {}
+        for number, key in enumerate(PAGES, start=1):
+            item = self.navigation.item(number - 1)
+            action = QAction(item.icon(), item.text(), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setStatusTip(item.toolTip())
+            action.triggered.connect(partial(self.show_page, key))
+            self.page_actions[key] = action
+            self.addAction(action)
+
         self.about_action = QAction(
             self._icons.get("about"), _("&About {app}").format(app=APP_NAME), self
         )
@@ -278,6 +383,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         view_menu = bar.addMenu(_("&View"))
         view_menu.addAction(self.refresh_action)
+        go_menu = bar.addMenu(_("&Go"))
+        for action in self.page_actions.values():
+            go_menu.addAction(action)
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(self.about_action)
 
@@ -286,6 +394,10 @@ class MainWindow(QMainWindow):
     def _on_page_chosen(self, row: int) -> None:
         if 0 <= row < len(PAGES):
             self.pages.setCurrentIndex(row)
+            page = self.page_widgets[PAGES[row]]
+            activate = getattr(page, "activate", None)
+            if activate is not None:
+                activate()  # a list page reads its data the first time it is shown
             self._show_status()
 
     def _set_status(self, page: str, text: str) -> None:
@@ -365,13 +477,18 @@ class MainWindow(QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
         self.workspace_page.restore_state(self._settings.get(WORKSPACE_STATE))
-        try:
-            saved = json.loads(self._settings.get(OVERVIEW_STATE) or "{}")
-            self.overview_page.restore_state(
-                {key: base64.b64decode(value) for key, value in saved.items()}
-            )
-        except (ValueError, TypeError, AttributeError):
-            pass  # damaged by hand: the page keeps its default layout
+        self.collections_page.restore_state(self._settings.get(COLLECTIONS_STATE))
+        for option, page in (
+            (OVERVIEW_STATE, self.overview_page),
+            (AGED_BALANCES_STATE, self.aged_balances_page),
+            (ACTIVITIES_STATE, self.activities_page),
+            (CASES_STATE, self.cases_page),
+        ):
+            try:
+                saved = json.loads(self._settings.get(option) or "{}")
+                page.restore_state({key: base64.b64decode(value) for key, value in saved.items()})
+            except (ValueError, TypeError, AttributeError):
+                pass  # damaged by hand: the page keeps its default layout
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the geometry and stop the background work before the window goes away."""
@@ -379,11 +496,18 @@ class MainWindow(QMainWindow):
             self._settings.set(WINDOW_GEOMETRY, self.saveGeometry())
             self._settings.set(WINDOW_STATE, self.saveState())
             self._settings.set(WORKSPACE_STATE, self.workspace_page.save_state())
-            overview = self.overview_page.save_state()
-            self._settings.set(
-                OVERVIEW_STATE,
-                json.dumps({k: base64.b64encode(v).decode("ascii") for k, v in overview.items()}),
-            )
+            self._settings.set(COLLECTIONS_STATE, self.collections_page.save_state())
+            for option, page in (
+                (OVERVIEW_STATE, self.overview_page),
+                (AGED_BALANCES_STATE, self.aged_balances_page),
+                (ACTIVITIES_STATE, self.activities_page),
+                (CASES_STATE, self.cases_page),
+            ):
+                state = page.save_state()
+                self._settings.set(
+                    option,
+                    json.dumps({k: base64.b64encode(v).decode("ascii") for k, v in state.items()}),
+                )
             self._settings.sync()
         self.runner.shutdown()
         super().closeEvent(event)

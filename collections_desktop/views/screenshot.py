@@ -30,9 +30,26 @@ VIEWS: dict[str, str] = {
     "main": N_("the main window on the company start page"),
     "overview": N_("the Overview: activities, highest and past-due balances"),
     "workspace": N_("the Workspace on one customer (--customer ACCOUNT)"),
+    "aged-balances": N_("Aged balances: the default pool's newest snapshot, by aging period"),
+    "activities": N_("Activities: the open activities of the agent's customers"),
+    "cases": N_("Cases: the open collections cases"),
+    "collections": N_("the Collections page of one customer (--customer ACCOUNT)"),
     "about": N_("the About dialog"),
 }
 """The views that can be rendered, with what each shows."""
+
+PAGE_OF_VIEW = {
+    "overview": "overview",
+    "workspace": "workspace",
+    "aged-balances": "aged_balances",
+    "activities": "activities",
+    "cases": "cases",
+    "collections": "collections",
+}
+"""The main window's page each view shows (the company page for the others)."""
+
+CUSTOMER_VIEWS = ("workspace", "collections")
+"""The views that show one customer and need --customer."""
 
 LOAD_TIMEOUT_MS = 60_000
 
@@ -82,10 +99,12 @@ def render_screenshot(
         window = build_main_window(
             opened, clock or SystemClock(), user_name=user or _default_user(opened)
         )
-        window.show_page({"overview": "overview", "workspace": "workspace"}.get(view, "company"))
+        window.show_page(PAGE_OF_VIEW.get(view, "company"))
         window.resize(width, height)
         window.show()
-        if customer_id is not None:
+        if customer_id is not None and view == "collections":
+            window.show_collections(customer_id)
+        elif customer_id is not None:
             window.show_customer(customer_id)
         wait_until_loaded(window)
         widget: QWidget = window
@@ -143,12 +162,12 @@ def _open(url: str | Path) -> Database:
 
 
 def _check_customer(database: Database, account: str | None, view: str) -> uuid.UUID | None:
-    """The id of the customer to show: the Workspace needs one, the other views none."""
+    """The id of the customer to show: the Workspace and Collections need one, others none."""
     if account is None:
-        if view == "workspace":
-            raise ScreenshotError(_("The workspace view needs --customer ACCOUNT."))
+        if view in CUSTOMER_VIEWS:
+            raise ScreenshotError(_("The {view} view needs --customer ACCOUNT.").format(view=view))
         return None
-    if view != "workspace":
+    if view not in CUSTOMER_VIEWS:
         raise ScreenshotError(
             _("The view {view!r} does not show a customer; leave out --customer.").format(view=view)
         )
@@ -179,7 +198,15 @@ def wait_until_loaded(window: MainWindow) -> None:
 
     The smoke test (``views/smoke.py``) waits the same way.
     """
-    pages = (window.company_page, window.overview_page, window.workspace_page)
+    pages = (
+        window.company_page,
+        window.overview_page,
+        window.workspace_page,
+        window.aged_balances_page,
+        window.activities_page,
+        window.cases_page,
+        window.collections_page,
+    )
 
     def loading() -> bool:
         return any(page.is_loading for page in pages)

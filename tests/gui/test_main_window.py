@@ -54,24 +54,83 @@ def test_amounts_are_right_aligned_in_tabular_figures(loaded_window) -> None:
     assert value.alignment() & Qt.AlignmentFlag.AlignRight
 
 
-def test_unbuilt_sections_are_listed_disabled_with_a_tooltip(qtbot, loaded_window) -> None:
+PAGE_TITLES = ["Overview", "Workspace", "Aged balances", "Activities", "Cases", "Collections"]
+
+
+def test_the_navigation_lists_every_page_with_a_shortcut(qtbot, loaded_window) -> None:
     navigation = loaded_window.navigation
     titles = [navigation.item(row).text() for row in range(navigation.count())]
-    assert titles == ["Overview", "Workspace", "Company", "Aged balances", "Activities", "Cases"]
-    for row in range(3):
-        assert navigation.item(row).flags() & Qt.ItemFlag.ItemIsEnabled
-    assert navigation.currentRow() == 2
-    for row in range(3, navigation.count()):
+    assert titles == [*PAGE_TITLES, "Company"]
+    for row in range(navigation.count()):
         item = navigation.item(row)
-        assert not item.flags() & Qt.ItemFlag.ItemIsEnabled, item.text()
-        assert not item.flags() & Qt.ItemFlag.ItemIsSelectable, item.text()
-        assert "later version" in item.toolTip()
-    # Clicking a disabled entry leaves the company page where it is.
-    rect = navigation.visualItemRect(navigation.item(4))
-    qtbot.mouseClick(navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert navigation.currentRow() == 2
+        assert item.flags() & Qt.ItemFlag.ItemIsEnabled, item.text()
+        assert item.toolTip().endswith(f"(Ctrl+{row + 1})")
+    assert navigation.currentRow() == 6
     assert loaded_window.current_page == "company"
-    assert loaded_window.company_page.isVisible()
+    # Ctrl+3 goes to Aged balances, which reads its data the first time it is shown.
+    assert not loaded_window.aged_balances_page.started
+    loaded_window.activateWindow()
+    qtbot.waitActive(loaded_window)
+    with qtbot.waitSignal(loaded_window.aged_balances_page.loaded, timeout=10_000):
+        qtbot.keyClick(loaded_window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert loaded_window.current_page == "aged_balances"
+    assert navigation.currentRow() == 2
+    assert loaded_window.page_actions["cases"].shortcut() == QKeySequence("Ctrl+5")
+    assert loaded_window.page_actions["company"].shortcut() == QKeySequence("Ctrl+7")
+    # Clicking an entry shows its page, and the status bar says what that page says.
+    rect = navigation.visualItemRect(navigation.item(3))
+    with qtbot.waitSignal(loaded_window.activities_page.loaded, timeout=10_000):
+        qtbot.mouseClick(navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert loaded_window.current_page == "activities"
+    assert loaded_window.status_label.text().startswith("0 activities · open")
+
+
+def test_the_list_pages_open_the_workspace_and_the_collections_page(
+    qtbot, make_window, company
+) -> None:
+    window = make_window(company.database)
+    with qtbot.waitSignal(window.overview_page.loaded, timeout=10_000):
+        window.show()
+    with qtbot.waitSignal(window.aged_balances_page.loaded, timeout=10_000):
+        window.show_page("aged_balances")
+    grid = window.aged_balances_page.grid
+    # The Overview took today's snapshot of every customer: the list reads it.
+    names = [grid.model.index(r, 1).data() for r in range(grid.model.rowCount())]
+    assert names == ["Ruiz Hermanos SL", "Garnier SA", "Lopes & Filhos Lda"]
+    assert window.status_label.text().startswith("Snapshot of Nov 23, 2026, taken ")
+    garnier = grid.model.row(grid.model.index(1, 1)).customer_id
+    with qtbot.waitSignal(window.workspace_page.customer_loaded, timeout=10_000):
+        window.aged_balances_page.customer_chosen.emit(garnier)
+    assert window.current_page == "workspace"
+    # A case (or an activity's customer) opens the Collections page on that customer.
+    with qtbot.waitSignal(window.collections_page.loaded, timeout=10_000) as shown:
+        window.cases_page.collections_requested.emit(garnier, None)
+    assert window.current_page == "collections"
+    assert shown.args[0].customer.name == "Garnier SA"
+    assert window.collections_page.isVisible()
+    assert window.status_label.text().startswith("C-000002 Garnier SA · 0 cases · ")
+
+
+def test_the_list_pages_remember_their_columns_and_filters(
+    qtbot, make_window, company, tmp_path
+) -> None:
+    settings = Settings(tmp_path / "settings.ini")
+    first = make_window(company.database, settings)
+    first.show()
+    with qtbot.waitSignal(first.activities_page.loaded, timeout=10_000):
+        first.show_page("activities")
+    page = first.activities_page
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.status_filter.setCurrentIndex(page.status_filter.findText("Closed"))
+    page.grid.view.horizontalHeader().resizeSection(3, 321)
+    first.collections_page.vertical.setSizes([100, 400, 200])
+    sizes = first.collections_page.vertical.sizes()
+    first.close()
+
+    second = make_window(company.database, Settings(settings.path))
+    assert second.activities_page.status_filter.currentText() == "Closed"
+    assert second.activities_page.grid.view.horizontalHeader().sectionSize(3) == 321
+    assert second.collections_page.vertical.sizes() == sizes
 
 
 def test_the_window_opens_on_the_overview_and_a_customer_opens_the_workspace(

@@ -42,7 +42,16 @@ def test_about_is_rendered_from_a_database_path(qapp, company, clock, tmp_path) 
 
 
 def test_views_are_listed_with_a_description() -> None:
-    assert {"main", "overview", "workspace", "about"} <= set(VIEWS)
+    assert {
+        "main",
+        "overview",
+        "workspace",
+        "aged-balances",
+        "activities",
+        "cases",
+        "collections",
+        "about",
+    } <= set(VIEWS)
     assert all(VIEWS.values())
 
 
@@ -60,13 +69,17 @@ def test_unknown_customer_is_refused(qapp, company, tmp_path) -> None:
     assert not (tmp_path / "x.png").exists()
     with pytest.raises(ScreenshotError, match="needs --customer ACCOUNT"):
         render_screenshot("workspace", tmp_path / "x.png", database=company.database)
+    with pytest.raises(ScreenshotError, match="The collections view needs --customer"):
+        render_screenshot("collections", tmp_path / "x.png", database=company.database)
 
 
-@pytest.mark.parametrize("view", ["overview", "workspace"])
+@pytest.mark.parametrize(
+    "view", ["overview", "workspace", "aged-balances", "activities", "cases", "collections"]
+)
 def test_the_collectors_pages_are_rendered_with_their_data(
     qapp, company, clock, tmp_path, view
 ) -> None:
-    customer = "C-000001" if view == "workspace" else None
+    customer = "C-000001" if view in ("workspace", "collections") else None
     target = render_screenshot(
         view,
         tmp_path / f"{view}.png",
