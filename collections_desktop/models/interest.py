@@ -43,7 +43,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select, type_coerce
+from sqlalchemy import func, insert, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
@@ -64,8 +64,8 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
     TransactionType,
 )
-from collections_desktop.models.db.types import Money, new_id
-from collections_desktop.models.journals import LineDraft, post_journal
+from collections_desktop.models.db.types import Money, new_ids
+from collections_desktop.models.journals import JournalDraft, LineDraft, post_journals
 from collections_desktop.models.money import ZERO, round_money
 from collections_desktop.models.numbering import reserve_numbers
 from collections_desktop.models.scope import AgentScope
@@ -375,9 +375,9 @@ def create_interest_notes(
     """Post the notes ``calculate_interest`` proposes on ``as_of``; returns their numbers.
 
     Nothing is posted for a period already covered, so running it twice on one date
-    creates nothing the second time. The transactions of all the notes go in as one bulk
-    insert (a pool run posts hundreds of notes); each note gets its own journal. The
-    caller commits.
+    creates nothing the second time. Each note gets its own journal; the transactions,
+    journals, journal lines, notes and note lines of all the notes go in as one bulk
+    insert each (a company run posts thousands of notes). The caller commits.
     """
     proposals = calculate_interest(
         session, scope, as_of, customer_ids=customer_ids, pool_id=pool_id
@@ -445,6 +445,8 @@ def create_interest_notes(
             )
         ).all()
     )
+    drafts: list[JournalDraft] = []
+    charges: list[list[uuid.UUID]] = []  # per note: its transactions, lines first, fee last
     position = 0
     for proposal, number in zip(proposals, numbers, strict=True):
         rule = rules[proposal.interest_code]
@@ -478,48 +480,60 @@ def create_interest_notes(
                     text=text,
                 ),
             ]
-        journal = post_journal(
-            session,
-            type=JournalType.INTEREST,
-            journal_date=as_of,
-            lines=journal_lines,
-            now=now,
-            customer_id=proposal.customer_id,
-            reason_code=rule.code,
-            description=_("Interest note {number}").format(number=number),
-            created_by_id=created_by_id,
-        )
-        note_id = new_id()
-        session.add(
-            InterestNote(
-                id=note_id,
-                number=number,
+        drafts.append(
+            JournalDraft(
+                type=JournalType.INTEREST,
+                journal_date=as_of,
+                lines=journal_lines,
                 customer_id=proposal.customer_id,
-                note_date=as_of,
-                interest_code=rule.code,
-                currency=proposal.currency,
-                interest=proposal.interest,
-                fee=proposal.fee,
-                fee_transaction_id=mine[-1][0] if proposal.fee > ZERO else None,
-                journal_id=journal.id,
-                created_at=now,
-                created_by_id=created_by_id,
+                reason_code=rule.code,
+                description=_("Interest note {number}").format(number=number),
             )
         )
-        session.add_all(
-            InterestNoteLine(
-                note_id=note_id,
-                invoice_id=line.invoice_id,
-                interest_transaction_id=txn_id,
-                from_date=line.from_date,
-                to_date=line.to_date,
-                days=line.days,
-                base_amount=line.base_amount,
-                interest=line.interest,
+        charges.append([txn_id for txn_id, _text in mine])
+    journals = post_journals(session, drafts, now, created_by_id=created_by_id)
+    note_ids = new_ids(len(proposals))
+    session.execute(
+        insert(InterestNote.__table__),
+        [
+            {
+                "id": note_id,
+                "number": number,
+                "customer_id": proposal.customer_id,
+                "note_date": as_of,
+                "interest_code": proposal.interest_code,
+                "currency": proposal.currency,
+                "interest": proposal.interest,
+                "fee": proposal.fee,
+                "fee_transaction_id": mine[-1] if proposal.fee > ZERO else None,
+                "journal_id": journal.id,
+                "created_at": now,
+                "created_by_id": created_by_id,
+            }
+            for proposal, number, note_id, mine, journal in zip(
+                proposals, numbers, note_ids, charges, journals, strict=True
             )
-            for line, (txn_id, _text) in zip(proposal.lines, mine, strict=False)
-        )
-    session.flush()
+        ],
+    )
+    line_ids = iter(new_ids(sum(len(proposal.lines) for proposal in proposals)))
+    session.execute(
+        insert(InterestNoteLine.__table__),
+        [
+            {
+                "id": next(line_ids),
+                "note_id": note_id,
+                "invoice_id": line.invoice_id,
+                "interest_transaction_id": txn_id,
+                "from_date": line.from_date,
+                "to_date": line.to_date,
+                "days": line.days,
+                "base_amount": line.base_amount,
+                "interest": line.interest,
+            }
+            for proposal, note_id, mine in zip(proposals, note_ids, charges, strict=True)
+            for line, txn_id in zip(proposal.lines, mine, strict=False)  # the fee comes last
+        ],
+    )
     return numbers
 
 

@@ -1,6 +1,10 @@
 """Posted journals: the general-ledger side of write-offs, NSF payments, interest, fees and
 letters. A journal balances to zero in every currency and in the accounting currency, or
 nothing of it is written.
+
+``post_journals`` is the one place journal rows are written: a batch (an interest or letter
+run) is checked in full, numbered in one go and inserted in bulk; ``post_journal`` posts
+a batch of one.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
@@ -23,8 +28,9 @@ from collections_desktop.models.db.schema import (
     JournalLine,
     JournalType,
 )
+from collections_desktop.models.db.types import new_ids
 from collections_desktop.models.money import ZERO
-from collections_desktop.models.numbering import next_number
+from collections_desktop.models.numbering import reserve_numbers
 
 
 class JournalError(ValueError):
@@ -90,6 +96,101 @@ def check_balanced(lines: Sequence[LineDraft]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class JournalDraft:
+    """A journal to post: its head and its lines (debit positive, credit negative)."""
+
+    type: JournalType
+    journal_date: dt.date
+    lines: Sequence[LineDraft]
+    customer_id: uuid.UUID | None = None
+    reason_code: str | None = None
+    description: str | None = None
+
+
+class PostedJournal(NamedTuple):
+    """A posted journal's key and number."""
+
+    id: uuid.UUID
+    number: str
+
+
+def post_journals(
+    session: Session,
+    drafts: Sequence[JournalDraft],
+    now: dt.datetime,
+    *,
+    created_by_id: uuid.UUID | None = None,
+) -> list[PostedJournal]:
+    """Post each draft as one numbered journal; returns their ids and numbers in order.
+
+    Every draft is checked to balance before anything is written: one that does not
+    refuses the whole batch (``JournalError``, nothing posted). Numbers come from the
+    "journal" counter in the order given, and the rows go in as two bulk inserts, so a
+    run of thousands of journals costs a few statements.
+    """
+    if not drafts:
+        return []
+    for position, draft in enumerate(drafts, start=1):
+        try:
+            check_balanced(draft.lines)
+        except JournalError as error:
+            if len(drafts) == 1:
+                raise
+            raise JournalError(
+                _("Journal {position} of {count} ({description}): {problem}").format(
+                    position=position,
+                    count=len(drafts),
+                    description=draft.description or draft.type,
+                    problem=error,
+                )
+            ) from error
+    session.flush()  # rows added through the ORM (transactions, customers) go in first
+    numbers = reserve_numbers(session, "journal", len(drafts), now)
+    ids = new_ids(len(drafts))
+    session.execute(
+        insert(Journal.__table__),
+        [
+            {
+                "id": journal_id,
+                "number": number,
+                "type": draft.type,
+                "journal_date": draft.journal_date,
+                "customer_id": draft.customer_id,
+                "reason_code": draft.reason_code,
+                "description": draft.description,
+                "created_at": now,
+                "created_by_id": created_by_id,
+            }
+            for draft, journal_id, number in zip(drafts, ids, numbers, strict=True)
+        ],
+    )
+    line_ids = iter(new_ids(sum(len(draft.lines) for draft in drafts)))
+    session.execute(
+        insert(JournalLine.__table__),
+        [
+            {
+                "id": next(line_ids),
+                "journal_id": journal_id,
+                "line_number": line_number,
+                "account_type": line.account_type,
+                "account": line.account,
+                "transaction_id": line.transaction_id,
+                "currency": line.currency,
+                "amount": line.amount,
+                "amount_accounting": line.amount_accounting,
+                "dimension": line.dimension,
+                "posting_profile": line.posting_profile,
+                "tax_code": line.tax_code,
+                "text": line.text,
+            }
+            for draft, journal_id in zip(drafts, ids, strict=True)
+            for line_number, line in enumerate(draft.lines, start=1)
+        ],
+    )
+    return [PostedJournal(*posted) for posted in zip(ids, numbers, strict=True)]
+
+
 def post_journal(
     session: Session,
     *,
@@ -101,40 +202,17 @@ def post_journal(
     reason_code: str | None = None,
     description: str | None = None,
     created_by_id: uuid.UUID | None = None,
-) -> Journal:
+) -> PostedJournal:
     """Check that the lines balance, then post them as one numbered journal."""
-    check_balanced(lines)
-    journal = Journal(
-        number=next_number(session, "journal", now),
+    draft = JournalDraft(
         type=type,
         journal_date=journal_date,
+        lines=lines,
         customer_id=customer_id,
         reason_code=reason_code,
         description=description,
-        created_at=now,
-        created_by_id=created_by_id,
     )
-    session.add(journal)
-    session.flush()
-    session.add_all(
-        JournalLine(
-            journal_id=journal.id,
-            line_number=number,
-            account_type=line.account_type,
-            account=line.account,
-            transaction_id=line.transaction_id,
-            currency=line.currency,
-            amount=line.amount,
-            amount_accounting=line.amount_accounting,
-            dimension=line.dimension,
-            posting_profile=line.posting_profile,
-            tax_code=line.tax_code,
-            text=line.text,
-        )
-        for number, line in enumerate(lines, start=1)
-    )
-    session.flush()
-    return journal
+    return post_journals(session, [draft], now, created_by_id=created_by_id)[0]
 
 
 def journal_rows(session: Session, journal_id: uuid.UUID) -> list[JournalRow]:

@@ -48,9 +48,7 @@ from collections_desktop.models.db.schema import (
     CollectionStatus,
     Customer,
     CustomerTransaction,
-    Journal,
     JournalAccountType,
-    JournalLine,
     JournalType,
     LetterLevel,
     LetterScope,
@@ -60,7 +58,7 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.db.types import Money, new_id
-from collections_desktop.models.journals import LineDraft, check_balanced
+from collections_desktop.models.journals import JournalDraft, LineDraft, post_journals
 from collections_desktop.models.ledger import Posting, post_transactions
 from collections_desktop.models.money import ZERO
 from collections_desktop.models.numbering import reserve_numbers
@@ -817,73 +815,45 @@ def _post_fees(
         now,
         created_by_id=created_by_id,
     )
-    journal_numbers = reserve_numbers(session, "journal", len(charged), now)
-    journals, lines = [], []
-    posted: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] = {}
-    for letter, transaction_id, number in zip(
-        charged, transaction_ids, journal_numbers, strict=True
-    ):
+    drafts = []
+    for letter, transaction_id in zip(charged, transaction_ids, strict=True):
         proposal, level = letter.proposal, letter.level
         text = f"{letter.number} {level.name}"
-        drafts = [
-            LineDraft(
-                account_type=JournalAccountType.CUSTOMER,
-                account=proposal.account,
-                currency=proposal.currency,
-                amount=proposal.fee,
-                amount_accounting=proposal.fee,
-                transaction_id=transaction_id,
-                posting_profile=profiles[proposal.customer_id],
-                text=text,
-            ),
-            LineDraft(
-                account_type=JournalAccountType.LEDGER,
-                account=letter.sequence.fee_account,
-                currency=proposal.currency,
-                amount=-proposal.fee,
-                amount_accounting=-proposal.fee,
-                text=text,
-            ),
-        ]
-        check_balanced(drafts)
-        journal_id = new_id()
-        journals.append(
-            {
-                "id": journal_id,
-                "number": number,
-                "type": JournalType.LETTER,
-                "journal_date": as_of,
-                "customer_id": proposal.customer_id,
-                "reason_code": None,
-                "description": _("Collection letter {number}, level {level}: {name}").format(
+        drafts.append(
+            JournalDraft(
+                type=JournalType.LETTER,
+                journal_date=as_of,
+                lines=(
+                    LineDraft(
+                        account_type=JournalAccountType.CUSTOMER,
+                        account=proposal.account,
+                        currency=proposal.currency,
+                        amount=proposal.fee,
+                        amount_accounting=proposal.fee,
+                        transaction_id=transaction_id,
+                        posting_profile=profiles[proposal.customer_id],
+                        text=text,
+                    ),
+                    LineDraft(
+                        account_type=JournalAccountType.LEDGER,
+                        account=letter.sequence.fee_account,
+                        currency=proposal.currency,
+                        amount=-proposal.fee,
+                        amount_accounting=-proposal.fee,
+                        text=text,
+                    ),
+                ),
+                customer_id=proposal.customer_id,
+                description=_("Collection letter {number}, level {level}: {name}").format(
                     number=letter.number, level=level.level, name=level.name
                 ),
-                "created_at": now,
-                "created_by_id": created_by_id,
-            }
+            )
         )
-        lines += [
-            {
-                "id": new_id(),
-                "journal_id": journal_id,
-                "line_number": line_number,
-                "account_type": draft.account_type,
-                "account": draft.account,
-                "transaction_id": draft.transaction_id,
-                "currency": draft.currency,
-                "amount": draft.amount,
-                "amount_accounting": draft.amount_accounting,
-                "dimension": draft.dimension,
-                "posting_profile": draft.posting_profile,
-                "tax_code": draft.tax_code,
-                "text": draft.text,
-            }
-            for line_number, draft in enumerate(drafts, start=1)
-        ]
-        posted[letter.id] = (transaction_id, journal_id)
-    session.execute(insert(Journal), journals)
-    session.execute(insert(JournalLine), lines)
-    return posted
+    journals = post_journals(session, drafts, now, created_by_id=created_by_id)
+    return {
+        letter.id: (transaction_id, journal.id)
+        for letter, transaction_id, journal in zip(charged, transaction_ids, journals, strict=True)
+    }
 
 
 def _letter_values(

@@ -64,7 +64,7 @@ from collections_desktop.models.db.types import Money
 from collections_desktop.models.money import STORAGE_PLACES, ZERO
 from collections_desktop.models.scope import AgentScope
 from collections_desktop.models.snapshot import aged_rows, stored_label
-from collections_desktop.models.workspace import check_customer
+from collections_desktop.models.workspace import TransactionRow, check_customer
 
 _CENTS = Decimal("0.01")
 
@@ -472,6 +472,28 @@ class CaseTransactionRow:
     collection_status: str
     case_ids: tuple[uuid.UUID, ...]
     case_numbers: tuple[str, ...]
+    open_amount_accounting: Decimal = ZERO
+    promise_date: dt.date | None = None
+    promise_amount: Decimal | None = None
+
+    def transaction_row(self) -> TransactionRow:
+        """The same transaction as the Workspace's row, for the collections actions."""
+        return TransactionRow(
+            id=self.id,
+            voucher=self.voucher,
+            document_number=self.document_number,
+            type=self.type,
+            posting_date=self.posting_date,
+            due_date=self.due_date,
+            days_overdue=self.days_overdue,
+            currency=self.currency,
+            amount=self.amount,
+            open_amount=self.open_amount,
+            open_amount_accounting=self.open_amount_accounting,
+            collection_status=self.collection_status,
+            promise_date=self.promise_date,
+            promise_amount=self.promise_amount,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -571,6 +593,12 @@ def customer_transactions(
         .correlate(t)
         .scalar_subquery()
     )
+    settled_accounting = (
+        select(func.coalesce(func.sum(SettlementLine.amount_accounting), 0))
+        .where(SettlementLine.transaction_id == t.id, SettlementLine.settlement_date <= as_of)
+        .correlate(t)
+        .scalar_subquery()
+    )
     still_open = or_(t.closed_on.is_(None), t.closed_on > as_of)
     wanted = or_(still_open, t.id.in_(list(links))) if links else still_open
     query = (
@@ -584,7 +612,12 @@ def customer_transactions(
             t.currency,
             t.amount,
             type_coerce(case((still_open, t.amount - settled), else_=0), Money()).label("open"),
+            type_coerce(
+                case((still_open, t.amount_accounting - settled_accounting), else_=0), Money()
+            ).label("open_accounting"),
             t.collection_status,
+            t.promise_date,
+            t.promise_amount,
         )
         .where(t.customer_id == customer_id, t.posting_date <= as_of, wanted)
         .order_by(t.due_date, t.voucher)
@@ -613,6 +646,9 @@ def customer_transactions(
                 collection_status=row.collection_status,
                 case_ids=cases,
                 case_numbers=tuple(sorted(case_numbers[c] for c in cases)),
+                open_amount_accounting=row.open_accounting,
+                promise_date=row.promise_date,
+                promise_amount=row.promise_amount,
             )
         )
     return tuple(rows)

@@ -63,6 +63,9 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "edit": "mdi6.pencil-outline",
         "reopen": "mdi6.restore",
         "pdf": "mdi6.file-pdf-box",
+        "snapshot": "mdi6.camera-timer",
+        "export_csv": "mdi6.file-delimited-outline",
+        "agency_case_files": "mdi6.folder-account-outline",
     }
 )
 """Every icon the app shows, by meaning."""

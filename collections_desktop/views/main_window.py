@@ -19,7 +19,7 @@ import uuid
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import N_, _, ngettext
+from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.clock import Clock
 from collections_desktop.models.company import CompanySummary
 from collections_desktop.models.db.database import Database
@@ -52,12 +52,15 @@ from collections_desktop.views.pages.company_page import CompanyPage, load_compa
 from collections_desktop.views.pages.overview_page import OverviewPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import (
+    ACTIVITIES_STATE,
+    AGED_BALANCES_STATE,
     CALL_METHOD,
+    CASES_STATE,
+    COLLECTIONS_STATE,
     OVERVIEW_STATE,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     WORKSPACE_STATE,
-    Option,
     Settings,
 )
 from collections_desktop.views.tasks import TaskRunner
@@ -75,21 +78,6 @@ PAGES = (
     "company",
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
-
-PAGE_ICONS = {"collections": "balance"}
-"""A page whose icon meaning is not its key."""
-
-# The list pages' states, each JSON of the page's ``save_state()`` (values base64).
-AGED_BALANCES_STATE: Option[str] = Option(
-    "aged_balances/state", str, "", N_("Aged balances columns, sort and pool")
-)
-ACTIVITIES_STATE: Option[str] = Option(
-    "activities/state", str, "", N_("Activities columns, sort and filters")
-)
-CASES_STATE: Option[str] = Option("cases/state", str, "", N_("Cases columns, sort and filters"))
-COLLECTIONS_STATE: Option[QByteArray] = Option(
-    "collections/state", QByteArray, QByteArray(), N_("Collections page splitters and columns")
-)
 
 
 class MainWindow(QMainWindow):
@@ -140,6 +128,8 @@ class MainWindow(QMainWindow):
             formats,
             icons,
             call_method=lambda: settings.get(CALL_METHOD) if settings is not None else "tel",
+            employee_id=viewer.employee_id,
+            now=clock.now,
         )
         self.aged_balances_page = AgedBalancesPage(
             runner, database, viewer.scope, clock.today, clock.now, formats, icons
@@ -321,7 +311,7 @@ class MainWindow(QMainWindow):
         }
         for number, key in enumerate(PAGES, start=1):
             title, tip = built[key]
-            item = QListWidgetItem(self._icons.get(PAGE_ICONS.get(key, key)), title)
+            item = QListWidgetItem(self._icons.get(key), title)
             item.setData(PAGE_KEY_ROLE, key)
             item.setToolTip(_("{tip} (Ctrl+{number})").format(tip=tip, number=number))
             navigation.addItem(item)
@@ -417,6 +407,8 @@ class MainWindow(QMainWindow):
         """A timeline entry was activated: show what it stands for."""
         if kind == "activity":
             self.overview_page.open_activity(document_id)
+        elif kind == "letter":
+            self.workspace_page.actions.reprint_letter(document_id)
         elif not self.workspace_page.show_transaction(document_id):
             self.announce(_("That transaction is settled: nothing of it is open."), 5000)
 

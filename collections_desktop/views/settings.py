@@ -65,6 +65,18 @@ WORKSPACE_STATE: Option[QByteArray] = Option(
     "workspace/state", QByteArray, QByteArray(), N_("Workspace splitters")
 )
 
+# The list pages' states, each JSON of the page's ``save_state()`` (values base64).
+AGED_BALANCES_STATE: Option[str] = Option(
+    "aged_balances/state", str, "", N_("Aged balances columns, sort and pool")
+)
+ACTIVITIES_STATE: Option[str] = Option(
+    "activities/state", str, "", N_("Activities columns, sort and filters")
+)
+CASES_STATE: Option[str] = Option("cases/state", str, "", N_("Cases columns, sort and filters"))
+COLLECTIONS_STATE: Option[QByteArray] = Option(
+    "collections/state", QByteArray, QByteArray(), N_("Collections page splitters and columns")
+)
+
 OPTIONS: tuple[Option[Any], ...] = (
     LANGUAGE,
     CALL_METHOD,
@@ -73,6 +85,10 @@ OPTIONS: tuple[Option[Any], ...] = (
     WINDOW_STATE,
     OVERVIEW_STATE,
     WORKSPACE_STATE,
+    AGED_BALANCES_STATE,
+    ACTIVITIES_STATE,
+    CASES_STATE,
+    COLLECTIONS_STATE,
 )
 """Every option the app knows (the settings dialog and the tests walk this)."""
 

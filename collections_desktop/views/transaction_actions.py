@@ -586,7 +586,7 @@ class TransactionActions(QObject):
                 return
             fee_letter = [row for row in letters if row.number in marked]
             if fee_letter:
-                self._reprint(fee_letter[0].id)
+                self.reprint_letter(fee_letter[0].id)
                 return
             labels = [
                 _("{number} of {date}: level {level}").format(
@@ -601,13 +601,15 @@ class TransactionActions(QObject):
             chooser.setComboBoxItems(labels)
             chooser.setComboBoxEditable(False)
             chooser.textValueSelected.connect(
-                lambda text: self._reprint(letters[labels.index(text)].id)
+                lambda text: self.reprint_letter(letters[labels.index(text)].id)
             )
             self._show(chooser)
 
         self._read(lambda session: letters_of(session, customer_id), choose)
 
-    def _reprint(self, letter_id: uuid.UUID) -> None:
+    def reprint_letter(self, letter_id: uuid.UUID) -> None:
+        """Save a copy of the letter as a PDF where the user chooses, then open it."""
+
         def show(detail: Any) -> None:
             path = reprint_letter(self._host, detail, open_url=self.open_url)
             if path is not None:

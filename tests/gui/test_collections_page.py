@@ -343,3 +343,43 @@ def test_splitters_and_columns_round_trip(qtbot, page: CollectionsPage, setting:
     assert page.restore_state(state)
     assert page.transactions.view.horizontalHeader().sectionSize(0) == 141
     assert not page.restore_state(b"rubbish")
+
+
+def test_writing_off_from_the_collections_page(
+    qtbot, page: CollectionsPage, setting: Setting
+) -> None:
+    """The marked invoice of 99.95 is written off; the page reloads and it is gone."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    from collections_desktop.models.db.schema import Journal, JournalLine
+
+    o = setting.books
+    show(qtbot, page, o.ruiz.id)
+    actions = page.transaction_actions.actions
+    assert not actions["write_off"].isEnabled()  # nothing marked
+    row = texts(page.transactions, 6).index("99.95")
+    page.transactions.view.selectionModel().select(
+        page.transactions.model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    assert actions["write_off"].isEnabled()
+    actions["write_off"].trigger()
+    qtbot.waitUntil(lambda: page.transaction_actions.dialog is not None, timeout=LOAD)
+    dialog = page.transaction_actions.dialog
+    dialog.reason.setCurrentIndex(dialog.reason.findData("SMALL"))
+    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+        dialog.ok_button.click()
+    assert texts(page.transactions, 6) == ["settled", "1,034.56", "500.00"]
+    assert page.status.startswith("Written off in journal JNL-0000001: 99.95")
+    with setting.database.sessions() as session:
+        journal = session.scalars(select(Journal)).one()
+        lines = session.execute(
+            select(JournalLine.account_type, JournalLine.account, JournalLine.amount)
+            .where(JournalLine.journal_id == journal.id)
+            .order_by(JournalLine.line_number)
+        ).all()
+    assert journal.reason_code == "SMALL"
+    assert [tuple(line) for line in lines] == [
+        ("customer", o.ruiz.account, D("-99.95")),
+        ("ledger", "681000", D("99.95")),
+    ]

@@ -18,19 +18,12 @@ class PlannedSection:
 
 PLANNED_SECTIONS: tuple[PlannedSection, ...] = (
     PlannedSection(
-        "aged_balances",
-        N_("Aged balances"),
-        N_("Balances by aging period for a pool, on any date."),
-    ),
-    PlannedSection(
-        "activities",
-        N_("Activities"),
-        N_("Calls, e-mails, promises to pay and tasks, with their end dates."),
-    ),
-    PlannedSection(
-        "cases",
-        N_("Cases"),
-        N_("Case files for debt-recovery agencies: debtors, collections and expenses."),
+        "agency_case_files",
+        N_("Agency case files"),
+        N_(
+            "Case files for debt-recovery agencies: debtors, collections awaiting approval, "
+            "a monthly calendar and expenses."
+        ),
     ),
 )
 """Listed in the navigation (disabled) and on the start page, in navigation order."""

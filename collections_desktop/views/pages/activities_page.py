@@ -485,7 +485,7 @@ class ActivitiesPage(QWidget):
         self.close_action = QAction(icons.get("close_activity"), _("Close"), self)
         self.close_action.setToolTip(_("Close the selected open activities"))
         self.close_action.triggered.connect(self.close_selected)
-        self.reopen_action = QAction(icons.get("history"), _("Reopen"), self)
+        self.reopen_action = QAction(icons.get("reopen"), _("Reopen"), self)
         self.reopen_action.setToolTip(_("Reopen the selected closed activities"))
         self.reopen_action.triggered.connect(self.reopen_selected)
         self.workspace_action = QAction(icons.get("workspace"), _("Open the customer"), self)

@@ -428,7 +428,7 @@ class CasesPage(QWidget):
         self.close_action = QAction(icons.get("close_activity"), _("Close"), self)
         self.close_action.setToolTip(_("Close the selected case; its activities stay as they are"))
         self.close_action.triggered.connect(self.close_current)
-        self.reopen_action = QAction(icons.get("history"), _("Reopen"), self)
+        self.reopen_action = QAction(icons.get("reopen"), _("Reopen"), self)
         self.reopen_action.setToolTip(_("Reopen the selected closed case"))
         self.reopen_action.triggered.connect(self.reopen_current)
         self.collections_action = QAction(icons.get("cases"), _("Collections page"), self)

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -88,6 +89,7 @@ from collections_desktop.views.pages.cases_page import CaseActions
 from collections_desktop.views.pages.company_page import heading_font, muted_palette, tabular_font
 from collections_desktop.views.pages.overview_page import alert_colour
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
+from collections_desktop.views.transaction_actions import ActionContext, TransactionActions
 from collections_desktop.views.widgets.aging_chart import aging_colour
 from collections_desktop.views.widgets.busy import DelayedBusy
 
@@ -238,6 +240,21 @@ class CollectionsPage(QWidget):
         for actions in (self.activity_actions, self.case_actions):
             actions.changed.connect(self._written)
             actions.refused.connect(self._set_status)
+        # The same collections actions as the Workspace's, on the marked transactions.
+        self.transaction_actions = TransactionActions(
+            self,
+            runner=runner,
+            database=database,
+            scope=scope,
+            employee_id=employee_id,
+            today=today,
+            now=now,
+            formats=formats,
+            icons=icons,
+            context=self.action_context,
+        )
+        self.transaction_actions.done.connect(self._written)
+        self.transaction_actions.failed.connect(self._set_status)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -380,7 +397,7 @@ class CollectionsPage(QWidget):
         )
         self.close_case_action = QAction(self._icons.get("close_activity"), _("Close"), self)
         self.close_case_action.triggered.connect(self._close_case)
-        self.reopen_case_action = QAction(self._icons.get("history"), _("Reopen"), self)
+        self.reopen_case_action = QAction(self._icons.get("reopen"), _("Reopen"), self)
         self.reopen_case_action.triggered.connect(self._reopen_case)
         for position, (action, name) in enumerate(
             (
@@ -430,7 +447,34 @@ class CollectionsPage(QWidget):
         self.transactions.model.right = {4, 5, 6}
         self.transactions.sort_by(-1, Qt.SortOrder.AscendingOrder)
         self.transactions.title.setText(_("Transactions"))
+        bar = QToolBar()
+        bar.setObjectName("collections_transaction_actions")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for key in ("change_status", "settle", "write_off", "nsf_payment", "charges", "reprint"):
+            bar.addAction(self.transaction_actions.actions[key])
+        self.transactions.head.insertWidget(1, bar, 1)
+        for action in self.transaction_actions.actions.values():
+            self.transactions.view.addAction(action)
+        self.transactions.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.transactions.view.selectionModel().selectionChanged.connect(
+            lambda *_args: self.transaction_actions.update()
+        )
         return self.transactions
+
+    def action_context(self) -> ActionContext | None:
+        """The customer shown, what is open of it and the open transactions marked."""
+        if self._view is None:
+            return None
+        data = self._view.data
+        open_rows = tuple(r.transaction_row() for r in data.transactions if r.open_amount)
+        marked = {r.id for r in self.transactions.selected_rows() if r.open_amount}
+        return ActionContext(
+            customer_id=data.customer.id,
+            label=_label(data.customer.account, data.customer.name),
+            accounting_currency=data.customer.accounting_currency,
+            rows=open_rows,
+            selected=tuple(r for r in open_rows if r.id in marked),
+        )
 
     def _build_activities(self) -> QWidget:
         columns: list[Column[CustomerActivityRow]] = [
@@ -730,6 +774,7 @@ class CollectionsPage(QWidget):
 
     def _loaded(self, view: CollectionsView) -> None:
         self._view = view
+        self.transaction_actions.update()
         data = view.data
         self.error.hide()
         combo = self.customer_combo
