@@ -450,9 +450,10 @@ class CollectionsPage(QWidget):
         bar = QToolBar()
         bar.setObjectName("collections_transaction_actions")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for key in ("change_status", "settle", "write_off", "nsf_payment", "charges", "reprint"):
-            bar.addAction(self.transaction_actions.actions[key])
-        self.transactions.head.insertWidget(1, bar, 1)
+        for action in self.transaction_actions.actions.values():
+            bar.addAction(action)
+        # Its own row under the title: beside it, only two actions would fit.
+        self.transactions.layout().insertWidget(1, bar)
         for action in self.transaction_actions.actions.values():
             self.transactions.view.addAction(action)
         self.transactions.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
