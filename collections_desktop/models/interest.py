@@ -43,7 +43,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, insert, or_, select, type_coerce
+from sqlalchemy import func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
@@ -65,7 +65,12 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.db.types import Money, new_ids
-from collections_desktop.models.journals import JournalDraft, LineDraft, post_journals
+from collections_desktop.models.journals import (
+    JournalDraft,
+    LineDraft,
+    insert_values,
+    post_journals,
+)
 from collections_desktop.models.money import ZERO, round_money
 from collections_desktop.models.numbering import reserve_numbers
 from collections_desktop.models.scope import AgentScope
@@ -493,9 +498,10 @@ def create_interest_notes(
         charges.append([txn_id for txn_id, _text in mine])
     journals = post_journals(session, drafts, now, created_by_id=created_by_id)
     note_ids = new_ids(len(proposals))
-    session.execute(
-        insert(InterestNote.__table__),
-        [
+    insert_values(
+        session,
+        InterestNote,
+        (
             {
                 "id": note_id,
                 "number": number,
@@ -513,12 +519,13 @@ def create_interest_notes(
             for proposal, number, note_id, mine, journal in zip(
                 proposals, numbers, note_ids, charges, journals, strict=True
             )
-        ],
+        ),
     )
     line_ids = iter(new_ids(sum(len(proposal.lines) for proposal in proposals)))
-    session.execute(
-        insert(InterestNoteLine.__table__),
-        [
+    insert_values(
+        session,
+        InterestNoteLine,
+        (
             {
                 "id": next(line_ids),
                 "note_id": note_id,
@@ -532,7 +539,7 @@ def create_interest_notes(
             }
             for proposal, note_id, mine in zip(proposals, note_ids, charges, strict=True)
             for line, txn_id in zip(proposal.lines, mine, strict=False)  # the fee comes last
-        ],
+        ),
     )
     return numbers
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, type_coerce
+from sqlalchemy import ColumnElement, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats, text_formats
@@ -57,8 +57,13 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
     TransactionType,
 )
-from collections_desktop.models.db.types import Money, new_id
-from collections_desktop.models.journals import JournalDraft, LineDraft, post_journals
+from collections_desktop.models.db.types import Money, new_id, new_ids
+from collections_desktop.models.journals import (
+    JournalDraft,
+    LineDraft,
+    insert_values,
+    post_journals,
+)
 from collections_desktop.models.ledger import Posting, post_transactions
 from collections_desktop.models.money import ZERO
 from collections_desktop.models.numbering import reserve_numbers
@@ -708,18 +713,21 @@ def create_letters(
     ]
     charged = [letter for letter in letters if letter.proposal.fee > ZERO]
     fees = _post_fees(session, charged, as_of, now, profiles, created_by_id)
-    session.execute(
-        insert(CollectionLetter),
-        [
+    insert_values(
+        session,
+        CollectionLetter,
+        (
             _letter_values(letter, fees.get(letter.id), as_of, now, company, created_by_id)
             for letter in letters
-        ],
+        ),
     )
-    session.execute(
-        insert(CollectionLetterLine),
-        [
+    line_ids = iter(new_ids(sum(len(letter.proposal.items) for letter in letters)))
+    insert_values(
+        session,
+        CollectionLetterLine,
+        (
             {
-                "id": new_id(),
+                "id": next(line_ids),
                 "letter_id": letter.id,
                 "transaction_id": item.transaction_id,
                 "open_amount": item.open_amount,
@@ -727,7 +735,7 @@ def create_letters(
             }
             for letter in letters
             for item in letter.proposal.items
-        ],
+        ),
     )
     created = []
     for letter in letters:
