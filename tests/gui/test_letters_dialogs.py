@@ -27,8 +27,8 @@ from collections_desktop.models.db.schema import (
 from collections_desktop.models.letters import LetterRun, create_letters, letter_detail
 from collections_desktop.models.pools import PoolCriteria
 from collections_desktop.models.scope import AgentScope, load_scope
+from collections_desktop.views.dialogs.fields import qdate
 from collections_desktop.views.dialogs.letters_dialog import (
-    from_date,
     make_letter_block_dialog,
     make_letters_dialog,
     reprint_letter,
@@ -225,7 +225,7 @@ def test_a_run_dated_before_the_last_letter_is_refused_inline(
     assert [row[0] for row in letters(setting.database)] == ["CL-0000001"]
 
     # The same day is fine, but nothing is due again yet: the dialog says so before sending.
-    dialog.as_of.setDate(from_date(TODAY))
+    dialog.as_of.setDate(qdate(TODAY))
     qtbot.waitUntil(lambda: dialog.skipped_model.rowCount() == 1, timeout=LOAD)
     assert texts(dialog.skipped, 3) == [
         "CL-0000001 was sent on Nov 23, 2026; level 2 follows 14 days after it, on Dec 7, 2026."
@@ -259,7 +259,7 @@ def test_the_block_dialog_saves_the_block_and_refuses_one_without_a_reason(
             customer = session.get(Customer, setting.ruiz)
             return customer.letter_block_until, customer.letter_block_reason, customer.version
 
-    dialog.until.setDate(from_date(dt.date(2027, 1, 15)))
+    dialog.until.setDate(qdate(dt.date(2027, 1, 15)))
     dialog.ok_button.click()
     assert dialog.error.text() == "Write why the letters are blocked."
     assert dialog.isVisible()

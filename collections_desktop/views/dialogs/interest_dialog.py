@@ -44,7 +44,8 @@ from collections_desktop.models.interest import (
 from collections_desktop.models.money import ZERO
 from collections_desktop.models.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, ActionDialog, run_action
-from collections_desktop.views.dialogs.nsf_dialog import date_edit, dense_grid, hint_label, pydate
+from collections_desktop.views.dialogs.fields import date_edit, pydate
+from collections_desktop.views.dialogs.nsf_dialog import dense_grid, hint_label
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages.company_page import muted_palette
 from collections_desktop.views.tasks import Lane, TaskRunner

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QLocale, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +49,7 @@ from collections_desktop.models.letters import (
 from collections_desktop.models.money import ZERO
 from collections_desktop.models.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
+from collections_desktop.views.dialogs.fields import date_edit, pydate, qdate
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
 from collections_desktop.views.pages.company_page import heading_font, muted_palette, tabular_font
 from collections_desktop.views.printing import letter_pdf
@@ -60,22 +61,9 @@ PREVIEW_DELAY_MS = 250
 CUSTOMER_TARGET = "customer"
 
 
-def to_date(value: QDate) -> dt.date:
-    """A ``QDate`` as a ``datetime.date``."""
-    return dt.date(value.year(), value.month(), value.day())
-
-
-def from_date(day: dt.date) -> QDate:
-    """A ``datetime.date`` as a ``QDate``."""
-    return QDate(day.year, day.month, day.day)
-
-
 def _date_edit(name: str, day: dt.date, formats: Formats) -> QDateEdit:
-    """A date field with a calendar, showing dates the way the user's locale writes them."""
-    edit = QDateEdit(from_date(day))
-    edit.setObjectName(name)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(QLocale(formats.locale).dateFormat(QLocale.FormatType.ShortFormat))
+    """The shared date field, kept narrow beside the pool choice."""
+    edit = date_edit(day, formats, name)
     edit.setMinimumWidth(130)
     edit.setMaximumWidth(170)
     return edit
@@ -212,7 +200,7 @@ class LettersDialog(ActionDialog):
     def request(self) -> LettersRequest | None:
         """The run the dialog's fields describe; None while no pool is chosen."""
         target = self.target.currentData()
-        as_of = to_date(self.as_of.date())
+        as_of = pydate(self.as_of.date())
         if target == CUSTOMER_TARGET and self._customer is not None:
             return LettersRequest(as_of, None, (self._customer[0],))
         if target in self._pools:
@@ -423,7 +411,7 @@ class LetterBlockDialog(ActionDialog):
         self.until = _date_edit(
             "letter_block_until", until or today + dt.timedelta(days=14), formats
         )
-        self.until.setMinimumDate(from_date(today))
+        self.until.setMinimumDate(qdate(today))
         self.reason = QLineEdit(reason or "")
         self.reason.setObjectName("letter_block_reason")
         self.reason.setMaxLength(BLOCK_REASON_LENGTH)
@@ -441,7 +429,7 @@ class LetterBlockDialog(ActionDialog):
         """The block as entered; (None, None) when the box is unticked (lift the block)."""
         if not self.blocked.isChecked():
             return LetterBlockInput(None, None)
-        return LetterBlockInput(to_date(self.until.date()), self.reason.text().strip() or None)
+        return LetterBlockInput(pydate(self.until.date()), self.reason.text().strip() or None)
 
     def check(self) -> str | None:
         """Refuse a block without a reason or ending in the past."""

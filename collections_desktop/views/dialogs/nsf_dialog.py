@@ -15,11 +15,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QLocale
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -36,6 +34,7 @@ from collections_desktop.models.nsf import NsfPreview, NsfResult, SettledItem, p
 from collections_desktop.models.scope import AgentScope
 from collections_desktop.models.workspace import type_name
 from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, ActionDialog, run_action
+from collections_desktop.views.dialogs.fields import date_edit, pydate
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
@@ -47,28 +46,6 @@ VISIBLE_ROWS = 6
 
 
 # --- shared by the NSF, interest and charges dialogs ------------------------------------
-
-
-def qdate(day: dt.date) -> QDate:
-    """``day`` as a ``QDate``."""
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(value: QDate) -> dt.date:
-    """A ``QDate`` as a ``date``."""
-    return dt.date(value.year(), value.month(), value.day())
-
-
-def date_edit(day: dt.date, formats: Formats, name: str) -> QDateEdit:
-    """A date field with a calendar, in the user's locale with a four-digit year."""
-    edit = QDateEdit(qdate(day))
-    edit.setObjectName(name)
-    edit.setCalendarPopup(True)
-    pattern = QLocale(formats.locale).dateFormat(QLocale.FormatType.ShortFormat)
-    if "yyyy" not in pattern:
-        pattern = pattern.replace("yy", "yyyy")
-    edit.setDisplayFormat(pattern)
-    return edit
 
 
 def dense_grid(view: QAbstractItemView, rows: int, most: int = VISIBLE_ROWS) -> None:

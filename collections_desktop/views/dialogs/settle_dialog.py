@@ -25,11 +25,10 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from PySide6.QtCore import QAbstractTableModel, QDate, QLocale, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -45,6 +44,7 @@ from collections_desktop.models.money import ZERO, MoneyError, to_money
 from collections_desktop.models.settling import SettlementRow, one_side_message
 from collections_desktop.models.workspace import TransactionRow, type_name
 from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, ActionDialog
+from collections_desktop.views.dialogs.fields import date_edit, pydate
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import LEFT, RIGHT, Column, Index
@@ -63,26 +63,6 @@ def parse_amount(text: str, formats: Formats, places: int = 4) -> Decimal:
     if decimal != ".":
         cleaned = cleaned.replace(decimal, ".")
     return to_money(cleaned or "0", places=places)
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
-
-
-def date_edit(day: dt.date, formats: Formats, name: str) -> QDateEdit:
-    """A date field with a calendar, showing dates the way the user's locale writes them."""
-    edit = QDateEdit(_qdate(day))
-    edit.setObjectName(name)
-    edit.setCalendarPopup(True)
-    pattern = QLocale(formats.locale).dateFormat(QLocale.FormatType.ShortFormat)
-    if "yyyy" not in pattern:
-        pattern = pattern.replace("yy", "yyyy")  # a four-digit year is never ambiguous
-    edit.setDisplayFormat(pattern)
-    return edit
 
 
 def grid_look(view: QTableView, rows: int, most: int = VISIBLE_ROWS) -> None:
@@ -437,7 +417,7 @@ class SettleDialog(ActionDialog):
                 "The marked transactions are in different currencies ({currencies}); "
                 "settle one currency at a time."
             ).format(currencies=", ".join(currencies))
-        day = _pydate(self.date.date())
+        day = pydate(self.date.date())
         for row in marked:
             txn = self.model.transaction(row)
             value = self.model.amount(row)
@@ -489,7 +469,7 @@ class SettleDialog(ActionDialog):
                 marks[self.model.transaction(row).id] = value
         return SettleInput(
             marks=marks,
-            settlement_date=_pydate(self.date.date()),
+            settlement_date=pydate(self.date.date()),
             note=self.note.text().strip() or None,
         )
 
@@ -636,7 +616,7 @@ class ReverseSettlementDialog(ActionDialog):
                 "{number} is part of a write-off, an NSF return or a waiver; it is undone with "
                 "that action, not reversed on its own."
             ).format(number=chosen.number)
-        day = _pydate(self.date.date())
+        day = pydate(self.date.date())
         if day < chosen.settlement_date:
             return _(
                 "{number} is dated {date}; it cannot be reversed on {asked}, an earlier date."
@@ -653,6 +633,6 @@ class ReverseSettlementDialog(ActionDialog):
         assert chosen is not None  # check() refused otherwise
         return ReverseInput(
             settlement_id=chosen.id,
-            reversal_date=_pydate(self.date.date()),
+            reversal_date=pydate(self.date.date()),
             note=self.note.text().strip() or None,
         )

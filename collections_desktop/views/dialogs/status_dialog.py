@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,6 +37,7 @@ from collections_desktop.models.db.schema import CollectionStatus
 from collections_desktop.models.money import ZERO, MoneyError, to_money
 from collections_desktop.models.workspace import TransactionRow
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
+from collections_desktop.views.dialogs.fields import qdate
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
 from collections_desktop.views.pages.company_page import muted_palette, tabular_font
@@ -174,10 +175,10 @@ class StatusDialog(ActionDialog):
         for value in STATUS_ORDER:
             self.status.addItem(status_label(value), value.value)
         self.status.setCurrentIndex(self._first_new_status())
-        self.promise_date = QDateEdit(_qdate(today + dt.timedelta(days=DEFAULT_PROMISE_DAYS)))
+        self.promise_date = QDateEdit(qdate(today + dt.timedelta(days=DEFAULT_PROMISE_DAYS)))
         self.promise_date.setObjectName("status_promise_date")
         self.promise_date.setCalendarPopup(True)
-        self.promise_date.setMinimumDate(_qdate(today))
+        self.promise_date.setMinimumDate(qdate(today))
         self.promise_date.setDisplayFormat("yyyy-MM-dd")
         self.promise_amount = QLineEdit(formats.amount(self._open_total))
         self.promise_amount.setObjectName("status_promise_amount")
@@ -272,7 +273,3 @@ class StatusDialog(ActionDialog):
         self.promise_amount.setEnabled(promise)
         if promise:
             self.promise_amount.selectAll()
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)

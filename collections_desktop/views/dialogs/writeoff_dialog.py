@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,8 @@ from collections_desktop.models.money import ZERO
 from collections_desktop.models.workspace import TransactionRow, type_name
 from collections_desktop.models.writeoff import WriteOffReasonOption
 from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, ActionDialog
-from collections_desktop.views.dialogs.settle_dialog import date_edit, grid_look
+from collections_desktop.views.dialogs.fields import date_edit, pydate
+from collections_desktop.views.dialogs.settle_dialog import grid_look
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
@@ -73,10 +74,6 @@ def account_type_name(value: str) -> str:
     """The translated name of a journal account type."""
     name = ACCOUNT_TYPE_NAMES.get(value)  # type: ignore[call-overload]
     return _(name) if name else value
-
-
-def _pydate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
 
 
 class WriteOffDialog(ActionDialog):
@@ -230,7 +227,7 @@ class WriteOffDialog(ActionDialog):
             self._show_problem(_("Choose a write-off reason."))
             return
         try:
-            lines = self._preview(code, _pydate(self.date.date()))
+            lines = self._preview(code, pydate(self.date.date()))
         except ValueError as error:  # the domain's refusal, e.g. a date before a posting
             self._show_problem(str(error))
             return
@@ -290,6 +287,6 @@ class WriteOffDialog(ActionDialog):
         return WriteOffInput(
             transaction_ids=tuple(r.id for r in self._rows),
             reason_code=self.reason.currentData() or "",
-            write_off_date=_pydate(self.date.date()),
+            write_off_date=pydate(self.date.date()),
             note=self.note.text().strip() or None,
         )
