@@ -60,7 +60,7 @@ from collections_desktop.models.db.schema import (
 from collections_desktop.models.db.types import Money
 from collections_desktop.models.journals import LineDraft, post_journal
 from collections_desktop.models.money import ZERO
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.scope import AgentScope, customers_seen
 
 CHARGE_TYPES = frozenset({TransactionType.INTEREST_NOTE, TransactionType.FEE})
 
@@ -176,7 +176,7 @@ def charge_rows(
     Newest first; open amounts on ``as_of``. ``ChargeError`` when the customer is
     outside the scope.
     """
-    if not _visible(session, scope, [customer_id], as_of):
+    if not customers_seen(session, scope, [customer_id], as_of):
         raise ChargeError(_("This customer is not in your pools."))
     t = CustomerTransaction
     settled = (
@@ -541,7 +541,7 @@ def _check(
                 )
             )
     customers = {t.customer_id for t in txns.values()}
-    if len(_visible(session, scope, customers, now.date())) != len(customers):
+    if len(customers_seen(session, scope, customers, now.date())) != len(customers):
         raise ChargeError(_("A charge belongs to a customer outside your pools."))
     accounts = dict(
         session.execute(
@@ -702,18 +702,3 @@ def _income_account(session: Session, txn: CustomerTransaction, name: str) -> st
             )
         )
     return account
-
-
-def _visible(
-    session: Session, scope: AgentScope, customer_ids: Iterable[uuid.UUID], as_of: dt.date
-) -> set[uuid.UUID]:
-    """The customers among ``customer_ids`` that the scope sees."""
-    return set(
-        session.scalars(
-            select(Customer.id).where(
-                Customer.id.in_(list(customer_ids)),
-                Customer.deleted_at.is_(None),
-                scope.customer_condition(as_of),
-            )
-        )
-    )

@@ -49,7 +49,7 @@ from collections_desktop.models.journals import LineDraft, post_journal
 from collections_desktop.models.money import ZERO
 from collections_desktop.models.numbering import next_number
 from collections_desktop.models.reference import DEFAULT_BANK_ACCOUNT
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.scope import AgentScope, customers_seen
 
 
 class NsfError(ValueError):
@@ -181,7 +181,7 @@ def nsf_preview(
         raise NsfError(_("The payment no longer exists. Refresh the list."))
     customer = session.get(Customer, payment.customer_id)
     assert customer is not None  # a foreign key
-    if customer.deleted_at is not None or not _in_scope(session, scope, customer.id, as_of):
+    if customer.deleted_at is not None or not customers_seen(session, scope, [customer.id], as_of):
         raise NsfError(
             _("{document} belongs to a customer outside your pools.").format(
                 document=payment.document_number
@@ -288,15 +288,6 @@ def _settled_items(session: Session, payment_id: uuid.UUID) -> tuple[SettledItem
         .order_by(Settlement.settlement_date, Settlement.number, CustomerTransaction.voucher)
     )
     return tuple(SettledItem(*row) for row in rows)
-
-
-def _in_scope(session: Session, scope: AgentScope, customer_id: uuid.UUID, as_of: dt.date) -> bool:
-    return (
-        session.scalar(
-            select(Customer.id).where(Customer.id == customer_id, scope.customer_condition(as_of))
-        )
-        is not None
-    )
 
 
 # --- processing -------------------------------------------------------------------------

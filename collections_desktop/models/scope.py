@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, false, or_, select, true
@@ -156,3 +157,24 @@ def visible_customers(
         .order_by(Customer.account)
     )
     return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def customers_seen(
+    session: Session, scope: AgentScope, customer_ids: Iterable[uuid.UUID], as_of: dt.date
+) -> set[uuid.UUID]:
+    """The customers among ``customer_ids`` that ``scope`` sees on ``as_of`` (not deleted).
+
+    The one check every action makes before it writes for a customer.
+    """
+    wanted = list(customer_ids)
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(
+            select(Customer.id).where(
+                Customer.id.in_(wanted),
+                Customer.deleted_at.is_(None),
+                scope.customer_condition(as_of),
+            )
+        )
+    )

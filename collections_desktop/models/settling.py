@@ -35,7 +35,7 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.money import ZERO, MoneyError, to_money
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.scope import AgentScope, customers_seen
 
 
 class SettleError(ValueError):
@@ -401,14 +401,7 @@ def _check_in_scope(
     session: Session, scope: AgentScope, customer_id: uuid.UUID, as_of: dt.date
 ) -> None:
     """Refuse a customer outside the agent's pools (a ``SettleError``, so it shows inline)."""
-    found = session.scalar(
-        select(Customer.id).where(
-            Customer.id == customer_id,
-            Customer.deleted_at.is_(None),
-            scope.customer_condition(as_of),
-        )
-    )
-    if found is None:
+    if not customers_seen(session, scope, [customer_id], as_of):
         raise SettleError(_("This customer is not in your pools; you cannot settle for them."))
 
 

@@ -59,7 +59,7 @@ from collections_desktop.models.db.schema import (
 from collections_desktop.models.journals import LineDraft
 from collections_desktop.models.money import ZERO, MoneyError, round_money, to_money
 from collections_desktop.models.numbering import next_number
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.scope import AgentScope, customers_seen
 
 
 class WriteOffError(ValueError):
@@ -297,7 +297,7 @@ def _plan(
     customer_id = customers.pop()
     customer = session.get(Customer, customer_id)
     assert customer is not None  # a transaction refers to it
-    if scope is not None and not _in_scope(session, scope, customer_id, as_of):
+    if scope is not None and not customers_seen(session, scope, [customer_id], as_of):
         raise WriteOffError(
             _("This customer is not in your pools; you cannot write off their debts.")
         )
@@ -591,19 +591,6 @@ def _reason(session: Session, code: str) -> WriteOffReasonOption:
         _("There is no write-off reason {code}. Choose one of: {codes}.").format(
             code=wanted, codes=valid
         )
-    )
-
-
-def _in_scope(session: Session, scope: AgentScope, customer_id: uuid.UUID, as_of: dt.date) -> bool:
-    return (
-        session.scalar(
-            select(Customer.id).where(
-                Customer.id == customer_id,
-                Customer.deleted_at.is_(None),
-                scope.customer_condition(as_of),
-            )
-        )
-        is not None
     )
 
 
