@@ -185,7 +185,8 @@ def test_aged_balances_show_the_newest_snapshot_by_balance(qtbot, make, setting)
     user = o.user
     assert page.pool.currentText() == "Iberia"
     assert page.headline.text() == (
-        f"Snapshot of Nov 23, 2026, taken {taken_at(at(23, 6))} by {user} · 2 customers"
+        f"Snapshot of Nov 23, 2026, taken {taken_at(at(23, 6))} by {user} · "
+        "2 customers with open items"
     )
     assert page.subline.text() == "Standard · balance 1,884.51\xa0EUR · past due 1,834.56"
     grid = page.grid

@@ -471,7 +471,8 @@ def snapshot_time(as_of: dt.date, created_at: dt.datetime, formats: Formats) -> 
 
 
 def snapshot_sentence(snapshot: SnapshotHeader, formats: Formats, shown: int | None = None) -> str:
-    """ "Snapshot of Nov 23, 2026, taken 6:00 AM by lfernandez · 2,000 customers"."""
+    """ "Snapshot of Nov 23, 2026, taken 6:00 AM by lfernandez · 2,000 customers with open
+    items"."""
     moment = snapshot_time(snapshot.as_of, snapshot.created_at, formats)
     taken = (
         _("taken {moment} by {user}").format(moment=moment, user=snapshot.user_name)
@@ -479,9 +480,11 @@ def snapshot_sentence(snapshot: SnapshotHeader, formats: Formats, shown: int | N
         else _("taken {moment}").format(moment=moment)
     )
     count = snapshot.customer_count if shown is None else shown
-    customers = ngettext("{count} customer", "{count} customers", count).format(
-        count=formats.count(count)
-    )
+    # A snapshot holds the customers with something open: say so, as the Overview counts
+    # every customer of the pool.
+    customers = ngettext(
+        "{count} customer with open items", "{count} customers with open items", count
+    ).format(count=formats.count(count))
     return _("Snapshot of {date}, {taken} · {customers}").format(
         date=formats.date(snapshot.as_of), taken=taken, customers=customers
     )
