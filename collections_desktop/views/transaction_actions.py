@@ -389,16 +389,13 @@ class TransactionActions(QObject):
                 )
                 for p in payments
             ]
-            chooser = QInputDialog(self._host)
-            chooser.setObjectName("nsf_chooser")
-            chooser.setWindowTitle(_("NSF payment"))
-            chooser.setLabelText(_("Which payment came back unpaid?"))
-            chooser.setComboBoxItems(labels)
-            chooser.setComboBoxEditable(False)
-            chooser.textValueSelected.connect(
-                lambda text: self._nsf(payments[labels.index(text)].id)
+            self._choose(
+                "nsf_chooser",
+                _("NSF payment"),
+                _("Which payment came back unpaid?"),
+                labels,
+                lambda index: self._nsf(payments[index].id),
             )
-            self._show(chooser)
 
         self._read(lambda session: returnable_payments(session, customer_id, since), choose)
 
@@ -594,16 +591,13 @@ class TransactionActions(QObject):
                 )
                 for row in letters
             ]
-            chooser = QInputDialog(self._host)
-            chooser.setObjectName("reprint_chooser")
-            chooser.setWindowTitle(_("Reprint"))
-            chooser.setLabelText(_("Which letter?"))
-            chooser.setComboBoxItems(labels)
-            chooser.setComboBoxEditable(False)
-            chooser.textValueSelected.connect(
-                lambda text: self.reprint_letter(letters[labels.index(text)].id)
+            self._choose(
+                "reprint_chooser",
+                _("Reprint"),
+                _("Which letter?"),
+                labels,
+                lambda index: self.reprint_letter(letters[index].id),
             )
-            self._show(chooser)
 
         self._read(lambda session: letters_of(session, customer_id), choose)
 
@@ -639,6 +633,24 @@ class TransactionActions(QObject):
         self._read(read, show)
 
     # --- plumbing -----------------------------------------------------------------------
+
+    def _choose(
+        self,
+        name: str,
+        title: str,
+        question: str,
+        labels: list[str],
+        then: Callable[[int], None],
+    ) -> None:
+        """Ask which of ``labels`` is meant (a list to pick from); ``then`` gets its index."""
+        chooser = QInputDialog(self._host)
+        chooser.setObjectName(name)
+        chooser.setWindowTitle(title)
+        chooser.setLabelText(question)
+        chooser.setComboBoxItems(labels)
+        chooser.setComboBoxEditable(False)
+        chooser.textValueSelected.connect(lambda text: then(labels.index(text)))
+        self._show(chooser)
 
     def _show(self, dialog: QDialog) -> None:
         self.dialog = dialog

@@ -437,3 +437,18 @@ def test_a_slow_load_shows_the_busy_row_and_never_blocks(qtbot, desk: Desk, monk
         release.set()
     assert not page.is_busy_shown
     assert page.data.card.name == "Ruiz Hermanos SL"
+
+
+def test_nsf_without_a_marked_payment_asks_which_one(qtbot, desk: Desk) -> None:
+    """The payment of 50.00 received on 20 Nov is offered, and choosing it opens the NSF."""
+    load(qtbot, desk)
+    page = desk.page
+    page.actions.actions["nsf_payment"].trigger()
+    qtbot.waitUntil(lambda: page.actions.dialog is not None, timeout=10_000)
+    chooser = page.actions.dialog
+    assert chooser.objectName() == "nsf_chooser"
+    assert chooser.comboBoxItems()[0].endswith("of Nov 20, 2026: 50.00\xa0EUR")
+    chooser.textValueSelected.emit(chooser.comboBoxItems()[0])
+    qtbot.waitUntil(lambda: page.actions.dialog is not chooser, timeout=10_000)
+    assert page.actions.dialog.objectName() == "nsf_dialog"
+    page.actions.dialog.reject()
