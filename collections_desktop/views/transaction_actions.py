@@ -216,7 +216,7 @@ class TransactionActions(QObject):
         if context is None or not context.selected:
             return
         dialog = StatusDialog(context.selected, self._formats, self._today(), parent=self._host)
-        scope, employee, now, today = self._scope, self._employee_id, self._now(), self._today()
+        scope, employee, now, today = self._scope, self._employee_id, self._now, self._today()
 
         def work(session: Any, value: Any) -> Any:
             return change_status(
@@ -224,7 +224,7 @@ class TransactionActions(QObject):
                 scope,
                 value.transaction_ids,
                 value.to_status,
-                now,
+                now(),
                 changed_by_id=employee,
                 note=value.note,
                 promise_date=value.promise_date,
@@ -253,7 +253,7 @@ class TransactionActions(QObject):
             icons=self._icons,
             parent=self._host,
         )
-        scope, employee, now = self._scope, self._employee_id, self._now()
+        scope, employee, now = self._scope, self._employee_id, self._now
 
         def work(session: Any, value: Any) -> Any:
             return settle_marked(
@@ -261,7 +261,7 @@ class TransactionActions(QObject):
                 scope,
                 value.marks,
                 value.settlement_date,
-                now,
+                now(),
                 created_by_id=employee,
                 note=value.note,
             )
@@ -288,7 +288,7 @@ class TransactionActions(QObject):
                 icons=self._icons,
                 parent=self._host,
             )
-            scope, employee, now = self._scope, self._employee_id, self._now()
+            scope, employee, now = self._scope, self._employee_id, self._now
 
             def work(session: Any, value: Any) -> Any:
                 return reverse(
@@ -296,7 +296,7 @@ class TransactionActions(QObject):
                     scope,
                     value.settlement_id,
                     value.reversal_date,
-                    now,
+                    now(),
                     created_by_id=employee,
                     note=value.note,
                 )
@@ -336,7 +336,7 @@ class TransactionActions(QObject):
                 icons=self._icons,
                 parent=self._host,
             )
-            scope, employee, now = self._scope, self._employee_id, self._now()
+            scope, employee, now = self._scope, self._employee_id, self._now
 
             def work(session: Any, value: Any) -> Any:
                 return write_off(
@@ -345,7 +345,7 @@ class TransactionActions(QObject):
                     value.transaction_ids,
                     reason_code=value.reason_code,
                     write_off_date=value.write_off_date,
-                    now=now,
+                    now=now(),
                     created_by_id=employee,
                     note=value.note,
                 )
