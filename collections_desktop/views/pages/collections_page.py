@@ -28,7 +28,6 @@ from PySide6.QtCore import (
     QDataStream,
     QIODevice,
     QModelIndex,
-    QStringListModel,
     Qt,
     QTimer,
     Signal,
@@ -36,8 +35,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QCompleter,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -92,6 +89,7 @@ from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 from collections_desktop.views.transaction_actions import ActionContext, TransactionActions
 from collections_desktop.views.widgets.aging_chart import aging_colour
 from collections_desktop.views.widgets.busy import DelayedBusy
+from collections_desktop.views.widgets.customer_search import customer_search_box, offer_options
 
 SEARCH_DELAY_MS = 200
 """Typing pauses this long before the customer search asks the database."""
@@ -321,21 +319,10 @@ class CollectionsPage(QWidget):
         top = QHBoxLayout()
         top.setSpacing(8)
         label = QLabel(_("C&ustomer"))
-        self.customer_combo = QComboBox()
-        self.customer_combo.setObjectName("collections_customer_combo")
-        self.customer_combo.setEditable(True)
-        self.customer_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.customer_combo.setMinimumWidth(380)
-        self.customer_combo.lineEdit().setPlaceholderText(_("Search by account or name…"))
-        self.customer_combo.lineEdit().setClearButtonEnabled(True)
+        self.customer_combo, self.completer, self._completer_model = customer_search_box(
+            "collections_customer_combo", self
+        )
         label.setBuddy(self.customer_combo)
-        self._completer_model = QStringListModel(self)
-        self.completer = QCompleter(self._completer_model, self)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.completer.setMaxVisibleItems(15)
-        self.customer_combo.setCompleter(self.completer)
         self.completer.activated[str].connect(self._choose_text)
         self.customer_combo.activated.connect(self._choose_index)
         self.customer_combo.lineEdit().textEdited.connect(lambda _t: self._search_timer.start())
@@ -746,20 +733,9 @@ class CollectionsPage(QWidget):
         if task is not self._search_task:
             return
         self._search_task = None
-        self._options = {option.label: option for option in options}
-        combo = self.customer_combo
-        text, cursor = combo.currentText(), combo.lineEdit().cursorPosition()
-        combo.blockSignals(True)
-        combo.clear()
-        for option in options:
-            combo.addItem(option.label, option.id.hex)
-        combo.setCurrentIndex(-1)
-        combo.setEditText(text)
-        combo.lineEdit().setCursorPosition(cursor)
-        combo.blockSignals(False)
-        self._completer_model.setStringList([option.label for option in options])
-        if combo.lineEdit().hasFocus() and text:
-            self.completer.complete()
+        self._options = offer_options(
+            self.customer_combo, self.completer, self._completer_model, options
+        )
 
     def _choose_text(self, text: str) -> None:
         option = self._options.get(text)

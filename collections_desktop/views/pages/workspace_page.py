@@ -23,7 +23,6 @@ from PySide6.QtCore import (
     QDataStream,
     QIODevice,
     QSize,
-    QStringListModel,
     Qt,
     QTimer,
     QUrl,
@@ -33,7 +32,6 @@ from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QCompleter,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -86,6 +84,7 @@ from collections_desktop.views.tasks import Lane, Task, TaskRunner
 from collections_desktop.views.transaction_actions import ActionContext, TransactionActions
 from collections_desktop.views.widgets.aging_chart import AgingChart
 from collections_desktop.views.widgets.busy import DelayedBusy
+from collections_desktop.views.widgets.customer_search import customer_search_box, offer_options
 
 SEARCH_DELAY_MS = 200
 """Typing pauses this long before the customer search asks the database."""
@@ -275,21 +274,10 @@ class WorkspacePage(QWidget):
         self.pool_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         pool_label.setBuddy(self.pool_combo)
         customer_label = QLabel(_("Customer"))
-        self.customer_combo = QComboBox()
-        self.customer_combo.setObjectName("customer_combo")
-        self.customer_combo.setEditable(True)
-        self.customer_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.customer_combo.setMinimumWidth(380)
-        self.customer_combo.lineEdit().setPlaceholderText(_("Search by account or name…"))
-        self.customer_combo.lineEdit().setClearButtonEnabled(True)
+        self.customer_combo, self.completer, self._completer_model = customer_search_box(
+            "customer_combo", self
+        )
         customer_label.setBuddy(self.customer_combo)
-        self._completer_model = QStringListModel(self)
-        self.completer = QCompleter(self._completer_model, self)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.completer.setMaxVisibleItems(15)
-        self.customer_combo.setCompleter(self.completer)
         self.completer.activated[str].connect(self._choose_text)
         self.customer_combo.activated.connect(self._choose_index)
         self.customer_combo.lineEdit().textEdited.connect(lambda _text: self._search_timer.start())
@@ -694,20 +682,9 @@ class WorkspacePage(QWidget):
         if task is not self._search_task:
             return
         self._search_task = None
-        self._options = {option.label: option for option in options}
-        combo = self.customer_combo
-        text, cursor = combo.currentText(), combo.lineEdit().cursorPosition()
-        combo.blockSignals(True)
-        combo.clear()
-        for option in options:
-            combo.addItem(option.label, option.id.hex)
-        combo.setCurrentIndex(-1)
-        combo.setEditText(text)
-        combo.lineEdit().setCursorPosition(cursor)
-        combo.blockSignals(False)
-        self._completer_model.setStringList([option.label for option in options])
-        if combo.lineEdit().hasFocus() and text:
-            self.completer.complete()
+        self._options = offer_options(
+            self.customer_combo, self.completer, self._completer_model, options
+        )
 
     def _on_options_failed(self, task: Task, error: BaseException) -> None:
         if task is self._search_task:
