@@ -24,6 +24,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import LANGUAGES, _, set_language
 from collections_desktop.models.clock import Clock, SystemClock
 from collections_desktop.models.db.database import Database, DatabaseOpenError, open_database
+from collections_desktop.models.db.writing import LEDGER, write_transaction
 from collections_desktop.models.promises import PromiseEvaluation, evaluate_promises
 from collections_desktop.models.scope import Viewer, load_viewer
 from collections_desktop.views.icons import IconRegistry
@@ -94,10 +95,8 @@ def judge_promises(runner: TaskRunner, database: Database, clock: Clock) -> Task
     """Judge the promises due today (kept, partly kept, broken) in one transaction."""
 
     def work(_state: TaskState) -> PromiseEvaluation:
-        with database.sessions() as session:
-            result = evaluate_promises(session, clock.today(), clock.now())
-            session.commit()
-            return result
+        with write_transaction(database, run=LEDGER, what=_("promises")) as session:
+            return evaluate_promises(session, clock.today(), clock.now())
 
     return runner.run(work, lane=Lane.DATABASE, name="judge promises")
 

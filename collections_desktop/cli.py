@@ -147,6 +147,7 @@ def main(argv: Sequence[str]) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     from collections_desktop.models.db.database import DatabaseOpenError
+    from collections_desktop.models.db.writing import DuplicatePostingError, RunInProgressError
 
     try:
         if args.smoke_test and args.command is None:
@@ -171,7 +172,7 @@ def main(argv: Sequence[str]) -> int:
             return _screenshot(args)
         if args.command == "import":
             return _import_receivables(args)
-    except DatabaseOpenError as error:
+    except (DatabaseOpenError, RunInProgressError, DuplicatePostingError) as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects unknown commands
@@ -199,11 +200,12 @@ def _new_company(args: argparse.Namespace) -> int:
     from collections_desktop.models.clock import SystemClock
     from collections_desktop.models.company import CompanyError, create_company
     from collections_desktop.models.db.database import open_database
+    from collections_desktop.models.db.writing import LEDGER, write_transaction
 
     url = args.database or _default_database()
     database = open_database(url)
     try:
-        with database.sessions.begin() as session:
+        with write_transaction(database, run=LEDGER, what=_("new company")) as session:
             create_company(session, args.name, args.currency.upper(), SystemClock().now())
     except CompanyError as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)
@@ -226,6 +228,7 @@ def _aging(args: argparse.Namespace) -> int:
     from collections_desktop.models.aging_report import to_csv, to_json, to_table
     from collections_desktop.models.clock import SystemClock
     from collections_desktop.models.db.database import open_database
+    from collections_desktop.models.db.writing import write_transaction
     from collections_desktop.models.pools import PoolError, pool_id_by_name
     from collections_desktop.models.scope import ScopeError, company_scope, load_scope
     from collections_desktop.models.snapshot import age_customers, take_snapshot
@@ -238,14 +241,16 @@ def _aging(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     database = open_database(args.database or _default_database())
     try:
+        if args.command == "snapshot":
+            with write_transaction(database, run="snapshot", what=_("snapshot")) as session:
+                scope = load_scope(session, args.user) if args.user else company_scope(session)
+                pool_id = pool_id_by_name(session, args.pool) if args.pool else None
+                summary = take_snapshot(session, as_of, scope, clock.now(), pool_id=pool_id)
+            print(_describe_snapshot(summary))
+            return EXIT_OK
         with database.sessions() as session:
             scope = load_scope(session, args.user) if args.user else company_scope(session)
             pool_id = pool_id_by_name(session, args.pool) if args.pool else None
-            if args.command == "snapshot":
-                summary = take_snapshot(session, as_of, scope, clock.now(), pool_id=pool_id)
-                session.commit()
-                print(_describe_snapshot(summary))
-                return EXIT_OK
             definition = args.definition and definition_id_by_name(session, args.definition)
             result = age_customers(
                 session, as_of, scope, pool_id=pool_id, definition_id=definition or None
@@ -279,6 +284,7 @@ def _promises(args: argparse.Namespace) -> int:
     """Judge the promises due and print what was found (one transaction)."""
     from collections_desktop.models.clock import SystemClock
     from collections_desktop.models.db.database import open_database
+    from collections_desktop.models.db.writing import LEDGER, write_transaction
     from collections_desktop.models.promises import PromiseError, evaluate_promises
 
     clock = SystemClock()
@@ -287,9 +293,8 @@ def _promises(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     database = open_database(args.database or _default_database())
     try:
-        with database.sessions() as session:
+        with write_transaction(database, run=LEDGER, what=_("promises")) as session:
             result = evaluate_promises(session, as_of, clock.now())  # type: ignore[arg-type]
-            session.commit()
     except PromiseError as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -301,8 +306,11 @@ def _promises(args: argparse.Namespace) -> int:
 
 def _charges_and_letters(args: argparse.Namespace) -> int:
     """``interest`` posts interest notes, ``letters`` collection letters, for a scope."""
+    from functools import partial
+
     from collections_desktop.models.clock import SystemClock
     from collections_desktop.models.db.database import open_database
+    from collections_desktop.models.db.writing import LEDGER, write_transaction
     from collections_desktop.models.interest import (
         InterestError,
         calculate_interest,
@@ -323,13 +331,18 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     formats = text_formats()
     database = open_database(args.database or _default_database())
+    # A dry run only reads; a run decides and posts in one write transaction.
+    session_for_run = (
+        database.sessions
+        if args.dry_run
+        else partial(write_transaction, database, run=LEDGER, what=args.command)
+    )
     try:
-        with database.sessions() as session:
+        with session_for_run() as session:
             scope = load_scope(session, args.user) if args.user else company_scope(session)
             pool_id = pool_id_by_name(session, args.pool) if args.pool else None
             if args.command == "interest":
-                notes = calculate_interest(session, scope, as_of, pool_id=pool_id)
-                for note in notes:
+                for note in calculate_interest(session, scope, as_of, pool_id=pool_id):
                     print(
                         f"{note.account}  {note.customer_name}: "
                         + _("{lines} invoices, interest {interest}, fee {fee}").format(
@@ -338,19 +351,11 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
                             fee=formats.money(note.fee, note.currency),
                         )
                     )
-                if not args.dry_run:
-                    numbers = create_interest_notes(
-                        session, scope, as_of, clock.now(), pool_id=pool_id, created_by_id=None
-                    )
-                    session.commit()
-                    print(
-                        ngettext(
-                            "{count} interest note created.",
-                            "{count} interest notes created.",
-                            len(numbers),
-                        ).format(count=len(numbers))
-                    )
-                return EXIT_OK
+                if args.dry_run:
+                    return EXIT_OK
+                numbers = create_interest_notes(
+                    session, scope, as_of, clock.now(), pool_id=pool_id, created_by_id=None
+                )
             if args.dry_run:
                 for proposal in propose_letters(session, scope, as_of, pool_id=pool_id):
                     what = (
@@ -368,7 +373,16 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
             run = create_letters(
                 session, scope, as_of, clock.now(), pool_id=pool_id, created_by_id=None
             )
-            session.commit()
+        if args.command == "interest":
+            print(
+                ngettext(
+                    "{count} interest note created.",
+                    "{count} interest notes created.",
+                    len(numbers),
+                ).format(count=len(numbers))
+            )
+            return EXIT_OK
+        with database.sessions() as session:
             details = [letter_detail(session, i) for i in run.letter_ids] if args.pdf else []
     except (InterestError, LetterError, PoolError, ScopeError) as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)
@@ -461,6 +475,7 @@ def _import_receivables(args: argparse.Namespace) -> int:
 
     from collections_desktop.models.clock import SystemClock
     from collections_desktop.models.db.database import normalise_url, open_database
+    from collections_desktop.models.db.writing import LEDGER, write_transaction
     from collections_desktop.models.importers import ImportInputError
     from collections_desktop.models.importers.receivables import (
         import_receivables,
@@ -480,7 +495,7 @@ def _import_receivables(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     database = open_database(target)
     try:
-        with database.sessions.begin() as session:
+        with write_transaction(database, run=LEDGER, what=_("import")) as session:
             result = import_receivables(session, Path(args.file), mapping, SystemClock().now())
     except ImportInputError as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)

@@ -24,6 +24,7 @@ from collections_desktop.models.db.schema import (
     CustomerPool,
     Employee,
 )
+from collections_desktop.models.db.writing import lock_customers
 from collections_desktop.models.pools import PoolCriteria, customer_condition
 
 
@@ -164,11 +165,13 @@ def customers_seen(
 ) -> set[uuid.UUID]:
     """The customers among ``customer_ids`` that ``scope`` sees on ``as_of`` (not deleted).
 
-    The one check every action makes before it writes for a customer.
+    The one check every action makes before it writes for a customer; on PostgreSQL it
+    also takes their locks, so two collectors never act on one customer at once.
     """
     wanted = list(customer_ids)
     if not wanted:
         return set()
+    lock_customers(session, wanted)
     return set(
         session.scalars(
             select(Customer.id).where(

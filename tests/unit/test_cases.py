@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from collections_desktop.models import ledger
 from collections_desktop.models.cases import (
@@ -41,6 +41,7 @@ from collections_desktop.models.db.schema import (
     NumberSequence,
 )
 from collections_desktop.models.scope import AgentScope, ScopeError, company_scope, load_scope
+from tests.statements import statements as count_statements
 from tests.unit.test_overview import add_activity, add_pool, employee_id
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, invoice
@@ -512,13 +513,7 @@ def test_cases_outside_the_scope_cannot_be_touched(sqlite_db: Database) -> None:
 
 def statements(database: Database):
     """Count the statements a block of code runs."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", record)
-    return seen, lambda: event.remove(database.engine, "before_cursor_execute", record)
+    return count_statements(database.engine)
 
 
 def test_list_cases_filters_the_scope_in_one_statement(any_db: Database) -> None:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from collections_desktop.models import ledger
 from collections_desktop.models.cases import close_case, create_case
@@ -28,6 +27,7 @@ from collections_desktop.models.list_pages import (
 from collections_desktop.models.overview import latest_snapshot
 from collections_desktop.models.scope import AgentScope, ScopeError, company_scope, load_scope
 from collections_desktop.models.snapshot import age_customers, take_snapshot
+from tests.statements import statements as count_statements
 from tests.unit.test_overview import add_activity, add_pool, employee_id
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, invoice
@@ -112,13 +112,7 @@ def books(session) -> Books:
 
 def statements(database: Database):
     """Count the statements a block of code runs."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", record)
-    return seen, lambda: event.remove(database.engine, "before_cursor_execute", record)
+    return count_statements(database.engine)
 
 
 # --- aged balances ----------------------------------------------------------------------

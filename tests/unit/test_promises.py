@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from collections_desktop.models import ledger, promises
 from collections_desktop.models.collection_status import change_status, status_history
@@ -26,6 +26,7 @@ from collections_desktop.models.promises import (
     tolerance_days,
 )
 from collections_desktop.models.scope import company_scope
+from tests.statements import statements as record_statements
 from tests.unit.test_collection_status import add_employee
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, invoice
 
@@ -279,14 +280,11 @@ def test_the_statements_do_not_grow_with_the_promises(sqlite_db: Database) -> No
         session.commit()
 
         def statements(as_of: dt.date) -> int:
-            seen: list[str] = []
-            engine = session.get_bind()
-            listener = lambda *args: seen.append(args[2])  # noqa: E731
-            event.listen(engine, "before_cursor_execute", listener)
+            seen, stop = record_statements(session.get_bind())
             try:
                 evaluate_promises(session, as_of, NOW)
             finally:
-                event.remove(engine, "before_cursor_execute", listener)
+                stop()
             session.rollback()
             return len(seen)
 
@@ -307,14 +305,11 @@ def test_the_statements_do_not_grow_with_the_promises(sqlite_db: Database) -> No
 def test_due_promises_are_found_through_status_and_date(sqlite_db: Database) -> None:
     """The statement that finds due promises filters on status and date only (an index fits)."""
     with sqlite_db.sessions() as session:
-        seen: list[str] = []
-        engine = session.get_bind()
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
+        seen, stop = record_statements(session.get_bind())
         try:
             evaluate_promises(session, TODAY, NOW)
         finally:
-            event.remove(engine, "before_cursor_execute", listener)
+            stop()
         due = seen[-1]
         where = due.split("WHERE", 1)[1]
         assert "customer_transactions.collection_status = " in where

@@ -17,12 +17,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from collections_desktop.i18n import _
+from collections_desktop.models.db.writing import WAIT_SECONDS
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -49,6 +50,15 @@ class Database:
     sessions: sessionmaker[Session]
     created: bool
     backup: Path | None
+
+    def writes(self) -> Session:
+        """A session whose transaction writes: on SQLite it begins with ``BEGIN IMMEDIATE``,
+        so it holds the write lock before it reads what it decides on.
+
+        Use it through ``models.db.writing.write_transaction``, which also takes the
+        PostgreSQL locks and turns a long wait into a message.
+        """
+        return Session(self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False)
 
     @property
     def display_name(self) -> str:
@@ -137,8 +147,11 @@ def open_database(url: str | Path, *, now: dt.datetime | None = None) -> Databas
     if path is not None:
         # WAL lets the GUI read while a worker writes; it is stored in the file, so it is
         # only switched on once the file is known to be ours (a refused file stays as it was).
+        # It cannot change inside a transaction: run it on the driver's connection directly.
         with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+            connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA journal_mode = WAL"
+            )
     return Database(
         url=parsed,
         engine=engine,
@@ -181,18 +194,33 @@ def _check_sqlite_file(path: Path) -> None:
 
 def _make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": WAIT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    """Foreign keys on and NORMAL sync (safe with WAL); both last one connection only."""
+    """Foreign keys on and NORMAL sync (safe with WAL); both last one connection only.
+
+    The driver's own transaction handling is switched off (``isolation_level = None``):
+    it would begin a transaction only at the first write, after the reads a batch decides
+    on, and commit before DDL. ``_sqlite_begin`` emits the BEGIN instead.
+    """
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """Begin every transaction explicitly: a writer's IMMEDIATE (it takes the write lock
+    at once), a reader's deferred (a consistent view of the file beside a writer), and a
+    migration's too, so an upgrade is one transaction, DDL included."""
+    immediate = connection.get_execution_options().get("sqlite_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _current_revision(engine: Engine) -> str | None:

@@ -465,6 +465,9 @@ class Contact(Mutable, Base):
 # --- ledger (posted facts) ------------------------------------------------------------
 
 
+_DOCUMENT_TYPES = "type IN ('invoice', 'credit_note', 'payment')"
+
+
 class CustomerTransaction(Base):
     """A posted customer transaction. Only its collection-status columns ever change."""
 
@@ -484,6 +487,17 @@ class CustomerTransaction(Base):
             "promise_date",
             sqlite_where=text("collection_status = 'promised'"),
             postgresql_where=text("collection_status = 'promised'"),
+        ),
+        # A customer has a document of these kinds once under one number, whoever posts it
+        # (interest notes share their note's number across their lines).
+        Index(
+            "uq_customer_transactions_document",
+            "customer_id",
+            "type",
+            "document_number",
+            unique=True,
+            sqlite_where=text(_DOCUMENT_TYPES),
+            postgresql_where=text(_DOCUMENT_TYPES),
         ),
     )
     id: Mapped[uuid.UUID] = _id()
@@ -665,6 +679,10 @@ class InterestNoteLine(Base):
     """The interest on one invoice for a period, posted as its own transaction."""
 
     __tablename__ = "interest_note_lines"
+    # An invoice's interest period is charged once, however many runs meet it.
+    __table_args__ = (
+        Index("uq_interest_note_lines_period", "invoice_id", "from_date", unique=True),
+    )
     id: Mapped[uuid.UUID] = _id()
     note_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("interest_notes.id"), index=True)
     invoice_id: Mapped[uuid.UUID] = mapped_column(
@@ -704,6 +722,25 @@ class CollectionLetter(Base):
     """A posted collection letter: its text as sent (for reprints), amount and fee."""
 
     __tablename__ = "collection_letters"
+    # One letter a day per customer (scope "customer") or per item (scope "transaction").
+    __table_args__ = (
+        Index(
+            "uq_collection_letters_customer_date",
+            "customer_id",
+            "letter_date",
+            unique=True,
+            sqlite_where=text("item_id IS NULL"),
+            postgresql_where=text("item_id IS NULL"),
+        ),
+        Index(
+            "uq_collection_letters_item_date",
+            "item_id",
+            "letter_date",
+            unique=True,
+            sqlite_where=text("item_id IS NOT NULL"),
+            postgresql_where=text("item_id IS NOT NULL"),
+        ),
+    )
     id: Mapped[uuid.UUID] = _id()
     number: Mapped[str] = mapped_column(String(30), unique=True)
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
@@ -720,6 +757,8 @@ class CollectionLetter(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+    # The item a letter of scope "transaction" dunns; None for a customer's letter.
+    item_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customer_transactions.id"))
 
 
 class CollectionLetterLine(Base):

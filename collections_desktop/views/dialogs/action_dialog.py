@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
 from collections_desktop.models.db.database import Database
+from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.views.tasks import Lane, Task, TaskRunner
 
 ERROR_COLOUR = "#c62828"
@@ -120,10 +121,8 @@ def run_action(
     """
 
     def run(_state: object) -> T:
-        with database.sessions() as session:
-            result = work(session)
-            session.commit()
-            return result
+        with write_transaction(database) as session:
+            return work(session)
 
     task = runner.run(run, lane=Lane.DATABASE, name=name)
 

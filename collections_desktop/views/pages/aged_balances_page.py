@@ -48,6 +48,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import ReceivablesParameters
+from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.models.list_pages import (
     AgedBalanceRow,
     AgedBalances,
@@ -442,12 +443,12 @@ def load_aged_balances(
         state.raise_if_cancelled()
         state.progress(done, total, what)
 
-    with database.sessions() as session:
-        if take:
-            assert now is not None
+    if take:
+        assert now is not None
+        with write_transaction(database, run="snapshot", what=_("snapshot")) as session:
             take_snapshot(session, as_of, scope, now, pool_id=pool_id, progress=progress)
             state.raise_if_cancelled()
-            session.commit()
+    with database.sessions() as session:
         info = latest_snapshot(session, scope, pool_id)
         balances = (
             aged_balances(session, scope, info.id, as_of=as_of, pool_id=pool_id)

@@ -53,6 +53,7 @@ from collections_desktop.models.activities import (
 )
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer, ReceivablesParameters
+from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.models.overview import (
     ActivityRow,
     BalanceRow,
@@ -129,13 +130,17 @@ def load_overview(
     """
     with database.sessions() as session:
         snapshot = latest_snapshot(session, scope, pool_id)
-        took = False
-        if take and (snapshot is None or snapshot.as_of < as_of):
-            state.raise_if_cancelled()
-            take_snapshot(session, as_of, scope, now, pool_id=pool_id, progress=state.progress)
-            session.commit()
+    took = False
+    if take and (snapshot is None or snapshot.as_of < as_of):
+        state.raise_if_cancelled()
+        with write_transaction(database, run="snapshot", what=_("snapshot")) as session:
+            # Read again under the lock: another run may have taken today's meanwhile.
             snapshot = latest_snapshot(session, scope, pool_id)
-            took = True
+            if snapshot is None or snapshot.as_of < as_of:
+                take_snapshot(session, as_of, scope, now, pool_id=pool_id, progress=state.progress)
+                snapshot = latest_snapshot(session, scope, pool_id)
+                took = True
+    with database.sessions() as session:
         state.raise_if_cancelled()
         activities: tuple[ActivityRow, ...] = ()
         open_activities = 0
@@ -604,10 +609,8 @@ class OverviewPage(QWidget):
         database = self._database
 
         def close(_state: TaskState) -> int:
-            with database.sessions() as session:
-                count = close_activities(session, scope, ids, now, employee)
-                session.commit()
-                return count
+            with write_transaction(database) as session:
+                return close_activities(session, scope, ids, now, employee)
 
         self._write(close, self._closed, name="close activities")
 
@@ -808,7 +811,7 @@ class OverviewPage(QWidget):
         scope, employee, now, database = self._scope, self._employee_id, self._now(), self._database
 
         def create(_state: TaskState) -> str:
-            with database.sessions() as session:
+            with write_transaction(database) as session:
                 activity = create_activity(
                     session,
                     scope,
@@ -822,9 +825,7 @@ class OverviewPage(QWidget):
                     start_at=value.start_at,
                     end_at=value.end_at,
                 )
-                number = activity.number
-                session.commit()
-                return number
+                return activity.number
 
         def created(number: str) -> None:
             dialog.accept()
