@@ -359,15 +359,18 @@ def _sqlite_bulk_mode(connection: Connection, *, on: bool) -> None:
     """
     if connection.in_transaction():
         connection.rollback()
+    # The journal mode cannot change inside a transaction, and every statement through
+    # SQLAlchemy begins one: these go to the driver's connection directly.
+    driver = connection.connection.driver_connection
+    assert driver is not None
     if on:
-        connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-        connection.exec_driver_sql("PRAGMA threads = 2")  # sorting for the index builds
-        connection.exec_driver_sql("PRAGMA journal_mode = DELETE")
+        driver.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        driver.execute("PRAGMA threads = 2")  # sorting for the index builds
+        driver.execute("PRAGMA journal_mode = DELETE")
     else:
-        connection.exec_driver_sql("PRAGMA journal_mode = WAL")
-        connection.exec_driver_sql("PRAGMA threads = 0")
-        connection.exec_driver_sql("PRAGMA cache_size = -2000")
-    connection.commit()
+        driver.execute("PRAGMA journal_mode = WAL")
+        driver.execute("PRAGMA threads = 0")
+        driver.execute("PRAGMA cache_size = -2000")
 
 
 def _drop_plain_indexes(connection: Connection) -> list[str]:
