@@ -592,17 +592,6 @@ def _propose(
             previous=previous,
             sequence=sequence.code,
         )
-    if previous is not None and previous.letter_date >= as_of:
-        # One letter a day (the database holds it too): a second run of the day adds none.
-        return _skipped(
-            customer,
-            items,
-            _("{number} was already sent on {date}.").format(
-                number=previous.number, date=fmt.date(previous.letter_date)
-            ),
-            previous=previous,
-            sequence=sequence.code,
-        )
     if previous is not None:
         due_on = previous.letter_date + dt.timedelta(days=level.days_after_previous)
         if as_of < due_on:
@@ -623,6 +612,17 @@ def _propose(
                 previous=previous,
                 sequence=sequence.code,
             )
+    if previous is not None and previous.letter_date >= as_of:
+        # One letter a day (the database holds it too): a second run of the day adds none.
+        return _skipped(
+            customer,
+            items,
+            _("{number} was already sent on {date}.").format(
+                number=previous.number, date=fmt.date(previous.letter_date)
+            ),
+            previous=previous,
+            sequence=sequence.code,
+        )
     return LetterProposal(
         customer_id=customer.id,
         account=customer.account,
