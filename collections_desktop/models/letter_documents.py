@@ -134,11 +134,18 @@ def sync_folder(folder: Path) -> None:
     """Make the names moved into ``folder`` durable (POSIX; Windows has no folder sync)."""
     if os.name == "nt":  # pragma: no cover - NTFS journals renames itself
         return
-    descriptor = os.open(folder, os.O_RDONLY)
     try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        raise LetterFileError(
+            _("The PDF folder {folder} cannot be used: {reason}.").format(
+                folder=folder, reason=_reason(error)
+            )
+        ) from error
 
 
 def remove_stale_parts(folder: Path, *, now: float | None = None) -> int:
