@@ -439,16 +439,19 @@ def _letter_pdfs(database: object, missing: list, folder: str, now: object, earl
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    written = ngettext(
-        "{count} PDF written to {folder}", "{count} PDFs written to {folder}", len(paths)
-    ).format(count=len(paths), folder=folder)
+    print(
+        ngettext(
+            "{count} PDF written to {folder}", "{count} PDFs written to {folder}", len(paths)
+        ).format(count=len(paths), folder=folder)
+    )
     if earlier:
-        written += " " + ngettext(
-            "({count} of them missing from an earlier run)",
-            "({count} of them missing from earlier runs)",
-            earlier,
-        ).format(count=earlier)
-    print(written)
+        print(
+            ngettext(
+                "{count} of them was missing after an earlier run.",
+                "{count} of them were missing after earlier runs.",
+                earlier,
+            ).format(count=earlier)
+        )
     return EXIT_OK
 
 
