@@ -95,7 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help=_("print the letters that are due; write nothing")
     )
     letters.add_argument(
-        "--pdf", metavar="FOLDER", help=_("also write a PDF of every letter into this folder")
+        "--pdf",
+        metavar="FOLDER",
+        help=_(
+            "also write the PDF of every letter that has none yet into this folder "
+            "(checked before anything is posted)"
+        ),
     )
 
     importing = commands.add_parser("import", help=_("import data from another system"))
