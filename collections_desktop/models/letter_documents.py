@@ -55,7 +55,10 @@ STALE_PART_SECONDS = 3600
 """A temporary file this old was left by a run that died; the next run removes it."""
 
 RECORD_BATCH = 50
-"""PDFs recorded per write transaction (a short one, so other writers hardly wait)."""
+"""PDFs recorded per write transaction at most (a short one, so other writers hardly wait)."""
+
+RECORD_SECONDS = 1.0
+"""A batch is recorded at least this often, so a run killed again and again still progresses."""
 
 WRITER_RUN = "letter documents"
 """The lock kind of the recording transactions (PostgreSQL), apart from the ledger's."""
@@ -247,7 +250,8 @@ def record_documents(
 
 
 class DocumentRecorder:
-    """Records the PDFs a run writes, ``RECORD_BATCH`` at a time, in short transactions.
+    """Records the PDFs a run writes in short transactions: every ``batch`` files, or
+    every ``seconds``, whichever comes first.
 
     Call it with each letter and its file once the file is in place; ``flush`` records
     the rest (call it when the run ends, also when it fails). Each batch first syncs the
@@ -261,11 +265,16 @@ class DocumentRecorder:
         *,
         written_by_id: uuid.UUID | None = None,
         batch: int = RECORD_BATCH,
+        seconds: float = RECORD_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._database = database
         self._now = now
         self._written_by_id = written_by_id
         self._batch = batch
+        self._seconds = seconds
+        self._monotonic = monotonic
+        self._last = monotonic()
         self._pending: list[tuple[uuid.UUID, Path]] = []
         self.written = 0
         """PDFs in place so far."""
@@ -275,7 +284,7 @@ class DocumentRecorder:
     def __call__(self, letter_id: uuid.UUID, path: Path) -> None:
         self.written += 1
         self._pending.append((letter_id, path))
-        if len(self._pending) >= self._batch:
+        if len(self._pending) >= self._batch or self._monotonic() - self._last >= self._seconds:
             self.flush()
 
     def flush(self) -> None:
@@ -290,3 +299,4 @@ class DocumentRecorder:
             record_documents(session, self._pending, self._now(), written_by_id=self._written_by_id)
         self.recorded += len(self._pending)
         self._pending.clear()
+        self._last = self._monotonic()

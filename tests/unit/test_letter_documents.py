@@ -151,15 +151,19 @@ def test_a_pool_prints_only_its_own_letters(any_db: Database) -> None:
         assert letters_without_document(session, scope, TODAY, pool_id=iberia) == [ids[numbers[0]]]
 
 
-def test_a_record_is_never_changed_or_deleted(any_db: Database, tmp_path: Path) -> None:
+def test_pdfs_are_recorded_by_the_batch_and_never_changed(any_db: Database, tmp_path: Path) -> None:
     numbers = two_letters(any_db)
-    letter_id = ids_by_number(any_db)[numbers[0]]
-    recorder = DocumentRecorder(any_db, lambda: NOW, batch=10)
+    ids = ids_by_number(any_db)
+    clock = [0.0]
+    recorder = DocumentRecorder(any_db, lambda: NOW, batch=10, monotonic=lambda: clock[0])
     path = tmp_path / f"{numbers[0]}.pdf"
-    recorder(letter_id, path)
-    assert (recorder.written, recorder.recorded) == (1, 0)
+    recorder(ids[numbers[0]], path)
+    assert (recorder.written, recorder.recorded) == (1, 0)  # waits for more
+    clock[0] = 1.0  # a second later the batch is recorded, however small
+    recorder(ids[numbers[1]], tmp_path / f"{numbers[1]}.pdf")
+    assert (recorder.written, recorder.recorded) == (2, 2)
     recorder.flush()
-    assert (recorder.written, recorder.recorded) == (1, 1)
+    assert recorder.recorded == 2
     for statement in (
         "UPDATE letter_documents SET path = 'elsewhere.pdf'",
         "DELETE FROM letter_documents",
@@ -170,7 +174,9 @@ def test_a_record_is_never_changed_or_deleted(any_db: Database, tmp_path: Path) 
         with any_db.sessions() as session, pytest.raises(Exception, match="cannot be changed"):
             session.execute(text("TRUNCATE letter_documents CASCADE"))
     with any_db.sessions() as session:
-        assert session.scalar(select(LetterDocument.path)) == str(path)
+        assert session.scalar(
+            select(LetterDocument.path).where(LetterDocument.letter_id == ids[numbers[0]])
+        ) == str(path)
 
 
 def test_letters_posted_before_the_upgrade_count_as_printed(sqlite_db: Database) -> None:
