@@ -88,6 +88,7 @@ def main() -> int:
         capture_output=True,
     )
     print(f"demo of {args.customers:,} customers in {time.perf_counter() - started:.1f} s")
+    shutil.copy(database, work / "pristine.sqlite")  # for the full disk, without letters
     letters = command(
         "letters", "--as-of", args.as_of, "--pdf", str(folder), "--database", str(database)
     )
@@ -138,7 +139,7 @@ def main() -> int:
 def disk_full(args: argparse.Namespace, work: Path) -> bool:
     """The same run on a fresh copy of the demo, its folder a 1 MB tmpfs."""
     database = work / "full.sqlite"
-    shutil.copy(work / "demo.sqlite", database)
+    shutil.copy(work / "pristine.sqlite", database)
     point, copy = work / "disk", work / "copy"
     point.mkdir()
     copy.mkdir()
@@ -159,10 +160,10 @@ def disk_full(args: argparse.Namespace, work: Path) -> bool:
     if done.returncode == 97:
         print("disk full: no private tmpfs here (needs root)")
         return True
-    _letters, pdfs, incomplete, records, parts = state(database, copy)
+    letters_posted, pdfs, incomplete, records, parts = state(database, copy)
     print(
-        f"disk full (1 MB): exit {done.returncode}, {pdfs} PDFs ({incomplete} incomplete), "
-        f"{records} recorded, {parts} temporary files left; stderr:"
+        f"disk full (1 MB): exit {done.returncode}, {letters_posted:,} letters, {pdfs} PDFs "
+        f"({incomplete} incomplete), {records} recorded, {parts} temporary files left; stderr:"
     )
     print("  " + done.stderr.strip().replace("\n", "\n  "))
     return done.returncode == 2 and incomplete == 0 and records == pdfs and parts == 0
