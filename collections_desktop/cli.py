@@ -351,7 +351,12 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
     session_for_run = (
         database.sessions
         if args.dry_run
-        else partial(write_transaction, database, run=LEDGER, what=args.command)
+        else partial(
+            write_transaction,
+            database,
+            run=LEDGER,
+            what=_("interest") if args.command == "interest" else _("letters"),
+        )
     )
     try:
         with session_for_run() as session:
