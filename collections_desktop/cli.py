@@ -95,7 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help=_("print the letters that are due; write nothing")
     )
     letters.add_argument(
-        "--pdf", metavar="FOLDER", help=_("also write a PDF of every letter into this folder")
+        "--pdf",
+        metavar="FOLDER",
+        help=_(
+            "also write the PDF of every letter that has none yet into this folder "
+            "(checked before anything is posted)"
+        ),
     )
 
     importing = commands.add_parser("import", help=_("import data from another system"))
@@ -319,7 +324,6 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
     from collections_desktop.models.letters import (
         LetterError,
         create_letters,
-        letter_detail,
         propose_letters,
     )
     from collections_desktop.models.pools import PoolError, pool_id_by_name
@@ -329,6 +333,18 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
     as_of = _as_of(args, clock.today())
     if as_of is None:
         return EXIT_BAD_INPUT
+    if args.command == "letters" and args.pdf and not args.dry_run:
+        from collections_desktop.models.letter_documents import LetterFileError, check_folder
+
+        try:  # before anything is posted: letters without their PDFs help nobody
+            check_folder(args.pdf)
+        except LetterFileError as error:
+            print(
+                _("error: {message}").format(message=error),
+                _("No letter was posted."),
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
     formats = text_formats()
     database = open_database(args.database or _default_database())
     # A dry run only reads; a run decides and posts in one write transaction.
@@ -387,30 +403,64 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
                 ).format(count=len(numbers))
             )
             return EXIT_OK
-        with database.sessions() as session:
-            details = [letter_detail(session, i) for i in run.letter_ids] if args.pdf else []
+        print(
+            ngettext(
+                "{created} collection letter created; {skipped} customers or items without one.",
+                "{created} collection letters created; {skipped} customers or items without one.",
+                run.created_count,
+            ).format(created=run.created_count, skipped=run.skipped_count)
+        )
+        if args.pdf:  # this run's letters, and any an earlier run left without a PDF
+            from collections_desktop.models.letter_documents import letters_without_document
+
+            with database.sessions() as session:
+                missing = letters_without_document(session, scope, as_of, pool_id=pool_id)  # type: ignore[arg-type]
+            earlier = len(set(missing) - set(run.letter_ids))
+            return _letter_pdfs(database, missing, args.pdf, clock.now, earlier)
     except (InterestError, LetterError, PoolError, ScopeError) as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:
         database.dispose()
-    print(
-        ngettext(
-            "{created} collection letter created; {skipped} customers or items without one.",
-            "{created} collection letters created; {skipped} customers or items without one.",
-            run.created_count,
-        ).format(created=run.created_count, skipped=run.skipped_count)
-    )
-    if details:
-        from collections_desktop.views.printing import print_letters
-        from collections_desktop.views.screenshot import _ensure_application
+    return EXIT_OK
 
-        _ensure_application()
-        paths = print_letters(details, args.pdf)
+
+def _letter_pdfs(database: object, missing: list, folder: str, now: object, earlier: int) -> int:
+    """Write and record the PDFs of the ``missing`` letters (``earlier`` of them from
+    earlier runs) and say how many; a write that fails is exit 2, naming the file."""
+    from collections_desktop.models.letter_documents import DocumentRecorder, LetterFileError
+    from collections_desktop.views.printing import print_missing_letters
+    from collections_desktop.views.screenshot import _ensure_application
+
+    recorder = DocumentRecorder(database, now)  # type: ignore[arg-type]
+    _ensure_application()
+    try:
+        paths = print_missing_letters(database, missing, folder, recorder)  # type: ignore[arg-type]
+    except LetterFileError as error:
+        print(_("error: {message}").format(message=error), file=sys.stderr)
         print(
             ngettext(
-                "{count} PDF written to {folder}", "{count} PDFs written to {folder}", len(paths)
-            ).format(count=len(paths), folder=args.pdf)
+                "{written} of {count} PDF was written to {folder}; the letters are posted, "
+                "and the next letters --pdf run writes the missing ones.",
+                "{written} of {count} PDFs were written to {folder}; the letters are posted, "
+                "and the next letters --pdf run writes the missing ones.",
+                len(missing),
+            ).format(written=recorder.written, count=len(missing), folder=folder),
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    print(
+        ngettext(
+            "{count} PDF written to {folder}", "{count} PDFs written to {folder}", len(paths)
+        ).format(count=len(paths), folder=folder)
+    )
+    if earlier:
+        print(
+            ngettext(
+                "{count} of them was missing after an earlier run.",
+                "{count} of them were missing after earlier runs.",
+                earlier,
+            ).format(count=earlier)
         )
     return EXIT_OK
 

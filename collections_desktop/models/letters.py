@@ -321,7 +321,7 @@ class _Sent:
     letter_date: dt.date
 
 
-def _selection(
+def customer_selection(
     scope: AgentScope,
     as_of: dt.date,
     pool_id: uuid.UUID | None,
@@ -468,7 +468,7 @@ def propose_letters(
     only those). Customers with nothing overdue are not listed. A ``LetterError`` when
     a letter to one of them is dated after ``as_of``; ``ScopeError`` for a foreign pool.
     """
-    selection = _selection(scope, as_of, pool_id, customer_ids)
+    selection = customer_selection(scope, as_of, pool_id, customer_ids)
     _refuse_back_dated_run(session, selection, as_of)
     overdue = _overdue_items(session, selection, as_of)
     if not overdue:
@@ -932,7 +932,9 @@ def set_letter_block(
     """
     today = now.date()
     customer = session.scalar(
-        select(Customer).where(Customer.id == customer_id, _selection(scope, today, None, None))
+        select(Customer).where(
+            Customer.id == customer_id, customer_selection(scope, today, None, None)
+        )
     )
     if customer is None:
         raise LetterError(_("This customer is not in your pools."))

@@ -7,6 +7,12 @@ one stored when the letter was posted, so a reprint says exactly what was sent; 
 only marked "Copy". The plain item list inside the stored text is shown as a table
 where it is found, and the table follows the text otherwise.
 
+A PDF is printed into memory and written whole or not at all
+(``models.letter_documents.write_atomically``): a final name never holds a partial
+file, and a file that cannot be written raises ``LetterFileError`` naming it.
+``print_missing_letters`` prints the letters whose PDF was never written and records
+each one, so a run that died or failed half-way is completed by the next.
+
 ``QTextDocument`` and ``QPdfWriter`` may be used on a worker thread (one document per
 thread), so ``print_letters`` can run through ``views/tasks.py`` for a whole run.
 """
@@ -14,10 +20,12 @@ thread), so ``print_letters`` can run through ``views/tasks.py`` for a whole run
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import logging
+import uuid
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -32,8 +40,24 @@ from PySide6.QtGui import (
 from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.letters import LetterDetail, customer_formats, items_text
+from collections_desktop.models.db.database import Database
+from collections_desktop.models.letter_documents import (
+    DocumentRecorder,
+    LetterFileError,
+    check_folder,
+    is_complete_pdf,
+    remove_stale_parts,
+    write_atomically,
+)
+from collections_desktop.models.letters import (
+    LetterDetail,
+    customer_formats,
+    items_text,
+    letter_detail,
+)
 from collections_desktop.views.tasks import TaskState
+
+log = logging.getLogger(__name__)
 
 PAGE_MARGINS_MM = QMarginsF(22, 18, 20, 18)
 """Left, top, right, bottom margins of a printed letter (room for a window envelope)."""
@@ -175,21 +199,20 @@ def letter_document(detail: LetterDetail, formats: Formats, *, copy: bool = Fals
     return document
 
 
-def letter_pdf(
-    detail: LetterDetail,
-    path: Path | str,
-    formats: Formats | None = None,
-    *,
-    copy: bool = False,
-) -> Path:
-    """Write the letter as an A4 PDF at ``path``; ``copy`` marks a reprint. Returns the path.
+def letter_pdf_bytes(
+    detail: LetterDetail, formats: Formats | None = None, *, copy: bool = False
+) -> bytes:
+    """The letter as an A4 PDF, in memory; ``copy`` marks a reprint.
 
+    Printed into a buffer rather than straight to a file: ``QPdfWriter`` says nothing
+    when a file cannot be written (a full disk left empty files), Python's file writes do.
     ``formats`` default to the customer's language, as the stored text was written.
     """
-    path = Path(path)
     fmt = formats or customer_formats(detail.language)
     document = letter_document(detail, fmt, copy=copy)
-    writer = QPdfWriter(str(path))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(PDF_RESOLUTION)
     writer.setPageLayout(
         QPageLayout(
@@ -202,8 +225,29 @@ def letter_pdf(
     writer.setTitle(f"{detail.number} {detail.customer_name}")
     writer.setCreator(APP_NAME)
     document.print_(writer)
-    del writer  # the file is complete once the writer is gone
-    return path
+    del writer  # the PDF is complete once the writer is gone
+    data = bytes(buffer.data().data())
+    buffer.close()
+    if not is_complete_pdf(data):
+        raise LetterFileError(
+            _("The PDF of letter {number} could not be made.").format(number=detail.number)
+        )
+    return data
+
+
+def letter_pdf(
+    detail: LetterDetail,
+    path: Path | str,
+    formats: Formats | None = None,
+    *,
+    copy: bool = False,
+) -> Path:
+    """Write the letter as an A4 PDF at ``path``, whole or not at all; returns the path.
+
+    ``copy`` marks a reprint. ``LetterFileError`` names the file when it cannot be
+    written; an earlier file of that name is then left as it was.
+    """
+    return write_atomically(path, letter_pdf_bytes(detail, formats, copy=copy))
 
 
 def print_letters(
@@ -212,23 +256,66 @@ def print_letters(
     *,
     copy: bool = False,
     state: TaskState | None = None,
+    written: Callable[[uuid.UUID, Path], None] | None = None,
 ) -> list[Path]:
-    """Write one PDF per letter of a run into ``folder`` ("CL-0000012.pdf"); their paths.
+    """Write one PDF per letter into ``folder`` ("CL-0000012.pdf"); their paths.
 
-    Each letter is printed in its customer's language. With ``state`` (a task's), it
-    reports progress and stops between letters when cancelled.
+    Each letter is printed in its customer's language and moved into place only when
+    complete; ``written(letter_id, path)`` hears of each file then (to record it). The
+    folder is checked first; ``LetterFileError`` names the folder or the file that
+    failed, after the files before it were written and reported. With ``state`` (a
+    task's), it reports progress and stops between letters when cancelled.
     """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    target = check_folder(folder)
+    remove_stale_parts(target)
+    paths = []
     for done, detail in enumerate(details):
         if state is not None:
             state.raise_if_cancelled()
             state.progress(done, len(details), detail.number)
-        written.append(letter_pdf(detail, folder / f"{detail.number}.pdf", copy=copy))
+        path = letter_pdf(detail, target / f"{detail.number}.pdf", copy=copy)
+        paths.append(path)
+        if written is not None:
+            written(detail.id, path)
     if state is not None:
         state.progress(len(details), len(details))
-    return written
+    return paths
+
+
+DETAILS_PER_READ = 200
+"""Letters read per session while printing a long run (their details stay few in memory)."""
+
+
+def print_missing_letters(
+    database: Database,
+    letter_ids: Sequence[uuid.UUID],
+    folder: Path | str,
+    recorder: DocumentRecorder,
+    *,
+    state: TaskState | None = None,
+) -> list[Path]:
+    """Print these letters into ``folder`` and record each PDF with ``recorder``; the paths.
+
+    What was written before a failure is recorded all the same (``recorder.recorded``
+    counts it), then the ``LetterFileError`` goes on to the caller.
+    """
+    paths: list[Path] = []
+    try:
+        for start in range(0, len(letter_ids), DETAILS_PER_READ):
+            with database.sessions() as session:
+                details = [
+                    letter_detail(session, letter_id)
+                    for letter_id in letter_ids[start : start + DETAILS_PER_READ]
+                ]
+            paths += print_letters(details, folder, state=state, written=recorder)
+    except BaseException:
+        try:  # what is not recorded is printed again by the next run: the failure comes first
+            recorder.flush()
+        except Exception:
+            log.warning("the PDFs written before the failure could not be recorded", exc_info=True)
+        raise
+    recorder.flush()
+    return paths
 
 
 def render_first_page(

@@ -26,6 +26,7 @@ from collections_desktop.models.charges import charge_rows
 from collections_desktop.models.collection_status import change_status, status_history
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import TransactionType
+from collections_desktop.models.letter_documents import DocumentRecorder, document_of
 from collections_desktop.models.letters import LetterRow, LetterRun, letter_detail, letters_of
 from collections_desktop.models.nsf import PaymentChoice, nsf_preview, returnable_payments
 from collections_desktop.models.promises import promise_results
@@ -491,6 +492,8 @@ class TransactionActions(QObject):
         context = self._context()
         if context is None:
             return
+        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        folder = Path(base or ".") / _("Collection letters") / self._today().isoformat()
         dialog = make_letters_dialog(
             self._host,
             self._runner,
@@ -500,13 +503,18 @@ class TransactionActions(QObject):
             now=self._now,
             created_by_id=self._employee_id,
             formats=self._formats,
-            done=self._print_run,
+            done=lambda run: self._print_run(run, folder),
             customer=(context.customer_id, context.label),
+            pdf_folder=folder,
         )
         self._show(dialog)
 
-    def _print_run(self, run: LetterRun) -> None:
-        """Write a PDF of every letter of a run into the user's documents, then say where."""
+    def _print_run(self, run: LetterRun, folder: Path) -> None:
+        """Write a PDF of every letter of a run into ``folder``, record each, then say where.
+
+        The PDFs written are recorded whatever happens (also when one fails or the user
+        cancels), so ``letters --pdf`` or Reprint writes only what is missing.
+        """
         created = ngettext(
             "{count} collection letter created",
             "{count} collection letters created",
@@ -516,36 +524,100 @@ class TransactionActions(QObject):
             self.done.emit(created)
             return
         ids = list(run.letter_ids)
-        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        folder = Path(base or ".") / _("Collection letters") / self._today().isoformat()
+        written: list[tuple[uuid.UUID, Path]] = []
 
         def read(session: Any) -> Any:
             return [letter_detail(session, letter_id) for letter_id in ids]
 
         def write(details: Any) -> None:
             task = self._runner.run(
-                lambda state: print_letters(details, folder, state=state),
+                lambda state: print_letters(
+                    details,
+                    folder,
+                    state=state,
+                    written=lambda letter_id, path: written.append((letter_id, path)),
+                ),
                 lane=Lane.GENERAL,
                 name="print letters",
             )
             task.succeeded.connect(
-                lambda paths: self.done.emit(
+                lambda paths: self._record_pdfs(
+                    written,
                     ngettext(
                         "{created}; {count} PDF in {folder}",
                         "{created}; {count} PDFs in {folder}",
                         len(paths),
-                    ).format(created=created, count=len(paths), folder=folder)
+                    ).format(created=created, count=len(paths), folder=folder),
                 )
             )
+            missing = _(
+                "Reprint writes each missing PDF, and collections-desktop letters --pdf "
+                "writes them all."
+            )
             task.failed.connect(
-                lambda error: self.done.emit(
-                    _("{created}; the PDFs could not be written: {reason}").format(
-                        created=created, reason=error
-                    )
+                lambda error: self._record_pdfs(
+                    written,
+                    " ".join(
+                        (
+                            ngettext(
+                                "{created}; {written} of {count} PDF written, then: {reason}",
+                                "{created}; {written} of {count} PDFs written, then: {reason}",
+                                len(ids),
+                            ).format(
+                                created=created,
+                                written=len(written),
+                                count=len(ids),
+                                reason=error,
+                            ),
+                            missing,
+                        )
+                    ),
+                )
+            )
+            task.cancelled.connect(
+                lambda: self._record_pdfs(
+                    written,
+                    " ".join(
+                        (
+                            ngettext(
+                                "{created}; printing stopped after {written} of {count} PDF.",
+                                "{created}; printing stopped after {written} of {count} PDFs.",
+                                len(ids),
+                            ).format(created=created, written=len(written), count=len(ids)),
+                            missing,
+                        )
+                    ),
                 )
             )
 
         self._read(read, write)
+
+    def _record_pdfs(self, written: Sequence[tuple[uuid.UUID, Path]], message: str) -> None:
+        """Record the letters' PDFs written on the database lane, then announce ``message``."""
+        pairs = list(written)
+        database, now, employee_id = self._database, self._now, self._employee_id
+
+        def record(_state: object) -> None:
+            recorder = DocumentRecorder(database, now, written_by_id=employee_id)
+            for letter_id, path in pairs:
+                recorder(letter_id, path)
+            recorder.flush()
+
+        task = self._runner.run(record, lane=Lane.DATABASE, name="record letter PDFs")
+        task.succeeded.connect(lambda _result: self.done.emit(message))
+        task.failed.connect(
+            lambda error: self.done.emit(
+                " ".join(
+                    (
+                        message,
+                        _(
+                            "The PDFs written could not be recorded ({reason}): the next "
+                            "letters --pdf run writes them again."
+                        ).format(reason=error),
+                    )
+                )
+            )
+        )
 
     def letter_block(self) -> None:
         context = self._context()
@@ -602,16 +674,29 @@ class TransactionActions(QObject):
         self._read(lambda session: letters_of(session, customer_id), choose)
 
     def reprint_letter(self, letter_id: uuid.UUID) -> None:
-        """Save a copy of the letter as a PDF where the user chooses, then open it."""
+        """Save the letter as a PDF where the user chooses, then open it: a marked copy,
+        or the letter itself (recorded as its PDF) when its PDF was never written."""
 
-        def show(detail: Any) -> None:
-            path = reprint_letter(self._host, detail, open_url=self.open_url)
-            if path is not None:
+        def read(session: Any) -> Any:
+            return letter_detail(session, letter_id), document_of(session, letter_id)
+
+        def show(found: Any) -> None:
+            detail, document = found
+            copy = document is not None
+            path = reprint_letter(self._host, detail, open_url=self.open_url, copy=copy)
+            if path is None:
+                return
+            if copy:
                 self.done.emit(
                     _("Copy of {number} saved as {path}").format(number=detail.number, path=path)
                 )
+                return
+            self._record_pdfs(
+                [(detail.id, path)],
+                _("Letter {number} saved as {path}").format(number=detail.number, path=path),
+            )
 
-        self._read(lambda session: letter_detail(session, letter_id), show)
+        self._read(read, show)
 
     def history(self) -> None:
         context = self._context()

@@ -420,3 +420,141 @@ def test_a_run_is_printed_on_a_worker_one_file_per_letter(
     ]
     for path in done.args[0]:
         assert path.read_bytes().startswith(b"%PDF-")
+
+
+# --- printing that never loses a PDF ------------------------------------------------------
+
+
+def test_an_unusable_pdf_folder_refuses_the_run_before_posting(
+    qtbot, setting: Setting, runner: TaskRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "a file").write_text("not a folder")
+    folder = tmp_path / "a file" / "letters"
+    results: list[LetterRun] = []
+    dialog = open_dialog(qtbot, setting, runner, results, pdf_folder=folder)
+    dialog.target.setCurrentIndex(dialog.target.findText("Pool: Iberia"))
+    qtbot.waitUntil(lambda: dialog.proposal_model.rowCount() == 2, timeout=LOAD)
+    dialog.ok_button.click()
+    assert dialog.error.isVisible()
+    assert dialog.error.text() == (
+        f"The PDF folder {folder} cannot be used: Not a directory. No letter was posted."
+    )
+    assert dialog.ok_button.isEnabled()
+    assert results == []
+    assert letters(setting.database) == []
+    dialog.reject()
+
+
+@pytest.fixture
+def actions(qtbot, setting: Setting, runner: TaskRunner):
+    """The Workspace's actions on Ruiz, in a bare host window."""
+    from PySide6.QtWidgets import QWidget
+
+    from collections_desktop.views.icons import IconRegistry
+    from collections_desktop.views.transaction_actions import TransactionActions
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    clock = FixedClock.on(TODAY)
+    found = TransactionActions(
+        host,
+        runner=runner,
+        database=setting.database,
+        scope=setting.scope,
+        employee_id=setting.me,
+        today=clock.today,
+        now=clock.now,
+        formats=EN,
+        icons=IconRegistry(),
+        context=lambda: None,
+    )
+    found.open_url = lambda _url: True
+    return found
+
+
+def documents(database: Database) -> dict[str, str | None]:
+    """Letter number → where its PDF was recorded."""
+    from collections_desktop.models.db.schema import LetterDocument
+
+    with database.sessions() as session:
+        return dict(
+            session.execute(
+                select(CollectionLetter.number, LetterDocument.path).join(
+                    LetterDocument, LetterDocument.letter_id == CollectionLetter.id
+                )
+            ).all()
+        )
+
+
+def test_a_run_printed_in_the_app_records_each_pdf(
+    qtbot, setting: Setting, actions, tmp_path: Path
+) -> None:
+    with setting.database.sessions() as session:
+        run = create_letters(session, setting.scope, TODAY, NOW, created_by_id=None)
+        session.commit()
+    folder = tmp_path / "Collection letters" / TODAY.isoformat()
+    with qtbot.waitSignal(actions.done, timeout=LOAD) as done:
+        actions._print_run(run, folder)
+    assert done.args[0] == f"3 collection letters created; 3 PDFs in {folder}"
+    assert documents(setting.database) == {
+        number: str(folder / f"{number}.pdf")
+        for number in ("CL-0000001", "CL-0000002", "CL-0000003")
+    }
+
+
+def test_a_failed_print_records_what_was_written_and_says_how_to_finish(
+    qtbot, setting: Setting, actions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections_desktop.models.letter_documents import LetterFileError
+    from collections_desktop.views import printing
+
+    with setting.database.sessions() as session:
+        run = create_letters(session, setting.scope, TODAY, NOW, created_by_id=None)
+        session.commit()
+    folder = tmp_path / "letters"
+    real = printing.letter_pdf
+
+    def full_after_one(detail, path, *args, **kwargs):
+        if detail.number != "CL-0000001":
+            raise LetterFileError(f"The PDF {path} could not be written: No space left on device.")
+        return real(detail, path, *args, **kwargs)
+
+    monkeypatch.setattr(printing, "letter_pdf", full_after_one)
+    with qtbot.waitSignal(actions.done, timeout=LOAD) as done:
+        actions._print_run(run, folder)
+    assert done.args[0] == (
+        "3 collection letters created; 1 of 3 PDFs written, then: The PDF "
+        f"{folder / 'CL-0000002.pdf'} could not be written: No space left on device. "
+        "Reprint writes each missing PDF, and collections-desktop letters --pdf writes them all."
+    )
+    assert documents(setting.database) == {"CL-0000001": str(folder / "CL-0000001.pdf")}
+    assert sorted(path.name for path in folder.iterdir()) == ["CL-0000001.pdf"]
+
+
+def test_reprint_writes_a_never_printed_letter_itself_then_copies(
+    qtbot, setting: Setting, posted, actions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[str, str]] = []
+
+    def save_as(_parent, title, suggested, _filter):
+        asked.append((title, Path(suggested).name))
+        return str(tmp_path / f"saved {len(asked)}.pdf"), _filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    with qtbot.waitSignal(actions.done, timeout=LOAD) as done:
+        actions.reprint_letter(posted.id)
+    first = tmp_path / "saved 1.pdf"
+    assert done.args[0] == f"Letter CL-0000002 saved as {first}"
+    assert asked[0] == (
+        "Save letter CL-0000002, whose PDF was never written",
+        "CL-0000002.pdf",
+    )
+    assert first.read_bytes().startswith(b"%PDF-")
+    assert documents(setting.database) == {"CL-0000002": str(first)}
+
+    with qtbot.waitSignal(actions.done, timeout=LOAD) as done:
+        actions.reprint_letter(posted.id)
+    second = tmp_path / "saved 2.pdf"
+    assert done.args[0] == f"Copy of CL-0000002 saved as {second}"
+    assert asked[1] == ("Save a copy of letter CL-0000002", "CL-0000002 copy.pdf")
+    assert documents(setting.database) == {"CL-0000002": str(first)}  # the first one stands

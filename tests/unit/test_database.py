@@ -55,7 +55,12 @@ def test_every_posted_column_is_guarded_by_a_trigger(any_db: Database) -> None:
     from importlib import import_module
 
     guarded: dict[str, list[str]] = {}
-    for revision in ("0001_schema_v1", "0003_collections_actions", "0004_posted_once"):
+    for revision in (
+        "0001_schema_v1",
+        "0003_collections_actions",
+        "0004_posted_once",
+        "0005_letter_documents",
+    ):
         migration = import_module(f"collections_desktop.models.db.migrations.versions.{revision}")
         guarded.update(migration.IMMUTABLE_COLUMNS)  # a later revision replaces a table's list
     assert guarded == IMMUTABLE_COLUMNS

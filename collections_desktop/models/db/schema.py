@@ -774,6 +774,22 @@ class CollectionLetterLine(Base):
     days_overdue: Mapped[int] = mapped_column(Integer)
 
 
+class LetterDocument(Base):
+    """A letter's PDF was written: where and when. One row per letter, never changed.
+
+    A posted letter cannot be updated, so whether its PDF exists is kept here, apart: a
+    letter without a row still needs its PDF (``letters --pdf`` writes it). ``path`` is
+    None for letters posted before version 0005, whose PDFs were not tracked.
+    """
+
+    __tablename__ = "letter_documents"
+    id: Mapped[uuid.UUID] = _id()
+    letter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("collection_letters.id"), unique=True)
+    path: Mapped[str | None] = mapped_column(Text)
+    written_at: Mapped[dt.datetime]
+    written_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+
+
 # --- activities -----------------------------------------------------------------------
 
 
@@ -920,6 +936,7 @@ IMMUTABLE_COLUMNS = {
             ChargeAdjustment,
             CollectionLetter,
             CollectionLetterLine,
+            LetterDocument,
         )
     },
 }

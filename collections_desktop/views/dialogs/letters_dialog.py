@@ -5,7 +5,8 @@ letters the run would make and who it skips and why (``models.letters.propose_le
 read on the database lane), and emits ``submitted`` with a ``LettersRequest``; the caller
 posts them with ``create_letters`` through ``run_action``. ``make_letters_dialog`` does
 that wiring. ``LetterBlockDialog`` asks until when and why a customer's letters are
-blocked. ``reprint_letter`` saves a copy of a posted letter as a PDF and opens it.
+blocked. ``reprint_letter`` saves a PDF of a posted letter (a marked copy, or the letter
+itself when its PDF was never written) and opens it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.db.database import Database
+from collections_desktop.models.letter_documents import LetterFileError, check_folder
 from collections_desktop.models.letters import (
     BLOCK_REASON_LENGTH,
     LetterBlock,
@@ -316,11 +318,13 @@ def make_letters_dialog(
     formats: Formats,
     done: Callable[[LetterRun], None],
     customer: tuple[uuid.UUID, str] | None = None,
+    pdf_folder: Path | None = None,
 ) -> LettersDialog:
     """A ``LettersDialog`` wired to preview and post on the database lane (not yet shown).
 
     ``done`` gets the ``LetterRun`` once the letters are committed; a refusal stays in
-    the dialog with nothing written.
+    the dialog with nothing written. ``pdf_folder``, where the letters will be printed,
+    is checked before anything is posted: a folder that cannot be written is a refusal.
     """
     pools = sorted(scope.pool_names.items(), key=lambda pool: pool[1].casefold())
     dialog = LettersDialog(pools, as_of, formats, customer=customer, parent=parent)
@@ -341,6 +345,12 @@ def make_letters_dialog(
         task.failed.connect(lambda error: dialog.show_preview_error(request, str(error)))
 
     def create(request: LettersRequest) -> None:
+        if pdf_folder is not None:
+            try:
+                check_folder(pdf_folder)
+            except LetterFileError as error:
+                dialog.show_error(" ".join((str(error), _("No letter was posted."))))
+                return
         run_action(
             runner,
             database,
@@ -486,32 +496,36 @@ def reprint_letter(
     formats: Formats | None = None,
     *,
     open_url: Callable[[QUrl], bool] | None = None,
+    copy: bool = True,
 ) -> Path | None:
-    """Save a copy of a posted letter as a PDF where the user chooses, then open it.
+    """Save a PDF of a posted letter where the user chooses, then open it.
 
-    The copy shows the stored text and items, marked "Copy"; the letter itself is never
-    changed. ``formats`` default to the customer's language (as the letter was written).
-    Returns the file written, or None when the user cancelled or it could not be written.
+    ``copy`` (a letter whose PDF was written before) marks it "Copy"; without it the
+    file is the letter itself, for a letter whose PDF was never written. It shows the
+    stored text and items; the letter itself is never changed. ``formats`` default to
+    the customer's language (as the letter was written). Returns the file written, or
+    None when the user cancelled or it could not be written (after saying why).
     """
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    suggested = Path(folder or ".") / _("{number} copy.pdf").format(number=detail.number)
+    if copy:
+        suggested = _("{number} copy.pdf").format(number=detail.number)
+        title = _("Save a copy of letter {number}").format(number=detail.number)
+    else:
+        suggested = f"{detail.number}.pdf"
+        title = _("Save letter {number}, whose PDF was never written").format(number=detail.number)
     chosen, _filter = QFileDialog.getSaveFileName(
-        parent,
-        _("Save a copy of letter {number}").format(number=detail.number),
-        str(suggested),
-        _("PDF files (*.pdf)"),
+        parent, title, str(Path(folder or ".") / suggested), _("PDF files (*.pdf)")
     )
     if not chosen:
         return None
     path = Path(chosen)
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
-    letter_pdf(detail, path, formats, copy=True)
-    if not path.is_file() or path.stat().st_size == 0:
+    try:
+        letter_pdf(detail, path, formats, copy=copy)
+    except LetterFileError as error:
         QMessageBox.warning(
-            parent,
-            _("Reprint"),
-            _("The copy could not be written to {path}. Choose another folder.").format(path=path),
+            parent, _("Reprint"), " ".join((str(error), _("Choose another folder.")))
         )
         return None
     (open_url or QDesktopServices.openUrl)(QUrl.fromLocalFile(str(path)))
