@@ -315,14 +315,15 @@ def _upgrade(
     process leaves the previous revision, with no table of the new one and no
     ``_alembic_tmp_*`` copy. On SQLite the foreign keys are off while the tables change,
     as SQLite's own procedure for changing a table asks (a batch operation drops and
-    re-creates a table other tables refer to), and checked before the commit instead.
+    re-creates a table other tables refer to), and checked before the commit instead; the
+    connection is then closed, not pooled.
     """
     config = _alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     try:
         with engine.connect() as connection:
             if sqlite:
-                _sqlite_foreign_keys(connection, on=False)
+                _sqlite_foreign_keys_off(connection)
             try:
                 with connection.begin():
                     config.attributes["connection"] = connection
@@ -332,8 +333,8 @@ def _upgrade(
                     if current is not None:
                         _complete_reference_data(connection, now)
             finally:
-                if sqlite:
-                    _sqlite_foreign_keys(connection, on=True)
+                if sqlite:  # never back in the pool with its foreign keys off
+                    connection.invalidate()
     except Exception as error:
         engine.dispose()
         reason = getattr(error, "orig", None) or error
@@ -359,14 +360,12 @@ def _upgrade(
         ) from error
 
 
-def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
-    """Switch foreign keys on or off; SQLite ignores this inside a transaction, so it runs
-    on the driver's connection, outside the one SQLAlchemy begins."""
-    if connection.in_transaction():
-        connection.rollback()
+def _sqlite_foreign_keys_off(connection: Connection) -> None:
+    """SQLite ignores this inside a transaction: it runs on the driver's connection, before
+    the BEGIN that SQLAlchemy's next statement emits."""
     driver = connection.connection.driver_connection
     assert driver is not None
-    driver.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    driver.execute("PRAGMA foreign_keys = OFF")
 
 
 def _refuse_broken_references(connection: Connection) -> None:
