@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 SERVER = r"""
 import importlib, json, os, sys, time, traceback
@@ -128,11 +129,34 @@ class Forker:
 # --- what the workers run (by name: "tests.killing:open_and_close") ---------------------------
 
 
-def open_and_close(url: str) -> None:
-    """Open a database as the app does (creating, backing up, upgrading) and close it."""
-    from collections_desktop.models.db.database import open_database
+def open_and_close(url: str, trace: str = "") -> None:
+    """Open a database as the app does (creating, backing up, upgrading) and close it.
 
-    open_database(url).dispose()
+    With ``trace``, the start of every SQL statement and each commit are appended to that
+    file as they happen, so a test can tell where a kill landed.
+    """
+    from sqlalchemy import Engine, event
+
+    from collections_desktop.models.db import database
+
+    if trace:
+        descriptor = os.open(trace, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND)
+
+        def note(text: str) -> None:
+            os.write(descriptor, (" ".join(text.split())[:80] + "\n").encode())
+
+        def noted(step: str, function: Any) -> Any:
+            def call(*args: Any, **kwargs: Any) -> Any:
+                note(step)
+                return function(*args, **kwargs)
+
+            return call
+
+        event.listen(Engine, "before_cursor_execute", lambda *args: note(args[2]))
+        event.listen(Engine, "commit", lambda _connection: note("COMMIT"))
+        database._backup = noted("BACKUP", database._backup)  # type: ignore[assignment]
+        database._upgrade = noted("UPGRADE", database._upgrade)  # type: ignore[assignment]
+    database.open_database(url).dispose()
 
 
 def write_demo(path: str, customers: str) -> None:

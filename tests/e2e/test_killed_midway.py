@@ -50,10 +50,30 @@ def differences(found: dict[str, object], expected: dict[str, object]) -> str:
     return f"at {found['revision']}: extra {extra}, missing {missing}, rows {rows}"
 
 
+def where_it_stopped(trace: Path) -> str:
+    """The step of the upgrade a worker had reached, from its statements (``open_and_close``)."""
+    lines = trace.read_text().splitlines() if trace.exists() else []
+    if "UPGRADE" in lines:
+        lines = lines[lines.index("UPGRADE") :]
+        for step, sign in (
+            ("upgrade: committing", "COMMIT"),
+            ("upgrade: set-up rows and checks", "PRAGMA foreign_key_check"),
+            ("upgrade: migration 0004", "version_num='0003'"),
+            ("upgrade: 0003's batch copy of activities", "_alembic_tmp_activities"),
+            ("upgrade: migration 0003", "CREATE TABLE case_categories"),
+            ("upgrade: loading the migrations", ""),
+        ):
+            if any(sign in line for line in lines):
+                return step
+    if "BACKUP" in lines:
+        return "the backup copy"
+    return "opening (start, reading the revision)"
+
+
 def test_an_upgrade_killed_anywhere_leaves_the_old_schema_or_the_new(
     forker: Forker, tmp_path: Path
 ) -> None:
-    old = company_at_revision(tmp_path / "template.sqlite", "0002", customers=60)
+    old = company_at_revision(tmp_path / "template.sqlite", "0002", customers=40)
     path = tmp_path / "company.sqlite"
     # One upgrade left to finish: how long it takes, and what it makes.
     shutil.copyfile(old, path)
@@ -66,14 +86,22 @@ def test_an_upgrade_killed_anywhere_leaves_the_old_schema_or_the_new(
 
     rng = random.Random(11)
     outcomes: Counter[str] = Counter()
+    stops: Counter[str] = Counter()
     kills = runs = 0
+    trace = tmp_path / "statements.txt"
     shutil.copyfile(old, path)
     while kills < UPGRADE_KILLS and runs < 3 * UPGRADE_KILLS:
         runs += 1
         was_old = schema_of(path)["revision"] == "0002"
+        trace.unlink(missing_ok=True)
         run = forker.run(
-            "tests.killing:open_and_close", str(path), kill_after=rng.uniform(0, clean.seconds)
+            "tests.killing:open_and_close",
+            str(path),
+            str(trace),
+            kill_after=rng.uniform(0, clean.seconds),
         )
+        if run.killed:
+            stops[where_it_stopped(trace)] += 1
         assert run.killed or run.code == 0
         kills += run.killed
         found = schema_of(path)
@@ -99,7 +127,8 @@ def test_an_upgrade_killed_anywhere_leaves_the_old_schema_or_the_new(
         f"\nupgrade 0002 -> {head_revision()} of a {old.stat().st_size:,}-byte file "
         f"({clean.seconds:.2f} s uninterrupted): {runs} runs, {kills} killed; "
         + ", ".join(f"{what}: {count}" for what, count in sorted(outcomes.items()))
-        + f"; backups: {len(copies)}"
+        + f"; backups: {len(copies)}; killed in: "
+        + ", ".join(f"{step}: {count}" for step, count in stops.most_common())
     )
     assert outcomes["killed, old schema"] > 0
 
