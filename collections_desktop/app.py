@@ -25,6 +25,7 @@ from collections_desktop.i18n import LANGUAGES, _, set_language
 from collections_desktop.models.clock import Clock, SystemClock
 from collections_desktop.models.db.database import Database, DatabaseOpenError, open_database
 from collections_desktop.models.db.writing import LEDGER, write_transaction
+from collections_desktop.models.first_run import unfinished_demo
 from collections_desktop.models.promises import PromiseEvaluation, evaluate_promises
 from collections_desktop.models.scope import Viewer, load_viewer
 from collections_desktop.views.icons import IconRegistry
@@ -287,14 +288,15 @@ class Shell(QObject):
             self.database = None
 
     def start(self, database_url: str | None) -> int | None:
-        """Open the first database (creating the demo company on a first run).
+        """Open the first database (creating the demo company on a first run, and again
+        where an earlier version's interrupted demo left an empty file under its name).
 
         Returns ``None`` once the window is showing, else the exit code to end with.
         """
         demo: DemoStats | None = None
         if database_url is None:
             url: str | Path = paths.default_database_path()
-            if not Path(url).exists():
+            if not Path(url).exists() or unfinished_demo(Path(url)):
                 demo = create_demo_company(Path(url), self.clock, self.formats)
                 if demo is None:
                     return EXIT_FAILED

@@ -45,8 +45,10 @@ import datetime as dt
 import json
 import logging
 import multiprocessing
+import os
 import pickle
 import random
+import sqlite3
 import sys
 import time
 import traceback
@@ -143,31 +145,127 @@ def write_demo_company(
     called now and then with (customers done, customers, what). Raises ``DemoError`` when
     the database already holds a company (nothing is changed) and ``DatabaseOpenError``
     when ``url`` is not a usable database. Everything is written in one transaction: if
-    anything fails, nothing is written.
+    anything fails, nothing is written. A new SQLite file is written under a temporary
+    name beside it and moved into place once complete (``_write_new_file``), so a process
+    killed while writing leaves no empty or half-made database under the file's name.
     """
     if customers < 1:
         raise DemoError(_("The demo needs at least one customer."))
     started = time.perf_counter()
     today = today or SystemClock().today()
     path = _sqlite_file(normalise_url(url))
-    existed = path is not None and path.exists()
-    database = open_database(url)
-    try:
-        counts = _write(database, customers=customers, seed=seed, today=today, progress=progress)
-    except BaseException:
-        database.dispose()
-        if path is not None and not existed:
-            # The file was made for this demo: a failed demo leaves no empty database behind.
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
-    database.dispose()
+    if path is not None and not path.exists():
+        counts = _write_new_file(
+            path, customers=customers, seed=seed, today=today, progress=progress
+        )
+        where = str(path)
+    else:
+        database = open_database(url)
+        try:
+            counts = _write(
+                database, customers=customers, seed=seed, today=today, progress=progress
+            )
+        finally:
+            database.dispose()
+        where = database.display_name
     return DemoStats(
         company_name=COMPANY_NAME,
-        database=database.display_name,
+        database=where,
         seconds=time.perf_counter() - started,
         **counts,
     )
+
+
+def partial_path(path: Path) -> Path:
+    """Where the demo for the new SQLite file ``path`` is written until it is complete."""
+    return path.with_name(f"{path.name}.demo-partial")
+
+
+def _write_new_file(
+    path: Path,
+    *,
+    customers: int,
+    seed: int,
+    today: dt.date,
+    progress: ProgressCallback | None,
+) -> dict[str, int]:
+    """Write the demo into ``partial_path(path)``, then move the finished file to ``path``.
+
+    A partial file left by a process that was killed is started over; one that another
+    process is writing right now is left alone and the demo refused. The file only gets
+    its name once the demo is committed and the file closed, so the name never shows an
+    empty or half-written company (the first start would otherwise open it as "the"
+    database and never write the demo).
+    """
+    partial = partial_path(path)
+    _remove_stale_partial(partial, path)
+    try:
+        database = open_database(partial)
+        try:
+            counts = _write(
+                database, customers=customers, seed=seed, today=today, progress=progress
+            )
+        finally:
+            database.dispose()
+        if path.exists():
+            raise DemoError(
+                _(
+                    "The database {where} was created by another program while the demo "
+                    "was written; it was not changed."
+                ).format(where=path)
+            )
+        _sync(partial)
+        os.replace(partial, path)
+        _sync(path.parent)
+    except BaseException:
+        # A failed demo leaves nothing behind, not even its partial file.
+        _unlink_sqlite_files(partial)
+        raise
+    return counts
+
+
+def _remove_stale_partial(partial: Path, path: Path) -> None:
+    """Delete the partial file of a demo that was killed; refuse one being written now."""
+    if not partial.exists():
+        return
+    try:
+        # The writer of a live demo holds the file's write lock for the whole demo.
+        connection = sqlite3.connect(partial, timeout=0, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+        finally:
+            connection.close()
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error):
+            raise DemoError(
+                _(
+                    "A demo company is being written into {where} by another process right "
+                    "now ({partial}); nothing was changed."
+                ).format(where=path, partial=partial.name)
+            ) from error
+    except sqlite3.DatabaseError:
+        pass  # not even a database: a file killed as it was created
+    _unlink_sqlite_files(partial)
+
+
+def _unlink_sqlite_files(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _sync(path: Path) -> None:
+    """Flush a file or a folder entry to disk (a folder only where the OS allows it)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # Windows cannot open a folder; its renames are durable enough
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
 
 
 def _sqlite_file(url: URL) -> Path | None:
@@ -187,7 +285,9 @@ def _write(
     """Write everything in one transaction of one connection; return the row counts."""
     report = progress or (lambda done, total, what: None)
     what = _("Writing the demo company")
-    with database.engine.connect() as connection:
+    # IMMEDIATE: the write lock is held from the first check to the commit (on a partial
+    # file it is also what tells a live demo from the leftover of a killed one).
+    with database.engine.execution_options(sqlite_immediate=True).connect() as connection:
         # Refuse before touching any setting of the file; checked again in the transaction.
         _refuse_a_company(connection, database.display_name)
         connection.rollback()
@@ -357,10 +457,10 @@ def _sqlite_bulk_mode(connection: Connection, *, on: bool) -> None:
     few pages that existed before. Both are set back afterwards; ``open_database`` also
     turns WAL on whenever it opens the file.
     """
+    # journal_mode cannot change inside a transaction, and every statement through the
+    # SQLAlchemy connection begins one: these run on the driver's connection directly.
     if connection.in_transaction():
         connection.rollback()
-    # The journal mode cannot change inside a transaction, and every statement through
-    # SQLAlchemy begins one: these go to the driver's connection directly.
     driver = connection.connection.driver_connection
     assert driver is not None
     if on:

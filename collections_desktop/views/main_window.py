@@ -424,7 +424,9 @@ class MainWindow(QMainWindow):
 
     def _on_busy_changed(self, busy: bool) -> None:
         if busy:
-            self.statusBar().showMessage(self._loading_message)
+            # An announcement (e.g. a new demo company) is not replaced by "reading…".
+            if not self.statusBar().currentMessage():
+                self.statusBar().showMessage(self._loading_message)
         else:
             self._clear_loading_message()
 

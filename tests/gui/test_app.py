@@ -23,7 +23,7 @@ from collections_desktop.app import (
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import current_language
 from collections_desktop.models.db.database import open_database
-from collections_desktop.models.demo import COMPANY_NAME
+from collections_desktop.models.demo import COMPANY_NAME, partial_path
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
@@ -132,6 +132,23 @@ def test_first_run_creates_the_demo_company(qtbot, shell, dialogs, monkeypatch) 
     assert window.viewer.is_agent
     assert window.viewer.display_name == "Lucía Fernández Ortega"
     assert window.current_page == "overview"
+
+
+@pytest.mark.parametrize("leftover", ["partial file", "empty database"])
+def test_the_start_after_a_killed_first_run_writes_the_whole_demo(
+    qtbot, shell, dialogs, monkeypatch, leftover
+) -> None:
+    """Killed while writing, the demo left a partial file beside the database (this version)
+    or a database without a company under its name (earlier versions)."""
+    monkeypatch.setattr(app_module, "DEMO_CUSTOMERS", 10)
+    path = paths.default_database_path()
+    open_database(partial_path(path) if leftover == "partial file" else path).dispose()
+    assert shell.start(None) is None
+    assert shell.window is not None
+    with shell.database.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM customers").scalar() == 10
+    assert not partial_path(path).exists()
+    assert dialogs["critical"] == []
 
 
 def test_cancelling_the_demo_leaves_no_file(qtbot, shell, dialogs) -> None:

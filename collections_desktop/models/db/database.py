@@ -9,6 +9,9 @@ and brings a new one to the current schema through Alembic, never ``create_all``
 from __future__ import annotations
 
 import datetime as dt
+import filecmp
+import glob
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +42,10 @@ class NotADatabaseError(DatabaseOpenError):
 
 class SchemaTooNewError(DatabaseOpenError):
     """The database was written by a newer version of the app."""
+
+
+class UpgradeError(DatabaseOpenError):
+    """Bringing an older database to the current schema failed; it was left as it was."""
 
 
 @dataclass(frozen=True)
@@ -138,12 +145,11 @@ def open_database(url: str | Path, *, now: dt.datetime | None = None) -> Databas
     backup = None
     head = head_revision()
     if current != head:
+        now = now or dt.datetime.now(dt.UTC)
         if current is not None and path is not None:
             engine.dispose()
-            backup = _backup(path, current, now or dt.datetime.now(dt.UTC))
-        _upgrade(engine)
-        if current is not None:
-            _complete_reference_data(engine, now or dt.datetime.now(dt.UTC))
+            backup = _backup(path, current, now)
+        _upgrade(engine, current, now=now, where=_where(parsed), backup=backup)
     if path is not None:
         # WAL lets the GUI read while a worker writes; it is stored in the file, so it is
         # only switched on once the file is known to be ours (a refused file stays as it was).
@@ -234,24 +240,62 @@ def _has_tables(engine: Engine) -> bool:
 
 
 def _backup(path: Path, revision: str, now: dt.datetime) -> Path:
-    """Copy the file aside before a migration touches it."""
+    """Copy the file aside before a migration touches it, once per upgrade.
+
+    A failed or killed upgrade leaves the file as it was (the upgrade is one transaction),
+    so the next attempt finds the copy it made and keeps it rather than making another.
+    The copy is written under a temporary name and renamed when complete: a copy under
+    the backup's name is always whole.
+    """
+    partial = path.with_name(f"{path.stem}.schema-{revision}.backup-partial{path.suffix}")
+    for suffix in ("", "-wal"):  # left by a process killed while it copied
+        Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    earlier = _same_backup(path, revision)
+    if earlier is not None:
+        return earlier
     stamp = now.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.schema-{revision}.{stamp}.backup{path.suffix}")
-    for suffix in ("", "-wal", "-shm"):
+    # The log first, the file last: the file's name says the copy is complete.
+    for suffix in ("-wal", ""):
         source = Path(f"{path}{suffix}")
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
         if source.exists():
-            shutil.copy2(source, Path(f"{target}{suffix}"))
+            shutil.copy2(source, Path(f"{partial}{suffix}"))
+            os.replace(Path(f"{partial}{suffix}"), Path(f"{target}{suffix}"))
     return target
 
 
-def _complete_reference_data(engine: Engine, now: dt.datetime) -> None:
+def _same_backup(path: Path, revision: str) -> Path | None:
+    """An earlier copy of this revision holding exactly what the file holds now, if any."""
+    pattern = f"{glob.escape(path.stem)}.schema-{glob.escape(revision)}.*.backup{path.suffix}"
+    for candidate in sorted(path.parent.glob(pattern), reverse=True):
+        if all(
+            _same_bytes(Path(f"{path}{suffix}"), Path(f"{candidate}{suffix}"))
+            for suffix in ("", "-wal")
+        ):
+            return candidate
+    return None
+
+
+def _same_bytes(first: Path, second: Path) -> bool:
+    """Both missing, or both there with the same contents (compared, not judged by date)."""
+    if not first.exists() or not second.exists():
+        return not first.exists() and not second.exists()
+    return filecmp.cmp(first, second, shallow=False)
+
+
+def _complete_reference_data(connection: Connection, now: dt.datetime) -> None:
     """Give a company made by an earlier version the set-up rows later versions start with."""
     from collections_desktop.models.company import has_company
     from collections_desktop.models.reference import seed_reference_data
 
-    with sessionmaker(engine)() as session, session.begin():
+    session = Session(bind=connection)
+    try:
         if has_company(session):
             seed_reference_data(session, now)
+            session.flush()
+    finally:
+        session.close()
 
 
 def _alembic_config() -> Config:
@@ -260,8 +304,76 @@ def _alembic_config() -> Config:
     return config
 
 
-def _upgrade(engine: Engine) -> None:
+def _upgrade(
+    engine: Engine, current: str | None, *, now: dt.datetime, where: str, backup: Path | None
+) -> None:
+    """Bring the database to the head revision in ONE transaction, or leave it as it was.
+
+    Every migration, Alembic's batch table copies, the ``alembic_version`` row and the
+    set-up rows an older company is given run in the transaction ``_sqlite_begin`` opens
+    (SQLite's DDL is transactional once the BEGIN is explicit); a failure or a killed
+    process leaves the previous revision, with no table of the new one and no
+    ``_alembic_tmp_*`` copy. On SQLite the foreign keys are off while the tables change,
+    as SQLite's own procedure for changing a table asks (a batch operation drops and
+    re-creates a table other tables refer to), and checked before the commit instead; the
+    connection is then closed, not pooled.
+    """
     config = _alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        with engine.connect() as connection:
+            if sqlite:
+                _sqlite_foreign_keys_off(connection)
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                    if sqlite:
+                        _refuse_broken_references(connection)
+                    if current is not None:
+                        _complete_reference_data(connection, now)
+            finally:
+                if sqlite:  # never back in the pool with its foreign keys off
+                    connection.invalidate()
+    except Exception as error:
+        engine.dispose()
+        reason = getattr(error, "orig", None) or error
+        if backup is not None:
+            message = _(
+                "The database {where} could not be upgraded from schema {revision} to "
+                "{head}: {reason}. The upgrade was undone and the file was not changed; "
+                "the copy made before the upgrade is {backup}."
+            )
+        else:
+            message = _(
+                "The database {where} could not be upgraded from schema {revision} to "
+                "{head}: {reason}. The upgrade was undone and the database was not changed."
+            )
+        raise UpgradeError(
+            message.format(
+                where=where,
+                revision=current or "-",
+                head=head_revision(),
+                reason=reason,
+                backup=backup,
+            )
+        ) from error
+
+
+def _sqlite_foreign_keys_off(connection: Connection) -> None:
+    """SQLite ignores this inside a transaction: it runs on the driver's connection, before
+    the BEGIN that SQLAlchemy's next statement emits."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys = OFF")
+
+
+def _refuse_broken_references(connection: Connection) -> None:
+    """Stop the upgrade (rolling it back) if a migration left a row referring to nothing."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        table, rowid, parent, _key = broken[0]
+        raise RuntimeError(
+            f"{len(broken)} rows refer to rows that do not exist "
+            f"(first: {table} row {rowid} -> {parent})"
+        )
