@@ -748,12 +748,10 @@ class _Parser:
             return None
         limit = _LENGTHS.get(name)
         if limit is not None and len(text) > limit:
-            self._problem(
-                number,
-                self._label(name),
-                text,
-                _("longer than {limit} characters.").format(limit=limit),
-            )
+            reason = _("longer than {limit} characters.").format(limit=limit)
+            if "\n" in text:
+                reason += " " + _('It runs over several lines: is a quote (") never closed?')
+            self._problem(number, self._label(name), text, reason)
             return None
         return text
 
