@@ -56,6 +56,7 @@ from collections_desktop.models.db.types import new_id
 from collections_desktop.models.importers import ImportInputError
 from collections_desktop.models.importers.mapping import (
     Cell,
+    Column,
     ImportMapping,
     describe_date_format,
     load_mapping,
@@ -430,6 +431,7 @@ class _Parser:
         self.problems = problems
         self._labels = _Labels(mapping)
         self.index = self._header_index(path)
+        self._sources = {name: self._source(name) for name in FIELDS}
         separator, date_values = self._sniff()
         self.decimal_separator = mapping.source.decimal_separator or separator
         self.date_formats = self._date_formats(date_values)
@@ -466,6 +468,16 @@ class _Parser:
                 )
             )
         return index
+
+    def _source(self, name: str) -> tuple[int | None, Column | None, Cell]:
+        """Where a field's value comes from: a column's position, a template; the default."""
+        column = self.mapping.columns.get(name)
+        default = self.mapping.defaults.get(name)
+        if column is None:
+            return None, None, default
+        if column.is_template:
+            return None, column, default
+        return self.index[column.text], None, default
 
     def _sniff(self) -> tuple[str, dict[str, list[str]]]:
         """One pass over the file for what the mapping leaves to the values: the decimal
@@ -717,16 +729,16 @@ class _Parser:
 
     def _cell(self, number: int, record: tuple[Cell, ...], name: str) -> Cell:
         """The field's value in this row: its column or template, else the mapping's default."""
-        column = self.mapping.columns.get(name)
+        position, template, default = self._sources[name]
         value: Cell = None
-        if column is not None and column.is_template:
-            texts = {h: cell_text(cell_at(record, self.index[h])) for h in column.headers}
-            if not column.headers or any(texts.values()):
-                value = column.value(texts, number)
-        elif column is not None:
-            value = cell_at(record, self.index[column.text])
-        if is_blank(value):
-            value = self.mapping.defaults.get(name)
+        if template is not None:
+            texts = {h: cell_text(cell_at(record, self.index[h])) for h in template.headers}
+            if not template.headers or any(texts.values()):
+                value = template.value(texts, number)
+        elif position is not None and position < len(record):
+            value = record[position]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            value = default
         return value
 
     def _label(self, name: str) -> str:
