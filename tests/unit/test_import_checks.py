@@ -232,12 +232,12 @@ def test_an_unterminated_quote_gives_a_short_message(sqlite_db: Database, tmp_pa
 def test_a_quote_that_swallows_more_than_a_cell_can_hold_is_named(
     sqlite_db: Database, tmp_path: Path
 ) -> None:
-    rows = [f"A-1,391,{n:06d},1/2/2013,2/1/2013,10.00,No," for n in range(2, 4000)]
+    rows = [f"A-1,391,{n:06d},1/2/2013,2/1/2013,10.00,No," for n in range(2, 5000)]
     path = small_csv(tmp_path, GOOD, 'A-1,391,"0001b,1/2/2013,2/1/2013,10,No,', *rows)
     with pytest.raises(ImportInputError) as caught:
         run_import(sqlite_db, path)
     message = str(caught.value)
-    assert "a value is longer than 100,000 characters" in message
+    assert "a value is longer than 131,072 characters" in message
     assert "never closed" in message
     assert len(message) < 400
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.models.importers import ImportInputError
 from collections_desktop.models.importers.mapping import Cell, Source
@@ -34,8 +35,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-MAX_CELL = 100_000
-"""The longest cell a file may hold (characters); a longer one is an unclosed quote."""
+MAX_CELL = csv.field_size_limit()
+"""The longest cell the csv module reads (131,072 characters); a longer one is nearly always
+a quote that is never closed."""
 
 Record = tuple[int, tuple[Cell, ...]]
 """A row number (as a spreadsheet shows it) and the row's cells."""
@@ -119,7 +121,6 @@ def _headers(path: Path, first: Sequence[Cell] | None) -> tuple[str, ...]:
 
 
 def _csv_records(path: Path, encoding: str, delimiter: str) -> Iterator[Sequence[Cell]]:
-    csv.field_size_limit(MAX_CELL)
     with path.open(encoding=encoding, newline="") as file:
         reader = csv.reader(file, delimiter=delimiter)
         try:
@@ -130,7 +131,7 @@ def _csv_records(path: Path, encoding: str, delimiter: str) -> Iterator[Sequence
                     _(
                         "{path}, line {line}: a value is longer than {limit} characters; a "
                         'quote (") that opens a value and is never closed does this.'
-                    ).format(path=path, line=reader.line_num, limit=f"{MAX_CELL:,}")
+                    ).format(path=path, line=reader.line_num, limit=text_formats().count(MAX_CELL))
                 ) from None
             raise FileReadError(
                 _("{path}, line {line}: {reason}").format(
