@@ -207,6 +207,14 @@ def test_a_file_not_in_the_declared_encoding_says_which_it_seems_to_be(
     assert run_import(sqlite_db, path).customers_created == 1
 
 
+def test_bytes_windows_1252_lacks_point_to_latin_1(sqlite_db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, text_of(GOOD).encode("ascii") + b"A-2,391,2,1/2/2013,,1,No,\x81\r\n")
+    with pytest.raises(ImportInputError) as caught:
+        run_import(sqlite_db, path)
+    assert "is not in the encoding cp1252" in str(caught.value)
+    assert 'it seems to be latin-1: set encoding = "latin-1"' in str(caught.value)
+
+
 def test_binary_data_is_not_a_csv_file(sqlite_db: Database, tmp_path: Path) -> None:
     path = write(tmp_path, bytes(range(256)) * 20)
     with pytest.raises(ImportInputError, match="is not a text \\(CSV\\) file"):

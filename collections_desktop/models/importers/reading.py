@@ -138,13 +138,13 @@ def _csv_records(path: Path, encoding: str, delimiter: str) -> Iterator[Sequence
                     path=path, line=reader.line_num, reason=str(error)[:200]
                 )
             ) from None
-        except UnicodeDecodeError as error:
+        except UnicodeDecodeError:
             raise FileReadError(
                 _("{path}, after line {line}, is not in the encoding {encoding}; {guess}").format(
                     path=path,
                     line=reader.line_num,
                     encoding=encoding,
-                    guess=_guess_message(path, error.object[error.start : error.start + 1]),
+                    guess=_guess_message(path, encoding),
                 )
             ) from None
 
@@ -195,14 +195,16 @@ def _valid_utf8(path: Path) -> bool:
     return True
 
 
-def _guess_message(path: Path, _byte: bytes) -> str:
-    """What the file seems to be, for a message about a file that cannot be decoded."""
+def _guess_message(path: Path, failed: str) -> str:
+    """What the file seems to be, for a message about a file that is not in ``failed``."""
     with path.open("rb") as file:
         start = file.read(_BLOCK)
     guessed = next((encoding for bom, encoding in _BOMS if start.startswith(bom)), None)
     guessed = guessed or _nul_encoding(start)
     if guessed is None:
         guessed = "utf-8" if _valid_utf8(path) else "cp1252"
+    if codecs.lookup(guessed).name == codecs.lookup(failed).name:
+        guessed = "latin-1"  # every byte is a character in it: the last resort
     return _('it seems to be {guess}: set encoding = "{guess}" in [source] of the mapping.').format(
         guess=guessed
     )
@@ -212,12 +214,12 @@ def _first_line(path: Path, encoding: str) -> str:
     try:
         with path.open(encoding=encoding, newline="") as file:
             return file.readline(1 << 16)
-    except UnicodeDecodeError as error:
+    except UnicodeDecodeError:
         raise FileReadError(
             _("{path} is not in the encoding {encoding}; {guess}").format(
                 path=path,
                 encoding=encoding,
-                guess=_guess_message(path, error.object[error.start : error.start + 1]),
+                guess=_guess_message(path, encoding),
             )
         ) from None
 
