@@ -16,8 +16,9 @@ row that disagrees with the stored document or customer is an error. Collection 
 is the collectors' after the first import, so ``disputed`` is not compared.
 
 Nothing is written unless every row is good: every row is checked first and every problem
-is reported with its row number; then everything is written in the caller's transaction
-through the ledger's batch functions, which apply the ledger's own rules.
+is counted (the first ones reported with their row numbers); then everything is written in
+the caller's transaction through the ledger's batch functions, which apply the ledger's own
+rules. The file is streamed in chunks for both, so memory does not grow with its rows.
 """
 
 from __future__ import annotations
