@@ -1,41 +1,34 @@
 """An aging result written out as a table for people, or as CSV or JSON for other programs.
 
 CSV and JSON carry plain amounts (``1234.50``: a point, no grouping) so spreadsheets
-and scripts read them in any locale; the table uses the user's number format. Each
-lists one row per customer account, the columns in the definition's order and the
-balance last, then the totals (in CSV, a row whose account is ``TOTAL``).
+and scripts read them in any locale, and CSV text cannot run as a formula (``exports``);
+the table uses the user's number format. Each lists one row per customer account, the
+columns in the definition's order and the balance last, then the totals (in CSV, a row
+whose account is ``TOTAL``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from decimal import Decimal
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
+from collections_desktop.models.exports import csv_text
+from collections_desktop.models.exports import plain_amount as _plain
 from collections_desktop.models.snapshot import AgingResult
 
 TOTAL = "TOTAL"
 
 
-def _plain(amount: Decimal) -> str:
-    """At least two decimals, more only when the amount has them: never rounded."""
-    exponent = amount.normalize().as_tuple().exponent
-    places = max(2, -exponent if isinstance(exponent, int) else 0)
-    return f"{amount:.{places}f}"
-
-
 def to_csv(result: AgingResult) -> str:
-    """A header row, one row per customer, then ``TOTAL``."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["customer_account", "customer_name", *result.definition.labels, "balance"])
-    for row in result.rows:
-        writer.writerow([row.account, row.name, *map(_plain, row.columns), _plain(row.balance)])
-    writer.writerow([TOTAL, "", *map(_plain, result.totals), _plain(result.balance)])
-    return out.getvalue()
+    """A header row, one row per customer, then ``TOTAL`` (text cannot run as a formula)."""
+    return csv_text(
+        ["customer_account", "customer_name", *result.definition.labels, "balance"],
+        [
+            *([row.account, row.name, *row.columns, row.balance] for row in result.rows),
+            [TOTAL, "", *result.totals, result.balance],
+        ],
+    )
 
 
 def to_json(result: AgingResult, pool_name: str | None) -> str:

@@ -20,10 +20,8 @@ and a customer or pool outside it raises ``ScopeError``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
-import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,6 +59,7 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
 )
 from collections_desktop.models.db.types import Money
+from collections_desktop.models.exports import csv_text
 from collections_desktop.models.money import STORAGE_PLACES, ZERO
 from collections_desktop.models.scope import AgentScope
 from collections_desktop.models.snapshot import aged_rows, stored_label
@@ -845,24 +844,16 @@ def live_facts(
 # --- export -----------------------------------------------------------------------------
 
 
-def _plain(amount: Decimal | None) -> str:
-    """At least two decimals, more only when the amount has them: never rounded."""
-    if amount is None:
-        return ""
-    exponent = amount.normalize().as_tuple().exponent
-    places = max(2, -exponent if isinstance(exponent, int) else 0)
-    return f"{amount:.{places}f}"
-
-
 def aged_balances_csv(labels: Sequence[str], rows: Sequence[AgedBalanceRow]) -> str:
-    """The rows as CSV for spreadsheets: plain amounts (a point, no grouping), then TOTAL.
+    """The rows as CSV for spreadsheets: plain amounts (a point, no grouping), then TOTAL;
+    text cannot run as a formula (``exports``).
 
     The columns follow the Aged balances grid: account, name, balance, each aging
     column, past due, credit limit, available credit, risk score.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
+    width = len(labels)
+    totals = [sum((r.columns[i] for r in rows), ZERO) for i in range(width)]
+    return csv_text(
         [
             "customer_account",
             "customer_name",
@@ -872,33 +863,30 @@ def aged_balances_csv(labels: Sequence[str], rows: Sequence[AgedBalanceRow]) -> 
             "credit_limit",
             "available_credit",
             "risk_score",
-        ]
-    )
-    for row in rows:
-        writer.writerow(
-            [
-                row.account,
-                row.name,
-                _plain(row.balance),
-                *map(_plain, row.columns),
-                _plain(row.past_due),
-                _plain(row.credit_limit),
-                _plain(row.available_credit),
-                row.risk_score,
-            ]
-        )
-    width = len(labels)
-    totals = [sum((r.columns[i] for r in rows), ZERO) for i in range(width)]
-    writer.writerow(
+        ],
         [
-            TOTAL,
-            "",
-            _plain(sum((r.balance for r in rows), ZERO)),
-            *map(_plain, totals),
-            _plain(sum((r.past_due for r in rows), ZERO)),
-            "",
-            "",
-            "",
-        ]
+            *(
+                [
+                    row.account,
+                    row.name,
+                    row.balance,
+                    *row.columns,
+                    row.past_due,
+                    row.credit_limit,
+                    row.available_credit,
+                    row.risk_score,
+                ]
+                for row in rows
+            ),
+            [
+                TOTAL,
+                "",
+                sum((r.balance for r in rows), ZERO),
+                *totals,
+                sum((r.past_due for r in rows), ZERO),
+                None,
+                None,
+                None,
+            ],
+        ],
     )
-    return out.getvalue()

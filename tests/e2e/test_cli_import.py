@@ -115,3 +115,55 @@ def test_bad_mapping_unknown_header_and_missing_database(
     assert not nowhere.exists()
     assert "Traceback" not in done.stderr
     assert counts(company)["customers"] == 0
+
+
+def test_a_header_without_rows_exits_2(run_cli, company: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text(
+        "customerID,countryCode,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount,Disputed,"
+        "SettledDate\n",
+        encoding="utf-8",
+    )
+    before = counts(company)
+    done = run_cli(
+        "import", "receivables", str(empty), "--mapping", str(MAPPING), "--database", str(company)
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"error: {empty} has a header but no rows; nothing was imported.\n"
+    assert counts(company) == before
+
+
+def test_names_that_are_formulas_are_exported_as_text(
+    run_cli, company: Path, tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    mapping = tmp_path / "named.toml"
+    mapping.write_text(
+        MAPPING.read_text(encoding="utf-8")
+        .replace("[columns]\n", '[columns]\ncustomer_name = "Name"\n')
+        .replace('document_type = "invoice"\n', ""),  # a negative amount is a credit note
+        encoding="utf-8",
+    )
+    source = tmp_path / "formulas.csv"
+    source.write_text(
+        "customerID,Name,countryCode,invoiceNumber,InvoiceDate,DueDate,InvoiceAmount,Disputed,"
+        "SettledDate\n"
+        'F-1,"=HYPERLINK(""http://evil.example"",""Pay here"")",391,1,1/2/2013,2/1/2013,'
+        "100.00,No,\n"
+        "F-2,+cmd|' /C calc'!A0,391,2,1/2/2013,2/1/2013,50.00,No,\n"
+        "F-2,+cmd|' /C calc'!A0,391,3,1/2/2013,2/1/2013,-80.00,No,\n",
+        encoding="utf-8",
+    )
+    done = run_cli(
+        "import", "receivables", str(source), "--mapping", str(mapping), "--database", str(company)
+    )
+    assert done.returncode == 0, done.stderr
+    aged = run_cli("aging", "--as-of", "2013-03-01", "--format", "csv", "--database", str(company))
+    assert aged.returncode == 0, aged.stderr
+    rows = {row[0]: row for row in csv.reader(io.StringIO(aged.stdout))}
+    assert rows["F-1"][1] == '\'=HYPERLINK("http://evil.example","Pay here")'
+    assert rows["F-2"][1] == "'+cmd|' /C calc'!A0"
+    assert rows["F-2"][-1] == "-30.00"  # a negative balance stays a number
+    assert rows["TOTAL"][-1] == "70.00"

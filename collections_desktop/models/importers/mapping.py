@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import re
 import string
 import tomllib
 from collections.abc import Collection, Mapping
@@ -29,7 +30,22 @@ ROW = "row"
 Cell = str | int | float | bool | dt.date | dt.datetime | None
 """A value as a file or a mapping holds it (CSV gives text; XLSX and TOML give types)."""
 
-_SOURCE_KEYS = ("delimiter", "encoding", "date_format", "decimal_separator", "sheet")
+_SOURCE_KEYS = (
+    "delimiter",
+    "encoding",
+    "date_format",
+    "decimal_separator",
+    "sheet",
+    "earliest_date",
+    "latest_date",
+)
+_DATE_KEYS = ("earliest_date", "latest_date")
+MAX_WIDTH = 200
+"""The widest a template's field may be padded (``{row:>8}``): the longest field is 200."""
+_SPEC = re.compile(
+    r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d+)?[,_]?(?:\.(?P<precision>\d+))?[bcdeEfFgGnosxX%]?"
+)
+"""A standard format spec: fill and align, sign, width, grouping, precision, type."""
 _SECTIONS = ("source", "columns", "defaults")
 
 
@@ -46,6 +62,8 @@ class Source:
     date_format: str | None = None
     decimal_separator: str | None = None
     sheet: str | None = None
+    earliest_date: dt.date | None = None
+    latest_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +229,26 @@ def _column(name: str, text: str, problems: list[str]) -> Column | None:
             )
         )
         return None
+    for _literal, name_in_text, spec, conversion in parts:
+        if name_in_text is None:
+            continue
+        match = _SPEC.fullmatch(spec or "")
+        if conversion or "{" in (spec or "") or match is None:
+            problems.append(
+                _(
+                    "[columns] {field} = “{text}” is not a valid template: braces take a "
+                    "column's header or row, and a format such as {{row:06d}}."
+                ).format(field=name, text=text)
+            )
+            return None
+        if any(int(match[part] or 0) > MAX_WIDTH for part in ("width", "precision")):
+            problems.append(
+                _(
+                    "[columns] {field} = “{text}” is not a valid template: a width or "
+                    "precision cannot be more than {limit}."
+                ).format(field=name, text=text, limit=MAX_WIDTH)
+            )
+            return None
     headers = tuple(dict.fromkeys(p[1] for p in parts if p[1] is not None and p[1] != ROW))
     for header in headers:
         if not header or any(c in header for c in ".[]"):
@@ -236,6 +274,7 @@ def _column(name: str, text: str, problems: list[str]) -> Column | None:
 
 def _source(table: dict[str, object], problems: list[str]) -> Source:
     values: dict[str, str] = {}
+    dates: dict[str, dt.date] = {}
     for key, value in table.items():
         if key not in _SOURCE_KEYS:
             problems.append(
@@ -243,6 +282,15 @@ def _source(table: dict[str, object], problems: list[str]) -> Source:
                     key=key, keys=", ".join(_SOURCE_KEYS)
                 )
             )
+        elif key in _DATE_KEYS:
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                dates[key] = value
+            else:
+                problems.append(
+                    _("[source] {key} must be a date without quotes, e.g. 1990-01-01.").format(
+                        key=key
+                    )
+                )
         elif not isinstance(value, str) or not value:
             problems.append(_("[source] {key} must be text in quotes.").format(key=key))
         else:
@@ -281,12 +329,17 @@ def _source(table: dict[str, object], problems: list[str]) -> Source:
                 value=separator
             )
         )
+    earliest, latest = dates.get("earliest_date"), dates.get("latest_date")
+    if earliest and latest and latest < earliest:
+        problems.append(_("[source] latest_date is before earliest_date."))
     return Source(
         delimiter=delimiter,
         encoding=encoding,
         date_format=date_format,
         decimal_separator=separator,
         sheet=values.get("sheet"),
+        earliest_date=dates.get("earliest_date"),
+        latest_date=dates.get("latest_date"),
     )
 
 

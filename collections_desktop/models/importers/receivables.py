@@ -16,18 +16,21 @@ row that disagrees with the stored document or customer is an error. Collection 
 is the collectors' after the first import, so ``disputed`` is not compared.
 
 Nothing is written unless every row is good: every row is checked first and every problem
-is reported with its row number; then everything is written in the caller's transaction
-through the ledger's batch functions, which apply the ledger's own rules.
+is counted (the first ones reported with their row numbers); then everything is written in
+the caller's transaction through the ledger's batch functions, which apply the ledger's own
+rules. The file is streamed in chunks for both, so memory does not grow with its rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import re
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -54,11 +57,12 @@ from collections_desktop.models.db.types import new_id
 from collections_desktop.models.importers import ImportInputError
 from collections_desktop.models.importers.mapping import (
     Cell,
+    Column,
     ImportMapping,
     describe_date_format,
     load_mapping,
 )
-from collections_desktop.models.importers.reading import Table, read_table
+from collections_desktop.models.importers.reading import Record, Table, read_table
 from collections_desktop.models.importers.values import (
     GROUPED,
     BadValue,
@@ -71,6 +75,7 @@ from collections_desktop.models.importers.values import (
     parse_date,
     parse_flag,
     parse_money,
+    ten_years_after,
 )
 from collections_desktop.models.money import STORAGE_PLACES, ZERO
 
@@ -131,6 +136,17 @@ _DATE_FORMATS = (
 )
 """Formats tried, in this order of preference, when the mapping names none."""
 _SNIFF_SAMPLE = 1000
+_MONEY_FIELDS = ("amount", "settled_amount", "credit_limit")
+_DATE_FIELDS = tuple(name for name, kind in FIELDS.items() if kind == "date")
+CHUNK_ROWS = 10_000
+"""Rows checked or written at a time: memory is bounded by this, not by the file."""
+PROBLEMS_KEPT = 1_000
+"""Problems kept for the report (those of the first rows); the rest are only counted."""
+SHOWN_WIDTH = 80
+"""The most characters of a value a problem shows."""
+EARLIEST_DATE = dt.date(1990, 1, 1)
+"""The earliest date an import accepts unless the mapping says otherwise; the latest is
+ten years after today."""
 _COMPARED = ("amount", "currency", "document_date", "due_date", "settled_amount", "settled_date")
 """Fields compared with a document already in the database."""
 _TYPES = {
@@ -148,16 +164,27 @@ _Converter = Callable[[Cell, str], T]
 
 
 class ImportRejected(ImportInputError):
-    """Rows of the file are wrong; nothing was written. ``problems`` lists them all."""
+    """Rows of the file are wrong; nothing was written. ``problems`` lists the first of them
+    (by row, up to ``PROBLEMS_KEPT``), ``count`` counts them all and ``bad_rows`` their rows."""
 
-    def __init__(self, path: Path, problems: Sequence[RowProblem], limit: int = 50) -> None:
+    def __init__(
+        self,
+        path: Path,
+        problems: Sequence[RowProblem],
+        limit: int = 50,
+        *,
+        count: int | None = None,
+        bad_rows: int | None = None,
+    ) -> None:
         self.path = path
         self.problems = sorted(problems, key=lambda p: p.row)
+        self.count = len(self.problems) if count is None else count
+        self.bad_rows = len({p.row for p in self.problems}) if bad_rows is None else bad_rows
         super().__init__(self.report(limit))
 
     def report(self, limit: int = 50) -> str:
         """The first ``limit`` problems, one a line, after a line that counts the bad rows."""
-        rows = len({p.row for p in self.problems})
+        rows = self.bad_rows
         lines = [
             ngettext(
                 "{path}: {count} row cannot be imported; nothing was written.",
@@ -166,7 +193,7 @@ class ImportRejected(ImportInputError):
             ).format(path=self.path, count=text_formats().count(rows))
         ]
         lines += [problem.describe() for problem in self.problems[:limit]]
-        more = len(self.problems) - limit
+        more = self.count - min(limit, len(self.problems))
         if more > 0:
             lines.append(
                 ngettext(
@@ -186,14 +213,54 @@ class RowProblem:
     reason: str
 
     def describe(self) -> str:
-        """One line of the report."""
+        """One line of the report; a long value (an unclosed quote reads the rest of the
+        file into one cell) is shortened, so a line stays a line."""
         if self.value is None:
             return _("Row {row}, {column}: {reason}").format(
-                row=self.row, column=self.column, reason=self.reason
+                row=self.row, column=shorten(self.column), reason=self.reason
             )
         return _("Row {row}, {column} “{value}”: {reason}").format(
-            row=self.row, column=self.column, value=self.value, reason=self.reason
+            row=self.row, column=shorten(self.column), value=shorten(self.value), reason=self.reason
         )
+
+
+def shorten(text: str, width: int = SHOWN_WIDTH) -> str:
+    """``text`` on one line and at most ``width`` characters (``…`` marks a cut)."""
+    text = text.replace("\r\n", "↵").replace("\n", "↵").replace("\r", "↵")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class _Problems:
+    """The problems found so far: all counted, the first ``keep`` by row kept, so a file
+    with a million bad rows reports in bounded memory."""
+
+    def __init__(self, keep: int = 0) -> None:
+        self.keep = keep
+        self.count = 0
+        self._heap: list[tuple[int, int, RowProblem]] = []
+        self._rows = bytearray()
+
+    def append(self, problem: RowProblem) -> None:
+        self.count += 1
+        byte, bit = divmod(problem.row, 8)
+        if byte >= len(self._rows):
+            self._rows.extend(bytes(max(byte + 1 - len(self._rows), len(self._rows))))
+        self._rows[byte] |= 1 << bit
+        if self.keep:
+            heapq.heappush(self._heap, (-problem.row, -self.count, problem))
+            if len(self._heap) > self.keep:
+                heapq.heappop(self._heap)  # the one of the highest row goes
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def rejected(self, path: Path) -> ImportRejected:
+        kept = [problem for _row, _order, problem in sorted(self._heap, reverse=True)]
+        bad_rows = int.from_bytes(self._rows, "little").bit_count()
+        return ImportRejected(path, kept, count=self.count, bad_rows=bad_rows)
 
 
 @dataclass(frozen=True)
@@ -238,36 +305,64 @@ def load_receivables_mapping(path: Path | str) -> ImportMapping:
 
 
 def import_receivables(
-    session: Session, path: Path | str, mapping: ImportMapping, now: dt.datetime
+    session: Session,
+    path: Path | str,
+    mapping: ImportMapping,
+    now: dt.datetime,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> ImportResult:
     """Import the receivables of ``path`` into the caller's transaction, all or nothing.
 
-    Raises ``ImportInputError`` (``ImportRejected`` for bad rows, with every problem) before
-    anything is written; the caller commits on success and rolls back on any error.
+    The file is streamed twice: every row is checked first (in chunks of ``chunk_rows``,
+    keeping only what later rows are compared with), and only when no row is wrong is it
+    read again and written, chunk by chunk, in the caller's transaction. Memory stays
+    bounded by the chunk and by the customers, not by the rows.
+
+    Raises ``ImportInputError`` (``ImportRejected`` for bad rows, with the first problems
+    and a count of all) before anything is written; the caller commits on success and rolls
+    back on any error.
     """
     started = time.perf_counter()
     path = Path(path)
     if not has_company(session):
         raise ImportInputError(_("The database holds no company yet; create one first."))
     table = read_table(path, mapping.source)
+    if next(table.rows(), None) is None:
+        raise ImportInputError(
+            _("{path} has a header but no rows; nothing was imported.").format(path=path)
+        )
     books = _Books.load(session)
-    rows, problems = _Parser(table, mapping, books, path).parse()
-    plan = _Plan.check(session, rows, problems, books, mapping)
+    problems = _Problems(keep=PROBLEMS_KEPT)
+    parser = _Parser(table, mapping, books, path, now.date(), problems)
+    check = _Check(session, books, mapping, problems)
+    for chunk in _batches(table.rows(), chunk_rows):
+        check.add(parser.parse(chunk))
+    check.finish(parser)
     if problems:
-        raise ImportRejected(path, problems)
+        raise problems.rejected(path)
+    writer = _Writer(session, check, now, path.name)
     try:
-        counts = plan.write(session, now, path.name)
+        for chunk in _batches(table.rows(), chunk_rows):
+            writer.write(parser.parse(chunk))
     except ledger.LedgerError as error:  # the checks above should make this unreachable
         raise ImportInputError(
             _("The ledger refused the import of {path}: {reason}").format(path=path, reason=error)
         ) from error
     return ImportResult(
         file=str(path),
-        rows=len(table.rows),
-        already_imported=len(plan.already),
+        rows=check.rows,
+        already_imported=check.already_count,
         seconds=time.perf_counter() - started,
-        **counts,
+        **writer.counts,
     )
+
+
+def _batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``records`` in lists of ``size`` (the last one shorter)."""
+    iterator = iter(records)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 # --- parsing rows ---------------------------------------------------------------------
@@ -320,24 +415,37 @@ class _Row:
 class _Parser:
     """Reads each row's fields from its cells, the mapping's templates and its defaults."""
 
-    def __init__(self, table: Table, mapping: ImportMapping, books: _Books, path: Path) -> None:
+    def __init__(
+        self,
+        table: Table,
+        mapping: ImportMapping,
+        books: _Books,
+        path: Path,
+        today: dt.date,
+        problems: _Problems,
+    ) -> None:
         self.table = table
         self.mapping = mapping
         self.books = books
-        self.problems: list[RowProblem] = []
+        self.earliest = mapping.source.earliest_date or EARLIEST_DATE
+        self.latest = mapping.source.latest_date or ten_years_after(today)
+        self.problems = problems
         self._labels = _Labels(mapping)
         self.index = self._header_index(path)
-        self.decimal_separator = mapping.source.decimal_separator or self._sniff_separator()
-        self.date_formats = self._date_formats()
+        self._sources = {name: self._source(name) for name in FIELDS}
+        separator, date_values = self._sniff()
+        self.decimal_separator = mapping.source.decimal_separator or separator
+        self.date_formats = self._date_formats(date_values)
         self._dates: dict[tuple[str, str], dt.date | None] = {}
 
-    def parse(self) -> tuple[list[_Row], list[RowProblem]]:
+    def parse(self, records: Iterable[Record]) -> list[_Row]:
+        """The good rows of ``records``; each problem of the others goes to ``problems``."""
         rows = []
-        for number, record in self.table.rows:
+        for number, record in records:
             row = self._row(number, record)
             if row is not None:
                 rows.append(row)
-        return rows, self.problems
+        return rows
 
     # --- columns, separators and formats of the whole file
 
@@ -347,53 +455,81 @@ class _Parser:
             index.setdefault(header, position)
         unknown = sorted(h for h in self.mapping.headers if h not in index)
         if unknown:
+            shown = [f"“{shorten(h, 40)}”" for h in self.table.headers if h]
+            if len(shown) > 40:
+                shown[40:] = ["…"]
             raise ImportInputError(
                 _(
                     "{path} has no column {unknown}. Its columns are: {headers}. "
                     "Correct [columns] in the mapping."
                 ).format(
                     path=path,
-                    unknown=", ".join(f"“{h}”" for h in unknown),
-                    headers=", ".join(f"“{h}”" for h in self.table.headers if h),
+                    unknown=", ".join(f"“{shorten(h, 40)}”" for h in unknown),
+                    headers=", ".join(shown),
                 )
             )
         return index
 
-    def _texts(self, name: str) -> list[str]:
-        """The non-blank text cells of a field's column (for sniffing)."""
+    def _source(self, name: str) -> tuple[int | None, Column | None, Cell]:
+        """Where a field's value comes from: a column's position, a template; the default."""
         column = self.mapping.columns.get(name)
-        if column is None or column.is_template:
-            return []
-        position = self.index[column.text]
-        return [
-            record[position].strip()
-            for _row, record in self.table.rows
-            if position < len(record)
-            and isinstance(record[position], str)
-            and record[position].strip()  # type: ignore[union-attr]
-        ]
+        default = self.mapping.defaults.get(name)
+        if column is None:
+            return None, None, default
+        if column.is_template:
+            return None, column, default
+        return self.index[column.text], None, default
 
-    def _sniff_separator(self) -> str:
-        """A comma when amounts are written 12,50 or 1.234,50; else a point."""
+    def _sniff(self) -> tuple[str, dict[str, list[str]]]:
+        """One pass over the file for what the mapping leaves to the values: the decimal
+        separator (a comma when amounts are written 12,50 or 1.234,50; else a point) and
+        the first distinct values of each date column."""
+        source = self.mapping.source
+        money = [] if source.decimal_separator else self._positions(_MONEY_FIELDS)
+        positions = [] if source.date_format else self._positions(_DATE_FIELDS)
+        dates = {
+            name: position
+            for name, position in zip(_DATE_FIELDS, positions, strict=False)
+            if position is not None
+        }
+        money = [position for position in money if position is not None]
         votes = {".": 0, ",": 0}
-        for name in ("amount", "settled_amount", "credit_limit"):
-            for text in self._texts(name):
+        values: dict[str, dict[str, None]] = {name: {} for name in _DATE_FIELDS}
+        if not money and not dates:
+            return ".", {name: [] for name in _DATE_FIELDS}
+        for _number, record in self.table.rows():
+            for position in money:
+                text = _text_at(record, position)
                 last = max(text.rfind("."), text.rfind(","))
                 if last >= 0 and not GROUPED.match(text.lstrip("-+")):
                     votes[text[last]] += 1
-        return "," if votes[","] > votes["."] else "."
+            for name, position in dates.items():
+                if len(values[name]) < _SNIFF_SAMPLE:
+                    text = _text_at(record, position)
+                    if text:
+                        values[name].setdefault(text)
+        separator = "," if votes[","] > votes["."] else "."
+        return separator, {name: list(found) for name, found in values.items()}
 
-    def _date_formats(self) -> dict[str, str | None]:
+    def _positions(self, names: Sequence[str]) -> list[int | None]:
+        """The column of each field that reads one column (not a template), else None."""
+        positions: list[int | None] = []
+        for name in names:
+            column = self.mapping.columns.get(name)
+            plain = column is not None and not column.is_template
+            positions.append(self.index[column.text] if plain else None)  # type: ignore[union-attr]
+        return positions
+
+    def _date_formats(self, values: dict[str, list[str]]) -> dict[str, str | None]:
         """The format of each date column: the mapping's, or the one that fits its values.
 
         The format that reads the most values of all date columns wins; a column it does
         not fit gets the format that fits it best. When two formats read the same values
         as different dates (1/2/2013), the file is ambiguous and the mapping must say.
         """
-        names = [n for n, kind in FIELDS.items() if kind == "date"]
+        names = list(_DATE_FIELDS)
         if self.mapping.source.date_format:
             return dict.fromkeys(names, self.mapping.source.date_format)
-        values = {name: list(dict.fromkeys(self._texts(name)))[:_SNIFF_SAMPLE] for name in names}
         overall = self._best_format([v for name in names for v in values[name]], names)
         chosen: dict[str, str | None] = {}
         for name in names:
@@ -594,16 +730,16 @@ class _Parser:
 
     def _cell(self, number: int, record: tuple[Cell, ...], name: str) -> Cell:
         """The field's value in this row: its column or template, else the mapping's default."""
-        column = self.mapping.columns.get(name)
+        position, template, default = self._sources[name]
         value: Cell = None
-        if column is not None and column.is_template:
-            texts = {h: cell_text(cell_at(record, self.index[h])) for h in column.headers}
-            if not column.headers or any(texts.values()):
-                value = column.value(texts, number)
-        elif column is not None:
-            value = cell_at(record, self.index[column.text])
-        if is_blank(value):
-            value = self.mapping.defaults.get(name)
+        if template is not None:
+            texts = {h: cell_text(cell_at(record, self.index[h])) for h in template.headers}
+            if not template.headers or any(texts.values()):
+                value = template.value(texts, number)
+        elif position is not None and position < len(record):
+            value = record[position]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            value = default
         return value
 
     def _label(self, name: str) -> str:
@@ -625,12 +761,10 @@ class _Parser:
             return None
         limit = _LENGTHS.get(name)
         if limit is not None and len(text) > limit:
-            self._problem(
-                number,
-                self._label(name),
-                text,
-                _("longer than {limit} characters.").format(limit=limit),
-            )
+            reason = _("longer than {limit} characters.").format(limit=limit)
+            if "\n" in text:
+                reason += " " + _('It runs over several lines: is a quote (") never closed?')
+            self._problem(number, self._label(name), text, reason)
             return None
         return text
 
@@ -679,9 +813,9 @@ class _Parser:
 
     def _date(self, cell: Cell, name: str) -> dt.date:
         if isinstance(cell, dt.datetime):
-            return cell.date()
+            cell = cell.date()
         if isinstance(cell, dt.date):
-            return cell
+            return self._in_range(cell)
         if not isinstance(cell, str):
             raise BadValue(_("a number, not a date."))
         text = cell.strip()
@@ -701,7 +835,27 @@ class _Parser:
                     format=describe_date_format(date_format)
                 )
             )
-        return parsed
+        return self._in_range(parsed)
+
+    def _in_range(self, day: dt.date) -> dt.date:
+        """A date no ledger of today holds (year 1, 9999) is a typing or export error."""
+        if not self.earliest <= day <= self.latest:
+            raise BadValue(
+                _(
+                    "outside the dates an import accepts, {earliest} to {latest}; if it is "
+                    "right, set earliest_date or latest_date in [source] of the mapping."
+                ).format(
+                    earliest=text_formats().date(self.earliest),
+                    latest=text_formats().date(self.latest),
+                )
+            )
+        return day
+
+
+def _text_at(record: tuple[Cell, ...], position: int) -> str:
+    """A text cell, trimmed; any other cell (an XLSX number or date) is not sniffed."""
+    cell = cell_at(record, position)
+    return cell.strip() if isinstance(cell, str) else ""
 
 
 def _document_type(cell: Cell, _name: str) -> TransactionType:
@@ -734,129 +888,265 @@ class _StoredDocument:
     currency: str
 
 
-@dataclass
-class _Plan:
-    """The checked rows: who exists, what is new, what was already imported."""
+class _Value:
+    """A value of a customer's master field in the file: how many rows give it, the first."""
 
-    books: _Books
-    customers: dict[str, uuid.UUID]
-    new_customers: dict[str, _Row]
-    master: dict[str, dict[str, tuple[object, str]]]
-    already: list[_Row]
-    new: list[_Row]
+    __slots__ = ("count", "row", "shown", "value")
 
-    @classmethod
-    def check(
-        cls,
-        session: Session,
-        rows: list[_Row],
-        problems: list[RowProblem],
-        books: _Books,
-        mapping: ImportMapping,
-    ) -> _Plan:
-        """Check the rows against each other and against the database; add the problems."""
-        label = _Labels(mapping)
-        master = _consistent_master(rows, problems, label)
-        _unique_documents(rows, problems, label)
-        stored = _stored_customers(session, {row.account for row in rows})
-        customers: dict[str, uuid.UUID] = {}
-        new_customers: dict[str, _Row] = {}
-        first_row: dict[str, _Row] = {}
+    def __init__(self, value: object, shown: str, row: int) -> None:
+        self.value, self.shown, self.row, self.count = value, shown, row, 1
+
+
+class _Check:
+    """The checks of rows against each other and the database, fed chunk by chunk.
+
+    Only what later rows are compared with is kept: per customer, its first row and the
+    values of its master data (with counts); per document, a 60-bit hash of its key. What
+    needs the rows themselves (which rows contradict the majority, which documents repeat,
+    rare with a hash) is found by reading the file once more, only when there is some.
+    """
+
+    def __init__(
+        self, session: Session, books: _Books, mapping: ImportMapping, problems: _Problems
+    ) -> None:
+        self.session = session
+        self.books = books
+        self.label = _Labels(mapping)
+        self.problems = problems
+        self.rows = 0
+        self.first: dict[str, tuple[int, str]] = {}  # account key → (first row, account)
+        self.master: dict[str, dict[str, _Value]] = {}  # account key → field → first value
+        self.others: dict[tuple[str, str], dict[object, _Value]] = {}  # later values
+        self.stored: dict[str, _StoredCustomer | None] = {}
+        self._keys: set[int] = set()
+        self._repeated: set[int] = set()
+        self._already = bytearray()
+        self.already_count = 0
+
+    def is_already(self, row: int) -> bool:
+        """Whether the row's document is stored and agrees with it (it adds nothing)."""
+        byte, bit = divmod(row, 8)
+        return byte < len(self._already) and bool(self._already[byte] >> bit & 1)
+
+    def add(self, rows: list[_Row]) -> None:
+        """Check one chunk of good rows, in file order."""
+        self.rows += len(rows)
         for row in rows:
-            first_row.setdefault(row.account_key, row)
-        for key, row in first_row.items():
-            customer = stored.get(key)
-            if customer is None:
-                new_customers[key] = row
-                continue
-            customers[key] = customer.id
-            if customer.deleted:
-                problems.append(
+            key = row.account_key
+            self.first.setdefault(key, (row.row, row.account))
+            fields = self.master.setdefault(key, {})
+            for name, (value, shown) in row.master.items():
+                first = fields.get(name)
+                if first is None:
+                    fields[name] = _Value(value, shown, row.row)
+                elif first.value == value:
+                    first.count += 1
+                else:
+                    other = self.others.setdefault((key, name), {}).get(value)
+                    if other is None:
+                        self.others[(key, name)][value] = _Value(value, shown, row.row)
+                    else:
+                        other.count += 1
+            digest = _digest(row.key)
+            if digest in self._keys:
+                self._repeated.add(digest)
+            else:
+                self._keys.add(digest)
+        unknown = {row.account for row in rows if row.account_key not in self.stored}
+        if unknown:
+            found = _stored_customers(self.session, unknown)
+            for row in rows:
+                self.stored.setdefault(row.account_key, found.get(row.account_key))
+        for row in rows:
+            customer = self.stored[row.account_key]
+            currency = row.currency or (customer.currency if customer else self.books.accounting)
+            if currency != self.books.accounting:
+                self.problems.append(
                     RowProblem(
                         row.row,
-                        label("customer_account"),
-                        row.account,
+                        self.label("currency") if row.currency else self.label("customer_account"),
+                        row.currency or row.account,
+                        _(
+                            "documents in {currency} need an exchange rate to {accounting}, "
+                            "which the import does not read; post them in the app."
+                        ).format(currency=currency, accounting=self.books.accounting),
+                    )
+                )
+            row.currency = currency
+        self._match_stored(rows)
+
+    def _match_stored(self, rows: list[_Row]) -> None:
+        """Rows whose document is stored: already imported when they agree, else problems."""
+        known = [row for row in rows if self.stored[row.account_key] is not None]
+        if not known:
+            return
+        by_id = {self.stored[row.account_key].id: row.account_key for row in known}  # type: ignore[union-attr]
+        documents = _stored_documents(self.session, known, by_id)
+        matches = [(row, documents[row.key]) for row in known if row.key in documents]
+        settled = _settled_lines(self.session, [doc.id for row, doc in matches if row.settled_date])
+        for row, doc in matches:
+            if _agrees(row, doc, settled[doc.id], self.problems, self.label):
+                byte, bit = divmod(row.row, 8)
+                if byte >= len(self._already):
+                    self._already.extend(bytes(byte + 1 - len(self._already) + 4096))
+                self._already[byte] |= 1 << bit
+                self.already_count += 1
+
+    def finish(self, parser: _Parser) -> None:
+        """After the last chunk: each customer's master data (the value most rows give,
+        the first seen on a tie), the rows that contradict it, the documents that repeat,
+        and each stored customer against the file."""
+        conflicts: set[tuple[str, str]] = set()
+        for (key, name), others in self.others.items():
+            first = self.master[key][name]
+            reference = max([first, *others.values()], key=lambda v: v.count)
+            self.master[key][name] = reference
+            conflicts.add((key, name))
+        if conflicts or self._repeated:
+            self._reread(parser, conflicts)
+        for key, (row, _account) in self.first.items():
+            customer = self.stored[key]
+            if customer is None:
+                continue
+            if customer.deleted:
+                self.problems.append(
+                    RowProblem(
+                        row,
+                        self.label("customer_account"),
+                        _account,
                         _("customer {account} was deleted in the database.").format(
                             account=customer.account
                         ),
                     )
                 )
-            for name, (value, shown) in master.get(key, {}).items():
+            for name, value in self.master[key].items():
                 stored_value = customer.master.get(name)
-                if stored_value is not None and stored_value[0] != value:
-                    source = _first_with(rows, key, name, value)
-                    problems.append(
+                if stored_value is not None and stored_value[0] != value.value:
+                    self.problems.append(
                         RowProblem(
-                            source.row,
-                            label(name),
-                            shown,
+                            value.row,
+                            self.label(name),
+                            value.shown,
                             _(
                                 "customer {account} has “{stored}” in the database; "
                                 "change it there or in the file."
                             ).format(account=customer.account, stored=stored_value[1]),
                         )
                     )
-        for row in rows:
-            customer = stored.get(row.account_key)
-            currency = row.currency or (customer.currency if customer else books.accounting)
-            if currency != books.accounting:
-                problems.append(
-                    RowProblem(
-                        row.row,
-                        label("currency") if row.currency else label("customer_account"),
-                        row.currency or row.account,
-                        _(
-                            "documents in {currency} need an exchange rate to {accounting}, "
-                            "which the import does not read; post them in the app."
-                        ).format(currency=currency, accounting=books.accounting),
-                    )
-                )
-            row.currency = currency
-        documents = _stored_documents(session, list(customers.values()))
-        by_customer_id = {customer_id: key for key, customer_id in customers.items()}
-        stored_docs = {
-            (by_customer_id[customer_id], doc_type, number_key(doc.number)): doc
-            for (customer_id, doc_type), docs in documents.items()
-            for doc in docs
-        }
-        matches = [(row, stored_docs[row.key]) for row in rows if row.key in stored_docs]
-        settled = _settled_lines(session, [doc.id for row, doc in matches if row.settled_date])
-        already = [
-            row for row, doc in matches if _agrees(row, doc, settled[doc.id], problems, label)
-        ]
-        matched = {id(row) for row, _doc in matches}
-        new = [row for row in rows if id(row) not in matched]
-        return cls(books, customers, new_customers, master, already, new)
+        self._keys.clear()
 
-    def write(self, session: Session, now: dt.datetime, file_name: str) -> dict[str, int]:
-        """Create the customers, post the documents and payments, settle, mark disputes."""
-        customers = dict(self.customers)
+    def _reread(self, parser: _Parser, conflicts: set[tuple[str, str]]) -> None:
+        """Read the file again for the rows that contradict a customer's master data and
+        the documents that repeat (their problems were counted on the first reading)."""
+        problems, parser.problems = parser.problems, _Problems()
+        first_of: dict[tuple[str, str, str], int] = {}
+        try:
+            for chunk in _batches(parser.table.rows(), CHUNK_ROWS):
+                for row in parser.parse(chunk):
+                    self._contradictions(row, conflicts)
+                    if self._repeated and _digest(row.key) in self._repeated:
+                        other = first_of.setdefault(row.key, row.row)
+                        if other != row.row:
+                            problems.append(
+                                RowProblem(
+                                    row.row,
+                                    self.label("document_number"),
+                                    row.number,
+                                    _(
+                                        "the same document of customer {account} is on row {other}."
+                                    ).format(account=row.account, other=other),
+                                )
+                            )
+        finally:
+            parser.problems = problems
+
+    def _contradictions(self, row: _Row, conflicts: set[tuple[str, str]]) -> None:
+        key = row.account_key
+        for name, (value, shown) in row.master.items():
+            if (key, name) not in conflicts:
+                continue
+            reference = self.master[key][name]
+            if value == reference.value:
+                continue
+            account = self.first[key][1]
+            self.problems.append(
+                RowProblem(
+                    row.row,
+                    self.label(name),
+                    shown,
+                    ngettext(
+                        "contradicts row {other}, where customer {account} has "
+                        "“{value}” (as on {count} row in all).",
+                        "contradicts row {other}, where customer {account} has "
+                        "“{value}” (as on {count} rows in all).",
+                        reference.count,
+                    ).format(
+                        other=reference.row,
+                        account=account,
+                        value=reference.shown,
+                        count=reference.count,
+                    ),
+                )
+            )
+
+
+class _Writer:
+    """Writes checked rows chunk by chunk: customers when first met, then the documents,
+    payments, settlements and disputes, through the ledger's batch functions."""
+
+    def __init__(self, session: Session, check: _Check, now: dt.datetime, file_name: str):
+        self.session = session
+        self.check = check
+        self.now = now
+        self.customers = {key: c.id for key, c in check.stored.items() if c is not None}
+        self.note = _("Imported from {file}").format(file=file_name)[:200]
+        self.counts = dict.fromkeys(
+            (
+                "customers_created",
+                "invoices",
+                "credit_notes",
+                "payments",
+                "settlements",
+                "disputed",
+            ),
+            0,
+        )
+
+    def write(self, rows: list[_Row]) -> None:
+        """Write one chunk of rows (those not already imported)."""
+        session, now = self.session, self.now
+        new = [row for row in rows if not self.check.is_already(row.row)]
         customer_rows = []
-        for key, row in self.new_customers.items():
-            master = {name: value for name, (value, _shown) in self.master.get(key, {}).items()}
-            shown = {name: shown for name, (_value, shown) in self.master.get(key, {}).items()}
-            customers[key] = new_id()
+        for row in new:
+            key = row.account_key
+            if key in self.customers:
+                continue
+            master = {name: v.value for name, v in self.check.master.get(key, {}).items()}
+            shown = {name: v.shown for name, v in self.check.master.get(key, {}).items()}
+            self.customers[key] = new_id()
             customer_rows.append(
                 {
-                    "id": customers[key],
-                    "account": row.account,
-                    "name": shown.get("customer_name", row.account),
+                    "id": self.customers[key],
+                    "account": self.check.first[key][1],
+                    "name": shown.get("customer_name", self.check.first[key][1]),
                     "customer_group": master.get("customer_group"),
                     "country": master.get("country"),
                     "credit_limit": master.get("credit_limit"),
                     "email": shown.get("email"),
                     "phone": master.get("phone"),
-                    "currency": self.books.accounting,
+                    "currency": self.check.books.accounting,
                     "updated_at": now,
                 }
             )
         if customer_rows:
             session.execute(insert(Customer), customer_rows)
+        for row in new:
+            row.currency = row.currency or self._currency(row)
         document_ids = ledger.post_transactions(
             session,
             [
                 ledger.Posting(
-                    customer_id=customers[row.account_key],
+                    customer_id=self.customers[row.account_key],
                     type=row.type,
                     amount=row.amount,
                     posting_date=row.document_date,
@@ -866,20 +1156,20 @@ class _Plan:
                     currency=row.currency,
                     description=row.description,
                 )
-                for row in self.new
+                for row in new
             ],
             now,
         )
         settled = [
             (row, document_id)
-            for row, document_id in zip(self.new, document_ids, strict=True)
+            for row, document_id in zip(new, document_ids, strict=True)
             if row.settled_date is not None
         ]
         payment_ids = ledger.post_transactions(
             session,
             [
                 ledger.Posting(
-                    customer_id=customers[row.account_key],
+                    customer_id=self.customers[row.account_key],
                     type=TransactionType.PAYMENT,
                     amount=row.settled_amount,
                     posting_date=row.settled_date,  # type: ignore[arg-type]
@@ -890,33 +1180,38 @@ class _Plan:
             ],
             now,
         )
-        note = _("Imported from {file}").format(file=file_name)[:200]
         ledger.settle_many(
             session,
             [
                 ledger.SettlementRequest(
                     {document_id: row.settled_amount, payment_id: row.settled_amount},
                     row.settled_date,  # type: ignore[arg-type]
-                    note,
+                    self.note,
                 )
                 for (row, document_id), payment_id in zip(settled, payment_ids, strict=True)
             ],
             now,
         )
         disputed = [
-            document_id
-            for row, document_id in zip(self.new, document_ids, strict=True)
-            if row.disputed
+            document_id for row, document_id in zip(new, document_ids, strict=True) if row.disputed
         ]
-        _mark_disputed(session, disputed, now, note)
-        return {
-            "customers_created": len(customer_rows),
-            "invoices": sum(1 for row in self.new if row.type is TransactionType.INVOICE),
-            "credit_notes": sum(1 for row in self.new if row.type is TransactionType.CREDIT_NOTE),
-            "payments": len(payment_ids),
-            "settlements": len(settled),
-            "disputed": len(disputed),
-        }
+        _mark_disputed(session, disputed, now, self.note)
+        counts = self.counts
+        counts["customers_created"] += len(customer_rows)
+        counts["invoices"] += sum(1 for row in new if row.type is TransactionType.INVOICE)
+        counts["credit_notes"] += sum(1 for row in new if row.type is TransactionType.CREDIT_NOTE)
+        counts["payments"] += len(payment_ids)
+        counts["settlements"] += len(settled)
+        counts["disputed"] += len(disputed)
+
+    def _currency(self, row: _Row) -> str:
+        customer = self.check.stored.get(row.account_key)
+        return customer.currency if customer else self.check.books.accounting
+
+
+def _digest(key: tuple[str, str, str]) -> int:
+    """A document's key as a 60-bit number (a small int): repeats are confirmed by key."""
+    return hash(key) & (1 << 60) - 1
 
 
 class _Labels:
@@ -928,76 +1223,6 @@ class _Labels:
     def __call__(self, name: str) -> str:
         column = self.mapping.columns.get(name)
         return column.text if column is not None and not column.is_template else name
-
-
-def _consistent_master(
-    rows: list[_Row], problems: list[RowProblem], label: _Labels
-) -> dict[str, dict[str, tuple[object, str]]]:
-    """Each customer's master data in the file; rows that contradict it are problems.
-
-    The value most rows give is taken as the customer's (the first seen on a tie), so one
-    mistyped row is reported, not the many right ones; each report names a row to compare.
-    """
-    by_customer: dict[str, list[_Row]] = defaultdict(list)
-    for row in rows:
-        by_customer[row.account_key].append(row)
-    master: dict[str, dict[str, tuple[object, str]]] = {}
-    for key, customer_rows in by_customer.items():
-        master[key] = {}
-        for name in CUSTOMER_FIELDS:
-            values: dict[object, list[_Row]] = {}
-            for row in customer_rows:
-                if name in row.master:
-                    values.setdefault(row.master[name][0], []).append(row)
-            if not values:
-                continue
-            reference = max(values.values(), key=len)
-            master[key][name] = reference[0].master[name]
-            for value_rows in values.values():
-                if value_rows is reference:
-                    continue
-                for row in value_rows:
-                    problems.append(
-                        RowProblem(
-                            row.row,
-                            label(name),
-                            row.master[name][1],
-                            ngettext(
-                                "contradicts row {other}, where customer {account} has "
-                                "“{value}” (as on {count} row in all).",
-                                "contradicts row {other}, where customer {account} has "
-                                "“{value}” (as on {count} rows in all).",
-                                len(reference),
-                            ).format(
-                                other=reference[0].row,
-                                account=reference[0].account,
-                                value=reference[0].master[name][1],
-                                count=len(reference),
-                            ),
-                        )
-                    )
-    return master
-
-
-def _unique_documents(rows: list[_Row], problems: list[RowProblem], label: _Labels) -> None:
-    first: dict[tuple[str, str, str], _Row] = {}
-    for row in rows:
-        other = first.setdefault(row.key, row)
-        if other is not row:
-            problems.append(
-                RowProblem(
-                    row.row,
-                    label("document_number"),
-                    row.number,
-                    _("the same document of customer {account} is on row {other}.").format(
-                        account=row.account, other=other.row
-                    ),
-                )
-            )
-
-
-def _first_with(rows: list[_Row], key: str, name: str, value: object) -> _Row:
-    return next(r for r in rows if r.account_key == key and r.master.get(name, (None,))[0] == value)
 
 
 def _agrees(
@@ -1087,32 +1312,45 @@ def _stored_customers(session: Session, accounts: set[str]) -> dict[str, _Stored
 
 
 def _stored_documents(
-    session: Session, customer_ids: list[uuid.UUID]
-) -> dict[tuple[uuid.UUID, str], list[_StoredDocument]]:
-    """The stored invoices and credit notes of these customers, by customer and type."""
-    documents: dict[tuple[uuid.UUID, str], list[_StoredDocument]] = defaultdict(list)
-    for chunk in _chunks(customer_ids):
-        for row in session.execute(
-            select(
-                CustomerTransaction.customer_id,
-                CustomerTransaction.type,
-                CustomerTransaction.id,
-                CustomerTransaction.voucher,
-                CustomerTransaction.document_number,
-                CustomerTransaction.document_date,
-                CustomerTransaction.due_date,
-                CustomerTransaction.amount,
-                CustomerTransaction.currency,
-            )
-            .where(
-                CustomerTransaction.customer_id.in_(chunk),
-                CustomerTransaction.type.in_(
-                    [TransactionType.INVOICE, TransactionType.CREDIT_NOTE]
-                ),
-            )
-            .order_by(CustomerTransaction.voucher)
-        ):
-            documents[(row.customer_id, row.type)].append(_StoredDocument(*tuple(row)[2:]))
+    session: Session, rows: list[_Row], customers: dict[uuid.UUID, str]
+) -> dict[tuple[str, str, str], _StoredDocument]:
+    """The stored invoices and credit notes that the rows may be (same customer, type and
+    number, leading zeros aside), by the rows' key; the last by voucher when several."""
+    exact = sorted({row.number for row in rows})
+    digits = sorted({number_key(row.number) for row in rows if number_key(row.number).isdigit()})
+    if "0" in digits:
+        digits.append("")  # ltrim("000", "0") is empty
+    conditions = [CustomerTransaction.document_number.in_(chunk) for chunk in _chunks(exact)]
+    conditions += [
+        func.ltrim(CustomerTransaction.document_number, "0").in_(chunk) for chunk in _chunks(digits)
+    ]
+    found: dict[uuid.UUID, tuple[tuple[str, str, str], _StoredDocument]] = {}
+    for ids in _chunks(list(customers)):
+        for condition in conditions:
+            for row in session.execute(
+                select(
+                    CustomerTransaction.customer_id,
+                    CustomerTransaction.type,
+                    CustomerTransaction.id,
+                    CustomerTransaction.voucher,
+                    CustomerTransaction.document_number,
+                    CustomerTransaction.document_date,
+                    CustomerTransaction.due_date,
+                    CustomerTransaction.amount,
+                    CustomerTransaction.currency,
+                ).where(
+                    CustomerTransaction.customer_id.in_(ids),
+                    CustomerTransaction.type.in_(
+                        [TransactionType.INVOICE, TransactionType.CREDIT_NOTE]
+                    ),
+                    condition,
+                )
+            ):
+                key = (customers[row.customer_id], row.type, number_key(row.document_number))
+                found[row.id] = (key, _StoredDocument(*tuple(row)[2:]))
+    documents: dict[tuple[str, str, str], _StoredDocument] = {}
+    for key, document in sorted(found.values(), key=lambda item: item[1].voucher):
+        documents[key] = document
     return documents
 
 

@@ -17,6 +17,9 @@ from collections_desktop.models.money import MoneyError, to_money
 
 GROUPED = re.compile(r"^\d{1,3}(?:([ '.,])\d{3})(?:\1\d{3})*$")
 """A whole number grouped by threes with one separator: 1,234 or 1.234.567 or 12 345."""
+_SCIENTIFIC = re.compile(r"^[-+]?(\d+[.,]?\d*|[.,]\d+)[eE][-+]?\d+$")
+"""How Excel shows a long number in a narrow column, and saves it so in CSV: 1.23457E+11."""
+_PLAIN = re.compile(r"^-?(\d+\.?\d*|\.\d+)$")
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0"}
 
@@ -62,6 +65,14 @@ def cell_text(cell: Cell) -> str:
     return str(cell).strip()
 
 
+def ten_years_after(day: dt.date) -> dt.date:
+    """The same day ten years on (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year + 10)
+    except ValueError:
+        return day.replace(year=day.year + 10, day=28)
+
+
 def parse_date(text: str, date_format: str) -> dt.date | None:
     try:
         return dt.datetime.strptime(text, date_format).date()
@@ -85,7 +96,16 @@ def parse_money(cell: Cell, separator: str, places: int, currency: str) -> Decim
     elif isinstance(cell, int):
         text = str(cell)
     else:
+        if _SCIENTIFIC.match(str(cell).strip()):
+            raise BadValue(
+                _(
+                    "an amount in scientific notation, whose digits are lost: Excel turned the "
+                    "column into it. Format the column as Number and save the file again."
+                )
+            )
         text = plain_number(str(cell), separator)
+        if not _PLAIN.match(text):
+            raise BadValue(_("not an amount."))
     try:
         value = Decimal(text)
     except InvalidOperation:
