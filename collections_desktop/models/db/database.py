@@ -321,7 +321,9 @@ def _upgrade(
     config = _alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     try:
-        with engine.connect() as connection:
+        # IMMEDIATE: a second process opening the same older file waits, then finds it
+        # upgraded, instead of failing on a stale read of the schema.
+        with engine.connect().execution_options(sqlite_immediate=True) as connection:
             if sqlite:
                 _sqlite_foreign_keys_off(connection)
             try:
