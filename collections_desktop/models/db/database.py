@@ -364,12 +364,13 @@ def _refuse_unwritable_upgrade(url: URL, current: str | None, *, read_only: bool
 
 def _refuse_mislabelled(engine: Engine, url: URL, current: str | None) -> None:
     """Refuse a database whose tables are newer than its revision says (an upgrade that
-    was interrupted half-way by an earlier version): upgrading it fails on the tables that
-    exist, and each attempt would make another backup copy. Refused before any backup."""
+    was interrupted half-way by an earlier version): upgrading it fails on the tables and
+    columns that exist, and each attempt would make another backup copy. Refused before
+    any backup."""
     if current is None or current == head_revision():
         return
     with engine.connect() as connection:
-        present = set(inspect(connection).get_table_names())
+        present = _tables_and_columns(connection)
     extra = sorted(present - _tables_at(current) - {"alembic_version"})
     if not extra:
         return
@@ -379,11 +380,16 @@ def _refuse_mislabelled(engine: Engine, url: URL, current: str | None) -> None:
         if path is not None
         else []
     )
+    # A new table's columns go with it; tables first, then columns.
+    extra = sorted(
+        (name for name in extra if "." not in name or name.split(".")[0] not in extra),
+        key=lambda name: ("." in name, name),
+    )
     shown = ", ".join(extra[:5]) + (", …" if len(extra) > 5 else "")
     message = _(
-        "The database {where} says it is at schema {revision} but already holds tables of a "
-        "later schema ({tables}): an upgrade was interrupted. It was not changed and no "
-        "backup copy was made."
+        "The database {where} says it is at schema {revision} but already holds tables or "
+        "columns of a later schema ({tables}): an upgrade was interrupted. It was not "
+        "changed and no backup copy was made."
     ).format(where=_where(url), revision=current, tables=shown)
     if backups:
         message += " " + _("Restore the copy made before that upgrade: {backup}").format(
@@ -393,7 +399,8 @@ def _refuse_mislabelled(engine: Engine, url: URL, current: str | None) -> None:
 
 
 def _tables_at(revision: str) -> set[str]:
-    """The tables a database has at ``revision`` (migrated into memory, once per revision)."""
+    """The tables (``name``) and columns (``table.column``) a database has at ``revision``,
+    from migrating an empty database in memory, once per revision."""
     if revision not in _TABLES_AT:
         engine = _make_engine(make_url("sqlite://"))
         try:
@@ -401,10 +408,19 @@ def _tables_at(revision: str) -> set[str]:
             with engine.begin() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
-                _TABLES_AT[revision] = set(inspect(connection).get_table_names())
+                _TABLES_AT[revision] = _tables_and_columns(connection)
         finally:
             engine.dispose()
     return _TABLES_AT[revision]
+
+
+def _tables_and_columns(connection: Connection) -> set[str]:
+    inspector = inspect(connection)
+    found = set()
+    for table in inspector.get_table_names():
+        found.add(table)
+        found.update(f"{table}.{column['name']}" for column in inspector.get_columns(table))
+    return found
 
 
 _TABLES_AT: dict[str, set[str]] = {}

@@ -10,6 +10,9 @@ resort for any other error that reaches the CLI or the app's open path.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from collections_desktop.i18n import _
 from collections_desktop.models.db.database import DatabaseOpenError
 
@@ -19,6 +22,10 @@ _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 13, 14, 26
 # PostgreSQL's SQLSTATEs
 _PG_DISK_FULL, _PG_READ_ONLY = "53100", "25006"
 _PG_CORRUPTED = ("XX001", "XX002")
+
+NEARLY_FULL = 1024 * 1024
+"""Free bytes under which an I/O error is taken for a full disk: SQLite reports a disk
+that cannot even grow the ``-shm`` file as a plain I/O error (SQLITE_IOERR_SHMSIZE)."""
 
 
 class MissingDatabaseError(DatabaseOpenError):
@@ -61,7 +68,7 @@ def database_failure(error: BaseException, where: str) -> DatabaseOpenError | No
         primary = code & 0xFF
         if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
             return DamagedDatabaseError(damaged_message(where, str(error)))
-        if primary == _SQLITE_FULL:
+        if primary == _SQLITE_FULL or (primary == _SQLITE_IOERR and _nearly_full(where)):
             return DiskFullError(_full_message(where))
         if primary == _SQLITE_READONLY:
             return ReadOnlyDatabaseError(read_only_message(where))
@@ -95,6 +102,14 @@ def describe(error: BaseException, where: str) -> str:
     return _("The database {where} reported an error: {reason}. Nothing was saved.").format(
         where=where, reason=reason
     )
+
+
+def _nearly_full(where: str) -> bool:
+    folder = Path(where).parent
+    try:
+        return folder.is_dir() and shutil.disk_usage(folder).free < NEARLY_FULL
+    except OSError:
+        return False
 
 
 def _full_message(where: str) -> str:
