@@ -73,6 +73,8 @@ def build_main_window(
     the promises whose date and tolerance have passed are judged, so the Overview that
     loads next already lists the follow-up tasks of broken ones.
     """
+    # Read before any task starts: a database that fails here leaves no worker behind.
+    viewer = read_viewer(database, user_name or current_user_name(settings))
     runner = TaskRunner()
     judged = judge_promises(runner, database, clock)
     window = MainWindow(
@@ -81,7 +83,7 @@ def build_main_window(
         runner=runner,
         icons=icons or IconRegistry(),
         formats=formats or system_formats(),
-        viewer=read_viewer(database, user_name or current_user_name(settings)),
+        viewer=viewer,
         settings=settings,
     )
     runner.setParent(window)

@@ -71,13 +71,14 @@ def flip_a_byte(source: Path, target: Path, table: str = "customer_transactions"
     raise AssertionError("no single flipped bit damaged an index in 200 tries")
 
 
-def break_a_page(source: Path, target: Path, table: str) -> Path:
-    """Copy ``source`` to ``target`` with the page-type byte of ``table``'s first leaf
-    page damaged: every query that reads it gets "database disk image is malformed"."""
+def break_a_page(source: Path, target: Path, *names: str) -> Path:
+    """Copy ``source`` to ``target`` with the page-type byte of the first leaf page of
+    each table or index in ``names`` damaged: a query that reads one gets "database disk
+    image is malformed"."""
     settle(source)
     shutil.copy(source, target)
-    page = table_pages(source, table)[0]
     with target.open("r+b") as handle:
-        handle.seek((page - 1) * PAGE)
-        handle.write(b"\x07")  # not a b-tree page type
+        for name in names:
+            handle.seek((table_pages(source, name)[0] - 1) * PAGE)
+            handle.write(b"\x07")  # not a b-tree page type
     return target
