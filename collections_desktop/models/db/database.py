@@ -268,7 +268,7 @@ def _make_engine(url: URL, mode: str | None = None) -> Engine:
             query = {"uri": "true", "mode": "ro" if mode == "immutable" else mode}
             if mode == "immutable":
                 query["immutable"] = "1"
-            target = url.set(database=path.as_uri(), query=query)
+            target = url.set(database=path.absolute().as_uri(), query=query)
         engine = create_engine(target, connect_args={"timeout": WAIT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -307,17 +307,25 @@ def _refuse_writes(where: str):  # type: ignore[no-untyped-def]
 
 
 def _watch_integrity(engine: Engine, path: Path, *, wait: bool) -> IntegrityCheck:
-    """The file's integrity check, started by the first write and consulted by every commit."""
+    """The file's integrity check, started by the first write transaction and consulted
+    when each one begins and commits (``Database.writes``, the way every writer writes)."""
     from collections_desktop.models.db.integrity import IntegrityCheck
 
     check = IntegrityCheck(path, str(path), wait=wait)
 
+    def writer(connection: Connection) -> bool:
+        return bool(connection.get_execution_options().get("sqlite_immediate", False))
+
     def before_write(connection: Connection) -> None:
-        if connection.get_execution_options().get("sqlite_immediate", False):
+        if writer(connection):
             check.before_write()
 
+    def before_commit(connection: Connection) -> None:
+        if writer(connection):
+            check.before_commit()
+
     event.listen(engine, "begin", before_write, insert=True)
-    event.listen(engine, "commit", lambda _connection: check.before_commit())
+    event.listen(engine, "commit", before_commit)
     return check
 
 

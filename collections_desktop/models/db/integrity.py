@@ -119,7 +119,8 @@ class IntegrityCheck:
                 listener(problem)
 
     def _check(self) -> str | None:
-        connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=30)
+        uri = f"{self.path.absolute().as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, timeout=30)
         with self._lock:
             if self._stopped:
                 connection.close()
