@@ -131,8 +131,6 @@ def open_database(
     engine = _make_engine(parsed, mode)
     try:
         current = _current_revision(engine)
-        if not create:
-            _refuse_without_company(engine, parsed, current)
     except DatabaseOpenError:
         engine.dispose()
         raise
@@ -164,6 +162,8 @@ def open_database(
             ).format(where=_where(parsed))
         )
     try:
+        if not create:
+            _refuse_without_company(engine, parsed, current)
         _refuse_unwritable_upgrade(parsed, current, read_only=mode in _READ_ONLY_MODES)
         _refuse_mislabelled(engine, parsed, current)
     except DatabaseOpenError:
@@ -333,8 +333,6 @@ def _refuse_without_company(engine: Engine, url: URL, current: str | None) -> No
     """Without ``create``, a database that holds no company is refused, not filled."""
     from collections_desktop.models.db.failures import MissingDatabaseError
 
-    if current is None and _has_tables(engine):
-        return  # someone else's tables: refused below with its own message
     if current is None or not _holds_company(engine):
         raise MissingDatabaseError(
             _(
