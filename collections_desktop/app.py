@@ -16,7 +16,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
+from PySide6.QtCore import (
+    QEventLoop,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    Qt,
+    QTimer,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from collections_desktop import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, paths
@@ -24,6 +33,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import LANGUAGES, _, set_language
 from collections_desktop.models.clock import Clock, SystemClock
 from collections_desktop.models.db.database import Database, DatabaseOpenError, open_database
+from collections_desktop.models.db.failures import describe
 from collections_desktop.models.db.writing import LEDGER, write_transaction
 from collections_desktop.models.first_run import unfinished_demo
 from collections_desktop.models.promises import PromiseEvaluation, evaluate_promises
@@ -64,6 +74,8 @@ def build_main_window(
     the promises whose date and tolerance have passed are judged, so the Overview that
     loads next already lists the follow-up tasks of broken ones.
     """
+    # Read before any task starts: a database that fails here leaves no worker behind.
+    viewer = read_viewer(database, user_name or current_user_name(settings))
     runner = TaskRunner()
     judged = judge_promises(runner, database, clock)
     window = MainWindow(
@@ -72,7 +84,7 @@ def build_main_window(
         runner=runner,
         icons=icons or IconRegistry(),
         formats=formats or system_formats(),
-        viewer=read_viewer(database, user_name or current_user_name(settings)),
+        viewer=viewer,
         settings=settings,
     )
     runner.setParent(window)
@@ -154,13 +166,31 @@ def install_translations(app: QApplication, language: str) -> QTranslator | None
 def open_database_or_report(
     url: str | Path, parent: QWidget | None = None, *, clock: Clock | None = None
 ) -> Database | None:
-    """Open ``url``, or tell the user why not (a critical dialog) and return ``None``."""
+    """Open ``url``, or tell the user why not (a critical dialog) and return ``None``.
+
+    Only the first start creates a database (the demo company): a missing or empty file
+    is refused. The app does not wait for the integrity check: writes go on while it
+    runs and are refused once it finds damage (``Shell`` then says so).
+    """
     try:
-        return open_database(url, now=(clock or SystemClock()).now())
-    except DatabaseOpenError as error:
-        log.warning("cannot open %s: %s", url, error)
-        QMessageBox.critical(parent, _("Cannot open the database"), str(error))
+        return open_database(
+            url,
+            now=(clock or SystemClock()).now(),
+            create=False,
+            wait_for_integrity_check=False,
+        )
+    except Exception as error:  # every failure to open is a message, never a traceback
+        report_open_failure(url, error, parent)
         return None
+
+
+def report_open_failure(url: str | Path, error: Exception, parent: QWidget | None) -> None:
+    """Say in a critical dialog why ``url`` could not be opened."""
+    if isinstance(error, DatabaseOpenError):
+        log.warning("cannot open %s: %s", url, error)
+    else:
+        log.exception("cannot open %s", url)
+    QMessageBox.critical(parent, _("Cannot open the database"), describe(error, str(url)))
 
 
 def create_demo_company(
@@ -238,6 +268,9 @@ def _remove_sqlite_file(path: Path) -> None:
 class Shell(QObject):
     """Keeps one main window on one open database, and swaps both on File ▸ Open database."""
 
+    # Emitted on the integrity check's thread; queued to the GUI thread.
+    _damage_found = Signal(object, str)
+
     def __init__(
         self,
         *,
@@ -254,6 +287,7 @@ class Shell(QObject):
         self.icons = icons
         self.window: MainWindow | None = None
         self.database: Database | None = None
+        self._damage_found.connect(self._warn_damaged, Qt.ConnectionType.QueuedConnection)
 
     def open(self, url: str | Path) -> bool:
         """Open ``url`` in a new window that replaces the current one; ``False`` if refused."""
@@ -261,10 +295,25 @@ class Shell(QObject):
         if database is None:
             return False
         old_window, old_database = self.window, self.database
-        window = build_main_window(
-            database, self.clock, self.settings, formats=self.formats, icons=self.icons
-        )
+        try:
+            window = build_main_window(
+                database, self.clock, self.settings, formats=self.formats, icons=self.icons
+            )
+        except Exception as error:  # the first query met a damaged page, a lost server…
+            database.dispose()
+            report_open_failure(url, error, self.window)
+            return False
         window.open_database_requested.connect(self.open)
+        if database.read_only:
+            window.announce(
+                _(
+                    "{path} is read-only: you can look at everything, but nothing can be "
+                    "changed or saved."
+                ).format(path=database.display_name),
+                0,
+            )
+        if database.integrity is not None:
+            database.integrity.notify(lambda message: self._damage_found.emit(database, message))
         if old_window is not None:
             window.restoreGeometry(old_window.saveGeometry())
         self.window, self.database = window, database
@@ -276,6 +325,13 @@ class Shell(QObject):
         if old_database is not None:
             old_database.dispose()
         return True
+
+    def _warn_damaged(self, database: Database, message: str) -> None:
+        """The integrity check found damage: writes are refused from now on; say why."""
+        if database is not self.database or self.window is None:
+            return  # another database is open by now
+        self.window.announce(message, 0)
+        QMessageBox.warning(self.window, _("The database is damaged"), message)
 
     def close(self) -> None:
         """Close the window (stopping its tasks) and the database."""
@@ -296,7 +352,10 @@ class Shell(QObject):
         demo: DemoStats | None = None
         if database_url is None:
             url: str | Path = paths.default_database_path()
-            if not Path(url).exists() or unfinished_demo(Path(url)):
+            path = Path(url)
+            # An empty file, or one holding no company, is what a first start (or a demo of
+            # an earlier version) that died before finishing leaves behind.
+            if not path.exists() or path.stat().st_size == 0 or unfinished_demo(path):
                 demo = create_demo_company(Path(url), self.clock, self.formats)
                 if demo is None:
                     return EXIT_FAILED

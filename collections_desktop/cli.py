@@ -151,7 +151,12 @@ def main(argv: Sequence[str]) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
     from collections_desktop.models.db.database import DatabaseOpenError
+    from collections_desktop.models.db.failures import describe
     from collections_desktop.models.db.writing import DuplicatePostingError, RunInProgressError
 
     try:
@@ -179,6 +184,13 @@ def main(argv: Sequence[str]) -> int:
             return _import_receivables(args)
     except (DatabaseOpenError, RunInProgressError, DuplicatePostingError) as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (DBAPIError, sqlite3.Error) as error:
+        # Whatever else the database said (a damaged page met by a query, a full disk…):
+        # in words, never a traceback; every command writes in one transaction, so
+        # nothing was saved.
+        where = getattr(args, "database", None) or _default_database()
+        print(_("error: {message}").format(message=describe(error, where)), file=sys.stderr)
         return EXIT_BAD_INPUT
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects unknown commands
 
@@ -244,7 +256,7 @@ def _aging(args: argparse.Namespace) -> int:
     except ValueError:
         print(_("error: --as-of must be a date like 2026-11-23"), file=sys.stderr)
         return EXIT_BAD_INPUT
-    database = open_database(args.database or _default_database())
+    database = open_database(args.database or _default_database(), create=False)
     try:
         if args.command == "snapshot":
             with write_transaction(database, run="snapshot", what=_("snapshot")) as session:
@@ -296,7 +308,7 @@ def _promises(args: argparse.Namespace) -> int:
     as_of = _as_of(args, clock.today())
     if as_of is None:
         return EXIT_BAD_INPUT
-    database = open_database(args.database or _default_database())
+    database = open_database(args.database or _default_database(), create=False)
     try:
         with write_transaction(database, run=LEDGER, what=_("promises")) as session:
             result = evaluate_promises(session, as_of, clock.now())  # type: ignore[arg-type]
@@ -346,7 +358,7 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
             )
             return EXIT_BAD_INPUT
     formats = text_formats()
-    database = open_database(args.database or _default_database())
+    database = open_database(args.database or _default_database(), create=False)
     # A dry run only reads; a run decides and posts in one write transaction.
     session_for_run = (
         database.sessions
@@ -529,7 +541,7 @@ def _import_receivables(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from collections_desktop.models.clock import SystemClock
-    from collections_desktop.models.db.database import normalise_url, open_database
+    from collections_desktop.models.db.database import open_database
     from collections_desktop.models.db.writing import LEDGER, write_transaction
     from collections_desktop.models.importers import ImportInputError
     from collections_desktop.models.importers.receivables import (
@@ -542,13 +554,8 @@ def _import_receivables(args: argparse.Namespace) -> int:
     except ImportInputError as error:
         print(_("error: {message}").format(message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
-    target = args.database or _default_database()
-    url = normalise_url(target)
-    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-        # Importing into a new, empty file would only leave a database without a company.
-        print(_("error: there is no database at {path}").format(path=url.database), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    database = open_database(target)
+    # Importing into a new, empty file would only leave a database without a company.
+    database = open_database(args.database or _default_database(), create=False)
     try:
         with write_transaction(database, run=LEDGER, what=_("import")) as session:
             result = import_receivables(session, Path(args.file), mapping, SystemClock().now())

@@ -158,7 +158,7 @@ def _open(url: str | Path) -> Database:
         # A screenshot shows a company; it must not create an empty database by accident.
         if not path.exists():
             raise ScreenshotError(_("There is no database at {path}.").format(path=path))
-    return open_database(url)
+    return open_database(url, create=False)
 
 
 def _check_customer(database: Database, account: str | None, view: str) -> uuid.UUID | None:

@@ -152,7 +152,7 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
         lines.append(stats.describe())
         database_url = str(path)
         moments["demo"] = time.time()
-    database = open_database(database_url)
+    database = open_database(database_url, create=False)
     try:
         window = build_main_window(database, SystemClock())
         failures: list[str] = []

@@ -15,6 +15,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
@@ -27,6 +28,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from collections_desktop.i18n import _
 from collections_desktop.models.db.writing import WAIT_SECONDS
+
+if TYPE_CHECKING:
+    from collections_desktop.models.db.integrity import IntegrityCheck
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -57,6 +61,10 @@ class Database:
     sessions: sessionmaker[Session]
     created: bool
     backup: Path | None
+    read_only: bool = False
+    """The file was opened read-only (its permissions or its disk allow no writing)."""
+    integrity: IntegrityCheck | None = None
+    """The background integrity check of an existing SQLite file (``models.db.integrity``)."""
 
     def writes(self) -> Session:
         """A session whose transaction writes: on SQLite it begins with ``BEGIN IMMEDIATE``,
@@ -76,6 +84,8 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection (before deleting or copying the file)."""
+        if self.integrity is not None:
+            self.integrity.stop()
         self.engine.dispose()
 
 
@@ -102,19 +112,34 @@ def head_revision() -> str:
     return head
 
 
-def open_database(url: str | Path, *, now: dt.datetime | None = None) -> Database:
+def open_database(
+    url: str | Path,
+    *,
+    now: dt.datetime | None = None,
+    create: bool = True,
+    wait_for_integrity_check: bool = True,
+) -> Database:
     """Open (creating or migrating as needed) the database at ``url``.
 
     Raises ``DatabaseOpenError`` with a message for the user when the target is not
-    a database, is newer than this app, or cannot be reached.
+    a database, is newer than this app, or cannot be reached. With ``create=False``
+    (every caller but ``new-company``, ``demo`` and the first start) a missing or empty
+    file, or a database without a company, is refused (``MissingDatabaseError``) instead
+    of becoming a new empty database. A SQLite file that this user may not write is
+    opened read-only (``Database.read_only``; writes are refused with a message). An
+    existing SQLite file gets a background integrity check that stops writes when it
+    finds damage; ``wait_for_integrity_check`` makes each commit wait for its verdict
+    (see ``models.db.integrity``).
     """
     parsed = normalise_url(url)
     path = _sqlite_path(parsed)
-    if path is not None:
-        _check_sqlite_file(path)
-    engine = _make_engine(parsed)
+    mode = _check_sqlite_file(path, create=create) if path is not None else None
+    engine = _make_engine(parsed, mode)
     try:
         current = _current_revision(engine)
+    except DatabaseOpenError:
+        engine.dispose()
+        raise
     except (DatabaseError, OperationalError) as error:
         engine.dispose()
         raise DatabaseOpenError(
@@ -142,6 +167,14 @@ def open_database(url: str | Path, *, now: dt.datetime | None = None) -> Databas
                 "it was not changed."
             ).format(where=_where(parsed))
         )
+    try:
+        if not create:
+            _refuse_without_company(engine, parsed, current)
+        _refuse_unwritable_upgrade(parsed, current, read_only=mode in _READ_ONLY_MODES)
+        _refuse_mislabelled(engine, parsed, current)
+    except DatabaseOpenError:
+        engine.dispose()
+        raise
     backup = None
     head = head_revision()
     if current != head:
@@ -150,7 +183,7 @@ def open_database(url: str | Path, *, now: dt.datetime | None = None) -> Databas
             engine.dispose()
             backup = _backup(path, current, now)
         _upgrade(engine, current, now=now, where=_where(parsed), backup=backup)
-    if path is not None:
+    if path is not None and mode not in _READ_ONLY_MODES:
         # WAL lets the GUI read while a worker writes; it is stored in the file, so it is
         # only switched on once the file is known to be ours (a refused file stays as it was).
         # It cannot change inside a transaction: run it on the driver's connection directly.
@@ -158,12 +191,17 @@ def open_database(url: str | Path, *, now: dt.datetime | None = None) -> Databas
             connection.connection.driver_connection.execute(  # type: ignore[union-attr]
                 "PRAGMA journal_mode = WAL"
             )
+    integrity = None
+    if path is not None and current is not None and mode not in _READ_ONLY_MODES:
+        integrity = _watch_integrity(engine, path, wait=wait_for_integrity_check)
     return Database(
         url=parsed,
         engine=engine,
         sessions=sessionmaker(engine, expire_on_commit=False),
         created=current is None,
         backup=backup,
+        read_only=mode in _READ_ONLY_MODES,
+        integrity=integrity,
     )
 
 
@@ -178,7 +216,20 @@ def _where(url: URL) -> str:
     return str(path) if path else url.render_as_string(hide_password=True)
 
 
-def _check_sqlite_file(path: Path) -> None:
+_READ_ONLY_MODES = ("ro", "immutable")
+
+
+def _check_sqlite_file(path: Path, *, create: bool = True) -> str:
+    """Refuse what is not a database file; return how to open it (SQLite's URI mode).
+
+    ``rwc`` may create the file, ``rw`` may not (a file deleted while the app runs is not
+    silently made again), ``ro`` reads a file this user may not write, and ``immutable``
+    reads one without touching anything beside it when no write-ahead log exists: a
+    read-only connection to a WAL file would otherwise leave ``-wal``/``-shm`` files
+    behind, or, on a read-only disk, not open at all.
+    """
+    from collections_desktop.models.db.failures import MissingDatabaseError
+
     if path.is_dir():
         raise NotADatabaseError(_("{path} is a folder, not a database file.").format(path=path))
     if not path.exists():
@@ -186,9 +237,22 @@ def _check_sqlite_file(path: Path) -> None:
             raise DatabaseOpenError(
                 _("The folder {folder} does not exist.").format(folder=path.parent)
             )
-        return
+        if not create:
+            raise MissingDatabaseError(
+                _(
+                    "There is no database at {path}; nothing was created. Check the path, or "
+                    "create a company there with new-company or demo."
+                ).format(path=path)
+            )
+        return "rwc"
     with path.open("rb") as handle:
         header = handle.read(len(_SQLITE_HEADER))
+    if not header and not create:
+        raise MissingDatabaseError(
+            _(
+                "{path} is an empty file, not a Collections Desktop database; it was not changed."
+            ).format(path=path)
+        )
     if header and header != _SQLITE_HEADER:
         raise NotADatabaseError(
             _(
@@ -196,15 +260,181 @@ def _check_sqlite_file(path: Path) -> None:
                 "it was not changed."
             ).format(path=path)
         )
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return "ro" if Path(f"{path}-wal").exists() else "immutable"
+    return "rwc" if create else "rw"
 
 
-def _make_engine(url: URL) -> Engine:
+def _make_engine(url: URL, mode: str | None = None) -> Engine:
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": WAIT_SECONDS})
+        target = url
+        path = _sqlite_path(url)
+        if path is not None and mode is not None:
+            query = {"uri": "true", "mode": "ro" if mode == "immutable" else mode}
+            if mode == "immutable":
+                query["immutable"] = "1"
+            target = url.set(database=path.absolute().as_uri(), query=query)
+        engine = create_engine(target, connect_args={"timeout": WAIT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+        if mode in _READ_ONLY_MODES:
+            event.listen(engine, "begin", _refuse_writes(_where(url)), insert=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _explain_errors(_where(url)))
+    return engine
+
+
+def _explain_errors(where: str):  # type: ignore[no-untyped-def]
+    """Turn a damaged page, a full disk or a read-only file into the user's error."""
+
+    def handle_error(context):  # type: ignore[no-untyped-def]
+        from collections_desktop.models.db.failures import database_failure
+
+        return database_failure(context.original_exception, where)
+
+    return handle_error
+
+
+def _refuse_writes(where: str):  # type: ignore[no-untyped-def]
+    """Refuse a write transaction on a read-only file before any work is done."""
+
+    def refuse(connection: Connection) -> None:
+        if connection.get_execution_options().get("sqlite_immediate", False):
+            from collections_desktop.models.db.failures import (
+                ReadOnlyDatabaseError,
+                read_only_message,
+            )
+
+            raise ReadOnlyDatabaseError(read_only_message(where))
+
+    return refuse
+
+
+def _watch_integrity(engine: Engine, path: Path, *, wait: bool) -> IntegrityCheck:
+    """The file's integrity check, started by the first write transaction and consulted
+    when each one begins and commits (``Database.writes``, the way every writer writes)."""
+    from collections_desktop.models.db.integrity import IntegrityCheck
+
+    check = IntegrityCheck(path, str(path), wait=wait)
+
+    def writer(connection: Connection) -> bool:
+        return bool(connection.get_execution_options().get("sqlite_immediate", False))
+
+    def before_write(connection: Connection) -> None:
+        if writer(connection):
+            check.before_write()
+
+    def before_commit(connection: Connection) -> None:
+        if writer(connection):
+            check.before_commit()
+
+    event.listen(engine, "begin", before_write, insert=True)
+    event.listen(engine, "commit", before_commit)
+    return check
+
+
+def _refuse_without_company(engine: Engine, url: URL, current: str | None) -> None:
+    """Without ``create``, a database that holds no company is refused, not filled."""
+    from collections_desktop.models.db.failures import MissingDatabaseError
+
+    if current is None or not _holds_company(engine):
+        raise MissingDatabaseError(
+            _(
+                "The database {where} holds no company; nothing was changed. Create one "
+                "with new-company or demo, or open another database."
+            ).format(where=_where(url))
+        )
+
+
+def _holds_company(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("receivables_parameters"):
+            return False
+        return bool(
+            connection.exec_driver_sql("SELECT count(*) FROM receivables_parameters").scalar()
+        )
+
+
+def _refuse_unwritable_upgrade(url: URL, current: str | None, *, read_only: bool) -> None:
+    """A read-only file cannot be upgraded (nor created): say so rather than fail midway."""
+    from collections_desktop.models.db.failures import ReadOnlyDatabaseError, read_only_message
+
+    if not read_only or current == head_revision():
+        return
+    if current is None:
+        raise ReadOnlyDatabaseError(read_only_message(_where(url)))
+    raise ReadOnlyDatabaseError(
+        _(
+            "The database {where} is read-only and was written by an earlier version "
+            "(schema {revision}); it must be upgraded before this version can open it, "
+            "which needs write access. It was not changed."
+        ).format(where=_where(url), revision=current or "—")
+    )
+
+
+def _refuse_mislabelled(engine: Engine, url: URL, current: str | None) -> None:
+    """Refuse a database whose tables are newer than its revision says (an upgrade that
+    was interrupted half-way by an earlier version): upgrading it fails on the tables and
+    columns that exist, and each attempt would make another backup copy. Refused before
+    any backup."""
+    if current is None or current == head_revision():
+        return
+    with engine.connect() as connection:
+        present = _tables_and_columns(connection)
+    extra = sorted(present - _tables_at(current) - {"alembic_version"})
+    if not extra:
+        return
+    path = _sqlite_path(url)
+    backups = (
+        sorted(path.parent.glob(f"{path.stem}.schema-{current}.*.backup{path.suffix}"))
+        if path is not None
+        else []
+    )
+    # A new table's columns go with it; tables first, then columns.
+    extra = sorted(
+        (name for name in extra if "." not in name or name.split(".")[0] not in extra),
+        key=lambda name: ("." in name, name),
+    )
+    shown = ", ".join(extra[:5]) + (", …" if len(extra) > 5 else "")
+    message = _(
+        "The database {where} says it is at schema {revision} but already holds tables or "
+        "columns of a later schema ({tables}): an upgrade was interrupted. It was not "
+        "changed and no backup copy was made."
+    ).format(where=_where(url), revision=current, tables=shown)
+    if backups:
+        message += " " + _("Restore the copy made before that upgrade: {backup}").format(
+            backup=backups[-1]
+        )
+    raise DatabaseOpenError(message)
+
+
+def _tables_at(revision: str) -> set[str]:
+    """The tables (``name``) and columns (``table.column``) a database has at ``revision``,
+    from migrating an empty database in memory, once per revision."""
+    if revision not in _TABLES_AT:
+        engine = _make_engine(make_url("sqlite://"))
+        try:
+            config = _alembic_config()
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                _TABLES_AT[revision] = _tables_and_columns(connection)
+        finally:
+            engine.dispose()
+    return _TABLES_AT[revision]
+
+
+def _tables_and_columns(connection: Connection) -> set[str]:
+    inspector = inspect(connection)
+    found = set()
+    for table in inspector.get_table_names():
+        found.add(table)
+        found.update(f"{table}.{column['name']}" for column in inspector.get_columns(table))
+    return found
+
+
+_TABLES_AT: dict[str, set[str]] = {}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
