@@ -285,6 +285,10 @@ def _write(
     """Write everything in one transaction of one connection; return the row counts."""
     report = progress or (lambda done, total, what: None)
     what = _("Writing the demo company")
+    if database.integrity is not None:
+        # The demo goes only into a database without a company, and the bulk mode needs
+        # the file to itself: the check's reader would hold it ("database is locked").
+        database.integrity.stop()
     # IMMEDIATE: the write lock is held from the first check to the commit (on a partial
     # file it is also what tells a live demo from the leftover of a killed one).
     with database.engine.execution_options(sqlite_immediate=True).connect() as connection:

@@ -47,6 +47,13 @@ def dialogs(monkeypatch) -> dict[str, list[tuple[str, str]]]:
     return seen
 
 
+def shown_windows() -> list[MainWindow]:
+    """The main windows on screen (a window another test closed may wait for deletion)."""
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+    ]
+
+
 @pytest.fixture
 def shell(qapp, clock, tmp_path) -> Shell:
     """The app's window keeper, as ``run_gui`` builds it, closed after the test."""
@@ -70,7 +77,7 @@ def test_a_text_file_is_refused_with_a_dialog_and_exit_code_2(qapp, dialogs, tmp
     assert str(notes) in text
     assert "not a Collections Desktop database" in text
     assert digest(notes) == before
-    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    assert not shown_windows()
 
 
 def test_a_database_from_a_newer_version_is_refused_untouched(qapp, dialogs, tmp_path) -> None:
@@ -91,7 +98,7 @@ def test_run_gui_shows_the_window_until_it_is_closed(qtbot, company, monkeypatch
 
     def fake_exec() -> int:
         # Stands in for the event loop: look at the window the user would see, then quit.
-        (window,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        (window,) = shown_windows()
         assert window.isVisible()
         page = window.company_page
         if page.is_loading:

@@ -107,6 +107,7 @@ def test_the_upgrade_from_0002_is_one_transaction_with_its_set_up_rows(
     assert [sql for sql in transaction if sql.startswith("UPDATE alembic_version")] == [
         "UPDATE alembic_version SET version_num='0003' WHERE alembic_version.version_num = '0002'",
         "UPDATE alembic_version SET version_num='0004' WHERE alembic_version.version_num = '0003'",
+        "UPDATE alembic_version SET version_num='0005' WHERE alembic_version.version_num = '0004'",
     ]
     assert any(sql.startswith("INSERT INTO write_off_reasons") for sql in transaction)
     assert "PRAGMA foreign_key_check" in transaction
@@ -139,9 +140,10 @@ def test_an_upgraded_file_has_every_table_index_and_trigger_of_a_new_one(
 def test_a_step_that_fails_leaves_the_old_revision_and_no_copy_of_a_table(
     older: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock
 ) -> None:
-    """The upgrade to 0004 passes, then a batch copy of ``activities`` fails halfway (a new
-    NOT NULL column without a default): the file is exactly as before, at 0002."""
-    open_database(older).dispose()  # to 0004 first, on its own
+    """The upgrade to the head passes, then a batch copy of ``activities`` fails halfway (a
+    new NOT NULL column without a default): the file is exactly as before, at the head."""
+    open_database(older).dispose()  # to the head first, on its own
+    head = head_revision()
     run_sql(older)
     for backup in backups(older):
         backup.unlink()
@@ -157,11 +159,11 @@ def test_a_step_that_fails_leaves_the_old_revision_and_no_copy_of_a_table(
         open_database(older, now=clock.now())
     message = str(raised.value)
     assert message.startswith(
-        f"The database {older} could not be upgraded from schema 0004 to 9002: "
+        f"The database {older} could not be upgraded from schema {head} to 9002: "
         "NOT NULL constraint failed: _alembic_tmp_activities.urgency. The upgrade was undone "
         "and the file was not changed; the copy made before the upgrade is "
     )
-    assert schema_of(older) == before  # no index of 9001, no _alembic_tmp_activities, 0004
+    assert schema_of(older) == before  # no index of 9001, no _alembic_tmp_activities, head
     (backup,) = backups(older)
     assert message.endswith(f"{backup}.")
     assert backup.read_bytes() == older.read_bytes()
