@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from collections_desktop.models.clock import FixedClock
 from collections_desktop.models.company import create_company
 from collections_desktop.models.db.database import Database, open_database
+from tests import hypothesis_profiles  # noqa: F401 - loads the profile asked for
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
