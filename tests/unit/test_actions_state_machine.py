@@ -11,7 +11,8 @@ but the line that settles the whole rest takes exactly what is still open). New 
 matched to what the model expects by what they are (a reversal of X, the interest on
 invoice Y, the write-off in USD), never by their figures. After every step it checks:
 - the customer's transactions and settlement lines are exactly the model's, to the cent;
-- the open items (amount and accounting amount) and the balance equal the model's;
+- the open items (amount and accounting amount) and the balance equal the model's, today
+  and on the day before the last move of the clock;
 - nothing is over-settled, and nothing open in the currency is left open in accounting;
 - the aging columns equal the model's (due-date periods, unapplied credits) and sum to
   the balance;
@@ -64,7 +65,10 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 _accounts = itertools.count(1)
 
-amounts = st.decimals(min_value=Decimal("1.00"), max_value=Decimal("900.00"), places=2)
+amounts = st.one_of(
+    st.decimals(min_value=Decimal("1.00"), max_value=Decimal("900.00"), places=2),
+    st.integers(min_value=10_000, max_value=90_000).map(lambda cents: Decimal(cents) / 100),
+)
 rates = st.decimals(min_value=Decimal("0.5"), max_value=Decimal("1.6"), places=6)
 
 # The company's set-up the model relies on (models/reference.py, models/company.py).
@@ -178,6 +182,7 @@ class CollectionsActions(RuleBasedStateMachine):
         assert DATABASE is not None
         self.db = DATABASE
         self.day = START
+        self.earlier = START - dt.timedelta(days=1)  # the day before the last move
         self.model = Model()
         with self.db.sessions.begin() as session:
             customer = Customer(
@@ -330,9 +335,13 @@ class CollectionsActions(RuleBasedStateMachine):
 
     # --- rules --------------------------------------------------------------------------
 
+    def advance(self, days: int) -> None:
+        self.earlier = self.day
+        self.day += dt.timedelta(days=days)
+
     @rule(days=st.integers(min_value=1, max_value=45))
     def next_day(self, days: int) -> None:
-        self.day += dt.timedelta(days=days)
+        self.advance(days)
 
     @rule(amount=amounts, tax=st.sampled_from([0, 0, 21]), usd=st.booleans(), rate=rates)
     def invoice(self, amount: Decimal, tax: int, usd: bool, rate: Decimal) -> None:
@@ -415,7 +424,7 @@ class CollectionsActions(RuleBasedStateMachine):
     @rule(days=st.integers(min_value=16, max_value=60))
     def interest(self, days: int) -> None:
         """Some weeks later, interest on what is overdue (grace 5 days, due after 10)."""
-        self.day += dt.timedelta(days=days)
+        self.advance(days)
         expected: dict[object, Expected] = {}
         for txn_id, txn in self.model.txns.items():
             if txn.type != TransactionType.INVOICE or txn.due >= self.day:
@@ -619,27 +628,33 @@ class CollectionsActions(RuleBasedStateMachine):
                     .where(CustomerTransaction.customer_id == self.customer_id)
                 )
             )
-            items = {
-                i.transaction_id: (i.open_amount, i.open_amount_accounting)
-                for i in ledger.open_items(session, self.customer_id, self.day)
+            as_of = {
+                on: (
+                    {
+                        i.transaction_id: (i.open_amount, i.open_amount_accounting)
+                        for i in ledger.open_items(session, self.customer_id, on)
+                    },
+                    ledger.balance(session, self.customer_id, on),
+                )
+                for on in (self.day, self.earlier)
             }
-            balance = ledger.balance(session, self.customer_id, self.day)
             reversible = {r.id for r in settlements_of(session, self.customer_id) if r.reversible}
         assert txns == {
             t: (x.type, x.currency, x.amount, x.accounting, x.posted) for t, x in model.txns.items()
         }
         assert lines == sorted((x.txn_id, x.day, x.amount, x.accounting) for x in model.lines)
-        expected = {}
-        for txn_id, txn in model.txns.items():
-            value, accounting = model.open_on(txn_id, self.day)
-            # never over-settled: between zero and the amount, in the transaction's sign
-            assert min(txn.amount, ZERO) <= value <= max(txn.amount, ZERO), txn
-            if value == ZERO:
-                assert accounting == ZERO, "nothing open must leave nothing in accounting"
-            else:
-                expected[txn_id] = (value, accounting)
-        assert items == expected
-        assert balance == sum((acc for _v, acc in expected.values()), ZERO)
+        for on, (items, balance) in as_of.items():  # today, and before the last move
+            expected = {}
+            for txn_id, txn in model.txns.items():
+                value, accounting = model.open_on(txn_id, on)
+                # never over-settled: between zero and the amount, in the transaction's sign
+                assert min(txn.amount, ZERO) <= value <= max(txn.amount, ZERO), txn
+                if value == ZERO:
+                    assert accounting == ZERO, "nothing open must leave nothing in accounting"
+                else:
+                    expected[txn_id] = (value, accounting)
+            assert items == expected, on
+            assert balance == sum((acc for _v, acc in expected.values()), ZERO), on
         assert reversible == {s for s in model.manual if s not in model.reversed}
 
     @invariant()
