@@ -143,6 +143,13 @@ class Model:
             txn.accounting - sum((line.accounting for line in mine), ZERO),
         )
 
+    def closed_on(self, txn_id: uuid.UUID) -> dt.date | None:
+        """The latest line's date once the lines settle the whole amount, else None."""
+        mine = self.lines_of(txn_id)
+        if mine and sum((line.amount for line in mine), ZERO) == self.txns[txn_id].amount:
+            return max(line.day for line in mine)
+        return None
+
     def line(self, txn_id: uuid.UUID, value: Decimal) -> tuple[Decimal, Decimal]:
         """The line taking ``value`` (positive) off ``txn_id``: (amount, accounting)."""
         txn = self.txns[txn_id]
@@ -195,7 +202,6 @@ class CollectionsActions(RuleBasedStateMachine):
             session.add(customer)
             session.flush()
             self.customer_id = customer.id
-            self.account = customer.account
             self.scope = company_scope(session)
 
     # --- helpers ------------------------------------------------------------------------
@@ -356,13 +362,31 @@ class CollectionsActions(RuleBasedStateMachine):
         debit = data.draw(st.sampled_from(self.debits(currency)))
         credit = data.draw(st.sampled_from(self.credits(currency)))
         most = min(self.open(debit), -self.open(credit))
-        amount = data.draw(st.decimals(min_value=CENT, max_value=most, places=2), label="settled")
+        amount = data.draw(
+            st.one_of(st.just(most), st.decimals(min_value=CENT, max_value=most, places=2)),
+            label="settled",
+        )
         return {debit: amount, credit: amount}
 
     @precondition(lambda self: self.settleable_pairs())
     @rule(data=st.data())
     def settle(self, data) -> None:
         self.manual_settle(self._marks(data))
+
+    @precondition(lambda self: self.settleable_pairs())
+    @rule(data=st.data(), pieces=st.integers(min_value=2, max_value=5))
+    def settle_in_pieces(self, data, pieces: int) -> None:
+        """One pair settled in several settlements: the last piece closes the accounting."""
+        marks = self._marks(data)
+        whole = next(iter(marks.values()))
+        cuts = sorted(
+            data.draw(st.sets(st.integers(1, int(whole * 100) - 1), max_size=pieces - 1))
+            if whole > CENT
+            else set()
+        )
+        bounds = [ZERO, *(Decimal(c) / 100 for c in cuts), whole]
+        for low, high in itertools.pairwise(bounds):
+            self.manual_settle({t: high - low for t in marks})
 
     @precondition(lambda self: self.settleable_pairs())
     @rule(data=st.data())
@@ -421,9 +445,19 @@ class CollectionsActions(RuleBasedStateMachine):
     @precondition(
         lambda self: any(self.model.txns[t].type == TransactionType.INVOICE for t in self.debits())
     )
-    @rule(days=st.integers(min_value=16, max_value=60))
-    def interest(self, days: int) -> None:
-        """Some weeks later, interest on what is overdue (grace 5 days, due after 10)."""
+    @rule(data=st.data(), days=st.integers(min_value=16, max_value=60))
+    def interest(self, data, days: int) -> None:
+        """Interest on what is overdue (grace 5 days, due after 10): some weeks later, or on
+        the last day of an invoice's grace or the first after it."""
+        due = [
+            x.due + dt.timedelta(days=GRACE_DAYS + extra)
+            for t, x in self.model.txns.items()
+            if x.type == TransactionType.INVOICE and self.open(t) > ZERO
+            for extra in (0, 1)
+        ]
+        edges = sorted(d for d in due if d >= self.day)
+        if edges and data.draw(st.booleans(), label="on a grace edge"):
+            days = (data.draw(st.sampled_from(edges)) - self.day).days
         self.advance(days)
         expected: dict[object, Expected] = {}
         for txn_id, txn in self.model.txns.items():
@@ -601,6 +635,7 @@ class CollectionsActions(RuleBasedStateMachine):
                     row.amount,
                     row.amount_accounting,
                     row.posting_date,
+                    row.closed_on,
                 )
                 for row in session.execute(
                     select(
@@ -610,6 +645,7 @@ class CollectionsActions(RuleBasedStateMachine):
                         CustomerTransaction.amount,
                         CustomerTransaction.amount_accounting,
                         CustomerTransaction.posting_date,
+                        CustomerTransaction.closed_on,
                     ).where(CustomerTransaction.customer_id == self.customer_id)
                 )
             }
@@ -640,7 +676,8 @@ class CollectionsActions(RuleBasedStateMachine):
             }
             reversible = {r.id for r in settlements_of(session, self.customer_id) if r.reversible}
         assert txns == {
-            t: (x.type, x.currency, x.amount, x.accounting, x.posted) for t, x in model.txns.items()
+            t: (x.type, x.currency, x.amount, x.accounting, x.posted, model.closed_on(t))
+            for t, x in model.txns.items()
         }
         assert lines == sorted((x.txn_id, x.day, x.amount, x.accounting) for x in model.lines)
         for on, (items, balance) in as_of.items():  # today, and before the last move

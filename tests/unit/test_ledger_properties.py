@@ -63,13 +63,22 @@ settle_op = st.tuples(
     days,
     st.sampled_from([True, True, False]),  # balance the marks (one currency, late enough)
 )
+# one debit and one credit settled against each other in pieces (cut points in cents)
+pieces_op = st.tuples(
+    st.just("pieces"),
+    st.integers(0, 30),
+    st.integers(0, 30),
+    st.lists(st.integers(1, 50_000), min_size=1, max_size=4),
+)
 oldest_op = st.tuples(st.just("oldest"), st.integers(0, 30), days)
 reverse_op = st.tuples(st.just("reverse"), st.integers(0, 30), st.integers(0, 10))
 operations = st.builds(
     lambda first, then: first + then,
     st.lists(post_op, min_size=2, max_size=6),
     st.lists(
-        st.one_of(post_op, settle_op, settle_op, oldest_op, reverse_op), min_size=3, max_size=20
+        st.one_of(post_op, settle_op, settle_op, pieces_op, oldest_op, reverse_op),
+        min_size=3,
+        max_size=20,
     ),
 )
 
@@ -270,6 +279,25 @@ def _apply(session, customer_id, model: Model, op) -> str:
         settlement = ledger.settle(session, marks, on, NOW)
         model.settle(settlement.id, marks, on)
         return "settled"
+    if kind == "pieces":
+        _kind, debit_index, credit_index, cuts = op
+        on = START + dt.timedelta(days=DAYS)
+        sides = [
+            [t for t in model.txns if (t.amount > ZERO) == debit and model.settleable(t, on)]
+            for debit in (True, False)
+        ]
+        debit = sides[0][debit_index % len(sides[0])] if sides[0] else None
+        credits = [t for t in sides[1] if debit and t.currency == debit.currency]
+        if debit is None or not credits:
+            return "skipped"
+        credit = credits[credit_index % len(credits)]
+        whole = min(model.settleable(debit, on), model.settleable(credit, on))
+        points = sorted({Decimal(c) / 100 for c in cuts if Decimal(c) / 100 < whole})
+        for low, high in itertools.pairwise([ZERO, *points, whole]):
+            marks = {debit.id: high - low, credit.id: high - low}
+            assert model.refuses(marks, on) is None
+            model.settle(ledger.settle(session, marks, on, NOW).id, marks, on)
+        return f"settled in {len(points) + 1} pieces"
     if kind == "oldest" and model.txns:
         _kind, index, day = op
         credits = [t for t in model.txns if t.amount < ZERO] if index % 4 else model.txns
