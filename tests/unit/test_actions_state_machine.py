@@ -380,7 +380,13 @@ class CollectionsActions(RuleBasedStateMachine):
         marks = self._marks(data)
         whole = next(iter(marks.values()))
         cuts = sorted(
-            data.draw(st.sets(st.integers(1, int(whole * 100) - 1), max_size=pieces - 1))
+            data.draw(
+                st.sets(
+                    st.integers(1, int(whole * 100) - 1),
+                    min_size=min(pieces - 1, int(whole * 100) - 1),
+                    max_size=pieces - 1,
+                )
+            )
             if whole > CENT
             else set()
         )

@@ -63,12 +63,12 @@ settle_op = st.tuples(
     days,
     st.sampled_from([True, True, False]),  # balance the marks (one currency, late enough)
 )
-# one debit and one credit settled against each other in pieces (cut points in cents)
+# one debit and one credit settled against each other in several settlements
 pieces_op = st.tuples(
     st.just("pieces"),
     st.integers(0, 30),
     st.integers(0, 30),
-    st.lists(st.integers(1, 50_000), min_size=1, max_size=4),
+    st.lists(st.integers(1, 99), min_size=1, max_size=4),  # cut points, % of the whole
 )
 oldest_op = st.tuples(st.just("oldest"), st.integers(0, 30), days)
 reverse_op = st.tuples(st.just("reverse"), st.integers(0, 30), st.integers(0, 10))
@@ -286,13 +286,14 @@ def _apply(session, customer_id, model: Model, op) -> str:
             [t for t in model.txns if (t.amount > ZERO) == debit and model.settleable(t, on)]
             for debit in (True, False)
         ]
-        debit = sides[0][debit_index % len(sides[0])] if sides[0] else None
-        credits = [t for t in sides[1] if debit and t.currency == debit.currency]
-        if debit is None or not credits:
+        debits = [d for d in sides[0] if any(c.currency == d.currency for c in sides[1])]
+        if not debits:
             return "skipped"
+        debit = debits[debit_index % len(debits)]
+        credits = [c for c in sides[1] if c.currency == debit.currency]
         credit = credits[credit_index % len(credits)]
         whole = min(model.settleable(debit, on), model.settleable(credit, on))
-        points = sorted({Decimal(c) / 100 for c in cuts if Decimal(c) / 100 < whole})
+        points = sorted({to_cents(whole * c / 100) for c in cuts} - {ZERO, whole})
         for low, high in itertools.pairwise([ZERO, *points, whole]):
             marks = {debit.id: high - low, credit.id: high - low}
             assert model.refuses(marks, on) is None
