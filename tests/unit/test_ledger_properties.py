@@ -492,4 +492,4 @@ def test_back_dated_foreign_settlement_leaves_a_cent_open(sqlite_db: Database) -
         items = ledger.open_items(session, customer.id, on)
         assert [i.transaction_id for i in items] == [b.id]
         assert items[0].open_amount_accounting == Decimal("37.30")
-        assert ledger.balance(session, customer.id, on) == Decimal("37.30")  # is 37.29
+        assert ledger.balance(session, customer.id, on) == Decimal("37.30")  # is 37.31
