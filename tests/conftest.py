@@ -4,7 +4,8 @@ Every test runs with its own data and settings folders, an in-memory keyring and
 clock stopped on 2026-11-23. ``sqlite_db`` is a fresh, migrated SQLite file holding an
 empty company; ``pg_db`` is the same on a fresh database of the PostgreSQL server
 (``COLLECTIONS_TEST_PG_URL``, default the local server). Under CI an unreachable
-PostgreSQL fails the run instead of skipping it.
+PostgreSQL fails the run instead of skipping it. The hypothesis profile is chosen by
+``COLLECTIONS_HYPOTHESIS_PROFILE`` (``tests/hypothesis_profiles.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy.engine import make_url
 from collections_desktop.models.clock import FixedClock
 from collections_desktop.models.company import create_company
 from collections_desktop.models.db.database import Database, open_database
+from tests import hypothesis_profiles  # noqa: F401 - loads the profile asked for
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
