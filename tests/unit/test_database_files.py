@@ -183,8 +183,8 @@ def test_a_mislabelled_database_is_refused_before_any_backup(demo_file, tmp_path
             open_database(path, create=False)
         assert str(refused.value) == (
             f"The database {path} says it is at schema 0003 but already holds tables or "
-            "columns of a later schema (letter_documents, collection_letters.item_id): an upgrade was "
-            "interrupted. It was not changed and no backup copy was made."
+            "columns of a later schema (letter_documents, collection_letters.item_id): an "
+            "upgrade was interrupted. It was not changed and no backup copy was made."
         )
     assert digest(path) == before
     assert [p.name for p in path.parent.iterdir()] == ["company.sqlite"]
