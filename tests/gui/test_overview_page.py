@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -395,3 +396,39 @@ def test_an_agent_with_many_activities_sees_the_oldest_and_the_count(
         page.refresh()
     assert page.activities.model.rowCount() == 1
     assert page.activities.title.text() == "My activities (2 open): the 1 oldest are listed"
+
+
+@pytest.fixture
+def short_wait(monkeypatch) -> None:
+    """Writers give up after a second (set before the database is opened)."""
+    from collections_desktop.models.db import database as database_module
+    from collections_desktop.models.db import writing
+
+    monkeypatch.setattr(writing, "WAIT_SECONDS", 1)
+    monkeypatch.setattr(database_module, "WAIT_SECONDS", 1)
+
+
+def test_a_snapshot_that_cannot_be_written_leaves_the_lists_readable(
+    short_wait, qtbot, make_page, setting: Setting
+) -> None:
+    """Another run holds the database: no new snapshot, but the activities and the
+    customers are read, and the page says why the balances are missing."""
+    holder = sqlite3.connect(setting.database.url.database, timeout=1, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a letters run of another process, say
+    try:
+        page = make_page()
+        with qtbot.waitSignal(page.loaded, timeout=LOAD):
+            page.refresh()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert texts(page.activities, 1) == ["Ruiz Hermanos SL", "Lopes & Filhos Lda"]
+    assert page.highest.stack.currentWidget() is page.highest.empty
+    reason = "Another run (snapshot) or another user is writing to this database"
+    assert page.highest.empty.text().startswith(
+        f"No snapshot of this pool yet, and none could be taken: {reason}"
+    )
+    assert page.status.startswith(f"No new snapshot: {reason}")
+    assert page.status.endswith("No snapshot of this pool yet · 2 customers in this pool")
+    with setting.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AgingSnapshot)) == 0

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -51,9 +52,9 @@ from collections_desktop.models.activities import (
     close_activities,
     create_activity,
 )
-from collections_desktop.models.db.database import Database
+from collections_desktop.models.db.database import Database, DatabaseOpenError
 from collections_desktop.models.db.schema import Customer, ReceivablesParameters
-from collections_desktop.models.db.writing import write_transaction
+from collections_desktop.models.db.writing import RunInProgressError, write_transaction
 from collections_desktop.models.overview import (
     ActivityRow,
     BalanceRow,
@@ -110,6 +111,7 @@ class OverviewData:
     past_due: tuple[PastDueRow, ...]
     customers: int
     currency: str
+    snapshot_refused: str = ""  # why no new snapshot could be written (the lists are older)
 
 
 def load_overview(
@@ -126,20 +128,29 @@ def load_overview(
     """Read the three lists (runs on the database lane).
 
     With ``take``, a snapshot is taken and committed first when the pool has none or
-    only older ones than ``as_of``.
+    only older ones than ``as_of``. When it cannot be written (another run holds the
+    database, the file is read-only, damaged or full), the lists come from the latest
+    snapshot there is and ``snapshot_refused`` says why.
     """
     with database.sessions() as session:
         snapshot = latest_snapshot(session, scope, pool_id)
-    took = False
+    took, refused = False, ""
     if take and (snapshot is None or snapshot.as_of < as_of):
         state.raise_if_cancelled()
-        with write_transaction(database, run="snapshot", what=_("snapshot")) as session:
-            # Read again under the lock: another run may have taken today's meanwhile.
-            snapshot = latest_snapshot(session, scope, pool_id)
-            if snapshot is None or snapshot.as_of < as_of:
-                take_snapshot(session, as_of, scope, now, pool_id=pool_id, progress=state.progress)
+        try:
+            with write_transaction(database, run="snapshot", what=_("snapshot")) as session:
+                # Read again under the lock: another run may have taken today's meanwhile.
                 snapshot = latest_snapshot(session, scope, pool_id)
-                took = True
+                if snapshot is None or snapshot.as_of < as_of:
+                    take_snapshot(
+                        session, as_of, scope, now, pool_id=pool_id, progress=state.progress
+                    )
+                    snapshot = latest_snapshot(session, scope, pool_id)
+                    took = True
+        except (RunInProgressError, DatabaseOpenError) as error:
+            refused = str(error)
+            with database.sessions() as session:
+                snapshot = latest_snapshot(session, scope, pool_id)
     with database.sessions() as session:
         state.raise_if_cancelled()
         activities: tuple[ActivityRow, ...] = ()
@@ -178,6 +189,7 @@ def load_overview(
             past_due=past_due,
             customers=customers or 0,
             currency=currency or "",
+            snapshot_refused=refused,
         )
 
 
@@ -382,6 +394,9 @@ class OverviewPage(QWidget):
         self.notice = QLabel()
         self.notice.setObjectName("overview_notice")
         self.notice.setPalette(muted_palette(self.notice.palette()))
+        # A long notice (a path, a refusal) wraps within the header, never widens the page.
+        self.notice.setWordWrap(True)
+        self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.refresh_action = QAction(icons.get("refresh"), _("Refresh"), self)
         self.refresh_action.setToolTip(
             _("Read the lists again; takes a snapshot of today when the pool has none")
@@ -684,7 +699,13 @@ class OverviewPage(QWidget):
             empty = _('No open activities — <a href="new">New activity</a> (Ctrl+N)')
         self.activities.set_rows(data.activities, empty)
         if data.snapshot is None:
-            none = _('No snapshot of this pool yet — <a href="refresh">Refresh</a> takes one')
+            none = (
+                _("No snapshot of this pool yet, and none could be taken: {reason}").format(
+                    reason=html.escape(data.snapshot_refused)
+                )
+                if data.snapshot_refused
+                else _('No snapshot of this pool yet — <a href="refresh">Refresh</a> takes one')
+            )
             self.highest.set_rows((), none)
             self.past_due.set_rows((), none)
         else:
@@ -707,13 +728,19 @@ class OverviewPage(QWidget):
             _("{customers} in this pool") if data.pool_id else _("{customers} in your pools")
         ).format(customers=customers)
         if data.snapshot is None:
-            return _("No snapshot of this pool yet · {where}").format(where=where)
-        snapshot = data.snapshot
-        text = _("Snapshot of {date} (taken {moment}) · {where}").format(
-            date=fmt.date(snapshot.as_of), moment=fmt.moment(snapshot.created_at), where=where
-        )
+            text = _("No snapshot of this pool yet · {where}").format(where=where)
+        else:
+            text = _("Snapshot of {date} (taken {moment}) · {where}").format(
+                date=fmt.date(data.snapshot.as_of),
+                moment=fmt.moment(data.snapshot.created_at),
+                where=where,
+            )
         if data.took_snapshot:
             text = _("New snapshot taken · {status}").format(status=text)
+        if data.snapshot_refused:
+            text = _("No new snapshot: {reason} · {status}").format(
+                reason=data.snapshot_refused, status=text
+            )
         return text
 
     def _set_titles(self, data: OverviewData | None) -> None:
@@ -759,6 +786,7 @@ class OverviewPage(QWidget):
     def _set_status(self, text: str) -> None:
         self.status = text
         self.notice.setText(text)
+        self.notice.setToolTip(text)
         self.status_changed.emit(text)
 
     # --- writing ------------------------------------------------------------------------
