@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from collections_desktop.app import build_main_window
 from collections_desktop.formatting import Formats
@@ -26,6 +27,20 @@ def collect_garbage_here() -> Iterator[None]:
     """Free a test's leftover Qt objects on the GUI thread, never later on a worker's."""
     yield
     gc.collect()
+
+
+@pytest.fixture
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple[str, str]]]:
+    """Message boxes the code opened (title, text), answered at once instead of shown."""
+    seen: dict[str, list[tuple[str, str]]] = {"critical": [], "warning": [], "information": []}
+    for kind in seen:
+
+        def record(parent, title, text, *args, _kind=kind, **kwargs):  # type: ignore[no-untyped-def]
+            seen[_kind].append((title, text))
+            return QMessageBox.StandardButton.Ok
+
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(record))
+    return seen
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
 from collections_desktop import app as app_module
 from collections_desktop import paths
@@ -31,20 +31,6 @@ from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def dialogs(monkeypatch) -> dict[str, list[tuple[str, str]]]:
-    """Message boxes the code opened (title, text), answered at once instead of shown."""
-    seen: dict[str, list[tuple[str, str]]] = {"critical": [], "information": []}
-    for kind in seen:
-
-        def record(parent, title, text, *args, _kind=kind, **kwargs):
-            seen[_kind].append((title, text))
-            return QMessageBox.StandardButton.Ok
-
-        monkeypatch.setattr(QMessageBox, kind, staticmethod(record))
-    return seen
 
 
 def shown_windows() -> list[MainWindow]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
 from collections_desktop.app import Shell
 from collections_desktop.formatting import Formats
@@ -24,20 +23,6 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_demo_company(path, customers=20, seed=5, today=TODAY)
     settle(path)
     return path
-
-
-@pytest.fixture
-def dialogs(monkeypatch) -> dict[str, list[tuple[str, str]]]:
-    """Message boxes the code opened (title, text), answered at once instead of shown."""
-    seen: dict[str, list[tuple[str, str]]] = {"critical": [], "warning": []}
-    for kind in seen:
-
-        def record(parent, title, text, *args, _kind=kind, **kwargs):
-            seen[_kind].append((title, text))
-            return QMessageBox.StandardButton.Ok
-
-        monkeypatch.setattr(QMessageBox, kind, staticmethod(record))
-    return seen
 
 
 @pytest.fixture
