@@ -233,3 +233,36 @@ def test_a_failed_upgrade_on_postgresql_changes_nothing(
     assert indexes == 0  # 0004 was undone with the failing revision after it
     assert tables() == before
     engine.dispose()
+
+
+def test_a_file_with_a_document_posted_twice_is_refused_and_left_as_it_was(
+    older: Path, clock
+) -> None:
+    """Two imports at once of an earlier version posted an invoice twice: the unique key of
+    0004 cannot be made, so the upgrade stops, names the copy and changes nothing."""
+    with sqlite3.connect(older) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(customer_transactions)")]
+        listed = ", ".join(columns)
+        picked = ", ".join(
+            "randomblob(16)" if c == "id" else "voucher || '-2'" if c == "voucher" else c
+            for c in columns
+        )
+        account, number = connection.execute(
+            "SELECT c.account, t.document_number FROM customer_transactions t "
+            "JOIN customers c ON c.id = t.customer_id WHERE t.type = 'invoice' "
+            "ORDER BY t.voucher LIMIT 1"
+        ).fetchone()
+        connection.execute(
+            f"INSERT INTO customer_transactions ({listed}) SELECT {picked} "
+            "FROM customer_transactions WHERE document_number = ? AND type = 'invoice'",
+            (number,),
+        )
+    connection.close()
+    before = schema_of(older)
+    with pytest.raises(UpgradeError) as raised:
+        open_database(older, now=clock.now())
+    message = str(raised.value)
+    assert "postings made twice by two runs at once of an earlier version" in message
+    assert f"documents: {account} invoice {number}" in message
+    assert "Keep using the earlier version on this file" in message
+    assert schema_of(older) == before  # still 0002, nothing of 0003 or 0004

@@ -5,7 +5,7 @@ posted tables as it refuses UPDATE and DELETE.
 A transaction-scope letter now names the item it dunns (``collection_letters.item_id``),
 filled in here for the letters already posted. A file that already holds duplicates (made
 by two runs at once before this version) cannot take the keys: the upgrade stops, names
-them and leaves the file as it was.
+them and leaves the file as it was (the message says to keep the earlier version on it).
 
 Revision ID: 0004
 Revises: 0003
@@ -114,9 +114,10 @@ def _refuse_duplicates(bind: sa.Connection) -> None:
         found += [f"{what}: {' '.join(str(v) for v in row if v != '')}" for row in rows]
     if found:
         raise RuntimeError(
-            "This database holds postings made twice by two runs at once (an earlier version "
-            "allowed it), so it cannot be upgraded until a copy of each is reversed with the "
-            "earlier version: " + "; ".join(found)
+            "it holds postings made twice by two runs at once of an earlier version, and this "
+            "version keeps one copy of each as a unique key (posted facts are never deleted, "
+            "so the copies cannot be taken out): " + "; ".join(found) + ". Keep using the "
+            "earlier version on this file, or a backup from before the runs"
         )
 
 
