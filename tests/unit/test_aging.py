@@ -21,7 +21,7 @@ from collections_desktop.models.db.schema import (
     Customer,
     CustomerPool,
 )
-from tests.unit.test_ledger_properties import START, Model, _apply, operations
+from tests.unit.test_ledger_properties import START, Model, _apply, accounting_operations
 
 D = Decimal
 _accounts = itertools.count(1)
@@ -180,7 +180,7 @@ def test_a_customers_aging_on_two_dates(any_db: Database) -> None:
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    ops=operations,
+    ops=accounting_operations,
     basis=st.sampled_from(list(AgingBasis)),
     bounds=st.lists(st.integers(1, 12), min_size=1, max_size=4),
 )

@@ -82,6 +82,14 @@ operations = st.builds(
     ),
 )
 
+# The same ledgers in the accounting currency only, for the tests of aging (test_aging,
+# test_snapshot): a foreign-currency settlement dated before a later reversal leaves a cent
+# open in accounting (the known bug of test_back_dated_foreign_settlement_leaves_a_cent_open
+# below), and their columns are what those tests are about.
+accounting_operations = operations.map(
+    lambda ops: [(*op[:4], "EUR", op[5]) if op[0] == "post" else op for op in ops]
+)
+
 SIGNS = {"invoice": 1, "payment": -1, "credit_note": -1}
 
 

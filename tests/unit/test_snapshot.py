@@ -35,7 +35,7 @@ from collections_desktop.models.snapshot import (
     snapshot_columns,
     take_snapshot,
 )
-from tests.unit.test_ledger_properties import START, Model, _apply, operations
+from tests.unit.test_ledger_properties import START, Model, _apply, accounting_operations
 from tests.unit.test_scope import add_agent
 
 D = Decimal
@@ -247,7 +247,7 @@ def test_a_pool_snapshot_holds_only_the_pool_and_the_agents_scope_is_enforced(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    ops=operations,
+    ops=accounting_operations,
     basis=st.sampled_from(list(AgingBasis)),
     bounds=st.lists(st.integers(1, 12), min_size=1, max_size=4),
 )
