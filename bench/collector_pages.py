@@ -111,7 +111,8 @@ def main() -> int:
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     clock = FixedClock.on(args.today)
-    database = open_database(args.database)
+    # As the app opens it: the integrity check runs beside the pages, nothing waits for it.
+    database = open_database(args.database, wait_for_integrity_check=False)
     with database.sessions() as session:
         viewer = load_viewer(session, args.user)
         pool_id = viewer.scope.default_pool_id
