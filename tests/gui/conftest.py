@@ -11,13 +11,14 @@ from decimal import Decimal
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from collections_desktop.app import build_main_window
+from collections_desktop.app import Shell, build_main_window
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import set_language
 from collections_desktop.models import ledger
 from collections_desktop.models.clock import FixedClock
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer
+from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import Settings
 
@@ -41,6 +42,19 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple[str, str]]]
 
         monkeypatch.setattr(QMessageBox, kind, staticmethod(record))
     return seen
+
+
+@pytest.fixture
+def shell(qapp, clock: FixedClock, tmp_path) -> Iterator[Shell]:  # type: ignore[no-untyped-def]
+    """The app's window keeper, as ``run_gui`` builds it, closed after the test."""
+    keeper = Shell(
+        clock=clock,
+        settings=Settings(tmp_path / "settings.ini"),
+        formats=Formats("en_US"),
+        icons=IconRegistry(),
+    )
+    yield keeper
+    keeper.close()
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,6 @@ from collections_desktop import paths
 from collections_desktop.app import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
-    Shell,
     choose_language,
     install_translations,
     run_gui,
@@ -38,19 +37,6 @@ def shown_windows() -> list[MainWindow]:
     return [
         w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
     ]
-
-
-@pytest.fixture
-def shell(qapp, clock, tmp_path) -> Shell:
-    """The app's window keeper, as ``run_gui`` builds it, closed after the test."""
-    keeper = Shell(
-        clock=clock,
-        settings=Settings(tmp_path / "settings.ini"),
-        formats=Formats("en_US"),
-        icons=IconRegistry(),
-    )
-    yield keeper
-    keeper.close()
 
 
 def test_a_text_file_is_refused_with_a_dialog_and_exit_code_2(qapp, dialogs, tmp_path) -> None:

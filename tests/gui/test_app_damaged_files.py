@@ -6,13 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from collections_desktop.app import Shell
-from collections_desktop.formatting import Formats
 from collections_desktop.models.db.failures import DamagedDatabaseError
 from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.models.demo import write_demo_company
-from collections_desktop.views.icons import IconRegistry
-from collections_desktop.views.settings import Settings
 from tests.conftest import TODAY
 from tests.damage import break_a_page, digest, flip_a_byte, settle
 
@@ -23,18 +19,6 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_demo_company(path, customers=20, seed=5, today=TODAY)
     settle(path)
     return path
-
-
-@pytest.fixture
-def shell(qapp, clock, tmp_path) -> Shell:
-    keeper = Shell(
-        clock=clock,
-        settings=Settings(tmp_path / "settings.ini"),
-        formats=Formats("en_US"),
-        icons=IconRegistry(),
-    )
-    yield keeper
-    keeper.close()
 
 
 def test_a_mistyped_path_or_an_empty_file_is_refused_and_not_created(
