@@ -7,9 +7,13 @@ task itself never does. ``state`` is a ``TaskState``: the task reports progress 
 it (throttled, so a tight loop does not flood the event queue) and checks its
 ``cancelled`` flag, which the GUI sets through ``Task.cancel()``.
 
-Database work runs on one lane, a single worker thread, so two tasks never write at the
-same time and SQLite never sees competing writers from this process; other work (file
-parsing, rendering) can use the general lane. Each task opens its own short session.
+Work goes to one of four lanes, so a click never waits behind a long job. Interactive
+reads (the page on screen, the customer just chosen) run on the read lane, a few threads
+each with its own session and connection: SQLite's WAL and PostgreSQL let readers run
+beside a writer. Every write runs on the write lane, one thread, so this process never
+has two writers racing for the database. Long jobs (snapshots, summaries, runs) queue on
+the background lane, one thread, where they cannot hold up a read. File work (exports,
+parsing, rendering) uses the general lane. Each task opens its own short session.
 
 The workers are Python threads (``concurrent.futures``), not ``QThreadPool`` threads:
 Python's ``threading`` module can join them, so ``shutdown()`` leaves no thread behind
@@ -46,10 +50,16 @@ class TaskCancelled(Exception):
 
 
 class Lane(enum.StrEnum):
-    """Where a task runs: the serialised database lane or the general pool."""
+    """Where a task runs (see the module's docstring for which work goes where)."""
 
-    DATABASE = "database"
+    READ = "read"
+    WRITE = "write"
+    BACKGROUND = "background"
     GENERAL = "general"
+
+
+LANE_WORKERS = {Lane.READ: 2, Lane.WRITE: 1, Lane.BACKGROUND: 1}
+"""Threads per lane; the general lane has ``general_workers``."""
 
 
 class TaskState:
@@ -162,7 +172,7 @@ class Task(QObject):
 
 
 class TaskRunner(QObject):
-    """Runs tasks on worker threads: one serialised database lane and a general pool.
+    """Runs tasks on worker threads, one pool per ``Lane``.
 
     Connect to the returned ``Task``'s signals right after ``run()``: the outcome is
     delivered through the event loop, so it cannot arrive before the caller returns.
@@ -187,7 +197,7 @@ class TaskRunner(QObject):
         self,
         fn: Callable[[TaskState], Any],
         *,
-        lane: Lane = Lane.DATABASE,
+        lane: Lane,
         name: str = "",
     ) -> Task:
         """Start ``fn(state)`` on ``lane`` and return its ``Task``."""
@@ -219,7 +229,7 @@ class TaskRunner(QObject):
         executor = self._executors.get(lane)
         if executor is None:
             # Threads start lazily, on the first task of a lane.
-            workers = 1 if lane is Lane.DATABASE else self._general_workers
+            workers = LANE_WORKERS.get(lane, self._general_workers)
             executor = ThreadPoolExecutor(workers, thread_name_prefix=f"collections-{lane}")
             self._executors[lane] = executor
         return executor

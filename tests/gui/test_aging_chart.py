@@ -7,13 +7,13 @@ from decimal import Decimal
 from PySide6.QtGui import QColor
 
 from collections_desktop.formatting import Formats
-from collections_desktop.views.widgets.aging_chart import (
+from collections_desktop.views.style import (
     CURRENT_COLOUR,
     PAST_DUE_SCALE,
     UNAPPLIED_COLOUR,
-    AgingChart,
     aging_colour,
 )
+from collections_desktop.views.widgets.aging_chart import AgingChart
 
 D = Decimal
 LABELS = ["Current", "1-30 days", "31-60 days", "61-90 days", "91-120 days", "Over 120 days",

@@ -34,7 +34,7 @@ from collections_desktop.views.pages import aged_balances_page
 from collections_desktop.views.pages.activities_page import ActivitiesPage
 from collections_desktop.views.pages.aged_balances_page import AgedBalancesPage
 from collections_desktop.views.pages.cases_page import CasesPage
-from collections_desktop.views.pages.overview_page import alert_colour
+from collections_desktop.views.style import alert_colour
 from collections_desktop.views.tasks import TaskRunner
 from tests.unit.test_list_pages import Books, at, books
 from tests.unit.test_overview import add_activity

@@ -20,7 +20,8 @@ from collections_desktop.models.db.schema import Activity, AgingSnapshot
 from collections_desktop.models.scope import load_scope
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.rows import RIGHT
-from collections_desktop.views.pages.overview_page import OverviewPage, alert_colour
+from collections_desktop.views.pages.overview_page import OverviewPage
+from collections_desktop.views.style import alert_colour
 from collections_desktop.views.tasks import TaskRunner
 from tests.unit.test_overview import add_activity, add_pool, employee_id
 from tests.unit.test_scope import add_agent

@@ -27,7 +27,7 @@ def test_result_is_delivered_on_the_gui_thread(qtbot, runner: TaskRunner) -> Non
         worker_ids.append(threading.get_ident())
         return 6 * 7
 
-    task = runner.run(work)
+    task = runner.run(work, lane=Lane.WRITE)
     task.succeeded.connect(lambda _result: slot_ids.append(threading.get_ident()))
     with qtbot.waitSignal(task.succeeded, timeout=5000) as blocker:
         pass
@@ -68,7 +68,7 @@ def test_cancel_stops_a_running_task(qtbot, runner: TaskRunner) -> None:
             threading.Event().wait(0.001)  # a unit of real work
         return "finished without stopping"
 
-    task = runner.run(work)
+    task = runner.run(work, lane=Lane.WRITE)
     succeeded: list[object] = []
     task.succeeded.connect(succeeded.append)
     assert started.wait(5)
@@ -87,7 +87,7 @@ def test_a_task_that_returns_after_cancel_is_still_cancelled(qtbot, runner) -> N
         release.wait(5)
         return "stale"
 
-    task = runner.run(work)
+    task = runner.run(work, lane=Lane.WRITE)
     task.cancel()
     with qtbot.waitSignal(task.cancelled, timeout=5000):
         release.set()
@@ -101,7 +101,7 @@ def test_progress_is_throttled_and_the_last_report_arrives(qtbot, runner) -> Non
         for done in range(1, 5001):
             state.progress(done, 5000, "Writing customers")
 
-    task = runner.run(work)
+    task = runner.run(work, lane=Lane.WRITE)
     task.progressed.connect(lambda d, t, w: reports.append((d, t, w)))
     with qtbot.waitSignal(task.finished, timeout=5000):
         pass
@@ -122,16 +122,37 @@ def test_state_throttles_by_time() -> None:
         state.raise_if_cancelled()
 
 
-def test_database_work_runs_on_one_lane(qtbot, runner: TaskRunner) -> None:
+def test_writes_run_on_one_lane(qtbot, runner: TaskRunner) -> None:
     threads: list[str] = []
     tasks = [
-        runner.run(lambda _s: threads.append(threading.current_thread().name)) for _ in range(5)
+        runner.run(lambda _s: threads.append(threading.current_thread().name), lane=Lane.WRITE)
+        for _ in range(5)
     ]
     with qtbot.waitSignal(tasks[-1].finished, timeout=5000):
         pass
     assert len(threads) == 5
     assert len(set(threads)) == 1
-    assert threads[0].startswith("collections-database")
+    assert threads[0].startswith("collections-write")
+
+
+def test_a_read_is_not_held_up_by_a_long_job_or_a_write(qtbot, runner: TaskRunner) -> None:
+    release = threading.Event()
+
+    def hold(state: TaskState) -> None:
+        while not release.is_set() and not state.cancelled:
+            release.wait(0.005)
+
+    long_job = runner.run(hold, lane=Lane.BACKGROUND)
+    write = runner.run(hold, lane=Lane.WRITE)
+    read = runner.run(lambda _s: threading.current_thread().name, lane=Lane.READ)
+    with qtbot.waitSignal(read.succeeded, timeout=5000) as done:
+        pass
+    assert done.args[0].startswith("collections-read")
+    assert not long_job.done
+    assert not write.done
+    release.set()
+    with qtbot.waitSignals([long_job.finished, write.finished], timeout=5000):
+        pass
 
 
 def test_shutdown_cancels_and_leaves_no_thread(qtbot) -> None:
@@ -143,15 +164,15 @@ def test_shutdown_cancels_and_leaves_no_thread(qtbot) -> None:
         while not state.cancelled:
             threading.Event().wait(0.005)
 
-    running = runner.run(work)
-    queued = runner.run(work)
+    running = runner.run(work, lane=Lane.WRITE)
+    queued = runner.run(work, lane=Lane.WRITE)
     assert started.wait(5)
     runner.shutdown()
     assert running.state.cancelled
     assert queued.state.cancelled
     assert not [t for t in threading.enumerate() if t.name.startswith("collections-")]
     with pytest.raises(RuntimeError, match="shut down"):
-        runner.run(work)
+        runner.run(work, lane=Lane.WRITE)
 
 
 def test_garbage_is_collected_on_the_gui_thread_while_a_runner_lives(qtbot) -> None:

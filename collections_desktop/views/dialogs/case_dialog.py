@@ -40,7 +40,7 @@ from collections_desktop.models.workspace import type_name
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.activity_dialog import combo_id, fill_responsibles
 from collections_desktop.views.itemmodels.rows import RIGHT
-from collections_desktop.views.pages.overview_page import alert_colour
+from collections_desktop.views.style import alert_colour
 
 DOCUMENT, TYPE, DUE, OPEN, NOTE = range(5)
 INDEX_ROLE = Qt.ItemDataRole.UserRole

@@ -17,7 +17,7 @@ from collections_desktop.models.promises import PromiseResultRow
 from collections_desktop.views.dialogs.status_dialog import fit_rows, read_only_grid
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.pages.company_page import heading_font, muted_palette
+from collections_desktop.views.style import heading_font, muted_palette
 
 NOTE_WIDTH = 60
 """Characters of a note shown in its cell; the whole note is in the tooltip."""

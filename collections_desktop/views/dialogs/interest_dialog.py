@@ -47,7 +47,7 @@ from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, Action
 from collections_desktop.views.dialogs.fields import date_edit, pydate
 from collections_desktop.views.dialogs.nsf_dialog import dense_grid, hint_label
 from collections_desktop.views.icons import IconRegistry
-from collections_desktop.views.pages.company_page import muted_palette
+from collections_desktop.views.style import muted_palette
 from collections_desktop.views.tasks import Lane, TaskRunner
 
 PREVIEW_DELAY_MS = 250

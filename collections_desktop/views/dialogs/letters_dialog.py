@@ -53,8 +53,8 @@ from collections_desktop.models.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
 from collections_desktop.views.dialogs.fields import date_edit, pydate, qdate
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
-from collections_desktop.views.pages.company_page import heading_font, muted_palette, tabular_font
 from collections_desktop.views.printing import letter_pdf
+from collections_desktop.views.style import heading_font, muted_palette, tabular_font
 from collections_desktop.views.tasks import Lane, TaskRunner
 
 PREVIEW_DELAY_MS = 250

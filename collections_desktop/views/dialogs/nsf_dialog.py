@@ -38,7 +38,7 @@ from collections_desktop.views.dialogs.fields import date_edit, pydate
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.pages.company_page import heading_font, muted_palette, tabular_font
+from collections_desktop.views.style import heading_font, muted_palette, tabular_font
 from collections_desktop.views.tasks import TaskRunner
 
 VISIBLE_ROWS = 6

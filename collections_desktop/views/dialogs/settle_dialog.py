@@ -48,7 +48,7 @@ from collections_desktop.views.dialogs.fields import date_edit, pydate
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import LEFT, RIGHT, Column, Index
-from collections_desktop.views.pages.company_page import muted_palette, tabular_font
+from collections_desktop.views.style import muted_palette, tabular_font
 
 VISIBLE_ROWS = 8
 """The grids show this many rows before they scroll."""

@@ -40,7 +40,7 @@ from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import qdate
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
-from collections_desktop.views.pages.company_page import muted_palette, tabular_font
+from collections_desktop.views.style import muted_palette, tabular_font
 
 STATUS_ORDER = (
     CollectionStatus.DISPUTED,

@@ -42,7 +42,7 @@ from collections_desktop.views.dialogs.settle_dialog import grid_look
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.pages.company_page import heading_font, muted_palette
+from collections_desktop.views.style import heading_font, muted_palette
 
 Preview = Callable[[str, dt.date], Sequence[LineDraft]]
 """Gives the journal lines of a write-off for a reason code and a date (or raises ValueError)."""

@@ -65,18 +65,13 @@ from collections_desktop.views.dialogs.activity_dialog import (
     type_name,
 )
 from collections_desktop.views.icons import IconRegistry, muted_colour
+from collections_desktop.views.itemmodels.prepared import PreparedRows, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.pages.aged_balances_page import (
-    ListGrid,
-    PageLoader,
-    PreparedRows,
-    page_button,
-    pool_combo,
-    prepare_rows,
-)
-from collections_desktop.views.pages.overview_page import alert_colour
+from collections_desktop.views.pages.aged_balances_page import PageLoader
+from collections_desktop.views.style import alert_colour
 from collections_desktop.views.tasks import Lane, TaskRunner, TaskState
 from collections_desktop.views.widgets.busy import DelayedBusy
+from collections_desktop.views.widgets.grid import ListGrid, page_button, pool_combo
 
 STATUS_CHOICES = (
     (N_("Open"), ActivityStatus.OPEN),

@@ -24,21 +24,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Generic
+from typing import Any
 
 from babel.dates import format_time
-from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QProgressBar,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -60,22 +57,23 @@ from collections_desktop.models.overview import latest_snapshot
 from collections_desktop.models.scope import AgentScope
 from collections_desktop.models.snapshot import take_snapshot
 from collections_desktop.views.icons import IconRegistry
-from collections_desktop.views.itemmodels.marked import MarkedModel
-from collections_desktop.views.itemmodels.rows import Column, Index, Row
-from collections_desktop.views.pages.company_page import heading_font, muted_palette
-from collections_desktop.views.pages.overview_page import Grid, alert_colour
+from collections_desktop.views.itemmodels.aging import FIXED_BEFORE, AgingModel
+from collections_desktop.views.itemmodels.prepared import (
+    PreparedRows,
+    count_text,
+    prepare_rows,
+)
+from collections_desktop.views.itemmodels.rows import Column
+from collections_desktop.views.style import alert_colour, heading_font, muted_palette
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
-from collections_desktop.views.widgets.aging_chart import aging_colour
 from collections_desktop.views.widgets.busy import DelayedBusy
-
-TINT_ALPHA = 56
-"""Opacity (0-255) of the period colour behind a past-due amount: a hint, text stays legible."""
-
-FIXED_BEFORE = 3
-"""Account, Customer, Balance: the columns before the snapshot's own."""
-
-FIT_ROWS = 200
-"""How many rows a grid measures to size its columns."""
+from collections_desktop.views.widgets.grid import (
+    ListGrid,
+    header_state,
+    page_button,
+    pool_combo,
+    restore_header,
+)
 
 NAME_WIDTH = 180
 """The narrowest the customer column gets when the figures need the room."""
@@ -130,284 +128,6 @@ class PageLoader(QObject):
             )
         self._busy.start()
         return task
-
-
-def page_button(action: QAction, name: str) -> QToolButton:
-    """A tool button with text beside its icon for ``action`` (the pages' action bars)."""
-    button = QToolButton()
-    button.setObjectName(name)
-    button.setDefaultAction(action)
-    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    return button
-
-
-def pool_combo(scope: AgentScope, icons: IconRegistry) -> QComboBox:
-    """The pool chooser of the Overview: all the agent's pools, then each pool by name."""
-    combo = QComboBox()
-    combo.setObjectName("pool_combo")
-    combo.setMinimumContentsLength(20)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    # Item data are plain text (a pool id's hex, "" for all), never Python objects.
-    combo.addItem(icons.get("customers"), _("All my pools"), "")
-    for pool_id, name in sorted(scope.pool_names.items(), key=lambda item: item[1].casefold()):
-        combo.addItem(icons.get("pool"), name, pool_id.hex)
-    if scope.default_pool_id is not None:
-        combo.setCurrentIndex(max(combo.findData(scope.default_pool_id.hex), 0))
-    return combo
-
-
-def header_state(grid: Grid[Any]) -> bytes:
-    """The grid's column widths, order and sort, with its column count in front."""
-    count = grid.model.columnCount()
-    return count.to_bytes(2, "big") + bytes(grid.view.horizontalHeader().saveState().data())
-
-
-def restore_header(grid: Grid[Any], value: bytes | None) -> bool:
-    """Put back ``header_state`` if it was saved with the same columns."""
-    if not value or len(value) < 3 or int.from_bytes(value[:2], "big") != grid.model.columnCount():
-        return False
-    if grid.view.horizontalHeader().restoreState(QByteArray(value[2:])):
-        grid.sized = True
-        return True
-    return False
-
-
-def swatch(colour: QColor, size: int = 10) -> QPixmap:
-    """A small square of ``colour`` (the aging scale in headers and fact boxes)."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(colour)
-    return pixmap
-
-
-def count_text(formats: Formats, value: int) -> str:
-    """A whole number; below a thousand without Babel (grouping changes nothing there).
-
-    Risk scores and day counts fill tens of thousands of cells, and Babel takes about
-    50 µs for each.
-    """
-    return str(value) if -1000 < value < 1000 else formats.count(value)
-
-
-def sort_value(value: Any) -> Any:
-    """What a cell sorts by, None for a blank (kept last): the order ``RowTableModel`` gives.
-
-    Amounts sort as their integer count of 1/10,000 and text case-folded. Types are
-    tested by identity: comparing a ``Decimal`` with ``""`` goes through the numbers
-    ABCs, and half a million cells make that a second.
-    """
-    kind = type(value)
-    if kind is Decimal:
-        return int(value.scaleb(4))
-    if kind is str:
-        return value.casefold() if value else None
-    return value
-
-
-@dataclass(frozen=True)
-class PreparedRows(Generic[Row]):
-    """Rows with their display texts, sort keys and filter text, computed off the GUI thread.
-
-    Sort keys are kept by column (``keys[column][row]``, None for a blank): one list per
-    column rather than a tuple per cell keeps the garbage collector's work small, which
-    runs on the GUI thread.
-    """
-
-    columns: tuple[Column[Row], ...]
-    rows: tuple[Row, ...]
-    texts: list[tuple[str, ...]]
-    keys: list[list[Any]]
-    haystacks: list[str]
-
-
-def prepare_rows(columns: Sequence[Column[Row]], rows: Sequence[Row]) -> PreparedRows[Row]:
-    """What ``RowTableModel.set_rows`` computes, as a plain function a worker can run.
-
-    Formatting 40,000 rows of a dozen amounts takes a second or more; done in the
-    task that read them, the GUI thread only swaps the result in.
-    """
-    columns = tuple(columns)
-    by_column = [[column.value(row) for row in rows] for column in columns]
-    cells = [
-        [column.text(v) if v is not None else "" for v in values]
-        for column, values in zip(columns, by_column, strict=True)
-    ]
-    texts = list(zip(*cells, strict=True)) if columns else [() for _row in rows]
-    return PreparedRows(
-        columns=columns,
-        rows=tuple(rows),
-        texts=texts,
-        keys=[list(map(sort_value, values)) for values in by_column],
-        haystacks=["\t".join(row_texts).casefold() for row_texts in texts],
-    )
-
-
-class PreparedModel(MarkedModel[Row], Generic[Row]):
-    """A ``MarkedModel`` whose rows are prepared on a worker (``prepare_rows``).
-
-    ``set_rows`` prepares them on the spot (small grids); sorting reads the keys kept
-    by column.
-    """
-
-    def __init__(
-        self,
-        columns: Sequence[Column[Row]],
-        colours: dict[int, Callable[[Row], QColor | None]],
-        parent: Any = None,
-    ) -> None:
-        super().__init__(columns, colours, parent)
-        self._column_keys: list[list[Any]] = [[] for _column in self._columns]
-
-    @property
-    def columns(self) -> tuple[Column[Row], ...]:
-        """The columns, for ``prepare_rows``."""
-        return self._columns
-
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        """Show ``rows``, keeping the current sort and filter."""
-        self.set_prepared(prepare_rows(self._columns, rows))
-
-    def set_prepared(self, prepared: PreparedRows[Row]) -> None:
-        """Show prepared rows, keeping the sort and the filter (the columns must match)."""
-        if prepared.columns != self._columns:
-            raise ValueError("the rows were prepared for other columns")
-        self.beginResetModel()
-        self._all = prepared.rows
-        self._texts = prepared.texts
-        self._column_keys = prepared.keys
-        self._haystacks = prepared.haystacks
-        self._orders = {}
-        self._shown = self._arranged()
-        self.endResetModel()
-
-    def _order(self, column: int) -> tuple[list[int], list[int]]:
-        """All rows in ascending order of ``column``, blanks apart; sorted once per column."""
-        if column not in self._orders:
-            keys = self._column_keys[column]
-            filled = sorted((i for i, k in enumerate(keys) if k is not None), key=keys.__getitem__)
-            self._orders[column] = (filled, [i for i, k in enumerate(keys) if k is None])
-        return self._orders[column]
-
-
-class ListGrid(Grid[Row], Generic[Row]):
-    """The Overview's titled, filterable grid, fed with prepared rows; its model can change."""
-
-    model: PreparedModel[Row]
-
-    def __init__(
-        self,
-        name: str,
-        columns: Sequence[Column[Row]],
-        colours: dict[int, Callable[[Row], QColor | None]],
-        icons: IconRegistry,
-        *,
-        stretch: int,
-    ) -> None:
-        super().__init__(name, columns, colours, icons, stretch=stretch)
-        self.set_model(PreparedModel(columns, colours, self))
-        # Column widths from the first rows: measuring thousands takes a second.
-        header = self.view.horizontalHeader()
-        header.setResizeContentsPrecision(FIT_ROWS)
-        # Right-click on the headers: show or hide columns (kept with the header's state).
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._column_menu)
-
-    def _column_menu(self, position: QPoint) -> None:
-        header = self.view.horizontalHeader()
-        menu = QMenu(self)
-        shown = [c for c in range(self.model.columnCount()) if not header.isSectionHidden(c)]
-        for column in range(self.model.columnCount()):
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            action = menu.addAction(title)
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(column))
-            # The last column shown cannot be hidden: an empty grid would explain nothing.
-            action.setEnabled(shown != [column])
-            action.toggled.connect(
-                lambda on, c=column: header.setSectionHidden(c, not on)  # type: ignore[misc]
-            )
-        menu.exec(header.mapToGlobal(position))
-
-    def set_model(self, model: PreparedModel[Row]) -> None:
-        """Show ``model`` (other columns), keeping the header's sort column and order."""
-        header = self.view.horizontalHeader()
-        sort = (header.sortIndicatorSection(), header.sortIndicatorOrder())
-        old = self.model
-        self.model = model
-        self.view.setModel(model)
-        old.deleteLater()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
-        if self.view.isSortingEnabled():  # else the query's order stands
-            header.setSortIndicator(*sort)
-            model.sort(*sort)
-        self.sized = False
-
-    def set_prepared(self, prepared: PreparedRows[Row], empty_text: str) -> None:
-        """Show prepared rows; ``empty_text`` (rich text) when there are none."""
-        self._empty_text = empty_text
-        self._total = len(prepared.rows)
-        self.model.set_prepared(prepared)
-        if prepared.rows and not self.sized:
-            self.sized = True
-            self.fit_columns()
-        self._show()
-
-    def prepare(self, rows: Sequence[Row]) -> PreparedRows[Row]:
-        """``prepare_rows`` for this grid's columns (safe on a worker: nothing of Qt)."""
-        return prepare_rows(self.model.columns, rows)
-
-    def selected_rows(self) -> list[Row]:
-        """The rows selected, in display order."""
-        indexes = sorted(i.row() for i in self.view.selectionModel().selectedRows())
-        return [self.model.row(self.model.index(r, 0)) for r in indexes]
-
-    def current_row(self) -> Row | None:
-        """The row of the current cell, else the first selected row, else None."""
-        index = self.view.currentIndex()
-        if index.isValid() and self.view.selectionModel().isRowSelected(index.row()):
-            return self.model.row(index)
-        rows = self.selected_rows()
-        return rows[0] if rows else None
-
-
-class AgingModel(PreparedModel[AgedBalanceRow]):
-    """The aged-balances grid: colour swatches on period headers, a tint on past-due cells."""
-
-    def __init__(
-        self,
-        columns: Sequence[Column[AgedBalanceRow]],
-        colours: dict[int, Callable[[AgedBalanceRow], QColor | None]],
-        width: int,
-        parent: Any = None,
-    ) -> None:
-        super().__init__(columns, colours, parent)
-        self.width = width  # Current, the periods, Unapplied
-        self._swatches = {FIXED_BEFORE + i: swatch(aging_colour(i, width)) for i in range(width)}
-        self._tints: dict[int, QColor] = {}
-        for i in range(1, width - 1):  # the past-due periods only
-            tint = aging_colour(i, width)
-            tint.setAlpha(TINT_ALPHA)
-            self._tints[FIXED_BEFORE + i] = tint
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DecorationRole
-            and section in self._swatches
-        ):
-            return self._swatches[section]
-        return super().headerData(section, orientation, role)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.BackgroundRole:
-            tint = self._tints.get(index.column())
-            if tint is None or not index.isValid() or index.row() >= self.rowCount():
-                return None
-            row = self.row(index)
-            return tint if row.columns[index.column() - FIXED_BEFORE] > 0 else None
-        return super().data(index, role)
 
 
 @dataclass(frozen=True)

@@ -57,18 +57,12 @@ from collections_desktop.models.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.case_dialog import CaseDialog, CaseInput
 from collections_desktop.views.icons import IconRegistry, muted_colour
+from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.pages.aged_balances_page import (
-    ListGrid,
-    PageLoader,
-    PreparedRows,
-    count_text,
-    page_button,
-    pool_combo,
-    prepare_rows,
-)
+from collections_desktop.views.pages.aged_balances_page import PageLoader
 from collections_desktop.views.tasks import Lane, TaskRunner, TaskState
 from collections_desktop.views.widgets.busy import DelayedBusy
+from collections_desktop.views.widgets.grid import ListGrid, page_button, pool_combo
 
 CASE_LIMIT = 20_000
 """The most cases listed at once; the page says when there are more."""

@@ -70,26 +70,24 @@ from collections_desktop.models.workspace import (
 from collections_desktop.models.workspace import type_name as transaction_type_name
 from collections_desktop.views.dialogs.activity_dialog import type_name as activity_type_name
 from collections_desktop.views.icons import IconRegistry, muted_colour
+from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.pages.activities_page import ActivityActions
-from collections_desktop.views.pages.aged_balances_page import (
-    ListGrid,
-    PageLoader,
-    PreparedRows,
-    count_text,
-    page_button,
-    prepare_rows,
-    snapshot_time,
-    swatch,
-)
+from collections_desktop.views.pages.aged_balances_page import PageLoader, snapshot_time
 from collections_desktop.views.pages.cases_page import CaseActions
-from collections_desktop.views.pages.company_page import heading_font, muted_palette, tabular_font
-from collections_desktop.views.pages.overview_page import alert_colour
+from collections_desktop.views.style import (
+    aging_colour,
+    alert_colour,
+    heading_font,
+    muted_palette,
+    swatch,
+    tabular_font,
+)
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 from collections_desktop.views.transaction_actions import ActionContext, TransactionActions
-from collections_desktop.views.widgets.aging_chart import aging_colour
 from collections_desktop.views.widgets.busy import DelayedBusy
 from collections_desktop.views.widgets.customer_search import customer_search_box, offer_options
+from collections_desktop.views.widgets.grid import ListGrid, page_button
 
 SEARCH_DELAY_MS = 200
 """Typing pauses this long before the customer search asks the database."""

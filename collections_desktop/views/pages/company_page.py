@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QIcon, QPalette, QResizeEvent
+from PySide6.QtGui import QFont, QIcon, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -27,8 +27,9 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
 from collections_desktop.models.company import CompanyError, CompanySummary, company_summary
 from collections_desktop.models.db.database import Database
-from collections_desktop.views.icons import IconRegistry, muted_colour
+from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages import PLANNED_SECTIONS
+from collections_desktop.views.style import heading_font, muted_palette, tabular_font
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 from collections_desktop.views.widgets.busy import DelayedBusy
 
@@ -43,31 +44,6 @@ def load_company_summary(database: Database, _state: TaskState, as_of: dt.date) 
     """Read the summary in a short session of its own (runs on the database lane)."""
     with database.sessions() as session:
         return company_summary(session, as_of)
-
-
-def tabular_font(base: QFont, point_delta: float = 0.0, *, bold: bool = False) -> QFont:
-    """``base`` with tabular (equal-width) figures, so amounts line up digit under digit."""
-    font = QFont(base)
-    font.setFeature(QFont.Tag("tnum"), 1)
-    if point_delta:
-        font.setPointSizeF(font.pointSizeF() + point_delta)
-    font.setBold(bold)
-    return font
-
-
-def heading_font(base: QFont) -> QFont:
-    """The font of a section heading ("Details"): bold, a point larger."""
-    font = QFont(base)
-    font.setPointSizeF(font.pointSizeF() + 1)
-    font.setBold(True)
-    return font
-
-
-def muted_palette(palette: QPalette) -> QPalette:
-    """``palette`` with its text muted: secondary, still readable (dark mode too)."""
-    result = QPalette(palette)
-    result.setColor(QPalette.ColorRole.WindowText, muted_colour(palette))
-    return result
 
 
 class FactTile(QFrame):

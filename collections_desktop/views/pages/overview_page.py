@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette, QShortcut
@@ -30,13 +30,9 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QSizePolicy,
     QSplitter,
-    QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -75,17 +71,11 @@ from collections_desktop.views.dialogs.activity_dialog import (
     type_name,
 )
 from collections_desktop.views.icons import IconRegistry
-from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.pages.company_page import (
-    heading_font,
-    muted_palette,
-    tabular_font,
-)
+from collections_desktop.views.style import alert_colour, muted_palette
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 from collections_desktop.views.widgets.busy import DelayedBusy
-
-Row = TypeVar("Row")
+from collections_desktop.views.widgets.grid import Grid
 
 TOP = 100
 ACTIVITY_LIMIT = 500
@@ -191,133 +181,6 @@ def load_overview(
             currency=currency or "",
             snapshot_refused=refused,
         )
-
-
-def alert_colour(palette: QPalette) -> QColor:
-    """Red for overdue and negative figures, readable on a light and on a dark background."""
-    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-    return QColor("#ff8a80") if dark else QColor("#c62828")
-
-
-class Grid(QWidget, Generic[Row]):
-    """A titled grid with a filter box, and a message in its place when it has no rows."""
-
-    def __init__(
-        self,
-        name: str,
-        columns: Sequence[Column[Row]],
-        colours: dict[int, Callable[[Row], QColor | None]],
-        icons: IconRegistry,
-        *,
-        stretch: int,
-    ) -> None:
-        super().__init__()
-        self.setObjectName(f"{name}_grid")
-        self._empty_text = ""
-        self._total = 0
-        self._stretch = stretch
-        self.sized = False
-        self.title = QLabel()
-        self.title.setObjectName(f"{name}_title")
-        self.title.setFont(heading_font(self.font()))
-        self.filter = QLineEdit()
-        self.filter.setObjectName(f"{name}_filter")
-        self.filter.setPlaceholderText(_("Filter (Ctrl+F)"))
-        self.filter.setClearButtonEnabled(True)
-        self.filter.addAction(icons.get("filter"), QLineEdit.ActionPosition.LeadingPosition)
-        self.filter.setMaximumWidth(240)
-        self.model: MarkedModel[Row] = MarkedModel(columns, colours, self)
-        self.view = QTableView()
-        self.view.setObjectName(f"{name}_table")
-        self.view.setModel(self.model)
-        self.view.setFont(tabular_font(self.font()))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        self.empty = QLabel()
-        self.empty.setObjectName(f"{name}_empty")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.empty.setTextFormat(Qt.TextFormat.RichText)
-        self.empty.setPalette(muted_palette(self.empty.palette()))
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.view)
-        self.stack.addWidget(self.empty)
-        self.head = QHBoxLayout()
-        self.head.setSpacing(6)
-        self.head.addWidget(self.title)
-        self.head.addStretch(1)
-        self.head.addWidget(self.filter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addLayout(self.head)
-        layout.addWidget(self.stack, 1)
-        self.filter.textChanged.connect(self._filter)
-
-    def sort_by(self, column: int, order: Qt.SortOrder) -> None:
-        """Show ``column`` as the sort column and enable header-click sorting.
-
-        ``column`` -1 keeps the order of the query (no indicator) until a header is clicked.
-        """
-        self.view.horizontalHeader().setSortIndicator(column, order)
-        self.view.setSortingEnabled(True)
-
-    def set_rows(self, rows: Sequence[Row], empty_text: str) -> None:
-        """Show ``rows``; ``empty_text`` (rich text, may hold links) when there are none."""
-        self._empty_text = empty_text
-        self._total = len(rows)
-        self.model.set_rows(rows)
-        if rows and not self.sized:
-            self.sized = True
-            self.fit_columns()
-        self._show()
-
-    def fit_columns(self) -> None:
-        """Size each column to its header and its widest value, the stretching one aside.
-
-        Not ``resizeColumnsToContents``: that reserves room for the sort arrow in every
-        header, which costs a name column a hundred pixels in a half-width grid.
-        """
-        header = self.view.horizontalHeader()
-        metrics = header.fontMetrics()
-        for column in range(self.model.columnCount()):
-            if column == self._stretch:
-                continue
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            width = max(
-                metrics.horizontalAdvance(title) + 14, self.view.sizeHintForColumn(column) + 6
-            )
-            header.resizeSection(column, min(width, 200))
-
-    def _filter(self, text: str) -> None:
-        self.model.set_filter(text)
-        self._show()
-
-    def _show(self) -> None:
-        if self.model.rowCount():
-            self.stack.setCurrentWidget(self.view)
-            return
-        if self._total:  # every row filtered out
-            self.empty.setText(
-                _("No row matches “{text}”. Clear the filter to see them all.").format(
-                    text=html.escape(self.filter.text().strip())
-                )
-            )
-        else:
-            self.empty.setText(self._empty_text)
-        self.stack.setCurrentWidget(self.empty)
 
 
 class OverviewPage(QWidget):

@@ -79,7 +79,7 @@ from collections_desktop.models.workspace import (
 )
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
-from collections_desktop.views.pages.company_page import heading_font, muted_palette, tabular_font
+from collections_desktop.views.style import heading_font, muted_palette, tabular_font
 from collections_desktop.views.tasks import Lane, Task, TaskRunner
 from collections_desktop.views.transaction_actions import ActionContext, TransactionActions
 from collections_desktop.views.widgets.aging_chart import AgingChart

@@ -13,30 +13,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
-
-CURRENT_COLOUR = QColor("#4a7fb5")
-UNAPPLIED_COLOUR = QColor("#8c8c8c")
-PAST_DUE_SCALE = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026", "#800026")
-"""YlOrRd from ColorBrewer: light for the youngest past-due period, darkest for the oldest."""
-
-
-def aging_colour(position: int, count: int) -> QColor:
-    """The colour of column ``position`` of ``count`` (Current, the periods, Unapplied)."""
-    if position == 0:
-        return QColor(CURRENT_COLOUR)
-    if position == count - 1:
-        return QColor(UNAPPLIED_COLOUR)
-    periods = count - 2
-    if periods <= 1:
-        return QColor(PAST_DUE_SCALE[-2])
-    # Spread the periods over the scale, the oldest always on its darkest colour.
-    step = (len(PAST_DUE_SCALE) - 1) / (periods - 1)
-    return QColor(PAST_DUE_SCALE[round((position - 1) * step)])
+from collections_desktop.views.style import (
+    aging_colour,
+)
 
 
 class AgingChart(QWidget):
