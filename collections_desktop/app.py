@@ -111,7 +111,7 @@ def judge_promises(runner: TaskRunner, database: Database, clock: Clock) -> Task
         with write_transaction(database, run=LEDGER, what=_("promises")) as session:
             return evaluate_promises(session, clock.today(), clock.now())
 
-    return runner.run(work, lane=Lane.DATABASE, name="judge promises")
+    return runner.run(work, lane=Lane.WRITE, name="judge promises")
 
 
 def current_user_name(settings: Settings | None) -> str:
@@ -233,7 +233,7 @@ def create_demo_company(
 
     runner = TaskRunner()
     loop = QEventLoop()
-    task = runner.run(work, lane=Lane.DATABASE, name="demo company")
+    task = runner.run(work, lane=Lane.WRITE, name="demo company")
     task.progressed.connect(show_progress)
     task.finished.connect(loop.quit)
     dialog.canceled.connect(task.cancel)

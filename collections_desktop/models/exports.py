@@ -11,6 +11,7 @@ amount stays a number the spreadsheet can add up.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -46,6 +47,16 @@ def export_cell(cell: ExportCell) -> str:
     if isinstance(cell, int):
         return str(cell)
     return neutralise(cell)
+
+
+def export_value(value: object) -> ExportCell:
+    """A grid's value as an export cell: dates in ISO form, other values as they are
+    (an amount stays a number), anything else as its text."""
+    if value is None or isinstance(value, str | Decimal | int):
+        return value
+    if isinstance(value, dt.date):  # a datetime too
+        return value.isoformat()
+    return str(value)
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[ExportCell]]) -> str:

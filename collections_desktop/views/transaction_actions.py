@@ -603,7 +603,7 @@ class TransactionActions(QObject):
                 recorder(letter_id, path)
             recorder.flush()
 
-        task = self._runner.run(record, lane=Lane.DATABASE, name="record letter PDFs")
+        task = self._runner.run(record, lane=Lane.WRITE, name="record letter PDFs")
         task.succeeded.connect(lambda _result: self.done.emit(message))
         task.failed.connect(
             lambda error: self.done.emit(
@@ -773,7 +773,7 @@ class TransactionActions(QObject):
             with database.sessions() as session:
                 return read(session)
 
-        task = self._runner.run(run, lane=Lane.DATABASE, name="read for an action")
+        task = self._runner.run(run, lane=Lane.WRITE, name="read for an action")
         task.succeeded.connect(then)
         task.failed.connect(
             lambda error: self.failed.emit(

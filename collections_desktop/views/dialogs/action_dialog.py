@@ -124,7 +124,7 @@ def run_action(
         with write_transaction(database) as session:
             return work(session)
 
-    task = runner.run(run, lane=Lane.DATABASE, name=name)
+    task = runner.run(run, lane=Lane.WRITE, name=name)
 
     def succeeded(result: T) -> None:
         if dialog is not None:

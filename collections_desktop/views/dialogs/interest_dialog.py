@@ -350,7 +350,7 @@ def connect_interest_dialog(
             with database.sessions() as session:
                 return calculate_interest(session, scope, query.as_of, **arguments(query))  # type: ignore[arg-type]
 
-        task = runner.run(work, lane=Lane.DATABASE, name="interest preview")
+        task = runner.run(work, lane=Lane.WRITE, name="interest preview")
         task.succeeded.connect(lambda notes: dialog.show_preview(query, notes))
         task.failed.connect(lambda error: dialog.show_preview_error(query, str(error)))
 

@@ -340,7 +340,7 @@ def make_letters_dialog(
                     customer_ids=request.customer_ids,
                 )
 
-        task = runner.run(work, lane=Lane.DATABASE, name="propose letters")
+        task = runner.run(work, lane=Lane.WRITE, name="propose letters")
         task.succeeded.connect(lambda proposals: dialog.show_proposals(request, proposals))
         task.failed.connect(lambda error: dialog.show_preview_error(request, str(error)))
 

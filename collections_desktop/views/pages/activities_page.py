@@ -146,7 +146,7 @@ class ActivityActions(QObject):
                     cases = cases_of(session, customer_id, "open", as_of=now.date())
                 return responsible_choices(session), account, cases
 
-        task = self._runner.run(read, lane=Lane.DATABASE, name="new activity choices")
+        task = self._runner.run(read, lane=Lane.WRITE, name="new activity choices")
         task.succeeded.connect(lambda result: self._open_new(*result, case_id))
         task.failed.connect(self._read_failed)
 
@@ -219,7 +219,7 @@ class ActivityActions(QObject):
                 )
                 return details, responsible_choices(session), cases
 
-        task = self._runner.run(read, lane=Lane.DATABASE, name="activity to edit")
+        task = self._runner.run(read, lane=Lane.WRITE, name="activity to edit")
         task.succeeded.connect(lambda result: self._open_edit(*result))
         task.failed.connect(self._read_failed)
 

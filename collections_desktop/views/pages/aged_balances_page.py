@@ -109,7 +109,7 @@ class PageLoader(QObject):
         progressed: Callable[[int, int, str], None] | None = None,
     ) -> Task:
         """Start ``fn`` on the database lane; only the latest task reaches ``done``/``failed``."""
-        task = self._runner.run(fn, lane=Lane.DATABASE, name=name)
+        task = self._runner.run(fn, lane=Lane.WRITE, name=name)
         self.task = task
 
         def finish(then: Callable[[Any], None], value: Any) -> None:

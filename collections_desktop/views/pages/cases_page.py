@@ -197,7 +197,7 @@ class CaseActions(QObject):
                     case=case,
                 )
 
-        task = self._runner.run(read, lane=Lane.DATABASE, name="case dialog choices")
+        task = self._runner.run(read, lane=Lane.WRITE, name="case dialog choices")
         task.succeeded.connect(self._show)
         task.failed.connect(
             lambda error: self.refused.emit(

@@ -629,7 +629,7 @@ class CollectionsPage(QWidget):
             with database.sessions() as session:
                 return live_facts(session, scope, customer_id, as_of, definition_id=definition)
 
-        task = self._runner.run(age, lane=Lane.DATABASE, name="live facts")
+        task = self._runner.run(age, lane=Lane.WRITE, name="live facts")
         self._facts_task = task
         self.refresh_facts_button.setEnabled(False)
 
@@ -723,7 +723,7 @@ class CollectionsPage(QWidget):
             with database.sessions() as session:
                 return customer_options(session, scope, pool_id=None, as_of=as_of, search=text)
 
-        task = self._runner.run(find, lane=Lane.DATABASE, name="collections customer search")
+        task = self._runner.run(find, lane=Lane.WRITE, name="collections customer search")
         self._search_task = task
         task.succeeded.connect(lambda options: self._on_options(task, options))
 

@@ -239,7 +239,7 @@ class CompanyPage(QWidget):
         """Read the figures again, for today's date (F5)."""
         as_of = self._today()
         task = self._runner.run(
-            lambda state: self._load(state, as_of), lane=Lane.DATABASE, name="company summary"
+            lambda state: self._load(state, as_of), lane=Lane.WRITE, name="company summary"
         )
         # A newer refresh supersedes an older one: only the latest task may update the page.
         self._task = task

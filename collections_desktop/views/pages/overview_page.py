@@ -521,7 +521,7 @@ class OverviewPage(QWidget):
                 now=now,
                 take=take,
             ),
-            lane=Lane.DATABASE,
+            lane=Lane.WRITE,
             name="overview",
         )
         # A newer load supersedes an older one: only the latest may update the page.
@@ -664,7 +664,7 @@ class OverviewPage(QWidget):
     ) -> None:
         self._writing = True
         self._selection_changed()
-        task = self._runner.run(fn, lane=Lane.DATABASE, name=name)
+        task = self._runner.run(fn, lane=Lane.WRITE, name=name)
 
         def succeeded(result: Any) -> None:
             self._writing = False
@@ -734,7 +734,7 @@ class OverviewPage(QWidget):
             with database.sessions() as session:
                 return activity_details(session, scope, activity_id, as_of=as_of)
 
-        task = self._runner.run(read, lane=Lane.DATABASE, name="activity details")
+        task = self._runner.run(read, lane=Lane.WRITE, name="activity details")
         task.succeeded.connect(self._show_details_dialog)
         task.failed.connect(
             lambda error: self._set_status(

@@ -600,7 +600,7 @@ class WorkspacePage(QWidget):
                     session, scope, customer_id, as_of, pool_id=pool_id, formats=formats
                 )
 
-        task = self._runner.run(load, lane=Lane.DATABASE, name="workspace customer")
+        task = self._runner.run(load, lane=Lane.WRITE, name="workspace customer")
         self._task = task
         task.succeeded.connect(lambda data: self._on_loaded(task, data))
         task.failed.connect(lambda error: self._on_failed(task, error))
@@ -673,7 +673,7 @@ class WorkspacePage(QWidget):
             with database.sessions() as session:
                 return customer_options(session, scope, pool_id=pool_id, as_of=as_of, search=text)
 
-        task = self._runner.run(find, lane=Lane.DATABASE, name="workspace customer search")
+        task = self._runner.run(find, lane=Lane.WRITE, name="workspace customer search")
         self._search_task = task
         task.succeeded.connect(lambda options: self._on_options(task, options))
         task.failed.connect(lambda error: self._on_options_failed(task, error))
