@@ -42,19 +42,19 @@ from collections_desktop.models.company import CompanySummary
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.scope import Viewer
 from collections_desktop.views.about import AboutDialog
+from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages import PLANNED_SECTIONS
 from collections_desktop.views.pages.activities_page import ActivitiesPage
 from collections_desktop.views.pages.aged_balances_page import AgedBalancesPage
 from collections_desktop.views.pages.cases_page import CasesPage
 from collections_desktop.views.pages.collections_page import CollectionsPage
-from collections_desktop.views.pages.company_page import CompanyPage, load_company_summary
+from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.pages.overview_page import OverviewPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import (
     ACTIVITIES_STATE,
     AGED_BALANCES_STATE,
-    CALL_METHOD,
     CASES_STATE,
     COLLECTIONS_STATE,
     OVERVIEW_STATE,
@@ -110,68 +110,22 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icons.get("app"))
 
-        self.overview_page = OverviewPage(
-            runner,
-            database,
-            viewer.scope,
-            viewer.employee_id,
-            clock.today,
-            clock.now,
-            formats,
-            icons,
-        )
-        self.workspace_page = WorkspacePage(
-            runner,
-            database,
-            viewer.scope,
-            clock.today,
-            formats,
-            icons,
-            call_method=lambda: settings.get(CALL_METHOD) if settings is not None else "tel",
-            employee_id=viewer.employee_id,
-            now=clock.now,
-        )
-        self.aged_balances_page = AgedBalancesPage(
-            runner, database, viewer.scope, clock.today, clock.now, formats, icons
-        )
-        self.activities_page = ActivitiesPage(
-            runner,
-            database,
-            viewer.scope,
-            viewer.employee_id,
-            clock.today,
-            clock.now,
-            formats,
-            icons,
-        )
-        self.cases_page = CasesPage(
-            runner,
-            database,
-            viewer.scope,
-            viewer.employee_id,
-            clock.today,
-            clock.now,
-            formats,
-            icons,
-        )
-        self.collections_page = CollectionsPage(
-            runner,
-            database,
-            viewer.scope,
-            viewer.employee_id,
-            clock.today,
-            clock.now,
-            formats,
-            icons,
-        )
-        self.company_page = CompanyPage(
+        self.context = context = PageContext(
+            database=database,
             runner=runner,
-            load=partial(load_company_summary, database),
-            today=clock.today,
+            viewer=viewer,
+            clock=clock,
             formats=formats,
             icons=icons,
-            database_location=database.display_name,
+            settings=settings,
         )
+        self.overview_page = OverviewPage(context)
+        self.workspace_page = WorkspacePage(context)
+        self.aged_balances_page = AgedBalancesPage(context)
+        self.activities_page = ActivitiesPage(context)
+        self.cases_page = CasesPage(context)
+        self.collections_page = CollectionsPage(context)
+        self.company_page = CompanyPage(context)
         self.page_widgets: dict[str, QWidget] = {
             "overview": self.overview_page,
             "workspace": self.workspace_page,

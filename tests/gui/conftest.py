@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,12 +16,15 @@ from collections_desktop.app import Shell, build_main_window
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import set_language
 from collections_desktop.models import ledger
-from collections_desktop.models.clock import FixedClock
+from collections_desktop.models.clock import Clock, FixedClock
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer
+from collections_desktop.models.scope import AgentScope, Viewer
+from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import Settings
+from collections_desktop.views.tasks import TaskRunner
 
 
 @pytest.fixture(autouse=True)
@@ -146,3 +150,32 @@ def loaded_window(qtbot, company: Books, make_window) -> MainWindow:
     with qtbot.waitSignal(window.company_page.summary_loaded, timeout=10_000):
         window.show()
     return window
+
+
+def page_context(
+    database: Database,
+    runner: TaskRunner,
+    scope: AgentScope,
+    employee_id: uuid.UUID | None,
+    clock: Clock,
+    *,
+    settings: Settings | None = None,
+    formats: Formats | None = None,
+) -> PageContext:
+    """What a page or dialog controller works with, for a viewer of ``scope``."""
+    viewer = Viewer(
+        user_name="tester",
+        scope=scope,
+        employee_id=employee_id,
+        display_name="Tester",
+        is_agent=employee_id is not None,
+    )
+    return PageContext(
+        database=database,
+        runner=runner,
+        viewer=viewer,
+        clock=clock,
+        formats=formats or Formats("en_US"),
+        icons=IconRegistry(),
+        settings=settings,
+    )

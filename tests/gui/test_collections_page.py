@@ -13,16 +13,15 @@ from babel.dates import format_time
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from collections_desktop.formatting import Formats
 from collections_desktop.models import ledger
 from collections_desktop.models.cases import close_case, create_case
 from collections_desktop.models.clock import FixedClock
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity
 from collections_desktop.models.snapshot import take_snapshot
-from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages.collections_page import CollectionsPage
 from collections_desktop.views.tasks import TaskRunner
+from tests.gui.conftest import page_context
 from tests.unit.test_list_pages import Books, at, books
 from tests.unit.test_overview import add_activity
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, invoice
@@ -102,14 +101,7 @@ def setting(sqlite_db: Database) -> Setting:
 def page(qtbot, setting: Setting, clock: FixedClock) -> Iterator[CollectionsPage]:
     runner = TaskRunner()
     made = CollectionsPage(
-        runner,
-        setting.database,
-        setting.books.scope,
-        setting.books.me,
-        clock.today,
-        clock.now,
-        Formats("en_US"),
-        IconRegistry(),
+        page_context(setting.database, runner, setting.books.scope, setting.books.me, clock)
     )
     qtbot.addWidget(made)
     made.resize(1400, 900)

@@ -16,7 +16,6 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QToolButton
 from sqlalchemy import func, select
 
-from collections_desktop.formatting import Formats
 from collections_desktop.models.cases import create_case
 from collections_desktop.models.clock import FixedClock
 from collections_desktop.models.db.database import Database
@@ -28,7 +27,6 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.scope import load_scope
 from collections_desktop.models.snapshot import take_snapshot
-from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.pages import aged_balances_page
 from collections_desktop.views.pages.activities_page import ActivitiesPage
@@ -36,6 +34,7 @@ from collections_desktop.views.pages.aged_balances_page import AgedBalancesPage
 from collections_desktop.views.pages.cases_page import CasesPage
 from collections_desktop.views.style import alert_colour
 from collections_desktop.views.tasks import TaskRunner
+from tests.gui.conftest import page_context
 from tests.unit.test_list_pages import Books, at, books
 from tests.unit.test_overview import add_activity
 from tests.unit.test_snapshot import TODAY
@@ -113,27 +112,8 @@ def runner() -> Iterator[TaskRunner]:
 def make(qtbot, setting: Setting, runner: TaskRunner, clock: FixedClock) -> Callable[..., object]:
     def build(kind: type, *, employee: bool = True):
         o = setting.books
-        if kind is AgedBalancesPage:
-            page = kind(
-                runner,
-                setting.database,
-                o.scope,
-                clock.today,
-                clock.now,
-                Formats("en_US"),
-                IconRegistry(),
-            )
-        else:
-            page = kind(
-                runner,
-                setting.database,
-                o.scope,
-                o.me if employee else None,
-                clock.today,
-                clock.now,
-                Formats("en_US"),
-                IconRegistry(),
-            )
+        employee_id = o.me if employee and kind is not AgedBalancesPage else None
+        page = kind(page_context(setting.database, runner, o.scope, employee_id, clock))
         qtbot.addWidget(page)
         page.resize(1400, 800)
         page.show()

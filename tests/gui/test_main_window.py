@@ -11,16 +11,16 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from collections_desktop import __version__
-from collections_desktop.formatting import Formats
 from collections_desktop.models import ledger
 from collections_desktop.models.db.database import open_database
 from collections_desktop.models.db.schema import Customer
+from collections_desktop.models.scope import company_scope
 from collections_desktop.views.about import AboutDialog
-from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.settings import WINDOW_GEOMETRY, Settings
 from collections_desktop.views.tasks import TaskRunner
 from collections_desktop.views.widgets.busy import BUSY_DELAY_MS
+from tests.gui.conftest import page_context
 
 
 def text_of(window, name: str) -> str:
@@ -238,14 +238,11 @@ def test_busy_indicator_appears_only_for_a_slow_load(qtbot, company, clock) -> N
         with company.database.sessions() as session:
             return company_summary(session, as_of)
 
+    with company.database.sessions() as session:
+        everyone = company_scope(session)
     runner = TaskRunner()
     page = CompanyPage(
-        runner=runner,
-        load=slow,
-        today=clock.today,
-        formats=Formats("en_US"),
-        icons=IconRegistry(),
-        database_location="somewhere",
+        page_context(company.database, runner, everyone, None, clock), load=slow
     )
     qtbot.addWidget(page)
     page.show()

@@ -18,11 +18,11 @@ from collections_desktop.models.clock import FixedClock
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity, AgingSnapshot
 from collections_desktop.models.scope import load_scope
-from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.pages.overview_page import OverviewPage
 from collections_desktop.views.style import alert_colour
 from collections_desktop.views.tasks import TaskRunner
+from tests.gui.conftest import page_context
 from tests.unit.test_overview import add_activity, add_pool, employee_id
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import add_customer, invoice
@@ -93,16 +93,8 @@ def make_page(qtbot, setting: Setting, clock: FixedClock) -> Iterator[Callable[.
         runners.append(runner)
         with setting.database.sessions() as session:
             scope = load_scope(session, setting.user)
-        page = OverviewPage(
-            runner,
-            setting.database,
-            scope,
-            setting.me if employee == "me" else employee,
-            clock.today,
-            clock.now,
-            Formats("en_US"),
-            IconRegistry(),
-        )
+        employee_id = setting.me if employee == "me" else employee
+        page = OverviewPage(page_context(setting.database, runner, scope, employee_id, clock))
         qtbot.addWidget(page)
         page.resize(1400, 900)
         page.show()

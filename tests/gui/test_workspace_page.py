@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
-from collections_desktop.formatting import Formats
+from collections_desktop.models.clock import FixedClock
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import CustomerPool
 from collections_desktop.models.pools import PoolCriteria
 from collections_desktop.models.scope import AgentScope, company_scope, load_scope
 from collections_desktop.models.snapshot import age_customers
 from collections_desktop.models.workspace import open_transactions
-from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages import workspace_page
 from collections_desktop.views.pages.workspace_page import WorkspacePage
+from collections_desktop.views.settings import CALL_METHOD, Settings
 from collections_desktop.views.tasks import TaskRunner
+from tests.gui.conftest import page_context
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, invoice
 from tests.unit.test_workspace import dressed
@@ -42,7 +45,9 @@ class Desk:
     risk: int
     documents: list[str]
     urls: list[QUrl] = field(default_factory=list)
-    call_method: list[str] = field(default_factory=lambda: ["tel"])
+    settings: Settings = field(
+        default_factory=lambda: Settings(Path(tempfile.mkdtemp()) / "settings.ini")
+    )
     opens: list[bool] = field(default_factory=lambda: [True])
 
     def url_texts(self) -> list[str]:
@@ -58,13 +63,7 @@ def make_page(qtbot, database: Database, scope: AgentScope, desk_args: dict) -> 
         return desk.opens[0]
 
     desk.page = WorkspacePage(
-        runner,
-        database,
-        scope,
-        lambda: TODAY,
-        Formats("en_US"),
-        IconRegistry(),
-        lambda: desk.call_method[0],
+        page_context(database, runner, scope, None, FixedClock.on(TODAY), settings=desk.settings),
         open_url=open_url,
     )
     desk.page._test_runner = runner  # type: ignore[attr-defined]
@@ -248,7 +247,7 @@ def test_email_and_call_buttons_open_the_exact_urls(qtbot, desk: Desk) -> None:
     )
     qtbot.mouseClick(page.email_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.call_button, Qt.MouseButton.LeftButton)
-    desk.call_method[0] = "teams"
+    desk.settings.set(CALL_METHOD, "teams")
     qtbot.mouseClick(page.call_button, Qt.MouseButton.LeftButton)
     assert desk.url_texts() == [
         "mailto:ana@ruiz.example",

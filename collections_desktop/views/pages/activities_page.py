@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.activities import (
     ActivityDetails,
@@ -56,6 +55,7 @@ from collections_desktop.models.list_pages import (
     list_activities,
 )
 from collections_desktop.models.scope import AgentScope
+from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.activity_dialog import (
     ActivityDialog,
@@ -64,12 +64,12 @@ from collections_desktop.views.dialogs.activity_dialog import (
     NewActivityDialog,
     type_name,
 )
-from collections_desktop.views.icons import IconRegistry, muted_colour
+from collections_desktop.views.icons import muted_colour
 from collections_desktop.views.itemmodels.prepared import PreparedRows, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.pages.aged_balances_page import PageLoader
 from collections_desktop.views.style import alert_colour
-from collections_desktop.views.tasks import Lane, TaskRunner, TaskState
+from collections_desktop.views.tasks import Lane, TaskState
 from collections_desktop.views.widgets.busy import DelayedBusy
 from collections_desktop.views.widgets.grid import ListGrid, page_button, pool_combo
 
@@ -103,23 +103,14 @@ class ActivityActions(QObject):
     changed = Signal(str)
     refused = Signal(str)
 
-    def __init__(
-        self,
-        runner: TaskRunner,
-        database: Database,
-        scope: AgentScope,
-        employee_id: uuid.UUID | None,
-        now: Callable[[], dt.datetime],
-        formats: Formats,
-        parent: QWidget,
-    ) -> None:
+    def __init__(self, context: PageContext, parent: QWidget) -> None:
         super().__init__(parent)
-        self._runner = runner
-        self._database = database
-        self._scope = scope
-        self._employee_id = employee_id
-        self._now = now
-        self._formats = formats
+        self._runner = context.runner
+        self._database = context.database
+        self._scope = context.scope
+        self._employee_id = context.employee_id
+        self._now = context.clock.now
+        self._formats = context.formats
         self._parent = parent
         self.writing = False
         self.dialog: NewActivityDialog | ActivityDialog | None = None
@@ -372,27 +363,19 @@ class ActivitiesPage(QWidget):
     loaded = Signal(object)
     """The ``ActivitiesData`` now on screen."""
 
-    def __init__(
-        self,
-        runner: TaskRunner,
-        database: Database,
-        scope: AgentScope,
-        employee_id: uuid.UUID | None,
-        today: Callable[[], dt.date],
-        now: Callable[[], dt.datetime],
-        formats: Formats,
-        icons: IconRegistry,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("activities_page")
-        self._runner = runner
-        self._database = database
-        self._scope = scope
-        self._employee_id = employee_id
-        self._today = today
-        self._now = now
-        self._formats = formats
+        self.context = context
+        self._runner = context.runner
+        self._database = context.database
+        self._scope = context.scope
+        self._employee_id = context.employee_id
+        self._today = context.clock.today
+        self._now = context.clock.now
+        self._formats = context.formats
+        icons, scope, runner = context.icons, context.scope, context.runner
+        employee_id = context.employee_id
         self._alert = alert_colour(self.palette())
         self._muted = muted_colour(self.palette())
         self._note = ""
@@ -402,7 +385,7 @@ class ActivitiesPage(QWidget):
         self._busy = DelayedBusy("activities_busy", _("Loading…"), self, width=140)
         self._busy.changed.connect(self.busy_changed)
         self._loader = PageLoader(runner, self._busy, self)
-        self.actions_ = ActivityActions(runner, database, scope, employee_id, now, formats, self)
+        self.actions_ = ActivityActions(context, self)
         self.actions_.changed.connect(self._written)
         self.actions_.refused.connect(self._set_status)
 

@@ -56,7 +56,7 @@ from collections_desktop.models.list_pages import (
 from collections_desktop.models.overview import latest_snapshot
 from collections_desktop.models.scope import AgentScope
 from collections_desktop.models.snapshot import take_snapshot
-from collections_desktop.views.icons import IconRegistry
+from collections_desktop.views.context import PageContext
 from collections_desktop.views.itemmodels.aging import FIXED_BEFORE, AgingModel
 from collections_desktop.views.itemmodels.prepared import (
     PreparedRows,
@@ -223,26 +223,18 @@ class AgedBalancesPage(QWidget):
     loaded = Signal(object)
     """The ``AgedBalancesData`` now on screen."""
 
-    def __init__(
-        self,
-        runner: TaskRunner,
-        database: Database,
-        scope: AgentScope,
-        today: Callable[[], dt.date],
-        now: Callable[[], dt.datetime],
-        formats: Formats,
-        icons: IconRegistry,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("aged_balances_page")
-        self._runner = runner
-        self._database = database
-        self._scope = scope
-        self._today = today
-        self._now = now
-        self._formats = formats
-        self._icons = icons
+        self.context = context
+        self._runner = context.runner
+        self._database = context.database
+        self._scope = context.scope
+        self._today = context.clock.today
+        self._now = context.clock.now
+        self._formats = context.formats
+        self._icons = context.icons
+        icons, scope, runner = context.icons, context.scope, context.runner
         self._alert = alert_colour(self.palette())
         self._saved_header: bytes | None = None
         self._snapshot_task: Task | None = None

@@ -191,11 +191,9 @@ class ListPage(Page):
     exportable: ClassVar[bool] = False
     """Whether the action bar offers Export to CSV."""
 
-    def __init__(
-        self, context: PageContext, grid: ListGrid[Any], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.grid = grid
+        self.grid = grid = self.make_grid()
         icons = context.icons
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 8)
@@ -230,6 +228,10 @@ class ListPage(Page):
         grid.empty.linkActivated.connect(self.link_activated)
 
     # --- building -----------------------------------------------------------------------
+
+    def make_grid(self) -> ListGrid[Any]:
+        """The page's grid (called once, while the page is built)."""
+        raise NotImplementedError
 
     def add_filter(self, text: str, combo: QComboBox) -> None:
         """A labelled chooser in the filter row; changing it reads the list again."""

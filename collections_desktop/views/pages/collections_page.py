@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -49,7 +49,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.cases import CaseRow
 from collections_desktop.models.collection_status import status_name
@@ -68,13 +67,14 @@ from collections_desktop.models.workspace import (
     customer_options,
 )
 from collections_desktop.models.workspace import type_name as transaction_type_name
+from collections_desktop.views.actions.cases import CaseActions
+from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.activity_dialog import type_name as activity_type_name
-from collections_desktop.views.icons import IconRegistry, muted_colour
+from collections_desktop.views.icons import muted_colour
 from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.pages.activities_page import ActivityActions
 from collections_desktop.views.pages.aged_balances_page import PageLoader, snapshot_time
-from collections_desktop.views.pages.cases_page import CaseActions
 from collections_desktop.views.style import (
     aging_colour,
     alert_colour,
@@ -83,7 +83,7 @@ from collections_desktop.views.style import (
     swatch,
     tabular_font,
 )
-from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
+from collections_desktop.views.tasks import Lane, Task, TaskState
 from collections_desktop.views.transaction_actions import ActionContext, TransactionActions
 from collections_desktop.views.widgets.busy import DelayedBusy
 from collections_desktop.views.widgets.customer_search import customer_search_box, offer_options
@@ -193,26 +193,19 @@ class CollectionsPage(QWidget):
     facts_refreshed = Signal(object)
     """The ``CustomerFacts`` aged live by Refresh."""
 
-    def __init__(
-        self,
-        runner: TaskRunner,
-        database: Database,
-        scope: AgentScope,
-        employee_id: uuid.UUID | None,
-        today: Callable[[], dt.date],
-        now: Callable[[], dt.datetime],
-        formats: Formats,
-        icons: IconRegistry,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("collections_page")
-        self._runner = runner
-        self._database = database
-        self._scope = scope
-        self._today = today
-        self._formats = formats
-        self._icons = icons
+        self.context = context
+        self._runner = context.runner
+        self._database = context.database
+        self._scope = context.scope
+        self._today = context.clock.today
+        self._formats = context.formats
+        self._icons = icons = context.icons
+        runner, database, scope = context.runner, context.database, context.scope
+        employee_id, now, formats = context.employee_id, context.clock.now, context.formats
+        today = context.clock.today
         self._alert = alert_colour(self.palette())
         self._muted = muted_colour(self.palette())
         self._customer_id: uuid.UUID | None = None
@@ -229,10 +222,8 @@ class CollectionsPage(QWidget):
         self._busy = DelayedBusy("collections_busy", _("Loading the customer…"), self)
         self._busy.changed.connect(self.busy_changed)
         self._loader = PageLoader(runner, self._busy, self)
-        self.activity_actions = ActivityActions(
-            runner, database, scope, employee_id, now, formats, self
-        )
-        self.case_actions = CaseActions(runner, database, scope, employee_id, now, formats, self)
+        self.activity_actions = ActivityActions(context, self)
+        self.case_actions = CaseActions(context, self)
         for actions in (self.activity_actions, self.case_actions):
             actions.changed.connect(self._written)
             actions.refused.connect(self._set_status)

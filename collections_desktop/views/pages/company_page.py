@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QIcon, QResizeEvent
@@ -23,14 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
 from collections_desktop.models.company import CompanyError, CompanySummary, company_summary
 from collections_desktop.models.db.database import Database
+from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages import PLANNED_SECTIONS
 from collections_desktop.views.style import heading_font, muted_palette, tabular_font
-from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
+from collections_desktop.views.tasks import Lane, Task, TaskState
 from collections_desktop.views.widgets.busy import DelayedBusy
 
 FOLD_WIDTH = 900
@@ -86,21 +87,19 @@ class CompanyPage(QWidget):
 
     def __init__(
         self,
-        *,
-        runner: TaskRunner,
-        load: SummaryLoader,
-        today: Callable[[], dt.date],
-        formats: Formats,
-        icons: IconRegistry,
-        database_location: str,
+        context: PageContext,
         parent: QWidget | None = None,
+        *,
+        load: SummaryLoader | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("company_page")
-        self._runner = runner
-        self._load = load
-        self._today = today
-        self._formats = formats
+        self.context = context
+        self._runner = context.runner
+        self._load = load or partial(load_company_summary, context.database)
+        self._today = context.clock.today
+        self._formats = context.formats
+        icons, database_location = context.icons, context.database.display_name
         self._summary: CompanySummary | None = None
         self._task: Task | None = None
         self._busy = DelayedBusy("busy_indicator", _("Loading the company's figures…"), self)

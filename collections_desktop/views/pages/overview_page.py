@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
-from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.activities import (
     ActivityDetails,
@@ -64,16 +63,16 @@ from collections_desktop.models.overview import (
 )
 from collections_desktop.models.scope import AgentScope
 from collections_desktop.models.snapshot import take_snapshot
+from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.activity_dialog import (
     ActivityDetailsDialog,
     ActivityInput,
     NewActivityDialog,
     type_name,
 )
-from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.style import alert_colour, muted_palette
-from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
+from collections_desktop.views.tasks import Lane, Task, TaskState
 from collections_desktop.views.widgets.busy import DelayedBusy
 from collections_desktop.views.widgets.grid import Grid
 
@@ -197,28 +196,20 @@ class OverviewPage(QWidget):
     loaded = Signal(object)
     """The ``OverviewData`` now on screen."""
 
-    def __init__(
-        self,
-        runner: TaskRunner,
-        database: Database,
-        scope: AgentScope,
-        employee_id: uuid.UUID | None,
-        today: Callable[[], dt.date],
-        now: Callable[[], dt.datetime],
-        formats: Formats,
-        icons: IconRegistry,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("overview_page")
-        self._runner = runner
-        self._database = database
-        self._scope = scope
-        self._employee_id = employee_id
-        self._today = today
-        self._now = now
-        self._formats = formats
-        self._icons = icons
+        self.context = context
+        self._runner = context.runner
+        self._database = context.database
+        self._scope = context.scope
+        self._employee_id = context.employee_id
+        self._today = context.clock.today
+        self._now = context.clock.now
+        self._formats = context.formats
+        self._icons = context.icons
+        icons, scope = context.icons, context.scope
+        formats, employee_id = context.formats, context.employee_id
         self._task: Task | None = None
         self._writing = False
         self._started = False

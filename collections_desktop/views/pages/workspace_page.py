@@ -13,7 +13,6 @@ written the customer is read again.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -51,11 +50,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.collection_status import status_name
-from collections_desktop.models.db.database import Database
-from collections_desktop.models.scope import AgentScope, ScopeError
+from collections_desktop.models.scope import ScopeError
 from collections_desktop.models.workspace import (
     ContactInfo,
     CustomerCard,
@@ -77,10 +74,10 @@ from collections_desktop.models.workspace import (
     type_name,
     unsettled_payments,
 )
-from collections_desktop.views.icons import IconRegistry
+from collections_desktop.views.context import PageContext
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
 from collections_desktop.views.style import heading_font, muted_palette, tabular_font
-from collections_desktop.views.tasks import Lane, Task, TaskRunner
+from collections_desktop.views.tasks import Lane, Task
 from collections_desktop.views.transaction_actions import ActionContext, TransactionActions
 from collections_desktop.views.widgets.aging_chart import AgingChart
 from collections_desktop.views.widgets.busy import DelayedBusy
@@ -170,31 +167,24 @@ class WorkspacePage(QWidget):
 
     def __init__(
         self,
-        runner: TaskRunner,
-        database: Database,
-        scope: AgentScope,
-        today: Callable[[], dt.date],
-        formats: Formats,
-        icons: IconRegistry,
-        call_method: Callable[[], str],
-        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+        context: PageContext,
         parent: QWidget | None = None,
         *,
-        employee_id: uuid.UUID | None = None,
-        now: Callable[[], dt.datetime] | None = None,
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("workspace_page")
-        self._runner = runner
-        self._database = database
-        self._scope = scope
-        self._today = today
-        self._formats = formats
-        self._icons = icons
-        self._call_method = call_method
+        self.context = context
+        self._runner = context.runner
+        self._database = context.database
+        self._scope = context.scope
+        self._today = context.clock.today
+        self._formats = context.formats
+        self._icons = context.icons
+        self._call_method = context.call_method
         self._open_url = open_url
-        self._employee_id = employee_id
-        self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        self._employee_id = context.employee_id
+        self._now = context.clock.now
         self._note = ""  # what the last action did, said again after the reload
         self._data: WorkspaceData | None = None
         self._shown_entries: list[TimelineEntry] = []
