@@ -53,7 +53,7 @@ class Feedback(Protocol):
 class ReadSlot(QObject):
     """One owner's line of reads: the newest wins, the busy indicator follows it."""
 
-    def __init__(self, parent: QObject, busy: DelayedBusy | None = None) -> None:
+    def __init__(self, parent: QObject | None, busy: DelayedBusy | None = None) -> None:
         super().__init__(parent)
         self._busy = busy
         self.task: Task | None = None
