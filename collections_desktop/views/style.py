@@ -71,3 +71,6 @@ def aging_colour(position: int, count: int) -> QColor:
     # Spread the periods over the scale, the oldest always on its darkest colour.
     step = (len(PAST_DUE_SCALE) - 1) / (periods - 1)
     return QColor(PAST_DUE_SCALE[round((position - 1) * step)])
+
+
+ERROR_COLOUR = "#c62828"

@@ -29,9 +29,8 @@ from sqlalchemy.orm import Session
 from collections_desktop.i18n import _
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.writing import write_transaction
+from collections_desktop.views.style import ERROR_COLOUR
 from collections_desktop.views.tasks import Lane, Task, TaskRunner
-
-ERROR_COLOUR = "#c62828"
 
 T = TypeVar("T")
 

@@ -46,8 +46,8 @@ from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import AdjustmentKind
 from collections_desktop.models.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
-from collections_desktop.views.dialogs.fields import date_edit, pydate
-from collections_desktop.views.dialogs.nsf_dialog import dense_grid, hint_label
+from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate
+from collections_desktop.views.dialogs.grids import dense_grid
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.tasks import TaskRunner
 

@@ -1,13 +1,22 @@
-"""The date fields the action dialogs share: one look, one conversion each way."""
+"""The fields the action dialogs share: dates, amounts and hints, one look and one
+conversion each way."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from PySide6.QtCore import QDate, QLocale
-from PySide6.QtWidgets import QDateEdit
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QLabel,
+)
 
 from collections_desktop.formatting import Formats
+from collections_desktop.i18n import _
+from collections_desktop.models.money import MoneyError, to_money
+from collections_desktop.views.style import muted_palette
 
 
 def qdate(day: dt.date) -> QDate:
@@ -30,3 +39,37 @@ def date_edit(day: dt.date, formats: Formats, name: str) -> QDateEdit:
         pattern = pattern.replace("yy", "yyyy")  # a four-digit year is never ambiguous
     edit.setDisplayFormat(pattern)
     return edit
+
+
+def hint_label(text: str, name: str = "") -> QLabel:
+    """A muted, wrapping explanation."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setPalette(muted_palette(label.palette()))
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+def parse_amount(text: str, formats: Formats, places: int = 4) -> Decimal:
+    """An amount typed in the user's locale ("1,234.50", "1.234,50") as an exact Decimal.
+
+    Group separators (and spaces) are dropped and the locale's decimal sign becomes a
+    point; what is no amount is refused with ``MoneyError`` in the user's words. An
+    empty field is refused too ("Enter an amount."): a field where empty means zero
+    (an amount to settle) says so before calling.
+    """
+    decimal_sign = get_decimal_symbol(formats.locale)
+    group = get_group_symbol(formats.locale)
+    cleaned = text.strip()
+    for space in (" ", "\u00a0", "\u202f"):
+        cleaned = cleaned.replace(space, "")
+    if group not in (" ", "\u00a0", "\u202f"):
+        cleaned = cleaned.replace(group, "")
+    cleaned = cleaned.replace(decimal_sign, ".")
+    if not cleaned:
+        raise MoneyError(_("Enter an amount."))
+    try:
+        return to_money(cleaned, places=places)
+    except MoneyError:
+        raise MoneyError(_("“{value}” is not an amount.").format(value=text.strip())) from None

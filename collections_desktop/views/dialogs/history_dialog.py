@@ -14,7 +14,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.collection_status import StatusChangeRow
 from collections_desktop.models.promises import PromiseResultRow
-from collections_desktop.views.dialogs.status_dialog import fit_rows, read_only_grid
+from collections_desktop.views.dialogs.grids import fit_rows, read_only_table
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.style import heading_font, muted_palette
@@ -71,7 +71,7 @@ class HistoryDialog(QDialog):
             code = next(iter(currencies))
             self.history_model.set_header(6, _("Promised {currency}").format(currency=code))
         self.history_model.set_rows(rows)
-        self.history = read_only_grid("history_grid", self.history_model)
+        self.history = read_only_table("history_grid", self.history_model)
         self.history.resizeColumnsToContents()
         fit_rows(self.history, len(rows), HISTORY_ROWS)
 
@@ -101,7 +101,7 @@ class HistoryDialog(QDialog):
             self.results_model.set_header(3, _("Promised {currency}").format(currency=code))
             self.results_model.set_header(4, _("Paid {currency}").format(currency=code))
         self.results_model.set_rows(results)
-        self.results = read_only_grid("results_grid", self.results_model)
+        self.results = read_only_table("results_grid", self.results_model)
         self.results.resizeColumnsToContents()
         fit_rows(self.results, len(results), RESULT_ROWS)
 

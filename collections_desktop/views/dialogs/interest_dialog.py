@@ -43,11 +43,11 @@ from collections_desktop.models.interest import (
 )
 from collections_desktop.models.money import ZERO
 from collections_desktop.models.scope import AgentScope
-from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, ActionDialog, run_action
-from collections_desktop.views.dialogs.fields import date_edit, pydate
-from collections_desktop.views.dialogs.nsf_dialog import dense_grid, hint_label
+from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
+from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate
+from collections_desktop.views.dialogs.grids import dense_grid
 from collections_desktop.views.icons import IconRegistry
-from collections_desktop.views.style import muted_palette
+from collections_desktop.views.style import ERROR_COLOUR, muted_palette
 from collections_desktop.views.tasks import Lane, TaskRunner
 
 PREVIEW_DELAY_MS = 250

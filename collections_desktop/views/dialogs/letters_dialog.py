@@ -17,20 +17,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QTableView,
     QWidget,
 )
 
@@ -52,9 +49,10 @@ from collections_desktop.models.money import ZERO
 from collections_desktop.models.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
 from collections_desktop.views.dialogs.fields import date_edit, pydate, qdate
+from collections_desktop.views.dialogs.grids import read_only_table
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
 from collections_desktop.views.printing import letter_pdf
-from collections_desktop.views.style import heading_font, muted_palette, tabular_font
+from collections_desktop.views.style import heading_font, muted_palette
 from collections_desktop.views.tasks import Lane, TaskRunner
 
 PREVIEW_DELAY_MS = 250
@@ -69,26 +67,6 @@ def _date_edit(name: str, day: dt.date, formats: Formats) -> QDateEdit:
     edit.setMinimumWidth(130)
     edit.setMaximumWidth(170)
     return edit
-
-
-def _grid(name: str, model: RowTableModel, stretch: int) -> QTableView:  # type: ignore[type-arg]
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.setFont(tabular_font(view.font()))
-    rows = view.verticalHeader()
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # by account, as the run goes
-    view.setSortingEnabled(True)
-    return view
 
 
 # --- the letter run -----------------------------------------------------------------------
@@ -167,7 +145,9 @@ class LettersDialog(ActionDialog):
             ],
             self,
         )
-        self.proposals = _grid("letters_proposals", self.proposal_model, stretch=1)
+        self.proposals = read_only_table(
+            "letters_proposals", self.proposal_model, stretch=1, sortable=True
+        )
         self.proposals.setMinimumHeight(170)
         self.body.addWidget(self.proposals, 2)
 
@@ -183,7 +163,9 @@ class LettersDialog(ActionDialog):
             ],
             self,
         )
-        self.skipped = _grid("letters_skipped", self.skipped_model, stretch=3)
+        self.skipped = read_only_table(
+            "letters_skipped", self.skipped_model, stretch=3, sortable=True
+        )
         self.skipped.setMinimumHeight(110)
         self.body.addWidget(self.skipped, 1)
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -33,50 +32,17 @@ from collections_desktop.models.money import ZERO
 from collections_desktop.models.nsf import NsfPreview, NsfResult, SettledItem, process_nsf
 from collections_desktop.models.scope import AgentScope
 from collections_desktop.models.workspace import type_name
-from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, ActionDialog, run_action
-from collections_desktop.views.dialogs.fields import date_edit, pydate
+from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
+from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate
+from collections_desktop.views.dialogs.grids import dense_grid
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.style import heading_font, muted_palette, tabular_font
+from collections_desktop.views.style import ERROR_COLOUR, heading_font
 from collections_desktop.views.tasks import TaskRunner
 
 VISIBLE_ROWS = 6
 """The grid of documents shows this many rows before it scrolls."""
-
-
-# --- shared by the NSF, interest and charges dialogs ------------------------------------
-
-
-def dense_grid(view: QAbstractItemView, rows: int, most: int = VISIBLE_ROWS) -> None:
-    """Tabular figures, alternating rows, tall enough for ``rows`` rows (3 … ``most``)."""
-    view.setAlternatingRowColors(True)
-    view.setFont(tabular_font(view.font()))
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    row_height = view.fontMetrics().height() + 10
-    header_height = row_height
-    if isinstance(view, QTableView):
-        view.verticalHeader().hide()
-        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        view.verticalHeader().setDefaultSectionSize(row_height)
-        view.horizontalHeader().setStretchLastSection(True)
-        header_height = view.horizontalHeader().sizeHint().height()
-    if not isinstance(view, QTableView):
-        view.setStyleSheet("QTreeView::item { padding: 2px 0; }")
-        row_height += 4
-    shown = min(max(rows, 3), most)
-    view.setMinimumHeight(header_height + row_height * shown + 2 * view.frameWidth() + 2)
-
-
-def hint_label(text: str, name: str = "") -> QLabel:
-    """A muted, wrapping explanation."""
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setPalette(muted_palette(label.palette()))
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 # --- the NSF dialog ---------------------------------------------------------------------
@@ -154,7 +120,7 @@ class NsfDialog(ActionDialog):
         self.view = QTableView()
         self.view.setObjectName("nsf_settlements")
         self.view.setModel(self.model)
-        dense_grid(self.view, len(preview.settled))
+        dense_grid(self.view, len(preview.settled), VISIBLE_ROWS)
         self.view.setMaximumHeight(self.view.minimumHeight())
         self.view.horizontalHeader().setStretchLastSection(False)
         self.view.resizeColumnsToContents()

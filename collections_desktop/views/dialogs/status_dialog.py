@@ -16,17 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QTableView,
     QWidget,
 )
 
@@ -34,12 +30,13 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.collection_status import NOTE_LENGTH, status_label, status_name
 from collections_desktop.models.db.schema import CollectionStatus
-from collections_desktop.models.money import ZERO, MoneyError, to_money
+from collections_desktop.models.money import ZERO, MoneyError
 from collections_desktop.models.workspace import TransactionRow
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
-from collections_desktop.views.dialogs.fields import qdate
+from collections_desktop.views.dialogs.fields import parse_amount, qdate
+from collections_desktop.views.dialogs.grids import fit_rows, read_only_table
 from collections_desktop.views.itemmodels.marked import MarkedModel
-from collections_desktop.views.itemmodels.rows import Column, RowTableModel
+from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.style import muted_palette, tabular_font
 
 STATUS_ORDER = (
@@ -68,62 +65,6 @@ class StatusInput:
     promise_date: dt.date | None
     promise_amount: Decimal | None
     note: str | None
-
-
-def parse_amount(text: str, formats: Formats) -> Decimal:
-    """An amount typed in the user's locale ("1,234.50", "1.234,50") as an exact Decimal.
-
-    Group separators (and spaces) are dropped and the locale's decimal sign becomes a
-    point; ``to_money`` then refuses what is no amount (``MoneyError``).
-    """
-    decimal_sign = get_decimal_symbol(formats.locale)
-    group = get_group_symbol(formats.locale)
-    cleaned = text.strip()
-    for space in (" ", "\u00a0", "\u202f"):
-        cleaned = cleaned.replace(space, "")
-    if group not in (" ", "\u00a0", "\u202f"):
-        cleaned = cleaned.replace(group, "")
-    cleaned = cleaned.replace(decimal_sign, ".")
-    if not cleaned:
-        raise MoneyError(_("Enter an amount."))
-    try:
-        return to_money(cleaned)
-    except MoneyError:
-        raise MoneyError(_("“{value}” is not an amount.").format(value=text.strip())) from None
-
-
-def read_only_grid(name: str, model: RowTableModel) -> QTableView:  # type: ignore[type-arg]
-    """A dense, read-only table of immutable rows (tabular figures, whole rows selected)."""
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setFont(tabular_font(view.font()))
-    view.verticalHeader().hide()
-    rows = view.verticalHeader()
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    return view
-
-
-def fit_rows(view: QTableView, count: int, visible: int) -> None:
-    """Make ``view`` exactly as tall as ``min(count, visible)`` rows (at least one)."""
-    shown = max(1, min(count, visible))
-    height = (
-        view.horizontalHeader().sizeHint().height()
-        + shown * view.verticalHeader().defaultSectionSize()
-        + 2 * view.frameWidth()
-    )
-    if count > visible:
-        view.setMinimumHeight(height)
-    else:
-        view.setFixedHeight(height)
 
 
 class StatusDialog(ActionDialog):
@@ -160,7 +101,7 @@ class StatusDialog(ActionDialog):
         if len(currencies) == 1:
             self.marked_model.set_header(2, _("Open {currency}").format(currency=currencies[0]))
         self.marked_model.set_rows(self._rows)
-        self.marked = read_only_grid("status_marked", self.marked_model)
+        self.marked = read_only_table("status_marked", self.marked_model)
         self.marked.resizeColumnsToContents()
         fit_rows(self.marked, len(self._rows), VISIBLE_ROWS)
         self.summary = QLabel(self._summary(debits, currencies))

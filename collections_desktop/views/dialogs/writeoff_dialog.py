@@ -36,13 +36,13 @@ from collections_desktop.models.journals import LineDraft
 from collections_desktop.models.money import ZERO
 from collections_desktop.models.workspace import TransactionRow, type_name
 from collections_desktop.models.writeoff import WriteOffReasonOption
-from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, ActionDialog
+from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, pydate
-from collections_desktop.views.dialogs.settle_dialog import grid_look
+from collections_desktop.views.dialogs.grids import dense_grid
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.style import heading_font, muted_palette
+from collections_desktop.views.style import ERROR_COLOUR, heading_font, muted_palette
 
 Preview = Callable[[str, dt.date], Sequence[LineDraft]]
 """Gives the journal lines of a write-off for a reason code and a date (or raises ValueError)."""
@@ -124,7 +124,7 @@ class WriteOffDialog(ActionDialog):
         self.transaction_view = QTableView()
         self.transaction_view.setObjectName("write_off_transactions")
         self.transaction_view.setModel(self.transactions)
-        grid_look(self.transaction_view, len(self._rows), TRANSACTION_ROWS)
+        dense_grid(self.transaction_view, len(self._rows), TRANSACTION_ROWS, editable=True)
         self.transaction_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.transaction_view.setMaximumHeight(self.transaction_view.minimumHeight())
         self.transaction_view.resizeColumnsToContents()
@@ -175,7 +175,7 @@ class WriteOffDialog(ActionDialog):
         self.preview_view = QTableView()
         self.preview_view.setObjectName("write_off_preview")
         self.preview_view.setModel(self.lines)
-        grid_look(self.preview_view, PREVIEW_ROWS)
+        dense_grid(self.preview_view, PREVIEW_ROWS, editable=True)
         self.preview_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.preview_hint = QLabel(
             _("Debits are positive, credits negative; the journal sums to zero.")
