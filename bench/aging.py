@@ -33,17 +33,17 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from collections_desktop.models.aging import age_customer, load_definition
-from collections_desktop.models.db.database import open_database
-from collections_desktop.models.db.schema import CustomerTransaction
-from collections_desktop.models.demo import write_demo_company
-from collections_desktop.models.scope import company_scope
-from collections_desktop.models.snapshot import (
+from collections_desktop.models.aging.definitions import age_customer, load_definition
+from collections_desktop.models.aging.snapshot import (
     age_customers,
     closed_invoices_query,
     open_query,
     take_snapshot,
 )
+from collections_desktop.models.db.database import open_database
+from collections_desktop.models.db.schema import CustomerTransaction
+from collections_desktop.models.demo import write_demo_company
+from collections_desktop.models.people.scope import company_scope
 
 _BOUNDS = (
     "t.due_date >= :d",

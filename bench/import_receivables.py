@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from collections_desktop.models.company import create_company
+from collections_desktop.models.company.setup import create_company
 from collections_desktop.models.db.database import open_database
 from collections_desktop.models.importers.receivables import (
     import_receivables,

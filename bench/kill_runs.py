@@ -28,8 +28,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from collections_desktop.models.clock import FixedClock
-from collections_desktop.models.company import create_company
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.company.setup import create_company
 from collections_desktop.models.db.database import open_database
 from collections_desktop.models.demo import write_demo_company
 

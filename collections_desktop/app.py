@@ -31,13 +31,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 from collections_desktop import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, paths
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import LANGUAGES, _, set_language
-from collections_desktop.models.clock import Clock, SystemClock
+from collections_desktop.kernel.clock import Clock, SystemClock
+from collections_desktop.models.actions.promises import PromiseEvaluation, evaluate_promises
+from collections_desktop.models.company.first_run import unfinished_demo
 from collections_desktop.models.db.database import Database, DatabaseOpenError, open_database
 from collections_desktop.models.db.failures import describe
 from collections_desktop.models.db.writing import LEDGER, write_transaction
-from collections_desktop.models.first_run import unfinished_demo
-from collections_desktop.models.promises import PromiseEvaluation, evaluate_promises
-from collections_desktop.models.scope import Viewer, load_viewer
+from collections_desktop.models.people.scope import Viewer, load_viewer
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings

@@ -214,8 +214,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _new_company(args: argparse.Namespace) -> int:
-    from collections_desktop.models.clock import SystemClock
-    from collections_desktop.models.company import CompanyError, create_company
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.setup import CompanyError, create_company
     from collections_desktop.models.db.database import open_database
     from collections_desktop.models.db.writing import LEDGER, write_transaction
 
@@ -241,14 +241,17 @@ def _aging(args: argparse.Namespace) -> int:
     """``aging`` prints the aging; ``snapshot`` stores it and prints the summary."""
     import datetime as dt
 
-    from collections_desktop.models.aging import AgingDefinitionError, definition_id_by_name
-    from collections_desktop.models.aging_report import to_csv, to_json, to_table
-    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.aging.definitions import (
+        AgingDefinitionError,
+        definition_id_by_name,
+    )
+    from collections_desktop.models.aging.report import to_csv, to_json, to_table
+    from collections_desktop.models.aging.snapshot import age_customers, take_snapshot
     from collections_desktop.models.db.database import open_database
     from collections_desktop.models.db.writing import write_transaction
-    from collections_desktop.models.pools import PoolError, pool_id_by_name
-    from collections_desktop.models.scope import ScopeError, company_scope, load_scope
-    from collections_desktop.models.snapshot import age_customers, take_snapshot
+    from collections_desktop.models.people.pools import PoolError, pool_id_by_name
+    from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
 
     clock = SystemClock()
     try:
@@ -299,10 +302,10 @@ def _as_of(args: argparse.Namespace, today: object) -> object:
 
 def _promises(args: argparse.Namespace) -> int:
     """Judge the promises due and print what was found (one transaction)."""
-    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.actions.promises import PromiseError, evaluate_promises
     from collections_desktop.models.db.database import open_database
     from collections_desktop.models.db.writing import LEDGER, write_transaction
-    from collections_desktop.models.promises import PromiseError, evaluate_promises
 
     clock = SystemClock()
     as_of = _as_of(args, clock.today())
@@ -325,7 +328,7 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
     """``interest`` posts interest notes, ``letters`` collection letters, for a scope."""
     from functools import partial
 
-    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.db.database import open_database
     from collections_desktop.models.db.writing import LEDGER, write_transaction
     from collections_desktop.models.interest import (
@@ -338,8 +341,8 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
         create_letters,
         propose_letters,
     )
-    from collections_desktop.models.pools import PoolError, pool_id_by_name
-    from collections_desktop.models.scope import ScopeError, company_scope, load_scope
+    from collections_desktop.models.people.pools import PoolError, pool_id_by_name
+    from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
 
     clock = SystemClock()
     as_of = _as_of(args, clock.today())
@@ -478,7 +481,7 @@ def _letter_pdfs(database: object, missing: list, folder: str, now: object, earl
 
 
 def _describe_snapshot(summary: object) -> str:
-    from collections_desktop.models.snapshot import SnapshotSummary
+    from collections_desktop.models.aging.snapshot import SnapshotSummary
 
     assert isinstance(summary, SnapshotSummary)
     formats = text_formats()
@@ -540,7 +543,7 @@ def _import_receivables(args: argparse.Namespace) -> int:
     """Check the mapping, then the whole file, and write it in one transaction (or nothing)."""
     from pathlib import Path
 
-    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.db.database import open_database
     from collections_desktop.models.db.writing import LEDGER, write_transaction
     from collections_desktop.models.importers import ImportInputError

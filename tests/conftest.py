@@ -24,8 +24,8 @@ from keyring.backend import KeyringBackend
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from collections_desktop.models.clock import FixedClock
-from collections_desktop.models.company import create_company
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.company.setup import create_company
 from collections_desktop.models.db.database import Database, open_database
 from tests import hypothesis_profiles  # noqa: F401 - loads the profile asked for
 

@@ -13,7 +13,7 @@ is refused when someone else changed the case since. Every function takes an
 ``AgentScope``: a case about a customer outside it can be neither made, changed nor read.
 
 What is open of a case on a date is the sum of what is open of its transactions then,
-in the accounting currency (``open(t, D)`` as in ``models/ledger.py``). ``list_cases``
+in the accounting currency (``open(t, D)`` as in ``models/ledger/``). ``list_cases``
 reads every case of a scope with those figures in one statement of aggregates, so it
 serves a company of tens of thousands of customers.
 
@@ -43,8 +43,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models import ledger
-from collections_desktop.models.activities import ActivityError, check_responsible
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.casework.activities import ActivityError, check_responsible
 from collections_desktop.models.db.schema import (
     Activity,
     CaseCategory,
@@ -57,9 +57,9 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
 )
 from collections_desktop.models.db.types import Money
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.numbering import next_number
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.ledger import balances
+from collections_desktop.models.ledger.numbering import next_number
+from collections_desktop.models.people.scope import AgentScope
 
 COLLECTIONS = "collections"
 """The category type of collections cases (``CaseCategory.type``)."""
@@ -604,7 +604,7 @@ def _rows_query(
     activities), joined back once. A member's open amount is looked up by the
     transaction's key: its amount less its settlement lines dated by ``as_of`` (through
     the (transaction, date) index), and only when it can be open then (posted by then,
-    not closed by then: ``closed_on`` as in ``models/snapshot.py``). So the cost grows
+    not closed by then: ``closed_on`` as in ``models/aging/snapshot.py``). So the cost grows
     with the cases shown, not with the ledger: 8,000 cases (16,600 transactions) of a
     40,000-customer demo in about 0.36 s on SQLite and on PostgreSQL, the newest 2,000
     in 0.15 s, one customer's cases in 8 ms.
@@ -831,7 +831,7 @@ def case_transaction_choices(
     """What the case dialog lists: the customer's transactions open on ``as_of``, plus the
     case's own (even settled since), each with the other open case holding it if any;
     oldest due date first."""
-    items = ledger.open_items(session, customer_id, as_of)
+    items = balances.open_items(session, customer_id, as_of)
     members = set(_members(session, case_id)) if case_id is not None else set()
     shown = {i.transaction_id for i in items}
     rows = [

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
-from collections_desktop.models import ledger
+from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.schema import (
     AdjustmentKind,
     ChargeAdjustment,
@@ -58,9 +58,9 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.db.types import Money
-from collections_desktop.models.journals import LineDraft, post_journal
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.scope import AgentScope, customers_seen
+from collections_desktop.models.ledger import postings, settlements
+from collections_desktop.models.ledger.journals import LineDraft, post_journal
+from collections_desktop.models.people.scope import AgentScope, customers_seen
 
 CHARGE_TYPES = frozenset({TransactionType.INTEREST_NOTE, TransactionType.FEE})
 
@@ -348,10 +348,10 @@ def reinstate(
             assert waiver.settlement_id is not None
             assert waiver.adjusting_transaction_id is not None
             text = _("Reinstatement of {document}").format(document=charge.txn.document_number)
-            ledger.reverse_settlement(
+            settlements.reverse_settlement(
                 session, waiver.settlement_id, date, now, note=text, created_by_id=created_by_id
             )
-            undo = ledger.post_reversal(
+            undo = postings.post_reversal(
                 session,
                 waiver.adjusting_transaction_id,
                 date,
@@ -359,7 +359,7 @@ def reinstate(
                 description=text,
                 created_by_id=created_by_id,
             )
-            settlement = ledger.settle(
+            settlement = settlements.settle(
                 session,
                 {waiver.adjusting_transaction_id: charge.amount, undo.id: charge.amount},
                 date,
@@ -397,7 +397,7 @@ def _cancel(
                 _("Waiver of {document}") if kind == AdjustmentKind.WAIVE
                 else _("Reversal of {document}")
             ).format(document=document)  # fmt: skip
-            cancel = ledger.post_reversal(
+            cancel = postings.post_reversal(
                 session,
                 charge.txn.id,
                 date,
@@ -406,7 +406,7 @@ def _cancel(
                 description=text,
                 created_by_id=created_by_id,
             )
-            settlement = ledger.settle(
+            settlement = settlements.settle(
                 session,
                 {charge.txn.id: charge.amount, cancel.id: charge.amount},
                 date,
@@ -595,7 +595,7 @@ def _check(
                         charge=name, date=fmt.date(txn.posting_date)
                     )
                 )
-            amount = ledger.settleable_amount(session, txn, date)
+            amount = settlements.settleable_amount(session, txn, date)
             if amount <= ZERO:
                 raise ChargeError(
                     _("{charge} has nothing open on {date}; there is nothing to cancel.").format(

@@ -65,13 +65,13 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
-from collections_desktop.models.clock import SystemClock
-from collections_desktop.models.company import create_company, has_company
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.kernel.money import STORAGE_PLACES
+from collections_desktop.models.company.reference import DEFAULT_INTEREST_CODE, DEFAULT_SEQUENCE
+from collections_desktop.models.company.setup import create_company, has_company
 from collections_desktop.models.db.database import Database, normalise_url, open_database
 from collections_desktop.models.db.schema import Base, Customer
-from collections_desktop.models.money import STORAGE_PLACES
-from collections_desktop.models.numbering import SEQUENCES
-from collections_desktop.models.reference import DEFAULT_INTEREST_CODE, DEFAULT_SEQUENCE
+from collections_desktop.models.ledger.numbering import SEQUENCES
 
 COMPANY_NAME = "Atlántica Suministros Industriales, S.L."
 """The demo company: a distributor selling to Spain, Portugal, France and the UK."""

@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
-from collections_desktop.models import ledger
+from collections_desktop.kernel.money import ZERO, round_money
 from collections_desktop.models.charges import ChargeState, charge_states
 from collections_desktop.models.db.schema import (
     Currency,
@@ -65,15 +65,15 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.db.types import Money, new_ids
-from collections_desktop.models.journals import (
+from collections_desktop.models.ledger import postings as ledger_postings
+from collections_desktop.models.ledger.journals import (
     JournalDraft,
     LineDraft,
     insert_values,
     post_journals,
 )
-from collections_desktop.models.money import ZERO, round_money
-from collections_desktop.models.numbering import reserve_numbers
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.ledger.numbering import reserve_numbers
+from collections_desktop.models.people.scope import AgentScope
 
 RANGE = "range"
 INTERVAL = "interval"
@@ -392,7 +392,7 @@ def create_interest_notes(
     rules = load_rules(session)
     numbers = reserve_numbers(session, "interest_note", len(proposals), now)
     fmt = text_formats()
-    postings: list[ledger.Posting] = []
+    postings: list[ledger_postings.Posting] = []
     texts: list[str] = []
     for proposal, number in zip(proposals, numbers, strict=True):
         for line in proposal.lines:
@@ -404,7 +404,7 @@ def create_interest_notes(
                 )
             )
             postings.append(
-                ledger.Posting(
+                ledger_postings.Posting(
                     customer_id=proposal.customer_id,
                     type=TransactionType.INTEREST_NOTE,
                     amount=line.interest,
@@ -419,7 +419,7 @@ def create_interest_notes(
         if proposal.fee > ZERO:
             texts.append(_("Fee of interest note {number}").format(number=number))
             postings.append(
-                ledger.Posting(
+                ledger_postings.Posting(
                     customer_id=proposal.customer_id,
                     type=TransactionType.FEE,
                     amount=proposal.fee,
@@ -430,7 +430,7 @@ def create_interest_notes(
                     description=texts[-1],
                 )
             )
-    ids = ledger.post_transactions(session, postings, now, created_by_id=created_by_id)
+    ids = ledger_postings.post_transactions(session, postings, now, created_by_id=created_by_id)
     posted: dict[uuid.UUID, tuple[str, Decimal, Decimal, str]] = {}
     for start in range(0, len(ids), 500):
         for row in session.execute(

@@ -3,7 +3,7 @@
 Every list is read with a fixed, small number of statements whatever the company's
 size, never a query per row:
 
-- **Aged balances** read a stored snapshot (``models/snapshot.py``): the customer rows
+- **Aged balances** read a stored snapshot (``models/aging/snapshot.py``): the customer rows
   joined to their lines, one join per column, so a pool of 40,000 customers is one
   statement.
 - **Activities** are one join of activities, customers, employees and cases, filtered
@@ -41,8 +41,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from collections_desktop.models.aging import load_definition_row
-from collections_desktop.models.aging_report import TOTAL
+from collections_desktop.kernel.money import STORAGE_PLACES, ZERO
+from collections_desktop.models.aging.definitions import load_definition_row
+from collections_desktop.models.aging.report import TOTAL
+from collections_desktop.models.aging.snapshot import aged_rows, stored_label
 from collections_desktop.models.cases import CaseRow, cases_of
 from collections_desktop.models.db.schema import (
     Activity,
@@ -59,10 +61,8 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
 )
 from collections_desktop.models.db.types import Money
-from collections_desktop.models.exports import csv_text
-from collections_desktop.models.money import STORAGE_PLACES, ZERO
-from collections_desktop.models.scope import AgentScope
-from collections_desktop.models.snapshot import aged_rows, stored_label
+from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.screens.exports import csv_text
 from collections_desktop.models.workspace import TransactionRow, check_customer
 
 _CENTS = Decimal("0.01")

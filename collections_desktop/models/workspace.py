@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats, text_formats
 from collections_desktop.i18n import N_, _, ngettext
-from collections_desktop.models.aging import Definition, age_items, load_definition
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.aging.definitions import Definition, age_items, load_definition
+from collections_desktop.models.aging.snapshot import aged_rows
 from collections_desktop.models.db.schema import (
     AccountStatus,
     Activity,
@@ -38,11 +40,9 @@ from collections_desktop.models.db.schema import (
     ReceivablesParameters,
     TransactionType,
 )
-from collections_desktop.models.ledger import OpenItem, open_items
+from collections_desktop.models.ledger.balances import OpenItem, open_items
 from collections_desktop.models.letters import LetterRow, letter_rows
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.scope import AgentScope, ScopeError
-from collections_desktop.models.snapshot import aged_rows
+from collections_desktop.models.people.scope import AgentScope, ScopeError
 
 RECENT_CONTACTS = 3
 """How many of the latest activities the card lists as recent contacts."""

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
-from collections_desktop.models import journals, ledger
+from collections_desktop.kernel.money import ZERO, MoneyError, round_money, to_money
 from collections_desktop.models.db.schema import (
     DEBIT_TYPES,
     Currency,
@@ -56,10 +56,10 @@ from collections_desktop.models.db.schema import (
     TransactionType,
     WriteOffReason,
 )
-from collections_desktop.models.journals import LineDraft
-from collections_desktop.models.money import ZERO, MoneyError, round_money, to_money
-from collections_desktop.models.numbering import next_number
-from collections_desktop.models.scope import AgentScope, customers_seen
+from collections_desktop.models.ledger import journals, postings, settlements
+from collections_desktop.models.ledger.journals import LineDraft
+from collections_desktop.models.ledger.numbering import next_number
+from collections_desktop.models.people.scope import AgentScope, customers_seen
 
 
 class WriteOffError(ValueError):
@@ -355,7 +355,7 @@ def _plan(
                 )
             )
         currency_places = places[txn.currency]
-        available = ledger.settleable_amount(session, txn, write_off_date)
+        available = settlements.settleable_amount(session, txn, write_off_date)
         if available <= ZERO:
             raise WriteOffError(
                 _("{document} has nothing open on {date}; there is nothing to write off.").format(
@@ -497,7 +497,7 @@ def write_off(
     for currency in plan.currencies():
         amount, accounting = plan.totals(currency)
         rate = _rate(currency, amount, accounting, plan)
-        txn = ledger.post_transaction(
+        txn = postings.post_transaction(
             session,
             customer_id=plan.customer_id,
             type=TransactionType.WRITE_OFF,
@@ -512,7 +512,7 @@ def write_off(
         )
         marks = {p.transaction_id: p.amount for p in plan.parts if p.currency == currency}
         marks[txn.id] = amount
-        settlement = ledger.settle(
+        settlement = settlements.settle(
             session,
             marks,
             write_off_date,
@@ -622,7 +622,7 @@ def _accounting_share(
     """The accounting amount the settlement line of ``value`` will carry (the ledger's rule).
 
     When the write-off takes everything still unsettled, it is the accounting amount
-    still open, to the cent; otherwise it is pro rata, rounded. ``ledger.settle`` applies
+    still open, to the cent; otherwise it is pro rata, rounded. ``settlements.settle`` applies
     the same rule and ``_check_settled`` holds the two equal.
     """
     settled = sum((amount for amount, _acc in lines), start=ZERO)

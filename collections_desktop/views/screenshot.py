@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.clock import Clock, SystemClock
+from collections_desktop.kernel.clock import Clock, SystemClock
 from collections_desktop.models.db.database import Database, normalise_url, open_database
 from collections_desktop.models.db.schema import Customer, Employee
 

@@ -129,7 +129,7 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from collections_desktop.app import build_main_window, create_application
-    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.db.database import open_database
     from collections_desktop.views.screenshot import wait_until_loaded
 

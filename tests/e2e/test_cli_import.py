@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from collections_desktop.models.clock import FixedClock
-from collections_desktop.models.company import create_company
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.company.setup import create_company
 from collections_desktop.models.db.database import open_database
 from tests.shared_data import shared_file
 

@@ -23,8 +23,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from collections_desktop.cli import main as cli_main
-from collections_desktop.models.clock import FixedClock
-from collections_desktop.models.company import create_company
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.company.setup import create_company
 from collections_desktop.models.db.database import open_database
 from collections_desktop.models.demo import write_demo_company
 from tests.conftest import PG_URL

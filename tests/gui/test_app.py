@@ -163,7 +163,7 @@ def test_a_failed_demo_is_reported_and_leaves_no_file(shell, dialogs, monkeypatc
 def test_open_database_replaces_the_window(qtbot, shell, company, dialogs, tmp_path) -> None:
     other_path = tmp_path / "other.sqlite"
     other = open_database(other_path)
-    from collections_desktop.models.company import create_company
+    from collections_desktop.models.company.setup import create_company
 
     with other.sessions.begin() as session:
         create_company(session, "Other Company", "GBP", shell.clock.now())
@@ -232,9 +232,9 @@ def test_the_window_judges_the_promises_due_before_the_overview_loads(
     from sqlalchemy import select
 
     from collections_desktop.app import build_main_window
-    from collections_desktop.models.collection_status import change_status
+    from collections_desktop.models.actions.status import change_status
     from collections_desktop.models.db.schema import CustomerTransaction, PromiseResult
-    from collections_desktop.models.scope import company_scope
+    from collections_desktop.models.people.scope import company_scope
 
     database = company.database
     with database.sessions.begin() as session:

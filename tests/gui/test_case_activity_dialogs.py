@@ -15,12 +15,6 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
-from collections_desktop.models.activities import (
-    activity_details,
-    close_activities,
-    edit_activity,
-    responsible_choices,
-)
 from collections_desktop.models.cases import (
     case_categories,
     case_row,
@@ -29,6 +23,12 @@ from collections_desktop.models.cases import (
     cases_of,
     create_case,
     edit_case,
+)
+from collections_desktop.models.casework.activities import (
+    activity_details,
+    close_activities,
+    edit_activity,
+    responsible_choices,
 )
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QLabel, QToolButton
 from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.aging.snapshot import take_snapshot
 from collections_desktop.models.cases import create_case
-from collections_desktop.models.clock import FixedClock
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Activity,
@@ -26,8 +27,7 @@ from collections_desktop.models.db.schema import (
     CaseTransaction,
     CollectionsCase,
 )
-from collections_desktop.models.scope import load_scope
-from collections_desktop.models.snapshot import take_snapshot
+from collections_desktop.models.people.scope import load_scope
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.pages import aged_balances_page

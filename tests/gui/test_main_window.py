@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from collections_desktop import __version__
 from collections_desktop.formatting import Formats
-from collections_desktop.models import ledger
 from collections_desktop.models.db.database import open_database
 from collections_desktop.models.db.schema import Customer
+from collections_desktop.models.ledger import postings
 from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages.company_page import CompanyPage
@@ -165,7 +165,7 @@ def test_refresh_reads_the_figures_again(qtbot, loaded_window, company, clock) -
         )
         session.add(customer)
         session.flush()
-        ledger.post_invoice(
+        postings.post_invoice(
             session,
             customer_id=customer.id,
             amount=Decimal("1000000.00"),
@@ -229,7 +229,7 @@ def test_an_empty_company_says_what_to_do(qtbot, make_window, sqlite_db) -> None
 
 
 def test_busy_indicator_appears_only_for_a_slow_load(qtbot, company, clock) -> None:
-    from collections_desktop.models.company import company_summary
+    from collections_desktop.models.company.setup import company_summary
 
     release = threading.Event()
 

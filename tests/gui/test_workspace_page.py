@@ -14,11 +14,11 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
 from collections_desktop.formatting import Formats
+from collections_desktop.models.aging.snapshot import age_customers
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import CustomerPool
-from collections_desktop.models.pools import PoolCriteria
-from collections_desktop.models.scope import AgentScope, company_scope, load_scope
-from collections_desktop.models.snapshot import age_customers
+from collections_desktop.models.people.pools import PoolCriteria
+from collections_desktop.models.people.scope import AgentScope, company_scope, load_scope
 from collections_desktop.models.workspace import open_transactions
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages import workspace_page

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event, text
 
 from collections_desktop import cli
-from collections_desktop.models.company import create_company
+from collections_desktop.models.company.setup import create_company
 from collections_desktop.models.db.database import DatabaseOpenError, open_database
 from collections_desktop.models.db.failures import (
     DamagedDatabaseError,

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from collections_desktop.models import demo, ledger
-from collections_desktop.models.company import company_summary
+from collections_desktop.models import demo
+from collections_desktop.models.company.setup import company_summary
 from collections_desktop.models.db.database import (
     Database,
     DatabaseOpenError,
@@ -41,7 +41,9 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
 )
 from collections_desktop.models.demo import DemoError, DemoStats, write_demo_company
-from collections_desktop.models.numbering import SEQUENCES, next_number
+from collections_desktop.models.ledger import balances, postings
+from collections_desktop.models.ledger import settlements as ledger_settlements
+from collections_desktop.models.ledger.numbering import SEQUENCES, next_number
 from tests.conftest import TODAY
 
 D = Decimal
@@ -229,8 +231,8 @@ def test_balance_equals_the_open_items_for_every_customer(session: Session) -> N
     assert {currency for _id, currency in customers} == {"EUR", "GBP"}
     for as_of in (TODAY - dt.timedelta(days=200), TODAY):
         for customer_id, _currency in customers:
-            items = ledger.open_items(session, customer_id, as_of)
-            balance = ledger.balance(session, customer_id, as_of)
+            items = balances.open_items(session, customer_id, as_of)
+            balance = balances.balance(session, customer_id, as_of)
             assert balance == sum((item.open_amount_accounting for item in items), D(0))
 
 
@@ -469,7 +471,7 @@ def test_posting_after_the_demo_continues_the_numbers(tmp_path: Path) -> None:
     with database.sessions.begin() as session:
         customer = session.scalars(select(Customer).where(Customer.currency == "EUR")).first()
         assert customer is not None
-        invoice = ledger.post_invoice(
+        invoice = postings.post_invoice(
             session,
             customer_id=customer.id,
             amount=D("120.50"),
@@ -477,10 +479,10 @@ def test_posting_after_the_demo_continues_the_numbers(tmp_path: Path) -> None:
             now=NOW,
             due_date=TODAY + dt.timedelta(days=30),
         )
-        payment = ledger.post_payment(
+        payment = postings.post_payment(
             session, customer_id=customer.id, amount=D("120.50"), posting_date=TODAY, now=NOW
         )
-        settlement = ledger.settle(
+        settlement = ledger_settlements.settle(
             session, {invoice.id: D("120.50"), payment.id: D("120.50")}, TODAY, NOW
         )
         count = lambda kind: session.scalar(  # noqa: E731
@@ -493,7 +495,7 @@ def test_posting_after_the_demo_continues_the_numbers(tmp_path: Path) -> None:
         assert next_number(session, "customer", NOW) == f"C-{21:06d}"
         assert next_number(session, "activity", NOW) == f"ACT-{stats.activities + 1:07d}"
         assert next_number(session, "credit_note", NOW).startswith("CN-")
-        assert ledger.open_amount(session, invoice.id, TODAY) == 0
+        assert balances.open_amount(session, invoice.id, TODAY) == 0
     database.dispose()
 
 
@@ -705,12 +707,12 @@ def test_postgresql_gets_the_same_company_as_sqlite(pg_url: str, tmp_path: Path)
         assert model_rows(postgres) == model_rows(sqlite)
         with postgres.sessions.begin() as session:
             for customer_id in session.scalars(select(Customer.id).limit(10)):
-                items = ledger.open_items(session, customer_id, TODAY)
-                assert ledger.balance(session, customer_id, TODAY) == sum(
+                items = balances.open_items(session, customer_id, TODAY)
+                assert balances.balance(session, customer_id, TODAY) == sum(
                     (item.open_amount_accounting for item in items), D(0)
                 )
             customer_id = session.scalars(select(Customer.id)).first()
-            invoice = ledger.post_invoice(
+            invoice = postings.post_invoice(
                 session,
                 customer_id=customer_id,
                 amount=D("10"),

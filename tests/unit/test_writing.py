@@ -21,7 +21,7 @@ from collections_desktop.models.db.writing import (
     write_transaction,
 )
 from collections_desktop.models.interest import create_interest_notes
-from collections_desktop.models.scope import company_scope, customers_seen
+from collections_desktop.models.people.scope import company_scope, customers_seen
 from tests.conftest import TODAY
 from tests.unit.test_interest import DAY_60, NOW, add_customer, invoice
 

@@ -516,8 +516,8 @@ def _same_bytes(first: Path, second: Path) -> bool:
 
 def _complete_reference_data(connection: Connection, now: dt.datetime) -> None:
     """Give a company made by an earlier version the set-up rows later versions start with."""
-    from collections_desktop.models.company import has_company
-    from collections_desktop.models.reference import seed_reference_data
+    from collections_desktop.models.company.reference import seed_reference_data
+    from collections_desktop.models.company.setup import has_company
 
     session = Session(bind=connection)
     try:

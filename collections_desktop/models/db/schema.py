@@ -384,7 +384,7 @@ class CustomerPool(Mutable, Base):
     id: Mapped[uuid.UUID] = _id()
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
-    criteria: Mapped[str] = mapped_column(Text, default="{}")  # JSON, see models/pools.py
+    criteria: Mapped[str] = mapped_column(Text, default="{}")  # JSON, see models/people/pools.py
     aging_definition_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("aging_definitions.id")
     )
@@ -476,12 +476,12 @@ class CustomerTransaction(Base):
         Index("ix_customer_transactions_customer_due", "customer_id", "due_date"),
         Index("ix_customer_transactions_customer_posting", "customer_id", "posting_date"),
         # Aging reads what is not closed on a date, and the risk score the invoices closed
-        # by it (models/snapshot.py); the second index covers that query entirely.
+        # by it (models/aging/snapshot.py); the second index covers that query entirely.
         Index("ix_customer_transactions_closed_on", "closed_on"),
         Index(
             "ix_customer_transactions_invoice_risk", "customer_id", "type", "due_date", "closed_on"
         ),
-        # The promises waiting to be judged (models/promises.py), a few among millions.
+        # The promises waiting to be judged (models/actions/promises.py), a few among millions.
         Index(
             "ix_customer_transactions_promised",
             "promise_date",

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.activities import ResponsibleChoice
 from collections_desktop.models.cases import (
     COLLECTIONS,
     DESCRIPTION_LENGTH,
@@ -36,6 +35,7 @@ from collections_desktop.models.cases import (
     CaseRow,
     CaseTransactionChoice,
 )
+from collections_desktop.models.casework.activities import ResponsibleChoice
 from collections_desktop.models.workspace import type_name
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.activity_dialog import combo_id, fill_responsibles

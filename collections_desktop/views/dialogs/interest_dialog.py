@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.clock import Clock
+from collections_desktop.kernel.clock import Clock
+from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.interest import (
     ProposedLine,
@@ -41,8 +42,7 @@ from collections_desktop.models.interest import (
     calculate_interest,
     create_interest_notes,
 )
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, ActionDialog, run_action
 from collections_desktop.views.dialogs.fields import date_edit, pydate
 from collections_desktop.views.dialogs.nsf_dialog import dense_grid, hint_label

@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
-from collections_desktop.models.activities import (
+from collections_desktop.models.cases import CaseRow, cases_of
+from collections_desktop.models.casework.activities import (
     ActivityDetails,
     ResponsibleChoice,
     activity_details,
@@ -45,7 +46,6 @@ from collections_desktop.models.activities import (
     reopen_activities,
     responsible_choices,
 )
-from collections_desktop.models.cases import CaseRow, cases_of
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import ActivityType
 from collections_desktop.models.list_pages import (
@@ -55,7 +55,7 @@ from collections_desktop.models.list_pages import (
     customer_header,
     list_activities,
 )
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.activity_dialog import (
     ActivityDialog,

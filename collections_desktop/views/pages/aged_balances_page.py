@@ -46,6 +46,7 @@ from sqlalchemy import select
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.aging.snapshot import take_snapshot
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import ReceivablesParameters
 from collections_desktop.models.db.writing import write_transaction
@@ -56,9 +57,8 @@ from collections_desktop.models.list_pages import (
     aged_balances,
     aged_balances_csv,
 )
-from collections_desktop.models.overview import latest_snapshot
-from collections_desktop.models.scope import AgentScope
-from collections_desktop.models.snapshot import take_snapshot
+from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.screens.overview import latest_snapshot
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column, Index, Row

@@ -32,11 +32,6 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
-from collections_desktop.models.activities import (
-    ResponsibleChoice,
-    find_customer,
-    responsible_choices,
-)
 from collections_desktop.models.cases import (
     CaseCategoryChoice,
     CaseClosed,
@@ -51,9 +46,14 @@ from collections_desktop.models.cases import (
     list_cases,
     reopen_case,
 )
+from collections_desktop.models.casework.activities import (
+    ResponsibleChoice,
+    find_customer,
+    responsible_choices,
+)
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.list_pages import CustomerHeader, customer_header
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.case_dialog import CaseDialog, CaseInput
 from collections_desktop.views.icons import IconRegistry, muted_colour

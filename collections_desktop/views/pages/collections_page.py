@@ -51,8 +51,8 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.actions.status import status_name
 from collections_desktop.models.cases import CaseRow
-from collections_desktop.models.collection_status import status_name
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.list_pages import (
     CaseTransactionRow,
@@ -62,7 +62,7 @@ from collections_desktop.models.list_pages import (
     customer_collections,
     live_facts,
 )
-from collections_desktop.models.scope import AgentScope, ScopeError
+from collections_desktop.models.people.scope import AgentScope, ScopeError
 from collections_desktop.models.workspace import (
     CustomerOption,
     customer_options,

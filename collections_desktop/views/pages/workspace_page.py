@@ -53,9 +53,9 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.collection_status import status_name
+from collections_desktop.models.actions.status import status_name
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.scope import AgentScope, ScopeError
+from collections_desktop.models.people.scope import AgentScope, ScopeError
 from collections_desktop.models.workspace import (
     ContactInfo,
     CustomerCard,

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select, true, type_coe
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
+from collections_desktop.kernel.money import MoneyError, to_money
 from collections_desktop.models.db.schema import (
     Customer,
     CustomerPool,
@@ -29,7 +30,6 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
 )
 from collections_desktop.models.db.types import Money
-from collections_desktop.models.money import MoneyError, to_money
 
 _LISTS = (
     "customer_groups",

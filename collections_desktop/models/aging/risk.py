@@ -20,7 +20,7 @@ Days late of a recent invoice: settled in full by the as-of date, the days from 
 date to its last settlement (never below zero); still open, the days from its due date
 to the as-of date. A customer without recent invoices, credit limit, disputes or
 promises scores 0. The inputs are aggregates that one SQL pass computes for every
-customer (``models/snapshot.py``), so the score costs no extra query.
+customer (``models/aging/snapshot.py``), so the score costs no extra query.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from collections_desktop.models.money import ZERO
+from collections_desktop.kernel.money import ZERO
 
 RECENT_DAYS = 365
 """Invoices due in this many days up to the as-of date are the recent ones."""

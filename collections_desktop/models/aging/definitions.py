@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _
+from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.schema import (
     AgingBasis,
     AgingDefinition,
@@ -27,8 +28,7 @@ from collections_desktop.models.db.schema import (
     CustomerPool,
     ReceivablesParameters,
 )
-from collections_desktop.models.ledger import OpenItem, open_items
-from collections_desktop.models.money import ZERO
+from collections_desktop.models.ledger.balances import OpenItem, open_items
 
 CURRENT = N_("Current")
 UNAPPLIED = N_("Unapplied")

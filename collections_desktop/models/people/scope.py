@@ -25,7 +25,7 @@ from collections_desktop.models.db.schema import (
     Employee,
 )
 from collections_desktop.models.db.writing import lock_customers
-from collections_desktop.models.pools import PoolCriteria, customer_condition
+from collections_desktop.models.people.pools import PoolCriteria, customer_condition
 
 
 class ScopeError(PermissionError):

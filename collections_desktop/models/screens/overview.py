@@ -2,7 +2,7 @@
 
 The Overview shows the agent's open activities, the highest balances and the oldest
 past-due balances. The balances come from the newest stored snapshot
-(``models/snapshot.py``), not from a live aging: aging 5 million transactions takes
+(``models/aging/snapshot.py``), not from a live aging: aging 5 million transactions takes
 seconds, reading a snapshot's customer rows takes milliseconds, so the landing page
 opens at once and a refresh is a new snapshot taken in the background.
 
@@ -22,14 +22,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.schema import (
     Activity,
     AgingSnapshot,
     AgingSnapshotCustomer,
     Customer,
 )
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _
+from collections_desktop.models.company.reference import seed_reference_data
 from collections_desktop.models.db.schema import (
     AgingDefinition,
     AgingPeriod,
@@ -19,7 +20,6 @@ from collections_desktop.models.db.schema import (
     ReceivablesParameters,
     SettlementLine,
 )
-from collections_desktop.models.reference import seed_reference_data
 
 CURRENCIES: tuple[tuple[str, str, int], ...] = (
     ("EUR", N_("Euro"), 2),
@@ -61,7 +61,7 @@ class CompanySummary:
 
 def create_company(session: Session, name: str, accounting_currency: str, now: dt.datetime) -> None:
     """Set up an empty database as a company: currencies, parameters, aging periods and the
-    default collections set-up (``models/reference.py``)."""
+    default collections set-up (``models/company/reference.py``)."""
     if session.scalar(select(func.count()).select_from(ReceivablesParameters)):
         raise CompanyError(_("This database already holds a company."))
     codes = [code for code, _name, _decimals in CURRENCIES]

@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
-from collections_desktop.models import ledger
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.company.reference import DEFAULT_BANK_ACCOUNT
 from collections_desktop.models.db.schema import (
     BankAccount,
     BankCharge,
@@ -45,11 +46,11 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
     TransactionType,
 )
-from collections_desktop.models.journals import LineDraft, post_journal
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.numbering import next_number
-from collections_desktop.models.reference import DEFAULT_BANK_ACCOUNT
-from collections_desktop.models.scope import AgentScope, customers_seen
+from collections_desktop.models.ledger import balances, postings
+from collections_desktop.models.ledger import settlements as ledger_settlements
+from collections_desktop.models.ledger.journals import LineDraft, post_journal
+from collections_desktop.models.ledger.numbering import next_number
+from collections_desktop.models.people.scope import AgentScope, customers_seen
 
 
 class NsfError(ValueError):
@@ -347,14 +348,14 @@ def process_nsf(
 
     # 1. Reopen what the payment paid.
     for settlement_id in dict.fromkeys(item.settlement_id for item in preview.settled):
-        ledger.reverse_settlement(
+        ledger_settlements.reverse_settlement(
             session, settlement_id, nsf_date, now, note=description, created_by_id=created_by_id
         )
     # 2. Reverse the payment and close both against each other.
-    reversal = ledger.post_reversal(
+    reversal = postings.post_reversal(
         session, payment.id, nsf_date, now, description=description, created_by_id=created_by_id
     )
-    ledger.settle(
+    ledger_settlements.settle(
         session,
         {payment.id: preview.amount, reversal.id: preview.amount},
         nsf_date,
@@ -397,7 +398,7 @@ def process_nsf(
         fee_text = _("{charge} for payment {document}").format(
             charge=charge.description, document=preview.document_number
         )
-        fee = ledger.post_transaction(
+        fee = postings.post_transaction(
             session,
             customer_id=preview.customer_id,
             type=TransactionType.FEE,
@@ -459,7 +460,7 @@ def process_nsf(
             type=item.type,
             currency=item.currency,
             reopened=reopened_amounts[txn_id],
-            open_amount=ledger.open_amount(session, txn_id, nsf_date),
+            open_amount=balances.open_amount(session, txn_id, nsf_date),
         )
         for txn_id, item in seen.items()
     )

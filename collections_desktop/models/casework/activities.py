@@ -34,8 +34,8 @@ from collections_desktop.models.db.schema import (
     Customer,
     Employee,
 )
-from collections_desktop.models.numbering import next_number
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.ledger.numbering import next_number
+from collections_desktop.models.people.scope import AgentScope
 
 PURPOSE_LENGTH = 500
 CATEGORY_LENGTH = 50

@@ -1,7 +1,7 @@
 """Promises to pay: judged once their date plus the tolerance has passed, and followed up.
 
 A promise is the latest history row that set a transaction to "promised" (see
-``models/collection_status.py``): a date and an amount. ``evaluate_promises`` judges
+``models/actions/status.py``): a date and an amount. ``evaluate_promises`` judges
 every promise whose ``promise_date + receivables_parameters.promise_tolerance_days``
 lies before the as-of date (on that very day it is not judged yet: a payment may still
 be in the post). What was paid is the sum of the transaction's settlement lines dated
@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.activities import PURPOSE_LENGTH
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.casework.activities import PURPOSE_LENGTH
 from collections_desktop.models.db.schema import (
     Activity,
     ActivityType,
@@ -48,8 +49,7 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
 )
 from collections_desktop.models.db.types import new_id
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.numbering import reserve_numbers
+from collections_desktop.models.ledger.numbering import reserve_numbers
 
 DEFAULT_TOLERANCE_DAYS = 3
 """The tolerance when the company has no receivables parameters yet."""

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
+from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.bulk import insert_rows
 from collections_desktop.models.db.schema import (
     Base,
@@ -32,8 +33,7 @@ from collections_desktop.models.db.schema import (
     JournalType,
 )
 from collections_desktop.models.db.types import new_ids
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.numbering import reserve_numbers
+from collections_desktop.models.ledger.numbering import reserve_numbers
 
 
 class JournalError(ValueError):

@@ -12,7 +12,7 @@ history row, and the rows of one transaction form an unbroken chain from "none".
 everything before writing anything (``CollectionStatusError``, a message a collector
 can act on). A promise made on several invoices is spread over them oldest due date
 first, each taking at most what is open of it, so that each invoice's promise can be
-judged on its own (``models/promises.py``); an invoice the promise does not reach is
+judged on its own (``models/actions/promises.py``); an invoice the promise does not reach is
 refused rather than promised nothing.
 """
 
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import N_, _
+from collections_desktop.kernel.money import ZERO, MoneyError, to_money
 from collections_desktop.models.db.schema import (
     CollectionStatus,
     CollectionStatusChange,
@@ -39,8 +40,7 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
 )
 from collections_desktop.models.db.types import Money, new_id
-from collections_desktop.models.money import ZERO, MoneyError, to_money
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope
 
 COLLECTION_STATUS_NAMES: dict[str, str] = {
     CollectionStatus.NONE: "",

@@ -13,9 +13,9 @@ import json
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
-from collections_desktop.models.exports import csv_text
-from collections_desktop.models.exports import plain_amount as _plain
-from collections_desktop.models.snapshot import AgingResult
+from collections_desktop.models.aging.snapshot import AgingResult
+from collections_desktop.models.screens.exports import csv_text
+from collections_desktop.models.screens.exports import plain_amount as _plain
 
 TOTAL = "TOTAL"
 

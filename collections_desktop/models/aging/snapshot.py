@@ -6,7 +6,7 @@ oldest past-due date, credit) and the inputs of the risk score. The database doe
 work, grouped by customer, so millions of transactions are aged without moving them to
 Python. What is open on the as-of date counts only transactions posted and settlement
 lines dated on or before it, exactly as the live aging of one customer
-(``models/aging.py``) does; tests hold the two equal.
+(``models/aging/definitions.py``) does; tests hold the two equal.
 
 ``take_snapshot`` stores the result (a header per snapshot, a row per customer and a
 line per column) so the list pages read it instead of aging again. Snapshots are
@@ -41,11 +41,18 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement, True_
 
 from collections_desktop.i18n import _
-from collections_desktop.models.aging import (
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.aging.definitions import (
     CURRENT,
     UNAPPLIED,
     Definition,
     load_definition_row,
+)
+from collections_desktop.models.aging.risk import (
+    RECENT_DAYS,
+    RECENT_WEIGHT_DAYS,
+    RiskFactors,
+    risk_score,
 )
 from collections_desktop.models.db.bulk import insert_rows
 from collections_desktop.models.db.functions import days_between
@@ -62,14 +69,7 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.db.types import Money, UuidKey, new_id, new_ids
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.risk import (
-    RECENT_DAYS,
-    RECENT_WEIGHT_DAYS,
-    RiskFactors,
-    risk_score,
-)
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope
 
 
 class SnapshotError(LookupError):
@@ -173,7 +173,7 @@ def _before(as_of: dt.date, days: int) -> dt.date:
 
 
 def _weight(due_date: Any, as_of: dt.date) -> ColumnElement[int]:
-    """2 for an invoice due in the last 90 days, else 1 (see models/risk.py)."""
+    """2 for an invoice due in the last 90 days, else 1 (see models/aging/risk.py)."""
     return case((due_date > _before(as_of, RECENT_WEIGHT_DAYS), 2), else_=1)
 
 

@@ -1,6 +1,6 @@
 """Settle marked transactions, list a customer's settlements, reverse one.
 
-A thin, collector-facing layer over ``ledger.settle`` and ``ledger.reverse_settlement``:
+A thin, collector-facing layer over ``settlements.settle`` and ``settlements.reverse_settlement``:
 it checks what a collector marked in the Settle dialog and says plainly what is wrong
 (nothing marked, one side only, totals that differ and by how much, more than is open,
 a date before a posting date, another customer or currency, a customer outside the
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
-from collections_desktop.models import ledger
+from collections_desktop.kernel.money import ZERO, MoneyError, to_money
 from collections_desktop.models.db.schema import (
     Currency,
     Customer,
@@ -34,8 +34,9 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
     TransactionType,
 )
-from collections_desktop.models.money import ZERO, MoneyError, to_money
-from collections_desktop.models.scope import AgentScope, customers_seen
+from collections_desktop.models.ledger import balances
+from collections_desktop.models.ledger import settlements as ledger_settlements
+from collections_desktop.models.people.scope import AgentScope, customers_seen
 
 
 class SettleError(ValueError):
@@ -182,7 +183,7 @@ def settle_marked(
             )
         txn = session.get(CustomerTransaction, txn_id)
         assert txn is not None  # read above
-        available = ledger.settleable_amount(session, txn, settlement_date)
+        available = ledger_settlements.settleable_amount(session, txn, settlement_date)
         if value > available:
             raise SettleError(
                 _("{document} has only {open} open on {date}; {asked} was asked.").format(
@@ -209,7 +210,7 @@ def settle_marked(
                 currency=currency,
             )
         )
-    settlement = ledger.settle(
+    settlement = ledger_settlements.settle(
         session,
         amounts,
         settlement_date,
@@ -223,7 +224,7 @@ def settle_marked(
             document_number=rows[txn_id].document_number,
             type=rows[txn_id].type,
             amount=value if rows[txn_id].amount > ZERO else -value,
-            open_after=ledger.open_amount(session, txn_id, settlement_date),
+            open_after=balances.open_amount(session, txn_id, settlement_date),
         )
         for txn_id, value in amounts.items()
     )
@@ -383,7 +384,7 @@ def reverse(
                 asked=fmt.date(reversal_date),
             )
         )
-    made = ledger.reverse_settlement(
+    made = ledger_settlements.reverse_settlement(
         session,
         settlement_id,
         reversal_date,
