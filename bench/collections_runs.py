@@ -21,17 +21,18 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from collections_desktop.models.actions.charges import reinstate, waive
+from collections_desktop.models.actions.interest import calculate_interest
+from collections_desktop.models.actions.interest_notes import create_interest_notes
 from collections_desktop.models.actions.nsf import process_nsf
 from collections_desktop.models.actions.promises import evaluate_promises
-from collections_desktop.models.charges import reinstate, waive
+from collections_desktop.models.actions.writeoff import write_off
 from collections_desktop.models.db.database import open_database
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, TransactionType
 from collections_desktop.models.demo import write_demo_company
-from collections_desktop.models.interest import calculate_interest, create_interest_notes
 from collections_desktop.models.ledger.balances import open_items
 from collections_desktop.models.letters import create_letters, propose_letters
 from collections_desktop.models.people.scope import company_scope
-from collections_desktop.models.writeoff import write_off
 
 
 def timed(label: str, work):  # type: ignore[no-untyped-def]

@@ -329,13 +329,10 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
     from functools import partial
 
     from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.actions.interest import InterestError, calculate_interest
+    from collections_desktop.models.actions.interest_notes import create_interest_notes
     from collections_desktop.models.db.database import open_database
     from collections_desktop.models.db.writing import LEDGER, write_transaction
-    from collections_desktop.models.interest import (
-        InterestError,
-        calculate_interest,
-        create_interest_notes,
-    )
     from collections_desktop.models.letters import (
         LetterError,
         create_letters,

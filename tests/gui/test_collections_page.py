@@ -16,7 +16,7 @@ from sqlalchemy import select
 from collections_desktop.formatting import Formats
 from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.models.aging.snapshot import take_snapshot
-from collections_desktop.models.cases import close_case, create_case
+from collections_desktop.models.casework.cases import close_case, create_case
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity
 from collections_desktop.models.ledger import postings, settlements

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from collections_desktop.formatting import Formats
 from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.models.aging.snapshot import take_snapshot
-from collections_desktop.models.cases import create_case
+from collections_desktop.models.casework.cases import create_case
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Activity,

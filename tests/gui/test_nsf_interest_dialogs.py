@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
 from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.actions.charge_rows import charge_rows, charge_state, note_charges
+from collections_desktop.models.actions.interest_notes import create_interest_notes
 from collections_desktop.models.actions.nsf import nsf_preview, process_nsf
-from collections_desktop.models.charges import charge_rows, charge_state, note_charges
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     ChargeAdjustment,
@@ -29,7 +30,6 @@ from collections_desktop.models.db.schema import (
     Journal,
     Settlement,
 )
-from collections_desktop.models.interest import create_interest_notes
 from collections_desktop.models.ledger import balances
 from collections_desktop.models.people.scope import company_scope
 from collections_desktop.views.dialogs.charges_dialog import ChargesDialog, connect_charges_dialog

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QLineEdit
 from sqlalchemy import func, select, update
 
 from collections_desktop.formatting import Formats
+from collections_desktop.models.actions.writeoff import write_off, write_off_preview
+from collections_desktop.models.actions.writeoff_plan import write_off_reasons
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Customer,
@@ -32,8 +34,7 @@ from collections_desktop.models.ledger import balances, postings, settlements
 from collections_desktop.models.ledger.journals import journal_rows
 from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
 from collections_desktop.models.people.scope import company_scope
-from collections_desktop.models.workspace import open_transactions
-from collections_desktop.models.writeoff import write_off, write_off_preview, write_off_reasons
+from collections_desktop.models.screens.customer_card import open_transactions
 from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.settle_dialog import (
     MarkModel,

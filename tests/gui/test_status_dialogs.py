@@ -21,7 +21,7 @@ from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import CollectionStatusChange, CustomerTransaction
 from collections_desktop.models.ledger import postings, settlements
 from collections_desktop.models.people.scope import AgentScope, company_scope
-from collections_desktop.models.workspace import TransactionRow, open_transactions
+from collections_desktop.models.screens.customer_card import TransactionRow, open_transactions
 from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.history_dialog import HistoryDialog
 from collections_desktop.views.dialogs.status_dialog import StatusDialog, StatusInput, parse_amount

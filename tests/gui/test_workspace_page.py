@@ -19,7 +19,7 @@ from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import CustomerPool
 from collections_desktop.models.people.pools import PoolCriteria
 from collections_desktop.models.people.scope import AgentScope, company_scope, load_scope
-from collections_desktop.models.workspace import open_transactions
+from collections_desktop.models.screens.customer_card import open_transactions
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages import workspace_page
 from collections_desktop.views.pages.workspace_page import WorkspacePage

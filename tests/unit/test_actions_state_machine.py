@@ -37,10 +37,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import func, select, update
 
+from collections_desktop.models.actions.charges import reinstate, waive
+from collections_desktop.models.actions.interest_notes import create_interest_notes
 from collections_desktop.models.actions.nsf import process_nsf
 from collections_desktop.models.actions.status import change_status
+from collections_desktop.models.actions.writeoff import write_off
 from collections_desktop.models.aging.snapshot import age_customers
-from collections_desktop.models.charges import reinstate, waive
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Customer,
@@ -52,11 +54,9 @@ from collections_desktop.models.db.schema import (
     TransactionTax,
     TransactionType,
 )
-from collections_desktop.models.interest import create_interest_notes
 from collections_desktop.models.ledger import balances, postings
 from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
 from collections_desktop.models.people.scope import company_scope
-from collections_desktop.models.writeoff import write_off
 from tests.hypothesis_profiles import examples, steps
 
 START = dt.date(2026, 1, 5)

@@ -9,7 +9,6 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from collections_desktop.models.cases import close_case, create_case
 from collections_desktop.models.casework.activities import (
     ActivityError,
     ResponsibleChoice,
@@ -20,6 +19,7 @@ from collections_desktop.models.casework.activities import (
     reopen_activities,
     responsible_choices,
 )
+from collections_desktop.models.casework.cases import close_case, create_case
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity, Employee, NumberSequence
 from collections_desktop.models.people.scope import company_scope, load_scope

@@ -12,19 +12,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from collections_desktop.models.cases import (
+from collections_desktop.models.casework.case_reading import (
     CaseError,
-    add_transactions,
     case_activity_ids,
     case_categories,
     case_row,
     case_transaction_choices,
     case_transaction_ids,
     cases_of,
+    list_cases,
+)
+from collections_desktop.models.casework.cases import (
+    add_transactions,
     close_case,
     create_case,
     edit_case,
-    list_cases,
     remove_transactions,
     reopen_case,
 )

@@ -11,17 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from collections_desktop.models.actions.nsf import process_nsf
-from collections_desktop.models.charges import (
+from collections_desktop.models.actions.charge_rows import (
     ChargeError,
     ChargeRowKind,
     charge_rows,
     charge_state,
     note_charges,
-    reinstate,
-    reverse,
-    waive,
 )
+from collections_desktop.models.actions.charges import reinstate, reverse, waive
+from collections_desktop.models.actions.interest_notes import create_interest_notes, interest_notes
+from collections_desktop.models.actions.nsf import process_nsf
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     ChargeAdjustment,
@@ -34,7 +33,6 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
     TransactionType,
 )
-from collections_desktop.models.interest import create_interest_notes, interest_notes
 from collections_desktop.models.ledger import balances, settlements
 from collections_desktop.models.ledger.journals import journal_rows
 from collections_desktop.models.people.scope import company_scope, load_scope

@@ -8,6 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from collections_desktop.models.actions.interest import (
+    InterestError,
+    InterestRule,
+    RateLine,
+    calculate_interest,
+)
+from collections_desktop.models.actions.interest_notes import create_interest_notes, interest_notes
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     CustomerTransaction,
@@ -18,14 +25,6 @@ from collections_desktop.models.db.schema import (
     Journal,
     JournalLine,
     TransactionType,
-)
-from collections_desktop.models.interest import (
-    InterestError,
-    InterestRule,
-    RateLine,
-    calculate_interest,
-    create_interest_notes,
-    interest_notes,
 )
 from collections_desktop.models.ledger import balances, settlements
 from collections_desktop.models.ledger.journals import journal_rows

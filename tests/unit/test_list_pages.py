@@ -10,26 +10,27 @@ from decimal import Decimal
 import pytest
 
 from collections_desktop.models.aging.snapshot import age_customers, take_snapshot
-from collections_desktop.models.cases import close_case, create_case
+from collections_desktop.models.casework.cases import close_case, create_case
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, Employee
 from collections_desktop.models.ledger import postings, settlements
-from collections_desktop.models.list_pages import (
-    ActivityStatus,
-    AgedBalanceRow,
-    aged_balances,
-    aged_balances_csv,
-    customer_collections,
-    list_activities,
-    live_facts,
-    snapshot_facts,
-    snapshot_header,
-)
 from collections_desktop.models.people.scope import (
     AgentScope,
     ScopeError,
     company_scope,
     load_scope,
+)
+from collections_desktop.models.screens.activity_list import ActivityStatus, list_activities
+from collections_desktop.models.screens.aged_balances import (
+    AgedBalanceRow,
+    aged_balances,
+    aged_balances_csv,
+    snapshot_header,
+)
+from collections_desktop.models.screens.customer_collections import (
+    customer_collections,
+    live_facts,
+    snapshot_facts,
 )
 from collections_desktop.models.screens.overview import latest_snapshot
 from tests.statements import statements as count_statements

@@ -18,21 +18,21 @@ from collections_desktop.models.ledger import balances, postings
 from collections_desktop.models.letters import create_letters
 from collections_desktop.models.people.pools import PoolCriteria
 from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
-from collections_desktop.models.workspace import (
-    EmailDraft,
-    TimelineKind,
-    call_url,
+from collections_desktop.models.screens.customer_card import (
     customer_card,
     customer_options,
     disputed_transactions,
-    load_workspace,
-    mailto_url,
     open_transactions,
     promised_transactions,
+    unsettled_payments,
+)
+from collections_desktop.models.screens.workspace import TimelineKind, load_workspace, timeline
+from collections_desktop.models.screens.workspace_texts import (
+    EmailDraft,
+    call_url,
+    mailto_url,
     reminder_email,
     summary_sentences,
-    timeline,
-    unsettled_payments,
 )
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, history, invoice, pay

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
 from collections_desktop.kernel.money import round_money
+from collections_desktop.models.actions.writeoff import write_off, write_off_preview
+from collections_desktop.models.actions.writeoff_plan import WriteOffError, write_off_reasons
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Customer,
@@ -29,12 +31,6 @@ from collections_desktop.models.ledger import balances as ledger_balances
 from collections_desktop.models.ledger import postings, settlements
 from collections_desktop.models.ledger.journals import journal_rows
 from collections_desktop.models.people.scope import company_scope, load_scope
-from collections_desktop.models.writeoff import (
-    WriteOffError,
-    write_off,
-    write_off_preview,
-    write_off_reasons,
-)
 from tests.unit.test_scope import add_agent, add_pool
 
 D = Decimal

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
+from collections_desktop.models.actions.interest_notes import create_interest_notes
 from collections_desktop.models.db import database as database_module
 from collections_desktop.models.db import writing
 from collections_desktop.models.db.database import Database, open_database
@@ -20,7 +21,6 @@ from collections_desktop.models.db.writing import (
     lock_customers,
     write_transaction,
 )
-from collections_desktop.models.interest import create_interest_notes
 from collections_desktop.models.people.scope import company_scope, customers_seen
 from tests.conftest import TODAY
 from tests.unit.test_interest import DAY_60, NOW, add_customer, invoice

@@ -32,7 +32,7 @@ from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.actions.nsf import NsfPreview, NsfResult, SettledItem, process_nsf
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.people.scope import AgentScope
-from collections_desktop.models.workspace import type_name
+from collections_desktop.models.screens.workspace import type_name
 from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, ActionDialog, run_action
 from collections_desktop.views.dialogs.fields import date_edit, pydate
 from collections_desktop.views.icons import IconRegistry

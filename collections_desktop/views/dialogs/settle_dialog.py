@@ -42,7 +42,8 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.kernel.money import ZERO, MoneyError, to_money
 from collections_desktop.models.ledger.settling import SettlementRow, one_side_message
-from collections_desktop.models.workspace import TransactionRow, type_name
+from collections_desktop.models.screens.customer_card import TransactionRow
+from collections_desktop.models.screens.workspace import type_name
 from collections_desktop.views.dialogs.action_dialog import ERROR_COLOUR, ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, pydate
 from collections_desktop.views.icons import IconRegistry

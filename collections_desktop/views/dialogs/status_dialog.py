@@ -35,7 +35,7 @@ from collections_desktop.i18n import _, ngettext
 from collections_desktop.kernel.money import ZERO, MoneyError, to_money
 from collections_desktop.models.actions.status import NOTE_LENGTH, status_label, status_name
 from collections_desktop.models.db.schema import CollectionStatus
-from collections_desktop.models.workspace import TransactionRow
+from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import qdate
 from collections_desktop.views.itemmodels.marked import MarkedModel

@@ -1,7 +1,7 @@
 """Collections cases: the cases of the customers the viewer works, with their figures.
 
-One statement (``models.cases.list_cases``) reads the cases with what is open of their
-transactions today and how many activities they hold; the status (open by default),
+One statement (``models.casework.case_reading.list_cases``) reads the cases with what is
+open of their transactions today and how many activities they hold; the status (open by default),
 category and pool filters read again, the grid's filter box narrows by any word shown.
 Enter or a double-click opens the Collections page on the case's customer, filtered by
 that case. New case, Edit, Close and Reopen go through ``CaseDialog`` and
@@ -32,28 +32,30 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
-from collections_desktop.models.cases import (
-    CaseCategoryChoice,
-    CaseClosed,
-    CaseRow,
-    CaseTransactionChoice,
-    case_categories,
-    case_row,
-    case_transaction_choices,
-    close_case,
-    create_case,
-    edit_case,
-    list_cases,
-    reopen_case,
-)
 from collections_desktop.models.casework.activities import (
     ResponsibleChoice,
     find_customer,
     responsible_choices,
 )
+from collections_desktop.models.casework.case_reading import (
+    CaseCategoryChoice,
+    CaseRow,
+    CaseTransactionChoice,
+    case_categories,
+    case_row,
+    case_transaction_choices,
+    list_cases,
+)
+from collections_desktop.models.casework.cases import (
+    CaseClosed,
+    close_case,
+    create_case,
+    edit_case,
+    reopen_case,
+)
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.list_pages import CustomerHeader, customer_header
 from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.screens.customer_collections import CustomerHeader, customer_header
 from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.case_dialog import CaseDialog, CaseInput
 from collections_desktop.views.icons import IconRegistry, muted_colour

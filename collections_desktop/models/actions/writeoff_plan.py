@@ -1,30 +1,8 @@
-"""Write off what a customer will not pay: invoices, interest notes and fees.
+"""The plan of a write-off: what would be posted, computed before anything is written.
 
-A write-off closes the marked open debits against a new ``write_off`` customer
-transaction (one per currency, numbered from the "write_off" sequence) and posts a
-general journal of type ``write_off`` with the reason code:
-
-- a customer line per currency: the write-off transaction, credit = -what is written off;
-- ledger lines to the write-off account (debit), one per currency, dimension and posting
-  profile of the written-off transactions;
-- with ``ReceivablesParameters.separate_sales_tax`` on, the sales tax included in what is
-  written off debits the tax accounts instead, one line per currency, tax account,
-  dimension and tax code. The tax share of a transaction is ``written off × tax / amount``
-  rounded to the currency's decimals; the remainder stays on the net, so nothing is lost.
-
-The write-off account is the reason's own account, else the posting profile's, else the
-receivables parameters'.
-
-Accounting amounts are exact by construction. The amount a write-off takes off each
-transaction in the accounting currency is the very amount its settlement line carries
-(the ledger's rule: what is left open when the whole rest goes, else pro rata), so the
-customer line, the write-off transaction and the receivable balance all move by the same
-figure. That figure is then split between tax and net on the debit side: each tax part
-is pro rata, and the net takes the rounding remainder. So the journal sums to zero in
-every currency and in the accounting currency without a balancing line.
-
-Everything is checked before anything is written; ``WriteOffError`` says what to change.
-Functions flush, never commit: the caller commits once per user action.
+The preview shows it and ``write_off`` posts it, so both agree to the cent: each
+document's part (whole or partial), its sales tax, the accounting amounts closing the last
+cent exactly, one write-off transaction per currency.
 """
 
 from __future__ import annotations
@@ -33,7 +11,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -48,7 +26,6 @@ from collections_desktop.models.db.schema import (
     Customer,
     CustomerTransaction,
     JournalAccountType,
-    JournalType,
     PostingProfile,
     ReceivablesParameters,
     SettlementLine,
@@ -56,71 +33,9 @@ from collections_desktop.models.db.schema import (
     TransactionType,
     WriteOffReason,
 )
-from collections_desktop.models.ledger import journals, postings, settlements
+from collections_desktop.models.ledger import journals, settlements
 from collections_desktop.models.ledger.journals import LineDraft
-from collections_desktop.models.ledger.numbering import next_number
 from collections_desktop.models.people.scope import AgentScope, customers_seen
-
-
-class WriteOffError(ValueError):
-    """A write-off that is refused; the message says what to change. Nothing was written."""
-
-
-@dataclass(frozen=True)
-class WriteOffReasonOption:
-    """A write-off reason for the dialog's list; ``ledger_account`` None: the default account."""
-
-    code: str
-    description: str
-    ledger_account: str | None
-
-
-@dataclass(frozen=True)
-class WrittenOffDocument:
-    """What a write-off took off one transaction, in its currency and in accounting."""
-
-    transaction_id: uuid.UUID
-    document_number: str
-    type: str
-    currency: str
-    amount: Decimal
-    amount_accounting: Decimal
-    tax_amount: Decimal  # the part posted to tax accounts (zero without separate sales tax)
-
-
-@dataclass(frozen=True)
-class WriteOffTransaction:
-    """The write-off customer transaction of one currency and the settlement that closed it."""
-
-    transaction_id: uuid.UUID
-    document_number: str
-    voucher: str
-    currency: str
-    amount: Decimal  # negative: a credit
-    amount_accounting: Decimal
-    settlement_number: str
-
-
-@dataclass(frozen=True)
-class WriteOffResult:
-    """What ``write_off`` posted."""
-
-    journal_id: uuid.UUID
-    journal_number: str
-    customer_id: uuid.UUID
-    reason_code: str
-    write_off_date: dt.date
-    transactions: tuple[WriteOffTransaction, ...]
-    documents: tuple[WrittenOffDocument, ...]
-    lines: tuple[LineDraft, ...]
-
-    @property
-    def total_accounting(self) -> Decimal:
-        """What the customer's balance dropped by, in the accounting currency."""
-        return sum((d.amount_accounting for d in self.documents), start=ZERO)
-
-
-# --- the plan: what would be posted, computed before anything is written ------------------
 
 
 @dataclass(frozen=True)
@@ -161,7 +76,7 @@ class _Part:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class WriteOffPlan:
     customer_id: uuid.UUID
     customer_account: str
     reason: WriteOffReasonOption
@@ -254,7 +169,7 @@ class _Plan:
         return result
 
 
-def _plan(
+def plan_write_off(
     session: Session,
     scope: AgentScope | None,
     transaction_ids: Iterable[uuid.UUID],
@@ -263,7 +178,7 @@ def _plan(
     write_off_date: dt.date,
     amounts: Mapping[uuid.UUID, object] | None,
     as_of: dt.date,
-) -> _Plan:
+) -> WriteOffPlan:
     """Check a write-off and compute every figure of it; reads only, writes nothing."""
     fmt = text_formats()
     ids = list(dict.fromkeys(transaction_ids))
@@ -410,7 +325,7 @@ def _plan(
                 taxes=tuple(tax_parts),
             )
         )
-    plan = _Plan(
+    plan = WriteOffPlan(
         customer_id=customer_id,
         customer_account=customer.account,
         reason=reason,
@@ -423,175 +338,6 @@ def _plan(
     except journals.JournalError as error:  # cannot happen by construction; say so if it does
         raise WriteOffError(str(error)) from None
     return plan
-
-
-# --- public API -----------------------------------------------------------------------
-
-
-def write_off_reasons(session: Session) -> list[WriteOffReasonOption]:
-    """The write-off reasons in use, by code (the dialog's list)."""
-    return [
-        WriteOffReasonOption(*row)
-        for row in session.execute(
-            select(WriteOffReason.code, WriteOffReason.description, WriteOffReason.ledger_account)
-            .where(WriteOffReason.deleted_at.is_(None))
-            .order_by(WriteOffReason.code)
-        )
-    ]
-
-
-def write_off_preview(
-    session: Session,
-    transaction_ids: Iterable[uuid.UUID],
-    write_off_date: dt.date,
-    reason_code: str,
-    *,
-    amounts: Mapping[uuid.UUID, object] | None = None,
-) -> list[LineDraft]:
-    """The journal lines ``write_off`` would post (the customer lines without a transaction).
-
-    Refuses exactly what ``write_off`` refuses (but the agent's scope, which the caller
-    has checked when it listed the transactions), with the same ``WriteOffError``.
-    """
-    plan = _plan(
-        session,
-        None,
-        transaction_ids,
-        reason_code=reason_code,
-        write_off_date=write_off_date,
-        amounts=amounts,
-        as_of=write_off_date,
-    )
-    return plan.lines()
-
-
-def write_off(
-    session: Session,
-    scope: AgentScope,
-    transaction_ids: Sequence[uuid.UUID],
-    *,
-    reason_code: str,
-    write_off_date: dt.date,
-    now: dt.datetime,
-    created_by_id: uuid.UUID | None,
-    note: str | None = None,
-    amounts: Mapping[uuid.UUID, object] | None = None,
-) -> WriteOffResult:
-    """Write off the marked open debits of one customer (all that is open, or ``amounts``).
-
-    Posts one write-off transaction per currency, settles it against the marked
-    transactions on ``write_off_date`` and posts the balanced write-off journal.
-    """
-    plan = _plan(
-        session,
-        scope,
-        transaction_ids,
-        reason_code=reason_code,
-        write_off_date=write_off_date,
-        amounts=amounts,
-        as_of=now.date(),
-    )
-    note = (note or "").strip() or None
-    written: dict[str, CustomerTransaction] = {}
-    settled: dict[str, str] = {}
-    for currency in plan.currencies():
-        amount, accounting = plan.totals(currency)
-        rate = _rate(currency, amount, accounting, plan)
-        txn = postings.post_transaction(
-            session,
-            customer_id=plan.customer_id,
-            type=TransactionType.WRITE_OFF,
-            amount=amount,
-            posting_date=write_off_date,
-            now=now,
-            document_number=next_number(session, "write_off", now),
-            currency=currency,
-            exchange_rate=rate,
-            description=note or plan.reason.description,
-            created_by_id=created_by_id,
-        )
-        marks = {p.transaction_id: p.amount for p in plan.parts if p.currency == currency}
-        marks[txn.id] = amount
-        settlement = settlements.settle(
-            session,
-            marks,
-            write_off_date,
-            now,
-            note=_("Write-off {number}").format(number=txn.document_number),
-            created_by_id=created_by_id,
-        )
-        _check_settled(session, settlement.id, plan, txn, accounting)
-        written[currency] = txn
-        settled[currency] = settlement.number
-    drafts = [
-        replace(line, text=f"{written[line.currency].document_number} {line.text}")
-        if line.account_type == JournalAccountType.CUSTOMER
-        else line
-        for line in plan.lines({c: t.id for c, t in written.items()})
-    ]
-    journal = journals.post_journal(
-        session,
-        type=JournalType.WRITE_OFF,
-        journal_date=write_off_date,
-        lines=drafts,
-        now=now,
-        customer_id=plan.customer_id,
-        reason_code=plan.reason.code,
-        description=note or plan.reason.description,
-        created_by_id=created_by_id,
-    )
-    return WriteOffResult(
-        journal_id=journal.id,
-        journal_number=journal.number,
-        customer_id=plan.customer_id,
-        reason_code=plan.reason.code,
-        write_off_date=write_off_date,
-        transactions=tuple(
-            WriteOffTransaction(
-                transaction_id=txn.id,
-                document_number=txn.document_number,
-                voucher=txn.voucher,
-                currency=currency,
-                amount=txn.amount,
-                amount_accounting=txn.amount_accounting,
-                settlement_number=settled[currency],
-            )
-            for currency, txn in written.items()
-        ),
-        documents=tuple(
-            WrittenOffDocument(
-                transaction_id=p.transaction_id,
-                document_number=p.document_number,
-                type=p.type,
-                currency=p.currency,
-                amount=p.amount,
-                amount_accounting=p.amount_accounting,
-                tax_amount=p.tax,
-            )
-            for p in plan.parts
-        ),
-        lines=tuple(drafts),
-    )
-
-
-# --- helpers --------------------------------------------------------------------------
-
-
-def _reason(session: Session, code: str) -> WriteOffReasonOption:
-    """The reason with ``code``; refused with the list of valid codes otherwise."""
-    reasons = write_off_reasons(session)
-    wanted = (code or "").strip()
-    for reason in reasons:
-        if reason.code == wanted:
-            return reason
-    valid = ", ".join(r.code for r in reasons) or _("none is set up")
-    if not wanted:
-        raise WriteOffError(_("Choose a write-off reason: {codes}.").format(codes=valid))
-    raise WriteOffError(
-        _("There is no write-off reason {code}. Choose one of: {codes}.").format(
-            code=wanted, codes=valid
-        )
-    )
 
 
 def _partial(value: object, places: int, document: str) -> Decimal:
@@ -631,7 +377,9 @@ def _accounting_share(
     return round_money(value * txn.amount_accounting / txn.amount, places)
 
 
-def _rate(currency: str, amount: Decimal, accounting: Decimal, plan: _Plan) -> Decimal | None:
+def accounting_rate(
+    currency: str, amount: Decimal, accounting: Decimal, plan: WriteOffPlan
+) -> Decimal | None:
     """The exchange rate that gives the write-off transaction exactly ``accounting``."""
     if currency == plan.accounting_currency and amount == accounting:
         return None
@@ -650,29 +398,34 @@ def _rate(currency: str, amount: Decimal, accounting: Decimal, plan: _Plan) -> D
     return rate
 
 
-def _check_settled(
-    session: Session,
-    settlement_id: uuid.UUID,
-    plan: _Plan,
-    txn: CustomerTransaction,
-    accounting: Decimal,
-) -> None:
-    """Hold the settlement's accounting amounts equal to the journal's (the customer line)."""
-    lines = dict(
-        session.execute(
-            select(SettlementLine.transaction_id, SettlementLine.amount_accounting).where(
-                SettlementLine.settlement_id == settlement_id
-            )
-        ).all()
-    )
-    expected = {
-        p.transaction_id: p.amount_accounting for p in plan.parts if p.currency == txn.currency
-    }
-    expected[txn.id] = -accounting
-    if lines != expected or txn.amount_accounting != -accounting:
-        raise WriteOffError(
-            _("The write-off does not balance in the accounting currency; nothing was posted.")
+class WriteOffError(ValueError):
+    """A write-off that is refused; the message says what to change. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class WriteOffReasonOption:
+    """A write-off reason for the dialog's list; ``ledger_account`` None: the default account."""
+
+    code: str
+    description: str
+    ledger_account: str | None
+
+
+def _reason(session: Session, code: str) -> WriteOffReasonOption:
+    """The reason with ``code``; refused with the list of valid codes otherwise."""
+    reasons = write_off_reasons(session)
+    wanted = (code or "").strip()
+    for reason in reasons:
+        if reason.code == wanted:
+            return reason
+    valid = ", ".join(r.code for r in reasons) or _("none is set up")
+    if not wanted:
+        raise WriteOffError(_("Choose a write-off reason: {codes}.").format(codes=valid))
+    raise WriteOffError(
+        _("There is no write-off reason {code}. Choose one of: {codes}.").format(
+            code=wanted, codes=valid
         )
+    )
 
 
 def _type_text(value: str) -> str:
@@ -683,3 +436,15 @@ def _type_text(value: str) -> str:
         TransactionType.REVERSAL: _("reversal"),
     }
     return names.get(value, value)  # type: ignore[call-overload]
+
+
+def write_off_reasons(session: Session) -> list[WriteOffReasonOption]:
+    """The write-off reasons in use, by code (the dialog's list)."""
+    return [
+        WriteOffReasonOption(*row)
+        for row in session.execute(
+            select(WriteOffReason.code, WriteOffReason.description, WriteOffReason.ledger_account)
+            .where(WriteOffReason.deleted_at.is_(None))
+            .order_by(WriteOffReason.code)
+        )
+    ]
