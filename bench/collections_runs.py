@@ -21,13 +21,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.actions.charges import reinstate, waive
 from collections_desktop.models.actions.interest import calculate_interest
 from collections_desktop.models.actions.interest_notes import create_interest_notes
 from collections_desktop.models.actions.nsf import process_nsf
 from collections_desktop.models.actions.promises import evaluate_promises
 from collections_desktop.models.actions.writeoff import write_off
-from collections_desktop.models.db.database import open_database
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, TransactionType
 from collections_desktop.models.demo import write_demo_company
 from collections_desktop.models.ledger.balances import open_items
@@ -81,7 +82,7 @@ def main() -> None:
     today = dt.date(2026, 11, 23)
     stats = write_demo_company(path, customers=args.customers, today=today)
     print(f"{stats.describe()}")
-    database = open_database(path)
+    database = open_company(path, clock=SystemClock())
     last_day = today - dt.timedelta(days=1)
     for as_of in (last_day, last_day + dt.timedelta(days=14)):
         daily_runs(database, as_of)

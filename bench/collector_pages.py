@@ -29,7 +29,7 @@ from collections_desktop.app import build_main_window
 from collections_desktop.formatting import Formats
 from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.models.aging.snapshot import take_snapshot
-from collections_desktop.models.db.database import open_database
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, TransactionType
 from collections_desktop.models.ledger import postings as ledger_postings
 from collections_desktop.models.ledger import settlements
@@ -113,7 +113,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
     clock = FixedClock.on(args.today)
     # As the app opens it: the integrity check runs beside the pages, nothing waits for it.
-    database = open_database(args.database, wait_for_integrity_check=False)
+    database = open_company(args.database, wait_for_integrity_check=False, clock=clock)
     with database.sessions() as session:
         viewer = load_viewer(session, args.user)
         pool_id = viewer.scope.default_pool_id

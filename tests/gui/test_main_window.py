@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from collections_desktop import __version__
 from collections_desktop.formatting import Formats
-from collections_desktop.models.db.database import open_database
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.schema import Customer
 from collections_desktop.models.ledger import postings
 from collections_desktop.views.about import AboutDialog
@@ -203,7 +204,7 @@ def test_open_database_asks_for_a_file_and_requests_it(qtbot, loaded_window, mon
 
 
 def test_a_database_without_a_company_says_so(qtbot, make_window, tmp_path) -> None:
-    database = open_database(tmp_path / "empty.sqlite")
+    database = open_company(tmp_path / "empty.sqlite", clock=SystemClock())
     try:
         window = make_window(database)
         window.show_page("company")

@@ -287,10 +287,13 @@ def test_reverse_refuses_and_writes_nothing(sqlite_db: Database, case, message) 
 @pytest.fixture(scope="module")
 def property_db(tmp_path_factory):
     """A company with two invoices, a payment and a credit note, rolled back per example."""
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.opening import open_company
     from collections_desktop.models.company.setup import create_company
-    from collections_desktop.models.db.database import open_database
 
-    database = open_database(tmp_path_factory.mktemp("settling") / "company.sqlite")
+    database = open_company(
+        tmp_path_factory.mktemp("settling") / "company.sqlite", clock=SystemClock()
+    )
     with database.sessions.begin() as session:
         create_company(session, "Property SA", "EUR", NOW)
         ledger_of(session)

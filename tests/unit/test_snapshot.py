@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.aging import definitions as aging
 from collections_desktop.models.aging.definitions import Definition, Period
 from collections_desktop.models.aging.risk import RiskFactors
@@ -22,7 +23,8 @@ from collections_desktop.models.aging.snapshot import (
     snapshot_columns,
     take_snapshot,
 )
-from collections_desktop.models.db.database import Database, open_database
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     AgingBasis,
     AgingSnapshot,
@@ -298,7 +300,7 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_on_the_demo_every_stored_customer_equals_its_live_aging(
     demo_path: Path, on: dt.date
 ) -> None:
-    database = open_database(demo_path)
+    database = open_company(demo_path, clock=SystemClock())
     try:
         with database.sessions() as session:
             summary = take_snapshot(session, on, company_scope(session), NOW)

@@ -470,10 +470,13 @@ def test_the_preview_refuses_what_the_write_off_refuses(sqlite_db: Database) -> 
 @pytest.fixture(scope="module")
 def property_db(tmp_path_factory) -> Database:
     """One SQLite company for the property test; each example rolls back what it wrote."""
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.opening import open_company
     from collections_desktop.models.company.setup import create_company
-    from collections_desktop.models.db.database import open_database
 
-    database = open_database(tmp_path_factory.mktemp("writeoff") / "company.sqlite")
+    database = open_company(
+        tmp_path_factory.mktemp("writeoff") / "company.sqlite", clock=SystemClock()
+    )
     with database.sessions.begin() as session:
         create_company(session, "Property SA", "EUR", NOW)
         separate_sales_tax(session)
