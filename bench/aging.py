@@ -33,17 +33,18 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from collections_desktop.models.aging import age_customer, load_definition
-from collections_desktop.models.db.database import open_database
-from collections_desktop.models.db.schema import CustomerTransaction
-from collections_desktop.models.demo import write_demo_company
-from collections_desktop.models.scope import company_scope
-from collections_desktop.models.snapshot import (
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.aging.definitions import age_customer, load_definition
+from collections_desktop.models.aging.snapshot import (
     age_customers,
     closed_invoices_query,
     open_query,
     take_snapshot,
 )
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.db.schema import CustomerTransaction
+from collections_desktop.models.demo import write_demo_company
+from collections_desktop.models.people.scope import company_scope
 
 _BOUNDS = (
     "t.due_date >= :d",
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         target = str(Path(tempfile.mkdtemp(prefix="collections-aging-bench-")) / "demo.sqlite")
         print(f"building a demo of {args.customers:,} customers ...", file=sys.stderr)
         write_demo_company(target, customers=args.customers, seed=1, today=args.as_of)
-    database = open_database(target)
+    database = open_company(target, clock=SystemClock())
     as_of = args.as_of
     bounds = {"d": as_of, **{f"d{n}": as_of - dt.timedelta(days=n) for n in (30, 60, 90, 120)}}
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}; "

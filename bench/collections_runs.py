@@ -21,17 +21,19 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from collections_desktop.models.charges import reinstate, waive
-from collections_desktop.models.db.database import open_database
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.actions.charges import reinstate, waive
+from collections_desktop.models.actions.interest import calculate_interest
+from collections_desktop.models.actions.interest_notes import create_interest_notes
+from collections_desktop.models.actions.nsf import process_nsf
+from collections_desktop.models.actions.promises import evaluate_promises
+from collections_desktop.models.actions.writeoff import write_off
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, TransactionType
 from collections_desktop.models.demo import write_demo_company
-from collections_desktop.models.interest import calculate_interest, create_interest_notes
-from collections_desktop.models.ledger import open_items
+from collections_desktop.models.ledger.balances import open_items
 from collections_desktop.models.letters import create_letters, propose_letters
-from collections_desktop.models.nsf import process_nsf
-from collections_desktop.models.promises import evaluate_promises
-from collections_desktop.models.scope import company_scope
-from collections_desktop.models.writeoff import write_off
+from collections_desktop.models.people.scope import company_scope
 
 
 def timed(label: str, work):  # type: ignore[no-untyped-def]
@@ -80,7 +82,7 @@ def main() -> None:
     today = dt.date(2026, 11, 23)
     stats = write_demo_company(path, customers=args.customers, today=today)
     print(f"{stats.describe()}")
-    database = open_database(path)
+    database = open_company(path, clock=SystemClock())
     last_day = today - dt.timedelta(days=1)
     for as_of in (last_day, last_day + dt.timedelta(days=14)):
         daily_runs(database, as_of)

@@ -27,14 +27,15 @@ from sqlalchemy import func, select
 
 from collections_desktop.app import build_main_window
 from collections_desktop.formatting import Formats
-from collections_desktop.models import ledger
-from collections_desktop.models.clock import FixedClock
-from collections_desktop.models.db.database import open_database
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.aging.snapshot import take_snapshot
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, TransactionType
-from collections_desktop.models.overview import latest_snapshot
-from collections_desktop.models.pools import pool_criteria
-from collections_desktop.models.scope import load_viewer
-from collections_desktop.models.snapshot import take_snapshot
+from collections_desktop.models.ledger import postings as ledger_postings
+from collections_desktop.models.ledger import settlements
+from collections_desktop.models.people.pools import pool_criteria
+from collections_desktop.models.people.scope import load_viewer
+from collections_desktop.models.screens.overview import latest_snapshot
 
 BIG = "BENCH-10K"
 
@@ -65,7 +66,7 @@ def add_big_customer(database, clock: FixedClock, country: str) -> None:
         session.flush()
         start = clock.today() - dt.timedelta(days=730)
         postings = [
-            ledger.Posting(
+            ledger_postings.Posting(
                 customer_id=customer.id,
                 type=TransactionType.INVOICE,
                 amount=Decimal(100 + i % 900) + Decimal("0.25"),
@@ -74,13 +75,13 @@ def add_big_customer(database, clock: FixedClock, country: str) -> None:
             )
             for i in range(10_000)
         ]
-        ids = ledger.post_transactions(session, postings, clock.now())
+        ids = ledger_postings.post_transactions(session, postings, clock.now())
         paid = [(i, p) for i, p in zip(ids, postings, strict=True)][::2]
         paid = [(i, p) for i, p in paid if p.due_date < clock.today()]
-        payments = ledger.post_transactions(
+        payments = ledger_postings.post_transactions(
             session,
             [
-                ledger.Posting(
+                ledger_postings.Posting(
                     customer_id=customer.id,
                     type=TransactionType.PAYMENT,
                     amount=p.amount,
@@ -90,10 +91,10 @@ def add_big_customer(database, clock: FixedClock, country: str) -> None:
             ],
             clock.now(),
         )
-        ledger.settle_many(
+        settlements.settle_many(
             session,
             [
-                ledger.SettlementRequest({i: p.amount, pay: p.amount}, p.due_date)
+                settlements.SettlementRequest({i: p.amount, pay: p.amount}, p.due_date)
                 for (i, p), pay in zip(paid, payments, strict=True)
             ],
             clock.now(),
@@ -112,7 +113,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
     clock = FixedClock.on(args.today)
     # As the app opens it: the integrity check runs beside the pages, nothing waits for it.
-    database = open_database(args.database, wait_for_integrity_check=False)
+    database = open_company(args.database, wait_for_integrity_check=False, clock=clock)
     with database.sessions() as session:
         viewer = load_viewer(session, args.user)
         pool_id = viewer.scope.default_pool_id

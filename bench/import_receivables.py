@@ -20,8 +20,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from collections_desktop.models.company import create_company
-from collections_desktop.models.db.database import open_database
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.company.setup import create_company
 from collections_desktop.models.importers.receivables import (
     import_receivables,
     load_receivables_mapping,
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'file':<58} {'rows':>6} {'first s':>8} {'rows/s':>7} {'again s':>8}")
     for index, (name, mapping_name) in enumerate(FILES):
         target, drop = _new_database(args.database, folder / f"import-{index}.sqlite")
-        database = open_database(target)
+        database = open_company(target, clock=SystemClock())
         try:
             with database.sessions.begin() as session:
                 create_company(session, "Bench", "USD", NOW)

@@ -28,9 +28,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from collections_desktop.models.clock import FixedClock
-from collections_desktop.models.company import create_company
-from collections_desktop.models.db.database import open_database
+from collections_desktop.kernel.clock import FixedClock, SystemClock
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.company.setup import create_company
 from collections_desktop.models.demo import write_demo_company
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,7 +118,7 @@ def main() -> None:
             folder,
         )
         company = folder / "company.sqlite"
-        database = open_database(company)
+        database = open_company(company, clock=SystemClock())
         with database.sessions.begin() as session:
             create_company(session, "Import SA", "USD", FixedClock.on(today).now())
         database.dispose()

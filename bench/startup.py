@@ -52,7 +52,7 @@ def child(database: str) -> None:
         install_translations,
         system_formats,
     )
-    from collections_desktop.models.clock import SystemClock
+    from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.views.icons import IconRegistry
     from collections_desktop.views.main_window import MainWindow
     from collections_desktop.views.settings import Settings

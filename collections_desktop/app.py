@@ -31,13 +31,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 from collections_desktop import APP_ID, APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, paths
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import LANGUAGES, _, set_language
-from collections_desktop.models.clock import Clock, SystemClock
-from collections_desktop.models.db.database import Database, DatabaseOpenError, open_database
+from collections_desktop.kernel.clock import Clock, SystemClock
+from collections_desktop.models.actions.promises import PromiseEvaluation, evaluate_promises
+from collections_desktop.models.company.first_run import unfinished_demo
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.db.database import Database, DatabaseOpenError
 from collections_desktop.models.db.failures import describe
 from collections_desktop.models.db.writing import LEDGER, write_transaction
-from collections_desktop.models.first_run import unfinished_demo
-from collections_desktop.models.promises import PromiseEvaluation, evaluate_promises
-from collections_desktop.models.scope import Viewer, load_viewer
+from collections_desktop.models.people.scope import Viewer, load_viewer
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
@@ -164,7 +165,7 @@ def install_translations(app: QApplication, language: str) -> QTranslator | None
 
 
 def open_database_or_report(
-    url: str | Path, parent: QWidget | None = None, *, clock: Clock | None = None
+    url: str | Path, parent: QWidget | None = None, *, clock: Clock
 ) -> Database | None:
     """Open ``url``, or tell the user why not (a critical dialog) and return ``None``.
 
@@ -173,12 +174,7 @@ def open_database_or_report(
     runs and are refused once it finds damage (``Shell`` then says so).
     """
     try:
-        return open_database(
-            url,
-            now=(clock or SystemClock()).now(),
-            create=False,
-            wait_for_integrity_check=False,
-        )
+        return open_company(url, clock=clock, create=False, wait_for_integrity_check=False)
     except Exception as error:  # every failure to open is a message, never a traceback
         report_open_failure(url, error, parent)
         return None

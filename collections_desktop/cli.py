@@ -214,13 +214,13 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _new_company(args: argparse.Namespace) -> int:
-    from collections_desktop.models.clock import SystemClock
-    from collections_desktop.models.company import CompanyError, create_company
-    from collections_desktop.models.db.database import open_database
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.opening import open_company
+    from collections_desktop.models.company.setup import CompanyError, create_company
     from collections_desktop.models.db.writing import LEDGER, write_transaction
 
     url = args.database or _default_database()
-    database = open_database(url)
+    database = open_company(url, clock=SystemClock())
     try:
         with write_transaction(database, run=LEDGER, what=_("new company")) as session:
             create_company(session, args.name, args.currency.upper(), SystemClock().now())
@@ -241,14 +241,17 @@ def _aging(args: argparse.Namespace) -> int:
     """``aging`` prints the aging; ``snapshot`` stores it and prints the summary."""
     import datetime as dt
 
-    from collections_desktop.models.aging import AgingDefinitionError, definition_id_by_name
-    from collections_desktop.models.aging_report import to_csv, to_json, to_table
-    from collections_desktop.models.clock import SystemClock
-    from collections_desktop.models.db.database import open_database
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.aging.definitions import (
+        AgingDefinitionError,
+        definition_id_by_name,
+    )
+    from collections_desktop.models.aging.report import to_csv, to_json, to_table
+    from collections_desktop.models.aging.snapshot import age_customers, take_snapshot
+    from collections_desktop.models.company.opening import open_company
     from collections_desktop.models.db.writing import write_transaction
-    from collections_desktop.models.pools import PoolError, pool_id_by_name
-    from collections_desktop.models.scope import ScopeError, company_scope, load_scope
-    from collections_desktop.models.snapshot import age_customers, take_snapshot
+    from collections_desktop.models.people.pools import PoolError, pool_id_by_name
+    from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
 
     clock = SystemClock()
     try:
@@ -256,7 +259,7 @@ def _aging(args: argparse.Namespace) -> int:
     except ValueError:
         print(_("error: --as-of must be a date like 2026-11-23"), file=sys.stderr)
         return EXIT_BAD_INPUT
-    database = open_database(args.database or _default_database(), create=False)
+    database = open_company(args.database or _default_database(), create=False, clock=clock)
     try:
         if args.command == "snapshot":
             with write_transaction(database, run="snapshot", what=_("snapshot")) as session:
@@ -299,16 +302,16 @@ def _as_of(args: argparse.Namespace, today: object) -> object:
 
 def _promises(args: argparse.Namespace) -> int:
     """Judge the promises due and print what was found (one transaction)."""
-    from collections_desktop.models.clock import SystemClock
-    from collections_desktop.models.db.database import open_database
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.actions.promises import PromiseError, evaluate_promises
+    from collections_desktop.models.company.opening import open_company
     from collections_desktop.models.db.writing import LEDGER, write_transaction
-    from collections_desktop.models.promises import PromiseError, evaluate_promises
 
     clock = SystemClock()
     as_of = _as_of(args, clock.today())
     if as_of is None:
         return EXIT_BAD_INPUT
-    database = open_database(args.database or _default_database(), create=False)
+    database = open_company(args.database or _default_database(), create=False, clock=clock)
     try:
         with write_transaction(database, run=LEDGER, what=_("promises")) as session:
             result = evaluate_promises(session, as_of, clock.now())  # type: ignore[arg-type]
@@ -325,21 +328,18 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
     """``interest`` posts interest notes, ``letters`` collection letters, for a scope."""
     from functools import partial
 
-    from collections_desktop.models.clock import SystemClock
-    from collections_desktop.models.db.database import open_database
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.actions.interest import InterestError, calculate_interest
+    from collections_desktop.models.actions.interest_notes import create_interest_notes
+    from collections_desktop.models.company.opening import open_company
     from collections_desktop.models.db.writing import LEDGER, write_transaction
-    from collections_desktop.models.interest import (
-        InterestError,
-        calculate_interest,
-        create_interest_notes,
-    )
     from collections_desktop.models.letters import (
         LetterError,
         create_letters,
         propose_letters,
     )
-    from collections_desktop.models.pools import PoolError, pool_id_by_name
-    from collections_desktop.models.scope import ScopeError, company_scope, load_scope
+    from collections_desktop.models.people.pools import PoolError, pool_id_by_name
+    from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
 
     clock = SystemClock()
     as_of = _as_of(args, clock.today())
@@ -358,7 +358,7 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
             )
             return EXIT_BAD_INPUT
     formats = text_formats()
-    database = open_database(args.database or _default_database(), create=False)
+    database = open_company(args.database or _default_database(), create=False, clock=clock)
     # A dry run only reads; a run decides and posts in one write transaction.
     session_for_run = (
         database.sessions
@@ -478,7 +478,7 @@ def _letter_pdfs(database: object, missing: list, folder: str, now: object, earl
 
 
 def _describe_snapshot(summary: object) -> str:
-    from collections_desktop.models.snapshot import SnapshotSummary
+    from collections_desktop.models.aging.snapshot import SnapshotSummary
 
     assert isinstance(summary, SnapshotSummary)
     formats = text_formats()
@@ -540,8 +540,8 @@ def _import_receivables(args: argparse.Namespace) -> int:
     """Check the mapping, then the whole file, and write it in one transaction (or nothing)."""
     from pathlib import Path
 
-    from collections_desktop.models.clock import SystemClock
-    from collections_desktop.models.db.database import open_database
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.opening import open_company
     from collections_desktop.models.db.writing import LEDGER, write_transaction
     from collections_desktop.models.importers import ImportInputError
     from collections_desktop.models.importers.receivables import (
@@ -555,7 +555,7 @@ def _import_receivables(args: argparse.Namespace) -> int:
         print(_("error: {message}").format(message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
     # Importing into a new, empty file would only leave a database without a company.
-    database = open_database(args.database or _default_database(), create=False)
+    database = open_company(args.database or _default_database(), create=False, clock=SystemClock())
     try:
         with write_transaction(database, run=LEDGER, what=_("import")) as session:
             result = import_receivables(session, Path(args.file), mapping, SystemClock().now())

@@ -24,9 +24,10 @@ from keyring.backend import KeyringBackend
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from collections_desktop.models.clock import FixedClock
-from collections_desktop.models.company import create_company
-from collections_desktop.models.db.database import Database, open_database
+from collections_desktop.kernel.clock import FixedClock, SystemClock
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.company.setup import create_company
+from collections_desktop.models.db.database import Database
 from tests import hypothesis_profiles  # noqa: F401 - loads the profile asked for
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -114,7 +115,7 @@ def clock() -> FixedClock:
 def _template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file with an empty company, copied for each test (fast)."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    database = open_database(path)
+    database = open_company(path, clock=SystemClock())
     with database.sessions.begin() as session:
         create_company(session, "Test Company", "EUR", FixedClock.on(TODAY).now())
     database.dispose()
@@ -128,7 +129,7 @@ def sqlite_db(tmp_path: Path, _template_db: Path) -> Iterator[Database]:
     with create_engine(f"sqlite:///{_template_db}").connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(_template_db, path)
-    database = open_database(path)
+    database = open_company(path, clock=SystemClock())
     yield database
     database.dispose()
 
@@ -157,7 +158,7 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture
 def pg_db(pg_url: str) -> Iterator[Database]:
     """A fresh PostgreSQL company database."""
-    database = open_database(pg_url)
+    database = open_company(pg_url, clock=SystemClock())
     with database.sessions.begin() as session:
         create_company(session, "Test Company", "EUR", FixedClock.on(TODAY).now())
     yield database

@@ -137,6 +137,8 @@ def open_and_close(url: str, trace: str = "") -> None:
     """
     from sqlalchemy import Engine, event
 
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.opening import open_company
     from collections_desktop.models.db import database
 
     if trace:
@@ -156,7 +158,7 @@ def open_and_close(url: str, trace: str = "") -> None:
         event.listen(Engine, "commit", lambda _connection: note("COMMIT"))
         database._backup = noted("BACKUP", database._backup)  # type: ignore[assignment]
         database._upgrade = noted("UPGRADE", database._upgrade)  # type: ignore[assignment]
-    database.open_database(url).dispose()
+    open_company(url, clock=SystemClock()).dispose()
 
 
 def write_demo(path: str, customers: str) -> None:

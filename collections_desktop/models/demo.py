@@ -65,13 +65,14 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
-from collections_desktop.models.clock import SystemClock
-from collections_desktop.models.company import create_company, has_company
-from collections_desktop.models.db.database import Database, normalise_url, open_database
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.kernel.money import STORAGE_PLACES
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.company.reference import DEFAULT_INTEREST_CODE, DEFAULT_SEQUENCE
+from collections_desktop.models.company.setup import create_company, has_company
+from collections_desktop.models.db.database import Database, normalise_url
 from collections_desktop.models.db.schema import Base, Customer
-from collections_desktop.models.money import STORAGE_PLACES
-from collections_desktop.models.numbering import SEQUENCES
-from collections_desktop.models.reference import DEFAULT_INTEREST_CODE, DEFAULT_SEQUENCE
+from collections_desktop.models.ledger.numbering import SEQUENCES
 
 COMPANY_NAME = "Atlántica Suministros Industriales, S.L."
 """The demo company: a distributor selling to Spain, Portugal, France and the UK."""
@@ -160,7 +161,7 @@ def write_demo_company(
         )
         where = str(path)
     else:
-        database = open_database(url)
+        database = open_company(url, clock=SystemClock())
         try:
             counts = _write(
                 database, customers=customers, seed=seed, today=today, progress=progress
@@ -200,7 +201,7 @@ def _write_new_file(
     partial = partial_path(path)
     _remove_stale_partial(partial, path)
     try:
-        database = open_database(partial)
+        database = open_company(partial, clock=SystemClock())
         try:
             counts = _write(
                 database, customers=customers, seed=seed, today=today, progress=progress

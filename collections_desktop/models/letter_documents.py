@@ -43,7 +43,7 @@ from collections_desktop.models.db.schema import CollectionLetter, Customer, Let
 from collections_desktop.models.db.types import new_ids
 from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.models.letters import customer_selection
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope
 
 if TYPE_CHECKING:
     from collections_desktop.models.db.database import Database

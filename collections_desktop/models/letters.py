@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats, text_formats
 from collections_desktop.i18n import _, ngettext
+from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.schema import (
     DEBIT_TYPES,
     CollectionLetter,
@@ -58,16 +59,15 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.db.types import Money, new_id, new_ids
-from collections_desktop.models.journals import (
+from collections_desktop.models.ledger.journals import (
     JournalDraft,
     LineDraft,
     insert_values,
     post_journals,
 )
-from collections_desktop.models.ledger import Posting, post_transactions
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.numbering import reserve_numbers
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.ledger.numbering import reserve_numbers
+from collections_desktop.models.ledger.postings import Posting, post_transactions
+from collections_desktop.models.people.scope import AgentScope
 
 FEE_DUE_DAYS = 14
 """A letter's fee is due this many days after the letter date."""

@@ -12,9 +12,9 @@ import uuid
 from dataclasses import dataclass
 
 from collections_desktop.formatting import Formats
-from collections_desktop.models.clock import Clock
+from collections_desktop.kernel.clock import Clock
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.scope import AgentScope, Viewer
+from collections_desktop.models.people.scope import AgentScope, Viewer
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.settings import CALL_METHOD, Settings
 from collections_desktop.views.tasks import TaskRunner

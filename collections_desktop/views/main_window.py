@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
 from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.clock import Clock
-from collections_desktop.models.company import CompanySummary
+from collections_desktop.kernel.clock import Clock
+from collections_desktop.models.company.setup import CompanySummary
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.scope import Viewer
+from collections_desktop.models.people.scope import Viewer
 from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry, muted_colour

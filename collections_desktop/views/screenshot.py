@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.clock import Clock, SystemClock
-from collections_desktop.models.db.database import Database, normalise_url, open_database
+from collections_desktop.kernel.clock import Clock, SystemClock
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.db.database import Database, normalise_url
 from collections_desktop.models.db.schema import Customer, Employee
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def render_screenshot(
 
     from collections_desktop.app import build_main_window
 
-    opened = database if isinstance(database, Database) else _open(database)
+    opened = database if isinstance(database, Database) else _open(database, clock or SystemClock())
     window = None
     try:
         customer_id = _check_customer(opened, customer, view)
@@ -151,14 +152,14 @@ def _check_output(output: Path) -> Path:
     return output
 
 
-def _open(url: str | Path) -> Database:
+def _open(url: str | Path, clock: Clock) -> Database:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         path = Path(parsed.database)
         # A screenshot shows a company; it must not create an empty database by accident.
         if not path.exists():
             raise ScreenshotError(_("There is no database at {path}.").format(path=path))
-    return open_database(url, create=False)
+    return open_company(url, clock=clock, create=False)
 
 
 def _check_customer(database: Database, account: str | None, view: str) -> uuid.UUID | None:

@@ -129,8 +129,8 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from collections_desktop.app import build_main_window, create_application
-    from collections_desktop.models.clock import SystemClock
-    from collections_desktop.models.db.database import open_database
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.opening import open_company
     from collections_desktop.views.screenshot import wait_until_loaded
 
     lines = []
@@ -143,7 +143,9 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
         from collections_desktop.models.demo import write_demo_company
 
         path = folder / "smoke.sqlite"
-        database = open_database(path)  # a new file: Alembic runs every migration
+        database = open_company(
+            path, clock=SystemClock()
+        )  # a new file: Alembic runs every migration
         if not database.created:
             raise SmokeTestError(_("The new database {path} was not created.").format(path=path))
         database.dispose()
@@ -152,7 +154,7 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
         lines.append(stats.describe())
         database_url = str(path)
         moments["demo"] = time.time()
-    database = open_database(database_url, create=False)
+    database = open_company(database_url, create=False, clock=SystemClock())
     try:
         window = build_main_window(database, SystemClock())
         failures: list[str] = []

@@ -22,18 +22,19 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.charges import charge_rows
-from collections_desktop.models.collection_status import change_status, status_history
+from collections_desktop.models.actions.charge_rows import charge_rows
+from collections_desktop.models.actions.nsf import PaymentChoice, nsf_preview, returnable_payments
+from collections_desktop.models.actions.promises import promise_results
+from collections_desktop.models.actions.status import change_status, status_history
+from collections_desktop.models.actions.writeoff import write_off, write_off_preview
+from collections_desktop.models.actions.writeoff_plan import write_off_reasons
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import TransactionType
+from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
 from collections_desktop.models.letter_documents import DocumentRecorder, document_of
 from collections_desktop.models.letters import LetterRow, LetterRun, letter_detail, letters_of
-from collections_desktop.models.nsf import PaymentChoice, nsf_preview, returnable_payments
-from collections_desktop.models.promises import promise_results
-from collections_desktop.models.scope import AgentScope
-from collections_desktop.models.settling import reverse, settle_marked, settlements_of
-from collections_desktop.models.workspace import TransactionRow
-from collections_desktop.models.writeoff import write_off, write_off_preview, write_off_reasons
+from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
 from collections_desktop.views.dialogs.charges_dialog import ChargesDialog, connect_charges_dialog
 from collections_desktop.views.dialogs.history_dialog import HistoryDialog

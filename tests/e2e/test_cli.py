@@ -35,10 +35,11 @@ def test_a_newer_database_is_refused_with_exit_code_2(
 ) -> None:
     import sqlite3
 
-    from collections_desktop.models.db.database import open_database
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.opening import open_company
 
     path = tmp_path / "newer.sqlite"
-    open_database(path).dispose()
+    open_company(path, clock=SystemClock()).dispose()
     connection = sqlite3.connect(path)
     with connection:
         connection.execute("UPDATE alembic_version SET version_num = 'f9999_future'")

@@ -75,8 +75,8 @@ def test_interest_posts_notes_once(run_cli, sqlite_db) -> None:
 def test_promises_are_judged_once(run_cli, sqlite_db) -> None:
     path, _account = company(sqlite_db)
     with sqlite_db.sessions() as session:
-        from collections_desktop.models.collection_status import change_status
-        from collections_desktop.models.scope import company_scope
+        from collections_desktop.models.actions.status import change_status
+        from collections_desktop.models.people.scope import company_scope
 
         txn = session.scalars(select(CustomerTransaction)).one()
         change_status(

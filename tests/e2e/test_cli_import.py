@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from collections_desktop.models.clock import FixedClock
-from collections_desktop.models.company import create_company
-from collections_desktop.models.db.database import open_database
+from collections_desktop.kernel.clock import FixedClock, SystemClock
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.company.setup import create_company
 from tests.shared_data import shared_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +32,7 @@ def counts(database: Path) -> dict[str, int]:
 def company(tmp_path: Path) -> Path:
     """A company keeping its books in US dollars (the IBM sample's amounts)."""
     path = tmp_path / "company.sqlite"
-    database = open_database(path)
+    database = open_company(path, clock=SystemClock())
     with database.sessions.begin() as session:
         create_company(session, "Import SA", "USD", FixedClock.on(dt.date(2026, 11, 23)).now())
     database.dispose()

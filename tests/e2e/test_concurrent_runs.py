@@ -23,9 +23,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from collections_desktop.cli import main as cli_main
-from collections_desktop.models.clock import FixedClock
-from collections_desktop.models.company import create_company
-from collections_desktop.models.db.database import open_database
+from collections_desktop.kernel.clock import FixedClock, SystemClock
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.company.setup import create_company
 from collections_desktop.models.demo import write_demo_company
 from tests.conftest import PG_URL
 from tests.shared_data import shared_file
@@ -146,7 +146,7 @@ def company_copies(request: pytest.FixtureRequest, tmp_path: Path) -> Copies:
     """Fresh empty companies keeping their books in US dollars (the IBM sample's)."""
 
     def create(url: str) -> str:
-        database = open_database(url)
+        database = open_company(url, clock=SystemClock())
         with database.sessions.begin() as session:
             create_company(session, "Import SA", "USD", FixedClock.on(DEMO_TODAY).now())
         database.dispose()
@@ -161,7 +161,7 @@ def company_copies(request: pytest.FixtureRequest, tmp_path: Path) -> Copies:
 
 def counts(url: str) -> dict[str, int]:
     """The rows of every posted table (and activities) in the database at ``url``."""
-    database = open_database(url)
+    database = open_company(url, clock=SystemClock())
     try:
         with database.engine.connect() as connection:
             return {

@@ -33,8 +33,8 @@ def forker() -> Iterator[Forker]:
     with Forker(
         "collections_desktop.models.db.database",
         "collections_desktop.models.db.schema",
-        "collections_desktop.models.company",
-        "collections_desktop.models.reference",
+        "collections_desktop.models.company.setup",
+        "collections_desktop.models.company.reference",
         "collections_desktop.models.demo",
         "tests.killing",
     ) as server:

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QMessageBox
 from collections_desktop.app import Shell, build_main_window
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import set_language
-from collections_desktop.models import ledger
-from collections_desktop.models.clock import Clock, FixedClock
+from collections_desktop.kernel.clock import Clock, FixedClock
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer
-from collections_desktop.models.scope import AgentScope, Viewer
+from collections_desktop.models.ledger import postings
+from collections_desktop.models.people.scope import AgentScope, Viewer
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
@@ -105,10 +105,10 @@ def company(sqlite_db: Database, clock: FixedClock) -> Books:
             (lopes, "99.95", dt.date(2026, 11, 20)),
             (lopes, "7000.00", dt.date(2026, 12, 1)),
         ):
-            ledger.post_invoice(
+            postings.post_invoice(
                 session, customer_id=customer.id, amount=Decimal(amount), posting_date=day, now=now
             )
-        ledger.post_payment(
+        postings.post_payment(
             session,
             customer_id=ruiz.id,
             amount=Decimal("200.00"),

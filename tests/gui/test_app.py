@@ -21,7 +21,8 @@ from collections_desktop.app import (
 )
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import current_language
-from collections_desktop.models.db.database import open_database
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.demo import COMPANY_NAME, partial_path
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
@@ -54,7 +55,7 @@ def test_a_text_file_is_refused_with_a_dialog_and_exit_code_2(qapp, dialogs, tmp
 
 def test_a_database_from_a_newer_version_is_refused_untouched(qapp, dialogs, tmp_path) -> None:
     path = tmp_path / "newer.sqlite"
-    open_database(path).dispose()
+    open_company(path, clock=SystemClock()).dispose()
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = 'f9999_future'")
     connection.close()
@@ -121,7 +122,9 @@ def test_the_start_after_a_killed_first_run_writes_the_whole_demo(
     or a database without a company under its name (earlier versions)."""
     monkeypatch.setattr(app_module, "DEMO_CUSTOMERS", 10)
     path = paths.default_database_path()
-    open_database(partial_path(path) if leftover == "partial file" else path).dispose()
+    open_company(
+        partial_path(path) if leftover == "partial file" else path, clock=SystemClock()
+    ).dispose()
     assert shell.start(None) is None
     assert shell.window is not None
     with shell.database.engine.connect() as connection:
@@ -162,8 +165,8 @@ def test_a_failed_demo_is_reported_and_leaves_no_file(shell, dialogs, monkeypatc
 
 def test_open_database_replaces_the_window(qtbot, shell, company, dialogs, tmp_path) -> None:
     other_path = tmp_path / "other.sqlite"
-    other = open_database(other_path)
-    from collections_desktop.models.company import create_company
+    other = open_company(other_path, clock=SystemClock())
+    from collections_desktop.models.company.setup import create_company
 
     with other.sessions.begin() as session:
         create_company(session, "Other Company", "GBP", shell.clock.now())
@@ -232,9 +235,9 @@ def test_the_window_judges_the_promises_due_before_the_overview_loads(
     from sqlalchemy import select
 
     from collections_desktop.app import build_main_window
-    from collections_desktop.models.collection_status import change_status
+    from collections_desktop.models.actions.status import change_status
     from collections_desktop.models.db.schema import CustomerTransaction, PromiseResult
-    from collections_desktop.models.scope import company_scope
+    from collections_desktop.models.people.scope import company_scope
 
     database = company.database
     with database.sessions.begin() as session:

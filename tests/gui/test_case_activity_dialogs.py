@@ -15,21 +15,20 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
-from collections_desktop.models.activities import (
+from collections_desktop.models.casework.activities import (
     activity_details,
     close_activities,
     edit_activity,
     responsible_choices,
 )
-from collections_desktop.models.cases import (
+from collections_desktop.models.casework.case_reading import (
     case_categories,
     case_row,
     case_transaction_choices,
     case_transaction_ids,
     cases_of,
-    create_case,
-    edit_case,
 )
+from collections_desktop.models.casework.cases import create_case, edit_case
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Activity,

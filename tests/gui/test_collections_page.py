@@ -13,12 +13,12 @@ from babel.dates import format_time
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from collections_desktop.models import ledger
-from collections_desktop.models.cases import close_case, create_case
-from collections_desktop.models.clock import FixedClock
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.aging.snapshot import take_snapshot
+from collections_desktop.models.casework.cases import close_case, create_case
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity
-from collections_desktop.models.snapshot import take_snapshot
+from collections_desktop.models.ledger import postings, settlements
 from collections_desktop.views.pages.collections_page import CollectionsPage
 from collections_desktop.views.tasks import TaskRunner
 from tests.gui.conftest import page_context
@@ -48,14 +48,16 @@ def setting(sqlite_db: Database) -> Setting:
     with sqlite_db.sessions.begin() as session:
         o = books(session)
         old = invoice(session, o.ruiz, "80.00", dt.date(2026, 9, 1))
-        paid = ledger.post_payment(
+        paid = postings.post_payment(
             session,
             customer_id=o.ruiz.id,
             amount=D("80.00"),
             posting_date=dt.date(2026, 9, 30),
             now=NOW,
         )
-        ledger.settle(session, {old.id: D("80.00"), paid.id: D("80.00")}, dt.date(2026, 9, 30), NOW)
+        settlements.settle(
+            session, {old.id: D("80.00"), paid.id: D("80.00")}, dt.date(2026, 9, 30), NOW
+        )
         autumn = create_case(
             session,
             o.scope,
@@ -228,10 +230,10 @@ def test_refresh_ages_the_customer_live(qtbot, page: CollectionsPage, setting: S
     o = setting.books
     show(qtbot, page, o.ruiz.id)
     with setting.database.sessions.begin() as session:
-        paid = ledger.post_payment(
+        paid = postings.post_payment(
             session, customer_id=o.ruiz.id, amount=D("1034.56"), posting_date=TODAY, now=NOW
         )
-        ledger.settle(session, {o.a.id: D("1034.56"), paid.id: D("1034.56")}, TODAY, NOW)
+        settlements.settle(session, {o.a.id: D("1034.56"), paid.id: D("1034.56")}, TODAY, NOW)
     assert values(page.aged_box)["c2"] == "1,034.56"  # the snapshot, until Refresh
     with qtbot.waitSignal(page.facts_refreshed, timeout=LOAD) as refreshed:
         page.refresh_facts_button.click()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
-from collections_desktop.models.clock import FixedClock
+from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     CollectionLetter,
@@ -25,8 +25,8 @@ from collections_desktop.models.db.schema import (
     CustomerTransaction,
 )
 from collections_desktop.models.letters import LetterRun, create_letters, letter_detail
-from collections_desktop.models.pools import PoolCriteria
-from collections_desktop.models.scope import AgentScope, load_scope
+from collections_desktop.models.people.pools import PoolCriteria
+from collections_desktop.models.people.scope import AgentScope, load_scope
 from collections_desktop.views.dialogs.fields import qdate
 from collections_desktop.views.dialogs.letters_dialog import (
     make_letter_block_dialog,

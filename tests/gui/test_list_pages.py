@@ -16,8 +16,9 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QToolButton
 from sqlalchemy import func, select
 
-from collections_desktop.models.cases import create_case
-from collections_desktop.models.clock import FixedClock
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.aging.snapshot import take_snapshot
+from collections_desktop.models.casework.cases import create_case
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Activity,
@@ -25,8 +26,7 @@ from collections_desktop.models.db.schema import (
     CaseTransaction,
     CollectionsCase,
 )
-from collections_desktop.models.scope import load_scope
-from collections_desktop.models.snapshot import take_snapshot
+from collections_desktop.models.people.scope import load_scope
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.pages import aged_balances_page
 from collections_desktop.views.pages.activities_page import ActivitiesPage

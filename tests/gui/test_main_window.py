@@ -11,10 +11,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from collections_desktop import __version__
-from collections_desktop.models import ledger
-from collections_desktop.models.db.database import open_database
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.schema import Customer
-from collections_desktop.models.scope import company_scope
+from collections_desktop.models.ledger import postings
+from collections_desktop.models.people.scope import company_scope
 from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.settings import WINDOW_GEOMETRY, Settings
@@ -165,7 +166,7 @@ def test_refresh_reads_the_figures_again(qtbot, loaded_window, company, clock) -
         )
         session.add(customer)
         session.flush()
-        ledger.post_invoice(
+        postings.post_invoice(
             session,
             customer_id=customer.id,
             amount=Decimal("1000000.00"),
@@ -203,7 +204,7 @@ def test_open_database_asks_for_a_file_and_requests_it(qtbot, loaded_window, mon
 
 
 def test_a_database_without_a_company_says_so(qtbot, make_window, tmp_path) -> None:
-    database = open_database(tmp_path / "empty.sqlite")
+    database = open_company(tmp_path / "empty.sqlite", clock=SystemClock())
     try:
         window = make_window(database)
         window.show_page("company")
@@ -229,7 +230,7 @@ def test_an_empty_company_says_what_to_do(qtbot, make_window, sqlite_db) -> None
 
 
 def test_busy_indicator_appears_only_for_a_slow_load(qtbot, company, clock) -> None:
-    from collections_desktop.models.company import company_summary
+    from collections_desktop.models.company.setup import company_summary
 
     release = threading.Event()
 

@@ -17,9 +17,10 @@ from PySide6.QtCore import QDate, Qt
 from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
-from collections_desktop.models import ledger
-from collections_desktop.models.charges import charge_rows, charge_state, note_charges
-from collections_desktop.models.clock import FixedClock
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.actions.charge_rows import charge_rows, charge_state, note_charges
+from collections_desktop.models.actions.interest_notes import create_interest_notes
+from collections_desktop.models.actions.nsf import nsf_preview, process_nsf
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     ChargeAdjustment,
@@ -29,9 +30,8 @@ from collections_desktop.models.db.schema import (
     Journal,
     Settlement,
 )
-from collections_desktop.models.interest import create_interest_notes
-from collections_desktop.models.nsf import nsf_preview, process_nsf
-from collections_desktop.models.scope import company_scope
+from collections_desktop.models.ledger import balances
+from collections_desktop.models.people.scope import company_scope
 from collections_desktop.views.dialogs.charges_dialog import ChargesDialog, connect_charges_dialog
 from collections_desktop.views.dialogs.interest_dialog import (
     InterestDialog,
@@ -135,7 +135,7 @@ def test_nsf_dialog_shows_what_reopens_and_processes_the_payment(
     assert "Fee to be charged: 25.00 EUR" in plain(dialog.fee.text())
     assert "rises by 725.00 EUR" in plain(dialog.fee.text())
     with office.database.sessions() as session:
-        before = ledger.balance(session, office.customer_id, NSF_DAY)
+        before = balances.balance(session, office.customer_id, NSF_DAY)
     dialog.note.setText("Returned: R01 insufficient funds")
     click_ok(qtbot, dialog)
     qtbot.waitUntil(lambda: len(done) == 1, timeout=WAIT)
@@ -146,9 +146,9 @@ def test_nsf_dialog_shows_what_reopens_and_processes_the_payment(
         (D("300.00"), D("500.00")),
     ]
     with office.database.sessions() as session:
-        assert ledger.balance(session, office.customer_id, NSF_DAY) == before + D("725.00")
-        assert ledger.open_amount(session, office.second_id, NSF_DAY) == D("500.00")
-        assert ledger.open_amount(session, office.payment_id, NSF_DAY) == 0
+        assert balances.balance(session, office.customer_id, NSF_DAY) == before + D("725.00")
+        assert balances.open_amount(session, office.second_id, NSF_DAY) == D("500.00")
+        assert balances.open_amount(session, office.payment_id, NSF_DAY) == 0
         fee = session.scalars(
             select(CustomerTransaction).where(CustomerTransaction.type == "fee")
         ).one()
@@ -258,7 +258,7 @@ def test_interest_dialog_previews_then_creates_the_note(
             D("20.00"),
             D("5.00"),
         )
-        assert ledger.balance(session, office.debtor_id, DAY_60) == D("1025.00")
+        assert balances.balance(session, office.debtor_id, DAY_60) == D("1025.00")
 
 
 def test_interest_dialog_refuses_when_there_is_nothing_to_charge(
@@ -321,7 +321,7 @@ def test_charges_dialog_waives_a_whole_note_then_reinstates_one_line(
     with noted.database.sessions() as session:
         line, fee = note_charges(session, session.scalars(select(InterestNote.id)).one())
         assert (charge_state(session, line), charge_state(session, fee)) == ("waived", "waived")
-        assert ledger.balance(session, noted.debtor_id, DAY_60) == D("1000.00")
+        assert balances.balance(session, noted.debtor_id, DAY_60) == D("1000.00")
 
     again = charges_dialog(qtbot, noted, runner, done)
     assert tree_rows(again.tree)[1][-2:] == ["0.00", "Waived"]
@@ -331,8 +331,8 @@ def test_charges_dialog_waives_a_whole_note_then_reinstates_one_line(
     qtbot.waitUntil(lambda: len(done) == 2, timeout=WAIT)
     with noted.database.sessions() as session:
         assert charge_state(session, line) == "active"
-        assert ledger.open_amount(session, line, DAY_60) == D("20.00")
-        assert ledger.balance(session, noted.debtor_id, DAY_60) == D("1020.00")
+        assert balances.open_amount(session, line, DAY_60) == D("20.00")
+        assert balances.balance(session, noted.debtor_id, DAY_60) == D("1020.00")
 
 
 def test_charges_dialog_refusals_show_inline_and_write_nothing(

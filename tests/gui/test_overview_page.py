@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
-from collections_desktop.models.clock import FixedClock
+from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity, AgingSnapshot
-from collections_desktop.models.scope import load_scope
+from collections_desktop.models.people.scope import load_scope
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.pages.overview_page import OverviewPage
 from collections_desktop.views.style import alert_colour

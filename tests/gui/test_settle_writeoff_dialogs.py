@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QLineEdit
 from sqlalchemy import func, select, update
 
 from collections_desktop.formatting import Formats
-from collections_desktop.models import ledger
+from collections_desktop.models.actions.writeoff import write_off, write_off_preview
+from collections_desktop.models.actions.writeoff_plan import write_off_reasons
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Customer,
@@ -29,11 +30,11 @@ from collections_desktop.models.db.schema import (
     TransactionTax,
     WriteOffReason,
 )
-from collections_desktop.models.journals import journal_rows
-from collections_desktop.models.scope import company_scope
-from collections_desktop.models.settling import reverse, settle_marked, settlements_of
-from collections_desktop.models.workspace import open_transactions
-from collections_desktop.models.writeoff import write_off, write_off_preview, write_off_reasons
+from collections_desktop.models.ledger import balances, postings, settlements
+from collections_desktop.models.ledger.journals import journal_rows
+from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
+from collections_desktop.models.people.scope import company_scope
+from collections_desktop.models.screens.customer_card import open_transactions
 from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.settle_dialog import (
     MarkModel,
@@ -75,7 +76,7 @@ def books(sqlite_db: Database) -> Books:
             (dt.date(2026, 9, 1), "SALES"),
             (dt.date(2026, 9, 15), "SERVICE"),
         ):
-            inv = ledger.post_invoice(
+            inv = postings.post_invoice(
                 session,
                 customer_id=customer.id,
                 amount=D("1210.00"),
@@ -94,7 +95,7 @@ def books(sqlite_db: Database) -> Books:
                 )
             )
             ids.append(inv.id)
-        pay = ledger.post_payment(
+        pay = postings.post_payment(
             session,
             customer_id=customer.id,
             amount=D("2000.00"),
@@ -123,7 +124,7 @@ def count(books: Books, table) -> int:
 
 def open_of(books: Books, txn_id: uuid.UUID, on: dt.date = TODAY) -> Decimal:
     with books.database.sessions() as session:
-        return ledger.open_amount(session, txn_id, on)
+        return balances.open_amount(session, txn_id, on)
 
 
 def row_of(model: MarkModel, document: str) -> int:
@@ -275,7 +276,7 @@ def test_settle_dialog_refuses_inline_and_writes_nothing(qtbot, books: Books, ru
     # Stale rows: someone settled 1,000.00 of INV-0000001 meanwhile. The dialog cannot
     # know; the domain refuses inside run_action, the message shows inline, nothing is kept.
     with books.database.sessions.begin() as session:
-        ledger.settle(session, {books.inv1: D("1000"), books.pay: D("1000")}, TODAY, NOW)
+        settlements.settle(session, {books.inv1: D("1000"), books.pay: D("1000")}, TODAY, NOW)
     type_amount(qtbot, dialog, row_of(model, "INV-0000001"), "1210")
     type_amount(qtbot, dialog, row_of(model, "PAY-0000001"), "1210")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -451,7 +452,7 @@ def test_write_off_dialog_shows_the_journal_and_posts_it(qtbot, books: Books, ru
             "UNCOLLECT",
             "Insolvency case 2026/118",
         )
-        assert ledger.balance(session, books.customer, TODAY) == D("-2000.00")
+        assert balances.balance(session, books.customer, TODAY) == D("-2000.00")
     assert [(r.account, r.dimension, r.amount) for r in posted] == [
         (line.account, line.dimension, line.amount) for line in dialog.preview_lines()
     ]

@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
-from collections_desktop.models import ledger
-from collections_desktop.models.collection_status import change_status, status_history
+from collections_desktop.kernel.money import MoneyError
+from collections_desktop.models.actions.promises import evaluate_promises, promise_results
+from collections_desktop.models.actions.status import change_status, status_history
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import CollectionStatusChange, CustomerTransaction
-from collections_desktop.models.money import MoneyError
-from collections_desktop.models.promises import evaluate_promises, promise_results
-from collections_desktop.models.scope import AgentScope, company_scope
-from collections_desktop.models.workspace import TransactionRow, open_transactions
+from collections_desktop.models.ledger import postings, settlements
+from collections_desktop.models.people.scope import AgentScope, company_scope
+from collections_desktop.models.screens.customer_card import TransactionRow, open_transactions
 from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.history_dialog import HistoryDialog
 from collections_desktop.views.dialogs.status_dialog import StatusDialog, StatusInput, parse_amount
@@ -56,14 +56,14 @@ def desk(sqlite_db: Database) -> Iterator[Desk]:
         customer.responsible_employee_id = soto.id
         first = invoice(session, customer, "1234.56", dt.date(2026, 10, 14))
         invoice(session, customer, "980.00", dt.date(2026, 11, 5))
-        payment = ledger.post_payment(
+        payment = postings.post_payment(
             session,
             customer_id=customer.id,
             amount=D("34.56"),
             posting_date=dt.date(2026, 11, 2),
             now=NOW,
         )
-        ledger.settle(
+        settlements.settle(
             session, {first.id: D("34.56"), payment.id: D("34.56")}, dt.date(2026, 11, 2), NOW
         )
         scope = company_scope(session)

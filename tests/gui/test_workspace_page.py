@@ -15,13 +15,13 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
-from collections_desktop.models.clock import FixedClock
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.aging.snapshot import age_customers
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import CustomerPool
-from collections_desktop.models.pools import PoolCriteria
-from collections_desktop.models.scope import AgentScope, company_scope, load_scope
-from collections_desktop.models.snapshot import age_customers
-from collections_desktop.models.workspace import open_transactions
+from collections_desktop.models.people.pools import PoolCriteria
+from collections_desktop.models.people.scope import AgentScope, company_scope, load_scope
+from collections_desktop.models.screens.customer_card import open_transactions
 from collections_desktop.views.pages import workspace_page
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import CALL_METHOD, Settings

@@ -37,9 +37,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import func, select, update
 
-from collections_desktop.models import ledger
-from collections_desktop.models.charges import reinstate, waive
-from collections_desktop.models.collection_status import change_status
+from collections_desktop.models.actions.charges import reinstate, waive
+from collections_desktop.models.actions.interest_notes import create_interest_notes
+from collections_desktop.models.actions.nsf import process_nsf
+from collections_desktop.models.actions.status import change_status
+from collections_desktop.models.actions.writeoff import write_off
+from collections_desktop.models.aging.snapshot import age_customers
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Customer,
@@ -51,12 +54,9 @@ from collections_desktop.models.db.schema import (
     TransactionTax,
     TransactionType,
 )
-from collections_desktop.models.interest import create_interest_notes
-from collections_desktop.models.nsf import process_nsf
-from collections_desktop.models.scope import company_scope
-from collections_desktop.models.settling import reverse, settle_marked, settlements_of
-from collections_desktop.models.snapshot import age_customers
-from collections_desktop.models.writeoff import write_off
+from collections_desktop.models.ledger import balances, postings
+from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
+from collections_desktop.models.people.scope import company_scope
 from tests.hypothesis_profiles import examples, steps
 
 START = dt.date(2026, 1, 5)
@@ -71,7 +71,7 @@ amounts = st.one_of(
 )
 rates = st.decimals(min_value=Decimal("0.5"), max_value=Decimal("1.6"), places=6)
 
-# The company's set-up the model relies on (models/reference.py, models/company.py).
+# The company's set-up the model relies on (models/company/reference.py, models/company/setup.py).
 GRACE_DAYS = 5
 INTEREST_RANGES = ((1, 60, Decimal("1")), (61, None, Decimal("1.5")))  # % per 30 days
 INTEREST_FEE = Decimal("5")  # EUR, on a note in the accounting currency only
@@ -286,7 +286,7 @@ class CollectionsActions(RuleBasedStateMachine):
         sign = Decimal(1) if type == TransactionType.INVOICE else Decimal(-1)
         accounting = to_cents(amount * rate) if currency == "USD" else amount
         with self.db.sessions.begin() as session:
-            txn = ledger.post_transaction(
+            txn = postings.post_transaction(
                 session,
                 customer_id=self.customer_id,
                 type=type,
@@ -674,9 +674,9 @@ class CollectionsActions(RuleBasedStateMachine):
                 on: (
                     {
                         i.transaction_id: (i.open_amount, i.open_amount_accounting)
-                        for i in ledger.open_items(session, self.customer_id, on)
+                        for i in balances.open_items(session, self.customer_id, on)
                     },
-                    ledger.balance(session, self.customer_id, on),
+                    balances.balance(session, self.customer_id, on),
                 )
                 for on in (self.day, self.earlier)
             }
@@ -737,7 +737,7 @@ class CollectionsActions(RuleBasedStateMachine):
                 if low <= late and (high is None or late <= high):
                     columns[index] += accounting
         with self.db.sessions() as session:
-            balance = ledger.balance(session, self.customer_id, self.day)
+            balance = balances.balance(session, self.customer_id, self.day)
             aged = [
                 row
                 for row in age_customers(session, self.day, self.scope).rows

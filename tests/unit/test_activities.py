@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from collections_desktop.models.activities import (
+from collections_desktop.models.casework.activities import (
     ActivityError,
     ResponsibleChoice,
     activity_details,
@@ -19,10 +19,10 @@ from collections_desktop.models.activities import (
     reopen_activities,
     responsible_choices,
 )
-from collections_desktop.models.cases import close_case, create_case
+from collections_desktop.models.casework.cases import close_case, create_case
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity, Employee, NumberSequence
-from collections_desktop.models.scope import company_scope, load_scope
+from collections_desktop.models.people.scope import company_scope, load_scope
 from tests.unit.test_overview import add_activity, add_pool, employee_id
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer

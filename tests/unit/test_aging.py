@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from collections_desktop.models import aging, ledger
-from collections_desktop.models.aging import AgingDefinitionError, Definition, Period
+from collections_desktop.models.aging import definitions as aging
+from collections_desktop.models.aging.definitions import AgingDefinitionError, Definition, Period
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     AgingBasis,
@@ -21,6 +21,7 @@ from collections_desktop.models.db.schema import (
     Customer,
     CustomerPool,
 )
+from collections_desktop.models.ledger import balances, books, postings, settlements
 from tests.unit.test_ledger_properties import START, Model, _apply, accounting_operations
 
 D = Decimal
@@ -120,8 +121,8 @@ def test_a_customers_aging_on_two_dates(any_db: Database) -> None:
         session.add(customer)
         session.flush()
 
-        def invoice(amount: str, due: dt.date) -> ledger.CustomerTransaction:
-            return ledger.post_invoice(
+        def invoice(amount: str, due: dt.date) -> postings.CustomerTransaction:
+            return postings.post_invoice(
                 session,
                 customer_id=customer.id,
                 amount=D(amount),
@@ -135,7 +136,7 @@ def test_a_customers_aging_on_two_dates(any_db: Database) -> None:
         invoice("250.00", dt.date(2026, 11, 13))  # 10 days: 1-30
         late_45 = invoice("300.00", dt.date(2026, 10, 9))  # 45 days: 31-60
         invoice("75.50", dt.date(2026, 5, 7))  # 200 days: over 120
-        payment = ledger.post_payment(
+        payment = postings.post_payment(
             session,
             customer_id=customer.id,
             amount=D("500"),
@@ -143,7 +144,7 @@ def test_a_customers_aging_on_two_dates(any_db: Database) -> None:
             now=NOW,
         )
         # 300.00 of the payment settles late_45 in full on 20 Nov; 200.00 stays unapplied.
-        ledger.settle(
+        settlements.settle(
             session, {late_45.id: D("300"), payment.id: D("300")}, dt.date(2026, 11, 20), NOW
         )
         definition = aging.load_definition(session)
@@ -158,7 +159,7 @@ def test_a_customers_aging_on_two_dates(any_db: Database) -> None:
             D("75.50"),
             D("-200.00"),
         )
-        assert today.balance == ledger.balance(session, customer.id, dt.date(2026, 11, 23))
+        assert today.balance == balances.balance(session, customer.id, dt.date(2026, 11, 23))
         assert today.balance == D("265.50")
         assert today.past_due == D("325.50")
 
@@ -207,13 +208,13 @@ def test_columns_always_sum_to_the_balance(sqlite_db: Database, ops, basis, boun
             try:
                 _apply(session, customer.id, model, op)
                 savepoint.commit()
-            except ledger.LedgerError:
+            except books.LedgerError:
                 savepoint.rollback()
         for offset in range(-1, 60, 3):
             on = START + dt.timedelta(days=offset)
-            items = ledger.open_items(session, customer.id, on)
+            items = balances.open_items(session, customer.id, on)
             result = aging.age_customer(session, customer.id, on, definition)
-            assert result.balance == ledger.balance(session, customer.id, on)
+            assert result.balance == balances.balance(session, customer.id, on)
             naive = [D(0)] * (len(periods) + 2)
             for item in items:
                 if item.amount < 0:

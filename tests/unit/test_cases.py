@@ -12,20 +12,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from collections_desktop.models import ledger
-from collections_desktop.models.cases import (
+from collections_desktop.models.casework.case_reading import (
     CaseError,
-    add_transactions,
     case_activity_ids,
     case_categories,
     case_row,
     case_transaction_choices,
     case_transaction_ids,
     cases_of,
+    list_cases,
+)
+from collections_desktop.models.casework.cases import (
+    add_transactions,
     close_case,
     create_case,
     edit_case,
-    list_cases,
     remove_transactions,
     reopen_case,
 )
@@ -40,7 +41,13 @@ from collections_desktop.models.db.schema import (
     Employee,
     NumberSequence,
 )
-from collections_desktop.models.scope import AgentScope, ScopeError, company_scope, load_scope
+from collections_desktop.models.ledger import balances, postings, settlements
+from collections_desktop.models.people.scope import (
+    AgentScope,
+    ScopeError,
+    company_scope,
+    load_scope,
+)
 from tests.statements import statements as count_statements
 from tests.unit.test_overview import add_activity, add_pool, employee_id
 from tests.unit.test_scope import add_agent
@@ -80,10 +87,12 @@ def office(session) -> Office:
     a = invoice(session, ruiz, "1234.56", dt.date(2026, 10, 1))
     b = invoice(session, ruiz, "500.00", dt.date(2026, 11, 1))
     c = invoice(session, ruiz, "99.95", dt.date(2026, 12, 10))
-    payment = ledger.post_payment(
+    payment = postings.post_payment(
         session, customer_id=ruiz.id, amount=D("200.00"), posting_date=dt.date(2026, 11, 2), now=NOW
     )
-    ledger.settle(session, {a.id: D("200.00"), payment.id: D("200.00")}, dt.date(2026, 11, 2), NOW)
+    settlements.settle(
+        session, {a.id: D("200.00"), payment.id: D("200.00")}, dt.date(2026, 11, 2), NOW
+    )
     lopes_invoice = invoice(session, lopes, "300.00", dt.date(2026, 10, 15))
     garnier_invoice = invoice(session, garnier, "700.00", dt.date(2026, 9, 15))
     iberia = add_pool(session, "Iberia", "ES")
@@ -134,7 +143,7 @@ def counts(session) -> tuple[int, int, int]:
 
 
 def open_sum(session, ids, as_of: dt.date) -> Decimal:
-    return sum((ledger.open_amount(session, t, as_of) for t in ids), D(0))
+    return sum((balances.open_amount(session, t, as_of) for t in ids), D(0))
 
 
 def test_categories_offer_only_collections_ones_by_default(sqlite_db: Database) -> None:
@@ -602,10 +611,10 @@ def test_the_dialog_choices_mark_what_is_in_this_and_other_cases(sqlite_db: Data
         # b is paid in full after the case took it: it stays listed, with nothing open.
         session.commit()
         add_transactions(session, o.scope, made.id, [o.b.id], NOW)
-        payment = ledger.post_payment(
+        payment = postings.post_payment(
             session, customer_id=o.ruiz.id, amount=D("500.00"), posting_date=TODAY, now=NOW
         )
-        ledger.settle(session, {o.b.id: D("500.00"), payment.id: D("500.00")}, TODAY, NOW)
+        settlements.settle(session, {o.b.id: D("500.00"), payment.id: D("500.00")}, TODAY, NOW)
         session.commit()
         choices = case_transaction_choices(session, o.ruiz.id, TODAY, case_id=made.id)
         assert [(c.document_number, c.open_amount, c.included, c.other_case) for c in choices] == [
@@ -640,7 +649,7 @@ def test_a_cases_open_amount_is_the_sum_of_its_transactions(
     with sqlite_db.sessions() as session:
         customer = add_customer(session)
         txns = [
-            ledger.post_invoice(
+            postings.post_invoice(
                 session,
                 customer_id=customer.id,
                 amount=amount,
@@ -653,10 +662,10 @@ def test_a_cases_open_amount_is_the_sum_of_its_transactions(
             part = (txn.amount * percent / 100).quantize(D("0.01"))
             if part:
                 day = txn.posting_date + dt.timedelta(days=pay_day)
-                payment = ledger.post_payment(
+                payment = postings.post_payment(
                     session, customer_id=customer.id, amount=part, posting_date=day, now=NOW
                 )
-                ledger.settle(session, {txn.id: part, payment.id: part}, day, NOW)
+                settlements.settle(session, {txn.id: part, payment.id: part}, day, NOW)
         chosen = [t.id for t, m in zip(txns, member, strict=False) if m]
         scope = company_scope(session)
         employee = Employee(number=f"E-{uuid.uuid4().hex[:8]}", name="P", updated_at=NOW)

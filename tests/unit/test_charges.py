@@ -11,17 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from collections_desktop.models import ledger
-from collections_desktop.models.charges import (
+from collections_desktop.models.actions.charge_rows import (
     ChargeError,
     ChargeRowKind,
     charge_rows,
     charge_state,
     note_charges,
-    reinstate,
-    reverse,
-    waive,
 )
+from collections_desktop.models.actions.charges import reinstate, reverse, waive
+from collections_desktop.models.actions.interest_notes import create_interest_notes, interest_notes
+from collections_desktop.models.actions.nsf import process_nsf
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     ChargeAdjustment,
@@ -34,10 +33,9 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
     TransactionType,
 )
-from collections_desktop.models.interest import create_interest_notes, interest_notes
-from collections_desktop.models.journals import journal_rows
-from collections_desktop.models.nsf import process_nsf
-from collections_desktop.models.scope import company_scope, load_scope
+from collections_desktop.models.ledger import balances, settlements
+from collections_desktop.models.ledger.journals import journal_rows
+from collections_desktop.models.people.scope import company_scope, load_scope
 from tests.unit.test_interest import DAY_60, invoice
 from tests.unit.test_nsf import NOW, add_customer, post
 from tests.unit.test_scope import add_agent, add_pool
@@ -85,7 +83,7 @@ def charged(session) -> Charges:
 
 
 def opens(session, customer_id, on: dt.date = LATER) -> dict:
-    return {i.transaction_id: i.open_amount for i in ledger.open_items(session, customer_id, on)}
+    return {i.transaction_id: i.open_amount for i in balances.open_items(session, customer_id, on)}
 
 
 def counts(session) -> dict[str, int]:
@@ -113,7 +111,7 @@ def test_waive_then_reinstate_a_whole_note_returns_every_amount(any_db: Database
         scope = company_scope(session)
         before = opens(session, books.customer_id)
         assert [before[i] for i in books.all] == [D("20.00"), D("10.00"), D("5.00"), D("25.00")]
-        balance = ledger.balance(session, books.customer_id, LATER)
+        balance = balances.balance(session, books.customer_id, LATER)
         assert balance == D("1560.00")  # 1500 + 20 + 10 + 5 + 25
 
         done = waive(session, scope, note_charges(session, books.note_id), DAY_60, NOW,
@@ -127,7 +125,7 @@ def test_waive_then_reinstate_a_whole_note_returns_every_amount(any_db: Database
         assert len({r.journal_number for r in done}) == 1
         after = opens(session, books.customer_id)
         assert after == {k: v for k, v in before.items() if k not in set(books.all[:3])}
-        assert ledger.balance(session, books.customer_id, LATER) == balance - D("35.00")
+        assert balances.balance(session, books.customer_id, LATER) == balance - D("35.00")
         assert [charge_state(session, i) for i in books.all] == ["waived"] * 3 + ["active"]
         journal = session.scalars(select(Journal).where(Journal.type == "adjustment")).one()
         rows = journal_rows(session, journal.id)
@@ -163,13 +161,13 @@ def test_waive_then_reinstate_a_whole_note_returns_every_amount(any_db: Database
             ("reinstate", D("5.00")),
         ]
         assert opens(session, books.customer_id) == before  # to the cent, nothing else open
-        assert ledger.balance(session, books.customer_id, LATER) == balance
+        assert balances.balance(session, books.customer_id, LATER) == balance
         assert [charge_state(session, i) for i in books.all] == ["active"] * 4
         # Between the two dates the waiver held; before it, nothing had changed.
-        assert ledger.balance(session, books.customer_id, DAY_60 + dt.timedelta(days=2)) == (
+        assert balances.balance(session, books.customer_id, DAY_60 + dt.timedelta(days=2)) == (
             balance - D("35.00")
         )
-        assert ledger.balance(session, books.customer_id, DAY_60 - dt.timedelta(days=1)) == (
+        assert balances.balance(session, books.customer_id, DAY_60 - dt.timedelta(days=1)) == (
             balance - D("35.00")  # the note itself is dated DAY_60
         )
         assert unbalanced_journals(session) == []
@@ -186,7 +184,7 @@ def test_a_partly_paid_charge_waives_and_reinstates_only_what_is_open(
         line = books.lines[0]
         payment = post(session, add_customer_of(session, books), TransactionType.PAYMENT, "8.00",
                        DAY_60)  # fmt: skip
-        ledger.settle(session, {line: D("8"), payment.id: D("8")}, DAY_60, NOW)
+        settlements.settle(session, {line: D("8"), payment.id: D("8")}, DAY_60, NOW)
         scope = company_scope(session)
         before = opens(session, books.customer_id)
         (done,) = waive(session, scope, [line], DAY_60, NOW, created_by_id=None, note=None)
@@ -263,7 +261,7 @@ def test_refusals_write_nothing(sqlite_db: Database, case: str, message: str) ->
         elif case == "paid":
             payment = post(session, add_customer_of(session, books), TransactionType.PAYMENT,
                            "5.00", DAY_60)  # fmt: skip
-            ledger.settle(session, {books.note_fee: D(5), payment.id: D(5)}, DAY_60, NOW)
+            settlements.settle(session, {books.note_fee: D(5), payment.id: D(5)}, DAY_60, NOW)
             targets = [books.lines[0], books.note_fee]
         elif case == "nothing":
             targets = []
@@ -358,7 +356,7 @@ def test_random_corrections_keep_every_amount_exact(prepared, ops) -> None:
                 )
                 payment = post(session, add_customer_of(session, books), TransactionType.PAYMENT,
                                str(amount), day)  # fmt: skip
-                ledger.settle(session, {charge: amount, payment.id: amount}, day, NOW)
+                settlements.settle(session, {charge: amount, payment.id: amount}, day, NOW)
                 open_now[charge] -= amount
             else:
                 function = {"waive": waive, "reinstate": reinstate, "reverse": reverse}[action]
@@ -379,7 +377,7 @@ def test_random_corrections_keep_every_amount_exact(prepared, ops) -> None:
             expected = dict(books.invoices)
             expected.update({c: v for c, v in open_now.items() if v})
             assert opens(session, books.customer_id) == expected
-            assert ledger.balance(session, books.customer_id, LATER) == sum(expected.values())
+            assert balances.balance(session, books.customer_id, LATER) == sum(expected.values())
             assert {c: charge_state(session, c) for c in charges} == state
             assert unbalanced_journals(session) == []
             adjusted = session.scalar(

@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from collections_desktop.models import ledger
-from collections_desktop.models.collection_status import (
+from collections_desktop.models.actions.status import (
     COLLECTION_STATUS_NAMES,
     CollectionStatusError,
     apply_change,
@@ -27,7 +26,8 @@ from collections_desktop.models.db.schema import (
     CollectionStatusChange,
     Employee,
 )
-from collections_desktop.models.scope import company_scope, load_scope
+from collections_desktop.models.ledger import postings, settlements
+from collections_desktop.models.people.scope import company_scope, load_scope
 from tests.unit.test_overview import add_pool, employee_id
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, invoice, pay
@@ -45,10 +45,10 @@ def add_employee(session, name: str = "Marta Soto") -> Employee:
 
 
 def part_pay(session, customer, txn, amount: str, day: dt.date) -> None:
-    payment = ledger.post_payment(
+    payment = postings.post_payment(
         session, customer_id=customer.id, amount=D(amount), posting_date=day, now=NOW
     )
-    ledger.settle(session, {txn.id: D(amount), payment.id: D(amount)}, day, NOW)
+    settlements.settle(session, {txn.id: D(amount), payment.id: D(amount)}, day, NOW)
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def books(request: pytest.FixtureRequest):
     b = invoice(session, customer, "300.00", dt.date(2026, 11, 1))
     paid = invoice(session, customer, "120.00", dt.date(2026, 9, 1))
     pay(session, customer, paid, dt.date(2026, 9, 1))
-    payment = ledger.post_payment(
+    payment = postings.post_payment(
         session, customer_id=customer.id, amount=D("50.00"), posting_date=TODAY, now=NOW
     )
     other = add_customer(session)
@@ -297,7 +297,7 @@ def test_refusals_write_nothing(sqlite_db: Database, case, message) -> None:
     b = invoice(session, customer, "300.00", dt.date(2026, 11, 1))
     paid = invoice(session, customer, "120.00", dt.date(2026, 9, 1))
     pay(session, customer, paid, dt.date(2026, 9, 1))
-    payment = ledger.post_payment(
+    payment = postings.post_payment(
         session, customer_id=customer.id, amount=D("50.00"), posting_date=TODAY, now=NOW
     )
     foreign = invoice(session, add_customer(session), "80.00", dt.date(2026, 11, 10))

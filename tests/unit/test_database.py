@@ -12,6 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db import database as database_module
 from collections_desktop.models.db.database import (
     Database,
@@ -19,7 +21,6 @@ from collections_desktop.models.db.database import (
     NotADatabaseError,
     SchemaTooNewError,
     head_revision,
-    open_database,
 )
 from collections_desktop.models.db.schema import IMMUTABLE_COLUMNS, Base
 
@@ -29,7 +30,7 @@ def digest(path: Path) -> str:
 
 
 def test_new_file_is_created_at_the_head_revision(tmp_path: Path) -> None:
-    database = open_database(tmp_path / "new.sqlite")
+    database = open_company(tmp_path / "new.sqlite", clock=SystemClock())
     assert database.created
     assert database.backup is None
     with database.engine.connect() as connection:
@@ -37,7 +38,7 @@ def test_new_file_is_created_at_the_head_revision(tmp_path: Path) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     database.dispose()
-    again = open_database(tmp_path / "new.sqlite")
+    again = open_company(tmp_path / "new.sqlite", clock=SystemClock())
     assert not again.created
     assert again.backup is None
     again.dispose()
@@ -71,7 +72,7 @@ def test_a_text_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path.write_text("Customer list, do not delete\n")
     before = digest(path)
     with pytest.raises(NotADatabaseError, match=r"notes\.sqlite is not a Collections Desktop"):
-        open_database(path)
+        open_company(path, clock=SystemClock())
     assert digest(path) == before
     assert not list(tmp_path.glob("notes.sqlite-*")), "no journal files were created"
 
@@ -82,18 +83,18 @@ def test_a_foreign_sqlite_database_is_refused_and_left_untouched(tmp_path: Path)
         connection.execute("CREATE TABLE recipes (name TEXT)")
     before = digest(path)
     with pytest.raises(DatabaseOpenError, match="not a Collections Desktop company"):
-        open_database(path)
+        open_company(path, clock=SystemClock())
     assert digest(path) == before
 
 
 def test_a_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "newer.sqlite"
-    open_database(path).dispose()
+    open_company(path, clock=SystemClock()).dispose()
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = 'f9999_future'")
     before = digest(path)
     with pytest.raises(SchemaTooNewError, match="newer version of Collections Desktop"):
-        open_database(path)
+        open_company(path, clock=SystemClock())
     assert digest(path) == before
 
 
@@ -101,7 +102,7 @@ def test_an_older_schema_is_backed_up_then_migrated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock
 ) -> None:
     path = tmp_path / "older.sqlite"
-    open_database(path).dispose()
+    open_company(path, clock=clock).dispose()
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     original = digest(path)
@@ -120,7 +121,7 @@ def test_an_older_schema_is_backed_up_then_migrated(
     )
     monkeypatch.setattr(database_module, "MIGRATIONS", migrations)
 
-    upgraded = open_database(path, now=clock.now())
+    upgraded = open_company(path, clock=clock)
     assert upgraded.backup == tmp_path / f"older.schema-{head}.20261123-090000.backup.sqlite"
     assert digest(upgraded.backup) == original
     with upgraded.engine.connect() as connection:
@@ -135,14 +136,16 @@ def test_an_older_schema_is_backed_up_then_migrated(
 
 def test_missing_folder_and_folder_given(tmp_path: Path) -> None:
     with pytest.raises(DatabaseOpenError, match="does not exist"):
-        open_database(tmp_path / "nowhere" / "x.sqlite")
+        open_company(tmp_path / "nowhere" / "x.sqlite", clock=SystemClock())
     with pytest.raises(NotADatabaseError, match="is a folder"):
-        open_database(tmp_path)
+        open_company(tmp_path, clock=SystemClock())
 
 
 def test_unreachable_server_gives_a_clear_message() -> None:
     with pytest.raises(DatabaseOpenError, match=r"Cannot open the database postgresql\+psycopg://"):
-        open_database("postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2")
+        open_company(
+            "postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2", clock=SystemClock()
+        )
 
 
 def test_keys_are_16_bytes_on_sqlite_and_come_back_as_uuids(sqlite_db: Database, clock) -> None:
@@ -197,7 +200,7 @@ def test_a_company_of_schema_0002_gets_the_collections_set_up_and_guards(
         )
     engine.dispose()
 
-    upgraded = open_database(path, now=clock.now())
+    upgraded = open_company(path, clock=clock)
     with upgraded.engine.connect() as connection:
         assert connection.execute(text("SELECT posting_profile FROM customers")).scalar() == "GEN"
         assert (

@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import event, text
 
 from collections_desktop import cli
-from collections_desktop.models.company import create_company
-from collections_desktop.models.db.database import DatabaseOpenError, open_database
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.company.setup import create_company
+from collections_desktop.models.db.database import DatabaseOpenError
 from collections_desktop.models.db.failures import (
     DamagedDatabaseError,
     DiskFullError,
@@ -76,17 +78,19 @@ def test_every_command_refuses_a_missing_or_empty_file(tmp_path, capsys) -> None
 
 def test_a_database_without_a_company_is_refused_unless_creating(tmp_path) -> None:
     path = tmp_path / "schema-only.sqlite"
-    open_database(path).dispose()  # what a mistyped path became before: schema, no company
+    open_company(
+        path, clock=SystemClock()
+    ).dispose()  # what a mistyped path became before: schema, no company
     settle(path)
     before = digest(path)
     with pytest.raises(MissingDatabaseError, match="holds no company; nothing was changed"):
-        open_database(path, create=False)
+        open_company(path, create=False, clock=SystemClock())
     assert digest(path) == before
-    database = open_database(path)  # new-company may still set one up in it
+    database = open_company(path, clock=SystemClock())  # new-company may still set one up in it
     with write_transaction(database) as session:
         create_company(session, "Late Company", "EUR", database_now())
     database.dispose()
-    open_database(path, create=False).dispose()
+    open_company(path, create=False, clock=SystemClock()).dispose()
 
 
 def database_now():
@@ -109,7 +113,7 @@ def test_letters_and_promises_do_not_write_to_a_damaged_file(demo_file, tmp_path
 def test_a_commit_waits_for_the_check_and_a_damaged_file_keeps_nothing(demo_file, tmp_path):
     damaged = flip_a_byte(demo_file, tmp_path / "damaged.sqlite")
     before = digest(damaged)
-    database = open_database(damaged, create=False)
+    database = open_company(damaged, create=False, clock=SystemClock())
     try:
         with (
             pytest.raises(DamagedDatabaseError, match="missing from index"),
@@ -126,7 +130,7 @@ def test_a_commit_waits_for_the_check_and_a_damaged_file_keeps_nothing(demo_file
 def test_a_sound_file_is_checked_once_and_written(demo_file, tmp_path) -> None:
     path = tmp_path / "sound.sqlite"
     shutil.copy(demo_file, path)
-    database = open_database(path, create=False)
+    database = open_company(path, create=False, clock=SystemClock())
     assert database.integrity is not None
     assert not database.integrity.finished
     with database.sessions() as session:  # reading starts no check
@@ -148,7 +152,7 @@ def test_a_full_database_is_a_message_and_keeps_nothing(demo_file, tmp_path) -> 
     test fills a real (tmpfs) disk."""
     path = tmp_path / "full.sqlite"
     shutil.copy(demo_file, path)
-    database = open_database(path, create=False)
+    database = open_company(path, create=False, clock=SystemClock())
     pages = path.stat().st_size // 4096 + 2
     event.listen(
         database.engine,
@@ -180,7 +184,7 @@ def test_a_mislabelled_database_is_refused_before_any_backup(demo_file, tmp_path
     before = digest(path)
     for _attempt in range(2):
         with pytest.raises(DatabaseOpenError) as refused:
-            open_database(path, create=False)
+            open_company(path, create=False, clock=SystemClock())
         assert str(refused.value) == (
             f"The database {path} says it is at schema 0003 but already holds tables or "
             "columns of a later schema (letter_documents, collection_letters.item_id): an "

@@ -19,14 +19,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from collections_desktop.models import demo, ledger
-from collections_desktop.models.company import company_summary
-from collections_desktop.models.db.database import (
-    Database,
-    DatabaseOpenError,
-    NotADatabaseError,
-    open_database,
-)
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models import demo
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.company.setup import company_summary
+from collections_desktop.models.db.database import Database, DatabaseOpenError, NotADatabaseError
 from collections_desktop.models.db.schema import (
     Activity,
     AgentPool,
@@ -41,7 +38,9 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
 )
 from collections_desktop.models.demo import DemoError, DemoStats, write_demo_company
-from collections_desktop.models.numbering import SEQUENCES, next_number
+from collections_desktop.models.ledger import balances, postings
+from collections_desktop.models.ledger import settlements as ledger_settlements
+from collections_desktop.models.ledger.numbering import SEQUENCES, next_number
 from tests.conftest import TODAY
 
 D = Decimal
@@ -78,7 +77,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoStats]:
 
 @pytest.fixture
 def session(built: tuple[Path, DemoStats]) -> Iterator[Session]:
-    database = open_database(built[0])
+    database = open_company(built[0], clock=SystemClock())
     with database.sessions() as session:
         yield session
     database.dispose()
@@ -154,7 +153,7 @@ def test_stats_count_the_rows_and_the_summary_says_so(
 
 def test_a_few_customers_are_on_hold(tmp_path: Path) -> None:
     write_demo_company(tmp_path / "d.sqlite", customers=400, seed=3, today=TODAY)
-    database = open_database(tmp_path / "d.sqlite")
+    database = open_company(tmp_path / "d.sqlite", clock=SystemClock())
     with database.sessions() as session:
         statuses = Counter(session.scalars(select(Customer.account_status)))
         summary = company_summary(session, TODAY)
@@ -229,8 +228,8 @@ def test_balance_equals_the_open_items_for_every_customer(session: Session) -> N
     assert {currency for _id, currency in customers} == {"EUR", "GBP"}
     for as_of in (TODAY - dt.timedelta(days=200), TODAY):
         for customer_id, _currency in customers:
-            items = ledger.open_items(session, customer_id, as_of)
-            balance = ledger.balance(session, customer_id, as_of)
+            items = balances.open_items(session, customer_id, as_of)
+            balance = balances.balance(session, customer_id, as_of)
             assert balance == sum((item.open_amount_accounting for item in items), D(0))
 
 
@@ -465,11 +464,11 @@ def test_human_numbers_are_unique_and_shaped_like_the_counters(session: Session)
 def test_posting_after_the_demo_continues_the_numbers(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite"
     stats = write_demo_company(path, customers=20, seed=2, today=TODAY)
-    database = open_database(path)
+    database = open_company(path, clock=SystemClock())
     with database.sessions.begin() as session:
         customer = session.scalars(select(Customer).where(Customer.currency == "EUR")).first()
         assert customer is not None
-        invoice = ledger.post_invoice(
+        invoice = postings.post_invoice(
             session,
             customer_id=customer.id,
             amount=D("120.50"),
@@ -477,10 +476,10 @@ def test_posting_after_the_demo_continues_the_numbers(tmp_path: Path) -> None:
             now=NOW,
             due_date=TODAY + dt.timedelta(days=30),
         )
-        payment = ledger.post_payment(
+        payment = postings.post_payment(
             session, customer_id=customer.id, amount=D("120.50"), posting_date=TODAY, now=NOW
         )
-        settlement = ledger.settle(
+        settlement = ledger_settlements.settle(
             session, {invoice.id: D("120.50"), payment.id: D("120.50")}, TODAY, NOW
         )
         count = lambda kind: session.scalar(  # noqa: E731
@@ -493,7 +492,7 @@ def test_posting_after_the_demo_continues_the_numbers(tmp_path: Path) -> None:
         assert next_number(session, "customer", NOW) == f"C-{21:06d}"
         assert next_number(session, "activity", NOW) == f"ACT-{stats.activities + 1:07d}"
         assert next_number(session, "credit_note", NOW).startswith("CN-")
-        assert ledger.open_amount(session, invoice.id, TODAY) == 0
+        assert balances.open_amount(session, invoice.id, TODAY) == 0
     database.dispose()
 
 
@@ -525,10 +524,10 @@ def test_a_failure_midway_writes_nothing(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("new.sqlite*"))
     # An existing empty database stays empty.
     path = tmp_path / "empty.sqlite"
-    open_database(path).dispose()
+    open_company(path, clock=SystemClock()).dispose()
     with pytest.raises(KeyboardInterrupt):
         write_demo_company(path, customers=1200, seed=1, today=TODAY, progress=progress)
-    database = open_database(path)
+    database = open_company(path, clock=SystemClock())
     with database.engine.connect() as connection:
         for table in (
             "receivables_parameters",
@@ -634,7 +633,7 @@ def test_bad_requests_are_refused(tmp_path: Path) -> None:
 def test_today_defaults_to_the_real_date(tmp_path: Path) -> None:
     path = tmp_path / "d.sqlite"
     write_demo_company(path, customers=3, seed=1)
-    database = open_database(path)
+    database = open_company(path, clock=SystemClock())
     with database.sessions() as session:
         latest = session.scalar(select(func.max(CustomerTransaction.posting_date)))
     database.dispose()
@@ -700,17 +699,20 @@ def test_postgresql_gets_the_same_company_as_sqlite(pg_url: str, tmp_path: Path)
     with pytest.raises(DemoError):
         write_demo_company(pg_url, customers=30, seed=4, today=TODAY)
     write_demo_company(tmp_path / "same.sqlite", customers=30, seed=4, today=TODAY)
-    postgres, sqlite = open_database(pg_url), open_database(tmp_path / "same.sqlite")
+    postgres, sqlite = (
+        open_company(pg_url, clock=SystemClock()),
+        open_company(tmp_path / "same.sqlite", clock=SystemClock()),
+    )
     try:
         assert model_rows(postgres) == model_rows(sqlite)
         with postgres.sessions.begin() as session:
             for customer_id in session.scalars(select(Customer.id).limit(10)):
-                items = ledger.open_items(session, customer_id, TODAY)
-                assert ledger.balance(session, customer_id, TODAY) == sum(
+                items = balances.open_items(session, customer_id, TODAY)
+                assert balances.balance(session, customer_id, TODAY) == sum(
                     (item.open_amount_accounting for item in items), D(0)
                 )
             customer_id = session.scalars(select(Customer.id)).first()
-            invoice = ledger.post_invoice(
+            invoice = postings.post_invoice(
                 session,
                 customer_id=customer_id,
                 amount=D("10"),

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from collections_desktop.models.aging_report import to_csv
-from collections_desktop.models.exports import csv_text, export_cell, neutralise
-from collections_desktop.models.list_pages import AgedBalanceRow, aged_balances_csv
+from collections_desktop.models.aging.report import to_csv
+from collections_desktop.models.screens.aged_balances import AgedBalanceRow, aged_balances_csv
+from collections_desktop.models.screens.exports import csv_text, export_cell, neutralise
 
 ATTACKS = [
     '=HYPERLINK("http://evil.example","Click")',

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from collections_desktop.models.db.database import open_database
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.company.first_run import unfinished_demo
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.demo import DemoError, partial_path, write_demo_company
-from collections_desktop.models.first_run import unfinished_demo
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -44,7 +45,7 @@ def test_the_leftover_of_a_killed_demo_is_started_over(tmp_path: Path) -> None:
 
 def test_a_demo_being_written_by_another_process_is_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "collections.sqlite"
-    open_database(partial_path(path)).dispose()
+    open_company(partial_path(path), clock=SystemClock()).dispose()
     writer = sqlite3.connect(partial_path(path), isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # as the other demo holds it while it writes
     try:
@@ -59,7 +60,7 @@ def test_a_demo_being_written_by_another_process_is_left_alone(tmp_path: Path) -
 
 def test_only_an_empty_company_file_is_an_unfinished_demo(tmp_path: Path) -> None:
     empty = tmp_path / "empty.sqlite"
-    open_database(empty).dispose()
+    open_company(empty, clock=SystemClock()).dispose()
     assert unfinished_demo(empty)
 
     demo = tmp_path / "demo.sqlite"

@@ -21,10 +21,10 @@ from babel.messages.pofile import read_po
 import collections_desktop
 from collections_desktop import i18n
 from collections_desktop.i18n import _, current_language, ngettext, set_language
-from collections_desktop.models import ledger
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer
-from collections_desktop.models.ledger import LedgerError
+from collections_desktop.models.ledger import postings
+from collections_desktop.models.ledger.books import LedgerError
 from collections_desktop.resources import resource_path
 
 TRANSLATIONS = resource_path("translations")
@@ -170,7 +170,7 @@ def test_a_domain_error_reaches_the_collector_in_spanish(sqlite_db: Database) ->
         session.add(customer)
         session.flush()
         with pytest.raises(LedgerError) as raised:
-            ledger.post_invoice(
+            postings.post_invoice(
                 session,
                 customer_id=customer.id,
                 amount=Decimal(0),

@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from collections_desktop.models import ledger
+from collections_desktop.models.actions.interest import (
+    InterestError,
+    InterestRule,
+    RateLine,
+    calculate_interest,
+)
+from collections_desktop.models.actions.interest_notes import create_interest_notes, interest_notes
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     CustomerTransaction,
@@ -20,16 +26,9 @@ from collections_desktop.models.db.schema import (
     JournalLine,
     TransactionType,
 )
-from collections_desktop.models.interest import (
-    InterestError,
-    InterestRule,
-    RateLine,
-    calculate_interest,
-    create_interest_notes,
-    interest_notes,
-)
-from collections_desktop.models.journals import journal_rows
-from collections_desktop.models.scope import company_scope, load_scope
+from collections_desktop.models.ledger import balances, settlements
+from collections_desktop.models.ledger.journals import journal_rows
+from collections_desktop.models.people.scope import company_scope, load_scope
 from tests.unit.test_nsf import NOW, add_customer, post
 from tests.unit.test_scope import add_agent, add_pool
 
@@ -150,7 +149,7 @@ def test_a_note_at_60_days_then_one_at_90(any_db: Database) -> None:
         ]
         assert session.scalar(select(func.sum(JournalLine.amount))) == 0
         assert session.scalar(select(func.sum(JournalLine.amount_accounting))) == 0
-        assert ledger.balance(session, customer.id, DAY_60) == D("1025.00")
+        assert balances.balance(session, customer.id, DAY_60) == D("1025.00")
 
         # The same day again: the period is covered, nothing new.
         assert create_interest_notes(session, scope, DAY_60, NOW, created_by_id=None) == []
@@ -170,7 +169,7 @@ def test_a_note_at_60_days_then_one_at_90(any_db: Database) -> None:
             )
         )
         assert total_interest == D("35.00")  # the same as one note at 90 days
-        assert ledger.balance(session, customer.id, DAY_90) == D(
+        assert balances.balance(session, customer.id, DAY_90) == D(
             "1045.00"
         )  # 1000 + 20 + 5 + 15 + 5
         assert session.scalar(select(func.count()).select_from(Journal)) == 2
@@ -197,7 +196,9 @@ def test_grace_base_rounding_and_invoices_that_bear_no_interest(sqlite_db: Datab
         odd = invoice(session, customer, "333.33", DAY_60 - dt.timedelta(days=7))
         paid = invoice(session, customer, "1000.00")
         part = post(session, customer, TransactionType.PAYMENT, "400.00", dt.date(2026, 10, 1))
-        ledger.settle(session, {paid.id: D("400"), part.id: D("400")}, dt.date(2026, 10, 1), NOW)
+        settlements.settle(
+            session, {paid.id: D("400"), part.id: D("400")}, dt.date(2026, 10, 1), NOW
+        )
         invoice(session, customer, "500.00", DAY_60)  # due today: not overdue
         post(session, customer, TransactionType.FEE, "25.00", dt.date(2026, 9, 1))  # no interest
         plain = add_customer(session)  # no interest code: skipped
@@ -236,7 +237,7 @@ def test_interval_method_in_three_notes(sqlite_db: Database) -> None:
         assert session.scalar(select(func.sum(InterestNote.fee))) == 0
         assert session.scalar(select(func.count()).select_from(CustomerTransaction).where(
             CustomerTransaction.type == TransactionType.FEE)) == 0  # fmt: skip
-        assert ledger.open_amount(session, inv.id, DAY_90) == D("1000.00")
+        assert balances.open_amount(session, inv.id, DAY_90) == D("1000.00")
 
 
 def test_foreign_currency_interest_has_no_fee_and_keeps_the_invoice_rate(

@@ -20,7 +20,7 @@ from collections_desktop.models.db.schema import (
     NumberSequence,
     TransactionType,
 )
-from collections_desktop.models.journals import (
+from collections_desktop.models.ledger.journals import (
     JournalDraft,
     JournalError,
     LineDraft,

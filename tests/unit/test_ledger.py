@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from collections_desktop.models import ledger
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Customer,
@@ -17,7 +16,9 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
     TransactionType,
 )
-from collections_desktop.models.ledger import LedgerError
+from collections_desktop.models.ledger import balances, postings
+from collections_desktop.models.ledger import settlements as ledger_settlements
+from collections_desktop.models.ledger.books import LedgerError
 
 D = Decimal
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
@@ -34,7 +35,7 @@ def books(any_db: Database):
     customer = Customer(account="C-000001", name="Ruiz Hermanos SL", currency="EUR", updated_at=NOW)
     session.add(customer)
     session.flush()
-    inv1 = ledger.post_invoice(
+    inv1 = postings.post_invoice(
         session,
         customer_id=customer.id,
         amount=D("100.10"),
@@ -42,7 +43,7 @@ def books(any_db: Database):
         due_date=day(1, 31),
         now=NOW,
     )
-    inv2 = ledger.post_invoice(
+    inv2 = postings.post_invoice(
         session,
         customer_id=customer.id,
         amount=D("50.00"),
@@ -50,7 +51,7 @@ def books(any_db: Database):
         due_date=day(1, 20),
         now=NOW,
     )
-    pay = ledger.post_payment(
+    pay = postings.post_payment(
         session, customer_id=customer.id, amount=D("120"), posting_date=day(2, 1), now=NOW
     )
     session.commit()
@@ -63,49 +64,49 @@ def test_posting_signs_numbers_and_balance(books) -> None:
     assert (inv1.amount, inv2.amount, pay.amount) == (D("100.10"), D("50.00"), D("-120.00"))
     assert (inv1.voucher, pay.voucher) == ("V-00000001", "V-00000003")
     assert (inv1.document_number, pay.document_number) == ("INV-0000001", "PAY-0000001")
-    assert ledger.balance(session, customer.id, day(1, 4)) == D("100.10")
-    assert ledger.balance(session, customer.id, day(1, 31)) == D("150.10")
-    assert ledger.balance(session, customer.id, day(2, 1)) == D("30.10")
-    assert ledger.balance(session, customer.id, day(12, 31)) == D("30.10")
+    assert balances.balance(session, customer.id, day(1, 4)) == D("100.10")
+    assert balances.balance(session, customer.id, day(1, 31)) == D("150.10")
+    assert balances.balance(session, customer.id, day(2, 1)) == D("30.10")
+    assert balances.balance(session, customer.id, day(12, 31)) == D("30.10")
 
 
 def test_settle_oldest_due_first_then_reverse(books) -> None:
     session, customer, inv1, inv2, pay = books
-    settlement = ledger.settle_oldest_first(session, pay.id, day(2, 1), NOW)
+    settlement = ledger_settlements.settle_oldest_first(session, pay.id, day(2, 1), NOW)
     session.commit()
     # inv2 is due first (20 Jan): fully paid; inv1 gets the remaining 70.00
     open_feb = {
-        i.voucher: i.open_amount for i in ledger.open_items(session, customer.id, day(2, 1))
+        i.voucher: i.open_amount for i in balances.open_items(session, customer.id, day(2, 1))
     }
     assert open_feb == {inv1.voucher: D("30.10")}
     # as of the day before, nothing was settled yet
     open_jan = {
-        i.voucher: i.open_amount for i in ledger.open_items(session, customer.id, day(1, 31))
+        i.voucher: i.open_amount for i in balances.open_items(session, customer.id, day(1, 31))
     }
     assert open_jan == {inv2.voucher: D("50.00"), inv1.voucher: D("100.10")}
     # closed_on: inv2 and the whole payment closed on 1 Feb; inv1 is still open
     assert (inv2.closed_on, pay.closed_on, inv1.closed_on) == (day(2, 1), day(2, 1), None)
 
-    reversal = ledger.reverse_settlement(session, settlement.id, day(2, 10), NOW)
+    reversal = ledger_settlements.reverse_settlement(session, settlement.id, day(2, 10), NOW)
     session.commit()
     assert (inv2.closed_on, pay.closed_on) == (None, None), "the reversal reopened them"
     assert reversal.reverses_settlement_id == settlement.id
-    assert ledger.open_amount(session, inv1.id, day(2, 9)) == D("30.10")
-    assert ledger.open_amount(session, inv1.id, day(2, 10)) == D("100.10")
-    assert ledger.open_amount(session, pay.id, day(2, 10)) == D("-120.00")
-    assert ledger.balance(session, customer.id, day(2, 10)) == D("30.10")
+    assert balances.open_amount(session, inv1.id, day(2, 9)) == D("30.10")
+    assert balances.open_amount(session, inv1.id, day(2, 10)) == D("100.10")
+    assert balances.open_amount(session, pay.id, day(2, 10)) == D("-120.00")
+    assert balances.balance(session, customer.id, day(2, 10)) == D("30.10")
     with pytest.raises(LedgerError, match="already reversed"):
-        ledger.reverse_settlement(session, settlement.id, day(2, 11), NOW)
+        ledger_settlements.reverse_settlement(session, settlement.id, day(2, 11), NOW)
     with pytest.raises(LedgerError, match="itself a reversal"):
-        ledger.reverse_settlement(session, reversal.id, day(2, 11), NOW)
+        ledger_settlements.reverse_settlement(session, reversal.id, day(2, 11), NOW)
 
 
 def test_partial_settlement_of_marked_transactions(books) -> None:
     session, _customer, inv1, _inv2, pay = books
-    ledger.settle(session, {inv1.id: D("40.05"), pay.id: D("40.05")}, day(2, 2), NOW)
+    ledger_settlements.settle(session, {inv1.id: D("40.05"), pay.id: D("40.05")}, day(2, 2), NOW)
     session.commit()
-    assert ledger.open_amount(session, inv1.id, day(2, 2)) == D("60.05")
-    assert ledger.open_amount(session, pay.id, day(2, 2)) == D("-79.95")
+    assert balances.open_amount(session, inv1.id, day(2, 2)) == D("60.05")
+    assert balances.open_amount(session, pay.id, day(2, 2)) == D("-79.95")
     lines = session.scalars(select(SettlementLine.amount).order_by(SettlementLine.amount)).all()
     assert lines == [D("-40.05"), D("40.05")]
 
@@ -125,22 +126,22 @@ def test_settle_refuses_bad_requests_and_writes_nothing(books, marks, on, messag
     session, customer, inv1, _inv2, pay = books
     ids = {"inv1": inv1.id, "pay": pay.id}
     with pytest.raises(LedgerError, match=message):
-        ledger.settle(session, {ids[k]: v for k, v in marks.items()}, on, NOW)
+        ledger_settlements.settle(session, {ids[k]: v for k, v in marks.items()}, on, NOW)
     session.rollback()
     assert session.scalar(select(SettlementLine.id)) is None
-    assert ledger.balance(session, customer.id, day(12, 31)) == D("30.10")
+    assert balances.balance(session, customer.id, day(12, 31)) == D("30.10")
 
 
 def test_back_dated_settlement_cannot_over_settle(books) -> None:
     session, _customer, inv1, _inv2, pay = books
-    credit = ledger.post_credit_note(
+    credit = postings.post_credit_note(
         session, customer_id=inv1.customer_id, amount=D("100.10"), posting_date=day(1, 2), now=NOW
     )
     # the payment takes 100.10 of inv1 on 1 Feb ...
-    ledger.settle(session, {inv1.id: D("100.10"), pay.id: D("100.10")}, day(2, 1), NOW)
+    ledger_settlements.settle(session, {inv1.id: D("100.10"), pay.id: D("100.10")}, day(2, 1), NOW)
     # ... so on 10 Jan, although 100.10 was open then, nothing can be settled any more
     with pytest.raises(LedgerError, match=r"only 0\.00 open to settle on Jan 10, 2026"):
-        ledger.settle(session, {inv1.id: D("1"), credit.id: D("1")}, day(1, 10), NOW)
+        ledger_settlements.settle(session, {inv1.id: D("1"), credit.id: D("1")}, day(1, 10), NOW)
 
 
 def test_foreign_currency_needs_a_rate_and_settles_to_the_cent(any_db: Database) -> None:
@@ -149,10 +150,10 @@ def test_foreign_currency_needs_a_rate_and_settles_to_the_cent(any_db: Database)
         session.add(customer)
         session.flush()
         with pytest.raises(LedgerError, match="exchange rate from GBP to EUR"):
-            ledger.post_invoice(
+            postings.post_invoice(
                 session, customer_id=customer.id, amount=D("100"), posting_date=day(3, 1), now=NOW
             )
-        inv = ledger.post_invoice(
+        inv = postings.post_invoice(
             session,
             customer_id=customer.id,
             amount=D("100"),
@@ -160,7 +161,7 @@ def test_foreign_currency_needs_a_rate_and_settles_to_the_cent(any_db: Database)
             exchange_rate=D("1.1537"),
             now=NOW,
         )
-        pay = ledger.post_payment(
+        pay = postings.post_payment(
             session,
             customer_id=customer.id,
             amount=D("100"),
@@ -169,16 +170,16 @@ def test_foreign_currency_needs_a_rate_and_settles_to_the_cent(any_db: Database)
             now=NOW,
         )
         assert (inv.amount_accounting, pay.amount_accounting) == (D("115.37"), D("-116.11"))
-        ledger.settle(session, {inv.id: D("33.33"), pay.id: D("33.33")}, day(3, 5), NOW)
-        ledger.settle(session, {inv.id: D("66.67"), pay.id: D("66.67")}, day(3, 6), NOW)
-        items = ledger.open_items(session, customer.id, day(3, 6))
+        ledger_settlements.settle(session, {inv.id: D("33.33"), pay.id: D("33.33")}, day(3, 5), NOW)
+        ledger_settlements.settle(session, {inv.id: D("66.67"), pay.id: D("66.67")}, day(3, 6), NOW)
+        items = balances.open_items(session, customer.id, day(3, 6))
         assert items == []
-        assert ledger.balance(session, customer.id, day(3, 6)) == D("0")
+        assert balances.balance(session, customer.id, day(3, 6)) == D("0")
 
 
 def test_posted_facts_are_immutable_in_the_database(books, any_db: Database) -> None:
     session, _customer, inv1, _inv2, pay = books
-    ledger.settle(session, {inv1.id: D("10"), pay.id: D("10")}, day(2, 2), NOW)
+    ledger_settlements.settle(session, {inv1.id: D("10"), pay.id: D("10")}, day(2, 2), NOW)
     session.commit()
     for statement in (
         "UPDATE customer_transactions SET amount = 1",
@@ -208,10 +209,10 @@ def test_sql_sums_are_exact(any_db: Database) -> None:
         session.add(customer)
         session.flush()
         for value in ("0.10", "0.20", "0.30", "1234567890.12", "0.01"):
-            ledger.post_invoice(
+            postings.post_invoice(
                 session, customer_id=customer.id, amount=D(value), posting_date=day(1, 1), now=NOW
             )
-        assert ledger.balance(session, customer.id, day(1, 1)) == D("1234567890.73")
+        assert balances.balance(session, customer.id, day(1, 1)) == D("1234567890.73")
 
 
 def test_batches_write_what_one_by_one_writes_and_refuse_the_same(any_db: Database) -> None:
@@ -223,7 +224,7 @@ def test_batches_write_what_one_by_one_writes_and_refuse_the_same(any_db: Databa
     )
     session.add_all([one, many])
     session.flush()
-    inv = ledger.post_invoice(
+    inv = postings.post_invoice(
         session,
         customer_id=one.id,
         amount=D("100.10"),
@@ -232,33 +233,33 @@ def test_batches_write_what_one_by_one_writes_and_refuse_the_same(any_db: Databa
         document_number="A-1",
         now=NOW,
     )
-    cn = ledger.post_credit_note(
+    cn = postings.post_credit_note(
         session, customer_id=one.id, amount=D("20"), posting_date=day(1, 2), now=NOW
     )
-    pay = ledger.post_payment(
+    pay = postings.post_payment(
         session, customer_id=one.id, amount=D("80.10"), posting_date=day(2, 1), now=NOW
     )
-    ledger.settle(session, {inv.id: D("50"), pay.id: D("50")}, day(2, 1), NOW)
-    ledger.settle(session, {inv.id: D("20"), cn.id: D("20")}, day(2, 2), NOW)
-    ledger.settle(session, {inv.id: D("30.10"), pay.id: D("30.10")}, day(2, 3), NOW)
+    ledger_settlements.settle(session, {inv.id: D("50"), pay.id: D("50")}, day(2, 1), NOW)
+    ledger_settlements.settle(session, {inv.id: D("20"), cn.id: D("20")}, day(2, 2), NOW)
+    ledger_settlements.settle(session, {inv.id: D("30.10"), pay.id: D("30.10")}, day(2, 3), NOW)
 
-    inv2, cn2, pay2 = ledger.post_transactions(
+    inv2, cn2, pay2 = postings.post_transactions(
         session,
         [
-            ledger.Posting(
+            postings.Posting(
                 many.id, TransactionType.INVOICE, D("100.10"), day(1, 1), day(1, 31), None, "A-1"
             ),
-            ledger.Posting(many.id, TransactionType.CREDIT_NOTE, D("20"), day(1, 2)),
-            ledger.Posting(many.id, TransactionType.PAYMENT, D("80.10"), day(2, 1)),
+            postings.Posting(many.id, TransactionType.CREDIT_NOTE, D("20"), day(1, 2)),
+            postings.Posting(many.id, TransactionType.PAYMENT, D("80.10"), day(2, 1)),
         ],
         NOW,
     )
-    ledger.settle_many(
+    ledger_settlements.settle_many(
         session,
         [
-            ledger.SettlementRequest({inv2: D("50"), pay2: D("50")}, day(2, 1)),
-            ledger.SettlementRequest({inv2: D("20"), cn2: D("20")}, day(2, 2)),
-            ledger.SettlementRequest({inv2: D("30.10"), pay2: D("30.10")}, day(2, 3)),
+            ledger_settlements.SettlementRequest({inv2: D("50"), pay2: D("50")}, day(2, 1)),
+            ledger_settlements.SettlementRequest({inv2: D("20"), cn2: D("20")}, day(2, 2)),
+            ledger_settlements.SettlementRequest({inv2: D("30.10"), pay2: D("30.10")}, day(2, 3)),
         ],
         NOW,
     )
@@ -294,7 +295,7 @@ def test_batches_write_what_one_by_one_writes_and_refuse_the_same(any_db: Databa
         .order_by(CustomerTransaction.voucher)
     ).all()
     assert numbers == ["A-1", "CN-0000002", "PAY-0000002"]
-    assert ledger.balance(session, many.id, day(2, 3)) == D("0.00")
+    assert balances.balance(session, many.id, day(2, 3)) == D("0.00")
 
     def line_count() -> int:
         return session.scalar(select(func.count()).select_from(SettlementLine))
@@ -306,45 +307,54 @@ def test_batches_write_what_one_by_one_writes_and_refuse_the_same(any_db: Databa
     ]
     for amounts, on, message in cases:
         with pytest.raises(LedgerError, match=message):
-            ledger.settle(session, amounts, on, NOW)
+            ledger_settlements.settle(session, amounts, on, NOW)
         session.rollback()
         with pytest.raises(LedgerError, match=message):
-            ledger.settle_many(session, [ledger.SettlementRequest(amounts, on)], NOW)
+            ledger_settlements.settle_many(
+                session, [ledger_settlements.SettlementRequest(amounts, on)], NOW
+            )
         session.rollback()
     # a later request of the batch sees the lines of the earlier ones
-    extra = ledger.post_transactions(
+    extra = postings.post_transactions(
         session,
         [
-            ledger.Posting(many.id, TransactionType.INVOICE, D("10"), day(3, 1)),
-            ledger.Posting(many.id, TransactionType.PAYMENT, D("15"), day(3, 1)),
+            postings.Posting(many.id, TransactionType.INVOICE, D("10"), day(3, 1)),
+            postings.Posting(many.id, TransactionType.PAYMENT, D("15"), day(3, 1)),
         ],
         NOW,
     )
     with pytest.raises(LedgerError, match=r"only 0\.00 open to settle"):
-        ledger.settle_many(
+        ledger_settlements.settle_many(
             session,
             [
-                ledger.SettlementRequest({extra[0]: D("10"), extra[1]: D("10")}, day(3, 1)),
-                ledger.SettlementRequest({extra[0]: D("5"), extra[1]: D("5")}, day(3, 2)),
+                ledger_settlements.SettlementRequest(
+                    {extra[0]: D("10"), extra[1]: D("10")}, day(3, 1)
+                ),
+                ledger_settlements.SettlementRequest(
+                    {extra[0]: D("5"), extra[1]: D("5")}, day(3, 2)
+                ),
             ],
             NOW,
         )
     session.rollback()
     for posting, message in (
-        (ledger.Posting(many.id, TransactionType.INVOICE, D("0"), day(1, 1)), "greater than zero"),
-        (ledger.Posting(many.id, TransactionType.INVOICE, D("1.001"), day(1, 1)), "2 decimal"),
         (
-            ledger.Posting(many.id, TransactionType.FEE, D("1"), day(1, 1), day(1, 1), day(1, 2)),
+            postings.Posting(many.id, TransactionType.INVOICE, D("0"), day(1, 1)),
+            "greater than zero",
+        ),
+        (postings.Posting(many.id, TransactionType.INVOICE, D("1.001"), day(1, 1)), "2 decimal"),
+        (
+            postings.Posting(many.id, TransactionType.FEE, D("1"), day(1, 1), day(1, 1), day(1, 2)),
             "due date cannot be before",
         ),
         (
-            ledger.Posting(many.id, TransactionType.INVOICE, D("1"), day(1, 1), currency="GBP"),
+            postings.Posting(many.id, TransactionType.INVOICE, D("1"), day(1, 1), currency="GBP"),
             "exchange rate from GBP",
         ),
-        (ledger.Posting(one.id, TransactionType.REVERSAL, D("1"), day(1, 1)), "own action"),
+        (postings.Posting(one.id, TransactionType.REVERSAL, D("1"), day(1, 1)), "own action"),
     ):
         with pytest.raises(LedgerError, match=message):
-            ledger.post_transactions(session, [posting], NOW)
+            postings.post_transactions(session, [posting], NOW)
         session.rollback()
     assert line_count() == before
     session.close()

@@ -26,10 +26,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from collections_desktop.models import ledger
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, SettlementLine
-from collections_desktop.models.ledger import LedgerError
+from collections_desktop.models.ledger import balances
+from collections_desktop.models.ledger import postings as ledger_postings
+from collections_desktop.models.ledger import settlements as ledger_settlements
+from collections_desktop.models.ledger.books import LedgerError
 from tests.hypothesis_profiles import examples
 
 START = dt.date(2026, 1, 1)
@@ -181,9 +183,9 @@ class Model:
 def _post(session, customer_id, model: Model, op) -> None:
     _kind, type_, amount, day, currency, rate = op
     post = {
-        "invoice": ledger.post_invoice,
-        "payment": ledger.post_payment,
-        "credit_note": ledger.post_credit_note,
+        "invoice": ledger_postings.post_invoice,
+        "payment": ledger_postings.post_payment,
+        "credit_note": ledger_postings.post_credit_note,
     }[type_]
     posted = START + dt.timedelta(days=day)
     due = posted + dt.timedelta(days=day % 7)
@@ -282,9 +284,9 @@ def _apply(session, customer_id, model: Model, op) -> str:
         why = model.refuses(marks, on)
         if why is not None:
             with pytest.raises(LedgerError):
-                ledger.settle(session, marks, on, NOW)
+                ledger_settlements.settle(session, marks, on, NOW)
             return f"refused: {why}"
-        settlement = ledger.settle(session, marks, on, NOW)
+        settlement = ledger_settlements.settle(session, marks, on, NOW)
         model.settle(settlement.id, marks, on)
         return "settled"
     if kind == "pieces":
@@ -305,7 +307,7 @@ def _apply(session, customer_id, model: Model, op) -> str:
         for low, high in itertools.pairwise([ZERO, *points, whole]):
             marks = {debit.id: high - low, credit.id: high - low}
             assert model.refuses(marks, on) is None
-            model.settle(ledger.settle(session, marks, on, NOW).id, marks, on)
+            model.settle(ledger_settlements.settle(session, marks, on, NOW).id, marks, on)
         return f"settled in {len(points) + 1} pieces"
     if kind == "oldest" and model.txns:
         _kind, index, day = op
@@ -316,15 +318,15 @@ def _apply(session, customer_id, model: Model, op) -> str:
         )
         if credit.amount > ZERO:
             with pytest.raises(LedgerError):
-                ledger.settle_oldest_first(session, credit.id, on, NOW)
+                ledger_settlements.settle_oldest_first(session, credit.id, on, NOW)
             return "refused: not a credit"
         marks = _oldest_marks(model, credit, on)
         why = model.refuses(marks, on) if marks else None
         if why is not None:
             with pytest.raises(LedgerError):
-                ledger.settle_oldest_first(session, credit.id, on, NOW)
+                ledger_settlements.settle_oldest_first(session, credit.id, on, NOW)
             return f"refused: {why}"
-        settlement = ledger.settle_oldest_first(session, credit.id, on, NOW)
+        settlement = ledger_settlements.settle_oldest_first(session, credit.id, on, NOW)
         if not marks:
             assert settlement is None
             return "nothing to apply"
@@ -336,14 +338,16 @@ def _apply(session, customer_id, model: Model, op) -> str:
         original = model.settlements[index % len(model.settlements)]
         if original in model.reversals or original in model.reversed:
             with pytest.raises(LedgerError):
-                ledger.reverse_settlement(session, original, START, NOW)
+                ledger_settlements.reverse_settlement(session, original, START, NOW)
             return "refused: a reversal, or reversed already"
         lines = [line for line in model.lines if line.settlement_id == original]
         on = lines[0].day + dt.timedelta(days=later)
         if later:  # a day before the settlement is refused too
             with pytest.raises(LedgerError):
-                ledger.reverse_settlement(session, original, lines[0].day - dt.timedelta(1), NOW)
-        reversal = ledger.reverse_settlement(session, original, on, NOW)
+                ledger_settlements.reverse_settlement(
+                    session, original, lines[0].day - dt.timedelta(1), NOW
+                )
+        reversal = ledger_settlements.reverse_settlement(session, original, on, NOW)
         model.lines += [
             Line(reversal.id, line.txn_id, on, -line.amount, -line.accounting) for line in lines
         ]
@@ -409,15 +413,15 @@ def _check(session, customer_id, model: Model) -> None:
             if value != ZERO:
                 expected[txn.id] = (txn.currency, value, accounting)
             balance += accounting
-        items = ledger.open_items(session, customer_id, on)
+        items = balances.open_items(session, customer_id, on)
         found = {i.transaction_id: (i.currency, i.open_amount, i.open_amount_accounting)
                  for i in items}  # fmt: skip
         assert found == expected, on
-        assert ledger.balance(session, customer_id, on) == balance, on
+        assert balances.balance(session, customer_id, on) == balance, on
         for txn in model.txns:
             if txn.posted <= on:
                 value = expected.get(txn.id, (None, ZERO))[1]
-                assert ledger.open_amount(session, txn.id, on) == value, (txn, on)
+                assert balances.open_amount(session, txn.id, on) == value, (txn, on)
     stored = dict(
         session.execute(
             select(CustomerTransaction.id, CustomerTransaction.closed_on).where(
@@ -489,15 +493,19 @@ def test_back_dated_foreign_settlement_leaves_a_cent_open(sqlite_db: Database) -
         session.flush()
         on, later = START + dt.timedelta(40), START + dt.timedelta(47)
         first = {"customer_id": customer.id, "posting_date": START, **usd}
-        a = ledger.post_invoice(session, amount=Decimal("107.71"), **first)
-        p = ledger.post_payment(session, amount=Decimal("426.44"), **first)
-        b = ledger.post_invoice(session, amount=Decimal("393.34"), **first)
-        ledger.settle(session, {a.id: Decimal("1.08"), p.id: Decimal("1.08")}, on, NOW)
-        rest = ledger.settle(session, {a.id: Decimal("106.63"), p.id: Decimal("106.63")}, on, NOW)
-        ledger.reverse_settlement(session, rest.id, later, NOW)
-        ledger.settle(session, {b.id: Decimal("3.19"), p.id: Decimal("3.19")}, on, NOW)
-        ledger.settle(session, {b.id: Decimal("315.54"), p.id: Decimal("315.54")}, on, NOW)
-        items = ledger.open_items(session, customer.id, on)
+        a = ledger_postings.post_invoice(session, amount=Decimal("107.71"), **first)
+        p = ledger_postings.post_payment(session, amount=Decimal("426.44"), **first)
+        b = ledger_postings.post_invoice(session, amount=Decimal("393.34"), **first)
+        ledger_settlements.settle(session, {a.id: Decimal("1.08"), p.id: Decimal("1.08")}, on, NOW)
+        rest = ledger_settlements.settle(
+            session, {a.id: Decimal("106.63"), p.id: Decimal("106.63")}, on, NOW
+        )
+        ledger_settlements.reverse_settlement(session, rest.id, later, NOW)
+        ledger_settlements.settle(session, {b.id: Decimal("3.19"), p.id: Decimal("3.19")}, on, NOW)
+        ledger_settlements.settle(
+            session, {b.id: Decimal("315.54"), p.id: Decimal("315.54")}, on, NOW
+        )
+        items = balances.open_items(session, customer.id, on)
         assert [i.transaction_id for i in items] == [b.id]
         assert items[0].open_amount_accounting == Decimal("37.30")
-        assert ledger.balance(session, customer.id, on) == Decimal("37.30")  # is 37.31
+        assert balances.balance(session, customer.id, on) == Decimal("37.30")  # is 37.31

@@ -25,7 +25,7 @@ from collections_desktop.models.letter_documents import (
     remove_stale_parts,
     write_atomically,
 )
-from collections_desktop.models.scope import company_scope
+from collections_desktop.models.people.scope import company_scope
 from tests.unit.test_letters import debtor, overdue, run
 from tests.unit.test_overview import add_pool
 from tests.unit.test_snapshot import NOW, TODAY

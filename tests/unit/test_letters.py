@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from collections_desktop.models import ledger
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     CollectionLetter,
@@ -25,7 +24,8 @@ from collections_desktop.models.db.schema import (
     LetterSequence,
     TransactionType,
 )
-from collections_desktop.models.journals import journal_rows
+from collections_desktop.models.ledger import balances, postings, settlements
+from collections_desktop.models.ledger.journals import journal_rows
 from collections_desktop.models.letters import (
     LetterError,
     create_letters,
@@ -34,7 +34,7 @@ from collections_desktop.models.letters import (
     propose_letters,
     set_letter_block,
 )
-from collections_desktop.models.scope import ScopeError, company_scope, load_scope
+from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
 from tests.unit.test_overview import add_pool
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer
@@ -59,7 +59,7 @@ def debtor(session, *, name="Ruiz Hermanos SL", country="ES", language="en", **f
 def overdue(session, customer, amount: str, days: int, **fields) -> CustomerTransaction:
     """An invoice that is ``days`` overdue on TODAY."""
     due = TODAY - days * DAY
-    return ledger.post_invoice(
+    return postings.post_invoice(
         session,
         customer_id=customer.id,
         amount=D(amount),
@@ -152,7 +152,7 @@ def test_one_level_per_run_with_the_fee_posted_and_nothing_after_the_last(any_db
             ("letter", "ledger", "758200", D("-10.00"), D("-10.00")),
         ]
         assert sum(r.amount for r in rows) == 0
-        assert ledger.balance(session, customer.id, second_day) == D("1260.00")
+        assert balances.balance(session, customer.id, second_day) == D("1260.00")
         assert lines_of(session, second.letter_id) == [
             (a.document_number, D("1000.00"), 54),
             (b.document_number, D("250.00"), 34),
@@ -170,7 +170,7 @@ def test_one_level_per_run_with_the_fee_posted_and_nothing_after_the_last(any_db
             D("25.00"),
         )
         assert lines_of(session, third.letter_id)[-1] == ("CL-0000002", D("10.00"), 7)
-        assert ledger.balance(session, customer.id, third_day) == D("1285.00")
+        assert balances.balance(session, customer.id, third_day) == D("1285.00")
 
         # After the last level nothing more is sent.
         last = run(session, dt.date(2027, 3, 1))
@@ -354,10 +354,10 @@ def test_who_gets_nothing_and_who_is_told_why(any_db: Database) -> None:
         overdue(session, current, "500.00", -5)  # not due yet
         paid = debtor(session)
         invoice = overdue(session, paid, "70.00", 30)
-        payment = ledger.post_payment(
+        payment = postings.post_payment(
             session, customer_id=paid.id, amount=D("70.00"), posting_date=TODAY, now=NOW
         )
-        ledger.settle(session, {invoice.id: D("70.00"), payment.id: D("70.00")}, TODAY, NOW)
+        settlements.settle(session, {invoice.id: D("70.00"), payment.id: D("70.00")}, TODAY, NOW)
         no_sequence = debtor(session, letter_sequence=None)
         overdue(session, no_sequence, "60.00", 30)
         unknown = debtor(session, letter_sequence="GONE")
@@ -378,10 +378,10 @@ def test_paying_what_the_letters_named_starts_the_sequence_again(sqlite_db: Data
         customer = debtor(session)
         old = overdue(session, customer, "200.00", 40)
         assert run(session, TODAY).created[0].level == 1
-        payment = ledger.post_payment(
+        payment = postings.post_payment(
             session, customer_id=customer.id, amount=D("200.00"), posting_date=TODAY, now=NOW
         )
-        ledger.settle(session, {old.id: D("200.00"), payment.id: D("200.00")}, TODAY, NOW)
+        settlements.settle(session, {old.id: D("200.00"), payment.id: D("200.00")}, TODAY, NOW)
         overdue(session, customer, "90.00", 0)  # due today, overdue from tomorrow
         [letter] = run(session, TODAY + 20 * DAY).created
         assert (letter.level, letter.amount) == (1, D("90.00"))

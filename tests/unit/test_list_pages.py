@@ -9,24 +9,30 @@ from decimal import Decimal
 
 import pytest
 
-from collections_desktop.models import ledger
-from collections_desktop.models.cases import close_case, create_case
+from collections_desktop.models.aging.snapshot import age_customers, take_snapshot
+from collections_desktop.models.casework.cases import close_case, create_case
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, Employee
-from collections_desktop.models.list_pages import (
-    ActivityStatus,
+from collections_desktop.models.ledger import postings, settlements
+from collections_desktop.models.people.scope import (
+    AgentScope,
+    ScopeError,
+    company_scope,
+    load_scope,
+)
+from collections_desktop.models.screens.activity_list import ActivityStatus, list_activities
+from collections_desktop.models.screens.aged_balances import (
     AgedBalanceRow,
     aged_balances,
     aged_balances_csv,
-    customer_collections,
-    list_activities,
-    live_facts,
-    snapshot_facts,
     snapshot_header,
 )
-from collections_desktop.models.overview import latest_snapshot
-from collections_desktop.models.scope import AgentScope, ScopeError, company_scope, load_scope
-from collections_desktop.models.snapshot import age_customers, take_snapshot
+from collections_desktop.models.screens.customer_collections import (
+    customer_collections,
+    live_facts,
+    snapshot_facts,
+)
+from collections_desktop.models.screens.overview import latest_snapshot
 from tests.statements import statements as count_statements
 from tests.unit.test_overview import add_activity, add_pool, employee_id
 from tests.unit.test_scope import add_agent
@@ -79,12 +85,14 @@ def books(session) -> Books:
     a = invoice(session, ruiz, "1234.56", dt.date(2026, 10, 1))
     b = invoice(session, ruiz, "500.00", dt.date(2026, 11, 1))
     c = invoice(session, ruiz, "99.95", dt.date(2026, 12, 10))
-    payment = ledger.post_payment(
+    payment = postings.post_payment(
         session, customer_id=ruiz.id, amount=D("200.00"), posting_date=dt.date(2026, 11, 2), now=NOW
     )
-    ledger.settle(session, {a.id: D("200.00"), payment.id: D("200.00")}, dt.date(2026, 11, 2), NOW)
+    settlements.settle(
+        session, {a.id: D("200.00"), payment.id: D("200.00")}, dt.date(2026, 11, 2), NOW
+    )
     invoice(session, lopes, "300.00", dt.date(2026, 10, 15))
-    ledger.post_payment(
+    postings.post_payment(
         session,
         customer_id=lopes.id,
         amount=D("50.00"),
@@ -358,14 +366,14 @@ def test_one_customers_cases_transactions_activities_and_facts(any_db: Database)
         d = invoice(session, o.ruiz, "80.00", dt.date(2026, 9, 1))
         e = invoice(session, o.ruiz, "40.00", dt.date(2026, 9, 5))
         for txn in (d, e):
-            paid = ledger.post_payment(
+            paid = postings.post_payment(
                 session,
                 customer_id=o.ruiz.id,
                 amount=txn.amount,
                 posting_date=dt.date(2026, 9, 30),
                 now=NOW,
             )
-            ledger.settle(
+            settlements.settle(
                 session, {txn.id: txn.amount, paid.id: txn.amount}, dt.date(2026, 9, 30), NOW
             )
         older = take_snapshot(session, dt.date(2026, 11, 1), o.scope, at(1, 6), pool_id=o.iberia)
@@ -459,10 +467,10 @@ def test_refresh_ages_the_one_customer_live(any_db: Database) -> None:
         take_snapshot(session, TODAY, o.scope, NOW, pool_id=o.iberia)
         stored = snapshot_facts(session, o.scope, o.ruiz.id, TODAY)
         # Ruiz pays invoice a in full after the snapshot.
-        paid = ledger.post_payment(
+        paid = postings.post_payment(
             session, customer_id=o.ruiz.id, amount=D("1034.56"), posting_date=TODAY, now=NOW
         )
-        ledger.settle(session, {o.a.id: D("1034.56"), paid.id: D("1034.56")}, TODAY, NOW)
+        settlements.settle(session, {o.a.id: D("1034.56"), paid.id: D("1034.56")}, TODAY, NOW)
         session.commit()
 
         facts = live_facts(session, o.scope, o.ruiz.id, TODAY, definition_id=stored.definition_id)

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Column, MetaData, Table, create_engine, func, insert, select
 
+from collections_desktop.kernel.money import MoneyError, round_money, to_money
 from collections_desktop.models.db.types import Money, UtcDateTime, new_id
-from collections_desktop.models.money import MoneyError, round_money, to_money
 
 
 @pytest.mark.parametrize(

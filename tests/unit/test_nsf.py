@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from collections_desktop.models import ledger
+from collections_desktop.models.actions.nsf import NsfError, nsf_events, nsf_preview, process_nsf
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     BankAccount,
@@ -22,9 +22,9 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
     TransactionType,
 )
-from collections_desktop.models.journals import journal_rows
-from collections_desktop.models.nsf import NsfError, nsf_events, nsf_preview, process_nsf
-from collections_desktop.models.scope import company_scope, load_scope
+from collections_desktop.models.ledger import balances, postings, settlements
+from collections_desktop.models.ledger.journals import journal_rows
+from collections_desktop.models.people.scope import company_scope, load_scope
 from tests.unit.test_scope import add_agent, add_pool
 
 D = Decimal
@@ -50,7 +50,7 @@ def add_customer(session, *, country: str = "ES", currency: str = "EUR", **field
 
 
 def post(session, customer, kind: TransactionType, amount: str, day: dt.date, **fields):
-    return ledger.post_transaction(
+    return postings.post_transaction(
         session,
         customer_id=customer.id,
         type=kind,
@@ -70,7 +70,7 @@ def books(session):
     second = post(session, customer, TransactionType.INVOICE, "500.00", dt.date(2026, 9, 30),
                   due_date=dt.date(2026, 10, 30))  # fmt: skip
     payment = post(session, customer, TransactionType.PAYMENT, "700.00", PAID)
-    ledger.settle_oldest_first(session, payment.id, SETTLED, NOW)
+    settlements.settle_oldest_first(session, payment.id, SETTLED, NOW)
     return customer, first, second, payment
 
 
@@ -89,7 +89,7 @@ def test_nsf_reopens_both_invoices_closes_the_payment_and_charges_the_fee(
         customer, first, second, payment = books(session)
         session.commit()
         scope = company_scope(session)
-        assert ledger.balance(session, customer.id, NSF_DAY) == D("200.00")
+        assert balances.balance(session, customer.id, NSF_DAY) == D("200.00")
         preview = nsf_preview(session, scope, payment.id, NSF_DAY)
         assert [(s.document_number, s.amount) for s in preview.settled] == [
             (first.document_number, D("400.00")),
@@ -111,8 +111,8 @@ def test_nsf_reopens_both_invoices_closes_the_payment_and_charges_the_fee(
             (first.document_number, D("400.00"), D("400.00")),
             (second.document_number, D("300.00"), D("500.00")),
         ]
-        assert ledger.open_amount(session, first.id, NSF_DAY) == D("400.00")
-        assert ledger.open_amount(session, second.id, NSF_DAY) == D("500.00")
+        assert balances.open_amount(session, first.id, NSF_DAY) == D("400.00")
+        assert balances.open_amount(session, second.id, NSF_DAY) == D("500.00")
         # The payment and its reversal close each other on the NSF date.
         reversal = session.get(CustomerTransaction, result.reversal_id)
         assert (reversal.type, reversal.amount, reversal.reverses_transaction_id) == (
@@ -121,8 +121,8 @@ def test_nsf_reopens_both_invoices_closes_the_payment_and_charges_the_fee(
             payment.id,
         )
         assert "NSF" in reversal.description
-        assert ledger.open_amount(session, payment.id, NSF_DAY) == 0
-        assert ledger.open_amount(session, reversal.id, NSF_DAY) == 0
+        assert balances.open_amount(session, payment.id, NSF_DAY) == 0
+        assert balances.open_amount(session, reversal.id, NSF_DAY) == 0
         session.refresh(payment)
         assert (payment.closed_on, reversal.closed_on) == (NSF_DAY, NSF_DAY)
         # The fee: 25.00 due on the NSF date, numbered from the fee counter, naming the payment.
@@ -137,9 +137,9 @@ def test_nsf_reopens_both_invoices_closes_the_payment_and_charges_the_fee(
         assert payment.document_number in fee_txn.description
         assert result.fee_total == D("25.00")
         # The customer owes 725.00 more: 700.00 of the payment and 25.00 of the fee.
-        assert ledger.balance(session, customer.id, NSF_DAY) == D("925.00")
-        assert ledger.balance(session, customer.id, NSF_DAY) - D("200.00") == D("725.00")
-        assert ledger.balance(session, customer.id, NSF_DAY - dt.timedelta(days=1)) == D("200.00")
+        assert balances.balance(session, customer.id, NSF_DAY) == D("925.00")
+        assert balances.balance(session, customer.id, NSF_DAY) - D("200.00") == D("725.00")
+        assert balances.balance(session, customer.id, NSF_DAY - dt.timedelta(days=1)) == D("200.00")
         # One payment journal: the customer debited, the bank and the fee income credited.
         rows = journal_rows(session, result.journal_id)
         assert [(r.account_type, r.account, r.amount) for r in rows] == [
@@ -179,9 +179,11 @@ def test_only_settlements_still_in_force_are_reversed(sqlite_db: Database) -> No
         first = post(session, customer, TransactionType.INVOICE, "250.00", dt.date(2026, 10, 1))
         second = post(session, customer, TransactionType.INVOICE, "250.00", dt.date(2026, 10, 2))
         payment = post(session, customer, TransactionType.PAYMENT, "250.00", PAID)
-        wrong = ledger.settle(session, {first.id: D("250"), payment.id: D("250")}, SETTLED, NOW)
-        ledger.reverse_settlement(session, wrong.id, dt.date(2026, 11, 6), NOW)
-        ledger.settle(
+        wrong = settlements.settle(
+            session, {first.id: D("250"), payment.id: D("250")}, SETTLED, NOW
+        )
+        settlements.reverse_settlement(session, wrong.id, dt.date(2026, 11, 6), NOW)
+        settlements.settle(
             session, {second.id: D("250"), payment.id: D("250")}, dt.date(2026, 11, 7), NOW
         )
         session.commit()
@@ -193,14 +195,14 @@ def test_only_settlements_still_in_force_are_reversed(sqlite_db: Database) -> No
         assert [(r.document_number, r.open_amount) for r in result.reopened] == [
             (second.document_number, D("250.00"))
         ]
-        assert ledger.open_amount(session, first.id, NSF_DAY) == D("250.00")
+        assert balances.open_amount(session, first.id, NSF_DAY) == D("250.00")
         reversed_ids = session.scalars(
             select(Settlement.reverses_settlement_id).where(
                 Settlement.reverses_settlement_id.is_not(None)
             )
         ).all()
         assert len(reversed_ids) == 2  # the earlier reversal and the NSF's one, no more
-        assert ledger.balance(session, customer.id, NSF_DAY) == D("525.00")
+        assert balances.balance(session, customer.id, NSF_DAY) == D("525.00")
 
 
 def test_an_unapplied_payment_on_an_account_without_charges_costs_no_fee(
@@ -225,7 +227,7 @@ def test_an_unapplied_payment_on_an_account_without_charges_costs_no_fee(
             (customer.account, D("80.50")),
             ("512100", D("-80.50")),
         ]
-        assert ledger.balance(session, customer.id, PAID) == 0
+        assert balances.balance(session, customer.id, PAID) == 0
         assert nsf_events(session, customer.id)[0].fee == 0
 
 
@@ -260,9 +262,9 @@ def test_refusals_write_nothing(sqlite_db: Database, case: str, message: str) ->
                           bank_account="GONE").id  # fmt: skip
         session.commit()
         before = counts(session)
-        balance = ledger.balance(session, customer.id, NSF_DAY)
+        balance = balances.balance(session, customer.id, NSF_DAY)
         with pytest.raises(NsfError, match=message):
             process_nsf(session, scope, target, day, NOW, created_by_id=None)
         assert counts(session) == before, "checked before anything was written"
         session.rollback()
-        assert ledger.balance(session, customer.id, NSF_DAY) == balance
+        assert balances.balance(session, customer.id, NSF_DAY) == balance

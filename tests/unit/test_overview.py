@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from collections_desktop.models.aging.snapshot import take_snapshot
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     AccountStatus,
@@ -17,7 +18,9 @@ from collections_desktop.models.db.schema import (
     CustomerPool,
     Employee,
 )
-from collections_desktop.models.overview import (
+from collections_desktop.models.people.pools import PoolCriteria
+from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
+from collections_desktop.models.screens.overview import (
     BalanceRow,
     PastDueRow,
     count_my_activities,
@@ -26,9 +29,6 @@ from collections_desktop.models.overview import (
     my_activities,
     past_due_balances,
 )
-from collections_desktop.models.pools import PoolCriteria
-from collections_desktop.models.scope import ScopeError, company_scope, load_scope
-from collections_desktop.models.snapshot import take_snapshot
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, history, invoice
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from collections_desktop.models import ledger
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer, CustomerPool, Employee
-from collections_desktop.models.pools import (
+from collections_desktop.models.ledger import postings, settlements
+from collections_desktop.models.people.pools import (
     PoolCriteria,
     PoolError,
     customer_condition,
@@ -76,7 +76,7 @@ def customers(any_db: Database):
     lopes = customer("PT-LOPES", "PT", "Wholesale")
     garnier = customer("FR-GARNIER", "FR", "Retail")
     customer("GB-SMITH", "GB", "Public sector")
-    ledger.post_invoice(
+    postings.post_invoice(
         session,
         customer_id=ruiz.id,
         amount=D("1200"),
@@ -84,7 +84,7 @@ def customers(any_db: Database):
         due_date=dt.date(2026, 9, 9),
         now=NOW,
     )
-    ledger.post_invoice(
+    postings.post_invoice(
         session,
         customer_id=lopes.id,
         amount=D("5000"),
@@ -92,7 +92,7 @@ def customers(any_db: Database):
         due_date=dt.date(2026, 12, 1),
         now=NOW,
     )
-    invoice = ledger.post_invoice(
+    invoice = postings.post_invoice(
         session,
         customer_id=garnier.id,
         amount=D("800"),
@@ -100,14 +100,16 @@ def customers(any_db: Database):
         due_date=dt.date(2026, 7, 31),
         now=NOW,
     )
-    payment = ledger.post_payment(
+    payment = postings.post_payment(
         session,
         customer_id=garnier.id,
         amount=D("800"),
         posting_date=dt.date(2026, 10, 1),
         now=NOW,
     )
-    ledger.settle(session, {invoice.id: D("800"), payment.id: D("800")}, dt.date(2026, 10, 1), NOW)
+    settlements.settle(
+        session, {invoice.id: D("800"), payment.id: D("800")}, dt.date(2026, 10, 1), NOW
+    )
     session.commit()
     yield session
     session.close()

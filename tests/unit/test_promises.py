@@ -8,8 +8,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from collections_desktop.models import ledger, promises
-from collections_desktop.models.collection_status import change_status, status_history
+from collections_desktop.models.actions import promises
+from collections_desktop.models.actions.promises import (
+    PromiseError,
+    PromiseEvaluation,
+    evaluate_promises,
+    promise_results,
+    tolerance_days,
+)
+from collections_desktop.models.actions.status import change_status, status_history
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Activity,
@@ -18,14 +25,8 @@ from collections_desktop.models.db.schema import (
     PromiseResult,
     ReceivablesParameters,
 )
-from collections_desktop.models.promises import (
-    PromiseError,
-    PromiseEvaluation,
-    evaluate_promises,
-    promise_results,
-    tolerance_days,
-)
-from collections_desktop.models.scope import company_scope
+from collections_desktop.models.ledger import postings, settlements
+from collections_desktop.models.people.scope import company_scope
 from tests.statements import statements as record_statements
 from tests.unit.test_collection_status import add_employee
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, invoice
@@ -47,10 +48,10 @@ def promise(session, txn, amount: str, by: dt.date, made: dt.datetime = MADE) ->
 
 def receive(session, customer, txn, amount: str, day: dt.date):
     """A payment of ``amount`` on ``day`` settled against ``txn`` the same day."""
-    payment = ledger.post_payment(
+    payment = postings.post_payment(
         session, customer_id=customer.id, amount=D(amount), posting_date=day, now=NOW
     )
-    return ledger.settle(session, {txn.id: D(amount), payment.id: D(amount)}, day, NOW)
+    return settlements.settle(session, {txn.id: D(amount), payment.id: D(amount)}, day, NOW)
 
 
 def counts(session) -> tuple[int, int, int]:
@@ -87,7 +88,7 @@ def promised(any_db: Database):
     receive(session, ruiz, partial, "150.00", nov(12))
     receive(session, ruiz, partial, "100.00", nov(21))
     taken = receive(session, ruiz, broken, "200.00", nov(12))
-    ledger.reverse_settlement(session, taken.id, nov(14), NOW)
+    settlements.reverse_settlement(session, taken.id, nov(14), NOW)
     session.commit()
     yield session, ruiz, soto, {"kept": kept, "partial": partial, "broken": broken, "later": later}
     session.close()

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from collections_desktop.models import ledger
-from collections_desktop.models.aging import age_customer, load_definition
-from collections_desktop.models.company import company_summary
+from collections_desktop.models.aging.definitions import age_customer, load_definition
+from collections_desktop.models.aging.snapshot import age_customers
+from collections_desktop.models.company.setup import company_summary
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     CollectionStatusChange,
@@ -37,8 +37,8 @@ from collections_desktop.models.importers.receivables import (
     load_receivables_mapping,
 )
 from collections_desktop.models.importers.values import BadValue, number_key, parse_money
-from collections_desktop.models.scope import company_scope
-from collections_desktop.models.snapshot import age_customers
+from collections_desktop.models.ledger import balances as ledger_balances
+from collections_desktop.models.people.scope import company_scope
 from tests.shared_data import shared_file
 
 D = Decimal
@@ -123,7 +123,7 @@ def check_ibm_books(database: Database, as_of: dt.date) -> None:
         assert len(customers) == 100
         for account, customer_id in customers.items():
             balance, *columns = expected.get(account, (D(0),) * 7)
-            assert ledger.balance(session, customer_id, as_of) == balance, account
+            assert ledger_balances.balance(session, customer_id, as_of) == balance, account
             aging = age_customer(session, customer_id, as_of, definition)
             assert aging.columns == (*columns, D(0)), account
         assert company_summary(session, as_of).balance == sum(
@@ -247,7 +247,9 @@ def test_cassandra_outstanding_after_partial_payments(
             ).all()
         )
         for account in largest:
-            assert ledger.balance(session, ids[account], settled_on) == per_customer[account]
+            assert (
+                ledger_balances.balance(session, ids[account], settled_on) == per_customer[account]
+            )
         numbers = session.scalars(
             select(CustomerTransaction.document_number)
             .where(CustomerTransaction.type == "invoice")
@@ -441,14 +443,14 @@ def test_credit_notes_partial_settlement_and_money_formats(
     with sqlite_db.sessions() as session:
         ids = dict(session.execute(select(Customer.account, Customer.id)).all())
         countries = set(session.scalars(select(Customer.country)))
-        k1 = ledger.open_items(session, ids["K1"], dt.date(2013, 2, 1))
+        k1 = ledger_balances.open_items(session, ids["K1"], dt.date(2013, 2, 1))
         assert countries == {"DE", "AT"}
         assert [(i.document_number, i.type, i.open_amount) for i in k1] == [
             ("R1", "invoice", D("1000.00")),
             ("G1", "credit_note", D("-34.50")),
         ]
-        assert ledger.balance(session, ids["K1"], dt.date(2013, 1, 31)) == D("1200.00")
-        assert ledger.balance(session, ids["K2"], dt.date(2013, 2, 1)) == D("99.00")
+        assert ledger_balances.balance(session, ids["K1"], dt.date(2013, 1, 31)) == D("1200.00")
+        assert ledger_balances.balance(session, ids["K2"], dt.date(2013, 2, 1)) == D("99.00")
 
 
 @pytest.mark.parametrize(

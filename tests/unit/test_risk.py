@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from collections_desktop.models.risk import RiskFactors, risk_parts, risk_score
+from collections_desktop.models.aging.risk import RiskFactors, risk_parts, risk_score
 
 D = Decimal
 

@@ -17,8 +17,13 @@ from collections_desktop.models.db.schema import (
     CustomerPool,
     Employee,
 )
-from collections_desktop.models.pools import PoolCriteria
-from collections_desktop.models.scope import ScopeError, load_scope, load_viewer, visible_customers
+from collections_desktop.models.people.pools import PoolCriteria
+from collections_desktop.models.people.scope import (
+    ScopeError,
+    load_scope,
+    load_viewer,
+    visible_customers,
+)
 
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 23)

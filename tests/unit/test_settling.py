@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from collections_desktop.models import ledger
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Customer,
@@ -18,13 +17,15 @@ from collections_desktop.models.db.schema import (
     Settlement,
     SettlementLine,
 )
-from collections_desktop.models.scope import company_scope, load_scope
-from collections_desktop.models.settling import (
+from collections_desktop.models.ledger import balances as ledger_balances
+from collections_desktop.models.ledger import postings
+from collections_desktop.models.ledger.settling import (
     SettleError,
     reverse,
     settle_marked,
     settlements_of,
 )
+from collections_desktop.models.people.scope import company_scope, load_scope
 from tests.unit.test_scope import add_agent, add_pool
 
 D = Decimal
@@ -47,16 +48,16 @@ def add_customer(session, account="C-000001", country="ES", currency="EUR") -> C
 def ledger_of(session):
     """Ruiz: INV 1,210.00 (1 Sep), INV 500.00 (5 Sep), PAY 1,000.00 (1 Oct), CN 300.00 (2 Oct)."""
     customer = add_customer(session)
-    inv1 = ledger.post_invoice(
+    inv1 = postings.post_invoice(
         session, customer_id=customer.id, amount=D("1210.00"), posting_date=day(9, 1), now=NOW
     )
-    inv2 = ledger.post_invoice(
+    inv2 = postings.post_invoice(
         session, customer_id=customer.id, amount=D("500.00"), posting_date=day(9, 5), now=NOW
     )
-    pay = ledger.post_payment(
+    pay = postings.post_payment(
         session, customer_id=customer.id, amount=D("1000.00"), posting_date=day(10, 1), now=NOW
     )
-    cn = ledger.post_credit_note(
+    cn = postings.post_credit_note(
         session, customer_id=customer.id, amount=D("300.00"), posting_date=day(10, 2), now=NOW
     )
     return customer, inv1, inv2, pay, cn
@@ -94,7 +95,7 @@ def test_settle_marked_partial_amounts_and_list_them(any_db: Database) -> None:
             ("INV-0000002", D("300.00"), D("200.00")),
             ("PAY-0000001", D("-1000.00"), D("0.00")),
         ]
-        assert ledger.balance(session, customer.id, day(10, 5)) == D("410.00")
+        assert ledger_balances.balance(session, customer.id, day(10, 5)) == D("410.00")
         assert pay.closed_on == day(10, 5)
         # a second settlement with the credit note, on a later date
         settle_marked(
@@ -163,10 +164,10 @@ def test_settle_marked_refuses_with_clear_messages_and_writes_nothing(
     with sqlite_db.sessions() as session:
         customer, inv1, inv2, pay, cn = ledger_of(session)
         other = add_customer(session, "C-000002", "FR")
-        other_pay = ledger.post_payment(
+        other_pay = postings.post_payment(
             session, customer_id=other.id, amount=D("100"), posting_date=day(9, 1), now=NOW
         )
-        usd_pay = ledger.post_payment(
+        usd_pay = postings.post_payment(
             session,
             customer_id=customer.id,
             amount=D("100"),
@@ -200,7 +201,9 @@ def test_settle_marked_refuses_with_clear_messages_and_writes_nothing(
         assert counts(session) == before
         session.rollback()
         assert counts(session) == before
-        assert ledger.balance(session, customer.id, day(12, 31)) == D("410.00") + D("-92.00")
+        assert ledger_balances.balance(session, customer.id, day(12, 31)) == D("410.00") + D(
+            "-92.00"
+        )
 
 
 def test_reverse_reopens_what_was_settled_and_is_listed(any_db: Database) -> None:
@@ -232,9 +235,9 @@ def test_reverse_reopens_what_was_settled_and_is_listed(any_db: Database) -> Non
             True,
             D("1000.00"),
         )
-        assert ledger.open_amount(session, inv1.id, day(10, 19)) == D("210.00")
-        assert ledger.open_amount(session, inv1.id, day(10, 20)) == D("1210.00")
-        assert ledger.open_amount(session, pay.id, day(10, 20)) == D("-1000.00")
+        assert ledger_balances.open_amount(session, inv1.id, day(10, 19)) == D("210.00")
+        assert ledger_balances.open_amount(session, inv1.id, day(10, 20)) == D("1210.00")
+        assert ledger_balances.open_amount(session, pay.id, day(10, 20)) == D("-1000.00")
         assert pay.closed_on is None
         rows = settlements_of(session, customer.id)
         assert [(r.number, r.reversed_by, r.reversed_on, r.reverses, r.note) for r in rows] == [
@@ -284,10 +287,13 @@ def test_reverse_refuses_and_writes_nothing(sqlite_db: Database, case, message) 
 @pytest.fixture(scope="module")
 def property_db(tmp_path_factory):
     """A company with two invoices, a payment and a credit note, rolled back per example."""
-    from collections_desktop.models.company import create_company
-    from collections_desktop.models.db.database import open_database
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.opening import open_company
+    from collections_desktop.models.company.setup import create_company
 
-    database = open_database(tmp_path_factory.mktemp("settling") / "company.sqlite")
+    database = open_company(
+        tmp_path_factory.mktemp("settling") / "company.sqlite", clock=SystemClock()
+    )
     with database.sessions.begin() as session:
         create_company(session, "Property SA", "EUR", NOW)
         ledger_of(session)
@@ -314,7 +320,7 @@ def test_settle_then_reverse_restores_every_open_amount(
     session = property_db.sessions()
     try:
         customer = session.scalar(select(Customer))
-        items = ledger.open_items(session, customer.id, day(12, 31))
+        items = ledger_balances.open_items(session, customer.id, day(12, 31))
         items.sort(key=lambda i: i.document_number)  # CN, INV-1, INV-2, PAY
         on = day(10, 2) + dt.timedelta(days=settle_after)
         back = on + dt.timedelta(days=reverse_after)
@@ -334,15 +340,15 @@ def test_settle_then_reverse_restores_every_open_amount(
         # only balanced requests: the refusals are tested above
         assume(want == 0 and any(k not in debits for k in marks) and debits)
         dates = [on - dt.timedelta(days=1), on, back, back + dt.timedelta(days=30)]
-        before = {(i.transaction_id, d): ledger.open_amount(session, i.transaction_id, d)
+        before = {(i.transaction_id, d): ledger_balances.open_amount(session, i.transaction_id, d)
                   for i in items for d in dates}  # fmt: skip
-        balances = [ledger.balance(session, customer.id, d) for d in dates]
+        balances = [ledger_balances.balance(session, customer.id, d) for d in dates]
         scope = company_scope(session)
         summary = settle_marked(session, scope, marks, on, NOW, created_by_id=None)
         assert sum(d.amount for d in summary.documents) == 0
         reverse(session, scope, summary.settlement_id, back, NOW, created_by_id=None, note=None)
         for (txn_id, d), expected in before.items():
-            value = ledger.open_amount(session, txn_id, d)
+            value = ledger_balances.open_amount(session, txn_id, d)
             if on <= d < back:
                 assert value == expected - (
                     marks.get(txn_id, 0) if expected > 0 else -marks.get(txn_id, 0)
@@ -350,7 +356,7 @@ def test_settle_then_reverse_restores_every_open_amount(
             else:
                 assert value == expected
         # a settlement moves no money: the balance of every date is what it was
-        assert [ledger.balance(session, customer.id, d) for d in dates] == balances
+        assert [ledger_balances.balance(session, customer.id, d) for d in dates] == balances
     finally:
         session.rollback()
         session.close()

@@ -12,9 +12,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from collections_desktop.models import aging, ledger
-from collections_desktop.models.aging import Definition, Period
-from collections_desktop.models.db.database import Database, open_database
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.aging import definitions as aging
+from collections_desktop.models.aging.definitions import Definition, Period
+from collections_desktop.models.aging.risk import RiskFactors
+from collections_desktop.models.aging.snapshot import (
+    age_customers,
+    aged_rows,
+    load_summary,
+    snapshot_columns,
+    take_snapshot,
+)
+from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     AgingBasis,
     AgingSnapshot,
@@ -25,16 +35,9 @@ from collections_desktop.models.db.schema import (
     CustomerPool,
 )
 from collections_desktop.models.demo import write_demo_company
-from collections_desktop.models.pools import PoolCriteria
-from collections_desktop.models.risk import RiskFactors
-from collections_desktop.models.scope import ScopeError, company_scope, load_scope
-from collections_desktop.models.snapshot import (
-    age_customers,
-    aged_rows,
-    load_summary,
-    snapshot_columns,
-    take_snapshot,
-)
+from collections_desktop.models.ledger import balances, books, postings, settlements
+from collections_desktop.models.people.pools import PoolCriteria
+from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
 from tests.unit.test_ledger_properties import START, Model, _apply, accounting_operations
 from tests.unit.test_scope import add_agent
 
@@ -59,7 +62,7 @@ def add_customer(session, country="ES", credit_limit=None) -> Customer:
 
 
 def invoice(session, customer, amount: str, due: dt.date):
-    return ledger.post_invoice(
+    return postings.post_invoice(
         session,
         customer_id=customer.id,
         amount=D(amount),
@@ -70,10 +73,10 @@ def invoice(session, customer, amount: str, due: dt.date):
 
 
 def pay(session, customer, txn, day: dt.date) -> None:
-    payment = ledger.post_payment(
+    payment = postings.post_payment(
         session, customer_id=customer.id, amount=txn.amount, posting_date=day, now=NOW
     )
-    ledger.settle(session, {txn.id: txn.amount, payment.id: txn.amount}, day, NOW)
+    settlements.settle(session, {txn.id: txn.amount, payment.id: txn.amount}, day, NOW)
 
 
 def history(session) -> Customer:
@@ -109,7 +112,7 @@ def test_a_customer_history_gives_the_columns_header_and_risk(any_db: Database) 
             D("0"),
             D("0"),
         )
-        assert row.balance == D("1400.00") == ledger.balance(session, customer.id, TODAY)
+        assert row.balance == D("1400.00") == balances.balance(session, customer.id, TODAY)
         assert row.past_due == D("700.00")
         assert (row.credit_limit, row.available_credit) == (D("1500.00"), D("100.00"))
         assert (row.disputed_count, row.disputed_amount) == (1, D("300.00"))
@@ -139,7 +142,7 @@ def test_a_past_date_counts_only_what_was_posted_and_settled_by_then(any_db: Dat
         # a (due 1 Oct) was paid on 31 Oct: open and 14 days late; f and c not yet due;
         # the invoice due in December was not posted yet.
         assert row.columns == (D("700.00"), D("1000.00"), D(0), D(0), D(0), D(0), D(0))
-        assert row.balance == ledger.balance(session, customer.id, on) == D("1700.00")
+        assert row.balance == balances.balance(session, customer.id, on) == D("1700.00")
         assert (row.oldest_past_due_date, row.oldest_past_due_days) == (dt.date(2026, 10, 1), 14)
         session.rollback()
 
@@ -269,13 +272,13 @@ def test_the_aggregate_equals_the_live_aging_and_sums_to_the_balance(
             try:
                 _apply(session, customer.id, model, op)
                 savepoint.commit()
-            except ledger.LedgerError:
+            except books.LedgerError:
                 savepoint.rollback()
         for offset in range(-1, 60, 4):
             on = START + dt.timedelta(days=offset)
             rows = aged_rows(session, on, definition, Customer.id == customer.id)
             live = aging.age_customer(session, customer.id, on, definition)
-            balance = ledger.balance(session, customer.id, on)
+            balance = balances.balance(session, customer.id, on)
             if not rows:
                 assert not any(live.columns)
                 assert balance == 0
@@ -297,7 +300,7 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_on_the_demo_every_stored_customer_equals_its_live_aging(
     demo_path: Path, on: dt.date
 ) -> None:
-    database = open_database(demo_path)
+    database = open_company(demo_path, clock=SystemClock())
     try:
         with database.sessions() as session:
             summary = take_snapshot(session, on, company_scope(session), NOW)
@@ -308,7 +311,7 @@ def test_on_the_demo_every_stored_customer_equals_its_live_aging(
             for customer_id in customers:
                 live = aging.age_customer(session, customer_id, on, definition)
                 assert stored.get(customer_id, (D(0),) * 7) == live.columns
-                assert sum(live.columns, D(0)) == ledger.balance(session, customer_id, on)
+                assert sum(live.columns, D(0)) == balances.balance(session, customer_id, on)
             assert summary.totals == tuple(
                 sum((c[i] for c in stored.values()), D(0)) for i in range(7)
             )

@@ -11,12 +11,10 @@ import pytest
 from alembic import command
 from sqlalchemy import Pool, create_engine, event, text
 
+from collections_desktop.kernel.clock import FixedClock, SystemClock
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db import database as database_module
-from collections_desktop.models.db.database import (
-    UpgradeError,
-    head_revision,
-    open_database,
-)
+from collections_desktop.models.db.database import UpgradeError, head_revision
 from tests.old_schema import company_at_revision, schema_of
 
 
@@ -89,7 +87,7 @@ def statements() -> Iterator[list[str]]:
 def test_the_upgrade_from_0002_is_one_transaction_with_its_set_up_rows(
     older: Path, statements: list[str], clock
 ) -> None:
-    upgraded = open_database(older, now=clock.now())
+    upgraded = open_company(older, clock=clock)
     upgraded.dispose()
     first_ddl = next(i for i, sql in enumerate(statements) if "CREATE TABLE case_categories" in sql)
     begin = max(i for i in range(first_ddl) if statements[i].startswith("BEGIN"))
@@ -113,7 +111,7 @@ def test_the_upgrade_from_0002_is_one_transaction_with_its_set_up_rows(
     assert "PRAGMA foreign_key_check" in transaction
     # Foreign keys are off while tables are copied; that connection is not used again.
     assert statements[begin - 1] == "PRAGMA foreign_keys = OFF"
-    database = open_database(older)
+    database = open_company(older, clock=clock)
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.execute(text("SELECT count(*) FROM write_off_reasons")).scalar() == 4
@@ -124,8 +122,8 @@ def test_an_upgraded_file_has_every_table_index_and_trigger_of_a_new_one(
     older: Path, tmp_path: Path
 ) -> None:
     """A batch copy drops a table's triggers with the table: none may go missing."""
-    open_database(older).dispose()
-    open_database(tmp_path / "new.sqlite").dispose()
+    open_company(older, clock=SystemClock()).dispose()
+    open_company(tmp_path / "new.sqlite", clock=SystemClock()).dispose()
 
     def objects(path: Path) -> set[tuple[str, str]]:
         with sqlite3.connect(path) as connection:
@@ -142,7 +140,7 @@ def test_a_step_that_fails_leaves_the_old_revision_and_no_copy_of_a_table(
 ) -> None:
     """The upgrade to the head passes, then a batch copy of ``activities`` fails halfway (a
     new NOT NULL column without a default): the file is exactly as before, at the head."""
-    open_database(older).dispose()  # to the head first, on its own
+    open_company(older, clock=clock).dispose()  # to the head first, on its own
     head = head_revision()
     run_sql(older)
     for backup in backups(older):
@@ -156,7 +154,7 @@ def test_a_step_that_fails_leaves_the_old_revision_and_no_copy_of_a_table(
         "        batch.add_column(sa.Column('urgency', sa.Integer(), nullable=False))",
     )
     with pytest.raises(UpgradeError) as raised:
-        open_database(older, now=clock.now())
+        open_company(older, clock=clock)
     message = str(raised.value)
     assert message.startswith(
         f"The database {older} could not be upgraded from schema {head} to 9002: "
@@ -170,12 +168,12 @@ def test_a_step_that_fails_leaves_the_old_revision_and_no_copy_of_a_table(
 
     # Trying again makes no second copy of the same file.
     with pytest.raises(UpgradeError):
-        open_database(older, now=clock.now().replace(hour=10))
+        open_company(older, clock=FixedClock(clock.now().replace(hour=10)))
     assert backups(older) == [backup]
     # Once the file changes, its next upgrade is a new one with its own copy.
     run_sql(older, "UPDATE customers SET city = 'Vigo'")
     with pytest.raises(UpgradeError):
-        open_database(older, now=clock.now().replace(hour=11))
+        open_company(older, clock=FixedClock(clock.now().replace(hour=11)))
     assert len(backups(older)) == 2
 
 
@@ -186,14 +184,14 @@ def test_an_upgrade_that_would_leave_a_broken_reference_is_undone(
     before = schema_of(older)
     with_revisions(tmp_path, monkeypatch, "    op.execute('DELETE FROM customer_pools')")
     with pytest.raises(UpgradeError, match="rows refer to rows that do not exist"):
-        open_database(older)
+        open_company(older, clock=SystemClock())
     assert schema_of(older) == before
 
 
 def test_a_killed_backup_leaves_no_half_copy_under_a_backup_name(older: Path, clock) -> None:
     partial = older.with_name("older.schema-0002.backup-partial.sqlite")
     partial.write_bytes(b"SQLite format 3\x00 cut short")  # a copy whose process was killed
-    upgraded = open_database(older, now=clock.now())
+    upgraded = open_company(older, clock=clock)
     upgraded.dispose()
     assert backups(older) == [upgraded.backup]
     assert not partial.exists()
@@ -220,7 +218,7 @@ def test_a_failed_upgrade_on_postgresql_changes_nothing(
     before = tables()
     with_revisions(tmp_path, monkeypatch, "    op.execute('SELECT 1 / 0')")
     with pytest.raises(UpgradeError, match=r"from schema 0003 to 9001: .*division by zero"):
-        open_database(pg_url)
+        open_company(pg_url, clock=SystemClock())
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
             "0003"
@@ -260,7 +258,7 @@ def test_a_file_with_a_document_posted_twice_is_refused_and_left_as_it_was(
     connection.close()
     before = schema_of(older)
     with pytest.raises(UpgradeError) as raised:
-        open_database(older, now=clock.now())
+        open_company(older, clock=clock)
     message = str(raised.value)
     assert "postings made twice by two runs at once of an earlier version" in message
     assert f"documents: {account} invoice {number}" in message

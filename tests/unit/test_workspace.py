@@ -10,29 +10,29 @@ from urllib.parse import unquote
 import pytest
 
 from collections_desktop.formatting import Formats
-from collections_desktop.models import ledger
-from collections_desktop.models.aging import load_definition
+from collections_desktop.models.aging.definitions import load_definition
+from collections_desktop.models.aging.snapshot import age_customers
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity, Contact, CustomerPool, Employee
+from collections_desktop.models.ledger import balances, postings
 from collections_desktop.models.letters import create_letters
-from collections_desktop.models.pools import PoolCriteria
-from collections_desktop.models.scope import ScopeError, company_scope, load_scope
-from collections_desktop.models.snapshot import age_customers
-from collections_desktop.models.workspace import (
-    EmailDraft,
-    TimelineKind,
-    call_url,
+from collections_desktop.models.people.pools import PoolCriteria
+from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
+from collections_desktop.models.screens.customer_card import (
     customer_card,
     customer_options,
     disputed_transactions,
-    load_workspace,
-    mailto_url,
     open_transactions,
     promised_transactions,
+    unsettled_payments,
+)
+from collections_desktop.models.screens.workspace import TimelineKind, load_workspace, timeline
+from collections_desktop.models.screens.workspace_texts import (
+    EmailDraft,
+    call_url,
+    mailto_url,
     reminder_email,
     summary_sentences,
-    timeline,
-    unsettled_payments,
 )
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, history, invoice, pay
@@ -68,7 +68,7 @@ def dressed(session):
     customer.primary_contact_id = luis.id
     customer.responsible_employee_id = soto.id
     # 50.00 received on 20 Nov and not applied yet: an unsettled payment.
-    ledger.post_payment(
+    postings.post_payment(
         session,
         customer_id=customer.id,
         amount=D("50.00"),
@@ -114,7 +114,7 @@ def test_the_card_holds_the_customer_figures_and_equals_the_snapshot(any_db: Dat
         )
         [row] = age_customers(session, TODAY, scope).rows
         assert card.risk_score == row.risk_score
-        assert card.balance == row.balance == ledger.balance(session, customer.id, TODAY)
+        assert card.balance == row.balance == balances.balance(session, customer.id, TODAY)
         assert (card.last_payment_date, card.last_payment_amount) == (
             dt.date(2026, 11, 20),
             D("50.00"),

@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
-from collections_desktop.models import ledger
+from collections_desktop.kernel.money import round_money
+from collections_desktop.models.actions.writeoff import write_off, write_off_preview
+from collections_desktop.models.actions.writeoff_plan import WriteOffError, write_off_reasons
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Customer,
@@ -25,15 +27,10 @@ from collections_desktop.models.db.schema import (
     TransactionTax,
     WriteOffReason,
 )
-from collections_desktop.models.journals import journal_rows
-from collections_desktop.models.money import round_money
-from collections_desktop.models.scope import company_scope, load_scope
-from collections_desktop.models.writeoff import (
-    WriteOffError,
-    write_off,
-    write_off_preview,
-    write_off_reasons,
-)
+from collections_desktop.models.ledger import balances as ledger_balances
+from collections_desktop.models.ledger import postings, settlements
+from collections_desktop.models.ledger.journals import journal_rows
+from collections_desktop.models.people.scope import company_scope, load_scope
 from tests.unit.test_scope import add_agent, add_pool
 
 D = Decimal
@@ -64,7 +61,7 @@ def taxed_invoice(
     tax_dimension: str | None = None,
 ) -> CustomerTransaction:
     """An invoice whose amount includes ``tax`` of VAT-STD (account 445710)."""
-    txn = ledger.post_invoice(
+    txn = postings.post_invoice(
         session,
         customer_id=customer.id,
         amount=D(amount),
@@ -127,7 +124,7 @@ def test_two_invoices_in_two_dimensions_with_separate_sales_tax(any_db: Database
         sales = taxed_invoice(session, customer, "1210.00", "210.00", dimension="SALES")
         service = taxed_invoice(session, customer, "1210.00", "210.00", dimension="SERVICE")
         session.commit()
-        before = ledger.balance(session, customer.id, WRITE_OFF_DAY)
+        before = ledger_balances.balance(session, customer.id, WRITE_OFF_DAY)
         result = write_off(
             session,
             company_scope(session),
@@ -179,8 +176,8 @@ def test_two_invoices_in_two_dimensions_with_separate_sales_tax(any_db: Database
         assert customer_line.transaction_id == txn.transaction_id
         # the invoices are closed; the balance dropped by exactly what was written off
         assert (sales.closed_on, service.closed_on) == (WRITE_OFF_DAY, WRITE_OFF_DAY)
-        assert ledger.open_items(session, customer.id, WRITE_OFF_DAY) == []
-        after = ledger.balance(session, customer.id, WRITE_OFF_DAY)
+        assert ledger_balances.open_items(session, customer.id, WRITE_OFF_DAY) == []
+        after = ledger_balances.balance(session, customer.id, WRITE_OFF_DAY)
         assert (before, after, before - after) == (D("2420.00"), D("0.00"), D("2420.00"))
         assert result.total_accounting == D("2420.00")
         assert [(d.document_number, d.amount, d.tax_amount) for d in result.documents] == [
@@ -188,9 +185,9 @@ def test_two_invoices_in_two_dimensions_with_separate_sales_tax(any_db: Database
             (service.document_number, D("1210.00"), D("210.00")),
         ]
         # the day before, the invoices were still open
-        assert ledger.balance(session, customer.id, WRITE_OFF_DAY - dt.timedelta(days=1)) == D(
-            "2420.00"
-        )
+        assert ledger_balances.balance(
+            session, customer.id, WRITE_OFF_DAY - dt.timedelta(days=1)
+        ) == D("2420.00")
 
 
 def test_partial_write_off_rounds_the_tax_and_keeps_the_remainder_on_the_net(
@@ -216,9 +213,9 @@ def test_partial_write_off_rounds_the_tax_and_keeps_the_remainder_on_the_net(
             ("ledger", "681000", "EUR", "SALES", None, D("82.64"), D("82.64")),
             ("tax", "445710", "EUR", "SALES", "VAT-STD", D("17.36"), D("17.36")),
         ]
-        assert ledger.open_amount(session, inv.id, WRITE_OFF_DAY) == D("1110.00")
+        assert ledger_balances.open_amount(session, inv.id, WRITE_OFF_DAY) == D("1110.00")
         assert inv.closed_on is None
-        assert ledger.balance(session, customer.id, WRITE_OFF_DAY) == D("1110.00")
+        assert ledger_balances.balance(session, customer.id, WRITE_OFF_DAY) == D("1110.00")
 
 
 def test_without_separate_sales_tax_the_whole_amount_goes_to_the_write_off_account(
@@ -228,7 +225,7 @@ def test_without_separate_sales_tax_the_whole_amount_goes_to_the_write_off_accou
         customer = add_customer(session)
         separate_sales_tax(session, on=False)
         inv = taxed_invoice(session, customer, "1210.00", "210.00", dimension="SALES")
-        fee = ledger.post_transaction(
+        fee = postings.post_transaction(
             session,
             customer_id=customer.id,
             type="fee",
@@ -294,7 +291,7 @@ def test_foreign_currency_balances_in_currency_and_in_accounting(any_db: Databas
             ("WO-0000001", "EUR", D("-121.00"), D("-121.00")),
             ("WO-0000002", "USD", D("-1210.00"), D("-1311.28")),
         ]  # fmt: skip
-        assert ledger.balance(session, customer.id, WRITE_OFF_DAY) == 0
+        assert ledger_balances.balance(session, customer.id, WRITE_OFF_DAY) == 0
 
 
 def test_partial_foreign_currency_write_off_is_exact_in_accounting(sqlite_db: Database) -> None:
@@ -304,7 +301,7 @@ def test_partial_foreign_currency_write_off_is_exact_in_accounting(sqlite_db: Da
         usd = taxed_invoice(
             session, customer, "1210.00", "210.00", dimension="SALES", currency="USD", rate="1.0837"
         )
-        before = ledger.balance(session, customer.id, WRITE_OFF_DAY)
+        before = ledger_balances.balance(session, customer.id, WRITE_OFF_DAY)
         result = write_off(
             session,
             company_scope(session),
@@ -322,7 +319,7 @@ def test_partial_foreign_currency_write_off_is_exact_in_accounting(sqlite_db: Da
             ("ledger", "681000", "USD", "SALES", None, D("275.48"), D("298.54")),
             ("tax", "445710", "USD", "SALES", "VAT-STD", D("57.85"), D("62.69")),
         ]
-        assert before - ledger.balance(session, customer.id, WRITE_OFF_DAY) == D("361.23")
+        assert before - ledger_balances.balance(session, customer.id, WRITE_OFF_DAY) == D("361.23")
         # the rest is written off later: the accounting amount still open, to the cent
         rest = write_off(
             session,
@@ -335,7 +332,7 @@ def test_partial_foreign_currency_write_off_is_exact_in_accounting(sqlite_db: Da
         )
         assert rest.documents[0].amount == D("876.67")
         assert rest.documents[0].amount_accounting == D("1311.28") - D("361.23")
-        assert ledger.balance(session, customer.id, WRITE_OFF_DAY) == 0
+        assert ledger_balances.balance(session, customer.id, WRITE_OFF_DAY) == 0
 
 
 @pytest.mark.parametrize(
@@ -413,10 +410,10 @@ def test_refusals_write_nothing(sqlite_db: Database, case, message) -> None:
         other = add_customer(session, "C-000002", country="FR")
         inv = taxed_invoice(session, customer, "1210.00", "210.00")
         paid = taxed_invoice(session, customer, "50.00", "0")
-        payment = ledger.post_payment(
+        payment = postings.post_payment(
             session, customer_id=customer.id, amount=D("80.00"), posting_date=POSTED, now=NOW
         )
-        ledger.settle(session, {paid.id: D("50.00"), payment.id: D("50.00")}, POSTED, NOW)
+        settlements.settle(session, {paid.id: D("50.00"), payment.id: D("50.00")}, POSTED, NOW)
         foreign = taxed_invoice(session, other, "10.00", "0")
         scope = company_scope(session)
         args = {
@@ -457,7 +454,7 @@ def test_refusals_write_nothing(sqlite_db: Database, case, message) -> None:
         assert counts(session) == before
         session.rollback()
         assert counts(session) == before
-        assert ledger.open_amount(session, inv.id, WRITE_OFF_DAY) == D("1210.00")
+        assert ledger_balances.open_amount(session, inv.id, WRITE_OFF_DAY) == D("1210.00")
 
 
 def test_the_preview_refuses_what_the_write_off_refuses(sqlite_db: Database) -> None:
@@ -473,10 +470,13 @@ def test_the_preview_refuses_what_the_write_off_refuses(sqlite_db: Database) -> 
 @pytest.fixture(scope="module")
 def property_db(tmp_path_factory) -> Database:
     """One SQLite company for the property test; each example rolls back what it wrote."""
-    from collections_desktop.models.company import create_company
-    from collections_desktop.models.db.database import open_database
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.opening import open_company
+    from collections_desktop.models.company.setup import create_company
 
-    database = open_database(tmp_path_factory.mktemp("writeoff") / "company.sqlite")
+    database = open_company(
+        tmp_path_factory.mktemp("writeoff") / "company.sqlite", clock=SystemClock()
+    )
     with database.sessions.begin() as session:
         create_company(session, "Property SA", "EUR", NOW)
         separate_sales_tax(session)
@@ -524,7 +524,7 @@ def test_every_write_off_journal_balances_exactly(property_db: Database, specs) 
                 part = round_money(amount * partial / 100, 2)
                 if part > 0:
                     amounts[txn.id] = part
-        before = ledger.balance(session, customer.id, WRITE_OFF_DAY)
+        before = ledger_balances.balance(session, customer.id, WRITE_OFF_DAY)
         preview = write_off_preview(session, ids, WRITE_OFF_DAY, "UNCOLLECT", amounts=amounts)
         result = write_off(
             session,
@@ -541,7 +541,7 @@ def test_every_write_off_journal_balances_exactly(property_db: Database, specs) 
         for currency in {r.currency for r in rows}:
             assert sum(r.amount for r in rows if r.currency == currency) == 0
         customer_lines = [r for r in rows if r.account_type == "customer"]
-        drop = before - ledger.balance(session, customer.id, WRITE_OFF_DAY)
+        drop = before - ledger_balances.balance(session, customer.id, WRITE_OFF_DAY)
         assert drop == -sum(r.amount_accounting for r in customer_lines)
         assert drop == result.total_accounting
         # the tax lines carry exactly the tax shares, the ledger lines the rest
@@ -554,7 +554,7 @@ def test_every_write_off_journal_balances_exactly(property_db: Database, specs) 
         for txn_id in ids:
             expected = amounts.get(txn_id)
             txn = session.get(CustomerTransaction, txn_id)
-            left = ledger.open_amount(session, txn_id, WRITE_OFF_DAY)
+            left = ledger_balances.open_amount(session, txn_id, WRITE_OFF_DAY)
             assert left == (txn.amount - expected if expected else 0)
     finally:
         session.rollback()

@@ -9,9 +9,12 @@ import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
+from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.actions.interest_notes import create_interest_notes
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db import database as database_module
 from collections_desktop.models.db import writing
-from collections_desktop.models.db.database import Database, open_database
+from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import CustomerTransaction, InterestNoteLine
 from collections_desktop.models.db.writing import (
     LEDGER,
@@ -20,8 +23,7 @@ from collections_desktop.models.db.writing import (
     lock_customers,
     write_transaction,
 )
-from collections_desktop.models.interest import create_interest_notes
-from collections_desktop.models.scope import company_scope, customers_seen
+from collections_desktop.models.people.scope import company_scope, customers_seen
 from tests.conftest import TODAY
 from tests.unit.test_interest import DAY_60, NOW, add_customer, invoice
 
@@ -55,7 +57,7 @@ def test_a_reader_does_not_stop_a_writer(sqlite_db: Database) -> None:
 
 
 def test_a_writer_kept_waiting_says_another_run_is_in_progress(short_wait: None, tmp_path) -> None:
-    database = open_database(tmp_path / "busy.sqlite")
+    database = open_company(tmp_path / "busy.sqlite", clock=SystemClock())
     holder = sqlite3.connect(database.url.database, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

@@ -13,6 +13,7 @@ import filecmp
 import glob
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,10 +113,15 @@ def head_revision() -> str:
     return head
 
 
+AfterUpgrade = Callable[[Session, dt.datetime], None]
+"""Rows an existing database is given inside its upgrade's transaction (see ``_upgrade``)."""
+
+
 def open_database(
     url: str | Path,
     *,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
+    after_upgrade: AfterUpgrade | None = None,
     create: bool = True,
     wait_for_integrity_check: bool = True,
 ) -> Database:
@@ -130,6 +136,11 @@ def open_database(
     existing SQLite file gets a background integrity check that stops writes when it
     finds damage; ``wait_for_integrity_check`` makes each commit wait for its verdict
     (see ``models.db.integrity``).
+
+    ``now`` (the caller's clock) names the copy made before an upgrade; ``after_upgrade``
+    runs in the upgrade's transaction when an existing database was upgraded, so what it
+    writes is there exactly when the new schema is (``models.company.opening`` gives an
+    older company its reference data so); this layer imports nothing of the rules.
     """
     parsed = normalise_url(url)
     path = _sqlite_path(parsed)
@@ -178,11 +189,17 @@ def open_database(
     backup = None
     head = head_revision()
     if current != head:
-        now = now or dt.datetime.now(dt.UTC)
         if current is not None and path is not None:
             engine.dispose()
             backup = _backup(path, current, now)
-        _upgrade(engine, current, now=now, where=_where(parsed), backup=backup)
+        _upgrade(
+            engine,
+            current,
+            now=now,
+            where=_where(parsed),
+            backup=backup,
+            after_upgrade=after_upgrade,
+        )
     if path is not None and mode not in _READ_ONLY_MODES:
         # WAL lets the GUI read while a worker writes; it is stored in the file, so it is
         # only switched on once the file is known to be ours (a refused file stays as it was).
@@ -514,16 +531,12 @@ def _same_bytes(first: Path, second: Path) -> bool:
     return filecmp.cmp(first, second, shallow=False)
 
 
-def _complete_reference_data(connection: Connection, now: dt.datetime) -> None:
-    """Give a company made by an earlier version the set-up rows later versions start with."""
-    from collections_desktop.models.company import has_company
-    from collections_desktop.models.reference import seed_reference_data
-
+def _run_after_upgrade(connection: Connection, now: dt.datetime, step: AfterUpgrade) -> None:
+    """Run ``step`` on a session bound to the upgrade's connection (its transaction)."""
     session = Session(bind=connection)
     try:
-        if has_company(session):
-            seed_reference_data(session, now)
-            session.flush()
+        step(session, now)
+        session.flush()
     finally:
         session.close()
 
@@ -535,12 +548,18 @@ def _alembic_config() -> Config:
 
 
 def _upgrade(
-    engine: Engine, current: str | None, *, now: dt.datetime, where: str, backup: Path | None
+    engine: Engine,
+    current: str | None,
+    *,
+    now: dt.datetime,
+    where: str,
+    backup: Path | None,
+    after_upgrade: AfterUpgrade | None,
 ) -> None:
     """Bring the database to the head revision in ONE transaction, or leave it as it was.
 
     Every migration, Alembic's batch table copies, the ``alembic_version`` row and the
-    set-up rows an older company is given run in the transaction ``_sqlite_begin`` opens
+    rows ``after_upgrade`` gives an existing database run in the transaction ``_sqlite_begin`` opens
     (SQLite's DDL is transactional once the BEGIN is explicit); a failure or a killed
     process leaves the previous revision, with no table of the new one and no
     ``_alembic_tmp_*`` copy. On SQLite the foreign keys are off while the tables change,
@@ -562,8 +581,8 @@ def _upgrade(
                     command.upgrade(config, "head")
                     if sqlite:
                         _refuse_broken_references(connection)
-                    if current is not None:
-                        _complete_reference_data(connection, now)
+                    if current is not None and after_upgrade is not None:
+                        _run_after_upgrade(connection, now, after_upgrade)
             finally:
                 if sqlite:  # never back in the pool with its foreign keys off
                     connection.invalidate()

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Dialect, LargeBinary, Uuid
 from sqlalchemy.types import TypeDecorator
 
-from collections_desktop.models.money import STORAGE_PLACES, to_money
+from collections_desktop.kernel.money import STORAGE_PLACES, to_money
 
 _SCALE = 10**STORAGE_PLACES
 _LIMIT = 10 ** (14 + STORAGE_PLACES)  # to_money's largest amount, scaled

@@ -41,8 +41,8 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models import ledger
-from collections_desktop.models.company import has_company
+from collections_desktop.kernel.money import STORAGE_PLACES, ZERO
+from collections_desktop.models.company.setup import has_company
 from collections_desktop.models.db.schema import (
     CollectionStatus,
     CollectionStatusChange,
@@ -77,7 +77,9 @@ from collections_desktop.models.importers.values import (
     parse_money,
     ten_years_after,
 )
-from collections_desktop.models.money import STORAGE_PLACES, ZERO
+from collections_desktop.models.ledger import books as ledger_books
+from collections_desktop.models.ledger import postings
+from collections_desktop.models.ledger import settlements as ledger_settlements
 
 FIELDS: dict[str, str] = {
     "customer_account": "text",
@@ -345,7 +347,7 @@ def import_receivables(
     try:
         for chunk in _batches(table.rows(), chunk_rows):
             writer.write(parser.parse(chunk))
-    except ledger.LedgerError as error:  # the checks above should make this unreachable
+    except ledger_books.LedgerError as error:  # the checks above should make this unreachable
         raise ImportInputError(
             _("The ledger refused the import of {path}: {reason}").format(path=path, reason=error)
         ) from error
@@ -1142,10 +1144,10 @@ class _Writer:
             session.execute(insert(Customer), customer_rows)
         for row in new:
             row.currency = row.currency or self._currency(row)
-        document_ids = ledger.post_transactions(
+        document_ids = postings.post_transactions(
             session,
             [
-                ledger.Posting(
+                postings.Posting(
                     customer_id=self.customers[row.account_key],
                     type=row.type,
                     amount=row.amount,
@@ -1165,10 +1167,10 @@ class _Writer:
             for row, document_id in zip(new, document_ids, strict=True)
             if row.settled_date is not None
         ]
-        payment_ids = ledger.post_transactions(
+        payment_ids = postings.post_transactions(
             session,
             [
-                ledger.Posting(
+                postings.Posting(
                     customer_id=self.customers[row.account_key],
                     type=TransactionType.PAYMENT,
                     amount=row.settled_amount,
@@ -1180,10 +1182,10 @@ class _Writer:
             ],
             now,
         )
-        ledger.settle_many(
+        ledger_settlements.settle_many(
             session,
             [
-                ledger.SettlementRequest(
+                ledger_settlements.SettlementRequest(
                     {document_id: row.settled_amount, payment_id: row.settled_amount},
                     row.settled_date,  # type: ignore[arg-type]
                     self.note,

@@ -12,8 +12,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from collections_desktop.i18n import _, ngettext
+from collections_desktop.kernel.money import MoneyError, to_money
 from collections_desktop.models.importers.mapping import Cell
-from collections_desktop.models.money import MoneyError, to_money
 
 GROUPED = re.compile(r"^\d{1,3}(?:([ '.,])\d{3})(?:\1\d{3})*$")
 """A whole number grouped by threes with one separator: 1,234 or 1.234.567 or 12 345."""

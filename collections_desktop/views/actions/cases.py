@@ -12,25 +12,27 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
-from collections_desktop.models.activities import (
+from collections_desktop.models.casework.activities import (
     ResponsibleChoice,
     find_customer,
     responsible_choices,
 )
-from collections_desktop.models.cases import (
+from collections_desktop.models.casework.case_reading import (
     CaseCategoryChoice,
-    CaseClosed,
     CaseRow,
     CaseTransactionChoice,
     case_categories,
     case_row,
     case_transaction_choices,
+)
+from collections_desktop.models.casework.cases import (
+    CaseClosed,
     close_case,
     create_case,
     edit_case,
     reopen_case,
 )
-from collections_desktop.models.list_pages import CustomerHeader, customer_header
+from collections_desktop.models.screens.customer_collections import CustomerHeader, customer_header
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.case_dialog import CaseDialog, CaseInput
 from collections_desktop.views.operations import QueryOp, WriteOp

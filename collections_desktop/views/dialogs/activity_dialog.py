@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.activities import ActivityDetails, ResponsibleChoice
-from collections_desktop.models.cases import CaseRow
+from collections_desktop.models.casework.activities import ActivityDetails, ResponsibleChoice
+from collections_desktop.models.casework.case_reading import CaseRow
 from collections_desktop.models.db.schema import ActivityType
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 

@@ -28,15 +28,15 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.activities import ResponsibleChoice
-from collections_desktop.models.cases import (
+from collections_desktop.models.casework.activities import ResponsibleChoice
+from collections_desktop.models.casework.case_reading import (
     COLLECTIONS,
-    DESCRIPTION_LENGTH,
     CaseCategoryChoice,
     CaseRow,
     CaseTransactionChoice,
 )
-from collections_desktop.models.workspace import type_name
+from collections_desktop.models.casework.cases import DESCRIPTION_LENGTH
+from collections_desktop.models.screens.workspace import type_name
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.activity_dialog import combo_id, fill_responsibles
 from collections_desktop.views.itemmodels.rows import RIGHT

@@ -31,20 +31,17 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.charges import (
+from collections_desktop.kernel.clock import Clock
+from collections_desktop.models.actions.charge_rows import (
     MIXED,
-    AdjustmentResult,
     ChargeRow,
     ChargeRowKind,
     ChargeState,
-    reinstate,
-    reverse,
-    waive,
 )
-from collections_desktop.models.clock import Clock
+from collections_desktop.models.actions.charges import AdjustmentResult, reinstate, reverse, waive
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import AdjustmentKind
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
 from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate
 from collections_desktop.views.dialogs.grids import dense_grid

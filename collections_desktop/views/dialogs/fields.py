@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
-from collections_desktop.models.money import MoneyError, to_money
+from collections_desktop.kernel.money import MoneyError, to_money
 from collections_desktop.views.style import muted_palette
 
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.collection_status import StatusChangeRow
-from collections_desktop.models.promises import PromiseResultRow
+from collections_desktop.models.actions.promises import PromiseResultRow
+from collections_desktop.models.actions.status import StatusChangeRow
 from collections_desktop.views.dialogs.grids import fit_rows, read_only_table
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
+from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.letter_documents import LetterFileError, check_folder
 from collections_desktop.models.letters import (
@@ -45,8 +46,7 @@ from collections_desktop.models.letters import (
     propose_letters,
     set_letter_block,
 )
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
 from collections_desktop.views.dialogs.fields import date_edit, pydate, qdate
 from collections_desktop.views.dialogs.grids import read_only_table

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
-from collections_desktop.models.clock import Clock
+from collections_desktop.kernel.clock import Clock
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.actions.nsf import NsfPreview, NsfResult, SettledItem, process_nsf
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.nsf import NsfPreview, NsfResult, SettledItem, process_nsf
-from collections_desktop.models.scope import AgentScope
-from collections_desktop.models.workspace import type_name
+from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.screens.workspace import type_name
 from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
 from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate
 from collections_desktop.views.dialogs.grids import dense_grid

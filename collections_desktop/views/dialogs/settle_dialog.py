@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.settling import SettlementRow, one_side_message
-from collections_desktop.models.workspace import TransactionRow
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.ledger.settling import SettlementRow, one_side_message
+from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, pydate
 from collections_desktop.views.dialogs.grids import dense_grid

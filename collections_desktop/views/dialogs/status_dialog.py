@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.collection_status import NOTE_LENGTH, status_label, status_name
+from collections_desktop.kernel.money import ZERO, MoneyError
+from collections_desktop.models.actions.status import NOTE_LENGTH, status_label, status_name
 from collections_desktop.models.db.schema import CollectionStatus
-from collections_desktop.models.money import ZERO, MoneyError
-from collections_desktop.models.workspace import TransactionRow
+from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import parse_amount, qdate
 from collections_desktop.views.dialogs.grids import fit_rows, read_only_table

@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.actions.writeoff_plan import WriteOffReasonOption
 from collections_desktop.models.db.schema import JournalAccountType
-from collections_desktop.models.journals import LineDraft
-from collections_desktop.models.money import ZERO
-from collections_desktop.models.workspace import TransactionRow, type_name
-from collections_desktop.models.writeoff import WriteOffReasonOption
+from collections_desktop.models.ledger.journals import LineDraft
+from collections_desktop.models.screens.customer_card import TransactionRow
+from collections_desktop.models.screens.workspace import type_name
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, pydate
 from collections_desktop.views.dialogs.grids import dense_grid

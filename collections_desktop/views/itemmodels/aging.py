@@ -8,9 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from collections_desktop.models.list_pages import (
-    AgedBalanceRow,
-)
+from collections_desktop.models.screens.aged_balances import AgedBalanceRow
 from collections_desktop.views.itemmodels.prepared import (
     PreparedModel,
 )

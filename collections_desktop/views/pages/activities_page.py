@@ -3,7 +3,7 @@
 An agent sees the activities about the customers of their pools (whoever is responsible)
 and their own tasks; filters choose open, closed or all, a type, a responsible and a
 pool, and the grid's filter box narrows by any word shown. The list is one query
-(``models.list_pages.list_activities``), read and formatted on the database lane; a
+(``models.screens.activity_list.list_activities``), read and formatted on the database lane; a
 list cut by the limit says so.
 
 New (Ctrl+N), Edit (Enter or a double-click), Close and Reopen go through the activity
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _, ngettext
-from collections_desktop.models.activities import (
+from collections_desktop.models.casework.activities import (
     ActivityDetails,
     ResponsibleChoice,
     activity_details,
@@ -44,17 +44,17 @@ from collections_desktop.models.activities import (
     reopen_activities,
     responsible_choices,
 )
-from collections_desktop.models.cases import CaseRow, cases_of
+from collections_desktop.models.casework.case_reading import CaseRow, cases_of
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import ActivityType
-from collections_desktop.models.list_pages import (
+from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.screens.activity_list import (
     ActivityList,
     ActivityListRow,
     ActivityStatus,
-    customer_header,
     list_activities,
 )
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.screens.customer_collections import customer_header
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.activity_dialog import (

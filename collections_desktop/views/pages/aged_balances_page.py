@@ -1,6 +1,6 @@
 """Aged balances: every customer of a pool's newest snapshot, one column per aging period.
 
-The grid reads the stored snapshot (``models.list_pages.aged_balances``: one statement
+The grid reads the stored snapshot (``models.screens.aged_balances.aged_balances``: one statement
 whatever the pool's size), so it opens at once; the snapshot's date, time and author are
 shown on top, because these figures are as old as the snapshot. **Create snapshot** ages
 the pool again on the database lane with a progress bar and Cancel (a cancelled snapshot
@@ -43,19 +43,19 @@ from sqlalchemy import select
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.aging.snapshot import take_snapshot
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import ReceivablesParameters
 from collections_desktop.models.db.writing import write_transaction
-from collections_desktop.models.list_pages import (
+from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.screens.aged_balances import (
     AgedBalanceRow,
     AgedBalances,
     SnapshotHeader,
     aged_balances,
     aged_balances_csv,
 )
-from collections_desktop.models.overview import latest_snapshot
-from collections_desktop.models.scope import AgentScope
-from collections_desktop.models.snapshot import take_snapshot
+from collections_desktop.models.screens.overview import latest_snapshot
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.itemmodels.aging import FIXED_BEFORE, AgingModel
 from collections_desktop.views.itemmodels.prepared import (

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.exports import csv_text, export_value
+from collections_desktop.models.screens.exports import csv_text, export_value
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.operations import Feedback, Progress, QueryOp, ReadSlot, WriteOp
 from collections_desktop.views.tasks import Lane, Task, TaskState

@@ -1,7 +1,7 @@
 """Collections cases: the cases of the customers the viewer works, with their figures.
 
-One statement (``models.cases.list_cases``) reads the cases with what is open of their
-transactions today and how many activities they hold; the status (open by default),
+One statement (``models.casework.case_reading.list_cases``) reads the cases with what is
+open of their transactions today and how many activities they hold; the status (open by default),
 category and pool filters read again, the grid's filter box narrows by any word shown.
 Enter or a double-click opens the Collections page on the case's customer, filtered by
 that case. New case, Edit, Close and Reopen go through ``CaseDialog``, one transaction
@@ -24,14 +24,14 @@ from PySide6.QtWidgets import QComboBox, QInputDialog, QWidget
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
-from collections_desktop.models.cases import (
+from collections_desktop.models.casework.case_reading import (
     CaseCategoryChoice,
     CaseRow,
     case_categories,
     list_cases,
 )
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.views.actions.cases import CaseActions
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.case_dialog import CaseDialog

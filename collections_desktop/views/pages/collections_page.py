@@ -5,10 +5,10 @@ case, even settled since), the activities at the bottom. Choosing a case filters
 transactions and the activities to it; "All cases" shows them all again. On the right,
 two fact boxes: the aged balances and the credit figures of the customer's row in the
 newest snapshot (with that snapshot's date), and **Refresh** ages just this customer
-live (``models.list_pages.live_facts``) and says so instead of a date.
+live (``models.screens.customer_collections.live_facts``) and says so instead of a date.
 
 Everything of a customer is read by one task on the database lane
-(``models.list_pages.customer_collections``), a newer request superseding an older
+(``models.screens.customer_collections.customer_collections``), a newer request superseding an older
 one; a busy indicator appears only after ``BUSY_DELAY_MS``. New activity, Edit, Close,
 New case, Edit case, Close and Reopen case go through the same dialogs as the list
 pages (``ActivityActions``, ``CaseActions``).
@@ -50,10 +50,12 @@ from PySide6.QtWidgets import (
 )
 
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.cases import CaseRow
-from collections_desktop.models.collection_status import status_name
+from collections_desktop.models.actions.status import status_name
+from collections_desktop.models.casework.case_reading import CaseRow
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.list_pages import (
+from collections_desktop.models.people.scope import AgentScope, ScopeError
+from collections_desktop.models.screens.customer_card import CustomerOption, customer_options
+from collections_desktop.models.screens.customer_collections import (
     CaseTransactionRow,
     CollectionsData,
     CustomerActivityRow,
@@ -61,12 +63,7 @@ from collections_desktop.models.list_pages import (
     customer_collections,
     live_facts,
 )
-from collections_desktop.models.scope import AgentScope, ScopeError
-from collections_desktop.models.workspace import (
-    CustomerOption,
-    customer_options,
-)
-from collections_desktop.models.workspace import type_name as transaction_type_name
+from collections_desktop.models.screens.workspace import type_name as transaction_type_name
 from collections_desktop.views.actions.cases import CaseActions
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.activity_dialog import type_name as activity_type_name

@@ -1,6 +1,6 @@
 """The start page: what the open company is, its counts and its receivables balance today.
 
-The figures come from ``models.company.company_summary``, loaded on the database lane
+The figures come from ``models.company.setup.company_summary``, loaded on the database lane
 so a large company never freezes the window; a busy indicator appears only when the
 load takes longer than ``BUSY_DELAY_MS`` (a flash of "Loading…" on every F5 would be
 noise). An error is shown in place, with what to do; nothing here is ever made up.
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from collections_desktop.i18n import _
-from collections_desktop.models.company import CompanyError, CompanySummary, company_summary
+from collections_desktop.models.company.setup import CompanyError, CompanySummary, company_summary
 from collections_desktop.models.db.database import Database
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry

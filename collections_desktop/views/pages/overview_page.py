@@ -3,7 +3,7 @@
 Everything is read on the database lane in a short session of its own
 (``load_overview``), so the window never waits; a busy indicator appears only after
 ``BUSY_DELAY_MS``. The balances come from the newest stored snapshot of the chosen pool
-(``models.overview.latest_snapshot``). The first load and Refresh take a snapshot in the
+(``models.screens.overview.latest_snapshot``). The first load and Refresh take a snapshot in the
 background when the pool has none (or, on Refresh, when the newest is older than today);
 switching pool only reads, and says so when that pool has no snapshot yet.
 
@@ -40,7 +40,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func, select
 
 from collections_desktop.i18n import N_, _, ngettext
-from collections_desktop.models.activities import (
+from collections_desktop.models.aging.snapshot import take_snapshot
+from collections_desktop.models.casework.activities import (
     ActivityDetails,
     ActivityError,
     activity_details,
@@ -50,7 +51,8 @@ from collections_desktop.models.activities import (
 from collections_desktop.models.db.database import Database, DatabaseOpenError
 from collections_desktop.models.db.schema import Customer, ReceivablesParameters
 from collections_desktop.models.db.writing import RunInProgressError, write_transaction
-from collections_desktop.models.overview import (
+from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.screens.overview import (
     ActivityRow,
     BalanceRow,
     PastDueRow,
@@ -61,8 +63,6 @@ from collections_desktop.models.overview import (
     my_activities,
     past_due_balances,
 )
-from collections_desktop.models.scope import AgentScope
-from collections_desktop.models.snapshot import take_snapshot
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.activity_dialog import (
     ActivityDetailsDialog,

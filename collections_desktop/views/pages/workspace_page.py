@@ -4,7 +4,7 @@ A pool and a searchable customer selector on top; tabs on the left (a written su
 with the aging chart, the open transactions and the disputed, promised and unsettled
 ones); the customer's timeline on the right; the people to call and the credit facts
 at the bottom. Everything of a customer is read by one task on the database lane
-(``models.workspace.load_workspace``); a busy row appears only when that takes longer
+(``models.screens.workspace.load_workspace``); a busy row appears only when that takes longer
 than ``BUSY_DELAY_MS``, and a newer request supersedes an older one, so switching
 customers quickly never shows a stale account. The collections actions above the open
 transactions (``views/transaction_actions.py``) work on the marked rows; after one is
@@ -51,28 +51,32 @@ from PySide6.QtWidgets import (
 )
 
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.collection_status import status_name
-from collections_desktop.models.scope import ScopeError
-from collections_desktop.models.workspace import (
+from collections_desktop.models.actions.status import status_name
+from collections_desktop.models.people.scope import ScopeError
+from collections_desktop.models.screens.customer_card import (
     ContactInfo,
     CustomerCard,
     CustomerOption,
-    EmailDraft,
-    TimelineEntry,
-    TimelineKind,
     TransactionRow,
-    WorkspaceData,
-    call_url,
     customer_options,
     disputed_transactions,
-    load_workspace,
-    mailto_url,
     past_due_transactions,
     promised_transactions,
+    unsettled_payments,
+)
+from collections_desktop.models.screens.workspace import (
+    TimelineEntry,
+    TimelineKind,
+    WorkspaceData,
+    load_workspace,
+    type_name,
+)
+from collections_desktop.models.screens.workspace_texts import (
+    EmailDraft,
+    call_url,
+    mailto_url,
     reminder_email,
     summary_sentences,
-    type_name,
-    unsettled_payments,
 )
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel

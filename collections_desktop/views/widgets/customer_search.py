@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QStringListModel, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter
 
 from collections_desktop.i18n import _
-from collections_desktop.models.workspace import CustomerOption
+from collections_desktop.models.screens.customer_card import CustomerOption
 
 
 def customer_search_box(

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from collections_desktop.i18n import _
-from collections_desktop.models.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.prepared import (

@@ -1,0 +1,43 @@
+"""Opening a company's database: the one way the entry points open one.
+
+``models.db`` opens, creates and upgrades the database but imports nothing of the rules;
+here the upgrade of a company made by an earlier version also gives it the set-up rows
+later versions start with (``reference.seed_reference_data``), inside the upgrade's
+transaction, so a database is never at the new schema without them. The caller's clock
+dates those rows and the copy kept from before the upgrade.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from collections_desktop.kernel.clock import Clock
+from collections_desktop.models.company.reference import seed_reference_data
+from collections_desktop.models.company.setup import has_company
+from collections_desktop.models.db.database import Database, open_database
+
+
+def complete_reference_data(session: Session, now: dt.datetime) -> None:
+    """Give a company made by an earlier version the set-up rows later versions start with."""
+    if has_company(session):
+        seed_reference_data(session, now)
+
+
+def open_company(
+    url: str | Path,
+    *,
+    clock: Clock,
+    create: bool = True,
+    wait_for_integrity_check: bool = True,
+) -> Database:
+    """Open (creating or upgrading as needed) the database at ``url``; see ``open_database``."""
+    return open_database(
+        url,
+        now=clock.now(),
+        after_upgrade=complete_reference_data,
+        create=create,
+        wait_for_integrity_check=wait_for_integrity_check,
+    )

@@ -1,0 +1,153 @@
+"""The mapped classes of the schema (SQLAlchemy 2, typed).
+
+Data rules (see docs/ARCHITECTURE.md):
+- every table has a UUIDv7 ``id`` (derived snapshot lines are keyed by their header);
+  users see human numbers (account, voucher) kept as unique text;
+- money is ``Money`` (exact integers of 1/10,000), always next to a currency;
+- posted facts (transactions, settlements, status history) are never updated or deleted;
+  database triggers created by migration 0001 enforce it, corrections are new entries;
+- mutable rows carry ``updated_at``, ``version`` and a ``deleted_at`` tombstone.
+
+The schema on a user's file is made by Alembic migrations, never by ``create_all``;
+a test checks that these classes and the migrations agree.
+
+The tables are grouped by domain in the modules of this package; this module imports them
+all, so ``Base.metadata`` (Alembic, the tests) holds every table and every importer has one
+import point.
+"""
+
+from collections_desktop.models.db.schema.base import (
+    NAMING,
+    Base,
+    Mutable,
+    primary_id,
+)
+from collections_desktop.models.db.schema.casework import (
+    Activity,
+    CaseTransaction,
+    CollectionsCase,
+)
+from collections_desktop.models.db.schema.customers import (
+    AgentPool,
+    CollectionsAgent,
+    Contact,
+    Customer,
+    CustomerPool,
+    Employee,
+)
+from collections_desktop.models.db.schema.enums import (
+    CREDIT_TYPES,
+    DEBIT_TYPES,
+    AccountStatus,
+    ActivityType,
+    AdjustmentKind,
+    AgingBasis,
+    CaseStatus,
+    CollectionStatus,
+    JournalAccountType,
+    JournalType,
+    LetterScope,
+    PromiseOutcome,
+    TransactionType,
+)
+from collections_desktop.models.db.schema.ledger import (
+    IMMUTABLE_COLUMNS,
+    ChargeAdjustment,
+    CollectionLetter,
+    CollectionLetterLine,
+    CollectionStatusChange,
+    CustomerTransaction,
+    InterestNote,
+    InterestNoteLine,
+    Journal,
+    JournalLine,
+    LetterDocument,
+    PromiseResult,
+    Settlement,
+    SettlementLine,
+    TransactionTax,
+)
+from collections_desktop.models.db.schema.reference import (
+    AgingDefinition,
+    AgingPeriod,
+    BankAccount,
+    BankCharge,
+    CaseCategory,
+    Currency,
+    InterestCode,
+    InterestCodeLine,
+    LetterLevel,
+    LetterSequence,
+    NumberSequence,
+    PostingProfile,
+    ReceivablesParameters,
+    SalesTaxCode,
+    WriteOffReason,
+)
+from collections_desktop.models.db.schema.snapshots import (
+    AgingSnapshot,
+    AgingSnapshotCustomer,
+    AgingSnapshotLine,
+)
+
+__all__ = [
+    "CREDIT_TYPES",
+    "DEBIT_TYPES",
+    "IMMUTABLE_COLUMNS",
+    "NAMING",
+    "AccountStatus",
+    "Activity",
+    "ActivityType",
+    "AdjustmentKind",
+    "AgentPool",
+    "AgingBasis",
+    "AgingDefinition",
+    "AgingPeriod",
+    "AgingSnapshot",
+    "AgingSnapshotCustomer",
+    "AgingSnapshotLine",
+    "BankAccount",
+    "BankCharge",
+    "Base",
+    "CaseCategory",
+    "CaseStatus",
+    "CaseTransaction",
+    "ChargeAdjustment",
+    "CollectionLetter",
+    "CollectionLetterLine",
+    "CollectionStatus",
+    "CollectionStatusChange",
+    "CollectionsAgent",
+    "CollectionsCase",
+    "Contact",
+    "Currency",
+    "Customer",
+    "CustomerPool",
+    "CustomerTransaction",
+    "Employee",
+    "InterestCode",
+    "InterestCodeLine",
+    "InterestNote",
+    "InterestNoteLine",
+    "Journal",
+    "JournalAccountType",
+    "JournalLine",
+    "JournalType",
+    "LetterDocument",
+    "LetterLevel",
+    "LetterScope",
+    "LetterSequence",
+    "Mutable",
+    "NumberSequence",
+    "PostingProfile",
+    "PromiseOutcome",
+    "PromiseResult",
+    "ReceivablesParameters",
+    "SalesTaxCode",
+    "Settlement",
+    "SettlementLine",
+    "TransactionTax",
+    "TransactionType",
+    "WriteOffReason",
+    "primary_id",
+]

@@ -1,0 +1,111 @@
+"""The closed vocabularies stored as text: transaction types, statuses, outcomes, kinds."""
+
+from __future__ import annotations
+
+import enum
+
+
+class TransactionType(enum.StrEnum):
+    """Kinds of customer transactions. Debits are positive amounts, credits negative."""
+
+    INVOICE = "invoice"
+    PAYMENT = "payment"
+    CREDIT_NOTE = "credit_note"
+    INTEREST_NOTE = "interest_note"
+    FEE = "fee"
+    WRITE_OFF = "write_off"
+    REVERSAL = "reversal"
+
+
+DEBIT_TYPES = frozenset(
+    {TransactionType.INVOICE, TransactionType.INTEREST_NOTE, TransactionType.FEE}
+)
+
+
+CREDIT_TYPES = frozenset(
+    {TransactionType.PAYMENT, TransactionType.CREDIT_NOTE, TransactionType.WRITE_OFF}
+)
+
+
+class CollectionStatus(enum.StrEnum):
+    """Where a transaction stands in collections."""
+
+    NONE = "none"
+    DISPUTED = "disputed"
+    PROMISED = "promised"  # promise to pay: a date and an amount
+    BROKEN = "broken"  # a promise was not (or only partly) kept
+    RESOLVED = "resolved"  # a dispute was settled in the customer's or the company's favour
+    LEGAL = "legal"  # handed to a lawyer or an agency
+
+
+class PromiseOutcome(enum.StrEnum):
+    """How a promise to pay ended, judged after its date plus the tolerance days."""
+
+    KEPT = "kept"
+    PARTIAL = "partial"
+    BROKEN = "broken"
+
+
+class JournalType(enum.StrEnum):
+    """The journals the collections actions post."""
+
+    WRITE_OFF = "write_off"
+    PAYMENT = "payment"  # NSF reversals and bank charges
+    INTEREST = "interest"
+    LETTER = "letter"
+    ADJUSTMENT = "adjustment"  # waive, reinstate, reverse of interest and fees
+
+
+class JournalAccountType(enum.StrEnum):
+    """What a journal line posts to."""
+
+    CUSTOMER = "customer"
+    LEDGER = "ledger"
+    TAX = "tax"
+
+
+class AdjustmentKind(enum.StrEnum):
+    """Corrections of an interest or fee transaction."""
+
+    WAIVE = "waive"  # cancel it; it can be reinstated
+    REINSTATE = "reinstate"  # undo the waiver
+    REVERSE = "reverse"  # cancel it for good (it was wrong)
+
+
+class CaseStatus(enum.StrEnum):
+    """Whether a collections case is being worked."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class LetterScope(enum.StrEnum):
+    """Whether a letter sequence writes one letter per customer or per transaction."""
+
+    CUSTOMER = "customer"
+    TRANSACTION = "transaction"
+
+
+class AccountStatus(enum.StrEnum):
+    """Whether a customer may buy on credit."""
+
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    CLOSED = "closed"
+
+
+class ActivityType(enum.StrEnum):
+    """The four kinds of collections activity."""
+
+    TASK = "task"
+    APPOINTMENT = "appointment"
+    EVENT = "event"
+    ACTION = "action"
+
+
+class AgingBasis(enum.StrEnum):
+    """The date an aging period is counted from."""
+
+    DUE_DATE = "due_date"
+    TRANSACTION_DATE = "transaction_date"
+    DOCUMENT_DATE = "document_date"

@@ -1,0 +1,120 @@
+"""Open amounts as of any date: a customer's open items, one transaction's, a balance.
+
+``open(t, D) = t.amount - Σ lines of t dated ≤ D`` for ``t`` posted ≤ D, and a customer's
+balance on ``D`` is the sum of those open amounts. A transaction closed on or before ``D``
+(``closed_on``) is skipped without summing its lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Select, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
+
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.db.schema import (
+    CustomerTransaction,
+    SettlementLine,
+)
+from collections_desktop.models.db.types import Money
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """A transaction with what is still open of it on a given date."""
+
+    transaction_id: uuid.UUID
+    voucher: str
+    document_number: str
+    type: str
+    posting_date: dt.date
+    document_date: dt.date
+    due_date: dt.date
+    currency: str
+    amount: Decimal
+    open_amount: Decimal
+    amount_accounting: Decimal
+    open_amount_accounting: Decimal
+    collection_status: str
+
+
+def _settled_as_of(as_of: dt.date, column: object = SettlementLine.amount):  # type: ignore[no-untyped-def]
+    """Correlated sum of a transaction's settlement lines dated on or before ``as_of``."""
+    return (
+        select(func.coalesce(func.sum(column), 0))
+        .where(
+            SettlementLine.transaction_id == CustomerTransaction.id,
+            SettlementLine.settlement_date <= as_of,
+        )
+        .correlate(CustomerTransaction)
+        .scalar_subquery()
+    )
+
+
+def _open_items_query(as_of: dt.date) -> Select[tuple[object, ...]]:
+    open_amount = type_coerce(CustomerTransaction.amount - _settled_as_of(as_of), Money())
+    open_accounting = type_coerce(
+        CustomerTransaction.amount_accounting
+        - _settled_as_of(as_of, SettlementLine.amount_accounting),
+        Money(),
+    )
+    return select(
+        CustomerTransaction.id,
+        CustomerTransaction.voucher,
+        CustomerTransaction.document_number,
+        CustomerTransaction.type,
+        CustomerTransaction.posting_date,
+        CustomerTransaction.document_date,
+        CustomerTransaction.due_date,
+        CustomerTransaction.currency,
+        CustomerTransaction.amount,
+        open_amount.label("open_amount"),
+        CustomerTransaction.amount_accounting,
+        open_accounting.label("open_amount_accounting"),
+        CustomerTransaction.collection_status,
+    ).where(
+        CustomerTransaction.posting_date <= as_of,
+        # Closed on or before as_of: nothing open, no need to sum its settlement lines.
+        or_(CustomerTransaction.closed_on.is_(None), CustomerTransaction.closed_on > as_of),
+    )
+
+
+def open_items(session: Session, customer_id: uuid.UUID, as_of: dt.date) -> list[OpenItem]:
+    """The customer's transactions not fully settled on ``as_of``, oldest due date first."""
+    query = (
+        _open_items_query(as_of)
+        .where(CustomerTransaction.customer_id == customer_id)
+        .order_by(CustomerTransaction.due_date, CustomerTransaction.voucher)
+    )
+    return [OpenItem(*row) for row in session.execute(query) if row.open_amount != ZERO]
+
+
+def open_amount(session: Session, transaction_id: uuid.UUID, as_of: dt.date) -> Decimal:
+    """What is open of one transaction on ``as_of`` (zero before it was posted)."""
+    row = session.execute(
+        _open_items_query(as_of).where(CustomerTransaction.id == transaction_id)
+    ).one_or_none()
+    return row.open_amount if row is not None else ZERO
+
+
+def balance(session: Session, customer_id: uuid.UUID, as_of: dt.date) -> Decimal:
+    """The customer's balance on ``as_of`` in the accounting currency (Σ open amounts)."""
+    posted = session.scalar(
+        select(func.coalesce(func.sum(CustomerTransaction.amount_accounting), 0)).where(
+            CustomerTransaction.customer_id == customer_id,
+            CustomerTransaction.posting_date <= as_of,
+        )
+    )
+    settled = session.scalar(
+        select(func.coalesce(func.sum(SettlementLine.amount_accounting), 0))
+        .join(CustomerTransaction, SettlementLine.transaction_id == CustomerTransaction.id)
+        .where(
+            CustomerTransaction.customer_id == customer_id,
+            SettlementLine.settlement_date <= as_of,
+        )
+    )
+    return Decimal(posted or 0) - Decimal(settled or 0)

@@ -1,0 +1,393 @@
+"""The Workspace's customer card and transaction grids, read inside the agent's scope.
+
+A customer outside the scope raises ``ScopeError`` (so does a pool outside it), and
+nothing about them is read. Amounts are exact ``Decimal``; the card's balance, past-due
+amount, oldest past-due item, disputes and risk score come from the very query that takes
+snapshots (``snapshot.aged_rows``), so the Workspace and the Overview lists agree to the
+cent. Rows are immutable; the Qt pages format them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from collections_desktop.i18n import _
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.aging.definitions import Definition, load_definition
+from collections_desktop.models.aging.snapshot import aged_rows
+from collections_desktop.models.db.schema import (
+    AccountStatus,
+    Activity,
+    CollectionStatus,
+    Contact,
+    Customer,
+    CustomerTransaction,
+    Employee,
+    ReceivablesParameters,
+    TransactionType,
+)
+from collections_desktop.models.ledger.balances import OpenItem, open_items
+from collections_desktop.models.people.scope import AgentScope, ScopeError
+
+RECENT_CONTACTS = 3
+"""How many of the latest activities the card lists as recent contacts."""
+
+
+@dataclass(frozen=True)
+class CustomerOption:
+    """A customer the selector offers."""
+
+    id: uuid.UUID
+    account: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        """What the selector shows: "C-000421 Ruiz Hermanos SL"."""
+        return f"{self.account} {self.name}"
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    """A person to reach: name, e-mail and phone (each may be missing)."""
+
+    name: str
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class RecentContact:
+    """One of the latest activities about the customer."""
+
+    id: uuid.UUID
+    end_at: dt.datetime
+    type: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    """Everything the Workspace says about one customer on ``as_of``.
+
+    Balances, past due, disputes and promises are in the accounting currency
+    (``accounting_currency``), as in the aging; the last payment is in its own currency.
+    """
+
+    customer_id: uuid.UUID
+    as_of: dt.date
+    account: str
+    name: str
+    currency: str
+    accounting_currency: str
+    account_status: str
+    credit_group: str | None
+    credit_limit: Decimal | None
+    balance: Decimal
+    past_due: Decimal
+    available_credit: Decimal | None
+    oldest_past_due_date: dt.date | None
+    oldest_past_due_days: int | None
+    risk_score: int
+    last_payment_date: dt.date | None
+    last_payment_amount: Decimal | None
+    last_payment_currency: str | None
+    promise_count: int
+    promise_amount: Decimal
+    next_promise_date: dt.date | None
+    dispute_count: int
+    dispute_amount: Decimal
+    recent_contacts: tuple[RecentContact, ...]
+    collections_contact: ContactInfo | None
+    other_contact: ContactInfo | None
+    street: str | None
+    postal_code: str | None
+    city: str | None
+    country: str | None
+    phone: str | None
+    email: str | None
+    primary_contact_name: str | None
+    responsible: ContactInfo | None
+
+    @property
+    def on_hold(self) -> bool:
+        """Whether the account is on hold."""
+        return self.account_status == AccountStatus.ON_HOLD
+
+    @property
+    def address(self) -> str:
+        """Street, postal code and city, country on one line (blank parts left out)."""
+        town = " ".join(p for p in (self.postal_code, self.city) if p)
+        return ", ".join(p for p in (self.street, town, self.country) if p)
+
+
+@dataclass(frozen=True)
+class TransactionRow:
+    """An open transaction of the customer on the as-of date (in its own currency)."""
+
+    id: uuid.UUID
+    voucher: str
+    document_number: str
+    type: str
+    posting_date: dt.date
+    due_date: dt.date
+    days_overdue: int
+    currency: str
+    amount: Decimal
+    open_amount: Decimal
+    open_amount_accounting: Decimal
+    collection_status: str
+    promise_date: dt.date | None
+    promise_amount: Decimal | None
+
+    @property
+    def is_debit(self) -> bool:
+        """An invoice, fee or interest note (positive amount)."""
+        return self.amount > ZERO
+
+    @property
+    def past_due(self) -> bool:
+        """A debit whose due date has passed."""
+        return self.days_overdue > 0
+
+
+def _visible(scope: AgentScope, as_of: dt.date, pool_id: uuid.UUID | None) -> ColumnElement[bool]:
+    return and_(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
+
+
+def check_customer(
+    session: Session, scope: AgentScope, customer_id: uuid.UUID, as_of: dt.date
+) -> Customer:
+    """The customer, if the scope sees them on ``as_of``; ``ScopeError`` otherwise."""
+    found = session.scalar(
+        select(Customer).where(Customer.id == customer_id, _visible(scope, as_of, None))
+    )
+    if found is None:
+        raise ScopeError(
+            _("{user} cannot see this customer: it is outside their pools.").format(
+                user=scope.user_name or _("This user")
+            )
+        )
+    return found
+
+
+def customer_options(
+    session: Session,
+    scope: AgentScope,
+    *,
+    pool_id: uuid.UUID | None,
+    as_of: dt.date,
+    search: str = "",
+    limit: int = 50,
+) -> tuple[CustomerOption, ...]:
+    """Customers of the scope (and pool) whose account or name contains ``search``, by account.
+
+    The match ignores case (ASCII letters on SQLite, every letter on PostgreSQL).
+    """
+    query = select(Customer.id, Customer.account, Customer.name).where(
+        _visible(scope, as_of, pool_id)
+    )
+    text = search.strip().lower()
+    if text:
+        query = query.where(
+            or_(
+                func.lower(Customer.account).contains(text, autoescape=True),
+                func.lower(Customer.name).contains(text, autoescape=True),
+            )
+        )
+    rows = session.execute(query.order_by(Customer.account).limit(limit))
+    return tuple(CustomerOption(*row) for row in rows)
+
+
+def _contact(contact: Contact | None) -> ContactInfo | None:
+    if contact is None:
+        return None
+    return ContactInfo(contact.name, contact.email, contact.phone)
+
+
+def customer_card(
+    session: Session,
+    scope: AgentScope,
+    customer_id: uuid.UUID,
+    as_of: dt.date,
+    *,
+    definition: Definition | None = None,
+    items: Sequence[OpenItem] | None = None,
+) -> CustomerCard:
+    """The customer's card on ``as_of``; the aged figures equal a snapshot's row."""
+    customer = check_customer(session, scope, customer_id, as_of)
+    definition = definition or load_definition(session)
+    accounting = session.scalar(select(ReceivablesParameters.accounting_currency)) or ""
+    aged = aged_rows(session, as_of, definition, Customer.id == customer_id)
+    row = aged[0] if aged else None
+    if items is None:
+        items = open_items(session, customer_id, as_of)
+    promised = [i for i in items if i.collection_status == CollectionStatus.PROMISED]
+    promise_dates = session.scalars(
+        select(CustomerTransaction.promise_date).where(
+            CustomerTransaction.id.in_([i.transaction_id for i in promised]),
+            CustomerTransaction.promise_date.is_not(None),
+        )
+    ).all()
+    payment = session.execute(
+        select(
+            CustomerTransaction.posting_date,
+            CustomerTransaction.amount,
+            CustomerTransaction.currency,
+        )
+        .where(
+            CustomerTransaction.customer_id == customer_id,
+            CustomerTransaction.type == TransactionType.PAYMENT,
+            CustomerTransaction.posting_date <= as_of,
+        )
+        .order_by(CustomerTransaction.posting_date.desc(), CustomerTransaction.voucher.desc())
+        .limit(1)
+    ).one_or_none()
+    recent = session.execute(
+        select(Activity.id, Activity.end_at, Activity.type, Activity.purpose)
+        .where(
+            Activity.customer_id == customer_id,
+            Activity.deleted_at.is_(None),
+            Activity.start_at < day_after(as_of),
+        )
+        .order_by(Activity.end_at.desc(), Activity.number.desc())
+        .limit(RECENT_CONTACTS)
+    ).all()
+    contacts = session.scalars(
+        select(Contact)
+        .where(Contact.customer_id == customer_id, Contact.deleted_at.is_(None))
+        .order_by(Contact.name, Contact.id)
+    ).all()
+    by_id = {c.id: c for c in contacts}
+    collections = by_id.get(customer.collections_contact_id)  # type: ignore[arg-type]
+    other = next((c for c in contacts if c is not collections), None)
+    primary = by_id.get(customer.primary_contact_id)  # type: ignore[arg-type]
+    responsible = (
+        session.get(Employee, customer.responsible_employee_id)
+        if customer.responsible_employee_id is not None
+        else None
+    )
+    disputed = [
+        i
+        for i in items
+        if i.collection_status == CollectionStatus.DISPUTED and i.open_amount_accounting != ZERO
+    ]
+    return CustomerCard(
+        customer_id=customer.id,
+        as_of=as_of,
+        account=customer.account,
+        name=customer.name,
+        currency=customer.currency,
+        accounting_currency=accounting,
+        account_status=customer.account_status,
+        credit_group=customer.credit_group,
+        credit_limit=customer.credit_limit,
+        balance=row.balance if row else ZERO,
+        past_due=row.past_due if row else ZERO,
+        available_credit=(
+            row.available_credit
+            if row
+            else (customer.credit_limit if customer.credit_limit is not None else None)
+        ),
+        oldest_past_due_date=row.oldest_past_due_date if row else None,
+        oldest_past_due_days=row.oldest_past_due_days if row else None,
+        risk_score=row.risk_score if row else 0,
+        last_payment_date=payment.posting_date if payment else None,
+        last_payment_amount=-payment.amount if payment else None,
+        last_payment_currency=payment.currency if payment else None,
+        promise_count=len(promised),
+        promise_amount=sum((i.open_amount_accounting for i in promised), ZERO),
+        next_promise_date=min(promise_dates) if promise_dates else None,
+        dispute_count=row.disputed_count if row else len(disputed),
+        dispute_amount=(
+            row.disputed_amount if row else sum((i.open_amount_accounting for i in disputed), ZERO)
+        ),
+        recent_contacts=tuple(RecentContact(*r) for r in recent),
+        collections_contact=_contact(collections),
+        other_contact=_contact(other),
+        street=customer.street,
+        postal_code=customer.postal_code,
+        city=customer.city,
+        country=customer.country,
+        phone=customer.phone,
+        email=customer.email,
+        primary_contact_name=primary.name if primary else None,
+        responsible=(
+            ContactInfo(responsible.name, responsible.email, responsible.phone)
+            if responsible
+            else None
+        ),
+    )
+
+
+def day_after(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+def transaction_rows(
+    session: Session, items: Sequence[OpenItem], as_of: dt.date
+) -> tuple[TransactionRow, ...]:
+    promises = {
+        r.id: (r.promise_date, r.promise_amount)
+        for r in session.execute(
+            select(
+                CustomerTransaction.id,
+                CustomerTransaction.promise_date,
+                CustomerTransaction.promise_amount,
+            ).where(CustomerTransaction.id.in_([i.transaction_id for i in items]))
+        )
+    }
+    return tuple(
+        TransactionRow(
+            id=i.transaction_id,
+            voucher=i.voucher,
+            document_number=i.document_number,
+            type=i.type,
+            posting_date=i.posting_date,
+            due_date=i.due_date,
+            days_overdue=max((as_of - i.due_date).days, 0) if i.amount > ZERO else 0,
+            currency=i.currency,
+            amount=i.amount,
+            open_amount=i.open_amount,
+            open_amount_accounting=i.open_amount_accounting,
+            collection_status=i.collection_status,
+            promise_date=promises.get(i.transaction_id, (None, None))[0],
+            promise_amount=promises.get(i.transaction_id, (None, None))[1],
+        )
+        for i in items
+    )
+
+
+def open_transactions(
+    session: Session, scope: AgentScope, customer_id: uuid.UUID, as_of: dt.date
+) -> tuple[TransactionRow, ...]:
+    """The customer's transactions open on ``as_of``, oldest due date first."""
+    check_customer(session, scope, customer_id, as_of)
+    return transaction_rows(session, open_items(session, customer_id, as_of), as_of)
+
+
+def disputed_transactions(rows: Iterable[TransactionRow]) -> tuple[TransactionRow, ...]:
+    """The disputed ones among ``rows`` (rows of ``open_transactions``, already in scope)."""
+    return tuple(r for r in rows if r.collection_status == CollectionStatus.DISPUTED)
+
+
+def promised_transactions(rows: Iterable[TransactionRow]) -> tuple[TransactionRow, ...]:
+    """The ones promised to pay among ``rows``."""
+    return tuple(r for r in rows if r.collection_status == CollectionStatus.PROMISED)
+
+
+def unsettled_payments(rows: Iterable[TransactionRow]) -> tuple[TransactionRow, ...]:
+    """The open credits among ``rows``: payments and credit notes not fully settled."""
+    return tuple(r for r in rows if r.amount < ZERO)
+
+
+def past_due_transactions(rows: Iterable[TransactionRow]) -> tuple[TransactionRow, ...]:
+    """The debits among ``rows`` whose due date has passed."""
+    return tuple(r for r in rows if r.past_due)

@@ -1,0 +1,302 @@
+"""The three lists of a collector's Overview page, as immutable rows.
+
+The Overview shows the agent's open activities, the highest balances and the oldest
+past-due balances. The balances come from the newest stored snapshot
+(``models/aging/snapshot.py``), not from a live aging: aging 5 million transactions takes
+seconds, reading a snapshot's customer rows takes milliseconds, so the landing page
+opens at once and a refresh is a new snapshot taken in the background.
+
+Every function takes an ``AgentScope`` (and an optional pool) and filters customers with
+``scope.customer_condition`` in SQL, so no list shows a customer outside the agent's
+scope, whoever took the snapshot; a pool outside the scope raises ``ScopeError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.db.schema import (
+    Activity,
+    AgingSnapshot,
+    AgingSnapshotCustomer,
+    Customer,
+)
+from collections_desktop.models.people.scope import AgentScope
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One open activity of the agent; the customer fields are None for an own task."""
+
+    id: uuid.UUID
+    number: str
+    end_at: dt.datetime
+    type: str
+    category: str | None
+    purpose: str
+    has_memo: bool
+    customer_id: uuid.UUID | None
+    account: str | None
+    name: str | None
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """The stored snapshot the balance lists read (for the status bar)."""
+
+    id: uuid.UUID
+    as_of: dt.date
+    created_at: dt.datetime
+    definition_name: str
+    customer_count: int
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    """A customer's balance in a snapshot (amounts in the accounting currency)."""
+
+    customer_id: uuid.UUID
+    account: str
+    name: str
+    balance: Decimal
+    credit_limit: Decimal | None
+    available_credit: Decimal | None
+    risk_score: int
+
+
+@dataclass(frozen=True)
+class PastDueRow:
+    """A customer's past-due balance in a snapshot (amounts in the accounting currency)."""
+
+    customer_id: uuid.UUID
+    account: str
+    name: str
+    oldest_past_due_date: dt.date | None
+    oldest_past_due_days: int | None
+    past_due: Decimal
+    balance: Decimal
+    credit_group: str | None
+    account_status: str
+
+
+def _my_open_activities(
+    scope: AgentScope, employee_id: uuid.UUID, pool_id: uuid.UUID | None, as_of: dt.date
+) -> list[ColumnElement[bool]]:
+    """The conditions of "my open activities" (on Activity outer-joined to Customer)."""
+    in_scope = and_(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
+    if pool_id is None:
+        in_scope = or_(Activity.customer_id.is_(None), in_scope)
+    return [
+        Activity.responsible_employee_id == employee_id,
+        Activity.closed.is_(False),
+        Activity.deleted_at.is_(None),
+        in_scope,
+    ]
+
+
+def my_activities(
+    session: Session,
+    scope: AgentScope,
+    employee_id: uuid.UUID,
+    *,
+    pool_id: uuid.UUID | None = None,
+    as_of: dt.date,
+    limit: int | None = None,
+) -> tuple[ActivityRow, ...]:
+    """The open activities ``employee_id`` is responsible for, oldest end date first.
+
+    Activities without a customer are the agent's own tasks and are kept, except when a
+    pool is given: then only activities of the pool's customers are listed. ``limit``
+    keeps the oldest ones (``count_my_activities`` tells how many there are).
+    """
+    memo = func.length(func.trim(func.coalesce(Activity.memo, "")))
+    query = (
+        select(
+            Activity.id,
+            Activity.number,
+            Activity.end_at,
+            Activity.type,
+            Activity.category,
+            Activity.purpose,
+            (memo > 0).label("has_memo"),
+            Activity.customer_id,
+            Customer.account,
+            Customer.name,
+        )
+        .outerjoin(Customer, Customer.id == Activity.customer_id)
+        .where(*_my_open_activities(scope, employee_id, pool_id, as_of))
+        .order_by(Activity.end_at, Activity.number)
+        .limit(limit)
+    )
+    return tuple(
+        ActivityRow(
+            id=row.id,
+            number=row.number,
+            end_at=row.end_at,
+            type=row.type,
+            category=row.category,
+            purpose=row.purpose,
+            has_memo=bool(row.has_memo),
+            customer_id=row.customer_id,
+            account=row.account,
+            name=row.name,
+        )
+        for row in session.execute(query)
+    )
+
+
+def count_my_activities(
+    session: Session,
+    scope: AgentScope,
+    employee_id: uuid.UUID,
+    *,
+    pool_id: uuid.UUID | None = None,
+    as_of: dt.date,
+) -> int:
+    """How many open activities ``my_activities`` would list without a limit."""
+    query = (
+        select(func.count())
+        .select_from(Activity)
+        .outerjoin(Customer, Customer.id == Activity.customer_id)
+        .where(*_my_open_activities(scope, employee_id, pool_id, as_of))
+    )
+    return session.scalar(query) or 0
+
+
+def latest_snapshot(
+    session: Session, scope: AgentScope, pool_id: uuid.UUID | None = None
+) -> SnapshotInfo | None:
+    """The newest stored snapshot of ``pool_id`` (None: taken without a pool), or None.
+
+    Newest by as-of date, then by when it was taken. Without a pool, a snapshot taken in
+    another agent's scope may lack some of this agent's customers, so only snapshots of
+    the whole company or of this agent's own scope are considered.
+    """
+    snap = AgingSnapshot
+    if pool_id is not None:
+        scope.pool(pool_id)  # ScopeError for a pool the agent does not work
+        which = snap.pool_id == pool_id
+    else:
+        whose = snap.user_name.is_(None)
+        if scope.user_name:
+            whose = or_(whose, snap.user_name == scope.user_name)
+        which = and_(snap.pool_id.is_(None), whose)
+    row = session.execute(
+        select(snap.id, snap.as_of, snap.created_at, snap.definition_name, snap.customer_count)
+        .where(which)
+        .order_by(snap.as_of.desc(), snap.created_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return SnapshotInfo(
+        id=row.id,
+        as_of=row.as_of,
+        created_at=row.created_at,
+        definition_name=row.definition_name,
+        customer_count=row.customer_count,
+    )
+
+
+def _snapshot_customers(
+    scope: AgentScope, snapshot_id: uuid.UUID, pool_id: uuid.UUID | None, as_of: dt.date
+) -> Select[Any]:
+    """The snapshot's customer rows joined to their customers, inside the scope (and pool)."""
+    head = AgingSnapshotCustomer
+    return (
+        select(Customer.id, Customer.account, Customer.name)
+        .join(head, head.customer_id == Customer.id)
+        .where(
+            head.snapshot_id == snapshot_id,
+            Customer.deleted_at.is_(None),
+            scope.customer_condition(as_of, pool_id),
+        )
+    )
+
+
+def highest_balances(
+    session: Session,
+    scope: AgentScope,
+    snapshot_id: uuid.UUID,
+    *,
+    pool_id: uuid.UUID | None = None,
+    as_of: dt.date,
+    limit: int = 100,
+) -> tuple[BalanceRow, ...]:
+    """The ``limit`` customers of the snapshot with the highest balance (ties by account)."""
+    head = AgingSnapshotCustomer
+    query = (
+        _snapshot_customers(scope, snapshot_id, pool_id, as_of)
+        .add_columns(head.balance, head.credit_limit, head.available_credit, head.risk_score)
+        .order_by(head.balance.desc(), Customer.account)
+        .limit(limit)
+    )
+    return tuple(
+        BalanceRow(
+            customer_id=row.id,
+            account=row.account,
+            name=row.name,
+            balance=row.balance,
+            credit_limit=row.credit_limit,
+            available_credit=row.available_credit,
+            risk_score=row.risk_score,
+        )
+        for row in session.execute(query)
+    )
+
+
+def past_due_balances(
+    session: Session,
+    scope: AgentScope,
+    snapshot_id: uuid.UUID,
+    *,
+    pool_id: uuid.UUID | None = None,
+    as_of: dt.date,
+    limit: int = 100,
+) -> tuple[PastDueRow, ...]:
+    """The ``limit`` customers of the snapshot with something past due, oldest first.
+
+    Ordered by the oldest past-due date (none last), then the larger past-due amount,
+    then the account.
+    """
+    head = AgingSnapshotCustomer
+    query = (
+        _snapshot_customers(scope, snapshot_id, pool_id, as_of)
+        .add_columns(
+            head.oldest_past_due_date,
+            head.oldest_past_due_days,
+            head.past_due,
+            head.balance,
+            Customer.credit_group,
+            Customer.account_status,
+        )
+        .where(head.past_due > ZERO)
+        .order_by(
+            head.oldest_past_due_date.asc().nulls_last(),
+            head.past_due.desc(),
+            Customer.account,
+        )
+        .limit(limit)
+    )
+    return tuple(
+        PastDueRow(
+            customer_id=row.id,
+            account=row.account,
+            name=row.name,
+            oldest_past_due_date=row.oldest_past_due_date,
+            oldest_past_due_days=row.oldest_past_due_days,
+            past_due=row.past_due,
+            balance=row.balance,
+            credit_group=row.credit_group,
+            account_status=row.account_status,
+        )
+        for row in session.execute(query)
+    )
