@@ -33,10 +33,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
+from collections_desktop.demo.load import write_demo_company
 from collections_desktop.models.aging import age_customer, load_definition
 from collections_desktop.models.db.database import open_database
 from collections_desktop.models.db.schema import CustomerTransaction
-from collections_desktop.models.demo import write_demo_company
 from collections_desktop.models.scope import company_scope
 from collections_desktop.models.snapshot import (
     age_customers,

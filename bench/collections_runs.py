@@ -21,13 +21,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from collections_desktop.demo.load import write_demo_company
 from collections_desktop.models.charges import reinstate, waive
 from collections_desktop.models.db.database import open_database
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, TransactionType
-from collections_desktop.models.demo import write_demo_company
 from collections_desktop.models.interest import calculate_interest, create_interest_notes
 from collections_desktop.models.ledger import open_items
-from collections_desktop.models.letters import create_letters, propose_letters
+from collections_desktop.models.letters.propose import propose_letters
+from collections_desktop.models.letters.run import create_letters
 from collections_desktop.models.nsf import process_nsf
 from collections_desktop.models.promises import evaluate_promises
 from collections_desktop.models.scope import company_scope

@@ -39,7 +39,7 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.ledger import OpenItem, open_items
-from collections_desktop.models.letters import LetterRow, letter_rows
+from collections_desktop.models.letters.read import LetterRow, letter_rows
 from collections_desktop.models.money import ZERO
 from collections_desktop.models.scope import AgentScope, ScopeError
 from collections_desktop.models.snapshot import aged_rows

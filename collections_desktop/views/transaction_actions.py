@@ -26,8 +26,9 @@ from collections_desktop.models.charges import charge_rows
 from collections_desktop.models.collection_status import change_status, status_history
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import TransactionType
-from collections_desktop.models.letter_documents import DocumentRecorder, document_of
-from collections_desktop.models.letters import LetterRow, LetterRun, letter_detail, letters_of
+from collections_desktop.models.letters.documents import DocumentRecorder, document_of
+from collections_desktop.models.letters.read import LetterRow, letter_detail, letters_of
+from collections_desktop.models.letters.run import LetterRun
 from collections_desktop.models.nsf import PaymentChoice, nsf_preview, returnable_payments
 from collections_desktop.models.promises import promise_results
 from collections_desktop.models.scope import AgentScope

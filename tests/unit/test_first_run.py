@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from collections_desktop.demo.load import DemoError, partial_path, write_demo_company
 from collections_desktop.models.db.database import open_database
-from collections_desktop.models.demo import DemoError, partial_path, write_demo_company
 from collections_desktop.models.first_run import unfinished_demo
 
 TODAY = dt.date(2026, 11, 23)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from collections_desktop.demo.load import write_demo_company
 from collections_desktop.models import aging, ledger
 from collections_desktop.models.aging import Definition, Period
 from collections_desktop.models.db.database import Database, open_database
@@ -24,7 +25,6 @@ from collections_desktop.models.db.schema import (
     Customer,
     CustomerPool,
 )
-from collections_desktop.models.demo import write_demo_company
 from collections_desktop.models.pools import PoolCriteria
 from collections_desktop.models.risk import RiskFactors
 from collections_desktop.models.scope import ScopeError, company_scope, load_scope

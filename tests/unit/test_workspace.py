@@ -14,7 +14,7 @@ from collections_desktop.models import ledger
 from collections_desktop.models.aging import load_definition
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity, Contact, CustomerPool, Employee
-from collections_desktop.models.letters import create_letters
+from collections_desktop.models.letters.run import create_letters
 from collections_desktop.models.pools import PoolCriteria
 from collections_desktop.models.scope import ScopeError, company_scope, load_scope
 from collections_desktop.models.snapshot import age_customers
