@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Column, MetaData, Table, create_engine, func, insert, select
 
-from collections_desktop.models.db.types import Money, UtcDateTime, new_id
+from collections_desktop.models.db.types import Money, UtcDateTime, UuidKey, new_id
 from collections_desktop.models.money import MoneyError, round_money, to_money
 
 
@@ -86,3 +86,12 @@ def test_timestamps_must_be_aware_and_come_back_utc() -> None:
 
 class _Dialect:
     name = "sqlite"
+
+
+@given(st.uuids())
+def test_a_key_made_as_an_integer_is_stored_like_the_uuid(key) -> None:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    for dialect in (sqlite.dialect(), postgresql.dialect()):
+        stored = UuidKey().bind_function(dialect)(key)
+        assert UuidKey().int_bind_function(dialect)(key.int) == stored
