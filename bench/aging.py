@@ -33,6 +33,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
+from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.aging.definitions import age_customer, load_definition
 from collections_desktop.models.aging.snapshot import (
@@ -43,7 +44,6 @@ from collections_desktop.models.aging.snapshot import (
 )
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.schema import CustomerTransaction
-from collections_desktop.models.demo import write_demo_company
 from collections_desktop.models.people.scope import company_scope
 
 _BOUNDS = (

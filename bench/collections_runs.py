@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.actions.charges import reinstate, waive
 from collections_desktop.models.actions.interest import calculate_interest
@@ -30,9 +31,9 @@ from collections_desktop.models.actions.promises import evaluate_promises
 from collections_desktop.models.actions.writeoff import write_off
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, TransactionType
-from collections_desktop.models.demo import write_demo_company
 from collections_desktop.models.ledger.balances import open_items
-from collections_desktop.models.letters import create_letters, propose_letters
+from collections_desktop.models.letters.propose import propose_letters
+from collections_desktop.models.letters.run import create_letters
 from collections_desktop.models.people.scope import company_scope
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from collections_desktop.models.demo import write_demo_company
+from collections_desktop.demo.load import write_demo_company
 
 TABLES = {
     "interest": "interest_notes",

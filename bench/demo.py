@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from collections_desktop.models.demo import write_demo_company
+from collections_desktop.demo.load import write_demo_company
 
 
 def main(argv: list[str] | None = None) -> int:

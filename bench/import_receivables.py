@@ -23,10 +23,8 @@ from sqlalchemy.engine import make_url
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.company.setup import create_company
-from collections_desktop.models.importers.receivables import (
-    import_receivables,
-    load_receivables_mapping,
-)
+from collections_desktop.models.importers.receivables.fields import load_receivables_mapping
+from collections_desktop.models.importers.receivables.write import import_receivables
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".." / "shared" / "data" / "ar"

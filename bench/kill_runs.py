@@ -28,10 +28,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import FixedClock, SystemClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.company.setup import create_company
-from collections_desktop.models.demo import write_demo_company
 
 ROOT = Path(__file__).resolve().parents[1]
 IBM = ROOT.parent / "shared/data/ar/ibm/WA_Fn-UseC_-Accounts-Receivable.csv"

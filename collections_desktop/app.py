@@ -45,7 +45,7 @@ from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 
 if TYPE_CHECKING:
-    from collections_desktop.models.demo import DemoStats
+    from collections_desktop.demo.load import DemoStats
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def create_demo_company(
     Returns ``None`` (and leaves no file behind) when the user cancels or it fails; a
     failure is reported in a dialog.
     """
-    from collections_desktop.models.demo import DemoError, write_demo_company
+    from collections_desktop.demo.load import DemoError, write_demo_company
 
     dialog = QProgressDialog(
         _("Creating a demo company in {path}…").format(path=path), _("Cancel"), 0, 0, parent
@@ -357,7 +357,7 @@ class Shell(QObject):
                     return EXIT_FAILED
                 if not self.settings.get(USER_NAME):
                     # The computer's login is no agent of the demo: work as its first agent.
-                    from collections_desktop.models.demo import DEMO_USER
+                    from collections_desktop.demo.company import DEMO_USER
 
                     self.settings.set(USER_NAME, DEMO_USER)
         else:

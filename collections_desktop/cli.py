@@ -196,7 +196,7 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from collections_desktop.models.demo import DemoError, write_demo_company
+    from collections_desktop.demo.load import DemoError, write_demo_company
 
     if args.customers < 1:
         print(_("error: --customers must be at least 1"), file=sys.stderr)
@@ -333,11 +333,9 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
     from collections_desktop.models.actions.interest_notes import create_interest_notes
     from collections_desktop.models.company.opening import open_company
     from collections_desktop.models.db.writing import LEDGER, write_transaction
-    from collections_desktop.models.letters import (
-        LetterError,
-        create_letters,
-        propose_letters,
-    )
+    from collections_desktop.models.letters.errors import LetterError
+    from collections_desktop.models.letters.propose import propose_letters
+    from collections_desktop.models.letters.run import create_letters
     from collections_desktop.models.people.pools import PoolError, pool_id_by_name
     from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
 
@@ -346,7 +344,7 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
     if as_of is None:
         return EXIT_BAD_INPUT
     if args.command == "letters" and args.pdf and not args.dry_run:
-        from collections_desktop.models.letter_documents import LetterFileError, check_folder
+        from collections_desktop.models.letters.documents import LetterFileError, check_folder
 
         try:  # before anything is posted: letters without their PDFs help nobody
             check_folder(args.pdf)
@@ -423,7 +421,7 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
             ).format(created=run.created_count, skipped=run.skipped_count)
         )
         if args.pdf:  # this run's letters, and any an earlier run left without a PDF
-            from collections_desktop.models.letter_documents import letters_without_document
+            from collections_desktop.models.letters.documents import letters_without_document
 
             with database.sessions() as session:
                 missing = letters_without_document(session, scope, as_of, pool_id=pool_id)  # type: ignore[arg-type]
@@ -440,7 +438,7 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
 def _letter_pdfs(database: object, missing: list, folder: str, now: object, earlier: int) -> int:
     """Write and record the PDFs of the ``missing`` letters (``earlier`` of them from
     earlier runs) and say how many; a write that fails is exit 2, naming the file."""
-    from collections_desktop.models.letter_documents import DocumentRecorder, LetterFileError
+    from collections_desktop.models.letters.documents import DocumentRecorder, LetterFileError
     from collections_desktop.views.printing import print_missing_letters
     from collections_desktop.views.screenshot import _ensure_application
 
@@ -544,10 +542,8 @@ def _import_receivables(args: argparse.Namespace) -> int:
     from collections_desktop.models.company.opening import open_company
     from collections_desktop.models.db.writing import LEDGER, write_transaction
     from collections_desktop.models.importers import ImportInputError
-    from collections_desktop.models.importers.receivables import (
-        import_receivables,
-        load_receivables_mapping,
-    )
+    from collections_desktop.models.importers.receivables.fields import load_receivables_mapping
+    from collections_desktop.models.importers.receivables.write import import_receivables
 
     try:
         mapping = load_receivables_mapping(args.mapping)

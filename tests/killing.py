@@ -165,6 +165,6 @@ def write_demo(path: str, customers: str) -> None:
     """Write the demo company as ``collections-desktop demo`` does."""
     import datetime as dt
 
-    from collections_desktop.models.demo import write_demo_company
+    from collections_desktop.demo.load import write_demo_company
 
     write_demo_company(path, customers=int(customers), seed=7, today=dt.date(2026, 11, 23))

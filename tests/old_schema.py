@@ -14,8 +14,8 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import create_engine
 
+from collections_desktop.demo.load import write_demo_company
 from collections_desktop.models.db import database as database_module
-from collections_desktop.models.demo import write_demo_company
 
 
 def company_at_revision(target: Path, revision: str, *, customers: int) -> Path:

@@ -2,13 +2,13 @@
 
 A letter is laid out as HTML in a ``QTextDocument`` (company name, date, the customer's
 address block, the letter's stored text, the table of its items) and printed to a
-``QPdfWriter``. Everything comes from ``models.letters.letter_detail``: the text is the
+``QPdfWriter``. Everything comes from ``models.letters.read.letter_detail``: the text is the
 one stored when the letter was posted, so a reprint says exactly what was sent; it is
 only marked "Copy". The plain item list inside the stored text is shown as a table
 where it is found, and the table follows the text otherwise.
 
 A PDF is printed into memory and written whole or not at all
-(``models.letter_documents.write_atomically``): a final name never holds a partial
+(``models.letters.documents.write_atomically``): a final name never holds a partial
 file, and a file that cannot be written raises ``LetterFileError`` naming it.
 ``print_missing_letters`` prints the letters whose PDF was never written and records
 each one, so a run that died or failed half-way is completed by the next.
@@ -41,7 +41,7 @@ from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.letter_documents import (
+from collections_desktop.models.letters.documents import (
     DocumentRecorder,
     LetterFileError,
     check_folder,
@@ -49,12 +49,8 @@ from collections_desktop.models.letter_documents import (
     remove_stale_parts,
     write_atomically,
 )
-from collections_desktop.models.letters import (
-    LetterDetail,
-    customer_formats,
-    items_text,
-    letter_detail,
-)
+from collections_desktop.models.letters.read import LetterDetail, letter_detail
+from collections_desktop.models.letters.render import customer_formats, items_text
 from collections_desktop.views.tasks import TaskState
 
 log = logging.getLogger(__name__)

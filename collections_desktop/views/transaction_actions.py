@@ -31,8 +31,9 @@ from collections_desktop.models.actions.writeoff_plan import write_off_reasons
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import TransactionType
 from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
-from collections_desktop.models.letter_documents import DocumentRecorder, document_of
-from collections_desktop.models.letters import LetterRow, LetterRun, letter_detail, letters_of
+from collections_desktop.models.letters.documents import DocumentRecorder, document_of
+from collections_desktop.models.letters.read import LetterRow, letter_detail, letters_of
+from collections_desktop.models.letters.run import LetterRun
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action

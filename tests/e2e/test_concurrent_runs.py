@@ -23,10 +23,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from collections_desktop.cli import main as cli_main
+from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import FixedClock, SystemClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.company.setup import create_company
-from collections_desktop.models.demo import write_demo_company
 from tests.conftest import PG_URL
 from tests.shared_data import shared_file
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from collections_desktop.demo.load import partial_path
 from collections_desktop.models.db.database import head_revision
-from collections_desktop.models.demo import partial_path
 from tests.killing import Forker
 from tests.old_schema import company_at_revision, schema_of
 
@@ -35,7 +35,7 @@ def forker() -> Iterator[Forker]:
         "collections_desktop.models.db.schema",
         "collections_desktop.models.company.setup",
         "collections_desktop.models.company.reference",
-        "collections_desktop.models.demo",
+        "collections_desktop.demo.load",
         "tests.killing",
     ) as server:
         yield server

@@ -19,11 +19,12 @@ from collections_desktop.app import (
     install_translations,
     run_gui,
 )
+from collections_desktop.demo.company import COMPANY_NAME
+from collections_desktop.demo.load import partial_path
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import current_language
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.company.opening import open_company
-from collections_desktop.models.demo import COMPANY_NAME, partial_path
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
@@ -149,13 +150,13 @@ def test_cancelling_the_demo_leaves_no_file(qtbot, shell, dialogs) -> None:
 
 
 def test_a_failed_demo_is_reported_and_leaves_no_file(shell, dialogs, monkeypatch) -> None:
-    from collections_desktop.models import demo
+    from collections_desktop.demo import load
 
     def broken(url, **kwargs):
         Path(url).write_bytes(b"half a database")
-        raise demo.DemoError("The disk is full.")
+        raise load.DemoError("The disk is full.")
 
-    monkeypatch.setattr(demo, "write_demo_company", broken)
+    monkeypatch.setattr(load, "write_demo_company", broken)
     assert shell.start(None) == EXIT_FAILED
     ((title, text),) = dialogs["critical"]
     assert title == "Cannot create the demo company"

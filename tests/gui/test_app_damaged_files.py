@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from collections_desktop.demo.load import write_demo_company
 from collections_desktop.models.db.failures import DamagedDatabaseError
 from collections_desktop.models.db.writing import write_transaction
-from collections_desktop.models.demo import write_demo_company
 from tests.conftest import TODAY
 from tests.damage import break_a_page, digest, flip_a_byte, settle
 

@@ -24,7 +24,8 @@ from collections_desktop.models.db.schema import (
     CustomerPool,
     CustomerTransaction,
 )
-from collections_desktop.models.letters import LetterRun, create_letters, letter_detail
+from collections_desktop.models.letters.read import letter_detail
+from collections_desktop.models.letters.run import LetterRun, create_letters
 from collections_desktop.models.people.pools import PoolCriteria
 from collections_desktop.models.people.scope import AgentScope, load_scope
 from collections_desktop.views.dialogs.fields import qdate
@@ -505,7 +506,7 @@ def test_a_run_printed_in_the_app_records_each_pdf(
 def test_a_failed_print_records_what_was_written_and_says_how_to_finish(
     qtbot, setting: Setting, actions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from collections_desktop.models.letter_documents import LetterFileError
+    from collections_desktop.models.letters.documents import LetterFileError
     from collections_desktop.views import printing
 
     with setting.database.sessions() as session:

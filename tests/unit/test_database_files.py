@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import event, text
 
 from collections_desktop import cli
+from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.company.setup import create_company
@@ -25,7 +26,6 @@ from collections_desktop.models.db.failures import (
     describe,
 )
 from collections_desktop.models.db.writing import write_transaction
-from collections_desktop.models.demo import write_demo_company
 from tests.conftest import TODAY
 from tests.damage import digest, flip_a_byte, settle
 

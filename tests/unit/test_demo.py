@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from collections_desktop.demo import arithmetic, company, load
+from collections_desktop.demo.load import DemoError, DemoStats, write_demo_company
 from collections_desktop.kernel.clock import SystemClock
-from collections_desktop.models import demo
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.company.setup import company_summary
 from collections_desktop.models.db.database import Database, DatabaseOpenError, NotADatabaseError
@@ -37,7 +38,6 @@ from collections_desktop.models.db.schema import (
     Settlement,
     SettlementLine,
 )
-from collections_desktop.models.demo import DemoError, DemoStats, write_demo_company
 from collections_desktop.models.ledger import balances, postings
 from collections_desktop.models.ledger import settlements as ledger_settlements
 from collections_desktop.models.ledger.numbering import SEQUENCES, next_number
@@ -148,7 +148,7 @@ def test_stats_count_the_rows_and_the_summary_says_so(
     assert "\n" not in line
     assert f"{CUSTOMERS} customers" in line
     assert f"{stats.transactions:,} transactions" in line
-    assert demo.COMPANY_NAME in line
+    assert company.COMPANY_NAME in line
 
 
 def test_a_few_customers_are_on_hold(tmp_path: Path) -> None:
@@ -519,7 +519,7 @@ def test_a_failure_midway_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt):
         write_demo_company(path, customers=1200, seed=1, today=TODAY, progress=progress)
     assert calls[0][:2] == (0, 1200)
-    assert calls[-1][0] == demo.CHUNK_CUSTOMERS
+    assert calls[-1][0] == load.CHUNK_CUSTOMERS
     assert not path.exists()
     assert not list(tmp_path.glob("new.sqlite*"))
     # An existing empty database stays empty.
@@ -552,7 +552,7 @@ def test_a_second_process_generates_big_demos_with_the_same_rows(
 ) -> None:
     here, there = tmp_path / "here.sqlite", tmp_path / "there.sqlite"
     write_demo_company(here, customers=40, seed=9, today=TODAY)
-    monkeypatch.setattr(demo, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
     stats = write_demo_company(there, customers=40, seed=9, today=TODAY)
     assert table_rows(there) == table_rows(here)
     assert stats.transactions == len(table_rows(there)["customer_transactions"])
@@ -562,7 +562,7 @@ def test_a_second_process_generates_big_demos_with_the_same_rows(
 def test_a_failure_while_a_second_process_generates_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(demo, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
 
     def progress(done: int, total: int, what: str) -> None:
         if done:
@@ -579,11 +579,11 @@ def test_without_a_second_process_the_demo_is_made_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def no_process(builder: object) -> Iterator[object]:
-        raise demo._NoGenerator
+        raise load._NoGenerator
         yield  # a generator, like the real one
 
-    monkeypatch.setattr(demo, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(demo, "_chunks_from_a_process", no_process)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(load, "_chunks_from_a_process", no_process)
     stats = write_demo_company(tmp_path / "d.sqlite", customers=20, seed=9, today=TODAY)
     assert stats.customers == 20
 
@@ -645,7 +645,7 @@ def test_today_defaults_to_the_real_date(tmp_path: Path) -> None:
 @given(st.integers(-(10**9), 10**9), st.integers(9_000, 13_000))
 def test_accounting_conversion_rounds_like_the_ledger(cents: int, rate: int) -> None:
     exact = D(cents) * D(rate) / 10_000
-    assert demo._to_accounting(cents, rate) == exact.quantize(D(1), rounding=ROUND_HALF_EVEN)
+    assert arithmetic.to_accounting(cents, rate) == exact.quantize(D(1), rounding=ROUND_HALF_EVEN)
 
 
 @given(
@@ -660,7 +660,7 @@ def test_line_shares_round_like_the_ledger(
     if credit:
         accounting, amount = -accounting, -amount
     exact = D(cents) * D(accounting) / D(amount)
-    assert demo._share(cents, accounting, amount) == exact.quantize(D(1), ROUND_HALF_EVEN)
+    assert arithmetic.share(cents, accounting, amount) == exact.quantize(D(1), ROUND_HALF_EVEN)
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from collections_desktop.demo.load import DemoError, partial_path, write_demo_company
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.company.first_run import unfinished_demo
 from collections_desktop.models.company.opening import open_company
-from collections_desktop.models.demo import DemoError, partial_path, write_demo_company
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -14,13 +14,9 @@ import pytest
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.importers import ImportInputError
 from collections_desktop.models.importers.mapping import MappingError, parse_mapping
-from collections_desktop.models.importers.receivables import (
-    FIELDS,
-    PROBLEMS_KEPT,
-    REQUIRED,
-    ImportRejected,
-    import_receivables,
-)
+from collections_desktop.models.importers.receivables.fields import FIELDS, REQUIRED
+from collections_desktop.models.importers.receivables.problems import PROBLEMS_KEPT, ImportRejected
+from collections_desktop.models.importers.receivables.write import import_receivables
 from collections_desktop.models.importers.values import BadValue, parse_money
 from tests.unit.test_receivables_import import (
     HEADER,
@@ -337,16 +333,16 @@ def test_chunks_write_what_one_pass_writes_and_a_bad_last_row_writes_nothing(
 def test_a_file_changed_between_check_and_write_is_refused(
     sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from collections_desktop.models.importers import receivables
+    from collections_desktop.models.importers.receivables import plan
 
     path = small_csv(tmp_path, GOOD)
-    checked = receivables._Check.finish
+    checked = plan.Check.finish
 
     def finish_then_change(self, parser) -> None:  # type: ignore[no-untyped-def]
         checked(self, parser)
         path.write_text(path.read_text(encoding="utf-8") + GOOD.replace("0001", "0002") + "\n")
 
-    monkeypatch.setattr(receivables._Check, "finish", finish_then_change)
+    monkeypatch.setattr(plan.Check, "finish", finish_then_change)
     with pytest.raises(ImportInputError, match="changed while it was being imported"):
         run_import(sqlite_db, path)
     assert nothing_written(sqlite_db)

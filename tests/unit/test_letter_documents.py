@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from collections_desktop.models.db import database as database_module
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import CollectionLetter, LetterDocument
-from collections_desktop.models.letter_documents import (
+from collections_desktop.models.letters.documents import (
     STALE_PART_SECONDS,
     DocumentRecorder,
     LetterFileError,

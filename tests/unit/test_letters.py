@@ -26,14 +26,11 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.ledger import balances, postings, settlements
 from collections_desktop.models.ledger.journals import journal_rows
-from collections_desktop.models.letters import (
-    LetterError,
-    create_letters,
-    letter_detail,
-    letters_of,
-    propose_letters,
-    set_letter_block,
-)
+from collections_desktop.models.letters.blocks import set_letter_block
+from collections_desktop.models.letters.errors import LetterError
+from collections_desktop.models.letters.propose import propose_letters
+from collections_desktop.models.letters.read import letter_detail, letters_of
+from collections_desktop.models.letters.run import create_letters
 from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
 from tests.unit.test_overview import add_pool
 from tests.unit.test_scope import add_agent

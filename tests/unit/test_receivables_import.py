@@ -29,13 +29,13 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.importers import ImportInputError
 from collections_desktop.models.importers.mapping import MappingError, parse_mapping
-from collections_desktop.models.importers.receivables import (
+from collections_desktop.models.importers.receivables.fields import (
     FIELDS,
     REQUIRED,
-    ImportRejected,
-    import_receivables,
     load_receivables_mapping,
 )
+from collections_desktop.models.importers.receivables.problems import ImportRejected
+from collections_desktop.models.importers.receivables.write import import_receivables
 from collections_desktop.models.importers.values import BadValue, number_key, parse_money
 from collections_desktop.models.ledger import balances as ledger_balances
 from collections_desktop.models.people.scope import company_scope

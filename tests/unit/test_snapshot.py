@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.aging import definitions as aging
 from collections_desktop.models.aging.definitions import Definition, Period
@@ -34,7 +35,6 @@ from collections_desktop.models.db.schema import (
     Customer,
     CustomerPool,
 )
-from collections_desktop.models.demo import write_demo_company
 from collections_desktop.models.ledger import balances, books, postings, settlements
 from collections_desktop.models.people.pools import PoolCriteria
 from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope

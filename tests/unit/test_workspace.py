@@ -15,7 +15,7 @@ from collections_desktop.models.aging.snapshot import age_customers
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity, Contact, CustomerPool, Employee
 from collections_desktop.models.ledger import balances, postings
-from collections_desktop.models.letters import create_letters
+from collections_desktop.models.letters.run import create_letters
 from collections_desktop.models.people.pools import PoolCriteria
 from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
 from collections_desktop.models.screens.customer_card import (

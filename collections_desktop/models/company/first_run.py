@@ -1,7 +1,7 @@
 """Recognising the empty file an interrupted first-run demo left under the database's name.
 
 Since the demo writes a new file under a temporary name and moves it into place when it is
-complete (``models.demo``), its name never shows a half-made company. Versions before that
+complete (``demo``), its name never shows a half-made company. Versions before that
 wrote in place: one killed while writing left the schema without a company, which every
 later start opened as "the" database. This module is kept small and free of the demo's
 imports, because the app asks it on every start.

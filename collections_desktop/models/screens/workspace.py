@@ -28,7 +28,7 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.ledger.balances import open_items
-from collections_desktop.models.letters import LetterRow, letter_rows
+from collections_desktop.models.letters.read import LetterRow, letter_rows
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.models.screens.customer_card import (
     CustomerCard,

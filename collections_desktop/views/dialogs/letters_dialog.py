@@ -1,7 +1,7 @@
 """Collection letters: the run dialog with its preview, the block dialog, and a reprint.
 
 ``LettersDialog`` asks for an as-of date and a pool (or "this customer"), previews the
-letters the run would make and who it skips and why (``models.letters.propose_letters``,
+letters the run would make and who it skips and why (``models.letters.propose.propose_letters``,
 read on the database lane), and emits ``submitted`` with a ``LettersRequest``; the caller
 posts them with ``create_letters`` through ``run_action``. ``make_letters_dialog`` does
 that wiring. ``LetterBlockDialog`` asks until when and why a customer's letters are
@@ -35,17 +35,15 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.letter_documents import LetterFileError, check_folder
-from collections_desktop.models.letters import (
+from collections_desktop.models.letters.blocks import (
     BLOCK_REASON_LENGTH,
     LetterBlock,
-    LetterDetail,
-    LetterProposal,
-    LetterRun,
-    create_letters,
-    propose_letters,
     set_letter_block,
 )
+from collections_desktop.models.letters.documents import LetterFileError, check_folder
+from collections_desktop.models.letters.propose import LetterProposal, propose_letters
+from collections_desktop.models.letters.read import LetterDetail
+from collections_desktop.models.letters.run import LetterRun, create_letters
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
 from collections_desktop.views.dialogs.fields import date_edit, pydate, qdate

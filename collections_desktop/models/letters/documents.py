@@ -42,7 +42,7 @@ from collections_desktop.i18n import _
 from collections_desktop.models.db.schema import CollectionLetter, Customer, LetterDocument
 from collections_desktop.models.db.types import new_ids
 from collections_desktop.models.db.writing import write_transaction
-from collections_desktop.models.letters import customer_selection
+from collections_desktop.models.letters.propose import customer_selection
 from collections_desktop.models.people.scope import AgentScope
 
 if TYPE_CHECKING:

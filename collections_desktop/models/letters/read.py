@@ -1,0 +1,202 @@
+"""Reading posted letters back: a customer's letters, and everything a reprint shows.
+
+A reprint shows the text stored when the letter was posted and the items as they stood
+on the letter date, never today's figures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from collections_desktop.i18n import _
+from collections_desktop.models.db.schema import (
+    CollectionLetter,
+    CollectionLetterLine,
+    Customer,
+    CustomerTransaction,
+    LetterLevel,
+    LetterSequence,
+    ReceivablesParameters,
+)
+from collections_desktop.models.letters.errors import LetterError
+
+
+@dataclass(frozen=True)
+class LetterRow:
+    """One posted letter of a customer, for lists and the timeline."""
+
+    id: uuid.UUID
+    number: str
+    letter_date: dt.date
+    sequence_code: str
+    level: int
+    level_name: str | None
+    currency: str
+    amount: Decimal
+    fee: Decimal
+    item_count: int
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class LetterLineDetail:
+    """One item of a posted letter, as it stood on the letter date."""
+
+    transaction_id: uuid.UUID
+    document_number: str
+    type: str
+    document_date: dt.date
+    due_date: dt.date
+    currency: str
+    amount: Decimal
+    open_amount: Decimal
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class LetterDetail:
+    """Everything a printed letter shows: company, customer address, stored text, items."""
+
+    id: uuid.UUID
+    number: str
+    letter_date: dt.date
+    sequence_code: str
+    level: int
+    level_name: str | None
+    currency: str
+    amount: Decimal
+    fee: Decimal
+    fee_document: str | None
+    text: str
+    company_name: str
+    customer_id: uuid.UUID
+    account: str
+    customer_name: str
+    language: str
+    address_lines: tuple[str, ...]
+    lines: tuple[LetterLineDetail, ...]
+    created_at: dt.datetime
+
+
+def _level_name():  # type: ignore[no-untyped-def]
+    """Correlated name of a letter's level in its sequence (None when it is gone)."""
+    return (
+        select(LetterLevel.name)
+        .join(LetterSequence, LetterSequence.id == LetterLevel.sequence_id)
+        .where(
+            LetterSequence.code == CollectionLetter.sequence_code,
+            LetterLevel.level == CollectionLetter.level,
+        )
+        .correlate(CollectionLetter)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def letter_rows(
+    session: Session,
+    customer_id: uuid.UUID,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> tuple[LetterRow, ...]:
+    """The customer's letters dated after ``since`` and up to ``until``, newest first."""
+    items = (
+        select(func.count())
+        .where(CollectionLetterLine.letter_id == CollectionLetter.id)
+        .correlate(CollectionLetter)
+        .scalar_subquery()
+    )
+    query = select(
+        CollectionLetter.id,
+        CollectionLetter.number,
+        CollectionLetter.letter_date,
+        CollectionLetter.sequence_code,
+        CollectionLetter.level,
+        _level_name().label("level_name"),
+        CollectionLetter.currency,
+        CollectionLetter.amount,
+        CollectionLetter.fee,
+        items.label("item_count"),
+        CollectionLetter.created_at,
+    ).where(CollectionLetter.customer_id == customer_id)
+    if since is not None:
+        query = query.where(CollectionLetter.letter_date > since)
+    if until is not None:
+        query = query.where(CollectionLetter.letter_date <= until)
+    query = query.order_by(CollectionLetter.letter_date.desc(), CollectionLetter.number.desc())
+    return tuple(LetterRow(*row) for row in session.execute(query))
+
+
+def letters_of(session: Session, customer_id: uuid.UUID) -> tuple[LetterRow, ...]:
+    """Every letter sent to the customer, newest first."""
+    return letter_rows(session, customer_id)
+
+
+def _address(customer: Customer) -> tuple[str, ...]:
+    city = " ".join(part for part in (customer.postal_code, customer.city) if part)
+    country = customer.country
+    if country:
+        with contextlib.suppress(ValueError, TypeError, UnknownLocaleError):
+            country = Locale.parse(customer.language or "en").territories.get(country, country)
+    return tuple(part for part in (customer.street, city, country) if part)
+
+
+def letter_detail(session: Session, letter_id: uuid.UUID) -> LetterDetail:
+    """One posted letter with everything its print needs; ``LetterError`` if there is none."""
+    row = session.execute(
+        select(CollectionLetter, Customer, _level_name().label("level_name"))
+        .join(Customer, Customer.id == CollectionLetter.customer_id)
+        .where(CollectionLetter.id == letter_id)
+    ).first()
+    if row is None:
+        raise LetterError(_("The letter no longer exists. Refresh the list."))
+    letter: CollectionLetter = row[0]
+    customer: Customer = row[1]
+    t = CustomerTransaction
+    lines = tuple(
+        LetterLineDetail(*line)
+        for line in session.execute(
+            select(
+                t.id, t.document_number, t.type, t.document_date, t.due_date, t.currency,
+                t.amount, CollectionLetterLine.open_amount, CollectionLetterLine.days_overdue,
+            )
+            .join(t, t.id == CollectionLetterLine.transaction_id)
+            .where(CollectionLetterLine.letter_id == letter.id)
+            .order_by(t.due_date, t.voucher)
+        )
+    )  # fmt: skip
+    fee_document = (
+        session.scalar(select(t.document_number).where(t.id == letter.fee_transaction_id))
+        if letter.fee_transaction_id is not None
+        else None
+    )
+    return LetterDetail(
+        id=letter.id,
+        number=letter.number,
+        letter_date=letter.letter_date,
+        sequence_code=letter.sequence_code,
+        level=letter.level,
+        level_name=row.level_name,
+        currency=letter.currency,
+        amount=letter.amount,
+        fee=letter.fee,
+        fee_document=fee_document,
+        text=letter.text,
+        company_name=session.scalar(select(ReceivablesParameters.company_name)) or "",
+        customer_id=customer.id,
+        account=customer.account,
+        customer_name=customer.name,
+        language=customer.language,
+        address_lines=_address(customer),
+        lines=lines,
+        created_at=letter.created_at,
+    )

@@ -1,0 +1,80 @@
+"""The text of a letter: its template filled in the customer's language, kept for reprints.
+
+The text is rendered once, when the letter is posted, and stored with it; a reprint and
+the PDF show the stored text (``models.letters.read.letter_detail``), so a template
+changed later never changes a letter already sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Protocol
+
+from collections_desktop.formatting import Formats
+from collections_desktop.i18n import _, ngettext
+
+
+class ItemLine(Protocol):
+    """An item a letter names (``LetterItem`` when posting, ``LetterLineDetail`` on reprint)."""
+
+    @property
+    def document_number(self) -> str: ...
+    @property
+    def due_date(self) -> dt.date: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def open_amount(self) -> Decimal: ...
+    @property
+    def days_overdue(self) -> int: ...
+
+
+def items_text(lines: Iterable[ItemLine], formats: Formats) -> str:
+    """The ``{items}`` of a template: one line per item (document, due date, days, amount).
+
+    The printed letter finds this block in the stored text to show it as a table.
+    """
+    return "\n".join(
+        _("{document}, due {due}: {amount} ({overdue})").format(
+            document=line.document_number,
+            due=formats.date(line.due_date),
+            amount=formats.money(line.open_amount, line.currency),
+            overdue=ngettext(
+                "{count} day overdue", "{count} days overdue", line.days_overdue
+            ).format(count=line.days_overdue),
+        )
+        for line in lines
+    )
+
+
+def render_text(
+    template: str,
+    *,
+    customer: str,
+    total_due: str,
+    fee: str,
+    items: str,
+    company: str,
+) -> str:
+    """The letter text: the template with its placeholders filled.
+
+    Placeholders are replaced literally, so a brace a supervisor typed elsewhere in a
+    template stays as typed instead of breaking the run.
+    """
+    text = template
+    for key, value in (
+        ("{customer}", customer),
+        ("{total}", total_due),
+        ("{fee}", fee),
+        ("{company}", company),
+        ("{items}", items),  # last: item texts are never read as placeholders
+    ):
+        text = text.replace(key, value)
+    return text
+
+
+def customer_formats(language: str) -> Formats:
+    """The formats a letter to a customer speaking ``language`` is written in."""
+    return Formats.for_locale(language or "en")
