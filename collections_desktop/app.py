@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,6 +144,28 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setOrganizationDomain(ORG_DOMAIN)
     app.setDesktopFileName(APP_ID)
     return app
+
+
+# The QApplication made by ensure_application must outlive the call that made it: Qt allows
+# one per process, and a second screenshot or letter run in the same process reuses it.
+_headless_application: QApplication | None = None
+
+
+def ensure_application() -> QApplication:
+    """The running ``QApplication``, else a new one on the offscreen platform.
+
+    For headless work that still needs Qt (screenshots, letter PDFs from the command line):
+    without a screen a desktop session would flash the window, and a server without a
+    display could not start Qt at all. ``QT_QPA_PLATFORM`` still wins where it is set.
+    """
+    global _headless_application
+    existing = QApplication.instance()
+    if existing is not None:
+        assert isinstance(existing, QApplication)
+        return existing
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _headless_application = create_application()
+    return _headless_application
 
 
 def choose_language(settings: Settings) -> str:

@@ -161,7 +161,7 @@ def main(argv: Sequence[str]) -> int:
 
     try:
         if args.smoke_test and args.command is None:
-            from collections_desktop.views.smoke import run_smoke_test
+            from collections_desktop.smoke import run_smoke_test
 
             return run_smoke_test(args.database)
         if args.command is None:
@@ -442,10 +442,10 @@ def _letter_pdfs(database: object, missing: list, folder: str, now: object, earl
     earlier runs) and say how many; a write that fails is exit 2, naming the file."""
     from collections_desktop.models.letter_documents import DocumentRecorder, LetterFileError
     from collections_desktop.views.printing import print_missing_letters
-    from collections_desktop.views.screenshot import _ensure_application
+    from collections_desktop.app import ensure_application
 
     recorder = DocumentRecorder(database, now)  # type: ignore[arg-type]
-    _ensure_application()
+    ensure_application()
     try:
         paths = print_missing_letters(database, missing, folder, recorder)  # type: ignore[arg-type]
     except LetterFileError as error:
@@ -507,7 +507,7 @@ def _describe_snapshot(summary: object) -> str:
 
 
 def _screenshot(args: argparse.Namespace) -> int:
-    from collections_desktop.views.screenshot import VIEWS, ScreenshotError, render_screenshot
+    from collections_desktop.screenshot import VIEWS, ScreenshotError, render_screenshot
 
     if args.list:
         for name, description in VIEWS.items():

@@ -131,7 +131,7 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
     from collections_desktop.app import build_main_window, create_application
     from collections_desktop.models.clock import SystemClock
     from collections_desktop.models.db.database import open_database
-    from collections_desktop.views.screenshot import wait_until_loaded
+    from collections_desktop.screenshot import wait_until_loaded
 
     lines = []
     if not isinstance(load_catalog("es"), gettext.GNUTranslations):

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from sqlalchemy import select
 
+from collections_desktop.app import build_main_window, ensure_application
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.clock import Clock, SystemClock
 from collections_desktop.models.db.database import Database, normalise_url, open_database
@@ -53,10 +54,6 @@ CUSTOMER_VIEWS = ("workspace", "collections")
 
 LOAD_TIMEOUT_MS = 60_000
 
-# The QApplication made here must outlive the call that made it: Qt allows one per
-# process, and a second render in the same process reuses it.
-_application: QApplication | None = None
-
 
 class ScreenshotError(Exception):
     """The screenshot cannot be made; the message says what to change."""
@@ -88,10 +85,7 @@ def render_screenshot(
     if width < 200 or height < 150:
         raise ScreenshotError(_("The size {w}x{h} is too small.").format(w=width, h=height))
     target = _check_output(Path(output))
-    app = _ensure_application()
-
-    from collections_desktop.app import build_main_window
-
+    app = ensure_application()
     opened = database if isinstance(database, Database) else _open(database)
     window = None
     try:
@@ -120,21 +114,6 @@ def render_screenshot(
         if opened is not database:
             opened.dispose()
     return target
-
-
-def _ensure_application() -> QApplication:
-    global _application
-    existing = QApplication.instance()
-    if existing is not None:
-        assert isinstance(existing, QApplication)
-        return existing
-    # A screenshot never needs a screen: without this, a desktop session would flash the
-    # window, and a server without a display could not start Qt at all.
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from collections_desktop.app import create_application
-
-    _application = create_application()
-    return _application
 
 
 def _check_output(output: Path) -> Path:
@@ -196,7 +175,7 @@ def _default_user(database: Database) -> str | None:
 def wait_until_loaded(window: MainWindow) -> None:
     """Run the event loop until no page is loading any more; ScreenshotError if too slow.
 
-    The smoke test (``views/smoke.py``) waits the same way.
+    The smoke test (``smoke.py``) waits the same way.
     """
     pages = (
         window.company_page,
