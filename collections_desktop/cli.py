@@ -389,7 +389,7 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
                 numbers = create_interest_notes(
                     session, scope, as_of, clock.now(), pool_id=pool_id, created_by_id=None
                 )
-            if args.dry_run:
+            elif args.dry_run:
                 for proposal in propose_letters(session, scope, as_of, pool_id=pool_id):
                     what = (
                         _("level {level} {name}, {amount} overdue, fee {fee}").format(
@@ -403,9 +403,10 @@ def _charges_and_letters(args: argparse.Namespace) -> int:
                     )
                     print(f"{proposal.account}  {proposal.name}: {what}")
                 return EXIT_OK
-            run = create_letters(
-                session, scope, as_of, clock.now(), pool_id=pool_id, created_by_id=None
-            )
+            else:  # interest posts interest notes only; the letters due wait for `letters`
+                run = create_letters(
+                    session, scope, as_of, clock.now(), pool_id=pool_id, created_by_id=None
+                )
         if args.command == "interest":
             print(
                 ngettext(
