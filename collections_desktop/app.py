@@ -265,8 +265,9 @@ def create_demo_company(
     runner.shutdown()
     dialog.close()
     dialog.deleteLater()
-    if task.result is not None:
-        return task.result  # type: ignore[no-any-return]
+    stats: DemoStats | None = task.result  # what ``work`` returned
+    if stats is not None:
+        return stats
     _remove_sqlite_file(path)
     if task.error is not None:
         error = task.error
