@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -146,6 +147,28 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
+# The QApplication made by ensure_application must outlive the call that made it: Qt allows
+# one per process, and a second screenshot or letter run in the same process reuses it.
+_headless_application: QApplication | None = None
+
+
+def ensure_application() -> QApplication:
+    """The running ``QApplication``, else a new one on the offscreen platform.
+
+    For headless work that still needs Qt (screenshots, letter PDFs from the command line):
+    without a screen a desktop session would flash the window, and a server without a
+    display could not start Qt at all. ``QT_QPA_PLATFORM`` still wins where it is set.
+    """
+    global _headless_application
+    existing = QApplication.instance()
+    if existing is not None:
+        assert isinstance(existing, QApplication)
+        return existing
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _headless_application = create_application()
+    return _headless_application
+
+
 def choose_language(settings: Settings) -> str:
     """The language the user chose, else the system's if we have it, else English."""
     chosen = settings.get(LANGUAGE) or QLocale.system().name()
@@ -238,8 +261,9 @@ def create_demo_company(
     runner.shutdown()
     dialog.close()
     dialog.deleteLater()
-    if task.result is not None:
-        return task.result  # type: ignore[no-any-return]
+    stats: DemoStats | None = task.result  # what ``work`` returned
+    if stats is not None:
+        return stats
     _remove_sqlite_file(path)
     if task.error is not None:
         error = task.error

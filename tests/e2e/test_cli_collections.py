@@ -72,6 +72,16 @@ def test_interest_posts_notes_once(run_cli, sqlite_db) -> None:
     assert charged == D("18.33")
 
 
+def test_interest_posts_no_letters(run_cli, sqlite_db) -> None:
+    """``interest`` posts interest notes only: the letter due that day waits for ``letters``."""
+    path, _account = company(sqlite_db)
+    result = run_cli("interest", "--as-of", "2026-11-23", "--database", path)
+    assert result.returncode == 0, result.stderr
+    assert "1 interest note created." in result.stdout
+    assert count(sqlite_db, InterestNote) == 1
+    assert count(sqlite_db, CollectionLetter) == 0
+
+
 def test_promises_are_judged_once(run_cli, sqlite_db) -> None:
     path, _account = company(sqlite_db)
     with sqlite_db.sessions() as session:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from collections_desktop.views.screenshot import VIEWS, ScreenshotError, render_screenshot
+from collections_desktop.screenshot import VIEWS, ScreenshotError, render_screenshot
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

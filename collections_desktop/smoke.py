@@ -131,7 +131,7 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
     from collections_desktop.app import build_main_window, create_application
     from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.company.opening import open_company
-    from collections_desktop.views.screenshot import wait_until_loaded
+    from collections_desktop.screenshot import wait_until_loaded
 
     lines = []
     if not isinstance(load_catalog("es"), gettext.GNUTranslations):
@@ -140,12 +140,11 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
     moments["application"] = time.time()
 
     if database_url is None:
-        from collections_desktop.demo.load import write_demo_company
+        from collections_desktop.models.demo import write_demo_company
 
         path = folder / "smoke.sqlite"
-        database = open_company(
-            path, clock=SystemClock()
-        )  # a new file: Alembic runs every migration
+        # A new file: Alembic runs every migration.
+        database = open_company(path, clock=SystemClock())
         if not database.created:
             raise SmokeTestError(_("The new database {path} was not created.").format(path=path))
         database.dispose()

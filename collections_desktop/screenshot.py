@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from sqlalchemy import select
 
+from collections_desktop.app import build_main_window, ensure_application
 from collections_desktop.i18n import N_, _
 from collections_desktop.kernel.clock import Clock, SystemClock
 from collections_desktop.models.company.opening import open_company
@@ -54,10 +55,6 @@ CUSTOMER_VIEWS = ("workspace", "collections")
 
 LOAD_TIMEOUT_MS = 60_000
 
-# The QApplication made here must outlive the call that made it: Qt allows one per
-# process, and a second render in the same process reuses it.
-_application: QApplication | None = None
-
 
 class ScreenshotError(Exception):
     """The screenshot cannot be made; the message says what to change."""
@@ -89,16 +86,14 @@ def render_screenshot(
     if width < 200 or height < 150:
         raise ScreenshotError(_("The size {w}x{h} is too small.").format(w=width, h=height))
     target = _check_output(Path(output))
-    app = _ensure_application()
-
-    from collections_desktop.app import build_main_window
-
-    opened = database if isinstance(database, Database) else _open(database, clock or SystemClock())
+    app = ensure_application()
+    clock = clock or SystemClock()
+    opened = database if isinstance(database, Database) else _open(database, clock)
     window = None
     try:
         customer_id = _check_customer(opened, customer, view)
         window = build_main_window(
-            opened, clock or SystemClock(), user_name=user or _default_user(opened)
+            opened, clock, user_name=user or _default_user(opened)
         )
         window.show_page(PAGE_OF_VIEW.get(view, "company"))
         window.resize(width, height)
@@ -121,21 +116,6 @@ def render_screenshot(
         if opened is not database:
             opened.dispose()
     return target
-
-
-def _ensure_application() -> QApplication:
-    global _application
-    existing = QApplication.instance()
-    if existing is not None:
-        assert isinstance(existing, QApplication)
-        return existing
-    # A screenshot never needs a screen: without this, a desktop session would flash the
-    # window, and a server without a display could not start Qt at all.
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from collections_desktop.app import create_application
-
-    _application = create_application()
-    return _application
 
 
 def _check_output(output: Path) -> Path:
@@ -187,7 +167,7 @@ def _check_customer(database: Database, account: str | None, view: str) -> uuid.
 
 def _default_user(database: Database) -> str | None:
     """The demo's first agent when the database has them, else None (the login name)."""
-    from collections_desktop.demo.company import DEMO_USER
+    from collections_desktop.models.demo import DEMO_USER
 
     with database.sessions() as session:
         found = session.scalar(select(Employee.id).where(Employee.user_name == DEMO_USER))
@@ -197,7 +177,7 @@ def _default_user(database: Database) -> str | None:
 def wait_until_loaded(window: MainWindow) -> None:
     """Run the event loop until no page is loading any more; ScreenshotError if too slow.
 
-    The smoke test (``views/smoke.py``) waits the same way.
+    The smoke test (``smoke.py``) waits the same way.
     """
     pages = (
         window.company_page,

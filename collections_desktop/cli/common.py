@@ -1,0 +1,132 @@
+"""What every command shares: the exit codes, the one way a command fails, its database.
+
+A handler returns ``EXIT_OK`` or raises ``CommandError`` with the lines for stderr;
+``run_command`` turns that, and every database failure, into those lines and exit code 2,
+never a traceback. ``opened_database`` is the one way a command opens its database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from collections_desktop.i18n import _
+
+if TYPE_CHECKING:
+    import uuid
+
+    from sqlalchemy.orm import Session
+
+    from collections_desktop.models.db.database import Database
+    from collections_desktop.models.people.scope import AgentScope
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+Handler = Callable[[argparse.Namespace], int]
+"""A command: its parsed arguments in, its exit code out (``set_defaults(handler=...)``)."""
+
+
+class CommandError(Exception):
+    """Ends a command with exit code 2 and these lines, already in the user's words, on stderr."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__(*lines)
+        self.lines = lines
+
+
+def error_line(message: object) -> str:
+    """``error: MESSAGE`` in the user's language."""
+    return _("error: {message}").format(message=message)
+
+
+@contextmanager
+def refusing(*errors: type[Exception]) -> Iterator[None]:
+    """Turn ``errors`` (the rules' words for input the user must change) into a
+    ``CommandError``."""
+    try:
+        yield
+    except errors as error:
+        raise CommandError(error_line(error)) from error
+
+
+@contextmanager
+def opened_database(
+    args: argparse.Namespace, *, create: bool = False, refused: tuple[type[Exception], ...] = ()
+) -> Iterator[Database]:
+    """The command's database (``--database``, else the embedded one), disposed of at the end.
+
+    Without ``create`` a missing or empty file, or one without a company, is refused. The
+    ``refused`` errors raised inside end the command with their message (``refusing``);
+    a database that cannot be opened, or fails, is reported by ``run_command``.
+    """
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.opening import open_company
+
+    database = open_company(database_url(args), create=create, clock=SystemClock())
+    try:
+        with refusing(*refused):
+            yield database
+    finally:
+        database.dispose()
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the parsed command's handler; its failure is a message on stderr and exit 2."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    from collections_desktop.models.db.database import DatabaseOpenError
+    from collections_desktop.models.db.failures import describe
+    from collections_desktop.models.db.writing import DuplicatePostingError, RunInProgressError
+
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except CommandError as error:
+        lines = error.lines
+    except (DatabaseOpenError, RunInProgressError, DuplicatePostingError) as error:
+        lines = (error_line(error),)
+    except (DBAPIError, sqlite3.Error) as error:
+        # Whatever else the database said (a damaged page met by a query, a full disk…):
+        # in words, never a traceback; every command writes in one transaction, so
+        # nothing was saved.
+        lines = (error_line(describe(error, database_url(args))),)
+    for line in lines:
+        print(line, file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def database_url(args: argparse.Namespace) -> str:
+    """``--database``, else the embedded database's file."""
+    url: str | None = getattr(args, "database", None)
+    if url:
+        return url
+    from collections_desktop.paths import default_database_path
+
+    return str(default_database_path())
+
+
+def as_of(args: argparse.Namespace, today: dt.date) -> dt.date:
+    """The ``--as-of`` date, else ``today``."""
+    try:
+        return dt.date.fromisoformat(args.as_of) if args.as_of else today
+    except ValueError as error:
+        raise CommandError(_("error: --as-of must be a date like 2026-11-23")) from error
+
+
+def scope_and_pool(
+    session: Session, args: argparse.Namespace
+) -> tuple[AgentScope, uuid.UUID | None]:
+    """The ``--user``'s scope (else the whole company) and the ``--pool``'s id (else None)."""
+    from collections_desktop.models.people.pools import pool_id_by_name
+    from collections_desktop.models.people.scope import company_scope, load_scope
+
+    scope = load_scope(session, args.user) if args.user else company_scope(session)
+    pool_id = pool_id_by_name(session, args.pool) if args.pool else None
+    return scope, pool_id

@@ -1,0 +1,82 @@
+"""Filling a database: ``demo`` (a demo company), ``new-company`` and ``import receivables``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from collections_desktop.cli.common import (
+    EXIT_OK,
+    CommandError,
+    database_url,
+    opened_database,
+    refusing,
+)
+from collections_desktop.formatting import text_formats
+from collections_desktop.i18n import _
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Write a demo company into a new database and say what it holds."""
+    from collections_desktop.models.demo import DemoError, write_demo_company
+
+    if args.customers < 1:
+        raise CommandError(_("error: --customers must be at least 1"))
+    with refusing(DemoError):
+        stats = write_demo_company(
+            database_url(args), customers=args.customers, seed=args.seed, progress=_progress
+        )
+    print(stats.describe())
+    return EXIT_OK
+
+
+def new_company(args: argparse.Namespace) -> int:
+    """Set up an empty company (reference data, no customers) to import into."""
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.setup import CompanyError, create_company
+    from collections_desktop.models.db.writing import LEDGER, write_transaction
+
+    currency = args.currency.upper()
+    with (
+        opened_database(args, create=True, refused=(CompanyError,)) as database,
+        write_transaction(database, run=LEDGER, what=_("new company")) as session,
+    ):
+        create_company(session, args.name, currency, SystemClock().now())
+    print(
+        _("Company “{name}” ({currency}) set up in {database}.").format(
+            name=args.name, currency=currency, database=database_url(args)
+        )
+    )
+    return EXIT_OK
+
+
+def import_receivables(args: argparse.Namespace) -> int:
+    """Check the mapping, then the whole file, and write it in one transaction (or nothing)."""
+    from pathlib import Path
+
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.db.writing import LEDGER, write_transaction
+    from collections_desktop.models.importers import ImportInputError
+    from collections_desktop.models.importers.receivables import (
+        import_receivables,
+        load_receivables_mapping,
+    )
+
+    with refusing(ImportInputError):
+        mapping = load_receivables_mapping(args.mapping)
+    # Importing into a new, empty file would only leave a database without a company.
+    with (
+        opened_database(args, refused=(ImportInputError,)) as database,
+        write_transaction(database, run=LEDGER, what=_("import")) as session,
+    ):
+        result = import_receivables(session, Path(args.file), mapping, SystemClock().now())
+    print(result.describe())
+    return EXIT_OK
+
+
+def _progress(done: int, total: int, what: str) -> None:
+    """The demo writer's progress on a terminal's stderr (nothing when it is redirected)."""
+    if sys.stderr.isatty():
+        count = text_formats().count
+        end = "" if done < total else "\n"
+        print(f"\r{what}: {count(done)}/{count(total)}", end=end, file=sys.stderr)

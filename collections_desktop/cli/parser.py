@@ -1,0 +1,145 @@
+"""The argument parser: every command, its options, and the handler it runs.
+
+Each command names its handler with ``set_defaults(handler=...)``; no command runs the app
+(``cli.gui.start``). The handlers import ``models/`` when they run, so ``--help`` and
+``--version`` stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from collections_desktop import APP_ID, __version__
+from collections_desktop.cli import aging, company, gui, runs
+from collections_desktop.i18n import _
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog=APP_ID,
+        description=_("Collections management for accounts-receivable teams."),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help=_("a SQLite file or a PostgreSQL URL (default: the embedded database)"),
+    )
+    parser.add_argument("--verbose", action="store_true", help=_("log what happens"))
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help=_("check that this installation works (offscreen, in a temporary profile) and exit"),
+    )
+    parser.set_defaults(handler=gui.start)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help=_("write a demo company into a new database"))
+    demo.add_argument("--customers", type=int, default=2000, help=_("number of customers"))
+    demo.add_argument(
+        "--seed", type=int, default=1, help=_("random seed (same seed, same company)")
+    )
+    demo.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    demo.set_defaults(handler=company.demo)
+
+    new_company = commands.add_parser(
+        "new-company", help=_("set up an empty company in a database (to import into)")
+    )
+    new_company.add_argument("name", help=_("the company's name"))
+    new_company.add_argument(
+        "--currency", default="EUR", metavar="CODE", help=_("the accounting currency")
+    )
+    new_company.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    new_company.set_defaults(handler=company.new_company)
+
+    aged = commands.add_parser(
+        "aging", help=_("print the aged balance of every customer as of a date")
+    )
+    _add_scope_arguments(aged)
+    aged.add_argument("--definition", metavar="NAME", help=_("the aging definition to use"))
+    aged.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help=_("output format")
+    )
+    aged.set_defaults(handler=aging.aging)
+
+    snapshot = commands.add_parser(
+        "snapshot", help=_("store an aging snapshot and print its summary")
+    )
+    _add_scope_arguments(snapshot)
+    snapshot.set_defaults(handler=aging.snapshot)
+
+    promises = commands.add_parser(
+        "promises",
+        help=_("judge the promises to pay whose date and tolerance have passed (a daily job)"),
+    )
+    promises.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help=_("the day to judge on (default: today)")
+    )
+    promises.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    promises.set_defaults(handler=runs.promises)
+
+    interest = commands.add_parser(
+        "interest", help=_("create the interest notes due on overdue invoices")
+    )
+    _add_scope_arguments(interest)
+    interest.add_argument(
+        "--dry-run", action="store_true", help=_("print what would be charged; write nothing")
+    )
+    interest.set_defaults(handler=runs.interest)
+
+    letters = commands.add_parser("letters", help=_("create the collection letters that are due"))
+    _add_scope_arguments(letters)
+    letters.add_argument(
+        "--dry-run", action="store_true", help=_("print the letters that are due; write nothing")
+    )
+    letters.add_argument(
+        "--pdf",
+        metavar="FOLDER",
+        help=_(
+            "also write the PDF of every letter that has none yet into this folder "
+            "(checked before anything is posted)"
+        ),
+    )
+    letters.set_defaults(handler=runs.letters)
+
+    importing = commands.add_parser("import", help=_("import data from another system"))
+    kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True)
+    receivables = kinds.add_parser(
+        "receivables", help=_("customers, invoices and credit notes with their settlement")
+    )
+    receivables.add_argument("file", help=_("the CSV or XLSX file to import"))
+    receivables.add_argument(
+        "--mapping",
+        metavar="MAP.toml",
+        required=True,
+        help=_("which column feeds which field (see docs/IMPORT.md)"),
+    )
+    receivables.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    receivables.set_defaults(handler=company.import_receivables)
+
+    shot = commands.add_parser("screenshot", help=_("render a view to a PNG file, offscreen"))
+    shot.add_argument("view", help=_("the view to render (see --list)"), nargs="?")
+    shot.add_argument("output", help=_("the PNG file to write"), nargs="?")
+    shot.add_argument("--customer", metavar="ACCOUNT", help=_("the customer to show"))
+    shot.add_argument(
+        "--user", metavar="NAME", help=_("work as this collections agent (default: the demo's)")
+    )
+    shot.add_argument("--size", metavar="WxH", default="1400x900", help=_("window size"))
+    shot.add_argument("--list", action="store_true", help=_("list the views and exit"))
+    shot.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    shot.set_defaults(handler=gui.screenshot)
+    return parser
+
+
+def _add_scope_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help=_("the date to age on (default: today)")
+    )
+    command.add_argument("--pool", metavar="NAME", help=_("only the customers of this pool"))
+    command.add_argument(
+        "--user",
+        metavar="NAME",
+        help=_("apply this collections agent's scope (default: every customer)"),
+    )
+    command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
