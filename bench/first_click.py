@@ -190,8 +190,9 @@ def main() -> int:
         started = time.perf_counter()
         summary = company_summary(session, clock.today())
         seconds = time.perf_counter() - started
+    pool = viewer.scope.pool_names.get(pool_id) if pool_id else "-"
     print(f"{args.database.name}: {summary.customers:,} customers, {transactions:,} transactions;"
-          f" user {args.user}, pool {viewer.scope.pool_names.get(pool_id)}")  # fmt: skip
+          f" user {args.user}, pool {pool}")  # fmt: skip
     print(f"company summary alone: {seconds:.2f} s "
           f"({summary.open_transactions:,} open transactions)")  # fmt: skip
     runs = []
