@@ -5,8 +5,8 @@ but one SQL statement can run for many seconds. On SQLite, ``interruptible`` ins
 progress handler on the session's driver connection that SQLite calls every few
 thousand virtual-machine instructions; it returns non-zero once ``is_cancelled()`` is
 true, SQLite abandons the statement with "interrupted", and the block raises
-``QueryCancelled`` (a cancellation, not a failure). On other databases the block runs
-as it is and the job stops at its next check.
+``QueryCancelled`` (a cancellation, not a failure). On PostgreSQL a watcher thread looks
+at the flag every ``POLL_SECONDS`` and asks the server to cancel the running statement.
 
     with database.sessions() as session, interruptible(session, lambda: state.cancelled):
         rows = session.execute(long_query).all()
@@ -28,6 +28,11 @@ from sqlalchemy.orm import Session
 INSTRUCTIONS = 10_000
 """Virtual-machine instructions between two looks at the flag (well under a millisecond)."""
 
+POLL_SECONDS = 0.05
+"""How often the PostgreSQL watcher looks at the flag."""
+
+_PG_QUERY_CANCELED = "57014"
+
 
 class QueryCancelled(Exception):
     """A statement was stopped because its task was cancelled; nothing was written."""
@@ -42,7 +47,12 @@ def interruptible(
     The session's connection is taken (and kept) for the block, so every statement in it
     runs on the connection that carries the handler.
     """
-    if session.get_bind().dialect.name != "sqlite":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        with _postgresql(session, is_cancelled):
+            yield session
+        return
+    if dialect != "sqlite":
         yield session
         return
     driver = session.connection().connection.driver_connection
@@ -68,6 +78,34 @@ def interruptible(
         raise QueryCancelled from error
     finally:
         driver.set_progress_handler(None, 0)
+
+
+@contextmanager
+def _postgresql(session: Session, is_cancelled: Callable[[], bool]) -> Iterator[None]:
+    driver = session.connection().connection.driver_connection
+    if is_cancelled():
+        raise QueryCancelled
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(POLL_SECONDS):
+            if is_cancelled():
+                driver.cancel_safe()  # type: ignore[union-attr]
+                return
+
+    watcher = threading.Thread(target=watch, name="collections-interrupt", daemon=True)
+    watcher.start()
+    try:
+        yield
+    except OperationalError as error:
+        done.set()
+        if not (getattr(error.orig, "sqlstate", None) == _PG_QUERY_CANCELED and is_cancelled()):
+            raise
+        session.rollback()
+        raise QueryCancelled from error
+    finally:
+        done.set()
+        watcher.join()
 
 
 def _interrupted(error: BaseException | None) -> bool:
