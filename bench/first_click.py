@@ -50,6 +50,12 @@ from collections_desktop.views.tasks import Lane
 print = functools.partial(print, flush=True)  # progress as it comes, even into a file
 
 CUSTOMERS = 100_000
+CLICK_LIMIT_S = 120
+"""Seconds the bench waits for the chosen customer before it writes it down as longer."""
+
+
+class GaveUp(Exception):
+    """A signal did not come within the time allowed."""
 
 
 def wait_for(signal, timeout_ms: int = 300_000) -> None:
@@ -62,7 +68,11 @@ def wait_for(signal, timeout_ms: int = 300_000) -> None:
     loop.exec()
     signal.disconnect(loop.quit)
     if not timer.isActive():
-        raise SystemExit(f"gave up waiting {timeout_ms / 1000:.0f} s for {signal}")
+        raise GaveUp(f"gave up waiting {timeout_ms / 1000:.0f} s for {signal}")
+
+
+def ms(seconds: float) -> str:
+    return f"over {CLICK_LIMIT_S} s" if seconds == float("inf") else f"{seconds * 1000:,.0f} ms"
 
 
 def demo_file(path: Path, today: dt.date) -> None:
@@ -142,9 +152,12 @@ def one_start(app, database: Database, clock: FixedClock, user: str, background:
     figures["job_running"] = job is not None and not job.done
     figures["summary_running"] = "summary_done" not in figures
     grid.view.activated.emit(index)
-    wait_for(window.workspace_page.customer_loaded)
-    app.processEvents()  # the card, grids and timeline painted
-    figures["click"] = time.perf_counter() - clicked
+    try:
+        wait_for(window.workspace_page.customer_loaded, timeout_ms=CLICK_LIMIT_S * 1000)
+        app.processEvents()  # the card, grids and timeline painted
+        figures["click"] = time.perf_counter() - clicked
+    except GaveUp:
+        figures["click"] = float("inf")  # printed as "over CLICK_LIMIT_S"
     if window.current_page != "workspace":
         raise SystemExit("the Workspace is not on show after the click")
     window.close()  # cancels the long job
@@ -212,14 +225,14 @@ def main() -> int:
             else "not before the window closed"
         )
         print(f"run {run}: Overview filled {figures['overview'] * 1000:.0f} ms after show; "
-              f"first customer shown {figures['click'] * 1000:.0f} ms after the click; "
+              f"first customer shown {ms(figures['click'])} after the click; "
               f"company summary shown {summary_at}; {job}; "
               f"window closed in {figures['close'] * 1000:.0f} ms")  # fmt: skip
     overview = [r["overview"] for r in runs]
     click = [r["click"] for r in runs]
     print(f"Overview filled: median {statistics.median(overview) * 1000:.0f} ms "
-          f"(target < 1,500 ms); first customer: median {statistics.median(click) * 1000:.0f} ms, "
-          f"max {max(click) * 1000:.0f} ms (target < 1,000 ms)")  # fmt: skip
+          f"(target < 1,500 ms); first customer: median {ms(statistics.median(click))}, "
+          f"max {ms(max(click))} (target < 1,000 ms)")  # fmt: skip
     database.dispose()
     return 0
 
