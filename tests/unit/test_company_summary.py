@@ -82,9 +82,9 @@ def test_the_demo_company_figures_equal_the_sums_over_every_row(tmp_path: Path) 
     assert summary.balance > 0
 
 
-def test_partial_back_dated_and_reversed_foreign_settlements(sqlite_db: Database) -> None:
+def test_partial_back_dated_and_reversed_foreign_settlements(any_db: Database) -> None:
     usd = {"now": NOW, "currency": "USD", "exchange_rate": Decimal("0.5")}
-    with sqlite_db.sessions.begin() as session:
+    with any_db.sessions.begin() as session:
         customer = Customer(account="P-1", name="Partial", currency="EUR", updated_at=NOW)
         session.add(customer)
         session.flush()
@@ -102,7 +102,7 @@ def test_partial_back_dated_and_reversed_foreign_settlements(sqlite_db: Database
         # c is settled whole in two steps, the second back-dated before the first.
         ledger.settle(session, {c.id: Decimal("3.33"), p.id: Decimal("3.33")}, later, NOW)
         ledger.settle(session, {c.id: Decimal("6.68"), p.id: Decimal("6.68")}, on, NOW)
-    with sqlite_db.sessions() as session:
+    with any_db.sessions() as session:
         dates = (START - dt.timedelta(1), START, on - dt.timedelta(1), on, later, TODAY)
         seen = {as_of: figures(company_summary(session, as_of)) for as_of in dates}
         assert seen == {as_of: by_scan(session, as_of) for as_of in dates}
