@@ -131,7 +131,7 @@ def one_start(app, database: Database, clock: FixedClock, user: str, background:
     job = None
     if background:
         # The background lane once the runner has one; until then the one database lane.
-        lane = getattr(Lane, "BACKGROUND", None) or Lane.DATABASE
+        lane = next(m for m in Lane if m.value in ("background", "database"))
         job = window.runner.run(
             lambda state: balance_by_scan(database, clock.today(), lambda: state.cancelled),
             lane=lane,
