@@ -291,13 +291,17 @@ def _make_engine(url: URL, mode: str | None = None) -> Engine:
             if mode == "immutable":
                 query["immutable"] = "1"
             target = url.set(database=path.absolute().as_uri(), query=query)
+        # A file gets SQLAlchemy's QueuePool without check_same_thread: each thread's
+        # session reads on a connection of its own, and in WAL mode beside a writer
+        # (tests/unit/test_concurrent_reads.py). Each connection gets the PRAGMAs and
+        # the explicit BEGIN below; a long statement can be stopped (``db.interrupt``).
         engine = create_engine(target, connect_args={"timeout": WAIT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         if mode in _READ_ONLY_MODES:
             event.listen(engine, "begin", _refuse_writes(_where(url)), insert=True)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)  # a connection per session, pooled
     event.listen(engine, "handle_error", _explain_errors(_where(url)))
     return engine
 
