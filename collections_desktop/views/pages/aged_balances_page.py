@@ -73,6 +73,11 @@ class AgedBalancesData:
     prepared: PreparedRows[AgedBalanceRow] | None = None  # the rows, formatted for the grid
 
 
+def period(i: int) -> Callable[[AgedBalanceRow], Decimal]:
+    """The value of a row's ``i``-th snapshot column (Current, a period, Unapplied)."""
+    return lambda row: row.columns[i]
+
+
 def load_aged_balances(
     database: Database,
     state: TaskState,
@@ -105,6 +110,7 @@ class AgedBalancesPage(ListPage):
     description = N_("Every customer of a pool by aging period, from its newest snapshot")
     busy_name = "aged_busy"
     busy_width = 140
+    filter_spacing = 8
     exportable = True
     export_in_filters = True
 
@@ -117,7 +123,6 @@ class AgedBalancesPage(ListPage):
         self.data: AgedBalancesData | None = None
         super().__init__(context, parent)
         self._alert = alert_colour(self.palette())
-        self.filters.setSpacing(8)
         self.pool = pool_combo(context.scope, context.icons)
         self.add_filter(_("&Pool"), self.pool)
         self.create_action = QAction(context.icons.get("snapshot"), _("Create snapshot"), self)
@@ -440,7 +445,7 @@ class AgedBalancesPage(ListPage):
             Column(_("Balance"), lambda r: r.balance, text=amount),
         ]
         for i, label in enumerate(labels):
-            columns.append(Column(label, lambda r, i=i: r.columns[i], text=blank_zero))
+            columns.append(Column(label, period(i), text=blank_zero))
         columns += [
             Column(_("Past due"), lambda r: r.past_due, text=blank_zero),
             Column(_("Credit limit"), lambda r: r.credit_limit, text=amount),

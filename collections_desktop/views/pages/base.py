@@ -190,6 +190,8 @@ class ListPage(Page):
 
     exportable: ClassVar[bool] = False
     """Whether the action bar offers Export to CSV."""
+    filter_spacing: ClassVar[int] = 6
+    """Pixels between the widgets of the filter row."""
     export_in_filters: ClassVar[bool] = False
     """Whether Export sits on the right of the filter row, before Refresh, instead (a page
     whose actions concern the whole list, as Aged balances)."""
@@ -202,9 +204,9 @@ class ListPage(Page):
         outer.setContentsMargins(12, 10, 12, 8)
         outer.setSpacing(8)
         self.filters = QHBoxLayout()
-        self.filters.setSpacing(6)
+        self.filters.setSpacing(self.filter_spacing)
         self._filters_end = QHBoxLayout()
-        self._filters_end.setSpacing(6)
+        self._filters_end.setSpacing(self.filter_spacing)
         self._filters_end.addStretch(1)
         self._filters_end.addWidget(self.busy.bar)
         self._filters_end.addWidget(self.busy.label)
