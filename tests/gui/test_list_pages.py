@@ -287,7 +287,7 @@ def test_create_snapshot_shows_progress_and_reloads_with_the_new_date(
         assert page.cancel_button.isEnabled()
         assert not page.create_action.isEnabled()
         assert page.is_taking_snapshot
-        page._loader.task.progressed.connect(lambda d, t, w: steps.append((d, t, w)))
+        page.snapshot_task.progressed.connect(lambda d, t, w: steps.append((d, t, w)))
         with qtbot.waitSignal(page.loaded, timeout=LOAD):
             release.set()
     finally:

@@ -25,6 +25,7 @@ from collections_desktop.models.screens.aged_balances import (
     AgedBalanceRow,
     aged_balances,
     aged_balances_csv,
+    newest_aged_balances,
     snapshot_header,
 )
 from collections_desktop.models.screens.customer_collections import (
@@ -208,6 +209,20 @@ def test_aged_balances_keep_to_the_scope_whoever_took_the_snapshot(any_db: Datab
         assert theirs.rows[2].columns[3] == D("700.00")  # 61-90 days
         assert snapshot_header(session, snapshot.id).user_name is None  # the whole company
         assert aged_balances(session, o.scope, uuid.uuid4(), as_of=TODAY) is None
+
+
+def test_the_newest_snapshot_of_a_pool_with_the_accounting_currency(sqlite_db: Database) -> None:
+    with sqlite_db.sessions() as session:
+        o = books(session)
+        assert newest_aged_balances(session, o.scope, TODAY, o.iberia).balances is None
+        take_snapshot(session, TODAY - dt.timedelta(days=3), o.scope, at(20, 6), pool_id=o.iberia)
+        newest = take_snapshot(session, TODAY, o.scope, at(23, 6), pool_id=o.iberia)
+        listed = newest_aged_balances(session, o.scope, TODAY, o.iberia)
+        assert listed.currency == "EUR"
+        assert listed.balances is not None
+        assert listed.balances.snapshot.id == newest.id
+        assert [r.name for r in listed.balances.rows] == ["Ruiz Hermanos SL", "Lopes & Filhos Lda"]
+        assert newest_aged_balances(session, o.scope, TODAY).balances is None  # no pool's own
 
 
 def test_a_snapshot_of_nobody_owing_has_the_definitions_columns(sqlite_db: Database) -> None:

@@ -31,9 +31,11 @@ from collections_desktop.models.db.schema import (
     AgingSnapshotLine,
     Customer,
     CustomerPool,
+    ReceivablesParameters,
 )
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.models.screens.exports import csv_text
+from collections_desktop.models.screens.overview import latest_snapshot
 
 _CENTS = Decimal("0.01")
 
@@ -227,6 +229,31 @@ def aged_balances(
         for row in session.execute(query)
     )
     return AgedBalances(header, rows)
+
+
+@dataclass(frozen=True)
+class PoolAgedBalances:
+    """What the Aged balances page lists for a pool: its newest snapshot's customers."""
+
+    balances: AgedBalances | None
+    """None: the pool has no snapshot yet."""
+    currency: str
+    """The accounting currency the amounts are in ("" when the company has none set)."""
+
+
+def newest_aged_balances(
+    session: Session, scope: AgentScope, as_of: dt.date, pool_id: uuid.UUID | None = None
+) -> PoolAgedBalances:
+    """The customers of the newest snapshot of ``pool_id`` (``overview.latest_snapshot``)
+    that the scope sees, and the accounting currency of its amounts."""
+    info = latest_snapshot(session, scope, pool_id)
+    balances = (
+        aged_balances(session, scope, info.id, as_of=as_of, pool_id=pool_id)
+        if info is not None
+        else None
+    )
+    currency = session.scalar(select(ReceivablesParameters.accounting_currency).limit(1))
+    return PoolAgedBalances(balances, currency or "")
 
 
 def aged_balances_csv(labels: Sequence[str], rows: Sequence[AgedBalanceRow]) -> str:

@@ -1,24 +1,21 @@
 """Aged balances: every customer of a pool's newest snapshot, one column per aging period.
 
-The grid reads the stored snapshot (``models.screens.aged_balances.aged_balances``: one statement
-whatever the pool's size), so it opens at once; the snapshot's date, time and author are
-shown on top, because these figures are as old as the snapshot. **Create snapshot** ages
-the pool again on the database lane with a progress bar and Cancel (a cancelled snapshot
-is rolled back, nothing is stored) and shows the new one when it is done.
+The grid reads the stored snapshot (``models.screens.aged_balances.newest_aged_balances``: one
+statement whatever the pool's size), so it opens at once; the snapshot's date, time and
+author are shown on top, because these figures are as old as the snapshot. **Create
+snapshot** ages the pool again as a long write on the background lane, with a progress
+bar and Cancel (a cancelled snapshot is rolled back, nothing is stored), and shows the
+new one when it is done.
 
 The period headers carry the aging colour scale (``aging_colour``) as a swatch, and
 past-due amounts a light tint of their period's colour, so the eye finds the old money;
 every amount is also plain text, so colour is never the only cue. Enter or a
 double-click opens the customer's Workspace; the grid exports to CSV.
-
-``PageLoader`` here is the one place the list pages keep their "newest read wins, busy
-indicator after a delay" logic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,54 +23,31 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_time
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
-from sqlalchemy import select
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QWidget
+from sqlalchemy.orm import Session
 
-from collections_desktop.formatting import Formats
-from collections_desktop.i18n import _, ngettext
+from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.aging.snapshot import take_snapshot
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import ReceivablesParameters
-from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.models.screens.aged_balances import (
     AgedBalanceRow,
     AgedBalances,
-    SnapshotHeader,
-    aged_balances,
     aged_balances_csv,
+    newest_aged_balances,
 )
-from collections_desktop.models.screens.overview import latest_snapshot
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.itemmodels.aging import FIXED_BEFORE, AgingModel
-from collections_desktop.views.itemmodels.prepared import (
-    PreparedRows,
-    count_text,
-    prepare_rows,
-)
+from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
+from collections_desktop.views.operations import WriteOp
+from collections_desktop.views.pages.base import ListPage, PageState
+from collections_desktop.views.snapshot_text import snapshot_sentence
 from collections_desktop.views.style import alert_colour, heading_font, muted_palette
-from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
-from collections_desktop.views.widgets.busy import DelayedBusy
-from collections_desktop.views.widgets.grid import (
-    ListGrid,
-    header_state,
-    page_button,
-    pool_combo,
-    restore_header,
-)
+from collections_desktop.views.tasks import Task, TaskState
+from collections_desktop.views.widgets.grid import ListGrid, pool_combo, restore_header
 
 NAME_WIDTH = 180
 """The narrowest the customer column gets when the figures need the room."""
@@ -84,50 +58,8 @@ NAME_MAX_WIDTH = 320
 SWATCH_ROOM = 14
 """Pixels a header needs for its colour swatch besides its text."""
 
-
-class PageLoader(QObject):
-    """Runs a page's reads on the database lane; the newest read wins, busy after a delay."""
-
-    def __init__(self, runner: TaskRunner, busy: DelayedBusy, parent: QObject) -> None:
-        super().__init__(parent)
-        self._runner = runner
-        self._busy = busy
-        self.task: Task | None = None
-
-    @property
-    def is_loading(self) -> bool:
-        """Whether a read is under way."""
-        return self.task is not None
-
-    def run(
-        self,
-        fn: Callable[[TaskState], Any],
-        done: Callable[[Any], None],
-        failed: Callable[[BaseException], None],
-        *,
-        name: str,
-        progressed: Callable[[int, int, str], None] | None = None,
-    ) -> Task:
-        """Start ``fn`` on the database lane; only the latest task reaches ``done``/``failed``."""
-        task = self._runner.run(fn, lane=Lane.WRITE, name=name)
-        self.task = task
-
-        def finish(then: Callable[[Any], None], value: Any) -> None:
-            if task is not self.task:
-                return  # superseded by a newer read
-            self.task = None
-            self._busy.stop()
-            then(value)
-
-        task.succeeded.connect(lambda value: finish(done, value))
-        task.failed.connect(lambda error: finish(failed, error))
-        task.cancelled.connect(lambda: finish(lambda _v: None, None))
-        if progressed is not None:
-            task.progressed.connect(
-                lambda d, t, w: progressed(d, t, w) if task is self.task else None
-            )
-        self._busy.start()
-        return task
+ColumnSet = Callable[[tuple[str, ...]], Sequence[Column[AgedBalanceRow]]]
+"""The grid's columns for a snapshot's labels."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +73,11 @@ class AgedBalancesData:
     prepared: PreparedRows[AgedBalanceRow] | None = None  # the rows, formatted for the grid
 
 
+def period(i: int) -> Callable[[AgedBalanceRow], Decimal]:
+    """The value of a row's ``i``-th snapshot column (Current, a period, Unapplied)."""
+    return lambda row: row.columns[i]
+
+
 def load_aged_balances(
     database: Database,
     state: TaskState,
@@ -148,134 +85,55 @@ def load_aged_balances(
     scope: AgentScope,
     pool_id: uuid.UUID | None,
     as_of: dt.date,
-    now: dt.datetime | None = None,
-    take: bool = False,
-    columns: Callable[[tuple[str, ...]], Sequence[Column[AgedBalanceRow]]] | None = None,
+    took_snapshot: bool = False,
+    columns: ColumnSet | None = None,
 ) -> AgedBalancesData:
-    """Read the pool's newest snapshot (runs on the database lane).
+    """Read the pool's newest snapshot (runs on the read lane).
 
-    With ``take``, a snapshot of ``as_of`` is taken and committed first; cancelling
-    stops it at its next step and stores nothing. ``columns`` gives the grid's columns
-    for the snapshot's labels: the rows are then formatted here, off the GUI thread.
+    ``columns`` gives the grid's columns for the snapshot's labels: the rows are then
+    formatted here, off the GUI thread.
     """
-
-    def progress(done: int, total: int, what: str) -> None:
-        state.raise_if_cancelled()
-        state.progress(done, total, what)
-
-    if take:
-        assert now is not None
-        with write_transaction(database, run="snapshot", what=_("snapshot")) as session:
-            take_snapshot(session, as_of, scope, now, pool_id=pool_id, progress=progress)
-            state.raise_if_cancelled()
     with database.sessions() as session:
-        info = latest_snapshot(session, scope, pool_id)
-        balances = (
-            aged_balances(session, scope, info.id, as_of=as_of, pool_id=pool_id)
-            if info is not None
-            else None
-        )
-        currency = session.scalar(select(ReceivablesParameters.accounting_currency).limit(1))
-    prepared = None
+        listed = newest_aged_balances(session, scope, as_of, pool_id)
+    balances, prepared = listed.balances, None
     if balances is not None and columns is not None:
         state.raise_if_cancelled()
         prepared = prepare_rows(columns(balances.snapshot.labels), balances.rows)
-    return AgedBalancesData(pool_id, balances, currency or "", take, prepared)
+    return AgedBalancesData(pool_id, balances, listed.currency, took_snapshot, prepared)
 
 
-def snapshot_time(as_of: dt.date, created_at: dt.datetime, formats: Formats) -> str:
-    """When a snapshot was taken: the time alone on its own as-of day, else date and time."""
-    local = created_at.astimezone()
-    if local.date() == as_of:
-        return format_time(local, format="short", locale=formats.locale)
-    return formats.moment(created_at)
-
-
-def snapshot_sentence(snapshot: SnapshotHeader, formats: Formats, shown: int | None = None) -> str:
-    """ "Snapshot of Nov 23, 2026, taken 6:00 AM by lfernandez · 2,000 customers with open
-    items"."""
-    moment = snapshot_time(snapshot.as_of, snapshot.created_at, formats)
-    taken = (
-        _("taken {moment} by {user}").format(moment=moment, user=snapshot.user_name)
-        if snapshot.user_name
-        else _("taken {moment}").format(moment=moment)
-    )
-    count = snapshot.customer_count if shown is None else shown
-    # A snapshot holds the customers with something open: say so, as the Overview counts
-    # every customer of the pool.
-    customers = ngettext(
-        "{count} customer with open items", "{count} customers with open items", count
-    ).format(count=formats.count(count))
-    return _("Snapshot of {date}, {taken} · {customers}").format(
-        date=formats.date(snapshot.as_of), taken=taken, customers=customers
-    )
-
-
-class AgedBalancesPage(QWidget):
+class AgedBalancesPage(ListPage):
     """Every customer of the chosen pool's newest snapshot, aged, with Create snapshot."""
 
-    customer_chosen = Signal(object)
-    """A customer's id: open their Workspace."""
-    busy_changed = Signal(bool)
-    """The busy indicator appeared or went away."""
-    status_changed = Signal(str)
-    """A one-line status for the window's status bar."""
-    loaded = Signal(object)
-    """The ``AgedBalancesData`` now on screen."""
+    key = "aged_balances"
+    title = N_("Aged balances")
+    description = N_("Every customer of a pool by aging period, from its newest snapshot")
+    busy_name = "aged_busy"
+    busy_width = 140
+    filter_spacing = 8
+    exportable = True
+    export_in_filters = True
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("aged_balances_page")
-        self.context = context
-        self._runner = context.runner
-        self._database = context.database
-        self._scope = context.scope
-        self._today = context.clock.today
-        self._now = context.clock.now
-        self._formats = context.formats
-        self._icons = context.icons
-        icons, scope, runner = context.icons, context.scope, context.runner
-        self._alert = alert_colour(self.palette())
+        self._column_sets: dict[tuple[str, ...], tuple[Column[AgedBalanceRow], ...]] = {}
+        self._alert = QColor()
         self._saved_header: bytes | None = None
-        self._snapshot_task: Task | None = None
-        self.started = False
+        self.snapshot_task: Task | None = None
+        """Create snapshot, while it runs."""
         self.data: AgedBalancesData | None = None
-        self.status = ""
-        self._busy = DelayedBusy("aged_busy", _("Loading…"), self, width=140)
-        self._busy.changed.connect(self.busy_changed)
-        self._loader = PageLoader(runner, self._busy, self)
-
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(12, 10, 12, 8)
-        outer.setSpacing(8)
-
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        pool_label = QLabel(_("&Pool"))
-        self.pool = pool_combo(scope, icons)
-        pool_label.setBuddy(self.pool)
-        self.pool.currentIndexChanged.connect(self._pool_changed)
-        self.create_action = QAction(icons.get("snapshot"), _("Create snapshot"), self)
+        super().__init__(context, parent)
+        self._alert = alert_colour(self.palette())
+        self.pool = pool_combo(context.scope, context.icons)
+        self.add_filter(_("&Pool"), self.pool)
+        self.create_action = QAction(context.icons.get("snapshot"), _("Create snapshot"), self)
         self.create_action.setToolTip(
             _("Age every customer of this pool as of today and store it (runs in the background)")
         )
         self.create_action.triggered.connect(self.create_snapshot)
-        self.export_action = QAction(icons.get("export_csv"), _("Export CSV…"), self)
+        self.add_filter_actions([(self.create_action, "create_snapshot_button")])
         self.export_action.setToolTip(_("Save the rows shown (filter and sort applied) as CSV"))
         self.export_action.setEnabled(False)
-        self.export_action.triggered.connect(self.export_csv)
-        self.refresh_action = QAction(icons.get("refresh"), _("Refresh"), self)
         self.refresh_action.setToolTip(_("Read the newest snapshot of this pool again (F5)"))
-        self.refresh_action.triggered.connect(self.refresh)
-        top.addWidget(pool_label)
-        top.addWidget(self.pool)
-        top.addStretch(1)
-        top.addWidget(self._busy.bar)
-        top.addWidget(self._busy.label)
-        top.addWidget(page_button(self.create_action, "create_snapshot_button"))
-        top.addWidget(page_button(self.export_action, "export_button"))
-        top.addWidget(page_button(self.refresh_action, "aged_refresh_button"))
-        outer.addLayout(top)
 
         # The snapshot's date: the figures below are as old as this.
         self.headline = QLabel()
@@ -285,8 +143,8 @@ class AgedBalancesPage(QWidget):
         self.subline = QLabel()
         self.subline.setObjectName("snapshot_subline")
         self.subline.setPalette(muted_palette(self.subline.palette()))
-        outer.addWidget(self.headline)
-        outer.addWidget(self.subline)
+        self.body.insertWidget(1, self.headline)
+        self.body.insertWidget(2, self.subline)
 
         # Progress of Create snapshot, with Cancel; hidden otherwise.
         self.progress_row = QWidget()
@@ -307,22 +165,19 @@ class AgedBalancesPage(QWidget):
         row.addWidget(self.cancel_button)
         row.addStretch(1)
         self.progress_row.hide()
-        outer.addWidget(self.progress_row)
+        self.body.insertWidget(3, self.progress_row)
 
-        self._column_sets: dict[tuple[str, ...], tuple[Column[AgedBalanceRow], ...]] = {}
-        self.grid: ListGrid[AgedBalanceRow] = ListGrid(
-            "aged", self._column_set(()), {}, icons, stretch=1
-        )
-        self.grid.title.setText(_("Customers"))
         self.grid.view.activated.connect(self._activated)
-        self.grid.empty.linkActivated.connect(self._link)
-        self.grid.sort_by(2, Qt.SortOrder.DescendingOrder)
         self.grid.set_rows((), _("Loading…"))
-        outer.addWidget(self.grid, 1)
 
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.focus_filter)
+    def make_grid(self) -> ListGrid[AgedBalanceRow]:
+        """The customers, highest balance first; the snapshot's columns come with its rows."""
+        grid: ListGrid[AgedBalanceRow] = ListGrid(
+            "aged", self._column_set(()), {}, self.context.icons, stretch=1
+        )
+        grid.title.setText(_("Customers"))
+        grid.sort_by(2, Qt.SortOrder.DescendingOrder)
+        return grid
 
     # --- public -------------------------------------------------------------------------
 
@@ -335,134 +190,128 @@ class AgedBalancesPage(QWidget):
     @property
     def is_loading(self) -> bool:
         """Whether the grid is being read (or a snapshot taken)."""
-        return self._loader.is_loading
-
-    @property
-    def is_busy_shown(self) -> bool:
-        """Whether the busy indicator is on screen."""
-        return self._busy.shown
+        return self.reads.is_loading or self.snapshot_task is not None
 
     @property
     def is_taking_snapshot(self) -> bool:
         """Whether Create snapshot is running."""
-        return self._snapshot_task is not None
+        return self.snapshot_task is not None
 
-    def activate(self) -> None:
-        """The page came on screen: read it the first time."""
-        if not self.started:
-            self.refresh()
-
-    def refresh(self) -> None:
-        """Read the newest snapshot of the pool again (F5)."""
-        self._load(take=False)
+    def load(self) -> None:
+        """Read the newest snapshot of the pool."""
+        self._load(took_snapshot=False)
 
     def create_snapshot(self) -> None:
         """Age the pool as of today in the background, then show the new snapshot."""
-        if self._snapshot_task is not None:
+        if self.snapshot_task is not None:
             return
+        self.started = True
         self.progress.setRange(0, 0)
         self.progress_label.setText(_("Starting the snapshot…"))
         self.cancel_button.setEnabled(True)
         self.progress_row.show()
         self.create_action.setEnabled(False)
-        self._snapshot_task = self._load(take=True)
-        task = self._snapshot_task
-        task.finished.connect(lambda: self._snapshot_over(task))
+        self.busy.label.setText(_("Taking a snapshot…"))
+        self.busy.start()
+        context = self.context
+        scope, pool_id = context.scope, self.pool_id
+        as_of, now = context.clock.today(), context.clock.now()
+
+        def take(session: Session, state: TaskState) -> None:
+            def progress(done: int, total: int, what: str) -> None:
+                state.raise_if_cancelled()
+                state.progress(done, total, what)
+
+            take_snapshot(session, as_of, scope, now, pool_id=pool_id, progress=progress)
+            state.raise_if_cancelled()  # the last step: a Cancel now still stores nothing
+
+        self.snapshot_task = task = WriteOp(
+            None,
+            self._snapshot_taken,
+            "snapshot",
+            failure=self._snapshot_failed,
+            run_lock="snapshot",
+            what=_("snapshot"),
+            long_write=take,
+            progress=self._progressed,
+        ).run(context.runner, context.database)
+        task.cancelled.connect(self._snapshot_cancelled)
 
     def cancel_snapshot(self) -> None:
         """Stop Create snapshot at its next step; nothing is stored."""
-        if self._snapshot_task is not None:
-            self._snapshot_task.cancel()
+        if self.snapshot_task is not None:
+            self.snapshot_task.cancel()
             self.cancel_button.setEnabled(False)
             self.progress_label.setText(_("Cancelling…"))
 
-    def focus_filter(self) -> None:
-        """Ctrl+F: the grid's filter box."""
-        self.grid.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.grid.filter.selectAll()
+    def filter_state(self) -> PageState:
+        """The pool."""
+        return {"pool": self.pool_id.bytes} if self.pool_id is not None else {}
 
-    def export_csv(self, path: str | Path | None = None) -> None:
-        """Save the rows shown, in their order, as CSV (asks for a file without ``path``)."""
-        data = self.data
-        if data is None or data.balances is None:
-            return
-        if path is None:
-            default = f"aged-balances-{data.balances.snapshot.as_of.isoformat()}.csv"
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, _("Export aged balances"), default, _("CSV files (*.csv)")
-            )
-            if not chosen:
-                return
-            path = chosen
-        target = Path(path)
-        rows = self.grid.model.rows()
-        labels = data.balances.snapshot.labels
-
-        def write(_state: TaskState) -> int:
-            target.write_text(aged_balances_csv(labels, rows), encoding="utf-8")
-            return len(rows)
-
-        task = self._runner.run(write, lane=Lane.GENERAL, name="export aged balances")
-        task.succeeded.connect(
-            lambda count: self._set_status(
-                ngettext(
-                    "{count} customer exported to {path}",
-                    "{count} customers exported to {path}",
-                    count,
-                ).format(count=self._formats.count(count), path=target)
-            )
-        )
-        task.failed.connect(
-            lambda error: self._set_status(
-                _("The file could not be written: {reason}").format(reason=error)
-            )
-        )
-
-    def save_state(self) -> dict[str, bytes]:
-        """Column widths and sort, and the pool, to keep between sessions."""
-        state = {"grid": header_state(self.grid)}
-        if self.pool_id is not None:
-            state["pool"] = self.pool_id.bytes
-        return state
-
-    def restore_state(self, state: dict[str, bytes]) -> None:
-        """Put back what ``save_state`` returned (unknown or damaged entries are ignored)."""
+    def restore_state(self, state: PageState) -> None:
+        """Put back the columns (also for the snapshot's own columns, once read) and the pool."""
         self._saved_header = state.get("grid")
-        restore_header(self.grid, self._saved_header)
+        super().restore_state(state)
+
+    def restore_filters(self, state: PageState) -> None:
+        """Put back the pool."""
         pool = state.get("pool")
         if pool and len(pool) == 16:
             index = self.pool.findData(uuid.UUID(bytes=pool).hex)
             if index >= 0:
                 self.pool.setCurrentIndex(index)
 
+    def link_activated(self, link: str) -> None:
+        """ "create" in the empty-state text takes a snapshot."""
+        if link == "create":
+            self.create_snapshot()
+        else:
+            super().link_activated(link)
+
+    # --- export -------------------------------------------------------------------------
+
+    def export_file_name(self) -> str | None:
+        """ "aged-balances-2026-11-23.csv", after the snapshot's date."""
+        data = self.data
+        if data is None or data.balances is None:
+            return None
+        return f"aged-balances-{data.balances.snapshot.as_of.isoformat()}.csv"
+
+    def export_text(self, rows: Sequence[Any]) -> str:
+        """The snapshot's columns and a total line (``aged_balances_csv``)."""
+        data = self.data
+        labels = data.balances.snapshot.labels if data and data.balances else ()
+        return aged_balances_csv(labels, rows)
+
+    def exported_message(self, count: int, path: Path) -> str:
+        """ "2 customers exported to …"."""
+        return ngettext(
+            "{count} customer exported to {path}",
+            "{count} customers exported to {path}",
+            count,
+        ).format(count=self.context.formats.count(count), path=path)
+
     # --- loading ------------------------------------------------------------------------
 
-    def _load(self, *, take: bool) -> Task:
-        self.started = True
-        scope, pool_id, database = self._scope, self.pool_id, self._database
-        as_of, now = self._today(), self._now()
-        self._busy.label.setText(_("Taking a snapshot…") if take else _("Loading…"))
-        columns = self._column_set
-        return self._loader.run(
+    def _load(self, *, took_snapshot: bool) -> None:
+        context = self.context
+        database, scope, pool_id = context.database, context.scope, self.pool_id
+        as_of, columns = context.clock.today(), self._column_set
+        self.busy.label.setText(_("Loading…"))
+        self.query(
             lambda state: load_aged_balances(
                 database,
                 state,
                 scope=scope,
                 pool_id=pool_id,
                 as_of=as_of,
-                now=now,
-                take=take,
+                took_snapshot=took_snapshot,
                 columns=columns,
             ),
             self._loaded,
-            self._failed,
+            failure=lambda error: self._failed(str(error)),
             name="aged balances",
-            progressed=self._progressed,
         )
-
-    def _pool_changed(self) -> None:
-        if self.started:
-            self._load(take=False)
 
     def _progressed(self, done: int, total: int, what: str) -> None:
         self.progress.setRange(0, max(total, 0))
@@ -471,17 +320,28 @@ class AgedBalancesPage(QWidget):
             self.progress_label.setText(what)
             self.status_changed.emit(what)
 
-    def _snapshot_over(self, task: Task) -> None:
-        if task is self._snapshot_task:
-            self._snapshot_task = None
-            self.progress_row.hide()
-            self.create_action.setEnabled(True)
-            if task.state.cancelled:
-                self._set_status(_("Create snapshot was cancelled; nothing was stored."))
+    def _snapshot_over(self) -> None:
+        self.snapshot_task = None
+        self.progress_row.hide()
+        self.create_action.setEnabled(True)
+        if not self.reads.is_loading:
+            self.busy.stop()
+
+    def _snapshot_taken(self, _none: None) -> None:
+        self._snapshot_over()
+        self._load(took_snapshot=True)
+
+    def _snapshot_failed(self, message: str) -> None:
+        self._snapshot_over()
+        self._failed(message)
+
+    def _snapshot_cancelled(self) -> None:
+        self._snapshot_over()
+        self.set_status(_("Create snapshot was cancelled; nothing was stored."))
 
     def _loaded(self, data: AgedBalancesData) -> None:
         self.data = data
-        fmt = self._formats
+        fmt = self.context.formats
         balances = data.balances
         if balances is None:
             self.headline.setText(_("No snapshot of this pool yet"))
@@ -494,7 +354,7 @@ class AgedBalancesPage(QWidget):
                 _('No snapshot of this pool yet — <a href="create">Create snapshot</a>'),
             )
             self.export_action.setEnabled(False)
-            self._set_status(_("No snapshot of this pool yet"))
+            self.set_status(_("No snapshot of this pool yet"))
             self.loaded.emit(data)
             return
         snapshot = balances.snapshot
@@ -521,17 +381,11 @@ class AgedBalancesPage(QWidget):
         status = snapshot_sentence(snapshot, fmt, len(balances.rows))
         if data.took_snapshot:
             status = _("New snapshot taken · {status}").format(status=status)
-        self._set_status(status)
+        self.set_status(status)
         self.loaded.emit(data)
 
-    def _failed(self, error: BaseException) -> None:
-        message = _("The aged balances could not be read: {reason}").format(reason=error)
-        self.grid.set_rows((), html.escape(message) + " " + _('<a href="refresh">Try again</a>'))
-        self._set_status(message)
-
-    def _set_status(self, text: str) -> None:
-        self.status = text
-        self.status_changed.emit(text)
+    def _failed(self, reason: str) -> None:
+        self.show_failure(_("The aged balances could not be read: {reason}").format(reason=reason))
 
     # --- the grid -----------------------------------------------------------------------
 
@@ -576,7 +430,7 @@ class AgedBalancesPage(QWidget):
         header.setStretchLastSection(room > fitted)  # spare room goes after the figures
 
     def _columns(self, labels: Sequence[str]) -> list[Column[AgedBalanceRow]]:
-        fmt = self._formats
+        fmt = self.context.formats
         amount = self._amount
         blank_zero = self._blank_zero
         columns: list[Column[AgedBalanceRow]] = [
@@ -591,7 +445,7 @@ class AgedBalancesPage(QWidget):
             Column(_("Balance"), lambda r: r.balance, text=amount),
         ]
         for i, label in enumerate(labels):
-            columns.append(Column(label, lambda r, i=i: r.columns[i], text=blank_zero))
+            columns.append(Column(label, period(i), text=blank_zero))
         columns += [
             Column(_("Past due"), lambda r: r.past_due, text=blank_zero),
             Column(_("Credit limit"), lambda r: r.credit_limit, text=amount),
@@ -620,11 +474,11 @@ class AgedBalancesPage(QWidget):
         return colours
 
     def _amount(self, value: Decimal | None) -> str:
-        return "" if value is None else self._formats.amount(value)
+        return "" if value is None else self.context.formats.amount(value)
 
     def _blank_zero(self, value: Decimal | None) -> str:
         # Most aging cells are zero: blanks let the amounts that matter stand out.
-        return "" if not value else self._formats.amount(value)
+        return "" if not value else self.context.formats.amount(value)
 
     def _negative(self, value: Decimal | None) -> QColor | None:
         return self._alert if value is not None and value < 0 else None
@@ -632,9 +486,3 @@ class AgedBalancesPage(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.customer_chosen.emit(self.grid.model.row(index).customer_id)
-
-    def _link(self, link: str) -> None:
-        if link == "create":
-            self.create_snapshot()
-        elif link == "refresh":
-            self.refresh()

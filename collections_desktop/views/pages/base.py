@@ -190,6 +190,11 @@ class ListPage(Page):
 
     exportable: ClassVar[bool] = False
     """Whether the action bar offers Export to CSV."""
+    filter_spacing: ClassVar[int] = 6
+    """Pixels between the widgets of the filter row."""
+    export_in_filters: ClassVar[bool] = False
+    """Whether Export sits on the right of the filter row, before Refresh, instead (a page
+    whose actions concern the whole list, as Aged balances)."""
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -199,15 +204,16 @@ class ListPage(Page):
         outer.setContentsMargins(12, 10, 12, 8)
         outer.setSpacing(8)
         self.filters = QHBoxLayout()
-        self.filters.setSpacing(6)
+        self.filters.setSpacing(self.filter_spacing)
         self._filters_end = QHBoxLayout()
-        self._filters_end.setSpacing(6)
+        self._filters_end.setSpacing(self.filter_spacing)
         self._filters_end.addStretch(1)
         self._filters_end.addWidget(self.busy.bar)
         self._filters_end.addWidget(self.busy.label)
         self.refresh_action = QAction(icons.get("refresh"), _("Refresh"), self)
         self.refresh_action.setToolTip(_("Read the list again (F5)"))
         self.refresh_action.triggered.connect(self.refresh)
+        self._filter_action_position = self._filters_end.count()  # after the busy indicator
         self._filters_end.addWidget(page_button(self.refresh_action, f"{self.key}_refresh_button"))
         row = QHBoxLayout()
         row.setSpacing(0)
@@ -221,7 +227,11 @@ class ListPage(Page):
         self.export_action.setToolTip(_("Save the rows shown, in their order, as CSV"))
         self.export_action.triggered.connect(lambda: self.export_csv())
         if self.exportable:
-            self.add_actions([(self.export_action, f"{self.key}_export_button")])
+            export = (self.export_action, f"{self.key}_export_button")
+            if self.export_in_filters:
+                self._filters_end.insertWidget(self._filter_action_position, page_button(*export))
+            else:
+                self.add_actions([export])
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.focus_filter)
@@ -251,6 +261,13 @@ class ListPage(Page):
             if menu:
                 self.grid.view.addAction(action)
         self.grid.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def add_filter_actions(self, actions: Sequence[tuple[QAction, str]]) -> None:
+        """Buttons for ``actions`` on the right of the filter row, before Export and Refresh
+        (actions on the whole list rather than on its rows: Create snapshot)."""
+        for action, name in actions:
+            self._filters_end.insertWidget(self._filter_action_position, page_button(action, name))
+            self._filter_action_position += 1
 
     # --- behaviour ----------------------------------------------------------------------
 

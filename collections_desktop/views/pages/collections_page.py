@@ -64,14 +64,15 @@ from collections_desktop.models.screens.customer_collections import (
     live_facts,
 )
 from collections_desktop.models.screens.workspace import type_name as transaction_type_name
+from collections_desktop.views.actions.activities import ActivityActions
 from collections_desktop.views.actions.cases import CaseActions
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.activity_dialog import type_name as activity_type_name
 from collections_desktop.views.icons import muted_colour
 from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.pages.activities_page import ActivityActions
-from collections_desktop.views.pages.aged_balances_page import PageLoader, snapshot_time
+from collections_desktop.views.page_loader import PageLoader
+from collections_desktop.views.snapshot_text import snapshot_time
 from collections_desktop.views.style import (
     aging_colour,
     alert_colour,

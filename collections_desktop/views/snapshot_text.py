@@ -1,0 +1,43 @@
+"""What the pages say about a stored snapshot: when it was taken, by whom, of how many.
+
+The figures of the list pages are as old as the snapshot they read, so the Aged balances
+and Collections pages name it in the same words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_time
+
+from collections_desktop.formatting import Formats
+from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.screens.aged_balances import SnapshotHeader
+
+
+def snapshot_time(as_of: dt.date, created_at: dt.datetime, formats: Formats) -> str:
+    """When a snapshot was taken: the time alone on its own as-of day, else date and time."""
+    local = created_at.astimezone()
+    if local.date() == as_of:
+        return format_time(local, format="short", locale=formats.locale)
+    return formats.moment(created_at)
+
+
+def snapshot_sentence(snapshot: SnapshotHeader, formats: Formats, shown: int | None = None) -> str:
+    """ "Snapshot of Nov 23, 2026, taken 6:00 AM by lfernandez · 2,000 customers with open
+    items"."""
+    moment = snapshot_time(snapshot.as_of, snapshot.created_at, formats)
+    taken = (
+        _("taken {moment} by {user}").format(moment=moment, user=snapshot.user_name)
+        if snapshot.user_name
+        else _("taken {moment}").format(moment=moment)
+    )
+    count = snapshot.customer_count if shown is None else shown
+    # A snapshot holds the customers with something open: say so, as the Overview counts
+    # every customer of the pool.
+    customers = ngettext(
+        "{count} customer with open items", "{count} customers with open items", count
+    ).format(count=formats.count(count))
+    return _("Snapshot of {date}, {taken} · {customers}").format(
+        date=formats.date(snapshot.as_of), taken=taken, customers=customers
+    )
