@@ -221,6 +221,11 @@ class TransactionRow:
         """A debit whose due date has passed."""
         return self.days_overdue > 0
 
+    @property
+    def is_payment(self) -> bool:
+        """A payment received (what can come back unpaid as NSF)."""
+        return self.type == TransactionType.PAYMENT
+
 
 @dataclass(frozen=True)
 class TimelineEntry:

@@ -450,8 +450,8 @@ def actions(qtbot, setting: Setting, runner: TaskRunner):
     """The Workspace's actions on Ruiz, in a bare host window."""
     from PySide6.QtWidgets import QWidget
 
+    from collections_desktop.views.actions.transactions import TransactionActions
     from collections_desktop.views.icons import IconRegistry
-    from collections_desktop.views.transaction_actions import TransactionActions
 
     host = QWidget()
     qtbot.addWidget(host)

@@ -2,9 +2,11 @@
 Collections page: change status, settle, reverse a settlement, write off, NSF payment,
 interest notes, waive/reinstate/reverse charges, collection letters, reprint, history.
 
-Each action reads what its dialog needs on the database lane, opens the dialog, and on OK
-writes through ``run_action`` in one transaction. ``done`` then carries a sentence for the
-status bar and the page reloads the customer; a refusal stays inline in the dialog.
+Every action is wired one way (``ActionController``): it reads what its dialog needs with
+a ``QueryOp``, builds the dialog, and on OK writes with a ``WriteOp`` in one transaction,
+the dialog showing a refusal inline. ``changed`` then carries a sentence for the status
+bar and the page reads the customer again. Dates default to the context's clock's today
+and every entry written is stamped with its now.
 """
 
 from __future__ import annotations
@@ -13,46 +15,47 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QWidget
+from sqlalchemy.orm import Session
 
-from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.charges import charge_rows
+from collections_desktop.models.charges import ChargeRow, charge_rows, reinstate, waive
+from collections_desktop.models.charges import reverse as reverse_charges
 from collections_desktop.models.collection_status import change_status, status_history
-from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import TransactionType
-from collections_desktop.models.letter_documents import DocumentRecorder, document_of
-from collections_desktop.models.letters import LetterRow, LetterRun, letter_detail, letters_of
-from collections_desktop.models.nsf import PaymentChoice, nsf_preview, returnable_payments
+from collections_desktop.models.interest import (
+    ProposedNote,
+    calculate_interest,
+    create_interest_notes,
+)
+from collections_desktop.models.letters import LetterRow, letters_of, set_letter_block
+from collections_desktop.models.nsf import (
+    NsfPreview,
+    PaymentChoice,
+    nsf_preview,
+    process_nsf,
+    returnable_payments,
+)
 from collections_desktop.models.promises import promise_results
-from collections_desktop.models.scope import AgentScope
 from collections_desktop.models.settling import reverse, settle_marked, settlements_of
 from collections_desktop.models.workspace import TransactionRow
 from collections_desktop.models.writeoff import write_off, write_off_preview, write_off_reasons
-from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
-from collections_desktop.views.dialogs.charges_dialog import ChargesDialog, connect_charges_dialog
+from collections_desktop.views.actions.controller import ActionController
+from collections_desktop.views.actions.letters import LetterActions
+from collections_desktop.views.context import PageContext
+from collections_desktop.views.dialogs.charges_dialog import ChargeActionInput, ChargesDialog
 from collections_desktop.views.dialogs.history_dialog import HistoryDialog
-from collections_desktop.views.dialogs.interest_dialog import (
-    InterestDialog,
-    connect_interest_dialog,
-)
-from collections_desktop.views.dialogs.letters_dialog import (
-    make_letter_block_dialog,
-    make_letters_dialog,
-    reprint_letter,
-)
-from collections_desktop.views.dialogs.nsf_dialog import NsfDialog, connect_nsf_dialog
+from collections_desktop.views.dialogs.interest_dialog import InterestDialog, InterestQuery
+from collections_desktop.views.dialogs.letters_dialog import LetterBlockDialog
+from collections_desktop.views.dialogs.nsf_dialog import NsfDialog
 from collections_desktop.views.dialogs.settle_dialog import ReverseSettlementDialog, SettleDialog
 from collections_desktop.views.dialogs.status_dialog import StatusDialog
 from collections_desktop.views.dialogs.writeoff_dialog import WriteOffDialog
-from collections_desktop.views.icons import IconRegistry
-from collections_desktop.views.printing import print_letters
-from collections_desktop.views.tasks import Lane, TaskRunner
+from collections_desktop.views.operations import QueryOp, ReadSlot
+from collections_desktop.views.tasks import TaskState
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,6 @@ class ActionContext:
     accounting_currency: str
     rows: tuple[TransactionRow, ...]
     selected: tuple[TransactionRow, ...]
-
-
-@dataclass(frozen=True)
-class CallClock:
-    """A ``Clock`` made of the host's two callables (the dialogs' wiring asks for a clock)."""
-
-    today: Callable[[], dt.date]
-    now: Callable[[], dt.datetime]
 
 
 NSF_LOOKBACK_DAYS = 120
@@ -92,75 +87,76 @@ ACTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("collections_history", "history", "Ctrl+H"),
 )
 
+CHARGE_CORRECTIONS = {"waive": waive, "reinstate": reinstate, "reverse": reverse_charges}
+"""What each correction of the charges dialog writes (by ``AdjustmentKind`` value)."""
 
-class TransactionActions(QObject):
-    """The actions (``QAction`` by key) and what they do; the host supplies the context."""
 
-    done = Signal(str)
-    """An action was written: what happened, for the status bar. The host reloads."""
-    failed = Signal(str)
-    """Reading what an action needs failed: why."""
+def _texts() -> dict[str, tuple[str, str]]:
+    """Each action's text and tooltip, translated now."""
+    return {
+        "change_status": (
+            _("Change status"),
+            _("Dispute, promise to pay, resolve… the marked transactions"),
+        ),
+        "settle": (_("Settle"), _("Settle open debits against open payments and credit notes")),
+        "reverse_settlement": (
+            _("Reverse settlement"),
+            _("Undo a settlement; its transactions reopen"),
+        ),
+        "write_off": (_("Write off"), _("Write off the marked invoices, fees or interest")),
+        "nsf_payment": (
+            _("NSF payment"),
+            _("A payment came back unpaid: reopen what it paid and charge the bank fee"),
+        ),
+        "interest": (
+            _("Interest notes"),
+            _("Charge interest on overdue invoices, with the note fee"),
+        ),
+        "charges": (
+            _("Waive or reinstate"),
+            _("Waive, reinstate or reverse interest notes and fees"),
+        ),
+        "letters": (
+            _("Collection letters"),
+            _("Create the collection letters that are due, and print them"),
+        ),
+        "letter_block": (
+            _("Block letters"),
+            _("Send this customer no collection letters until a date"),
+        ),
+        "reprint": (_("Reprint"), _("Save a copy of a collection letter as a PDF and open it")),
+        "collections_history": (
+            _("View collections history"),
+            _("Every status change and promise of this customer"),
+        ),
+    }
+
+
+class TransactionActions(ActionController):
+    """The actions (``QAction`` by key) and what they do on the page's customer.
+
+    ``target`` says which customer and which marked rows the actions work on (None: no
+    customer on screen); ``pool`` the page's pool (id, name) for the actions that can
+    run on a whole pool.
+    """
 
     def __init__(
         self,
-        host: QWidget,
+        context: PageContext,
+        parent: QWidget,
         *,
-        runner: TaskRunner,
-        database: Database,
-        scope: AgentScope,
-        employee_id: uuid.UUID | None,
-        today: Callable[[], dt.date],
-        now: Callable[[], dt.datetime],
-        formats: Formats,
-        icons: IconRegistry,
-        context: Callable[[], ActionContext | None],
+        target: Callable[[], ActionContext | None],
+        pool: Callable[[], tuple[uuid.UUID | None, str]] = lambda: (None, ""),
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
     ) -> None:
-        super().__init__(host)
-        self._host = host
-        self._runner = runner
-        self._database = database
-        self._scope = scope
-        self._employee_id = employee_id
-        self._today = today
-        self._now = now
-        self._formats = formats
-        self._icons = icons
-        self._context = context
-        self._clock = CallClock(today, now)
-        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
-        """How files and links are opened (tests intercept it)."""
-        self.pool: Callable[[], tuple[uuid.UUID | None, str]] = lambda: (None, "")
-        """The host's current pool (id, name), for actions that can run on a whole pool."""
-        self.dialog: QDialog | None = None
+        super().__init__(context, parent)
+        self._target = target
+        self.pool = pool
+        self.letters = LetterActions(context, parent, open_url=open_url)
+        """The letter run, its PDFs and reprints."""
+        self.letters.changed.connect(self.changed)
+        self.letters.refused.connect(self.refused)
         self.actions: dict[str, QAction] = {}
-        texts = {
-            "change_status": _("Change status"),
-            "settle": _("Settle"),
-            "reverse_settlement": _("Reverse settlement"),
-            "write_off": _("Write off"),
-            "nsf_payment": _("NSF payment"),
-            "interest": _("Interest notes"),
-            "charges": _("Waive or reinstate"),
-            "letters": _("Collection letters"),
-            "letter_block": _("Block letters"),
-            "reprint": _("Reprint"),
-            "collections_history": _("View collections history"),
-        }
-        tips = {
-            "change_status": _("Dispute, promise to pay, resolve… the marked transactions"),
-            "settle": _("Settle open debits against open payments and credit notes"),
-            "reverse_settlement": _("Undo a settlement; its transactions reopen"),
-            "write_off": _("Write off the marked invoices, fees or interest"),
-            "nsf_payment": _(
-                "A payment came back unpaid: reopen what it paid and charge the bank fee"
-            ),
-            "interest": _("Charge interest on overdue invoices, with the note fee"),
-            "charges": _("Waive, reinstate or reverse interest notes and fees"),
-            "letters": _("Create the collection letters that are due, and print them"),
-            "letter_block": _("Send this customer no collection letters until a date"),
-            "reprint": _("Save a copy of a collection letter as a PDF and open it"),
-            "collections_history": _("Every status change and promise of this customer"),
-        }
         handlers: dict[str, Callable[[], None]] = {
             "change_status": self.change_status,
             "settle": self.settle,
@@ -169,63 +165,72 @@ class TransactionActions(QObject):
             "nsf_payment": self.nsf_payment,
             "interest": self.interest,
             "charges": self.charges,
-            "letters": self.letters,
+            "letters": self.letter_run,
             "letter_block": self.letter_block,
             "reprint": self.reprint,
             "collections_history": self.history,
         }
+        texts = _texts()
         for key, icon, shortcut in ACTIONS:
-            action = QAction(icons.get(icon), texts[key], host)
+            text, tip = texts[key]
+            action = QAction(context.icons.get(icon), text, parent)
             action.setObjectName(f"{key}_action")
-            action.setToolTip(tips[key])
+            action.setToolTip(tip)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(handlers[key])
-            host.addAction(action)
+            parent.addAction(action)
             self.actions[key] = action
         self.update()
+
+    @property
+    def open_url(self) -> Callable[[QUrl], bool]:
+        """How files and links are opened (tests intercept it)."""
+        return self.letters.open_url
+
+    @open_url.setter
+    def open_url(self, open_url: Callable[[QUrl], bool]) -> None:
+        self.letters.open_url = open_url
 
     # --- state --------------------------------------------------------------------------
 
     def update(self) -> None:
         """Enable each action when the customer and the marks allow it."""
-        context = self._context()
-        has_customer = context is not None
-        selected = context.selected if context else ()
-        rows = context.rows if context else ()
-        enabled = {
-            "change_status": bool(selected),
-            "settle": any(r.is_debit for r in rows) and any(not r.is_debit for r in rows),
-            "reverse_settlement": has_customer,
-            "write_off": any(r.is_debit for r in selected),
-            "nsf_payment": has_customer,
-            "interest": has_customer,
-            "charges": has_customer,
-            "letters": has_customer,
-            "letter_block": has_customer,
-            "reprint": has_customer,
-            "collections_history": has_customer,
-        }
+        target = self._target()
+        has_customer = target is not None
+        selected = target.selected if target else ()
+        rows = target.rows if target else ()
+        enabled = dict.fromkeys(self.actions, has_customer)
+        enabled["change_status"] = bool(selected)
+        enabled["settle"] = any(r.is_debit for r in rows) and any(not r.is_debit for r in rows)
+        enabled["write_off"] = any(r.is_debit for r in selected)
         for key, action in self.actions.items():
             action.setEnabled(enabled[key])
 
     # --- actions ------------------------------------------------------------------------
 
     def change_status(self) -> None:
-        context = self._context()
-        if context is None or not context.selected:
+        """Dispute, promise, resolve… the marked transactions."""
+        target = self._target()
+        if target is None or not target.selected:
             return
-        dialog = StatusDialog(context.selected, self._formats, self._today(), parent=self._host)
-        scope, employee, now, today = self._scope, self._employee_id, self._now, self._today()
+        context = self._context
+        scope, employee, clock, today = (
+            context.scope,
+            context.employee_id,
+            context.clock,
+            context.clock.today(),
+        )
+        dialog = StatusDialog(target.selected, context.formats, today, parent=self._parent)
 
-        def work(session: Any, value: Any) -> Any:
+        def work(session: Session, value: Any) -> Any:
             return change_status(
                 session,
                 scope,
                 value.transaction_ids,
                 value.to_status,
-                now(),
+                clock.now(),
                 changed_by_id=employee,
                 note=value.note,
                 promise_date=value.promise_date,
@@ -238,428 +243,376 @@ class TransactionActions(QObject):
                 "Collection status changed on {count} transaction",
                 "Collection status changed on {count} transactions",
                 result.count,
-            ).format(count=self._formats.count(result.count))
+            ).format(count=context.formats.count(result.count))
 
-        self._open(dialog, work, message, name="change status")
+        self.open(dialog, work, message, "change status")
 
     def settle(self) -> None:
-        context = self._context()
-        if context is None:
+        """Settle open debits against open payments and credit notes."""
+        target = self._target()
+        if target is None:
             return
+        context = self._context
+        scope, employee, clock = context.scope, context.employee_id, context.clock
         dialog = SettleDialog(
-            context.rows,
-            self._today(),
-            self._formats,
-            customer=context.label,
-            icons=self._icons,
-            parent=self._host,
+            target.rows,
+            clock.today(),
+            context.formats,
+            customer=target.label,
+            icons=context.icons,
+            parent=self._parent,
         )
-        scope, employee, now = self._scope, self._employee_id, self._now
 
-        def work(session: Any, value: Any) -> Any:
+        def work(session: Session, value: Any) -> Any:
             return settle_marked(
                 session,
                 scope,
                 value.marks,
                 value.settlement_date,
-                now(),
+                clock.now(),
                 created_by_id=employee,
                 note=value.note,
             )
 
         def message(result: Any) -> str:
             return _("Settlement {number}: {amount} settled").format(
-                number=result.number, amount=self._formats.money(result.total, result.currency)
+                number=result.number, amount=context.formats.money(result.total, result.currency)
             )
 
-        self._open(dialog, work, message, name="settle")
+        self.open(dialog, work, message, "settle")
 
     def reverse_settlement(self) -> None:
-        context = self._context()
-        if context is None:
+        """Undo one of the customer's settlements."""
+        target = self._target()
+        if target is None:
             return
-        customer_id = context.customer_id
+        customer_id = target.customer_id
+        self.read(
+            lambda session: settlements_of(session, customer_id),
+            lambda rows: self._reverse_settlement(target, rows),
+            "settlements to reverse",
+        )
 
-        def show(rows: Any) -> None:
-            dialog = ReverseSettlementDialog(
-                rows,
-                self._today(),
-                self._formats,
-                customer=context.label,
-                icons=self._icons,
-                parent=self._host,
+    def _reverse_settlement(self, target: ActionContext, rows: Sequence[Any]) -> None:
+        context = self._context
+        scope, employee, clock = context.scope, context.employee_id, context.clock
+        dialog = ReverseSettlementDialog(
+            rows,
+            clock.today(),
+            context.formats,
+            customer=target.label,
+            icons=context.icons,
+            parent=self._parent,
+        )
+
+        def work(session: Session, value: Any) -> Any:
+            return reverse(
+                session,
+                scope,
+                value.settlement_id,
+                value.reversal_date,
+                clock.now(),
+                created_by_id=employee,
+                note=value.note,
             )
-            scope, employee, now = self._scope, self._employee_id, self._now
 
-            def work(session: Any, value: Any) -> Any:
-                return reverse(
-                    session,
-                    scope,
-                    value.settlement_id,
-                    value.reversal_date,
-                    now(),
-                    created_by_id=employee,
-                    note=value.note,
-                )
+        def message(result: Any) -> str:
+            return _("Settlement {number} reversed by {reversal}").format(
+                number=result.reverses or "", reversal=result.number
+            )
 
-            def message(result: Any) -> str:
-                return _("Settlement {number} reversed by {reversal}").format(
-                    number=result.reverses or "", reversal=result.number
-                )
-
-            self._open(dialog, work, message, name="reverse settlement")
-
-        self._read(lambda session: settlements_of(session, customer_id), show)
+        self.open(dialog, work, message, "reverse settlement")
 
     def write_off(self) -> None:
-        context = self._context()
-        if context is None:
+        """Write off the marked debits."""
+        target = self._target()
+        if target is None:
             return
-        debits = tuple(r for r in context.selected if r.is_debit)
-        if not debits:
-            return
+        debits = tuple(r for r in target.selected if r.is_debit)
+        if debits:
+            self.read(
+                write_off_reasons,
+                lambda reasons: self._write_off(target, debits, reasons),
+                "write-off reasons",
+            )
+
+    def _write_off(
+        self, target: ActionContext, debits: tuple[TransactionRow, ...], reasons: Sequence[Any]
+    ) -> None:
+        context = self._context
+        database, scope, employee, clock = (
+            context.database,
+            context.scope,
+            context.employee_id,
+            context.clock,
+        )
         ids = [r.id for r in debits]
-        database = self._database
 
         def preview(reason: str, day: dt.date) -> Any:
+            # The dialog asks for its journal lines as it redraws (a short read by ids).
             with database.sessions() as session:
                 return write_off_preview(session, ids, day, reason)
 
-        def show(reasons: Any) -> None:
-            dialog = WriteOffDialog(
-                debits,
-                reasons,
-                self._today(),
-                self._formats,
-                preview=preview,
-                customer=context.label,
-                accounting_currency=context.accounting_currency,
-                icons=self._icons,
-                parent=self._host,
+        dialog = WriteOffDialog(
+            debits,
+            reasons,
+            clock.today(),
+            context.formats,
+            preview=preview,
+            customer=target.label,
+            accounting_currency=target.accounting_currency,
+            icons=context.icons,
+            parent=self._parent,
+        )
+
+        def work(session: Session, value: Any) -> Any:
+            return write_off(
+                session,
+                scope,
+                value.transaction_ids,
+                reason_code=value.reason_code,
+                write_off_date=value.write_off_date,
+                now=clock.now(),
+                created_by_id=employee,
+                note=value.note,
             )
-            scope, employee, now = self._scope, self._employee_id, self._now
 
-            def work(session: Any, value: Any) -> Any:
-                return write_off(
-                    session,
-                    scope,
-                    value.transaction_ids,
-                    reason_code=value.reason_code,
-                    write_off_date=value.write_off_date,
-                    now=now(),
-                    created_by_id=employee,
-                    note=value.note,
-                )
+        def message(result: Any) -> str:
+            return _("Written off in journal {number}: {amount}").format(
+                number=result.journal_number,
+                amount=context.formats.money(result.total_accounting, target.accounting_currency),
+            )
 
-            def message(result: Any) -> str:
-                return _("Written off in journal {number}: {amount}").format(
-                    number=result.journal_number,
-                    amount=self._formats.money(
-                        result.total_accounting, context.accounting_currency
-                    ),
-                )
-
-            self._open(dialog, work, message, name="write off")
-
-        self._read(write_off_reasons, show)
+        self.open(dialog, work, message, "write off")
 
     def nsf_payment(self) -> None:
         """The marked payment, else a choice among the recent ones, returned as NSF."""
-        context = self._context()
-        if context is None:
+        target = self._target()
+        if target is None:
             return
-        marked = [r for r in context.selected if r.type == TransactionType.PAYMENT]
+        marked = [r for r in target.selected if r.is_payment]
         if marked:
             self._nsf(marked[0].id)
             return
-        customer_id, since = context.customer_id, self._today() - dt.timedelta(NSF_LOOKBACK_DAYS)
+        since = self._context.clock.today() - dt.timedelta(NSF_LOOKBACK_DAYS)
+        customer_id = target.customer_id
+        self.read(
+            lambda session: returnable_payments(session, customer_id, since),
+            self._choose_payment,
+            "returnable payments",
+        )
 
-        def choose(payments: list[PaymentChoice]) -> None:
-            if not payments:
-                self.failed.emit(
-                    _("No payment of the last {days} days can be returned as NSF.").format(
-                        days=NSF_LOOKBACK_DAYS
-                    )
+    def _choose_payment(self, payments: list[PaymentChoice]) -> None:
+        if not payments:
+            self.refused.emit(
+                _("No payment of the last {days} days can be returned as NSF.").format(
+                    days=NSF_LOOKBACK_DAYS
                 )
-                return
-            labels = [
-                _("{document} of {date}: {amount}").format(
-                    document=p.document_number,
-                    date=self._formats.date(p.posting_date),
-                    amount=self._formats.money(p.amount, p.currency),
-                )
-                for p in payments
-            ]
-            self._choose(
-                "nsf_chooser",
-                _("NSF payment"),
-                _("Which payment came back unpaid?"),
-                labels,
-                lambda index: self._nsf(payments[index].id),
             )
-
-        self._read(lambda session: returnable_payments(session, customer_id, since), choose)
+            return
+        formats = self._context.formats
+        labels = [
+            _("{document} of {date}: {amount}").format(
+                document=p.document_number,
+                date=formats.date(p.posting_date),
+                amount=formats.money(p.amount, p.currency),
+            )
+            for p in payments
+        ]
+        self._choose(
+            "nsf_chooser",
+            _("NSF payment"),
+            _("Which payment came back unpaid?"),
+            labels,
+            lambda index: self._nsf(payments[index].id),
+        )
 
     def _nsf(self, payment_id: uuid.UUID) -> None:
-        scope, today = self._scope, self._today()
+        scope, today = self._context.scope, self._context.clock.today()
+        self.read(
+            lambda session: nsf_preview(session, scope, payment_id, today),
+            self._show_nsf,
+            "nsf preview",
+        )
 
-        def show(preview: Any) -> None:
-            dialog = NsfDialog(preview, self._today(), self._formats, icons=self._icons)
-            dialog.setParent(self._host, dialog.windowFlags())
-            connect_nsf_dialog(
-                dialog,
-                self._runner,
-                self._database,
-                scope=self._scope,
-                clock=self._clock,
-                created_by_id=self._employee_id,
-                done=lambda result: self.done.emit(
-                    ngettext(
-                        "NSF processed in journal {journal}: {count} document reopened",
-                        "NSF processed in journal {journal}: {count} documents reopened",
-                        len(result.reopened),
-                    ).format(journal=result.journal_number, count=len(result.reopened))
-                ),
+    def _show_nsf(self, preview: NsfPreview) -> None:
+        context = self._context
+        scope, employee, clock = context.scope, context.employee_id, context.clock
+        dialog = NsfDialog(preview, clock.today(), context.formats, icons=context.icons)
+        dialog.setParent(self._parent, dialog.windowFlags())
+
+        def work(session: Session, value: Any) -> Any:
+            return process_nsf(
+                session,
+                scope,
+                value.payment_id,
+                value.nsf_date,
+                clock.now(),
+                created_by_id=employee,
+                note=value.note,
             )
-            self._show(dialog)
 
-        self._read(lambda session: nsf_preview(session, scope, payment_id, today), show)
+        def message(result: Any) -> str:
+            return ngettext(
+                "NSF processed in journal {journal}: {count} document reopened",
+                "NSF processed in journal {journal}: {count} documents reopened",
+                len(result.reopened),
+            ).format(journal=result.journal_number, count=len(result.reopened))
+
+        self.open(dialog, work, message, "nsf")
 
     def interest(self) -> None:
-        context = self._context()
-        if context is None:
+        """Interest notes for this customer or the page's pool, proposed before posting."""
+        target = self._target()
+        if target is None:
             return
+        context = self._context
+        database, scope, employee, clock = (
+            context.database,
+            context.scope,
+            context.employee_id,
+            context.clock,
+        )
+        customer_id = target.customer_id
         pool_id, pool_name = self.pool()
         dialog = InterestDialog(
-            self._today(),
-            self._formats,
-            customer=context.label,
+            clock.today(),
+            context.formats,
+            customer=target.label,
             pool=pool_name or _("all your customers"),
-            icons=self._icons,
-            parent=self._host,
+            icons=context.icons,
+            parent=self._parent,
         )
-        connect_interest_dialog(
-            dialog,
-            self._runner,
-            self._database,
-            scope=self._scope,
-            customer_id=context.customer_id,
-            pool_id=pool_id,
-            clock=self._clock,
-            created_by_id=self._employee_id,
-            done=lambda numbers: self.done.emit(
-                ngettext(
-                    "{count} interest note created", "{count} interest notes created", len(numbers)
-                ).format(count=self._formats.count(len(numbers)))
-            ),
-        )
-        self._show(dialog)
+        previews = ReadSlot(dialog)
+
+        def whom(query: InterestQuery) -> dict[str, Any]:
+            if query.whole_pool:
+                return {"pool_id": pool_id}
+            return {"customer_ids": [customer_id]}
+
+        def preview(query: InterestQuery) -> None:
+            def read(_state: TaskState) -> list[ProposedNote]:
+                with database.sessions() as session:
+                    return calculate_interest(session, scope, query.as_of, **whom(query))
+
+            QueryOp(
+                read,
+                lambda notes: dialog.show_preview(query, notes),
+                "interest preview",
+                failure=lambda error: dialog.show_preview_error(query, str(error)),
+            ).run(context.runner, previews)
+
+        def work(session: Session, query: InterestQuery) -> list[str]:
+            return create_interest_notes(
+                session, scope, query.as_of, clock.now(), created_by_id=employee, **whom(query)
+            )
+
+        def message(numbers: list[str]) -> str:
+            return ngettext(
+                "{count} interest note created", "{count} interest notes created", len(numbers)
+            ).format(count=context.formats.count(len(numbers)))
+
+        dialog.preview_requested.connect(preview)
+        self.open(dialog, work, message, "interest notes")
+        dialog.request_preview()
 
     def charges(self) -> None:
-        context = self._context()
-        if context is None:
+        """Waive, reinstate or reverse the customer's interest notes and fees."""
+        target = self._target()
+        if target is None:
             return
-        scope, customer_id, today = self._scope, context.customer_id, self._today()
+        scope, customer_id, today = (
+            self._context.scope,
+            target.customer_id,
+            self._context.clock.today(),
+        )
+        self.read(
+            lambda session: charge_rows(session, scope, customer_id, today),
+            lambda rows: self._charges(target, rows),
+            "charges",
+        )
 
-        def show(rows: Any) -> None:
-            dialog = ChargesDialog(
-                rows,
-                self._today(),
-                self._formats,
-                customer=context.label,
-                icons=self._icons,
-                parent=self._host,
+    def _charges(self, target: ActionContext, rows: Sequence[ChargeRow]) -> None:
+        context = self._context
+        scope, employee, clock = context.scope, context.employee_id, context.clock
+        dialog = ChargesDialog(
+            rows,
+            clock.today(),
+            context.formats,
+            customer=target.label,
+            icons=context.icons,
+            parent=self._parent,
+        )
+
+        def work(session: Session, value: ChargeActionInput) -> list[Any]:
+            return CHARGE_CORRECTIONS[value.kind](
+                session,
+                scope,
+                value.transaction_ids,
+                value.date,
+                clock.now(),
+                created_by_id=employee,
+                note=value.note,
             )
-            connect_charges_dialog(
-                dialog,
-                self._runner,
-                self._database,
-                scope=self._scope,
-                clock=self._clock,
-                created_by_id=self._employee_id,
-                done=lambda results: self.done.emit(
-                    ngettext(
-                        "{count} charge corrected", "{count} charges corrected", len(results)
-                    ).format(count=self._formats.count(len(results)))
-                ),
-            )
-            self._show(dialog)
 
-        self._read(lambda session: charge_rows(session, scope, customer_id, today), show)
+        def message(results: list[Any]) -> str:
+            return ngettext(
+                "{count} charge corrected", "{count} charges corrected", len(results)
+            ).format(count=context.formats.count(len(results)))
 
-    def letters(self) -> None:
+        self.open(dialog, work, message, "charges")
+
+    def letter_run(self) -> None:
         """The letters due for this customer (or the chosen pool), then their PDFs."""
-        context = self._context()
-        if context is None:
-            return
-        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        folder = Path(base or ".") / _("Collection letters") / self._today().isoformat()
-        dialog = make_letters_dialog(
-            self._host,
-            self._runner,
-            self._database,
-            self._scope,
-            as_of=self._today(),
-            now=self._now,
-            created_by_id=self._employee_id,
-            formats=self._formats,
-            done=lambda run: self._print_run(run, folder),
-            customer=(context.customer_id, context.label),
-            pdf_folder=folder,
-        )
-        self._show(dialog)
-
-    def _print_run(self, run: LetterRun, folder: Path) -> None:
-        """Write a PDF of every letter of a run into ``folder``, record each, then say where.
-
-        The PDFs written are recorded whatever happens (also when one fails or the user
-        cancels), so ``letters --pdf`` or Reprint writes only what is missing.
-        """
-        created = ngettext(
-            "{count} collection letter created",
-            "{count} collection letters created",
-            run.created_count,
-        ).format(count=self._formats.count(run.created_count))
-        if not run.letter_ids:
-            self.done.emit(created)
-            return
-        ids = list(run.letter_ids)
-        written: list[tuple[uuid.UUID, Path]] = []
-
-        def read(session: Any) -> Any:
-            return [letter_detail(session, letter_id) for letter_id in ids]
-
-        def write(details: Any) -> None:
-            task = self._runner.run(
-                lambda state: print_letters(
-                    details,
-                    folder,
-                    state=state,
-                    written=lambda letter_id, path: written.append((letter_id, path)),
-                ),
-                lane=Lane.GENERAL,
-                name="print letters",
-            )
-            task.succeeded.connect(
-                lambda paths: self._record_pdfs(
-                    written,
-                    ngettext(
-                        "{created}; {count} PDF in {folder}",
-                        "{created}; {count} PDFs in {folder}",
-                        len(paths),
-                    ).format(created=created, count=len(paths), folder=folder),
-                )
-            )
-            missing = _(
-                "Reprint writes each missing PDF, and collections-desktop letters --pdf "
-                "writes them all."
-            )
-            task.failed.connect(
-                lambda error: self._record_pdfs(
-                    written,
-                    " ".join(
-                        (
-                            ngettext(
-                                "{created}; {written} of {count} PDF written, then: {reason}",
-                                "{created}; {written} of {count} PDFs written, then: {reason}",
-                                len(ids),
-                            ).format(
-                                created=created,
-                                written=len(written),
-                                count=len(ids),
-                                reason=error,
-                            ),
-                            missing,
-                        )
-                    ),
-                )
-            )
-            task.cancelled.connect(
-                lambda: self._record_pdfs(
-                    written,
-                    " ".join(
-                        (
-                            ngettext(
-                                "{created}; printing stopped after {written} of {count} PDF.",
-                                "{created}; printing stopped after {written} of {count} PDFs.",
-                                len(ids),
-                            ).format(created=created, written=len(written), count=len(ids)),
-                            missing,
-                        )
-                    ),
-                )
-            )
-
-        self._read(read, write)
-
-    def _record_pdfs(self, written: Sequence[tuple[uuid.UUID, Path]], message: str) -> None:
-        """Record the letters' PDFs written on the database lane, then announce ``message``."""
-        pairs = list(written)
-        database, now, employee_id = self._database, self._now, self._employee_id
-
-        def record(_state: object) -> None:
-            recorder = DocumentRecorder(database, now, written_by_id=employee_id)
-            for letter_id, path in pairs:
-                recorder(letter_id, path)
-            recorder.flush()
-
-        task = self._runner.run(record, lane=Lane.WRITE, name="record letter PDFs")
-        task.succeeded.connect(lambda _result: self.done.emit(message))
-        task.failed.connect(
-            lambda error: self.done.emit(
-                " ".join(
-                    (
-                        message,
-                        _(
-                            "The PDFs written could not be recorded ({reason}): the next "
-                            "letters --pdf run writes them again."
-                        ).format(reason=error),
-                    )
-                )
-            )
-        )
+        target = self._target()
+        if target is not None:
+            self.show(self.letters.run_dialog((target.customer_id, target.label)))
 
     def letter_block(self) -> None:
-        context = self._context()
-        if context is None:
+        """Send this customer no letters until a date (or lift the block)."""
+        target = self._target()
+        if target is None:
             return
-        dialog = make_letter_block_dialog(
-            self._host,
-            self._runner,
-            self._database,
-            self._scope,
-            context.customer_id,
-            context.label,
-            today=self._today(),
-            now=self._now,
-            formats=self._formats,
-            done=lambda block: self.done.emit(
-                _("Letters blocked until {date}").format(date=self._formats.date(block.until))
-                if block.until
-                else _("Letters are no longer blocked")
-            ),
+        context = self._context
+        scope, clock, customer_id = context.scope, context.clock, target.customer_id
+        dialog = LetterBlockDialog(
+            target.label, clock.today(), context.formats, parent=self._parent
         )
-        self._show(dialog)
+
+        def work(session: Session, entered: Any) -> Any:
+            return set_letter_block(
+                session, scope, customer_id, entered.until, entered.reason, clock.now()
+            )
+
+        def message(block: Any) -> str:
+            if block.until:
+                return _("Letters blocked until {date}").format(
+                    date=context.formats.date(block.until)
+                )
+            return _("Letters are no longer blocked")
+
+        self.open(dialog, work, message, "letter block")
 
     def reprint(self) -> None:
         """A copy of the letter whose fee is marked, else of one chosen among the customer's."""
-        context = self._context()
-        if context is None:
+        target = self._target()
+        if target is None:
             return
-        customer_id = context.customer_id
-        marked = {r.document_number for r in context.selected}
+        customer_id = target.customer_id
+        marked = {r.document_number for r in target.selected}
 
         def choose(letters: tuple[LetterRow, ...]) -> None:
             if not letters:
-                self.failed.emit(_("No collection letter was sent to this customer yet."))
+                self.refused.emit(_("No collection letter was sent to this customer yet."))
                 return
             fee_letter = [row for row in letters if row.number in marked]
             if fee_letter:
                 self.reprint_letter(fee_letter[0].id)
                 return
+            formats = self._context.formats
             labels = [
                 _("{number} of {date}: level {level}").format(
-                    number=row.number, date=self._formats.date(row.letter_date), level=row.level
+                    number=row.number, date=formats.date(row.letter_date), level=row.level
                 )
                 for row in letters
             ]
@@ -671,40 +624,20 @@ class TransactionActions(QObject):
                 lambda index: self.reprint_letter(letters[index].id),
             )
 
-        self._read(lambda session: letters_of(session, customer_id), choose)
+        self.read(lambda session: letters_of(session, customer_id), choose, "letters to reprint")
 
     def reprint_letter(self, letter_id: uuid.UUID) -> None:
-        """Save the letter as a PDF where the user chooses, then open it: a marked copy,
-        or the letter itself (recorded as its PDF) when its PDF was never written."""
-
-        def read(session: Any) -> Any:
-            return letter_detail(session, letter_id), document_of(session, letter_id)
-
-        def show(found: Any) -> None:
-            detail, document = found
-            copy = document is not None
-            path = reprint_letter(self._host, detail, open_url=self.open_url, copy=copy)
-            if path is None:
-                return
-            if copy:
-                self.done.emit(
-                    _("Copy of {number} saved as {path}").format(number=detail.number, path=path)
-                )
-                return
-            self._record_pdfs(
-                [(detail.id, path)],
-                _("Letter {number} saved as {path}").format(number=detail.number, path=path),
-            )
-
-        self._read(read, show)
+        """Save a letter as a PDF where the user chooses, then open it."""
+        self.letters.reprint(letter_id)
 
     def history(self) -> None:
-        context = self._context()
-        if context is None:
+        """Every status change and promise of the customer."""
+        target = self._target()
+        if target is None:
             return
-        customer_id = context.customer_id
+        customer_id = target.customer_id
 
-        def read(session: Any) -> Any:
+        def read(session: Session) -> Any:
             return (
                 status_history(session, customer_id=customer_id),
                 promise_results(session, customer_id),
@@ -712,10 +645,13 @@ class TransactionActions(QObject):
 
         def show(found: Any) -> None:
             rows, results = found
-            dialog = HistoryDialog(context.label, rows, results, self._formats, parent=self._host)
-            self._show(dialog)
+            self.show(
+                HistoryDialog(
+                    target.label, rows, results, self._context.formats, parent=self._parent
+                )
+            )
 
-        self._read(read, show)
+        self.read(read, show, "collections history")
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -728,63 +664,11 @@ class TransactionActions(QObject):
         then: Callable[[int], None],
     ) -> None:
         """Ask which of ``labels`` is meant (a list to pick from); ``then`` gets its index."""
-        chooser = QInputDialog(self._host)
+        chooser = QInputDialog(self._parent)
         chooser.setObjectName(name)
         chooser.setWindowTitle(title)
         chooser.setLabelText(question)
         chooser.setComboBoxItems(labels)
         chooser.setComboBoxEditable(False)
         chooser.textValueSelected.connect(lambda text: then(labels.index(text)))
-        self._show(chooser)
-
-    def _show(self, dialog: QDialog) -> None:
-        self.dialog = dialog
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-
-    def _open(
-        self,
-        dialog: ActionDialog,
-        work: Callable[[Any, Any], Any],
-        message: Callable[[Any], str],
-        *,
-        name: str,
-    ) -> None:
-        """Show ``dialog``; on OK write ``work(session, value)`` and announce ``message``."""
-
-        def submitted(value: Any) -> None:
-            run_action(
-                self._runner,
-                self._database,
-                dialog,
-                lambda session: work(session, value),
-                lambda result: self.done.emit(message(result)),
-                name=name,
-            )
-
-        dialog.submitted.connect(submitted)
-        self._show(dialog)
-
-    def _read(self, read: Callable[[Any], Any], then: Callable[[Any], None]) -> None:
-        """Read on the database lane, then call ``then`` with the result on the GUI thread."""
-        database = self._database
-
-        def run(_state: object) -> Any:
-            with database.sessions() as session:
-                return read(session)
-
-        task = self._runner.run(run, lane=Lane.WRITE, name="read for an action")
-        task.succeeded.connect(then)
-        task.failed.connect(
-            lambda error: self.failed.emit(
-                _("Could not read the data: {reason}").format(reason=error)
-            )
-        )
-
-
-def selected_rows(
-    rows: Sequence[TransactionRow], ids: Sequence[uuid.UUID]
-) -> tuple[TransactionRow, ...]:
-    """The rows whose ids are in ``ids``, in the rows' order."""
-    wanted = set(ids)
-    return tuple(r for r in rows if r.id in wanted)
+        self.show(chooser)
