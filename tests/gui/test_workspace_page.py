@@ -15,9 +15,9 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
-from collections_desktop.models.clock import FixedClock
+from collections_desktop.models.clock import Clock, FixedClock
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import CustomerPool
+from collections_desktop.models.db.schema import CollectionStatusChange, CustomerPool
 from collections_desktop.models.pools import PoolCriteria
 from collections_desktop.models.scope import AgentScope, company_scope, load_scope
 from collections_desktop.models.snapshot import age_customers
@@ -54,7 +54,9 @@ class Desk:
         return [url.toString(ENCODED) for url in self.urls]
 
 
-def make_page(qtbot, database: Database, scope: AgentScope, desk_args: dict) -> Desk:
+def make_page(
+    qtbot, database: Database, scope: AgentScope, desk_args: dict, clock: Clock | None = None
+) -> Desk:
     runner = TaskRunner()
     desk = Desk(page=None, **desk_args)  # type: ignore[arg-type]
 
@@ -63,7 +65,9 @@ def make_page(qtbot, database: Database, scope: AgentScope, desk_args: dict) -> 
         return desk.opens[0]
 
     desk.page = WorkspacePage(
-        page_context(database, runner, scope, None, FixedClock.on(TODAY), settings=desk.settings),
+        page_context(
+            database, runner, scope, None, clock or FixedClock.on(TODAY), settings=desk.settings
+        ),
         open_url=open_url,
     )
     desk.page._test_runner = runner  # type: ignore[attr-defined]
@@ -454,3 +458,47 @@ def test_nsf_without_a_marked_payment_asks_which_one(qtbot, desk: Desk) -> None:
     qtbot.waitUntil(lambda: page.actions.dialog is not chooser, timeout=10_000)
     assert page.actions.dialog.objectName() == "nsf_dialog"
     page.actions.dialog.reject()
+
+
+STOPPED = FixedClock(dt.datetime(2026, 11, 25, 15, 47, 11, tzinfo=dt.UTC))
+"""Two days after the company's figures, at an odd second: no wall clock gives this."""
+
+
+def test_dates_and_timestamps_come_from_the_clock(qtbot, desk: Desk, sqlite_db: Database) -> None:
+    """The dialogs default to the clock's today and a status change is stamped with its now."""
+    from sqlalchemy import select
+
+    args = {
+        "ruiz": desk.ruiz,
+        "ruiz_account": desk.ruiz_account,
+        "other": desk.other,
+        "risk": desk.risk,
+        "documents": desk.documents,
+    }
+    stopped = make_page(qtbot, sqlite_db, desk.page.context.scope, args, clock=STOPPED)
+    page = stopped.page
+    try:
+        with qtbot.waitSignal(page.loaded, timeout=10_000):
+            page.show_customer(desk.ruiz)
+        assert page.status.endswith("figures on Nov 25, 2026")
+        page.actions.actions["settle"].trigger()
+        assert page.actions.dialog.date.date().toPython() == dt.date(2026, 11, 25)
+        page.actions.dialog.reject()
+        select_rows(page.open_grid, [0])
+        marked = page.action_context().selected[0].id
+        page.actions.actions["change_status"].trigger()
+        dialog = page.actions.dialog
+        assert dialog.promise_date.date().toPython() == dt.date(2026, 12, 2)  # a week on
+        dialog.status.setCurrentIndex(dialog.status.findData("disputed"))
+        with qtbot.waitSignal(page.loaded, timeout=10_000):
+            dialog.ok_button.click()
+        with sqlite_db.sessions() as session:
+            changed_at = session.scalars(
+                select(CollectionStatusChange.changed_at)
+                .where(CollectionStatusChange.transaction_id == marked)
+                .order_by(CollectionStatusChange.changed_at.desc())
+            ).first()
+        assert changed_at is not None
+        assert changed_at.replace(tzinfo=changed_at.tzinfo or dt.UTC) == STOPPED.now()
+    finally:
+        page._test_runner.shutdown()  # type: ignore[attr-defined]
