@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         if kind == "activity":
             self.overview_page.open_activity(document_id)
         elif kind == "letter":
-            self.workspace_page.actions.reprint_letter(document_id)
+            self.workspace_page.transaction_actions.reprint_letter(document_id)
         elif not self.workspace_page.show_transaction(document_id):
             self.announce(_("That transaction is settled: nothing of it is open."), 5000)
 

@@ -308,7 +308,7 @@ def select_rows(grid, rows: list[int]) -> None:
 def test_the_actions_follow_the_marked_rows(qtbot, desk: Desk) -> None:
     load(qtbot, desk)
     page = desk.page
-    actions = page.actions.actions
+    actions = page.transaction_actions.actions
     assert [action.text() for action in actions.values()] == [
         "Change status",
         "Settle",
@@ -340,8 +340,8 @@ def test_a_dispute_set_in_the_workspace_shows_after_the_reload(qtbot, desk: Desk
     select_rows(page.open_grid, [0])
     document = page.action_context().selected[0].document_number
     assert document not in [r[0] for r in grid_texts(page.disputed_grid)]
-    page.actions.actions["change_status"].trigger()
-    dialog = page.actions.dialog
+    page.transaction_actions.actions["change_status"].trigger()
+    dialog = page.transaction_actions.dialog
     dialog.status.setCurrentIndex(dialog.status.findData("disputed"))
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         dialog.ok_button.click()
@@ -355,9 +355,9 @@ def test_a_write_off_refused_in_the_workspace_writes_nothing(qtbot, desk: Desk) 
     page = desk.page
     select_rows(page.open_grid, [0])
     before = grid_texts(page.open_grid)
-    page.actions.actions["write_off"].trigger()
-    qtbot.waitUntil(lambda: page.actions.dialog is not None, timeout=10_000)
-    dialog = page.actions.dialog
+    page.transaction_actions.actions["write_off"].trigger()
+    qtbot.waitUntil(lambda: page.transaction_actions.dialog is not None, timeout=10_000)
+    dialog = page.transaction_actions.dialog
     dialog.date.setDate(dialog.date.date().addYears(-5))  # before the invoice was posted
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
@@ -449,15 +449,15 @@ def test_nsf_without_a_marked_payment_asks_which_one(qtbot, desk: Desk) -> None:
     """The payment of 50.00 received on 20 Nov is offered, and choosing it opens the NSF."""
     load(qtbot, desk)
     page = desk.page
-    page.actions.actions["nsf_payment"].trigger()
-    qtbot.waitUntil(lambda: page.actions.dialog is not None, timeout=10_000)
-    chooser = page.actions.dialog
+    page.transaction_actions.actions["nsf_payment"].trigger()
+    qtbot.waitUntil(lambda: page.transaction_actions.dialog is not None, timeout=10_000)
+    chooser = page.transaction_actions.dialog
     assert chooser.objectName() == "nsf_chooser"
     assert chooser.comboBoxItems()[0].endswith("of Nov 20, 2026: 50.00\xa0EUR")
     chooser.textValueSelected.emit(chooser.comboBoxItems()[0])
-    qtbot.waitUntil(lambda: page.actions.dialog is not chooser, timeout=10_000)
-    assert page.actions.dialog.objectName() == "nsf_dialog"
-    page.actions.dialog.reject()
+    qtbot.waitUntil(lambda: page.transaction_actions.dialog is not chooser, timeout=10_000)
+    assert page.transaction_actions.dialog.objectName() == "nsf_dialog"
+    page.transaction_actions.dialog.reject()
 
 
 STOPPED = FixedClock(dt.datetime(2026, 11, 25, 15, 47, 11, tzinfo=dt.UTC))
@@ -481,13 +481,13 @@ def test_dates_and_timestamps_come_from_the_clock(qtbot, desk: Desk, sqlite_db: 
         with qtbot.waitSignal(page.loaded, timeout=10_000):
             page.show_customer(desk.ruiz)
         assert page.status.endswith("figures on Nov 25, 2026")
-        page.actions.actions["settle"].trigger()
-        assert page.actions.dialog.date.date().toPython() == dt.date(2026, 11, 25)
-        page.actions.dialog.reject()
+        page.transaction_actions.actions["settle"].trigger()
+        assert page.transaction_actions.dialog.date.date().toPython() == dt.date(2026, 11, 25)
+        page.transaction_actions.dialog.reject()
         select_rows(page.open_grid, [0])
         marked = page.action_context().selected[0].id
-        page.actions.actions["change_status"].trigger()
-        dialog = page.actions.dialog
+        page.transaction_actions.actions["change_status"].trigger()
+        dialog = page.transaction_actions.dialog
         assert dialog.promise_date.date().toPython() == dt.date(2026, 12, 2)  # a week on
         dialog.status.setCurrentIndex(dialog.status.findData("disputed"))
         with qtbot.waitSignal(page.loaded, timeout=10_000):

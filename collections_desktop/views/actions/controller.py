@@ -41,6 +41,11 @@ class ActionController(QObject):
         self.dialog: QDialog | None = None
         """The last dialog opened (for the tests)."""
 
+    @property
+    def parent_widget(self) -> QWidget:
+        """The widget the dialogs belong to."""
+        return self._parent
+
     def read(self, read: Callable[[Session], T], then: Callable[[T], None], name: str) -> Task:
         """Run ``read(session)`` on the read lane, then ``then(result)`` on the GUI thread."""
         database = self._context.database

@@ -23,14 +23,7 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.charges import ChargeRow, charge_rows, reinstate, waive
-from collections_desktop.models.charges import reverse as reverse_charges
 from collections_desktop.models.collection_status import change_status, status_history
-from collections_desktop.models.interest import (
-    ProposedNote,
-    calculate_interest,
-    create_interest_notes,
-)
 from collections_desktop.models.letters import LetterRow, letters_of, set_letter_block
 from collections_desktop.models.nsf import (
     NsfPreview,
@@ -43,19 +36,16 @@ from collections_desktop.models.promises import promise_results
 from collections_desktop.models.settling import reverse, settle_marked, settlements_of
 from collections_desktop.models.workspace import TransactionRow
 from collections_desktop.models.writeoff import write_off, write_off_preview, write_off_reasons
+from collections_desktop.views.actions.charges import open_charges, open_interest
 from collections_desktop.views.actions.controller import ActionController
 from collections_desktop.views.actions.letters import LetterActions
 from collections_desktop.views.context import PageContext
-from collections_desktop.views.dialogs.charges_dialog import ChargeActionInput, ChargesDialog
 from collections_desktop.views.dialogs.history_dialog import HistoryDialog
-from collections_desktop.views.dialogs.interest_dialog import InterestDialog, InterestQuery
 from collections_desktop.views.dialogs.letters_dialog import LetterBlockDialog
 from collections_desktop.views.dialogs.nsf_dialog import NsfDialog
 from collections_desktop.views.dialogs.settle_dialog import ReverseSettlementDialog, SettleDialog
 from collections_desktop.views.dialogs.status_dialog import StatusDialog
 from collections_desktop.views.dialogs.writeoff_dialog import WriteOffDialog
-from collections_desktop.views.operations import QueryOp, ReadSlot
-from collections_desktop.views.tasks import TaskState
 
 
 @dataclass(frozen=True)
@@ -86,9 +76,6 @@ ACTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("reprint", "reprint", "Ctrl+P"),
     ("collections_history", "history", "Ctrl+H"),
 )
-
-CHARGE_CORRECTIONS = {"waive": waive, "reinstate": reinstate, "reverse": reverse_charges}
-"""What each correction of the charges dialog writes (by ``AdjustmentKind`` value)."""
 
 
 def _texts() -> dict[str, tuple[str, str]]:
@@ -464,103 +451,15 @@ class TransactionActions(ActionController):
     def interest(self) -> None:
         """Interest notes for this customer or the page's pool, proposed before posting."""
         target = self._target()
-        if target is None:
-            return
-        context = self._context
-        database, scope, employee, clock = (
-            context.database,
-            context.scope,
-            context.employee_id,
-            context.clock,
-        )
-        customer_id = target.customer_id
-        pool_id, pool_name = self.pool()
-        dialog = InterestDialog(
-            clock.today(),
-            context.formats,
-            customer=target.label,
-            pool=pool_name or _("all your customers"),
-            icons=context.icons,
-            parent=self._parent,
-        )
-        previews = ReadSlot(dialog)
-
-        def whom(query: InterestQuery) -> dict[str, Any]:
-            if query.whole_pool:
-                return {"pool_id": pool_id}
-            return {"customer_ids": [customer_id]}
-
-        def preview(query: InterestQuery) -> None:
-            def read(_state: TaskState) -> list[ProposedNote]:
-                with database.sessions() as session:
-                    return calculate_interest(session, scope, query.as_of, **whom(query))
-
-            QueryOp(
-                read,
-                lambda notes: dialog.show_preview(query, notes),
-                "interest preview",
-                failure=lambda error: dialog.show_preview_error(query, str(error)),
-            ).run(context.runner, previews)
-
-        def work(session: Session, query: InterestQuery) -> list[str]:
-            return create_interest_notes(
-                session, scope, query.as_of, clock.now(), created_by_id=employee, **whom(query)
-            )
-
-        def message(numbers: list[str]) -> str:
-            return ngettext(
-                "{count} interest note created", "{count} interest notes created", len(numbers)
-            ).format(count=context.formats.count(len(numbers)))
-
-        dialog.preview_requested.connect(preview)
-        self.open(dialog, work, message, "interest notes")
-        dialog.request_preview()
+        if target is not None:
+            pool_id, pool_name = self.pool()
+            open_interest(self, self._context, target.customer_id, target.label, pool_id, pool_name)
 
     def charges(self) -> None:
         """Waive, reinstate or reverse the customer's interest notes and fees."""
         target = self._target()
-        if target is None:
-            return
-        scope, customer_id, today = (
-            self._context.scope,
-            target.customer_id,
-            self._context.clock.today(),
-        )
-        self.read(
-            lambda session: charge_rows(session, scope, customer_id, today),
-            lambda rows: self._charges(target, rows),
-            "charges",
-        )
-
-    def _charges(self, target: ActionContext, rows: Sequence[ChargeRow]) -> None:
-        context = self._context
-        scope, employee, clock = context.scope, context.employee_id, context.clock
-        dialog = ChargesDialog(
-            rows,
-            clock.today(),
-            context.formats,
-            customer=target.label,
-            icons=context.icons,
-            parent=self._parent,
-        )
-
-        def work(session: Session, value: ChargeActionInput) -> list[Any]:
-            return CHARGE_CORRECTIONS[value.kind](
-                session,
-                scope,
-                value.transaction_ids,
-                value.date,
-                clock.now(),
-                created_by_id=employee,
-                note=value.note,
-            )
-
-        def message(results: list[Any]) -> str:
-            return ngettext(
-                "{count} charge corrected", "{count} charges corrected", len(results)
-            ).format(count=context.formats.count(len(results)))
-
-        self.open(dialog, work, message, "charges")
+        if target is not None:
+            open_charges(self, self._context, target.customer_id, target.label)
 
     def letter_run(self) -> None:
         """The letters due for this customer (or the chosen pool), then their PDFs."""

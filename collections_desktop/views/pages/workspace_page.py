@@ -257,32 +257,34 @@ class WorkspacePage(Page):
 
         # Open transactions: the actions bar above the grid works on the marked rows.
         formats = self.context.formats
-        open_page = QWidget()
+        self.open_page = open_page = QWidget()
         open_layout = QVBoxLayout(open_page)
         open_layout.setContentsMargins(0, 4, 0, 0)
-        self.actions = TransactionActions(
+        self.transaction_actions = TransactionActions(
             self.context,
             self,
             target=self.action_context,
             pool=lambda: (self.pool_id, self.pool_combo.currentText()),
             open_url=self._open_url,
         )
-        self.actions.changed.connect(self._action_done)
-        self.actions.refused.connect(self.set_status)
+        self.transaction_actions.changed.connect(self._action_done)
+        self.transaction_actions.refused.connect(self.set_status)
         # A tool bar: what does not fit the width folds into its » menu.
         actions = QToolBar()
         actions.setObjectName("transaction_actions")
         actions.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         actions.setIconSize(self.context.icons.get("settle").actualSize(QSize(18, 18)))
-        for action in self.actions.actions.values():
+        for action in self.transaction_actions.actions.values():
             actions.addAction(action)
-        self.action_buttons = [actions.widgetForAction(a) for a in self.actions.actions.values()]
+        self.action_buttons = [
+            actions.widgetForAction(a) for a in self.transaction_actions.actions.values()
+        ]
         self.open_grid = TransactionGrid(
             "open", open_item_columns(formats), _("Nothing is open on this account.")
         )
         self.open_grid.sort_by(4)
         self.open_grid.view.selectionModel().selectionChanged.connect(
-            lambda *_args: self.actions.update()
+            lambda *_args: self.transaction_actions.update()
         )
         open_layout.addWidget(actions)
         open_layout.addWidget(self.open_grid, 1)
@@ -354,7 +356,7 @@ class WorkspacePage(Page):
         model = self.open_grid.model
         for row in range(model.rowCount()):
             if model.row(model.index(row, 0)).id == transaction_id:
-                self.tabs.setCurrentWidget(self.open_grid.parentWidget())
+                self.tabs.setCurrentWidget(self.open_page)
                 self.open_grid.view.selectRow(row)
                 self.open_grid.view.setFocus()
                 return True
@@ -503,7 +505,7 @@ class WorkspacePage(Page):
         )
         self.set_status(f"{self._note} · {loaded}" if self._note else loaded)
         self._note = ""
-        self.actions.update()
+        self.transaction_actions.update()
         self.loaded.emit(data)
 
     def _action_done(self, message: str) -> None:
