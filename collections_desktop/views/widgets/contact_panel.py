@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
@@ -93,6 +101,9 @@ class ContactPanel(QFrame):
         other_caption = QLabel(_("Other contact"))
         other_caption.setFont(bold)
         self.other_contact = _value_label("other_contact")
+        # The line's last label takes the room left and is cut short when a long address
+        # does not fit, rather than widening the page past the window.
+        self.other_contact.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         for widget in (self.contact_name, self.contact_email):
             line.addWidget(widget)
         line.addWidget(self.email_button)
