@@ -502,3 +502,29 @@ def test_dates_and_timestamps_come_from_the_clock(qtbot, desk: Desk, sqlite_db: 
         assert changed_at.replace(tzinfo=changed_at.tzinfo or dt.UTC) == STOPPED.now()
     finally:
         page._test_runner.shutdown()  # type: ignore[attr-defined]
+
+
+def test_interest_charges_and_letters_open_through_the_actions(qtbot, desk: Desk) -> None:
+    """Each action reads its dialog's choices and writes on OK, the same way."""
+    load(qtbot, desk)
+    page = desk.page
+    actions = page.transaction_actions
+    actions.actions["interest"].trigger()
+    interest = actions.dialog
+    assert interest.objectName() == "interest_dialog"
+    qtbot.waitUntil(lambda: interest.query() == interest.value(), timeout=10_000)  # proposed
+    interest.reject()
+    actions.actions["charges"].trigger()
+    qtbot.waitUntil(lambda: actions.dialog is not interest, timeout=10_000)
+    assert actions.dialog.objectName() == "charges_dialog"
+    actions.dialog.reject()
+    actions.actions["letters"].trigger()
+    assert actions.dialog.objectName() == "letters_dialog"
+    actions.dialog.reject()
+    actions.actions["letter_block"].trigger()
+    block = actions.dialog
+    assert block.objectName() == "letter_block_dialog"
+    block.reason.setText("Paying in instalments")
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        block.ok_button.click()
+    assert page.status.startswith("Letters blocked until Dec 7, 2026")

@@ -21,11 +21,11 @@ from collections_desktop.models.interest import (
     calculate_interest,
     create_interest_notes,
 )
-from collections_desktop.views.actions.controller import ActionController
+from collections_desktop.views.actions.controller import ActionController, dialog_reads
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.charges_dialog import ChargeActionInput, ChargesDialog
 from collections_desktop.views.dialogs.interest_dialog import InterestDialog, InterestQuery
-from collections_desktop.views.operations import QueryOp, ReadSlot
+from collections_desktop.views.operations import QueryOp
 from collections_desktop.views.tasks import TaskState
 
 CHARGE_CORRECTIONS = {"waive": waive, "reinstate": reinstate, "reverse": reverse}
@@ -55,7 +55,7 @@ def open_interest(
         icons=context.icons,
         parent=actions.parent_widget,
     )
-    previews = ReadSlot(dialog)
+    previews, is_open = dialog_reads(dialog)
 
     def whom(query: InterestQuery) -> dict[str, Any]:
         if query.whole_pool:
@@ -63,15 +63,20 @@ def open_interest(
         return {"customer_ids": [customer_id]}
 
     def preview(query: InterestQuery) -> None:
+        if not is_open():
+            return
+
         def read(_state: TaskState) -> list[ProposedNote]:
             with database.sessions() as session:
                 return calculate_interest(session, scope, query.as_of, **whom(query))
 
         QueryOp(
             read,
-            lambda notes: dialog.show_preview(query, notes),
+            lambda notes: dialog.show_preview(query, notes) if is_open() else None,
             "interest preview",
-            failure=lambda error: dialog.show_preview_error(query, str(error)),
+            failure=lambda error: (
+                dialog.show_preview_error(query, str(error)) if is_open() else None
+            ),
         ).run(context.runner, previews)
 
     def work(session: Session, query: InterestQuery) -> list[str]:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.i18n import _
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
-from collections_desktop.views.operations import QueryOp, WriteOp
+from collections_desktop.views.operations import QueryOp, ReadSlot, WriteOp
 from collections_desktop.views.tasks import Task, TaskState
 
 T = TypeVar("T")
@@ -97,3 +97,21 @@ class ActionController(QObject):
         self.dialog = dialog
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+
+
+def dialog_reads(dialog: QDialog) -> tuple[ReadSlot, Callable[[], bool]]:
+    """A line of reads for ``dialog``'s previews, and whether the dialog is still open.
+
+    Closing the dialog cancels the read under way; an answer that still comes (a
+    preview asked for while it closed) must be dropped: check ``is_open`` first.
+    """
+    slot = ReadSlot(dialog)
+    state = {"open": True}
+
+    def closed(_result: int) -> None:
+        state["open"] = False
+        if slot.task is not None:
+            slot.task.cancel()
+
+    dialog.finished.connect(closed)
+    return slot, lambda: state["open"]

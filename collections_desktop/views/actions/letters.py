@@ -33,10 +33,10 @@ from collections_desktop.models.letters import (
     letter_detail,
     propose_letters,
 )
-from collections_desktop.views.actions.controller import ActionController
+from collections_desktop.views.actions.controller import ActionController, dialog_reads
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.letters_dialog import LettersDialog, LettersRequest
-from collections_desktop.views.operations import QueryOp, ReadSlot, WriteOp
+from collections_desktop.views.operations import QueryOp, WriteOp
 from collections_desktop.views.printing import letter_pdf, print_letters
 from collections_desktop.views.tasks import Lane, TaskState
 
@@ -71,9 +71,12 @@ class LetterActions(ActionController):
         dialog = LettersDialog(
             pools, context.clock.today(), context.formats, customer=customer, parent=self._parent
         )
-        previews = ReadSlot(dialog)
+        previews, is_open = dialog_reads(dialog)
 
         def preview(request: LettersRequest) -> None:
+            if not is_open():
+                return
+
             def read(_state: TaskState) -> list[LetterProposal]:
                 with database.sessions() as session:
                     return propose_letters(
@@ -86,9 +89,11 @@ class LetterActions(ActionController):
 
             QueryOp(
                 read,
-                lambda proposals: dialog.show_proposals(request, proposals),
+                lambda proposals: dialog.show_proposals(request, proposals) if is_open() else None,
                 "propose letters",
-                failure=lambda error: dialog.show_preview_error(request, str(error)),
+                failure=lambda error: (
+                    dialog.show_preview_error(request, str(error)) if is_open() else None
+                ),
             ).run(context.runner, previews)
 
         def create(request: LettersRequest) -> None:
