@@ -154,7 +154,7 @@ def one_start(app, database: Database, clock: FixedClock, user: str, background:
     figures["summary_running"] = "summary_done" not in figures
     grid.view.activated.emit(index)
     try:
-        wait_for(window.workspace_page.customer_loaded, timeout_ms=CLICK_LIMIT_S * 1000)
+        wait_for(window.workspace_page.loaded, timeout_ms=CLICK_LIMIT_S * 1000)
         app.processEvents()  # the card, grids and timeline painted
         figures["click"] = time.perf_counter() - clicked
     except GaveUp:

@@ -19,7 +19,7 @@ import uuid
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         if kind == "activity":
             self.overview_page.open_activity(document_id)
         elif kind == "letter":
-            self.workspace_page.actions.reprint_letter(document_id)
+            self.workspace_page.transaction_actions.reprint_letter(document_id)
         elif not self.workspace_page.show_transaction(document_id):
             self.announce(_("That transaction is settled: nothing of it is open."), 5000)
 
@@ -424,7 +424,13 @@ class MainWindow(QMainWindow):
         state = self._settings.get(WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)
-        self.workspace_page.restore_state(self._settings.get(WORKSPACE_STATE))
+        try:
+            saved = json.loads(bytes(self._settings.get(WORKSPACE_STATE).data()) or b"{}")
+            self.workspace_page.restore_state(
+                {key: base64.b64decode(value) for key, value in saved.items()}
+            )
+        except (ValueError, TypeError, AttributeError):
+            pass  # an older format or damaged by hand: the default layout
         self.collections_page.restore_state(self._settings.get(COLLECTIONS_STATE))
         for option, page in (
             (OVERVIEW_STATE, self.overview_page),
@@ -443,7 +449,15 @@ class MainWindow(QMainWindow):
         if self._settings is not None:
             self._settings.set(WINDOW_GEOMETRY, self.saveGeometry())
             self._settings.set(WINDOW_STATE, self.saveState())
-            self._settings.set(WORKSPACE_STATE, self.workspace_page.save_state())
+            workspace = self.workspace_page.save_state()
+            self._settings.set(
+                WORKSPACE_STATE,
+                QByteArray(
+                    json.dumps(
+                        {k: base64.b64encode(v).decode("ascii") for k, v in workspace.items()}
+                    ).encode()
+                ),
+            )
             self._settings.set(COLLECTIONS_STATE, self.collections_page.save_state())
             for option, page in (
                 (OVERVIEW_STATE, self.overview_page),

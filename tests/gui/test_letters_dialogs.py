@@ -451,25 +451,15 @@ def actions(qtbot, setting: Setting, runner: TaskRunner):
     """The Workspace's actions on Ruiz, in a bare host window."""
     from PySide6.QtWidgets import QWidget
 
-    from collections_desktop.views.icons import IconRegistry
-    from collections_desktop.views.transaction_actions import TransactionActions
+    from collections_desktop.views.actions.transactions import TransactionActions
+    from tests.gui.conftest import page_context
 
     host = QWidget()
     qtbot.addWidget(host)
-    clock = FixedClock.on(TODAY)
-    found = TransactionActions(
-        host,
-        runner=runner,
-        database=setting.database,
-        scope=setting.scope,
-        employee_id=setting.me,
-        today=clock.today,
-        now=clock.now,
-        formats=EN,
-        icons=IconRegistry(),
-        context=lambda: None,
+    context = page_context(
+        setting.database, runner, setting.scope, setting.me, FixedClock.on(TODAY), formats=EN
     )
-    found.open_url = lambda _url: True
+    found = TransactionActions(context, host, target=lambda: None, open_url=lambda _url: True)
     return found
 
 
@@ -494,8 +484,8 @@ def test_a_run_printed_in_the_app_records_each_pdf(
         run = create_letters(session, setting.scope, TODAY, NOW, created_by_id=None)
         session.commit()
     folder = tmp_path / "Collection letters" / TODAY.isoformat()
-    with qtbot.waitSignal(actions.done, timeout=LOAD) as done:
-        actions._print_run(run, folder)
+    with qtbot.waitSignal(actions.changed, timeout=LOAD) as done:
+        actions.letters.print_run(run, folder)
     assert done.args[0] == f"3 collection letters created; 3 PDFs in {folder}"
     assert documents(setting.database) == {
         number: str(folder / f"{number}.pdf")
@@ -521,8 +511,8 @@ def test_a_failed_print_records_what_was_written_and_says_how_to_finish(
         return real(detail, path, *args, **kwargs)
 
     monkeypatch.setattr(printing, "letter_pdf", full_after_one)
-    with qtbot.waitSignal(actions.done, timeout=LOAD) as done:
-        actions._print_run(run, folder)
+    with qtbot.waitSignal(actions.changed, timeout=LOAD) as done:
+        actions.letters.print_run(run, folder)
     assert done.args[0] == (
         "3 collection letters created; 1 of 3 PDFs written, then: The PDF "
         f"{folder / 'CL-0000002.pdf'} could not be written: No space left on device. "
@@ -542,7 +532,7 @@ def test_reprint_writes_a_never_printed_letter_itself_then_copies(
         return str(tmp_path / f"saved {len(asked)}.pdf"), _filter
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
-    with qtbot.waitSignal(actions.done, timeout=LOAD) as done:
+    with qtbot.waitSignal(actions.changed, timeout=LOAD) as done:
         actions.reprint_letter(posted.id)
     first = tmp_path / "saved 1.pdf"
     assert done.args[0] == f"Letter CL-0000002 saved as {first}"
@@ -553,7 +543,7 @@ def test_reprint_writes_a_never_printed_letter_itself_then_copies(
     assert first.read_bytes().startswith(b"%PDF-")
     assert documents(setting.database) == {"CL-0000002": str(first)}
 
-    with qtbot.waitSignal(actions.done, timeout=LOAD) as done:
+    with qtbot.waitSignal(actions.changed, timeout=LOAD) as done:
         actions.reprint_letter(posted.id)
     second = tmp_path / "saved 2.pdf"
     assert done.args[0] == f"Copy of CL-0000002 saved as {second}"

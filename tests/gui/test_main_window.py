@@ -102,7 +102,7 @@ def test_the_list_pages_open_the_workspace_and_the_collections_page(
     assert names == ["Ruiz Hermanos SL", "Garnier SA", "Lopes & Filhos Lda"]
     assert window.status_label.text().startswith("Snapshot of Nov 23, 2026, taken ")
     garnier = grid.model.row(grid.model.index(1, 1)).customer_id
-    with qtbot.waitSignal(window.workspace_page.customer_loaded, timeout=10_000):
+    with qtbot.waitSignal(window.workspace_page.loaded, timeout=10_000):
         window.aged_balances_page.customer_chosen.emit(garnier)
     assert window.current_page == "workspace"
     # A case (or an activity's customer) opens the Collections page on that customer.
@@ -149,7 +149,7 @@ def test_the_window_opens_on_the_overview_and_a_customer_opens_the_workspace(
     grid = window.overview_page.highest
     names = [grid.model.index(r, 1).data() for r in range(grid.model.rowCount())]
     assert names == ["Ruiz Hermanos SL", "Garnier SA", "Lopes & Filhos Lda"]
-    with qtbot.waitSignal(window.workspace_page.customer_loaded, timeout=10_000) as loaded:
+    with qtbot.waitSignal(window.workspace_page.loaded, timeout=10_000) as loaded:
         window.overview_page.customer_chosen.emit(
             grid.model.row(grid.model.index(1, 1)).customer_id
         )
@@ -350,12 +350,12 @@ def test_the_workspace_buttons_reach_the_systems_url_handlers(
         settings = Settings(tmp_path / "settings.ini")
         window = make_window(company.database, settings)
         window.show()
-        with qtbot.waitSignal(window.workspace_page.customer_loaded, timeout=10_000):
+        with qtbot.waitSignal(window.workspace_page.loaded, timeout=10_000):
             window.show_customer(customer_id)
-        window.workspace_page.email_button.click()
-        window.workspace_page.call_button.click()
+        window.workspace_page.contacts.email_button.click()
+        window.workspace_page.contacts.call_button.click()
         settings.set(CALL_METHOD, "teams")
-        window.workspace_page.call_button.click()
+        window.workspace_page.contacts.call_button.click()
     finally:
         for scheme in ("mailto", "tel", "https"):
             QDesktopServices.unsetUrlHandler(scheme)

@@ -15,10 +15,10 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
-from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.kernel.clock import Clock, FixedClock
 from collections_desktop.models.aging.snapshot import age_customers
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import CustomerPool
+from collections_desktop.models.db.schema import CollectionStatusChange, CustomerPool
 from collections_desktop.models.people.pools import PoolCriteria
 from collections_desktop.models.people.scope import AgentScope, company_scope, load_scope
 from collections_desktop.models.screens.customer_card import open_transactions
@@ -54,7 +54,9 @@ class Desk:
         return [url.toString(ENCODED) for url in self.urls]
 
 
-def make_page(qtbot, database: Database, scope: AgentScope, desk_args: dict) -> Desk:
+def make_page(
+    qtbot, database: Database, scope: AgentScope, desk_args: dict, clock: Clock | None = None
+) -> Desk:
     runner = TaskRunner()
     desk = Desk(page=None, **desk_args)  # type: ignore[arg-type]
 
@@ -63,13 +65,16 @@ def make_page(qtbot, database: Database, scope: AgentScope, desk_args: dict) -> 
         return desk.opens[0]
 
     desk.page = WorkspacePage(
-        page_context(database, runner, scope, None, FixedClock.on(TODAY), settings=desk.settings),
+        page_context(
+            database, runner, scope, None, clock or FixedClock.on(TODAY), settings=desk.settings
+        ),
         open_url=open_url,
     )
     desk.page._test_runner = runner  # type: ignore[attr-defined]
     qtbot.addWidget(desk.page)
     desk.page.resize(1400, 900)
     desk.page.show()
+    desk.page.activate()  # on screen, as the main window shows it: the selector's list
     return desk
 
 
@@ -100,7 +105,7 @@ def desk(qtbot, sqlite_db: Database) -> Iterator[Desk]:
 
 
 def load(qtbot, desk: Desk, customer_id: uuid.UUID | None = None) -> None:
-    with qtbot.waitSignal(desk.page.customer_loaded, timeout=10_000):
+    with qtbot.waitSignal(desk.page.loaded, timeout=10_000):
         desk.page.show_customer(customer_id or desk.ruiz)
 
 
@@ -123,7 +128,7 @@ def test_choosing_a_customer_in_the_selector_fills_the_page(qtbot, desk: Desk) -
     qtbot.keyClicks(edit, "ruiz")
     qtbot.waitUntil(lambda: page.customer_combo.count() == 1, timeout=10_000)
     assert page.customer_combo.itemText(0) == f"{desk.ruiz_account} Ruiz Hermanos SL"
-    with qtbot.waitSignal(page.customer_loaded, timeout=10_000):
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
         page.completer.activated[str].emit(page.customer_combo.itemText(0))
     assert not page.hint.isVisible()
     assert page.customer_combo.currentText() == f"{desk.ruiz_account} Ruiz Hermanos SL"
@@ -191,70 +196,70 @@ def test_a_customer_without_disputes_says_so_instead_of_an_empty_grid(qtbot, des
 def test_the_timeline_filters_by_type_and_shows_details_in_tooltips(qtbot, desk: Desk) -> None:
     load(qtbot, desk)
     page = desk.page
-    assert page.timeline_filter.currentText() == "All types"
+    assert page.timeline.filter.currentText() == "All types"
     assert len(page.timeline_entries()) == 12
-    first = page.timeline.topLevelItem(0)
+    first = page.timeline.tree.topLevelItem(0)
     assert first.text(0) == "Nov 20, 2026"
     assert first.text(1) == f"Payment {desk.documents[2]} · -50.00\xa0EUR"
     assert "Voucher: " in first.toolTip(1)
     assert "Amount: -50.00\xa0EUR" in first.toolTip(1)
-    page.timeline_filter.setCurrentIndex(page.timeline_filter.findText("Activities"))
-    titles = [page.timeline.topLevelItem(i).text(1) for i in range(4)]
-    assert page.timeline.topLevelItemCount() == 4
+    page.timeline.filter.setCurrentIndex(page.timeline.filter.findText("Activities"))
+    titles = [page.timeline.tree.topLevelItem(i).text(1) for i in range(4)]
+    assert page.timeline.tree.topLevelItemCount() == 4
     assert titles[0] == (
         "Task · Follow-up · Marta Soto · Call about the promise · User memo included"
     )
-    tooltip = page.timeline.topLevelItem(0).toolTip(0)
+    tooltip = page.timeline.tree.topLevelItem(0).toolTip(0)
     assert "Ends: November 18, 2026 10:30" in tooltip
     assert "User memo included" in tooltip
-    page.timeline_filter.setCurrentIndex(page.timeline_filter.findText("Payments"))
-    assert page.timeline.topLevelItemCount() == 3
-    page.timeline_filter.setCurrentIndex(page.timeline_filter.findText("Credit notes"))
-    assert page.timeline_empty.isVisible()
-    assert page.timeline_empty.text() == "Nothing of this type happened in the last 12 months."
-    page.timeline_filter.setCurrentIndex(page.timeline_filter.findText("Invoices"))
-    assert page.timeline.topLevelItemCount() == 5
+    page.timeline.filter.setCurrentIndex(page.timeline.filter.findText("Payments"))
+    assert page.timeline.tree.topLevelItemCount() == 3
+    page.timeline.filter.setCurrentIndex(page.timeline.filter.findText("Credit notes"))
+    assert page.timeline.empty.isVisible()
+    assert page.timeline.empty.text() == "Nothing of this type happened in the last 12 months."
+    page.timeline.filter.setCurrentIndex(page.timeline.filter.findText("Invoices"))
+    assert page.timeline.tree.topLevelItemCount() == 5
 
 
 def test_opening_a_timeline_entry_says_what_to_open(qtbot, desk: Desk) -> None:
     load(qtbot, desk)
     page = desk.page
-    page.timeline_filter.setCurrentIndex(page.timeline_filter.findText("Activities"))
+    page.timeline.filter.setCurrentIndex(page.timeline.filter.findText("Activities"))
     entry = page.timeline_entries()[0]
-    item = page.timeline.topLevelItem(0)
+    item = page.timeline.tree.topLevelItem(0)
     with qtbot.waitSignal(page.document_activated) as signal:
-        page.timeline.setCurrentItem(item)
-        qtbot.keyClick(page.timeline, Qt.Key.Key_Return)
+        page.timeline.tree.setCurrentItem(item)
+        qtbot.keyClick(page.timeline.tree, Qt.Key.Key_Return)
     assert signal.args == ["activity", entry.target_id]
 
 
 def test_email_and_call_buttons_open_the_exact_urls(qtbot, desk: Desk) -> None:
     load(qtbot, desk)
     page = desk.page
-    assert page.contact_name.text() == "Ana Ruiz"
-    assert page.contact_email.text() == "ana@ruiz.example"
-    assert page.contact_phone.text() == "+34 91 555 0101"
-    assert page.other_contact.text() == "Luis Ruiz · +34 600 1"
-    assert page.organisation.text() == (
+    assert page.contacts.contact_name.text() == "Ana Ruiz"
+    assert page.contacts.contact_email.text() == "ana@ruiz.example"
+    assert page.contacts.contact_phone.text() == "+34 91 555 0101"
+    assert page.contacts.other_contact.text() == "Luis Ruiz · +34 600 1"
+    assert page.contacts.organisation.text() == (
         "Calle Mayor 4, 28013 Madrid, ES · +34 91 555 0100 · info@ruiz.example"
     )
-    assert page.internal_team.text() == (
+    assert page.contacts.internal_team.text() == (
         "primary contact Luis Ruiz · responsible Marta Soto · m.soto@firm.example · +34 1"
     )
-    assert page.credit.text() == (
+    assert page.contacts.credit.text() == (
         "Credit limit 1,500.00\xa0EUR · Available 150.00\xa0EUR · "
         "Last payment 50.00\xa0EUR on Nov 20, 2026"
     )
-    qtbot.mouseClick(page.email_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(page.call_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.contacts.email_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.contacts.call_button, Qt.MouseButton.LeftButton)
     desk.settings.set(CALL_METHOD, "teams")
-    qtbot.mouseClick(page.call_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.contacts.call_button, Qt.MouseButton.LeftButton)
     assert desk.url_texts() == [
         "mailto:ana@ruiz.example",
         "tel:+34915550101",
         "https://teams.microsoft.com/l/call/0/0?users=4:+34915550101",
     ]
-    assert page.call_button.toolTip() == "Call +34 91 555 0101"
+    assert page.contacts.call_button.toolTip() == "Call +34 91 555 0101"
 
 
 def test_the_reminder_email_names_the_subject_and_the_past_due_items(qtbot, desk: Desk) -> None:
@@ -303,7 +308,7 @@ def select_rows(grid, rows: list[int]) -> None:
 def test_the_actions_follow_the_marked_rows(qtbot, desk: Desk) -> None:
     load(qtbot, desk)
     page = desk.page
-    actions = page.actions.actions
+    actions = page.transaction_actions.actions
     assert [action.text() for action in actions.values()] == [
         "Change status",
         "Settle",
@@ -335,10 +340,10 @@ def test_a_dispute_set_in_the_workspace_shows_after_the_reload(qtbot, desk: Desk
     select_rows(page.open_grid, [0])
     document = page.action_context().selected[0].document_number
     assert document not in [r[0] for r in grid_texts(page.disputed_grid)]
-    page.actions.actions["change_status"].trigger()
-    dialog = page.actions.dialog
+    page.transaction_actions.actions["change_status"].trigger()
+    dialog = page.transaction_actions.dialog
     dialog.status.setCurrentIndex(dialog.status.findData("disputed"))
-    with qtbot.waitSignal(page.customer_loaded, timeout=10_000):
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
         dialog.ok_button.click()
     row = next(r for r in grid_texts(page.disputed_grid) if r[0] == document)
     assert "Disputed" in row
@@ -350,9 +355,9 @@ def test_a_write_off_refused_in_the_workspace_writes_nothing(qtbot, desk: Desk) 
     page = desk.page
     select_rows(page.open_grid, [0])
     before = grid_texts(page.open_grid)
-    page.actions.actions["write_off"].trigger()
-    qtbot.waitUntil(lambda: page.actions.dialog is not None, timeout=10_000)
-    dialog = page.actions.dialog
+    page.transaction_actions.actions["write_off"].trigger()
+    qtbot.waitUntil(lambda: page.transaction_actions.dialog is not None, timeout=10_000)
+    dialog = page.transaction_actions.dialog
     dialog.date.setDate(dialog.date.date().addYears(-5))  # before the invoice was posted
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
@@ -366,9 +371,9 @@ def test_a_write_off_refused_in_the_workspace_writes_nothing(qtbot, desk: Desk) 
 def test_a_newer_customer_supersedes_an_older_one(qtbot, desk: Desk) -> None:
     page = desk.page
     loaded = []
-    page.customer_loaded.connect(loaded.append)
+    page.loaded.connect(loaded.append)
     page.show_customer(desk.ruiz)
-    with qtbot.waitSignal(page.customer_loaded, timeout=10_000):
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
         page.show_customer(desk.other)
     qtbot.waitUntil(lambda: not page._test_runner.active_tasks, timeout=10_000)  # type: ignore[attr-defined]
     assert [data.card.name for data in loaded] == ["Garnier SA"]
@@ -381,10 +386,12 @@ def test_splitter_state_round_trips(qtbot, desk: Desk) -> None:
     page = desk.page
     page.horizontal.setSizes([900, 300])
     state = page.save_state()
+    assert set(state) == {"horizontal", "vertical"}
     page.horizontal.setSizes([300, 900])
-    assert page.restore_state(state)
+    page.restore_state(state)
     assert page.horizontal.sizes()[0] > page.horizontal.sizes()[1]
-    assert not page.restore_state(b"nonsense")
+    page.restore_state({"horizontal": b"nonsense", "vertical": b""})  # ignored
+    assert page.horizontal.sizes()[0] > page.horizontal.sizes()[1]
 
 
 def test_an_agent_sees_only_their_pools_customers(qtbot, sqlite_db: Database) -> None:
@@ -432,7 +439,7 @@ def test_a_slow_load_shows_the_busy_row_and_never_blocks(qtbot, desk: Desk, monk
     assert shown.args == [True]
     assert page.is_busy_shown
     assert page.is_loading
-    with qtbot.waitSignals([page.busy_changed, page.customer_loaded], timeout=10_000):
+    with qtbot.waitSignals([page.busy_changed, page.loaded], timeout=10_000):
         release.set()
     assert not page.is_busy_shown
     assert page.data.card.name == "Ruiz Hermanos SL"
@@ -442,12 +449,82 @@ def test_nsf_without_a_marked_payment_asks_which_one(qtbot, desk: Desk) -> None:
     """The payment of 50.00 received on 20 Nov is offered, and choosing it opens the NSF."""
     load(qtbot, desk)
     page = desk.page
-    page.actions.actions["nsf_payment"].trigger()
-    qtbot.waitUntil(lambda: page.actions.dialog is not None, timeout=10_000)
-    chooser = page.actions.dialog
+    page.transaction_actions.actions["nsf_payment"].trigger()
+    qtbot.waitUntil(lambda: page.transaction_actions.dialog is not None, timeout=10_000)
+    chooser = page.transaction_actions.dialog
     assert chooser.objectName() == "nsf_chooser"
     assert chooser.comboBoxItems()[0].endswith("of Nov 20, 2026: 50.00\xa0EUR")
     chooser.textValueSelected.emit(chooser.comboBoxItems()[0])
-    qtbot.waitUntil(lambda: page.actions.dialog is not chooser, timeout=10_000)
-    assert page.actions.dialog.objectName() == "nsf_dialog"
-    page.actions.dialog.reject()
+    qtbot.waitUntil(lambda: page.transaction_actions.dialog is not chooser, timeout=10_000)
+    assert page.transaction_actions.dialog.objectName() == "nsf_dialog"
+    page.transaction_actions.dialog.reject()
+
+
+STOPPED = FixedClock(dt.datetime(2026, 11, 25, 15, 47, 11, tzinfo=dt.UTC))
+"""Two days after the company's figures, at an odd second: no wall clock gives this."""
+
+
+def test_dates_and_timestamps_come_from_the_clock(qtbot, desk: Desk, sqlite_db: Database) -> None:
+    """The dialogs default to the clock's today and a status change is stamped with its now."""
+    from sqlalchemy import select
+
+    args = {
+        "ruiz": desk.ruiz,
+        "ruiz_account": desk.ruiz_account,
+        "other": desk.other,
+        "risk": desk.risk,
+        "documents": desk.documents,
+    }
+    stopped = make_page(qtbot, sqlite_db, desk.page.context.scope, args, clock=STOPPED)
+    page = stopped.page
+    try:
+        with qtbot.waitSignal(page.loaded, timeout=10_000):
+            page.show_customer(desk.ruiz)
+        assert page.status.endswith("figures on Nov 25, 2026")
+        page.transaction_actions.actions["settle"].trigger()
+        assert page.transaction_actions.dialog.date.date().toPython() == dt.date(2026, 11, 25)
+        page.transaction_actions.dialog.reject()
+        select_rows(page.open_grid, [0])
+        marked = page.action_context().selected[0].id
+        page.transaction_actions.actions["change_status"].trigger()
+        dialog = page.transaction_actions.dialog
+        assert dialog.promise_date.date().toPython() == dt.date(2026, 12, 2)  # a week on
+        dialog.status.setCurrentIndex(dialog.status.findData("disputed"))
+        with qtbot.waitSignal(page.loaded, timeout=10_000):
+            dialog.ok_button.click()
+        with sqlite_db.sessions() as session:
+            changed_at = session.scalars(
+                select(CollectionStatusChange.changed_at)
+                .where(CollectionStatusChange.transaction_id == marked)
+                .order_by(CollectionStatusChange.changed_at.desc())
+            ).first()
+        assert changed_at is not None
+        assert changed_at.replace(tzinfo=changed_at.tzinfo or dt.UTC) == STOPPED.now()
+    finally:
+        page._test_runner.shutdown()  # type: ignore[attr-defined]
+
+
+def test_interest_charges_and_letters_open_through_the_actions(qtbot, desk: Desk) -> None:
+    """Each action reads its dialog's choices and writes on OK, the same way."""
+    load(qtbot, desk)
+    page = desk.page
+    actions = page.transaction_actions
+    actions.actions["interest"].trigger()
+    interest = actions.dialog
+    assert interest.objectName() == "interest_dialog"
+    qtbot.waitUntil(lambda: interest.query() == interest.value(), timeout=10_000)  # proposed
+    interest.reject()
+    actions.actions["charges"].trigger()
+    qtbot.waitUntil(lambda: actions.dialog is not interest, timeout=10_000)
+    assert actions.dialog.objectName() == "charges_dialog"
+    actions.dialog.reject()
+    actions.actions["letters"].trigger()
+    assert actions.dialog.objectName() == "letters_dialog"
+    actions.dialog.reject()
+    actions.actions["letter_block"].trigger()
+    block = actions.dialog
+    assert block.objectName() == "letter_block_dialog"
+    block.reason.setText("Paying in instalments")
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        block.ok_button.click()
+    assert page.status.startswith("Letters blocked until Dec 7, 2026")

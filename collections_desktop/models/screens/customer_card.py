@@ -157,6 +157,11 @@ class TransactionRow:
         """A debit whose due date has passed."""
         return self.days_overdue > 0
 
+    @property
+    def is_payment(self) -> bool:
+        """A payment received (what can come back unpaid as NSF)."""
+        return self.type == TransactionType.PAYMENT
+
 
 def _visible(scope: AgentScope, as_of: dt.date, pool_id: uuid.UUID | None) -> ColumnElement[bool]:
     return and_(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))

@@ -66,6 +66,7 @@ from collections_desktop.models.screens.customer_collections import (
 from collections_desktop.models.screens.workspace import type_name as transaction_type_name
 from collections_desktop.views.actions.activities import ActivityActions
 from collections_desktop.views.actions.cases import CaseActions
+from collections_desktop.views.actions.transactions import ActionContext, TransactionActions
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.activity_dialog import type_name as activity_type_name
 from collections_desktop.views.icons import muted_colour
@@ -82,7 +83,6 @@ from collections_desktop.views.style import (
     tabular_font,
 )
 from collections_desktop.views.tasks import Lane, Task, TaskState
-from collections_desktop.views.transaction_actions import ActionContext, TransactionActions
 from collections_desktop.views.widgets.busy import DelayedBusy
 from collections_desktop.views.widgets.customer_search import customer_search_box, offer_options
 from collections_desktop.views.widgets.grid import ListGrid, page_button
@@ -200,10 +200,8 @@ class CollectionsPage(QWidget):
         self._scope = context.scope
         self._today = context.clock.today
         self._formats = context.formats
-        self._icons = icons = context.icons
-        runner, database, scope = context.runner, context.database, context.scope
-        employee_id, now, formats = context.employee_id, context.clock.now, context.formats
-        today = context.clock.today
+        self._icons = context.icons
+        runner = context.runner
         self._alert = alert_colour(self.palette())
         self._muted = muted_colour(self.palette())
         self._customer_id: uuid.UUID | None = None
@@ -226,20 +224,9 @@ class CollectionsPage(QWidget):
             actions.changed.connect(self._written)
             actions.refused.connect(self._set_status)
         # The same collections actions as the Workspace's, on the marked transactions.
-        self.transaction_actions = TransactionActions(
-            self,
-            runner=runner,
-            database=database,
-            scope=scope,
-            employee_id=employee_id,
-            today=today,
-            now=now,
-            formats=formats,
-            icons=icons,
-            context=self.action_context,
-        )
-        self.transaction_actions.done.connect(self._written)
-        self.transaction_actions.failed.connect(self._set_status)
+        self.transaction_actions = TransactionActions(context, self, target=self.action_context)
+        self.transaction_actions.changed.connect(self._written)
+        self.transaction_actions.refused.connect(self._set_status)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)

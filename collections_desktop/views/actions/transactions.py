@@ -1,0 +1,575 @@
+"""The collections actions on one customer's transactions, shared by the Workspace and the
+Collections page: change status, settle, reverse a settlement, write off, NSF payment,
+interest notes, waive/reinstate/reverse charges, collection letters, reprint, history.
+
+Every action is wired one way (``ActionController``): it reads what its dialog needs with
+a ``QueryOp``, builds the dialog, and on OK writes with a ``WriteOp`` in one transaction,
+the dialog showing a refusal inline. ``changed`` then carries a sentence for the status
+bar and the page reads the customer again. Dates default to the context's clock's today
+and every entry written is stamped with its now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QWidget
+from sqlalchemy.orm import Session
+
+from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.actions.nsf import (
+    NsfPreview,
+    PaymentChoice,
+    nsf_preview,
+    process_nsf,
+    returnable_payments,
+)
+from collections_desktop.models.actions.promises import promise_results
+from collections_desktop.models.actions.status import change_status, status_history
+from collections_desktop.models.actions.writeoff import write_off, write_off_preview
+from collections_desktop.models.actions.writeoff_plan import write_off_reasons
+from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
+from collections_desktop.models.letters.blocks import set_letter_block
+from collections_desktop.models.letters.read import LetterRow, letters_of
+from collections_desktop.models.screens.customer_card import TransactionRow
+from collections_desktop.views.actions.charges import open_charges, open_interest
+from collections_desktop.views.actions.controller import ActionController
+from collections_desktop.views.actions.letters import LetterActions
+from collections_desktop.views.context import PageContext
+from collections_desktop.views.dialogs.history_dialog import HistoryDialog
+from collections_desktop.views.dialogs.letters_dialog import LetterBlockDialog
+from collections_desktop.views.dialogs.nsf_dialog import NsfDialog
+from collections_desktop.views.dialogs.settle_dialog import ReverseSettlementDialog, SettleDialog
+from collections_desktop.views.dialogs.status_dialog import StatusDialog
+from collections_desktop.views.dialogs.writeoff_dialog import WriteOffDialog
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    """The customer the actions work on, what is open of it, and what the user marked."""
+
+    customer_id: uuid.UUID
+    label: str  # "C-000421 Ruiz Hermanos SL"
+    accounting_currency: str
+    rows: tuple[TransactionRow, ...]
+    selected: tuple[TransactionRow, ...]
+
+
+NSF_LOOKBACK_DAYS = 120
+"""How far back the NSF chooser lists payments: a bounced cheque is reported within weeks."""
+
+ACTIONS: tuple[tuple[str, str, str | None], ...] = (
+    # key, icon, shortcut (texts and tooltips are set where they are translated)
+    ("change_status", "change_status", "Ctrl+Shift+S"),
+    ("settle", "settle", None),
+    ("reverse_settlement", "reverse_settlement", None),
+    ("write_off", "write_off", None),
+    ("nsf_payment", "nsf", None),
+    ("interest", "interest", None),
+    ("charges", "charges", None),
+    ("letters", "letters", None),
+    ("letter_block", "letter_block", None),
+    ("reprint", "reprint", "Ctrl+P"),
+    ("collections_history", "history", "Ctrl+H"),
+)
+
+
+def _texts() -> dict[str, tuple[str, str]]:
+    """Each action's text and tooltip, translated now."""
+    return {
+        "change_status": (
+            _("Change status"),
+            _("Dispute, promise to pay, resolve… the marked transactions"),
+        ),
+        "settle": (_("Settle"), _("Settle open debits against open payments and credit notes")),
+        "reverse_settlement": (
+            _("Reverse settlement"),
+            _("Undo a settlement; its transactions reopen"),
+        ),
+        "write_off": (_("Write off"), _("Write off the marked invoices, fees or interest")),
+        "nsf_payment": (
+            _("NSF payment"),
+            _("A payment came back unpaid: reopen what it paid and charge the bank fee"),
+        ),
+        "interest": (
+            _("Interest notes"),
+            _("Charge interest on overdue invoices, with the note fee"),
+        ),
+        "charges": (
+            _("Waive or reinstate"),
+            _("Waive, reinstate or reverse interest notes and fees"),
+        ),
+        "letters": (
+            _("Collection letters"),
+            _("Create the collection letters that are due, and print them"),
+        ),
+        "letter_block": (
+            _("Block letters"),
+            _("Send this customer no collection letters until a date"),
+        ),
+        "reprint": (_("Reprint"), _("Save a copy of a collection letter as a PDF and open it")),
+        "collections_history": (
+            _("View collections history"),
+            _("Every status change and promise of this customer"),
+        ),
+    }
+
+
+class TransactionActions(ActionController):
+    """The actions (``QAction`` by key) and what they do on the page's customer.
+
+    ``target`` says which customer and which marked rows the actions work on (None: no
+    customer on screen); ``pool`` the page's pool (id, name) for the actions that can
+    run on a whole pool.
+    """
+
+    def __init__(
+        self,
+        context: PageContext,
+        parent: QWidget,
+        *,
+        target: Callable[[], ActionContext | None],
+        pool: Callable[[], tuple[uuid.UUID | None, str]] = lambda: (None, ""),
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+    ) -> None:
+        super().__init__(context, parent)
+        self._target = target
+        self.pool = pool
+        self.letters = LetterActions(context, parent, open_url=open_url)
+        """The letter run, its PDFs and reprints."""
+        self.letters.changed.connect(self.changed)
+        self.letters.refused.connect(self.refused)
+        self.actions: dict[str, QAction] = {}
+        handlers: dict[str, Callable[[], None]] = {
+            "change_status": self.change_status,
+            "settle": self.settle,
+            "reverse_settlement": self.reverse_settlement,
+            "write_off": self.write_off,
+            "nsf_payment": self.nsf_payment,
+            "interest": self.interest,
+            "charges": self.charges,
+            "letters": self.letter_run,
+            "letter_block": self.letter_block,
+            "reprint": self.reprint,
+            "collections_history": self.history,
+        }
+        texts = _texts()
+        for key, icon, shortcut in ACTIONS:
+            text, tip = texts[key]
+            action = QAction(context.icons.get(icon), text, parent)
+            action.setObjectName(f"{key}_action")
+            action.setToolTip(tip)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(handlers[key])
+            parent.addAction(action)
+            self.actions[key] = action
+        self.update()
+
+    @property
+    def open_url(self) -> Callable[[QUrl], bool]:
+        """How files and links are opened (tests intercept it)."""
+        return self.letters.open_url
+
+    @open_url.setter
+    def open_url(self, open_url: Callable[[QUrl], bool]) -> None:
+        self.letters.open_url = open_url
+
+    # --- state --------------------------------------------------------------------------
+
+    def update(self) -> None:
+        """Enable each action when the customer and the marks allow it."""
+        target = self._target()
+        has_customer = target is not None
+        selected = target.selected if target else ()
+        rows = target.rows if target else ()
+        enabled = dict.fromkeys(self.actions, has_customer)
+        enabled["change_status"] = bool(selected)
+        enabled["settle"] = any(r.is_debit for r in rows) and any(not r.is_debit for r in rows)
+        enabled["write_off"] = any(r.is_debit for r in selected)
+        for key, action in self.actions.items():
+            action.setEnabled(enabled[key])
+
+    # --- actions ------------------------------------------------------------------------
+
+    def change_status(self) -> None:
+        """Dispute, promise, resolve… the marked transactions."""
+        target = self._target()
+        if target is None or not target.selected:
+            return
+        context = self._context
+        scope, employee, clock, today = (
+            context.scope,
+            context.employee_id,
+            context.clock,
+            context.clock.today(),
+        )
+        dialog = StatusDialog(target.selected, context.formats, today, parent=self._parent)
+
+        def work(session: Session, value: Any) -> Any:
+            return change_status(
+                session,
+                scope,
+                value.transaction_ids,
+                value.to_status,
+                clock.now(),
+                changed_by_id=employee,
+                note=value.note,
+                promise_date=value.promise_date,
+                promise_amount=value.promise_amount,
+                today=today,
+            )
+
+        def message(result: Any) -> str:
+            return ngettext(
+                "Collection status changed on {count} transaction",
+                "Collection status changed on {count} transactions",
+                result.count,
+            ).format(count=context.formats.count(result.count))
+
+        self.open(dialog, work, message, "change status")
+
+    def settle(self) -> None:
+        """Settle open debits against open payments and credit notes."""
+        target = self._target()
+        if target is None:
+            return
+        context = self._context
+        scope, employee, clock = context.scope, context.employee_id, context.clock
+        dialog = SettleDialog(
+            target.rows,
+            clock.today(),
+            context.formats,
+            customer=target.label,
+            icons=context.icons,
+            parent=self._parent,
+        )
+
+        def work(session: Session, value: Any) -> Any:
+            return settle_marked(
+                session,
+                scope,
+                value.marks,
+                value.settlement_date,
+                clock.now(),
+                created_by_id=employee,
+                note=value.note,
+            )
+
+        def message(result: Any) -> str:
+            return _("Settlement {number}: {amount} settled").format(
+                number=result.number, amount=context.formats.money(result.total, result.currency)
+            )
+
+        self.open(dialog, work, message, "settle")
+
+    def reverse_settlement(self) -> None:
+        """Undo one of the customer's settlements."""
+        target = self._target()
+        if target is None:
+            return
+        customer_id = target.customer_id
+        self.read(
+            lambda session: settlements_of(session, customer_id),
+            lambda rows: self._reverse_settlement(target, rows),
+            "settlements to reverse",
+        )
+
+    def _reverse_settlement(self, target: ActionContext, rows: Sequence[Any]) -> None:
+        context = self._context
+        scope, employee, clock = context.scope, context.employee_id, context.clock
+        dialog = ReverseSettlementDialog(
+            rows,
+            clock.today(),
+            context.formats,
+            customer=target.label,
+            icons=context.icons,
+            parent=self._parent,
+        )
+
+        def work(session: Session, value: Any) -> Any:
+            return reverse(
+                session,
+                scope,
+                value.settlement_id,
+                value.reversal_date,
+                clock.now(),
+                created_by_id=employee,
+                note=value.note,
+            )
+
+        def message(result: Any) -> str:
+            return _("Settlement {number} reversed by {reversal}").format(
+                number=result.reverses or "", reversal=result.number
+            )
+
+        self.open(dialog, work, message, "reverse settlement")
+
+    def write_off(self) -> None:
+        """Write off the marked debits."""
+        target = self._target()
+        if target is None:
+            return
+        debits = tuple(r for r in target.selected if r.is_debit)
+        if debits:
+            self.read(
+                write_off_reasons,
+                lambda reasons: self._write_off(target, debits, reasons),
+                "write-off reasons",
+            )
+
+    def _write_off(
+        self, target: ActionContext, debits: tuple[TransactionRow, ...], reasons: Sequence[Any]
+    ) -> None:
+        context = self._context
+        database, scope, employee, clock = (
+            context.database,
+            context.scope,
+            context.employee_id,
+            context.clock,
+        )
+        ids = [r.id for r in debits]
+
+        def preview(reason: str, day: dt.date) -> Any:
+            # The dialog asks for its journal lines as it redraws (a short read by ids).
+            with database.sessions() as session:
+                return write_off_preview(session, ids, day, reason)
+
+        dialog = WriteOffDialog(
+            debits,
+            reasons,
+            clock.today(),
+            context.formats,
+            preview=preview,
+            customer=target.label,
+            accounting_currency=target.accounting_currency,
+            icons=context.icons,
+            parent=self._parent,
+        )
+
+        def work(session: Session, value: Any) -> Any:
+            return write_off(
+                session,
+                scope,
+                value.transaction_ids,
+                reason_code=value.reason_code,
+                write_off_date=value.write_off_date,
+                now=clock.now(),
+                created_by_id=employee,
+                note=value.note,
+            )
+
+        def message(result: Any) -> str:
+            return _("Written off in journal {number}: {amount}").format(
+                number=result.journal_number,
+                amount=context.formats.money(result.total_accounting, target.accounting_currency),
+            )
+
+        self.open(dialog, work, message, "write off")
+
+    def nsf_payment(self) -> None:
+        """The marked payment, else a choice among the recent ones, returned as NSF."""
+        target = self._target()
+        if target is None:
+            return
+        marked = [r for r in target.selected if r.is_payment]
+        if marked:
+            self._nsf(marked[0].id)
+            return
+        since = self._context.clock.today() - dt.timedelta(NSF_LOOKBACK_DAYS)
+        customer_id = target.customer_id
+        self.read(
+            lambda session: returnable_payments(session, customer_id, since),
+            self._choose_payment,
+            "returnable payments",
+        )
+
+    def _choose_payment(self, payments: list[PaymentChoice]) -> None:
+        if not payments:
+            self.refused.emit(
+                _("No payment of the last {days} days can be returned as NSF.").format(
+                    days=NSF_LOOKBACK_DAYS
+                )
+            )
+            return
+        formats = self._context.formats
+        labels = [
+            _("{document} of {date}: {amount}").format(
+                document=p.document_number,
+                date=formats.date(p.posting_date),
+                amount=formats.money(p.amount, p.currency),
+            )
+            for p in payments
+        ]
+        self._choose(
+            "nsf_chooser",
+            _("NSF payment"),
+            _("Which payment came back unpaid?"),
+            labels,
+            lambda index: self._nsf(payments[index].id),
+        )
+
+    def _nsf(self, payment_id: uuid.UUID) -> None:
+        scope, today = self._context.scope, self._context.clock.today()
+        self.read(
+            lambda session: nsf_preview(session, scope, payment_id, today),
+            self._show_nsf,
+            "nsf preview",
+        )
+
+    def _show_nsf(self, preview: NsfPreview) -> None:
+        context = self._context
+        scope, employee, clock = context.scope, context.employee_id, context.clock
+        dialog = NsfDialog(preview, clock.today(), context.formats, icons=context.icons)
+        dialog.setParent(self._parent, dialog.windowFlags())
+
+        def work(session: Session, value: Any) -> Any:
+            return process_nsf(
+                session,
+                scope,
+                value.payment_id,
+                value.nsf_date,
+                clock.now(),
+                created_by_id=employee,
+                note=value.note,
+            )
+
+        def message(result: Any) -> str:
+            return ngettext(
+                "NSF processed in journal {journal}: {count} document reopened",
+                "NSF processed in journal {journal}: {count} documents reopened",
+                len(result.reopened),
+            ).format(journal=result.journal_number, count=len(result.reopened))
+
+        self.open(dialog, work, message, "nsf")
+
+    def interest(self) -> None:
+        """Interest notes for this customer or the page's pool, proposed before posting."""
+        target = self._target()
+        if target is not None:
+            pool_id, pool_name = self.pool()
+            open_interest(self, self._context, target.customer_id, target.label, pool_id, pool_name)
+
+    def charges(self) -> None:
+        """Waive, reinstate or reverse the customer's interest notes and fees."""
+        target = self._target()
+        if target is not None:
+            open_charges(self, self._context, target.customer_id, target.label)
+
+    def letter_run(self) -> None:
+        """The letters due for this customer (or the chosen pool), then their PDFs."""
+        target = self._target()
+        if target is not None:
+            self.show(self.letters.run_dialog((target.customer_id, target.label)))
+
+    def letter_block(self) -> None:
+        """Send this customer no letters until a date (or lift the block)."""
+        target = self._target()
+        if target is None:
+            return
+        context = self._context
+        scope, clock, customer_id = context.scope, context.clock, target.customer_id
+        dialog = LetterBlockDialog(
+            target.label, clock.today(), context.formats, parent=self._parent
+        )
+
+        def work(session: Session, entered: Any) -> Any:
+            return set_letter_block(
+                session, scope, customer_id, entered.until, entered.reason, clock.now()
+            )
+
+        def message(block: Any) -> str:
+            if block.until:
+                return _("Letters blocked until {date}").format(
+                    date=context.formats.date(block.until)
+                )
+            return _("Letters are no longer blocked")
+
+        self.open(dialog, work, message, "letter block")
+
+    def reprint(self) -> None:
+        """A copy of the letter whose fee is marked, else of one chosen among the customer's."""
+        target = self._target()
+        if target is None:
+            return
+        customer_id = target.customer_id
+        marked = {r.document_number for r in target.selected}
+
+        def choose(letters: tuple[LetterRow, ...]) -> None:
+            if not letters:
+                self.refused.emit(_("No collection letter was sent to this customer yet."))
+                return
+            fee_letter = [row for row in letters if row.number in marked]
+            if fee_letter:
+                self.reprint_letter(fee_letter[0].id)
+                return
+            formats = self._context.formats
+            labels = [
+                _("{number} of {date}: level {level}").format(
+                    number=row.number, date=formats.date(row.letter_date), level=row.level
+                )
+                for row in letters
+            ]
+            self._choose(
+                "reprint_chooser",
+                _("Reprint"),
+                _("Which letter?"),
+                labels,
+                lambda index: self.reprint_letter(letters[index].id),
+            )
+
+        self.read(lambda session: letters_of(session, customer_id), choose, "letters to reprint")
+
+    def reprint_letter(self, letter_id: uuid.UUID) -> None:
+        """Save a letter as a PDF where the user chooses, then open it."""
+        self.letters.reprint(letter_id)
+
+    def history(self) -> None:
+        """Every status change and promise of the customer."""
+        target = self._target()
+        if target is None:
+            return
+        customer_id = target.customer_id
+
+        def read(session: Session) -> Any:
+            return (
+                status_history(session, customer_id=customer_id),
+                promise_results(session, customer_id),
+            )
+
+        def show(found: Any) -> None:
+            rows, results = found
+            self.show(
+                HistoryDialog(
+                    target.label, rows, results, self._context.formats, parent=self._parent
+                )
+            )
+
+        self.read(read, show, "collections history")
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    def _choose(
+        self,
+        name: str,
+        title: str,
+        question: str,
+        labels: list[str],
+        then: Callable[[int], None],
+    ) -> None:
+        """Ask which of ``labels`` is meant (a list to pick from); ``then`` gets its index."""
+        chooser = QInputDialog(self._parent)
+        chooser.setObjectName(name)
+        chooser.setWindowTitle(title)
+        chooser.setLabelText(question)
+        chooser.setComboBoxItems(labels)
+        chooser.setComboBoxEditable(False)
+        chooser.textValueSelected.connect(lambda text: then(labels.index(text)))
+        self.show(chooser)

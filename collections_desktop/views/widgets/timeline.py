@@ -1,0 +1,133 @@
+"""A customer's timeline: what happened to the account, newest first, filtered by type.
+
+Each entry shows its date and a title, with the details in its tooltip; activating one
+(double click, Return) emits ``entry_activated`` with what it drills to ("transaction",
+"activity", "letter") and its id, for the page to open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from collections_desktop.formatting import Formats
+from collections_desktop.i18n import N_, _
+from collections_desktop.models.screens.workspace import TimelineEntry, TimelineKind
+from collections_desktop.views.icons import IconRegistry
+from collections_desktop.views.style import heading_font, muted_palette, tabular_font
+
+TIMELINE_FILTERS = (
+    (N_("All types"), None),
+    (N_("Invoices"), TimelineKind.INVOICE),
+    (N_("Payments"), TimelineKind.PAYMENT),
+    (N_("Credit notes"), TimelineKind.CREDIT_NOTE),
+    (N_("Interest and fees"), TimelineKind.CHARGE),
+    (N_("Write-offs and reversals"), TimelineKind.CORRECTION),
+    (N_("Activities"), TimelineKind.ACTIVITY),
+    (N_("Letters"), TimelineKind.LETTER),
+)
+"""The timeline's type filter: (label, kind); the labels are translated where shown."""
+
+TIMELINE_ICONS = {
+    TimelineKind.INVOICE: "invoice",
+    TimelineKind.PAYMENT: "payment",
+    TimelineKind.CREDIT_NOTE: "credit_note",
+    TimelineKind.ACTIVITY: "activities",
+    TimelineKind.LETTER: "letters",
+    TimelineKind.CHARGE: "interest",
+    TimelineKind.CORRECTION: "write_off",
+}
+
+
+class CustomerTimeline(QWidget):
+    """The titled timeline with its type filter, or a sentence when nothing is shown."""
+
+    entry_activated = Signal(str, object)
+    """What an opened entry drills to ("transaction"/"activity"/"letter") and its id."""
+
+    def __init__(
+        self, formats: Formats, icons: IconRegistry, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._formats = formats
+        self._icons = icons
+        self._entries: tuple[TimelineEntry, ...] = ()
+        self._shown: list[TimelineEntry] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 0, 0)
+        head = QHBoxLayout()
+        title = QLabel(_("Customer timeline"))
+        title.setFont(heading_font(self.font()))
+        self.filter = QComboBox()
+        self.filter.setObjectName("timeline_filter")
+        # Item data are plain text, never Python objects: PySide6 has been seen to drop
+        # references to objects kept in Qt's variants ("deallocating None" much later).
+        for label, kind in TIMELINE_FILTERS:
+            self.filter.addItem(_(label), kind or "")
+        self.filter.currentIndexChanged.connect(lambda _i: self._fill())
+        head.addWidget(title)
+        head.addStretch(1)
+        head.addWidget(self.filter)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("timeline")
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setHeaderLabels([_("Date"), _("Entry")])
+        self.tree.setFont(tabular_font(self.tree.font()))
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.itemActivated.connect(self._activate)
+        self.empty = QLabel()
+        self.empty.setObjectName("timeline_empty")
+        self.empty.setWordWrap(True)
+        self.empty.setPalette(muted_palette(self.empty.palette()))
+        self.empty.hide()
+        layout.addLayout(head)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.empty)
+
+    def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
+        """Show ``entries`` (newest first) through the type filter chosen."""
+        self._entries = tuple(entries)
+        self._fill()
+
+    def shown(self) -> list[TimelineEntry]:
+        """The entries shown, top to bottom (after the type filter)."""
+        return list(self._shown)
+
+    def _fill(self) -> None:
+        self.tree.clear()
+        kind = self.filter.currentData() or None
+        entries = [e for e in self._entries if kind is None or e.kind == kind]
+        self._shown = entries
+        items = []
+        for position, entry in enumerate(entries):
+            item = QTreeWidgetItem([self._formats.date(entry.date), entry.title])
+            item.setIcon(1, self._icons.get(TIMELINE_ICONS[entry.kind]))
+            item.setToolTip(0, entry.tooltip)
+            item.setToolTip(1, entry.tooltip)
+            item.setData(0, Qt.ItemDataRole.UserRole, position)
+            items.append(item)
+        self.tree.addTopLevelItems(items)
+        self.tree.setVisible(bool(entries))
+        self.empty.setVisible(not entries)
+        self.empty.setText(
+            _("Nothing of this type happened in the last 12 months.")
+            if kind is not None
+            else _("Nothing happened on this account in the last 12 months.")
+        )
+
+    def _activate(self, item: QTreeWidgetItem, _column: int) -> None:
+        entry = self._shown[item.data(0, Qt.ItemDataRole.UserRole)]
+        self.entry_activated.emit(entry.target_kind, entry.target_id)
