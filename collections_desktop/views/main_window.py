@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import _, ngettext
+from collections_desktop.i18n import _
 from collections_desktop.models.clock import Clock
 from collections_desktop.models.company import CompanySummary
 from collections_desktop.models.db.database import Database
@@ -166,12 +166,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self._loading_message = _("Reading the company's figures…")
 
-        self.company_page.busy_changed.connect(self._on_busy_changed)
-        self.company_page.summary_loaded.connect(self._on_summary_loaded)
-        self.company_page.load_failed.connect(self._on_load_failed)
+        self.company_page.loaded.connect(self._on_company_loaded)
         for key in PAGES:
-            if key == "company":
-                continue
             page = self.page_widgets[key]
             page.busy_changed.connect(self._on_busy_changed)  # type: ignore[attr-defined]
             page.status_changed.connect(partial(self._set_status, key))  # type: ignore[attr-defined]
@@ -384,29 +380,9 @@ class MainWindow(QMainWindow):
         else:
             self._clear_loading_message()
 
-    def _on_summary_loaded(self, summary: CompanySummary) -> None:
-        self.setWindowTitle(f"{APP_NAME} — {summary.company_name}")
-        customers = ngettext("{count} customer", "{count} customers", summary.customers).format(
-            count=self._formats.count(summary.customers)
-        )
-        self._set_status(
-            "company",
-            _("{company} · {customers} · database {database}").format(
-                company=summary.company_name,
-                customers=customers,
-                database=self.database.display_name,
-            ),
-        )
-        self._clear_loading_message()
-
-    def _on_load_failed(self, message: str) -> None:
-        self.setWindowTitle(APP_NAME)
-        self._set_status(
-            "company",
-            _("No company figures · database {database}").format(
-                database=self.database.display_name
-            ),
-        )
+    def _on_company_loaded(self, summary: CompanySummary | None) -> None:
+        # The page's status names the company and the database; the title names the company.
+        self.setWindowTitle(APP_NAME if summary is None else f"{APP_NAME} — {summary.company_name}")
         self._clear_loading_message()
 
     def _clear_loading_message(self) -> None:
