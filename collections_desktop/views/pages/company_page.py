@@ -152,9 +152,9 @@ class CompanyPage(Page):
         self.database = self._detail(details, 3, "database", _("Database"))
         self.database.setText(database_location)
         self.database.setToolTip(database_location)
-        section = QLabel(_("Details"))
-        section.setFont(heading_font(self.font()))
-        outer.addWidget(section)
+        details_heading = QLabel(_("Details"))
+        details_heading.setFont(heading_font(self.font()))
+        outer.addWidget(details_heading)
         outer.addLayout(details)
 
         # Busy and error rows; hidden until needed.
