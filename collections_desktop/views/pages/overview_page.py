@@ -97,6 +97,7 @@ class OverviewPage(Page):
         self._step = ""
         self.snapshot_job: Task | None = None
         """Today's snapshot being taken in the background (None: none is)."""
+        self._snapshot_pool: uuid.UUID | None = None
         self.data: OverviewLists | None = None
         """The lists on screen."""
         self.took_snapshot = False
@@ -386,7 +387,7 @@ class OverviewPage(Page):
             empty = _('No open activities — <a href="new">New activity</a> (Ctrl+N)')
         self.activities.set_rows(data.activities, empty)
         if data.snapshot is None:
-            if self.snapshot_job is not None:
+            if self._taking(data.pool_id):
                 none = _("Taking a snapshot…")
             elif refused:
                 none = _("No snapshot of this pool yet, and none could be taken: {reason}").format(
@@ -429,7 +430,7 @@ class OverviewPage(Page):
             text = _("No new snapshot: {reason} · {status}").format(
                 reason=self.snapshot_refused, status=text
             )
-        if self.snapshot_job is not None:
+        if self._taking(data.pool_id):
             text = " · ".join(part for part in (_("Taking a snapshot…"), self._step, text) if part)
         return text
 
@@ -494,7 +495,11 @@ class OverviewPage(Page):
             )
         )
         job.cancelled.connect(self._snapshot_cancelled)
-        self.snapshot_job = job
+        self.snapshot_job, self._snapshot_pool = job, pool_id
+
+    def _taking(self, pool_id: uuid.UUID | None) -> bool:
+        """Whether today's snapshot of ``pool_id`` is being taken."""
+        return self.snapshot_job is not None and self._snapshot_pool == pool_id
 
     def _snapshot_progress(self, _done: int, _total: int, what: str) -> None:
         self._step = what
