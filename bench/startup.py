@@ -87,12 +87,13 @@ def child(database: str) -> None:
         assert window is not None
         moments["shown"] = time.time()
 
-        def loaded(_summary: object) -> None:
+        def loaded(summary: object) -> None:
+            if summary is None:  # the figures could not be read
+                sys.exit(window.company_page.error.text())
             moments["figures"] = time.time()
             window.update()  # make sure a paint follows even if nothing moved
 
-        window.company_page.summary_loaded.connect(loaded)
-        window.company_page.load_failed.connect(lambda message: sys.exit(message))
+        window.company_page.loaded.connect(loaded)
         QTimer.singleShot(60_000, app.quit)  # a safety net, never a measurement
         app.exec()
         shell.close()

@@ -157,7 +157,12 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
     try:
         window = build_main_window(database, SystemClock())
         failures: list[str] = []
-        window.company_page.load_failed.connect(failures.append)
+
+        def company_loaded(summary: object) -> None:
+            if summary is None:  # the figures could not be read: the page says why
+                failures.append(window.company_page.error.text())
+
+        window.company_page.loaded.connect(company_loaded)
         watcher = _PaintWatcher(moments)
         window.installEventFilter(watcher)
         window.resize(*WINDOW_SIZE)

@@ -19,7 +19,7 @@ import uuid
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import _, ngettext
+from collections_desktop.i18n import _
 from collections_desktop.kernel.clock import Clock
 from collections_desktop.models.company.setup import CompanySummary
 from collections_desktop.models.db.database import Database
@@ -166,12 +166,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self._loading_message = _("Reading the company's figures…")
 
-        self.company_page.busy_changed.connect(self._on_busy_changed)
-        self.company_page.summary_loaded.connect(self._on_summary_loaded)
-        self.company_page.load_failed.connect(self._on_load_failed)
+        self.company_page.loaded.connect(self._on_company_loaded)
         for key in PAGES:
-            if key == "company":
-                continue
             page = self.page_widgets[key]
             page.busy_changed.connect(self._on_busy_changed)  # type: ignore[attr-defined]
             page.status_changed.connect(partial(self._set_status, key))  # type: ignore[attr-defined]
@@ -384,29 +380,9 @@ class MainWindow(QMainWindow):
         else:
             self._clear_loading_message()
 
-    def _on_summary_loaded(self, summary: CompanySummary) -> None:
-        self.setWindowTitle(f"{APP_NAME} — {summary.company_name}")
-        customers = ngettext("{count} customer", "{count} customers", summary.customers).format(
-            count=self._formats.count(summary.customers)
-        )
-        self._set_status(
-            "company",
-            _("{company} · {customers} · database {database}").format(
-                company=summary.company_name,
-                customers=customers,
-                database=self.database.display_name,
-            ),
-        )
-        self._clear_loading_message()
-
-    def _on_load_failed(self, message: str) -> None:
-        self.setWindowTitle(APP_NAME)
-        self._set_status(
-            "company",
-            _("No company figures · database {database}").format(
-                database=self.database.display_name
-            ),
-        )
+    def _on_company_loaded(self, summary: CompanySummary | None) -> None:
+        # The page's status names the company and the database; the title names the company.
+        self.setWindowTitle(APP_NAME if summary is None else f"{APP_NAME} — {summary.company_name}")
         self._clear_loading_message()
 
     def _clear_loading_message(self) -> None:
@@ -424,13 +400,7 @@ class MainWindow(QMainWindow):
         state = self._settings.get(WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)
-        try:
-            saved = json.loads(bytes(self._settings.get(WORKSPACE_STATE).data()) or b"{}")
-            self.workspace_page.restore_state(
-                {key: base64.b64decode(value) for key, value in saved.items()}
-            )
-        except (ValueError, TypeError, AttributeError):
-            pass  # an older format or damaged by hand: the default layout
+        self.workspace_page.restore_state(self._settings.get(WORKSPACE_STATE))
         self.collections_page.restore_state(self._settings.get(COLLECTIONS_STATE))
         for option, page in (
             (OVERVIEW_STATE, self.overview_page),
@@ -449,15 +419,7 @@ class MainWindow(QMainWindow):
         if self._settings is not None:
             self._settings.set(WINDOW_GEOMETRY, self.saveGeometry())
             self._settings.set(WINDOW_STATE, self.saveState())
-            workspace = self.workspace_page.save_state()
-            self._settings.set(
-                WORKSPACE_STATE,
-                QByteArray(
-                    json.dumps(
-                        {k: base64.b64encode(v).decode("ascii") for k, v in workspace.items()}
-                    ).encode()
-                ),
-            )
+            self._settings.set(WORKSPACE_STATE, self.workspace_page.save_state())
             self._settings.set(COLLECTIONS_STATE, self.collections_page.save_state())
             for option, page in (
                 (OVERVIEW_STATE, self.overview_page),

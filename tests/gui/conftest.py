@@ -147,7 +147,7 @@ def loaded_window(qtbot, company: Books, make_window) -> MainWindow:
     """A shown main window on the ``company`` books, its figures loaded."""
     window = make_window(company.database)
     window.show_page("company")
-    with qtbot.waitSignal(window.company_page.summary_loaded, timeout=10_000):
+    with qtbot.waitSignal(window.company_page.loaded, timeout=10_000):
         window.show()
     return window
 

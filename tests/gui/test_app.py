@@ -76,7 +76,7 @@ def test_run_gui_shows_the_window_until_it_is_closed(qtbot, company, monkeypatch
         assert window.isVisible()
         page = window.company_page
         if page.is_loading:
-            with qtbot.waitSignal(page.summary_loaded, timeout=10_000):
+            with qtbot.waitSignal(page.loaded, timeout=10_000):
                 pass
         seen.append(window.windowTitle())
         window.close()
@@ -98,7 +98,7 @@ def test_first_run_creates_the_demo_company(qtbot, shell, dialogs, monkeypatch) 
     window = shell.window
     assert window is not None
     assert window.isVisible()
-    with qtbot.waitSignal(window.company_page.summary_loaded, timeout=10_000):
+    with qtbot.waitSignal(window.company_page.loaded, timeout=10_000):
         pass
     assert window.windowTitle() == f"Collections Desktop — {COMPANY_NAME}"
     assert window.company_page.customers.value.text() == "25"
@@ -175,7 +175,7 @@ def test_open_database_replaces_the_window(qtbot, shell, company, dialogs, tmp_p
 
     assert shell.open(company.database.display_name)
     first = shell.window
-    with qtbot.waitSignal(first.company_page.summary_loaded, timeout=10_000):
+    with qtbot.waitSignal(first.company_page.loaded, timeout=10_000):
         pass
     # A file that is not a database: refused, the current window stays.
     junk = tmp_path / "junk.sqlite"
@@ -189,7 +189,7 @@ def test_open_database_replaces_the_window(qtbot, shell, company, dialogs, tmp_p
     second = shell.window
     assert second is not first
     assert not first.isVisible()
-    with qtbot.waitSignal(second.company_page.summary_loaded, timeout=10_000):
+    with qtbot.waitSignal(second.company_page.loaded, timeout=10_000):
         pass
     assert second.windowTitle() == "Collections Desktop — Other Company"
     assert second.company_page.currency.text() == "GBP"

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
 from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.aging.snapshot import take_snapshot
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity, AgingSnapshot
 from collections_desktop.models.people.scope import load_scope
@@ -105,10 +106,19 @@ def make_page(qtbot, setting: Setting, clock: FixedClock) -> Iterator[Callable[.
         runner.shutdown()
 
 
+def settled(qtbot, page: OverviewPage):
+    """Wait for the lists shown once the page is done: read, and today's snapshot taken
+    and read again when the pool had none of today (the lists come first, the snapshot
+    after them in the background)."""
+    return qtbot.waitSignal(
+        page.loaded, timeout=LOAD, check_params_cb=lambda _data: not page.is_loading
+    )
+
+
 @pytest.fixture
 def page(qtbot, make_page) -> OverviewPage:
     page = make_page()
-    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+    with settled(qtbot, page):
         page.refresh()
     return page
 
@@ -182,7 +192,7 @@ def test_the_grids_show_the_default_pool_in_order(page: OverviewPage, setting: S
 def test_switching_pool_reads_that_pool_and_refresh_takes_its_snapshot(
     qtbot, page: OverviewPage, setting: Setting
 ) -> None:
-    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+    with settled(qtbot, page):
         page.pool.setCurrentIndex(page.pool.findText("Gaul"))
     assert texts(page.activities, 1) == ["Garnier SA"]
     # Switching only reads: Gaul has no snapshot yet, and the grids say what to do.
@@ -190,12 +200,12 @@ def test_switching_pool_reads_that_pool_and_refresh_takes_its_snapshot(
     assert "No snapshot of this pool yet" in page.highest.empty.text()
     assert "Refresh" in page.past_due.empty.text()
     assert page.status.startswith("No snapshot of this pool yet")
-    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+    with settled(qtbot, page):
         page.refresh_button.click()
     assert texts(page.highest, 1) == ["Garnier SA"]
     assert texts(page.past_due, 3) == ["69"]
 
-    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+    with settled(qtbot, page):
         page.pool.setCurrentIndex(page.pool.findText("All my pools"))
     # All pools: own tasks too, by end date.
     assert texts(page.activities, 1) == [
@@ -204,7 +214,7 @@ def test_switching_pool_reads_that_pool_and_refresh_takes_its_snapshot(
         "(own task)",
         "Lopes & Filhos Lda",
     ]
-    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+    with settled(qtbot, page):
         page.refresh()
     assert texts(page.highest, 1) == ["Lopes & Filhos Lda", "Ruiz Hermanos SL", "Garnier SA"]
     assert texts(page.past_due, 1) == ["Garnier SA", "Ruiz Hermanos SL"]
@@ -223,7 +233,7 @@ def test_closing_two_selected_activities_closes_both(
         setting.activities["ruiz"],
         setting.activities["lopes"],
     ]
-    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+    with settled(qtbot, page):
         page.close_button.click()
     assert page.activities.model.rowCount() == 0
     assert page.activities.stack.currentWidget() is page.activities.empty
@@ -249,7 +259,7 @@ def test_new_activity_is_written_and_listed(qtbot, page: OverviewPage, setting: 
     qtbot.keyClicks(dialog.customer, setting.ruiz_account)
     dialog.type.setCurrentIndex(dialog.type.findText("Action"))
     dialog.end.setDateTime(QDateTime.fromSecsSinceEpoch(int(at(24, 10).timestamp())))
-    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+    with settled(qtbot, page):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert page.new_dialog is None  # closed and let go
     assert activity_count(setting.database) == before + 1
@@ -349,7 +359,7 @@ def test_ctrl_f_focuses_the_filter_of_the_grid_in_focus(qtbot, page: OverviewPag
 
 def test_an_agent_who_is_no_employee_sees_no_activities(qtbot, make_page) -> None:
     page = make_page(None)
-    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+    with settled(qtbot, page):
         page.refresh()
     assert not page.new_action.isEnabled()
     assert "not set up as an employee" in page.activities.empty.text()
@@ -360,7 +370,7 @@ def test_header_and_splitter_state_round_trip(qtbot, page: OverviewPage, make_pa
     page.highest.view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
     assert texts(page.highest, 2) == ["1,234.56", "2,000.00"]
     page.highest.view.horizontalHeader().resizeSection(0, 133)
-    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+    with settled(qtbot, page):
         page.pool.setCurrentIndex(page.pool.findText("Gaul"))
     state = page.save_state()
     assert set(state) >= {"splitter", "balances", "highest_grid", "pool"}
@@ -385,7 +395,7 @@ def test_an_agent_with_many_activities_sees_the_oldest_and_the_count(
 
     monkeypatch.setattr(overview_page, "ACTIVITY_LIMIT", 1)
     page = make_page()
-    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+    with settled(qtbot, page):
         page.refresh()
     assert page.activities.model.rowCount() == 1
     assert page.activities.title.text() == "My activities (2 open): the 1 oldest are listed"
@@ -410,7 +420,7 @@ def test_a_snapshot_that_cannot_be_written_leaves_the_lists_readable(
     holder.execute("BEGIN IMMEDIATE")  # a letters run of another process, say
     try:
         page = make_page()
-        with qtbot.waitSignal(page.loaded, timeout=LOAD):
+        with settled(qtbot, page):
             page.refresh()
     finally:
         holder.execute("ROLLBACK")
@@ -425,3 +435,33 @@ def test_a_snapshot_that_cannot_be_written_leaves_the_lists_readable(
     assert page.status.endswith("No snapshot of this pool yet · 2 customers in this pool")
     with setting.database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AgingSnapshot)) == 0
+
+
+def test_the_lists_show_at_once_and_todays_snapshot_follows_in_the_background(
+    qtbot, make_page, setting: Setting, clock: FixedClock
+) -> None:
+    """A snapshot of yesterday is stored and another writer holds the database: the
+    lists come from yesterday's snapshot at once, today's is taken once the writer is done."""
+    with setting.database.sessions.begin() as session:
+        scope = load_scope(session, setting.user)
+        yesterday = clock.today() - dt.timedelta(days=1)
+        take_snapshot(session, yesterday, scope, at(22), pool_id=scope.default_pool_id)
+    holder = sqlite3.connect(setting.database.url.database, timeout=1, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        page = make_page()
+        with qtbot.waitSignal(page.loaded, timeout=LOAD):
+            page.refresh()
+        assert page.is_loading  # the snapshot is being taken
+        assert not page.is_busy_shown  # the lists are read: no "Loading…"
+        assert texts(page.highest, 1) == ["Lopes & Filhos Lda", "Ruiz Hermanos SL"]
+        assert page.status.startswith("Taking a snapshot… · ")
+        assert "Snapshot of Nov 22, 2026" in page.status
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    qtbot.waitUntil(lambda: not page.is_loading, timeout=LOAD)
+    assert page.status.startswith("New snapshot taken · Snapshot of Nov 23, 2026")
+    assert texts(page.highest, 1) == ["Lopes & Filhos Lda", "Ruiz Hermanos SL"]
+    with setting.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AgingSnapshot)) == 2

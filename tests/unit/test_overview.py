@@ -23,11 +23,15 @@ from collections_desktop.models.people.scope import ScopeError, company_scope, l
 from collections_desktop.models.screens.overview import (
     BalanceRow,
     PastDueRow,
+    accounting_currency,
+    count_customers,
     count_my_activities,
     highest_balances,
     latest_snapshot,
     my_activities,
+    overview_lists,
     past_due_balances,
+    take_snapshot_of_day,
 )
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, history, invoice
@@ -251,4 +255,49 @@ def test_my_activities_are_my_open_ones_by_oldest_end_date(any_db: Database) -> 
             None,
             None,
             None,
+        )
+
+
+def test_the_overview_lists_of_a_pool_come_from_its_newest_snapshot(sqlite_db: Database) -> None:
+    with sqlite_db.sessions() as session:
+        spain, france = add_customer(session, "ES"), add_customer(session, "FR")
+        invoice(session, spain, "10.00", dt.date(2026, 11, 1))
+        invoice(session, france, "20.00", dt.date(2026, 11, 1))
+        iberia = add_pool(session, "Iberia", "ES")
+        user = add_agent(session, [iberia])
+        me = employee_id(session, user)
+        for end in (
+            dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+            dt.datetime(2026, 11, 21, tzinfo=dt.UTC),
+        ):
+            add_activity(session, me, end, spain)
+        session.commit()
+        scope = load_scope(session, user)
+
+        before = overview_lists(
+            session, scope, me, pool_id=iberia.id, as_of=TODAY, activity_limit=1, top=10
+        )
+        assert before.snapshot is None
+        assert (before.highest, before.past_due) == ((), ())
+        assert len(before.activities) == 1
+        assert before.open_activities == 2  # counted past the limit
+        assert (before.customers, before.currency) == (1, "EUR")
+        assert count_customers(session, scope, TODAY) == 1  # the agent's pools
+        assert count_customers(session, company_scope(session), TODAY) == 2
+        assert accounting_currency(session) == "EUR"
+
+        # Taken once for the day: a second call finds it and takes none.
+        assert take_snapshot_of_day(session, scope, TODAY, NOW, pool_id=iberia.id)
+        assert not take_snapshot_of_day(session, scope, TODAY, NOW, pool_id=iberia.id)
+        session.commit()
+        after = overview_lists(
+            session, scope, None, pool_id=iberia.id, as_of=TODAY, activity_limit=1, top=10
+        )
+        assert after.snapshot is not None
+        assert after.snapshot.as_of == TODAY
+        assert [row.customer_id for row in after.highest] == [spain.id]
+        assert (after.activities, after.open_activities) == ((), 0)  # no employee
+        # A newer day needs a new one.
+        assert take_snapshot_of_day(
+            session, scope, TODAY + dt.timedelta(days=1), NOW, pool_id=iberia.id
         )

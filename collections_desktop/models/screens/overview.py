@@ -4,7 +4,8 @@ The Overview shows the agent's open activities, the highest balances and the old
 past-due balances. The balances come from the newest stored snapshot
 (``models/aging/snapshot.py``), not from a live aging: aging 5 million transactions takes
 seconds, reading a snapshot's customer rows takes milliseconds, so the landing page
-opens at once and a refresh is a new snapshot taken in the background.
+opens at once and a refresh is a new snapshot taken in the background
+(``take_snapshot_of_day``, which takes it only when the pool has none of that day yet).
 
 Every function takes an ``AgentScope`` (and an optional pool) and filters customers with
 ``scope.customer_condition`` in SQL, so no list shows a customer outside the agent's
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,11 +25,13 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.aging.snapshot import take_snapshot
 from collections_desktop.models.db.schema import (
     Activity,
     AgingSnapshot,
     AgingSnapshotCustomer,
     Customer,
+    ReceivablesParameters,
 )
 from collections_desktop.models.people.scope import AgentScope
 
@@ -85,6 +89,21 @@ class PastDueRow:
     balance: Decimal
     credit_group: str | None
     account_status: str
+
+
+@dataclass(frozen=True)
+class OverviewLists:
+    """What the Overview shows for one pool (or all the agent's pools), read together."""
+
+    pool_id: uuid.UUID | None
+    snapshot: SnapshotInfo | None
+    activities: tuple[ActivityRow, ...]
+    open_activities: int
+    """All of them; ``activities`` holds the oldest ``activity_limit``."""
+    highest: tuple[BalanceRow, ...]
+    past_due: tuple[PastDueRow, ...]
+    customers: int
+    currency: str
 
 
 def _my_open_activities(
@@ -300,3 +319,90 @@ def past_due_balances(
         )
         for row in session.execute(query)
     )
+
+
+def overview_lists(
+    session: Session,
+    scope: AgentScope,
+    employee_id: uuid.UUID | None,
+    *,
+    pool_id: uuid.UUID | None,
+    as_of: dt.date,
+    activity_limit: int,
+    top: int,
+) -> OverviewLists:
+    """The three lists of the Overview from the pool's newest stored snapshot.
+
+    No activities for a viewer who is not an employee; no balances while the pool has
+    no snapshot (``snapshot`` is None then).
+    """
+    snapshot = latest_snapshot(session, scope, pool_id)
+    activities: tuple[ActivityRow, ...] = ()
+    open_activities = 0
+    if employee_id is not None:
+        activities = my_activities(
+            session, scope, employee_id, pool_id=pool_id, as_of=as_of, limit=activity_limit
+        )
+        open_activities = len(activities)
+        if open_activities == activity_limit:
+            open_activities = count_my_activities(
+                session, scope, employee_id, pool_id=pool_id, as_of=as_of
+            )
+    highest: tuple[BalanceRow, ...] = ()
+    past_due: tuple[PastDueRow, ...] = ()
+    if snapshot is not None:
+        highest = highest_balances(
+            session, scope, snapshot.id, pool_id=pool_id, as_of=as_of, limit=top
+        )
+        past_due = past_due_balances(
+            session, scope, snapshot.id, pool_id=pool_id, as_of=as_of, limit=top
+        )
+    return OverviewLists(
+        pool_id=pool_id,
+        snapshot=snapshot,
+        activities=activities,
+        open_activities=open_activities,
+        highest=highest,
+        past_due=past_due,
+        customers=count_customers(session, scope, as_of, pool_id),
+        currency=accounting_currency(session),
+    )
+
+
+def count_customers(
+    session: Session, scope: AgentScope, as_of: dt.date, pool_id: uuid.UUID | None = None
+) -> int:
+    """How many customers of the scope (and pool) there are on ``as_of``, deleted ones not."""
+    query = (
+        select(func.count())
+        .select_from(Customer)
+        .where(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
+    )
+    return session.scalar(query) or 0
+
+
+def accounting_currency(session: Session) -> str:
+    """The company's accounting currency ("" when the database holds no company yet)."""
+    return session.scalar(select(ReceivablesParameters.accounting_currency).limit(1)) or ""
+
+
+def take_snapshot_of_day(
+    session: Session,
+    scope: AgentScope,
+    as_of: dt.date,
+    now: dt.datetime,
+    *,
+    pool_id: uuid.UUID | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> bool:
+    """Take the pool's snapshot of ``as_of`` unless one is stored already; True if taken.
+
+    Called inside the write transaction of the "snapshot" run: reading the newest one
+    again under that lock means two windows (or a window and the command line) that both
+    found none never both take it. The caller commits.
+    """
+    snapshot = latest_snapshot(session, scope, pool_id)
+    if snapshot is not None and snapshot.as_of >= as_of:
+        return False
+    take_snapshot(session, as_of, scope, now, pool_id=pool_id, progress=progress)
+    return True

@@ -1,9 +1,12 @@
 """The start page: what the open company is, its counts and its receivables balance today.
 
-The figures come from ``models.company.setup.company_summary``, loaded on the database lane
-so a large company never freezes the window; a busy indicator appears only when the
-load takes longer than ``BUSY_DELAY_MS`` (a flash of "Loading…" on every F5 would be
-noise). An error is shown in place, with what to do; nothing here is ever made up.
+The figures come from ``models.company.setup.company_summary``, read as a long read on the
+background lane: on a large company it takes a while, and it never holds up the
+Overview or a customer chosen meanwhile. A busy indicator appears only when the read
+takes longer than ``BUSY_DELAY_MS`` (a flash of "Loading…" on every F5 would be noise).
+An error is shown in place, with what to do; nothing here is ever made up. ``loaded``
+carries the summary on screen, or None when the figures could not be read; the page's
+status names the company and its database.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QIcon, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -24,15 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from collections_desktop.i18n import _
+from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.company.setup import CompanyError, CompanySummary, company_summary
 from collections_desktop.models.db.database import Database
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages import PLANNED_SECTIONS
+from collections_desktop.views.pages.base import Page
 from collections_desktop.views.style import heading_font, muted_palette, tabular_font
-from collections_desktop.views.tasks import Lane, Task, TaskState
-from collections_desktop.views.widgets.busy import DelayedBusy
+from collections_desktop.views.tasks import TaskState
 
 FOLD_WIDTH = 900
 """Below this page width (pixels) the four figures fold into two rows."""
@@ -42,7 +45,7 @@ SummaryLoader = Callable[[TaskState, dt.date], CompanySummary]
 
 
 def load_company_summary(database: Database, _state: TaskState, as_of: dt.date) -> CompanySummary:
-    """Read the summary in a short session of its own (runs on the database lane)."""
+    """Read the summary in a short session of its own (runs on the background lane)."""
     with database.sessions() as session:
         return company_summary(session, as_of)
 
@@ -75,15 +78,14 @@ class FactTile(QFrame):
         layout.addWidget(self.value)
 
 
-class CompanyPage(QWidget):
+class CompanyPage(Page):
     """Shows the company's name, currency, counts, balance on today's date and its database."""
 
-    busy_changed = Signal(bool)
-    """The busy indicator appeared (a load is taking a while) or went away."""
-    summary_loaded = Signal(object)
-    """The ``CompanySummary`` now on screen."""
-    load_failed = Signal(str)
-    """The message shown in place of the figures."""
+    key = "company"
+    title = N_("Company")
+    description = N_("The open company: its figures and its database")
+    busy_text = N_("Loading the company's figures…")
+    busy_name = "busy_indicator"
 
     def __init__(
         self,
@@ -92,19 +94,10 @@ class CompanyPage(QWidget):
         *,
         load: SummaryLoader | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("company_page")
-        self.context = context
-        self._runner = context.runner
+        super().__init__(context, parent)
         self._load = load or partial(load_company_summary, context.database)
-        self._today = context.clock.today
-        self._formats = context.formats
         icons, database_location = context.icons, context.database.display_name
         self._summary: CompanySummary | None = None
-        self._task: Task | None = None
-        self._busy = DelayedBusy("busy_indicator", _("Loading the company's figures…"), self)
-        self._busy.changed.connect(self.busy_changed)
-        self.busy, self.busy_label = self._busy.bar, self._busy.label
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 18, 24, 18)
@@ -118,18 +111,18 @@ class CompanyPage(QWidget):
         heading.addWidget(logo, 0, Qt.AlignmentFlag.AlignTop)
         titles = QVBoxLayout()
         titles.setSpacing(0)
-        self.title = QLabel(_("Company"))
-        self.title.setObjectName("company_title")
+        self.company_title = QLabel(_("Company"))
+        self.company_title.setObjectName("company_title")
         title_font = QFont(self.font())
         title_font.setPointSizeF(title_font.pointSizeF() + 8)
         title_font.setBold(True)
-        self.title.setFont(title_font)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.title.setWordWrap(True)  # long legal names ("…, S.L.") wrap, never clip
+        self.company_title.setFont(title_font)
+        self.company_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.company_title.setWordWrap(True)  # long legal names ("…, S.L.") wrap, never clip
         self.subtitle = QLabel(_("Loading the company's figures…"))
         self.subtitle.setObjectName("company_subtitle")
         self.subtitle.setPalette(muted_palette(self.subtitle.palette()))
-        titles.addWidget(self.title)
+        titles.addWidget(self.company_title)
         titles.addWidget(self.subtitle)
         heading.addLayout(titles, 1)
         outer.addLayout(heading)
@@ -159,15 +152,15 @@ class CompanyPage(QWidget):
         self.database = self._detail(details, 3, "database", _("Database"))
         self.database.setText(database_location)
         self.database.setToolTip(database_location)
-        section = QLabel(_("Details"))
-        section.setFont(heading_font(self.font()))
-        outer.addWidget(section)
+        details_heading = QLabel(_("Details"))
+        details_heading.setFont(heading_font(self.font()))
+        outer.addWidget(details_heading)
         outer.addLayout(details)
 
         # Busy and error rows; hidden until needed.
         busy_row = QHBoxLayout()
-        busy_row.addWidget(self.busy)
-        busy_row.addWidget(self.busy_label)
+        busy_row.addWidget(self.busy.bar)
+        busy_row.addWidget(self.busy.label)
         busy_row.addStretch(1)
         outer.addLayout(busy_row)
 
@@ -224,28 +217,16 @@ class CompanyPage(QWidget):
         """The summary on screen (``None`` before the first load or after a failure)."""
         return self._summary
 
-    @property
-    def is_loading(self) -> bool:
-        """Whether figures are being read."""
-        return self._task is not None
-
-    @property
-    def is_busy_shown(self) -> bool:
-        """Whether the busy indicator is on screen."""
-        return self._busy.shown
-
-    def refresh(self) -> None:
-        """Read the figures again, for today's date (F5)."""
-        as_of = self._today()
-        task = self._runner.run(
-            lambda state: self._load(state, as_of), lane=Lane.WRITE, name="company summary"
+    def load(self) -> None:
+        """Read the figures for today's date, as a long read that waits its turn."""
+        as_of, read = self.context.clock.today(), self._load
+        self.query(
+            lambda state: read(state, as_of),
+            self._show,
+            name="company summary",
+            failure=self._failed,
+            long=True,
         )
-        # A newer refresh supersedes an older one: only the latest task may update the page.
-        self._task = task
-        task.succeeded.connect(lambda summary: self._on_loaded(task, summary))
-        task.failed.connect(lambda error: self._on_failed(task, error))
-        task.cancelled.connect(lambda: self._on_cancelled(task))
-        self._busy.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Fold the figures into two rows when the page is narrow."""
@@ -275,19 +256,12 @@ class CompanyPage(QWidget):
         grid.addWidget(value, row, 1)
         return value
 
-    def _stop_busy(self) -> None:
-        self._busy.stop()
-
-    def _on_loaded(self, task: Task, summary: CompanySummary) -> None:
-        if task is not self._task:
-            return
-        self._task = None
-        self._stop_busy()
+    def _show(self, summary: CompanySummary) -> None:
         for widget in self._error_widgets:
             widget.hide()
         self._summary = summary
-        fmt = self._formats
-        self.title.setText(summary.company_name)
+        fmt = self.context.formats
+        self.company_title.setText(summary.company_name)
         self.subtitle.setText(
             _("Receivables on {date} in {currency}").format(
                 date=fmt.date(summary.as_of, "long"), currency=summary.accounting_currency
@@ -309,19 +283,19 @@ class CompanyPage(QWidget):
                 )
             )
         self.hint.setVisible(summary.customers == 0)
-        self.summary_loaded.emit(summary)
+        customers = ngettext("{count} customer", "{count} customers", summary.customers).format(
+            count=fmt.count(summary.customers)
+        )
+        self.set_status(
+            _("{company} · {customers} · database {database}").format(
+                company=summary.company_name,
+                customers=customers,
+                database=self.context.database.display_name,
+            )
+        )
+        self.loaded.emit(summary)
 
-    def _on_cancelled(self, task: Task) -> None:
-        # Only when the window is closing: the figures on screen stay as they were.
-        if task is self._task:
-            self._task = None
-            self._stop_busy()
-
-    def _on_failed(self, task: Task, error: BaseException) -> None:
-        if task is not self._task:
-            return
-        self._task = None
-        self._stop_busy()
+    def _failed(self, error: BaseException) -> None:
         self._summary = None
         if isinstance(error, CompanyError):
             message = str(error)  # written for the user already ("…holds no company yet.")
@@ -337,4 +311,9 @@ class CompanyPage(QWidget):
             _("Check the database, then press F5 to try again, or open another database.")
         )
         self.hint.show()
-        self.load_failed.emit(message)
+        self.set_status(
+            _("No company figures · database {database}").format(
+                database=self.context.database.display_name
+            )
+        )
+        self.loaded.emit(None)
