@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from collections_desktop.formatting import snapshot_time
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.cases import CaseRow
 from collections_desktop.models.collection_status import status_name
@@ -74,7 +75,7 @@ from collections_desktop.views.icons import muted_colour
 from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.pages.activities_page import ActivityActions
-from collections_desktop.views.pages.aged_balances_page import PageLoader, snapshot_time
+from collections_desktop.views.pages.aged_balances_page import PageLoader
 from collections_desktop.views.style import (
     aging_colour,
     alert_colour,
