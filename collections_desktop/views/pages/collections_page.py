@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from collections_desktop.i18n import N_, _, ngettext
+from collections_desktop.i18n import N_, _
 from collections_desktop.models.cases import CaseRow
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.list_pages import (
@@ -53,7 +52,7 @@ from collections_desktop.views.actions.activities import ActivityActions
 from collections_desktop.views.actions.cases import CaseActions
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import muted_colour
-from collections_desktop.views.itemmodels.prepared import PreparedRows, prepare_rows
+from collections_desktop.views.itemmodels.prepared import prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.operations import ReadSlot
 from collections_desktop.views.pages.base import Page, PageState
@@ -62,9 +61,8 @@ from collections_desktop.views.tasks import TaskState
 from collections_desktop.views.transaction_actions import ActionContext, TransactionActions
 from collections_desktop.views.widgets.collections_grids import (
     CellColours,
-    activities_grid,
-    cases_grid,
-    transactions_grid,
+    CollectionsGrids,
+    CollectionsView,
 )
 from collections_desktop.views.widgets.customer_search import CustomerSearch
 from collections_desktop.views.widgets.facts import FactsPanel
@@ -77,16 +75,6 @@ from collections_desktop.views.widgets.grid import (
 
 GRIDS = ("cases", "transactions", "activities")
 """The grids whose columns are kept between sessions, by their state's key."""
-
-
-@dataclass(frozen=True)
-class CollectionsView:
-    """What the page shows of one customer: the rows read, formatted for the grids."""
-
-    data: CollectionsData
-    cases: PreparedRows[CaseRow]
-    transactions: PreparedRows[CaseTransactionRow]
-    activities: PreparedRows[CustomerActivityRow]
 
 
 def load_collections(
@@ -194,18 +182,12 @@ class CollectionsPage(Page):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("collections_splitter")
         self.splitter.setChildrenCollapsible(False)
-        self.vertical = QSplitter(Qt.Orientation.Vertical)
-        self.vertical.setObjectName("collections_vertical_splitter")
-        self.vertical.setChildrenCollapsible(False)
-        self.cases = cases_grid(formats, icons, colours)
-        self.transactions = transactions_grid(formats, icons, colours)
-        self.activities = activities_grid(formats, icons, colours)
+        self.vertical = grids = CollectionsGrids(formats, icons, colours)
+        self.cases, self.transactions = grids.cases, grids.transactions
+        self.activities = grids.activities
         self._wire_cases()
         self._wire_transactions()
         self._wire_activities()
-        for grid in (self.cases, self.transactions, self.activities):
-            self.vertical.addWidget(grid)
-        self.vertical.setSizes([150, 330, 280])
         self.splitter.addWidget(self.vertical)
         self.facts_panel = FactsPanel(formats, icons)
         self.facts_source = self.facts_panel.source
@@ -434,12 +416,7 @@ class CollectionsPage(Page):
         if case_id is None:
             self.show_all_cases()
             return True
-        model = self.cases.model
-        for row in range(model.rowCount()):
-            if model.row(model.index(row, 0)).id == case_id:
-                self.cases.view.selectRow(row)
-                return True
-        return False
+        return self.vertical.select_case(case_id)
 
     def show_all_cases(self) -> None:
         """Show the transactions and activities of every case (and of none)."""
@@ -487,15 +464,7 @@ class CollectionsPage(Page):
         data = view.data
         self.error.hide()
         self.search.show_label(_label(data.customer.account, data.customer.name))
-        self.cases.set_prepared(
-            view.cases, _('No cases for this customer — <a href="new">New case…</a>')
-        )
-        count = len(data.cases)
-        self.cases.title.setText(
-            ngettext("{count} case", "{count} cases", count).format(
-                count=self.context.formats.count(count)
-            )
-        )
+        self.vertical.show_rows(view)
         self._show_facts(data.facts)
         self.body.setCurrentIndex(1)
         wanted, self._wanted_case = self._wanted_case, None
@@ -551,56 +520,7 @@ class CollectionsPage(Page):
         if view is None:
             self._selection_changed()
             return
-        count = self.context.formats.count
-        if case_id is None:
-            transactions, activities = view.transactions, view.activities
-            number = None
-        else:
-            number = next((c.number for c in view.data.cases if c.id == case_id), None)
-            transactions = prepare_rows(
-                self.transactions.model.columns,
-                [t for t in view.data.transactions if case_id in t.case_ids],
-            )
-            activities = prepare_rows(
-                self.activities.model.columns,
-                [a for a in view.data.activities if a.case_id == case_id],
-            )
-        if number is None:
-            self.transactions.set_prepared(
-                transactions, _("Nothing is open on this account and no case holds a transaction.")
-            )
-            self.activities.set_prepared(
-                activities,
-                _('No activities about this customer — <a href="new">New activity</a> (Ctrl+N)'),
-            )
-            self.transactions.title.setText(
-                _("Transactions: open, or in a case ({count})").format(
-                    count=count(len(transactions.rows))
-                )
-            )
-            self.activities.title.setText(
-                _("Activities ({count})").format(count=count(len(activities.rows)))
-            )
-        else:
-            self.transactions.set_prepared(
-                transactions, _("Case {number} holds no transactions.").format(number=number)
-            )
-            self.activities.set_prepared(
-                activities,
-                _(
-                    'Case {number} has no activities — <a href="new">New activity</a> (Ctrl+N)'
-                ).format(number=number),
-            )
-            self.transactions.title.setText(
-                _("Transactions of {number} ({count})").format(
-                    number=number, count=count(len(transactions.rows))
-                )
-            )
-            self.activities.title.setText(
-                _("Activities of {number} ({count})").format(
-                    number=number, count=count(len(activities.rows))
-                )
-            )
+        self.vertical.filter_case(case_id)
         self.all_cases_button.setEnabled(case_id is not None)
         self._selection_changed()
 

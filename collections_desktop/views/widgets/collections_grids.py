@@ -2,30 +2,46 @@
 
 Their columns (in the user's formats), which cells are coloured and why (a closed case
 or activity muted, a late, negative or overdue figure in the alert colour) and their
-first sort. The Collections page adds the actions and fills them.
+first sort; ``CollectionsGrids`` stacks them and shows one customer's rows, all of them
+or those of one case. The Collections page adds the actions and reads the rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemView, QSplitter
 
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import _
+from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.cases import CaseRow
 from collections_desktop.models.collection_status import status_name
-from collections_desktop.models.list_pages import CaseTransactionRow, CustomerActivityRow
+from collections_desktop.models.list_pages import (
+    CaseTransactionRow,
+    CollectionsData,
+    CustomerActivityRow,
+)
 from collections_desktop.models.workspace import type_name as transaction_type_name
 from collections_desktop.views.dialogs.activity_dialog import type_name as activity_type_name
 from collections_desktop.views.icons import IconRegistry
-from collections_desktop.views.itemmodels.prepared import count_text
+from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.widgets.grid import ListGrid
+
+
+@dataclass(frozen=True)
+class CollectionsView:
+    """What the grids show of one customer: the rows read, formatted for the grids."""
+
+    data: CollectionsData
+    cases: PreparedRows[CaseRow]
+    transactions: PreparedRows[CaseTransactionRow]
+    activities: PreparedRows[CustomerActivityRow]
 
 
 @dataclass(frozen=True)
@@ -160,3 +176,102 @@ def activities_grid(
     grid.title.setText(_("Activities"))
     grid.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     return grid
+
+
+class CollectionsGrids(QSplitter):
+    """The cases over the transactions over the activities of one customer.
+
+    ``show_rows`` puts a customer's rows in; ``filter_case`` narrows the transactions and
+    the activities to one case (None: all of them), ``select_case`` chooses a case.
+    """
+
+    def __init__(self, formats: Formats, icons: IconRegistry, colours: CellColours) -> None:
+        super().__init__(Qt.Orientation.Vertical)
+        self._formats = formats
+        self.setObjectName("collections_vertical_splitter")
+        self.setChildrenCollapsible(False)
+        self.cases = cases_grid(formats, icons, colours)
+        self.transactions = transactions_grid(formats, icons, colours)
+        self.activities = activities_grid(formats, icons, colours)
+        for grid in (self.cases, self.transactions, self.activities):
+            self.addWidget(grid)
+        self.setSizes([150, 330, 280])
+        self.view: CollectionsView | None = None
+
+    def show_rows(self, view: CollectionsView) -> None:
+        """Show the cases of ``view``; ``filter_case`` shows the rest."""
+        self.view = view
+        self.cases.set_prepared(
+            view.cases, _('No cases for this customer — <a href="new">New case…</a>')
+        )
+        count = len(view.data.cases)
+        self.cases.title.setText(
+            ngettext("{count} case", "{count} cases", count).format(
+                count=self._formats.count(count)
+            )
+        )
+
+    def select_case(self, case_id: uuid.UUID) -> bool:
+        """Choose ``case_id`` in the cases grid; False when the customer has no such case."""
+        model = self.cases.model
+        for row in range(model.rowCount()):
+            if model.row(model.index(row, 0)).id == case_id:
+                self.cases.view.selectRow(row)
+                return True
+        return False
+
+    def filter_case(self, case_id: uuid.UUID | None) -> None:
+        """Show the transactions and activities of ``case_id`` (None: all of them)."""
+        view = self.view
+        if view is None:
+            return
+        count = self._formats.count
+        if case_id is None:
+            transactions, activities = view.transactions, view.activities
+            number = None
+        else:
+            number = next((c.number for c in view.data.cases if c.id == case_id), None)
+            transactions = prepare_rows(
+                self.transactions.model.columns,
+                [t for t in view.data.transactions if case_id in t.case_ids],
+            )
+            activities = prepare_rows(
+                self.activities.model.columns,
+                [a for a in view.data.activities if a.case_id == case_id],
+            )
+        if number is None:
+            self.transactions.set_prepared(
+                transactions, _("Nothing is open on this account and no case holds a transaction.")
+            )
+            self.activities.set_prepared(
+                activities,
+                _('No activities about this customer — <a href="new">New activity</a> (Ctrl+N)'),
+            )
+            self.transactions.title.setText(
+                _("Transactions: open, or in a case ({count})").format(
+                    count=count(len(transactions.rows))
+                )
+            )
+            self.activities.title.setText(
+                _("Activities ({count})").format(count=count(len(activities.rows)))
+            )
+            return
+        self.transactions.set_prepared(
+            transactions, _("Case {number} holds no transactions.").format(number=number)
+        )
+        self.activities.set_prepared(
+            activities,
+            _('Case {number} has no activities — <a href="new">New activity</a> (Ctrl+N)').format(
+                number=number
+            ),
+        )
+        self.transactions.title.setText(
+            _("Transactions of {number} ({count})").format(
+                number=number, count=count(len(transactions.rows))
+            )
+        )
+        self.activities.title.setText(
+            _("Activities of {number} ({count})").format(
+                number=number, count=count(len(activities.rows))
+            )
+        )
