@@ -281,7 +281,9 @@ class CollectionsPage(Page):
         for action in self.transaction_actions.actions.values():
             bar.addAction(action)
         # Its own row under the title: beside it, only two actions would fit.
-        self.transactions.layout().insertWidget(1, bar)
+        layout = self.transactions.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, bar)
         for action in self.transaction_actions.actions.values():
             self.transactions.view.addAction(action)
         self.transactions.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)

@@ -98,9 +98,12 @@ class CustomerSearch(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.search)
-        self.completer.activated[str].connect(self._choose_text)
+        # The text overload of activated; PySide6's stubs do not type indexing a signal.
+        self.completer.activated[str].connect(self._choose_text)  # type: ignore[index]
         self.combo.activated.connect(self._choose_index)
-        self.combo.lineEdit().textEdited.connect(lambda _text: self._timer.start())
+        line = self.combo.lineEdit()
+        assert line is not None  # an editable combo
+        line.textEdited.connect(lambda _text: self._timer.start())
 
     @property
     def offered(self) -> bool:

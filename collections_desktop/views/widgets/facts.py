@@ -83,8 +83,9 @@ class FactBox(QGroupBox):
         """Remove every line (the aged columns change with the definition)."""
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.values.clear()
         self.captions.clear()
         self._row = 0
