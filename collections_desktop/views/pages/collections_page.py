@@ -73,9 +73,6 @@ from collections_desktop.views.widgets.grid import (
     restore_header,
 )
 
-GRIDS = ("cases", "transactions", "activities")
-"""The grids whose columns are kept between sessions, by their state's key."""
-
 
 def load_collections(
     database: Database,
@@ -442,21 +439,27 @@ class CollectionsPage(Page):
 
     def save_state(self) -> PageState:
         """The splitters' positions and the three grids' columns."""
-        state = {
+        return {
             "splitter": bytes(self.splitter.saveState().data()),
             "vertical": bytes(self.vertical.saveState().data()),
+            **{key: header_state(grid) for key, grid in self._grids().items()},
         }
-        for key in GRIDS:
-            state[key] = header_state(getattr(self, key))
-        return state
 
     def restore_state(self, state: PageState) -> None:
         """Put the splitters and columns back as ``save_state`` left them."""
         for key, splitter in (("splitter", self.splitter), ("vertical", self.vertical)):
             if key in state:
                 splitter.restoreState(QByteArray(state[key]))
-        for key in GRIDS:
-            restore_header(getattr(self, key), state.get(key))
+        for key, grid in self._grids().items():
+            restore_header(grid, state.get(key))
+
+    def _grids(self) -> dict[str, ListGrid[Any]]:
+        """The grids whose columns are kept between sessions, by their state's key."""
+        return {
+            "cases": self.cases,
+            "transactions": self.transactions,
+            "activities": self.activities,
+        }
 
     # --- loading ------------------------------------------------------------------------
 
