@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, get_currency_precision
 
 from collections_desktop.i18n import current_language
@@ -112,11 +112,3 @@ def _date(day: dt.date, length: str, locale: str) -> str:
 def text_formats() -> Formats:
     """The formats of the language messages are being translated into."""
     return Formats.for_locale(current_language())
-
-
-def snapshot_time(as_of: dt.date, created_at: dt.datetime, formats: Formats) -> str:
-    """When a snapshot was taken: the time alone on its own as-of day, else date and time."""
-    local = created_at.astimezone()
-    if local.date() == as_of:
-        return format_time(local, format="short", locale=formats.locale)
-    return formats.moment(created_at)

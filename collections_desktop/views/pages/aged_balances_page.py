@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_time
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from collections_desktop.formatting import Formats, snapshot_time
+from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import ReceivablesParameters
@@ -180,6 +181,14 @@ def load_aged_balances(
         state.raise_if_cancelled()
         prepared = prepare_rows(columns(balances.snapshot.labels), balances.rows)
     return AgedBalancesData(pool_id, balances, currency or "", take, prepared)
+
+
+def snapshot_time(as_of: dt.date, created_at: dt.datetime, formats: Formats) -> str:
+    """When a snapshot was taken: the time alone on its own as-of day, else date and time."""
+    local = created_at.astimezone()
+    if local.date() == as_of:
+        return format_time(local, format="short", locale=formats.locale)
+    return formats.moment(created_at)
 
 
 def snapshot_sentence(snapshot: SnapshotHeader, formats: Formats, shown: int | None = None) -> str:

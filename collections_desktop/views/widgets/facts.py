@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from collections_desktop.formatting import Formats, snapshot_time
+from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.list_pages import CustomerFacts
 from collections_desktop.views.icons import IconRegistry
+from collections_desktop.views.snapshot_text import snapshot_time
 from collections_desktop.views.style import (
     aging_colour,
     alert_colour,
