@@ -401,12 +401,12 @@ class MainWindow(QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
         self.workspace_page.restore_state(self._settings.get(WORKSPACE_STATE))
-        self.collections_page.restore_state(self._settings.get(COLLECTIONS_STATE))
         for option, page in (
             (OVERVIEW_STATE, self.overview_page),
             (AGED_BALANCES_STATE, self.aged_balances_page),
             (ACTIVITIES_STATE, self.activities_page),
             (CASES_STATE, self.cases_page),
+            (COLLECTIONS_STATE, self.collections_page),
         ):
             try:
                 saved = json.loads(self._settings.get(option) or "{}")
@@ -420,12 +420,12 @@ class MainWindow(QMainWindow):
             self._settings.set(WINDOW_GEOMETRY, self.saveGeometry())
             self._settings.set(WINDOW_STATE, self.saveState())
             self._settings.set(WORKSPACE_STATE, self.workspace_page.save_state())
-            self._settings.set(COLLECTIONS_STATE, self.collections_page.save_state())
             for option, page in (
                 (OVERVIEW_STATE, self.overview_page),
                 (AGED_BALANCES_STATE, self.aged_balances_page),
                 (ACTIVITIES_STATE, self.activities_page),
                 (CASES_STATE, self.cases_page),
+                (COLLECTIONS_STATE, self.collections_page),
             ):
                 state = page.save_state()
                 self._settings.set(

@@ -73,8 +73,8 @@ ACTIVITIES_STATE: Option[str] = Option(
     "activities/state", str, "", N_("Activities columns, sort and filters")
 )
 CASES_STATE: Option[str] = Option("cases/state", str, "", N_("Cases columns, sort and filters"))
-COLLECTIONS_STATE: Option[QByteArray] = Option(
-    "collections/state", QByteArray, QByteArray(), N_("Collections page splitters and columns")
+COLLECTIONS_STATE: Option[str] = Option(
+    "collections/state", str, "", N_("Collections page splitters and columns")
 )
 
 OPTIONS: tuple[Option[Any], ...] = (

@@ -334,9 +334,12 @@ def test_splitters_and_columns_round_trip(qtbot, page: CollectionsPage, setting:
     page.transactions.view.horizontalHeader().resizeSection(0, 141)
     state = page.save_state()
     page.transactions.view.horizontalHeader().resizeSection(0, 60)
-    assert page.restore_state(state)
+    page.restore_state(state)
     assert page.transactions.view.horizontalHeader().sectionSize(0) == 141
-    assert not page.restore_state(b"rubbish")
+    sizes = page.vertical.sizes()
+    page.restore_state({key: b"rubbish" for key in state})  # refused: nothing changes
+    assert page.transactions.view.horizontalHeader().sectionSize(0) == 141
+    assert page.vertical.sizes() == sizes
 
 
 def test_writing_off_from_the_collections_page(
