@@ -11,9 +11,10 @@ and says so instead of a date.
 
 Everything of a customer is read by one query
 (``models.screens.customer_collections.customer_collections``) through ``Page.query``, a
-newer request superseding an older one; the customer box searches on its own (``widgets.customer_search.CustomerSearch``). New activity, Edit,
-Close, New case, Edit case, Close and Reopen case go through the same controllers as the
-list pages (``ActivityActions``, ``CaseActions``); the collections actions on the marked
+newer request superseding an older one; the customer box searches on its own
+(``widgets.customer_search.CustomerSearch``). New activity, Edit, Close, New case, Edit
+case, Close and Reopen case go through the same controllers as the list pages
+(``ActivityActions``, ``CaseActions``); the collections actions on the marked
 transactions are the Workspace's (``TransactionActions``).
 """
 
