@@ -13,8 +13,6 @@ when it closes, so no worker outlives it.
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from functools import partial
 from pathlib import Path
@@ -47,37 +45,35 @@ from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages import PLANNED_SECTIONS
 from collections_desktop.views.pages.activities_page import ActivitiesPage
 from collections_desktop.views.pages.aged_balances_page import AgedBalancesPage
+from collections_desktop.views.pages.base import Page
 from collections_desktop.views.pages.cases_page import CasesPage
 from collections_desktop.views.pages.collections_page import CollectionsPage
 from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.pages.overview_page import OverviewPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import (
-    ACTIVITIES_STATE,
-    AGED_BALANCES_STATE,
-    CASES_STATE,
-    COLLECTIONS_STATE,
-    OVERVIEW_STATE,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
-    WORKSPACE_STATE,
     Settings,
+    read_page_state,
+    write_page_state,
 )
 from collections_desktop.views.tasks import TaskRunner
 
 PAGE_KEY_ROLE = Qt.ItemDataRole.UserRole
 
 DEFAULT_SIZE = QSize(1280, 800)
-PAGES = (
-    "overview",
-    "workspace",
-    "aged_balances",
-    "activities",
-    "cases",
-    "collections",
-    "company",
+PAGE_TYPES: tuple[type[Page], ...] = (
+    OverviewPage,
+    WorkspacePage,
+    AgedBalancesPage,
+    ActivitiesPage,
+    CasesPage,
+    CollectionsPage,
+    CompanyPage,
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
+PAGES = tuple(kind.key for kind in PAGE_TYPES)
 
 
 class MainWindow(QMainWindow):
@@ -126,15 +122,17 @@ class MainWindow(QMainWindow):
         self.cases_page = CasesPage(context)
         self.collections_page = CollectionsPage(context)
         self.company_page = CompanyPage(context)
-        self.page_widgets: dict[str, QWidget] = {
-            "overview": self.overview_page,
-            "workspace": self.workspace_page,
-            "aged_balances": self.aged_balances_page,
-            "activities": self.activities_page,
-            "cases": self.cases_page,
-            "collections": self.collections_page,
-            "company": self.company_page,
-        }
+        self.page_list: tuple[Page, ...] = (
+            self.overview_page,
+            self.workspace_page,
+            self.aged_balances_page,
+            self.activities_page,
+            self.cases_page,
+            self.collections_page,
+            self.company_page,
+        )
+        assert tuple(page.key for page in self.page_list) == PAGES
+        self.page_widgets: dict[str, Page] = {page.key: page for page in self.page_list}
         self.pages = QStackedWidget()
         for key in PAGES:
             # Pages scroll rather than squeeze (or hold the window wide) when it is small.
@@ -166,21 +164,18 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self._loading_message = _("Reading the company's figures…")
 
+        for page in self.page_list:
+            page.busy_changed.connect(self._on_busy_changed)
+            page.status_changed.connect(partial(self._set_status, page.key))
+            page.customer_chosen.connect(self.show_customer)
+            page.collections_requested.connect(self.show_collections)
         self.company_page.loaded.connect(self._on_company_loaded)
-        for key in PAGES:
-            page = self.page_widgets[key]
-            page.busy_changed.connect(self._on_busy_changed)  # type: ignore[attr-defined]
-            page.status_changed.connect(partial(self._set_status, key))  # type: ignore[attr-defined]
-        self.overview_page.customer_chosen.connect(self.show_customer)
         self.overview_page.customer_details_requested.connect(self.show_customer)
         self.workspace_page.document_activated.connect(self._open_document)
-        for page in (self.aged_balances_page, self.activities_page, self.collections_page):
-            page.customer_chosen.connect(self.show_customer)
-        self.activities_page.collections_requested.connect(self.show_collections)
-        self.cases_page.collections_requested.connect(self.show_collections)
 
         self._restore_geometry()
-        # The landing page first: the database lane runs tasks in the order they come.
+        # The landing page reads at once; the company's figures are a long read that
+        # waits on its own lane, so it never holds the Overview up.
         self.overview_page.refresh()
         self.company_page.refresh()
 
@@ -188,7 +183,7 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Read the current page's data again (F5)."""
-        self.page_widgets[self.current_page].refresh()  # type: ignore[attr-defined]
+        self.page_widgets[self.current_page].refresh()
 
     @property
     def current_page(self) -> str:
@@ -241,29 +236,12 @@ class MainWindow(QMainWindow):
         navigation.setStyleSheet(
             "QListWidget { outline: 0; } QListWidget::item { padding: 6px 8px; }"
         )
-        built = {
-            "overview": (_("Overview"), _("Your activities, the highest and the oldest balances")),
-            "workspace": (_("Workspace"), _("One customer: transactions, timeline, contacts")),
-            "aged_balances": (
-                _("Aged balances"),
-                _("Every customer of a pool by aging period, from its newest snapshot"),
-            ),
-            "activities": (
-                _("Activities"),
-                _("Every activity about the customers you work, open or closed"),
-            ),
-            "cases": (_("Cases"), _("The collections cases of your customers")),
-            "collections": (
-                _("Collections"),
-                _("One customer's cases, transactions and activities, with fact boxes"),
-            ),
-            "company": (_("Company"), _("The open company: its figures and its database")),
-        }
-        for number, key in enumerate(PAGES, start=1):
-            title, tip = built[key]
-            item = QListWidgetItem(self._icons.get(key), title)
-            item.setData(PAGE_KEY_ROLE, key)
-            item.setToolTip(_("{tip} (Ctrl+{number})").format(tip=tip, number=number))
+        for number, page in enumerate(self.page_list, start=1):
+            item = QListWidgetItem(self._icons.get(page.icon or page.key), _(page.title))
+            item.setData(PAGE_KEY_ROLE, page.key)
+            item.setToolTip(
+                _("{tip} (Ctrl+{number})").format(tip=_(page.description), number=number)
+            )
             navigation.addItem(item)
         for section in PLANNED_SECTIONS:
             if section.key in PAGES:
@@ -334,10 +312,7 @@ class MainWindow(QMainWindow):
     def _on_page_chosen(self, row: int) -> None:
         if 0 <= row < len(PAGES):
             self.pages.setCurrentIndex(row)
-            page = self.page_widgets[PAGES[row]]
-            activate = getattr(page, "activate", None)
-            if activate is not None:
-                activate()  # a list page reads its data the first time it is shown
+            self.page_widgets[PAGES[row]].activate()  # a page reads when first shown
             self._show_status()
 
     def _set_status(self, page: str, text: str) -> None:
@@ -400,38 +375,16 @@ class MainWindow(QMainWindow):
         state = self._settings.get(WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)
-        self.workspace_page.restore_state(self._settings.get(WORKSPACE_STATE))
-        for option, page in (
-            (OVERVIEW_STATE, self.overview_page),
-            (AGED_BALANCES_STATE, self.aged_balances_page),
-            (ACTIVITIES_STATE, self.activities_page),
-            (CASES_STATE, self.cases_page),
-            (COLLECTIONS_STATE, self.collections_page),
-        ):
-            try:
-                saved = json.loads(self._settings.get(option) or "{}")
-                page.restore_state({key: base64.b64decode(value) for key, value in saved.items()})
-            except (ValueError, TypeError, AttributeError):
-                pass  # damaged by hand: the page keeps its default layout
+        for page in self.page_list:
+            page.restore_state(read_page_state(self._settings, page.key))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the geometry and stop the background work before the window goes away."""
         if self._settings is not None:
             self._settings.set(WINDOW_GEOMETRY, self.saveGeometry())
             self._settings.set(WINDOW_STATE, self.saveState())
-            self._settings.set(WORKSPACE_STATE, self.workspace_page.save_state())
-            for option, page in (
-                (OVERVIEW_STATE, self.overview_page),
-                (AGED_BALANCES_STATE, self.aged_balances_page),
-                (ACTIVITIES_STATE, self.activities_page),
-                (CASES_STATE, self.cases_page),
-                (COLLECTIONS_STATE, self.collections_page),
-            ):
-                state = page.save_state()
-                self._settings.set(
-                    option,
-                    json.dumps({k: base64.b64encode(v).decode("ascii") for k, v in state.items()}),
-                )
+            for page in self.page_list:
+                write_page_state(self._settings, page.key, page.save_state())
             self._settings.sync()
         self.runner.shutdown()
         super().closeEvent(event)

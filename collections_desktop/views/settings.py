@@ -9,6 +9,8 @@ keys only) and its version is never lowered. Secrets never go here.
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,7 @@ from collections_desktop.i18n import LANGUAGES, N_
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_KEY = "meta/schema_version"
 FILE_NAME = "settings.ini"
 
@@ -57,15 +59,11 @@ WINDOW_STATE: Option[QByteArray] = Option(
     "main_window/state", QByteArray, QByteArray(), N_("Main window toolbars and docks")
 )
 
+# The pages' states, each JSON of the page's ``save_state()`` (values base64).
 OVERVIEW_STATE: Option[str] = Option(
     "overview/state", str, "", N_("Overview splitters, columns, sort and pool")
 )
-"""JSON of the page's ``save_state()`` (each value base64)."""
-WORKSPACE_STATE: Option[QByteArray] = Option(
-    "workspace/state", QByteArray, QByteArray(), N_("Workspace splitters")
-)
-
-# The list pages' states, each JSON of the page's ``save_state()`` (values base64).
+WORKSPACE_STATE: Option[str] = Option("workspace/state", str, "", N_("Workspace splitters"))
 AGED_BALANCES_STATE: Option[str] = Option(
     "aged_balances/state", str, "", N_("Aged balances columns, sort and pool")
 )
@@ -76,6 +74,15 @@ CASES_STATE: Option[str] = Option("cases/state", str, "", N_("Cases columns, sor
 COLLECTIONS_STATE: Option[str] = Option(
     "collections/state", str, "", N_("Collections page splitters and columns")
 )
+PAGE_STATES: dict[str, Option[str]] = {
+    "overview": OVERVIEW_STATE,
+    "workspace": WORKSPACE_STATE,
+    "aged_balances": AGED_BALANCES_STATE,
+    "activities": ACTIVITIES_STATE,
+    "cases": CASES_STATE,
+    "collections": COLLECTIONS_STATE,
+}
+"""Where each page's state is kept, by the page's key."""
 
 OPTIONS: tuple[Option[Any], ...] = (
     LANGUAGE,
@@ -92,8 +99,17 @@ OPTIONS: tuple[Option[Any], ...] = (
 )
 """Every option the app knows (the settings dialog and the tests walk this)."""
 
-UPGRADES: dict[int, Callable[[QSettings], None]] = {}
-"""Hooks that bring a file from version ``n - 1`` to ``n``; none yet (version 1 is the first)."""
+
+
+def _pages_keep_one_format(store: QSettings) -> None:
+    """Version 2: the Workspace and Collections pages keep their state as the other pages
+    do; their version-1 bytes cannot be read so, and the pages start from their defaults."""
+    for key in ("workspace/state", "collections/state"):
+        store.remove(key)
+
+
+UPGRADES: dict[int, Callable[[QSettings], None]] = {2: _pages_keep_one_format}
+"""Hooks that bring a file from version ``n - 1`` to ``n``."""
 
 
 def default_path() -> Path:
@@ -148,3 +164,23 @@ class Settings:
             if hook is not None:
                 hook(self._store)
         self._store.setValue(SCHEMA_KEY, SCHEMA_VERSION)
+
+
+def read_page_state(settings: Settings, key: str) -> dict[str, bytes]:
+    """The state page ``key`` saved last time; empty when none or damaged by hand."""
+    option = PAGE_STATES.get(key)
+    if option is None:
+        return {}
+    try:
+        saved = json.loads(settings.get(option) or "{}")
+        return {name: base64.b64decode(value, validate=True) for name, value in saved.items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}
+
+
+def write_page_state(settings: Settings, key: str, state: dict[str, bytes]) -> None:
+    """Keep page ``key``'s state (JSON, each value base64) for the next session."""
+    option = PAGE_STATES.get(key)
+    if option is not None:
+        encoded = {name: base64.b64encode(value).decode("ascii") for name, value in state.items()}
+        settings.set(option, json.dumps(encoded))

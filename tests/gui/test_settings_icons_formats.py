@@ -83,7 +83,7 @@ def test_an_older_file_is_upgraded_by_the_hooks(tmp_path, monkeypatch) -> None:
 
     monkeypatch.setattr(options, "UPGRADES", {1: rename})
     settings = Settings(path)
-    assert settings.schema_version == 1
+    assert settings.schema_version == options.SCHEMA_VERSION
     assert settings.get(CALL_METHOD) == "teams"
 
 
@@ -142,3 +142,26 @@ def test_counts_dates_and_unknown_locales() -> None:
     assert Formats("es_ES").date(dt.date(2026, 11, 23), "long") == "23 de noviembre de 2026"
     assert babel_locale("C") == "en_US"  # the POSIX locale of a bare CI runner
     assert babel_locale("pt-BR") == "pt_BR"
+
+
+def test_version_2_keeps_every_page_state_in_one_format(tmp_path) -> None:
+    path = tmp_path / "settings.ini"
+    raw = QSettings(str(path), QSettings.Format.IniFormat)
+    raw.setValue(options.SCHEMA_KEY, 1)
+    raw.setValue("workspace/state", QByteArray(b"\x00\x00\x00\xffsplitter"))
+    raw.setValue("cases/state", '{"status": "b3Blbg=="}')
+    raw.sync()
+    settings = Settings(path)
+    assert settings.schema_version == 2
+    assert options.read_page_state(settings, "workspace") == {}
+    assert options.read_page_state(settings, "cases") == {"status": b"open"}
+    options.write_page_state(settings, "workspace", {"splitter": b"\x00\x01"})
+    assert options.read_page_state(settings, "workspace") == {"splitter": b"\x00\x01"}
+
+
+def test_a_page_state_damaged_by_hand_is_ignored(tmp_path) -> None:
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set(options.CASES_STATE, "{not json")
+    assert options.read_page_state(settings, "cases") == {}
+    settings.set(options.CASES_STATE, '{"grid": "***"}')
+    assert options.read_page_state(settings, "cases") == {}
