@@ -51,6 +51,8 @@ class DelayedBusy(QObject):
             self.changed.emit(False)
 
     def _show(self) -> None:
+        if self.shown:
+            return  # a newer load took over while the indicator was up: it stays, once
         self.bar.show()
         self.label.show()
         self.changed.emit(True)
