@@ -34,7 +34,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.casework.activities import ActivityDetails, ResponsibleChoice
 from collections_desktop.models.casework.case_reading import CaseRow
-from collections_desktop.models.db.schema import ActivityType
+from collections_desktop.models.db.schema.enums import ActivityType
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 
 TYPE_NAMES: dict[str, str] = {

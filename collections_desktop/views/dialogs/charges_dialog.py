@@ -40,7 +40,7 @@ from collections_desktop.models.actions.charge_rows import (
 )
 from collections_desktop.models.actions.charges import AdjustmentResult, reinstate, reverse, waive
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import AdjustmentKind
+from collections_desktop.models.db.schema.enums import AdjustmentKind
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
 from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate

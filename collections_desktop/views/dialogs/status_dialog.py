@@ -30,7 +30,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.kernel.money import ZERO, MoneyError
 from collections_desktop.models.actions.status import NOTE_LENGTH, status_label, status_name
-from collections_desktop.models.db.schema import CollectionStatus
+from collections_desktop.models.db.schema.enums import CollectionStatus
 from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import parse_amount, qdate

@@ -33,7 +33,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.actions.writeoff_plan import WriteOffReasonOption
-from collections_desktop.models.db.schema import JournalAccountType
+from collections_desktop.models.db.schema.enums import JournalAccountType
 from collections_desktop.models.ledger.journals import LineDraft
 from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.models.screens.workspace import type_name
