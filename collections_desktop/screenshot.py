@@ -167,7 +167,7 @@ def _check_customer(database: Database, account: str | None, view: str) -> uuid.
 
 def _default_user(database: Database) -> str | None:
     """The demo's first agent when the database has them, else None (the login name)."""
-    from collections_desktop.models.demo import DEMO_USER
+    from collections_desktop.demo.company import DEMO_USER
 
     with database.sessions() as session:
         found = session.scalar(select(Employee.id).where(Employee.user_name == DEMO_USER))

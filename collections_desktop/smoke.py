@@ -140,7 +140,7 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
     moments["application"] = time.time()
 
     if database_url is None:
-        from collections_desktop.models.demo import write_demo_company
+        from collections_desktop.demo.load import write_demo_company
 
         path = folder / "smoke.sqlite"
         # A new file: Alembic runs every migration.

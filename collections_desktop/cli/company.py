@@ -18,7 +18,7 @@ from collections_desktop.i18n import _
 
 def demo(args: argparse.Namespace) -> int:
     """Write a demo company into a new database and say what it holds."""
-    from collections_desktop.models.demo import DemoError, write_demo_company
+    from collections_desktop.demo.load import DemoError, write_demo_company
 
     if args.customers < 1:
         raise CommandError(_("error: --customers must be at least 1"))
@@ -57,10 +57,8 @@ def import_receivables(args: argparse.Namespace) -> int:
     from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.db.writing import LEDGER, write_transaction
     from collections_desktop.models.importers import ImportInputError
-    from collections_desktop.models.importers.receivables import (
-        import_receivables,
-        load_receivables_mapping,
-    )
+    from collections_desktop.models.importers.receivables.fields import load_receivables_mapping
+    from collections_desktop.models.importers.receivables.write import import_receivables
 
     with refusing(ImportInputError):
         mapping = load_receivables_mapping(args.mapping)

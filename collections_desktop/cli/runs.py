@@ -92,14 +92,16 @@ def interest(args: argparse.Namespace) -> int:
 def letters(args: argparse.Namespace) -> int:
     """Print the letters due in the scope or post them, then write the PDFs with ``--pdf``."""
     from collections_desktop.kernel.clock import SystemClock
-    from collections_desktop.models.letters import LetterError, create_letters, propose_letters
+    from collections_desktop.models.letters.errors import LetterError
+    from collections_desktop.models.letters.propose import propose_letters
+    from collections_desktop.models.letters.run import create_letters
     from collections_desktop.models.people.pools import PoolError
     from collections_desktop.models.people.scope import ScopeError
 
     clock = SystemClock()
     day = as_of(args, clock.today())
     if args.pdf and not args.dry_run:
-        from collections_desktop.models.letter_documents import LetterFileError, check_folder
+        from collections_desktop.models.letters.documents import LetterFileError, check_folder
 
         try:  # before anything is posted: letters without their PDFs help nobody
             check_folder(args.pdf)
@@ -135,7 +137,7 @@ def letters(args: argparse.Namespace) -> int:
             ).format(created=run.created_count, skipped=run.skipped_count)
         )
         if args.pdf:  # this run's letters, and any an earlier run left without a PDF
-            from collections_desktop.models.letter_documents import letters_without_document
+            from collections_desktop.models.letters.documents import letters_without_document
 
             with database.sessions() as session:
                 missing = letters_without_document(session, scope, day, pool_id=pool_id)
@@ -165,7 +167,7 @@ def _letter_pdfs(
     """Write and record the PDFs of the ``missing`` letters (``earlier`` of them from
     earlier runs) and say how many; a write that fails ends the command, naming the file."""
     from collections_desktop.app import ensure_application
-    from collections_desktop.models.letter_documents import DocumentRecorder, LetterFileError
+    from collections_desktop.models.letters.documents import DocumentRecorder, LetterFileError
     from collections_desktop.views.printing import print_missing_letters
 
     recorder = DocumentRecorder(database, now)
