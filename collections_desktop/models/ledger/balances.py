@@ -43,7 +43,19 @@ class OpenItem:
 
 
 OpenItemColumns = tuple[
-    uuid.UUID, str, str, str, dt.date, dt.date, dt.date, str, Decimal, Decimal, Decimal, Decimal, str
+    uuid.UUID,
+    str,
+    str,
+    str,
+    dt.date,
+    dt.date,
+    dt.date,
+    str,
+    Decimal,
+    Decimal,
+    Decimal,
+    Decimal,
+    str,
 ]
 """The columns of ``_open_items_query``: an ``OpenItem``'s fields, in order."""
 

@@ -76,7 +76,19 @@ class JournalRow:
 
 
 JournalRowColumns = tuple[
-    str, str, dt.date, int, str, str, str, Decimal, Decimal, str | None, str | None, str | None, str | None
+    str,
+    str,
+    dt.date,
+    int,
+    str,
+    str,
+    str,
+    Decimal,
+    Decimal,
+    str | None,
+    str | None,
+    str | None,
+    str | None,
 ]
 """The columns ``journal_rows`` selects: a ``JournalRow``'s fields, in order."""
 

@@ -230,7 +230,9 @@ class Parser:
         positions: list[int | None] = []
         for name in names:
             column = self.mapping.columns.get(name)
-            positions.append(None if column is None or column.is_template else self.index[column.text])
+            positions.append(
+                None if column is None or column.is_template else self.index[column.text]
+            )
         return positions
 
     def _date_formats(self, values: dict[str, list[str]]) -> dict[str, str | None]:
