@@ -299,7 +299,7 @@ def interest_notes(
         .where(InterestNoteLine.note_id.in_([n.id for n in notes]))
         .order_by(InterestNoteLine.from_date, invoice.document_number)
     ):
-        lines[row.note_id].append(row._tuple()[1:])
+        lines[row.note_id].append(row[1:])
     charge_ids = [row[1] for rows in lines.values() for row in rows]
     charge_ids += [n.fee_transaction_id for n in notes if n.fee_transaction_id is not None]
     states = charge_states(session, charge_ids)

@@ -83,7 +83,7 @@ def _collections_category(session: Session, code: str) -> uuid.UUID:
         raise CaseError(
             _("There is no case category {code}. Choose one from the list.").format(code=code)
         )
-    category_id, name, kind = row._tuple()
+    category_id, name, kind = row
     if kind != COLLECTIONS:
         raise CaseError(
             _(

@@ -393,7 +393,7 @@ def _stored_documents(
                 )
             ):
                 key = (customers[row.customer_id], row.type, number_key(row.document_number))
-                found[row.id] = (key, StoredDocument(*row._tuple()[2:]))
+                found[row.id] = (key, StoredDocument(*row[2:]))
     documents: dict[tuple[str, str, str], StoredDocument] = {}
     for key, document in sorted(found.values(), key=lambda item: item[1].voucher):
         documents[key] = document
