@@ -92,9 +92,7 @@ def render_screenshot(
     window = None
     try:
         customer_id = _check_customer(opened, customer, view)
-        window = build_main_window(
-            opened, clock, user_name=user or _default_user(opened)
-        )
+        window = build_main_window(opened, clock, user_name=user or _default_user(opened))
         window.show_page(PAGE_OF_VIEW.get(view, "company"))
         window.resize(width, height)
         window.show()

@@ -334,7 +334,7 @@ class Builder:
         if rng.random() < 0.15:
             # Bigger accounts get a review meeting now and then; some are coming up.
             meeting = workday(today + rng.randint(-180, 20))
-            held = (meeting, 660) if meeting < today else None
+            meeting_held = (meeting, 660) if meeting < today else None
             ledger.activities.append(
                 Activity(
                     start=(min(meeting, today) - rng.randint(3, 15), rng.randint(480, 1000)),
@@ -342,7 +342,7 @@ class Builder:
                     type=ActivityType.APPOINTMENT,
                     category="Meeting",
                     purpose=f"Account review with {contacts[-1][2]}",
-                    closed=held,
+                    closed=meeting_held,
                 )
             )
 

@@ -376,9 +376,9 @@ class CustomerLedger:
         # Payments: one per invoice and day, or one per payment run for batch payers.
         payments: dict[tuple[int, int], list[tuple[Txn, int]]] = {}
         settlements: list[tuple[int, int, list[tuple[Txn, int]]]] = []
-        for day, invoice, cents, note in self.applications:
-            if note is not None:
-                settlements.append((day, 0, [(invoice, cents), (note, note.cents)]))
+        for day, invoice, cents, credit in self.applications:
+            if credit is not None:
+                settlements.append((day, 0, [(invoice, cents), (credit, credit.cents)]))
             else:
                 key = (day, 0 if self.batch else id(invoice))
                 payments.setdefault(key, []).append((invoice, cents))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import Row, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
@@ -176,7 +176,12 @@ def charge_rows(
         ):
             note_lines[note_id].append((txn_id, invoice_document))
 
-    def row(kind: ChargeRowKind, txn_id: uuid.UUID, note, invoice: str | None) -> ChargeRow:  # type: ignore[no-untyped-def]
+    def row(
+        kind: ChargeRowKind,
+        txn_id: uuid.UUID,
+        note: Row[uuid.UUID, str, dt.date, str, uuid.UUID | None] | None,
+        invoice: str | None,
+    ) -> ChargeRow:
         txn = charges[txn_id]
         return ChargeRow(
             kind=kind,

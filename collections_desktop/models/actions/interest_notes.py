@@ -277,7 +277,11 @@ def interest_notes(
     if not notes:
         return []
     invoice = CustomerTransaction
-    lines: dict[uuid.UUID, list[tuple[object, ...]]] = defaultdict(list)
+    # A line's columns: InterestLineRow's fields up to the interest.
+    lines: dict[
+        uuid.UUID,
+        list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, str, dt.date, dt.date, int, Decimal, Decimal]],
+    ] = defaultdict(list)
     for row in session.execute(
         select(
             InterestNoteLine.note_id,
@@ -295,7 +299,7 @@ def interest_notes(
         .where(InterestNoteLine.note_id.in_([n.id for n in notes]))
         .order_by(InterestNoteLine.from_date, invoice.document_number)
     ):
-        lines[row.note_id].append(tuple(row)[1:])
+        lines[row.note_id].append(row[1:])
     charge_ids = [row[1] for rows in lines.values() for row in rows]
     charge_ids += [n.fee_transaction_id for n in notes if n.fee_transaction_id is not None]
     states = charge_states(session, charge_ids)
@@ -317,9 +321,9 @@ def interest_notes(
                 fee_state=states[fee_id] if fee_id else None,
                 lines=tuple(
                     InterestLineRow(
-                        *row,  # type: ignore[arg-type]
-                        open_amount=opens.get(row[1], ZERO),  # type: ignore[arg-type]
-                        state=states[row[1]],  # type: ignore[index]
+                        *row,
+                        open_amount=opens.get(row[1], ZERO),
+                        state=states[row[1]],
                     )
                     for row in lines[note.id]
                 ),

@@ -24,6 +24,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -294,6 +295,15 @@ def _settled_items(session: Session, payment_id: uuid.UUID) -> tuple[SettledItem
 # --- processing -------------------------------------------------------------------------
 
 
+class _CustomerSide(TypedDict):
+    """The customer's side of every line of the NSF journal: where it posts."""
+
+    account_type: JournalAccountType
+    account: str
+    posting_profile: str | None
+    dimension: str | None
+
+
 def process_nsf(
     session: Session,
     scope: AgentScope,
@@ -365,7 +375,7 @@ def process_nsf(
     )
 
     # 3. and 4. The fees and the payment journal.
-    customer_line = {
+    customer_line: _CustomerSide = {
         "account_type": JournalAccountType.CUSTOMER,
         "account": preview.account,
         "posting_profile": payment.posting_profile,
@@ -376,7 +386,7 @@ def process_nsf(
     ).one()
     lines = [
         LineDraft(
-            **customer_line,  # type: ignore[arg-type]
+            **customer_line,
             currency=payment.currency,
             amount=reversal.amount,
             amount_accounting=reversal.amount_accounting,
@@ -415,7 +425,7 @@ def process_nsf(
         )
         lines += [
             LineDraft(
-                **customer_line,  # type: ignore[arg-type]
+                **customer_line,
                 currency=fee.currency,
                 amount=fee.amount,
                 amount_accounting=fee.amount_accounting,

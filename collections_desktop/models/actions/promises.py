@@ -27,8 +27,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, literal_column, select, update
+from sqlalchemy import (
+    CursorResult,
+    Select,
+    Table,
+    bindparam,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.formatting import text_formats
@@ -176,6 +186,7 @@ def evaluate_promises(session: Session, as_of: dt.date, now: dt.datetime) -> Pro
     formats = text_formats()
     counts = dict.fromkeys(PromiseOutcome, 0)
     results: list[dict[str, object]] = []
+    result_ids: list[uuid.UUID] = []
     changes: list[dict[str, object]] = []
     updates: list[dict[str, object]] = []
     follow_ups: list[tuple[int, dict[str, object]]] = []  # (index in results, activity)
@@ -218,9 +229,10 @@ def evaluate_promises(session: Session, as_of: dt.date, now: dt.datetime) -> Pro
                 note = _("Promise broken: nothing of {promised} paid by {date}.")
             note = note.format(**figures)
             new_date, new_amount = promise.promise_date, promise.promise_amount
+        result_ids.append(new_id())
         results.append(
             {
-                "id": new_id(),
+                "id": result_ids[-1],
                 "transaction_id": item.id,
                 "promise_change_id": promise.id,
                 "promise_date": promise.promise_date,
@@ -263,7 +275,7 @@ def evaluate_promises(session: Session, as_of: dt.date, now: dt.datetime) -> Pro
         kept=counts[PromiseOutcome.KEPT],
         partial=counts[PromiseOutcome.PARTIAL],
         broken=counts[PromiseOutcome.BROKEN],
-        result_ids=tuple(r["id"] for r in results),  # type: ignore[misc]
+        result_ids=tuple(result_ids),
         activity_ids=activity_ids,
         unrecorded=unrecorded,
     )
@@ -416,22 +428,25 @@ def _write(
         session.execute(insert(PromiseResult), results)
         # One executemany; each row names the version read, so a status changed meanwhile
         # by a collector is not overwritten (the whole run is refused and can run again).
-        t = CustomerTransaction.__table__
-        written = session.execute(
-            update(t)
-            .where(
-                t.c.id == bindparam("b_id"),
-                t.c.version == bindparam("b_version"),
-                t.c.collection_status == CollectionStatus.PROMISED.value,
-            )
-            .values(
-                collection_status=bindparam("b_status"),
-                promise_date=bindparam("b_date"),
-                promise_amount=bindparam("b_amount"),
-                updated_at=now,
-                version=bindparam("b_version") + 1,
+        t = cast(Table, CustomerTransaction.__table__)  # every model of the schema maps one table
+        written = cast(  # an UPDATE's result is a CursorResult
+            CursorResult[Any],
+            session.execute(
+                update(t)
+                .where(
+                    t.c.id == bindparam("b_id"),
+                    t.c.version == bindparam("b_version"),
+                    t.c.collection_status == CollectionStatus.PROMISED.value,
+                )
+                .values(
+                    collection_status=bindparam("b_status"),
+                    promise_date=bindparam("b_date"),
+                    promise_amount=bindparam("b_amount"),
+                    updated_at=now,
+                    version=bindparam("b_version") + 1,
+                ),
+                updates,
             ),
-            updates,
         )
         dialect = session.get_bind().dialect
         if dialect.supports_sane_multi_rowcount and written.rowcount != len(updates):
@@ -455,7 +470,9 @@ def promise_results(session: Session, customer_id: uuid.UUID) -> list[PromiseRes
     """The judged promises of a customer's transactions, newest judgement first."""
     r = PromiseResult
     t = CustomerTransaction
-    rows = session.execute(
+    query: Select[
+        uuid.UUID, uuid.UUID, str, str, dt.date, Decimal, Decimal, str, dt.date, str | None
+    ] = (
         select(
             r.id,
             r.transaction_id,
@@ -473,4 +490,4 @@ def promise_results(session: Session, customer_id: uuid.UUID) -> list[PromiseRes
         .where(t.customer_id == customer_id)
         .order_by(r.evaluated_on.desc(), r.promise_date.desc(), t.document_number)
     )
-    return [PromiseResultRow(*row) for row in rows]
+    return [PromiseResultRow(*row) for row in session.execute(query)]

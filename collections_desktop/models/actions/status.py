@@ -23,8 +23,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
-from sqlalchemy import func, select, type_coerce, update
+from sqlalchemy import CursorResult, func, select, type_coerce, update
 from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.formatting import text_formats
@@ -252,17 +253,20 @@ def apply_change(
     meanwhile it is refused, so the history stays one unbroken chain.
     """
     t = CustomerTransaction
-    written = session.execute(
-        update(t)
-        .where(t.id == txn.id, t.version == txn.version)
-        .values(
-            collection_status=to_status.value,
-            promise_date=promise_date,
-            promise_amount=promise_amount,
-            updated_at=now,
-            version=txn.version + 1,
-        )
-        .execution_options(synchronize_session=False)
+    written = cast(  # an UPDATE's result is a CursorResult
+        CursorResult[Any],
+        session.execute(
+            update(t)
+            .where(t.id == txn.id, t.version == txn.version)
+            .values(
+                collection_status=to_status.value,
+                promise_date=promise_date,
+                promise_amount=promise_amount,
+                updated_at=now,
+                version=txn.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        ),
     )
     if written.rowcount != 1:
         raise CollectionStatusError(

@@ -429,13 +429,13 @@ def _reason(session: Session, code: str) -> WriteOffReasonOption:
 
 
 def _type_text(value: str) -> str:
-    names = {
+    names: dict[str, str] = {
         TransactionType.PAYMENT: _("payment"),
         TransactionType.CREDIT_NOTE: _("credit note"),
         TransactionType.WRITE_OFF: _("write-off"),
         TransactionType.REVERSAL: _("reversal"),
     }
-    return names.get(value, value)  # type: ignore[call-overload]
+    return names.get(value, value)
 
 
 def write_off_reasons(session: Session) -> list[WriteOffReasonOption]:

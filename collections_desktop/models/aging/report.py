@@ -14,7 +14,7 @@ import json
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
 from collections_desktop.models.aging.snapshot import AgingResult
-from collections_desktop.models.screens.exports import csv_text
+from collections_desktop.models.screens.exports import ExportCell, csv_text
 from collections_desktop.models.screens.exports import plain_amount as _plain
 
 TOTAL = "TOTAL"
@@ -22,12 +22,12 @@ TOTAL = "TOTAL"
 
 def to_csv(result: AgingResult) -> str:
     """A header row, one row per customer, then ``TOTAL`` (text cannot run as a formula)."""
+    rows: list[list[ExportCell]] = [
+        [row.account, row.name, *row.columns, row.balance] for row in result.rows
+    ]
+    rows.append([TOTAL, "", *result.totals, result.balance])
     return csv_text(
-        ["customer_account", "customer_name", *result.definition.labels, "balance"],
-        [
-            *([row.account, row.name, *row.columns, row.balance] for row in result.rows),
-            [TOTAL, "", *result.totals, result.balance],
-        ],
+        ["customer_account", "customer_name", *result.definition.labels, "balance"], rows
     )
 
 

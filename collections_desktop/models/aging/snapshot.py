@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Column,
@@ -37,7 +37,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement, True_
 
 from collections_desktop.i18n import _
@@ -149,7 +149,7 @@ class SnapshotSummary:
 # --- the aggregate ----------------------------------------------------------------------
 
 
-def _basis_column(basis: AgingBasis) -> ColumnElement[dt.date]:
+def _basis_column(basis: AgingBasis) -> InstrumentedAttribute[dt.date]:
     if basis is AgingBasis.TRANSACTION_DATE:
         return CustomerTransaction.posting_date
     if basis is AgingBasis.DOCUMENT_DATE:
@@ -452,7 +452,7 @@ def take_snapshot(
     header_ids = new_ids(len(result.rows))
     insert_rows(
         session,
-        AgingSnapshotCustomer.__table__,
+        cast(Table, AgingSnapshotCustomer.__table__),  # every model of the schema maps one table
         (
             (
                 header_id,

@@ -20,8 +20,9 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.i18n import _, ngettext
@@ -343,11 +344,14 @@ def edit_activity(
     }
     if closed is not None and closed != activity.closed:
         values |= {"closed": closed, "closed_at": now if closed else None}
-    result = session.execute(
-        update(Activity)
-        .where(Activity.id == activity_id, Activity.version == expected_version)
-        .values(values)
-        .execution_options(synchronize_session="fetch")
+    result = cast(  # an UPDATE's result is a CursorResult
+        CursorResult[Any],
+        session.execute(
+            update(Activity)
+            .where(Activity.id == activity_id, Activity.version == expected_version)
+            .values(values)
+            .execution_options(synchronize_session="fetch")
+        ),
     )
     if result.rowcount != 1:  # changed between our read and our write
         raise _changed_meanwhile(activity.number)
@@ -441,16 +445,19 @@ def _check_changeable(
 
 
 def _set_closed(session: Session, ids: list[uuid.UUID], now: dt.datetime, *, closed: bool) -> None:
-    result = session.execute(
-        update(Activity)
-        .where(Activity.id.in_(ids), Activity.closed.is_(not closed))
-        .values(
-            closed=closed,
-            closed_at=now if closed else None,
-            updated_at=now,
-            version=Activity.version + 1,
-        )
-        .execution_options(synchronize_session="fetch")
+    result = cast(  # an UPDATE's result is a CursorResult
+        CursorResult[Any],
+        session.execute(
+            update(Activity)
+            .where(Activity.id.in_(ids), Activity.closed.is_(not closed))
+            .values(
+                closed=closed,
+                closed_at=now if closed else None,
+                updated_at=now,
+                version=Activity.version + 1,
+            )
+            .execution_options(synchronize_session="fetch")
+        ),
     )
     if result.rowcount != len(ids):  # closed or reopened meanwhile by someone else
         raise ActivityError(

@@ -120,9 +120,17 @@ def case_categories(session: Session, type: str | None = COLLECTIONS) -> list[Ca
     return [CaseCategoryChoice(*row) for row in session.execute(query)]
 
 
+_CaseColumns = tuple[
+    uuid.UUID, str, uuid.UUID, str, str, str, str, str, str, str,
+    uuid.UUID | None, str | None, dt.datetime, dt.datetime | None,
+    int, Decimal, int, int, int,
+]  # fmt: skip
+"""The columns of ``_rows_query``, in the order of ``CaseRow``'s fields."""
+
+
 def _rows_query(
     as_of: dt.date, conditions: Sequence[ColumnElement[bool]], limit: int | None = None
-) -> Select:  # type: ignore[type-arg]
+) -> Select[*_CaseColumns]:
     """One statement: the cases meeting ``conditions`` with their figures on ``as_of``.
 
     The cases chosen (the newest ``limit`` of them) go into a CTE; the figures are two
@@ -222,7 +230,7 @@ def _rows_query(
     )
 
 
-def _case_rows(session: Session, query: Select) -> list[CaseRow]:  # type: ignore[type-arg]
+def _case_rows(session: Session, query: Select[*_CaseColumns]) -> list[CaseRow]:
     return [
         CaseRow(
             id=row.id,

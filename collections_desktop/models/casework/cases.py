@@ -13,8 +13,10 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from sqlalchemy import (
+    CursorResult,
     func,
     select,
     update,
@@ -81,14 +83,15 @@ def _collections_category(session: Session, code: str) -> uuid.UUID:
         raise CaseError(
             _("There is no case category {code}. Choose one from the list.").format(code=code)
         )
-    if row.type != COLLECTIONS:
+    category_id, name, kind = row
+    if kind != COLLECTIONS:
         raise CaseError(
             _(
                 "Category {code} ({name}) is for {type} cases, not collections cases. "
                 "Choose a collections category."
-            ).format(code=code, name=row.name, type=row.type)
+            ).format(code=code, name=name, type=kind)
         )
-    return row.id
+    return category_id
 
 
 def _responsible(session: Session, responsible_id: uuid.UUID | None) -> None:
@@ -248,11 +251,14 @@ def _touch(
     session: Session, found: CollectionsCase, now: dt.datetime, **values: object
 ) -> CollectionsCase:
     """Write ``values`` on the case at the version it was read at, with version += 1."""
-    result = session.execute(
-        update(CollectionsCase)
-        .where(CollectionsCase.id == found.id, CollectionsCase.version == found.version)
-        .values(updated_at=now, version=CollectionsCase.version + 1, **values)
-        .execution_options(synchronize_session="fetch")
+    result = cast(  # an UPDATE's result is a CursorResult
+        CursorResult[Any],
+        session.execute(
+            update(CollectionsCase)
+            .where(CollectionsCase.id == found.id, CollectionsCase.version == found.version)
+            .values(updated_at=now, version=CollectionsCase.version + 1, **values)
+            .execution_options(synchronize_session="fetch")
+        ),
     )
     if result.rowcount != 1:  # changed between our read and our write
         raise _changed_meanwhile(found.number)

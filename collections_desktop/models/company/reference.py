@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.db.schema import (
@@ -99,10 +99,10 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
     params = session.scalars(select(ReceivablesParameters).limit(1)).one()
     currency = params.accounting_currency
 
-    def missing(model: type, code: str) -> bool:
-        return session.scalar(select(model.id).where(model.code == code)) is None  # type: ignore[attr-defined]
+    def missing(code_column: InstrumentedAttribute[str], code: str) -> bool:
+        return session.scalar(select(code_column).where(code_column == code)) is None
 
-    if missing(PostingProfile, DEFAULT_PROFILE):
+    if missing(PostingProfile.code, DEFAULT_PROFILE):
         session.add(
             PostingProfile(
                 code=DEFAULT_PROFILE,
@@ -112,7 +112,7 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
                 updated_at=now,
             )
         )
-    if missing(SalesTaxCode, DEFAULT_TAX_CODE):
+    if missing(SalesTaxCode.code, DEFAULT_TAX_CODE):
         session.add(
             SalesTaxCode(
                 code=DEFAULT_TAX_CODE,
@@ -123,9 +123,9 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
             )
         )
     for code, description in WRITE_OFF_REASONS:
-        if missing(WriteOffReason, code):
+        if missing(WriteOffReason.code, code):
             session.add(WriteOffReason(code=code, description=_(description), updated_at=now))
-    if missing(BankAccount, DEFAULT_BANK_ACCOUNT):
+    if missing(BankAccount.code, DEFAULT_BANK_ACCOUNT):
         session.add(
             BankAccount(
                 code=DEFAULT_BANK_ACCOUNT,
@@ -154,8 +154,8 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
                 updated_at=now,
             )
         )
-    if missing(InterestCode, DEFAULT_INTEREST_CODE):
-        code = InterestCode(
+    if missing(InterestCode.code, DEFAULT_INTEREST_CODE):
+        interest_code = InterestCode(
             code=DEFAULT_INTEREST_CODE,
             name=_("Late-payment interest"),
             method="range",
@@ -166,11 +166,11 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
             fee_account="758100",
             updated_at=now,
         )
-        session.add(code)
+        session.add(interest_code)
         session.flush()
         session.add_all(
             InterestCodeLine(
-                interest_code_id=code.id,
+                interest_code_id=interest_code.id,
                 position=position,
                 from_days=low,
                 to_days=high,
@@ -179,7 +179,7 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
             )
             for position, (low, high, rate) in enumerate(((1, 60, "1"), (61, None, "1.5")), 1)
         )
-    if missing(LetterSequence, DEFAULT_SEQUENCE):
+    if missing(LetterSequence.code, DEFAULT_SEQUENCE):
         sequence = LetterSequence(
             code=DEFAULT_SEQUENCE,
             name=_("Standard reminders"),
@@ -203,6 +203,6 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
             for level, name, after_due, after_previous, fee, template in LETTER_TEMPLATES
         )
     for code, name, kind in CASE_CATEGORIES:
-        if missing(CaseCategory, code):
+        if missing(CaseCategory.code, code):
             session.add(CaseCategory(code=code, name=_(name), type=kind, updated_at=now))
     session.flush()

@@ -13,19 +13,21 @@ import filecmp
 import glob
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from collections_desktop.i18n import _
 from collections_desktop.models.db.writing import WAIT_SECONDS
@@ -205,9 +207,8 @@ def open_database(
         # only switched on once the file is known to be ours (a refused file stays as it was).
         # It cannot change inside a transaction: run it on the driver's connection directly.
         with engine.connect() as connection:
-            connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-                "PRAGMA journal_mode = WAL"
-            )
+            driver = cast(sqlite3.Connection, connection.connection.driver_connection)  # a file
+            driver.execute("PRAGMA journal_mode = WAL")
     integrity = None
     if path is not None and current is not None and mode not in _READ_ONLY_MODES:
         integrity = _watch_integrity(engine, path, wait=wait_for_integrity_check)
@@ -306,10 +307,10 @@ def _make_engine(url: URL, mode: str | None = None) -> Engine:
     return engine
 
 
-def _explain_errors(where: str):  # type: ignore[no-untyped-def]
+def _explain_errors(where: str) -> Callable[[ExceptionContext], DatabaseOpenError | None]:
     """Turn a damaged page, a full disk or a read-only file into the user's error."""
 
-    def handle_error(context):  # type: ignore[no-untyped-def]
+    def handle_error(context: ExceptionContext) -> DatabaseOpenError | None:
         from collections_desktop.models.db.failures import database_failure
 
         return database_failure(context.original_exception, where)
@@ -317,7 +318,7 @@ def _explain_errors(where: str):  # type: ignore[no-untyped-def]
     return handle_error
 
 
-def _refuse_writes(where: str):  # type: ignore[no-untyped-def]
+def _refuse_writes(where: str) -> Callable[[Connection], None]:
     """Refuse a write transaction on a read-only file before any work is done."""
 
     def refuse(connection: Connection) -> None:
@@ -458,7 +459,7 @@ def _tables_and_columns(connection: Connection) -> set[str]:
 _TABLES_AT: dict[str, set[str]] = {}
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     """Foreign keys on and NORMAL sync (safe with WAL); both last one connection only.
 
     The driver's own transaction handling is switched off (``isolation_level = None``):

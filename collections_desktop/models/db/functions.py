@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import Integer
+from sqlalchemy import ColumnExpressionArgument, Integer
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import FunctionElement
 
 
 class days_between(FunctionElement[int]):
@@ -15,7 +16,11 @@ class days_between(FunctionElement[int]):
     type = Integer()
     inherit_cache = True
 
-    def __init__(self, later: ColumnElement[Any], earlier: ColumnElement[Any]) -> None:
+    def __init__(
+        self,
+        later: ColumnExpressionArgument[dt.date | None],
+        earlier: ColumnExpressionArgument[dt.date | None],
+    ) -> None:
         super().__init__(later, earlier)
 
 

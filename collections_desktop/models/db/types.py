@@ -113,18 +113,20 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
+        stamp: dt.datetime = value
+        if stamp.tzinfo is None:
             raise ValueError("timestamps must be timezone-aware")
-        value = value.astimezone(dt.UTC)
+        stamp = stamp.astimezone(dt.UTC)
         # SQLite keeps text; store it without offset so text order is time order.
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return stamp.replace(tzinfo=None) if dialect.name == "sqlite" else stamp
 
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        stamp: dt.datetime = value  # the DateTime impl has parsed it
+        if stamp.tzinfo is None:
+            return stamp.replace(tzinfo=dt.UTC)
+        return stamp.astimezone(dt.UTC)
 
 
 def _same(value: Any) -> Any:

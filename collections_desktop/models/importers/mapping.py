@@ -154,7 +154,8 @@ def parse_mapping(
     defaults: dict[str, Cell] = {}
     for name, value in _table(document, "defaults", problems).items():
         if _known_field(name, "defaults", fields, problems):
-            if isinstance(value, dict | list | dt.time):
+            # TOML values are text, numbers, booleans, dates, times, arrays and tables.
+            if not isinstance(value, str | int | float | bool | dt.date):
                 problems.append(
                     _("[defaults] {field} must be a single value (text, number, date).").format(
                         field=name

@@ -141,8 +141,8 @@ def plain_number(text: str, separator: str) -> str:
     if text[:1] in "+-":
         sign, text = ("-" if text[0] == "-" else sign), text[1:].strip()
     whole, _sep, decimals = text.partition(separator)
-    if GROUPED.match(whole):
-        grouping = GROUPED.match(whole).group(1)  # type: ignore[union-attr]
+    if (grouped := GROUPED.match(whole)) is not None:
+        grouping = grouped.group(1)
         if grouping != separator:
             whole = whole.replace(grouping, "")
     plain = whole + ("." + decimals if _sep else "")

@@ -12,8 +12,8 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, func, or_, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, Select, func, or_, select, type_coerce
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.schema import (
@@ -42,7 +42,27 @@ class OpenItem:
     collection_status: str
 
 
-def _settled_as_of(as_of: dt.date, column: object = SettlementLine.amount):  # type: ignore[no-untyped-def]
+OpenItemColumns = tuple[
+    uuid.UUID,
+    str,
+    str,
+    str,
+    dt.date,
+    dt.date,
+    dt.date,
+    str,
+    Decimal,
+    Decimal,
+    Decimal,
+    Decimal,
+    str,
+]
+"""The columns of ``_open_items_query``: an ``OpenItem``'s fields, in order."""
+
+
+def _settled_as_of(
+    as_of: dt.date, column: InstrumentedAttribute[Decimal] = SettlementLine.amount
+) -> ScalarSelect[Decimal]:
     """Correlated sum of a transaction's settlement lines dated on or before ``as_of``."""
     return (
         select(func.coalesce(func.sum(column), 0))
@@ -55,7 +75,7 @@ def _settled_as_of(as_of: dt.date, column: object = SettlementLine.amount):  # t
     )
 
 
-def _open_items_query(as_of: dt.date) -> Select[tuple[object, ...]]:
+def _open_items_query(as_of: dt.date) -> Select[*OpenItemColumns]:
     open_amount = type_coerce(CustomerTransaction.amount - _settled_as_of(as_of), Money())
     open_accounting = type_coerce(
         CustomerTransaction.amount_accounting

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import select
+from sqlalchemy import Select, Table, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
@@ -73,6 +73,24 @@ class JournalRow:
     posting_profile: str | None
     tax_code: str | None
     text: str | None
+
+
+JournalRowColumns = tuple[
+    str,
+    str,
+    dt.date,
+    int,
+    str,
+    str,
+    str,
+    Decimal,
+    Decimal,
+    str | None,
+    str | None,
+    str | None,
+    str | None,
+]
+"""The columns ``journal_rows`` selects: a ``JournalRow``'s fields, in order."""
 
 
 def check_balanced(lines: Sequence[LineDraft]) -> None:
@@ -225,13 +243,13 @@ def insert_values(session: Session, model: type[Base], rows: Iterable[dict[str, 
     Rows added through the ORM are flushed first, so the new rows may refer to them.
     """
     session.flush()
-    table = model.__table__
+    table = cast(Table, model.__table__)  # every model of the schema maps one table
     insert_rows(session, table, map(itemgetter(*table.columns.keys()), rows))
 
 
 def journal_rows(session: Session, journal_id: uuid.UUID) -> list[JournalRow]:
     """The lines of one journal in line order."""
-    query = (
+    query: Select[*JournalRowColumns] = (
         select(
             Journal.number,
             Journal.type,

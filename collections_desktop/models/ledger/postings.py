@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Required, TypedDict, Unpack
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -215,19 +216,37 @@ def _posting_values(
     }
 
 
-def post_invoice(session: Session, **kwargs: object) -> CustomerTransaction:
+class PostingArguments(TypedDict, total=False):
+    """The arguments of ``post_transaction`` but its type, for the helpers named after one."""
+
+    customer_id: Required[uuid.UUID]
+    amount: Required[Decimal]
+    posting_date: Required[dt.date]
+    now: Required[dt.datetime]
+    due_date: dt.date | None
+    document_date: dt.date | None
+    document_number: str | None
+    currency: str | None
+    exchange_rate: Decimal | None
+    description: str | None
+    dimension: str | None
+    bank_account: str | None
+    created_by_id: uuid.UUID | None
+
+
+def post_invoice(session: Session, **kwargs: Unpack[PostingArguments]) -> CustomerTransaction:
     """Post an invoice (a debit); see ``post_transaction`` for the arguments."""
-    return post_transaction(session, type=TransactionType.INVOICE, **kwargs)  # type: ignore[arg-type]
+    return post_transaction(session, type=TransactionType.INVOICE, **kwargs)
 
 
-def post_payment(session: Session, **kwargs: object) -> CustomerTransaction:
+def post_payment(session: Session, **kwargs: Unpack[PostingArguments]) -> CustomerTransaction:
     """Post a payment received (a credit); see ``post_transaction`` for the arguments."""
-    return post_transaction(session, type=TransactionType.PAYMENT, **kwargs)  # type: ignore[arg-type]
+    return post_transaction(session, type=TransactionType.PAYMENT, **kwargs)
 
 
-def post_credit_note(session: Session, **kwargs: object) -> CustomerTransaction:
+def post_credit_note(session: Session, **kwargs: Unpack[PostingArguments]) -> CustomerTransaction:
     """Post a credit note (a credit); see ``post_transaction`` for the arguments."""
-    return post_transaction(session, type=TransactionType.CREDIT_NOTE, **kwargs)  # type: ignore[arg-type]
+    return post_transaction(session, type=TransactionType.CREDIT_NOTE, **kwargs)
 
 
 def post_reversal(

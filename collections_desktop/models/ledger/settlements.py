@@ -112,9 +112,12 @@ def settle_many(
     books = Books.load(session)
     settlements: list[dict[str, object]] = []
     lines: list[dict[str, object]] = []
+    settlement_ids: list[uuid.UUID] = []
+    settled: set[uuid.UUID] = set()
     for request in requests:
         customer_id, planned = state.plan(request.amounts, request.settlement_date, books)
         settlement_id = new_id()
+        settlement_ids.append(settlement_id)
         settlements.append(
             {
                 "id": settlement_id,
@@ -127,6 +130,7 @@ def settle_many(
         )
         for txn_id, line_amount, accounting in planned:
             state.lines[txn_id].append((request.settlement_date, line_amount, accounting))
+            settled.add(txn_id)
             lines.append(
                 {
                     "id": new_id(),
@@ -142,10 +146,9 @@ def settle_many(
         row["number"] = number
     session.execute(insert(Settlement), settlements)
     session.execute(insert(SettlementLine), lines)
-    settled = list({line["transaction_id"] for line in lines})
-    for chunk in chunks(settled):  # type: ignore[arg-type]
+    for chunk in chunks(list(settled)):
         update_closed_on(session, chunk)
-    return [row["id"] for row in settlements]  # type: ignore[misc]
+    return settlement_ids
 
 
 def settle_oldest_first(
@@ -348,7 +351,7 @@ class _SettlementState:
                 ).where(CustomerTransaction.id.in_(chunk))
             ):
                 state.transactions[row.id] = _Settled(*row)
-            for line in session.execute(
+            for transaction_id, day, amount, accounting in session.execute(
                 select(
                     SettlementLine.transaction_id,
                     SettlementLine.settlement_date,
@@ -356,7 +359,7 @@ class _SettlementState:
                     SettlementLine.amount_accounting,
                 ).where(SettlementLine.transaction_id.in_(chunk))
             ):
-                state.lines[line.transaction_id].append(tuple(line)[1:])
+                state.lines[transaction_id].append((day, amount, accounting))
         return state
 
     def plan(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
@@ -86,7 +86,7 @@ class LetterDetail:
     created_at: dt.datetime
 
 
-def _level_name():  # type: ignore[no-untyped-def]
+def _level_name() -> ScalarSelect[str]:
     """Correlated name of a letter's level in its sequence (None when it is gone)."""
     return (
         select(LetterLevel.name)

@@ -216,6 +216,6 @@ def pool_id_by_name(session: Session, name: str) -> uuid.UUID:
     return found
 
 
-def pool_customers(session: Session, pool_id: uuid.UUID, as_of: dt.date) -> Select[tuple[Any]]:
+def pool_customers(session: Session, pool_id: uuid.UUID, as_of: dt.date) -> Select[uuid.UUID]:
     """A query of the ids of the pool's customers on ``as_of`` (to use as a subquery)."""
     return select(Customer.id).where(customer_condition(pool_criteria(session, pool_id), as_of))

@@ -157,7 +157,7 @@ def visible_customers(
         .where(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
         .order_by(Customer.account)
     )
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+    return [(customer_id, account, name) for customer_id, account, name in session.execute(query)]
 
 
 def customers_seen(

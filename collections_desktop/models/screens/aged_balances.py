@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import (
     BigInteger,
@@ -20,6 +20,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import Label
 
 from collections_desktop.kernel.money import STORAGE_PLACES, ZERO
 from collections_desktop.models.aging.definitions import load_definition_row
@@ -149,11 +150,15 @@ def snapshot_header(session: Session, snapshot_id: uuid.UUID) -> SnapshotHeader 
     )
 
 
-def _units(column: Any, name: str) -> Any:
+def _units(column: Any, name: str) -> Label[int]:
     """A money column read as its stored integer (converted once, by ``_amount``)."""
     return type_coerce(column, BigInteger).label(name)
 
 
+@overload
+def _amount(units: int | Decimal) -> Decimal: ...
+@overload
+def _amount(units: None) -> None: ...
 def _amount(units: int | Decimal | None) -> Decimal | None:
     """A stored count of 1/10,000 as an amount, exactly as ``Money`` reads it.
 
@@ -217,9 +222,9 @@ def aged_balances(
             customer_id=row[0],
             account=row[1],
             name=row[2],
-            columns=tuple(map(amount, row[10:])),  # type: ignore[arg-type]
-            balance=amount(row[6]),  # type: ignore[arg-type]
-            past_due=amount(row[7]),  # type: ignore[arg-type]
+            columns=tuple(map(amount, row[10:])),
+            balance=amount(row[6]),
+            past_due=amount(row[7]),
             credit_limit=amount(row[8]),
             available_credit=amount(row[9]),
             risk_score=row[4],

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -235,12 +236,15 @@ def customer_card(
     if items is None:
         items = open_items(session, customer_id, as_of)
     promised = [i for i in items if i.collection_status == CollectionStatus.PROMISED]
-    promise_dates = session.scalars(
-        select(CustomerTransaction.promise_date).where(
-            CustomerTransaction.id.in_([i.transaction_id for i in promised]),
-            CustomerTransaction.promise_date.is_not(None),
-        )
-    ).all()
+    promise_dates = cast(  # the query keeps only the dates that are set
+        Sequence[dt.date],
+        session.scalars(
+            select(CustomerTransaction.promise_date).where(
+                CustomerTransaction.id.in_([i.transaction_id for i in promised]),
+                CustomerTransaction.promise_date.is_not(None),
+            )
+        ).all(),
+    )
     payment = session.execute(
         select(
             CustomerTransaction.posting_date,
@@ -270,10 +274,10 @@ def customer_card(
         .where(Contact.customer_id == customer_id, Contact.deleted_at.is_(None))
         .order_by(Contact.name, Contact.id)
     ).all()
-    by_id = {c.id: c for c in contacts}
-    collections = by_id.get(customer.collections_contact_id)  # type: ignore[arg-type]
+    by_id: dict[uuid.UUID | None, Contact] = {c.id: c for c in contacts}
+    collections = by_id.get(customer.collections_contact_id)
     other = next((c for c in contacts if c is not collections), None)
-    primary = by_id.get(customer.primary_contact_id)  # type: ignore[arg-type]
+    primary = by_id.get(customer.primary_contact_id)
     responsible = (
         session.get(Employee, customer.responsible_employee_id)
         if customer.responsible_employee_id is not None

@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -204,7 +203,7 @@ def latest_snapshot(
         scope.pool(pool_id)  # ScopeError for a pool the agent does not work
         which = snap.pool_id == pool_id
     else:
-        whose = snap.user_name.is_(None)
+        whose: ColumnElement[bool] = snap.user_name.is_(None)
         if scope.user_name:
             whose = or_(whose, snap.user_name == scope.user_name)
         which = and_(snap.pool_id.is_(None), whose)
@@ -227,7 +226,7 @@ def latest_snapshot(
 
 def _snapshot_customers(
     scope: AgentScope, snapshot_id: uuid.UUID, pool_id: uuid.UUID | None, as_of: dt.date
-) -> Select[Any]:
+) -> Select[uuid.UUID, str, str]:
     """The snapshot's customer rows joined to their customers, inside the scope (and pool)."""
     head = AgingSnapshotCustomer
     return (

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats, text_formats
@@ -64,7 +64,7 @@ class Target:
     LETTER = "letter"
 
 
-TRANSACTION_TYPE_NAMES = {
+TRANSACTION_TYPE_NAMES: dict[str, str] = {
     TransactionType.INVOICE: N_("Invoice"),
     TransactionType.PAYMENT: N_("Payment"),
     TransactionType.CREDIT_NOTE: N_("Credit note"),
@@ -75,7 +75,7 @@ TRANSACTION_TYPE_NAMES = {
 }
 
 
-ACTIVITY_TYPE_NAMES = {
+ACTIVITY_TYPE_NAMES: dict[str, str] = {
     ActivityType.TASK: N_("Task"),
     ActivityType.APPOINTMENT: N_("Appointment"),
     ActivityType.EVENT: N_("Event"),
@@ -85,13 +85,13 @@ ACTIVITY_TYPE_NAMES = {
 
 def type_name(value: str) -> str:
     """The translated name of a transaction type ("invoice" → "Invoice")."""
-    name = TRANSACTION_TYPE_NAMES.get(value)  # type: ignore[call-overload]
+    name = TRANSACTION_TYPE_NAMES.get(value)
     return _(name) if name else value
 
 
 def activity_type_name(value: str) -> str:
     """The translated name of an activity type ("task" → "Task")."""
-    name = ACTIVITY_TYPE_NAMES.get(value)  # type: ignore[call-overload]
+    name = ACTIVITY_TYPE_NAMES.get(value)
     return _(name) if name else value
 
 
@@ -129,6 +129,13 @@ _TIMELINE_TYPES = {
     TransactionType.WRITE_OFF: TimelineKind.CORRECTION,
     TransactionType.REVERSAL: TimelineKind.CORRECTION,
 }
+
+
+_TransactionColumns = Row[uuid.UUID, str, str, str, dt.date, dt.date, str, Decimal, str | None]
+"""A transaction as ``timeline`` reads it: id, type, voucher, number, dates, currency, amount,
+description."""
+_ActivityColumns = Row[uuid.UUID, str, str, str | None, str, str | None, dt.datetime, bool, str]
+"""An activity as ``timeline`` reads it, with its responsible employee's name."""
 
 
 def timeline(
@@ -175,7 +182,7 @@ def timeline(
             )
     if TimelineKind.ACTIVITY in wanted:
         a = Activity
-        for row in session.execute(
+        for activity in session.execute(
             select(
                 a.id, a.number, a.type, a.category, a.purpose, a.memo, a.end_at, a.closed,
                 Employee.name.label("responsible"),
@@ -188,13 +195,15 @@ def timeline(
                 a.end_at >= day_after(since),
             )
         ):  # fmt: skip
-            end = row.end_at
-            entries.append(((end.date(), end.time(), row.number), _activity_entry(row, fmt)))
+            end = activity.end_at
+            entries.append(
+                ((end.date(), end.time(), activity.number), _activity_entry(activity, fmt))
+            )
     entries.sort(key=lambda pair: pair[0], reverse=True)
     return tuple(entry for _key, entry in entries)
 
 
-def _transaction_entry(row, fmt: Formats) -> TimelineEntry:  # type: ignore[no-untyped-def]
+def _transaction_entry(row: _TransactionColumns, fmt: Formats) -> TimelineEntry:
     kind = _TIMELINE_TYPES[row.type]
     name = type_name(row.type)
     money = fmt.money(row.amount, row.currency)  # debits positive, credits negative
@@ -267,7 +276,7 @@ def _letter_entry(letter: LetterRow, fmt: Formats) -> TimelineEntry:
     )
 
 
-def _activity_entry(row, fmt: Formats) -> TimelineEntry:  # type: ignore[no-untyped-def]
+def _activity_entry(row: _ActivityColumns, fmt: Formats) -> TimelineEntry:
     kind_name = activity_type_name(row.type)
     parts = [kind_name]
     if row.category:

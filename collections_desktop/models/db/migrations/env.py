@@ -16,7 +16,10 @@ connection = config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only when a developer runs `alembic` by hand
     from sqlalchemy import create_engine
 
-    connection = create_engine(config.get_main_option("sqlalchemy.url")).connect()
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic.ini sets no sqlalchemy.url and no connection was given")
+    connection = create_engine(url).connect()
 
 context.configure(
     connection=connection,

@@ -196,14 +196,17 @@ class Parser:
         separator (a comma when amounts are written 12,50 or 1.234,50; else a point) and
         the first distinct values of each date column."""
         source = self.mapping.source
-        money = [] if source.decimal_separator else self._positions(MONEY_FIELDS)
+        money = [
+            position
+            for position in ([] if source.decimal_separator else self._positions(MONEY_FIELDS))
+            if position is not None
+        ]
         positions = [] if source.date_format else self._positions(DATE_FIELDS)
         dates = {
             name: position
             for name, position in zip(DATE_FIELDS, positions, strict=False)
             if position is not None
         }
-        money = [position for position in money if position is not None]
         votes = {".": 0, ",": 0}
         values: dict[str, dict[str, None]] = {name: {} for name in DATE_FIELDS}
         if not money and not dates:
@@ -227,8 +230,9 @@ class Parser:
         positions: list[int | None] = []
         for name in names:
             column = self.mapping.columns.get(name)
-            plain = column is not None and not column.is_template
-            positions.append(self.index[column.text] if plain else None)  # type: ignore[union-attr]
+            positions.append(
+                None if column is None or column.is_template else self.index[column.text]
+            )
         return positions
 
     def _date_formats(self, values: dict[str, list[str]]) -> dict[str, str | None]:

@@ -156,7 +156,11 @@ class Check:
         known = [row for row in rows if self.stored[row.account_key] is not None]
         if not known:
             return
-        by_id = {self.stored[row.account_key].id: row.account_key for row in known}  # type: ignore[union-attr]
+        by_id = {
+            customer.id: row.account_key
+            for row in known
+            if (customer := self.stored[row.account_key]) is not None
+        }
         documents = _stored_documents(self.session, known, by_id)
         matches = [(row, documents[row.key]) for row in known if row.key in documents]
         settled = _settled_lines(self.session, [doc.id for row, doc in matches if row.settled_date])
@@ -275,7 +279,7 @@ def _agrees(
     row: Row,
     doc: StoredDocument,
     lines: list[tuple[dt.date, Decimal]],
-    problems: list[RowProblem],
+    problems: Problems,
     label: Labels,
 ) -> bool:
     """Whether a row says what its stored document says; each difference is a problem."""
@@ -389,7 +393,7 @@ def _stored_documents(
                 )
             ):
                 key = (customers[row.customer_id], row.type, number_key(row.document_number))
-                found[row.id] = (key, StoredDocument(*tuple(row)[2:]))
+                found[row.id] = (key, StoredDocument(*row[2:]))
     documents: dict[tuple[str, str, str], StoredDocument] = {}
     for key, document in sorted(found.values(), key=lambda item: item[1].voucher):
         documents[key] = document

@@ -204,7 +204,7 @@ class Writer:
             now,
         )
         settled = [
-            (row, document_id)
+            (row, document_id, row.settled_date)
             for row, document_id in zip(new, document_ids, strict=True)
             if row.settled_date is not None
         ]
@@ -215,11 +215,11 @@ class Writer:
                     customer_id=self.customers[row.account_key],
                     type=TransactionType.PAYMENT,
                     amount=row.settled_amount,
-                    posting_date=row.settled_date,  # type: ignore[arg-type]
+                    posting_date=settled_date,
                     currency=row.currency,
                     description=_payment_description(row.number),
                 )
-                for row, _document_id in settled
+                for row, _document_id, settled_date in settled
             ],
             now,
         )
@@ -228,10 +228,12 @@ class Writer:
             [
                 ledger_settlements.SettlementRequest(
                     {document_id: row.settled_amount, payment_id: row.settled_amount},
-                    row.settled_date,  # type: ignore[arg-type]
+                    settled_date,
                     self.note,
                 )
-                for (row, document_id), payment_id in zip(settled, payment_ids, strict=True)
+                for (row, document_id, settled_date), payment_id in zip(
+                    settled, payment_ids, strict=True
+                )
             ],
             now,
         )
