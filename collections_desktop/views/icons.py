@@ -114,4 +114,5 @@ class IconRegistry:
         # dark mode; disabled entries get a muted, still visible, version of the text colour.
         palette = self._palette or QApplication.palette()
         normal = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText)
-        return qtawesome.icon(name, color=normal, color_disabled=muted_colour(palette, 0.5))
+        icon: QIcon = qtawesome.icon(name, color=normal, color_disabled=muted_colour(palette, 0.5))
+        return icon

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -100,7 +100,6 @@ OPTIONS: tuple[Option[Any], ...] = (
 """Every option the app knows (the settings dialog and the tests walk this)."""
 
 
-
 def _pages_keep_one_format(store: QSettings) -> None:
     """Version 2: the Workspace and Collections pages keep their state as the other pages
     do; their version-1 bytes cannot be read so, and the pages start from their defaults."""
@@ -130,7 +129,8 @@ class Settings:
     @property
     def schema_version(self) -> int:
         """The version of the file's layout (``SCHEMA_VERSION`` once upgraded)."""
-        return int(self._store.value(SCHEMA_KEY, 0, type=int))
+        # type=int makes QSettings convert (0 when the stored text is no number).
+        return cast(int, self._store.value(SCHEMA_KEY, 0, type=int))
 
     def get(self, option: Option[T]) -> T:
         """The stored value of ``option``, or its default when unset or not a valid choice."""
@@ -139,7 +139,8 @@ class Settings:
         value = self._store.value(option.key, option.default, type=option.type)
         if option.choices and value not in option.choices:
             return option.default
-        return value  # type: ignore[no-any-return]
+        # type=option.type makes QSettings convert the stored text to the option's type.
+        return cast(T, value)
 
     def set(self, option: Option[T], value: T) -> None:
         """Store ``value`` for ``option`` (refusing a value outside its choices)."""

@@ -71,7 +71,9 @@ def prepare_rows(columns: Sequence[Column[Row]], rows: Sequence[Row]) -> Prepare
         [column.text(v) if v is not None else "" for v in values]
         for column, values in zip(columns, by_column, strict=True)
     ]
-    texts = list(zip(*cells, strict=True)) if columns else [() for _row in rows]
+    texts: list[tuple[str, ...]] = (
+        list(zip(*cells, strict=True)) if columns else [() for _row in rows]
+    )
     return PreparedRows(
         columns=columns,
         rows=tuple(rows),

@@ -63,7 +63,11 @@ from collections_desktop.views.style import heading_font, muted_palette, tabular
 from collections_desktop.views.tasks import TaskState
 from collections_desktop.views.widgets.aging_chart import AgingChart
 from collections_desktop.views.widgets.contact_panel import ContactPanel
-from collections_desktop.views.widgets.customer_search import customer_search_box, offer_options
+from collections_desktop.views.widgets.customer_search import (
+    customer_search_box,
+    line_edit,
+    offer_options,
+)
 from collections_desktop.views.widgets.timeline import CustomerTimeline
 from collections_desktop.views.widgets.transaction_grid import (
     TransactionGrid,
@@ -179,9 +183,10 @@ class WorkspacePage(Page):
             "customer_combo", self
         )
         customer_label.setBuddy(self.customer_combo)
-        self.completer.activated[str].connect(self._choose_text)
+        # QCompleter has no textActivated; PySide6's stubs do not type a signal's overloads.
+        self.completer.activated[str].connect(self._choose_text)  # type: ignore[index]
         self.customer_combo.activated.connect(self._choose_index)
-        self.customer_combo.lineEdit().textEdited.connect(lambda _text: self._search_timer.start())
+        line_edit(self.customer_combo).textEdited.connect(lambda _text: self._search_timer.start())
         self.pool_combo.currentIndexChanged.connect(lambda _i: self._search())
 
         self.risk = QLabel()

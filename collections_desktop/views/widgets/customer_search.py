@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
 from collections_desktop.i18n import _
 from collections_desktop.models.screens.customer_card import CustomerOption, customer_options
@@ -25,6 +25,14 @@ SEARCH_DELAY_MS = 200
 """Typing pauses this long before the customer search asks the database."""
 
 
+def line_edit(combo: QComboBox) -> QLineEdit:
+    """The text field of the editable ``combo`` (Qt types it optional: not every combo has one)."""
+    line = combo.lineEdit()
+    if line is None:
+        raise ValueError(f"{combo.objectName()!r} is not an editable combo box")
+    return line
+
+
 def customer_search_box(
     name: str, parent: QObject
 ) -> tuple[QComboBox, QCompleter, QStringListModel]:
@@ -34,8 +42,9 @@ def customer_search_box(
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     combo.setMinimumWidth(380)
-    combo.lineEdit().setPlaceholderText(_("Search by account or name…"))
-    combo.lineEdit().setClearButtonEnabled(True)
+    line = line_edit(combo)
+    line.setPlaceholderText(_("Search by account or name…"))
+    line.setClearButtonEnabled(True)
     model = QStringListModel(parent)
     completer = QCompleter(model, parent)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -53,17 +62,18 @@ def offer_options(
     options: Sequence[CustomerOption],
 ) -> dict[str, CustomerOption]:
     """Put ``options`` in the box, keeping what is typed and the cursor; options by label."""
-    text, cursor = combo.currentText(), combo.lineEdit().cursorPosition()
+    line = line_edit(combo)
+    text, cursor = combo.currentText(), line.cursorPosition()
     combo.blockSignals(True)
     combo.clear()
     for option in options:
         combo.addItem(option.label, option.id.hex)
     combo.setCurrentIndex(-1)
     combo.setEditText(text)
-    combo.lineEdit().setCursorPosition(cursor)
+    line.setCursorPosition(cursor)
     combo.blockSignals(False)
     model.setStringList([option.label for option in options])
-    if combo.lineEdit().hasFocus() and text:
+    if line.hasFocus() and text:
         completer.complete()
     return {option.label: option for option in options}
 
@@ -98,12 +108,10 @@ class CustomerSearch(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.search)
-        # The text overload of activated; PySide6's stubs do not type indexing a signal.
+        # QCompleter has no textActivated; PySide6's stubs do not type a signal's overloads.
         self.completer.activated[str].connect(self._choose_text)  # type: ignore[index]
         self.combo.activated.connect(self._choose_index)
-        line = self.combo.lineEdit()
-        assert line is not None  # an editable combo
-        line.textEdited.connect(lambda _text: self._timer.start())
+        line_edit(self.combo).textEdited.connect(lambda _text: self._timer.start())
 
     @property
     def offered(self) -> bool:

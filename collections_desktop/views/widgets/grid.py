@@ -246,9 +246,7 @@ class ListGrid(Grid[Row], Generic[Row]):
             action.setChecked(not header.isSectionHidden(column))
             # The last column shown cannot be hidden: an empty grid would explain nothing.
             action.setEnabled(shown != [column])
-            action.toggled.connect(
-                lambda on, c=column: header.setSectionHidden(c, not on)  # type: ignore[misc]
-            )
+            action.toggled.connect(lambda on, c=column: header.setSectionHidden(c, not on))
         menu.exec(header.mapToGlobal(position))
 
     def set_model(self, model: PreparedModel[Row]) -> None:
