@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.company.reference import seed_reference_data
@@ -145,10 +146,10 @@ def company_summary(session: Session, as_of: dt.date) -> CompanySummary:
     )
 
 
-def _settled_on(as_of: dt.date, column: object):  # type: ignore[no-untyped-def]
+def _settled_on(as_of: dt.date, column: InstrumentedAttribute[Decimal]) -> ScalarSelect[Decimal]:
     """Correlated sum of a transaction's settlement lines dated on or before ``as_of``."""
     return (
-        select(func.coalesce(func.sum(column), 0))  # type: ignore[call-overload]
+        select(func.coalesce(func.sum(column), 0))
         .where(
             SettlementLine.transaction_id == CustomerTransaction.id,
             SettlementLine.settlement_date <= as_of,

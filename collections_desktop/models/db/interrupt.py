@@ -109,7 +109,7 @@ def _postgresql(session: Session, is_cancelled: Callable[[], bool]) -> Iterator[
 
 
 def _interrupted(error: BaseException | None) -> bool:
-    code = getattr(error, "sqlite_errorcode", None)
+    code: int | None = getattr(error, "sqlite_errorcode", None)
     if code is not None:
         return code == sqlite3.SQLITE_INTERRUPT
     return isinstance(error, sqlite3.OperationalError) and "interrupted" in str(error)
