@@ -104,13 +104,13 @@ class ActivitiesPage(ListPage):
 
     key = "activities"
     title = N_("Activities")
+    read_failure = N_("The activities could not be read: {reason}")
     description = N_("Every activity about the customers you work, open or closed")
     busy_width = 140
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         self._alert = QColor()
         self._muted = QColor()
-        self._note = ""
         self.data: ActivitiesData | None = None
         super().__init__(context, parent)
         icons, employee_id = context.icons, context.employee_id
@@ -118,7 +118,7 @@ class ActivitiesPage(ListPage):
         self._muted = muted_colour(self.palette())
         self.refresh_action.setToolTip(_("Read the activities again (F5)"))
         self.actions_ = ActivityActions(context, self)
-        self.actions_.changed.connect(self._written)
+        self.actions_.changed.connect(self.written)
         self.actions_.refused.connect(self.set_status)
 
         # Filters: pool, status, type, responsible; each reads the list again.
@@ -246,7 +246,7 @@ class ActivitiesPage(ListPage):
                 columns=columns,
             ),
             self._loaded,
-            failure=self._failed,
+            failure=self.read_failed,
             name="activities",
         )
 
@@ -323,9 +323,7 @@ class ActivitiesPage(ListPage):
         text = _("{count} · {status}").format(
             count=title, status=self.status_filter.currentText().lower()
         )
-        if self._note:
-            text, self._note = f"{self._note} · {text}", ""
-        self.set_status(text)
+        self.set_status(self.with_note(text))
         self.loaded.emit(data)
 
     def _fill_responsibles(self, choices: Sequence[ResponsibleChoice]) -> None:
@@ -339,18 +337,6 @@ class ActivitiesPage(ListPage):
                 combo.addItem(choice.name, choice.id.hex)
         combo.setCurrentIndex(max(combo.findData(chosen), 0))
         combo.blockSignals(False)
-
-    def _failed(self, error: BaseException) -> None:
-        self.show_failure(
-            str(error)
-            if isinstance(error, PermissionError)
-            else _("The activities could not be read: {reason}").format(reason=error)
-        )
-
-    def _written(self, note: str) -> None:
-        self._note = note
-        self.set_status(note)
-        self.refresh()
 
     # --- reactions ----------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import _, ngettext
+from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.screens.exports import csv_text, export_value
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.operations import Feedback, Progress, QueryOp, ReadSlot, WriteOp
@@ -147,9 +147,9 @@ class Page(QWidget):
         slot: ReadSlot | None = None,
     ) -> Task:
         """Run ``read`` in the background on ``slot`` (the page's main read by default)."""
-        return QueryOp(
-            read, success, name, failure=failure, progress=progress, long=long
-        ).run(self.context.runner, self.reads if slot is None else slot)
+        return QueryOp(read, success, name, failure=failure, progress=progress, long=long).run(
+            self.context.runner, self.reads if slot is None else slot
+        )
 
     def write(
         self,
@@ -188,6 +188,8 @@ class Page(QWidget):
 class ListPage(Page):
     """A page around one ``ListGrid``: filters on top, the grid with its action bar below."""
 
+    read_failure: ClassVar[str] = N_("The list could not be read: {reason}")
+    """What a failed read says (marked with ``N_``; ``{reason}`` is the error)."""
     exportable: ClassVar[bool] = False
     """Whether the action bar offers Export to CSV."""
     filter_spacing: ClassVar[int] = 6
@@ -198,6 +200,8 @@ class ListPage(Page):
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
+        self.note = ""
+        """What the last action did, said again once the list is read after it."""
         self.grid = grid = self.make_grid()
         icons = context.icons
         outer = QVBoxLayout(self)
@@ -285,6 +289,26 @@ class ListPage(Page):
         """A link in the empty-state text: "refresh" reads again; subclasses add theirs."""
         if link == "refresh":
             self.refresh()
+
+    def read_failed(self, error: BaseException) -> None:
+        """The list could not be read: say why (``read_failure`` names the list)."""
+        self.show_failure(
+            str(error)
+            if isinstance(error, PermissionError)
+            else _(self.read_failure).format(reason=error)
+        )
+
+    def written(self, note: str) -> None:
+        """An action wrote something: say so, and say it again after reading the list."""
+        self.note = note
+        self.set_status(note)
+        self.refresh()
+
+    def with_note(self, text: str) -> str:
+        """``text`` for the status bar, after what the last action did (said once)."""
+        if self.note:
+            text, self.note = f"{self.note} · {text}", ""
+        return text
 
     def show_failure(self, message: str) -> None:
         """A read failed: say so in place of the rows, with Try again, and in the status bar."""

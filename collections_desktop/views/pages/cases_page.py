@@ -107,18 +107,18 @@ class CasesPage(ListPage):
 
     key = "cases"
     title = N_("Cases")
+    read_failure = N_("The cases could not be read: {reason}")
     description = N_("The collections cases of your customers")
     busy_width = 140
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         self._muted = QColor()
-        self._note = ""
         self.data: CasesData | None = None
         super().__init__(context, parent)
         self._muted = muted_colour(self.palette())
         self.refresh_action.setToolTip(_("Read the cases again (F5)"))
         self.actions_ = CaseActions(context, self)
-        self.actions_.changed.connect(self._written)
+        self.actions_.changed.connect(self.written)
         self.actions_.refused.connect(self.set_status)
 
         self.pool = pool_combo(context.scope, context.icons)
@@ -223,7 +223,7 @@ class CasesPage(ListPage):
                 columns=columns,
             ),
             self._loaded,
-            failure=self._failed,
+            failure=self.read_failed,
             name="cases",
         )
 
@@ -302,9 +302,7 @@ class CasesPage(ListPage):
         text = _("{count} · {status}").format(
             count=title, status=self.status_filter.currentText().lower()
         )
-        if self._note:
-            text, self._note = f"{self._note} · {text}", ""
-        self.set_status(text)
+        self.set_status(self.with_note(text))
         self.loaded.emit(data)
 
     def _fill_categories(self, categories: Sequence[CaseCategoryChoice]) -> None:
@@ -317,18 +315,6 @@ class CasesPage(ListPage):
             combo.addItem(choice.name, choice.code)
         combo.setCurrentIndex(max(combo.findData(chosen), 0))
         combo.blockSignals(False)
-
-    def _failed(self, error: BaseException) -> None:
-        self.show_failure(
-            str(error)
-            if isinstance(error, PermissionError)
-            else _("The cases could not be read: {reason}").format(reason=error)
-        )
-
-    def _written(self, note: str) -> None:
-        self._note = note
-        self.set_status(note)
-        self.refresh()
 
     # --- reactions ----------------------------------------------------------------------
 
