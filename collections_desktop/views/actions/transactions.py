@@ -381,7 +381,7 @@ class TransactionActions(ActionController):
             return
         marked = [r for r in target.selected if r.is_payment]
         if marked:
-            self._nsf(marked[0].id)
+            self.nsf_of(marked[0].id)
             return
         since = self._context.clock.today() - dt.timedelta(NSF_LOOKBACK_DAYS)
         customer_id = target.customer_id
@@ -413,10 +413,11 @@ class TransactionActions(ActionController):
             _("NSF payment"),
             _("Which payment came back unpaid?"),
             labels,
-            lambda index: self._nsf(payments[index].id),
+            lambda index: self.nsf_of(payments[index].id),
         )
 
-    def _nsf(self, payment_id: uuid.UUID) -> None:
+    def nsf_of(self, payment_id: uuid.UUID) -> None:
+        """The NSF dialog on the payment ``payment_id``, once its preview is read."""
         scope, today = self._context.scope, self._context.clock.today()
         self.read(
             lambda session: nsf_preview(session, scope, payment_id, today),
@@ -472,12 +473,22 @@ class TransactionActions(ActionController):
     def letter_block(self) -> None:
         """Send this customer no letters until a date (or lift the block)."""
         target = self._target()
-        if target is None:
-            return
+        if target is not None:
+            self.block_letters(target.customer_id, target.label)
+
+    def block_letters(
+        self,
+        customer_id: uuid.UUID,
+        label: str,
+        *,
+        until: dt.date | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """The block dialog on ``customer_id``, showing its current block (``until``, why)."""
         context = self._context
-        scope, clock, customer_id = context.scope, context.clock, target.customer_id
+        scope, clock = context.scope, context.clock
         dialog = LetterBlockDialog(
-            target.label, clock.today(), context.formats, parent=self._parent
+            label, clock.today(), context.formats, until=until, reason=reason, parent=self._parent
         )
 
         def work(session: Session, entered: Any) -> Any:
