@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFileDialog, QWidget
 from sqlalchemy import func, select
 
@@ -28,8 +28,8 @@ from collections_desktop.models.letters.read import letter_detail
 from collections_desktop.models.letters.run import LetterRun, create_letters
 from collections_desktop.models.people.pools import PoolCriteria
 from collections_desktop.models.people.scope import AgentScope, load_scope
-from collections_desktop.views.dialogs.fields import qdate
 from collections_desktop.views.actions.transactions import TransactionActions
+from collections_desktop.views.dialogs.fields import qdate
 from collections_desktop.views.dialogs.letters_dialog import LetterBlockDialog, LettersDialog
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.printing import (
@@ -367,7 +367,9 @@ def test_a_reprint_is_a_marked_copy_of_the_stored_letter(
         assert session.scalar(select(func.count()).select_from(CustomerTransaction)) == counts
     # Cancelling the file dialog writes nothing and opens nothing.
     asked: list[tuple] = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: asked.append(args) or ("", ""))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args: asked.append(args) or ("", "")
+    )
     actions.reprint_letter(posted.id)
     qtbot.waitUntil(lambda: bool(asked), timeout=LOAD)
     assert len(opened) == 1

@@ -1,6 +1,6 @@
 """The Settle, Reverse settlement and Write off dialogs driven like a collector drives them.
 
-Each dialog writes through ``run_action`` on a real SQLite company: the happy path is read
+Each dialog writes through a ``WriteOp`` on a real SQLite company: the happy path is read
 back from the database, and a refusal shows its message in the dialog with nothing written.
 """
 
@@ -35,13 +35,13 @@ from collections_desktop.models.ledger.journals import journal_rows
 from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
 from collections_desktop.models.people.scope import company_scope
 from collections_desktop.models.screens.customer_card import open_transactions
-from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.settle_dialog import (
     MarkModel,
     ReverseSettlementDialog,
     SettleDialog,
 )
 from collections_desktop.views.dialogs.writeoff_dialog import WriteOffDialog
+from collections_desktop.views.operations import WriteOp
 from collections_desktop.views.tasks import TaskRunner
 
 D = Decimal
@@ -160,10 +160,7 @@ def submit_settle(books: Books, runner: TaskRunner, dialog: SettleDialog, result
     """Wire the dialog as the Workspace does: OK → settle_marked in one transaction."""
 
     def submitted(value) -> None:
-        run_action(
-            runner,
-            books.database,
-            dialog,
+        WriteOp(
             lambda session: settle_marked(
                 session,
                 company_scope(session),
@@ -174,8 +171,9 @@ def submit_settle(books: Books, runner: TaskRunner, dialog: SettleDialog, result
                 note=value.note,
             ),
             results.append,
-            name="settle",
-        )
+            "settle",
+            feedback=dialog,
+        ).run(runner, books.database)
 
     dialog.submitted.connect(submitted)
 
@@ -274,7 +272,7 @@ def test_settle_dialog_refuses_inline_and_writes_nothing(qtbot, books: Books, ru
     assert count(books, Settlement) == 0
 
     # Stale rows: someone settled 1,000.00 of INV-0000001 meanwhile. The dialog cannot
-    # know; the domain refuses inside run_action, the message shows inline, nothing is kept.
+    # know; the domain refuses inside the write, the message shows inline, nothing is kept.
     with books.database.sessions.begin() as session:
         settlements.settle(session, {books.inv1: D("1000"), books.pay: D("1000")}, TODAY, NOW)
     type_amount(qtbot, dialog, row_of(model, "INV-0000001"), "1210")
@@ -317,10 +315,7 @@ def test_reverse_settlement_dialog_reopens_the_documents(qtbot, books: Books, ru
     results: list = []
 
     def submitted(value) -> None:
-        run_action(
-            runner,
-            books.database,
-            dialog,
+        WriteOp(
             lambda session: reverse(
                 session,
                 company_scope(session),
@@ -331,8 +326,9 @@ def test_reverse_settlement_dialog_reopens_the_documents(qtbot, books: Books, ru
                 note=value.note,
             ),
             results.append,
-            name="reverse",
-        )
+            "reverse",
+            feedback=dialog,
+        ).run(runner, books.database)
 
     dialog.submitted.connect(submitted)
     # a date before the settlement's: refused inline, nothing written
@@ -422,10 +418,7 @@ def test_write_off_dialog_shows_the_journal_and_posts_it(qtbot, books: Books, ru
     results: list = []
 
     def submitted(value) -> None:
-        run_action(
-            runner,
-            books.database,
-            dialog,
+        WriteOp(
             lambda session: write_off(
                 session,
                 company_scope(session),
@@ -437,8 +430,9 @@ def test_write_off_dialog_shows_the_journal_and_posts_it(qtbot, books: Books, ru
                 note=value.note,
             ),
             results.append,
-            name="write off",
-        )
+            "write off",
+            feedback=dialog,
+        ).run(runner, books.database)
 
     dialog.submitted.connect(submitted)
     dialog.note.setText("Insolvency case 2026/118")
