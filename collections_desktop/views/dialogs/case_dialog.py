@@ -4,7 +4,7 @@ It shows the collections categories, the agents and the customer's open transact
 plain rows (``case_categories``, ``responsible_choices``, ``case_transaction_choices``);
 a transaction already in another open case is listed but cannot be marked. OK emits
 ``submitted`` with a ``CaseInput``; the page calls ``cases.create_case`` or
-``cases.edit_case`` through ``run_action`` and a refusal shows inline.
+``cases.edit_case`` in one write and a refusal shows inline.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ The dialog shows what was marked (document, due date, open amount, status now) a
 for the new status, a note and, for a promise to pay, its date and amount (prefilled
 with what is open of the marked debits). It refuses locally what cannot be sent at all
 (nothing marked, an amount that is no amount); every other rule is the domain's
-(``models/collection_status.change_status``), whose refusal the caller shows inline
-through ``run_action``.
+(``models/collection_status.change_status``), whose refusal the caller's write shows
+inline.
 """
 
 from __future__ import annotations
