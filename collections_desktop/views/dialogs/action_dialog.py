@@ -3,9 +3,9 @@
 An action dialog writes nothing itself. Its OK button emits ``submitted`` with what was
 entered (after the dialog's own checks, e.g. nothing marked); the action controller
 (``views/actions/``) then writes it with a ``WriteOp`` in one transaction, the dialog as
-its feedback. On success the dialog closes; a refusal of the rules (a ``ValueError`` of ``models/``: ``LedgerError``,
-``JournalError`` …) is shown inline in the dialog, the transaction is rolled back and
-nothing is written.
+its feedback. On success the dialog closes; a refusal of the rules (a ``ValueError`` of
+``models/``: ``LedgerError``, ``JournalError`` …) is shown inline in the dialog, the
+transaction is rolled back and nothing is written.
 """
 
 from __future__ import annotations
