@@ -34,12 +34,13 @@ from collections_desktop.models.actions.promises import promise_results
 from collections_desktop.models.actions.status import change_status, status_history
 from collections_desktop.models.actions.writeoff import write_off, write_off_preview
 from collections_desktop.models.actions.writeoff_plan import write_off_reasons
+from collections_desktop.models.ledger.journals import LineDraft
 from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
 from collections_desktop.models.letters.blocks import set_letter_block
 from collections_desktop.models.letters.read import LetterRow, letters_of
 from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.actions.charges import open_charges, open_interest
-from collections_desktop.views.actions.controller import ActionController
+from collections_desktop.views.actions.controller import ActionController, dialog_reads
 from collections_desktop.views.actions.letters import LetterActions
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.history_dialog import HistoryDialog
@@ -47,7 +48,9 @@ from collections_desktop.views.dialogs.letters_dialog import LetterBlockDialog
 from collections_desktop.views.dialogs.nsf_dialog import NsfDialog
 from collections_desktop.views.dialogs.settle_dialog import ReverseSettlementDialog, SettleDialog
 from collections_desktop.views.dialogs.status_dialog import StatusDialog
-from collections_desktop.views.dialogs.writeoff_dialog import WriteOffDialog
+from collections_desktop.views.dialogs.writeoff_dialog import WriteOffDialog, WriteOffQuery
+from collections_desktop.views.operations import QueryOp
+from collections_desktop.views.tasks import TaskState
 
 
 @dataclass(frozen=True)
@@ -336,23 +339,37 @@ class TransactionActions(ActionController):
             context.clock,
         )
         ids = [r.id for r in debits]
-
-        def preview(reason: str, day: dt.date) -> Any:
-            # The dialog asks for its journal lines as it redraws (a short read by ids).
-            with database.sessions() as session:
-                return write_off_preview(session, ids, day, reason)
-
         dialog = WriteOffDialog(
             debits,
             reasons,
             clock.today(),
             context.formats,
-            preview=preview,
             customer=target.label,
             accounting_currency=target.accounting_currency,
             icons=context.icons,
             parent=self._parent,
         )
+        previews, is_open = dialog_reads(dialog)
+
+        def preview(query: WriteOffQuery) -> None:
+            # The dialog asks for its journal lines as it redraws (a short read by ids).
+            if not is_open():
+                return
+
+            def read(_state: TaskState) -> list[LineDraft]:
+                with database.sessions() as session:
+                    return write_off_preview(session, ids, query.write_off_date, query.reason_code)
+
+            QueryOp(
+                read,
+                lambda lines: dialog.show_preview(query, lines) if is_open() else None,
+                "write-off preview",
+                failure=lambda error: (
+                    dialog.show_preview_error(query, str(error)) if is_open() else None
+                ),
+            ).run(context.runner, previews)
+
+        dialog.preview_requested.connect(preview)
 
         def work(session: Session, value: Any) -> Any:
             return write_off(
@@ -373,6 +390,7 @@ class TransactionActions(ActionController):
             )
 
         self.open(dialog, work, message, "write off")
+        dialog.refresh_preview()
 
     def nsf_payment(self) -> None:
         """The marked payment, else a choice among the recent ones, returned as NSF."""
