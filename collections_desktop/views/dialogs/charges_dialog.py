@@ -40,7 +40,7 @@ from collections_desktop.models.actions.charge_rows import (
 from collections_desktop.models.db.schema import AdjustmentKind
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate
-from collections_desktop.views.dialogs.grids import dense_grid
+from collections_desktop.views.dialogs.grids import child_items, dense_grid, top_items
 from collections_desktop.views.icons import IconRegistry, muted_colour
 
 STATE_NAMES = {
@@ -229,12 +229,12 @@ class ChargesDialog(ActionDialog):
         return self._rows[int(item.data(0, Qt.ItemDataRole.UserRole))]
 
     def _item_of(self, index: int) -> QTreeWidgetItem | None:
-        pending = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        pending = top_items(self.tree)
         while pending:
             item = pending.pop(0)
             if int(item.data(0, Qt.ItemDataRole.UserRole)) == index:
                 return item
-            pending.extend(item.child(i) for i in range(item.childCount()))
+            pending.extend(child_items(item))
         return None
 
     def _selection_changed(self, *_args: object) -> None:

@@ -39,7 +39,7 @@ from collections_desktop.models.actions.interest import (
 )
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate
-from collections_desktop.views.dialogs.grids import dense_grid
+from collections_desktop.views.dialogs.grids import child_items, dense_grid
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.style import ERROR_COLOUR, muted_palette
 
@@ -230,7 +230,7 @@ class InterestDialog(ActionDialog):
                 fee = QTreeWidgetItem(head)
                 fee.setText(0, _("Fee of the note"))
                 fee.setText(6, fmt.amount(note.fee))
-            for item in (head, *(head.child(i) for i in range(head.childCount()))):
+            for item in (head, *child_items(head)):
                 for column in NUMBER_COLUMNS:
                     item.setTextAlignment(
                         column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
