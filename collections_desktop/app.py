@@ -38,10 +38,11 @@ from collections_desktop.models.company.first_run import unfinished_demo
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.database import Database, DatabaseOpenError
 from collections_desktop.models.db.failures import describe
-from collections_desktop.models.db.writing import LEDGER, write_transaction
+from collections_desktop.models.db.writing import LEDGER
 from collections_desktop.models.people.scope import Viewer, load_viewer
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
+from collections_desktop.views.operations import QueryOp, WriteOp, ignore
 from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 
@@ -107,13 +108,18 @@ def _announce_promises(window: MainWindow, result: PromiseEvaluation) -> None:
 
 
 def judge_promises(runner: TaskRunner, database: Database, clock: Clock) -> Task:
-    """Judge the promises due today (kept, partly kept, broken) in one transaction."""
+    """Judge the promises due today (kept, partly kept, broken) in one transaction.
 
-    def work(_state: TaskState) -> PromiseEvaluation:
-        with write_transaction(database, run=LEDGER, what=_("promises")) as session:
-            return evaluate_promises(session, clock.today(), clock.now())
-
-    return runner.run(work, lane=Lane.WRITE, name="judge promises")
+    The caller connects to the task: the window that announces the outcome is built
+    while the promises are being judged.
+    """
+    return WriteOp(
+        lambda session: evaluate_promises(session, clock.today(), clock.now()),
+        ignore,
+        "judge promises",
+        run_lock=LEDGER,
+        what=_("promises"),
+    ).run(runner, database)
 
 
 def current_user_name(settings: Settings | None) -> str:
@@ -252,8 +258,10 @@ def create_demo_company(
 
     runner = TaskRunner()
     loop = QEventLoop()
-    task = runner.run(work, lane=Lane.WRITE, name="demo company")
-    task.progressed.connect(show_progress)
+    # The demo writes its own new file, not the open database: file work.
+    task = QueryOp(work, ignore, "demo company", progress=show_progress, lane=Lane.GENERAL).run(
+        runner
+    )
     task.finished.connect(loop.quit)
     dialog.canceled.connect(task.cancel)
     dialog.show()

@@ -1,6 +1,6 @@
 """The activity (edit) dialog and the case dialog, driven like a collector drives them.
 
-Each dialog writes through ``run_action`` on a real SQLite company: the happy path is
+Each dialog writes through a ``WriteOp`` on a real SQLite company: the happy path is
 read back from the database, a refusal shows inline and writes nothing.
 """
 
@@ -36,7 +36,6 @@ from collections_desktop.models.db.schema import (
     CaseTransaction,
     CollectionsCase,
 )
-from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.activity_dialog import (
     ActivityDialog,
     ActivityEdit,
@@ -44,6 +43,7 @@ from collections_desktop.views.dialogs.activity_dialog import (
     from_utc,
 )
 from collections_desktop.views.dialogs.case_dialog import CaseDialog, CaseInput
+from collections_desktop.views.operations import WriteOp
 from collections_desktop.views.tasks import TaskRunner
 from tests.unit.test_cases import LATER, Office, new_case, office
 from tests.unit.test_overview import add_activity
@@ -116,10 +116,7 @@ def save_activity(runner, database: Database, o: Office, dialog: ActivityDialog)
     """What the page does with ``submitted``: edit the activity in one transaction."""
 
     def submitted(value: ActivityEdit) -> None:
-        run_action(
-            runner,
-            database,
-            dialog,
+        WriteOp(
             lambda session: (
                 edit_activity(
                     session,
@@ -131,8 +128,9 @@ def save_activity(runner, database: Database, o: Office, dialog: ActivityDialog)
                 ).number
             ),
             lambda _number: None,
-            name="edit activity",
-        )
+            "edit activity",
+            feedback=dialog,
+        ).run(runner, database)
 
     dialog.submitted.connect(submitted)
 
@@ -348,14 +346,9 @@ def save_case(runner, database: Database, o: Office, dialog: CaseDialog) -> None
         ).number
 
     dialog.submitted.connect(
-        lambda value: run_action(
-            runner,
-            database,
-            dialog,
-            lambda session: work(value, session),
-            lambda _number: None,
-            name="save case",
-        )
+        lambda value: WriteOp(
+            lambda session: work(value, session), lambda _number: None, "save case", feedback=dialog
+        ).run(runner, database)
     )
 
 

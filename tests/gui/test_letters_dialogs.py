@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QFileDialog, QWidget
 from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
@@ -28,12 +28,9 @@ from collections_desktop.models.letters.read import letter_detail
 from collections_desktop.models.letters.run import LetterRun, create_letters
 from collections_desktop.models.people.pools import PoolCriteria
 from collections_desktop.models.people.scope import AgentScope, load_scope
+from collections_desktop.views.actions.transactions import TransactionActions
 from collections_desktop.views.dialogs.fields import qdate
-from collections_desktop.views.dialogs.letters_dialog import (
-    make_letter_block_dialog,
-    make_letters_dialog,
-    reprint_letter,
-)
+from collections_desktop.views.dialogs.letters_dialog import LetterBlockDialog, LettersDialog
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.printing import (
     letter_html,
@@ -42,6 +39,7 @@ from collections_desktop.views.printing import (
     render_first_page,
 )
 from collections_desktop.views.tasks import Lane, TaskRunner
+from tests.gui.conftest import page_context
 from tests.unit.test_letters import debtor, overdue
 from tests.unit.test_overview import add_pool, employee_id
 from tests.unit.test_scope import add_agent
@@ -104,6 +102,17 @@ def runner() -> Iterator[TaskRunner]:
     runner.shutdown()
 
 
+@pytest.fixture
+def actions(qtbot, setting: Setting, runner: TaskRunner) -> TransactionActions:
+    """The Workspace's actions, in a bare host window."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    context = page_context(
+        setting.database, runner, setting.scope, setting.me, FixedClock.on(TODAY), formats=EN
+    )
+    return TransactionActions(context, host, target=lambda: None, open_url=lambda _url: True)
+
+
 def letters(database: Database) -> list[tuple[str, str, Decimal, Decimal]]:
     with database.sessions() as session:
         return [
@@ -126,30 +135,24 @@ def texts(view, column: int) -> list[str]:
     return [model.index(row, column).data() for row in range(model.rowCount())]
 
 
-def open_dialog(qtbot, setting: Setting, runner: TaskRunner, results: list, **kwargs):
-    dialog = make_letters_dialog(
-        None,
-        runner,
-        setting.database,
-        setting.scope,
-        as_of=kwargs.pop("as_of", TODAY),
-        now=FixedClock.on(TODAY).now,
-        created_by_id=setting.me,
-        formats=EN,
-        done=results.append,
-        **kwargs,
-    )
-    qtbot.addWidget(dialog)
+def open_dialog(
+    actions: TransactionActions, folder: Path, results: list, **kwargs
+) -> LettersDialog:
+    """The letter run dialog as the Workspace opens it; ``results`` gets each run posted."""
+    actions.letters.written.connect(results.append)
+    dialog = actions.letters.run_dialog(kwargs.pop("customer", None), folder=folder)
     dialog.resize(900, 620)
-    dialog.show()
+    actions.show(dialog)
+    if "as_of" in kwargs:
+        dialog.as_of.setDate(qdate(kwargs.pop("as_of")))
     return dialog
 
 
 def test_the_run_previews_the_pool_then_writes_the_letters(
-    qtbot, setting: Setting, runner: TaskRunner, tmp_path: Path
+    qtbot, setting: Setting, actions: TransactionActions, tmp_path: Path
 ) -> None:
     results: list[LetterRun] = []
-    dialog = open_dialog(qtbot, setting, runner, results)
+    dialog = open_dialog(actions, tmp_path / "letters", results)
     assert dialog.summary.text() == "Choose a pool to see the letters that are due."
     dialog.target.setCurrentIndex(dialog.target.findText("Pool: Iberia"))
     qtbot.waitUntil(lambda: dialog.proposal_model.rowCount() == 2, timeout=LOAD)
@@ -167,8 +170,8 @@ def test_the_run_previews_the_pool_then_writes_the_letters(
     assert dialog.skipped_title.text() == "Without a letter (1)"
     assert dialog.grab().save(str(tmp_path / "letters_dialog.png"))  # to look at
 
-    with qtbot.waitSignal(dialog.finished, timeout=LOAD):
-        dialog.ok_button.click()
+    with qtbot.waitSignals([dialog.finished, actions.changed], timeout=LOAD):
+        dialog.ok_button.click()  # posted, then printed
     [run] = results
     assert (run.created_count, run.skipped_count) == (2, 1)
     assert [c.number for c in run.created] == ["CL-0000001", "CL-0000002"]
@@ -179,9 +182,9 @@ def test_the_run_previews_the_pool_then_writes_the_letters(
 
 
 def test_a_run_without_a_pool_is_refused_in_the_dialog(
-    qtbot, setting: Setting, runner: TaskRunner
+    qtbot, setting: Setting, actions: TransactionActions, tmp_path: Path
 ) -> None:
-    dialog = open_dialog(qtbot, setting, runner, [])
+    dialog = open_dialog(actions, tmp_path, [])
     dialog.ok_button.click()
     assert dialog.error.isVisible()
     assert dialog.error.text() == (
@@ -194,7 +197,7 @@ def test_a_run_without_a_pool_is_refused_in_the_dialog(
 
 
 def test_a_run_dated_before_the_last_letter_is_refused_inline(
-    qtbot, setting: Setting, runner: TaskRunner
+    qtbot, setting: Setting, actions: TransactionActions, tmp_path: Path
 ) -> None:
     with setting.database.sessions() as session:
         create_letters(
@@ -203,9 +206,8 @@ def test_a_run_dated_before_the_last_letter_is_refused_inline(
         session.commit()
     results: list[LetterRun] = []
     dialog = open_dialog(
-        qtbot,
-        setting,
-        runner,
+        actions,
+        tmp_path,
         results,
         as_of=TODAY - dt.timedelta(days=3),
         customer=(setting.ruiz, f"{setting.ruiz_account} Ruiz Hermanos SL"),
@@ -237,23 +239,13 @@ def test_a_run_dated_before_the_last_letter_is_refused_inline(
 
 
 def test_the_block_dialog_saves_the_block_and_refuses_one_without_a_reason(
-    qtbot, setting: Setting, runner: TaskRunner, tmp_path: Path
+    qtbot, setting: Setting, actions: TransactionActions, tmp_path: Path
 ) -> None:
-    results = []
-    dialog = make_letter_block_dialog(
-        None,
-        runner,
-        setting.database,
-        setting.scope,
-        setting.ruiz,
-        f"{setting.ruiz_account} Ruiz Hermanos SL",
-        today=TODAY,
-        now=FixedClock.on(TODAY).now,
-        formats=EN,
-        done=results.append,
-    )
-    qtbot.addWidget(dialog)
-    dialog.show()
+    results: list = []
+    actions.written.connect(results.append)
+    actions.block_letters(setting.ruiz, f"{setting.ruiz_account} Ruiz Hermanos SL")
+    dialog = actions.dialog
+    assert isinstance(dialog, LetterBlockDialog)
 
     def block() -> tuple:
         with setting.database.sessions() as session:
@@ -274,24 +266,15 @@ def test_the_block_dialog_saves_the_block_and_refuses_one_without_a_reason(
     assert results[0].until == dt.date(2027, 1, 15)
 
 
-def test_lifting_a_block(qtbot, setting: Setting, runner: TaskRunner) -> None:
-    results = []
-    dialog = make_letter_block_dialog(
-        None,
-        runner,
-        setting.database,
-        setting.scope,
+def test_lifting_a_block(qtbot, setting: Setting, actions: TransactionActions) -> None:
+    actions.block_letters(
         setting.sousa,
         "Sousa Têxteis SA",
-        today=TODAY,
-        now=FixedClock.on(TODAY).now,
-        formats=EN,
-        done=results.append,
         until=TODAY + dt.timedelta(days=20),
         reason="Paying in instalments",
     )
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = actions.dialog
+    assert isinstance(dialog, LetterBlockDialog)
     assert dialog.findChild(type(dialog.error), "letter_block_current").text() == (
         "Blocked until Dec 13, 2026: Paying in instalments"
     )
@@ -342,10 +325,20 @@ def test_the_pdf_holds_the_letter(qtbot, setting: Setting, posted, tmp_path: Pat
 
 
 def test_a_reprint_is_a_marked_copy_of_the_stored_letter(
-    qtbot, setting: Setting, posted, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot,
+    setting: Setting,
+    posted,
+    actions: TransactionActions,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from collections_desktop.models.letters.documents import record_documents
+
+    with setting.database.sessions.begin() as session:  # its PDF was written before
+        record_documents(session, [(posted.id, tmp_path / "CL-0000002.pdf")], NOW,
+                         written_by_id=None)  # fmt: skip
     opened: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    actions.open_url = lambda url: opened.append(url) or True
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *args: (str(tmp_path / "copy"), "PDF files (*.pdf)")
     )
@@ -354,8 +347,10 @@ def test_a_reprint_is_a_marked_copy_of_the_stored_letter(
             select(CollectionLetter.text).where(CollectionLetter.number == "CL-0000002")
         )
         counts = session.scalar(select(func.count()).select_from(CustomerTransaction))
-    path = reprint_letter(None, posted, EN)
-    assert path == tmp_path / "copy.pdf"
+    with qtbot.waitSignal(actions.changed, timeout=LOAD) as saved:
+        actions.reprint_letter(posted.id)
+    path = tmp_path / "copy.pdf"
+    assert saved.args[0] == f"Copy of CL-0000002 saved as {path}"
     assert path.read_bytes().startswith(b"%PDF-")
     assert opened == [QUrl.fromLocalFile(str(path))]
     html = letter_html(posted, EN, copy=True)
@@ -371,9 +366,14 @@ def test_a_reprint_is_a_marked_copy_of_the_stored_letter(
         )
         assert session.scalar(select(func.count()).select_from(CustomerTransaction)) == counts
     # Cancelling the file dialog writes nothing and opens nothing.
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: ("", ""))
-    assert reprint_letter(None, posted, EN) is None
+    asked: list[tuple] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args: asked.append(args) or ("", "")
+    )
+    actions.reprint_letter(posted.id)
+    qtbot.waitUntil(lambda: bool(asked), timeout=LOAD)
     assert len(opened) == 1
+    assert documents(setting.database) == {"CL-0000002": str(tmp_path / "CL-0000002.pdf")}
 
     image = render_first_page(posted, EN, copy=True)
     assert image.save(str(tmp_path / "letter_page.png"))
@@ -427,12 +427,12 @@ def test_a_run_is_printed_on_a_worker_one_file_per_letter(
 
 
 def test_an_unusable_pdf_folder_refuses_the_run_before_posting(
-    qtbot, setting: Setting, runner: TaskRunner, tmp_path: Path
+    qtbot, setting: Setting, actions: TransactionActions, tmp_path: Path
 ) -> None:
     (tmp_path / "a file").write_text("not a folder")
     folder = tmp_path / "a file" / "letters"
     results: list[LetterRun] = []
-    dialog = open_dialog(qtbot, setting, runner, results, pdf_folder=folder)
+    dialog = open_dialog(actions, folder, results)
     dialog.target.setCurrentIndex(dialog.target.findText("Pool: Iberia"))
     qtbot.waitUntil(lambda: dialog.proposal_model.rowCount() == 2, timeout=LOAD)
     dialog.ok_button.click()
@@ -444,23 +444,6 @@ def test_an_unusable_pdf_folder_refuses_the_run_before_posting(
     assert results == []
     assert letters(setting.database) == []
     dialog.reject()
-
-
-@pytest.fixture
-def actions(qtbot, setting: Setting, runner: TaskRunner):
-    """The Workspace's actions on Ruiz, in a bare host window."""
-    from PySide6.QtWidgets import QWidget
-
-    from collections_desktop.views.actions.transactions import TransactionActions
-    from tests.gui.conftest import page_context
-
-    host = QWidget()
-    qtbot.addWidget(host)
-    context = page_context(
-        setting.database, runner, setting.scope, setting.me, FixedClock.on(TODAY), formats=EN
-    )
-    found = TransactionActions(context, host, target=lambda: None, open_url=lambda _url: True)
-    return found
 
 
 def documents(database: Database) -> dict[str, str | None]:

@@ -1,7 +1,7 @@
 """The NSF, Interest notes and Interest and fees dialogs, driven like a collector drives them.
 
-Each dialog writes through its ``connect_*`` function and ``run_action`` on a real SQLite
-company: the happy path's figures are read back from the database, and a refusal shows
+Each dialog is opened and written by the Workspace's actions (``TransactionActions``) on a
+real SQLite company: the happy path's figures are read back from the database, and a refusal shows
 its message in the dialog with nothing written.
 """
 
@@ -14,13 +14,14 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDialog, QWidget
 from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
 from collections_desktop.kernel.clock import FixedClock
-from collections_desktop.models.actions.charge_rows import charge_rows, charge_state, note_charges
+from collections_desktop.models.actions.charge_rows import charge_state, note_charges
 from collections_desktop.models.actions.interest_notes import create_interest_notes
-from collections_desktop.models.actions.nsf import nsf_preview, process_nsf
+from collections_desktop.models.actions.nsf import process_nsf
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     ChargeAdjustment,
@@ -32,14 +33,14 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.ledger import balances
 from collections_desktop.models.people.scope import company_scope
-from collections_desktop.views.dialogs.charges_dialog import ChargesDialog, connect_charges_dialog
-from collections_desktop.views.dialogs.interest_dialog import (
-    InterestDialog,
-    connect_interest_dialog,
-)
-from collections_desktop.views.dialogs.nsf_dialog import NsfDialog, connect_nsf_dialog
+from collections_desktop.views.actions.charges import open_charges, open_interest
+from collections_desktop.views.actions.transactions import TransactionActions
+from collections_desktop.views.dialogs.charges_dialog import ChargesDialog
+from collections_desktop.views.dialogs.interest_dialog import InterestDialog
+from collections_desktop.views.dialogs.nsf_dialog import NsfDialog
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.tasks import TaskRunner
+from tests.gui.conftest import page_context
 from tests.unit.test_interest import DAY_60, DAY_90, invoice
 from tests.unit.test_nsf import NOW, NSF_DAY, PAID, books
 
@@ -109,15 +110,25 @@ def set_date(edit, day: dt.date) -> None:
 # --- NSF ------------------------------------------------------------------------------
 
 
-def nsf_dialog(qtbot, office: Office, runner: TaskRunner, done: list) -> NsfDialog:
+def transaction_actions(qtbot, office: Office, runner: TaskRunner, done: list, clock):
+    """The Workspace's actions in a bare host window; ``done`` gets what each write returns."""
+    host = QWidget()
+    qtbot.addWidget(host)
     with office.database.sessions() as session:
-        preview = nsf_preview(session, company_scope(session), office.payment_id, NSF_DAY)
         scope = company_scope(session)
-    dialog = NsfDialog(preview, NSF_DAY, FORMATS)
-    qtbot.addWidget(dialog)
-    connect_nsf_dialog(dialog, runner, office.database, scope=scope,
-                       clock=FixedClock(NOW), created_by_id=None, done=done.append)  # fmt: skip
-    dialog.show()
+    context = page_context(office.database, runner, scope, None, clock, formats=FORMATS)
+    actions = TransactionActions(context, host, target=lambda: None)
+    actions.written.connect(done.append)
+    return actions, context
+
+
+def nsf_dialog(qtbot, office: Office, runner: TaskRunner, done: list) -> NsfDialog:
+    actions, _context = transaction_actions(qtbot, office, runner, done, FixedClock.on(NSF_DAY))
+    actions.nsf_of(office.payment_id)
+    qtbot.waitUntil(lambda: isinstance(actions.dialog, NsfDialog), timeout=WAIT)
+    dialog = actions.dialog
+    assert isinstance(dialog, NsfDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
     return dialog
 
 
@@ -137,9 +148,10 @@ def test_nsf_dialog_shows_what_reopens_and_processes_the_payment(
     with office.database.sessions() as session:
         before = balances.balance(session, office.customer_id, NSF_DAY)
     dialog.note.setText("Returned: R01 insufficient funds")
-    click_ok(qtbot, dialog)
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT) as closed:
+        click_ok(qtbot, dialog)
     qtbot.waitUntil(lambda: len(done) == 1, timeout=WAIT)
-    assert not dialog.isVisible()
+    assert closed.args == [QDialog.DialogCode.Accepted.value]  # closed once written
     (result,) = done
     assert [(r.reopened, r.open_amount) for r in result.reopened] == [
         (D("400.00"), D("400.00")),
@@ -201,15 +213,12 @@ def test_nsf_dialog_shows_the_domain_refusal_inline(
 
 
 def interest_dialog(qtbot, office: Office, runner: TaskRunner, done: list, customer_id=None):
-    dialog = InterestDialog(DAY_60, FORMATS, customer="C-000777 Garnier SA", pool="all pools")
-    qtbot.addWidget(dialog)
-    with office.database.sessions() as session:
-        scope = company_scope(session)
-    connect_interest_dialog(dialog, runner, office.database, scope=scope,
-                            customer_id=customer_id or office.debtor_id, pool_id=None,
-                            clock=FixedClock(NOW), created_by_id=None,
-                            done=done.append)  # fmt: skip
-    dialog.show()
+    actions, context = transaction_actions(qtbot, office, runner, done, FixedClock(NOW))
+    open_interest(actions, context, customer_id or office.debtor_id, "C-000777 Garnier SA",
+                  None, "all pools")  # fmt: skip
+    dialog = actions.dialog
+    assert isinstance(dialog, InterestDialog)
+    assert dialog.isVisible()
     return dialog
 
 
@@ -283,15 +292,12 @@ def test_interest_dialog_refuses_when_there_is_nothing_to_charge(
 
 
 def charges_dialog(qtbot, office: Office, runner: TaskRunner, done: list) -> ChargesDialog:
-    with office.database.sessions() as session:
-        scope = company_scope(session)
-        rows = charge_rows(session, scope, office.debtor_id, DAY_60)
-    dialog = ChargesDialog(rows, DAY_60, FORMATS, customer="C-000777 Garnier SA")
-    qtbot.addWidget(dialog)
-    connect_charges_dialog(dialog, runner, office.database, scope=scope,
-                           clock=FixedClock(NOW), created_by_id=None,
-                           done=done.append)  # fmt: skip
-    dialog.show()
+    actions, context = transaction_actions(qtbot, office, runner, done, FixedClock(NOW))
+    open_charges(actions, context, office.debtor_id, "C-000777 Garnier SA")
+    qtbot.waitUntil(lambda: isinstance(actions.dialog, ChargesDialog), timeout=WAIT)
+    dialog = actions.dialog
+    assert isinstance(dialog, ChargesDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
     return dialog
 
 

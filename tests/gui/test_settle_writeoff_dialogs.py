@@ -1,6 +1,6 @@
 """The Settle, Reverse settlement and Write off dialogs driven like a collector drives them.
 
-Each dialog writes through ``run_action`` on a real SQLite company: the happy path is read
+Each dialog writes through a ``WriteOp`` on a real SQLite company: the happy path is read
 back from the database, and a refusal shows its message in the dialog with nothing written.
 """
 
@@ -14,11 +14,12 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QWidget
 from sqlalchemy import func, select, update
 
 from collections_desktop.formatting import Formats
-from collections_desktop.models.actions.writeoff import write_off, write_off_preview
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.actions.writeoff import write_off_preview
 from collections_desktop.models.actions.writeoff_plan import write_off_reasons
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
@@ -35,14 +36,16 @@ from collections_desktop.models.ledger.journals import journal_rows
 from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
 from collections_desktop.models.people.scope import company_scope
 from collections_desktop.models.screens.customer_card import open_transactions
-from collections_desktop.views.dialogs.action_dialog import run_action
+from collections_desktop.views.actions.transactions import ActionContext, TransactionActions
 from collections_desktop.views.dialogs.settle_dialog import (
     MarkModel,
     ReverseSettlementDialog,
     SettleDialog,
 )
 from collections_desktop.views.dialogs.writeoff_dialog import WriteOffDialog
+from collections_desktop.views.operations import WriteOp
 from collections_desktop.views.tasks import TaskRunner
+from tests.gui.conftest import page_context
 
 D = Decimal
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
@@ -160,10 +163,7 @@ def submit_settle(books: Books, runner: TaskRunner, dialog: SettleDialog, result
     """Wire the dialog as the Workspace does: OK → settle_marked in one transaction."""
 
     def submitted(value) -> None:
-        run_action(
-            runner,
-            books.database,
-            dialog,
+        WriteOp(
             lambda session: settle_marked(
                 session,
                 company_scope(session),
@@ -174,8 +174,9 @@ def submit_settle(books: Books, runner: TaskRunner, dialog: SettleDialog, result
                 note=value.note,
             ),
             results.append,
-            name="settle",
-        )
+            "settle",
+            feedback=dialog,
+        ).run(runner, books.database)
 
     dialog.submitted.connect(submitted)
 
@@ -274,7 +275,7 @@ def test_settle_dialog_refuses_inline_and_writes_nothing(qtbot, books: Books, ru
     assert count(books, Settlement) == 0
 
     # Stale rows: someone settled 1,000.00 of INV-0000001 meanwhile. The dialog cannot
-    # know; the domain refuses inside run_action, the message shows inline, nothing is kept.
+    # know; the domain refuses inside the write, the message shows inline, nothing is kept.
     with books.database.sessions.begin() as session:
         settlements.settle(session, {books.inv1: D("1000"), books.pay: D("1000")}, TODAY, NOW)
     type_amount(qtbot, dialog, row_of(model, "INV-0000001"), "1210")
@@ -317,10 +318,7 @@ def test_reverse_settlement_dialog_reopens_the_documents(qtbot, books: Books, ru
     results: list = []
 
     def submitted(value) -> None:
-        run_action(
-            runner,
-            books.database,
-            dialog,
+        WriteOp(
             lambda session: reverse(
                 session,
                 company_scope(session),
@@ -331,8 +329,9 @@ def test_reverse_settlement_dialog_reopens_the_documents(qtbot, books: Books, ru
                 note=value.note,
             ),
             results.append,
-            name="reverse",
-        )
+            "reverse",
+            feedback=dialog,
+        ).run(runner, books.database)
 
     dialog.submitted.connect(submitted)
     # a date before the settlement's: refused inline, nothing written
@@ -372,12 +371,23 @@ def test_reverse_settlement_dialog_reopens_the_documents(qtbot, books: Books, ru
     assert again.selected().number == "ST-00000002"
 
 
-def preview_for(books: Books, ids):
-    def preview(reason: str, day: dt.date):
-        with books.database.sessions() as session:
-            return write_off_preview(session, ids, day, reason)
-
-    return preview
+def write_off_dialog(
+    qtbot, books: Books, runner, marked, label: str = ""
+) -> tuple[WriteOffDialog, TransactionActions]:
+    """The Write off dialog as the Workspace opens it on ``marked`` (it reads its journal),
+    and the actions that write it."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    with books.database.sessions() as session:
+        scope = company_scope(session)
+    context = page_context(books.database, runner, scope, None, FixedClock(NOW), formats=FORMATS)
+    target = ActionContext(books.customer, label, "EUR", tuple(rows_of(books)), tuple(marked))
+    actions = TransactionActions(context, host, target=lambda: target)
+    actions.write_off()
+    qtbot.waitUntil(lambda: isinstance(actions.dialog, WriteOffDialog), timeout=WAIT)
+    dialog = actions.dialog
+    assert isinstance(dialog, WriteOffDialog)
+    return dialog, actions
 
 
 def test_write_off_dialog_shows_the_journal_and_posts_it(qtbot, books: Books, runner) -> None:
@@ -393,12 +403,8 @@ def test_write_off_dialog_shows_the_journal_and_posts_it(qtbot, books: Books, ru
     with books.database.sessions() as session:
         reasons = write_off_reasons(session)
     marked = [r for r in rows_of(books) if r.id in (books.inv1, books.inv2)]
-    ids = [r.id for r in marked]
-    dialog = WriteOffDialog(
-        marked, reasons, TODAY, FORMATS, preview=preview_for(books, ids), customer="C-000421"
-    )
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog, actions = write_off_dialog(qtbot, books, runner, marked, "C-000421")
+    assert reasons
     assert dialog.total.text() == "2 transactions marked, 2,420.00\xa0EUR open"
 
     def shown() -> list[tuple]:
@@ -408,6 +414,7 @@ def test_write_off_dialog_shows_the_journal_and_posts_it(qtbot, books: Books, ru
         ]
 
     assert dialog.reason.currentData() == "BANKRUPT"  # the first by code
+    qtbot.waitUntil(lambda: dialog.lines.rowCount() == 5, timeout=WAIT)
     assert shown() == [
         ("Customer", "C-000421", "", "", "EUR", "-2,420.00"),
         ("Ledger", "654000", "SALES", "", "EUR", "1,000.00"),
@@ -418,29 +425,12 @@ def test_write_off_dialog_shows_the_journal_and_posts_it(qtbot, books: Books, ru
     assert dialog.preview_view.isColumnHidden(6)  # all in the accounting currency
     # another reason: the preview follows it to the default account
     dialog.reason.setCurrentIndex(dialog.reason.findData("UNCOLLECT"))
+    qtbot.waitUntil(lambda: shown()[1][1] == "681000", timeout=WAIT)
     assert [row[1] for row in shown()] == ["C-000421", "681000", "681000", "445710", "445710"]
     results: list = []
+    actions.written.connect(results.append)
+    lines = dialog.preview_lines()
 
-    def submitted(value) -> None:
-        run_action(
-            runner,
-            books.database,
-            dialog,
-            lambda session: write_off(
-                session,
-                company_scope(session),
-                value.transaction_ids,
-                reason_code=value.reason_code,
-                write_off_date=value.write_off_date,
-                now=NOW,
-                created_by_id=None,
-                note=value.note,
-            ),
-            results.append,
-            name="write off",
-        )
-
-    dialog.submitted.connect(submitted)
     dialog.note.setText("Insolvency case 2026/118")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(results) == 1, timeout=WAIT)
@@ -454,7 +444,7 @@ def test_write_off_dialog_shows_the_journal_and_posts_it(qtbot, books: Books, ru
         )
         assert balances.balance(session, books.customer, TODAY) == D("-2000.00")
     assert [(r.account, r.dimension, r.amount) for r in posted] == [
-        (line.account, line.dimension, line.amount) for line in dialog.preview_lines()
+        (line.account, line.dimension, line.amount) for line in lines
     ]
     assert sum(r.amount for r in posted) == 0
     assert (open_of(books, books.inv1), open_of(books, books.inv2)) == (0, 0)
@@ -464,10 +454,8 @@ def test_write_off_dialog_refuses_a_date_before_posting(qtbot, books: Books, run
     with books.database.sessions() as session:
         reasons = write_off_reasons(session)
     marked = [r for r in rows_of(books) if r.id in (books.inv1, books.inv2)]
-    ids = [r.id for r in marked]
-    dialog = WriteOffDialog(marked, reasons, TODAY, FORMATS, preview=preview_for(books, ids))
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog, _actions = write_off_dialog(qtbot, books, runner, marked)
+    assert reasons
     submitted: list = []
     dialog.submitted.connect(submitted.append)
     dialog.date.setDate(QDate(2026, 9, 10))  # INV-0000002 was posted on 15 Sep
@@ -475,6 +463,7 @@ def test_write_off_dialog_refuses_a_date_before_posting(qtbot, books: Books, run
         "INV-0000002 was posted on Sep 15, 2026; it cannot be written off on Sep 10, 2026, "
         "an earlier date."
     )
+    qtbot.waitUntil(dialog.preview_message.isVisible, timeout=WAIT)
     assert dialog.preview_message.isVisible()
     assert dialog.preview_message.text() == message
     assert dialog.lines.rowCount() == 0
@@ -486,6 +475,7 @@ def test_write_off_dialog_refuses_a_date_before_posting(qtbot, books: Books, run
     assert open_of(books, books.inv2) == D("1210.00")
     # a date that works brings the journal back and clears the refusal
     dialog.date.setDate(QDate(2026, 9, 15))
+    qtbot.waitUntil(lambda: not dialog.preview_message.isVisible(), timeout=WAIT)
     assert not dialog.preview_message.isVisible()
     assert dialog.lines.rowCount() == 5
 

@@ -22,9 +22,9 @@ from collections_desktop.models.db.schema import CollectionStatusChange, Custome
 from collections_desktop.models.ledger import postings, settlements
 from collections_desktop.models.people.scope import AgentScope, company_scope
 from collections_desktop.models.screens.customer_card import TransactionRow, open_transactions
-from collections_desktop.views.dialogs.action_dialog import run_action
 from collections_desktop.views.dialogs.history_dialog import HistoryDialog
 from collections_desktop.views.dialogs.status_dialog import StatusDialog, StatusInput, parse_amount
+from collections_desktop.views.operations import WriteOp
 from collections_desktop.views.tasks import TaskRunner
 from tests.unit.test_collection_status import add_employee
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, invoice
@@ -97,7 +97,7 @@ def wire(desk: Desk, dialog: StatusDialog, results: list) -> None:
                 today=TODAY,
             )
 
-        run_action(desk.runner, desk.database, dialog, work, results.append, name="status")
+        WriteOp(work, results.append, "status", feedback=dialog).run(desk.runner, desk.database)
 
     dialog.submitted.connect(submitted)
 
@@ -160,7 +160,7 @@ def test_the_dialog_shows_the_marked_items_and_prefills_the_promise(qtbot, desk:
     )
 
 
-def test_a_promise_through_run_action_writes_status_and_history(qtbot, desk: Desk) -> None:
+def test_a_promise_through_a_write_op_writes_status_and_history(qtbot, desk: Desk) -> None:
     results: list = []
     dialog = make_dialog(qtbot, debits(desk))
     wire(desk, dialog, results)

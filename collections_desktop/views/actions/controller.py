@@ -27,11 +27,13 @@ T = TypeVar("T")
 class ActionController(QObject):
     """Reads, dialogs and writes of a group of actions (see the module's docstring).
 
-    ``changed`` carries the sentence for the status bar once something was written;
-    ``refused`` why an action could not start (a failed read, nothing to choose).
+    ``changed`` carries the sentence for the status bar once something was written and
+    ``written`` what the write returned (its figures); ``refused`` why an action could not
+    start (a failed read, nothing to choose).
     """
 
     changed = Signal(str)
+    written = Signal(object)
     refused = Signal(str)
 
     def __init__(self, context: PageContext, parent: QWidget) -> None:
@@ -71,9 +73,14 @@ class ActionController(QObject):
         name: str,
     ) -> Task:
         """Write ``work(session)`` in one transaction, then announce ``message(result)``."""
+
+        def done(result: T) -> None:
+            self.written.emit(result)
+            self.changed.emit(message(result))
+
         return WriteOp(
             work,
-            lambda result: self.changed.emit(message(result)),
+            done,
             name,
             failure=None if dialog is not None else self.refused.emit,
             feedback=dialog,

@@ -57,12 +57,15 @@ class LetterActions(ActionController):
 
     # --- the run ------------------------------------------------------------------------
 
-    def run_dialog(self, customer: tuple[uuid.UUID, str]) -> LettersDialog:
-        """The letter run dialog on ``customer`` (id, label), wired to preview and post."""
+    def run_dialog(
+        self, customer: tuple[uuid.UUID, str] | None, *, folder: Path | None = None
+    ) -> LettersDialog:
+        """The letter run dialog on ``customer`` (id, label; None: a pool only), wired to
+        preview and post; the PDFs go to ``folder`` (by default ``letters_folder``)."""
         context = self._context
         database, scope, employee = context.database, context.scope, context.employee_id
         pools = sorted(scope.pool_names.items(), key=lambda pool: pool[1].casefold())
-        folder = letters_folder(context)
+        folder = folder or letters_folder(context)
         dialog = LettersDialog(
             pools, context.clock.today(), context.formats, customer=customer, parent=self._parent
         )
@@ -110,9 +113,13 @@ class LetterActions(ActionController):
                     created_by_id=employee,
                 )
 
+            def posted(run: LetterRun) -> None:
+                self.written.emit(run)
+                self.print_run(run, folder)
+
             WriteOp(
                 write,
-                lambda run: self.print_run(run, folder),
+                posted,
                 "create letters",
                 feedback=dialog,
             ).run(context.runner, database)

@@ -34,12 +34,13 @@ from collections_desktop.models.actions.promises import promise_results
 from collections_desktop.models.actions.status import change_status, status_history
 from collections_desktop.models.actions.writeoff import write_off, write_off_preview
 from collections_desktop.models.actions.writeoff_plan import write_off_reasons
+from collections_desktop.models.ledger.journals import LineDraft
 from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
 from collections_desktop.models.letters.blocks import set_letter_block
 from collections_desktop.models.letters.read import LetterRow, letters_of
 from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.actions.charges import open_charges, open_interest
-from collections_desktop.views.actions.controller import ActionController
+from collections_desktop.views.actions.controller import ActionController, dialog_reads
 from collections_desktop.views.actions.letters import LetterActions
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.history_dialog import HistoryDialog
@@ -47,7 +48,9 @@ from collections_desktop.views.dialogs.letters_dialog import LetterBlockDialog
 from collections_desktop.views.dialogs.nsf_dialog import NsfDialog
 from collections_desktop.views.dialogs.settle_dialog import ReverseSettlementDialog, SettleDialog
 from collections_desktop.views.dialogs.status_dialog import StatusDialog
-from collections_desktop.views.dialogs.writeoff_dialog import WriteOffDialog
+from collections_desktop.views.dialogs.writeoff_dialog import WriteOffDialog, WriteOffQuery
+from collections_desktop.views.operations import QueryOp
+from collections_desktop.views.tasks import TaskState
 
 
 @dataclass(frozen=True)
@@ -336,23 +339,37 @@ class TransactionActions(ActionController):
             context.clock,
         )
         ids = [r.id for r in debits]
-
-        def preview(reason: str, day: dt.date) -> Any:
-            # The dialog asks for its journal lines as it redraws (a short read by ids).
-            with database.sessions() as session:
-                return write_off_preview(session, ids, day, reason)
-
         dialog = WriteOffDialog(
             debits,
             reasons,
             clock.today(),
             context.formats,
-            preview=preview,
             customer=target.label,
             accounting_currency=target.accounting_currency,
             icons=context.icons,
             parent=self._parent,
         )
+        previews, is_open = dialog_reads(dialog)
+
+        def preview(query: WriteOffQuery) -> None:
+            # The dialog asks for its journal lines as it redraws (a short read by ids).
+            if not is_open():
+                return
+
+            def read(_state: TaskState) -> list[LineDraft]:
+                with database.sessions() as session:
+                    return write_off_preview(session, ids, query.write_off_date, query.reason_code)
+
+            QueryOp(
+                read,
+                lambda lines: dialog.show_preview(query, lines) if is_open() else None,
+                "write-off preview",
+                failure=lambda error: (
+                    dialog.show_preview_error(query, str(error)) if is_open() else None
+                ),
+            ).run(context.runner, previews)
+
+        dialog.preview_requested.connect(preview)
 
         def work(session: Session, value: Any) -> Any:
             return write_off(
@@ -373,6 +390,7 @@ class TransactionActions(ActionController):
             )
 
         self.open(dialog, work, message, "write off")
+        dialog.refresh_preview()
 
     def nsf_payment(self) -> None:
         """The marked payment, else a choice among the recent ones, returned as NSF."""
@@ -381,7 +399,7 @@ class TransactionActions(ActionController):
             return
         marked = [r for r in target.selected if r.is_payment]
         if marked:
-            self._nsf(marked[0].id)
+            self.nsf_of(marked[0].id)
             return
         since = self._context.clock.today() - dt.timedelta(NSF_LOOKBACK_DAYS)
         customer_id = target.customer_id
@@ -413,10 +431,11 @@ class TransactionActions(ActionController):
             _("NSF payment"),
             _("Which payment came back unpaid?"),
             labels,
-            lambda index: self._nsf(payments[index].id),
+            lambda index: self.nsf_of(payments[index].id),
         )
 
-    def _nsf(self, payment_id: uuid.UUID) -> None:
+    def nsf_of(self, payment_id: uuid.UUID) -> None:
+        """The NSF dialog on the payment ``payment_id``, once its preview is read."""
         scope, today = self._context.scope, self._context.clock.today()
         self.read(
             lambda session: nsf_preview(session, scope, payment_id, today),
@@ -472,12 +491,22 @@ class TransactionActions(ActionController):
     def letter_block(self) -> None:
         """Send this customer no letters until a date (or lift the block)."""
         target = self._target()
-        if target is None:
-            return
+        if target is not None:
+            self.block_letters(target.customer_id, target.label)
+
+    def block_letters(
+        self,
+        customer_id: uuid.UUID,
+        label: str,
+        *,
+        until: dt.date | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """The block dialog on ``customer_id``, showing its current block (``until``, why)."""
         context = self._context
-        scope, clock, customer_id = context.scope, context.clock, target.customer_id
+        scope, clock = context.scope, context.clock
         dialog = LetterBlockDialog(
-            target.label, clock.today(), context.formats, parent=self._parent
+            label, clock.today(), context.formats, until=until, reason=reason, parent=self._parent
         )
 
         def work(session: Session, entered: Any) -> Any:

@@ -1,16 +1,15 @@
-"""What every collections action dialog shares, and the one way its write is carried out.
+"""What every collections action dialog shares.
 
 An action dialog writes nothing itself. Its OK button emits ``submitted`` with what was
-entered (after the dialog's own checks, e.g. nothing marked); ``run_action`` then does the
-work on the database lane in one session and one transaction. On success the dialog
-closes; a refusal of the rules (a ``ValueError`` of ``models/``: ``LedgerError``,
-``JournalError`` …) is shown inline in the dialog, the transaction is rolled back and
-nothing is written.
+entered (after the dialog's own checks, e.g. nothing marked); the action controller
+(``views/actions/``) then writes it with a ``WriteOp`` in one transaction, the dialog as
+its feedback. On success the dialog closes; a refusal of the rules (a ``ValueError`` of
+``models/``: ``LedgerError``, ``JournalError`` …) is shown inline in the dialog, the
+transaction is rolled back and nothing is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
@@ -24,13 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import _
-from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.views.style import ERROR_COLOUR
-from collections_desktop.views.tasks import Lane, Task, TaskRunner
 
 T = TypeVar("T")
 
@@ -101,47 +95,3 @@ class ActionDialog(QDialog):
             return
         self.set_waiting(True)
         self.submitted.emit(self.value())
-
-
-def run_action(
-    runner: TaskRunner,
-    database: Database,
-    dialog: ActionDialog | None,
-    work: Callable[[Session], T],
-    done: Callable[[T], None],
-    *,
-    name: str,
-    refused: Callable[[str], None] | None = None,
-) -> Task:
-    """Run ``work(session)`` on the database lane and commit; then ``done(result)``.
-
-    A ``ValueError`` from ``work`` is a refusal: its message goes to the dialog (and to
-    ``refused``), the session is rolled back. Any other error reads "Nothing was saved".
-    """
-
-    def run(_state: object) -> T:
-        with write_transaction(database) as session:
-            return work(session)
-
-    task = runner.run(run, lane=Lane.WRITE, name=name)
-
-    def succeeded(result: T) -> None:
-        if dialog is not None:
-            dialog.accept()
-        done(result)
-
-    def failed(error: BaseException) -> None:
-        if isinstance(error, ValueError):
-            message = str(error)
-        else:
-            message = _("Nothing was saved: {reason}").format(reason=error)
-        if dialog is not None:
-            dialog.show_error(message)
-        if refused is not None:
-            refused(message)
-
-    task.succeeded.connect(succeeded)
-    task.failed.connect(failed)
-    if dialog is not None:
-        task.cancelled.connect(lambda: dialog.set_waiting(False))
-    return task

@@ -1,7 +1,7 @@
 """The New activity dialog, the activity (edit) dialog and the read-only details dialog.
 
 The dialogs write nothing themselves: OK emits ``submitted`` with what was typed, the
-page creates or saves the activity on the database lane, then either closes the dialog
+page creates or saves the activity in the background, then either closes the dialog
 or shows the domain's refusal inline (``show_error``), with nothing written.
 """
 

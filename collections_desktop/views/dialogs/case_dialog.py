@@ -4,7 +4,7 @@ It shows the collections categories, the agents and the customer's open transact
 plain rows (``case_categories``, ``responsible_choices``, ``case_transaction_choices``);
 a transaction already in another open case is listed but cannot be marked. OK emits
 ``submitted`` with a ``CaseInput``; the page calls ``cases.create_case`` or
-``cases.edit_case`` through ``run_action`` and a refusal shows inline.
+``cases.edit_case`` in one write and a refusal shows inline.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from collections_desktop.models.casework.cases import DESCRIPTION_LENGTH
 from collections_desktop.models.screens.workspace import type_name
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.activity_dialog import combo_id, fill_responsibles
+from collections_desktop.views.dialogs.grids import top_items
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.style import alert_colour
 
@@ -207,8 +208,7 @@ class CaseDialog(ActionDialog):
     def marked(self) -> list[CaseTransactionChoice]:
         """The marked transactions, in list order."""
         rows = []
-        for position in range(self.transactions.topLevelItemCount()):
-            item = self.transactions.topLevelItem(position)
+        for item in top_items(self.transactions):
             if item.checkState(DOCUMENT) == Qt.CheckState.Checked:
                 rows.append(self._transactions[int(item.data(DOCUMENT, INDEX_ROLE))])
         return rows
@@ -217,8 +217,7 @@ class CaseDialog(ActionDialog):
         """Mark (or unmark) the listed transactions with these ids that can be marked."""
         wanted = set(transaction_ids)
         state = Qt.CheckState.Checked if marked else Qt.CheckState.Unchecked
-        for position in range(self.transactions.topLevelItemCount()):
-            item = self.transactions.topLevelItem(position)
+        for item in top_items(self.transactions):
             row = self._transactions[int(item.data(DOCUMENT, INDEX_ROLE))]
             checkable = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
             if row.transaction_id in wanted and item.flags() & checkable == checkable:

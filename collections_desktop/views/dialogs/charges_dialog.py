@@ -7,14 +7,14 @@ or Reverse, and gives a date and a note; nothing more is asked. A whole note act
 all its lines and its fee. The dialog refuses only an empty selection itself; the
 domain (``models/charges``) refuses what the state does not allow (reinstating a charge
 that is not waived, waiving one already waived …) and the message shows inline.
-``submitted`` carries a ``ChargeActionInput``; ``connect_charges_dialog`` writes it.
+``submitted`` carries a ``ChargeActionInput``; ``views/actions/charges`` writes it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -31,22 +31,17 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _
-from collections_desktop.kernel.clock import Clock
 from collections_desktop.models.actions.charge_rows import (
     MIXED,
     ChargeRow,
     ChargeRowKind,
     ChargeState,
 )
-from collections_desktop.models.actions.charges import AdjustmentResult, reinstate, reverse, waive
-from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema.enums import AdjustmentKind
-from collections_desktop.models.people.scope import AgentScope
-from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
+from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate
-from collections_desktop.views.dialogs.grids import dense_grid
+from collections_desktop.views.dialogs.grids import child_items, dense_grid, top_items
 from collections_desktop.views.icons import IconRegistry, muted_colour
-from collections_desktop.views.tasks import TaskRunner
 
 STATE_NAMES = {
     ChargeState.ACTIVE: N_("Active"),
@@ -234,12 +229,12 @@ class ChargesDialog(ActionDialog):
         return self._rows[int(item.data(0, Qt.ItemDataRole.UserRole))]
 
     def _item_of(self, index: int) -> QTreeWidgetItem | None:
-        pending = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        pending = top_items(self.tree)
         while pending:
             item = pending.pop(0)
             if int(item.data(0, Qt.ItemDataRole.UserRole)) == index:
                 return item
-            pending.extend(item.child(i) for i in range(item.childCount()))
+            pending.extend(child_items(item))
         return None
 
     def _selection_changed(self, *_args: object) -> None:
@@ -296,37 +291,3 @@ class ChargesDialog(ActionDialog):
         if self.selected_row() is None:
             return _("Select an interest note, a line or a fee first.")
         return None
-
-
-def connect_charges_dialog(
-    dialog: ChargesDialog,
-    runner: TaskRunner,
-    database: Database,
-    *,
-    scope: AgentScope,
-    clock: Clock,
-    created_by_id: uuid.UUID | None,
-    done: Callable[[list[AdjustmentResult]], None],
-) -> None:
-    """Write the correction the dialog submits in one transaction on the database lane."""
-    functions = {
-        AdjustmentKind.WAIVE: waive,
-        AdjustmentKind.REINSTATE: reinstate,
-        AdjustmentKind.REVERSE: reverse,
-    }
-
-    def submitted(value: ChargeActionInput) -> None:
-        def work(session):  # type: ignore[no-untyped-def]
-            return functions[value.kind](
-                session,
-                scope,
-                value.transaction_ids,
-                value.date,
-                clock.now(),
-                created_by_id=created_by_id,
-                note=value.note,
-            )
-
-        run_action(runner, database, dialog, work, done, name=f"charges {value.kind}")
-
-    dialog.submitted.connect(submitted)

@@ -9,7 +9,13 @@ look and its height; ``fit_rows`` makes a table exactly as tall as its rows.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
 
 from collections_desktop.views.style import tabular_font
 
@@ -89,3 +95,15 @@ def fit_rows(view: QTableView, count: int, visible: int) -> None:
         view.setMinimumHeight(height)
     else:
         view.setFixedHeight(height)
+
+
+def top_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    """The top-level items of ``tree``, in order."""
+    found = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
+    return [item for item in found if item is not None]
+
+
+def child_items(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    """The children of ``item``, in order."""
+    found = (item.child(i) for i in range(item.childCount()))
+    return [child for child in found if child is not None]

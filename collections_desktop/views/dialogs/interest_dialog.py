@@ -2,19 +2,18 @@
 
 The dialog never reads the database. Whenever the date or the scope changes it emits
 ``preview_requested`` with an ``InterestQuery``; the caller calculates the proposal
-(``models/interest.calculate_interest``) on the database lane and hands it back through
+(``models/interest.calculate_interest``) in the background and hands it back through
 ``show_preview`` (or ``show_preview_error``). A proposal that arrives for an older
 query is ignored. OK ("Create interest notes") emits ``submitted`` with the query the
 shown proposal was made for; it is refused while the proposal is being calculated or
-when there is nothing to charge. ``connect_interest_dialog`` does that wiring.
+when there is nothing to charge. ``views/actions/charges.open_interest`` does that wiring.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,22 +32,16 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.kernel.clock import Clock
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.actions.interest import (
     ProposedLine,
     ProposedNote,
-    calculate_interest,
 )
-from collections_desktop.models.actions.interest_notes import create_interest_notes
-from collections_desktop.models.db.database import Database
-from collections_desktop.models.people.scope import AgentScope
-from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
+from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate
-from collections_desktop.views.dialogs.grids import dense_grid
+from collections_desktop.views.dialogs.grids import child_items, dense_grid
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.style import ERROR_COLOUR, muted_palette
-from collections_desktop.views.tasks import Lane, TaskRunner
 
 PREVIEW_DELAY_MS = 250
 """A preview is asked for this long after the last change of the date or the scope."""
@@ -237,7 +230,7 @@ class InterestDialog(ActionDialog):
                 fee = QTreeWidgetItem(head)
                 fee.setText(0, _("Fee of the note"))
                 fee.setText(6, fmt.amount(note.fee))
-            for item in (head, *(head.child(i) for i in range(head.childCount()))):
+            for item in (head, *child_items(head)):
                 for column in NUMBER_COLUMNS:
                     item.setTextAlignment(
                         column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -319,54 +312,3 @@ class InterestDialog(ActionDialog):
                 date=self._formats.date(self._shown.as_of)
             )
         return None
-
-
-def connect_interest_dialog(
-    dialog: InterestDialog,
-    runner: TaskRunner,
-    database: Database,
-    *,
-    scope: AgentScope,
-    customer_id: uuid.UUID | None,
-    pool_id: uuid.UUID | None,
-    clock: Clock,
-    created_by_id: uuid.UUID | None,
-    done: Callable[[list[str]], None],
-) -> None:
-    """Calculate the dialog's proposals and post its notes on the database lane.
-
-    "This customer" is ``customer_id``; "the pool" is ``pool_id`` (None: every customer
-    of the scope). ``done`` gets the numbers of the notes posted. Asks for the first
-    proposal at once.
-    """
-
-    def arguments(query: InterestQuery) -> dict[str, object]:
-        if query.whole_pool or customer_id is None:
-            return {"pool_id": pool_id}
-        return {"customer_ids": [customer_id]}
-
-    def preview(query: InterestQuery) -> None:
-        def work(_state: object) -> list[ProposedNote]:
-            with database.sessions() as session:
-                return calculate_interest(session, scope, query.as_of, **arguments(query))  # type: ignore[arg-type]
-
-        task = runner.run(work, lane=Lane.WRITE, name="interest preview")
-        task.succeeded.connect(lambda notes: dialog.show_preview(query, notes))
-        task.failed.connect(lambda error: dialog.show_preview_error(query, str(error)))
-
-    def submitted(query: InterestQuery) -> None:
-        def work(session):  # type: ignore[no-untyped-def]
-            return create_interest_notes(
-                session,
-                scope,
-                query.as_of,
-                clock.now(),
-                created_by_id=created_by_id,
-                **arguments(query),  # type: ignore[arg-type]
-            )
-
-        run_action(runner, database, dialog, work, done, name="interest notes")
-
-    dialog.preview_requested.connect(preview)
-    dialog.submitted.connect(submitted)
-    dialog.request_preview()

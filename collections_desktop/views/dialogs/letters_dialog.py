@@ -1,57 +1,42 @@
-"""Collection letters: the run dialog with its preview, the block dialog, and a reprint.
+"""Collection letters: the run dialog with its preview, and the block dialog.
 
 ``LettersDialog`` asks for an as-of date and a pool (or "this customer"), previews the
 letters the run would make and who it skips and why (``models.letters.propose.propose_letters``,
-read on the database lane), and emits ``submitted`` with a ``LettersRequest``; the caller
-posts them with ``create_letters`` through ``run_action``. ``make_letters_dialog`` does
-that wiring. ``LetterBlockDialog`` asks until when and why a customer's letters are
-blocked. ``reprint_letter`` saves a PDF of a posted letter (a marked copy, or the letter
-itself when its PDF was never written) and opens it.
+read by the caller), and emits ``submitted`` with a ``LettersRequest``; the caller
+posts them with ``create_letters`` (``views/actions/letters`` does that wiring).
+``LetterBlockDialog`` asks until when and why a customer's letters are blocked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QWidget,
 )
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.kernel.money import ZERO
-from collections_desktop.models.db.database import Database
 from collections_desktop.models.letters.blocks import (
     BLOCK_REASON_LENGTH,
-    LetterBlock,
-    set_letter_block,
 )
-from collections_desktop.models.letters.documents import LetterFileError, check_folder
-from collections_desktop.models.letters.propose import LetterProposal, propose_letters
-from collections_desktop.models.letters.read import LetterDetail
-from collections_desktop.models.letters.run import LetterRun, create_letters
-from collections_desktop.models.people.scope import AgentScope
-from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
+from collections_desktop.models.letters.propose import LetterProposal
+from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, pydate, qdate
 from collections_desktop.views.dialogs.grids import read_only_table
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
-from collections_desktop.views.printing import letter_pdf
 from collections_desktop.views.style import heading_font, muted_palette
-from collections_desktop.views.tasks import Lane, TaskRunner
 
 PREVIEW_DELAY_MS = 250
 """The preview is read this long after the date or the pool last changed."""
@@ -286,73 +271,6 @@ class LettersDialog(ActionDialog):
         return "\n".join(lines)
 
 
-def make_letters_dialog(
-    parent: QWidget | None,
-    runner: TaskRunner,
-    database: Database,
-    scope: AgentScope,
-    *,
-    as_of: dt.date,
-    now: Callable[[], dt.datetime],
-    created_by_id: uuid.UUID | None,
-    formats: Formats,
-    done: Callable[[LetterRun], None],
-    customer: tuple[uuid.UUID, str] | None = None,
-    pdf_folder: Path | None = None,
-) -> LettersDialog:
-    """A ``LettersDialog`` wired to preview and post on the database lane (not yet shown).
-
-    ``done`` gets the ``LetterRun`` once the letters are committed; a refusal stays in
-    the dialog with nothing written. ``pdf_folder``, where the letters will be printed,
-    is checked before anything is posted: a folder that cannot be written is a refusal.
-    """
-    pools = sorted(scope.pool_names.items(), key=lambda pool: pool[1].casefold())
-    dialog = LettersDialog(pools, as_of, formats, customer=customer, parent=parent)
-
-    def preview(request: LettersRequest) -> None:
-        def work(_state: object) -> list[LetterProposal]:
-            with database.sessions() as session:
-                return propose_letters(
-                    session,
-                    scope,
-                    request.as_of,
-                    pool_id=request.pool_id,
-                    customer_ids=request.customer_ids,
-                )
-
-        task = runner.run(work, lane=Lane.WRITE, name="propose letters")
-        task.succeeded.connect(lambda proposals: dialog.show_proposals(request, proposals))
-        task.failed.connect(lambda error: dialog.show_preview_error(request, str(error)))
-
-    def create(request: LettersRequest) -> None:
-        if pdf_folder is not None:
-            try:
-                check_folder(pdf_folder)
-            except LetterFileError as error:
-                dialog.show_error(" ".join((str(error), _("No letter was posted."))))
-                return
-        run_action(
-            runner,
-            database,
-            dialog,
-            lambda session: create_letters(
-                session,
-                scope,
-                request.as_of,
-                now(),
-                pool_id=request.pool_id,
-                customer_ids=request.customer_ids,
-                created_by_id=created_by_id,
-            ),
-            done,
-            name="create letters",
-        )
-
-    dialog.preview_requested.connect(preview)
-    dialog.submitted.connect(create)
-    return dialog
-
-
 # --- the block ----------------------------------------------------------------------------
 
 
@@ -431,82 +349,3 @@ class LetterBlockDialog(ActionDialog):
         if entered.reason is None:
             return _("Write why the letters are blocked.")
         return None
-
-
-def make_letter_block_dialog(
-    parent: QWidget | None,
-    runner: TaskRunner,
-    database: Database,
-    scope: AgentScope,
-    customer_id: uuid.UUID,
-    customer_label: str,
-    *,
-    today: dt.date,
-    now: Callable[[], dt.datetime],
-    formats: Formats,
-    done: Callable[[LetterBlock], None],
-    until: dt.date | None = None,
-    reason: str | None = None,
-) -> LetterBlockDialog:
-    """A ``LetterBlockDialog`` wired to ``set_letter_block`` on the database lane."""
-    dialog = LetterBlockDialog(
-        customer_label, today, formats, until=until, reason=reason, parent=parent
-    )
-    dialog.submitted.connect(
-        lambda entered: run_action(
-            runner,
-            database,
-            dialog,
-            lambda session: set_letter_block(
-                session, scope, customer_id, entered.until, entered.reason, now()
-            ),
-            done,
-            name="letter block",
-        )
-    )
-    return dialog
-
-
-# --- reprint ------------------------------------------------------------------------------
-
-
-def reprint_letter(
-    parent: QWidget | None,
-    detail: LetterDetail,
-    formats: Formats | None = None,
-    *,
-    open_url: Callable[[QUrl], bool] | None = None,
-    copy: bool = True,
-) -> Path | None:
-    """Save a PDF of a posted letter where the user chooses, then open it.
-
-    ``copy`` (a letter whose PDF was written before) marks it "Copy"; without it the
-    file is the letter itself, for a letter whose PDF was never written. It shows the
-    stored text and items; the letter itself is never changed. ``formats`` default to
-    the customer's language (as the letter was written). Returns the file written, or
-    None when the user cancelled or it could not be written (after saying why).
-    """
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    if copy:
-        suggested = _("{number} copy.pdf").format(number=detail.number)
-        title = _("Save a copy of letter {number}").format(number=detail.number)
-    else:
-        suggested = f"{detail.number}.pdf"
-        title = _("Save letter {number}, whose PDF was never written").format(number=detail.number)
-    chosen, _filter = QFileDialog.getSaveFileName(
-        parent, title, str(Path(folder or ".") / suggested), _("PDF files (*.pdf)")
-    )
-    if not chosen:
-        return None
-    path = Path(chosen)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
-    try:
-        letter_pdf(detail, path, formats, copy=copy)
-    except LetterFileError as error:
-        QMessageBox.warning(
-            parent, _("Reprint"), " ".join((str(error), _("Choose another folder.")))
-        )
-        return None
-    (open_url or QDesktopServices.openUrl)(QUrl.fromLocalFile(str(path)))
-    return path

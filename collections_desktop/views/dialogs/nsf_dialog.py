@@ -4,7 +4,7 @@ The dialog shows the payment, the documents its settlements paid (they reopen), 
 bank charges that will be billed; it asks for the NSF date and a note. It never reads
 the database: the caller loads an ``NsfPreview`` (``models/nsf.nsf_preview``, which
 already refuses a transaction that is not a payment or is already NSF) and writes
-through ``connect_nsf_dialog`` / ``run_action``. A date before the payment or one of its
+it (``views/actions/transactions``). A date before the payment or one of its
 settlements is refused in the dialog; the domain checks everything again.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
@@ -26,20 +25,16 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
-from collections_desktop.kernel.clock import Clock
 from collections_desktop.kernel.money import ZERO
-from collections_desktop.models.actions.nsf import NsfPreview, NsfResult, SettledItem, process_nsf
-from collections_desktop.models.db.database import Database
-from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.actions.nsf import NsfPreview, SettledItem
 from collections_desktop.models.screens.workspace import type_name
-from collections_desktop.views.dialogs.action_dialog import ActionDialog, run_action
+from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate
 from collections_desktop.views.dialogs.grids import dense_grid
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.style import ERROR_COLOUR, heading_font
-from collections_desktop.views.tasks import TaskRunner
 
 VISIBLE_ROWS = 6
 """The grid of documents shows this many rows before it scrolls."""
@@ -187,32 +182,3 @@ class NsfDialog(ActionDialog):
                 "{document} was settled on {date}; the NSF date cannot be before its settlements."
             ).format(document=preview.document_number, date=fmt.date(preview.earliest_date))
         return None
-
-
-def connect_nsf_dialog(
-    dialog: NsfDialog,
-    runner: TaskRunner,
-    database: Database,
-    *,
-    scope: AgentScope,
-    clock: Clock,
-    created_by_id: uuid.UUID | None,
-    done: Callable[[NsfResult], None],
-) -> None:
-    """Write what the dialog submits (``process_nsf``) in one transaction on the database lane."""
-
-    def submitted(value: NsfInput) -> None:
-        def work(session):  # type: ignore[no-untyped-def]
-            return process_nsf(
-                session,
-                scope,
-                value.payment_id,
-                value.nsf_date,
-                clock.now(),
-                created_by_id=created_by_id,
-                note=value.note,
-            )
-
-        run_action(runner, database, dialog, work, done, name="nsf")
-
-    dialog.submitted.connect(submitted)

@@ -11,8 +11,8 @@ Reverse settlement lists the customer's settlements (``settling.settlements_of``
 shows which were reversed or are reversals, and asks for the reversal date.
 
 Neither dialog touches the database: rows come in as plain values, ``submitted``
-carries a ``SettleInput`` or a ``ReverseInput``, and the caller writes through
-``run_action``.
+carries a ``SettleInput`` or a ``ReverseInput``, and the caller writes it (an action
+controller of ``views/actions/``).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ The dialog shows what was marked (document, due date, open amount, status now) a
 for the new status, a note and, for a promise to pay, its date and amount (prefilled
 with what is open of the marked debits). It refuses locally what cannot be sent at all
 (nothing marked, an amount that is no amount); every other rule is the domain's
-(``models/collection_status.change_status``), whose refusal the caller shows inline
-through ``run_action``.
+(``models/collection_status.change_status``), whose refusal the caller's write shows
+inline.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from collections_desktop.models.actions.status import NOTE_LENGTH, status_label,
 from collections_desktop.models.db.schema.enums import CollectionStatus
 from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
-from collections_desktop.views.dialogs.fields import parse_amount, qdate
+from collections_desktop.views.dialogs.fields import parse_amount, pydate, qdate
 from collections_desktop.views.dialogs.grids import fit_rows, read_only_table
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
@@ -158,7 +158,7 @@ class StatusDialog(ActionDialog):
         """What is entered now; the promise fields only for a promise to pay."""
         promise_date = promise_amount = None
         if self.is_promise():
-            promise_date = self.promise_date.date().toPython()
+            promise_date = pydate(self.promise_date.date())
             promise_amount = parse_amount(self.promise_amount.text(), self._formats)
         return StatusInput(
             transaction_ids=tuple(r.id for r in self._rows),
@@ -182,7 +182,7 @@ class StatusDialog(ActionDialog):
             parse_amount(self.promise_amount.text(), self._formats)
         except MoneyError as error:
             return str(error)
-        if self.promise_date.date().toPython() < self._today:
+        if pydate(self.promise_date.date()) < self._today:
             return _("The promise date cannot be before today.")
         return None
 

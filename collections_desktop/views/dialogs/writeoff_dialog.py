@@ -2,11 +2,13 @@
 
 The dialog shows the journal lines the write-off would post (account type, account,
 dimension, tax code, amount) before anything is written, and redraws them whenever the
-reason or the date changes. It never reads the database: the caller gives it a
-``preview(reason_code, date)`` callable (backed by ``models/writeoff.write_off_preview``
-in a session of its own) or precomputed lines. A preview the domain refuses (a date
-before a posting date, nothing open) shows its message in place of the lines, and OK
-refuses the same message. ``submitted`` carries a ``WriteOffInput``.
+reason or the date changes. It never reads the database: it emits ``preview_requested``
+with a ``WriteOffQuery`` and the caller reads the lines in the background
+(``models/writeoff.write_off_preview``) and hands them back through ``show_preview`` (or
+``show_preview_error``); an answer for an older query is ignored. Precomputed ``lines``
+ask for nothing. A preview the domain refuses (a date before a posting date, nothing
+open) shows its message in place of the lines, and OK refuses the same message; before
+an answer came, the write itself checks. ``submitted`` carries a ``WriteOffInput``.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,9 +47,6 @@ from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.style import ERROR_COLOUR, heading_font, muted_palette
 
-Preview = Callable[[str, dt.date], Sequence[LineDraft]]
-"""Gives the journal lines of a write-off for a reason code and a date (or raises ValueError)."""
-
 ACCOUNT_TYPE_NAMES = {
     JournalAccountType.CUSTOMER: N_("Customer"),
     JournalAccountType.LEDGER: N_("Ledger"),
@@ -59,6 +58,14 @@ TRANSACTION_ROWS = 4
 PREVIEW_ROWS = 5
 """The journal grid is at least this tall."""
 ACCOUNTING_COLUMN = 6
+
+
+@dataclass(frozen=True)
+class WriteOffQuery:
+    """The reason and date a journal preview is asked for."""
+
+    reason_code: str
+    write_off_date: dt.date
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,13 @@ def account_type_name(value: str) -> str:
 
 
 class WriteOffDialog(ActionDialog):
-    """Write off the marked debits; shows the journal before posting it."""
+    """Write off the marked debits; shows the journal before posting it.
+
+    ``preview_requested`` carries a ``WriteOffQuery`` whenever the reason or the date
+    changes (and on ``refresh_preview``), unless precomputed ``lines`` were given.
+    """
+
+    preview_requested = Signal(object)
 
     def __init__(
         self,
@@ -87,8 +100,7 @@ class WriteOffDialog(ActionDialog):
         today: dt.date,
         formats: Formats,
         *,
-        preview: Preview | None = None,
-        lines: Sequence[LineDraft] = (),
+        lines: Sequence[LineDraft] | None = None,
         customer: str = "",
         accounting_currency: str = "",
         icons: IconRegistry | None = None,
@@ -102,8 +114,9 @@ class WriteOffDialog(ActionDialog):
         self.setMinimumWidth(760)
         self._rows = tuple(rows)
         self._formats = formats
-        self._preview = preview
+        self._live = lines is None
         self._problem: str | None = None
+        self._shown: WriteOffQuery | None = None
         if icons is not None:
             self.ok_button.setIcon(icons.get("write_off"))
 
@@ -210,29 +223,43 @@ class WriteOffDialog(ActionDialog):
         self.body.addWidget(self.preview_hint)
         self.body.addWidget(self.preview_message)
 
-        if preview is None:
+        if lines is not None:
             self.show_lines(lines)
         self.reason.currentIndexChanged.connect(self.refresh_preview)
         self.date.dateChanged.connect(self.refresh_preview)
-        self.refresh_preview()
         self.ok_button.setEnabled(bool(self._rows) and bool(reasons))
 
     # --- preview --------------------------------------------------------------------------
 
-    def refresh_preview(self) -> None:
-        """Ask the preview callable again for the reason and date now chosen."""
-        if self._preview is None:
-            return
+    def query(self) -> WriteOffQuery | None:
+        """The reason and date chosen now (None: no reason chosen)."""
         code = self.reason.currentData()
         if not code:
+            return None
+        return WriteOffQuery(code, pydate(self.date.date()))
+
+    def refresh_preview(self) -> None:
+        """Ask for the journal of the reason and date now chosen."""
+        if not self._live:
+            return
+        query = self.query()
+        if query is None:
+            self._shown = None
             self._show_problem(_("Choose a write-off reason."))
             return
-        try:
-            lines = self._preview(code, pydate(self.date.date()))
-        except ValueError as error:  # the domain's refusal, e.g. a date before a posting
-            self._show_problem(str(error))
-            return
-        self.show_lines(lines)
+        self.preview_requested.emit(query)
+
+    def show_preview(self, query: WriteOffQuery, lines: Sequence[LineDraft]) -> None:
+        """Show the journal read for ``query`` (ignored when the choice changed since)."""
+        if query == self.query():
+            self._shown = query
+            self.show_lines(lines)
+
+    def show_preview_error(self, query: WriteOffQuery, message: str) -> None:
+        """Say why there is no journal for ``query``, e.g. a date before a posting."""
+        if query == self.query():
+            self._shown = query
+            self._show_problem(message)
 
     def show_lines(self, lines: Sequence[LineDraft]) -> None:
         """Show ``lines`` as the journal to be posted."""
@@ -279,8 +306,8 @@ class WriteOffDialog(ActionDialog):
             return _("Nothing is marked. Mark the invoices, interest notes or fees to write off.")
         if not self.reason.currentData():
             return _("Choose a write-off reason.")
-        if self._preview is not None:
-            self.refresh_preview()  # the figures may have changed since it was drawn
+        if self._live and self._shown != self.query():
+            return None  # its preview is still being read: the write checks it all again
         return self._problem
 
     def value(self) -> WriteOffInput:
