@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from collections_desktop import APP_ID, __version__
-from collections_desktop.cli import aging, company, gui, runs
+from collections_desktop.cli import aging, company, gui, runs, sync, team, team_serve
 from collections_desktop.i18n import _
 
 
@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     receivables.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     receivables.set_defaults(handler=company.import_receivables)
 
+    _add_team_commands(commands)
+    _add_sync_commands(commands)
+
     shot = commands.add_parser("screenshot", help=_("render a view to a PNG file, offscreen"))
     shot.add_argument("view", help=_("the view to render (see --list)"), nargs="?")
     shot.add_argument("output", help=_("the PNG file to write"), nargs="?")
@@ -130,6 +133,66 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     shot.set_defaults(handler=gui.screenshot)
     return parser
+
+
+def _add_team_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    team_command = commands.add_parser(
+        "team", help=_("set up and serve the team database (PostgreSQL) that laptops sync with")
+    )
+    actions = team_command.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    init = actions.add_parser(
+        "init",
+        help=_("prepare a PostgreSQL database for the team: schema, roles, row-level security"),
+    )
+    init.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    init.set_defaults(handler=team.init)
+
+    add_user = actions.add_parser(
+        "add-user", help=_("let an employee log in to the team database as a collections agent")
+    )
+    add_user.add_argument("name", help=_("the login name"))
+    add_user.add_argument(
+        "--employee", metavar="NUMBER", required=True, help=_("the employee's number")
+    )
+    add_user.add_argument(
+        "--supervisor", action="store_true", help=_("may change the team's set-up")
+    )
+    add_user.add_argument(
+        "--view-all", action="store_true", help=_("may view the customers of every pool")
+    )
+    add_user.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    add_user.set_defaults(handler=team.add_user)
+
+    refresh = actions.add_parser(
+        "refresh", help=_("work out again which customers each pool holds (a daily job)")
+    )
+    refresh.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    refresh.set_defaults(handler=team.refresh)
+
+    serve = actions.add_parser(
+        "serve", help=_("run a PostgreSQL server for a small office from a folder")
+    )
+    serve.add_argument("--data", metavar="FOLDER", required=True, help=_("the server's folder"))
+    serve.add_argument("--port", type=int, default=5432, help=_("the port to listen on"))
+    serve.set_defaults(handler=team_serve.serve)
+
+
+def _add_sync_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sync_command = commands.add_parser(
+        "sync", help=_("sync the offline replica with the team database")
+    )
+    sync_command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    sync_command.set_defaults(handler=sync.run)
+    actions = sync_command.add_subparsers(dest="action", metavar="ACTION")
+    setup = actions.add_parser(
+        "setup", help=_("make an offline replica of your customers from the team database")
+    )
+    setup.add_argument(
+        "--server", metavar="URL", required=True, help=_("the team database (no password)")
+    )
+    setup.add_argument("--file", metavar="PATH", help=_("where to keep the replica"))
+    setup.set_defaults(handler=sync.setup)
 
 
 def _add_scope_arguments(command: argparse.ArgumentParser) -> None:

@@ -89,6 +89,16 @@ from collections_desktop.models.db.schema.snapshots import (
     AgingSnapshotCustomer,
     AgingSnapshotLine,
 )
+from collections_desktop.models.db.schema.sync import (
+    PoolCustomer,
+    SyncApplying,
+    SyncConflict,
+    SyncFieldClock,
+    SyncNumberBlock,
+    SyncOperation,
+    SyncOutbox,
+    SyncState,
+)
 
 __all__ = [
     "CREDIT_TYPES",
@@ -139,6 +149,7 @@ __all__ = [
     "LetterSequence",
     "Mutable",
     "NumberSequence",
+    "PoolCustomer",
     "PostingProfile",
     "PromiseOutcome",
     "PromiseResult",
@@ -146,6 +157,13 @@ __all__ = [
     "SalesTaxCode",
     "Settlement",
     "SettlementLine",
+    "SyncApplying",
+    "SyncConflict",
+    "SyncFieldClock",
+    "SyncNumberBlock",
+    "SyncOperation",
+    "SyncOutbox",
+    "SyncState",
     "TransactionTax",
     "TransactionType",
     "WriteOffReason",
