@@ -1,0 +1,29 @@
+"""Connections to the team database with a password that never enters a URL.
+
+The password goes to the driver as a connection argument, so it is in no URL that a log,
+a traceback, the settings or a replica's state could show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import URL, make_url
+
+
+def server_url(url: str | URL) -> URL:
+    """The URL with the psycopg driver and without any password."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.set(password=None)
+
+
+def server_engine(url: str | URL, password: str | None = None, **options: Any) -> Engine:
+    """An engine on the team database, logging in with ``password`` when given."""
+    connect_args: dict[str, Any] = dict(options.pop("connect_args", {}))
+    if password is not None:
+        connect_args["password"] = password
+    connect_args.setdefault("connect_timeout", 10)
+    return create_engine(server_url(url), connect_args=connect_args, **options)
