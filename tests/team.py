@@ -38,6 +38,22 @@ def write_team_demo(url: str, customers: int = 40) -> None:
     init_team(url, now=NOW, as_of=TODAY)
 
 
+def team_database() -> Iterator[str]:
+    """For a module's fixture: a database holding ``write_team_demo``, dropped after."""
+    name = f"cd_test_team_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        write_team_demo(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def login_url(url: str, role: str) -> str:
     """The libpq connection string of ``url``'s database for ``role``."""
     parsed = make_url(url)
@@ -61,11 +77,10 @@ class Logins:
         name: str | None = None,
     ) -> UserReport:
         name = name or f"agent_{uuid.uuid4().hex[:10]}"
-        self.names.append(name)
         database = open_company(self.url, clock=FixedClock.on(TODAY), create=False)
         try:
             with database.sessions.begin() as session:
-                return add_user(
+                report = add_user(
                     session,
                     name,
                     employee,
@@ -76,6 +91,9 @@ class Logins:
                 )
         finally:
             database.dispose()
+        if report.role_created:  # only what this test made is dropped
+            self.names.append(name)
+        return report
 
     def connect(self, name: str, password: str | None = None) -> psycopg.Connection[Any]:
         return psycopg.connect(login_url(self.url, name), password=password)

@@ -65,7 +65,8 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
 ) -> None:
     report = init_team(pg_url, now=NOW, as_of=TODAY)
 
-    assert report.schema_created and not report.has_company
+    assert report.schema_created
+    assert not report.has_company
     assert report.tables_secured == len(SECURED) + 1 == 22  # + sync_operations
     assert report.policies == report.policies_created == 22
     assert (report.pools, report.pool_members) == (0, 0)
@@ -96,14 +97,17 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
         "sync_field_clocks",
     }
     assert ("sync_operations", "UPDATE") not in agent
-    assert ("employees", "UPDATE") not in agent and ("employees", "UPDATE") in supervisor
+    assert ("employees", "UPDATE") not in agent
+    assert ("employees", "UPDATE") in supervisor
     assert ("customer_pools", "INSERT") in supervisor
     assert ("pool_customers", "DELETE") in supervisor
     assert {t for t, p in supervisor if p == "DELETE"} == {"pool_customers"}
     functions = {row[0]: row for row in state["functions"]}
     for name in ("collections_sees_all", "collections_my_customers"):
         _, _, definer, volatility, config, _ = functions[name]
-        assert definer and volatility == "s" and config == '{"search_path=public, pg_temp"}'
+        assert definer
+        assert volatility == "s"
+        assert config == '{"search_path=public, pg_temp"}'
 
 
 def test_init_on_a_company_fills_the_pools_as_the_app_reads_them(pg_url: str) -> None:
@@ -122,10 +126,12 @@ def test_init_on_a_company_fills_the_pools_as_the_app_reads_them(pg_url: str) ->
         (uuid.UUID(pool), uuid.UUID(customer))
         for pool, customer in catalogue_state(pg_url)["members"]
     }
-    assert stored == expected and len(expected) == 40  # every demo customer is in one pool
+    assert stored == expected
+    assert len(expected) == 40
 
     report = init_team(pg_url, now=NOW, as_of=TODAY)
-    assert report.has_company and not report.schema_created
+    assert report.has_company
+    assert not report.schema_created
     assert (report.pools, report.pool_members) == (2, 40)
     analysed = owner_count(
         pg_url,
@@ -144,9 +150,11 @@ def test_init_again_changes_nothing(pg_url: str) -> None:
     write_team_demo(pg_url, customers=20)
     before = catalogue_state(pg_url)
     report = init_team(pg_url, now=NOW, as_of=TODAY)
-    assert report.roles_created == () and report.policies_created == 0
+    assert report.roles_created == ()
+    assert report.policies_created == 0
     assert catalogue_state(pg_url) == before
-    assert len(before["policies"]) == 22 and len(before["members"]) == 20
+    assert len(before["policies"]) == 22
+    assert len(before["members"]) == 20
 
 
 def test_a_changed_policy_is_replaced_on_the_next_run(pg_url: str) -> None:
