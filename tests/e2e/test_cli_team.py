@@ -49,6 +49,10 @@ def test_init_on_an_empty_database_then_again(pg_url: str, profile: Path) -> Non
     assert "row-level security on 22 tables, 22 policies (22 new)" in first.stdout
     assert "0 pool members in 0 pools" in first.stdout
     assert "49 tables analysed" in first.stdout
+    autovacuum = owner_count(
+        PG_URL, "SELECT count(*) FROM pg_settings WHERE name = 'autovacuum' AND setting = 'off'"
+    )
+    assert ("warning: autovacuum is off on this server" in first.stderr) == bool(autovacuum)
 
     again = team("init", "--database", pg_url)
     assert again.returncode == 0, again.stderr
