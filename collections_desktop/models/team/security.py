@@ -82,10 +82,10 @@ def secure(connection: Connection) -> SecurityReport:
     _grant(connection, schema)
     created = 0
     for table in SECURED_TABLES:
-        connection.execute(text(f"ALTER TABLE {quoted(table)} ENABLE ROW LEVEL SECURITY"))
+        _enable_row_security(connection, table)
         condition = scope_condition(table)
         created += _ensure_policy(connection, table, SCOPE_POLICY, condition, condition)
-    connection.execute(text("ALTER TABLE sync_operations ENABLE ROW LEVEL SECURITY"))
+    _enable_row_security(connection, "sync_operations")
     mine = "sync_operations.role_name = current_user"
     created += _ensure_policy(connection, "sync_operations", OPERATIONS_POLICY, mine, mine)
     return SecurityReport(
@@ -94,6 +94,16 @@ def secure(connection: Connection) -> SecurityReport:
         policies=len(SECURED_TABLES) + 1,
         policies_created=created,
     )
+
+
+def _enable_row_security(connection: Connection, table: str) -> None:
+    """Turn row-level security on unless it is (ALTER TABLE waits for every reader)."""
+    enabled = connection.execute(
+        text("SELECT relrowsecurity FROM pg_class WHERE oid = CAST(:table AS regclass)"),
+        {"table": quoted(table)},
+    ).scalar_one()
+    if not enabled:
+        connection.execute(text(f"ALTER TABLE {quoted(table)} ENABLE ROW LEVEL SECURITY"))
 
 
 def create_group_roles(connection: Connection) -> tuple[str, ...]:
