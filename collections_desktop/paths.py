@@ -22,3 +22,8 @@ def config_dir() -> Path:
 def default_database_path() -> Path:
     """The embedded SQLite database opened when no ``--database`` is given."""
     return data_dir() / "collections.sqlite"
+
+
+def default_replica_path() -> Path:
+    """Where File ▸ Work offline… offers to keep the offline replica of a team database."""
+    return data_dir() / "replica.sqlite"
