@@ -489,5 +489,7 @@ class MainWindow(QMainWindow):
             for page in self.page_list:
                 write_page_state(self._settings, page.key, page.save_state())
             self._settings.sync()
+        if self.sync_control is not None:
+            self.sync_control.stop()
         self.runner.shutdown()
         super().closeEvent(event)

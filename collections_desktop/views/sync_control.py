@@ -180,6 +180,7 @@ class SyncControl(QObject):
         self.message = ""
         """Why the last sync failed (empty after a success)."""
         self.task: Task | None = None
+        self.stopped = False
         self.skipped = 0
         """Automatic turns skipped because a sync was already running (for tests, logs)."""
         self.ask_password: Callable[[QWidget | None, str], tuple[bool, str | None]] = (
@@ -194,10 +195,13 @@ class SyncControl(QObject):
         self.timer = QTimer(self)
         self.timer.setObjectName("sync_timer")
         self.timer.timeout.connect(self.sync_automatically)
+        self._first = QTimer(self)
+        self._first.setSingleShot(True)
+        self._first.timeout.connect(self.sync_automatically)
         if interval_minutes > 0:
             self.timer.start(interval_minutes * 60_000)
             if first_sync_delay_ms >= 0:
-                QTimer.singleShot(first_sync_delay_ms, self, self.sync_automatically)
+                self._first.start(first_sync_delay_ms)
 
     # --- public -------------------------------------------------------------------------
 
@@ -206,8 +210,16 @@ class SyncControl(QObject):
         """Whether a sync (or its reachability probe) is under way."""
         return self.task is not None
 
-    def read_status(self) -> Task:
+    def stop(self) -> None:
+        """The window is closing: no more syncs or reads start (the runner stops the rest)."""
+        self.stopped = True
+        for timer in (self.timer, self._first, self._status_timer):
+            timer.stop()
+
+    def read_status(self) -> Task | None:
         """Read the replica's figures again (read lane); ``status_read`` follows."""
+        if self.stopped:
+            return None
         database, backend = self.context.database, self.backend
         return QueryOp(
             lambda _state: read_replica(database, backend),
@@ -218,7 +230,7 @@ class SyncControl(QObject):
 
     def sync_now(self) -> Task | None:
         """The user asked for a sync (F9): run it; a failure is also said in a dialog."""
-        if self.running:
+        if self.running or self.stopped:
             return self.task
         ok, password = self._password(asked=True)
         if not ok:
@@ -227,6 +239,8 @@ class SyncControl(QObject):
 
     def sync_automatically(self) -> Task | None:
         """The timer's turn: sync if the server answers; skipped while a sync runs."""
+        if self.stopped:
+            return None
         if self.running:
             self.skipped += 1
             log.info("automatic sync skipped: a sync is running")
@@ -259,6 +273,8 @@ class SyncControl(QObject):
 
     def _probed(self, reachable: bool) -> None:
         self.task = None
+        if self.stopped:
+            return
         if not reachable:
             self._fail(
                 _("The server {server} does not answer.").format(server=display_server(self.figures)),

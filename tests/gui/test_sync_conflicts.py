@@ -1,0 +1,157 @@
+"""The Conflicts page: the refused changes in order, both sides, Re-apply and Discard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.views.pages.conflicts_page import ConflictsPage
+from collections_desktop.views.settings import Settings, read_page_state, write_page_state
+from tests.gui.conftest import Books
+from tests.gui.sync_fakes import FakeConflict, FakeStatus, FakeSync
+from tests.gui.test_sync_status import replica_window  # noqa: F401 - a fixture
+
+WAIT = 10_000
+FIRST, SECOND, THIRD = (uuid.UUID(int=n) for n in (1, 2, 3))
+
+
+def at(hour: int) -> dt.datetime:
+    return dt.datetime(2026, 11, 22, hour, 15, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def fake() -> FakeSync:
+    return FakeSync(
+        status_value=FakeStatus(conflicts=3),
+        conflicts=[
+            FakeConflict(
+                FIRST,
+                at(8),
+                "Invoice INV-10233 was settled on the server meanwhile",
+                "Ruiz Hermanos SL",
+                "Settlement of INV-10233",
+                {"settlements": [{"amount": Decimal("1234.56"), "posting_date": dt.date(2026, 11, 20)}]},
+                {"customer_transactions": [{"invoice": "INV-10233", "closed_on": dt.date(2026, 11, 21)}]},
+            ),
+            FakeConflict(
+                SECOND,
+                at(9),
+                "Payment number PAY-5521 is already taken",
+                "Garnier SA",
+                "Payment PAY-5521",
+                '{"customer_transactions": [{"voucher": "PAY-5521", "amount": "200.00"}]}',
+                (),
+            ),
+            FakeConflict(
+                THIRD, at(10), "The activity was deleted on the server", None, "Activity", {}, None
+            ),
+        ],
+    )
+
+
+def open_conflicts(qtbot, window) -> ConflictsPage:  # type: ignore[no-untyped-def]
+    page = window.conflicts_page
+    assert page is not None
+    with qtbot.waitSignal(page.loaded, timeout=WAIT):
+        window.show_page("conflicts")
+    return page
+
+
+def test_the_conflicts_are_listed_in_order_with_both_sides(
+    qtbot, company: Books, fake: FakeSync, replica_window
+) -> None:
+    window = replica_window(company.database, fake)
+    page = open_conflicts(qtbot, window)
+    grid = page.grid
+    shown = [
+        [grid.model.index(r, c).data() for c in range(grid.model.columnCount())]
+        for r in range(grid.model.rowCount())
+    ]
+    fmt = window.context.formats
+    assert shown == [
+        [fmt.moment(at(8)), "Invoice INV-10233 was settled on the server meanwhile",
+         "Ruiz Hermanos SL", "Settlement of INV-10233"],
+        [fmt.moment(at(9)), "Payment number PAY-5521 is already taken", "Garnier SA",
+         "Payment PAY-5521"],
+        [fmt.moment(at(10)), "The activity was deleted on the server", "", "Activity"],
+    ]
+    assert grid.title.text() == "3 conflicts waiting for your decision"
+    assert page.status == "3 conflicts waiting for your decision"
+    # The first is selected; its two sides read as fields and values.
+    assert page.current_conflict().id == FIRST
+    mine, theirs = page.mine.toPlainText(), page.theirs.toPlainText()
+    assert "settlements" in mine and "amount\n1,234.56" in mine and "Nov 20, 2026" in mine
+    assert "invoice\nINV-10233" in theirs and "closed on\nNov 21, 2026" in theirs
+    page.grid.view.selectRow(1)
+    assert "voucher\nPAY-5521" in page.mine.toPlainText()  # JSON text is read as JSON
+    assert page.theirs.toPlainText() == "Nothing"
+    assert page.reapply_action.isEnabled() and page.discard_action.isEnabled()
+
+
+def test_reapply_and_discard_ask_first_call_through_and_read_again(
+    qtbot, company: Books, fake: FakeSync, replica_window
+) -> None:
+    window = replica_window(company.database, fake)
+    page = open_conflicts(qtbot, window)
+    asked: list[tuple[str, str]] = []
+    answers = [False, True, True]
+
+    def confirm(title: str, text: str, action: str) -> bool:
+        asked.append((title, text))
+        return answers.pop(0)
+
+    page.confirm = confirm  # type: ignore[method-assign]
+    page.grid.view.selectRow(1)
+    page.reapply_current()  # refused in the confirmation: nothing happens
+    assert fake.reapplied == [] and not page.is_loading
+    assert asked[0][0] == "Re-apply the change"
+    assert asked[0][1].startswith("Re-apply your change to Payment PAY-5521?")
+
+    with qtbot.waitSignal(page.loaded, timeout=WAIT):
+        page.reapply_current()
+    assert fake.reapplied == [SECOND]
+    assert [row.id for row in page.data.rows] == [FIRST, THIRD]
+    assert page.status == (
+        "Your change will be sent again at the next sync · 2 conflicts waiting for your decision"
+    )
+    status = window.sync_status
+    qtbot.waitUntil(lambda: "2 conflicts" in status.conflicts.text(), timeout=WAIT)
+
+    page.grid.view.selectRow(0)
+    with qtbot.waitSignal(page.loaded, timeout=WAIT):
+        page.discard_current()
+    assert fake.discarded == [FIRST]
+    assert asked[2][0] == "Discard the change"
+    assert "dropped for good" in asked[2][1]
+    assert [row.id for row in page.data.rows] == [THIRD]
+
+
+def test_no_conflicts_says_so(qtbot, company: Books, fake: FakeSync, replica_window) -> None:
+    fake.conflicts = []
+    fake.status_value = replace(fake.status_value, conflicts=0)
+    window = replica_window(company.database, fake)
+    page = open_conflicts(qtbot, window)
+    assert page.grid.stack.currentWidget() is page.grid.empty
+    assert page.grid.empty.text() == (
+        "No conflicts: the server accepted every change made on this laptop."
+    )
+    assert not page.reapply_action.isEnabled() and not page.discard_action.isEnabled()
+
+
+def test_the_page_keeps_its_columns_and_splitter(
+    qtbot, company: Books, fake: FakeSync, replica_window, tmp_path, clock: FixedClock
+) -> None:
+    window = replica_window(company.database, fake)
+    page = open_conflicts(qtbot, window)
+    page.splitter.setSizes([300, 100])
+    state = page.save_state()
+    assert set(state) == {"grid", "splitter"}
+    page.restore_state({"splitter": b"damaged"})  # ignored, no error
+    settings = Settings(tmp_path / "kept.ini")
+    write_page_state(settings, "conflicts", state)
+    assert read_page_state(settings, "conflicts") == state
