@@ -342,7 +342,9 @@ class MainWindow(QMainWindow):
         self.work_offline_action.triggered.connect(lambda: self.work_offline())
         self.sync_action = QAction(self._icons.get("sync"), _("&Sync now"), self)
         self.sync_action.setShortcut(QKeySequence(Qt.Key.Key_F9))
-        self.sync_action.setStatusTip(_("Send your changes to the team database and fetch the team's"))
+        self.sync_action.setStatusTip(
+            _("Send your changes to the team database and fetch the team's")
+        )
         self.sync_action.setVisible(self.replica is not None)
         self.sync_action.triggered.connect(self.sync_now)
 

@@ -76,6 +76,9 @@ class SyncBackend:
     sync_error: type[Exception]
     """``SyncError``: a failure whose message the user can act on."""
     list_conflicts: Callable[[Session], Sequence[Any]]
+    """``list_conflicts(session)``: the open conflicts (``ConflictRow``), newest first."""
+    sides: Callable[[Session, uuid.UUID], Any]
+    """``conflict_sides(session, id)``: both sides of a conflict (``ConflictSides``)."""
     reapply: Callable[[Session, uuid.UUID, dt.datetime], Any]
     discard: Callable[[Session, uuid.UUID, dt.datetime], Any]
     create_replica: Callable[..., Any]
@@ -89,7 +92,7 @@ class SyncBackend:
     @classmethod
     def real(cls) -> SyncBackend:
         """The models' functions (imported here, when a window first needs them)."""
-        from collections_desktop.models.sync import conflicts, replica, run
+        from collections_desktop.models.sync import conflict_sides, conflicts, replica, run
 
         load, save = keychain()
         return cls(
@@ -97,6 +100,7 @@ class SyncBackend:
             sync=run.sync_replica,
             sync_error=run.SyncError,
             list_conflicts=conflicts.list_conflicts,
+            sides=conflict_sides.conflict_sides,
             reapply=conflicts.reapply,
             discard=conflicts.discard,
             create_replica=replica.create_replica,
@@ -183,9 +187,7 @@ class SyncControl(QObject):
         self.stopped = False
         self.skipped = 0
         """Automatic turns skipped because a sync was already running (for tests, logs)."""
-        self.ask_password: Callable[[QWidget | None, str], tuple[bool, str | None]] = (
-            ask_password
-        )
+        self.ask_password: Callable[[QWidget | None, str], tuple[bool, str | None]] = ask_password
         self._status = ReadSlot(self)
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
@@ -277,7 +279,9 @@ class SyncControl(QObject):
             return
         if not reachable:
             self._fail(
-                _("The server {server} does not answer.").format(server=display_server(self.figures)),
+                _("The server {server} does not answer.").format(
+                    server=display_server(self.figures)
+                ),
                 asked=False,
             )
             self.finished.emit()

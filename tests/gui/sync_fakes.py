@@ -47,13 +47,29 @@ class FakeReport:
 
 @dataclass(frozen=True)
 class FakeConflict:
+    """Shaped as ``models.sync.conflicts.ConflictRow``."""
+
     id: uuid.UUID
     created_at: dt.datetime
     reason: str
-    customer_name: str | None
-    what: str
-    local: Any
-    server: Any
+    customer: str
+    table: str
+    document_number: str
+    operations: int
+    resolved_at: dt.datetime | None = None
+    resolution: str | None = None
+
+
+@dataclass(frozen=True)
+class FakeSide:
+    title: str
+    fields: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class FakeSides:
+    mine: tuple[FakeSide, ...]
+    server: tuple[FakeSide, ...]
 
 
 @dataclass
@@ -66,6 +82,7 @@ class FakeSync:
     password: str | None = "secret"
     reachable_now: bool = True
     conflicts: list[FakeConflict] = field(default_factory=list)
+    sides_of: dict[uuid.UUID, FakeSides] = field(default_factory=dict)
     gate: threading.Event | None = None
     entered: threading.Event = field(default_factory=threading.Event)
     sync_calls: list[dict[str, Any]] = field(default_factory=list)
@@ -84,6 +101,7 @@ class FakeSync:
             sync=self.sync,
             sync_error=FakeSyncError,
             list_conflicts=self.list_conflicts,
+            sides=lambda _session, conflict_id: self.sides_of[conflict_id],
             reapply=self.reapply,
             discard=self.discard,
             create_replica=self.create_replica,

@@ -13,7 +13,7 @@ from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.views.pages.conflicts_page import ConflictsPage
 from collections_desktop.views.settings import Settings, read_page_state, write_page_state
 from tests.gui.conftest import Books
-from tests.gui.sync_fakes import FakeConflict, FakeStatus, FakeSync
+from tests.gui.sync_fakes import FakeConflict, FakeSide, FakeSides, FakeStatus, FakeSync
 from tests.gui.test_sync_status import replica_window  # noqa: F401 - a fixture
 
 WAIT = 10_000
@@ -26,31 +26,53 @@ def at(hour: int) -> dt.datetime:
 
 @pytest.fixture
 def fake() -> FakeSync:
+    """Three conflicts, newest first as ``list_conflicts`` gives them."""
     return FakeSync(
         status_value=FakeStatus(conflicts=3),
         conflicts=[
             FakeConflict(
-                FIRST,
-                at(8),
-                "Invoice INV-10233 was settled on the server meanwhile",
-                "Ruiz Hermanos SL",
-                "Settlement of INV-10233",
-                {"settlements": [{"amount": Decimal("1234.56"), "posting_date": dt.date(2026, 11, 20)}]},
-                {"customer_transactions": [{"invoice": "INV-10233", "closed_on": dt.date(2026, 11, 21)}]},
+                THIRD, at(10), "The activity was deleted on the server", "", "activities", "", 1
             ),
             FakeConflict(
                 SECOND,
                 at(9),
                 "Payment number PAY-5521 is already taken",
-                "Garnier SA",
-                "Payment PAY-5521",
-                '{"customer_transactions": [{"voucher": "PAY-5521", "amount": "200.00"}]}',
-                (),
+                "C-000002 Garnier SA",
+                "customer_transactions",
+                "PAY-5521",
+                1,
             ),
             FakeConflict(
-                THIRD, at(10), "The activity was deleted on the server", None, "Activity", {}, None
+                FIRST,
+                at(8),
+                "Invoice INV-10233 was settled on the server meanwhile",
+                "C-000001 Ruiz Hermanos SL",
+                "settlements",
+                "",
+                3,
             ),
         ],
+        sides_of={
+            FIRST: FakeSides(
+                mine=(
+                    FakeSide(
+                        "Settlement, new",
+                        (("amount", Decimal("1234.56")), ("posting_date", dt.date(2026, 11, 20))),
+                    ),
+                ),
+                server=(
+                    FakeSide(
+                        "Transaction",
+                        (("document_number", "INV-10233"), ("closed_on", dt.date(2026, 11, 21))),
+                    ),
+                ),
+            ),
+            SECOND: FakeSides(
+                mine=(FakeSide("Transaction, new", (("document_number", "PAY-5521"),)),),
+                server=(),
+            ),
+            THIRD: FakeSides(mine=(FakeSide("Activity, changed", (("memo", None),)),), server=()),
+        },
     )
 
 
@@ -74,22 +96,32 @@ def test_the_conflicts_are_listed_in_order_with_both_sides(
     ]
     fmt = window.context.formats
     assert shown == [
-        [fmt.moment(at(8)), "Invoice INV-10233 was settled on the server meanwhile",
-         "Ruiz Hermanos SL", "Settlement of INV-10233"],
-        [fmt.moment(at(9)), "Payment number PAY-5521 is already taken", "Garnier SA",
-         "Payment PAY-5521"],
         [fmt.moment(at(10)), "The activity was deleted on the server", "", "Activity"],
+        [
+            fmt.moment(at(9)),
+            "Payment number PAY-5521 is already taken",
+            "C-000002 Garnier SA",
+            "Transaction PAY-5521",
+        ],
+        [
+            fmt.moment(at(8)),
+            "Invoice INV-10233 was settled on the server meanwhile",
+            "C-000001 Ruiz Hermanos SL",
+            "Settlement (3 changes)",
+        ],
     ]
     assert grid.title.text() == "3 conflicts waiting for your decision"
     assert page.status == "3 conflicts waiting for your decision"
-    # The first is selected; its two sides read as fields and values.
-    assert page.current_conflict().id == FIRST
+    # The newest is selected; both sides are read for it.
+    assert page.current_conflict().id == THIRD
+    qtbot.waitUntil(lambda: page.sides is fake.sides_of[THIRD], timeout=WAIT)
+    assert page.mine.toPlainText().split("\n")[:3] == ["Activity, changed", "memo", "—"]
+    assert page.theirs.toPlainText() == "The server has none of these rows."
+    page.grid.view.selectRow(2)
+    qtbot.waitUntil(lambda: page.sides is fake.sides_of[FIRST], timeout=WAIT)
     mine, theirs = page.mine.toPlainText(), page.theirs.toPlainText()
-    assert "settlements" in mine and "amount\n1,234.56" in mine and "Nov 20, 2026" in mine
-    assert "invoice\nINV-10233" in theirs and "closed on\nNov 21, 2026" in theirs
-    page.grid.view.selectRow(1)
-    assert "voucher\nPAY-5521" in page.mine.toPlainText()  # JSON text is read as JSON
-    assert page.theirs.toPlainText() == "Nothing"
+    assert "Settlement, new\namount\n1,234.56\nposting date\nNov 20, 2026" in mine
+    assert "Transaction\ndocument number\nINV-10233\nclosed on\nNov 21, 2026" in theirs
     assert page.reapply_action.isEnabled() and page.discard_action.isEnabled()
 
 
@@ -110,19 +142,19 @@ def test_reapply_and_discard_ask_first_call_through_and_read_again(
     page.reapply_current()  # refused in the confirmation: nothing happens
     assert fake.reapplied == [] and not page.is_loading
     assert asked[0][0] == "Re-apply the change"
-    assert asked[0][1].startswith("Re-apply your change to Payment PAY-5521?")
+    assert asked[0][1].startswith("Re-apply your change to Transaction PAY-5521?")
 
     with qtbot.waitSignal(page.loaded, timeout=WAIT):
         page.reapply_current()
     assert fake.reapplied == [SECOND]
-    assert [row.id for row in page.data.rows] == [FIRST, THIRD]
+    assert [row.id for row in page.data.rows] == [THIRD, FIRST]
     assert page.status == (
         "Your change will be sent again at the next sync · 2 conflicts waiting for your decision"
     )
     status = window.sync_status
     qtbot.waitUntil(lambda: "2 conflicts" in status.conflicts.text(), timeout=WAIT)
 
-    page.grid.view.selectRow(0)
+    page.grid.view.selectRow(1)
     with qtbot.waitSignal(page.loaded, timeout=WAIT):
         page.discard_current()
     assert fake.discarded == [FIRST]

@@ -33,9 +33,7 @@ def fake() -> FakeSync:
 
 
 @pytest.fixture
-def replica_window(
-    qtbot, clock: FixedClock, tmp_path: Path
-) -> Iterator[Callable[..., MainWindow]]:
+def replica_window(qtbot, clock: FixedClock, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
     """Main windows on a database the fake calls a replica, shown and loaded."""
     windows: list[MainWindow] = []
 
@@ -80,7 +78,9 @@ def test_a_replica_shows_its_figures_and_a_plain_database_none(
 
     fake_plain = FakeSync(status_value=None)
     plain = build_main_window(
-        company.database, FixedClock(LAST_SYNC), formats=Formats("en_US"),
+        company.database,
+        FixedClock(LAST_SYNC),
+        formats=Formats("en_US"),
         sync_backend=fake_plain.backend(),
     )
     qtbot.addWidget(plain)
@@ -118,7 +118,9 @@ def test_f9_syncs_off_the_gui_thread_while_pages_still_read(
     qtbot.keyClick(window, Qt.Key.Key_F9)  # a second F9 starts no second sync
     assert len(fake.sync_calls) == 1
 
-    fake.status_value = replace(fake.status_value, pending=0, last_sync_at=dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC))
+    fake.status_value = replace(
+        fake.status_value, pending=0, last_sync_at=dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+    )
     with qtbot.waitSignal(window.cases_page.loaded, timeout=WAIT):  # refreshed after
         fake.gate.set()
     qtbot.waitUntil(lambda: status.pending.text() == "Nothing waiting", timeout=WAIT)
@@ -156,9 +158,7 @@ def test_a_failed_sync_says_offline_and_why_with_a_dialog_when_asked_for(
     fake.error = RuntimeError("disk I/O error")
     control.sync_automatically()
     qtbot.waitUntil(lambda: "disk I/O error" in status.connection.text(), timeout=WAIT)
-    assert control.message == (
-        "The sync with db.example:5432/collections failed: disk I/O error"
-    )
+    assert control.message == ("The sync with db.example:5432/collections failed: disk I/O error")
 
     fake.error = None
     control.sync_automatically()

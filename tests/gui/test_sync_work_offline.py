@@ -42,8 +42,13 @@ def test_work_offline_creates_the_replica_and_opens_it(
     assert dialog.file.text() == str(paths.default_replica_path())
     assert dialog.remember.isEnabled()
     target = tmp_path / "laptop.sqlite"
-    fill(dialog, server="postgresql://db.example:5432/collections", user="ana",
-         password="s3cret", file=target)
+    fill(
+        dialog,
+        server="postgresql://db.example:5432/collections",
+        user="ana",
+        password="s3cret",
+        file=target,
+    )
     dialog.remember.setChecked(True)
     with qtbot.waitSignal(window.open_database_requested, timeout=WAIT) as opened:
         dialog.ok_button.click()
@@ -65,20 +70,48 @@ def test_the_dialog_refuses_what_cannot_work(
     dialog = window.work_offline().dialog
     assert dialog is not None
     cases = [
-        ("", "ana", tmp_path / "a.sqlite",
-         "Type the team database's address, e.g. postgresql://server/collections."),
-        ("postgresql://ana:pw@db/collections", "ana", tmp_path / "a.sqlite",
-         "Leave the password out of the address; type it in the Password box."),
-        ("mysql://db/collections", "ana", tmp_path / "a.sqlite",
-         "The team database is a PostgreSQL server: its address starts with postgresql://."),
-        ("postgresql://db", "ana", tmp_path / "a.sqlite",
-         "The address needs the server and the database: postgresql://server/collections."),
-        ("postgresql://db/collections", "", tmp_path / "a.sqlite",
-         "Type your user name on the team database."),
-        ("postgresql://db/collections", "ana", Path(company.database.display_name),
-         f"{company.database.display_name} already exists: choose another file, or remove it first."),
-        ("postgresql://db/collections", "ana", tmp_path / "missing" / "a.sqlite",
-         f"The folder {tmp_path / 'missing'} does not exist."),
+        (
+            "",
+            "ana",
+            tmp_path / "a.sqlite",
+            "Type the team database's address, e.g. postgresql://server/collections.",
+        ),
+        (
+            "postgresql://ana:pw@db/collections",
+            "ana",
+            tmp_path / "a.sqlite",
+            "Leave the password out of the address; type it in the Password box.",
+        ),
+        (
+            "mysql://db/collections",
+            "ana",
+            tmp_path / "a.sqlite",
+            "The team database is a PostgreSQL server: its address starts with postgresql://.",
+        ),
+        (
+            "postgresql://db",
+            "ana",
+            tmp_path / "a.sqlite",
+            "The address needs the server and the database: postgresql://server/collections.",
+        ),
+        (
+            "postgresql://db/collections",
+            "",
+            tmp_path / "a.sqlite",
+            "Type your user name on the team database.",
+        ),
+        (
+            "postgresql://db/collections",
+            "ana",
+            Path(company.database.display_name),
+            f"{company.database.display_name} already exists: choose another file, or remove it first.",
+        ),
+        (
+            "postgresql://db/collections",
+            "ana",
+            tmp_path / "missing" / "a.sqlite",
+            f"The folder {tmp_path / 'missing'} does not exist.",
+        ),
     ]
     for server, user, file, message in cases:
         fill(dialog, server=server, user=user, password="", file=file)
@@ -105,8 +138,13 @@ def test_a_failed_copy_says_why_and_leaves_no_file(
     dialog = window.work_offline().dialog
     assert dialog is not None
     target = tmp_path / "laptop.sqlite"
-    fill(dialog, server="postgresql://db.example:5432/collections", user="ana",
-         password="wrong", file=target)
+    fill(
+        dialog,
+        server="postgresql://db.example:5432/collections",
+        user="ana",
+        password="wrong",
+        file=target,
+    )
     dialog.ok_button.click()
     assert dialog.progress.isVisible() and not dialog.server.isEnabled()
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=WAIT)

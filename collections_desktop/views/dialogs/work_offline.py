@@ -50,9 +50,9 @@ def parse_server(text: str) -> URL | str:
     try:
         url = make_url(text)
     except ArgumentError:
-        return _("{text} is not a database address such as postgresql://server/collections.").format(
-            text=text
-        )
+        return _(
+            "{text} is not a database address such as postgresql://server/collections."
+        ).format(text=text)
     if url.get_backend_name() != "postgresql":
         return _("The team database is a PostgreSQL server: its address starts with postgresql://.")
     if url.password:
@@ -100,7 +100,9 @@ class WorkOfflineDialog(ActionDialog):
         self._can_remember = can_remember
         self.remember.setEnabled(can_remember)
         if not can_remember:
-            self.remember.setToolTip(_("No keychain is available: the password is asked at each sync"))
+            self.remember.setToolTip(
+                _("No keychain is available: the password is asked at each sync")
+            )
         self.file = QLineEdit(str(file))
         self.file.setObjectName("work_offline_file")
         browse = QPushButton(_("Browse…"))
@@ -125,7 +127,12 @@ class WorkOfflineDialog(ActionDialog):
         self.body.addWidget(self.progress)
         self.body.addWidget(self.step)
         self._inputs: tuple[QWidget, ...] = (
-            self.server, self.user, self.password, self.remember, self.file, browse
+            self.server,
+            self.user,
+            self.password,
+            self.remember,
+            self.file,
+            browse,
         )
         self.server.editingFinished.connect(self._user_from_server)
 

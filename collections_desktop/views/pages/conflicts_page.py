@@ -3,8 +3,8 @@
 A sync never drops an operation the server cannot take (an invoice another agent settled
 meanwhile, a number already taken): it keeps the whole user action with the server's
 rows it touched (``models.sync.conflicts``). This page lists them in the order they
-arose, with when, why, whose customer and what; the pane below shows both sides field by
-field. Re-apply sends the change again at the next sync, on top of what the server holds
+arose (newest first), with when, why, whose customer and what; the pane below shows both
+sides field by field (read when a conflict is selected). Re-apply sends the change again at the next sync, on top of what the server holds
 now; Discard drops it from this laptop for good. Each asks first and writes in one
 transaction (``WriteOp``). The page exists only on an offline replica: nowhere else can
 a change be refused after it was made.
@@ -12,11 +12,9 @@ a change be refused after it was made.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,7 +33,9 @@ from PySide6.QtWidgets import (
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.db.database import Database
+from collections_desktop.models.sync.wording import table_title
 from collections_desktop.views.context import PageContext
+from collections_desktop.views.operations import ReadSlot
 from collections_desktop.views.itemmodels.prepared import PreparedRows, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.pages.base import ListPage, PageState
@@ -79,6 +79,9 @@ class ConflictsPage(ListPage):
         self.backend = backend
         self.data: ConflictsData | None = None
         super().__init__(context, parent)
+        self.detail_reads = ReadSlot(self)
+        self.sides: Any = None
+        """Both sides of the selected conflict, once read."""
         self.refresh_action.setToolTip(_("Read the conflicts again (F5)"))
         icons = context.icons
         self.reapply_action = QAction(icons.get("reapply"), _("Re-apply…"), self)
@@ -121,9 +124,13 @@ class ConflictsPage(ListPage):
     def make_grid(self) -> ListGrid[Any]:
         """The conflicts in the order they arose."""
         grid: ListGrid[Any] = ListGrid(
-            "conflicts", conflict_columns(self.context.formats), {}, self.context.icons, stretch=REASON
+            "conflicts",
+            conflict_columns(self.context.formats),
+            {},
+            self.context.icons,
+            stretch=REASON,
         )
-        grid.sort_by(-1, Qt.SortOrder.AscendingOrder)  # as read: oldest first
+        grid.sort_by(-1, Qt.SortOrder.DescendingOrder)  # as read: newest first
         grid.title.setText(_("Conflicts"))
         return grid
 
@@ -152,7 +159,7 @@ class ConflictsPage(ListPage):
             "Re-apply your change to {what}?\n\nIt is sent again at the next sync as a new "
             "change, on top of what the server holds now; fields the server changed since "
             "then are overwritten by yours."
-        ).format(what=row.what)
+        ).format(what=what_text(row))
         if not self.confirm(_("Re-apply the change"), text, _("Re-apply")):
             return
         backend, now, conflict_id = self.backend, self.context.clock.now(), row.id
@@ -170,7 +177,7 @@ class ConflictsPage(ListPage):
         text = _(
             "Discard your change to {what}?\n\nThe server's version stays and is what this "
             "laptop shows after the next sync; your change is dropped for good."
-        ).format(what=row.what)
+        ).format(what=what_text(row))
         if not self.confirm(_("Discard the change"), text, _("Discard")):
             return
         backend, now, conflict_id = self.backend, self.context.clock.now(), row.id
@@ -224,13 +231,34 @@ class ConflictsPage(ListPage):
         row = self.current_conflict()
         self.reapply_action.setEnabled(row is not None)
         self.discard_action.setEnabled(row is not None)
+        self.sides = None
+        self.mine.setHtml("")
+        self.theirs.setHtml("")
         if row is None:
-            self.mine.setHtml("")
-            self.theirs.setHtml("")
             return
+        database, backend, conflict_id = self.context.database, self.backend, row.id
+
+        def read(_state: TaskState) -> Any:
+            with database.sessions() as session:
+                return backend.sides(session, conflict_id)
+
+        self.query(
+            read,
+            self._show_sides,
+            failure=lambda error: self.mine.setPlainText(
+                _("This conflict could not be read: {reason}").format(reason=error)
+            ),
+            name="conflict sides",
+            slot=self.detail_reads,
+        )
+
+    def _show_sides(self, sides: Any) -> None:
+        self.sides = sides
         formats = self.context.formats
-        self.mine.setHtml(side_html(row.local, formats))
-        self.theirs.setHtml(side_html(row.server, formats))
+        self.mine.setHtml(side_html(sides.mine, formats))
+        self.theirs.setHtml(
+            side_html(sides.server, formats, empty=_("The server has none of these rows."))
+        )
 
 
 def conflict_columns(fmt: Formats) -> list[Column[Any]]:
@@ -242,9 +270,21 @@ def conflict_columns(fmt: Formats) -> list[Column[Any]]:
     return [
         Column(_("When"), lambda r: r.created_at, text=moment),
         Column(_("Reason"), lambda r: r.reason, tooltip=lambda r: r.reason),
-        Column(_("Customer"), lambda r: r.customer_name or ""),
-        Column(_("What"), lambda r: r.what, tooltip=lambda r: r.what),
+        Column(_("Customer"), lambda r: r.customer),
+        Column(_("What"), what_text, tooltip=what_text),
     ]
+
+
+def what_text(row: Any) -> str:
+    """What a conflict is about: "Transaction INV-10233", "Activity (3 changes)"."""
+    what = table_title(row.table) if row.table else _("Change")
+    if row.document_number:
+        what = f"{what} {row.document_number}"
+    if row.operations > 1:
+        what = ngettext(
+            "{what} ({count} change)", "{what} ({count} changes)", row.operations
+        ).format(what=what, count=row.operations)
+    return what
 
 
 def side_browser(name: str) -> QTextBrowser:
@@ -267,57 +307,27 @@ def titled(title: str, widget: QWidget) -> QWidget:
     return box
 
 
-def side_html(value: Any, formats: Formats) -> str:
-    """One side of a conflict as readable HTML: each row a table of field and value."""
-    if value is None or value == () or value == {}:
-        return "<p><i>{}</i></p>".format(html.escape(_("Nothing")))
-    return "".join(_block(value, formats))
-
-
-def _block(value: Any, formats: Formats) -> list[str]:
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return [f"<p>{html.escape(value)}</p>"]
-        return _block(parsed, formats)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        scalars = {k: v for k, v in value.items() if not _nested(v)}
-        nested = {k: v for k, v in value.items() if _nested(v)}
-        parts = [_table(scalars, formats)] if scalars else []
-        for key, inner in nested.items():
-            parts.append(f"<p><b>{html.escape(str(key))}</b></p>")
-            parts.extend(_block(inner, formats))
-        return parts
-    if isinstance(value, Sequence):
-        parts = []
-        for item in value:
-            parts.extend(_block(item, formats))
-        return parts
-    return [f"<p>{html.escape(_text(value, formats))}</p>"]
-
-
-def _nested(value: Any) -> bool:
-    return (
-        isinstance(value, Mapping)
-        or (isinstance(value, Sequence) and not isinstance(value, str | bytes))
-        or (dataclasses.is_dataclass(value) and not isinstance(value, type))
-    )
-
-
-def _table(fields: Mapping[Any, Any], formats: Formats) -> str:
-    rows = "".join(
-        '<tr><td style="padding-right:12px;color:gray">{}</td><td>{}</td></tr>'.format(
-            html.escape(str(name).replace("_", " ")), html.escape(_text(value, formats))
+def side_html(rows: Sequence[Any], formats: Formats, *, empty: str = "") -> str:
+    """One side of a conflict as HTML: each row a heading and a table of field and value."""
+    if not rows:
+        return "<p><i>{}</i></p>".format(html.escape(empty or _("Nothing")))
+    parts = []
+    for row in rows:
+        lines = "".join(
+            '<tr><td style="padding-right:12px;color:gray">{}</td><td>{}</td></tr>'.format(
+                html.escape(name.replace("_", " ")), html.escape(value_text(value, formats))
+            )
+            for name, value in row.fields
         )
-        for name, value in fields.items()
-    )
-    return f'<table cellspacing="0" cellpadding="1">{rows}</table><hr/>'
+        parts.append(
+            f"<p><b>{html.escape(row.title)}</b></p>"
+            f'<table cellspacing="0" cellpadding="1">{lines}</table>'
+        )
+    return "".join(parts)
 
 
-def _text(value: Any, formats: Formats) -> str:
+def value_text(value: Any, formats: Formats) -> str:
+    """A field's value as the rest of the app writes it."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -325,7 +335,7 @@ def _text(value: Any, formats: Formats) -> str:
     if isinstance(value, Decimal):
         return formats.amount(value)
     if isinstance(value, dt.datetime):
-        return formats.moment(value) if value.tzinfo else str(value)
+        return formats.moment(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
     if isinstance(value, dt.date):
         return formats.date(value)
     return str(value)

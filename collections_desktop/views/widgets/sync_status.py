@@ -167,5 +167,7 @@ class SyncStatusBar(QWidget):
         """The time alone when it is today in the computer's time zone, else date and time."""
         local = value.astimezone()
         if local.date() == now.astimezone().date():
-            return format_time(local, format="short", tzinfo=local.tzinfo, locale=self._formats.locale)
+            return format_time(
+                local, format="short", tzinfo=local.tzinfo, locale=self._formats.locale
+            )
         return self._formats.moment(value)
