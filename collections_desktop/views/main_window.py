@@ -433,16 +433,17 @@ class MainWindow(QMainWindow):
 
     def _sync_finished(self) -> None:
         control, status = self.sync_control, self.sync_status
-        assert control is not None and status is not None
+        assert control is not None
+        assert status is not None
         status.show_running(False)
         status.show_connection(control.online, control.message)
 
     def _synced(self, report: Any) -> None:
         """A sync worked: the page on show (and the Conflicts page, if read) read again."""
         self.refresh()
-        if self.conflicts_page is not None and self.conflicts_page.started:
-            if self.current_page != "conflicts":
-                self.conflicts_page.refresh()
+        page = self.conflicts_page
+        if page is not None and page.started and self.current_page != "conflicts":
+            page.refresh()
         text = _("Synced: {pushed} sent, {pulled} received").format(
             pushed=self._formats.count(report.pushed), pulled=self._formats.count(report.pulled)
         )

@@ -17,6 +17,7 @@ from collections_desktop.models.db.database import Database
 from collections_desktop.views.sync_control import SyncBackend
 
 SERVER = "postgresql://ana@db.example:5432/collections"
+DEVICE = uuid.UUID(int=7)
 
 
 class FakeSyncError(Exception):
@@ -27,7 +28,7 @@ class FakeSyncError(Exception):
 class FakeStatus:
     server: str = SERVER
     user_name: str = "ana"
-    device_id: uuid.UUID = uuid.UUID(int=7)
+    device_id: uuid.UUID = DEVICE
     last_sync_at: dt.datetime | None = None
     pending: int = 0
     conflicts: int = 0

@@ -14,7 +14,6 @@ from collections_desktop.views.pages.conflicts_page import ConflictsPage
 from collections_desktop.views.settings import Settings, read_page_state, write_page_state
 from tests.gui.conftest import Books
 from tests.gui.sync_fakes import FakeConflict, FakeSide, FakeSides, FakeStatus, FakeSync
-from tests.gui.test_sync_status import replica_window  # noqa: F401 - a fixture
 
 WAIT = 10_000
 FIRST, SECOND, THIRD = (uuid.UUID(int=n) for n in (1, 2, 3))
@@ -122,7 +121,8 @@ def test_the_conflicts_are_listed_in_order_with_both_sides(
     mine, theirs = page.mine.toPlainText(), page.theirs.toPlainText()
     assert "Settlement, new\namount\n1,234.56\nposting date\nNov 20, 2026" in mine
     assert "Transaction\ndocument number\nINV-10233\nclosed on\nNov 21, 2026" in theirs
-    assert page.reapply_action.isEnabled() and page.discard_action.isEnabled()
+    assert page.reapply_action.isEnabled()
+    assert page.discard_action.isEnabled()
 
 
 def test_reapply_and_discard_ask_first_call_through_and_read_again(
@@ -140,7 +140,8 @@ def test_reapply_and_discard_ask_first_call_through_and_read_again(
     page.confirm = confirm  # type: ignore[method-assign]
     page.grid.view.selectRow(1)
     page.reapply_current()  # refused in the confirmation: nothing happens
-    assert fake.reapplied == [] and not page.is_loading
+    assert fake.reapplied == []
+    assert not page.is_loading
     assert asked[0][0] == "Re-apply the change"
     assert asked[0][1].startswith("Re-apply your change to Transaction PAY-5521?")
 
@@ -172,7 +173,8 @@ def test_no_conflicts_says_so(qtbot, company: Books, fake: FakeSync, replica_win
     assert page.grid.empty.text() == (
         "No conflicts: the server accepted every change made on this laptop."
     )
-    assert not page.reapply_action.isEnabled() and not page.discard_action.isEnabled()
+    assert not page.reapply_action.isEnabled()
+    assert not page.discard_action.isEnabled()
 
 
 def test_the_page_keeps_its_columns_and_splitter(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from babel.dates import format_time
@@ -16,10 +14,7 @@ from PySide6.QtWidgets import QApplication
 from collections_desktop.app import build_main_window
 from collections_desktop.formatting import Formats
 from collections_desktop.kernel.clock import FixedClock
-from collections_desktop.models.db.database import Database
-from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.operations import WriteOp, ignore
-from collections_desktop.views.settings import SYNC_INTERVAL, Settings
 from tests.gui.conftest import Books
 from tests.gui.sync_fakes import FakeReport, FakeStatus, FakeSync, FakeSyncError
 
@@ -32,29 +27,6 @@ def fake() -> FakeSync:
     return FakeSync(status_value=FakeStatus(last_sync_at=LAST_SYNC, pending=3, conflicts=0))
 
 
-@pytest.fixture
-def replica_window(qtbot, clock: FixedClock, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
-    """Main windows on a database the fake calls a replica, shown and loaded."""
-    windows: list[MainWindow] = []
-
-    def make(database: Database, fake: FakeSync, *, interval: int = 0) -> MainWindow:
-        settings = Settings(tmp_path / f"settings-{len(windows)}.ini")
-        settings.set(SYNC_INTERVAL, interval)
-        window = build_main_window(
-            database, clock, settings, formats=Formats("en_US"), sync_backend=fake.backend()
-        )
-        qtbot.addWidget(window)
-        windows.append(window)
-        window.show_page("company")
-        with qtbot.waitSignal(window.company_page.loaded, timeout=WAIT):
-            window.show()
-        return window
-
-    yield make
-    for window in windows:
-        window.close()
-
-
 def local_time(moment: dt.datetime) -> str:
     local = moment.astimezone()
     return format_time(local, format="short", tzinfo=local.tzinfo, locale="en_US")
@@ -65,7 +37,8 @@ def test_a_replica_shows_its_figures_and_a_plain_database_none(
 ) -> None:
     window = replica_window(company.database, fake)
     status = window.sync_status
-    assert status is not None and window.sync_control is not None
+    assert status is not None
+    assert window.sync_control is not None
     assert status.connection.text() == "Not synced yet"
     # Stopped clock on 2026-11-23: the last sync was today, so the time alone.
     assert status.last_sync.text() == f"Last sync {local_time(LAST_SYNC)}"
@@ -85,7 +58,8 @@ def test_a_replica_shows_its_figures_and_a_plain_database_none(
     )
     qtbot.addWidget(plain)
     try:
-        assert plain.sync_status is None and plain.sync_control is None
+        assert plain.sync_status is None
+        assert plain.sync_control is None
         assert not plain.sync_action.isVisible()
         assert "conflicts" not in plain.page_keys
         assert plain.work_offline_action.isEnabled()
@@ -100,7 +74,8 @@ def test_f9_syncs_off_the_gui_thread_while_pages_still_read(
     fake.report = FakeReport(pushed=3, pulled=12)
     window = replica_window(company.database, fake)
     status, control = window.sync_status, window.sync_control
-    assert status is not None and control is not None
+    assert status is not None
+    assert control is not None
 
     qtbot.keyClick(window, Qt.Key.Key_F9)
     qtbot.waitUntil(fake.entered.is_set, timeout=WAIT)
@@ -108,13 +83,15 @@ def test_f9_syncs_off_the_gui_thread_while_pages_still_read(
     assert fake.sync_calls[0]["password"] == "secret"  # from the keychain, never asked
     assert control.running
     qtbot.waitUntil(lambda: status.step.text() == "Sending 3 changes", timeout=WAIT)
-    assert status.progress.isVisible() and status.cancel_button.isVisible()
+    assert status.progress.isVisible()
+    assert status.cancel_button.isVisible()
     assert not status.sync_button.isVisible()
 
     # The sync holds the background lane; a page's read still goes through.
     window.show_page("cases")
     qtbot.waitSignal(window.cases_page.loaded, timeout=WAIT).wait()
-    assert control.running and not window.cases_page.is_loading
+    assert control.running
+    assert not window.cases_page.is_loading
     qtbot.keyClick(window, Qt.Key.Key_F9)  # a second F9 starts no second sync
     assert len(fake.sync_calls) == 1
 
@@ -128,7 +105,8 @@ def test_f9_syncs_off_the_gui_thread_while_pages_still_read(
     assert status.last_sync.text() == "Last sync " + local_time(
         dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
     )
-    assert status.sync_button.isVisible() and not status.progress.isVisible()
+    assert status.sync_button.isVisible()
+    assert not status.progress.isVisible()
     assert window.statusBar().currentMessage() == "Synced: 3 sent, 12 received"
     assert not control.running
 
@@ -140,12 +118,14 @@ def test_a_failed_sync_says_offline_and_why_with_a_dialog_when_asked_for(
     fake.error = FakeSyncError(reason)
     window = replica_window(company.database, fake)
     status, control = window.sync_status, window.sync_control
-    assert status is not None and control is not None
+    assert status is not None
+    assert control is not None
 
     window.sync_action.trigger()
     qtbot.waitUntil(lambda: bool(dialogs["warning"]), timeout=WAIT)
     assert dialogs["warning"] == [("The sync failed", reason)]
-    assert "Offline" in status.connection.text() and reason in status.connection.text()
+    assert "Offline" in status.connection.text()
+    assert reason in status.connection.text()
     assert status.connection.toolTip() == reason
     assert control.online is False
 
@@ -171,8 +151,10 @@ def test_the_automatic_sync_skips_while_a_sync_runs_and_when_the_server_is_away(
     fake.gate = threading.Event()
     window = replica_window(company.database, fake, interval=5)
     control, status = window.sync_control, window.sync_status
-    assert control is not None and status is not None
-    assert control.timer.isActive() and control.timer.interval() == 5 * 60_000
+    assert control is not None
+    assert status is not None
+    assert control.timer.isActive()
+    assert control.timer.interval() == 5 * 60_000
 
     window.sync_now()
     qtbot.waitUntil(fake.entered.is_set, timeout=WAIT)
@@ -201,7 +183,8 @@ def test_cancel_stops_the_sync_and_says_nothing_is_lost(
     fake.gate = threading.Event()
     window = replica_window(company.database, fake)
     control, status = window.sync_control, window.sync_status
-    assert control is not None and status is not None
+    assert control is not None
+    assert status is not None
     window.sync_now()
     qtbot.waitUntil(fake.entered.is_set, timeout=WAIT)
     status.cancel_button.click()
@@ -226,7 +209,8 @@ def test_without_a_stored_password_sync_now_asks_and_keeps_nothing(
 
     control.ask_password = answer
     window.sync_now()  # the user cancels the question: no sync
-    assert fake.sync_calls == [] and not control.running
+    assert fake.sync_calls == []
+    assert not control.running
     window.sync_now()
     qtbot.waitUntil(lambda: len(fake.sync_calls) == 1 and not control.running, timeout=WAIT)
     assert fake.sync_calls[0]["password"] == "typed"
@@ -234,7 +218,8 @@ def test_without_a_stored_password_sync_now_asks_and_keeps_nothing(
     # The automatic sync asks nobody: no password, the server's own rules.
     control.sync_automatically()
     qtbot.waitUntil(lambda: len(fake.sync_calls) == 2 and not control.running, timeout=WAIT)
-    assert fake.sync_calls[1]["password"] is None and len(asked) == 2
+    assert fake.sync_calls[1]["password"] is None
+    assert len(asked) == 2
 
 
 def test_a_local_write_and_new_conflicts_update_the_status_bar(

@@ -13,7 +13,6 @@ from collections_desktop.views.dialogs.work_offline import WorkOfflineDialog
 from collections_desktop.views.settings import DATABASE, Settings
 from tests.gui.conftest import Books
 from tests.gui.sync_fakes import FakeStatus, FakeSync, FakeSyncError
-from tests.gui.test_sync_status import replica_window  # noqa: F401 - a fixture
 
 WAIT = 10_000
 
@@ -38,7 +37,8 @@ def test_work_offline_creates_the_replica_and_opens_it(
     assert window.sync_status is None  # not a replica yet
     action = window.work_offline()
     dialog = action.dialog
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None
+    assert dialog.isVisible()
     assert dialog.file.text() == str(paths.default_replica_path())
     assert dialog.remember.isEnabled()
     target = tmp_path / "laptop.sqlite"
@@ -53,13 +53,16 @@ def test_work_offline_creates_the_replica_and_opens_it(
     with qtbot.waitSignal(window.open_database_requested, timeout=WAIT) as opened:
         dialog.ok_button.click()
     assert opened.args == [str(target)]
-    assert target.exists() and not dialog.isVisible()
+    assert target.exists()
+    assert not dialog.isVisible()
     call = fake.created[0]
     assert call["server"] == "postgresql://ana@db.example:5432/collections"
-    assert call["password"] == "s3cret" and call["file"] == target
+    assert call["password"] == "s3cret"
+    assert call["file"] == target
     assert fake.saved_passwords == [("postgresql://ana@db.example:5432/collections", "s3cret")]
     settings = window.context.settings
-    assert settings is not None and settings.get(DATABASE) == str(target)
+    assert settings is not None
+    assert settings.get(DATABASE) == str(target)
     assert "s3cret" not in Path(settings.path).read_text()
 
 
@@ -104,7 +107,8 @@ def test_the_dialog_refuses_what_cannot_work(
             "postgresql://db/collections",
             "ana",
             Path(company.database.display_name),
-            f"{company.database.display_name} already exists: choose another file, or remove it first.",
+            f"{company.database.display_name} already exists: "
+            "choose another file, or remove it first.",
         ),
         (
             "postgresql://db/collections",
@@ -117,7 +121,8 @@ def test_the_dialog_refuses_what_cannot_work(
         fill(dialog, server=server, user=user, password="", file=file)
         dialog.ok_button.click()
         assert dialog.error.text() == message, server
-        assert dialog.isVisible() and dialog.ok_button.isEnabled()
+        assert dialog.isVisible()
+        assert dialog.ok_button.isEnabled()
     assert fake.created == []
     # The user in the address is enough; no password means the server's own rules.
     fill(dialog, server="db.example/collections", user="", password="", file=tmp_path / "b.sqlite")
@@ -127,7 +132,8 @@ def test_the_dialog_refuses_what_cannot_work(
     with qtbot.waitSignal(window.open_database_requested, timeout=WAIT):
         dialog.ok_button.click()
     assert fake.created[0]["server"] == "postgresql://luis@db.example/collections"
-    assert fake.created[0]["password"] is None and fake.saved_passwords == []
+    assert fake.created[0]["password"] is None
+    assert fake.saved_passwords == []
 
 
 def test_a_failed_copy_says_why_and_leaves_no_file(
@@ -146,15 +152,18 @@ def test_a_failed_copy_says_why_and_leaves_no_file(
         file=target,
     )
     dialog.ok_button.click()
-    assert dialog.progress.isVisible() and not dialog.server.isEnabled()
+    assert dialog.progress.isVisible()
+    assert not dialog.server.isEnabled()
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=WAIT)
     assert dialog.error.text() == (
         "The replica could not be created: Login refused for ana on db.example:5432/collections."
     )
     assert not target.exists()
-    assert dialog.server.isEnabled() and not dialog.progress.isVisible()
+    assert dialog.server.isEnabled()
+    assert not dialog.progress.isVisible()
     settings = window.context.settings
-    assert settings is not None and settings.get(DATABASE) == ""
+    assert settings is not None
+    assert settings.get(DATABASE) == ""
 
 
 def test_the_app_opens_the_replica_by_default(
@@ -171,7 +180,8 @@ def test_the_app_opens_the_replica_by_default(
     shell = Shell(clock=clock, settings=settings, formats=Formats("en_US"), icons=IconRegistry())
     try:
         assert shell.start(None) is None
-        assert shell.window is not None and shell.window.sync_status is not None
+        assert shell.window is not None
+        assert shell.window.sync_status is not None
         assert shell.database is not None
         assert shell.database.display_name == company.database.display_name
     finally:

@@ -2,12 +2,12 @@
 
 A sync never drops an operation the server cannot take (an invoice another agent settled
 meanwhile, a number already taken): it keeps the whole user action with the server's
-rows it touched (``models.sync.conflicts``). This page lists them in the order they
-arose (newest first), with when, why, whose customer and what; the pane below shows both
-sides field by field (read when a conflict is selected). Re-apply sends the change again at the next sync, on top of what the server holds
-now; Discard drops it from this laptop for good. Each asks first and writes in one
-transaction (``WriteOp``). The page exists only on an offline replica: nowhere else can
-a change be refused after it was made.
+rows it touched (``models.sync.conflicts``). This page lists them newest first, with
+when, why, whose customer and what; the pane below shows both sides field by field,
+read when a conflict is selected. Re-apply sends the change again at the next sync, on
+top of what the server holds now; Discard drops it from this laptop for good. Each asks
+first and writes in one transaction (``WriteOp``). The page exists only on an offline
+replica: nowhere else can a change be refused after it was made.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.sync.wording import table_title
 from collections_desktop.views.context import PageContext
-from collections_desktop.views.operations import ReadSlot
 from collections_desktop.views.itemmodels.prepared import PreparedRows, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
+from collections_desktop.views.operations import ReadSlot
 from collections_desktop.views.pages.base import ListPage, PageState
 from collections_desktop.views.sync_control import SyncBackend
 from collections_desktop.views.tasks import TaskState
