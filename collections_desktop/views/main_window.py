@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from sqlalchemy.engine import URL, make_url
 
 from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
@@ -245,8 +246,19 @@ class MainWindow(QMainWindow):
         action.created.connect(lambda path: self.open_database_requested.emit(str(path)))
         action.announced.connect(lambda text: self.announce(text, 0))
         self.work_offline_controller = action
-        action.start()
+        action.start(**self._team_database())
         return action
+
+    def _team_database(self) -> dict[str, str]:
+        """The server and user to offer: the team database open now, or the replica's."""
+        if self.replica is not None:
+            url = make_url(self.replica.server)
+        elif self.database.url.get_backend_name() == "postgresql":
+            url = self.database.url
+        else:
+            return {}
+        server = URL.create("postgresql", host=url.host, port=url.port, database=url.database)
+        return {"server": server.render_as_string(), "user": url.username or ""}
 
     def announce(self, message: str, timeout_ms: int = 15000) -> None:
         """Show a passing message in the status bar (e.g. "Demo company created")."""

@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import Qt
 
 from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.views.pages.conflicts_page import ConflictsPage
@@ -95,26 +96,29 @@ def test_the_conflicts_are_listed_in_order_with_both_sides(
     ]
     fmt = window.context.formats
     assert shown == [
-        [fmt.moment(at(10)), "The activity was deleted on the server", "", "Activity"],
+        [fmt.moment(at(10)), "", "Activity", "The activity was deleted on the server"],
         [
             fmt.moment(at(9)),
-            "Payment number PAY-5521 is already taken",
             "C-000002 Garnier SA",
             "Transaction PAY-5521",
+            "Payment number PAY-5521 is already taken",
         ],
         [
             fmt.moment(at(8)),
-            "Invoice INV-10233 was settled on the server meanwhile",
             "C-000001 Ruiz Hermanos SL",
-            "Settlement (3 changes)",
+            "Settlement",
+            "Invoice INV-10233 was settled on the server meanwhile",
         ],
     ]
+    what = grid.model.index(2, 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert what == "Settlement: 3 rows changed by this action"
     assert grid.title.text() == "3 conflicts waiting for your decision"
     assert page.status == "3 conflicts waiting for your decision"
     # The newest is selected; both sides are read for it.
     assert page.current_conflict().id == THIRD
     qtbot.waitUntil(lambda: page.sides is fake.sides_of[THIRD], timeout=WAIT)
     assert page.mine.toPlainText().split("\n")[:3] == ["Activity, changed", "memo", "—"]
+    assert page.reason.text() == "Why: The activity was deleted on the server"
     assert page.theirs.toPlainText() == "The server has none of these rows."
     page.grid.view.selectRow(2)
     qtbot.waitUntil(lambda: page.sides is fake.sides_of[FIRST], timeout=WAIT)

@@ -39,7 +39,7 @@ def test_a_replica_shows_its_figures_and_a_plain_database_none(
     status = window.sync_status
     assert status is not None
     assert window.sync_control is not None
-    assert status.connection.text() == "Not synced yet"
+    assert status.connection.text() == "Server not contacted yet"
     # Stopped clock on 2026-11-23: the last sync was today, so the time alone.
     assert status.last_sync.text() == f"Last sync {local_time(LAST_SYNC)}"
     assert status.pending.text() == "3 changes waiting"

@@ -186,3 +186,15 @@ def test_the_app_opens_the_replica_by_default(
         assert shell.database.display_name == company.database.display_name
     finally:
         shell.close()
+
+
+def test_on_a_replica_the_dialog_offers_its_server_and_user(
+    qtbot, company: Books, replica_window
+) -> None:
+    fake = FakeSync(status_value=FakeStatus())
+    window = replica_window(company.database, fake)
+    dialog = window.work_offline().dialog
+    assert dialog is not None
+    assert dialog.server.text() == "postgresql://db.example:5432/collections"
+    assert dialog.user.text() == "ana"
+    dialog.reject()

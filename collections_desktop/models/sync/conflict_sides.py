@@ -24,7 +24,8 @@ from collections_desktop.models.sync.operations import Operation, rows_from_json
 from collections_desktop.models.sync.wording import KIND_WORDS, table_title
 
 HIDDEN_COLUMNS = frozenset({"id", "created_at", "updated_at", "version"})
-"""Bookkeeping columns, the same on both sides and meaningless to the reader."""
+"""Bookkeeping columns, the same on both sides and meaningless to the reader (so are the
+links to other rows, ``*_id``: the headings and document numbers say what is linked)."""
 
 
 @dataclass(frozen=True)
@@ -79,5 +80,7 @@ def _fields(items: Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
     return tuple(
         (name, value)
         for name, value in items
-        if name not in HIDDEN_COLUMNS and not isinstance(value, uuid.UUID)
+        if name not in HIDDEN_COLUMNS
+        and not name.endswith("_id")
+        and not isinstance(value, uuid.UUID)
     )

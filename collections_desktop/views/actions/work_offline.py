@@ -3,7 +3,7 @@
 ``WorkOffline.start()`` shows ``WorkOfflineDialog``; its Create runs
 ``models.sync.replica.create_replica`` on the general lane (it writes a new file, not the
 open database) with the dialog showing the progress. Cancel stops the copy at its next
-step and removes the half-made file. Once done, the password is remembered in the keychain
+step; the models leave no half-made file. Once done, the password is remembered in the keychain
 when asked, the replica becomes the database the app opens at start (the ``DATABASE``
 setting), and ``created`` asks the window to open it.
 """
@@ -23,8 +23,6 @@ from collections_desktop.views.operations import QueryOp
 from collections_desktop.views.settings import DATABASE
 from collections_desktop.views.sync_control import SyncBackend
 from collections_desktop.views.tasks import Lane, Task, TaskState
-
-SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
 class WorkOffline(QObject):
@@ -72,19 +70,17 @@ class WorkOffline(QObject):
                 state.raise_if_cancelled()  # the copy stops at its next step
                 state.progress(done, total, what)
 
-            try:
-                return Path(
-                    create(
-                        request.server,
-                        request.password,
-                        request.file,
-                        now=clock.now(),
-                        progress=progress,
-                    )
+            # The copy is made beside the file and renamed once whole: a cancelled or
+            # failed copy leaves nothing that could be opened as a replica.
+            return Path(
+                create(
+                    request.server,
+                    request.password,
+                    request.file,
+                    now=clock.now(),
+                    progress=progress,
                 )
-            except BaseException:
-                remove_sqlite_file(request.file)  # half a replica would open as a whole one
-                raise
+            )
 
         dialog = self.dialog
         task = QueryOp(
@@ -126,9 +122,3 @@ class WorkOffline(QObject):
 
     def _ended(self) -> None:
         self.task = None
-
-
-def remove_sqlite_file(path: Path) -> None:
-    """Remove a SQLite file and its companions (a copy that did not finish)."""
-    for suffix in SQLITE_SUFFIXES:
-        Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -115,7 +115,9 @@ class WorkOfflineDialog(ActionDialog):
         self.form.addRow(_("&User:"), self.user)
         self.form.addRow(_("&Password:"), self.password)
         self.form.addRow("", self.remember)
-        self.form.addRow(_("&Keep the replica in:"), file_row)
+        file_label = QLabel(_("&Keep the replica in:"))
+        file_label.setBuddy(self.file)  # a row of a layout gets no buddy by itself
+        self.form.addRow(file_label, file_row)
         self.progress = QProgressBar()
         self.progress.setObjectName("work_offline_progress")
         self.progress.setTextVisible(False)

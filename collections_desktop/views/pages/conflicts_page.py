@@ -43,7 +43,7 @@ from collections_desktop.views.sync_control import SyncBackend
 from collections_desktop.views.tasks import TaskState
 from collections_desktop.views.widgets.grid import ListGrid
 
-WHEN, REASON, CUSTOMER, WHAT = range(4)
+WHEN, CUSTOMER, WHAT, REASON = range(4)
 
 
 @dataclass(frozen=True)
@@ -108,11 +108,20 @@ class ConflictsPage(ListPage):
         sides.setChildrenCollapsible(False)
         sides.addWidget(titled(_("Your change"), self.mine))
         sides.addWidget(titled(_("On the server now"), self.theirs))
+        self.reason = QLabel()
+        self.reason.setObjectName("conflict_reason")
+        self.reason.setWordWrap(True)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 4, 0, 0)
+        detail_layout.addWidget(self.reason)
+        detail_layout.addWidget(sides, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("conflicts_splitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.grid)
-        self.splitter.addWidget(sides)
+        self.splitter.addWidget(detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.body.addWidget(self.splitter, 1)
@@ -234,6 +243,11 @@ class ConflictsPage(ListPage):
         self.sides = None
         self.mine.setHtml("")
         self.theirs.setHtml("")
+        self.reason.setText(
+            _("Select a conflict to see both sides.")
+            if row is None
+            else _("Why: {reason}").format(reason=row.reason)
+        )
         if row is None:
             return
         database, backend, conflict_id = self.context.database, self.backend, row.id
@@ -269,22 +283,25 @@ def conflict_columns(fmt: Formats) -> list[Column[Any]]:
 
     return [
         Column(_("When"), lambda r: r.created_at, text=moment),
+        Column(_("Customer"), lambda r: r.customer, tooltip=lambda r: r.customer),
+        Column(_("What"), what_text, tooltip=what_tooltip),
         Column(_("Reason"), lambda r: r.reason, tooltip=lambda r: r.reason),
-        Column(_("Customer"), lambda r: r.customer),
-        Column(_("What"), what_text, tooltip=what_text),
     ]
 
 
 def what_text(row: Any) -> str:
-    """What a conflict is about: "Transaction INV-10233", "Activity (3 changes)"."""
+    """What a conflict is about: "Transaction INV-10233", "Activity"."""
     what = table_title(row.table) if row.table else _("Change")
-    if row.document_number:
-        what = f"{what} {row.document_number}"
-    if row.operations > 1:
-        what = ngettext(
-            "{what} ({count} change)", "{what} ({count} changes)", row.operations
-        ).format(what=what, count=row.operations)
-    return what
+    return f"{what} {row.document_number}" if row.document_number else what
+
+
+def what_tooltip(row: Any) -> str:
+    """The conflict's subject and how many rows the refused action changed."""
+    return ngettext(
+        "{what}: {count} row changed by this action",
+        "{what}: {count} rows changed by this action",
+        row.operations,
+    ).format(what=what_text(row), count=row.operations)
 
 
 def side_browser(name: str) -> QTextBrowser:

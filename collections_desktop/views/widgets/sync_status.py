@@ -80,7 +80,17 @@ class SyncStatusBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 4, 0)
         layout.setSpacing(6)
-        for widget in (self.icon, self.connection, self.last_sync, self.pending, self.conflicts):
+        self._conflicts_dot = self._dot()
+        for widget in (
+            self.icon,
+            self.connection,
+            self._dot(),
+            self.last_sync,
+            self._dot(),
+            self.pending,
+            self._conflicts_dot,
+            self.conflicts,
+        ):
             layout.addWidget(widget)
         layout.addWidget(self.progress)
         layout.addWidget(self.step)
@@ -95,8 +105,10 @@ class SyncStatusBar(QWidget):
         self.online = online
         if online is None:
             self.icon.setPixmap(self._icons.get("offline").pixmap(ICON_SIZE, ICON_SIZE))
-            self.connection.setText(_("Not synced yet"))
-            self.connection.setToolTip(_("The app syncs shortly after it opens (F9: now)"))
+            self.connection.setText(_("Server not contacted yet"))
+            self.connection.setToolTip(
+                _("The app syncs shortly after it opens and every few minutes (F9: now)")
+            )
         elif online:
             self.icon.setPixmap(self._icons.get("online").pixmap(ICON_SIZE, ICON_SIZE))
             self.connection.setText(_("Online"))
@@ -133,6 +145,7 @@ class SyncStatusBar(QWidget):
         self.pending.setToolTip(_("Local changes not yet sent to the server"))
         conflicts = figures.conflicts
         self.conflicts.setVisible(conflicts > 0)
+        self._conflicts_dot.setVisible(conflicts > 0)
         self.conflicts.setText(
             '<a href="conflicts">{}</a>'.format(
                 html.escape(
@@ -162,6 +175,11 @@ class SyncStatusBar(QWidget):
             self.step.setText(what)
 
     # --- formatting ---------------------------------------------------------------------
+
+    def _dot(self) -> QLabel:
+        dot = QLabel("·")
+        dot.setPalette(muted_palette(dot.palette()))
+        return dot
 
     def moment(self, value: dt.datetime, now: dt.datetime) -> str:
         """The time alone when it is today in the computer's time zone, else date and time."""
