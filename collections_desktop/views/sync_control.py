@@ -92,13 +92,13 @@ class SyncBackend:
     @classmethod
     def real(cls) -> SyncBackend:
         """The models' functions (imported here, when a window first needs them)."""
-        from collections_desktop.models.sync import conflict_sides, conflicts, replica, run
+        from collections_desktop.models.sync import apply, conflict_sides, conflicts, replica, run
 
         load, save = keychain()
         return cls(
             status=replica.replica_status,
             sync=run.sync_replica,
-            sync_error=run.SyncError,
+            sync_error=apply.SyncError,
             list_conflicts=conflicts.list_conflicts,
             sides=conflict_sides.conflict_sides,
             reapply=conflicts.reapply,

@@ -52,7 +52,7 @@ def conflict_sides(session: Session, conflict_id: uuid.UUID) -> ConflictSides:
     operations = batch_operations(conflict)
     server_rows = rows_from_json(json.loads(conflict.server_rows))
     mine = tuple(_operation_row(op) for op in operations)
-    shown = {op.row_id: op for op in operations}
+    shown: dict[Any, Operation] = {op.row_id: op for op in operations}
     server = tuple(
         _server_row(table, row, shown.get(row.get("id")))
         for table, rows in server_rows.items()
