@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 
 from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.screenshot import VIEWS, ScreenshotError, render_screenshot
 from collections_desktop.views.pages.conflicts_page import ConflictsPage
 from collections_desktop.views.settings import Settings, read_page_state, write_page_state
 from tests.gui.conftest import Books
@@ -193,3 +195,15 @@ def test_the_page_keeps_its_columns_and_splitter(
     settings = Settings(tmp_path / "kept.ini")
     write_page_state(settings, "conflicts", state)
     assert read_page_state(settings, "conflicts") == state
+
+
+def test_the_conflicts_screenshot_needs_a_replica(qapp, company: Books, clock, tmp_path) -> None:
+    with pytest.raises(ScreenshotError, match="is not an offline replica: only a replica has"):
+        render_screenshot("conflicts", tmp_path / "c.png", database=company.database, clock=clock)
+    assert not (tmp_path / "c.png").exists()
+    dialog = render_screenshot(
+        "work-offline", tmp_path / "w.png", database=company.database, clock=clock
+    )
+    image = QImage(str(dialog))
+    assert image.width() >= 560
+    assert {"conflicts", "work-offline"} <= set(VIEWS)
