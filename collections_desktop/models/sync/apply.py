@@ -114,15 +114,18 @@ def purge_customers(session: Session, customer_ids: Collection[uuid.UUID]) -> in
 
 def _purge_snapshots(session: Session, customer_ids: Collection[uuid.UUID]) -> None:
     """The replica's own aging figures of these customers go with them."""
+    ids = list(customer_ids)
     for local in reversed(list(catalogue.LOCAL_CUSTOMER_TABLES)):
-        expression = catalogue.customer_expression(local, "r")
-        ids = list(customer_ids)
+        found = catalogue.owner(local)
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             marks = ", ".join(f":c{i}" for i in range(len(chunk)))
+            among = f"IN ({marks})"
+            if found.parent is not None:
+                parent = catalogue.owner(found.parent)
+                among = f"IN (SELECT id FROM {found.parent} WHERE {parent.column} IN ({marks}))"
             session.execute(
-                text(f"DELETE FROM {local} WHERE id IN (SELECT r.id FROM {local} r "
-                     f"WHERE {expression} IN ({marks}))"),
+                text(f"DELETE FROM {local} WHERE {found.column} {among}"),
                 {f"c{i}": key.bytes for i, key in enumerate(chunk)},
             )
 
