@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer
 from collections_desktop.models.sync.pull import install_pull_cursor
@@ -42,7 +43,8 @@ def test_setup_then_sync(server_url: str, pg_db: Database, tmp_path: Path) -> No
     made = cli("sync", "setup", "--server", server_url, "--file", str(file))
     assert made.returncode == 0, made.stderr
     assert f"for postgres: {file}" in made.stdout
-    assert file.exists() and not Path(f"{file}.partial").exists()
+    assert file.exists()
+    assert not Path(f"{file}.partial").exists()
 
     with pg_db.sessions.begin() as session:
         session.add(Customer(account="C-000002", name="Soto", currency="EUR", updated_at=NOW))
@@ -85,9 +87,15 @@ def test_failures_are_said_in_words(server_url: str, sqlite_db: Database, tmp_pa
     assert not_replica.returncode == 2
     assert "not an offline replica" in not_replica.stderr
 
-    nobody = cli("sync", "setup", "--server", "postgresql://127.0.0.1:1/x", "--file", str(
-        tmp_path / "other.sqlite"
-    ))
-    assert nobody.returncode == 2 and "names no user" in nobody.stderr
+    nobody = cli(
+        "sync",
+        "setup",
+        "--server",
+        "postgresql://127.0.0.1:1/x",
+        "--file",
+        str(tmp_path / "other.sqlite"),
+    )
+    assert nobody.returncode == 2
+    assert "names no user" in nobody.stderr
     with sqlite3.connect(file) as connection:
         assert connection.execute("SELECT count(*) FROM customers").fetchone() == (1,)

@@ -50,7 +50,10 @@ LATER = NOW + dt.timedelta(hours=2)
 
 def add_customer(session: Session, account: str, country: str) -> Customer:
     customer = Customer(
-        account=account, name=f"Customer {account}", currency="EUR", country=country,
+        account=account,
+        name=f"Customer {account}",
+        currency="EUR",
+        country=country,
         updated_at=NOW,
     )
     session.add(customer)
@@ -60,8 +63,12 @@ def add_customer(session: Session, account: str, country: str) -> Customer:
 
 def post_invoice(session: Session, customer_id: uuid.UUID, amount: str) -> CustomerTransaction:
     return postings.post_invoice(
-        session, customer_id=customer_id, amount=D(amount),
-        posting_date=dt.date(2026, 10, 1), due_date=dt.date(2026, 10, 31), now=NOW,
+        session,
+        customer_id=customer_id,
+        amount=D(amount),
+        posting_date=dt.date(2026, 10, 1),
+        due_date=dt.date(2026, 10, 31),
+        now=NOW,
     )
 
 
@@ -145,8 +152,14 @@ def test_edits_on_both_sides_meet(server: Database, replica: Database) -> None:
         pay(session, session.get(Customer, a.customer_id), a, dt.date(2026, 11, 20))
         b = invoice_of(session, "C-000001", "250.00")
         change_status(
-            session, company_scope(session), [b.id], CollectionStatus.DISPUTED, LATER,
-            changed_by_id=None, note="Damaged", today=TODAY,
+            session,
+            company_scope(session),
+            [b.id],
+            CollectionStatus.DISPUTED,
+            LATER,
+            changed_by_id=None,
+            note="Damaged",
+            today=TODAY,
         )
     with server.sessions.begin() as session:  # meanwhile on the server
         other = session.scalars(select(Customer).where(Customer.account == "C-000002")).one()
@@ -158,7 +171,8 @@ def test_edits_on_both_sides_meet(server: Database, replica: Database) -> None:
 
     report = sync_replica(replica, None, now=LATER)
     assert (report.pushed, report.conflicts, report.purged, report.fetched) == (6, 0, 0, 0)
-    assert report.pulled > 0 and report.mismatches == 0
+    assert report.pulled > 0
+    assert report.mismatches == 0
     assert_equal(replica, server)
     with server.sessions() as session:
         a = invoice_of(session, "C-000001", "1000.00")
@@ -167,7 +181,9 @@ def test_edits_on_both_sides_meet(server: Database, replica: Database) -> None:
     with replica.sessions() as session:
         assert invoice_of(session, "C-000002", "75.50").document_number is not None
         state = session.get(SyncState, 1)
-        assert state is not None and state.last_sync_at == LATER and state.last_error is None
+        assert state is not None
+        assert state.last_sync_at == LATER
+        assert state.last_error is None
 
     again = sync_replica(replica, None, now=LATER)
     assert (again.pushed, again.conflicts, again.mismatches) == (0, 0, 0)
@@ -184,9 +200,7 @@ def test_a_refused_batch_is_a_conflict_and_the_replica_takes_the_servers_rows(
         a = invoice_of(session, "C-000001", "1000.00")
         pay(session, session.get(Customer, a.customer_id), a, dt.date(2026, 11, 20))
         mine = session.scalars(
-            select(CustomerTransaction.document_number).where(
-                CustomerTransaction.type == "payment"
-            )
+            select(CustomerTransaction.document_number).where(CustomerTransaction.type == "payment")
         ).one()
 
     report = sync_replica(replica, None, now=LATER)
@@ -198,12 +212,12 @@ def test_a_refused_batch_is_a_conflict_and_the_replica_takes_the_servers_rows(
         assert conflict.customer == "C-000001 Customer C-000001"
         assert conflict.table == "customer_transactions"
         assert conflict.document_number == mine
-        assert conflict.operations == 4 and conflict.reason
+        assert conflict.operations == 4
+        assert conflict.reason
         assert session.scalar(select(func.count()).select_from(SyncOutbox)) == 0
         stored = session.scalars(select(SyncConflict)).one()
-        assert "settlement_lines" in stored.operations and "customer_transactions" in (
-            stored.server_rows
-        )
+        assert "settlement_lines" in stored.operations
+        assert "customer_transactions" in (stored.server_rows)
     with replica.sessions.begin() as session:
         assert reapply(session, conflict.id, LATER) == 4
     with replica.sessions() as session:
@@ -217,7 +231,8 @@ def test_a_refused_batch_is_a_conflict_and_the_replica_takes_the_servers_rows(
         discard(session, second.id, LATER)
     with replica.sessions() as session:
         assert [c.resolution for c in list_conflicts(session, include_resolved=True)] == [
-            "discarded", "reapplied"
+            "discarded",
+            "reapplied",
         ]
         assert pending_count(session) == 0
     assert_equal(replica, server)
@@ -293,8 +308,14 @@ def test_a_failure_midway_loses_nothing(
     with replica.sessions.begin() as session:
         b = invoice_of(session, "C-000002", "250.00")
         change_status(
-            session, company_scope(session), [b.id], CollectionStatus.DISPUTED, LATER,
-            changed_by_id=None, note=None, today=TODAY,
+            session,
+            company_scope(session),
+            [b.id],
+            CollectionStatus.DISPUTED,
+            LATER,
+            changed_by_id=None,
+            note=None,
+            today=TODAY,
         )
     real_push = push.push_batches
 
@@ -309,7 +330,8 @@ def test_a_failure_midway_loses_nothing(
     with replica.sessions() as session:
         assert pending_count(session) == 2
         state = session.get(SyncState, 1)
-        assert state is not None and "cannot be reached" in (state.last_error or "")
+        assert state is not None
+        assert "cannot be reached" in (state.last_error or "")
     with server.sessions() as session:
         assert invoice_of(session, "C-000002", "250.00").collection_status == "none"
 

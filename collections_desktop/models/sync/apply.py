@@ -79,7 +79,9 @@ def delete_rows(session: Session, table_name: str, row_ids: Collection[uuid.UUID
     return removed
 
 
-def customer_rows(session: Session, customer_ids: Collection[uuid.UUID]) -> dict[str, list[uuid.UUID]]:
+def customer_rows(
+    session: Session, customer_ids: Collection[uuid.UUID]
+) -> dict[str, list[uuid.UUID]]:
     """The keys of every shared row of these customers, table by table."""
     found: dict[str, list[uuid.UUID]] = {}
     ids = list(customer_ids)
