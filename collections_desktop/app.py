@@ -43,7 +43,8 @@ from collections_desktop.models.people.scope import Viewer, load_viewer
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.operations import QueryOp, WriteOp, ignore
-from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
+from collections_desktop.views.settings import DATABASE, LANGUAGE, USER_NAME, Settings
+from collections_desktop.views.sync_control import SyncBackend, read_replica
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def build_main_window(
     formats: Formats | None = None,
     icons: IconRegistry | None = None,
     user_name: str | None = None,
+    sync_backend: SyncBackend | None = None,
 ) -> MainWindow:
     """The main window for an open database (the app, the screenshots and the tests use it).
 
@@ -75,10 +77,14 @@ def build_main_window(
     ``user_name`` (default: the user-name setting, else the computer's login). It owns
     its task runner and shuts it down when it closes. First of all, on the database lane,
     the promises whose date and tolerance have passed are judged, so the Overview that
-    loads next already lists the follow-up tasks of broken ones.
+    loads next already lists the follow-up tasks of broken ones. On an offline replica the
+    window adds the sync's status bar and the Conflicts page (``sync_backend``: the models'
+    sync functions, the real ones by default).
     """
     # Read before any task starts: a database that fails here leaves no worker behind.
     viewer = read_viewer(database, user_name or current_user_name(settings))
+    sync_backend = sync_backend or SyncBackend.real()
+    replica = read_replica(database, sync_backend)
     runner = TaskRunner()
     judged = judge_promises(runner, database, clock)
     window = MainWindow(
@@ -89,6 +95,8 @@ def build_main_window(
         formats=formats or system_formats(),
         viewer=viewer,
         settings=settings,
+        replica=replica,
+        sync_backend=sync_backend,
     )
     runner.setParent(window)
     judged.succeeded.connect(lambda result: _announce_promises(window, result))
@@ -378,6 +386,9 @@ class Shell(QObject):
         Returns ``None`` once the window is showing, else the exit code to end with.
         """
         demo: DemoStats | None = None
+        chosen = self.settings.get(DATABASE)
+        if database_url is None and chosen and Path(chosen).exists():
+            database_url = chosen  # the offline replica made with File ▸ Work offline…
         if database_url is None:
             url: str | Path = paths.default_database_path()
             path = Path(url)

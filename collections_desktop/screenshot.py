@@ -36,6 +36,8 @@ VIEWS: dict[str, str] = {
     "activities": N_("Activities: the open activities of the agent's customers"),
     "cases": N_("Cases: the open collections cases"),
     "collections": N_("the Collections page of one customer (--customer ACCOUNT)"),
+    "conflicts": N_("Conflicts: the changes the server refused (an offline replica only)"),
+    "work-offline": N_("the Work offline dialog (File ▸ Work offline…)"),
     "about": N_("the About dialog"),
 }
 """The views that can be rendered, with what each shows."""
@@ -47,6 +49,7 @@ PAGE_OF_VIEW = {
     "activities": "activities",
     "cases": "cases",
     "collections": "collections",
+    "conflicts": "conflicts",
 }
 """The main window's page each view shows (the company page for the others)."""
 
@@ -93,6 +96,13 @@ def render_screenshot(
     try:
         customer_id = _check_customer(opened, customer, view)
         window = build_main_window(opened, clock, user_name=user or _default_user(opened))
+        if view == "conflicts" and window.conflicts_page is None:
+            raise ScreenshotError(
+                _(
+                    "{database} is not an offline replica: only a replica has a Conflicts "
+                    "page (make one with sync setup)."
+                ).format(database=opened.display_name)
+            )
         window.show_page(PAGE_OF_VIEW.get(view, "company"))
         window.resize(width, height)
         window.show()
@@ -105,6 +115,11 @@ def render_screenshot(
         if view == "about":
             widget = window.show_about()
             widget.adjustSize()
+        elif view == "work-offline":
+            dialog = window.work_offline().dialog
+            assert dialog is not None
+            dialog.adjustSize()
+            widget = dialog
         app.processEvents()  # lay out the texts the load just set before grabbing
         _save(widget.grab(), target)
     finally:
@@ -177,18 +192,12 @@ def wait_until_loaded(window: MainWindow) -> None:
 
     The smoke test (``smoke.py``) waits the same way.
     """
-    pages = (
-        window.company_page,
-        window.overview_page,
-        window.workspace_page,
-        window.aged_balances_page,
-        window.activities_page,
-        window.cases_page,
-        window.collections_page,
-    )
+    pages = window.page_list
 
     def loading() -> bool:
-        return any(page.is_loading for page in pages)
+        return any(page.is_loading for page in pages) or (
+            window.conflicts_page is not None and window.conflicts_page.detail_reads.is_loading
+        )
 
     if not loading():
         return

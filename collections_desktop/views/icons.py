@@ -66,6 +66,14 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "snapshot": "mdi6.camera-timer",
         "export_csv": "mdi6.file-delimited-outline",
         "agency_case_files": "mdi6.folder-account-outline",
+        "sync": "mdi6.sync",
+        "online": "mdi6.cloud-check-outline",
+        "offline": "mdi6.cloud-off-outline",
+        "conflicts": "mdi6.source-branch",
+        "reapply": "mdi6.call-merge",
+        "discard": "mdi6.delete-outline",
+        "work_offline": "mdi6.laptop",
+        "cancel": "mdi6.close",
     }
 )
 """Every icon the app shows, by meaning."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from sqlalchemy.engine import URL, make_url
 
 from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
@@ -40,6 +42,7 @@ from collections_desktop.models.company.setup import CompanySummary
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.people.scope import Viewer
 from collections_desktop.views.about import AboutDialog
+from collections_desktop.views.actions.work_offline import WorkOffline
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages import PLANNED_SECTIONS
@@ -49,16 +52,20 @@ from collections_desktop.views.pages.base import Page
 from collections_desktop.views.pages.cases_page import CasesPage
 from collections_desktop.views.pages.collections_page import CollectionsPage
 from collections_desktop.views.pages.company_page import CompanyPage
+from collections_desktop.views.pages.conflicts_page import ConflictsPage
 from collections_desktop.views.pages.overview_page import OverviewPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import (
+    SYNC_INTERVAL,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     Settings,
     read_page_state,
     write_page_state,
 )
+from collections_desktop.views.sync_control import SyncBackend, SyncControl
 from collections_desktop.views.tasks import TaskRunner
+from collections_desktop.views.widgets.sync_status import SyncStatusBar
 
 PAGE_KEY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -74,6 +81,8 @@ PAGE_TYPES: tuple[type[Page], ...] = (
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
 PAGES = tuple(kind.key for kind in PAGE_TYPES)
+REPLICA_PAGE_TYPES: tuple[type[Page], ...] = (ConflictsPage,)
+"""The pages added after those on an offline replica (nowhere else can a change conflict)."""
 
 
 class MainWindow(QMainWindow):
@@ -92,6 +101,8 @@ class MainWindow(QMainWindow):
         formats: Formats,
         viewer: Viewer,
         settings: Settings | None = None,
+        replica: Any = None,
+        sync_backend: SyncBackend | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -132,9 +143,18 @@ class MainWindow(QMainWindow):
             self.company_page,
         )
         assert tuple(page.key for page in self.page_list) == PAGES
+        self._sync_backend = sync_backend
+        self.replica = replica
+        """The replica's status when the database is an offline replica, else None."""
+        self.conflicts_page: ConflictsPage | None = None
+        if replica is not None:
+            self.conflicts_page = ConflictsPage(context, self.sync_backend)
+            self.page_list += (self.conflicts_page,)
+        self.page_keys = tuple(page.key for page in self.page_list)
+        """The keys of the pages shown, in navigation order (``PAGES`` and the replica's)."""
         self.page_widgets: dict[str, Page] = {page.key: page for page in self.page_list}
         self.pages = QStackedWidget()
-        for key in PAGES:
+        for key in self.page_keys:
             # Pages scroll rather than squeeze (or hold the window wide) when it is small.
             scroller = QScrollArea()
             scroller.setObjectName(f"{key}_scroller")
@@ -142,7 +162,7 @@ class MainWindow(QMainWindow):
             scroller.setFrameShape(QFrame.Shape.NoFrame)
             scroller.setWidget(self.page_widgets[key])
             self.pages.addWidget(scroller)
-        self._statuses = dict.fromkeys(PAGES, "")
+        self._statuses = dict.fromkeys(self.page_keys, "")
         self.navigation = self._build_navigation()
 
         central = QWidget()
@@ -162,6 +182,10 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.status_label.setObjectName("status_summary")
         self.statusBar().addWidget(self.status_label, 1)
+        self.sync_control: SyncControl | None = None
+        self.sync_status: SyncStatusBar | None = None
+        if replica is not None:
+            self._build_sync(replica)
         self._loading_message = _("Reading the company's figures…")
 
         for page in self.page_list:
@@ -188,11 +212,11 @@ class MainWindow(QMainWindow):
     @property
     def current_page(self) -> str:
         """The key of the page on show (one of ``PAGES``)."""
-        return PAGES[self.pages.currentIndex()]
+        return self.page_keys[self.pages.currentIndex()]
 
     def show_page(self, key: str) -> None:
         """Bring a built page to the front, as choosing it in the navigation does."""
-        self.navigation.setCurrentRow(PAGES.index(key))
+        self.navigation.setCurrentRow(self.page_keys.index(key))
 
     def show_customer(self, customer_id: uuid.UUID) -> None:
         """Open the Workspace on a customer (a name chosen on the Overview or a list)."""
@@ -203,6 +227,38 @@ class MainWindow(QMainWindow):
         """Open the Collections page on a customer, filtered by ``case_id`` when given."""
         self.show_page("collections")
         self.collections_page.show_customer(customer_id, case_id)
+
+    @property
+    def sync_backend(self) -> SyncBackend:
+        """The models' sync functions (the real ones unless the window was given others)."""
+        if self._sync_backend is None:
+            self._sync_backend = SyncBackend.real()
+        return self._sync_backend
+
+    def sync_now(self) -> None:
+        """Sync the replica now (F9); nothing on a database that is not a replica."""
+        if self.sync_control is not None:
+            self.sync_control.sync_now()
+
+    def work_offline(self) -> WorkOffline:
+        """File ▸ Work offline…: the dialog that makes a replica, which then opens."""
+        action = WorkOffline(self.context, self.sync_backend, self)
+        action.created.connect(lambda path: self.open_database_requested.emit(str(path)))
+        action.announced.connect(lambda text: self.announce(text, 0))
+        self.work_offline_controller = action
+        action.start(**self._team_database())
+        return action
+
+    def _team_database(self) -> dict[str, str]:
+        """The server and user to offer: the team database open now, or the replica's."""
+        if self.replica is not None:
+            url = make_url(self.replica.server)
+        elif self.database.url.get_backend_name() == "postgresql":
+            url = self.database.url
+        else:
+            return {}
+        server = URL.create("postgresql", host=url.host, port=url.port, database=url.database)
+        return {"server": server.render_as_string(), "user": url.username or ""}
 
     def announce(self, message: str, timeout_ms: int = 15000) -> None:
         """Show a passing message in the status bar (e.g. "Demo company created")."""
@@ -218,6 +274,29 @@ class MainWindow(QMainWindow):
         return dialog
 
     # --- building ------------------------------------------------------------------------
+
+    def _build_sync(self, replica: Any) -> None:
+        """The replica's status bar, its sync control and the automatic sync."""
+        interval = self._settings.get(SYNC_INTERVAL) if self._settings is not None else 0
+        control = SyncControl(
+            self.context,
+            self.sync_backend,
+            replica,
+            parent_widget=self,
+            interval_minutes=interval,
+        )
+        status = SyncStatusBar(self._formats, self._icons)
+        status.show_figures(replica, self._clock.now())
+        self.statusBar().addPermanentWidget(status)
+        status.sync_requested.connect(self.sync_now)
+        status.cancel_requested.connect(control.cancel)
+        status.conflicts_requested.connect(lambda: self.show_page("conflicts"))
+        control.status_read.connect(lambda figures: status.show_figures(figures, self._clock.now()))
+        control.started.connect(lambda: status.show_running(True))
+        control.progressed.connect(status.show_progress)
+        control.finished.connect(self._sync_finished)
+        control.synced.connect(self._synced)
+        self.sync_control, self.sync_status = control, status
 
     def _build_navigation(self) -> QListWidget:
         navigation = QListWidget()
@@ -244,7 +323,7 @@ class MainWindow(QMainWindow):
             )
             navigation.addItem(item)
         for section in PLANNED_SECTIONS:
-            if section.key in PAGES:
+            if section.key in self.page_keys:
                 continue  # built since it was announced
             title = _(section.title)
             item = QListWidgetItem(self._icons.get(section.key), title)
@@ -266,6 +345,21 @@ class MainWindow(QMainWindow):
         self.open_action.setStatusTip(_("Open another Collections Desktop database file"))
         self.open_action.triggered.connect(self._choose_database)
 
+        self.work_offline_action = QAction(
+            self._icons.get("work_offline"), _("&Work offline…"), self
+        )
+        self.work_offline_action.setStatusTip(
+            _("Copy your customers from the team database to this computer, to work offline")
+        )
+        self.work_offline_action.triggered.connect(lambda: self.work_offline())
+        self.sync_action = QAction(self._icons.get("sync"), _("&Sync now"), self)
+        self.sync_action.setShortcut(QKeySequence(Qt.Key.Key_F9))
+        self.sync_action.setStatusTip(
+            _("Send your changes to the team database and fetch the team's")
+        )
+        self.sync_action.setVisible(self.replica is not None)
+        self.sync_action.triggered.connect(self.sync_now)
+
         self.quit_action = QAction(self._icons.get("quit"), _("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -278,7 +372,7 @@ class MainWindow(QMainWindow):
 
         # Ctrl+1 … Ctrl+7: the pages in navigation order.
         self.page_actions: dict[str, QAction] = {}
-        for number, key in enumerate(PAGES, start=1):
+        for number, key in enumerate(self.page_keys, start=1):
             item = self.navigation.item(number - 1)
             action = QAction(item.icon(), item.text(), self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
@@ -297,6 +391,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(_("&File"))
         file_menu.addAction(self.open_action)
+        file_menu.addAction(self.work_offline_action)
+        file_menu.addAction(self.sync_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = bar.addMenu(_("&View"))
@@ -310,9 +406,9 @@ class MainWindow(QMainWindow):
     # --- behaviour -----------------------------------------------------------------------
 
     def _on_page_chosen(self, row: int) -> None:
-        if 0 <= row < len(PAGES):
+        if 0 <= row < len(self.page_keys):
             self.pages.setCurrentIndex(row)
-            self.page_widgets[PAGES[row]].activate()  # a page reads when first shown
+            self.page_widgets[self.page_keys[row]].activate()  # a page reads when first shown
             self._show_status()
 
     def _set_status(self, page: str, text: str) -> None:
@@ -346,6 +442,28 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.open_database_requested.emit(path)
+
+    def _sync_finished(self) -> None:
+        control, status = self.sync_control, self.sync_status
+        assert control is not None
+        assert status is not None
+        status.show_running(False)
+        status.show_connection(control.online, control.message)
+
+    def _synced(self, report: Any) -> None:
+        """A sync worked: the page on show (and the Conflicts page, if read) read again."""
+        self.refresh()
+        page = self.conflicts_page
+        if page is not None and page.started and self.current_page != "conflicts":
+            page.refresh()
+        text = _("Synced: {pushed} sent, {pulled} received").format(
+            pushed=self._formats.count(report.pushed), pulled=self._formats.count(report.pulled)
+        )
+        if report.conflicts:
+            text += " · " + _("{count} refused: see Conflicts").format(
+                count=self._formats.count(report.conflicts)
+            )
+        self.announce(text)
 
     def _on_busy_changed(self, busy: bool) -> None:
         if busy:
@@ -386,5 +504,7 @@ class MainWindow(QMainWindow):
             for page in self.page_list:
                 write_page_state(self._settings, page.key, page.save_state())
             self._settings.sync()
+        if self.sync_control is not None:
+            self.sync_control.stop()
         self.runner.shutdown()
         super().closeEvent(event)

@@ -184,6 +184,7 @@ class WriteOp(Generic[T]):
             if feedback is not None:
                 feedback.accept()
             self.success(value)
+            runner.written.emit()
 
         def failed(error: BaseException) -> None:
             message = refusal(error)

@@ -52,6 +52,15 @@ CALL_METHOD: Option[str] = Option(
 USER_NAME: Option[str] = Option("session/user_name", str, "", N_("Collections agent (user name)"))
 """Whose pools and activities the app shows; empty means the computer's login name."""
 
+DATABASE: Option[str] = Option("session/database", str, "", N_("Database opened at start"))
+"""The database the app opens without ``--database`` (an offline replica once made);
+empty means the embedded one."""
+
+SYNC_INTERVAL: Option[int] = Option(
+    "sync/interval_minutes", int, 5, N_("Automatic sync every (minutes, 0: never)")
+)
+"""How often an offline replica syncs by itself while the server answers."""
+
 WINDOW_GEOMETRY: Option[QByteArray] = Option(
     "main_window/geometry", QByteArray, QByteArray(), N_("Main window position and size")
 )
@@ -74,6 +83,7 @@ CASES_STATE: Option[str] = Option("cases/state", str, "", N_("Cases columns, sor
 COLLECTIONS_STATE: Option[str] = Option(
     "collections/state", str, "", N_("Collections page splitters and columns")
 )
+CONFLICTS_STATE: Option[str] = Option("conflicts/state", str, "", N_("Conflicts columns and sort"))
 PAGE_STATES: dict[str, Option[str]] = {
     "overview": OVERVIEW_STATE,
     "workspace": WORKSPACE_STATE,
@@ -81,6 +91,7 @@ PAGE_STATES: dict[str, Option[str]] = {
     "activities": ACTIVITIES_STATE,
     "cases": CASES_STATE,
     "collections": COLLECTIONS_STATE,
+    "conflicts": CONFLICTS_STATE,
 }
 """Where each page's state is kept, by the page's key."""
 
@@ -88,6 +99,8 @@ OPTIONS: tuple[Option[Any], ...] = (
     LANGUAGE,
     CALL_METHOD,
     USER_NAME,
+    DATABASE,
+    SYNC_INTERVAL,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     OVERVIEW_STATE,
@@ -96,6 +109,7 @@ OPTIONS: tuple[Option[Any], ...] = (
     ACTIVITIES_STATE,
     CASES_STATE,
     COLLECTIONS_STATE,
+    CONFLICTS_STATE,
 )
 """Every option the app knows (the settings dialog and the tests walk this)."""
 

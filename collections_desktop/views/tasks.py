@@ -179,6 +179,9 @@ class TaskRunner(QObject):
     Call ``shutdown()`` before the window goes away (the main window does on close).
     """
 
+    written = Signal()
+    """A write committed (``WriteOp``): what counts local changes reads them again."""
+
     def __init__(self, parent: QObject | None = None, *, general_workers: int = 4) -> None:
         super().__init__(parent)
         self._general_workers = general_workers

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -23,8 +24,9 @@ from collections_desktop.models.people.scope import AgentScope, Viewer
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
-from collections_desktop.views.settings import Settings
+from collections_desktop.views.settings import SYNC_INTERVAL, Settings
 from collections_desktop.views.tasks import TaskRunner
+from tests.gui.sync_fakes import FakeSync
 
 
 @pytest.fixture(autouse=True)
@@ -179,3 +181,27 @@ def page_context(
         icons=IconRegistry(),
         settings=settings,
     )
+
+
+@pytest.fixture
+def replica_window(qtbot, clock: FixedClock, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
+    """Main windows like the app's on ``database``, shown and loaded, with the models' sync
+    functions replaced by ``fake`` (``tests/gui/sync_fakes.py``)."""
+    windows: list[MainWindow] = []
+
+    def make(database: Database, fake: FakeSync, *, interval: int = 0) -> MainWindow:
+        settings = Settings(tmp_path / f"settings-{len(windows)}.ini")
+        settings.set(SYNC_INTERVAL, interval)
+        window = build_main_window(
+            database, clock, settings, formats=Formats("en_US"), sync_backend=fake.backend()
+        )
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show_page("company")
+        with qtbot.waitSignal(window.company_page.loaded, timeout=10_000):
+            window.show()
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
