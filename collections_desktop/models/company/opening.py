@@ -32,12 +32,15 @@ def open_company(
     clock: Clock,
     create: bool = True,
     wait_for_integrity_check: bool = True,
+    password: str | None = None,
 ) -> Database:
-    """Open (creating or upgrading as needed) the database at ``url``; see ``open_database``."""
+    """Open (creating or upgrading as needed) the database at ``url``, logging in to a
+    server with ``password`` (never put into the URL); see ``open_database``."""
     return open_database(
         url,
         now=clock.now(),
         after_upgrade=complete_reference_data,
         create=create,
         wait_for_integrity_check=wait_for_integrity_check,
+        password=password,
     )
