@@ -31,7 +31,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from collections_desktop.i18n import _
 from collections_desktop.models.db.writing import WAIT_SECONDS
-from collections_desktop.models.team.connect import scrub, server_engine
+from collections_desktop.models.team.connect import scrub, server_engine, without_password
 
 if TYPE_CHECKING:
     from collections_desktop.models.db.integrity import IntegrityCheck
@@ -153,7 +153,7 @@ def open_database(
     parsed = normalise_url(url)
     if parsed.password is not None:
         password = parsed.password if password is None else password
-        parsed = parsed.set(password=None)
+        parsed = without_password(parsed)
     path = _sqlite_path(parsed)
     mode = _check_sqlite_file(path, create=create) if path is not None else None
     engine = _make_engine(parsed, mode, password)

@@ -19,7 +19,12 @@ def server_url(url: str | URL) -> URL:
     parsed = make_url(url) if isinstance(url, str) else url
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.set(password=None)
+    return without_password(parsed)
+
+
+def without_password(url: URL) -> URL:
+    """``url`` without its password (``URL.set(password=None)`` would keep it)."""
+    return url._replace(password=None)
 
 
 def server_engine(url: str | URL, password: str | None = None, **options: Any) -> Engine:

@@ -53,7 +53,7 @@ class LoginDialog(ActionDialog):
         super().__init__(_("Log in to the team database"), _("Log in"), parent)
         self.setObjectName("login_dialog")
         where = QLabel(
-            _("Database {database} on the server {server}").format(database=database, server=server)
+            _("{database} on the server {server}").format(database=database, server=server)
         )
         where.setObjectName("login_server")
         where.setWordWrap(True)
@@ -68,7 +68,7 @@ class LoginDialog(ActionDialog):
         self.remember.setToolTip(
             _("Keeps the password in this computer's keychain, and nowhere else.")
         )
-        self.form.addRow(_("Server:"), where)
+        self.form.addRow(_("Database:"), where)
         self.form.addRow(_("User name:"), self.user)
         self.form.addRow(_("Password:"), self.password)
         self.form.addRow("", self.remember)
@@ -84,8 +84,8 @@ class LoginDialog(ActionDialog):
         self.offline_button = QPushButton(_("Work offline"))
         self.offline_button.setObjectName("login_offline")
         self.offline_button.setToolTip(_("Open this computer's offline copy of the team database"))
-        self.offline_button.hide()
         self.buttons.addButton(self.offline_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.offline_button.hide()  # after adding it: the button box shows what it gets
         self.offline_button.clicked.connect(self.offline_requested)
         (self.password if user else self.user).setFocus()
 
