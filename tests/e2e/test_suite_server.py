@@ -23,7 +23,7 @@ pytestmark = pytest.mark.postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 
-INNER_TEST = '''
+INNER_TEST = """
 import json
 import os
 from pathlib import Path
@@ -43,7 +43,7 @@ def test_on_the_suite_server(pg_url):
     engine.dispose()
     out = Path(os.environ["INNER_OUT"]) / (Path(__file__).stem + ".json")
     out.write_text(json.dumps(found))
-'''
+"""
 
 
 def test_without_a_server_the_suite_runs_its_own_once_and_stops_it(tmp_path: Path) -> None:
@@ -61,8 +61,10 @@ def test_without_a_server_the_suite_runs_its_own_once_and_stops_it(tmp_path: Pat
         PYTHONPATH=str(ROOT),
     )
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-p", "no:cacheprovider"]
-        + ["-n", "2", "--dist", "loadfile", "-q", f"--basetemp={basetemp}", str(inner)],
+        [
+            *(sys.executable, "-m", "pytest", "-p", "tests.conftest", "-p", "no:cacheprovider"),
+            *("-n", "2", "--dist", "loadfile", "-q", f"--basetemp={basetemp}", str(inner)),
+        ],
         cwd=inner,
         env=env,
         capture_output=True,

@@ -44,8 +44,10 @@ class Serving:
         # No keychain in the subprocess: the chosen password must still work.
         env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "collections_desktop", "team", "serve"]
-            + ["--data", str(folder), "--port", str(port)],
+            [
+                *(sys.executable, "-m", "collections_desktop", "team", "serve"),
+                *("--data", str(folder), "--port", str(port)),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -147,7 +149,8 @@ def test_a_busy_port_or_an_unusable_folder_is_a_message(
         taken.bind(("", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert cli_main(["team", "serve", "--data", str(tmp_path / "new"), "--port", str(port)]) == 2
+        new = str(tmp_path / "new")
+        assert cli_main(["team", "serve", "--data", new, "--port", str(port)]) == 2
     assert capsys.readouterr().err == (
         f"error: Port {port} is in use by another program on this computer (perhaps another "
         "PostgreSQL server); choose another one with --port.\n"

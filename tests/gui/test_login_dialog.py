@@ -7,6 +7,7 @@ reached and an offline replica of it exists, "Work offline" opens the replica.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +17,12 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
+from sqlalchemy import text
 
 from collections_desktop import APP_ID
-from collections_desktop.app import open_database_or_report
+from collections_desktop.app import open_database_or_report, read_viewer
 from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.team.credentials import credential_key
 from collections_desktop.models.team.embedded import free_port
@@ -186,7 +189,7 @@ def _answer_login_dialog(action) -> None:  # type: ignore[no-untyped-def]
 def test_the_app_opens_the_team_database_or_its_replica(
     qtbot, team: str, sqlite_db, monkeypatch: pytest.MonkeyPatch, memory_keyring
 ) -> None:
-    clock = FixedClock.on(__import__("datetime").date(2026, 11, 23))
+    clock = FixedClock.on(dt.date(2026, 11, 23))
     memory_keyring.passwords[(APP_ID, credential_key(team))] = PASSWORD
     database = open_database_or_report(team, clock=clock)  # remembered: no dialog
     assert database is not None
@@ -206,3 +209,20 @@ def test_the_app_opens_the_team_database_or_its_replica(
 
     _answer_login_dialog(lambda dialog: dialog.reject())  # Cancel: nothing is opened
     assert open_database_or_report(url, clock=clock) is None
+
+
+def test_on_a_team_database_the_app_works_as_the_login(team: str, scram: Admin) -> None:
+    clock = FixedClock.on(dt.date(2026, 11, 23))
+    database = open_company(team, clock=clock, create=False, password=PASSWORD)
+    login = database.url.username
+    admin = scram.engine(database.url.database)
+    try:
+        assert read_viewer(database, "the-settings-user").user_name == "the-settings-user"
+        with admin.connect() as connection:
+            connection.execute(text("ALTER TABLE customers ENABLE ROW LEVEL SECURITY"))
+        assert read_viewer(database, "the-settings-user").user_name == login
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text("ALTER TABLE customers DISABLE ROW LEVEL SECURITY"))
+        admin.dispose()
+        database.dispose()
