@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -84,16 +87,29 @@ class Serving:
             self.process.send_signal(signal.SIGINT)
         code = self.process.wait(timeout=120)
         self.reader.join(timeout=10)
+        assert self.process.stdout is not None
         assert self.process.stderr is not None
-        return code, self.output, self.process.stderr.read()
+        errors = self.process.stderr.read()
+        self.process.stdout.close()
+        self.process.stderr.close()
+        return code, self.output, errors
+
+
+@pytest.fixture
+def office() -> Iterator[Path]:
+    """A folder for the server beside pytest's, not in them: pytest makes its folders
+    private again at each start, and a server started by root runs as a user of its own."""
+    folder = Path(tempfile.mkdtemp(prefix="team-serve-test-"))
+    yield folder / "office"
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def admin_url(port: int) -> str:
     return f"postgresql://postgres@127.0.0.1:{port}/collections"
 
 
-def test_team_serve_sets_up_serves_stops_and_serves_again(tmp_path: Path) -> None:
-    folder, port = tmp_path / "office", free_port()
+def test_team_serve_sets_up_serves_stops_and_serves_again(office: Path) -> None:
+    folder, port = office, free_port()
     serving = Serving(folder, port, ADMIN_PASSWORD + "\n")
     try:
         started = time.monotonic()
