@@ -39,7 +39,7 @@ def server_login(
     parsed = make_url(url)
     written = parsed.password  # typed into --database: used, never kept
     target = server_url(parsed.set(username=user) if user else parsed)
-    shown = target.render_as_string(hide_password=False)
+    opened = target.render_as_string(hide_password=False)  # holds no password
     password = written
     if password is None:
         try:
@@ -48,7 +48,7 @@ def server_login(
             password = None
     try:
         check_login(target, password, expect_company=expect_company)
-        return shown, password
+        return opened, password
     except LoginError as error:
         if error.failure not in ASKS_PASSWORD or not sys.stdin.isatty():
             raise CommandError(error_line(error)) from None
@@ -61,7 +61,7 @@ def server_login(
         check_login(target, password, expect_company=expect_company)
     except LoginError as error:
         raise CommandError(error_line(error)) from None
-    return shown, password
+    return opened, password
 
 
 def login_user(args: argparse.Namespace) -> str | None:

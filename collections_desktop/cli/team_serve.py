@@ -26,7 +26,8 @@ from collections_desktop.i18n import _
 if TYPE_CHECKING:
     from collections_desktop.models.team.embedded import RunningServer
 
-CHECK_SECONDS = 1.0
+CHECK_SECONDS = 5.0
+"""How often the command looks whether the server still runs (Ctrl+C acts at once)."""
 
 
 def serve(args: argparse.Namespace) -> int:

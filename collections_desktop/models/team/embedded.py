@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import importlib.util
 import os
 import shutil
@@ -157,6 +158,7 @@ def binaries() -> Path:
     return Path(next(iter(locations))) / "pginstall" / "bin"
 
 
+@functools.cache
 def server_version() -> str:
     """The major version of the server programs, e.g. ``"18"``."""
     output = _run("pg_ctl", ["--version"], as_user=None).strip()
