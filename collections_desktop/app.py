@@ -40,12 +40,15 @@ from collections_desktop.models.db.database import Database, DatabaseOpenError
 from collections_desktop.models.db.failures import describe
 from collections_desktop.models.db.writing import LEDGER
 from collections_desktop.models.people.scope import Viewer, load_viewer
+from collections_desktop.models.team.connect import shown_url
+from collections_desktop.models.team.login import is_postgresql, is_team_database
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.operations import QueryOp, WriteOp, ignore
 from collections_desktop.views.settings import DATABASE, LANGUAGE, USER_NAME, Settings
 from collections_desktop.views.sync_control import SyncBackend, read_replica
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
+from collections_desktop.views.team_login import log_in
 
 if TYPE_CHECKING:
     from collections_desktop.demo.load import DemoStats
@@ -137,8 +140,11 @@ def current_user_name(settings: Settings | None) -> str:
 
 
 def read_viewer(database: Database, user_name: str) -> Viewer:
-    """The viewer of ``user_name`` (a short query: the agent's pools, or the company's)."""
+    """The viewer of ``user_name`` (a short query: the agent's pools, or the company's);
+    on a team database, of the login (the server decides what it sees)."""
     with database.sessions() as session:
+        if database.url.username and is_team_database(session):
+            user_name = database.url.username
         return load_viewer(session, user_name)
 
 
@@ -208,10 +214,20 @@ def open_database_or_report(
 
     Only the first start creates a database (the demo company): a missing or empty file
     is refused. The app does not wait for the integrity check: writes go on while it
-    runs and are refused once it finds damage (``Shell`` then says so).
+    runs and are refused once it finds damage (``Shell`` then says so). A team database
+    is logged in to first (``views.team_login``), which may open the offline replica
+    instead; ``None`` too when the user cancels the login.
     """
     try:
-        return open_company(url, clock=clock, create=False, wait_for_integrity_check=False)
+        password = None
+        if is_postgresql(url):
+            login = log_in(str(url), parent)
+            if login is None:
+                return None
+            url, password = login.url, login.password
+        return open_company(
+            url, clock=clock, create=False, wait_for_integrity_check=False, password=password
+        )
     except Exception as error:  # every failure to open is a message, never a traceback
         report_open_failure(url, error, parent)
         return None
@@ -219,11 +235,12 @@ def open_database_or_report(
 
 def report_open_failure(url: str | Path, error: Exception, parent: QWidget | None) -> None:
     """Say in a critical dialog why ``url`` could not be opened."""
+    shown = shown_url(url)
     if isinstance(error, DatabaseOpenError):
-        log.warning("cannot open %s: %s", url, error)
+        log.warning("cannot open %s: %s", shown, error)
     else:
-        log.exception("cannot open %s", url)
-    QMessageBox.critical(parent, _("Cannot open the database"), describe(error, str(url)))
+        log.exception("cannot open %s", shown)
+    QMessageBox.critical(parent, _("Cannot open the database"), describe(error, shown))
 
 
 def create_demo_company(

@@ -3,8 +3,9 @@
 Every test runs with its own data and settings folders, an in-memory keyring and a
 clock stopped on 2026-11-23. ``sqlite_db`` is a fresh, migrated SQLite file holding an
 empty company; ``pg_db`` is the same on a fresh database of the PostgreSQL server
-(``COLLECTIONS_TEST_PG_URL``, default the local server). Under CI an unreachable
-PostgreSQL fails the run instead of skipping it. The hypothesis profile is chosen by
+(``COLLECTIONS_TEST_PG_URL``, default the local server; when that does not answer, or
+``COLLECTIONS_TEST_PG=embedded``, a server the suite runs itself: ``tests/pg_server.py``),
+so no PostgreSQL test is skipped. The hypothesis profile is chosen by
 ``COLLECTIONS_HYPOTHESIS_PROFILE`` (``tests/hypothesis_profiles.py``).
 """
 
@@ -28,14 +29,17 @@ from collections_desktop.kernel.clock import FixedClock, SystemClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.company.setup import create_company
 from collections_desktop.models.db.database import Database
-from tests import hypothesis_profiles  # noqa: F401 - loads the profile asked for
+from tests import (
+    hypothesis_profiles,  # noqa: F401 - loads the profile asked for
+    pg_server,
+)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TODAY = dt.date(2026, 11, 23)
-PG_URL = os.environ.get(
-    "COLLECTIONS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+PG_URL = pg_server.CONFIGURED_URL
+"""The server asked for; tests use the ``pg_admin_url`` fixture, which falls back to the
+suite's own server when this one does not answer."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -134,21 +138,42 @@ def sqlite_db(tmp_path: Path, _template_db: Path) -> Iterator[Database]:
     database.dispose()
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run is over: stop the servers the suite started (in the controlling process,
+    after every xdist worker has finished)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    factory: pytest.TempPathFactory | None = getattr(session.config, "_tmp_path_factory", None)
+    if factory is not None:
+        pg_server.stop_shared_servers(pg_server.shared_root(factory, session.config))
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> str:
+    """The superuser's URL of the PostgreSQL server the tests use (see ``tests/pg_server``)."""
+    if not pg_server.FORCE_EMBEDDED and pg_server.answers(PG_URL):
+        return PG_URL
+    root = pg_server.shared_root(tmp_path_factory, pytestconfig)
+    return pg_server.admin_url(pg_server.shared_server(root, pg_server.TRUSTING, password=None))
+
+
+@pytest.fixture(scope="session")
+def scram_server(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> int:
+    """The port of a server that asks every login for its password (as ``team serve``'s
+    do); its superuser's password is ``pg_server.SCRAM_ADMIN_PASSWORD``."""
+    root = pg_server.shared_root(tmp_path_factory, pytestconfig)
+    return pg_server.shared_server(root, pg_server.SCRAM, password=pg_server.SCRAM_ADMIN_PASSWORD)
+
+
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(pg_admin_url: str) -> Iterator[str]:
     """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
     name = f"cd_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # the server is not there
-        admin.dispose()
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required under CI and is not reachable: {error}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {error}")
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        yield make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -62,12 +62,18 @@ def opened_database(
 
     Without ``create`` a missing or empty file, or one without a company, is refused. The
     ``refused`` errors raised inside end the command with their message (``refusing``);
-    a database that cannot be opened, or fails, is reported by ``run_command``.
+    a database that cannot be opened, or fails, is reported by ``run_command``. A team
+    database is logged in to first (``cli.login``: ``--user``, the keychain, the terminal).
     """
+    from collections_desktop.cli.login import login_user, server_login
     from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.company.opening import open_company
+    from collections_desktop.models.team.login import is_postgresql
 
-    database = open_company(database_url(args), create=create, clock=SystemClock())
+    url, password = database_url(args), None
+    if is_postgresql(url):
+        url, password = server_login(url, user=login_user(args), expect_company=not create)
+    database = open_company(url, create=create, clock=SystemClock(), password=password)
     try:
         with refusing(*refused):
             yield database
@@ -84,19 +90,21 @@ def run_command(args: argparse.Namespace) -> int:
     from collections_desktop.models.db.database import DatabaseOpenError
     from collections_desktop.models.db.failures import describe
     from collections_desktop.models.db.writing import DuplicatePostingError, RunInProgressError
+    from collections_desktop.models.team.connect import shown_url
+    from collections_desktop.models.team.login import LoginError
 
     handler: Handler = args.handler
     try:
         return handler(args)
     except CommandError as error:
         lines = error.lines
-    except (DatabaseOpenError, RunInProgressError, DuplicatePostingError) as error:
+    except (DatabaseOpenError, RunInProgressError, DuplicatePostingError, LoginError) as error:
         lines = (error_line(error),)
     except (DBAPIError, sqlite3.Error) as error:
         # Whatever else the database said (a damaged page met by a query, a full disk…):
         # in words, never a traceback; every command writes in one transaction, so
         # nothing was saved.
-        lines = (error_line(describe(error, database_url(args))),)
+        lines = (error_line(describe(error, shown_url(database_url(args)))),)
     for line in lines:
         print(line, file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -123,10 +131,19 @@ def as_of(args: argparse.Namespace, today: dt.date) -> dt.date:
 def scope_and_pool(
     session: Session, args: argparse.Namespace
 ) -> tuple[AgentScope, uuid.UUID | None]:
-    """The ``--user``'s scope (else the whole company) and the ``--pool``'s id (else None)."""
+    """The ``--user``'s scope (else the whole company) and the ``--pool``'s id (else None).
+
+    On a team database that ``--user`` logged in to, the server's row-level security is
+    the scope: the command sees what the login may see.
+    """
+    from collections_desktop.cli.login import login_user
     from collections_desktop.models.people.pools import pool_id_by_name
     from collections_desktop.models.people.scope import company_scope, load_scope
+    from collections_desktop.models.team.login import is_team_database
 
-    scope = load_scope(session, args.user) if args.user else company_scope(session)
+    if args.user and not (login_user(args) and is_team_database(session)):
+        scope = load_scope(session, args.user)
+    else:
+        scope = company_scope(session)
     pool_id = pool_id_by_name(session, args.pool) if args.pool else None
     return scope, pool_id

@@ -27,7 +27,6 @@ from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import FixedClock, SystemClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.company.setup import create_company
-from tests.conftest import PG_URL
 from tests.shared_data import shared_file
 
 DEMO_TODAY = dt.date(2026, 11, 23)
@@ -51,25 +50,12 @@ COUNTED = (
 Copies = Callable[[], str]
 
 
-def _admin():  # type: ignore[no-untyped-def]
-    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+def _admin(server: str):  # type: ignore[no-untyped-def]
+    return create_engine(server, isolation_level="AUTOCOMMIT")
 
 
-def _pg_or_skip() -> None:
-    admin = _admin()
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required under CI and is not reachable: {error}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {error}")
-    finally:
-        admin.dispose()
-
-
-def _pg_url(name: str) -> str:
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+def _pg_url(server: str, name: str) -> str:
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="module")
@@ -83,15 +69,14 @@ def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo_pg() -> Iterator[str]:
+def demo_pg(pg_admin_url: str) -> Iterator[str]:
     """The same demo company in a PostgreSQL database used as a template."""
-    _pg_or_skip()
     name = f"cd_demo_{uuid.uuid4().hex[:10]}"
-    admin = _admin()
+    admin = _admin(pg_admin_url)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        write_demo_company(_pg_url(name), customers=200, seed=3, today=DEMO_TODAY)
+        write_demo_company(_pg_url(pg_admin_url, name), customers=200, seed=3, today=DEMO_TODAY)
         yield name
     finally:
         with admin.connect() as connection:
@@ -111,10 +96,9 @@ def _sqlite_copies(source: Path, folder: Path) -> Copies:
 
 
 @pytest.fixture
-def pg_copies() -> Iterator[Callable[[str | None], str]]:
+def pg_copies(pg_admin_url: str) -> Iterator[Callable[[str | None], str]]:
     """Fresh PostgreSQL databases: copies of a template, or empty; dropped afterwards."""
-    _pg_or_skip()
-    admin, names = _admin(), []
+    admin, names = _admin(pg_admin_url), []
 
     def make(template: str | None) -> str:
         name = f"cd_test_{uuid.uuid4().hex[:12]}"
@@ -122,7 +106,7 @@ def pg_copies() -> Iterator[Callable[[str | None], str]]:
             clause = f' TEMPLATE "{template}"' if template else ""
             connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
         names.append(name)
-        return _pg_url(name)
+        return _pg_url(pg_admin_url, name)
 
     yield make
     with admin.connect() as connection:

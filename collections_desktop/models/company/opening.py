@@ -38,7 +38,8 @@ def open_company(
     wait_for_integrity_check: bool = True,
     password: str | None = None,
 ) -> Database:
-    """Open (creating or upgrading as needed) the database at ``url``; see ``open_database``.
+    """Open (creating or upgrading as needed) the database at ``url``, logging in to a
+    server with ``password`` (never put into the URL); see ``open_database``.
 
     An offline replica gets its capture triggers again (an upgrade may have dropped some)
     and the stamping of its commits (``models.sync.capture.prepare_replica``).

@@ -31,6 +31,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from collections_desktop.i18n import _
 from collections_desktop.models.db.writing import WAIT_SECONDS
+from collections_desktop.models.team.connect import scrub, server_engine, without_password
 
 if TYPE_CHECKING:
     from collections_desktop.models.db.integrity import IntegrityCheck
@@ -144,9 +145,15 @@ def open_database(
     runs in the upgrade's transaction when an existing database was upgraded, so what it
     writes is there exactly when the new schema is (``models.company.opening`` gives an
     older company its reference data so); this layer imports nothing of the rules.
-    A server's ``password`` goes to the driver beside the URL, never into it.
+
+    A server's ``password`` goes to the driver, never into a URL: one written in ``url``
+    is taken out of it, so ``Database.url``, ``display_name`` and every message are
+    without it.
     """
     parsed = normalise_url(url)
+    if parsed.password is not None:
+        password = parsed.password if password is None else password
+        parsed = without_password(parsed)
     path = _sqlite_path(parsed)
     mode = _check_sqlite_file(path, create=create) if path is not None else None
     engine = _make_engine(parsed, mode, password)
@@ -157,11 +164,12 @@ def open_database(
         raise
     except (DatabaseError, OperationalError) as error:
         engine.dispose()
+        reason = scrub(str(getattr(error, "orig", error)), password)
         raise DatabaseOpenError(
             _("Cannot open the database {where}: {reason}").format(
-                where=_where(parsed), reason=getattr(error, "orig", error)
+                where=_where(parsed), reason=reason
             )
-        ) from error
+        ) from (None if password and password in str(error) else error)
     known = {
         rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()
     }
@@ -304,9 +312,8 @@ def _make_engine(url: URL, mode: str | None = None, password: str | None = None)
         if mode in _READ_ONLY_MODES:
             event.listen(engine, "begin", _refuse_writes(_where(url)), insert=True)
     else:
-        connect_args = {} if password is None else {"password": password}
-        # a connection per session, pooled
-        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        # A connection per session, pooled; the password beside the URL, not in it.
+        engine = server_engine(url, password, pool_pre_ping=True)
     event.listen(engine, "handle_error", _explain_errors(_where(url)))
     return engine
 

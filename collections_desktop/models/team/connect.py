@@ -6,10 +6,12 @@ a traceback, the settings or a replica's state could show.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 
 def server_url(url: str | URL) -> URL:
@@ -17,7 +19,12 @@ def server_url(url: str | URL) -> URL:
     parsed = make_url(url) if isinstance(url, str) else url
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.set(password=None)
+    return without_password(parsed)
+
+
+def without_password(url: URL) -> URL:
+    """``url`` without its password (``URL.set(password=None)`` would keep it)."""
+    return url._replace(password=None)
 
 
 def server_engine(url: str | URL, password: str | None = None, **options: Any) -> Engine:
@@ -25,5 +32,26 @@ def server_engine(url: str | URL, password: str | None = None, **options: Any) -
     connect_args: dict[str, Any] = dict(options.pop("connect_args", {}))
     if password is not None:
         connect_args["password"] = password
-    connect_args.setdefault("connect_timeout", 10)
-    return create_engine(server_url(url), connect_args=connect_args, **options)
+    target = server_url(url)
+    if "connect_timeout" not in target.query:  # the URL's own wins
+        connect_args.setdefault("connect_timeout", 10)
+    return create_engine(target, connect_args=connect_args, **options)
+
+
+def shown_url(url: str | Path) -> str:
+    """``url`` as messages and logs may show it: a server's without its password."""
+    value = str(url)
+    if "://" not in value:
+        return value
+    try:
+        return make_url(value).render_as_string(hide_password=True)
+    except ArgumentError:
+        return value.split("://", 1)[0] + "://…"
+
+
+def scrub(text: str, password: str | None) -> str:
+    """``text`` with every copy of ``password`` masked: a driver's error can quote the
+    connection string it was given."""
+    if not password:
+        return text
+    return text.replace(password, "********")
