@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -533,15 +534,19 @@ def _refusal(error: StatementError) -> str | None:
     state = getattr(error.orig, "sqlstate", None) or ""
     diag = getattr(error.orig, "diag", None)
     detail = getattr(diag, "message_detail", None) or ""
-    table = getattr(diag, "table_name", None) or ""
+    message = str(getattr(diag, "message_primary", None) or "")
+    named = re.search(r'table "([^"]+)"', message)
+    table = getattr(diag, "table_name", None) or (named.group(1) if named else "")
     constraint = getattr(diag, "constraint_name", None) or ""
     if state == "23505":
         return _taken(table, constraint, detail)
-    if state in ("42501", "23503"):
+    if state == "23503" or (state == "42501" and "row-level security" in message):
+        return _gone(table)
+    if state == "42501":
         return _(
-            "The customer is not in your pools or a row this needs no longer exists on the "
-            "server ({table})."
-        ).format(table=table or _("unknown table"))
+            "Your login may not change {table} on the server; ask the team database's "
+            "administrator to run team init again."
+        ).format(table=table)
     if state == "P0001":
         return _("The server refused to change a posted fact: {error}").format(
             error=str(getattr(diag, "message_primary", "") or error.orig)
