@@ -161,7 +161,14 @@ def test_inserts_are_a_union_and_closed_on_is_recomputed(
     )
     # The same operations under a new batch id (an outbox batched again): nothing at all.
     regrouped = Batch(new_id(), LAPTOP_A, hlc(3_000, LAPTOP_A), batch.operations)
-    assert [o.applied for o in push(server, [again, regrouped])] == [True, True]
+    outcomes = push(server, [again, regrouped])
+    assert [o.applied for o in outcomes] == [True, True]
+    # The rows were there already: the server's stand and go back to the laptop.
+    assert {name: len(rows) for name, rows in outcomes[0].server_rows.items()} == {
+        "settlements": 1,
+        "settlement_lines": 2,
+    }
+    assert outcomes[0].server_rows["settlements"][0]["number"] == "S-A-0001"
     with server.sessions() as session:
         assert count(session, Settlement) == 1
         assert count(session, SettlementLine) == 2

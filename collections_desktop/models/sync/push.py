@@ -39,7 +39,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
     literal_column,
     select,
     text,
@@ -98,6 +97,15 @@ class BatchOutcome:
     server_rows: ServerRows
 
 
+@dataclass(frozen=True)
+class _Merged:
+    """How applied operations merged: the fields each update lost (by operation id) and
+    the inserts whose row was already there (the server's row stands)."""
+
+    lost: dict[uuid.UUID, dict[str, Any]]
+    kept: set[uuid.UUID]
+
+
 class _Conflict(Exception):
     """A batch that cannot hold on the server, with the reason shown to its user."""
 
@@ -147,7 +155,10 @@ def push_batches(
     flush()
     flush()
     if records:
-        server.execute(insert(Base.metadata.tables["sync_operations"]), records)
+        # An operation another login recorded (a laptop handed to another user) is not
+        # visible here; applying it again changed nothing (a union, the same clock).
+        operations = pg_insert(Base.metadata.tables["sync_operations"])
+        server.execute(operations.on_conflict_do_nothing(index_elements=["op_id"]), records)
     server.execute(select(func.set_config(_HLC_SETTING, "", True)))  # online writes stamp again
     return [outcomes[index] for index in range(len(batches))]
 
@@ -257,27 +268,28 @@ def _apply_group(
     """Apply batches together in one savepoint, the common case where all of them hold;
     when one does not, apply them again one savepoint each to find which."""
     if len(group) > 1:
-        lost, reason = _in_savepoint(server, [batch for _index, batch in group], clocks)
+        merged, reason = _in_savepoint(server, [batch for _index, batch in group], clocks)
         if reason is None:
             for index, batch in group:
-                yield index, *_applied(server, batch, role, now, lost)
+                yield index, *_applied(server, batch, role, now, merged)
             return
     for index, batch in group:
-        lost, reason = _in_savepoint(server, [batch], clocks)
+        merged, reason = _in_savepoint(server, [batch], clocks)
         if reason is None:
-            yield index, *_applied(server, batch, role, now, lost)
+            yield index, *_applied(server, batch, role, now, merged)
         else:
             yield index, *_conflicted(server, batch, role, now, reason)
 
 
 def _in_savepoint(
     server: Session, batches: Sequence[Batch], clocks: _FieldClocks
-) -> tuple[dict[uuid.UUID, dict[str, Any]], str | None]:
-    """Apply the batches in a savepoint: (fields lost by operation id, None), or roll
-    them back and give the reason one of them cannot hold."""
+) -> tuple[_Merged, str | None]:
+    """Apply the batches in a savepoint: (how they merged, None), or roll them back and
+    give the reason one of them cannot hold."""
+    nothing = _Merged({}, set())
     savepoint = server.begin_nested()
     try:
-        lost = _apply_operations(server, batches, clocks)
+        merged = _apply_operations(server, batches, clocks)
         if any(op.table in _DEFERRED_KEYS for batch in batches for op in batch.operations):
             server.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))  # deferred keys, checked now
             server.execute(text("SET CONSTRAINTS ALL DEFERRED"))
@@ -296,17 +308,17 @@ def _in_savepoint(
     except _Conflict as conflict:
         savepoint.rollback()
         clocks.forget()
-        return {}, conflict.reason
+        return nothing, conflict.reason
     except StatementError as error:
         reason = _refusal(error)
         savepoint.rollback()
         clocks.forget()
         if reason is None:
             raise
-        return {}, reason
+        return nothing, reason
     savepoint.commit()
     clocks.keep()
-    return lost, None
+    return merged, None
 
 
 def _applied(
@@ -314,12 +326,13 @@ def _applied(
     batch: Batch,
     role: str,
     now: dt.datetime,
-    lost: Mapping[uuid.UUID, dict[str, Any]],
+    merged: _Merged,
 ) -> tuple[BatchOutcome, list[dict[str, Any]]]:
+    lost = merged.lost
     details = {
         op.op_id: _json({"lost": lost[op.op_id]}) for op in batch.operations if op.op_id in lost
     }
-    touched = [op for op in batch.operations if op.op_id in lost]
+    touched = [op for op in batch.operations if op.op_id in lost or op.op_id in merged.kept]
     outcome = BatchOutcome(batch.batch_id, True, None, _server_rows(server, touched))
     return outcome, _records(batch, role, now, APPLIED, details)
 
@@ -333,12 +346,11 @@ def _conflicted(
     return outcome, _records(batch, role, now, CONFLICT, details)
 
 
-def _apply_operations(
-    server: Session, batches: Sequence[Batch], clocks: _FieldClocks
-) -> dict[uuid.UUID, dict[str, Any]]:
+def _apply_operations(server: Session, batches: Sequence[Batch], clocks: _FieldClocks) -> _Merged:
     """Apply the operations in order, consecutive ones of one kind into one table
-    together; the fields each update lost, by operation id."""
+    together."""
     lost: dict[uuid.UUID, dict[str, Any]] = {}
+    kept: set[uuid.UUID] = set()
     runs: list[tuple[tuple[str, str], list[tuple[Operation, str]]]] = []
     for batch in batches:
         for op in batch.operations:
@@ -353,13 +365,13 @@ def _apply_operations(
     for (kind, name), run in runs:
         table = Base.metadata.tables[name]
         if kind == "insert":
-            _insert(server, table, [op for op, _hlc in run])
+            kept.update(_insert(server, table, [op for op, _hlc in run]))
         elif kind == "update":
             lost.update(_update(server, table, run, clocks))
         else:
             for op, _hlc in run:
                 _delete(server, table, op)
-    return lost
+    return _Merged(lost, kept)
 
 
 def _shared_customer_table(name: str) -> Table:
@@ -372,8 +384,9 @@ def _shared_customer_table(name: str) -> Table:
     return Base.metadata.tables[name]
 
 
-def _insert(server: Session, table: Table, ops: Sequence[Operation]) -> None:
-    """Insert rows that are not there yet (a row already there is the same fact)."""
+def _insert(server: Session, table: Table, ops: Sequence[Operation]) -> set[uuid.UUID]:
+    """Insert rows that are not there yet; the operations whose row was already there
+    (the same fact: the server's row stands, and goes back to the replica)."""
     derived = catalogue.DERIVED_COLUMNS.get(table.name, frozenset())
     columns = [c.name for c in table.columns if c.name not in derived]
     groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
@@ -381,9 +394,11 @@ def _insert(server: Session, table: Table, ops: Sequence[Operation]) -> None:
         row = {name: op.values[name] for name in columns if name in op.values}
         row["id"] = op.row_id
         groups[frozenset(row)].append(row)
-    statement = pg_insert(table).on_conflict_do_nothing(index_elements=["id"])
+    statement = pg_insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+    inserted: set[uuid.UUID] = set()
     for rows in groups.values():
-        server.execute(statement, rows)
+        inserted.update(server.scalars(statement, rows))
+    return {op.op_id for op in ops if op.row_id not in inserted}
 
 
 _STAMP_CLOCKS = text(
