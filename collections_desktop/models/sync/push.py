@@ -394,11 +394,15 @@ def _insert(server: Session, table: Table, ops: Sequence[Operation]) -> set[uuid
         row = {name: op.values[name] for name in columns if name in op.values}
         row["id"] = op.row_id
         groups[frozenset(row)].append(row)
-    statement = pg_insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
-    inserted: set[uuid.UUID] = set()
+    wanted = sorted({op.row_id for op in ops})
+    there: set[uuid.UUID] = set()
+    for i in range(0, len(wanted), _ID_CHUNK):
+        chunk = wanted[i : i + _ID_CHUNK]
+        there.update(server.scalars(select(table.c.id).where(table.c.id.in_(chunk))))
+    statement = pg_insert(table).on_conflict_do_nothing(index_elements=["id"])
     for rows in groups.values():
-        inserted.update(server.scalars(statement, rows))
-    return {op.op_id for op in ops if op.row_id not in inserted}
+        server.execute(statement, rows)
+    return {op.op_id for op in ops if op.row_id in there}
 
 
 _STAMP_CLOCKS = text(
