@@ -18,11 +18,15 @@ from collections_desktop.kernel.clock import Clock
 from collections_desktop.models.company.reference import seed_reference_data
 from collections_desktop.models.company.setup import has_company
 from collections_desktop.models.db.database import Database, open_database
+from collections_desktop.models.sync.capture import is_replica, prepare_replica
 
 
 def complete_reference_data(session: Session, now: dt.datetime) -> None:
-    """Give a company made by an earlier version the set-up rows later versions start with."""
-    if has_company(session):
+    """Give a company made by an earlier version the set-up rows later versions start with.
+
+    Not an offline replica: its set-up rows are the team database's, and come with a sync.
+    """
+    if has_company(session) and not is_replica(session):
         seed_reference_data(session, now)
 
 
@@ -33,11 +37,21 @@ def open_company(
     create: bool = True,
     wait_for_integrity_check: bool = True,
 ) -> Database:
-    """Open (creating or upgrading as needed) the database at ``url``; see ``open_database``."""
-    return open_database(
+    """Open (creating or upgrading as needed) the database at ``url``; see ``open_database``.
+
+    An offline replica gets its capture triggers again (an upgrade may have dropped some)
+    and the stamping of its commits (``models.sync.capture.prepare_replica``).
+    """
+    database = open_database(
         url,
         now=clock.now(),
         after_upgrade=complete_reference_data,
         create=create,
         wait_for_integrity_check=wait_for_integrity_check,
     )
+    try:
+        prepare_replica(database)
+    except BaseException:
+        database.dispose()
+        raise
+    return database
