@@ -8,7 +8,11 @@
   rolled back to its savepoint and recorded as a conflict with the reason, and its outcome
   carries the server's current rows for every row it touched, so the replica can put
   them back and show both sides.
-- **Merge.** Inserts are a union: a row whose id is already there is left as it is.
+- **Together while nothing conflicts.** Up to ``GROUP_BATCHES`` batches share one
+  savepoint and their inserts one statement per table; when one of them conflicts, the
+  group is rolled back and applied again one savepoint per batch to find which.
+- **Merge.** Inserts are a union: a row whose id is already there is left as it is (and
+  sent back, should the replica's copy differ).
   Updates merge last writer wins per field by hybrid-logical-clock time: a field whose
   clock (``sync_field_clocks``) is later keeps the server's value, and the losing value is
   kept in the operation's ``detail``. Derived columns are never taken from a replica;
@@ -72,7 +76,7 @@ GROUP_BATCHES = 200
 """Batches applied together in one savepoint while none of them conflicts."""
 
 _ID_CHUNK = 10_000
-"""Operation ids per query when looking for earlier pushes."""
+"""Ids per query (well within a statement's parameters)."""
 
 _DEFERRED_KEYS = frozenset(
     key.parent.table.name
@@ -88,8 +92,9 @@ ServerRows = Mapping[str, tuple[Mapping[str, Any], ...]]
 @dataclass(frozen=True)
 class BatchOutcome:
     """What became of one batch. ``server_rows`` (table -> rows) holds the server's
-    current rows the replica must take back: every row a conflicted batch touched, and
-    the rows where an applied batch lost a field to a later write."""
+    current rows the replica must take back: every row a conflicted batch touched; for an
+    applied batch, the rows where it lost a field to a later write or found the row it
+    inserted already there."""
 
     batch_id: uuid.UUID
     applied: bool
@@ -152,7 +157,6 @@ def push_batches(
         in_group.update(op_ids)
         if len(group) >= GROUP_BATCHES:
             flush()
-    flush()
     flush()
     if records:
         # An operation another login recorded (a laptop handed to another user) is not
