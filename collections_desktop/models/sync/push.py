@@ -61,7 +61,7 @@ from collections_desktop.models.db.schema import (
     SyncOperation,
 )
 from collections_desktop.models.db.types import UuidKey
-from collections_desktop.models.db.writing import LEDGER, lock_customers
+from collections_desktop.models.db.writing import LEDGER, WAIT_SECONDS, lock_customers
 from collections_desktop.models.ledger.settlements import update_closed_on
 from collections_desktop.models.sync import catalogue
 from collections_desktop.models.sync.operations import Batch, Operation
@@ -126,6 +126,9 @@ def push_batches(
     if not batches:
         return []
     role = str(server.scalar(text("SELECT current_user")))
+    # A batch run or another push holding these customers for longer ends this push with
+    # the driver's lock timeout; nothing is applied and the replica pushes again later.
+    server.execute(text(f"SET LOCAL lock_timeout = '{WAIT_SECONDS}s'"))
     server.execute(select(func.pg_advisory_xact_lock_shared(func.hashtextextended(LEDGER, 0))))
     lock_customers(server, _customers_of(server, batches))
     server.execute(select(func.set_config(_HLC_SETTING, "push", True)))
