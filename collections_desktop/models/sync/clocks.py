@@ -66,13 +66,23 @@ def install_field_clock_stamps(connection: Connection) -> None:
     """The stamping trigger on every shared customer table with mergeable columns
     (PostgreSQL; idempotent, and it follows the catalogue when run again)."""
     connection.exec_driver_sql(_FUNCTION)
+    # A trigger already as wanted is left alone: replacing it locks out the table's writers.
+    present = {
+        str(name): str(definition)
+        for name, definition in connection.exec_driver_sql(
+            "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"
+        )
+    }
     for table in catalogue.customer_tables():
         columns = catalogue.mergeable_columns(table)
         name = f"{table.name}_sync_field_clocks"
         if not columns:
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table.name}")
+            if name in present:
+                connection.exec_driver_sql(f"DROP TRIGGER {name} ON {table.name}")
             continue
         arguments = ", ".join(f"'{column}'" for column in columns)
+        if f"sync_stamp_field_clocks({arguments})" in present.get(name, ""):
+            continue
         connection.exec_driver_sql(
             f"CREATE OR REPLACE TRIGGER {name} AFTER UPDATE ON {table.name} "
             f"FOR EACH ROW EXECUTE FUNCTION sync_stamp_field_clocks({arguments})"

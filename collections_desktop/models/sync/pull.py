@@ -70,20 +70,35 @@ def install_pull_cursor(connection: Connection) -> None:
         "CREATE OR REPLACE FUNCTION sync_stamp_xid() RETURNS trigger LANGUAGE plpgsql AS $$ "
         "BEGIN NEW.sync_xid := pg_current_xact_id(); RETURN NEW; END $$"
     )
+    # Only what is missing is made: ALTER TABLE waits for every reader of the table, so a
+    # second run (``team init`` again while the team works) must not issue it.
+    columns = _existing(
+        connection,
+        "SELECT table_name FROM information_schema.columns "
+        "WHERE column_name = 'sync_xid' AND table_schema = current_schema()",
+    )
+    triggers = _existing(connection, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+    indexes = _existing(
+        connection, "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    )
     for table in catalogue.shared_tables():
         name = table.name
-        connection.exec_driver_sql(
-            f"ALTER TABLE {name} ADD COLUMN IF NOT EXISTS "
-            "sync_xid xid8 NOT NULL DEFAULT pg_current_xact_id()"
-        )
-        connection.exec_driver_sql(
-            f"CREATE OR REPLACE TRIGGER {name}_sync_xid BEFORE UPDATE ON {name} "
-            "FOR EACH ROW EXECUTE FUNCTION sync_stamp_xid()"
-        )
-        connection.exec_driver_sql(
-            f"CREATE INDEX IF NOT EXISTS ix_{name}_sync_xid ON {name} (sync_xid)"
-        )
+        if name not in columns:
+            connection.exec_driver_sql(
+                f"ALTER TABLE {name} ADD COLUMN sync_xid xid8 NOT NULL DEFAULT pg_current_xact_id()"
+            )
+        if f"{name}_sync_xid" not in triggers:
+            connection.exec_driver_sql(
+                f"CREATE TRIGGER {name}_sync_xid BEFORE UPDATE ON {name} "
+                "FOR EACH ROW EXECUTE FUNCTION sync_stamp_xid()"
+            )
+        if f"ix_{name}_sync_xid" not in indexes:
+            connection.exec_driver_sql(f"CREATE INDEX ix_{name}_sync_xid ON {name} (sync_xid)")
     install_field_clock_stamps(connection)
+
+
+def _existing(connection: Connection, sql: str) -> set[str]:
+    return {str(name) for name in connection.exec_driver_sql(sql).scalars()}
 
 
 def read_changes(
