@@ -31,13 +31,24 @@ class SyncError(Exception):
     lost: the outbox is as it was, and a half-applied change was rolled back."""
 
 
+BULK_CACHE_KIB = 65_536
+"""SQLite's page cache while a bulk write runs: with the default 2 MB, inserting into a
+table's many indexes at once re-reads their pages, and takes twice as long."""
+
+
 @contextmanager
-def applying_transaction(replica: Database) -> Iterator[Session]:
-    """One replica write transaction in which the sync's own changes are made."""
+def applying_transaction(replica: Database, *, bulk: bool = False) -> Iterator[Session]:
+    """One replica write transaction in which the sync's own changes are made (``bulk``:
+    many rows, with a larger page cache for its duration)."""
     with replica.writes() as session, session.begin():
         session.execute(text("PRAGMA defer_foreign_keys = ON"))
+        if bulk:
+            previous = session.execute(text("PRAGMA cache_size")).scalar()
+            session.execute(text(f"PRAGMA cache_size = -{BULK_CACHE_KIB}"))
         with applying(session):
             yield session
+        if bulk:
+            session.execute(text(f"PRAGMA cache_size = {int(previous or -2000)}"))
 
 
 def update_columns(table: Table) -> list[str]:
@@ -48,19 +59,63 @@ def update_columns(table: Table) -> list[str]:
 
 
 def upsert_rows(session: Session, table_name: str, rows: Sequence[Mapping[str, Any]]) -> int:
-    """Insert the server's rows, or bring the replica's rows with their keys to them."""
+    """Insert the server's rows, or bring the replica's rows with their keys to them.
+
+    Whole rows go through the driver's ``executemany`` with each column's conversion
+    looked up once (as ``models/db/bulk.py``): a first replica writes millions of values.
+    """
     if not rows:
         return 0
     table = table_of(table_name)
+    names = [c.name for c in table.columns]
+    if any(len(row) != len(names) or any(n not in row for n in names) for row in rows[:1]):
+        return _upsert_some_columns(session, table, rows)
+    connection = session.connection()
+    dialect = connection.dialect
+    convert = []
+    for index, column in enumerate(table.columns):
+        kind: Any = column.type
+        process = (
+            kind.bind_function(dialect)
+            if hasattr(kind, "bind_function")
+            else kind.dialect_impl(dialect).bind_processor(dialect)
+        )
+        if process is not None:
+            convert.append((index, process))
+    columns = update_columns(table)
+    action = (
+        "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns)
+        if columns
+        else "DO NOTHING"
+    )
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+        f"ON CONFLICT (id) {action}"
+    )
+    for start in range(0, len(rows), _CHUNK * 10):
+        batch = []
+        for row in rows[start : start + _CHUNK * 10]:
+            values = [row[n] for n in names]
+            for index, process in convert:
+                values[index] = process(values[index])
+            batch.append(tuple(values))
+        connection.exec_driver_sql(statement, batch)
+    return len(rows)
+
+
+def _upsert_some_columns(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> int:
+    """``upsert_rows`` for rows that do not name every column (through SQLAlchemy)."""
     columns = update_columns(table)
     for start in range(0, len(rows), _CHUNK):
         chunk = [dict(row) for row in rows[start : start + _CHUNK]]
+        given = set().union(*chunk)
         statement = sqlite_insert(table)
+        wanted = [c for c in columns if c in given]
         statement = (
             statement.on_conflict_do_update(
-                index_elements=["id"], set_={c: statement.excluded[c] for c in columns}
+                index_elements=["id"], set_={c: statement.excluded[c] for c in wanted}
             )
-            if columns
+            if wanted
             else statement.on_conflict_do_nothing(index_elements=["id"])
         )
         session.execute(statement, chunk)
