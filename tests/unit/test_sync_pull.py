@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from collections_desktop.demo.load import write_demo_company
@@ -170,6 +170,29 @@ def test_a_transaction_that_started_first_and_commits_last_still_arrives(
     after = pull(demo_server, between[-1].cursor)
     got = {c["id"] for c in rows_by_table(after).get("customers", [])}
     assert early in got
+
+
+def test_a_long_transaction_of_another_database_does_not_hold_the_cursor_back(
+    demo_server: Database, pg_admin_url: str
+) -> None:
+    """Only this database's transactions can write its rows: another's may run for hours
+    (a demo being written elsewhere on the server) without every pull sending all again."""
+    engine = create_engine(pg_admin_url)
+    try:
+        with engine.connect() as elsewhere:
+            elsewhere.execute(text("SELECT pg_current_xact_id()"))  # holds an xid, stays open
+            with demo_server.sessions.begin() as quick:
+                add_customer(quick, "AFTER")
+            cursor = pull(demo_server, 0)[-1].cursor
+            with demo_server.sessions() as session:
+                newest = int(
+                    session.scalar(text("SELECT max(sync_xid::text::bigint) FROM customers"))
+                )
+            assert cursor > newest
+            assert pull(demo_server, cursor)[-1].rows == ()
+            elsewhere.rollback()
+    finally:
+        engine.dispose()
 
 
 def test_read_customers_is_every_shared_row_of_those_customers(demo_server: Database) -> None:

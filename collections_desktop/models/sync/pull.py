@@ -17,9 +17,12 @@ value 41) and commits at 10:05 is invisible to a pull at 10:02 that moves the cu
 10:02 (or past 42, written by a later, quicker transaction); the next pull starts after it
 and never sees the row.
 
-The price of this: while a long write transaction runs anywhere on the server (a large
+The price of this: while a long write transaction runs on the team database (a large
 import, a demo being written), ``upper`` stays at its id, and each pull sends again every
 row written since it began. A replica applies a row it already holds without harm.
+Transactions of the server's other databases cannot write these tables, so ``upper`` is
+the oldest running transaction not known to belong to another database
+(``sync_other_database_xids``; one that cannot be told apart counts as this database's).
 
 Rows are read as Python values (UUID, Decimal, date, aware datetime) through the mapped
 tables, so a page can be written to SQLite as it is. Row-level security on the server
@@ -81,6 +84,7 @@ def install_pull_cursor(connection: Connection) -> None:
     indexes = _existing(
         connection, "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
     )
+    connection.exec_driver_sql(_OTHER_DATABASE_XIDS)
     for table in catalogue.shared_tables():
         name = table.name
         if name not in columns:
@@ -95,6 +99,28 @@ def install_pull_cursor(connection: Connection) -> None:
         if f"ix_{name}_sync_xid" not in indexes:
             connection.exec_driver_sql(f"CREATE INDEX ix_{name}_sync_xid ON {name} (sync_xid)")
     install_field_clock_stamps(connection)
+
+
+_OTHER_DATABASE_XIDS = """
+CREATE OR REPLACE FUNCTION sync_other_database_xids() RETURNS SETOF bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
+    SELECT backend_xid::text::bigint FROM pg_stat_activity
+    WHERE backend_xid IS NOT NULL AND datname <> current_database()
+$$
+"""
+"""The running transactions of the server's other databases (owner's rights: an agent
+may not see other sessions). An xid is never reused while running, so a stale list is
+still right; a transaction missing from it only holds the cursor back."""
+
+_UPPER = """
+SELECT min(x)::text FROM (
+    SELECT x FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+    WHERE (x::text::numeric % 4294967296)::bigint NOT IN (SELECT sync_other_database_xids())
+    UNION ALL SELECT pg_snapshot_xmax(pg_current_snapshot())
+) AS running
+"""
+"""The next cursor: the oldest transaction of this database running at the snapshot
+(xid8 in the snapshot, 32-bit xid in pg_stat_activity: compared modulo 2^32)."""
 
 
 def _existing(connection: Connection, sql: str) -> set[str]:
@@ -112,7 +138,7 @@ def read_changes(
     snapshot, so every page and the cursor agree. The caller ends it (nothing is written).
     """
     server.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
-    upper = int(server.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")))
+    upper = int(server.scalar(text(_UPPER)))
     changed = text("sync_xid >= CAST(CAST(:since AS text) AS xid8)").bindparams(since=since)
     pages = (
         ChangePage(table.name, rows, since, False)
