@@ -23,8 +23,11 @@ from collections_desktop.models.db.schema import (
     CollectionStatusChange,
     Customer,
     CustomerTransaction,
+    Settlement,
+    SettlementLine,
     TransactionType,
 )
+from collections_desktop.models.db.bulk import analyse
 from collections_desktop.models.db.types import new_id
 from collections_desktop.models.importers import ImportInputError
 from collections_desktop.models.importers.mapping import ImportMapping
@@ -41,6 +44,16 @@ from collections_desktop.models.importers.receivables.problems import PROBLEMS_K
 from collections_desktop.models.ledger import books as ledger_books
 from collections_desktop.models.ledger import postings
 from collections_desktop.models.ledger import settlements as ledger_settlements
+
+
+FILLED_TABLES = (
+    Customer.__tablename__,
+    CustomerTransaction.__tablename__,
+    Settlement.__tablename__,
+    SettlementLine.__tablename__,
+    CollectionStatusChange.__tablename__,
+)
+"""The tables an import fills, analysed once it has written."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +105,9 @@ def import_receivables(
     The file is streamed twice: every row is checked first (in chunks of ``chunk_rows``,
     keeping only what later rows are compared with), and only when no row is wrong is it
     read again and written, chunk by chunk, in the caller's transaction. Memory stays
-    bounded by the chunk and by the customers, not by the rows.
+    bounded by the chunk and by the customers, not by the rows. The tables it filled are
+    analysed before it returns (``bulk.analyse``), so the next query is planned from
+    their real sizes.
 
     Raises ``ImportInputError`` (``ImportRejected`` for bad rows, with the first problems
     and a count of all) before anything is written; the caller commits on success and rolls
@@ -124,6 +139,8 @@ def import_receivables(
         raise ImportInputError(
             _("The ledger refused the import of {path}: {reason}").format(path=path, reason=error)
         ) from error
+    if any(writer.counts.values()):
+        analyse(session, FILLED_TABLES)
     return ImportResult(
         file=str(path),
         rows=check.rows,
