@@ -1,4 +1,4 @@
-"""``bulk.analyse``: statistics of the caller's own, not yet committed, rows; kept or not with them."""
+"""``bulk.analyse``: statistics that count the caller's own rows, before its commit."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.models.company.setup import has_company
+from collections_desktop.models.db.bulk import analyse
 from collections_desktop.models.db.schema import (
     CollectionStatus,
     CollectionStatusChange,
@@ -27,7 +28,6 @@ from collections_desktop.models.db.schema import (
     SettlementLine,
     TransactionType,
 )
-from collections_desktop.models.db.bulk import analyse
 from collections_desktop.models.db.types import new_id
 from collections_desktop.models.importers import ImportInputError
 from collections_desktop.models.importers.mapping import ImportMapping
@@ -44,7 +44,6 @@ from collections_desktop.models.importers.receivables.problems import PROBLEMS_K
 from collections_desktop.models.ledger import books as ledger_books
 from collections_desktop.models.ledger import postings
 from collections_desktop.models.ledger import settlements as ledger_settlements
-
 
 FILLED_TABLES = (
     Customer.__tablename__,
