@@ -19,8 +19,9 @@ exist: ``write_demo_company``, 100,000 customers, seed 1, the same file as
 - times show → the Overview filled, then at once chooses the first customer of the
   Overview's highest balances, as a double-click does, and times the choice → the
   Workspace showing that customer; says whether the long job was still running then;
-- then opens the list pages one after the other, as choosing them in the navigation does,
-  and times each choice → the page filled: Aged balances, Activities, Cases, and the
+- then, once the company summary is shown, opens the list pages one after the other, as
+  choosing them in the navigation does, and times each choice → the page filled (the long
+  job, if still running, beside): Aged balances, Activities, Cases, and the
   Collections page of that first customer (``--no-pages`` leaves them out);
 - closes the window, which cancels the long job (its statement is interrupted).
 Each start is one run (``--runs``, default 3; the first with cold caches).
@@ -178,6 +179,8 @@ def one_start(  # type: ignore[no-untyped-def]
         flush=True,
     )
     if pages:
+        if "summary_done" not in figures:  # the list pages as on a window that has settled
+            wait_for(window.company_page.loaded)
         assert window.workspace_page.data is not None
         customer_id = window.workspace_page.data.card.customer_id
         for key in LIST_PAGES:

@@ -64,7 +64,7 @@ def test_analyse_of_no_table_does_nothing(any_db: Database) -> None:
 def test_analyse_on_a_connection(sqlite_db: Database) -> None:
     with sqlite_db.engine.begin() as connection:
         add_customers(Session(bind=connection), 10)
-        analyse(connection, [Customer.__table__])  # type: ignore[list-item]
+        analyse(connection, [Customer.__table__])
         assert (
             connection.exec_driver_sql(
                 "SELECT stat FROM sqlite_stat1 WHERE tbl = 'customers' AND idx IS NOT NULL"
