@@ -1,6 +1,10 @@
 """Benchmark: the first click right after start, with long work running in the background.
 
     QT_QPA_PLATFORM=offscreen python bench/first_click.py demo.sqlite [--user lfernandez]
+    QT_QPA_PLATFORM=offscreen python bench/first_click.py postgresql+psycopg://postgres@host/db
+
+The database is a SQLite file or a PostgreSQL URL (a team server holding the demo, e.g.
+written by ``collections-desktop demo --customers 100000 --database postgresql://…``).
 
 On the 100,000-customer demo (made into ``demo.sqlite`` first when the file does not
 exist: ``write_demo_company``, 100,000 customers, seed 1, the same file as
@@ -15,6 +19,10 @@ exist: ``write_demo_company``, 100,000 customers, seed 1, the same file as
 - times show → the Overview filled, then at once chooses the first customer of the
   Overview's highest balances, as a double-click does, and times the choice → the
   Workspace showing that customer; says whether the long job was still running then;
+- then, once the company summary is shown, opens the list pages one after the other, as
+  choosing them in the navigation does, and times each choice → the page filled (the long
+  job, if still running, beside): Aged balances, Activities, Cases, and the
+  Collections page of that first customer (``--no-pages`` leaves them out);
 - closes the window, which cancels the long job (its statement is interrupted).
 Each start is one run (``--runs``, default 3; the first with cold caches).
 """
@@ -76,6 +84,10 @@ def ms(seconds: float) -> str:
     return f"over {CLICK_LIMIT_S} s" if seconds == float("inf") else f"{seconds * 1000:,.0f} ms"
 
 
+LIST_PAGES = ("aged_balances", "activities", "cases", "collections")
+"""The list pages timed after the first click, in this order."""
+
+
 def demo_file(path: Path, today: dt.date) -> None:
     """Make the demo into ``path`` unless a file is there already."""
     if path.exists():
@@ -123,7 +135,9 @@ def balance_by_scan(database: Database, as_of: dt.date, cancelled) -> Decimal:  
     return Decimal(posted or 0) - Decimal(settled or 0)
 
 
-def one_start(app, database: Database, clock: FixedClock, user: str, background: bool) -> dict:  # type: ignore[no-untyped-def]
+def one_start(  # type: ignore[no-untyped-def]
+    app, database: Database, clock: FixedClock, user: str, background: bool, pages: bool
+) -> dict:
     """Start the window, fill the Overview, choose its first customer; the figures."""
     figures: dict[str, float | bool | str] = {}
     window = build_main_window(database, clock, formats=Formats("en_US"), user_name=user)
@@ -164,6 +178,24 @@ def one_start(app, database: Database, clock: FixedClock, user: str, background:
         f"{figures['click']:.2f} s after the click (long job running: {figures['job_running']})",
         flush=True,
     )
+    if pages:
+        if "summary_done" not in figures:  # the list pages as on a window that has settled
+            wait_for(window.company_page.loaded)
+        assert window.workspace_page.data is not None
+        customer_id = window.workspace_page.data.card.customer_id
+        for key in LIST_PAGES:
+            page = window.page_widgets[key]
+            figures[f"{key}_job_running"] = job is not None and not job.done
+            chosen = time.perf_counter()
+            if key == "collections":
+                window.show_collections(customer_id)
+            else:
+                window.show_page(key)
+            wait_for(page.loaded, timeout_ms=CLICK_LIMIT_S * 1000)
+            app.processEvents()
+            figures[key] = time.perf_counter() - chosen
+            print(f"  {key.replace('_', ' ')} shown {figures[key]:.2f} s after it was chosen "
+                  f"(long job running: {figures[f'{key}_job_running']})")  # fmt: skip
     window.close()  # cancels the long job
     closed = time.perf_counter()
     if job is not None and not job.done:
@@ -180,15 +212,17 @@ def one_start(app, database: Database, clock: FixedClock, user: str, background:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("database", type=Path)
+    parser.add_argument("database", help="a SQLite file or a PostgreSQL URL")
     parser.add_argument("--user", default="lfernandez")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 23))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-background", action="store_true", help="no long job beside")
+    parser.add_argument("--no-pages", action="store_true", help="not the list pages")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     clock = FixedClock.on(args.today)
-    demo_file(args.database, args.today)
+    if "://" not in args.database:
+        demo_file(Path(args.database), args.today)
     # As the app opens it: the integrity check runs beside the pages, nothing waits for it.
     database = open_company(args.database, wait_for_integrity_check=False, clock=clock)
     with database.sessions() as session:
@@ -211,13 +245,15 @@ def main() -> int:
         summary = company_summary(session, clock.today())
         seconds = time.perf_counter() - started
     pool = viewer.scope.pool_names.get(pool_id) if pool_id else "-"
-    print(f"{args.database.name}: {summary.customers:,} customers, {transactions:,} transactions;"
-          f" user {args.user}, pool {pool}")  # fmt: skip
+    print(f"{database.display_name}: {summary.customers:,} customers, "
+          f"{transactions:,} transactions; user {args.user}, pool {pool}")  # fmt: skip
     print(f"company summary alone: {seconds:.2f} s "
           f"({summary.open_transactions:,} open transactions)")  # fmt: skip
     runs = []
     for run in range(1, args.runs + 1):
-        figures = one_start(app, database, clock, args.user, not args.no_background)
+        figures = one_start(
+            app, database, clock, args.user, not args.no_background, not args.no_pages
+        )
         runs.append(figures)
         job = (
             f"long job {'still running' if figures['job_running'] else 'done'} at the click"
@@ -240,6 +276,11 @@ def main() -> int:
     print(f"Overview filled: median {statistics.median(overview) * 1000:.0f} ms "
           f"(target < 1,500 ms); first customer: median {ms(statistics.median(click))}, "
           f"max {ms(max(click))} (target < 1,000 ms)")  # fmt: skip
+    if not args.no_pages:
+        for key in LIST_PAGES:
+            shown = [r[key] for r in runs]
+            print(f"{key.replace('_', ' ')}: median {ms(statistics.median(shown))}, "
+                  f"max {ms(max(shown))}")  # fmt: skip
     database.dispose()
     return 0
 

@@ -28,13 +28,14 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.demo.company import COMPANY_NAME
 from collections_desktop.demo.customers import Builder
-from collections_desktop.demo.writer import Rows, Writer
+from collections_desktop.demo.writer import COLUMNS, Rows, Writer
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.company.reference import DEFAULT_INTEREST_CODE, DEFAULT_SEQUENCE
 from collections_desktop.models.company.setup import has_company
+from collections_desktop.models.db.bulk import analyse
 from collections_desktop.models.db.database import Database, normalise_url
 from collections_desktop.models.db.schema import Customer
 
@@ -273,6 +274,7 @@ def _write(
                 for sql in indexes:
                     connection.exec_driver_sql(sql)
                 _collections_set_up(connection, today)
+                analyse(connection, COLUMNS)
         except BaseException:
             if sqlite:
                 # Best effort: the error that stopped the demo is the one to report.

@@ -18,11 +18,14 @@ from sqlalchemy.orm import Session
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.models.company.setup import has_company
+from collections_desktop.models.db.bulk import analyse
 from collections_desktop.models.db.schema import (
     CollectionStatus,
     CollectionStatusChange,
     Customer,
     CustomerTransaction,
+    Settlement,
+    SettlementLine,
     TransactionType,
 )
 from collections_desktop.models.db.types import new_id
@@ -41,6 +44,15 @@ from collections_desktop.models.importers.receivables.problems import PROBLEMS_K
 from collections_desktop.models.ledger import books as ledger_books
 from collections_desktop.models.ledger import postings
 from collections_desktop.models.ledger import settlements as ledger_settlements
+
+FILLED_TABLES = (
+    Customer.__tablename__,
+    CustomerTransaction.__tablename__,
+    Settlement.__tablename__,
+    SettlementLine.__tablename__,
+    CollectionStatusChange.__tablename__,
+)
+"""The tables an import fills, analysed once it has written."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,9 @@ def import_receivables(
     The file is streamed twice: every row is checked first (in chunks of ``chunk_rows``,
     keeping only what later rows are compared with), and only when no row is wrong is it
     read again and written, chunk by chunk, in the caller's transaction. Memory stays
-    bounded by the chunk and by the customers, not by the rows.
+    bounded by the chunk and by the customers, not by the rows. The tables it filled are
+    analysed before it returns (``bulk.analyse``), so the next query is planned from
+    their real sizes.
 
     Raises ``ImportInputError`` (``ImportRejected`` for bad rows, with the first problems
     and a count of all) before anything is written; the caller commits on success and rolls
@@ -124,6 +138,8 @@ def import_receivables(
         raise ImportInputError(
             _("The ledger refused the import of {path}: {reason}").format(path=path, reason=error)
         ) from error
+    if any(writer.counts.values()):
+        analyse(session, FILLED_TABLES)
     return ImportResult(
         file=str(path),
         rows=check.rows,
