@@ -1,19 +1,18 @@
 """``sync setup`` and ``sync``: the offline replica and its sync with the team database.
 
-The password comes from the OS keychain when it holds one for the server, else it is
-asked on the terminal; with no terminal, none is sent (the server's own authentication
-rules apply). It is never read from the command line.
+The login is the other commands' (``cli/login.py``): the keychain's password for the
+server, else none, and when the server wants one, a password asked on the terminal. It is
+never read from the command line.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import importlib
 import sys
 from pathlib import Path
 
 from collections_desktop.cli.common import EXIT_OK, CommandError, database_url, error_line
+from collections_desktop.cli.login import server_login
 from collections_desktop.i18n import _
 
 
@@ -22,12 +21,17 @@ def setup(args: argparse.Namespace) -> int:
     from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.sync.apply import SyncError
     from collections_desktop.models.sync.link import shown
-    from collections_desktop.models.sync.replica import create_replica
+    from collections_desktop.models.sync.replica import check_replica_target, create_replica
     from collections_desktop.models.team.connect import server_url
     from collections_desktop.paths import default_replica_path
 
-    file = Path(args.file).expanduser() if args.file else default_replica_path()
-    password = _password(args.server)
+    try:
+        file = check_replica_target(
+            args.server, Path(args.file) if args.file else default_replica_path()
+        )
+    except SyncError as error:
+        raise CommandError(error_line(error)) from error
+    _url, password = server_login(args.server)
     try:
         made = create_replica(
             args.server, password, file, now=SystemClock().now(), progress=_progress
@@ -64,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
                 server = server_of(session)
             except SyncError as error:
                 raise CommandError(error_line(error)) from error
-        password = _password(server)
+        _url, password = server_login(server)
         try:
             report = sync_replica(database, password, now=clock.now())
         except SyncError as error:
@@ -95,21 +99,6 @@ def run(args: argparse.Namespace) -> int:
     if report.conflicts:
         print(_("See the conflicts in the app: Conflicts page."))
     return EXIT_OK
-
-
-def _password(server: str) -> str | None:
-    """The keychain's password for ``server``, else one asked on the terminal, else none."""
-    try:
-        credentials = importlib.import_module("collections_desktop.models.team.credentials")
-    except ModuleNotFoundError:
-        credentials = None
-    if credentials is not None:
-        saved: str | None = credentials.load_password(server)
-        if saved is not None:
-            return saved
-    if sys.stdin.isatty():
-        return getpass.getpass(_("Password for {server}: ").format(server=server)) or None
-    return None
 
 
 _shown: list[str] = []

@@ -67,15 +67,9 @@ def replica_status(session: Session) -> ReplicaStatus | None:
     )
 
 
-def create_replica(
-    server: str,
-    password: str | None,
-    file: Path,
-    *,
-    now: dt.datetime,
-    progress: Progress | None = None,
-) -> Path:
-    """Make a replica of ``server`` for the URL's user at ``file``; raises ``SyncError``."""
+def check_replica_target(server: str, file: Path) -> Path:
+    """The absolute replica file, once the URL names its user and the file can be made
+    (asked before logging in, so a mistyped command is told at once)."""
     url = server_url(server)
     if not url.username:
         raise SyncError(
@@ -92,6 +86,20 @@ def create_replica(
         )
     if not file.parent.is_dir():
         raise SyncError(_("The folder {folder} does not exist.").format(folder=file.parent))
+    return file
+
+
+def create_replica(
+    server: str,
+    password: str | None,
+    file: Path,
+    *,
+    now: dt.datetime,
+    progress: Progress | None = None,
+) -> Path:
+    """Make a replica of ``server`` for the URL's user at ``file``; raises ``SyncError``."""
+    file = check_replica_target(server, file)
+    url = server_url(server)
     partial = file.with_name(file.name + ".partial")
     _remove(partial)
     report = progress or (lambda _done, _total, _what: None)
