@@ -18,7 +18,6 @@ asks for it each time and keeps it nowhere, and the automatic sync logs in witho
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import socket
 import uuid
@@ -111,11 +110,13 @@ class SyncBackend:
 
 
 def keychain() -> tuple[Callable[[str], str | None], Callable[[str, str], None] | None]:
-    """``load_password`` and ``save_password`` of ``models.team.credentials``; without that
-    module, no password is ever found and none can be remembered."""
+    """``load_password`` and ``save_password`` of ``models.team.credentials``; where this
+    computer has no keychain, no password is ever found and none can be remembered."""
+    from collections_desktop.models.team import credentials
+
     try:
-        credentials = importlib.import_module("collections_desktop.models.team.credentials")
-    except ModuleNotFoundError:
+        credentials.load_password("postgresql://probe@localhost/probe")
+    except credentials.KeychainUnavailable:
         return (lambda _url: None), None
     return credentials.load_password, credentials.save_password
 

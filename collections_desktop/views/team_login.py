@@ -54,7 +54,7 @@ class LoginOutcome:
 
 def replica_candidates() -> list[Path]:
     """Where this computer keeps its offline replica (``sync setup``'s default file)."""
-    return [paths.data_dir() / "replica.sqlite"]
+    return [paths.default_replica_path()]
 
 
 class LoginFlow(QObject):
