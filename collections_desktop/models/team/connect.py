@@ -35,6 +35,10 @@ def server_engine(url: str | URL, password: str | None = None, **options: Any) -
     target = server_url(url)
     if "connect_timeout" not in target.query:  # the URL's own wins
         connect_args.setdefault("connect_timeout", 10)
+    if "options" not in target.query:
+        # Just-in-time compilation took 2.2 s of a 2.6 s aging query and gains nothing on
+        # these short queries (docs/PERFORMANCE.md, the team server).
+        connect_args.setdefault("options", "-c jit=off")
     return create_engine(target, connect_args=connect_args, **options)
 
 

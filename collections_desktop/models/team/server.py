@@ -191,12 +191,17 @@ def add_team_user(
 
 
 def analyse(database: Database, tables: tuple[str, ...] | None = None) -> int:
-    """ANALYZE ``tables`` (default: every table of the schema); how many were analysed."""
+    """VACUUM (ANALYZE) ``tables`` (default: every table of the schema); how many.
+
+    Statistics alone are not enough after a bulk load: a table never vacuumed has no
+    visibility map, so the Workspace's counts read every page instead of an index
+    (docs/PERFORMANCE.md, the team server). VACUUM runs outside a transaction.
+    """
     names = tables or tuple(table.name for table in Base.metadata.sorted_tables)
     with database.engine.connect() as connection:
         connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         for name in names:
-            connection.execute(text(f"ANALYZE {quoted(name)}"))
+            connection.execute(text(f"VACUUM (ANALYZE) {quoted(name)}"))
     return len(names)
 
 
