@@ -36,11 +36,11 @@ from collections_desktop.kernel.clock import Clock, SystemClock
 from collections_desktop.models.actions.promises import PromiseEvaluation, evaluate_promises
 from collections_desktop.models.company.first_run import unfinished_demo
 from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.db.connect import shown_url
 from collections_desktop.models.db.database import Database, DatabaseOpenError
 from collections_desktop.models.db.failures import describe
 from collections_desktop.models.db.writing import LEDGER
 from collections_desktop.models.people.scope import Viewer, load_viewer
-from collections_desktop.models.team.connect import shown_url
 from collections_desktop.models.team.login import is_postgresql, is_team_database
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow

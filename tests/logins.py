@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.company.setup import create_company
-from collections_desktop.models.team.connect import server_engine
+from collections_desktop.models.db.connect import server_engine
 
 CLOCK = FixedClock.on(dt.date(2026, 11, 23))
 

@@ -87,10 +87,10 @@ def run_command(args: argparse.Namespace) -> int:
 
     from sqlalchemy.exc import DBAPIError
 
+    from collections_desktop.models.db.connect import shown_url
     from collections_desktop.models.db.database import DatabaseOpenError
     from collections_desktop.models.db.failures import describe
     from collections_desktop.models.db.writing import DuplicatePostingError, RunInProgressError
-    from collections_desktop.models.team.connect import shown_url
     from collections_desktop.models.team.login import LoginError
 
     handler: Handler = args.handler

@@ -27,7 +27,7 @@ def server_login(
     """
     from sqlalchemy.engine import make_url
 
-    from collections_desktop.models.team.connect import server_url
+    from collections_desktop.models.db.connect import server_url
     from collections_desktop.models.team.credentials import KeychainUnavailable, load_password
     from collections_desktop.models.team.login import (
         ASKS_PASSWORD,

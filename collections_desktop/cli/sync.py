@@ -19,10 +19,10 @@ from collections_desktop.i18n import _
 def setup(args: argparse.Namespace) -> int:
     """Make the replica of the user's customers (``--file``, else the default place)."""
     from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.db.connect import server_url
     from collections_desktop.models.sync.apply import SyncError
     from collections_desktop.models.sync.link import shown
     from collections_desktop.models.sync.replica import check_replica_target, create_replica
-    from collections_desktop.models.team.connect import server_url
     from collections_desktop.paths import default_replica_path
 
     try:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from collections_desktop import paths
 from collections_desktop.i18n import _
-from collections_desktop.models.team.connect import server_url
+from collections_desktop.models.db.connect import server_url
 from collections_desktop.models.team.credentials import (
     KeychainUnavailable,
     forget_password,

@@ -29,7 +29,7 @@ from sqlalchemy import text
 from collections_desktop.cli import main as cli_main
 from collections_desktop.cli import team_serve
 from collections_desktop.cli.common import CommandError
-from collections_desktop.models.team.connect import server_engine
+from collections_desktop.models.db.connect import server_engine
 from collections_desktop.models.team.embedded import free_port, port_is_free
 from collections_desktop.models.team.login import LoginError, LoginFailure, check_login
 from tests.conftest import MemoryKeyring

@@ -17,8 +17,8 @@ from sqlalchemy import text
 
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.db.connect import scrub, server_url, shown_url
 from collections_desktop.models.db.database import DatabaseOpenError
-from collections_desktop.models.team.connect import scrub, server_url, shown_url
 from collections_desktop.models.team.credentials import load_password, save_password
 from collections_desktop.models.team.embedded import free_port
 from collections_desktop.models.team.login import (

@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from collections_desktop.i18n import _
+from collections_desktop.models.db.connect import scrub, server_engine, without_password
 from collections_desktop.models.db.writing import WAIT_SECONDS
-from collections_desktop.models.team.connect import scrub, server_engine, without_password
 
 if TYPE_CHECKING:
     from collections_desktop.models.db.integrity import IntegrityCheck

@@ -12,8 +12,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
+from collections_desktop.models.db.connect import server_engine, server_url
 from collections_desktop.models.sync.apply import SyncError
-from collections_desktop.models.team.connect import server_engine, server_url
 
 
 def shown(url: URL) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
+from collections_desktop.models.db.connect import server_url
 from collections_desktop.models.db.database import Database, open_database
 from collections_desktop.models.db.schema import SyncConflict, SyncState
 from collections_desktop.models.ledger.numbering import SEQUENCES
@@ -31,7 +32,6 @@ from collections_desktop.models.sync.apply import (
     upsert_rows,
 )
 from collections_desktop.models.sync.link import connect, server_session, shown
-from collections_desktop.models.team.connect import server_url
 
 Progress = Callable[[int, int, str], None]
 """(done, total, what): total 0 while the total is not known."""

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from collections_desktop.i18n import _
-from collections_desktop.models.team.connect import scrub, server_engine, server_url
+from collections_desktop.models.db.connect import scrub, server_engine, server_url
 
 DEFAULT_PORT = 5432
 

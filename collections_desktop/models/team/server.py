@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from collections_desktop.i18n import _
 from collections_desktop.models.company.opening import complete_reference_data
 from collections_desktop.models.company.setup import has_company
+from collections_desktop.models.db.connect import server_engine
 from collections_desktop.models.db.database import Database, normalise_url, open_database
 from collections_desktop.models.db.schema import Base, CustomerPool
 from collections_desktop.models.sync.pull import install_pull_cursor
-from collections_desktop.models.team.connect import server_engine
 from collections_desktop.models.team.members import refresh_pool_members
 from collections_desktop.models.team.security import quoted, secure
 from collections_desktop.models.team.users import UserReport, add_user, check_user_name

@@ -1,4 +1,4 @@
-"""Connections to the team database with a password that never enters a URL.
+"""Connections to a server database with a password that never enters a URL.
 
 The password goes to the driver as a connection argument, so it is in no URL that a log,
 a traceback, the settings or a replica's state could show.
