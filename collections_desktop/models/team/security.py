@@ -146,9 +146,9 @@ def scope_condition(table: str) -> str:
     A row holding its customer is looked up in ``pool_customers`` for the user's pools; a
     row of a parent (a settlement's line) is the user's when its parent row is visible,
     as the parent's own policy applies inside the subquery. Both are ``EXISTS`` on a key,
-    so the planner either hashes the set once (a scan of many rows) or probes it by index
-    for each row (one customer's rows); a function returning every customer of the pools
-    was read whole in every statement, even for one customer.
+    so the planner either hashes the set once (a scan of many rows, when it fits
+    ``work_mem``) or probes it by index for each row (one customer's rows), rather than
+    reading every customer of the pools in every statement, even for one customer.
     """
     found = owner(table)
     column = Base.metadata.tables[table].c[found.column]
