@@ -103,7 +103,8 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
     assert ("pool_customers", "DELETE") in supervisor
     assert {t for t, p in supervisor if p == "DELETE"} == {"pool_customers"}
     functions = {row[0]: row for row in state["functions"]}
-    for name in ("collections_sees_all", "collections_my_customers"):
+    assert "collections_my_customers" not in functions  # the former policies' function
+    for name in ("collections_sees_all", "collections_my_pools"):
         _, _, definer, volatility, config, _ = functions[name]
         assert definer
         assert volatility == "s"

@@ -143,6 +143,41 @@ def test_another_pool_s_settlement_lines_and_letter_lines_are_not_there(
     assert found == (0,)
 
 
+def test_a_line_is_seen_exactly_when_its_parent_is(team_db: str, logins: Logins) -> None:
+    """A journal of no customer is everyone's, and so are its lines; a stranger's journal
+    and its lines are not there (a line's policy asks for its parent row as the agent)."""
+    from sqlalchemy import create_engine, text
+
+    [stranger] = ids_of(team_db, FRANCE_UK)[:1]
+    journals = {"none": uuid.uuid4(), "stranger": uuid.uuid4()}
+    lines = {key: uuid.uuid4() for key in journals}
+    engine = create_engine(team_db)
+    with engine.begin() as connection:
+        for key, customer in (("none", None), ("stranger", stranger)):
+            connection.execute(
+                text(
+                    "INSERT INTO journals (id, number, type, journal_date, customer_id, "
+                    "created_at) VALUES (:id, :number, 'payment', '2026-11-20', :customer, now())"
+                ),
+                {"id": journals[key], "number": f"RLS-{key}", "customer": customer},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO journal_lines (id, journal_id, line_number, account_type, "
+                    "account, currency, amount, amount_accounting) "
+                    "VALUES (:id, :journal, 1, 'ledger', '1100', 'EUR', 100, 100)"
+                ),
+                {"id": lines[key], "journal": journals[key]},
+            )
+    engine.dispose()
+    agent = logins.add("E-0001")
+    with logins.connect(agent.name) as connection:
+        seen = connection.execute(
+            "SELECT id FROM journal_lines WHERE id = ANY(%s)", (list(lines.values()),)
+        ).fetchall()
+    assert seen == [(lines["none"],)]
+
+
 def owner_rows(url: str, sql: str) -> list[uuid.UUID]:
     from sqlalchemy import create_engine, text
 
@@ -285,8 +320,9 @@ def test_an_agent_sees_and_records_only_their_own_operations(team_db: str, login
 
 
 def test_the_policies_ask_who_the_agent_is_once_per_query(team_db: str, logins: Logins) -> None:
-    """The functions behind the policies run once per statement (an InitPlan or a hashed
-    SubPlan), never once per row, and a customer's rows are still found by index."""
+    """The functions behind the policies run once per statement (an InitPlan), never once
+    per row; one customer's rows are found by index and their customer is looked up in
+    the pools by index, never by reading every pool's members."""
     agent = logins.add("E-0001")
     [own, *_] = ids_of(team_db, IBERIA)
     with logins.connect(agent.name) as connection:
@@ -297,8 +333,20 @@ def test_the_policies_ask_who_the_agent_is_once_per_query(team_db: str, logins: 
             (own,),
         ).fetchall()
     nodes = list(walk(plan[0]["Plan"]))
-    function_runs = [n["Actual Loops"] for n in nodes if n["Node Type"] == "ProjectSet"]
-    assert function_runs == [1]
+    function_runs = [
+        n["Actual Loops"] for n in nodes if n.get("Subplan Name", "").startswith("InitPlan")
+    ]
+    assert function_runs == [1, 1]  # may they view all; their pools
+    members = [n for n in nodes if n.get("Relation Name") == "pool_customers"]
+    assert len(members) == 1
+    assert members[0]["Node Type"] in ("Index Scan", "Index Only Scan")
+    read = members[0]["Actual Rows"] * members[0]["Actual Loops"]
+    pooled = owner_count(
+        team_db,
+        "SELECT count(*) FROM pool_customers pc JOIN customer_pools p ON p.id = pc.pool_id "
+        "WHERE p.name = 'Iberia'",
+    )
+    assert 1 <= read <= pooled  # probed per row, or the pool's members hashed once
     scan = nodes[0]
     assert scan["Node Type"] in ("Index Scan", "Bitmap Heap Scan")
     assert (

@@ -7,9 +7,10 @@ deletes: posted facts refuse it by trigger, everything else is a tombstone.
 
 Each customer table has one policy: a row is seen and written when its customer is one of
 the logged-in user's pools' customers (``pool_customers``, see ``members.py``), when the
-user's agent "may view all pools", or when the row belongs to no customer. Two
-``SECURITY DEFINER`` functions answer for the user; the policies call them in
-subqueries, so PostgreSQL evaluates them once per statement, not once per row. The
+user's agent "may view all pools", or when the row belongs to no customer; a row of a
+parent row (a settlement's line) when its parent is seen. Two ``SECURITY DEFINER``
+functions answer for the user (may they view all, which pools are theirs); the policies
+call them in subqueries, so PostgreSQL evaluates them once per statement, not per row. The
 database's owner (who runs ``team init``) is not subject to the policies.
 
 Everything here may run again: it creates what is missing and leaves the rest as it is.
@@ -27,7 +28,6 @@ from collections_desktop.models.sync.catalogue import (
     LOCAL_CUSTOMER_TABLES,
     OWNERS,
     REFERENCE_TABLES,
-    customer_expression,
     owner,
 )
 
@@ -36,7 +36,9 @@ SUPERVISOR_ROLE = "collections_supervisor"
 GROUP_ROLES = (AGENT_ROLE, SUPERVISOR_ROLE)
 
 SEES_ALL = "collections_sees_all"
-MY_CUSTOMERS = "collections_my_customers"
+MY_POOLS = "collections_my_pools"
+FORMER_FUNCTIONS = ("collections_my_customers",)
+"""Functions an earlier version's policies called, dropped once no policy does."""
 SCOPE_POLICY = "collections_customer_scope"
 OPERATIONS_POLICY = "collections_own_operations"
 
@@ -88,6 +90,8 @@ def secure(connection: Connection) -> SecurityReport:
     _enable_row_security(connection, "sync_operations")
     mine = "sync_operations.role_name = current_user"
     created += _ensure_policy(connection, "sync_operations", OPERATIONS_POLICY, mine, mine)
+    for name in FORMER_FUNCTIONS:  # after the policies that called it were replaced
+        connection.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
     return SecurityReport(
         roles_created=roles,
         tables_secured=len(SECURED_TABLES) + 1,
@@ -137,22 +141,27 @@ def _role_exists(connection: Connection, role: str) -> bool:
 
 
 def scope_condition(table: str) -> str:
-    """The SQL condition under which the logged-in user sees and writes a row of ``table``."""
+    """The SQL condition under which the logged-in user sees and writes a row of ``table``.
+
+    A row holding its customer is looked up in ``pool_customers`` for the user's pools; a
+    row of a parent (a settlement's line) is the user's when its parent row is visible,
+    as the parent's own policy applies inside the subquery. Both are ``EXISTS`` on a key,
+    so the planner either hashes the set once (a scan of many rows, when it fits
+    ``work_mem``) or probes it by index for each row (one customer's rows), rather than
+    reading every customer of the pools in every statement, even for one customer.
+    """
     found = owner(table)
     column = Base.metadata.tables[table].c[found.column]
-    mine = f"{customer_expression(table)} IN (SELECT {MY_CUSTOMERS}())"
+    if found.parent is None:
+        mine = (
+            f"EXISTS (SELECT 1 FROM pool_customers pc WHERE pc.customer_id = "
+            f"{table}.{found.column} AND pc.pool_id = ANY (CAST((SELECT {MY_POOLS}()) AS uuid[])))"
+        )
+    else:
+        mine = f"EXISTS (SELECT 1 FROM {found.parent} p WHERE p.id = {table}.{found.column})"
     parts = [f"(SELECT {SEES_ALL}())", mine]
     if column.nullable:  # a row of no customer (an activity about none): everyone's
         parts.append(f"{table}.{found.column} IS NULL")
-    if found.parent is not None:
-        parent = owner(found.parent)
-        if Base.metadata.tables[found.parent].c[parent.column].nullable:
-            # its parent belongs to no customer (a journal of none); the parent's own
-            # policy applies inside, so a hidden parent never shows its rows.
-            parts.append(
-                f"EXISTS (SELECT 1 FROM {found.parent} p WHERE p.id = {table}.{found.column}"
-                f" AND p.{parent.column} IS NULL)"
-            )
     return " OR ".join(parts)
 
 
@@ -175,14 +184,13 @@ def _create_functions(connection: Connection, schema: str) -> None:
             "boolean",
             f"BEGIN RETURN EXISTS (SELECT 1 {agent} AND a.may_view_all_pools); END",
         ),
-        MY_CUSTOMERS: (
-            "SETOF uuid",
-            "BEGIN RETURN QUERY SELECT DISTINCT pc.customer_id FROM pool_customers pc "
-            "JOIN customer_pools p ON p.id = pc.pool_id AND p.deleted_at IS NULL "
-            "JOIN agent_pools ap ON ap.pool_id = pc.pool_id AND ap.deleted_at IS NULL "
+        MY_POOLS: (
+            "uuid[]",
+            "BEGIN RETURN ARRAY(SELECT DISTINCT ap.pool_id FROM agent_pools ap "
+            "JOIN customer_pools p ON p.id = ap.pool_id AND p.deleted_at IS NULL "
             "JOIN collections_agents a ON a.id = ap.agent_id AND a.deleted_at IS NULL "
             "JOIN employees e ON e.id = a.employee_id AND e.deleted_at IS NULL "
-            "WHERE e.user_name = session_user; END",
+            "WHERE ap.deleted_at IS NULL AND e.user_name = session_user); END",
         ),
     }
     roles = ", ".join(quoted(role) for role in GROUP_ROLES)
