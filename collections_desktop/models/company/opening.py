@@ -32,6 +32,7 @@ def open_company(
     clock: Clock,
     create: bool = True,
     wait_for_integrity_check: bool = True,
+    password: str | None = None,
 ) -> Database:
     """Open (creating or upgrading as needed) the database at ``url``; see ``open_database``."""
     return open_database(
@@ -40,4 +41,5 @@ def open_company(
         after_upgrade=complete_reference_data,
         create=create,
         wait_for_integrity_check=wait_for_integrity_check,
+        password=password,
     )

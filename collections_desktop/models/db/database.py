@@ -126,6 +126,7 @@ def open_database(
     after_upgrade: AfterUpgrade | None = None,
     create: bool = True,
     wait_for_integrity_check: bool = True,
+    password: str | None = None,
 ) -> Database:
     """Open (creating or migrating as needed) the database at ``url``.
 
@@ -143,11 +144,12 @@ def open_database(
     runs in the upgrade's transaction when an existing database was upgraded, so what it
     writes is there exactly when the new schema is (``models.company.opening`` gives an
     older company its reference data so); this layer imports nothing of the rules.
+    A server's ``password`` goes to the driver beside the URL, never into it.
     """
     parsed = normalise_url(url)
     path = _sqlite_path(parsed)
     mode = _check_sqlite_file(path, create=create) if path is not None else None
-    engine = _make_engine(parsed, mode)
+    engine = _make_engine(parsed, mode, password)
     try:
         current = _current_revision(engine)
     except DatabaseOpenError:
@@ -283,7 +285,7 @@ def _check_sqlite_file(path: Path, *, create: bool = True) -> str:
     return "rwc" if create else "rw"
 
 
-def _make_engine(url: URL, mode: str | None = None) -> Engine:
+def _make_engine(url: URL, mode: str | None = None, password: str | None = None) -> Engine:
     if url.get_backend_name() == "sqlite":
         target = url
         path = _sqlite_path(url)
@@ -302,7 +304,9 @@ def _make_engine(url: URL, mode: str | None = None) -> Engine:
         if mode in _READ_ONLY_MODES:
             event.listen(engine, "begin", _refuse_writes(_where(url)), insert=True)
     else:
-        engine = create_engine(url, pool_pre_ping=True)  # a connection per session, pooled
+        connect_args = {} if password is None else {"password": password}
+        # a connection per session, pooled
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     event.listen(engine, "handle_error", _explain_errors(_where(url)))
     return engine
 

@@ -1,0 +1,239 @@
+"""The team database's roles, privileges and row-level security policies (PostgreSQL).
+
+Two group roles carry every privilege; a user's login role only joins them
+(``models/team/users.py``). Agents read everything and write customer data; supervisors
+also write the set-up (reference tables) and the pools' members. Nobody but the owner
+deletes: posted facts refuse it by trigger, everything else is a tombstone.
+
+Each customer table has one policy: a row is seen and written when its customer is one of
+the logged-in user's pools' customers (``pool_customers``, see ``members.py``), when the
+user's agent "may view all pools", or when the row belongs to no customer. Two
+``SECURITY DEFINER`` functions answer for the user; the policies call them in
+subqueries, so PostgreSQL evaluates them once per statement, not once per row. The
+database's owner (who runs ``team init``) is not subject to the policies.
+
+Everything here may run again: it creates what is missing and leaves the rest as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from collections_desktop.models.db.schema import Base
+from collections_desktop.models.sync.catalogue import (
+    LOCAL_CUSTOMER_TABLES,
+    OWNERS,
+    REFERENCE_TABLES,
+    customer_expression,
+    owner,
+)
+
+AGENT_ROLE = "collections_agent"
+SUPERVISOR_ROLE = "collections_supervisor"
+GROUP_ROLES = (AGENT_ROLE, SUPERVISOR_ROLE)
+
+SEES_ALL = "collections_sees_all"
+MY_CUSTOMERS = "collections_my_customers"
+SCOPE_POLICY = "collections_customer_scope"
+OPERATIONS_POLICY = "collections_own_operations"
+
+SECURED_TABLES = (*OWNERS, *LOCAL_CUSTOMER_TABLES)
+"""Every table holding customer data: shared, and derived by a replica for itself."""
+
+AGENT_WRITES: dict[str, str] = {
+    **dict.fromkeys(SECURED_TABLES, "INSERT, UPDATE"),
+    "aging_snapshots": "INSERT, UPDATE",  # a snapshot's header (its lines are secured)
+    "number_sequences": "INSERT, UPDATE",  # numbers, and the blocks laptops borrow
+    "sync_operations": "INSERT",
+    "sync_field_clocks": "INSERT, UPDATE",
+}
+"""What an agent may write besides reading every table (never DELETE)."""
+
+SUPERVISOR_WRITES: dict[str, str] = {
+    **dict.fromkeys(REFERENCE_TABLES, "INSERT, UPDATE"),
+    "pool_customers": "INSERT, UPDATE, DELETE",  # members are worked out again, not kept
+}
+"""What a supervisor may write besides an agent's privileges."""
+
+
+@dataclass(frozen=True)
+class SecurityReport:
+    """What setting up the roles and policies did."""
+
+    roles_created: tuple[str, ...]
+    tables_secured: int
+    policies: int
+    policies_created: int
+
+
+def quoted(name: str) -> str:
+    """``name`` as a PostgreSQL identifier, quoted whatever it holds."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def secure(connection: Connection) -> SecurityReport:
+    """Create the group roles, functions, privileges and policies that are missing."""
+    roles = create_group_roles(connection)
+    schema = str(connection.execute(text("SELECT current_schema()")).scalar_one())
+    _create_functions(connection, schema)
+    _grant(connection, schema)
+    created = 0
+    for table in SECURED_TABLES:
+        connection.execute(text(f"ALTER TABLE {quoted(table)} ENABLE ROW LEVEL SECURITY"))
+        condition = scope_condition(table)
+        created += _ensure_policy(connection, table, SCOPE_POLICY, condition, condition)
+    connection.execute(text("ALTER TABLE sync_operations ENABLE ROW LEVEL SECURITY"))
+    mine = "sync_operations.role_name = current_user"
+    created += _ensure_policy(connection, "sync_operations", OPERATIONS_POLICY, mine, mine)
+    return SecurityReport(
+        roles_created=roles,
+        tables_secured=len(SECURED_TABLES) + 1,
+        policies=len(SECURED_TABLES) + 1,
+        policies_created=created,
+    )
+
+
+def create_group_roles(connection: Connection) -> tuple[str, ...]:
+    """The group roles that did not exist yet, now created.
+
+    Roles belong to the whole server, so another database's ``team init`` may have made
+    them already, even at this very moment: a duplicate is not an error.
+    """
+    created = []
+    for role in GROUP_ROLES:
+        if _role_exists(connection, role):
+            continue
+        connection.execute(
+            text(
+                "DO $$ BEGIN "
+                f"CREATE ROLE {quoted(role)} NOLOGIN; "
+                "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; "
+                "END $$"
+            )
+        )
+        created.append(role)
+    return tuple(created)
+
+
+def _role_exists(connection: Connection, role: str) -> bool:
+    found = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+    return found.first() is not None
+
+
+def scope_condition(table: str) -> str:
+    """The SQL condition under which the logged-in user sees and writes a row of ``table``."""
+    found = owner(table)
+    column = Base.metadata.tables[table].c[found.column]
+    mine = f"{customer_expression(table)} IN (SELECT {MY_CUSTOMERS}())"
+    parts = [f"(SELECT {SEES_ALL}())", mine]
+    if column.nullable:  # a row of no customer (an activity about none): everyone's
+        parts.append(f"{table}.{found.column} IS NULL")
+    if found.parent is not None:
+        parent = owner(found.parent)
+        if Base.metadata.tables[found.parent].c[parent.column].nullable:
+            # its parent belongs to no customer (a journal of none); the parent's own
+            # policy applies inside, so a hidden parent never shows its rows.
+            parts.append(
+                f"EXISTS (SELECT 1 FROM {found.parent} p WHERE p.id = {table}.{found.column}"
+                f" AND p.{parent.column} IS NULL)"
+            )
+    return " OR ".join(parts)
+
+
+def _create_functions(connection: Connection, schema: str) -> None:
+    """Who the logged-in user is, answered as the owner (so the policies' own reading of
+    people and pools is not itself filtered); ``session_user`` is the login."""
+    options = (
+        f"LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {quoted(schema)}, pg_temp"
+    )
+    agent = (
+        "FROM collections_agents a JOIN employees e ON e.id = a.employee_id "
+        "WHERE e.user_name = session_user AND a.deleted_at IS NULL AND e.deleted_at IS NULL"
+    )
+    functions = {
+        SEES_ALL: (
+            "boolean",
+            f"SELECT EXISTS (SELECT 1 {agent} AND a.may_view_all_pools)",
+        ),
+        MY_CUSTOMERS: (
+            "SETOF uuid",
+            "SELECT DISTINCT pc.customer_id FROM pool_customers pc "
+            "JOIN customer_pools p ON p.id = pc.pool_id AND p.deleted_at IS NULL "
+            "JOIN agent_pools ap ON ap.pool_id = pc.pool_id AND ap.deleted_at IS NULL "
+            "JOIN collections_agents a ON a.id = ap.agent_id AND a.deleted_at IS NULL "
+            "JOIN employees e ON e.id = a.employee_id AND e.deleted_at IS NULL "
+            "WHERE e.user_name = session_user",
+        ),
+    }
+    for name, (returns, body) in functions.items():
+        current = connection.execute(
+            text(
+                "SELECT prosrc FROM pg_proc WHERE proname = :name "
+                "AND pronamespace = CAST(:schema AS regnamespace)"
+            ),
+            {"name": name, "schema": quoted(schema)},
+        ).scalar()
+        if current != body:
+            connection.execute(
+                text(
+                    f"CREATE OR REPLACE FUNCTION {name}() RETURNS {returns} {options} "
+                    f"AS $body${body}$body$"
+                )
+            )
+        connection.execute(text(f"REVOKE ALL ON FUNCTION {name}() FROM PUBLIC"))
+        roles = ", ".join(quoted(role) for role in GROUP_ROLES)
+        connection.execute(text(f"GRANT EXECUTE ON FUNCTION {name}() TO {roles}"))
+
+
+def _grant(connection: Connection, schema: str) -> None:
+    """Exactly the privileges above: whatever else the group roles held is taken back."""
+    roles = ", ".join(quoted(role) for role in GROUP_ROLES)
+    database = connection.execute(text("SELECT current_database()")).scalar_one()
+    connection.execute(text(f"GRANT CONNECT ON DATABASE {quoted(database)} TO {roles}"))
+    connection.execute(text(f"GRANT USAGE ON SCHEMA {quoted(schema)} TO {roles}"))
+    connection.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA {quoted(schema)} FROM {roles}"))
+    connection.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {quoted(schema)} TO {roles}"))
+    for role, writes in (
+        (AGENT_ROLE, AGENT_WRITES),
+        (SUPERVISOR_ROLE, AGENT_WRITES),
+        (SUPERVISOR_ROLE, SUPERVISOR_WRITES),
+    ):
+        for table, privileges in writes.items():
+            connection.execute(text(f"GRANT {privileges} ON {quoted(table)} TO {quoted(role)}"))
+
+
+def _ensure_policy(
+    connection: Connection, table: str, name: str, using: str, check: str
+) -> int:
+    """Create the policy unless it is there as written (1 when it was (re)created).
+
+    The policy's comment holds a digest of its SQL, so a later version that changes a
+    condition replaces the policy, and a re-run that changes nothing writes nothing.
+    """
+    roles = ", ".join(quoted(role) for role in GROUP_ROLES)
+    digest = hashlib.sha256(f"{roles}|{using}|{check}".encode()).hexdigest()[:16]
+    comment = f"collections-desktop {digest}"
+    found = connection.execute(
+        text(
+            "SELECT obj_description(pol.oid, 'pg_policy') FROM pg_policy pol "
+            "WHERE pol.polname = :name AND pol.polrelid = CAST(:table AS regclass)"
+        ),
+        {"name": name, "table": quoted(table)},
+    ).first()
+    if found is not None and found[0] == comment:
+        return 0
+    if found is not None:
+        connection.execute(text(f"DROP POLICY {quoted(name)} ON {quoted(table)}"))
+    connection.execute(
+        text(
+            f"CREATE POLICY {quoted(name)} ON {quoted(table)} FOR ALL TO {roles} "
+            f"USING ({using}) WITH CHECK ({check})"
+        )
+    )
+    connection.execute(
+        text(f"COMMENT ON POLICY {quoted(name)} ON {quoted(table)} IS '{comment}'")
+    )
+    return 1
