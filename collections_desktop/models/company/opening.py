@@ -18,6 +18,7 @@ from collections_desktop.kernel.clock import Clock
 from collections_desktop.models.company.reference import seed_reference_data
 from collections_desktop.models.company.setup import has_company
 from collections_desktop.models.db.database import Database, open_database
+from collections_desktop.models.sync.capture import prepare_replica
 
 
 def complete_reference_data(session: Session, now: dt.datetime) -> None:
@@ -34,8 +35,12 @@ def open_company(
     wait_for_integrity_check: bool = True,
     password: str | None = None,
 ) -> Database:
-    """Open (creating or upgrading as needed) the database at ``url``; see ``open_database``."""
-    return open_database(
+    """Open (creating or upgrading as needed) the database at ``url``; see ``open_database``.
+
+    An offline replica gets its capture triggers again (an upgrade may have dropped some)
+    and the stamping of its commits (``models.sync.capture.prepare_replica``).
+    """
+    database = open_database(
         url,
         now=clock.now(),
         after_upgrade=complete_reference_data,
@@ -43,3 +48,9 @@ def open_company(
         wait_for_integrity_check=wait_for_integrity_check,
         password=password,
     )
+    try:
+        prepare_replica(database)
+    except BaseException:
+        database.dispose()
+        raise
+    return database

@@ -1,0 +1,139 @@
+"""Writing the server's rows into a replica: upserts, purges, and the errors of a sync.
+
+Every function here runs in a replica transaction opened by ``applying_transaction``: the
+``sync_applying`` flag silences the capture triggers and the posted-fact guards, and the
+foreign keys are checked at the commit (a page of customers may name contacts that the
+next page brings).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Table, delete, select, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from collections_desktop.models.db.database import Database
+from collections_desktop.models.db.schema import IMMUTABLE_COLUMNS
+from collections_desktop.models.sync import catalogue
+from collections_desktop.models.sync.capture import applying
+from collections_desktop.models.sync.operations import table_of
+
+_CHUNK = 500
+
+
+class SyncError(Exception):
+    """A sync or a replica could not be made; the message says what and where. Nothing was
+    lost: the outbox is as it was, and a half-applied change was rolled back."""
+
+
+@contextmanager
+def applying_transaction(replica: Database) -> Iterator[Session]:
+    """One replica write transaction in which the sync's own changes are made."""
+    with replica.writes() as session, session.begin():
+        session.execute(text("PRAGMA defer_foreign_keys = ON"))
+        with applying(session):
+            yield session
+
+
+def update_columns(table: Table) -> list[str]:
+    """The columns a server row overwrites in a replica row with the same key: all of a
+    mutable row, only the mutable ones of a posted fact."""
+    fixed = set(IMMUTABLE_COLUMNS.get(table.name, ())) | {"id"}
+    return [c.name for c in table.columns if c.name not in fixed]
+
+
+def upsert_rows(session: Session, table_name: str, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Insert the server's rows, or bring the replica's rows with their keys to them."""
+    if not rows:
+        return 0
+    table = table_of(table_name)
+    columns = update_columns(table)
+    for start in range(0, len(rows), _CHUNK):
+        chunk = [dict(row) for row in rows[start : start + _CHUNK]]
+        statement = sqlite_insert(table)
+        statement = (
+            statement.on_conflict_do_update(
+                index_elements=["id"], set_={c: statement.excluded[c] for c in columns}
+            )
+            if columns
+            else statement.on_conflict_do_nothing(index_elements=["id"])
+        )
+        session.execute(statement, chunk)
+    return len(rows)
+
+
+def delete_rows(session: Session, table_name: str, row_ids: Collection[uuid.UUID]) -> int:
+    if not row_ids:
+        return 0
+    table = table_of(table_name)
+    ids = list(row_ids)
+    removed = 0
+    for start in range(0, len(ids), _CHUNK):
+        result = session.execute(delete(table).where(table.c.id.in_(ids[start : start + _CHUNK])))
+        removed += result.rowcount  # type: ignore[attr-defined]
+    return removed
+
+
+def customer_rows(session: Session, customer_ids: Collection[uuid.UUID]) -> dict[str, list[uuid.UUID]]:
+    """The keys of every shared row of these customers, table by table."""
+    found: dict[str, list[uuid.UUID]] = {}
+    ids = list(customer_ids)
+    for table in catalogue.customer_tables():
+        keys: list[uuid.UUID] = []
+        column = catalogue.customer_expression(table.name, "r")
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ", ".join(f":c{i}" for i in range(len(chunk)))
+            keys += [
+                uuid.UUID(bytes=bytes(key))
+                for key in session.execute(
+                    text(f"SELECT r.id FROM {table.name} r WHERE {column} IN ({marks})"),
+                    {f"c{i}": key.bytes for i, key in enumerate(chunk)},
+                ).scalars()
+            ]
+        if keys:
+            found[table.name] = keys
+    return found
+
+
+def purge_customers(session: Session, customer_ids: Collection[uuid.UUID]) -> int:
+    """Delete every shared and derived row of these customers (children first)."""
+    if not customer_ids:
+        return 0
+    rows = customer_rows(session, customer_ids)
+    _purge_snapshots(session, customer_ids)
+    for table in reversed(catalogue.customer_tables()):
+        delete_rows(session, table.name, rows.get(table.name, ()))
+    return len(customer_ids)
+
+
+def _purge_snapshots(session: Session, customer_ids: Collection[uuid.UUID]) -> None:
+    """The replica's own aging figures of these customers go with them."""
+    for local in reversed(list(catalogue.LOCAL_CUSTOMER_TABLES)):
+        expression = catalogue.customer_expression(local, "r")
+        ids = list(customer_ids)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ", ".join(f":c{i}" for i in range(len(chunk)))
+            session.execute(
+                text(f"DELETE FROM {local} WHERE id IN (SELECT r.id FROM {local} r "
+                     f"WHERE {expression} IN ({marks}))"),
+                {f"c{i}": key.bytes for i, key in enumerate(chunk)},
+            )
+
+
+def replica_customer_ids(session: Session) -> set[uuid.UUID]:
+    table = table_of("customers")
+    return set(session.execute(select(table.c.id)).scalars())
+
+
+def analyse(replica: Database) -> None:
+    """``ANALYZE`` after a bulk write, so the planner knows the tables' sizes."""
+    with replica.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
