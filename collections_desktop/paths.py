@@ -20,5 +20,14 @@ def config_dir() -> Path:
 
 
 def default_database_path() -> Path:
-    """The embedded SQLite database opened when no ``--database`` is given."""
+    """The database opened when no ``--database`` is given: the offline replica once
+    ``sync setup`` has made one in its default place, else the embedded SQLite database."""
+    replica = default_replica_path()
+    if replica.exists():
+        return replica
     return data_dir() / "collections.sqlite"
+
+
+def default_replica_path() -> Path:
+    """Where ``sync setup`` (and File > Work offline) keeps the offline replica."""
+    return data_dir() / "replica.sqlite"

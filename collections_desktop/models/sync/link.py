@@ -22,7 +22,7 @@ def shown(url: URL) -> str:
 
 def connect(server: str | URL, password: str | None) -> Engine:
     """An engine on the team database (nothing connects before the first session)."""
-    return server_engine(server, password, pool_pre_ping=True)
+    return server_engine(server, password)
 
 
 def explain(error: BaseException, url: URL) -> SyncError:

@@ -137,7 +137,6 @@ def fill(replica: Database, engine: Engine, *, now: dt.datetime, report: Progres
         written = 0
         cursor = 0
         with server_session(engine) as session, session.begin():
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             for page in read_changes(session, 0):
                 written += upsert_rows(local, page.table, page.rows)
                 cursor = page.cursor
