@@ -46,7 +46,5 @@ def refresh_pool_members(session: Session, as_of: dt.date) -> int:
         new_members = select(literal(pool_id, PoolCustomer.pool_id.type), Customer.id).where(
             condition, ~already
         )
-        session.execute(
-            insert(PoolCustomer).from_select(["pool_id", "customer_id"], new_members)
-        )
+        session.execute(insert(PoolCustomer).from_select(["pool_id", "customer_id"], new_members))
     return session.scalar(select(func.count()).select_from(PoolCustomer)) or 0

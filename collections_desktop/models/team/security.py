@@ -97,25 +97,28 @@ def secure(connection: Connection) -> SecurityReport:
 
 
 def create_group_roles(connection: Connection) -> tuple[str, ...]:
-    """The group roles that did not exist yet, now created.
+    """The group roles that did not exist yet, now created."""
+    return tuple(role for role in GROUP_ROLES if create_group_role(connection, role))
 
-    Roles belong to the whole server, so another database's ``team init`` may have made
-    them already, even at this very moment: a duplicate is not an error.
+
+def create_group_role(connection: Connection, role: str) -> bool:
+    """Create the NOLOGIN role ``role`` unless it exists; whether it was missing.
+
+    Roles belong to the whole server, so another database's ``team init`` may make the
+    same one at this very moment: this one then waits for it and meets a duplicate,
+    which is not an error.
     """
-    created = []
-    for role in GROUP_ROLES:
-        if _role_exists(connection, role):
-            continue
-        connection.execute(
-            text(
-                "DO $$ BEGIN "
-                f"CREATE ROLE {quoted(role)} NOLOGIN; "
-                "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; "
-                "END $$"
-            )
+    if _role_exists(connection, role):
+        return False
+    connection.execute(
+        text(
+            "DO $$ BEGIN "
+            f"CREATE ROLE {quoted(role)} NOLOGIN; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; "
+            "END $$"
         )
-        created.append(role)
-    return tuple(created)
+    )
+    return True
 
 
 def _role_exists(connection: Connection, role: str) -> bool:
@@ -146,9 +149,7 @@ def scope_condition(table: str) -> str:
 def _create_functions(connection: Connection, schema: str) -> None:
     """Who the logged-in user is, answered as the owner (so the policies' own reading of
     people and pools is not itself filtered); ``session_user`` is the login."""
-    options = (
-        f"LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {quoted(schema)}, pg_temp"
-    )
+    options = f"LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {quoted(schema)}, pg_temp"
     agent = (
         "FROM collections_agents a JOIN employees e ON e.id = a.employee_id "
         "WHERE e.user_name = session_user AND a.deleted_at IS NULL AND e.deleted_at IS NULL"
@@ -205,9 +206,7 @@ def _grant(connection: Connection, schema: str) -> None:
             connection.execute(text(f"GRANT {privileges} ON {quoted(table)} TO {quoted(role)}"))
 
 
-def _ensure_policy(
-    connection: Connection, table: str, name: str, using: str, check: str
-) -> int:
+def _ensure_policy(connection: Connection, table: str, name: str, using: str, check: str) -> int:
     """Create the policy unless it is there as written (1 when it was (re)created).
 
     The policy's comment holds a digest of its SQL, so a later version that changes a
@@ -233,7 +232,5 @@ def _ensure_policy(
             f"USING ({using}) WITH CHECK ({check})"
         )
     )
-    connection.execute(
-        text(f"COMMENT ON POLICY {quoted(name)} ON {quoted(table)} IS '{comment}'")
-    )
+    connection.execute(text(f"COMMENT ON POLICY {quoted(name)} ON {quoted(table)} IS '{comment}'"))
     return 1

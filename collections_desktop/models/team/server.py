@@ -29,6 +29,7 @@ from collections_desktop.models.sync.pull import install_pull_cursor
 from collections_desktop.models.team.connect import server_engine
 from collections_desktop.models.team.members import refresh_pool_members
 from collections_desktop.models.team.security import quoted, secure
+from collections_desktop.models.team.users import UserReport, add_user, check_user_name
 
 
 class TeamError(Exception):
@@ -101,9 +102,9 @@ def init_team(
     may not do this; nothing is changed then.
     """
     url = team_url(admin_url)
-    _check_admin(url, password)
+    check_admin(url, password)
     database = open_database(
-        url, now=now, after_upgrade=complete_reference_data, password=password
+        admin_url, now=now, after_upgrade=complete_reference_data, password=password
     )
     try:
         with _admin_transaction(database) as connection:
@@ -135,9 +136,9 @@ def refresh_team(
 ) -> RefreshReport:
     """Work out again which customers each pool holds on ``as_of`` (a daily job)."""
     url = team_url(admin_url)
-    _check_admin(url, password)
+    check_admin(url, password)
     database = open_database(
-        url, now=now, after_upgrade=complete_reference_data, create=False, password=password
+        admin_url, now=now, after_upgrade=complete_reference_data, create=False, password=password
     )
     try:
         with _admin_transaction(database) as connection, _session(connection) as session:
@@ -147,6 +148,43 @@ def refresh_team(
     finally:
         database.dispose()
     return RefreshReport(as_of=as_of, pools=pools, pool_members=members)
+
+
+def add_team_user(
+    admin_url: str,
+    name: str,
+    employee_number: str,
+    *,
+    supervisor: bool,
+    view_all: bool,
+    password: str | None,
+    now: dt.datetime,
+    admin_password: str | None = None,
+) -> UserReport:
+    """``users.add_user`` on the team database at ``admin_url``, in one transaction."""
+    url = team_url(admin_url)
+    check_user_name(name)
+    check_admin(url, admin_password)
+    database = open_database(
+        admin_url,
+        now=now,
+        after_upgrade=complete_reference_data,
+        create=False,
+        password=admin_password,
+    )
+    try:
+        with database.sessions.begin() as session:
+            return add_user(
+                session,
+                name,
+                employee_number,
+                supervisor=supervisor,
+                view_all=view_all,
+                password=password,
+                now=now,
+            )
+    finally:
+        database.dispose()
 
 
 def analyse(database: Database, tables: tuple[str, ...] | None = None) -> int:
@@ -186,7 +224,7 @@ def _live_pools(session: Session) -> int:
     return found or 0
 
 
-def _check_admin(url: URL, password: str | None) -> None:
+def check_admin(url: URL, password: str | None) -> None:
     """Refuse, before anything changes, a server that cannot be reached or a user who
     may not create roles or does not own the tables."""
     where = url.render_as_string(hide_password=True)
@@ -194,9 +232,7 @@ def _check_admin(url: URL, password: str | None) -> None:
     try:
         with engine.connect() as connection:
             row = connection.execute(
-                text(
-                    "SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user"
-                )
+                text("SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user")
             ).one()
             foreign = connection.execute(
                 text(
@@ -217,9 +253,7 @@ def _check_admin(url: URL, password: str | None) -> None:
                 )
             ) from None
         raise TeamError(
-            _("Cannot reach the team database {where}: {reason}").format(
-                where=where, reason=reason
-            )
+            _("Cannot reach the team database {where}: {reason}").format(where=where, reason=reason)
         ) from None
     except DBAPIError as error:
         raise TeamError(

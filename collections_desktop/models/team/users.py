@@ -58,6 +58,11 @@ class UserReport:
     password_set: bool
     pools: tuple[str, ...]  # the pools the agent works (all of them with view_all)
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The group roles the login is a member of."""
+        return (AGENT_ROLE, SUPERVISOR_ROLE) if self.supervisor else (AGENT_ROLE,)
+
 
 def check_user_name(name: str) -> None:
     """Refuse a login name PostgreSQL or people would trip over, saying what is allowed."""
@@ -99,9 +104,7 @@ def add_user(
     missing = [role for role in GROUP_ROLES if not _role(connection, role)]
     if missing:
         raise UserError(
-            _("The database has no role {role} yet; run team init first.").format(
-                role=missing[0]
-            )
+            _("The database has no role {role} yet; run team init first.").format(role=missing[0])
         )
     employee = session.scalars(
         select(Employee).where(Employee.number == employee_number, Employee.deleted_at.is_(None))
@@ -115,9 +118,9 @@ def add_user(
     ).one_or_none()
     if holder is not None:
         raise UserError(
-            _("The user name {name} belongs to employee {number} ({holder}); choose another.").format(
-                name=name, number=holder.number, holder=holder.name
-            )
+            _(
+                "The user name {name} belongs to employee {number} ({holder}); choose another."
+            ).format(name=name, number=holder.number, holder=holder.name)
         )
     role_created = _ensure_login(connection, name)
     if password is not None:
