@@ -39,6 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from collections_desktop.models.sync.run import sync_replica
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -61,7 +62,6 @@ from collections_desktop.models.ledger import postings
 from collections_desktop.models.ledger.settlements import settle_oldest_first
 from collections_desktop.models.people.scope import load_scope
 from collections_desktop.models.sync.replica import create_replica
-from collections_desktop.models.sync.run import sync_replica
 from collections_desktop.models.team.server import init_team
 from collections_desktop.models.team.users import add_user
 
@@ -158,7 +158,9 @@ def local_operations(replica: Database, user: str, wanted: int) -> tuple[int, in
         scope = load_scope(session, user)
         customers = list(
             session.scalars(
-                select(Customer.id).where(scope.customer_condition(TODAY)).order_by(Customer.account)
+                select(Customer.id)
+                .where(scope.customer_condition(TODAY))
+                .order_by(Customer.account)
             )
         )
         activities = list(

@@ -267,6 +267,16 @@ def copy_sqlite(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
+def restore_sqlite(saved: Path, replica: Database) -> None:
+    """Put a saved copy back into an open replica (SQLite's backup, page by page): far
+    quicker than opening the file again, which loads the migrations to check its schema."""
+    replica.engine.dispose()
+    with sqlite3.connect(saved) as source, sqlite3.connect(replica.url.database or "") as target:
+        source.backup(target)
+    source.close()
+    target.close()
+
+
 def outbox_ids(database: Database) -> set[uuid.UUID]:
     """The operations a replica has not pushed yet."""
     with database.sessions() as session:

@@ -23,6 +23,7 @@ round (each replica synced twice, unbroken) and at the end of each example:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 import uuid
 from collections import Counter
@@ -32,11 +33,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from collections_desktop.models.sync.conflicts import discard, list_conflicts, reapply
+from collections_desktop.models.sync.run import sync_replica
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, create_engine, func, select
 
+from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.actions.status import CollectionStatusError, change_status
 from collections_desktop.models.actions.writeoff import write_off
 from collections_desktop.models.actions.writeoff_plan import WriteOffError
@@ -46,7 +50,6 @@ from collections_desktop.models.casework.activities import (
     edit_activity,
 )
 from collections_desktop.models.company.opening import open_company
-from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Activity,
@@ -61,9 +64,7 @@ from collections_desktop.models.ledger.books import LedgerError
 from collections_desktop.models.ledger.settlements import settle_oldest_first
 from collections_desktop.models.ledger.settling import SettleError, settle_marked
 from collections_desktop.models.people.scope import AgentScope, company_scope, load_scope
-from collections_desktop.models.sync.conflicts import discard, list_conflicts, reapply
 from collections_desktop.models.sync.replica import create_replica
-from collections_desktop.models.sync.run import sync_replica
 from collections_desktop.models.team.connect import server_engine
 from tests.hypothesis_profiles import examples, steps
 from tests.sync.team import (
@@ -78,11 +79,13 @@ from tests.sync.team import (
     ledger_problems,
     move_customer,
     open_replica,
+    restore_sqlite,
     outbox_ids,
     scope_differences,
     server_operations,
 )
 
+EXAMPLES = int(os.environ.get("SYNC_PROOF_EXAMPLES", "200"))
 LABELS = tuple(label for label, _number, _pool in AGENTS)
 WHERE = ("server", *LABELS)
 ZERO = Decimal(0)
@@ -109,6 +112,7 @@ class World:
     saved: dict[str, Path]
     files: dict[str, Path]
     viewers: dict[str, Engine]
+    replicas: dict[str, Database]
     fault: StatementFault
     figures: Counter[str] = field(default_factory=Counter)
 
@@ -126,10 +130,9 @@ class TeamSync(RuleBasedStateMachine):
         self.world.server.engine.dispose()
         for viewer in self.world.viewers.values():
             viewer.dispose()
-        self.replicas: dict[str, Database] = {}
+        self.replicas = self.world.replicas
         for label in LABELS:
-            copy_sqlite(self.world.saved[label], self.world.files[label])
-            self.replicas[label] = open_replica(self.world.files[label])
+            restore_sqlite(self.world.saved[label], self.replicas[label])
         self.world.figures["reset seconds"] += time.perf_counter() - started
         self.world.figures["examples"] += 1
         self.day = START
@@ -174,10 +177,12 @@ class TeamSync(RuleBasedStateMachine):
     def open_items(self, session, customer_id: uuid.UUID, debits: bool) -> list[tuple]:
         """(id, open amount) of the customer's open debits or credits, by voucher."""
         settled = (
-            select(SettlementLine.transaction_id, SettlementLine.amount).subquery()
+            select(func.coalesce(func.sum(SettlementLine.amount), 0))
+            .where(SettlementLine.transaction_id == CustomerTransaction.id)
+            .scalar_subquery()
         )
         rows = session.execute(
-            select(CustomerTransaction.id, CustomerTransaction.amount, CustomerTransaction.voucher)
+            select(CustomerTransaction.id, CustomerTransaction.amount - settled)
             .where(
                 CustomerTransaction.customer_id == customer_id,
                 CustomerTransaction.closed_on.is_(None),
@@ -186,15 +191,7 @@ class TeamSync(RuleBasedStateMachine):
             )
             .order_by(CustomerTransaction.voucher)
         ).all()
-        found = []
-        for txn_id, amount, _voucher in rows:
-            lines = session.scalars(
-                select(settled.c.amount).where(settled.c.transaction_id == txn_id)
-            ).all()
-            left = abs(amount - sum(lines, ZERO))
-            if left > ZERO:
-                found.append((txn_id, left))
-        return found
+        return [(txn_id, abs(Decimal(left))) for txn_id, left in rows if left]
 
     def act(self, where: str, what: str, work) -> None:
         """Run one action in a write transaction on ``where``; note its outbox operations."""
@@ -204,8 +201,10 @@ class TeamSync(RuleBasedStateMachine):
         except REFUSED as error:
             event(f"{what} refused: {type(error).__name__}")
             return
-        event(f"{what} on {'the server' if where == 'server' else 'a replica'}"
-              + ("" if done is not False else " (nothing to do)"))
+        event(
+            f"{what} on {'the server' if where == 'server' else 'a replica'}"
+            + ("" if done is not False else " (nothing to do)")
+        )
         if where != "server":
             self.made |= outbox_ids(self.replicas[where])
 
@@ -451,9 +450,7 @@ class TeamSync(RuleBasedStateMachine):
         label=st.sampled_from(LABELS),
         fault=st.one_of(
             st.none(),
-            st.tuples(
-                st.sampled_from(["server", "replica"]), st.floats(min_value=0, max_value=1)
-            ),
+            st.tuples(st.sampled_from(["server", "replica"]), st.floats(min_value=0, max_value=1)),
         ),
     )
     def sync_one(self, label: str, fault: tuple[str, float] | None) -> None:
@@ -507,11 +504,7 @@ class TeamSync(RuleBasedStateMachine):
         assert not problems, "\n".join(problems)
 
     def teardown(self) -> None:
-        try:
-            self.round()
-        finally:
-            for replica in self.replicas.values():
-                replica.dispose()
+        self.round()
 
 
 @pytest.fixture
@@ -521,6 +514,7 @@ def world(pg_url: str, tmp_path: Path) -> Iterator[World]:
     admin = create_engine(pg_url)
     server = open_company(pg_url, clock=SystemClock(), create=False)
     viewers: dict[str, Engine] = {}
+    replicas: dict[str, Database] = {}
     try:
         saved, files = {}, {}
         started = time.perf_counter()
@@ -531,6 +525,8 @@ def world(pg_url: str, tmp_path: Path) -> Iterator[World]:
         made = time.perf_counter() - started
         for label in LABELS:
             viewers[label] = server_engine(team.url_of(label))
+            copy_sqlite(saved[label], files[label])
+            replicas[label] = open_replica(files[label])
         snapshot = ServerSnapshot(admin)
         WORLD = World(
             team=team,
@@ -540,12 +536,15 @@ def world(pg_url: str, tmp_path: Path) -> Iterator[World]:
             saved=saved,
             files=files,
             viewers=viewers,
+            replicas=replicas,
             fault=StatementFault(admin, spared=[admin, server.engine, *viewers.values()]),
         )
         WORLD.figures["replicas made, seconds"] = made
         yield WORLD
     finally:
         WORLD = None
+        for replica in replicas.values():
+            replica.dispose()
         for viewer in viewers.values():
             viewer.dispose()
         server.dispose()
@@ -556,7 +555,7 @@ def world(pg_url: str, tmp_path: Path) -> Iterator[World]:
 def test_replicas_and_server_converge(world: World) -> None:
     started = time.perf_counter()
     TeamSync.TestCase.settings = settings(
-        max_examples=examples(200),
+        max_examples=examples(EXAMPLES),
         stateful_step_count=steps(12),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -571,6 +570,6 @@ def test_replicas_and_server_converge(world: World) -> None:
         f"{figures['syncs broken on the replica']} on the replica, "
         f"{figures['rounds']} full rounds, {figures['conflicts']} conflicts"
     )
-    assert figures["examples"] >= examples(200)
+    assert figures["examples"] >= examples(EXAMPLES)
     assert figures["syncs broken on the server"] > 0
     assert figures["syncs broken on the replica"] > 0
