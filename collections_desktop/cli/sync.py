@@ -73,9 +73,9 @@ def run(args: argparse.Namespace) -> int:
         database.dispose()
     print(
         _(
-            "Synced with {server} in {seconds:.2f} s: {pushed} changes sent, {conflicts} "
-            "conflicts, {pulled} rows received, {purged} customers removed, {fetched} "
-            "customers added."
+            "Synced with {server} in {seconds:.2f} s: changes sent: {pushed}, conflicts: "
+            "{conflicts}, rows received: {pulled}, customers removed: {purged}, customers "
+            "added: {fetched}."
         ).format(
             server=server,
             seconds=report.seconds,

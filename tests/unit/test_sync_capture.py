@@ -82,7 +82,8 @@ def test_a_settlement_is_one_batch_of_inserts(replica: Database) -> None:
     lines = [op.values for op in batch.operations if op.table == "settlement_lines"]
     assert sorted(v["amount"] for v in lines) == [D("-1000.00"), D("1000.00")]
     assert {v["transaction_id"] for v in lines} == {txn.id, payment.row_id}
-    assert len(batch.hlc) == 50 and hlc.parse(batch.hlc)[2] == batch.device_id.hex
+    assert len(batch.hlc) == 50
+    assert hlc.parse(batch.hlc)[2] == batch.device_id.hex
 
 
 def test_a_status_change_updates_the_status_columns(replica: Database) -> None:
@@ -91,8 +92,14 @@ def test_a_status_change_updates_the_status_columns(replica: Database) -> None:
             select(CustomerTransaction).where(CustomerTransaction.amount == D("250.00"))
         ).one()
         change_status(
-            session, company_scope(session), [txn.id], CollectionStatus.DISPUTED, LATER,
-            changed_by_id=None, note="Damaged", today=TODAY,
+            session,
+            company_scope(session),
+            [txn.id],
+            CollectionStatus.DISPUTED,
+            LATER,
+            changed_by_id=None,
+            note="Damaged",
+            today=TODAY,
         )
     batch = one_batch(replica)
     assert sorted(kinds(batch)) == [
@@ -106,15 +113,22 @@ def test_a_status_change_updates_the_status_columns(replica: Database) -> None:
         changed = session.scalars(
             select(SyncOutbox.changed).where(SyncOutbox.kind == "update")
         ).one()
-    assert changed is not None and sorted(eval(changed)) == ["collection_status", "updated_at"]
+    assert changed is not None
+    assert sorted(eval(changed)) == ["collection_status", "updated_at"]
 
 
 def test_an_activity_edit_carries_only_the_changed_fields(replica: Database) -> None:
     with replica.sessions.begin() as session:
         me = session.scalars(select(Employee)).one()
         activity = create_activity(
-            session, company_scope(session), now=NOW, responsible_id=me.id, type="task",
-            purpose="Call about the invoices", start_at=NOW, end_at=LATER,
+            session,
+            company_scope(session),
+            now=NOW,
+            responsible_id=me.id,
+            type="task",
+            purpose="Call about the invoices",
+            start_at=NOW,
+            end_at=LATER,
         )
     with replica.sessions() as session:
         first = read_batches(session)
@@ -125,10 +139,20 @@ def test_an_activity_edit_carries_only_the_changed_fields(replica: Database) -> 
         session.execute(text("DELETE FROM sync_outbox"))
     with replica.sessions.begin() as session:
         edit_activity(
-            session, company_scope(session), activity.id, LATER, expected_version=1,
-            type="task", category=None, purpose="Call about the invoices again",
-            responsible_id=me.id, start_at=NOW, end_at=LATER, memo="Left a message",
-            case_id=None, employee_id=me.id,
+            session,
+            company_scope(session),
+            activity.id,
+            LATER,
+            expected_version=1,
+            type="task",
+            category=None,
+            purpose="Call about the invoices again",
+            responsible_id=me.id,
+            start_at=NOW,
+            end_at=LATER,
+            memo="Left a message",
+            case_id=None,
+            employee_id=me.id,
         )
     batch = one_batch(replica)
     assert kinds(batch) == [("activities", "update")]
@@ -146,15 +170,21 @@ def test_a_write_off_is_one_batch(replica: Database) -> None:
             select(CustomerTransaction).where(CustomerTransaction.amount == D("250.00"))
         ).one()
         write_off(
-            session, company_scope(session), [txn.id], reason_code="UNCOLLECT",
-            write_off_date=TODAY, now=NOW, created_by_id=None,
+            session,
+            company_scope(session),
+            [txn.id],
+            reason_code="UNCOLLECT",
+            write_off_date=TODAY,
+            now=NOW,
+            created_by_id=None,
         )
     batch = one_batch(replica)
     tables = {op.table for op in batch.operations}
     assert {"journals", "journal_lines", "customer_transactions", "settlements"} <= tables
     assert all(op.kind == "insert" for op in batch.operations)
     lines = [op.values["amount"] for op in batch.operations if op.table == "journal_lines"]
-    assert sum(lines) == 0 and D("250.00") in lines
+    assert sum(lines) == 0
+    assert D("250.00") in lines
 
 
 def test_each_commit_is_its_own_batch_in_order(replica: Database) -> None:
@@ -175,24 +205,25 @@ def test_each_commit_is_its_own_batch_in_order(replica: Database) -> None:
 
 
 def test_the_sync_itself_is_not_recorded(replica: Database) -> None:
-    with replica.sessions.begin() as session:
-        with applying(session):
-            session.execute(update(CustomerTransaction).values(collection_status="disputed"))
-            session.execute(text("DELETE FROM collection_status_history"))
-            # the posted-fact guards stand aside too: the sync may put back a posted row
-            session.execute(
-                update(CustomerTransaction)
-                .where(CustomerTransaction.amount == D("250.00"))
-                .values(description="as the server has it")
-            )
+    with replica.sessions.begin() as session, applying(session):
+        session.execute(update(CustomerTransaction).values(collection_status="disputed"))
+        session.execute(text("DELETE FROM collection_status_history"))
+        # the posted-fact guards stand aside too: the sync may put back a posted row
+        session.execute(
+            update(CustomerTransaction)
+            .where(CustomerTransaction.amount == D("250.00"))
+            .values(description="as the server has it")
+        )
     with replica.sessions() as session:
         assert session.scalar(select(func.count()).select_from(SyncOutbox)) == 0
 
 
 def test_users_still_cannot_change_posted_facts(replica: Database) -> None:
-    with pytest.raises(IntegrityError, match="cannot be changed or deleted"):
-        with replica.sessions.begin() as session:
-            session.execute(update(CustomerTransaction).values(description="changed"))
+    with (
+        pytest.raises(IntegrityError, match="cannot be changed or deleted"),
+        replica.sessions.begin() as session,
+    ):
+        session.execute(update(CustomerTransaction).values(description="changed"))
 
 
 @pytest.mark.parametrize(
@@ -204,9 +235,11 @@ def test_users_still_cannot_change_posted_facts(replica: Database) -> None:
     ],
 )
 def test_reference_tables_are_the_servers(replica: Database, statement: str) -> None:
-    with pytest.raises(IntegrityError, match="set on the team database"):
-        with replica.sessions.begin() as session:
-            session.execute(text(statement))
+    with (
+        pytest.raises(IntegrityError, match="set on the team database"),
+        replica.sessions.begin() as session,
+    ):
+        session.execute(text(statement))
     with replica.sessions() as session:
         assert session.scalar(select(func.count()).select_from(SyncOutbox)) == 0
 
@@ -228,7 +261,10 @@ def test_payloads_round_trip_exactly(replica: Database) -> None:
         "reverses_transaction_id": None,
         "version": 3,
     }
-    assert decode_payload("customer_transactions", encode_payload("customer_transactions", values)) == values
+    assert (
+        decode_payload("customer_transactions", encode_payload("customer_transactions", values))
+        == values
+    )
     operation = Operation(uuid.uuid4(), "activities", uuid.uuid4(), "update", {"closed": True})
     assert operation_from_json(operation_to_json(operation)) == operation
     with replica.sessions() as session:

@@ -47,8 +47,12 @@ def work_offline(replica: Database, count: int) -> set[str]:
         customer = add_customer(session)
         for _ in range(count):
             txn = postings.post_invoice(
-                session, customer_id=customer.id, amount=D("100.00"),
-                posting_date=dt.date(2026, 11, 2), due_date=dt.date(2026, 12, 2), now=NOW,
+                session,
+                customer_id=customer.id,
+                amount=D("100.00"),
+                posting_date=dt.date(2026, 11, 2),
+                due_date=dt.date(2026, 12, 2),
+                now=NOW,
             )
             taken |= {txn.document_number, txn.voucher}
             taken.add(next_number(session, "activity", NOW))
@@ -68,7 +72,8 @@ def test_two_offline_laptops_never_take_the_same_number(
         taken_second = work_offline(second, 20)
         assert len(taken_first) == len(taken_second) == 80
         assert not taken_first & taken_second
-        assert "INV-0000001" in taken_first and "INV-0000101" in taken_second
+        assert "INV-0000001" in taken_first
+        assert "INV-0000101" in taken_second
         assert "CL-0000120" in taken_second
         # the server itself numbers after both blocks
         with pg_db.sessions.begin() as session:
@@ -82,11 +87,15 @@ def test_a_laptop_stops_at_the_end_of_its_block(sqlite_db: Database, pg_db: Data
     replica = make_replica(sqlite_db, lend(pg_db, 3))
     with replica.sessions.begin() as session:
         assert reserve_numbers(session, "activity", 3, NOW) == [
-            "ACT-0000001", "ACT-0000002", "ACT-0000003",
+            "ACT-0000001",
+            "ACT-0000002",
+            "ACT-0000003",
         ]
-    with pytest.raises(IntegrityError, match="no numbers left offline; sync to get more"):
-        with replica.sessions.begin() as session:
-            next_number(session, "activity", NOW)
+    with (
+        pytest.raises(IntegrityError, match="no numbers left offline; sync to get more"),
+        replica.sessions.begin() as session,
+    ):
+        next_number(session, "activity", NOW)
     with replica.sessions() as session:
         assert numbers.blocks_needed(session) == ["activity"]
 
@@ -109,6 +118,9 @@ def test_a_new_block_when_less_than_half_is_left(sqlite_db: Database, pg_db: Dat
                 SyncNumberBlock.name == "invoice"
             )
         ).one() == (11, 21)
-        assert session.scalar(
-            select(NumberSequence.next_value).where(NumberSequence.name == "invoice")
-        ) == 12
+        assert (
+            session.scalar(
+                select(NumberSequence.next_value).where(NumberSequence.name == "invoice")
+            )
+            == 12
+        )

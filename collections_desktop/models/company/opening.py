@@ -18,12 +18,15 @@ from collections_desktop.kernel.clock import Clock
 from collections_desktop.models.company.reference import seed_reference_data
 from collections_desktop.models.company.setup import has_company
 from collections_desktop.models.db.database import Database, open_database
-from collections_desktop.models.sync.capture import prepare_replica
+from collections_desktop.models.sync.capture import is_replica, prepare_replica
 
 
 def complete_reference_data(session: Session, now: dt.datetime) -> None:
-    """Give a company made by an earlier version the set-up rows later versions start with."""
-    if has_company(session):
+    """Give a company made by an earlier version the set-up rows later versions start with.
+
+    Not an offline replica: its set-up rows are the team database's, and come with a sync.
+    """
+    if has_company(session) and not is_replica(session):
         seed_reference_data(session, now)
 
 

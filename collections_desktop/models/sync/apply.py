@@ -79,7 +79,9 @@ def delete_rows(session: Session, table_name: str, row_ids: Collection[uuid.UUID
     return removed
 
 
-def customer_rows(session: Session, customer_ids: Collection[uuid.UUID]) -> dict[str, list[uuid.UUID]]:
+def customer_rows(
+    session: Session, customer_ids: Collection[uuid.UUID]
+) -> dict[str, list[uuid.UUID]]:
     """The keys of every shared row of these customers, table by table."""
     found: dict[str, list[uuid.UUID]] = {}
     ids = list(customer_ids)
@@ -114,15 +116,18 @@ def purge_customers(session: Session, customer_ids: Collection[uuid.UUID]) -> in
 
 def _purge_snapshots(session: Session, customer_ids: Collection[uuid.UUID]) -> None:
     """The replica's own aging figures of these customers go with them."""
+    ids = list(customer_ids)
     for local in reversed(list(catalogue.LOCAL_CUSTOMER_TABLES)):
-        expression = catalogue.customer_expression(local, "r")
-        ids = list(customer_ids)
+        found = catalogue.owner(local)
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             marks = ", ".join(f":c{i}" for i in range(len(chunk)))
+            among = f"IN ({marks})"
+            if found.parent is not None:
+                parent = catalogue.owner(found.parent)
+                among = f"IN (SELECT id FROM {found.parent} WHERE {parent.column} IN ({marks}))"
             session.execute(
-                text(f"DELETE FROM {local} WHERE id IN (SELECT r.id FROM {local} r "
-                     f"WHERE {expression} IN ({marks}))"),
+                text(f"DELETE FROM {local} WHERE {found.column} {among}"),
                 {f"c{i}": key.bytes for i, key in enumerate(chunk)},
             )
 

@@ -60,9 +60,9 @@ def prepare_replica(database: Database) -> bool:
     with database.engine.connect() as connection:
         if not is_replica(connection):
             return False
-    with database.engine.connect().execution_options(sqlite_immediate=True) as connection:
-        with connection.begin():
-            install(connection)
+    writer = database.engine.connect().execution_options(sqlite_immediate=True)
+    with writer as connection, connection.begin():
+        install(connection)
     watch_commits(database)
     return True
 
@@ -137,7 +137,8 @@ def _captures(name: str) -> list[str]:
     if mergeable:
         differs = " OR ".join(f"NEW.{c.name} IS NOT OLD.{c.name}" for c in mergeable)
         changes = " UNION ALL ".join(
-            f"SELECT '{c.name}' AS n, {_value(c, 'NEW')} AS v WHERE NEW.{c.name} IS NOT OLD.{c.name}"
+            f"SELECT '{c.name}' AS n, {_value(c, 'NEW')} AS v "
+            f"WHERE NEW.{c.name} IS NOT OLD.{c.name}"
             for c in mergeable
         )
         statements.append(
@@ -151,9 +152,9 @@ def _captures(name: str) -> list[str]:
 
 
 def _refusals(name: str) -> list[str]:
-    message = _(
-        "{table} rows are set on the team database; change them there, then sync"
-    ).format(table=name)
+    message = _("{table} rows are set on the team database; change them there, then sync").format(
+        table=name
+    )
     quoted = message.replace("'", "''")
     return [
         f"CREATE TRIGGER {_PREFIX}{name}_{event.lower()}_refused BEFORE {event} ON {name} "
@@ -204,7 +205,10 @@ def stamp_pending(driver: sqlite3.Connection) -> bool:
     The time comes from the device's clock and the last time handed out, kept in
     ``sync_state.hlc`` so that it never goes back, not even across restarts.
     """
-    if driver.execute("SELECT 1 FROM sync_outbox WHERE batch_id IS NULL LIMIT 1").fetchone() is None:
+    if (
+        driver.execute("SELECT 1 FROM sync_outbox WHERE batch_id IS NULL LIMIT 1").fetchone()
+        is None
+    ):
         return False
     state = driver.execute("SELECT device_id, hlc FROM sync_state WHERE id = 1").fetchone()
     if state is None:  # pragma: no cover - only replicas record operations

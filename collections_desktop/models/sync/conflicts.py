@@ -54,7 +54,7 @@ def batch_operations(conflict: SyncConflict) -> list[Operation]:
 
 def list_conflicts(session: Session, *, include_resolved: bool = False) -> list[ConflictRow]:
     """The conflicts, newest first (the unresolved only, unless asked)."""
-    query = select(SyncConflict).order_by(SyncConflict.created_at.desc())
+    query = select(SyncConflict).order_by(SyncConflict.created_at.desc(), SyncConflict.id.desc())
     if not include_resolved:
         query = query.where(SyncConflict.resolved_at.is_(None))
     rows = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psycopg
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -41,9 +42,9 @@ def explain(error: BaseException, url: URL) -> SyncError:
             "The team database {where} has no user {user}; ask your administrator to add "
             "you (team add-user). Nothing was changed."
         ).format(where=where, user=url.username or "")
-    elif isinstance(error, OperationalError | InterfaceError) or isinstance(
-        original, OSError
-    ):
+    elif isinstance(
+        original, psycopg.OperationalError | psycopg.InterfaceError | OSError
+    ) or isinstance(error, OperationalError | InterfaceError):
         message = _(
             "The team database {where} cannot be reached ({detail}). Nothing was lost: "
             "your changes wait on this laptop; sync again when the server answers."
@@ -62,7 +63,7 @@ def server_session(engine: Engine) -> Iterator[Session]:
     try:
         with Session(engine, expire_on_commit=False) as session:
             yield session
-    except (DBAPIError, OSError) as error:
+    except (DBAPIError, psycopg.Error, OSError) as error:
         if not _from_server(error):
             raise
         raise explain(error, engine.url) from error

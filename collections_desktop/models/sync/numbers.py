@@ -59,8 +59,15 @@ def lend_block(server: Session | Connection, name: str, size: int, now: dt.datet
         prefix, width = SEQUENCES[name]
         server.execute(
             pg_insert(NumberSequence)
-            .values(id=new_id(), name=name, prefix=prefix, width=width, next_value=1,
-                    updated_at=now, version=1)
+            .values(
+                id=new_id(),
+                name=name,
+                prefix=prefix,
+                width=width,
+                next_value=1,
+                updated_at=now,
+                version=1,
+            )
             .on_conflict_do_nothing(index_elements=["name"])
         )
         found = server.execute(statement).scalar_one()
@@ -124,7 +131,12 @@ def take_blocks(replica: Session, blocks: dict[str, tuple[int, int]], now: dt.da
             prefix, width = SEQUENCES[name]
             replica.execute(
                 insert(NumberSequence).values(
-                    id=new_id(), name=name, prefix=prefix, width=width, next_value=first,
-                    updated_at=now, version=1,
+                    id=new_id(),
+                    name=name,
+                    prefix=prefix,
+                    width=width,
+                    next_value=first,
+                    updated_at=now,
+                    version=1,
                 )
             )

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.i18n import _
 from collections_desktop.models.db.database import Database, open_database
 from collections_desktop.models.db.schema import SyncConflict, SyncState
+from collections_desktop.models.ledger.numbering import SEQUENCES
 from collections_desktop.models.sync import capture, numbers
 from collections_desktop.models.sync.apply import (
     SyncError,
@@ -30,7 +31,6 @@ from collections_desktop.models.sync.apply import (
     upsert_rows,
 )
 from collections_desktop.models.sync.link import connect, server_session, shown
-from collections_desktop.models.ledger.numbering import SEQUENCES
 from collections_desktop.models.team.connect import server_url
 
 Progress = Callable[[int, int, str], None]
@@ -79,8 +79,9 @@ def create_replica(
     url = server_url(server)
     if not url.username:
         raise SyncError(
-            _("The server URL {url} names no user; write it as postgresql://USER@HOST/DATABASE.")
-            .format(url=shown(url))
+            _(
+                "The server URL {url} names no user; write it as postgresql://USER@HOST/DATABASE."
+            ).format(url=shown(url))
         )
     file = Path(file).expanduser().absolute()
     if file.exists():

@@ -155,6 +155,9 @@ def push(replica: Database, engine: Engine, now: dt.datetime) -> tuple[int, int]
             if not outcome.applied:
                 refused += 1
                 record_conflict(local, batch, outcome.reason, outcome.server_rows, now)
+            else:  # the fields it lost to a later write: the server's values
+                for table in _in_order(outcome.server_rows):
+                    upsert_rows(local, table, outcome.server_rows[table])
     return sum(len(b.operations) for b in batches if b.batch_id in by_id), refused
 
 
@@ -166,7 +169,9 @@ def record_conflict(
     now: dt.datetime,
 ) -> None:
     """Keep the refused batch with the server's rows, and put the replica back to them."""
-    existing = session.scalar(select(SyncConflict.id).where(SyncConflict.batch_id == batch.batch_id))
+    existing = session.scalar(
+        select(SyncConflict.id).where(SyncConflict.batch_id == batch.batch_id)
+    )
     if existing is None:
         session.add(
             SyncConflict(
@@ -200,15 +205,19 @@ def revert(
         if op.table == "settlement_lines" and op.values.get("transaction_id"):
             transactions.add(op.values["transaction_id"])
     order = [t.name for t in catalogue.shared_tables()]
-    for table in order:  # parents first
-        rows = [dict(row) for row in server_rows.get(table, ())]
-        upsert_rows(session, table, rows)
+    for table in _in_order(server_rows):  # parents first
+        upsert_rows(session, table, server_rows[table])
     for table in reversed(order):  # children first
         kept = {row["id"] for row in server_rows.get(table, ())}
         delete_rows(session, table, touched.get(table, set()) - kept)
     if transactions:
         session.flush()
         update_closed_on(session, sorted(transactions))
+
+
+def _in_order(rows: Mapping[str, Any]) -> list[str]:
+    """The tables of ``rows`` in foreign-key order (parents first)."""
+    return [t.name for t in catalogue.shared_tables() if t.name in rows]
 
 
 # --- scope and pull -------------------------------------------------------------------------
@@ -300,7 +309,9 @@ def compare(replica: Database, engine: Engine) -> int:
         for key in sorted(differing):
             log.warning(
                 "customer %s differs from the team database (here %s, there %s); fetched again",
-                key, local.get(key), remote.get(key),
+                key,
+                local.get(key),
+                remote.get(key),
             )
         fetch_customers(replica, engine, differing)
     return len(differing)
