@@ -142,9 +142,12 @@ def test_inserts_are_a_union_and_closed_on_is_recomputed(
 ) -> None:
     batch = settle_batch(ledger, "pay", D("100.00"), number="S-A-0001")
     [outcome] = push(server, [batch])
-    assert outcome.applied and outcome.reason is None and outcome.server_rows == {}
+    assert outcome.applied
+    assert outcome.reason is None
+    assert outcome.server_rows == {}
     with server.sessions() as session:
-        assert count(session, Settlement) == 1 and count(session, SettlementLine) == 2
+        assert count(session, Settlement) == 1
+        assert count(session, SettlementLine) == 2
         assert closed_on(session, ledger["invoice"]) == dt.date(2026, 11, 20)
         assert closed_on(session, ledger["pay"]) == dt.date(2026, 11, 20)
     # The same rows again as new operations (a conflict re-applied): nothing added.
@@ -158,7 +161,8 @@ def test_inserts_are_a_union_and_closed_on_is_recomputed(
     regrouped = Batch(new_id(), LAPTOP_A, hlc(3_000, LAPTOP_A), batch.operations)
     assert [o.applied for o in push(server, [again, regrouped])] == [True, True]
     with server.sessions() as session:
-        assert count(session, Settlement) == 1 and count(session, SettlementLine) == 2
+        assert count(session, Settlement) == 1
+        assert count(session, SettlementLine) == 2
         assert count(session, SyncOperation) == 6
         assert closed_on(session, ledger["invoice"]) == dt.date(2026, 11, 20)
 
@@ -210,7 +214,8 @@ def test_last_writer_wins_per_field_in_either_order(
         assert outcome.applied
     with server.sessions() as session:
         row = session.get(CustomerTransaction, ledger["invoice"])
-        assert row is not None and row.collection_status == "legal"
+        assert row is not None
+        assert row.collection_status == "legal"
         assert session.scalar(select(SyncFieldClock.hlc)) == newer.hlc
         detail = session.scalar(
             select(SyncOperation.detail).where(SyncOperation.batch_id == older.batch_id)
@@ -301,18 +306,24 @@ def test_over_settling_is_a_conflict_naming_the_invoice_with_the_server_rows(
     )
     late = Batch(late.batch_id, late.device_id, late.hlc, (*late.operations, resolved))
     outcomes = push(server, [first, late])
-    assert outcomes[0].applied and not outcomes[1].applied
+    assert outcomes[0].applied
+    assert not outcomes[1].applied
     reason = outcomes[1].reason
     assert reason is not None
-    assert f"Invoice {ledger['invoice_number']}" in reason and "already settled" in reason
+    assert f"Invoice {ledger['invoice_number']}" in reason
+    assert "already settled" in reason
     assert "100.00" in reason
     rows = outcomes[1].server_rows
-    assert rows["settlements"] == () and rows["settlement_lines"] == ()  # not on the server
+    assert rows["settlements"] == ()
+    assert rows["settlement_lines"] == ()
     (invoice,) = rows["customer_transactions"]
-    assert invoice["collection_status"] == "none" and invoice["closed_on"] == dt.date(2026, 11, 20)
-    assert invoice["amount"] == D("100.00") and isinstance(invoice["id"], uuid.UUID)
+    assert invoice["collection_status"] == "none"
+    assert invoice["closed_on"] == dt.date(2026, 11, 20)
+    assert invoice["amount"] == D("100.00")
+    assert isinstance(invoice["id"], uuid.UUID)
     with server.sessions() as session:
-        assert count(session, Settlement) == 1 and count(session, SettlementLine) == 2
+        assert count(session, Settlement) == 1
+        assert count(session, SettlementLine) == 2
         recorded = session.execute(
             select(SyncOperation.outcome, SyncOperation.detail).where(
                 SyncOperation.batch_id == late.batch_id
@@ -326,7 +337,8 @@ def test_over_settling_is_a_conflict_naming_the_invoice_with_the_server_rows(
 def test_a_settlement_against_the_sign_is_refused(server: Database, ledger: dict[str, Any]) -> None:
     backwards = settle_batch(ledger, "pay", D("-10.00"), number="S-A-0001")
     [outcome] = push(server, [backwards])
-    assert not outcome.applied and "already settled" in (outcome.reason or "")
+    assert not outcome.applied
+    assert "already settled" in (outcome.reason or "")
 
 
 def test_a_number_already_taken_is_a_conflict_naming_it(
@@ -336,9 +348,7 @@ def test_a_number_already_taken_is_a_conflict_naming_it(
     theirs = settle_batch(ledger, "small", D("30.00"), number="S-0007", device=LAPTOP_B)
     outcomes = push(server, [mine, theirs])
     assert [o.applied for o in outcomes] == [True, False]
-    assert outcomes[1].reason == (
-        "The number S-0007 is already taken on the server (settlements)."
-    )
+    assert outcomes[1].reason == ("The number S-0007 is already taken on the server (settlements).")
     with server.sessions() as session:
         assert count(session, Settlement) == 1
         assert closed_on(session, ledger["invoice"]) is None
@@ -404,7 +414,8 @@ def test_two_laptops_settling_one_invoice_at_once_one_wins(
     loser = next(o for o in outcomes.values() if not o.applied)
     assert "already settled" in (loser.reason or "")
     with server.sessions() as session:
-        assert count(session, Settlement) == 1 and count(session, SettlementLine) == 2
+        assert count(session, Settlement) == 1
+        assert count(session, SettlementLine) == 2
         settled = session.scalar(
             select(func.sum(SettlementLine.amount)).where(
                 SettlementLine.transaction_id == ledger["invoice"]

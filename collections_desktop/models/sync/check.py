@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.models.db.schema import (
@@ -58,7 +58,7 @@ def customer_figures(
         figures = {customer_id: Figures() for customer_id in ids}
     txn, line = CustomerTransaction, SettlementLine
     for chunk in chunks:
-        queries: list[tuple[Select[Any], ColumnElement[Any], tuple[str, ...]]] = [
+        queries: list[tuple[Any, Any, tuple[str, ...]]] = [
             (
                 select(txn.customer_id, func.count(), func.sum(txn.amount_accounting)),
                 txn.customer_id,

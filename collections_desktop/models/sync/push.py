@@ -100,9 +100,7 @@ def push_batches(
     if not batches:
         return []
     role = str(server.scalar(text("SELECT current_user")))
-    server.execute(
-        select(func.pg_advisory_xact_lock_shared(func.hashtextextended(LEDGER, 0)))
-    )
+    server.execute(select(func.pg_advisory_xact_lock_shared(func.hashtextextended(LEDGER, 0))))
     lock_customers(server, _customers_of(server, batches))
     recorded = _recorded(server, [op.op_id for batch in batches for op in batch.operations])
     records: list[dict[str, Any]] = []
@@ -113,13 +111,13 @@ def push_batches(
             outcomes.append(_answer_from_record(server, batch, recorded))
             continue
         # Operations recorded before (under another batch id) are not applied again.
-        batch = Batch(batch.batch_id, batch.device_id, batch.hlc, new)  # noqa: PLW2901
+        batch = Batch(batch.batch_id, batch.device_id, batch.hlc, new)
         outcome, batch_records = _apply_batch(server, batch, role, now)
         outcomes.append(outcome)
         records.extend(batch_records)
         recorded.update((r["op_id"], r) for r in batch_records)
     if records:
-        server.execute(insert(SyncOperation.__table__), records)
+        server.execute(insert(Base.metadata.tables["sync_operations"]), records)
     server.execute(select(func.set_config(_HLC_SETTING, "", True)))  # online writes stamp again
     return outcomes
 
@@ -229,11 +227,13 @@ def _apply_batch(
         lost = _apply_operations(server, batch)
         server.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))  # deferred keys, checked now
         server.execute(text("SET CONSTRAINTS ALL DEFERRED"))
-        settled = {
-            op.values.get("transaction_id")
+        settled: set[uuid.UUID] = {
+            op.values["transaction_id"]
             for op in batch.operations
-            if op.table == "settlement_lines" and op.kind == "insert"
-        } - {None}
+            if op.table == "settlement_lines"
+            and op.kind == "insert"
+            and op.values.get("transaction_id") is not None
+        }
         if settled:
             _check_settled_within_amounts(server, settled)
             update_closed_on(server, sorted(settled))
@@ -280,7 +280,9 @@ def _apply_operations(server: Session, batch: Batch) -> dict[uuid.UUID, dict[str
         elif op.kind == "delete":
             _delete(server, table, op)
         else:
-            raise _Conflict(_("The server does not know the operation {kind}.").format(kind=op.kind))
+            raise _Conflict(
+                _("The server does not know the operation {kind}.").format(kind=op.kind)
+            )
     if pending:
         _insert(server, pending)
     return lost
@@ -340,7 +342,7 @@ def _update(server: Session, table: Table, op: Operation, hlc: str) -> dict[str,
             {"table_name": table.name, "row_id": op.row_id, "column_name": name, "hlc": hlc}
             for name in won
         ]
-        statement = pg_insert(SyncFieldClock.__table__)
+        statement = pg_insert(Base.metadata.tables["sync_field_clocks"])
         server.execute(
             statement.on_conflict_do_update(
                 index_elements=["table_name", "row_id", "column_name"],
@@ -431,8 +433,7 @@ def _taken(table: str, constraint: str, detail: str) -> str:
 
 def _gone(table: str) -> str:
     return _(
-        "The customer is not in your pools or the row no longer exists on the server "
-        "({table})."
+        "The customer is not in your pools or the row no longer exists on the server ({table})."
     ).format(table=table)
 
 
