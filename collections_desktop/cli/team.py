@@ -14,6 +14,7 @@ from getpass import getpass
 from typing import TypeVar
 
 from collections_desktop.cli.common import EXIT_OK, CommandError, database_url, error_line
+from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 
 T = TypeVar("T")
@@ -44,12 +45,21 @@ def init(args: argparse.Namespace) -> int:
             created=report.policies_created,
         )
     )
+    count = text_formats().count
     print(
         _("  {members} pool members in {pools} pools").format(
-            members=report.pool_members, pools=report.pools
+            members=count(report.pool_members), pools=count(report.pools)
         )
     )
     print(_("  {tables} tables analysed").format(tables=report.tables_analysed))
+    if not report.autovacuum:
+        print(
+            _(
+                "warning: autovacuum is off on this server, so nothing keeps the tables' "
+                "statistics current; turn it on (autovacuum = on in postgresql.conf)."
+            ),
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -114,7 +124,9 @@ def refresh(args: argparse.Namespace) -> int:
     )
     print(
         _("Pools refreshed as of {day}: {members} pool members in {pools} pools.").format(
-            day=report.as_of.isoformat(), members=report.pool_members, pools=report.pools
+            day=report.as_of.isoformat(),
+            members=text_formats().count(report.pool_members),
+            pools=text_formats().count(report.pools),
         )
     )
     return EXIT_OK

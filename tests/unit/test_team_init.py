@@ -260,3 +260,32 @@ def test_two_databases_may_create_the_same_group_role_at_once(pg_url: str) -> No
         first_engine.dispose()
         second_engine.dispose()
         drop_roles([role])
+
+
+def test_init_again_does_not_wait_for_the_team_s_open_transactions(pg_url: str) -> None:
+    """A second run takes no lock that waits for readers: it can run while the team works."""
+    write_team_demo(pg_url, customers=5)
+    reader = create_engine(pg_url)
+    done: list[object] = []
+    try:
+        with reader.connect() as connection:
+            connection.execute(text("SELECT count(*) FROM customer_transactions")).scalar()
+            connection.execute(text("SELECT count(*) FROM activities")).scalar()
+            # the transaction stays open, holding its locks on both tables
+
+            def again() -> None:
+                try:
+                    done.append(init_team(pg_url, now=NOW, as_of=TODAY).policies_created)
+                except Exception as error:  # the assertion below shows it
+                    done.append(error)
+
+            thread = threading.Thread(target=again)
+            thread.start()
+            thread.join(timeout=120)
+            finished = not thread.is_alive()
+            connection.rollback()
+        thread.join()
+    finally:
+        reader.dispose()
+    assert finished
+    assert done == [0]

@@ -120,6 +120,39 @@ def test_an_agent_sees_exactly_the_rows_of_their_pool(team_db: str, logins: Logi
     assert hidden == dict.fromkeys(hidden, 0)
 
 
+def test_another_pool_s_settlement_lines_and_letter_lines_are_not_there(
+    team_db: str, logins: Logins
+) -> None:
+    """Rows that reach their customer through a parent row, asked for by their own keys."""
+    agent = logins.add("E-0001")
+    strangers = owner_rows(
+        team_db,
+        "SELECT sl.id FROM settlement_lines sl JOIN settlements s ON s.id = sl.settlement_id "
+        "JOIN customers c ON c.id = s.customer_id WHERE c.country IN ('FR', 'GB') "
+        "UNION ALL SELECT ll.id FROM collection_letter_lines ll JOIN collection_letters l "
+        "ON l.id = ll.letter_id JOIN customers c ON c.id = l.customer_id "
+        "WHERE c.country IN ('FR', 'GB')",
+    )
+    assert len(strangers) > 100
+    with logins.connect(agent.name) as connection:
+        found = connection.execute(
+            "SELECT count(*) FROM (SELECT id FROM settlement_lines UNION ALL "
+            "SELECT id FROM collection_letter_lines) x WHERE id = ANY(%s)",
+            (strangers,),
+        ).fetchone()
+    assert found == (0,)
+
+
+def owner_rows(url: str, sql: str) -> list[uuid.UUID]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = list(connection.execute(text(sql)).scalars())
+    engine.dispose()
+    return found
+
+
 def test_a_view_all_agent_sees_every_row(team_db: str, logins: Logins) -> None:
     agent = logins.add("E-0003", view_all=True)
     everything = {

@@ -82,10 +82,10 @@ def secure(connection: Connection) -> SecurityReport:
     _grant(connection, schema)
     created = 0
     for table in SECURED_TABLES:
-        connection.execute(text(f"ALTER TABLE {quoted(table)} ENABLE ROW LEVEL SECURITY"))
+        _enable_row_security(connection, table)
         condition = scope_condition(table)
         created += _ensure_policy(connection, table, SCOPE_POLICY, condition, condition)
-    connection.execute(text("ALTER TABLE sync_operations ENABLE ROW LEVEL SECURITY"))
+    _enable_row_security(connection, "sync_operations")
     mine = "sync_operations.role_name = current_user"
     created += _ensure_policy(connection, "sync_operations", OPERATIONS_POLICY, mine, mine)
     return SecurityReport(
@@ -94,6 +94,16 @@ def secure(connection: Connection) -> SecurityReport:
         policies=len(SECURED_TABLES) + 1,
         policies_created=created,
     )
+
+
+def _enable_row_security(connection: Connection, table: str) -> None:
+    """Turn row-level security on unless it is (ALTER TABLE waits for every reader)."""
+    enabled = connection.execute(
+        text("SELECT relrowsecurity FROM pg_class WHERE oid = CAST(:table AS regclass)"),
+        {"table": quoted(table)},
+    ).scalar_one()
+    if not enabled:
+        connection.execute(text(f"ALTER TABLE {quoted(table)} ENABLE ROW LEVEL SECURITY"))
 
 
 def create_group_roles(connection: Connection) -> tuple[str, ...]:
@@ -148,8 +158,14 @@ def scope_condition(table: str) -> str:
 
 def _create_functions(connection: Connection, schema: str) -> None:
     """Who the logged-in user is, answered as the owner (so the policies' own reading of
-    people and pools is not itself filtered); ``session_user`` is the login."""
-    options = f"LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {quoted(schema)}, pg_temp"
+    people and pools is not itself filtered); ``session_user`` is the login.
+
+    PL/pgSQL keeps each function's plan for the session: a SQL function would be planned
+    again in every statement, which costs more than running it.
+    """
+    options = (
+        f"LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {quoted(schema)}, pg_temp"
+    )
     agent = (
         "FROM collections_agents a JOIN employees e ON e.id = a.employee_id "
         "WHERE e.user_name = session_user AND a.deleted_at IS NULL AND e.deleted_at IS NULL"
@@ -157,18 +173,19 @@ def _create_functions(connection: Connection, schema: str) -> None:
     functions = {
         SEES_ALL: (
             "boolean",
-            f"SELECT EXISTS (SELECT 1 {agent} AND a.may_view_all_pools)",
+            f"BEGIN RETURN EXISTS (SELECT 1 {agent} AND a.may_view_all_pools); END",
         ),
         MY_CUSTOMERS: (
             "SETOF uuid",
-            "SELECT DISTINCT pc.customer_id FROM pool_customers pc "
+            "BEGIN RETURN QUERY SELECT DISTINCT pc.customer_id FROM pool_customers pc "
             "JOIN customer_pools p ON p.id = pc.pool_id AND p.deleted_at IS NULL "
             "JOIN agent_pools ap ON ap.pool_id = pc.pool_id AND ap.deleted_at IS NULL "
             "JOIN collections_agents a ON a.id = ap.agent_id AND a.deleted_at IS NULL "
             "JOIN employees e ON e.id = a.employee_id AND e.deleted_at IS NULL "
-            "WHERE e.user_name = session_user",
+            "WHERE e.user_name = session_user; END",
         ),
     }
+    roles = ", ".join(quoted(role) for role in GROUP_ROLES)
     for name, (returns, body) in functions.items():
         current = connection.execute(
             text(
@@ -185,7 +202,6 @@ def _create_functions(connection: Connection, schema: str) -> None:
                 )
             )
         connection.execute(text(f"REVOKE ALL ON FUNCTION {name}() FROM PUBLIC"))
-        roles = ", ".join(quoted(role) for role in GROUP_ROLES)
         connection.execute(text(f"GRANT EXECUTE ON FUNCTION {name}() TO {roles}"))
 
 

@@ -54,6 +54,7 @@ class TeamInitReport:
     pools: int
     pool_members: int
     tables_analysed: int
+    autovacuum: bool  # off, nothing keeps the statistics current after this ANALYZE
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def init_team(
                 company = has_company(session)
                 members = refresh_pool_members(session, as_of or now.date())
                 pools = _live_pools(session)
+            autovacuum = connection.execute(text("SHOW autovacuum")).scalar_one() == "on"
         analysed = analyse(database)
     finally:
         database.dispose()
@@ -128,6 +130,7 @@ def init_team(
         pools=pools,
         pool_members=members,
         tables_analysed=analysed,
+        autovacuum=autovacuum,
     )
 
 
