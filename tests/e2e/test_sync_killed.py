@@ -50,7 +50,7 @@ from tests.sync.team import (
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
 
-KILLS = 200
+KILLS = int(os.environ.get("SYNC_PROOF_KILLS", "200"))
 TERMINATIONS = 12
 AGENT = "iberia"
 
@@ -174,6 +174,7 @@ def test_a_sync_killed_anywhere_loses_nothing_and_converges(
                     "tests.sync.team:cli_sync_terminated", str(path), pg_url, str(rng.randint(0, 6))
                 )
                 assert not run.killed
+                assert run.code in (0, 2), run  # done before the cut, or a clear message
                 outcomes[f"terminated mid-push (exit {run.code})"] += 1
                 assert integrity(path) == "ok"
             last = forker.run("tests.sync.team:cli_sync", str(path))

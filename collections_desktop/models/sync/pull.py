@@ -146,11 +146,8 @@ def _pages(
 ) -> Iterator[tuple[Mapping[str, Any], ...]]:
     """The statement's rows as dicts, ``page_rows`` at a time (a server-side cursor)."""
     result = server.execute(statement, execution_options={"yield_per": page_rows})
-    try:
-        for partition in result.partitions():
-            yield tuple(dict(row._mapping) for row in partition)
-    finally:  # a pull broken half-way leaves no server cursor open
-        result.close()
+    for partition in result.partitions():
+        yield tuple(dict(row._mapping) for row in partition)
 
 
 def _mark_last(pages: Iterator[ChangePage], table: str, cursor: int) -> Iterator[ChangePage]:
