@@ -26,6 +26,7 @@ from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     CollectionStatus,
+    Contact,
     Customer,
     CustomerTransaction,
     SyncConflict,
@@ -399,3 +400,30 @@ def test_two_laptops_numbering_offline_never_collide(
         assert_equal(second, server)
     finally:
         second.dispose()
+
+
+def test_a_customer_whose_figures_differ_is_fetched_again(
+    server: Database, replica: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    with server.sessions.begin() as session:
+        customer = session.scalars(select(Customer).where(Customer.account == "C-000001")).one()
+        session.add(Contact(customer_id=customer.id, name="Ana Ruiz", updated_at=NOW))
+    sync_replica(replica, None, now=LATER)
+    with server.sessions.begin() as session:  # a hard delete: no pull ever carries it
+        session.execute(text("DELETE FROM contacts"))
+        customer = session.scalars(select(Customer).where(Customer.account == "C-000002")).one()
+        customer.phone = "+34 600 000 000"
+        customer.updated_at = LATER
+    with replica.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Contact)) == 1
+    report = sync_replica(replica, None, now=LATER)
+    assert report.mismatches == 1
+    assert "differs from the team database" in caplog.text
+    assert_equal(replica, server)
+
+
+def test_an_unknown_user_is_said_in_words(server: Database, tmp_path: Path) -> None:
+    file = tmp_path / "nobody.sqlite"
+    with pytest.raises(SyncError, match="has no user cd_nobody"):
+        create_replica(url_of(server, "cd_nobody"), None, file, now=NOW)
+    assert [p.name for p in tmp_path.iterdir()] == ["profile"]  # nothing half-made
