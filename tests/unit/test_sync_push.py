@@ -8,11 +8,13 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from collections_desktop.models.db.database import Database
@@ -28,7 +30,7 @@ from collections_desktop.models.db.types import new_id
 from collections_desktop.models.ledger import postings
 from collections_desktop.models.sync.hlc import format_time
 from collections_desktop.models.sync.operations import Batch, Operation
-from collections_desktop.models.sync.pull import install_pull_cursor
+from collections_desktop.models.sync.pull import install_pull_cursor, visible_customer_ids
 from collections_desktop.models.sync.push import push_batches
 
 D = Decimal
@@ -159,7 +161,14 @@ def test_inserts_are_a_union_and_closed_on_is_recomputed(
     )
     # The same operations under a new batch id (an outbox batched again): nothing at all.
     regrouped = Batch(new_id(), LAPTOP_A, hlc(3_000, LAPTOP_A), batch.operations)
-    assert [o.applied for o in push(server, [again, regrouped])] == [True, True]
+    outcomes = push(server, [again, regrouped])
+    assert [o.applied for o in outcomes] == [True, True]
+    # The rows were there already: the server's stand and go back to the laptop.
+    assert {name: len(rows) for name, rows in outcomes[0].server_rows.items()} == {
+        "settlements": 1,
+        "settlement_lines": 2,
+    }
+    assert outcomes[0].server_rows["settlements"][0]["number"] == "S-A-0001"
     with server.sessions() as session:
         assert count(session, Settlement) == 1
         assert count(session, SettlementLine) == 2
@@ -426,3 +435,121 @@ def test_two_laptops_settling_one_invoice_at_once_one_wins(
             "applied",
             "conflict",
         }
+
+
+# --- a group of batches, and an agent's own login ------------------------------------------
+
+
+def test_one_conflict_among_many_batches_leaves_the_others_applied(
+    server: Database, ledger: dict[str, Any]
+) -> None:
+    batches = [
+        status_batch(ledger["invoice"], "disputed", 1_000, LAPTOP_A),
+        settle_batch(ledger, "pay", D("100.00"), number="S-A-0001", at=1_001),
+        status_batch(ledger["pay"], "legal", 1_002, LAPTOP_A),
+        settle_batch(ledger, "small", D("60.00"), number="S-A-0002", at=1_003),  # too much
+        status_batch(ledger["small"], "legal", 1_004, LAPTOP_A),
+        status_batch(ledger["invoice"], "resolved", 1_005, LAPTOP_A),
+    ]
+    outcomes = push(server, batches)
+    assert [o.applied for o in outcomes] == [True, True, True, False, True, True]
+    with server.sessions() as session:
+        statuses = {
+            row_id: status
+            for row_id, status in session.execute(
+                select(CustomerTransaction.id, CustomerTransaction.collection_status)
+            )
+        }
+        assert statuses == {
+            ledger["invoice"]: "resolved",
+            ledger["pay"]: "legal",
+            ledger["small"]: "legal",
+        }
+        assert count(session, Settlement) == 1
+        assert count(session, SyncOperation) == 10
+
+
+def test_last_writer_wins_within_one_push_too(server: Database, ledger: dict[str, Any]) -> None:
+    newer = status_batch(ledger["invoice"], "legal", 2_000, LAPTOP_B)
+    older = status_batch(ledger["invoice"], "disputed", 1_000, LAPTOP_A)
+    assert [o.applied for o in push(server, [newer, older])] == [True, True]
+    with server.sessions() as session:
+        row = session.get(CustomerTransaction, ledger["invoice"])
+        assert row is not None
+        assert row.collection_status == "legal"
+        assert row.version == 2  # the losing write changed nothing
+
+
+@pytest.fixture
+def agent_url(server: Database, pg_url: str, ledger: dict[str, Any]) -> Iterator[str]:
+    """A login role that sees only Ruiz (row-level security as the team database has it,
+    reduced to the tables this test writes)."""
+    role = f"agent_{uuid.uuid4().hex[:10]}"
+    with server.engine.begin() as connection:
+        other, other_invoice = add_other_customer(connection)
+    with server.engine.begin() as connection:
+        connection.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+        connection.exec_driver_sql(
+            f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role}"
+        )
+        mine = f"'{ledger['customer']}'"
+        for table, owner in (
+            ("customers", "id"),
+            ("customer_transactions", "customer_id"),
+            ("settlements", "customer_id"),
+        ):
+            connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+            connection.exec_driver_sql(
+                f"CREATE POLICY pools ON {table} USING ({owner} = {mine}) "
+                f"WITH CHECK ({owner} = {mine})"
+            )
+    ledger["other"], ledger["other_invoice"] = other, other_invoice
+    try:
+        yield make_url(pg_url).set(username=role).render_as_string(hide_password=False)
+    finally:
+        with server.engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP OWNED BY {role}")
+            connection.exec_driver_sql(f"DROP ROLE {role}")
+
+
+def add_other_customer(connection: Any) -> tuple[uuid.UUID, uuid.UUID]:
+    """Another pool's customer with an invoice: (customer, invoice)."""
+    with Session(connection) as session:
+        customer = Customer(account="C-000002", name="Other", currency="EUR", updated_at=NOW)
+        session.add(customer)
+        session.flush()
+        invoice = postings.post_invoice(
+            session,
+            customer_id=customer.id,
+            amount=D("50.00"),
+            posting_date=dt.date(2026, 11, 2),
+            now=NOW,
+        )
+        return customer.id, invoice.id
+
+
+def test_an_agent_cannot_write_for_another_pools_customer(
+    agent_url: str, ledger: dict[str, Any]
+) -> None:
+    foreign = settle_batch({**ledger, "customer": ledger["other"]}, "pay", D("1.00"), number="S-X")
+    hidden = status_batch(ledger["other_invoice"], "legal", 1_000, LAPTOP_A)
+    engine = create_engine(agent_url)
+    try:
+        with Session(engine) as session, session.begin():
+            assert visible_customer_ids(session) == {ledger["customer"]}
+        with Session(engine) as session, session.begin():
+            outcomes = push_batches(
+                session,
+                [foreign, hidden, settle_batch(ledger, "pay", D("100.00"), number="S-A-1")],
+                now=NOW,
+            )
+            role = session.scalar(text("SELECT current_user"))
+            recorded_role = set(session.scalars(select(SyncOperation.role_name)))
+    finally:
+        engine.dispose()
+    assert [o.applied for o in outcomes] == [False, False, True]
+    assert "not in your pools" in (outcomes[0].reason or "")
+    assert "(settlements)" in (outcomes[0].reason or "")
+    assert "(customer_transactions)" in (outcomes[1].reason or "")
+    assert outcomes[1].server_rows == {"customer_transactions": ()}  # it cannot see it
+    assert recorded_role == {role}

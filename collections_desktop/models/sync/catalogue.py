@@ -136,9 +136,7 @@ def customer_expression(table: str, alias: str | None = None) -> str:
         return f"{row}.{found.column}"
     parent = owner(found.parent)
     assert parent.parent is None, f"{found.parent} must hold its customer directly"
-    return (
-        f"(SELECT p.{parent.column} FROM {found.parent} p WHERE p.id = {row}.{found.column})"
-    )
+    return f"(SELECT p.{parent.column} FROM {found.parent} p WHERE p.id = {row}.{found.column})"
 
 
 def is_posted(table: str) -> bool:

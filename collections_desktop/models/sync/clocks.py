@@ -23,10 +23,9 @@ _FUNCTION = f"""
 CREATE OR REPLACE FUNCTION sync_stamp_field_clocks() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    old_row jsonb := to_jsonb(OLD);
-    new_row jsonb := to_jsonb(NEW);
-    wall bigint := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint;
-    stamp text := lpad(wall::text, 13, '0') || '00000' || '{SERVER_DEVICE}';
+    old_row jsonb;
+    new_row jsonb;
+    stamp text;
     col text;
     stored text;
     millis bigint;
@@ -35,6 +34,10 @@ BEGIN
     IF coalesce(current_setting('collections.sync_hlc', true), '') <> '' THEN
         RETURN NULL;
     END IF;
+    old_row := to_jsonb(OLD);
+    new_row := to_jsonb(NEW);
+    stamp := lpad(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint::text, 13, '0')
+        || '00000' || '{SERVER_DEVICE}';
     FOREACH col IN ARRAY TG_ARGV LOOP
         IF old_row -> col IS DISTINCT FROM new_row -> col THEN
             SELECT hlc INTO stored FROM sync_field_clocks

@@ -8,7 +8,11 @@
   rolled back to its savepoint and recorded as a conflict with the reason, and its outcome
   carries the server's current rows for every row it touched, so the replica can put
   them back and show both sides.
-- **Merge.** Inserts are a union: a row whose id is already there is left as it is.
+- **Together while nothing conflicts.** Up to ``GROUP_BATCHES`` batches share one
+  savepoint and their inserts one statement per table; when one of them conflicts, the
+  group is rolled back and applied again one savepoint per batch to find which.
+- **Merge.** Inserts are a union: a row whose id is already there is left as it is (and
+  sent back, should the replica's copy differ).
   Updates merge last writer wins per field by hybrid-logical-clock time: a field whose
   clock (``sync_field_clocks``) is later keeps the server's value, and the losing value is
   kept in the operation's ``detail``. Derived columns are never taken from a replica;
@@ -26,18 +30,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     Table,
+    bindparam,
     delete,
     func,
-    insert,
     literal_column,
     select,
     text,
@@ -67,8 +72,19 @@ CONFLICT = "conflict"
 _HLC_SETTING = "collections.sync_hlc"
 """Set while a push writes: the field-clock trigger (``clocks.py``) stands aside."""
 
+GROUP_BATCHES = 200
+"""Batches applied together in one savepoint while none of them conflicts."""
+
 _ID_CHUNK = 10_000
-"""Operation ids per query when looking for earlier pushes."""
+"""Ids per query (well within a statement's parameters)."""
+
+_DEFERRED_KEYS = frozenset(
+    key.parent.table.name
+    for table in Base.metadata.tables.values()
+    for key in table.foreign_keys
+    if key.deferrable
+)
+"""Tables with foreign keys checked at commit: a batch writing them checks them itself."""
 
 ServerRows = Mapping[str, tuple[Mapping[str, Any], ...]]
 
@@ -76,13 +92,23 @@ ServerRows = Mapping[str, tuple[Mapping[str, Any], ...]]
 @dataclass(frozen=True)
 class BatchOutcome:
     """What became of one batch. ``server_rows`` (table -> rows) holds the server's
-    current rows the replica must take back: every row a conflicted batch touched, and
-    the rows where an applied batch lost a field to a later write."""
+    current rows the replica must take back: every row a conflicted batch touched; for an
+    applied batch, the rows where it lost a field to a later write or found the row it
+    inserted already there."""
 
     batch_id: uuid.UUID
     applied: bool
     reason: str | None
     server_rows: ServerRows
+
+
+@dataclass(frozen=True)
+class _Merged:
+    """How applied operations merged: the fields each update lost (by operation id) and
+    the inserts whose row was already there (the server's row stands)."""
+
+    lost: dict[uuid.UUID, dict[str, Any]]
+    kept: set[uuid.UUID]
 
 
 class _Conflict(Exception):
@@ -102,24 +128,43 @@ def push_batches(
     role = str(server.scalar(text("SELECT current_user")))
     server.execute(select(func.pg_advisory_xact_lock_shared(func.hashtextextended(LEDGER, 0))))
     lock_customers(server, _customers_of(server, batches))
+    server.execute(select(func.set_config(_HLC_SETTING, "push", True)))
+    clocks = _FieldClocks(server, batches)
     recorded = _recorded(server, [op.op_id for batch in batches for op in batch.operations])
     records: list[dict[str, Any]] = []
-    outcomes: list[BatchOutcome] = []
-    for batch in batches:
+    outcomes: dict[int, BatchOutcome] = {}
+    group: list[tuple[int, Batch]] = []
+    in_group: set[uuid.UUID] = set()
+
+    def flush() -> None:
+        for index, outcome, batch_records in _apply_group(server, group, role, now, clocks):
+            outcomes[index] = outcome
+            records.extend(batch_records)
+            recorded.update((r["op_id"], r) for r in batch_records)
+        group.clear()
+        in_group.clear()
+
+    for index, batch in enumerate(batches):
+        op_ids = {op.op_id for op in batch.operations}
+        if op_ids & in_group:
+            flush()  # the batch repeats operations of the group: judge those first
         new = tuple(op for op in batch.operations if op.op_id not in recorded)
         if not new:
-            outcomes.append(_answer_from_record(server, batch, recorded))
+            outcomes[index] = _answer_from_record(server, batch, recorded)
             continue
         # Operations recorded before (under another batch id) are not applied again.
-        batch = Batch(batch.batch_id, batch.device_id, batch.hlc, new)
-        outcome, batch_records = _apply_batch(server, batch, role, now)
-        outcomes.append(outcome)
-        records.extend(batch_records)
-        recorded.update((r["op_id"], r) for r in batch_records)
+        group.append((index, Batch(batch.batch_id, batch.device_id, batch.hlc, new)))
+        in_group.update(op_ids)
+        if len(group) >= GROUP_BATCHES:
+            flush()
+    flush()
     if records:
-        server.execute(insert(Base.metadata.tables["sync_operations"]), records)
+        # An operation another login recorded (a laptop handed to another user) is not
+        # visible here; applying it again changed nothing (a union, the same clock).
+        operations = pg_insert(Base.metadata.tables["sync_operations"])
+        server.execute(operations.on_conflict_do_nothing(index_elements=["op_id"]), records)
     server.execute(select(func.set_config(_HLC_SETTING, "", True)))  # online writes stamp again
-    return outcomes
+    return [outcomes[index] for index in range(len(batches))]
 
 
 # --- locks -------------------------------------------------------------------------------
@@ -217,18 +262,44 @@ def _records(
 # --- one batch -----------------------------------------------------------------------------
 
 
-def _apply_batch(
-    server: Session, batch: Batch, role: str, now: dt.datetime
-) -> tuple[BatchOutcome, list[dict[str, Any]]]:
-    """Apply one batch in a savepoint; on a conflict roll it back and say why."""
+def _apply_group(
+    server: Session,
+    group: Sequence[tuple[int, Batch]],
+    role: str,
+    now: dt.datetime,
+    clocks: _FieldClocks,
+) -> Iterator[tuple[int, BatchOutcome, list[dict[str, Any]]]]:
+    """Apply batches together in one savepoint, the common case where all of them hold;
+    when one does not, apply them again one savepoint each to find which."""
+    if len(group) > 1:
+        merged, reason = _in_savepoint(server, [batch for _index, batch in group], clocks)
+        if reason is None:
+            for index, batch in group:
+                yield index, *_applied(server, batch, role, now, merged)
+            return
+    for index, batch in group:
+        merged, reason = _in_savepoint(server, [batch], clocks)
+        if reason is None:
+            yield index, *_applied(server, batch, role, now, merged)
+        else:
+            yield index, *_conflicted(server, batch, role, now, reason)
+
+
+def _in_savepoint(
+    server: Session, batches: Sequence[Batch], clocks: _FieldClocks
+) -> tuple[_Merged, str | None]:
+    """Apply the batches in a savepoint: (how they merged, None), or roll them back and
+    give the reason one of them cannot hold."""
+    nothing = _Merged({}, set())
     savepoint = server.begin_nested()
     try:
-        server.execute(select(func.set_config(_HLC_SETTING, batch.hlc, True)))
-        lost = _apply_operations(server, batch)
-        server.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))  # deferred keys, checked now
-        server.execute(text("SET CONSTRAINTS ALL DEFERRED"))
+        merged = _apply_operations(server, batches, clocks)
+        if any(op.table in _DEFERRED_KEYS for batch in batches for op in batch.operations):
+            server.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))  # deferred keys, checked now
+            server.execute(text("SET CONSTRAINTS ALL DEFERRED"))
         settled: set[uuid.UUID] = {
             op.values["transaction_id"]
+            for batch in batches
             for op in batch.operations
             if op.table == "settlement_lines"
             and op.kind == "insert"
@@ -237,18 +308,35 @@ def _apply_batch(
         if settled:
             _check_settled_within_amounts(server, settled)
             update_closed_on(server, sorted(settled))
+        clocks.write(server)
     except _Conflict as conflict:
         savepoint.rollback()
-        return _conflicted(server, batch, role, now, conflict.reason)
+        clocks.forget()
+        return nothing, conflict.reason
     except StatementError as error:
         reason = _refusal(error)
         savepoint.rollback()
+        clocks.forget()
         if reason is None:
             raise
-        return _conflicted(server, batch, role, now, reason)
+        return nothing, reason
     savepoint.commit()
-    details = {op_id: _json({"lost": fields}) for op_id, fields in lost.items()}
-    touched = [op for op in batch.operations if op.op_id in lost]
+    clocks.keep()
+    return merged, None
+
+
+def _applied(
+    server: Session,
+    batch: Batch,
+    role: str,
+    now: dt.datetime,
+    merged: _Merged,
+) -> tuple[BatchOutcome, list[dict[str, Any]]]:
+    lost = merged.lost
+    details = {
+        op.op_id: _json({"lost": lost[op.op_id]}) for op in batch.operations if op.op_id in lost
+    }
+    touched = [op for op in batch.operations if op.op_id in lost or op.op_id in merged.kept]
     outcome = BatchOutcome(batch.batch_id, True, None, _server_rows(server, touched))
     return outcome, _records(batch, role, now, APPLIED, details)
 
@@ -262,30 +350,32 @@ def _conflicted(
     return outcome, _records(batch, role, now, CONFLICT, details)
 
 
-def _apply_operations(server: Session, batch: Batch) -> dict[uuid.UUID, dict[str, Any]]:
-    """Apply the operations in order; the fields each update lost, by operation id."""
+def _apply_operations(server: Session, batches: Sequence[Batch], clocks: _FieldClocks) -> _Merged:
+    """Apply the operations in order, consecutive ones of one kind into one table
+    together."""
     lost: dict[uuid.UUID, dict[str, Any]] = {}
-    pending: list[Operation] = []  # consecutive inserts into one table, sent together
-    for op in batch.operations:
-        table = _shared_customer_table(op.table)
-        if pending and (op.kind != "insert" or op.table != pending[0].table):
-            _insert(server, pending)
-            pending = []
-        if op.kind == "insert":
-            pending.append(op)
-        elif op.kind == "update":
-            fields = _update(server, table, op, batch.hlc)
-            if fields:
-                lost[op.op_id] = fields
-        elif op.kind == "delete":
-            _delete(server, table, op)
+    kept: set[uuid.UUID] = set()
+    runs: list[tuple[tuple[str, str], list[tuple[Operation, str]]]] = []
+    for batch in batches:
+        for op in batch.operations:
+            _shared_customer_table(op.table)
+            if op.kind not in ("insert", "update", "delete"):
+                unknown = _("The server does not know the operation {kind}.").format(kind=op.kind)
+                raise _Conflict(unknown)
+            if runs and runs[-1][0] == (op.kind, op.table):
+                runs[-1][1].append((op, batch.hlc))
+            else:
+                runs.append(((op.kind, op.table), [(op, batch.hlc)]))
+    for (kind, name), run in runs:
+        table = Base.metadata.tables[name]
+        if kind == "insert":
+            kept.update(_insert(server, table, [op for op, _hlc in run]))
+        elif kind == "update":
+            lost.update(_update(server, table, run, clocks))
         else:
-            raise _Conflict(
-                _("The server does not know the operation {kind}.").format(kind=op.kind)
-            )
-    if pending:
-        _insert(server, pending)
-    return lost
+            for op, _hlc in run:
+                _delete(server, table, op)
+    return _Merged(lost, kept)
 
 
 def _shared_customer_table(name: str) -> Table:
@@ -298,9 +388,9 @@ def _shared_customer_table(name: str) -> Table:
     return Base.metadata.tables[name]
 
 
-def _insert(server: Session, ops: Sequence[Operation]) -> None:
-    """Insert rows that are not there yet (a row already there is the same fact)."""
-    table = Base.metadata.tables[ops[0].table]
+def _insert(server: Session, table: Table, ops: Sequence[Operation]) -> set[uuid.UUID]:
+    """Insert rows that are not there yet; the operations whose row was already there
+    (the same fact: the server's row stands, and goes back to the replica)."""
     derived = catalogue.DERIVED_COLUMNS.get(table.name, frozenset())
     columns = [c.name for c in table.columns if c.name not in derived]
     groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
@@ -308,48 +398,117 @@ def _insert(server: Session, ops: Sequence[Operation]) -> None:
         row = {name: op.values[name] for name in columns if name in op.values}
         row["id"] = op.row_id
         groups[frozenset(row)].append(row)
+    wanted = sorted({op.row_id for op in ops})
+    there: set[uuid.UUID] = set()
+    for i in range(0, len(wanted), _ID_CHUNK):
+        chunk = wanted[i : i + _ID_CHUNK]
+        there.update(server.scalars(select(table.c.id).where(table.c.id.in_(chunk))))
     statement = pg_insert(table).on_conflict_do_nothing(index_elements=["id"])
     for rows in groups.values():
         server.execute(statement, rows)
+    return {op.op_id for op in ops if op.row_id in there}
 
 
-def _update(server: Session, table: Table, op: Operation, hlc: str) -> dict[str, Any]:
-    """Merge an update field by field; the fields a later write kept, with their values."""
-    mergeable = set(catalogue.mergeable_columns(table))
-    changed = {name: value for name, value in op.values.items() if name in mergeable}
-    clocks = server.execute(
-        select(SyncFieldClock.column_name, SyncFieldClock.hlc).where(
-            SyncFieldClock.table_name == table.name,
-            SyncFieldClock.row_id == op.row_id,
-            SyncFieldClock.column_name.in_(changed),
+_STAMP_CLOCKS = text(
+    "INSERT INTO sync_field_clocks (table_name, row_id, column_name, hlc) "
+    "SELECT * FROM unnest(CAST(:tables AS text[]), CAST(:rows AS uuid[]), "
+    "CAST(:columns AS text[]), CAST(:stamps AS text[])) "
+    "ON CONFLICT (table_name, row_id, column_name) DO UPDATE SET hlc = excluded.hlc"
+)
+"""One statement for every field clock a batch (or a group of them) won."""
+
+
+class _FieldClocks:
+    """The stored clock of each field the push's updates change, read once under the
+    customer locks; a batch's wins are written with it and kept once it holds."""
+
+    def __init__(self, server: Session, batches: Sequence[Batch]) -> None:
+        self._stored: dict[tuple[str, uuid.UUID, str], str] = {}
+        self._pending: dict[tuple[str, uuid.UUID, str], str] = {}
+        rows: dict[str, set[uuid.UUID]] = defaultdict(set)
+        for batch in batches:
+            for op in batch.operations:
+                if op.kind == "update":
+                    rows[op.table].add(op.row_id)
+        clock = SyncFieldClock
+        for table, row_ids in rows.items():
+            wanted = sorted(row_ids)
+            for i in range(0, len(wanted), _ID_CHUNK):
+                found = server.execute(
+                    select(clock.row_id, clock.column_name, clock.hlc).where(
+                        clock.table_name == table, clock.row_id.in_(wanted[i : i + _ID_CHUNK])
+                    )
+                )
+                for row_id, column, stamp in found:
+                    self._stored[(table, row_id, column)] = stamp
+
+    def wins(self, table: str, row_id: uuid.UUID, column: str, hlc: str) -> bool:
+        """Whether a write at ``hlc`` is the field's last (and if so, note it)."""
+        key = (table, row_id, column)
+        stored = self._pending.get(key) or self._stored.get(key, "")
+        if stored > hlc:
+            return False
+        self._pending[key] = hlc
+        return True
+
+    def write(self, server: Session) -> None:
+        """Stamp the fields the current batch won."""
+        if not self._pending:
+            return
+        keys = list(self._pending)
+        server.execute(
+            _STAMP_CLOCKS,
+            {
+                "tables": [table for table, _row, _column in keys],
+                "rows": [row for _table, row, _column in keys],
+                "columns": [column for _table, _row, column in keys],
+                "stamps": [self._pending[key] for key in keys],
+            },
         )
-    )
-    stored = {name: stamp for name, stamp in clocks}
-    won = {name: value for name, value in changed.items() if stored.get(name, "") < hlc}
-    lost = {name: value for name, value in changed.items() if name not in won}
-    if won:
-        values: dict[str, Any] = dict(won)
+
+    def keep(self) -> None:
+        self._stored.update(self._pending)
+        self._pending = {}
+
+    def forget(self) -> None:
+        self._pending = {}
+
+
+def _update(
+    server: Session, table: Table, ops: Sequence[tuple[Operation, str]], clocks: _FieldClocks
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """Merge updates field by field, consecutive ones that won the same fields in one
+    statement; the fields a later write kept, with their values, by operation id."""
+    mergeable = set(catalogue.mergeable_columns(table))
+    lost: dict[uuid.UUID, dict[str, Any]] = {}
+    unchanged: set[uuid.UUID] = set()  # rows where every field lost: they must exist
+    groups: list[tuple[frozenset[str], list[dict[str, Any]]]] = []
+    for op, hlc in ops:
+        changed = {name: value for name, value in op.values.items() if name in mergeable}
+        won = {n: v for n, v in changed.items() if clocks.wins(table.name, op.row_id, n, hlc)}
+        if len(won) < len(changed):
+            lost[op.op_id] = {n: v for n, v in changed.items() if n not in won}
+        if not won:
+            unchanged.add(op.row_id)
+            continue
+        names = frozenset(won)
+        if not groups or groups[-1][0] != names:
+            groups.append((names, []))
+        groups[-1][1].append({"_row_id": op.row_id, **{f"_v_{n}": v for n, v in won.items()}})
+    for names, rows in groups:
+        values: dict[str, Any] = {name: bindparam(f"_v_{name}") for name in names}
         if "version" in table.c:
             values["version"] = table.c.version + 1
-        result = server.execute(update(table).where(table.c.id == op.row_id).values(values))
-        found = bool(getattr(result, "rowcount", 0))
-    else:
-        found = server.scalar(select(table.c.id).where(table.c.id == op.row_id)) is not None
-    if not found:
-        raise _Conflict(_gone(table.name))
-    if won:
-        stamps = [
-            {"table_name": table.name, "row_id": op.row_id, "column_name": name, "hlc": hlc}
-            for name in won
-        ]
-        statement = pg_insert(Base.metadata.tables["sync_field_clocks"])
-        server.execute(
-            statement.on_conflict_do_update(
-                index_elements=["table_name", "row_id", "column_name"],
-                set_={"hlc": statement.excluded.hlc},
-            ),
-            stamps,
+        statement = update(table).where(table.c.id == bindparam("_row_id")).values(values)
+        result = server.execute(statement, rows)
+        if getattr(result, "rowcount", len(rows)) != len(rows):
+            raise _Conflict(_gone(table.name))
+    if unchanged:
+        found = server.scalar(
+            select(func.count()).select_from(table).where(table.c.id.in_(unchanged))
         )
+        if found != len(unchanged):
+            raise _Conflict(_gone(table.name))
     return lost
 
 
@@ -398,15 +557,19 @@ def _refusal(error: StatementError) -> str | None:
     state = getattr(error.orig, "sqlstate", None) or ""
     diag = getattr(error.orig, "diag", None)
     detail = getattr(diag, "message_detail", None) or ""
-    table = getattr(diag, "table_name", None) or ""
+    message = str(getattr(diag, "message_primary", None) or "")
+    named = re.search(r'table "([^"]+)"', message)
+    table = getattr(diag, "table_name", None) or (named.group(1) if named else "")
     constraint = getattr(diag, "constraint_name", None) or ""
     if state == "23505":
         return _taken(table, constraint, detail)
-    if state in ("42501", "23503"):
+    if state == "23503" or (state == "42501" and "row-level security" in message):
+        return _gone(table)
+    if state == "42501":
         return _(
-            "The customer is not in your pools or a row this needs no longer exists on the "
-            "server ({table})."
-        ).format(table=table or _("unknown table"))
+            "Your login may not change {table} on the server; ask the team database's "
+            "administrator to run team init again."
+        ).format(table=table)
     if state == "P0001":
         return _("The server refused to change a posted fact: {error}").format(
             error=str(getattr(diag, "message_primary", "") or error.orig)
