@@ -28,7 +28,6 @@ def init(args: argparse.Namespace) -> int:
     clock = SystemClock()
     url = _url(args)
     report = _as_admin(
-        url,
         lambda password: init_team(url, now=clock.now(), password=password, as_of=clock.today()),
     )
     print(_("Team database {database} is set up.").format(database=report.database))
@@ -77,7 +76,6 @@ def add_user(args: argparse.Namespace) -> int:
     password = _new_password(args.name)
     clock = SystemClock()
     report = _as_admin(
-        url,
         lambda admin_password: add_team_user(
             url,
             args.name,
@@ -119,7 +117,6 @@ def refresh(args: argparse.Namespace) -> int:
     clock = SystemClock()
     url = _url(args)
     report = _as_admin(
-        url,
         lambda password: refresh_team(url, now=clock.now(), as_of=clock.today(), password=password),
     )
     print(
@@ -148,7 +145,7 @@ def _url(args: argparse.Namespace) -> str:
     return url
 
 
-def _as_admin(url: str, work: Callable[[str | None], T]) -> T:
+def _as_admin(work: Callable[[str | None], T]) -> T:
     """Run ``work`` without a password; when the server asks for one, ask on the terminal."""
     from collections_desktop.models.team.server import PasswordRequired, TeamError
     from collections_desktop.models.team.users import UserError

@@ -247,7 +247,10 @@ def check_admin(url: URL, password: str | None) -> None:
         reason = str(error.orig).strip()
         if "no password supplied" in reason:
             raise PasswordRequired(
-                _("The server {where} asks for a password.").format(where=where)
+                _(
+                    "The server {where} asks for a password: run this on a terminal to be "
+                    "asked for it, or keep it in the administrator's .pgpass file."
+                ).format(where=where)
             ) from None
         if "password authentication failed" in reason:
             raise TeamError(
