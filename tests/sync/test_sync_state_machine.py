@@ -36,7 +36,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import Engine, create_engine, func, select, type_coerce
 
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.actions.status import CollectionStatusError, change_status
@@ -56,6 +56,7 @@ from collections_desktop.models.db.schema import (
     Employee,
     SettlementLine,
 )
+from collections_desktop.models.db.types import Money
 from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.models.ledger import postings
 from collections_desktop.models.ledger.books import LedgerError
@@ -198,7 +199,9 @@ class TeamSync(RuleBasedStateMachine):
             .scalar_subquery()
         )
         rows = session.execute(
-            select(CustomerTransaction.id, CustomerTransaction.amount - settled)
+            select(
+                CustomerTransaction.id, type_coerce(CustomerTransaction.amount - settled, Money())
+            )
             .where(
                 CustomerTransaction.customer_id == customer_id,
                 CustomerTransaction.closed_on.is_(None),
@@ -207,7 +210,7 @@ class TeamSync(RuleBasedStateMachine):
             )
             .order_by(CustomerTransaction.voucher)
         ).all()
-        return [(txn_id, abs(Decimal(left))) for txn_id, left in rows if left]
+        return [(txn_id, abs(left)) for txn_id, left in rows if left]
 
     def act(self, where: str, what: str, work) -> None:
         """Run one action in a write transaction on ``where``; note its outbox operations."""
