@@ -23,6 +23,7 @@ With ``--profile`` the push and the pull run under cProfile and print their top 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import os
@@ -39,7 +40,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from collections_desktop.models.sync.run import sync_replica
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -62,6 +62,7 @@ from collections_desktop.models.ledger import postings
 from collections_desktop.models.ledger.settlements import settle_oldest_first
 from collections_desktop.models.people.scope import load_scope
 from collections_desktop.models.sync.replica import create_replica
+from collections_desktop.models.sync.run import sync_replica
 from collections_desktop.models.team.server import init_team
 from collections_desktop.models.team.users import add_user
 
@@ -262,14 +263,23 @@ def size(path: Path) -> str:
     return f"{path.stat().st_size / 2**20:,.1f} MiB"
 
 
-def big_source(server: str, name: str) -> int:
-    """The customers of database ``name`` on the server (0 when it is not there)."""
+def team_ready(server: str, name: str) -> tuple[int, str | None]:
+    """(customers, login of the Iberia agent) of database ``name`` when ``team init`` has
+    run on it and that agent's login role exists; (0, None) otherwise."""
+    engine = create_engine(make_url(server).set(database=name))
     try:
-        engine = create_engine(make_url(server).set(database=name))
         with engine.connect() as connection:
-            return int(connection.scalar(text("SELECT count(*) FROM customers")) or 0)
-    except Exception:
-        return 0
+            customers = int(connection.scalar(text("SELECT count(*) FROM customers")) or 0)
+            members = connection.scalar(text("SELECT count(*) FROM pool_customers")) or 0
+            login = connection.scalar(
+                text(
+                    "SELECT e.user_name FROM employees e JOIN pg_roles r "
+                    "ON r.rolname = e.user_name AND r.rolcanlogin WHERE e.number = 'E-0001'"
+                )
+            )
+        return (customers, login) if members and login else (0, None)
+    except Exception:  # no such database, or not the app's
+        return 0, None
     finally:
         engine.dispose()
 
@@ -344,20 +354,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def big(args: argparse.Namespace, tag: str, roles: dict[str, str], name: str) -> None:
-    """The initial replica of the Iberia agent from a big demo on the server."""
-    customers = big_source(args.server, args.big)
-    started = time.perf_counter()
-    template = args.big if customers else None
-    with database_on(args.server, name, template) as url, tempfile.TemporaryDirectory() as folder:
-        if template is None:
+    """The initial replica of the Iberia agent from a big demo on the server: the team
+    database ``--big`` as it is when it is set up for the team (the replica only reads it,
+    but for the number blocks it is lent), else a demo written for the purpose."""
+    customers, login = team_ready(args.server, args.big)
+    with contextlib.ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory())
+        if login is not None:
+            url = make_url(args.server).set(database=args.big).render_as_string(False)
+            user = login
+            source = f"{args.big}, set up for the team ({customers:,} customers)"
+        else:
+            started = time.perf_counter()
+            url = stack.enter_context(database_on(args.server, name))
             customers = args.fallback
             write_demo_company(url, customers=customers, seed=7, today=TODAY)
-            source = f"a {customers:,}-customer demo written for this run"
-        else:
-            source = f"a copy of {args.big} ({customers:,} customers)"
-        init_team(url, now=now())
-        add_agents(url, tag)
-        print(f"big server: {source}, team init ({time.perf_counter() - started:.0f} s)")
+            init_team(url, now=now())
+            user = add_agents(url, tag)["iberia"]
+            source = (
+                f"a {customers:,}-customer demo written for this run ({args.big} is not set "
+                f"up for the team), team init ({time.perf_counter() - started:.0f} s)"
+            )
+        print(f"big server: {source}")
         engine = create_engine(url)
         with engine.connect() as connection:
             pool = connection.scalar(
@@ -370,7 +388,7 @@ def big(args: argparse.Namespace, tag: str, roles: dict[str, str], name: str) ->
         engine.dispose()
         file = Path(folder) / "iberia.sqlite"
         _, seconds = timed(
-            lambda: create_replica(as_user(url, roles["iberia"]), None, file, now=now()),
+            lambda: create_replica(as_user(url, user), None, file, now=now()),
             args.profile,
             "initial replica",
         )
