@@ -85,10 +85,10 @@ def settle_batch(
     number: str,
     device: uuid.UUID = LAPTOP_A,
     at: int = 1_000,
+    day: dt.date = dt.date(2026, 11, 20),
 ) -> Batch:
     """The batch a laptop pushes when it settles ``amount`` of the invoice by a payment."""
     settlement_id = new_id()
-    day = dt.date(2026, 11, 20)
     settlement = {
         "id": settlement_id,
         "number": number,
@@ -341,6 +341,51 @@ def test_over_settling_is_a_conflict_naming_the_invoice_with_the_server_rows(
         assert len(recorded) == 4
         assert {(o, json.loads(d)["reason"]) for o, d in recorded} == {("conflict", reason)}
         assert session.scalar(select(SyncFieldClock.hlc)) is None  # the update went too
+
+
+def reversal_batch(settled: Batch, day: dt.date, number: str) -> Batch:
+    """The batch that reverses a settlement on ``day``: its lines negated."""
+    original = settled.operations[0]
+    reversal_id = new_id()
+    values = {**original.values, "id": reversal_id, "number": number, "settlement_date": day}
+    values["reverses_settlement_id"] = original.row_id
+    ops = [Operation(new_id(), "settlements", reversal_id, "insert", values)]
+    for line in settled.operations[1:]:
+        line_id = new_id()
+        negated = {
+            **line.values,
+            "id": line_id,
+            "settlement_id": reversal_id,
+            "settlement_date": day,
+            "amount": -line.values["amount"],
+            "amount_accounting": -line.values["amount_accounting"],
+        }
+        ops.append(Operation(new_id(), "settlement_lines", line_id, "insert", negated))
+    return Batch(new_id(), settled.device_id, hlc(5_000, settled.device_id), tuple(ops))
+
+
+def test_a_back_dated_settlement_cannot_take_what_a_later_one_used(
+    server: Database, ledger: dict[str, Any]
+) -> None:
+    """Invoice 100.00 settled on 20 Nov and the settlement reversed on 25 Nov: open again
+    today, but not on 15-24 Nov, so 60.00 settled on 15 Nov would over-settle it then."""
+    settled = settle_batch(ledger, "pay", D("100.00"), number="S-A-0001")
+    reversed_ = reversal_batch(settled, dt.date(2026, 11, 25), "S-A-0002")
+    back_dated = settle_batch(
+        ledger, "small", D("60.00"), number="S-B-0001", device=LAPTOP_B, day=dt.date(2026, 11, 15)
+    )
+    today = settle_batch(
+        ledger, "small", D("60.00"), number="S-B-0002", device=LAPTOP_B, day=dt.date(2026, 11, 26)
+    )
+    outcomes = push(server, [settled, reversed_, back_dated, today])
+    assert [o.applied for o in outcomes] == [True, True, False, True]
+    assert outcomes[2].reason == (
+        f"Invoice {ledger['invoice_number']} was already settled by someone else: with this "
+        "change, its settlements on the server would come to 160.00 of its 100.00 on "
+        "2026-11-20."
+    )
+    with server.sessions() as session:
+        assert closed_on(session, ledger["invoice"]) is None  # 40.00 open
 
 
 def test_a_settlement_against_the_sign_is_refused(server: Database, ledger: dict[str, Any]) -> None:

@@ -17,6 +17,10 @@ value 41) and commits at 10:05 is invisible to a pull at 10:02 that moves the cu
 10:02 (or past 42, written by a later, quicker transaction); the next pull starts after it
 and never sees the row.
 
+The price of this: while a long write transaction runs anywhere on the server (a large
+import, a demo being written), ``upper`` stays at its id, and each pull sends again every
+row written since it began. A replica applies a row it already holds without harm.
+
 Rows are read as Python values (UUID, Decimal, date, aware datetime) through the mapped
 tables, so a page can be written to SQLite as it is. Row-level security on the server
 decides which rows the agent's connection sees; nothing here filters.

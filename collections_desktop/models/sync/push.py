@@ -61,7 +61,7 @@ from collections_desktop.models.db.schema import (
     SyncOperation,
 )
 from collections_desktop.models.db.types import UuidKey
-from collections_desktop.models.db.writing import LEDGER, lock_customers
+from collections_desktop.models.db.writing import LEDGER, WAIT_SECONDS, lock_customers
 from collections_desktop.models.ledger.settlements import update_closed_on
 from collections_desktop.models.sync import catalogue
 from collections_desktop.models.sync.operations import Batch, Operation
@@ -126,6 +126,9 @@ def push_batches(
     if not batches:
         return []
     role = str(server.scalar(text("SELECT current_user")))
+    # A batch run or another push holding these customers for longer ends this push with
+    # the driver's lock timeout; nothing is applied and the replica pushes again later.
+    server.execute(text(f"SET LOCAL lock_timeout = '{WAIT_SECONDS}s'"))
     server.execute(select(func.pg_advisory_xact_lock_shared(func.hashtextextended(LEDGER, 0))))
     lock_customers(server, _customers_of(server, batches))
     server.execute(select(func.set_config(_HLC_SETTING, "push", True)))
@@ -525,24 +528,34 @@ def _delete(server: Session, table: Table, op: Operation) -> None:
 
 def _check_settled_within_amounts(server: Session, transaction_ids: Iterable[uuid.UUID]) -> None:
     """Refuse settlement lines that settle a transaction beyond its amount or against its
-    sign (on the server, with every line other laptops pushed before)."""
+    sign, at the end of any settlement date (on the server, with every line other laptops
+    pushed before): a back-dated line must not over-settle what a later one used."""
     txn, line = CustomerTransaction, SettlementLine
     rows = server.execute(
-        select(txn.type, txn.document_number, txn.amount, func.sum(line.amount))
+        select(txn.id, txn.type, txn.document_number, txn.amount, line.settlement_date)
+        .add_columns(func.sum(line.amount))
         .join(line, line.transaction_id == txn.id)
         .where(txn.id.in_(set(transaction_ids)))
-        .group_by(txn.id, txn.type, txn.document_number, txn.amount)
-        .order_by(txn.document_number)
+        .group_by(txn.id, txn.type, txn.document_number, txn.amount, line.settlement_date)
+        .order_by(txn.document_number, txn.id, line.settlement_date)
     )
-    for kind, number, amount, settled in rows:
+    settled: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    for txn_id, kind, number, amount, day, day_total in rows:
+        settled[txn_id] += day_total
         low, high = sorted((Decimal(0), amount))
-        if not low <= settled <= high:
+        if not low <= settled[txn_id] <= high:
             raise _Conflict(
                 _(
-                    "{kind} {number} was already settled by someone else: the server "
-                    "holds settlements of {settled} of its {amount}, and this would go "
-                    "beyond."
-                ).format(kind=_document_kind(kind), number=number, settled=settled, amount=amount)
+                    "{kind} {number} was already settled by someone else: with this "
+                    "change, its settlements on the server would come to {settled} of "
+                    "its {amount} on {day}."
+                ).format(
+                    kind=_document_kind(kind),
+                    number=number,
+                    settled=settled[txn_id],
+                    amount=amount,
+                    day=day.isoformat(),
+                )
             )
 
 
