@@ -269,3 +269,14 @@ def test_payloads_round_trip_exactly(replica: Database) -> None:
     assert operation_from_json(operation_to_json(operation)) == operation
     with replica.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Activity)) == 0
+
+
+def test_writers_commits_are_stamped_too(replica: Database) -> None:
+    """The app's writers use ``Database.writes`` (BEGIN IMMEDIATE): their commits stamp."""
+    with replica.writes() as session, session.begin():
+        session.execute(update(CustomerTransaction).values(collection_status="disputed"))
+    with replica.sessions() as session:
+        stamped = session.execute(text("SELECT batch_id, hlc FROM sync_outbox")).all()
+    assert len(stamped) == 2
+    assert len({row.batch_id for row in stamped}) == 1
+    assert all(row.batch_id is not None and row.hlc for row in stamped)
