@@ -197,7 +197,7 @@ def test_a_sync_killed_anywhere_loses_nothing_and_converges(
             + f"; {len(made)} operations, each on the server once"
         )
         assert kills == KILLS
-        assert sum(count for what, count in outcomes.items() if "terminated" in what) > 0
+        assert outcomes["terminated mid-push (exit 2)"] > 0  # "cannot be reached", nothing lost
     finally:
         if replica is not None:
             replica.dispose()

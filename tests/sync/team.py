@@ -401,6 +401,7 @@ class StatementFault:
     at: int = 0
     seen: dict[str, int] = field(default_factory=dict)
     fired: bool = False
+    statement: str = ""
 
     @contextmanager
     def armed(self, side: str | None, at: int) -> Iterator[StatementFault]:
@@ -422,6 +423,7 @@ class StatementFault:
         if self.fired or side != self.side or self.seen[side] != self.at:
             return
         self.fired = True
+        self.statement = statement
         if side == "replica":
             raise sqlite3.OperationalError("disk I/O error (injected by the test)")
         pid = connection.connection.dbapi_connection.info.backend_pid  # type: ignore[union-attr]

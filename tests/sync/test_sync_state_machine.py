@@ -456,8 +456,9 @@ class TeamSync(RuleBasedStateMachine):
                 event(f"sync broken on the {side}")
                 self.world.figures[f"syncs broken on the {side}"] += 1
                 return None
-        if side is not None and armed.fired:
-            raise AssertionError(f"the sync finished though its {side} failed")
+        if armed.fired:  # the failure hit only the sync's own record of its end
+            assert armed.statement.startswith("UPDATE sync_state"), armed.statement
+            event("sync finished, its end not recorded")
         self.statements[label] = dict(armed.seen)
         self.world.figures["syncs"] += 1
         self.world.figures["conflicts"] += report.conflicts
