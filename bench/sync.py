@@ -293,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big", default="bench100k", help="database of a big demo to copy")
     parser.add_argument("--fallback", type=int, default=20_000)
     parser.add_argument("--no-big", action="store_true", help="skip the initial big replica")
+    parser.add_argument("--only-big", action="store_true", help="only the initial big replica")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
     tag = uuid.uuid4().hex[:8]
@@ -300,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     roles: dict[str, str] = {}
     names = [f"bench_sync_{tag}", f"bench_sync_big_{tag}"]
     try:
+        if args.only_big:
+            big(args, tag, roles, names[1])
+            return 0
         with database_on(args.server, names[0]) as url, tempfile.TemporaryDirectory() as folder:
             started = time.perf_counter()
             write_demo_company(url, customers=args.customers, seed=7, today=TODAY)
@@ -370,7 +374,8 @@ def big(args: argparse.Namespace, tag: str, roles: dict[str, str], name: str) ->
             customers = args.fallback
             write_demo_company(url, customers=customers, seed=7, today=TODAY)
             init_team(url, now=now())
-            user = add_agents(url, tag)["iberia"]
+            roles.update(add_agents(url, tag))
+            user = roles["iberia"]
             source = (
                 f"a {customers:,}-customer demo written for this run ({args.big} is not set "
                 f"up for the team), team init ({time.perf_counter() - started:.0f} s)"
