@@ -134,7 +134,7 @@ def fill(replica: Database, engine: Engine, *, now: dt.datetime, report: Progres
     url = engine.url
     with server_session(engine) as session, session.begin():
         blocks = numbers.lend_blocks(session, list(SEQUENCES), now)
-    with applying_transaction(replica) as local:
+    with applying_transaction(replica, bulk=True) as local:
         written = 0
         cursor = 0
         with server_session(engine) as session, session.begin():

@@ -257,7 +257,7 @@ def fetch_customers(replica: Database, engine: Engine, customer_ids: Collection[
     from collections_desktop.models.sync.pull import read_customers
 
     written = 0
-    with applying_transaction(replica) as local:
+    with applying_transaction(replica, bulk=len(customer_ids) > 100) as local:
         purge_customers(local, customer_ids)
         with server_session(engine) as server, server.begin():
             for page in read_customers(server, customer_ids):
