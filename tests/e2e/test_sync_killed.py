@@ -50,7 +50,7 @@ from tests.sync.team import (
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
 
-KILLS = int(os.environ.get("SYNC_PROOF_KILLS", "200"))
+KILLS = 200
 TERMINATIONS = 12
 AGENT = "iberia"
 

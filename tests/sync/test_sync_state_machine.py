@@ -23,7 +23,6 @@ round (each replica synced twice, unbroken) and at the end of each example:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 import uuid
 from collections import Counter
@@ -33,7 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, event, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 from sqlalchemy import Engine, create_engine, func, select, type_coerce
@@ -92,12 +91,7 @@ from tests.sync.team import (
     server_operations,
 )
 
-EXAMPLES = int(os.environ.get("SYNC_PROOF_EXAMPLES", "200"))
-PHASES = (
-    [Phase.explicit, Phase.reuse, Phase.generate]
-    if os.environ.get("SYNC_PROOF_NO_SHRINK")
-    else list(Phase)
-)
+EXAMPLES = 200
 ROUND_EVERY = 8
 """Calls of the clock (actions, syncs) before a full round may be chosen again."""
 LABELS = tuple(label for label, _number, _pool in AGENTS)
@@ -586,7 +580,6 @@ def test_replicas_and_server_converge(world: World) -> None:
         stateful_step_count=steps(12),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-        phases=PHASES,
     )
     TeamSync.TestCase().runTest()
     figures = world.figures
