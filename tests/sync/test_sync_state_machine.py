@@ -451,7 +451,8 @@ class TeamSync(RuleBasedStateMachine):
                 self.world.figures[f"syncs broken on the {side}"] += 1
                 return None
         if armed.fired:  # the failure hit only the sync's own record of its end
-            assert armed.statement.startswith("UPDATE sync_state"), armed.statement
+            assert armed.statement.startswith(("BEGIN", "UPDATE sync_state")), armed
+            assert armed.seen["replica"] - armed.at < 2, armed
             event("sync finished, its end not recorded")
         self.statements[label] = dict(armed.seen)
         self.world.figures["syncs"] += 1
