@@ -198,10 +198,11 @@ def revert(
     session: Session, batch: Batch, server_rows: Mapping[str, Sequence[Mapping[str, Any]]]
 ) -> None:
     """Bring every row the batch touched back to the server's (delete what it lacks)."""
-    touched: dict[str, set[uuid.UUID]] = {}
+    inserted: dict[str, set[uuid.UUID]] = {}
     transactions: set[uuid.UUID] = set()
     for op in batch.operations:
-        touched.setdefault(op.table, set()).add(op.row_id)
+        if op.kind == "insert":
+            inserted.setdefault(op.table, set()).add(op.row_id)
         if op.table == "customer_transactions":
             transactions.add(op.row_id)
         if op.table == "settlement_lines" and op.values.get("transaction_id"):
@@ -209,9 +210,12 @@ def revert(
     order = [t.name for t in catalogue.shared_tables()]
     for table in _in_order(server_rows):  # parents first
         upsert_rows(session, table, server_rows[table])
-    for table in reversed(order):  # children first
+    # Children first, and only the rows the batch made: a row it changed that the server
+    # did not send back is one the user no longer sees (its customer left their pools);
+    # the scope step purges it with its customer, children and all.
+    for table in reversed(order):
         kept = {row["id"] for row in server_rows.get(table, ())}
-        delete_rows(session, table, touched.get(table, set()) - kept)
+        delete_rows(session, table, inserted.get(table, set()) - kept)
     if transactions:
         session.flush()
         update_closed_on(session, sorted(transactions))
