@@ -578,7 +578,7 @@ def test_replicas_and_server_converge(world: World) -> None:
     started = time.perf_counter()
     TeamSync.TestCase.settings = settings(
         max_examples=examples(EXAMPLES),
-        stateful_step_count=steps(12),
+        stateful_step_count=steps(8),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
