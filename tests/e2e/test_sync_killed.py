@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from collections_desktop.models.team.connect import server_engine
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -35,7 +36,6 @@ from collections_desktop.models.ledger import postings
 from collections_desktop.models.ledger.settlements import settle_oldest_first
 from collections_desktop.models.people.scope import load_scope
 from collections_desktop.models.sync.replica import create_replica
-from collections_desktop.models.team.connect import server_engine
 from tests.killing import Forker
 from tests.sync.team import (
     START,

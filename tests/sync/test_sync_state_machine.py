@@ -32,6 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from collections_desktop.models.team.connect import server_engine
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
@@ -70,7 +71,6 @@ from collections_desktop.models.sync.conflicts import (
 )
 from collections_desktop.models.sync.replica import create_replica
 from collections_desktop.models.sync.run import sync_replica
-from collections_desktop.models.team.connect import server_engine
 from tests.hypothesis_profiles import examples, steps
 from tests.sync.team import (
     AGENTS,
