@@ -23,12 +23,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from collections_desktop.models.team.connect import server_engine
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.models.actions.status import change_status
 from collections_desktop.models.casework.activities import edit_activity
+from collections_desktop.models.db.connect import server_engine
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity, Customer, Employee
 from collections_desktop.models.db.writing import write_transaction

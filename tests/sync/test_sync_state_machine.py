@@ -32,7 +32,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from collections_desktop.models.team.connect import server_engine
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
@@ -48,6 +47,7 @@ from collections_desktop.models.casework.activities import (
     edit_activity,
 )
 from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.db.connect import server_engine
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Activity,
