@@ -39,14 +39,17 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Integer,
     Table,
-    bindparam,
+    Update,
+    column,
     delete,
     func,
     literal_column,
     select,
     text,
     update,
+    values,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, StatementError
@@ -77,6 +80,9 @@ GROUP_BATCHES = 200
 
 _ID_CHUNK = 10_000
 """Ids per query (well within a statement's parameters)."""
+
+_PARAMETERS = 30_000
+"""Values per statement (PostgreSQL takes at most 65,535 parameters)."""
 
 _DEFERRED_KEYS = frozenset(
     key.parent.table.name
@@ -354,31 +360,50 @@ def _conflicted(
 
 
 def _apply_operations(server: Session, batches: Sequence[Batch], clocks: _FieldClocks) -> _Merged:
-    """Apply the operations in order, consecutive ones of one kind into one table
-    together."""
+    """Apply the operations a few statements per table: between deletes (each in its
+    place), the inserts of every table (parents first), then the updates of every table."""
     lost: dict[uuid.UUID, dict[str, Any]] = {}
     kept: set[uuid.UUID] = set()
-    runs: list[tuple[tuple[str, str], list[tuple[Operation, str]]]] = []
+    segment: list[tuple[Operation, str]] = []
     for batch in batches:
         for op in batch.operations:
-            _shared_customer_table(op.table)
+            table = _shared_customer_table(op.table)
             if op.kind not in ("insert", "update", "delete"):
                 unknown = _("The server does not know the operation {kind}.").format(kind=op.kind)
                 raise _Conflict(unknown)
-            if runs and runs[-1][0] == (op.kind, op.table):
-                runs[-1][1].append((op, batch.hlc))
-            else:
-                runs.append(((op.kind, op.table), [(op, batch.hlc)]))
-    for (kind, name), run in runs:
-        table = Base.metadata.tables[name]
-        if kind == "insert":
-            kept.update(_insert(server, table, [op for op, _hlc in run]))
-        elif kind == "update":
-            lost.update(_update(server, table, run, clocks))
-        else:
-            for op, _hlc in run:
+            if op.kind == "delete":
+                _apply_segment(server, segment, clocks, lost, kept)
+                segment = []
                 _delete(server, table, op)
+            else:
+                segment.append((op, batch.hlc))
+    _apply_segment(server, segment, clocks, lost, kept)
     return _Merged(lost, kept)
+
+
+def _apply_segment(
+    server: Session,
+    segment: Sequence[tuple[Operation, str]],
+    clocks: _FieldClocks,
+    lost: dict[uuid.UUID, dict[str, Any]],
+    kept: set[uuid.UUID],
+) -> None:
+    """Inserts and updates with no delete between them: the inserts first, so an update
+    of a row inserted in the same segment finds it, and each table's updates in their
+    order, so the last writer of a field is the same as one by one."""
+    inserts: dict[str, list[Operation]] = defaultdict(list)
+    updates: dict[str, list[tuple[Operation, str]]] = defaultdict(list)
+    for op, hlc in segment:
+        if op.kind == "insert":
+            inserts[op.table].append(op)
+        else:
+            updates[op.table].append((op, hlc))
+    for table in catalogue.customer_tables():
+        if table.name in inserts:
+            kept.update(_insert(server, table, inserts[table.name]))
+    for table in catalogue.customer_tables():
+        if table.name in updates:
+            lost.update(_update(server, table, updates[table.name], clocks))
 
 
 def _shared_customer_table(name: str) -> Table:
@@ -401,15 +426,11 @@ def _insert(server: Session, table: Table, ops: Sequence[Operation]) -> set[uuid
         row = {name: op.values[name] for name in columns if name in op.values}
         row["id"] = op.row_id
         groups[frozenset(row)].append(row)
-    wanted = sorted({op.row_id for op in ops})
-    there: set[uuid.UUID] = set()
-    for i in range(0, len(wanted), _ID_CHUNK):
-        chunk = wanted[i : i + _ID_CHUNK]
-        there.update(server.scalars(select(table.c.id).where(table.c.id.in_(chunk))))
-    statement = pg_insert(table).on_conflict_do_nothing(index_elements=["id"])
+    statement = pg_insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+    inserted: set[uuid.UUID] = set()
     for rows in groups.values():
-        server.execute(statement, rows)
-    return {op.op_id for op in ops if op.row_id in there}
+        inserted.update(server.execute(statement, rows).scalars())
+    return {op.op_id for op in ops if op.row_id not in inserted}
 
 
 _STAMP_CLOCKS = text(
@@ -442,8 +463,8 @@ class _FieldClocks:
                         clock.table_name == table, clock.row_id.in_(wanted[i : i + _ID_CHUNK])
                     )
                 )
-                for row_id, column, stamp in found:
-                    self._stored[(table, row_id, column)] = stamp
+                for row_id, name, stamp in found:
+                    self._stored[(table, row_id, name)] = stamp
 
     def wins(self, table: str, row_id: uuid.UUID, column: str, hlc: str) -> bool:
         """Whether a write at ``hlc`` is the field's last (and if so, note it)."""
@@ -480,12 +501,14 @@ class _FieldClocks:
 def _update(
     server: Session, table: Table, ops: Sequence[tuple[Operation, str]], clocks: _FieldClocks
 ) -> dict[uuid.UUID, dict[str, Any]]:
-    """Merge updates field by field, consecutive ones that won the same fields in one
-    statement; the fields a later write kept, with their values, by operation id."""
+    """Merge updates field by field: each row's won fields (the later of two writes
+    standing) in one ``UPDATE … FROM (VALUES …)`` per set of fields; the fields a later
+    write kept, with their values, by operation id."""
     mergeable = set(catalogue.mergeable_columns(table))
     lost: dict[uuid.UUID, dict[str, Any]] = {}
     unchanged: set[uuid.UUID] = set()  # rows where every field lost: they must exist
-    groups: list[tuple[frozenset[str], list[dict[str, Any]]]] = []
+    won_rows: dict[uuid.UUID, dict[str, Any]] = {}
+    writes: dict[uuid.UUID, int] = defaultdict(int)  # the updates of a row: its versions
     for op, hlc in ops:
         changed = {name: value for name, value in op.values.items() if name in mergeable}
         won = {n: v for n, v in changed.items() if clocks.wins(table.name, op.row_id, n, hlc)}
@@ -494,18 +517,22 @@ def _update(
         if not won:
             unchanged.add(op.row_id)
             continue
-        names = frozenset(won)
-        if not groups or groups[-1][0] != names:
-            groups.append((names, []))
-        groups[-1][1].append({"_row_id": op.row_id, **{f"_v_{n}": v for n, v in won.items()}})
-    for names, rows in groups:
-        values: dict[str, Any] = {name: bindparam(f"_v_{name}") for name in names}
-        if "version" in table.c:
-            values["version"] = table.c.version + 1
-        statement = update(table).where(table.c.id == bindparam("_row_id")).values(values)
-        result = server.execute(statement, rows)
-        if getattr(result, "rowcount", len(rows)) != len(rows):
-            raise _Conflict(_gone(table.name))
+        won_rows.setdefault(op.row_id, {}).update(won)
+        writes[op.row_id] += 1
+    groups: dict[tuple[str, ...], list[uuid.UUID]] = defaultdict(list)
+    for row_id, won in won_rows.items():
+        groups[tuple(sorted(won))].append(row_id)
+    for names, row_ids in groups.items():
+        per_chunk = max(1, _PARAMETERS // (len(names) + 2))
+        for i in range(0, len(row_ids), per_chunk):
+            chunk = row_ids[i : i + per_chunk]
+            data = [
+                (row_id, writes[row_id], *(won_rows[row_id][n] for n in names)) for row_id in chunk
+            ]
+            result = server.execute(_update_statement(table, names, data))
+            if getattr(result, "rowcount", len(chunk)) != len(chunk):
+                raise _Conflict(_gone(table.name))
+    unchanged -= won_rows.keys()
     if unchanged:
         found = server.scalar(
             select(func.count()).select_from(table).where(table.c.id.in_(unchanged))
@@ -513,6 +540,21 @@ def _update(
         if found != len(unchanged):
             raise _Conflict(_gone(table.name))
     return lost
+
+
+def _update_statement(table: Table, names: Sequence[str], data: list[tuple[Any, ...]]) -> Update:
+    """``UPDATE table SET name = v.name … FROM (VALUES (id, writes, value …) …) AS v``,
+    each value typed as its column (the version goes up by the row's updates)."""
+    rows = values(
+        column("_row_id", UuidKey()),
+        column("_writes", Integer()),
+        *(column(name, table.c[name].type) for name in names),
+        name="v",
+    ).data(data)
+    changes: dict[str, Any] = {name: rows.c[name] for name in names}
+    if "version" in table.c:
+        changes["version"] = table.c.version + rows.c._writes
+    return update(table).where(table.c.id == rows.c._row_id).values(changes)
 
 
 def _delete(server: Session, table: Table, op: Operation) -> None:
