@@ -39,9 +39,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Integer,
     Table,
     Update,
+    bindparam,
     column,
     delete,
     func,
@@ -170,8 +172,7 @@ def push_batches(
     if records:
         # An operation another login recorded (a laptop handed to another user) is not
         # visible here; applying it again changed nothing (a union, the same clock).
-        operations = pg_insert(Base.metadata.tables["sync_operations"])
-        server.execute(operations.on_conflict_do_nothing(index_elements=["op_id"]), records)
+        _insert_rows(server, Base.metadata.tables["sync_operations"], records, "op_id")
     server.execute(select(func.set_config(_HLC_SETTING, "", True)))  # online writes stamp again
     return [outcomes[index] for index in range(len(batches))]
 
@@ -426,11 +427,35 @@ def _insert(server: Session, table: Table, ops: Sequence[Operation]) -> set[uuid
         row = {name: op.values[name] for name in columns if name in op.values}
         row["id"] = op.row_id
         groups[frozenset(row)].append(row)
-    statement = pg_insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
     inserted: set[uuid.UUID] = set()
     for rows in groups.values():
-        inserted.update(server.execute(statement, rows).scalars())
+        inserted.update(_insert_rows(server, table, rows, "id"))
     return {op.op_id for op in ops if op.row_id not in inserted}
+
+
+def _insert_rows(
+    server: Session, table: Table, rows: Sequence[Mapping[str, Any]], key: str
+) -> list[Any]:
+    """Insert rows of one set of columns whose ``key`` is not there yet, in one statement
+    of one array per column (short to send and to parse); the keys inserted."""
+    names = list(rows[0])
+    missing = [c for c in table.columns if c.name not in names and c.default is not None]
+    if missing:  # the columns' defaults come from Python: the driver's executemany
+        statement = pg_insert(table).on_conflict_do_nothing(index_elements=[key])
+        return list(server.execute(statement.returning(table.c[key]), rows).scalars())
+    dialect = server.get_bind().dialect
+    arrays = ", ".join(
+        f"CAST(:_a{i} AS {table.c[name].type.compile(dialect)}[])" for i, name in enumerate(names)
+    )
+    columns = ", ".join(f'"{name}"' for name in names)
+    statement = text(
+        f'INSERT INTO "{table.name}" ({columns}) SELECT * FROM unnest({arrays}) '
+        f'ON CONFLICT ("{key}") DO NOTHING RETURNING "{key}"'
+    ).bindparams(
+        *(bindparam(f"_a{i}", type_=ARRAY(table.c[name].type)) for i, name in enumerate(names))
+    )
+    parameters = {f"_a{i}": [row[name] for row in rows] for i, name in enumerate(names)}
+    return list(server.execute(statement, parameters).scalars())
 
 
 _STAMP_CLOCKS = text(
