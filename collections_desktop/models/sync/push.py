@@ -42,16 +42,13 @@ from sqlalchemy import (
     ARRAY,
     Integer,
     Table,
-    Update,
+    TextClause,
     bindparam,
-    column,
     delete,
     func,
     literal_column,
     select,
     text,
-    update,
-    values,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, StatementError
@@ -83,8 +80,6 @@ GROUP_BATCHES = 200
 _ID_CHUNK = 10_000
 """Ids per query (well within a statement's parameters)."""
 
-_PARAMETERS = 30_000
-"""Values per statement (PostgreSQL takes at most 65,535 parameters)."""
 
 _DEFERRED_KEYS = frozenset(
     key.parent.table.name
@@ -548,15 +543,15 @@ def _update(
     for row_id, won in won_rows.items():
         groups[tuple(sorted(won))].append(row_id)
     for names, row_ids in groups.items():
-        per_chunk = max(1, _PARAMETERS // (len(names) + 2))
-        for i in range(0, len(row_ids), per_chunk):
-            chunk = row_ids[i : i + per_chunk]
-            data = [
-                (row_id, writes[row_id], *(won_rows[row_id][n] for n in names)) for row_id in chunk
-            ]
-            result = server.execute(_update_statement(table, names, data))
-            if getattr(result, "rowcount", len(chunk)) != len(chunk):
-                raise _Conflict(_gone(table.name))
+        statement = _update_statement(server, table, names)
+        parameters = {
+            "_ids": row_ids,
+            "_writes": [writes[row_id] for row_id in row_ids],
+            **{f"_a{i}": [won_rows[r][name] for r in row_ids] for i, name in enumerate(names)},
+        }
+        result = server.execute(statement, parameters)
+        if getattr(result, "rowcount", len(row_ids)) != len(row_ids):
+            raise _Conflict(_gone(table.name))
     unchanged -= won_rows.keys()
     if unchanged:
         found = server.scalar(
@@ -567,19 +562,26 @@ def _update(
     return lost
 
 
-def _update_statement(table: Table, names: Sequence[str], data: list[tuple[Any, ...]]) -> Update:
-    """``UPDATE table SET name = v.name … FROM (VALUES (id, writes, value …) …) AS v``,
-    each value typed as its column (the version goes up by the row's updates)."""
-    rows = values(
-        column("_row_id", UuidKey()),
-        column("_writes", Integer()),
-        *(column(name, table.c[name].type) for name in names),
-        name="v",
-    ).data(data)
-    changes: dict[str, Any] = {name: rows.c[name] for name in names}
+def _update_statement(server: Session, table: Table, names: Sequence[str]) -> TextClause:
+    """``UPDATE table SET name = v.name … FROM unnest(ids, writes, values …) AS v``: one
+    array per column, typed as the column (the version goes up by the row's updates)."""
+    dialect = server.get_bind().dialect
+    arrays = ", ".join(
+        f"CAST(:_a{i} AS {table.c[name].type.compile(dialect)}[])" for i, name in enumerate(names)
+    )
+    aliases = ", ".join(f"_v{i}" for i in range(len(names)))
+    changes = [f'"{name}" = v._v{i}' for i, name in enumerate(names)]
     if "version" in table.c:
-        changes["version"] = table.c.version + rows.c._writes
-    return update(table).where(table.c.id == rows.c._row_id).values(changes)
+        changes.append('"version" = t."version" + v._writes')
+    return text(
+        f'UPDATE "{table.name}" AS t SET {", ".join(changes)} '
+        f"FROM unnest(CAST(:_ids AS uuid[]), CAST(:_writes AS integer[]), {arrays}) "
+        f"AS v(_row_id, _writes, {aliases}) WHERE t.id = v._row_id"
+    ).bindparams(
+        bindparam("_ids", type_=ARRAY(UuidKey())),
+        bindparam("_writes", type_=ARRAY(Integer())),
+        *(bindparam(f"_a{i}", type_=ARRAY(table.c[name].type)) for i, name in enumerate(names)),
+    )
 
 
 def _delete(server: Session, table: Table, op: Operation) -> None:
