@@ -40,10 +40,13 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    ColumnElement,
     Integer,
     Table,
     TextClause,
+    any_,
     bindparam,
+    cast,
     delete,
     func,
     literal_column,
@@ -52,7 +55,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, StatementError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from collections_desktop.i18n import _
 from collections_desktop.models.db.schema import (
@@ -207,7 +210,7 @@ def _customers_of(server: Session, batches: Sequence[Batch]) -> set[uuid.UUID]:
     for table_name, row_ids in from_server.items():
         table = Base.metadata.tables[table_name]
         owner = literal_column(catalogue.customer_expression(table_name), UuidKey())
-        customers.update(server.scalars(select(owner).where(table.c.id.in_(row_ids))))
+        customers.update(server.scalars(select(owner).where(_among(table.c.id, row_ids))))
     customers.discard(None)
     return customers
 
@@ -222,7 +225,7 @@ def _recorded(server: Session, op_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, d
     for i in range(0, len(wanted), _ID_CHUNK):
         rows = server.execute(
             select(SyncOperation.op_id, SyncOperation.outcome, SyncOperation.detail).where(
-                SyncOperation.op_id.in_(wanted[i : i + _ID_CHUNK])
+                _among(SyncOperation.op_id, wanted[i : i + _ID_CHUNK])
             )
         )
         for op_id, outcome, detail in rows:
@@ -436,8 +439,8 @@ def _insert_rows(
     names = list(rows[0])
     missing = [c for c in table.columns if c.name not in names and c.default is not None]
     if missing:  # the columns' defaults come from Python: the driver's executemany
-        statement = pg_insert(table).on_conflict_do_nothing(index_elements=[key])
-        return list(server.execute(statement.returning(table.c[key]), rows).scalars())
+        each = pg_insert(table).on_conflict_do_nothing(index_elements=[key])
+        return list(server.execute(each.returning(table.c[key]), rows).scalars())
     dialect = server.get_bind().dialect
     arrays = ", ".join(
         f"CAST(:_a{i} AS {table.c[name].type.compile(dialect)}[])" for i, name in enumerate(names)
@@ -480,7 +483,7 @@ class _FieldClocks:
             for i in range(0, len(wanted), _ID_CHUNK):
                 found = server.execute(
                     select(clock.row_id, clock.column_name, clock.hlc).where(
-                        clock.table_name == table, clock.row_id.in_(wanted[i : i + _ID_CHUNK])
+                        clock.table_name == table, _among(clock.row_id, wanted[i : i + _ID_CHUNK])
                     )
                 )
                 for row_id, name, stamp in found:
@@ -555,7 +558,7 @@ def _update(
     unchanged -= won_rows.keys()
     if unchanged:
         found = server.scalar(
-            select(func.count()).select_from(table).where(table.c.id.in_(unchanged))
+            select(func.count()).select_from(table).where(_among(table.c.id, unchanged))
         )
         if found != len(unchanged):
             raise _Conflict(_gone(table.name))
@@ -702,9 +705,20 @@ def _server_rows(server: Session, ops: Iterable[Operation]) -> ServerRows:
     rows: dict[str, tuple[Mapping[str, Any], ...]] = {}
     for name, row_ids in wanted.items():
         table = Base.metadata.tables[name]
-        found = server.execute(select(table).where(table.c.id.in_(row_ids)).order_by(table.c.id))
+        found = server.execute(
+            select(table).where(_among(table.c.id, row_ids)).order_by(table.c.id)
+        )
         rows[name] = tuple(dict(row._mapping) for row in found)
     return rows
+
+
+def _among(
+    column: ColumnElement[Any] | QueryableAttribute[Any], ids: Iterable[Any]
+) -> ColumnElement[bool]:
+    """``column = ANY(array)``: one parameter for any number of ids, where ``IN`` would
+    send (and make the driver parse) one parameter each."""
+    array = ARRAY(column.type)
+    return column == any_(cast(bindparam(None, list(ids), type_=array), array))
 
 
 def _json(value: Mapping[str, Any]) -> str:
