@@ -9,8 +9,11 @@
   carries the server's current rows for every row it touched, so the replica can put
   them back and show both sides.
 - **Together while nothing conflicts.** Up to ``GROUP_BATCHES`` batches share one
-  savepoint and their inserts one statement per table; when one of them conflicts, the
-  group is rolled back and applied again one savepoint per batch to find which.
+  savepoint; when one of them conflicts, the group is rolled back and applied again one
+  savepoint per batch to find which. Between two deletes (each kept in its place), the
+  inserts go first, one statement per table (parents first), then the updates, one
+  statement per table and set of fields won: a few round trips, not one per row, each
+  column's values sent as one array.
 - **Merge.** Inserts are a union: a row whose id is already there is left as it is (and
   sent back, should the replica's copy differ).
   Updates merge last writer wins per field by hybrid-logical-clock time: a field whose
