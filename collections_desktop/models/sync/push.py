@@ -528,7 +528,7 @@ def _update(
     server: Session, table: Table, ops: Sequence[tuple[Operation, str]], clocks: _FieldClocks
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """Merge updates field by field: each row's won fields (the later of two writes
-    standing) in one ``UPDATE … FROM (VALUES …)`` per set of fields; the fields a later
+    standing) in one ``UPDATE … FROM unnest(…)`` per set of fields; the fields a later
     write kept, with their values, by operation id."""
     mergeable = set(catalogue.mergeable_columns(table))
     lost: dict[uuid.UUID, dict[str, Any]] = {}
