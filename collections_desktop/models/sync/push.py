@@ -9,8 +9,11 @@
   carries the server's current rows for every row it touched, so the replica can put
   them back and show both sides.
 - **Together while nothing conflicts.** Up to ``GROUP_BATCHES`` batches share one
-  savepoint and their inserts one statement per table; when one of them conflicts, the
-  group is rolled back and applied again one savepoint per batch to find which.
+  savepoint; when one of them conflicts, the group is rolled back and applied again one
+  savepoint per batch to find which. Between two deletes (each kept in its place), the
+  inserts go first, one statement per table (parents first), then the updates, one
+  statement per table and set of fields won: a few round trips, not one per row, each
+  column's values sent as one array.
 - **Merge.** Inserts are a union: a row whose id is already there is left as it is (and
   sent back, should the replica's copy differ).
   Updates merge last writer wins per field by hybrid-logical-clock time: a field whose
@@ -39,18 +42,23 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
     Table,
+    TextClause,
+    any_,
     bindparam,
+    cast,
     delete,
     func,
     literal_column,
     select,
     text,
-    update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, StatementError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from collections_desktop.i18n import _
 from collections_desktop.models.db.schema import (
@@ -77,6 +85,7 @@ GROUP_BATCHES = 200
 
 _ID_CHUNK = 10_000
 """Ids per query (well within a statement's parameters)."""
+
 
 _DEFERRED_KEYS = frozenset(
     key.parent.table.name
@@ -164,8 +173,7 @@ def push_batches(
     if records:
         # An operation another login recorded (a laptop handed to another user) is not
         # visible here; applying it again changed nothing (a union, the same clock).
-        operations = pg_insert(Base.metadata.tables["sync_operations"])
-        server.execute(operations.on_conflict_do_nothing(index_elements=["op_id"]), records)
+        _insert_rows(server, Base.metadata.tables["sync_operations"], records, "op_id")
     server.execute(select(func.set_config(_HLC_SETTING, "", True)))  # online writes stamp again
     return [outcomes[index] for index in range(len(batches))]
 
@@ -205,7 +213,7 @@ def _customers_of(server: Session, batches: Sequence[Batch]) -> set[uuid.UUID]:
     for table_name, row_ids in from_server.items():
         table = Base.metadata.tables[table_name]
         owner = literal_column(catalogue.customer_expression(table_name), UuidKey())
-        customers.update(server.scalars(select(owner).where(table.c.id.in_(row_ids))))
+        customers.update(server.scalars(select(owner).where(_among(table.c.id, row_ids))))
     customers.discard(None)
     return customers
 
@@ -220,7 +228,7 @@ def _recorded(server: Session, op_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, d
     for i in range(0, len(wanted), _ID_CHUNK):
         rows = server.execute(
             select(SyncOperation.op_id, SyncOperation.outcome, SyncOperation.detail).where(
-                SyncOperation.op_id.in_(wanted[i : i + _ID_CHUNK])
+                _among(SyncOperation.op_id, wanted[i : i + _ID_CHUNK])
             )
         )
         for op_id, outcome, detail in rows:
@@ -354,31 +362,50 @@ def _conflicted(
 
 
 def _apply_operations(server: Session, batches: Sequence[Batch], clocks: _FieldClocks) -> _Merged:
-    """Apply the operations in order, consecutive ones of one kind into one table
-    together."""
+    """Apply the operations a few statements per table: between deletes (each in its
+    place), the inserts of every table (parents first), then the updates of every table."""
     lost: dict[uuid.UUID, dict[str, Any]] = {}
     kept: set[uuid.UUID] = set()
-    runs: list[tuple[tuple[str, str], list[tuple[Operation, str]]]] = []
+    segment: list[tuple[Operation, str]] = []
     for batch in batches:
         for op in batch.operations:
-            _shared_customer_table(op.table)
+            table = _shared_customer_table(op.table)
             if op.kind not in ("insert", "update", "delete"):
                 unknown = _("The server does not know the operation {kind}.").format(kind=op.kind)
                 raise _Conflict(unknown)
-            if runs and runs[-1][0] == (op.kind, op.table):
-                runs[-1][1].append((op, batch.hlc))
-            else:
-                runs.append(((op.kind, op.table), [(op, batch.hlc)]))
-    for (kind, name), run in runs:
-        table = Base.metadata.tables[name]
-        if kind == "insert":
-            kept.update(_insert(server, table, [op for op, _hlc in run]))
-        elif kind == "update":
-            lost.update(_update(server, table, run, clocks))
-        else:
-            for op, _hlc in run:
+            if op.kind == "delete":
+                _apply_segment(server, segment, clocks, lost, kept)
+                segment = []
                 _delete(server, table, op)
+            else:
+                segment.append((op, batch.hlc))
+    _apply_segment(server, segment, clocks, lost, kept)
     return _Merged(lost, kept)
+
+
+def _apply_segment(
+    server: Session,
+    segment: Sequence[tuple[Operation, str]],
+    clocks: _FieldClocks,
+    lost: dict[uuid.UUID, dict[str, Any]],
+    kept: set[uuid.UUID],
+) -> None:
+    """Inserts and updates with no delete between them: the inserts first, so an update
+    of a row inserted in the same segment finds it, and each table's updates in their
+    order, so the last writer of a field is the same as one by one."""
+    inserts: dict[str, list[Operation]] = defaultdict(list)
+    updates: dict[str, list[tuple[Operation, str]]] = defaultdict(list)
+    for op, hlc in segment:
+        if op.kind == "insert":
+            inserts[op.table].append(op)
+        else:
+            updates[op.table].append((op, hlc))
+    for table in catalogue.customer_tables():
+        if table.name in inserts:
+            kept.update(_insert(server, table, inserts[table.name]))
+    for table in catalogue.customer_tables():
+        if table.name in updates:
+            lost.update(_update(server, table, updates[table.name], clocks))
 
 
 def _shared_customer_table(name: str) -> Table:
@@ -401,15 +428,35 @@ def _insert(server: Session, table: Table, ops: Sequence[Operation]) -> set[uuid
         row = {name: op.values[name] for name in columns if name in op.values}
         row["id"] = op.row_id
         groups[frozenset(row)].append(row)
-    wanted = sorted({op.row_id for op in ops})
-    there: set[uuid.UUID] = set()
-    for i in range(0, len(wanted), _ID_CHUNK):
-        chunk = wanted[i : i + _ID_CHUNK]
-        there.update(server.scalars(select(table.c.id).where(table.c.id.in_(chunk))))
-    statement = pg_insert(table).on_conflict_do_nothing(index_elements=["id"])
+    inserted: set[uuid.UUID] = set()
     for rows in groups.values():
-        server.execute(statement, rows)
-    return {op.op_id for op in ops if op.row_id in there}
+        inserted.update(_insert_rows(server, table, rows, "id"))
+    return {op.op_id for op in ops if op.row_id not in inserted}
+
+
+def _insert_rows(
+    server: Session, table: Table, rows: Sequence[Mapping[str, Any]], key: str
+) -> list[Any]:
+    """Insert rows of one set of columns whose ``key`` is not there yet, in one statement
+    of one array per column (short to send and to parse); the keys inserted."""
+    names = list(rows[0])
+    missing = [c for c in table.columns if c.name not in names and c.default is not None]
+    if missing:  # the columns' defaults come from Python: the driver's executemany
+        each = pg_insert(table).on_conflict_do_nothing(index_elements=[key])
+        return list(server.execute(each.returning(table.c[key]), rows).scalars())
+    dialect = server.get_bind().dialect
+    arrays = ", ".join(
+        f"CAST(:_a{i} AS {table.c[name].type.compile(dialect)}[])" for i, name in enumerate(names)
+    )
+    columns = ", ".join(f'"{name}"' for name in names)
+    statement = text(
+        f'INSERT INTO "{table.name}" ({columns}) SELECT * FROM unnest({arrays}) '
+        f'ON CONFLICT ("{key}") DO NOTHING RETURNING "{key}"'
+    ).bindparams(
+        *(bindparam(f"_a{i}", type_=ARRAY(table.c[name].type)) for i, name in enumerate(names))
+    )
+    parameters = {f"_a{i}": [row[name] for row in rows] for i, name in enumerate(names)}
+    return list(server.execute(statement, parameters).scalars())
 
 
 _STAMP_CLOCKS = text(
@@ -439,11 +486,11 @@ class _FieldClocks:
             for i in range(0, len(wanted), _ID_CHUNK):
                 found = server.execute(
                     select(clock.row_id, clock.column_name, clock.hlc).where(
-                        clock.table_name == table, clock.row_id.in_(wanted[i : i + _ID_CHUNK])
+                        clock.table_name == table, _among(clock.row_id, wanted[i : i + _ID_CHUNK])
                     )
                 )
-                for row_id, column, stamp in found:
-                    self._stored[(table, row_id, column)] = stamp
+                for row_id, name, stamp in found:
+                    self._stored[(table, row_id, name)] = stamp
 
     def wins(self, table: str, row_id: uuid.UUID, column: str, hlc: str) -> bool:
         """Whether a write at ``hlc`` is the field's last (and if so, note it)."""
@@ -480,12 +527,14 @@ class _FieldClocks:
 def _update(
     server: Session, table: Table, ops: Sequence[tuple[Operation, str]], clocks: _FieldClocks
 ) -> dict[uuid.UUID, dict[str, Any]]:
-    """Merge updates field by field, consecutive ones that won the same fields in one
-    statement; the fields a later write kept, with their values, by operation id."""
+    """Merge updates field by field: each row's won fields (the later of two writes
+    standing) in one ``UPDATE … FROM unnest(…)`` per set of fields; the fields a later
+    write kept, with their values, by operation id."""
     mergeable = set(catalogue.mergeable_columns(table))
     lost: dict[uuid.UUID, dict[str, Any]] = {}
     unchanged: set[uuid.UUID] = set()  # rows where every field lost: they must exist
-    groups: list[tuple[frozenset[str], list[dict[str, Any]]]] = []
+    won_rows: dict[uuid.UUID, dict[str, Any]] = {}
+    writes: dict[uuid.UUID, int] = defaultdict(int)  # the updates of a row: its versions
     for op, hlc in ops:
         changed = {name: value for name, value in op.values.items() if name in mergeable}
         won = {n: v for n, v in changed.items() if clocks.wins(table.name, op.row_id, n, hlc)}
@@ -494,25 +543,51 @@ def _update(
         if not won:
             unchanged.add(op.row_id)
             continue
-        names = frozenset(won)
-        if not groups or groups[-1][0] != names:
-            groups.append((names, []))
-        groups[-1][1].append({"_row_id": op.row_id, **{f"_v_{n}": v for n, v in won.items()}})
-    for names, rows in groups:
-        values: dict[str, Any] = {name: bindparam(f"_v_{name}") for name in names}
-        if "version" in table.c:
-            values["version"] = table.c.version + 1
-        statement = update(table).where(table.c.id == bindparam("_row_id")).values(values)
-        result = server.execute(statement, rows)
-        if getattr(result, "rowcount", len(rows)) != len(rows):
+        won_rows.setdefault(op.row_id, {}).update(won)
+        writes[op.row_id] += 1
+    groups: dict[tuple[str, ...], list[uuid.UUID]] = defaultdict(list)
+    for row_id, won in won_rows.items():
+        groups[tuple(sorted(won))].append(row_id)
+    for names, row_ids in groups.items():
+        statement = _update_statement(server, table, names)
+        parameters = {
+            "_ids": row_ids,
+            "_writes": [writes[row_id] for row_id in row_ids],
+            **{f"_a{i}": [won_rows[r][name] for r in row_ids] for i, name in enumerate(names)},
+        }
+        result = server.execute(statement, parameters)
+        if getattr(result, "rowcount", len(row_ids)) != len(row_ids):
             raise _Conflict(_gone(table.name))
+    unchanged -= won_rows.keys()
     if unchanged:
         found = server.scalar(
-            select(func.count()).select_from(table).where(table.c.id.in_(unchanged))
+            select(func.count()).select_from(table).where(_among(table.c.id, unchanged))
         )
         if found != len(unchanged):
             raise _Conflict(_gone(table.name))
     return lost
+
+
+def _update_statement(server: Session, table: Table, names: Sequence[str]) -> TextClause:
+    """``UPDATE table SET name = v.name … FROM unnest(ids, writes, values …) AS v``: one
+    array per column, typed as the column (the version goes up by the row's updates)."""
+    dialect = server.get_bind().dialect
+    arrays = ", ".join(
+        f"CAST(:_a{i} AS {table.c[name].type.compile(dialect)}[])" for i, name in enumerate(names)
+    )
+    aliases = ", ".join(f"_v{i}" for i in range(len(names)))
+    changes = [f'"{name}" = v._v{i}' for i, name in enumerate(names)]
+    if "version" in table.c:
+        changes.append('"version" = t."version" + v._writes')
+    return text(
+        f'UPDATE "{table.name}" AS t SET {", ".join(changes)} '
+        f"FROM unnest(CAST(:_ids AS uuid[]), CAST(:_writes AS integer[]), {arrays}) "
+        f"AS v(_row_id, _writes, {aliases}) WHERE t.id = v._row_id"
+    ).bindparams(
+        bindparam("_ids", type_=ARRAY(UuidKey())),
+        bindparam("_writes", type_=ARRAY(Integer())),
+        *(bindparam(f"_a{i}", type_=ARRAY(table.c[name].type)) for i, name in enumerate(names)),
+    )
 
 
 def _delete(server: Session, table: Table, op: Operation) -> None:
@@ -633,9 +708,20 @@ def _server_rows(server: Session, ops: Iterable[Operation]) -> ServerRows:
     rows: dict[str, tuple[Mapping[str, Any], ...]] = {}
     for name, row_ids in wanted.items():
         table = Base.metadata.tables[name]
-        found = server.execute(select(table).where(table.c.id.in_(row_ids)).order_by(table.c.id))
+        found = server.execute(
+            select(table).where(_among(table.c.id, row_ids)).order_by(table.c.id)
+        )
         rows[name] = tuple(dict(row._mapping) for row in found)
     return rows
+
+
+def _among(
+    column: ColumnElement[Any] | QueryableAttribute[Any], ids: Iterable[Any]
+) -> ColumnElement[bool]:
+    """``column = ANY(array)``: one parameter for any number of ids, where ``IN`` would
+    send (and make the driver parse) one parameter each."""
+    array = ARRAY(column.type)
+    return column == any_(cast(bindparam(None, list(ids), type_=array), array))
 
 
 def _json(value: Mapping[str, Any]) -> str:
