@@ -105,6 +105,7 @@ class Viewer:
     employee_id: uuid.UUID | None
     display_name: str
     is_agent: bool
+    may_change_setup: bool = False
 
 
 def load_viewer(session: Session, user_name: str) -> Viewer:
@@ -114,7 +115,7 @@ def load_viewer(session: Session, user_name: str) -> Viewer:
     company) sees every customer and has no activities of their own; the window says so.
     """
     employee = session.execute(
-        select(Employee.id, Employee.name).where(
+        select(Employee.id, Employee.name, Employee.is_administrator).where(
             Employee.user_name == user_name, Employee.deleted_at.is_(None)
         )
     ).one_or_none()
@@ -127,9 +128,17 @@ def load_viewer(session: Session, user_name: str) -> Viewer:
             employee_id=employee.id if employee else None,
             display_name=employee.name if employee else user_name,
             is_agent=False,
+            may_change_setup=bool(employee and employee.is_administrator),
         )
     assert employee is not None  # load_scope found the agent through this employee
-    return Viewer(user_name, scope, employee.id, employee.name, is_agent=True)
+    return Viewer(
+        user_name,
+        scope,
+        employee.id,
+        employee.name,
+        is_agent=True,
+        may_change_setup=employee.is_administrator,
+    )
 
 
 def company_scope(session: Session) -> AgentScope:

@@ -59,11 +59,15 @@ REFERENCE_TABLES = (
     "receivables_parameters",
     "collections_agents",
     "agent_pools",
+    "activity_categories",
+    "business_texts",
 )
 
 OWNERS: dict[str, Owner] = {
     "customers": Owner("id"),
     "contacts": Owner("customer_id"),
+    "customer_addresses": Owner("customer_id"),
+    "customer_changes": Owner("customer_id"),
     "customer_transactions": Owner("customer_id"),
     "settlements": Owner("customer_id"),
     "journals": Owner("customer_id"),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from collections_desktop.models.db.schema.base import Base, Mutable, primary_id
 from collections_desktop.models.db.schema.enums import (
     AccountStatus,
+    AddressPurpose,
 )
 
 
@@ -32,6 +33,8 @@ class Employee(Mutable, Base):
     email: Mapped[str | None]
     phone: Mapped[str | None] = mapped_column(String(50))
     user_name: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # An administrator may change the company's set-up (pools, agents, users, parameters).
+    is_administrator: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class CustomerPool(Mutable, Base):
@@ -114,3 +117,18 @@ class Contact(Mutable, Base):
     email: Mapped[str | None]
     phone: Mapped[str | None] = mapped_column(String(50))
     language: Mapped[str | None] = mapped_column(String(10))
+    role: Mapped[str | None] = mapped_column(String(20))  # ContactRole
+
+
+class CustomerAddress(Mutable, Base):
+    """An address of a customer and what it is used for (invoices, statements, deliveries)."""
+
+    __tablename__ = "customer_addresses"
+    id: Mapped[uuid.UUID] = primary_id()
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20), default=AddressPurpose.BUSINESS)
+    street: Mapped[str | None]
+    city: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(2))
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)

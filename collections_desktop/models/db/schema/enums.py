@@ -109,3 +109,22 @@ class AgingBasis(enum.StrEnum):
     DUE_DATE = "due_date"
     TRANSACTION_DATE = "transaction_date"
     DOCUMENT_DATE = "document_date"
+
+
+class ContactRole(enum.StrEnum):
+    """What a contact person does for the customer; collections letters go to "collections"."""
+
+    COLLECTIONS = "collections"
+    BILLING = "billing"
+    PURCHASING = "purchasing"
+    MANAGEMENT = "management"
+    OTHER = "other"
+
+
+class AddressPurpose(enum.StrEnum):
+    """What an address of a customer is used for."""
+
+    BUSINESS = "business"
+    INVOICE = "invoice"
+    DELIVERY = "delivery"
+    STATEMENT = "statement"

@@ -349,6 +349,23 @@ class LetterDocument(Base):
     written_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
 
 
+class CustomerChange(Base):
+    """One changed field of a customer record: who changed it, when, from what to what.
+
+    A posted fact (inserted once, guarded by triggers), so the history of a credit limit
+    or an account status cannot be rewritten.
+    """
+
+    __tablename__ = "customer_changes"
+    id: Mapped[uuid.UUID] = primary_id()
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"), index=True)
+    changed_at: Mapped[dt.datetime]
+    changed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
+    field: Mapped[str] = mapped_column(String(50))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+
 IMMUTABLE_COLUMNS = {
     "customer_transactions": [
         c.name
@@ -379,6 +396,7 @@ IMMUTABLE_COLUMNS = {
             CollectionLetter,
             CollectionLetterLine,
             LetterDocument,
+            CustomerChange,
         )
     },
 }

@@ -71,6 +71,9 @@ class ReceivablesParameters(Mutable, Base):
     write_off_account: Mapped[str] = mapped_column(String(30), default="681000")
     # A promise is judged this many days after its date, so a payment in the post still counts.
     promise_tolerance_days: Mapped[int] = mapped_column(Integer, default=3)
+    # The company's own language: the row columns of business texts are written in it.
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    country: Mapped[str | None] = mapped_column(String(2))
 
 
 class PostingProfile(Mutable, Base):
@@ -198,6 +201,31 @@ class CaseCategory(Mutable, Base):
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     type: Mapped[str] = mapped_column(String(20), default="collections")
+
+
+class ActivityCategory(Mutable, Base):
+    """A category of collections activity (call, promise, dispute…); ``name`` is in the
+    company's language, other languages are business texts."""
+
+    __tablename__ = "activity_categories"
+    id: Mapped[uuid.UUID] = primary_id()
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class BusinessText(Mutable, Base):
+    """A business text of a row in a language other than the company's (an aging period
+    label, a letter level's name or template, a write-off reason, an activity category)."""
+
+    __tablename__ = "business_texts"
+    __table_args__ = (UniqueConstraint("table_name", "row_id", "field", "language"),)
+    id: Mapped[uuid.UUID] = primary_id()
+    table_name: Mapped[str] = mapped_column(String(50))
+    row_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    field: Mapped[str] = mapped_column(String(50))
+    language: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
 
 
 class NumberSequence(Mutable, Base):

@@ -1,0 +1,1 @@
+"""Business texts: what the company prints or shows, in each language."""
