@@ -153,7 +153,7 @@ def save_parameters(
         row,
         version,
         now=now,
-        what=_("The receivables parameters"),
+        what=_("The receivables set-up"),
         company_name=company_name,
         write_off_account=account,
         promise_tolerance_days=values.promise_tolerance_days,

@@ -40,12 +40,13 @@ def other_languages(session: Session) -> tuple[str, ...]:
 def checked_texts(
     texts: Mapping[str, str], label: str, *, languages: tuple[str, ...], max_length: int
 ) -> dict[str, str]:
-    """``texts`` stripped, each within ``max_length``; an empty text removes one.
+    """``texts`` stripped, each within ``max_length``, for every one of ``languages``: a
+    language not given, or given an empty text, has none (a form holds all of them).
 
     A language that is not one of ``languages`` (the company language, or none we keep)
     is a programming error, not a user's.
     """
-    checked: dict[str, str] = {}
+    checked = dict.fromkeys(languages, "")
     for language, text in texts.items():
         if language not in languages:
             raise ValueError(f"no business text is kept in {language!r} here")
@@ -63,6 +64,6 @@ def store_texts(
     *,
     now: dt.datetime,
 ) -> None:
-    """Save checked ``texts`` of one row's field (the languages not given are left alone)."""
+    """Save checked ``texts`` of one row's field (an empty text removes that language's)."""
     if texts:
         save_texts(session, table, row_id, field, dict(texts), now=now)
