@@ -237,8 +237,8 @@ class SetupSection(QWidget, Generic[Row, Values]):
             widget.textChanged.connect(self.mark_changed)
         elif isinstance(widget, QAbstractSpinBox):
             widget.editingFinished.connect(self.mark_changed)
-            signal = getattr(widget, "valueChanged", None) or widget.dateChanged
-            signal.connect(self.mark_changed)
+            changed = getattr(widget, "valueChanged", None) or getattr(widget, "dateChanged")  # noqa: B009
+            changed.connect(self.mark_changed)
         else:
             raise TypeError(f"cannot watch a {type(widget).__name__}")
 
