@@ -76,6 +76,10 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "discard": "mdi6.delete-outline",
         "work_offline": "mdi6.laptop",
         "cancel": "mdi6.close",
+        "add_line": "mdi6.table-row-plus-after",
+        "remove_line": "mdi6.table-row-remove",
+        "move_up": "mdi6.arrow-up",
+        "move_down": "mdi6.arrow-down",
     }
 )
 """Every icon the app shows, by meaning."""
