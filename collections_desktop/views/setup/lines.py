@@ -112,13 +112,14 @@ class LinesTable(QWidget):
     # --- content ------------------------------------------------------------------------
 
     def set_headers(self, headers: Sequence[str]) -> None:
-        """Name the columns (text columns share the spare width)."""
+        """Name the columns (text columns share the spare width; numbers alone share it all)."""
         self.table.setHorizontalHeaderLabels(list(headers))
         header = self.table.horizontalHeader()
+        has_text = any(column not in self.numeric for column in range(len(headers)))
         for column in range(len(headers)):
             mode = (
                 QHeaderView.ResizeMode.ResizeToContents
-                if column in self.numeric
+                if column in self.numeric and has_text
                 else QHeaderView.ResizeMode.Stretch
             )
             header.setSectionResizeMode(column, mode)
