@@ -63,10 +63,11 @@ class LinesTable(QWidget):
         self.table.setObjectName(f"{name}_table")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setMinimumHeight(150)
         self.table.setWordWrap(False)
-        rows = self.table.verticalHeader()
-        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        line = self.table.fontMetrics().height() + 10
+        self.table.verticalHeader().setDefaultSectionSize(line)
+        self.table.setMinimumHeight(line * 4 + 8)
+        self.table.setMaximumHeight(line * 8 + 8)  # a form has a few lines, not a ledger
         self.set_headers(headers)
         self.table.itemChanged.connect(self._item_changed)
         self.table.currentCellChanged.connect(self._cell_changed)

@@ -7,11 +7,13 @@ from typing import Any
 from collections_desktop.views.setup.aging_definitions import AgingDefinitionsSection
 from collections_desktop.views.setup.case_categories import CaseCategoriesSection
 from collections_desktop.views.setup.interest_codes import InterestCodesSection
+from collections_desktop.views.setup.letter_sequences import LetterSequencesSection
 from collections_desktop.views.setup.section import SetupSection
 
 SETUP_SECTIONS: tuple[type[SetupSection[Any, Any]], ...] = (
     CaseCategoriesSection,
     AgingDefinitionsSection,
     InterestCodesSection,
+    LetterSequencesSection,
 )
 """Every set-up section, in the order of the page's list."""
