@@ -64,10 +64,8 @@ class LinesTable(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
-        line = self.table.fontMetrics().height() + 10
-        self.table.verticalHeader().setDefaultSectionSize(line)
-        self.table.setMinimumHeight(line * 4 + 8)
-        self.table.setMaximumHeight(line * 8 + 8)  # a form has a few lines, not a ledger
+        self.line_height = self.table.fontMetrics().height() + 10
+        self.table.verticalHeader().setDefaultSectionSize(self.line_height)
         self.set_headers(headers)
         self.table.itemChanged.connect(self._item_changed)
         self.table.currentCellChanged.connect(self._cell_changed)
@@ -99,6 +97,7 @@ class LinesTable(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.table)
         self._update_buttons()
+        self._fit_height()
 
     @staticmethod
     def _button(name: str, icons: IconRegistry, icon: str, text: str, tip: str) -> QToolButton:
@@ -258,7 +257,15 @@ class LinesTable(QWidget):
         if row != previous:
             self.line_chosen.emit(row, previous)
 
+    def _fit_height(self) -> None:
+        """As tall as its lines and one more for adding (a form has a few lines, not a
+        ledger: from 3 to 8, then it scrolls)."""
+        shown = max(3, min(self.table.rowCount() + 1, 8))
+        header = self.table.horizontalHeader().sizeHint().height()
+        self.table.setFixedHeight(header + shown * self.line_height + 2 * self.table.frameWidth())
+
     def _update_buttons(self) -> None:
+        self._fit_height()
         row = self.table.currentRow()
         count = self.table.rowCount()
         self.remove_button.setEnabled(row >= 0)

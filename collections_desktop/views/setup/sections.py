@@ -8,6 +8,7 @@ from collections_desktop.views.setup.aging_definitions import AgingDefinitionsSe
 from collections_desktop.views.setup.case_categories import CaseCategoriesSection
 from collections_desktop.views.setup.interest_codes import InterestCodesSection
 from collections_desktop.views.setup.letter_sequences import LetterSequencesSection
+from collections_desktop.views.setup.parameters import ParametersSection
 from collections_desktop.views.setup.section import SetupSection
 
 SETUP_SECTIONS: tuple[type[SetupSection[Any, Any]], ...] = (
@@ -15,5 +16,6 @@ SETUP_SECTIONS: tuple[type[SetupSection[Any, Any]], ...] = (
     AgingDefinitionsSection,
     InterestCodesSection,
     LetterSequencesSection,
+    ParametersSection,
 )
 """Every set-up section, in the order of the page's list."""
