@@ -74,6 +74,7 @@ def saved(qtbot, section: SetupSection[Any, Any]) -> None:
 
 def refused(qtbot, section: SetupSection[Any, Any]) -> str:
     """Press Save and return the refusal shown under the form."""
+    section.show_error("")  # a refusal shown before is not this one
     section.save_button.click()
     qtbot.waitUntil(lambda: section.message.isVisible(), timeout=10_000)
     return section.message.text()
