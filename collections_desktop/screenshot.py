@@ -129,7 +129,8 @@ def render_screenshot(
             assert dialog is not None
             dialog.adjustSize()
             widget = dialog
-        app.processEvents()  # lay out the texts the load just set before grabbing
+        for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
+            app.processEvents()
         _save(widget.grab(), target)
     finally:
         if window is not None:

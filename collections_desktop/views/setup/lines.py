@@ -232,6 +232,7 @@ class LinesTable(QWidget):
         for column in range(self.table.columnCount()):
             item = QTableWidgetItem(cells[column] if column < len(cells) else "")
             item.setTextAlignment(RIGHT if column in self.numeric else LEFT)
+            item.setToolTip(item.text())  # the whole text of a cell too narrow for it
             self.table.setItem(row, column, item)
         first = self._item(row, 0)
         first.setData(KEY_ROLE, key)
@@ -248,7 +249,9 @@ class LinesTable(QWidget):
         item = self.table.item(row, column)
         return item.text().strip() if item else ""
 
-    def _item_changed(self, _item: QTableWidgetItem) -> None:
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if item.toolTip() != item.text():
+            item.setToolTip(item.text())
         if not self._filling:
             self.changed.emit()
 
