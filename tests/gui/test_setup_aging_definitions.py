@@ -3,6 +3,7 @@ language, the aging's refusals on screen, a stale copy refused, a clerk's read-o
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from collections_desktop.models.aging.definitions import load_definition
@@ -116,3 +117,17 @@ def test_a_clerk_reads_the_periods_only(qtbot, open_section) -> None:
     assert not section.periods.isEnabled()
     assert not section.new_action.isEnabled()
     assert cells(section.periods.table)[0][:3] == ["1-30 days", "1", "30"]
+
+
+def test_the_default_definition_is_not_deleted(qtbot, open_section, monkeypatch) -> None:
+    section: AgingDefinitionsSection = open_section(KEY)
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *_a: QMessageBox.StandardButton.Yes)
+    )
+    section.delete_action.trigger()
+    qtbot.waitUntil(lambda: section.message.isVisible(), timeout=10_000)
+    assert section.message.text() == (
+        "“Standard” is the company's default aging definition; choose another default in "
+        "the receivables parameters first."
+    )
+    assert [row.name for row in section.rows] == ["Standard"]

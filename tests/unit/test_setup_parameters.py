@@ -17,7 +17,12 @@ from collections_desktop.models.db.schema import (
     ReceivablesParameters,
     WriteOffReason,
 )
-from collections_desktop.models.setup.aging_definitions import list_aging_definitions
+from collections_desktop.models.setup.aging_definitions import (
+    AgingDefinitionValues,
+    PeriodValues,
+    list_aging_definitions,
+    save_aging_definition,
+)
 from collections_desktop.models.setup.fields import SetupError
 from collections_desktop.models.setup.parameters import (
     ParametersValues,
@@ -170,3 +175,26 @@ def test_language_moves_on_postgresql(pg_db: Database) -> None:
     with pg_db.sessions() as session:
         assert session.get(AgingPeriod, first.id).label == "1-30 días"
         assert all_texts(session, "aging_periods", first.id, "label") == {"en": "1-30 days"}
+
+
+def test_a_form_read_before_the_language_changed_is_refused(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        (standard,) = list_aging_definitions(session)
+        (row,) = list_parameters(session)
+        save_parameters(session, row.version, values_of(row, language="es"), by=by, now=NOW)
+        # The form was read in English: its texts are es/fr/pt, and es is now the own column.
+        form = AgingDefinitionValues(
+            name="Standard",
+            basis="due_date",
+            periods=tuple(
+                PeriodValues(p.label, p.from_days, p.to_days, {"es": "", "fr": "", "pt": ""}, p.id)
+                for p in standard.periods
+            ),
+        )
+        with pytest.raises(SetupError) as refused:
+            save_aging_definition(session, standard.id, standard.version, form, by=by, now=LATER)
+        assert str(refused.value) == (
+            "The company language changed since this form was read: reload it and make your "
+            "changes again."
+        )
