@@ -3,7 +3,7 @@ language, the aging's refusals on screen, a stale copy refused, a clerk's read-o
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from sqlalchemy import select
 
 from collections_desktop.models.aging.definitions import load_definition
@@ -131,3 +131,19 @@ def test_the_default_definition_is_not_deleted(qtbot, open_section, monkeypatch)
         "the receivables parameters first."
     )
     assert [row.name for row in section.rows] == ["Standard"]
+
+
+def test_a_cell_still_being_typed_in_is_saved(qtbot, open_section, sqlite_db: Database) -> None:
+    section: AgingDefinitionsSection = open_section(KEY)
+    table = section.periods.table
+    table.setFocus()
+    table.setCurrentCell(0, 3)
+    table.editItem(table.item(0, 3))
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.setText("De 1 a 30 días")  # Ctrl+S while the editor is open
+    section.mark_changed()
+    saved(qtbot, section)
+    with sqlite_db.sessions() as session:
+        first = section.rows[0].periods[0]
+        assert all_texts(session, "aging_periods", first.id, "label") == {"es": "De 1 a 30 días"}

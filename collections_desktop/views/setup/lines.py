@@ -13,7 +13,9 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -146,11 +148,20 @@ class LinesTable(QWidget):
         self._update_buttons()
 
     def lines(self) -> list[list[str]]:
-        """The cells' texts, line by line, stripped."""
+        """The cells' texts, line by line, stripped (a cell being typed in included)."""
+        self.commit()
         return [
             [self._text(row, column) for column in range(self.table.columnCount())]
             for row in range(self.table.rowCount())
         ]
+
+    def commit(self) -> None:
+        """Take what is typed in an open cell editor (Ctrl+S leaves the editor open)."""
+        editor = QApplication.focusWidget()
+        editing = self.table.state() == QAbstractItemView.State.EditingState
+        if editing and editor is not None and self.table.isAncestorOf(editor):
+            self.table.commitData(editor)
+            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def key(self, row: int) -> str:
         """The key of line ``row`` ("" for a line added here)."""
