@@ -36,6 +36,7 @@ from collections_desktop.models.db.schema import (
 from collections_desktop.models.ledger import journals, settlements
 from collections_desktop.models.ledger.journals import LineDraft
 from collections_desktop.models.people.scope import AgentScope, customers_seen
+from collections_desktop.models.texts.business import texts_in
 
 
 @dataclass(frozen=True)
@@ -438,12 +439,21 @@ def _type_text(value: str) -> str:
     return names.get(value, value)
 
 
-def write_off_reasons(session: Session) -> list[WriteOffReasonOption]:
-    """The write-off reasons in use, by code (the dialog's list)."""
+def write_off_reasons(session: Session, language: str | None = None) -> list[WriteOffReasonOption]:
+    """The write-off reasons in use, by code (the dialog's list); the descriptions in
+    ``language`` when one is given and kept, else in the company's (what is posted)."""
+    translated = texts_in(session, "write_off_reasons", "description", language) if language else {}
     return [
-        WriteOffReasonOption(*row)
+        WriteOffReasonOption(
+            row.code, translated.get(row.id) or row.description, row.ledger_account
+        )
         for row in session.execute(
-            select(WriteOffReason.code, WriteOffReason.description, WriteOffReason.ledger_account)
+            select(
+                WriteOffReason.id,
+                WriteOffReason.code,
+                WriteOffReason.description,
+                WriteOffReason.ledger_account,
+            )
             .where(WriteOffReason.deleted_at.is_(None))
             .order_by(WriteOffReason.code)
         )

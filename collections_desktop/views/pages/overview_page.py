@@ -277,7 +277,8 @@ class OverviewPage(Page):
         if self.new_dialog is not None and self.new_dialog.isVisible():
             self.new_dialog.raise_()
             return
-        dialog = NewActivityDialog(self.context.clock.now(), parent=self)
+        categories = self.data.categories if self.data is not None else ()
+        dialog = NewActivityDialog(self.context.clock.now(), parent=self, categories=categories)
         dialog.submitted.connect(lambda value: self._create(dialog, value))
         dialog.finished.connect(lambda: self._forget(dialog))
         self.new_dialog = dialog
