@@ -14,7 +14,7 @@ from collections_desktop.models.people.users import (
     UserError,
     UserValues,
     add_first_user,
-    give_login,
+    hand_over_login,
     list_users,
     login_name,
     remove_user,
@@ -164,13 +164,18 @@ def test_removing_a_user_keeps_the_employee_without_a_login(company) -> None:
         assert [u.login for u in list_users(session)] == ["mgil"]
 
 
-def test_give_login_lets_the_computer_user_work_as_an_employee(company) -> None:
-    database, _admin = company
+def test_a_login_is_handed_over_to_the_computer_user_once(company) -> None:
+    database, admin = company
     with database.sessions.begin() as session:
-        assert give_login(session, "E-0001", "someone", NOW)
-        assert not give_login(session, "E-0099", "someone", NOW)
+        save_user(session, admin, None, None, UserValues("Clerk", "clerk"), NOW)
+        assert not hand_over_login(session, "nobody", "someone", NOW)
+        assert not hand_over_login(session, "mgil", "clerk", NOW)  # the clerk's own login
+        assert hand_over_login(session, "mgil", "someone", NOW)
+        assert not hand_over_login(session, "mgil", "someone", NOW)
     with database.sessions() as session:
-        assert load_viewer(session, "someone").may_change_setup
+        viewer = load_viewer(session, "someone")
+    assert viewer.may_change_setup
+    assert viewer.display_name == "Marta Gil"
 
 
 def test_login_name_is_the_computer_user(monkeypatch) -> None:

@@ -286,18 +286,23 @@ def add_first_user(session: Session, name: str, login: str, now: dt.datetime) ->
     return employee.id
 
 
-def give_login(session: Session, number: str, login: str, now: dt.datetime) -> bool:
-    """Let ``login`` work as employee ``number`` (the demo's first user on a first start);
-    False, changing nothing, when that employee is missing or another one has ``login``."""
-    employee = session.scalars(
-        select(Employee).where(Employee.number == number, Employee.deleted_at.is_(None))
-    ).one_or_none()
-    holder = session.scalar(select(Employee.id).where(Employee.user_name == login))
-    if employee is None or not login or (holder is not None and holder != employee.id):
+def hand_over_login(session: Session, former: str, login: str, now: dt.datetime) -> bool:
+    """Let ``login`` work as the employee whose login name is ``former`` (the demo's first
+    user on a first start, or the user an older settings file chose); True when done.
+
+    Changes nothing (False) when no employee has ``former``, or one already has ``login``.
+    """
+    if not login or not former or login == former:
         return False
-    if employee.user_name != login:
-        employee.user_name = login
-        employee.version += 1
-        employee.updated_at = now
-        session.flush()
+    if session.scalar(select(Employee.id).where(Employee.user_name == login)) is not None:
+        return False
+    employee = session.scalars(
+        select(Employee).where(Employee.user_name == former, Employee.deleted_at.is_(None))
+    ).one_or_none()
+    if employee is None:
+        return False
+    employee.user_name = login
+    employee.version += 1
+    employee.updated_at = now
+    session.flush()
     return True
