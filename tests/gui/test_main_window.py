@@ -381,7 +381,7 @@ def test_the_workspace_buttons_reach_the_systems_url_handlers(
 def test_the_status_bar_says_whom_the_app_works_as(qtbot, make_window, company) -> None:
     with company.database.sessions.begin() as session:
         admin = add_first_user(session, "Marta Gil", "mgil", NOW)
-        save_user(session, admin, None, None, UserValues("Pablo Ruiz", "pruiz"), NOW)
+        save_user(session, None, 0, UserValues("Pablo Ruiz", "pruiz"), by=admin, now=NOW)
     administrator = make_window(company.database, user_name="mgil")
     assert administrator.user_label.text() == "Working as Marta Gil · administrator"
     assert administrator.user_label.toolTip() == (

@@ -30,22 +30,22 @@ NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
 def company(sqlite_db):
     with sqlite_db.sessions.begin() as session:
         admin = add_first_user(session, "Marta Gil", "mgil", NOW)
-        clerk = save_user(session, admin, None, None, UserValues("Pablo Ruiz", "pruiz"), NOW)
+        clerk = save_user(session, None, 0, UserValues("Pablo Ruiz", "pruiz"), by=admin, now=NOW)
         iberia = save_pool(
             session,
-            admin,
             None,
-            None,
+            0,
             PoolValues("Iberia", "", PoolCriteria(countries=("ES", "PT"))),
-            NOW,
+            by=admin,
+            now=NOW,
         )
         france = save_pool(
             session,
-            admin,
             None,
-            None,
+            0,
             PoolValues("France", "", PoolCriteria(countries=("FR",))),
-            NOW,
+            by=admin,
+            now=NOW,
         )
     return sqlite_db, admin, clerk, iberia, france
 
@@ -55,11 +55,11 @@ def test_an_agent_is_saved_with_pools_and_default_and_gets_that_scope(company) -
     with database.sessions.begin() as session:
         agent_id = save_agent(
             session,
-            admin,
             None,
-            None,
+            0,
             AgentValues(clerk, frozenset({iberia, france}), france, False),
-            NOW,
+            by=admin,
+            now=NOW,
         )
     with database.sessions() as session:
         rows = list_agents(session)
@@ -82,18 +82,28 @@ def test_changing_the_pools_tombstones_the_old_membership(company) -> None:
     database, admin, clerk, iberia, france = company
     with database.sessions.begin() as session:
         agent_id = save_agent(
-            session, admin, None, None, AgentValues(clerk, frozenset({iberia}), iberia, False), NOW
-        )
-        save_agent(
-            session, admin, agent_id, 1, AgentValues(clerk, frozenset({france}), france, False), NOW
+            session,
+            None,
+            0,
+            AgentValues(clerk, frozenset({iberia}), iberia, False),
+            by=admin,
+            now=NOW,
         )
         save_agent(
             session,
-            admin,
+            agent_id,
+            1,
+            AgentValues(clerk, frozenset({france}), france, False),
+            by=admin,
+            now=NOW,
+        )
+        save_agent(
+            session,
             agent_id,
             2,
             AgentValues(clerk, frozenset({iberia, france}), france, False),
-            NOW,
+            by=admin,
+            now=NOW,
         )
     with database.sessions() as session:
         memberships = session.execute(
@@ -128,14 +138,16 @@ def test_refusals(company, which, message) -> None:
         "twice": AgentValues(admin, frozenset({iberia}), iberia, False),
     }[which]
     with database.sessions.begin() as session, pytest.raises(AgentError) as refused:
-        save_agent(session, admin, None, None, values, NOW)
+        save_agent(session, None, 0, values, by=admin, now=NOW)
     assert str(refused.value) == message
 
 
 def test_view_all_may_default_to_any_pool(company) -> None:
     database, admin, clerk, _iberia, france = company
     with database.sessions.begin() as session:
-        save_agent(session, admin, None, None, AgentValues(clerk, frozenset(), france, True), NOW)
+        save_agent(
+            session, None, 0, AgentValues(clerk, frozenset(), france, True), by=admin, now=NOW
+        )
     with database.sessions() as session:
         assert load_scope(session, "pruiz").default_pool_id == france
 
@@ -144,7 +156,12 @@ def test_only_an_administrator_changes_agents(company) -> None:
     database, _admin, clerk, iberia, _france = company
     with database.sessions.begin() as session, pytest.raises(SetupError) as refused:
         save_agent(
-            session, clerk, None, None, AgentValues(clerk, frozenset({iberia}), iberia, False), NOW
+            session,
+            None,
+            0,
+            AgentValues(clerk, frozenset({iberia}), iberia, False),
+            by=clerk,
+            now=NOW,
         )
     assert str(refused.value) == "Only an administrator may change the company's set-up."
 
@@ -153,14 +170,29 @@ def test_a_stale_edit_is_refused(company) -> None:
     database, admin, clerk, iberia, france = company
     with database.sessions.begin() as session:
         agent_id = save_agent(
-            session, admin, None, None, AgentValues(clerk, frozenset({iberia}), iberia, False), NOW
+            session,
+            None,
+            0,
+            AgentValues(clerk, frozenset({iberia}), iberia, False),
+            by=admin,
+            now=NOW,
         )
         save_agent(
-            session, admin, agent_id, 1, AgentValues(clerk, frozenset({france}), france, False), NOW
+            session,
+            agent_id,
+            1,
+            AgentValues(clerk, frozenset({france}), france, False),
+            by=admin,
+            now=NOW,
         )
     with database.sessions.begin() as session, pytest.raises(StaleEditError) as refused:
         save_agent(
-            session, admin, agent_id, 1, AgentValues(clerk, frozenset({iberia}), iberia, False), NOW
+            session,
+            agent_id,
+            1,
+            AgentValues(clerk, frozenset({iberia}), iberia, False),
+            by=admin,
+            now=NOW,
         )
     assert str(refused.value).startswith("Agent Pablo Ruiz was changed by someone else")
 
@@ -169,15 +201,25 @@ def test_a_removed_agent_comes_back_as_the_same_row(company) -> None:
     database, admin, clerk, iberia, _france = company
     with database.sessions.begin() as session:
         agent_id = save_agent(
-            session, admin, None, None, AgentValues(clerk, frozenset({iberia}), iberia, False), NOW
+            session,
+            None,
+            0,
+            AgentValues(clerk, frozenset({iberia}), iberia, False),
+            by=admin,
+            now=NOW,
         )
-        delete_agent(session, admin, agent_id, 1, NOW)
+        delete_agent(session, agent_id, 1, by=admin, now=NOW)
     with database.sessions() as session:
         assert [r.employee_name for r in list_agents(session)] == ["Marta Gil"]
         assert session.get(CollectionsAgent, agent_id).deleted_at is not None
     with database.sessions.begin() as session:
         again = save_agent(
-            session, admin, None, None, AgentValues(clerk, frozenset({iberia}), None, False), NOW
+            session,
+            None,
+            0,
+            AgentValues(clerk, frozenset({iberia}), None, False),
+            by=admin,
+            now=NOW,
         )
     assert again == agent_id
     with database.sessions() as session:

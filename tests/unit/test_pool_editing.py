@@ -57,14 +57,14 @@ def iberia() -> PoolValues:
 def test_a_saved_pool_is_listed_with_its_customers_and_agents(company) -> None:
     database, admin = company
     with database.sessions.begin() as session:
-        pool_id = save_pool(session, admin, None, None, iberia(), NOW)
+        pool_id = save_pool(session, None, 0, iberia(), by=admin, now=NOW)
         save_agent(
             session,
-            admin,
             None,
-            None,
+            0,
             AgentValues(admin, frozenset({pool_id}), pool_id, False),
-            NOW,
+            by=admin,
+            now=NOW,
         )
     with database.sessions() as session:
         (row,) = list_pools(session, TODAY)
@@ -137,28 +137,28 @@ def test_criteria_choices_are_the_values_customers_hold(company) -> None:
 def test_refusals_name_the_field(company, values, message) -> None:
     database, admin = company
     with database.sessions.begin() as session, pytest.raises(SetupError) as refused:
-        save_pool(session, admin, None, None, values, NOW)
+        save_pool(session, None, 0, values, by=admin, now=NOW)
     assert str(refused.value) == message
 
 
 def test_a_taken_name_is_refused(company) -> None:
     database, admin = company
     with database.sessions.begin() as session:
-        save_pool(session, admin, None, None, iberia(), NOW)
+        save_pool(session, None, 0, iberia(), by=admin, now=NOW)
     with database.sessions.begin() as session, pytest.raises(PoolEditError) as refused:
-        save_pool(session, admin, None, None, iberia(), NOW)
+        save_pool(session, None, 0, iberia(), by=admin, now=NOW)
     assert str(refused.value) == "There is already a pool called “Iberia”."
 
 
 def test_only_an_administrator_saves_or_deletes_a_pool(company) -> None:
     database, admin = company
     with database.sessions.begin() as session:
-        clerk = save_user(session, admin, None, None, UserValues("Clerk", "clerk"), NOW)
-        pool_id = save_pool(session, admin, None, None, iberia(), NOW)
+        clerk = save_user(session, None, 0, UserValues("Clerk", "clerk"), by=admin, now=NOW)
+        pool_id = save_pool(session, None, 0, iberia(), by=admin, now=NOW)
     for attempt in (
-        lambda s: save_pool(s, clerk, None, None, PoolValues("Mine", "", PoolCriteria()), NOW),
-        lambda s: delete_pool(s, clerk, pool_id, 1, NOW),
-        lambda s: save_pool(s, None, None, None, PoolValues("Mine", "", PoolCriteria()), NOW),
+        lambda s: save_pool(s, None, 0, PoolValues("Mine", "", PoolCriteria()), by=clerk, now=NOW),
+        lambda s: delete_pool(s, pool_id, 1, by=clerk, now=NOW),
+        lambda s: save_pool(s, None, 0, PoolValues("Mine", "", PoolCriteria()), by=None, now=NOW),
     ):
         with database.sessions.begin() as session, pytest.raises(SetupError) as refused:
             attempt(session)
@@ -168,17 +168,17 @@ def test_only_an_administrator_saves_or_deletes_a_pool(company) -> None:
 def test_a_stale_edit_is_refused_and_a_fresh_one_bumps_the_version(company) -> None:
     database, admin = company
     with database.sessions.begin() as session:
-        pool_id = save_pool(session, admin, None, None, iberia(), NOW)
+        pool_id = save_pool(session, None, 0, iberia(), by=admin, now=NOW)
         save_pool(
             session,
-            admin,
             pool_id,
             1,
             PoolValues("Iberia", "", PoolCriteria(countries=("ES",))),
-            NOW,
+            by=admin,
+            now=NOW,
         )
     with database.sessions.begin() as session, pytest.raises(StaleEditError) as refused:
-        save_pool(session, admin, pool_id, 1, iberia(), NOW)
+        save_pool(session, pool_id, 1, iberia(), by=admin, now=NOW)
     assert str(refused.value) == (
         "Pool Iberia was changed by someone else since you opened it. Your changes were not "
         "saved: reload it and make them again."
@@ -191,24 +191,26 @@ def test_a_stale_edit_is_refused_and_a_fresh_one_bumps_the_version(company) -> N
 def test_a_pool_an_agent_works_cannot_be_deleted(company) -> None:
     database, admin = company
     with database.sessions.begin() as session:
-        pool_id = save_pool(session, admin, None, None, iberia(), NOW)
+        pool_id = save_pool(session, None, 0, iberia(), by=admin, now=NOW)
         agent_id = save_agent(
             session,
-            admin,
             None,
-            None,
+            0,
             AgentValues(admin, frozenset({pool_id}), pool_id, False),
-            NOW,
+            by=admin,
+            now=NOW,
         )
     with database.sessions.begin() as session, pytest.raises(PoolEditError) as refused:
-        delete_pool(session, admin, pool_id, 1, NOW)
+        delete_pool(session, pool_id, 1, by=admin, now=NOW)
     assert str(refused.value) == (
         "Pool “Iberia” is worked by Marta Gil: take it from their pools (and their default "
         "pool) first."
     )
     with database.sessions.begin() as session:
-        save_agent(session, admin, agent_id, 1, AgentValues(admin, frozenset(), None, True), NOW)
-        delete_pool(session, admin, pool_id, 1, NOW)
+        save_agent(
+            session, agent_id, 1, AgentValues(admin, frozenset(), None, True), by=admin, now=NOW
+        )
+        delete_pool(session, pool_id, 1, by=admin, now=NOW)
     with database.sessions() as session:
         assert list_pools(session, TODAY) == []
         assert session.get(CustomerPool, pool_id).deleted_at is not None
@@ -217,15 +219,15 @@ def test_a_pool_an_agent_works_cannot_be_deleted(company) -> None:
 def test_a_new_pool_with_a_deleted_pools_name_brings_it_back(company) -> None:
     database, admin = company
     with database.sessions.begin() as session:
-        pool_id = save_pool(session, admin, None, None, iberia(), NOW)
-        delete_pool(session, admin, pool_id, 1, NOW)
+        pool_id = save_pool(session, None, 0, iberia(), by=admin, now=NOW)
+        delete_pool(session, pool_id, 1, by=admin, now=NOW)
         again = save_pool(
             session,
-            admin,
             None,
-            None,
+            0,
             PoolValues("Iberia", "", PoolCriteria(countries=("PT",))),
-            NOW,
+            by=admin,
+            now=NOW,
         )
     assert again == pool_id
     with database.sessions() as session:

@@ -66,11 +66,11 @@ def test_an_administrator_adds_a_user_and_the_list_shows_them(company) -> None:
     with database.sessions.begin() as session:
         added = save_user(
             session,
-            admin,
             None,
-            None,
+            0,
             UserValues("Pablo Ruiz", "pruiz", "pablo@example.com", "+34 600 000 000"),
-            NOW,
+            by=admin,
+            now=NOW,
         )
     with database.sessions() as session:
         users = list_users(session)
@@ -108,35 +108,35 @@ def test_an_administrator_adds_a_user_and_the_list_shows_them(company) -> None:
 def test_refusals_say_what_is_wrong(company, values, message) -> None:
     database, admin = company
     with database.sessions.begin() as session, pytest.raises(SetupError) as refused:
-        save_user(session, admin, None, None, values, NOW)
+        save_user(session, None, 0, values, by=admin, now=NOW)
     assert str(refused.value) == message
 
 
 def test_only_an_administrator_changes_users(company) -> None:
     database, admin = company
     with database.sessions.begin() as session:
-        clerk = save_user(session, admin, None, None, UserValues("Clerk", "clerk"), NOW)
+        clerk = save_user(session, None, 0, UserValues("Clerk", "clerk"), by=admin, now=NOW)
     with database.sessions.begin() as session, pytest.raises(SetupError) as refused:
-        save_user(session, clerk, None, None, UserValues("Another", "another"), NOW)
+        save_user(session, None, 0, UserValues("Another", "another"), by=clerk, now=NOW)
     assert str(refused.value) == "Only an administrator may change the company's set-up."
 
 
 def test_the_last_administrator_keeps_the_role(company) -> None:
     database, admin = company
     with database.sessions.begin() as session, pytest.raises(UserError) as refused:
-        save_user(session, admin, admin, 1, UserValues("Marta Gil", "mgil"), NOW)
+        save_user(session, admin, 1, UserValues("Marta Gil", "mgil"), by=admin, now=NOW)
     assert str(refused.value) == (
         "Marta Gil is the last administrator: make someone else an administrator first, "
         "or nobody could change the set-up any more."
     )
     with database.sessions.begin() as session, pytest.raises(UserError):
-        remove_user(session, admin, admin, 1, NOW)
+        remove_user(session, admin, 1, by=admin, now=NOW)
     # With a second administrator the first may step down.
     with database.sessions.begin() as session:
         other = save_user(
-            session, admin, None, None, UserValues("Boss", "boss", is_administrator=True), NOW
+            session, None, 0, UserValues("Boss", "boss", is_administrator=True), by=admin, now=NOW
         )
-        save_user(session, admin, admin, 1, UserValues("Marta Gil", "mgil"), NOW)
+        save_user(session, admin, 1, UserValues("Marta Gil", "mgil"), by=admin, now=NOW)
     with database.sessions() as session:
         assert not session.get(Employee, admin).is_administrator
         assert session.get(Employee, other).is_administrator
@@ -145,18 +145,18 @@ def test_the_last_administrator_keeps_the_role(company) -> None:
 def test_an_edit_over_a_stale_copy_is_refused(company) -> None:
     database, admin = company
     with database.sessions.begin() as session:
-        clerk = save_user(session, admin, None, None, UserValues("Clerk", "clerk"), NOW)
-        save_user(session, admin, clerk, 1, UserValues("Clerk Two", "clerk"), NOW)
+        clerk = save_user(session, None, 0, UserValues("Clerk", "clerk"), by=admin, now=NOW)
+        save_user(session, clerk, 1, UserValues("Clerk Two", "clerk"), by=admin, now=NOW)
     with database.sessions.begin() as session, pytest.raises(StaleEditError) as refused:
-        save_user(session, admin, clerk, 1, UserValues("Clerk Three", "clerk"), NOW)
+        save_user(session, clerk, 1, UserValues("Clerk Three", "clerk"), by=admin, now=NOW)
     assert "User Clerk Two was changed by someone else since you opened it" in str(refused.value)
 
 
 def test_removing_a_user_keeps_the_employee_without_a_login(company) -> None:
     database, admin = company
     with database.sessions.begin() as session:
-        clerk = save_user(session, admin, None, None, UserValues("Clerk", "clerk"), NOW)
-        remove_user(session, admin, clerk, 1, NOW)
+        clerk = save_user(session, None, 0, UserValues("Clerk", "clerk"), by=admin, now=NOW)
+        remove_user(session, clerk, 1, by=admin, now=NOW)
     with database.sessions() as session:
         employee = session.get(Employee, clerk)
         assert employee.user_name is None
@@ -167,7 +167,7 @@ def test_removing_a_user_keeps_the_employee_without_a_login(company) -> None:
 def test_a_login_is_handed_over_to_the_computer_user_once(company) -> None:
     database, admin = company
     with database.sessions.begin() as session:
-        save_user(session, admin, None, None, UserValues("Clerk", "clerk"), NOW)
+        save_user(session, None, 0, UserValues("Clerk", "clerk"), by=admin, now=NOW)
         assert not hand_over_login(session, "nobody", "someone", NOW)
         assert not hand_over_login(session, "mgil", "clerk", NOW)  # the clerk's own login
         assert hand_over_login(session, "mgil", "someone", NOW)

@@ -159,19 +159,20 @@ def _check(session: Session, values: AgentValues) -> tuple[Employee, set[uuid.UU
 
 def save_agent(
     session: Session,
-    editor_id: uuid.UUID | None,
     agent_id: uuid.UUID | None,
-    version: int | None,
+    version: int,
     values: AgentValues,
+    *,
+    by: uuid.UUID | None,
     now: dt.datetime,
 ) -> uuid.UUID:
-    """Create an agent or change one read at ``version``; its id.
+    """Create an agent or change one read at ``version`` (0 for a new one); its id.
 
     Refused for an editor who is not an administrator, no employee, an employee who is
     already an agent, a default pool outside the agent's pools (unless the agent may view
     all pools), a deleted pool, and an edit over a stale copy.
     """
-    require_administrator(session, editor_id)
+    require_administrator(session, by)
     employee, pools = _check(session, values)
     existing = session.scalars(
         select(CollectionsAgent).where(CollectionsAgent.employee_id == employee.id)
@@ -210,7 +211,6 @@ def save_agent(
                     name=employee.name
                 )
             )
-        assert version is not None
         update_versioned(
             session,
             agent,
@@ -252,13 +252,14 @@ def _set_pools(
 
 def delete_agent(
     session: Session,
-    editor_id: uuid.UUID | None,
     agent_id: uuid.UUID,
     version: int,
+    *,
+    by: uuid.UUID | None,
     now: dt.datetime,
 ) -> None:
     """Remove an agent (a tombstone, with their memberships); the employee stays."""
-    require_administrator(session, editor_id)
+    require_administrator(session, by)
     agent = session.get(CollectionsAgent, agent_id)
     if agent is None:
         raise AgentError(_("There is no such agent any more; reload the list."))

@@ -204,18 +204,19 @@ def check_criteria(session: Session, criteria: PoolCriteria) -> PoolCriteria:
 
 def save_pool(
     session: Session,
-    editor_id: uuid.UUID | None,
     pool_id: uuid.UUID | None,
-    version: int | None,
+    version: int,
     values: PoolValues,
+    *,
+    by: uuid.UUID | None,
     now: dt.datetime,
 ) -> uuid.UUID:
-    """Create a pool or change one read at ``version``; its id.
+    """Create a pool or change one read at ``version`` (0 for a new one); its id.
 
     Refused for an editor who is not an administrator, a blank or taken name, criteria
     with a mistyped code, and an edit over a stale copy.
     """
-    require_administrator(session, editor_id)
+    require_administrator(session, by)
     name = required_text(values.name, _("Name"), max_length=100)
     description = optional_text(values.description, label=_("Description"), max_length=2000)
     criteria = check_criteria(session, values.criteria)
@@ -245,7 +246,6 @@ def save_pool(
     if found is None:
         raise PoolEditError(_("There is no such pool any more; reload the list."))
     pool = found
-    assert version is not None
     update_versioned(
         session,
         pool,
@@ -261,13 +261,14 @@ def save_pool(
 
 def delete_pool(
     session: Session,
-    editor_id: uuid.UUID | None,
     pool_id: uuid.UUID,
     version: int,
+    *,
+    by: uuid.UUID | None,
     now: dt.datetime,
 ) -> None:
     """Delete a pool (a tombstone); refused while an agent works it, naming the agents."""
-    require_administrator(session, editor_id)
+    require_administrator(session, by)
     pool = session.get(CustomerPool, pool_id)
     if pool is None:
         raise PoolEditError(_("There is no such pool any more; reload the list."))

@@ -162,19 +162,20 @@ def next_employee_number(session: Session) -> str:
 
 def save_user(
     session: Session,
-    editor_id: uuid.UUID | None,
     user_id: uuid.UUID | None,
-    version: int | None,
+    version: int,
     values: UserValues,
+    *,
+    by: uuid.UUID | None,
     now: dt.datetime,
 ) -> uuid.UUID:
-    """Create a user (a new employee) or change one read at ``version``; its id.
+    """Create a user (a new employee) or change one read at ``version`` (0 for a new one); its id.
 
     Refused for an editor who is not an administrator, a blank name or login, a login
     another employee holds, an edit over a stale copy, and taking the role from the
     last administrator.
     """
-    require_administrator(session, editor_id)
+    require_administrator(session, by)
     name, login, email, phone = _checked(values)
     _check_login_free(session, login, user_id)
     if user_id is None:
@@ -200,7 +201,6 @@ def save_user(
         and not _other_administrators(session, employee.id)
     ):
         raise UserError(_last_administrator(employee.name))
-    assert version is not None
     update_versioned(
         session,
         employee,
@@ -218,14 +218,15 @@ def save_user(
 
 def remove_user(
     session: Session,
-    editor_id: uuid.UUID | None,
     user_id: uuid.UUID,
     version: int,
+    *,
+    by: uuid.UUID | None,
     now: dt.datetime,
 ) -> None:
     """Stop an employee using the app: their login name and role go, the employee stays
     (their activities, customers and history keep naming them)."""
-    require_administrator(session, editor_id)
+    require_administrator(session, by)
     employee = session.get(Employee, user_id)
     if employee is None:
         raise UserError(_("There is no such user any more; reload the list."))
