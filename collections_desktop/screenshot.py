@@ -24,6 +24,7 @@ from collections_desktop.kernel.clock import Clock, SystemClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.database import Database, normalise_url
 from collections_desktop.models.db.schema import Customer, Employee
+from collections_desktop.views.setup.sections import SETUP_SECTIONS
 
 if TYPE_CHECKING:
     from collections_desktop.views.main_window import MainWindow
@@ -39,6 +40,10 @@ VIEWS: dict[str, str] = {
     "conflicts": N_("Conflicts: the changes the server refused (an offline replica only)"),
     "work-offline": N_("the Work offline dialog (File ▸ Work offline…)"),
     "about": N_("the About dialog"),
+    **{
+        f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
+        for kind in SETUP_SECTIONS
+    },
 }
 """The views that can be rendered, with what each shows."""
 
@@ -103,9 +108,13 @@ def render_screenshot(
                     "page (make one with sync setup)."
                 ).format(database=opened.display_name)
             )
-        window.show_page(PAGE_OF_VIEW.get(view, "company"))
+        window.show_page(
+            PAGE_OF_VIEW.get(view, "setup" if view.startswith("setup-") else "company")
+        )
         window.resize(width, height)
         window.show()
+        if view.startswith("setup-"):
+            window.setup_page.show_section(view.removeprefix("setup-").replace("-", "_"))
         if customer_id is not None and view == "collections":
             window.show_collections(customer_id)
         elif customer_id is not None:

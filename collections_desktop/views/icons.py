@@ -26,6 +26,8 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "about": "mdi6.information-outline",
         "refresh": "mdi6.refresh",
         "settings": "mdi6.cog-outline",
+        "setup": "mdi6.tune-variant",
+        "delete": "mdi6.delete-outline",
         "customer": "mdi6.account-outline",
         "customers": "mdi6.account-group-outline",
         "on_hold": "mdi6.account-cancel-outline",

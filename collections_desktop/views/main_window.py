@@ -3,7 +3,7 @@
 The collector lands on the Overview; choosing a customer there (or in Aged balances or
 Activities) opens the Workspace on it, and a case opens the Collections page of its
 customer. The list pages read their data the first time they come on screen, so the
-start reads only the Overview and the Company page. Ctrl+1 … Ctrl+7 reach the pages in
+start reads only the Overview and the Company page. Ctrl+1 … Ctrl+8 reach the pages in
 navigation order. Sections not built yet are listed disabled with a tooltip, never
 filled with made-up data. The window works as one ``Viewer`` (an agent's scope, or the
 whole company for a user who is not an agent, which the status bar says), remembers its
@@ -54,6 +54,7 @@ from collections_desktop.views.pages.collections_page import CollectionsPage
 from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.pages.conflicts_page import ConflictsPage
 from collections_desktop.views.pages.overview_page import OverviewPage
+from collections_desktop.views.pages.setup_page import SetupPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import (
     SYNC_INTERVAL,
@@ -78,6 +79,7 @@ PAGE_TYPES: tuple[type[Page], ...] = (
     CasesPage,
     CollectionsPage,
     CompanyPage,
+    SetupPage,
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
 PAGES = tuple(kind.key for kind in PAGE_TYPES)
@@ -133,6 +135,7 @@ class MainWindow(QMainWindow):
         self.cases_page = CasesPage(context)
         self.collections_page = CollectionsPage(context)
         self.company_page = CompanyPage(context)
+        self.setup_page = SetupPage(context)
         self.page_list: tuple[Page, ...] = (
             self.overview_page,
             self.workspace_page,
@@ -141,6 +144,7 @@ class MainWindow(QMainWindow):
             self.cases_page,
             self.collections_page,
             self.company_page,
+            self.setup_page,
         )
         assert tuple(page.key for page in self.page_list) == PAGES
         self._sync_backend = sync_backend
@@ -374,7 +378,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.setStatusTip(_("Read the figures again from the database"))
         self.refresh_action.triggered.connect(self.refresh)
 
-        # Ctrl+1 … Ctrl+7: the pages in navigation order.
+        # Ctrl+1 … Ctrl+8: the pages in navigation order.
         self.page_actions: dict[str, QAction] = {}
         for number, key in enumerate(self.page_keys, start=1):
             item = self.navigation.item(number - 1)

@@ -73,7 +73,7 @@ def test_the_navigation_lists_every_page_with_a_shortcut(qtbot, loaded_window) -
     navigation = loaded_window.navigation
     titles = [navigation.item(row).text() for row in range(navigation.count())]
     # The agency desk is announced, disabled, after the pages that are built.
-    assert titles == [*PAGE_TITLES, "Company", "Agency case files"]
+    assert titles == [*PAGE_TITLES, "Company", "Set-up", "Agency case files"]
     for row in range(navigation.count() - 1):
         item = navigation.item(row)
         assert item.flags() & Qt.ItemFlag.ItemIsEnabled, item.text()
@@ -91,6 +91,7 @@ def test_the_navigation_lists_every_page_with_a_shortcut(qtbot, loaded_window) -
     assert navigation.currentRow() == 2
     assert loaded_window.page_actions["cases"].shortcut() == QKeySequence("Ctrl+5")
     assert loaded_window.page_actions["company"].shortcut() == QKeySequence("Ctrl+7")
+    assert loaded_window.page_actions["setup"].shortcut() == QKeySequence("Ctrl+8")
     # Clicking an entry shows its page, and the status bar says what that page says.
     rect = navigation.visualItemRect(navigation.item(3))
     with qtbot.waitSignal(loaded_window.activities_page.loaded, timeout=10_000):

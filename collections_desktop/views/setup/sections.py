@@ -1,0 +1,11 @@
+"""The Set-up page's sections, in the order listed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from collections_desktop.views.setup.case_categories import CaseCategoriesSection
+from collections_desktop.views.setup.section import SetupSection
+
+SETUP_SECTIONS: tuple[type[SetupSection[Any, Any]], ...] = (CaseCategoriesSection,)
+"""Every set-up section, in the order of the page's list."""
