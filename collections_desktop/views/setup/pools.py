@@ -253,9 +253,10 @@ class PoolsSection(SetupSection[PoolRow, PoolValues]):
         self.min_days.setValue(criteria.min_days_past_due or 0)
         self.count_timer.stop()
         if row is not None:
-            self._show_count(row.customers)
+            self._show_count(row.customers)  # read with the list, as of today
         else:
-            self.count_later()
+            self.live_count.setText(_("Counting the customers…"))
+            self.count_timer.start()
 
     def values(self) -> PoolValues:
         return PoolValues(self.name.text(), self.pool_description.text(), self.criteria())
@@ -299,6 +300,8 @@ class PoolsSection(SetupSection[PoolRow, PoolValues]):
 
     def count(self) -> None:
         """Read how many customers the criteria in the form select today."""
+        if not self.isVisible():
+            return  # the window is closing (its runner may be gone), or the section hidden
         try:
             criteria = self.criteria()
         except SetupError as error:
