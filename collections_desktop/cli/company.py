@@ -35,16 +35,26 @@ def new_company(args: argparse.Namespace) -> int:
     from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.company.setup import CompanyError, create_company
     from collections_desktop.models.db.writing import LEDGER, write_transaction
+    from collections_desktop.models.people.users import UserError, add_first_user, login_name
 
     currency = args.currency.upper()
     with (
-        opened_database(args, create=True, refused=(CompanyError,)) as database,
+        opened_database(args, create=True, refused=(CompanyError, UserError)) as database,
         write_transaction(database, run=LEDGER, what=_("new company")) as session,
     ):
-        create_company(session, args.name, currency, SystemClock().now())
+        now = SystemClock().now()
+        create_company(session, args.name, currency, now)
+        # Whoever makes the company is its first user: an administrator and an agent.
+        login = login_name()
+        add_first_user(session, args.your_name or login, login, now)
     print(
         _("Company “{name}” ({currency}) set up in {database}.").format(
             name=args.name, currency=currency, database=database_url(args)
+        )
+    )
+    print(
+        _("You ({login}) are its first user, an administrator who may change its set-up.").format(
+            login=login
         )
     )
     return EXIT_OK

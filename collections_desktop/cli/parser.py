@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     new_company.add_argument(
         "--currency", default="EUR", metavar="CODE", help=_("the accounting currency")
     )
+    new_company.add_argument(
+        "--your-name",
+        metavar="NAME",
+        help=_("your name as the company's first user (default: your login name)"),
+    )
     new_company.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     new_company.set_defaults(handler=company.new_company)
 

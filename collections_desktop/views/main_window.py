@@ -186,6 +186,10 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.status_label.setObjectName("status_summary")
         self.statusBar().addWidget(self.status_label, 1)
+        self.user_label = QLabel(working_as(self.viewer))
+        self.user_label.setObjectName("working_as")
+        self.user_label.setToolTip(working_as_tip(self.viewer))
+        self.statusBar().addPermanentWidget(self.user_label)
         self.sync_control: SyncControl | None = None
         self.sync_status: SyncStatusBar | None = None
         if replica is not None:
@@ -512,3 +516,29 @@ class MainWindow(QMainWindow):
             self.sync_control.stop()
         self.runner.shutdown()
         super().closeEvent(event)
+
+
+def working_as(viewer: Viewer) -> str:
+    """Whom the app works as, for the status bar: the employee and their role."""
+    if viewer.employee_id is None:
+        return _("Working as {login} (not an employee)").format(login=viewer.user_name)
+    if viewer.may_change_setup:
+        return _("Working as {name} · administrator").format(name=viewer.display_name)
+    return _("Working as {name}").format(name=viewer.display_name)
+
+
+def working_as_tip(viewer: Viewer) -> str:
+    """What the status bar's user means and how it is chosen."""
+    if viewer.employee_id is None:
+        return _(
+            "No employee has the login name {login}: you see the whole company but have no "
+            "activities of your own. An administrator can add you in Set-up ▸ Users."
+        ).format(login=viewer.user_name)
+    role = (
+        _("As an administrator you may change the company's set-up.")
+        if viewer.may_change_setup
+        else _("Only an administrator may change the company's set-up.")
+    )
+    return _("You work as the employee whose login name is {login}. {role}").format(
+        login=viewer.user_name, role=role
+    )

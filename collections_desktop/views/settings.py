@@ -23,7 +23,7 @@ from collections_desktop.i18n import LANGUAGES, N_
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA_KEY = "meta/schema_version"
 FILE_NAME = "settings.ini"
 
@@ -48,9 +48,6 @@ CALL_METHOD: Option[str] = Option(
     "contact/call_method", str, "tel", N_("Call with"), choices=("tel", "teams")
 )
 """How a phone number is called: the system's ``tel:`` handler or Microsoft Teams."""
-
-USER_NAME: Option[str] = Option("session/user_name", str, "", N_("Collections agent (user name)"))
-"""Whose pools and activities the app shows; empty means the computer's login name."""
 
 DATABASE: Option[str] = Option("session/database", str, "", N_("Database opened at start"))
 """The database the app opens without ``--database`` (an offline replica once made);
@@ -98,7 +95,6 @@ PAGE_STATES: dict[str, Option[str]] = {
 OPTIONS: tuple[Option[Any], ...] = (
     LANGUAGE,
     CALL_METHOD,
-    USER_NAME,
     DATABASE,
     SYNC_INTERVAL,
     WINDOW_GEOMETRY,
@@ -121,7 +117,24 @@ def _pages_keep_one_format(store: QSettings) -> None:
         store.remove(key)
 
 
-UPGRADES: dict[int, Callable[[QSettings], None]] = {2: _pages_keep_one_format}
+FORMER_USER_NAME = "session/former_user_name"
+"""Where version 3 keeps the user name an older file chose, until the app has given that
+employee the computer's login once (``app.Shell``)."""
+
+
+def _user_is_an_employee(store: QSettings) -> None:
+    """Version 3: whom the app works as is the employee with the computer's login (an
+    administrator changes it in Set-up ▸ Users), no longer a setting of each computer."""
+    former = store.value("session/user_name", "", type=str)
+    if former:
+        store.setValue(FORMER_USER_NAME, former)
+    store.remove("session/user_name")
+
+
+UPGRADES: dict[int, Callable[[QSettings], None]] = {
+    2: _pages_keep_one_format,
+    3: _user_is_an_employee,
+}
 """Hooks that bring a file from version ``n - 1`` to ``n``."""
 
 
@@ -165,6 +178,12 @@ class Settings:
     def reset(self, option: Option[Any]) -> None:
         """Forget the stored value so the default applies again."""
         self._store.remove(option.key)
+
+    def take_former_user_name(self) -> str:
+        """The user name an older settings file chose (once; empty when none)."""
+        former = cast(str, self._store.value(FORMER_USER_NAME, "", type=str))
+        self._store.remove(FORMER_USER_NAME)
+        return former
 
     def sync(self) -> None:
         """Write pending changes to the file now (Qt also does it when idle and at exit)."""
