@@ -158,7 +158,8 @@ def test_saving_writes_the_changed_fields_and_one_history_row_each(sqlite_db: Da
         assert again.values.responsible_employee_id == o.me
         assert [c.name for c in again.values.contacts if c.is_collections] == ["Luis Ruiz"]
         invoice = [a for a in again.values.addresses if a.purpose == "invoice"]
-        assert invoice[0].country == "ES" and invoice[0].id is not None
+        assert invoice[0].country == "ES"
+        assert invoice[0].id is not None
         rows = session.execute(
             select(
                 CustomerChange.field,
@@ -337,7 +338,8 @@ def test_removed_lines_are_tombstones_and_the_primary_address_is_the_customers(
         )
         assert customer.primary_contact_id is None
         removed = session.get(Contact, ana.id)
-        assert removed.deleted_at is not None and removed.version == 2
+        assert removed.deleted_at is not None
+        assert removed.version == 2
         assert session.scalar(select(func.count()).select_from(CustomerAddress)) == 1
         assert [c.name for c in read_record(session, o.lopes.id, as_of=TODAY).values.contacts] == [
             "Rui"
