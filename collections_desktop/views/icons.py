@@ -28,6 +28,7 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "settings": "mdi6.cog-outline",
         "customer": "mdi6.account-outline",
         "customers": "mdi6.account-group-outline",
+        "customer_record": "mdi6.card-account-details-outline",
         "on_hold": "mdi6.account-cancel-outline",
         "transactions": "mdi6.file-document-multiple-outline",
         "balance": "mdi6.scale-balance",
