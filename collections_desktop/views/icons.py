@@ -30,6 +30,7 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "delete": "mdi6.delete-outline",
         "customer": "mdi6.account-outline",
         "customers": "mdi6.account-group-outline",
+        "customer_record": "mdi6.card-account-details-outline",
         "on_hold": "mdi6.account-cancel-outline",
         "transactions": "mdi6.file-document-multiple-outline",
         "balance": "mdi6.scale-balance",

@@ -42,6 +42,7 @@ from collections_desktop.models.company.setup import CompanySummary
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.people.scope import Viewer
 from collections_desktop.views.about import AboutDialog
+from collections_desktop.views.actions.customer_record import CustomerRecordActions
 from collections_desktop.views.actions.work_offline import WorkOffline
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry, muted_colour
@@ -53,6 +54,7 @@ from collections_desktop.views.pages.cases_page import CasesPage
 from collections_desktop.views.pages.collections_page import CollectionsPage
 from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.pages.conflicts_page import ConflictsPage
+from collections_desktop.views.pages.customers_page import CustomersPage
 from collections_desktop.views.pages.overview_page import OverviewPage
 from collections_desktop.views.pages.setup_page import SetupPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
@@ -74,6 +76,7 @@ DEFAULT_SIZE = QSize(1280, 800)
 PAGE_TYPES: tuple[type[Page], ...] = (
     OverviewPage,
     WorkspacePage,
+    CustomersPage,
     AgedBalancesPage,
     ActivitiesPage,
     CasesPage,
@@ -130,6 +133,7 @@ class MainWindow(QMainWindow):
         )
         self.overview_page = OverviewPage(context)
         self.workspace_page = WorkspacePage(context)
+        self.customers_page = CustomersPage(context)
         self.aged_balances_page = AgedBalancesPage(context)
         self.activities_page = ActivitiesPage(context)
         self.cases_page = CasesPage(context)
@@ -139,6 +143,7 @@ class MainWindow(QMainWindow):
         self.page_list: tuple[Page, ...] = (
             self.overview_page,
             self.workspace_page,
+            self.customers_page,
             self.aged_balances_page,
             self.activities_page,
             self.cases_page,
@@ -201,8 +206,12 @@ class MainWindow(QMainWindow):
             page.status_changed.connect(partial(self._set_status, page.key))
             page.customer_chosen.connect(self.show_customer)
             page.collections_requested.connect(self.show_collections)
+            page.record_requested.connect(self.show_record)
+        self.record_actions = CustomerRecordActions(context, self)
+        """The customer record dialog, opened by any page's Account link."""
+        self.record_actions.changed.connect(self._record_saved)
+        self.record_actions.refused.connect(lambda text: self.announce(text))
         self.company_page.loaded.connect(self._on_company_loaded)
-        self.overview_page.customer_details_requested.connect(self.show_customer)
         self.workspace_page.document_activated.connect(self._open_document)
 
         self._restore_geometry()
@@ -230,6 +239,17 @@ class MainWindow(QMainWindow):
         """Open the Workspace on a customer (a name chosen on the Overview or a list)."""
         self.show_page("workspace")
         self.workspace_page.show_customer(customer_id)
+
+    def show_record(self, customer_id: uuid.UUID) -> None:
+        """Open a customer's record (an account chosen on any page)."""
+        self.record_actions.open(customer_id)
+
+    def _record_saved(self, note: str) -> None:
+        """A record was saved: say so, and read the page on show again (its figures)."""
+        self.announce(note)
+        page = self.page_widgets[self.current_page]
+        if page.started:
+            page.refresh()
 
     def show_collections(self, customer_id: uuid.UUID, case_id: uuid.UUID | None = None) -> None:
         """Open the Collections page on a customer, filtered by ``case_id`` when given."""

@@ -80,6 +80,9 @@ CASES_STATE: Option[str] = Option("cases/state", str, "", N_("Cases columns, sor
 COLLECTIONS_STATE: Option[str] = Option(
     "collections/state", str, "", N_("Collections page splitters and columns")
 )
+CUSTOMERS_STATE: Option[str] = Option(
+    "customers/state", str, "", N_("Customers columns, sort and filters")
+)
 CONFLICTS_STATE: Option[str] = Option("conflicts/state", str, "", N_("Conflicts columns and sort"))
 PAGE_STATES: dict[str, Option[str]] = {
     "overview": OVERVIEW_STATE,
@@ -88,6 +91,7 @@ PAGE_STATES: dict[str, Option[str]] = {
     "activities": ACTIVITIES_STATE,
     "cases": CASES_STATE,
     "collections": COLLECTIONS_STATE,
+    "customers": CUSTOMERS_STATE,
     "conflicts": CONFLICTS_STATE,
 }
 """Where each page's state is kept, by the page's key."""
@@ -105,6 +109,7 @@ OPTIONS: tuple[Option[Any], ...] = (
     ACTIVITIES_STATE,
     CASES_STATE,
     COLLECTIONS_STATE,
+    CUSTOMERS_STATE,
     CONFLICTS_STATE,
 )
 """Every option the app knows (the settings dialog and the tests walk this)."""
