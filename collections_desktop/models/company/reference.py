@@ -1,5 +1,6 @@
 """The collections set-up a new company starts with: posting profile, sales tax, write-off
-reasons, bank account and charges, interest code, letter sequence, case categories.
+reasons, bank account and charges, interest code, letter sequence, case categories, and
+the built-in business texts in every language (``business_texts.complete_business_texts``).
 
 ``seed_reference_data`` adds whatever of it is missing (by code), so it is safe to run on a
 company made by an earlier version; a supervisor changes the rows afterwards.
@@ -206,3 +207,7 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
         if missing(CaseCategory.code, code):
             session.add(CaseCategory(code=code, name=_(name), type=kind, updated_at=now))
     session.flush()
+    # Imported here: the built-in texts module reads this module's constants.
+    from collections_desktop.models.company.business_texts import complete_business_texts
+
+    complete_business_texts(session, now)
