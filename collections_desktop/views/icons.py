@@ -24,6 +24,8 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "activities": "mdi6.calendar-check-outline",
         "cases": "mdi6.briefcase-outline",
         "about": "mdi6.information-outline",
+        "preferences": "mdi6.tune-variant",
+        "guide": "mdi6.help-circle-outline",
         "refresh": "mdi6.refresh",
         "settings": "mdi6.cog-outline",
         "customer": "mdi6.account-outline",
