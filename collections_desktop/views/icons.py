@@ -26,6 +26,7 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "about": "mdi6.information-outline",
         "preferences": "mdi6.tune-variant",
         "guide": "mdi6.help-circle-outline",
+        "back": "mdi6.arrow-left",
         "refresh": "mdi6.refresh",
         "settings": "mdi6.cog-outline",
         "customer": "mdi6.account-outline",

@@ -414,9 +414,7 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
 
-        self.preferences_action = QAction(
-            self._icons.get("preferences"), _("&Preferences…"), self
-        )
+        self.preferences_action = QAction(self._icons.get("preferences"), _("&Preferences…"), self)
         self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.preferences_action.setStatusTip(
