@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -45,6 +46,8 @@ from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.actions.customer_record import CustomerRecordActions
 from collections_desktop.views.actions.work_offline import WorkOffline
 from collections_desktop.views.context import PageContext
+from collections_desktop.views.dialogs.preferences import PreferencesDialog
+from collections_desktop.views.guide import GuideDialog
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages import PLANNED_SECTIONS
 from collections_desktop.views.pages.activities_page import ActivitiesPage
@@ -94,6 +97,8 @@ class MainWindow(QMainWindow):
     """The application window for one open database."""
 
     open_database_requested = Signal(str)
+    preferences_changed = Signal()
+    """The user chose another language or date style: the shell opens the window again."""
     """The user chose a database file to open instead of this one (its path)."""
 
     def __init__(
@@ -292,6 +297,28 @@ class MainWindow(QMainWindow):
         """Show a passing message in the status bar (e.g. "Demo company created")."""
         self.statusBar().showMessage(message, timeout_ms)
 
+    def show_preferences(self) -> PreferencesDialog:
+        """Open Edit ▸ Preferences (window-modal); a new language or date style, once
+        stored, asks for the window to open again in it (``preferences_changed``)."""
+        assert self._settings is not None
+        dialog = PreferencesDialog(self._settings, self._formats, self._clock.today(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def done(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and dialog.changed_display:
+                self.preferences_changed.emit()
+
+        dialog.finished.connect(done)
+        dialog.open()
+        return dialog
+
+    def show_guide(self) -> GuideDialog:
+        """Open Help ▸ User guide (modeless) in the interface language."""
+        dialog = GuideDialog(self._icons, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def show_about(self) -> AboutDialog:
         """Open the About dialog (modeless, so the window stays usable)."""
         dialog = AboutDialog(
@@ -415,6 +442,20 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
 
+        self.preferences_action = QAction(self._icons.get("preferences"), _("&Preferences…"), self)
+        self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.setStatusTip(
+            _("Choose the interface language, how to call a customer and how dates are written")
+        )
+        self.preferences_action.setEnabled(self._settings is not None)
+        self.preferences_action.triggered.connect(self.show_preferences)
+
+        self.guide_action = QAction(self._icons.get("guide"), _("User &guide"), self)
+        self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.guide_action.setStatusTip(_("Read how to work with the app, in your language"))
+        self.guide_action.triggered.connect(self.show_guide)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(_("&File"))
@@ -423,12 +464,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.sync_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu(_("&Edit"))
+        edit_menu.addAction(self.preferences_action)
         view_menu = bar.addMenu(_("&View"))
         view_menu.addAction(self.refresh_action)
         go_menu = bar.addMenu(_("&Go"))
         for action in self.page_actions.values():
             go_menu.addAction(action)
         help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self.guide_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     # --- behaviour -----------------------------------------------------------------------
@@ -524,14 +569,18 @@ class MainWindow(QMainWindow):
         for page in self.page_list:
             page.restore_state(read_page_state(self._settings, page.key))
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Save the geometry and stop the background work before the window goes away."""
+    def save_state(self) -> None:
+        """Keep the geometry and the pages' state in the settings (when there are any)."""
         if self._settings is not None:
             self._settings.set(WINDOW_GEOMETRY, self.saveGeometry())
             self._settings.set(WINDOW_STATE, self.saveState())
             for page in self.page_list:
                 write_page_state(self._settings, page.key, page.save_state())
             self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save the geometry and stop the background work before the window goes away."""
+        self.save_state()
         if self.sync_control is not None:
             self.sync_control.stop()
         self.runner.shutdown()

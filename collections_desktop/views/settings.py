@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar, cast
 from PySide6.QtCore import QByteArray, QSettings
 
 from collections_desktop import paths
+from collections_desktop.formatting import DATE_STYLES
 from collections_desktop.i18n import LANGUAGES, N_
 
 T = TypeVar("T")
@@ -48,6 +49,11 @@ CALL_METHOD: Option[str] = Option(
     "contact/call_method", str, "tel", N_("Call with"), choices=("tel", "teams")
 )
 """How a phone number is called: the system's ``tel:`` handler or Microsoft Teams."""
+
+DATE_STYLE: Option[str] = Option(
+    "interface/date_style", str, "medium", N_("Date style"), choices=DATE_STYLES
+)
+"""How every date is written: short, medium or long, in the language's own way."""
 
 DATABASE: Option[str] = Option("session/database", str, "", N_("Database opened at start"))
 """The database the app opens without ``--database`` (an offline replica once made);
@@ -99,6 +105,7 @@ PAGE_STATES: dict[str, Option[str]] = {
 OPTIONS: tuple[Option[Any], ...] = (
     LANGUAGE,
     CALL_METHOD,
+    DATE_STYLE,
     DATABASE,
     SYNC_INTERVAL,
     WINDOW_GEOMETRY,
