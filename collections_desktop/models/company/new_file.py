@@ -30,6 +30,7 @@ from collections_desktop.models.db.database import Database, normalise_url
 from collections_desktop.models.db.schema import ReceivablesParameters
 from collections_desktop.models.db.writing import LEDGER, write_transaction
 from collections_desktop.models.people.users import add_first_user
+from collections_desktop.models.texts.business import switch_company_language
 
 T = TypeVar("T")
 
@@ -85,6 +86,8 @@ def set_up_company(session: Session, details: NewCompany, now: dt.datetime) -> u
     check_new_company(details)
     create_company(session, details.name.strip(), details.currency, now)
     parameters = session.scalars(select(ReceivablesParameters)).one()
+    # The seeded rows' own texts are English until the company's language takes their place.
+    switch_company_language(session, parameters.language, details.language, now=now)
     parameters.language = details.language
     parameters.country = details.country.upper() if details.country else None
     return add_first_user(session, details.user_name.strip(), details.login.strip(), now)
