@@ -63,8 +63,8 @@ def test_texts_per_language_and_a_moved_level_are_saved(
         ]
         assert levels[2].template == "Last notice, {customer}: pay {total} and {fee}."
         first = list_letter_sequences(session)[0].levels[0]
-        assert first.names == {"es": "Recordatorio amable"}
-        assert first.templates == {"es": "Estimado {customer}: {total}.\n\n{items}"}
+        assert first.names["es"] == "Recordatorio amable"
+        assert first.templates["es"] == "Estimado {customer}: {total}.\n\n{items}"
     # The texts move with their level.
     table.setCurrentCell(0, 0)
     section.levels.move_line(1)
