@@ -99,6 +99,7 @@ class AgingDefinitionsSection(SetupSection[AgingDefinitionRow, AgingDefinitionVa
             self._headers(),
             self.context.icons,
             numeric=(FROM, TO),
+            fitted=(LABEL,),  # the company language's label is never cut
             new_line=next_period,
         )
         self.periods.changed.connect(self.mark_changed)

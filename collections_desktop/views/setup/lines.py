@@ -51,12 +51,14 @@ class LinesTable(QWidget):
         icons: IconRegistry,
         *,
         numeric: Sequence[int] = (),
+        fitted: Sequence[int] = (),
         new_line: Callable[[list[list[str]]], list[str]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.numeric = frozenset(numeric)
+        self.fitted = self.numeric | frozenset(fitted)
         self.new_line = new_line or (lambda _lines: [""] * len(headers))
         self._filling = False
         heading = QLabel(title)
@@ -114,14 +116,15 @@ class LinesTable(QWidget):
     # --- content ------------------------------------------------------------------------
 
     def set_headers(self, headers: Sequence[str]) -> None:
-        """Name the columns (text columns share the spare width; numbers alone share it all)."""
+        """Name the columns: numbers and the ``fitted`` columns as wide as their content,
+        the other texts share the spare width (numbers alone share it all)."""
         self.table.setHorizontalHeaderLabels(list(headers))
         header = self.table.horizontalHeader()
-        has_text = any(column not in self.numeric for column in range(len(headers)))
+        spare = any(column not in self.fitted for column in range(len(headers)))
         for column in range(len(headers)):
             mode = (
                 QHeaderView.ResizeMode.ResizeToContents
-                if column in self.numeric and has_text
+                if column in self.fitted and spare
                 else QHeaderView.ResizeMode.Stretch
             )
             header.setSectionResizeMode(column, mode)
