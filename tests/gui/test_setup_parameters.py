@@ -83,3 +83,22 @@ def test_a_clerk_reads_the_parameters_only(qtbot, open_section) -> None:
     assert not section.fields.isEnabled()
     assert not section.save_button.isEnabled()
     assert section.company_name.text() == "Test Company"
+
+
+def test_a_definition_added_elsewhere_is_offered_as_default(qtbot, open_section) -> None:
+    section: ParametersSection = open_section(KEY)
+    page = section.window()
+    aging = page.show_section("aging_definitions")
+    qtbot.waitUntil(lambda: bool(aging.rows), timeout=10_000)
+    aging.new_action.trigger()
+    aging.name.setText("Quarters")
+    for row, label in enumerate(("1-30", "31-60", "Older")):
+        aging.periods.table.item(row, 0).setText(label)
+    saved(qtbot, aging)
+    page.show_section(KEY)
+    qtbot.waitUntil(lambda: section.definition.findText("Quarters") >= 0, timeout=10_000)
+    assert [section.definition.itemText(i) for i in range(section.definition.count())] == [
+        "(none: the first by name)",
+        "Quarters",
+        "Standard",
+    ]

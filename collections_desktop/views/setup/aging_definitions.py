@@ -65,6 +65,14 @@ class AgingDefinitionsSection(SetupSection[AgingDefinitionRow, AgingDefinitionVa
     own_language = "en"
     languages: tuple[str, ...] = ("es", "fr", "pt")
 
+    def activate(self) -> None:
+        """Read again each time the section is shown: another section may have changed
+        what it shows (the company language, the aging definitions, who uses a row)."""
+        if self.started and not self.dirty:
+            self.load()
+        else:
+            super().activate()
+
     def columns(self) -> Sequence[Column[AgingDefinitionRow]]:
         bases = dict(basis_labels())
         count = self.context.formats.count

@@ -59,6 +59,14 @@ class InterestCodesSection(SetupSection[InterestCodeRow, InterestCodeValues]):
     what = N_("interest code")
     deletable = True
 
+    def activate(self) -> None:
+        """Read again each time the section is shown: another section may have changed
+        what it shows (the company language, the aging definitions, who uses a row)."""
+        if self.started and not self.dirty:
+            self.load()
+        else:
+            super().activate()
+
     def columns(self) -> Sequence[Column[InterestCodeRow]]:
         methods = {RANGE: _("By range"), INTERVAL: _("By interval")}
         formats = self.context.formats

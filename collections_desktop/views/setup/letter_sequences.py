@@ -83,6 +83,14 @@ class LetterSequencesSection(SetupSection[LetterSequenceRow, LetterSequenceValue
     own_language = "en"
     languages: tuple[str, ...] = ("es", "fr", "pt")
 
+    def activate(self) -> None:
+        """Read again each time the section is shown: another section may have changed
+        what it shows (the company language, the aging definitions, who uses a row)."""
+        if self.started and not self.dirty:
+            self.load()
+        else:
+            super().activate()
+
     def columns(self) -> Sequence[Column[LetterSequenceRow]]:
         scopes = {LetterScope.CUSTOMER: _("Per customer"), LetterScope.TRANSACTION: _("Per item")}
         count = self.context.formats.count
