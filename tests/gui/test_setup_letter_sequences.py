@@ -82,7 +82,8 @@ def test_a_wrong_placeholder_is_refused_with_the_known_ones(qtbot, open_section)
     section.texts.setCurrentIndex(1)
     section.template_edits["es"].setPlainText("Estimado {cliente}")
     assert refused(qtbot, section) == (
-        "The text of level 2 names {cliente}, which is not a placeholder; the placeholders "
+        "The text of level 2 in Spanish names {cliente}, which is not a placeholder; the "
+        "placeholders "
         "are {customer}, {total}, {fee}, {items}, {company}."
     )
     set_cell(section.levels.table, 1, 3, "-5")

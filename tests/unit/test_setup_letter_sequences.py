@@ -118,8 +118,8 @@ def test_reordering_and_removing_levels_keeps_one_row_per_number(sqlite_db: Data
          "The text of level 1 names {cutsomer}, {amount}, which is not a placeholder; the "
          "placeholders are {customer}, {total}, {fee}, {items}, {company}."),
         ((dataclasses.replace(FRIENDLY, templates={"es": "Pague {totla}"}),),
-         "The text of level 1 names {totla}, which is not a placeholder; the placeholders "
-         "are {customer}, {total}, {fee}, {items}, {company}."),
+         "The text of level 1 in Spanish names {totla}, which is not a placeholder; the "
+         "placeholders are {customer}, {total}, {fee}, {items}, {company}."),
         ((dataclasses.replace(FRIENDLY, names={"fr": "x" * 101}),),
          "The name of level 1 in French is too long: at most 100 characters."),
     ],

@@ -41,6 +41,7 @@ from collections_desktop.models.setup.fields import (
 )
 from collections_desktop.models.setup.translations import (
     checked_texts,
+    in_language,
     other_languages,
     store_texts,
 )
@@ -310,7 +311,10 @@ def _checked_levels(session: Session, levels: Sequence[LevelValues]) -> list[_Le
         )
         for text, label in (
             (template, template_label),
-            *((t, template_label) for t in templates.values()),
+            *(
+                (text, in_language(template_label, language))
+                for language, text in templates.items()
+            ),
         ):
             unknown = unknown_placeholders(text)
             if unknown:

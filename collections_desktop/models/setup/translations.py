@@ -31,6 +31,11 @@ def language_name(language: str) -> str:
     return _(name) if name else language
 
 
+def in_language(label: str, language: str) -> str:
+    """How a message names a field's text in ``language`` ("The name of level 1 in French")."""
+    return _("{field} in {language}").format(field=label, language=language_name(language))
+
+
 def other_languages(session: Session) -> tuple[str, ...]:
     """The languages a form offers a text in besides the company's."""
     own = company_language(session)
@@ -58,7 +63,7 @@ def checked_texts(
             )
         if language not in languages:
             raise ValueError(f"no business text is kept in {language!r}")
-        named = _("{field} in {language}").format(field=label, language=language_name(language))
+        named = in_language(label, language)
         checked[language] = optional_text(text, label=named, max_length=max_length) or ""
     return checked
 
