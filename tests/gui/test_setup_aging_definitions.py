@@ -3,7 +3,7 @@ language, the aging's refusals on screen, a stale copy refused, a clerk's read-o
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox
 from sqlalchemy import select
 
 from collections_desktop.models.aging.definitions import load_definition
@@ -114,7 +114,11 @@ def test_a_clerk_reads_the_periods_only(qtbot, open_section) -> None:
     section: AgingDefinitionsSection = open_section(KEY, administrator=False)
     assert section.read_only_note.isVisible()
     assert not section.fields.isEnabled()
-    assert not section.periods.isEnabled()
+    assert section.periods.add_button.isHidden()
+    table = section.periods.table
+    assert table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    table.setCurrentCell(4, 3)  # the lines can still be browsed
+    assert table.currentRow() == 4
     assert not section.new_action.isEnabled()
     assert cells(section.periods.table)[0][:3] == ["1-30 days", "1", "30"]
 

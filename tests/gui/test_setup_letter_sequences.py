@@ -105,9 +105,19 @@ def test_an_edit_over_a_copy_saved_elsewhere_is_refused(
         assert level_sequences(session)["STD"].levels[0].name == "Reminder"
 
 
-def test_a_clerk_reads_the_sequences_only(qtbot, open_section) -> None:
+def test_a_clerk_reads_every_level_but_changes_none(qtbot, open_section) -> None:
     section: LetterSequencesSection = open_section(KEY, administrator=False)
     assert section.read_only_note.isVisible()
     assert not section.fields.isEnabled()
-    assert not section.template_edits["en"].isEnabled()
-    assert section.template_edits["en"].toPlainText().startswith("Dear {customer},")
+    assert not section.save_button.isEnabled()
+    # The levels and their texts stay browsable: another level, another language.
+    assert section.levels.isEnabled()
+    assert section.levels.add_button.isHidden()
+    section.levels.table.setCurrentCell(2, 0)
+    assert section.texts_title.text() == "Texts of level 3"
+    section.texts.setCurrentIndex(1)
+    spanish = section.template_edits["es"]
+    assert spanish.isEnabled()
+    assert spanish.isReadOnly()
+    assert spanish.toPlainText()  # the seeded Spanish text of the final notice
+    assert not section.dirty

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
+    QBoxLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
 from collections_desktop.i18n import _
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.rows import LEFT, RIGHT
+from collections_desktop.views.setup.section import SetupSection
 from collections_desktop.views.style import heading_font
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -183,6 +188,12 @@ class LinesTable(QWidget):
         if item is not None:
             item.setData(EXTRA_ROLE, json.dumps(texts))
 
+    def set_read_only(self) -> None:
+        """Lines to read, not change: no editing, no buttons; choosing a line still works."""
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            button.hide()
+
     def current(self) -> int:
         """The current line (-1 for none)."""
         return self.table.currentRow()
@@ -288,3 +299,22 @@ class LinesTable(QWidget):
         self.remove_button.setEnabled(row >= 0)
         self.up_button.setEnabled(row > 0)
         self.down_button.setEnabled(0 <= row < count - 1)
+
+
+def keep_browsable(section: SetupSection[Any, Any], widgets: Sequence[QWidget]) -> None:
+    """For a user who may not change the set-up, move ``widgets`` (put in ``section.below``)
+    out of the form the frame disables, to just under it: lines can then still be chosen
+    and tabs turned (a level's texts read) while their editors are made read-only."""
+    if section.editable:
+        return
+    parent = section.fields.parentWidget()
+    panel = parent.layout() if parent is not None else None
+    assert isinstance(panel, QBoxLayout)
+    at = panel.indexOf(section.fields) + 1
+    for offset, widget in enumerate(widgets):
+        section.below.removeWidget(widget)
+        panel.insertWidget(at + offset, widget)
+        if isinstance(widget, LinesTable):
+            widget.set_read_only()
+        for editor in widget.findChildren(QLineEdit) + widget.findChildren(QPlainTextEdit):
+            editor.setReadOnly(True)
