@@ -44,8 +44,7 @@ class UsersSection(SetupSection[UserRow, UserValues]):
             Column(_("Login name"), lambda row: row.login),
             Column(_("Administrator"), lambda row: _("Yes") if row.is_administrator else ""),
             Column(_("Agent"), lambda row: _("Yes") if row.is_agent else ""),
-            Column(_("E-mail"), lambda row: row.email or ""),
-            Column(_("Phone"), lambda row: row.phone or ""),
+            Column(_("E-mail"), lambda row: row.email or "", tooltip=lambda row: row.phone or ""),
         )
 
     def read(self, session: Session) -> Sequence[UserRow]:
