@@ -10,6 +10,7 @@ the language, the database (a demo company on the very first run), the window, t
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Sequence
@@ -45,7 +46,7 @@ from collections_desktop.models.team.login import is_postgresql, is_team_databas
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.operations import QueryOp, WriteOp, ignore
-from collections_desktop.views.settings import DATABASE, LANGUAGE, Settings
+from collections_desktop.views.settings import DATABASE, DATE_STYLE, LANGUAGE, Settings
 from collections_desktop.views.sync_control import SyncBackend, read_replica
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 from collections_desktop.views.team_login import log_in
@@ -142,9 +143,10 @@ def read_viewer(database: Database, user_name: str) -> Viewer:
         return load_viewer(session, user_name)
 
 
-def system_formats() -> Formats:
-    """The formats of the operating system's regional settings."""
-    return Formats.for_locale(QLocale.system().name())
+def system_formats(settings: Settings | None = None) -> Formats:
+    """The formats of the operating system's regional settings, dates in the user's style."""
+    style = settings.get(DATE_STYLE) if settings is not None else DATE_STYLE.default
+    return Formats.for_locale(QLocale.system().name(), style)
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -337,6 +339,8 @@ class Shell(QObject):
         # The employee whose login the computer's user takes over at the next open (the
         # demo's first user, or the one an older settings file named).
         self.hand_over_from = settings.take_former_user_name()
+        self.translator: QTranslator | None = None
+        """Qt's own strings in the interface language (swapped when the language changes)."""
         self._damage_found.connect(self._warn_damaged, Qt.ConnectionType.QueuedConnection)
 
     def open(self, url: str | Path) -> bool:
@@ -344,7 +348,6 @@ class Shell(QObject):
         database = open_database_or_report(url, self.window, clock=self.clock)
         if database is None:
             return False
-        old_window, old_database = self.window, self.database
         try:
             self._hand_over_login(database)
             window = build_main_window(
@@ -354,7 +357,14 @@ class Shell(QObject):
             database.dispose()
             report_open_failure(url, error, self.window)
             return False
+        self._show(window, database)
+        return True
+
+    def _show(self, window: MainWindow, database: Database) -> None:
+        """Put ``window`` (on ``database``) in place of the current window."""
+        old_window, old_database = self.window, self.database
         window.open_database_requested.connect(self.open)
+        window.preferences_changed.connect(self.apply_preferences)
         if database.read_only:
             window.announce(
                 _(
@@ -363,7 +373,7 @@ class Shell(QObject):
                 ).format(path=database.display_name),
                 0,
             )
-        if database.integrity is not None:
+        if database.integrity is not None and database is not old_database:
             database.integrity.notify(lambda message: self._damage_found.emit(database, message))
         if old_window is not None:
             window.restoreGeometry(old_window.saveGeometry())
@@ -373,9 +383,28 @@ class Shell(QObject):
             # Shown first, closed second: closing the only window would quit the app.
             old_window.close()
             old_window.deleteLater()
-        if old_database is not None:
+        if old_database is not None and old_database is not database:
             old_database.dispose()
-        return True
+
+    def apply_preferences(self) -> None:
+        """The language or the date style changed: speak the new language, write dates in
+        the new style, and open the window again on the same database (no new login)."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            if self.translator is not None:
+                app.removeTranslator(self.translator)
+            self.translator = install_translations(app, choose_language(self.settings))
+        else:
+            set_language(choose_language(self.settings))
+        self.formats = dataclasses.replace(self.formats, date_style=self.settings.get(DATE_STYLE))
+        if self.window is None or self.database is None:
+            return
+        self.window.save_state()  # the new window restores the pages as they are now
+        window = build_main_window(
+            self.database, self.clock, self.settings, formats=self.formats, icons=self.icons
+        )
+        self._show(window, self.database)
+        window.announce(_("Preferences applied."), 5000)
 
     def _hand_over_login(self, database: Database) -> None:
         """Let the computer's user work as the employee ``hand_over_from`` names, once."""
@@ -466,7 +495,10 @@ def run_gui(database_url: str | None) -> int:
     translator = install_translations(app, choose_language(settings))
     icons = IconRegistry()
     app.setWindowIcon(icons.get("app"))
-    shell = Shell(clock=SystemClock(), settings=settings, formats=system_formats(), icons=icons)
+    shell = Shell(
+        clock=SystemClock(), settings=settings, formats=system_formats(settings), icons=icons
+    )
+    shell.translator = translator
     try:
         code = shell.start(database_url)
         if code is not None:
@@ -474,6 +506,6 @@ def run_gui(database_url: str | None) -> int:
         return app.exec()
     finally:
         shell.close()
-        if translator is not None:
-            app.removeTranslator(translator)
+        if shell.translator is not None:
+            app.removeTranslator(shell.translator)
         settings.sync()

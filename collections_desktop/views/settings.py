@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar, cast
 from PySide6.QtCore import QByteArray, QSettings
 
 from collections_desktop import paths
+from collections_desktop.formatting import DATE_STYLES
 from collections_desktop.i18n import LANGUAGES, N_
 
 T = TypeVar("T")
@@ -48,6 +49,11 @@ CALL_METHOD: Option[str] = Option(
     "contact/call_method", str, "tel", N_("Call with"), choices=("tel", "teams")
 )
 """How a phone number is called: the system's ``tel:`` handler or Microsoft Teams."""
+
+DATE_STYLE: Option[str] = Option(
+    "interface/date_style", str, "medium", N_("Date style"), choices=DATE_STYLES
+)
+"""How every date is written: short, medium or long, in the language's own way."""
 
 DATABASE: Option[str] = Option("session/database", str, "", N_("Database opened at start"))
 """The database the app opens without ``--database`` (an offline replica once made);
@@ -80,6 +86,9 @@ CASES_STATE: Option[str] = Option("cases/state", str, "", N_("Cases columns, sor
 COLLECTIONS_STATE: Option[str] = Option(
     "collections/state", str, "", N_("Collections page splitters and columns")
 )
+CUSTOMERS_STATE: Option[str] = Option(
+    "customers/state", str, "", N_("Customers columns, sort and filters")
+)
 CONFLICTS_STATE: Option[str] = Option("conflicts/state", str, "", N_("Conflicts columns and sort"))
 PAGE_STATES: dict[str, Option[str]] = {
     "overview": OVERVIEW_STATE,
@@ -88,6 +97,7 @@ PAGE_STATES: dict[str, Option[str]] = {
     "activities": ACTIVITIES_STATE,
     "cases": CASES_STATE,
     "collections": COLLECTIONS_STATE,
+    "customers": CUSTOMERS_STATE,
     "conflicts": CONFLICTS_STATE,
 }
 """Where each page's state is kept, by the page's key."""
@@ -95,6 +105,7 @@ PAGE_STATES: dict[str, Option[str]] = {
 OPTIONS: tuple[Option[Any], ...] = (
     LANGUAGE,
     CALL_METHOD,
+    DATE_STYLE,
     DATABASE,
     SYNC_INTERVAL,
     WINDOW_GEOMETRY,
@@ -105,6 +116,7 @@ OPTIONS: tuple[Option[Any], ...] = (
     ACTIVITIES_STATE,
     CASES_STATE,
     COLLECTIONS_STATE,
+    CUSTOMERS_STATE,
     CONFLICTS_STATE,
 )
 """Every option the app knows (the settings dialog and the tests walk this)."""
