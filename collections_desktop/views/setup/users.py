@@ -51,6 +51,7 @@ class UsersSection(SetupSection[UserRow, UserForm]):
     )
     what = N_("user")
     deletable = True
+    stretch = 4  # the e-mail gives way; the name and login name are never cut
     _others: tuple[UserRow, ...] = ()
     """The employees without a login, read with the rows (set on the worker)."""
 
@@ -70,6 +71,10 @@ class UsersSection(SetupSection[UserRow, UserForm]):
     def build_form(self, form: QFormLayout) -> None:
         self.employee = QComboBox()
         self.employee.setObjectName("user_employee")
+        self.employee.setMinimumContentsLength(28)
+        self.employee.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.employee.setToolTip(_("Give an employee who does not use the app yet a login"))
         self.employee.currentIndexChanged.connect(self._employee_chosen)
         self.name = QLineEdit()
