@@ -209,3 +209,15 @@ def test_a_form_read_before_the_language_changed_is_refused(sqlite_db: Database)
             "The company language changed since this form was read: reload it and make your "
             "changes again."
         )
+
+
+def test_a_default_definition_deleted_meanwhile_is_refused(sqlite_db: Database) -> None:
+    import uuid
+
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        (row,) = list_parameters(session)
+        gone = values_of(row, default_aging_definition_id=uuid.uuid4())
+        with pytest.raises(SetupError) as refused:
+            save_parameters(session, row.version, gone, by=by, now=NOW)
+        assert str(refused.value) == "The chosen aging definition no longer exists: reload it."
