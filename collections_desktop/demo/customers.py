@@ -130,7 +130,11 @@ class Builder:
             email = (
                 f"{ascii_letters(parts[0])}.{ascii_letters(surname)}@atlantica-suministros.example"
             )
-            employees.append((emp_id, number, name, email, phone_number, user, stamp, 1))
+            # The first agent is the administrator who may change the set-up.
+            administrator = codec.flag(number == EMPLOYEES[0][0])
+            employees.append(
+                (emp_id, number, name, email, phone_number, user, administrator, stamp, 1)
+            )
         pools = []
         for minute, (name, description, countries) in enumerate(POOLS, start=560):
             criteria = json.dumps({"countries": list(countries)})

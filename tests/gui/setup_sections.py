@@ -1,10 +1,13 @@
-"""What the GUI tests of the set-up sections share: the page as an administrator or a
-clerk sees it, a section read, a save waited for, a refusal waited for."""
+"""Fixtures and steps the set-up section tests share: a Set-up page for an administrator
+or a clerk, a section read and shown, a save waited for, a refusal waited for."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
+
+import pytest
 
 from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.models.db.database import Database
@@ -15,84 +18,76 @@ from collections_desktop.views.setup.section import SetupSection
 from collections_desktop.views.tasks import TaskRunner
 from tests.gui.conftest import page_context
 
-WAIT = 10_000
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    made = TaskRunner()
+    yield made
+    made.shutdown()
 
 
-def add_employee(database: Database, clock: FixedClock, *, administrator: bool) -> uuid.UUID:
-    """An employee (an administrator or not) who saves set-up rows."""
-    with database.sessions.begin() as session:
+@pytest.fixture
+def admin(sqlite_db: Database, clock: FixedClock) -> uuid.UUID:
+    with sqlite_db.sessions.begin() as session:
         person = Employee(
-            number=f"E-{uuid.uuid4().hex[:6]}",
-            name="Ana Ruiz",
-            is_administrator=administrator,
-            updated_at=clock.now(),
+            number="E-1", name="Ana Ruiz", is_administrator=True, updated_at=clock.now()
         )
         session.add(person)
         session.flush()
         return person.id
 
 
+@pytest.fixture
 def open_section(
-    qtbot: Any,
-    database: Database,
-    runner: TaskRunner,
-    clock: FixedClock,
-    key: str,
-    *,
-    employee: uuid.UUID | None,
-    administrator: bool,
-) -> SetupSection[Any, Any]:
-    """The Set-up page on show with the section ``key`` read."""
-    with database.sessions() as session:
-        scope = company_scope(session)
-    context = page_context(database, runner, scope, employee, clock, may_change_setup=administrator)
-    page = SetupPage(context)
-    qtbot.addWidget(page)
-    page.resize(1366, 768)
-    page.show()
-    section = page.show_section(key)
-    section.shown_on = page  # type: ignore[attr-defined]  # keeps the page alive
-    qtbot.waitUntil(lambda: not section.reads.is_loading and bool(section.rows), timeout=WAIT)
-    return section
+    qtbot, sqlite_db: Database, runner: TaskRunner, clock: FixedClock, admin: uuid.UUID
+) -> Callable[..., Any]:
+    """A Set-up page showing the section ``key``, read; a clerk's unless ``administrator``."""
+
+    pages: list[SetupPage] = []  # kept alive while the test runs
+
+    def build(key: str, *, administrator: bool = True) -> Any:
+        with sqlite_db.sessions() as session:
+            scope = company_scope(session)
+        context = page_context(
+            sqlite_db, runner, scope, admin if administrator else None, clock,
+            may_change_setup=administrator,
+        )  # fmt: skip
+        page = SetupPage(context)
+        pages.append(page)
+        qtbot.addWidget(page)
+        page.resize(1366, 768)
+        page.show()
+        section = page.show_section(key)
+        qtbot.waitUntil(lambda: not section.reads.is_loading and bool(section.rows), timeout=10_000)
+        return section
+
+    return build
 
 
-def listed(section: SetupSection[Any, Any]) -> list[tuple[str, ...]]:
-    """The list as shown, every column's text."""
-    model = section.grid.model
-    return [
-        tuple(str(model.index(r, c).data()) for c in range(model.columnCount()))
-        for r in range(model.rowCount())
-    ]
-
-
-def select(section: SetupSection[Any, Any], code: str) -> Any:
-    """Select the row whose first column reads ``code``; returns the row."""
-    row = next(r for r in section.rows if getattr(r, "code", None) == code)
-    assert section.select_id(row.id)
-    return row
-
-
-def save(qtbot: Any, section: SetupSection[Any, Any]) -> None:
-    """Press Save and wait for the write and the reading after it."""
-    with qtbot.waitSignal(section.saved, timeout=WAIT):
+def saved(qtbot, section: SetupSection[Any, Any]) -> None:
+    """Press Save and wait for the saved row to be read again."""
+    with qtbot.waitSignal(section.saved, timeout=10_000):
         section.save_button.click()
-    qtbot.waitUntil(lambda: not section.reads.is_loading, timeout=WAIT)
+    qtbot.waitUntil(lambda: not section.reads.is_loading, timeout=10_000)
+    assert section.message.isHidden(), section.message.text()
 
 
-def refused(qtbot: Any, section: SetupSection[Any, Any]) -> str:
-    """Press Save and wait for the refusal under the form; its text."""
-    section.message.hide()  # an earlier refusal is not this one
+def refused(qtbot, section: SetupSection[Any, Any]) -> str:
+    """Press Save and return the refusal shown under the form."""
+    section.show_error("")  # a refusal shown before is not this one
     section.save_button.click()
-    qtbot.waitUntil(lambda: section.message.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: section.message.isVisible(), timeout=10_000)
     return section.message.text()
 
 
-def read_only(section: SetupSection[Any, Any]) -> bool:
-    """Whether the section is shown read-only, as to a user who is no administrator."""
-    return (
-        section.read_only_note.isVisible()
-        and not section.fields.isEnabled()
-        and not section.new_action.isEnabled()
-        and not section.save_button.isEnabled()
-        and not section.delete_action.isEnabled()
-    )
+def cells(table) -> list[list[str]]:
+    """The texts of a ``QTableWidget``."""
+    return [
+        [table.item(row, column).text() for column in range(table.columnCount())]
+        for row in range(table.rowCount())
+    ]
+
+
+def set_cell(table, row: int, column: int, text: str) -> None:
+    """Type ``text`` into a cell (as the in-place editor does when it closes)."""
+    table.item(row, column).setText(text)

@@ -21,7 +21,7 @@ from collections_desktop.models.setup.activity_categories import (
 from collections_desktop.views.dialogs.activity_dialog import NewActivityDialog
 from collections_desktop.views.setup.activity_categories import ActivityCategoriesSection
 from collections_desktop.views.tasks import TaskRunner
-from tests.gui.setup_sections import (
+from tests.gui.reference_sections import (
     add_employee,
     listed,
     open_section,
@@ -29,7 +29,7 @@ from tests.gui.setup_sections import (
     refused,
     save,
 )
-from tests.gui.setup_sections import (
+from tests.gui.reference_sections import (
     select as choose,
 )
 

@@ -17,7 +17,7 @@ from collections_desktop.models.db.schema import BankAccount, BankCharge
 from collections_desktop.models.setup.bank_charges import BankChargeValues, save_bank_charge
 from collections_desktop.views.setup.bank_charges import BankAccountsSection, BankChargesSection
 from collections_desktop.views.tasks import TaskRunner
-from tests.gui.setup_sections import (
+from tests.gui.reference_sections import (
     add_employee,
     listed,
     open_section,
@@ -25,7 +25,7 @@ from tests.gui.setup_sections import (
     refused,
     save,
 )
-from tests.gui.setup_sections import (
+from tests.gui.reference_sections import (
     select as choose,
 )
 

@@ -18,7 +18,7 @@ from collections_desktop.models.setup.posting_profiles import (
 )
 from collections_desktop.views.setup.posting_profiles import PostingProfilesSection
 from collections_desktop.views.tasks import TaskRunner
-from tests.gui.setup_sections import (
+from tests.gui.reference_sections import (
     WAIT,
     add_employee,
     listed,
@@ -27,7 +27,7 @@ from tests.gui.setup_sections import (
     refused,
     save,
 )
-from tests.gui.setup_sections import (
+from tests.gui.reference_sections import (
     select as choose,
 )
 

@@ -19,7 +19,7 @@ from collections_desktop.models.setup.write_off_reasons import (
 )
 from collections_desktop.views.setup.write_off_reasons import WriteOffReasonsSection
 from collections_desktop.views.tasks import TaskRunner
-from tests.gui.setup_sections import (
+from tests.gui.reference_sections import (
     add_employee,
     listed,
     open_section,
@@ -27,7 +27,7 @@ from tests.gui.setup_sections import (
     refused,
     save,
 )
-from tests.gui.setup_sections import (
+from tests.gui.reference_sections import (
     select as choose,
 )
 

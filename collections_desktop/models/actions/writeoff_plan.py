@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
-from collections_desktop.i18n import _
+from collections_desktop.i18n import _, current_language
 from collections_desktop.kernel.money import ZERO, MoneyError, round_money, to_money
 from collections_desktop.models.db.schema import (
     DEBIT_TYPES,
@@ -440,13 +440,11 @@ def _type_text(value: str) -> str:
 
 
 def write_off_reasons(session: Session, language: str | None = None) -> list[WriteOffReasonOption]:
-    """The write-off reasons in use, by code (the dialog's list); the descriptions in
-    ``language`` when one is given and kept, else in the company's (what is posted)."""
-    translated = texts_in(session, "write_off_reasons", "description", language) if language else {}
+    """The write-off reasons in use, by code (the dialog's list), described in ``language``
+    (the user's by default) where the reason has a text in it."""
+    shown = texts_in(session, "write_off_reasons", "description", language or current_language())
     return [
-        WriteOffReasonOption(
-            row.code, translated.get(row.id) or row.description, row.ledger_account
-        )
+        WriteOffReasonOption(row.code, shown.get(row.id, row.description), row.ledger_account)
         for row in session.execute(
             select(
                 WriteOffReason.id,

@@ -1,6 +1,7 @@
 """The collections set-up a new company starts with: posting profile, sales tax, write-off
 reasons, bank account and charges, interest code, letter sequence, case categories,
-activity categories.
+activity categories, and the built-in business texts in every language
+(``business_texts.complete_business_texts``).
 
 ``seed_reference_data`` adds whatever of it is missing (by code), so it is safe to run on a
 company made by an earlier version; a supervisor changes the rows afterwards.
@@ -263,6 +264,10 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
             session.add(CaseCategory(code=code, name=_(name), type=kind, updated_at=now))
     _seed_activity_categories(session, params.language or "en", now)
     session.flush()
+    # Imported here: the built-in texts module reads this module's constants.
+    from collections_desktop.models.company.business_texts import complete_business_texts
+
+    complete_business_texts(session, now)
 
 
 def _seed_activity_categories(session: Session, language: str, now: dt.datetime) -> None:

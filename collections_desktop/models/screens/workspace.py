@@ -17,7 +17,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats, text_formats
-from collections_desktop.i18n import N_, _, ngettext
+from collections_desktop.i18n import N_, _, current_language, ngettext
 from collections_desktop.models.aging.definitions import age_items, load_definition
 from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.db.schema import (
@@ -328,7 +328,7 @@ def load_workspace(
     check_customer(session, scope, customer_id, as_of)
     if pool_id is not None:
         scope.pool(pool_id)  # ScopeError for a pool outside the scope
-    definition = load_definition(session, pool_id=pool_id)
+    definition = load_definition(session, pool_id=pool_id, language=current_language())
     items = open_items(session, customer_id, as_of)
     aging = age_items(items, as_of, definition)
     card = customer_card(session, scope, customer_id, as_of, definition=definition, items=items)

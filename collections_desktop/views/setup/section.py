@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import _
+from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.setup.fields import SetupError
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.itemmodels.rows import Column
@@ -103,7 +103,7 @@ class SetupSection(QWidget, Generic[Row, Values]):
         self.grid: ListGrid[Row] = ListGrid(
             f"setup_{self.key}", self.columns(), {}, icons, stretch=self.stretch
         )
-        self.grid.title.setText(_("{count} rows").format(count=0))
+        self.grid.title.setText(_("Loading…"))
         self.grid.sort_by(-1, Qt.SortOrder.AscendingOrder)
         self.new_action = QAction(icons.get("new_activity"), _("New"), self)
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
@@ -385,7 +385,9 @@ class SetupSection(QWidget, Generic[Row, Values]):
             _("None yet.") + (" " + _("Press New to add one.") if self.editable else ""),
         )
         self.grid.title.setText(
-            _("{count} rows").format(count=self.context.formats.count(len(rows)))
+            ngettext("{count} row", "{count} rows", len(rows)).format(
+                count=self.context.formats.count(len(rows))
+            )
         )
         wanted = self._select_id
         if self.dirty:
