@@ -66,6 +66,14 @@ def fill_codes(combo: QComboBox, codes: Sequence[str], current: str, *, blank: s
         combo.setCurrentIndex(max(0, combo.findData(current)))
 
 
+def favour_list(section: SetupSection[Any, Any]) -> None:
+    """Give the list the larger part of the width: its rows have many columns and the
+    form only short fields."""
+    splitter = section.findChild(QSplitter, f"setup_{section.key}_splitter")
+    if splitter is not None:
+        splitter.setSizes([500, 400])
+
+
 class MoneyColumn(Column[BankChargeRow]):
     """An amount with its currency (sorted by currency, then amount), to the right."""
 
@@ -96,9 +104,7 @@ class BankChargesSection(SetupSection[BankChargeRow, BankChargeValues]):
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        splitter = self.findChild(QSplitter, f"setup_{self.key}_splitter")
-        if splitter is not None:  # five columns: give the list the larger half
-            splitter.setSizes([500, 400])
+        favour_list(self)
 
     def columns(self) -> Sequence[Column[BankChargeRow]]:
         formats = self.context.formats
@@ -249,6 +255,10 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
     currencies: list[str]
     groups: list[str]
 
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        favour_list(self)
+
     def columns(self) -> Sequence[Column[BankAccountRow]]:
         return (
             Column(_("Code"), lambda row: row.code),
@@ -258,7 +268,7 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
                     _("{name} (default)").format(name=row.name) if row.default else row.name
                 ),
             ),
-            Column(_("Ledger account"), lambda row: row.ledger_account),
+            Column(_("Account"), lambda row: row.ledger_account),
             Column(_("Currency"), lambda row: row.currency),
             Column(_("Charges group"), lambda row: row.charges_group or "—"),
             Column(_("Payments"), lambda row: row.payments, self.context.formats.count),

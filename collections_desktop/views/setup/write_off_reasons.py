@@ -39,7 +39,7 @@ class WriteOffReasonsSection(SetupSection[WriteOffReasonRow, WriteOffReasonValue
         return (
             Column(_("Code"), lambda row: row.code),
             Column(_("Description"), lambda row: row.shown, tooltip=self._tooltip),
-            Column(_("Ledger account"), lambda row: row.ledger_account or _("Profile's")),
+            Column(_("Ledger account"), lambda row: row.ledger_account or _("Profile's account")),
             Column(_("Write-offs"), lambda row: row.write_offs, self.context.formats.count),
         )
 
