@@ -4,9 +4,6 @@ categories in the user's language."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
 
@@ -20,37 +17,16 @@ from collections_desktop.models.setup.activity_categories import (
 )
 from collections_desktop.views.dialogs.activity_dialog import NewActivityDialog
 from collections_desktop.views.setup.activity_categories import ActivityCategoriesSection
-from collections_desktop.views.tasks import TaskRunner
-from tests.gui.reference_sections import (
-    add_employee,
-    listed,
-    open_section,
-    read_only,
-    refused,
-    save,
-)
-from tests.gui.reference_sections import (
-    select as choose,
-)
+from tests.gui import setup_sections as shared
+from tests.gui.reference_sections import choose, listed, read_only
+from tests.gui.setup_sections import refused, saved
+
+admin, runner, open_section = shared.admin, shared.runner, shared.open_section
 
 
 @pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    made = TaskRunner()
-    yield made
-    made.shutdown()
-
-
-@pytest.fixture
-def admin(sqlite_db: Database, clock: FixedClock) -> uuid.UUID:
-    return add_employee(sqlite_db, clock, administrator=True)
-
-
-@pytest.fixture
-def section(qtbot, sqlite_db: Database, runner, clock, admin) -> ActivityCategoriesSection:
-    shown = open_section(
-        qtbot, sqlite_db, runner, clock, "activity_categories", employee=admin, administrator=True
-    )
+def section(open_section) -> ActivityCategoriesSection:
+    shown = open_section("activity_categories")
     assert isinstance(shown, ActivityCategoriesSection)
     return shown
 
@@ -80,7 +56,7 @@ def test_a_new_category_is_saved_with_its_names_in_other_languages(
     section.name.setText("Legal action")
     section.texts.edits["es"].setText("Acción judicial")
     section.texts.edits["fr"].setText("Action en justice")
-    save(qtbot, section)
+    saved(qtbot, section)
     assert ("LEGAL", "Legal action", "Yes", "0") in listed(section)
     assert section.form_title.text() == "LEGAL"
     with sqlite_db.sessions() as session:
@@ -101,7 +77,7 @@ def test_deactivating_is_saved_and_a_refusal_is_shown_under_the_form(
 ) -> None:
     choose(section, "VISIT")
     section.active.setChecked(False)
-    save(qtbot, section)
+    saved(qtbot, section)
     assert ("VISIT", "Visit", "No", "0") in listed(section)
     choose(section, "EMAIL")
     section.code.setText("call")
@@ -133,11 +109,8 @@ def test_an_edit_over_a_copy_someone_changed_is_refused(
     assert names == ["Visita"]
 
 
-def test_a_clerk_reads_the_categories_only(qtbot, sqlite_db: Database, runner, clock) -> None:
-    clerk = add_employee(sqlite_db, clock, administrator=False)
-    section = open_section(
-        qtbot, sqlite_db, runner, clock, "activity_categories", employee=clerk, administrator=False
-    )
+def test_a_clerk_reads_the_categories_only(open_section) -> None:
+    section = open_section("activity_categories", administrator=False)
     assert read_only(section)
     assert section.name.text() == "Call"
 

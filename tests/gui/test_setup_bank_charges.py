@@ -4,8 +4,6 @@ read-only for a clerk."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -16,46 +14,23 @@ from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import BankAccount, BankCharge
 from collections_desktop.models.setup.bank_charges import BankChargeValues, save_bank_charge
 from collections_desktop.views.setup.bank_charges import BankAccountsSection, BankChargesSection
-from collections_desktop.views.tasks import TaskRunner
-from tests.gui.reference_sections import (
-    add_employee,
-    listed,
-    open_section,
-    read_only,
-    refused,
-    save,
-)
-from tests.gui.reference_sections import (
-    select as choose,
-)
+from tests.gui import setup_sections as shared
+from tests.gui.reference_sections import choose, listed, read_only
+from tests.gui.setup_sections import refused, saved
+
+admin, runner, open_section = shared.admin, shared.runner, shared.open_section
 
 
 @pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    made = TaskRunner()
-    yield made
-    made.shutdown()
-
-
-@pytest.fixture
-def admin(sqlite_db: Database, clock: FixedClock) -> uuid.UUID:
-    return add_employee(sqlite_db, clock, administrator=True)
-
-
-@pytest.fixture
-def charges(qtbot, sqlite_db: Database, runner, clock, admin) -> BankChargesSection:
-    shown = open_section(
-        qtbot, sqlite_db, runner, clock, "bank_charges", employee=admin, administrator=True
-    )
+def charges(open_section) -> BankChargesSection:
+    shown = open_section("bank_charges")
     assert isinstance(shown, BankChargesSection)
     return shown
 
 
 @pytest.fixture
-def accounts(qtbot, sqlite_db: Database, runner, clock, admin) -> BankAccountsSection:
-    shown = open_section(
-        qtbot, sqlite_db, runner, clock, "bank_accounts", employee=admin, administrator=True
-    )
+def accounts(open_section) -> BankAccountsSection:
+    shown = open_section("bank_accounts")
     assert isinstance(shown, BankAccountsSection)
     return shown
 
@@ -74,7 +49,7 @@ def test_a_charge_of_a_new_group_is_saved_and_an_account_names_the_group(
     charges.currency.setCurrentIndex(charges.currency.findText("USD"))
     charges.account.setText("758100")
     charges.automatic.setChecked(True)
-    save(qtbot, charges)
+    saved(qtbot, charges)
     assert ("USD", "NSF", "Returned payment fee", "1,230.50\xa0USD", "Yes") in listed(charges)
     with sqlite_db.sessions() as session:
         charge = session.query(BankCharge).filter_by(charges_group="USD").one()
@@ -91,7 +66,7 @@ def test_a_charge_of_a_new_group_is_saved_and_an_account_names_the_group(
     accounts.account.setText("512100")
     accounts.currency.setCurrentIndex(accounts.currency.findText("USD"))
     accounts.group.setCurrentIndex(accounts.group.findData("USD"))
-    save(qtbot, accounts)
+    saved(qtbot, accounts)
     assert ("US", "Dollar account", "512100", "USD", "USD", "0") in listed(accounts)
     with sqlite_db.sessions() as session:
         assert session.query(BankAccount).filter_by(code="US").one().charges_group == "USD"
@@ -131,7 +106,7 @@ def test_an_amount_is_typed_in_the_users_locale(
     qtbot.waitUntil(lambda: bool(section.rows), timeout=10_000)
     assert section.amount.text() == "25,00"
     section.amount.setText("1.234,5")
-    save(qtbot, section)
+    saved(qtbot, section)
     with sqlite_db.sessions() as session:
         assert session.query(BankCharge).one().amount == Decimal("1234.5")
 
@@ -160,10 +135,6 @@ def test_an_account_refusal_is_shown(qtbot, accounts) -> None:
     assert refused(qtbot, accounts) == "There is already a bank account OPER."
 
 
-def test_a_clerk_reads_charges_and_accounts_only(qtbot, sqlite_db: Database, runner, clock) -> None:
-    clerk = add_employee(sqlite_db, clock, administrator=False)
+def test_a_clerk_reads_charges_and_accounts_only(open_section) -> None:
     for key in ("bank_charges", "bank_accounts"):
-        section = open_section(
-            qtbot, sqlite_db, runner, clock, key, employee=clerk, administrator=False
-        )
-        assert read_only(section)
+        assert read_only(open_section(key, administrator=False))

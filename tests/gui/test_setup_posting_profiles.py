@@ -3,9 +3,6 @@ default profile stays), a stale copy refused, read-only for a clerk."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
@@ -17,38 +14,16 @@ from collections_desktop.models.setup.posting_profiles import (
     save_posting_profile,
 )
 from collections_desktop.views.setup.posting_profiles import PostingProfilesSection
-from collections_desktop.views.tasks import TaskRunner
-from tests.gui.reference_sections import (
-    WAIT,
-    add_employee,
-    listed,
-    open_section,
-    read_only,
-    refused,
-    save,
-)
-from tests.gui.reference_sections import (
-    select as choose,
-)
+from tests.gui import setup_sections as shared
+from tests.gui.reference_sections import choose, listed, read_only
+from tests.gui.setup_sections import refused, saved
+
+admin, runner, open_section = shared.admin, shared.runner, shared.open_section
 
 
 @pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    made = TaskRunner()
-    yield made
-    made.shutdown()
-
-
-@pytest.fixture
-def admin(sqlite_db: Database, clock: FixedClock) -> uuid.UUID:
-    return add_employee(sqlite_db, clock, administrator=True)
-
-
-@pytest.fixture
-def section(qtbot, sqlite_db: Database, runner, clock, admin) -> PostingProfilesSection:
-    shown = open_section(
-        qtbot, sqlite_db, runner, clock, "posting_profiles", employee=admin, administrator=True
-    )
+def section(open_section) -> PostingProfilesSection:
+    shown = open_section("posting_profiles")
     assert isinstance(shown, PostingProfilesSection)
     return shown
 
@@ -62,7 +37,7 @@ def test_a_new_profile_is_saved_and_listed(qtbot, section, sqlite_db: Database) 
     section.name.setText("Export customers")
     section.receivables.setText("130100")
     section.write_off.setText("681100")
-    save(qtbot, section)
+    saved(qtbot, section)
     assert listed(section) == [
         ("EXPORT", "Export customers", "130100", "681100", "0"),
         ("GEN", "General (default)", "130000", "—", "0"),
@@ -82,7 +57,7 @@ def test_refusals_are_shown_and_the_default_profile_is_not_deleted(
         QMessageBox, "question", staticmethod(lambda *_a: QMessageBox.StandardButton.Yes)
     )
     section.delete_action.trigger()
-    qtbot.waitUntil(lambda: section.message.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: section.message.isVisible(), timeout=10_000)
     assert section.message.text() == (
         "GEN cannot be deleted: it is the default profile, which new and imported customers get."
     )
@@ -106,10 +81,7 @@ def test_an_edit_over_a_copy_someone_changed_is_refused(
         assert session.get(PostingProfile, general.id).receivables_account == "130000"  # type: ignore[union-attr]
 
 
-def test_a_clerk_reads_the_profiles_only(qtbot, sqlite_db: Database, runner, clock) -> None:
-    clerk = add_employee(sqlite_db, clock, administrator=False)
-    section = open_section(
-        qtbot, sqlite_db, runner, clock, "posting_profiles", employee=clerk, administrator=False
-    )
+def test_a_clerk_reads_the_profiles_only(open_section) -> None:
+    section = open_section("posting_profiles", administrator=False)
     assert read_only(section)
     assert section.receivables.text() == "130000"

@@ -3,9 +3,6 @@ in other languages, refusals shown, a stale copy refused, read-only for a clerk.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
 
@@ -18,37 +15,16 @@ from collections_desktop.models.setup.write_off_reasons import (
     save_write_off_reason,
 )
 from collections_desktop.views.setup.write_off_reasons import WriteOffReasonsSection
-from collections_desktop.views.tasks import TaskRunner
-from tests.gui.reference_sections import (
-    add_employee,
-    listed,
-    open_section,
-    read_only,
-    refused,
-    save,
-)
-from tests.gui.reference_sections import (
-    select as choose,
-)
+from tests.gui import setup_sections as shared
+from tests.gui.reference_sections import choose, listed, read_only
+from tests.gui.setup_sections import refused, saved
+
+admin, runner, open_section = shared.admin, shared.runner, shared.open_section
 
 
 @pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    made = TaskRunner()
-    yield made
-    made.shutdown()
-
-
-@pytest.fixture
-def admin(sqlite_db: Database, clock: FixedClock) -> uuid.UUID:
-    return add_employee(sqlite_db, clock, administrator=True)
-
-
-@pytest.fixture
-def section(qtbot, sqlite_db: Database, runner, clock, admin) -> WriteOffReasonsSection:
-    shown = open_section(
-        qtbot, sqlite_db, runner, clock, "write_off_reasons", employee=admin, administrator=True
-    )
+def section(open_section) -> WriteOffReasonsSection:
+    shown = open_section("write_off_reasons")
     assert isinstance(shown, WriteOffReasonsSection)
     return shown
 
@@ -62,7 +38,7 @@ def test_a_new_reason_is_saved_with_its_account_and_translations(
     section.description_edit.setText("Customer declared bankrupt")
     section.account.setText("654000")
     section.texts.edits["es"].setText("Cliente en quiebra")
-    save(qtbot, section)
+    saved(qtbot, section)
     assert ("BANKRUPT", "Customer declared bankrupt", "654000", "0") in listed(section)
     assert section.texts.edits["es"].text() == "Cliente en quiebra"
     with sqlite_db.sessions() as session:
@@ -115,10 +91,7 @@ def test_an_edit_over_a_copy_someone_changed_is_refused(
         assert session.get(WriteOffReason, goodwill.id).description == "Commercial gesture"  # type: ignore[union-attr]
 
 
-def test_a_clerk_reads_the_reasons_only(qtbot, sqlite_db: Database, runner, clock) -> None:
-    clerk = add_employee(sqlite_db, clock, administrator=False)
-    section = open_section(
-        qtbot, sqlite_db, runner, clock, "write_off_reasons", employee=clerk, administrator=False
-    )
+def test_a_clerk_reads_the_reasons_only(open_section) -> None:
+    section = open_section("write_off_reasons", administrator=False)
     assert read_only(section)
     assert section.code.text() == "DISPUTE"
