@@ -48,8 +48,8 @@ class PostingProfilesSection(SetupSection[PostingProfileRow, PostingProfileValue
                     _("{name} (default)").format(name=row.name) if row.default else row.name
                 ),
             ),
-            Column(_("Receivables"), lambda row: row.receivables_account),
-            Column(_("Write-off"), lambda row: row.write_off_account or "—"),
+            Column(_("Receivables account"), lambda row: row.receivables_account),
+            Column(_("Write-off account"), lambda row: row.write_off_account or "—"),
             Column(_("Customers"), lambda row: row.customers, self.context.formats.count),
         )
 
