@@ -47,7 +47,6 @@ from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.fields import parse_amount
 from collections_desktop.views.itemmodels.rows import RIGHT, Column
 from collections_desktop.views.setup.section import SetupSection
-from collections_desktop.views.style import muted_palette
 
 
 def fill_codes(combo: QComboBox, codes: Sequence[str], current: str, *, blank: str = "") -> None:
@@ -161,7 +160,6 @@ class BankChargesSection(SetupSection[BankChargeRow, BankChargeValues]):
         form.addRow(_("Au&tomatic NSF"), self.automatic)
         self.used_by = QLabel()
         self.used_by.setObjectName("bank_charge_used_by")
-        self.used_by.setPalette(muted_palette(self.used_by.palette()))
         form.addRow("", self.used_by)
         group_edit.textChanged.connect(self.mark_changed)
         for widget in (
