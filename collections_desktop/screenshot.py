@@ -80,8 +80,9 @@ def render_screenshot(
     """Render ``view`` of ``database`` into the PNG file ``output`` and return its path.
 
     ``size`` is the window's size in device-independent pixels (dialogs keep their own
-    size; ``tab`` is the tab of a dialog shown). ``database`` is a URL, a file path or an already open ``Database``. The window
-    works as ``user``; by default the demo's first agent when the database has them.
+    size); ``tab`` is the tab of a dialog shown. ``database`` is a URL, a file path or an
+    already open ``Database``. The window works as ``user``; by default the demo's first
+    agent when the database has them.
     """
     if view not in VIEWS:
         raise ScreenshotError(

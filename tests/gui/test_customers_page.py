@@ -130,7 +130,8 @@ def test_the_list_shows_the_agents_customers_with_their_figures_in_order(
     link = page.palette().color(page.palette().ColorRole.Link)
     assert page.grid.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) == link
 
-    reload(qtbot, page, lambda: page.status_filter.setCurrentIndex(page.status_filter.findData("on_hold")))  # fmt: skip
+    status = page.status_filter
+    reload(qtbot, page, lambda: status.setCurrentIndex(status.findData("on_hold")))
     assert texts(page, 1) == ["Lopes & Filhos Lda"]
     reload(qtbot, page, lambda: page.status_filter.setCurrentIndex(0))
     group = page.group_filter
