@@ -85,7 +85,7 @@ def render_screenshot(
     """Render ``view`` of ``database`` into the PNG file ``output`` and return its path.
 
     ``size`` is the window's size in device-independent pixels (dialogs keep their own
-    size; ``tab`` is the tab of a dialog shown). ``database`` is a URL, a file path or an
+    size); ``tab`` is the tab of a dialog shown. ``database`` is a URL, a file path or an
     already open ``Database``. The window works as ``user``; by default the demo's first
     agent when the database has them.
     """
