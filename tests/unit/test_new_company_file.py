@@ -64,8 +64,15 @@ def test_the_file_gets_its_name_only_when_the_company_is_complete(
         ("Acme Ibérica", "ES", "es")
     ]
     assert rows(path, "SELECT number, name, user_name, is_administrator FROM employees") == [
-        ("E0001", "Ana Ruiz", "aruiz", 1)
+        ("E-0001", "Ana Ruiz", "aruiz", 1)
     ]
+    # A Spanish company's own texts are Spanish; English is one of the other languages.
+    assert rows(path, "SELECT name FROM activity_categories WHERE code = 'CALL'") == [("Llamada",)]
+    assert rows(
+        path,
+        "SELECT t.language, t.text FROM business_texts t JOIN activity_categories c "
+        "ON t.row_id = c.id WHERE c.code = 'CALL' AND t.deleted_at IS NULL ORDER BY t.language",
+    ) == [("en", "Call"), ("fr", "Appel"), ("pt", "Chamada")]
 
 
 def test_a_failure_while_writing_leaves_nothing(folder: Path, clock: FixedClock) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -540,9 +540,14 @@ def _column_bounds(definition: Definition) -> list[tuple[str, int | None, int | 
     ]
 
 
-def stored_label(label: str, position: int, width: int) -> str:
-    """The label to show for a stored column (Current and Unapplied in the user's language)."""
-    return _(label) if position in (0, width - 1) else label
+def stored_label(
+    label: str, position: int, width: int, shown: Mapping[str, str] | None = None
+) -> str:
+    """The label to show for a stored column (Current and Unapplied in the user's language;
+    a period's label through ``shown``, its own label -> its label in the user's language)."""
+    if position in (0, width - 1):
+        return _(label)
+    return shown.get(label, label) if shown else label
 
 
 # --- reading ----------------------------------------------------------------------------

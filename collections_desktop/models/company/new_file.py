@@ -27,13 +27,14 @@ from collections_desktop.kernel.clock import Clock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.company.setup import CURRENCIES, CompanyError, create_company
 from collections_desktop.models.db.database import Database, normalise_url
-from collections_desktop.models.db.schema import Employee, ReceivablesParameters
+from collections_desktop.models.db.schema import ReceivablesParameters
 from collections_desktop.models.db.writing import LEDGER, write_transaction
+from collections_desktop.models.people.users import add_first_user
+from collections_desktop.models.texts.business import switch_company_language
 
 T = TypeVar("T")
 
 PARTIAL_SUFFIX = ".partial"
-FIRST_EMPLOYEE_NUMBER = "E0001"
 
 
 class NewFileError(ValueError):
@@ -85,26 +86,11 @@ def set_up_company(session: Session, details: NewCompany, now: dt.datetime) -> u
     check_new_company(details)
     create_company(session, details.name.strip(), details.currency, now)
     parameters = session.scalars(select(ReceivablesParameters)).one()
+    # The seeded rows' own texts are English until the company's language takes their place.
+    switch_company_language(session, parameters.language, details.language, now=now)
     parameters.language = details.language
     parameters.country = details.country.upper() if details.country else None
     return add_first_user(session, details.user_name.strip(), details.login.strip(), now)
-
-
-def add_first_user(session: Session, name: str, login: str, now: dt.datetime) -> uuid.UUID:
-    """The company's first user: an administrator employee working as ``login``.
-
-    Kept minimal (no agent, no pool): such a user sees the whole company and may set it up.
-    """
-    employee = Employee(
-        number=FIRST_EMPLOYEE_NUMBER,
-        name=name,
-        user_name=login,
-        is_administrator=True,
-        updated_at=now,
-    )
-    session.add(employee)
-    session.flush()
-    return employee.id
 
 
 def create_company_database(url: str | Path, details: NewCompany, *, clock: Clock) -> str:
