@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import URL
 
+from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import LANGUAGES, _, current_language
 from collections_desktop.models.company.new_file import NewCompany, check_new_company
 from collections_desktop.models.company.setup import CURRENCIES, CompanyError
@@ -89,7 +90,7 @@ class FirstStartDialog(ActionDialog):
             _(
                 "A made-up company with {count} customers, their invoices, payments and "
                 "collection work, to try every page. It is kept in {path}."
-            ).format(count=demo_customers, path=location),
+            ).format(count=text_formats().count(demo_customers), path=location),
         )
         self.new_choice = self._choice(
             NEW,
