@@ -240,7 +240,7 @@ def test_the_first_start_opens_an_existing_file(qtbot, shell, dialogs, tmp_path)
         dialog.ok_button.click()
         assert dialog.error.text() == f"There is no file {tmp_path / 'missing.sqlite'}."
         dialog.open_file_edit.setText(str(existing))
-        assert dialog.ok_button.text() == "Open"
+        assert dialog.ok_button.text() == "Open the company"
         dialog.ok_button.click()
 
     answer_first_start(open_file)

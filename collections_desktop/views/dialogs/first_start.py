@@ -75,7 +75,7 @@ class FirstStartDialog(ActionDialog):
         self.choices = QButtonGroup(self)
 
         intro = QLabel(
-            _("Where is the company's file to be kept, and what is it called?")
+            _("A new company in a new database file, opened once it is created.")
             if new_company_only
             else _("There is no company in {path} yet. How do you want to start?").format(
                 path=location
@@ -296,8 +296,8 @@ class FirstStartDialog(ActionDialog):
             {
                 DEMO: _("Open the demo"),
                 NEW: _("Create the company"),
-                FILE: _("Open"),
-                TEAM: _("Open"),
+                FILE: _("Open the company"),
+                TEAM: _("Connect to the team database"),
             }[kind]
         )
         self.error.hide()
