@@ -164,6 +164,8 @@ class MainWindow(QMainWindow):
         assert tuple(page.key for page in self.page_list) == PAGES
         self._sync_backend = sync_backend
         self.replica = replica
+        self.import_controller: ImportReceivables | None = None
+        """The guided import opened last (File ▸ Import receivables…)."""
         """The replica's status when the database is an offline replica, else None."""
         self.conflicts_page: ConflictsPage | None = None
         if replica is not None:

@@ -115,7 +115,7 @@ def test_a_new_company_then_the_ibm_sample_through_the_guided_mapping(
     assert window.viewer.may_change_setup
 
     # "Then import receivables" opens the guided import on the new company.
-    qtbot.waitUntil(lambda: getattr(window, "import_controller", None) is not None)
+    qtbot.waitUntil(lambda: window.import_controller is not None)
     dialog = window.import_controller.dialog
     assert isinstance(dialog, ImportDialog)
     with qtbot.waitSignal(dialog.preview_shown, timeout=10_000):
@@ -326,3 +326,37 @@ def _new_company(path: Path) -> Path:
         clock=FixedClock.on(dt.date(2026, 11, 23)),
     )
     return path
+
+
+def test_file_new_company_creates_and_opens_it(qtbot, shell, dialogs, tmp_path) -> None:
+    existing = _new_company(tmp_path / "acme.sqlite")
+    assert shell.open(str(existing))
+    first = shell.window
+    assert first is not None
+    target = tmp_path / "globex.sqlite"
+
+    def create(dialog: FirstStartDialog) -> None:
+        assert dialog.windowTitle() == "New company"
+        assert not dialog.demo_choice.isVisible()
+        dialog.file_edit.setText(str(existing))
+        dialog.name_edit.setText("Globex")
+        dialog.user_name_edit.setText("Ana Ruiz")
+        dialog.import_check.setChecked(False)
+        dialog.ok_button.click()
+        assert dialog.error.text() == (
+            f"{existing} exists already; choose a new file for the new company."
+        )
+        dialog.file_edit.setText(str(target))
+        dialog.ok_button.click()
+
+    answer_first_start(create)
+    first.new_company_action.trigger()
+    window = shell.window
+    assert window is not None
+    assert window is not first
+    assert window.database.display_name == str(target)
+    with qtbot.waitSignal(window.company_page.loaded, timeout=20_000):
+        pass
+    assert window.windowTitle() == "Collections Desktop — Globex"
+    assert window.import_controller is None
+    assert recent_databases(shell.settings)[:2] == [str(target), str(existing)]
