@@ -19,6 +19,7 @@ from collections_desktop.models.setup.case_categories import (
 )
 from collections_desktop.views.pages.setup_page import SetupPage
 from collections_desktop.views.setup.case_categories import CaseCategoriesSection
+from collections_desktop.views.setup.sections import SETUP_SECTIONS
 from collections_desktop.views.tasks import TaskRunner
 from tests.gui.conftest import page_context
 
@@ -89,16 +90,19 @@ def saved(qtbot, section: CaseCategoriesSection) -> None:
 def test_the_page_lists_its_sections_and_shows_the_first_when_opened(qtbot, open_page) -> None:
     page = open_page()
     page.activate()
-    assert page.section_list.item(0).text() == "Case categories"
-    section = page.current_section
-    assert isinstance(section, CaseCategoriesSection)
-    qtbot.waitUntil(lambda: bool(section.rows), timeout=10_000)
+    titles = [page.section_list.item(row).text() for row in range(page.section_list.count())]
+    assert titles[0] == "Receivables parameters"
+    assert "Case categories" in titles
+    assert page.current_section is not None
+    assert page.current_section.key == SETUP_SECTIONS[0].key
+    section = categories(qtbot, page)
     assert listed(section) == [
         ("COLL", "Collections", "Collections", "0"),
         ("DISPUTE", "Disputed invoices", "Collections", "0"),
         ("LEGAL", "Legal action", "Collections", "0"),
         ("SERVICE", "Customer service", "Customer service", "0"),
     ]
+    assert section.grid.title.text() == "4 rows"
     assert section.form_title.text() == "COLL"  # the first row is in the form
     assert section.code.text() == "COLL"
     assert not section.save_button.isEnabled()
@@ -230,4 +234,6 @@ def test_the_section_last_shown_comes_back(qtbot, open_page) -> None:
     qtbot.waitUntil(lambda: not page.current_section.reads.is_loading, timeout=10_000)
     again.restore_state(state)
     again.activate()
-    assert again.section_list.currentRow() == 0
+    assert again.current_section is not None
+    assert again.current_section.key == "case_categories"
+    qtbot.waitUntil(lambda: not again.is_loading, timeout=10_000)

@@ -64,13 +64,14 @@ class SetupPage(Page):
         """Bring the section ``key`` forward (building and reading it the first time)."""
         keys = [kind.key for kind in SETUP_SECTIONS]
         self.started = True
-        self.section_list.setCurrentRow(keys.index(key))
+        self._choose(keys.index(key))
         return self.sections[key]
 
     def load(self) -> None:
         """Read the section on show again (the first one when none is chosen yet)."""
-        if self.section_list.currentRow() < 0:
-            self.section_list.setCurrentRow(0)  # builds and reads it
+        if self.current_section is None:
+            self.started = True
+            self._choose(max(0, self.section_list.currentRow()))  # builds and reads it
             return
         section = self.current_section
         if section is not None:
@@ -92,11 +93,18 @@ class SetupPage(Page):
         """The page came on screen: show the section last shown (or the first)."""
         if not self.started:
             self.started = True
-            self.section_list.setCurrentRow(getattr(self, "_restored", 0))
+            self._choose(getattr(self, "_restored", 0))
+
+    def _choose(self, row: int) -> None:
+        """Make ``row`` the current entry and show its section (also when it already was)."""
+        blocked = self.section_list.blockSignals(True)
+        self.section_list.setCurrentRow(row)
+        self.section_list.blockSignals(blocked)
+        self._chosen(row)
 
     def _chosen(self, row: int) -> None:
-        if row < 0:
-            return
+        if row < 0 or not self.started:
+            return  # the list takes a current row when it gets the focus: not a choice
         kind = SETUP_SECTIONS[row]
         section = self.sections.get(kind.key)
         if section is None:
@@ -108,5 +116,5 @@ class SetupPage(Page):
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
         self.stack.setCurrentWidget(section)
-        self.set_status(_(kind.description))
+        self.set_status("")
         section.activate()
