@@ -41,6 +41,9 @@ VIEWS: dict[str, str] = {
     "collections": N_("the Collections page of one customer (--customer ACCOUNT)"),
     "conflicts": N_("Conflicts: the changes the server refused (an offline replica only)"),
     "work-offline": N_("the Work offline dialog (File ▸ Work offline…)"),
+    "first-start": N_("the first start's choices: the demo, a new company, an existing one"),
+    "new-company": N_("the New company dialog (File ▸ New company…)"),
+    "import": N_("the guided import (File ▸ Import receivables…), before a file is chosen"),
     "about": N_("the About dialog"),
     **{
         f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
@@ -133,6 +136,23 @@ def render_screenshot(
             widget.adjustSize()
         elif view == "customer-record":
             widget = _record_dialog(window, tab)
+        elif view in ("first-start", "new-company"):
+            from collections_desktop.app import DEMO_CUSTOMERS
+            from collections_desktop.views.dialogs.first_start import FirstStartDialog
+
+            widget = FirstStartDialog(
+                location=Path(opened.display_name),
+                login=user or "",
+                demo_customers=DEMO_CUSTOMERS,
+                new_company_only=view == "new-company",
+                parent=window,
+            )
+            widget.show()
+            widget.adjustSize()
+        elif view == "import":
+            imports = window.import_receivables().dialog
+            assert imports is not None
+            widget = imports
         elif view == "work-offline":
             dialog = window.work_offline().dialog
             assert dialog is not None

@@ -126,3 +126,15 @@ def test_a_file_that_cannot_be_written_is_reported(qapp, company, clock) -> None
         render_screenshot(
             "main", "/proc/collections-shot.png", database=company.database, clock=clock
         )
+
+
+@pytest.mark.parametrize("view", ["first-start", "new-company", "import"])
+def test_the_first_start_and_import_dialogs_are_rendered(
+    qapp, company, clock, tmp_path, view
+) -> None:
+    target = render_screenshot(
+        view, tmp_path / f"{view}.png", database=company.database, clock=clock
+    )
+    image = QImage(str(target))
+    assert image.width() >= 600
+    assert distinct_colours(image) > 10
