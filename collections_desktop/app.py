@@ -11,7 +11,6 @@ the language, the database (a demo company on the very first run), the window, t
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import logging
 import os
 from collections.abc import Sequence
@@ -40,19 +39,14 @@ from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.connect import shown_url
 from collections_desktop.models.db.database import Database, DatabaseOpenError
 from collections_desktop.models.db.failures import describe
-from collections_desktop.models.db.writing import LEDGER
+from collections_desktop.models.db.writing import LEDGER, write_transaction
 from collections_desktop.models.people.scope import Viewer, load_viewer
+from collections_desktop.models.people.users import hand_over_login, login_name
 from collections_desktop.models.team.login import is_postgresql, is_team_database
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.operations import QueryOp, WriteOp, ignore
-from collections_desktop.views.settings import (
-    DATABASE,
-    DATE_STYLE,
-    LANGUAGE,
-    USER_NAME,
-    Settings,
-)
+from collections_desktop.views.settings import DATABASE, DATE_STYLE, LANGUAGE, Settings
 from collections_desktop.views.sync_control import SyncBackend, read_replica
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 from collections_desktop.views.team_login import log_in
@@ -83,8 +77,8 @@ def build_main_window(
     """The main window for an open database (the app, the screenshots and the tests use it).
 
     Without ``settings`` the window neither restores nor saves its geometry, so a
-    screenshot or a test never touches the user's settings. The window works as
-    ``user_name`` (default: the user-name setting, else the computer's login). It owns
+    screenshot or a test never touches the user's settings. The window works as the
+    employee whose login name is ``user_name`` (default: the computer's login). It owns
     its task runner and shuts it down when it closes. First of all, on the database lane,
     the promises whose date and tolerance have passed are judged, so the Overview that
     loads next already lists the follow-up tasks of broken ones. On an offline replica the
@@ -92,7 +86,7 @@ def build_main_window(
     sync functions, the real ones by default).
     """
     # Read before any task starts: a database that fails here leaves no worker behind.
-    viewer = read_viewer(database, user_name or current_user_name(settings))
+    viewer = read_viewer(database, user_name or login_name())
     sync_backend = sync_backend or SyncBackend.real()
     replica = read_replica(database, sync_backend)
     runner = TaskRunner()
@@ -138,12 +132,6 @@ def judge_promises(runner: TaskRunner, database: Database, clock: Clock) -> Task
         run_lock=LEDGER,
         what=_("promises"),
     ).run(runner, database)
-
-
-def current_user_name(settings: Settings | None) -> str:
-    """Whom the app works as: the user-name setting, else the computer's login name."""
-    chosen = settings.get(USER_NAME) if settings is not None else ""
-    return chosen or getpass.getuser()
 
 
 def read_viewer(database: Database, user_name: str) -> Viewer:
@@ -348,6 +336,9 @@ class Shell(QObject):
         self.icons = icons
         self.window: MainWindow | None = None
         self.database: Database | None = None
+        # The employee whose login the computer's user takes over at the next open (the
+        # demo's first user, or the one an older settings file named).
+        self.hand_over_from = settings.take_former_user_name()
         self.translator: QTranslator | None = None
         """Qt's own strings in the interface language (swapped when the language changes)."""
         self._damage_found.connect(self._warn_damaged, Qt.ConnectionType.QueuedConnection)
@@ -358,6 +349,7 @@ class Shell(QObject):
         if database is None:
             return False
         try:
+            self._hand_over_login(database)
             window = build_main_window(
                 database, self.clock, self.settings, formats=self.formats, icons=self.icons
             )
@@ -414,6 +406,17 @@ class Shell(QObject):
         self._show(window, self.database)
         window.announce(_("Preferences applied."), 5000)
 
+    def _hand_over_login(self, database: Database) -> None:
+        """Let the computer's user work as the employee ``hand_over_from`` names, once."""
+        former, self.hand_over_from = self.hand_over_from, ""
+        if not former or database.read_only or database.url.username:
+            return  # a team database's users are its logins
+        try:
+            with write_transaction(database, what=_("user")) as session:
+                hand_over_login(session, former, login_name(), self.clock.now())
+        except Exception:  # the window still opens; the user is then "not an employee"
+            log.exception("cannot hand the login %s over", former)
+
     def _warn_damaged(self, database: Database, message: str) -> None:
         """The integrity check found damage: writes are refused from now on; say why."""
         if database is not self.database or self.window is None:
@@ -450,11 +453,10 @@ class Shell(QObject):
                 demo = create_demo_company(Path(url), self.clock, self.formats)
                 if demo is None:
                     return EXIT_FAILED
-                if not self.settings.get(USER_NAME):
-                    # The computer's login is no agent of the demo: work as its first agent.
-                    from collections_desktop.demo.company import DEMO_USER
+                # The computer's user works as the demo's first agent, an administrator.
+                from collections_desktop.demo.company import DEMO_USER
 
-                    self.settings.set(USER_NAME, DEMO_USER)
+                self.hand_over_from = DEMO_USER
         else:
             url = database_url
         if not self.open(url):

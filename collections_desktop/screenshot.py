@@ -26,6 +26,7 @@ from collections_desktop.kernel.clock import Clock, SystemClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.database import Database, normalise_url
 from collections_desktop.models.db.schema import Customer, Employee
+from collections_desktop.views.setup.sections import SETUP_SECTIONS
 
 if TYPE_CHECKING:
     from collections_desktop.views.main_window import MainWindow
@@ -34,6 +35,8 @@ VIEWS: dict[str, str] = {
     "main": N_("the main window on the company start page"),
     "overview": N_("the Overview: activities, highest and past-due balances"),
     "workspace": N_("the Workspace on one customer (--customer ACCOUNT)"),
+    "customers": N_("Customers: every customer of the agent with balance and credit limit"),
+    "customer-record": N_("a customer's record (--customer ACCOUNT; --tab N for its tabs)"),
     "aged-balances": N_("Aged balances: the default pool's newest snapshot, by aging period"),
     "activities": N_("Activities: the open activities of the agent's customers"),
     "cases": N_("Cases: the open collections cases"),
@@ -43,12 +46,17 @@ VIEWS: dict[str, str] = {
     "about": N_("the About dialog"),
     "preferences": N_("the Preferences dialog (Edit ▸ Preferences…), with the defaults"),
     "guide": N_("the user guide (Help ▸ User guide, F1) in the interface language"),
+    **{
+        f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
+        for kind in SETUP_SECTIONS
+    },
 }
 """The views that can be rendered, with what each shows."""
 
 PAGE_OF_VIEW = {
     "overview": "overview",
     "workspace": "workspace",
+    "customers": "customers",
     "aged-balances": "aged_balances",
     "activities": "activities",
     "cases": "cases",
@@ -57,7 +65,7 @@ PAGE_OF_VIEW = {
 }
 """The main window's page each view shows (the company page for the others)."""
 
-CUSTOMER_VIEWS = ("workspace", "collections")
+CUSTOMER_VIEWS = ("workspace", "collections", "customer-record")
 """The views that show one customer and need --customer."""
 
 LOAD_TIMEOUT_MS = 60_000
@@ -76,12 +84,14 @@ def render_screenshot(
     size: tuple[int, int] = (1400, 900),
     clock: Clock | None = None,
     user: str | None = None,
+    tab: int = 0,
 ) -> Path:
     """Render ``view`` of ``database`` into the PNG file ``output`` and return its path.
 
     ``size`` is the window's size in device-independent pixels (dialogs keep their own
-    size). ``database`` is a URL, a file path or an already open ``Database``. The window
-    works as ``user``; by default the demo's first agent when the database has them.
+    size; ``tab`` is the tab of a dialog shown). ``database`` is a URL, a file path or an
+    already open ``Database``. The window works as ``user``; by default the demo's first
+    agent when the database has them.
     """
     if view not in VIEWS:
         raise ScreenshotError(
@@ -107,11 +117,17 @@ def render_screenshot(
                     "page (make one with sync setup)."
                 ).format(database=opened.display_name)
             )
-        window.show_page(PAGE_OF_VIEW.get(view, "company"))
+        window.show_page(
+            PAGE_OF_VIEW.get(view, "setup" if view.startswith("setup-") else "company")
+        )
         window.resize(width, height)
         window.show()
+        if view.startswith("setup-"):
+            window.setup_page.show_section(view.removeprefix("setup-").replace("-", "_"))
         if customer_id is not None and view == "collections":
             window.show_collections(customer_id)
+        elif customer_id is not None and view == "customer-record":
+            window.show_record(customer_id)
         elif customer_id is not None:
             window.show_customer(customer_id)
         wait_until_loaded(window)
@@ -123,6 +139,8 @@ def render_screenshot(
             widget = _preferences_dialog(window, clock)
         elif view == "guide":
             widget = window.show_guide()
+        elif view == "customer-record":
+            widget = _record_dialog(window, tab)
         elif view == "work-offline":
             dialog = window.work_offline().dialog
             assert dialog is not None
@@ -150,6 +168,33 @@ def _preferences_dialog(window: MainWindow, clock: Clock) -> QWidget:
     )
     dialog.destroyed.connect(lambda: shutil.rmtree(folder, ignore_errors=True))
     dialog.show()
+    dialog.adjustSize()
+    return dialog
+
+
+def _record_dialog(window: MainWindow, tab: int) -> QWidget:
+    """The customer record the window opened, on tab ``tab``, once it has been read."""
+    loop = QEventLoop()
+    refusals: list[str] = []
+    window.record_actions.refused.connect(refusals.append)
+    window.record_actions.refused.connect(loop.quit)
+    poll = QTimer()
+    poll.timeout.connect(lambda: loop.quit() if window.record_actions.dialog else None)
+    poll.start(20)
+    QTimer.singleShot(LOAD_TIMEOUT_MS, loop.quit)
+    if window.record_actions.dialog is None and not refusals:
+        loop.exec()
+    poll.stop()
+    dialog = window.record_actions.dialog
+    if dialog is None:
+        raise ScreenshotError(
+            refusals[0] if refusals else _("The customer's record could not be read.")
+        )
+    if not 0 <= tab < dialog.tabs.count():
+        raise ScreenshotError(
+            _("The record has tabs 0 to {last}.").format(last=dialog.tabs.count() - 1)
+        )
+    dialog.tabs.setCurrentIndex(tab)
     dialog.adjustSize()
     return dialog
 

@@ -41,5 +41,6 @@ def screenshot(args: argparse.Namespace) -> int:
             customer=args.customer,
             size=(width, height),
             user=args.user,
+            tab=args.tab,
         )
     return EXIT_OK

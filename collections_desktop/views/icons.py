@@ -29,8 +29,11 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "back": "mdi6.arrow-left",
         "refresh": "mdi6.refresh",
         "settings": "mdi6.cog-outline",
+        "setup": "mdi6.tune-variant",
+        "delete": "mdi6.delete-outline",
         "customer": "mdi6.account-outline",
         "customers": "mdi6.account-group-outline",
+        "customer_record": "mdi6.card-account-details-outline",
         "on_hold": "mdi6.account-cancel-outline",
         "transactions": "mdi6.file-document-multiple-outline",
         "balance": "mdi6.scale-balance",
@@ -77,6 +80,10 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "discard": "mdi6.delete-outline",
         "work_offline": "mdi6.laptop",
         "cancel": "mdi6.close",
+        "add_line": "mdi6.table-row-plus-after",
+        "remove_line": "mdi6.table-row-remove",
+        "move_up": "mdi6.arrow-up",
+        "move_down": "mdi6.arrow-down",
     }
 )
 """Every icon the app shows, by meaning."""

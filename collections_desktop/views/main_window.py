@@ -3,7 +3,7 @@
 The collector lands on the Overview; choosing a customer there (or in Aged balances or
 Activities) opens the Workspace on it, and a case opens the Collections page of its
 customer. The list pages read their data the first time they come on screen, so the
-start reads only the Overview and the Company page. Ctrl+1 … Ctrl+7 reach the pages in
+start reads only the Overview and the Company page. Ctrl+1 … Ctrl+8 reach the pages in
 navigation order. Sections not built yet are listed disabled with a tooltip, never
 filled with made-up data. The window works as one ``Viewer`` (an agent's scope, or the
 whole company for a user who is not an agent, which the status bar says), remembers its
@@ -43,6 +43,7 @@ from collections_desktop.models.company.setup import CompanySummary
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.people.scope import Viewer
 from collections_desktop.views.about import AboutDialog
+from collections_desktop.views.actions.customer_record import CustomerRecordActions
 from collections_desktop.views.actions.work_offline import WorkOffline
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.preferences import PreferencesDialog
@@ -56,7 +57,9 @@ from collections_desktop.views.pages.cases_page import CasesPage
 from collections_desktop.views.pages.collections_page import CollectionsPage
 from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.pages.conflicts_page import ConflictsPage
+from collections_desktop.views.pages.customers_page import CustomersPage
 from collections_desktop.views.pages.overview_page import OverviewPage
+from collections_desktop.views.pages.setup_page import SetupPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import (
     SYNC_INTERVAL,
@@ -76,11 +79,13 @@ DEFAULT_SIZE = QSize(1280, 800)
 PAGE_TYPES: tuple[type[Page], ...] = (
     OverviewPage,
     WorkspacePage,
+    CustomersPage,
     AgedBalancesPage,
     ActivitiesPage,
     CasesPage,
     CollectionsPage,
     CompanyPage,
+    SetupPage,
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
 PAGES = tuple(kind.key for kind in PAGE_TYPES)
@@ -133,19 +138,23 @@ class MainWindow(QMainWindow):
         )
         self.overview_page = OverviewPage(context)
         self.workspace_page = WorkspacePage(context)
+        self.customers_page = CustomersPage(context)
         self.aged_balances_page = AgedBalancesPage(context)
         self.activities_page = ActivitiesPage(context)
         self.cases_page = CasesPage(context)
         self.collections_page = CollectionsPage(context)
         self.company_page = CompanyPage(context)
+        self.setup_page = SetupPage(context)
         self.page_list: tuple[Page, ...] = (
             self.overview_page,
             self.workspace_page,
+            self.customers_page,
             self.aged_balances_page,
             self.activities_page,
             self.cases_page,
             self.collections_page,
             self.company_page,
+            self.setup_page,
         )
         assert tuple(page.key for page in self.page_list) == PAGES
         self._sync_backend = sync_backend
@@ -187,6 +196,10 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.status_label.setObjectName("status_summary")
         self.statusBar().addWidget(self.status_label, 1)
+        self.user_label = QLabel(working_as(self.viewer))
+        self.user_label.setObjectName("working_as")
+        self.user_label.setToolTip(working_as_tip(self.viewer))
+        self.statusBar().addPermanentWidget(self.user_label)
         self.sync_control: SyncControl | None = None
         self.sync_status: SyncStatusBar | None = None
         if replica is not None:
@@ -198,8 +211,12 @@ class MainWindow(QMainWindow):
             page.status_changed.connect(partial(self._set_status, page.key))
             page.customer_chosen.connect(self.show_customer)
             page.collections_requested.connect(self.show_collections)
+            page.record_requested.connect(self.show_record)
+        self.record_actions = CustomerRecordActions(context, self)
+        """The customer record dialog, opened by any page's Account link."""
+        self.record_actions.changed.connect(self._record_saved)
+        self.record_actions.refused.connect(lambda text: self.announce(text))
         self.company_page.loaded.connect(self._on_company_loaded)
-        self.overview_page.customer_details_requested.connect(self.show_customer)
         self.workspace_page.document_activated.connect(self._open_document)
 
         self._restore_geometry()
@@ -227,6 +244,17 @@ class MainWindow(QMainWindow):
         """Open the Workspace on a customer (a name chosen on the Overview or a list)."""
         self.show_page("workspace")
         self.workspace_page.show_customer(customer_id)
+
+    def show_record(self, customer_id: uuid.UUID) -> None:
+        """Open a customer's record (an account chosen on any page)."""
+        self.record_actions.open(customer_id)
+
+    def _record_saved(self, note: str) -> None:
+        """A record was saved: say so, and read the page on show again (its figures)."""
+        self.announce(note)
+        page = self.page_widgets[self.current_page]
+        if page.started:
+            page.refresh()
 
     def show_collections(self, customer_id: uuid.UUID, case_id: uuid.UUID | None = None) -> None:
         """Open the Collections page on a customer, filtered by ``case_id`` when given."""
@@ -397,7 +425,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.setStatusTip(_("Read the figures again from the database"))
         self.refresh_action.triggered.connect(self.refresh)
 
-        # Ctrl+1 … Ctrl+7: the pages in navigation order.
+        # Ctrl+1 … Ctrl+8: the pages in navigation order.
         self.page_actions: dict[str, QAction] = {}
         for number, key in enumerate(self.page_keys, start=1):
             item = self.navigation.item(number - 1)
@@ -557,3 +585,29 @@ class MainWindow(QMainWindow):
             self.sync_control.stop()
         self.runner.shutdown()
         super().closeEvent(event)
+
+
+def working_as(viewer: Viewer) -> str:
+    """Whom the app works as, for the status bar: the employee and their role."""
+    if viewer.employee_id is None:
+        return _("Working as {login} (not an employee)").format(login=viewer.user_name)
+    if viewer.may_change_setup:
+        return _("Working as {name} · administrator").format(name=viewer.display_name)
+    return _("Working as {name}").format(name=viewer.display_name)
+
+
+def working_as_tip(viewer: Viewer) -> str:
+    """What the status bar's user means and how it is chosen."""
+    if viewer.employee_id is None:
+        return _(
+            "No employee has the login name {login}: you see the whole company but have no "
+            "activities of your own. An administrator can add you in Set-up ▸ Users."
+        ).format(login=viewer.user_name)
+    role = (
+        _("As an administrator you may change the company's set-up.")
+        if viewer.may_change_setup
+        else _("Only an administrator may change the company's set-up.")
+    )
+    return _("You work as the employee whose login name is {login}. {role}").format(
+        login=viewer.user_name, role=role
+    )

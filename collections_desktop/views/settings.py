@@ -24,7 +24,7 @@ from collections_desktop.i18n import LANGUAGES, N_
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA_KEY = "meta/schema_version"
 FILE_NAME = "settings.ini"
 
@@ -54,9 +54,6 @@ DATE_STYLE: Option[str] = Option(
     "interface/date_style", str, "medium", N_("Date style"), choices=DATE_STYLES
 )
 """How every date is written: short, medium or long, in the language's own way."""
-
-USER_NAME: Option[str] = Option("session/user_name", str, "", N_("Collections agent (user name)"))
-"""Whose pools and activities the app shows; empty means the computer's login name."""
 
 DATABASE: Option[str] = Option("session/database", str, "", N_("Database opened at start"))
 """The database the app opens without ``--database`` (an offline replica once made);
@@ -89,6 +86,9 @@ CASES_STATE: Option[str] = Option("cases/state", str, "", N_("Cases columns, sor
 COLLECTIONS_STATE: Option[str] = Option(
     "collections/state", str, "", N_("Collections page splitters and columns")
 )
+CUSTOMERS_STATE: Option[str] = Option(
+    "customers/state", str, "", N_("Customers columns, sort and filters")
+)
 CONFLICTS_STATE: Option[str] = Option("conflicts/state", str, "", N_("Conflicts columns and sort"))
 PAGE_STATES: dict[str, Option[str]] = {
     "overview": OVERVIEW_STATE,
@@ -97,6 +97,7 @@ PAGE_STATES: dict[str, Option[str]] = {
     "activities": ACTIVITIES_STATE,
     "cases": CASES_STATE,
     "collections": COLLECTIONS_STATE,
+    "customers": CUSTOMERS_STATE,
     "conflicts": CONFLICTS_STATE,
 }
 """Where each page's state is kept, by the page's key."""
@@ -105,7 +106,6 @@ OPTIONS: tuple[Option[Any], ...] = (
     LANGUAGE,
     CALL_METHOD,
     DATE_STYLE,
-    USER_NAME,
     DATABASE,
     SYNC_INTERVAL,
     WINDOW_GEOMETRY,
@@ -116,6 +116,7 @@ OPTIONS: tuple[Option[Any], ...] = (
     ACTIVITIES_STATE,
     CASES_STATE,
     COLLECTIONS_STATE,
+    CUSTOMERS_STATE,
     CONFLICTS_STATE,
 )
 """Every option the app knows (the settings dialog and the tests walk this)."""
@@ -128,7 +129,24 @@ def _pages_keep_one_format(store: QSettings) -> None:
         store.remove(key)
 
 
-UPGRADES: dict[int, Callable[[QSettings], None]] = {2: _pages_keep_one_format}
+FORMER_USER_NAME = "session/former_user_name"
+"""Where version 3 keeps the user name an older file chose, until the app has given that
+employee the computer's login once (``app.Shell``)."""
+
+
+def _user_is_an_employee(store: QSettings) -> None:
+    """Version 3: whom the app works as is the employee with the computer's login (an
+    administrator changes it in Set-up ▸ Users), no longer a setting of each computer."""
+    former = store.value("session/user_name", "", type=str)
+    if former:
+        store.setValue(FORMER_USER_NAME, former)
+    store.remove("session/user_name")
+
+
+UPGRADES: dict[int, Callable[[QSettings], None]] = {
+    2: _pages_keep_one_format,
+    3: _user_is_an_employee,
+}
 """Hooks that bring a file from version ``n - 1`` to ``n``."""
 
 
@@ -172,6 +190,12 @@ class Settings:
     def reset(self, option: Option[Any]) -> None:
         """Forget the stored value so the default applies again."""
         self._store.remove(option.key)
+
+    def take_former_user_name(self) -> str:
+        """The user name an older settings file chose (once; empty when none)."""
+        former = cast(str, self._store.value(FORMER_USER_NAME, "", type=str))
+        self._store.remove(FORMER_USER_NAME)
+        return former
 
     def sync(self) -> None:
         """Write pending changes to the file now (Qt also does it when idle and at exit)."""

@@ -25,9 +25,10 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import current_language
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.people.users import login_name
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
-from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
+from collections_desktop.views.settings import LANGUAGE, Settings
 
 
 def digest(path: Path) -> str:
@@ -108,9 +109,10 @@ def test_first_run_creates_the_demo_company(qtbot, shell, dialogs, monkeypatch) 
     assert title == "Demo company created"
     assert text.startswith(f"Collections Desktop created a demo company in {path}")
     assert "25 customers" in text
-    # The computer's login is no agent of the demo: the app works as its first agent.
-    assert shell.settings.get(USER_NAME) == "lfernandez"
+    # The computer's user works as the demo's first agent, an administrator.
+    assert window.viewer.user_name == login_name()
     assert window.viewer.is_agent
+    assert window.viewer.may_change_setup
     assert window.viewer.display_name == "Lucía Fernández Ortega"
     assert window.current_page == "overview"
 

@@ -309,7 +309,7 @@ def test_activating_a_customer_or_an_account_emits_the_customer(
     assert chosen.args == [setting.ruiz]
     account = page.past_due.model.index(0, 0)
     late = page.past_due.view
-    with qtbot.waitSignal(page.customer_details_requested) as details:
+    with qtbot.waitSignal(page.record_requested) as details:
         double_click(qtbot, late, account)
     assert details.args == [setting.ruiz]
     activity = page.activities.view

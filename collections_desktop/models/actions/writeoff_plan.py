@@ -439,10 +439,10 @@ def _type_text(value: str) -> str:
     return names.get(value, value)
 
 
-def write_off_reasons(session: Session) -> list[WriteOffReasonOption]:
-    """The write-off reasons in use, by code (the dialog's list), described in the user's
-    language where the reason has a text in it."""
-    shown = texts_in(session, "write_off_reasons", "description", current_language())
+def write_off_reasons(session: Session, language: str | None = None) -> list[WriteOffReasonOption]:
+    """The write-off reasons in use, by code (the dialog's list), described in ``language``
+    (the user's by default) where the reason has a text in it."""
+    shown = texts_in(session, "write_off_reasons", "description", language or current_language())
     return [
         WriteOffReasonOption(row.code, shown.get(row.id, row.description), row.ledger_account)
         for row in session.execute(

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ScalarSelect, Select, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, func, or_, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from collections_desktop.kernel.money import ZERO
@@ -77,11 +77,7 @@ def _settled_as_of(
 
 def _open_items_query(as_of: dt.date) -> Select[*OpenItemColumns]:
     open_amount = type_coerce(CustomerTransaction.amount - _settled_as_of(as_of), Money())
-    open_accounting = type_coerce(
-        CustomerTransaction.amount_accounting
-        - _settled_as_of(as_of, SettlementLine.amount_accounting),
-        Money(),
-    )
+    open_accounting = type_coerce(_open_accounting(as_of), Money())
     return select(
         CustomerTransaction.id,
         CustomerTransaction.voucher,
@@ -96,7 +92,19 @@ def _open_items_query(as_of: dt.date) -> Select[*OpenItemColumns]:
         CustomerTransaction.amount_accounting,
         open_accounting.label("open_amount_accounting"),
         CustomerTransaction.collection_status,
-    ).where(
+    ).where(*_open_on(as_of))
+
+
+def _open_accounting(as_of: dt.date) -> ColumnElement[Decimal]:
+    """What is open of a transaction on ``as_of`` in the accounting currency."""
+    return CustomerTransaction.amount_accounting - _settled_as_of(
+        as_of, SettlementLine.amount_accounting
+    )
+
+
+def _open_on(as_of: dt.date) -> tuple[ColumnElement[bool], ...]:
+    """The transactions that may have something open on ``as_of``."""
+    return (
         CustomerTransaction.posting_date <= as_of,
         # Closed on or before as_of: nothing open, no need to sum its settlement lines.
         or_(CustomerTransaction.closed_on.is_(None), CustomerTransaction.closed_on > as_of),
@@ -138,3 +146,22 @@ def balance(session: Session, customer_id: uuid.UUID, as_of: dt.date) -> Decimal
         )
     )
     return Decimal(posted or 0) - Decimal(settled or 0)
+
+
+def balances_by_customer(as_of: dt.date) -> Subquery:
+    """Every customer's balance on ``as_of`` in the accounting currency: one row per customer
+    with something open (``customer_id``, ``balance``), the open items' amounts summed.
+
+    Only transactions not closed by ``as_of`` are read (a closed one adds nothing), so a
+    list of every customer sums a few per cent of a mature ledger; a customer without a
+    row owes nothing.
+    """
+    return (
+        select(
+            CustomerTransaction.customer_id.label("customer_id"),
+            type_coerce(func.sum(_open_accounting(as_of)), Money()).label("balance"),
+        )
+        .where(*_open_on(as_of))
+        .group_by(CustomerTransaction.customer_id)
+        .subquery("balances")
+    )

@@ -8,6 +8,7 @@ changed later never changes a letter already sent.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Protocol
@@ -49,6 +50,19 @@ def items_text(lines: Iterable[ItemLine], formats: Formats, language: str) -> st
         )
         for line in lines
     )
+
+
+PLACEHOLDERS = ("{customer}", "{total}", "{fee}", "{items}", "{company}")
+"""What a template may name; ``render_text`` fills exactly these."""
+
+_NAMED = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def unknown_placeholders(template: str) -> list[str]:
+    """The ``{words}`` of a template that are no placeholder (a typing error would be
+    printed as typed), in order of appearance."""
+    found = (match.group(0) for match in _NAMED.finditer(template))
+    return list(dict.fromkeys(name for name in found if name not in PLACEHOLDERS))
 
 
 def render_text(

@@ -25,6 +25,7 @@ from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.aging.definitions import load_definition_row, period_labels_in
 from collections_desktop.models.aging.snapshot import aged_rows, stored_label
 from collections_desktop.models.casework.case_reading import CaseRow, cases_of
+from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.db.schema import (
     Activity,
     AgingSnapshot,
@@ -264,7 +265,7 @@ def customer_activities(
             Activity.number,
             Activity.end_at,
             Activity.type,
-            Activity.category,
+            shown_category(session).label("category"),
             Activity.purpose,
             (memo > 0).label("has_memo"),
             Employee.name.label("responsible_name"),

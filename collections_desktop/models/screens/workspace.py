@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.formatting import Formats, text_formats
 from collections_desktop.i18n import N_, _, current_language, ngettext
 from collections_desktop.models.aging.definitions import age_items, load_definition
+from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.db.schema import (
     Activity,
     ActivityType,
@@ -184,7 +185,8 @@ def timeline(
         a = Activity
         for activity in session.execute(
             select(
-                a.id, a.number, a.type, a.category, a.purpose, a.memo, a.end_at, a.closed,
+                a.id, a.number, a.type, shown_category(session).label("category"), a.purpose,
+                a.memo, a.end_at, a.closed,
                 Employee.name.label("responsible"),
             )
             .outerjoin(Employee, Employee.id == a.responsible_employee_id)

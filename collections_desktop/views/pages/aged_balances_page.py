@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QWidget
 from sqlalchemy.orm import Session
 
@@ -117,12 +117,14 @@ class AgedBalancesPage(ListPage):
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         self._column_sets: dict[tuple[str, ...], tuple[Column[AgedBalanceRow], ...]] = {}
         self._alert = QColor()
+        self._link = QColor()
         self._saved_header: bytes | None = None
         self.snapshot_task: Task | None = None
         """Create snapshot, while it runs."""
         self.data: AgedBalancesData | None = None
         super().__init__(context, parent)
         self._alert = alert_colour(self.palette())
+        self._link = self.palette().color(QPalette.ColorRole.Link)
         self.pool = pool_combo(context.scope, context.icons)
         self.add_filter(_("&Pool"), self.pool)
         self.create_action = QAction(context.icons.get("snapshot"), _("Create snapshot"), self)
@@ -434,7 +436,11 @@ class AgedBalancesPage(ListPage):
         amount = self._amount
         blank_zero = self._blank_zero
         columns: list[Column[AgedBalanceRow]] = [
-            Column(_("Account"), lambda r: r.account),
+            Column(
+                _("Account"),
+                lambda r: r.account,
+                tooltip=lambda r: _("Double-click or Enter: the customer's record"),
+            ),
             Column(
                 _("Customer"),
                 lambda r: r.name,
@@ -466,6 +472,8 @@ class AgedBalancesPage(ListPage):
     def _colours(self, width: int) -> dict[int, Callable[[AgedBalanceRow], Any]]:
         after = FIXED_BEFORE + width
         colours: dict[int, Callable[[AgedBalanceRow], Any]] = {
+            0: lambda _r: self._link,  # the account opens the record, the name the Workspace
+            1: lambda _r: self._link,
             2: lambda r: self._negative(r.balance),
             after + 2: lambda r: self._negative(r.available_credit),
         }
@@ -484,5 +492,10 @@ class AgedBalancesPage(ListPage):
         return self._alert if value is not None and value < 0 else None
 
     def _activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.customer_chosen.emit(self.grid.model.row(index).customer_id)
+        if not index.isValid():
+            return
+        customer_id = self.grid.model.row(index).customer_id
+        if index.column() == 0:  # the account: the customer's record
+            self.record_requested.emit(customer_id)
+        else:
+            self.customer_chosen.emit(customer_id)

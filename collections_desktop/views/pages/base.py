@@ -76,7 +76,9 @@ class Page(QWidget):
     loaded = Signal(object)
     """The data now on screen (the page's own dataclass)."""
     customer_chosen = Signal(object)
-    """A customer's id: open their Workspace."""
+    """A customer's id: open their Workspace (a customer's name was activated)."""
+    record_requested = Signal(object)
+    """A customer's id: open their record (a customer's account was activated)."""
     collections_requested = Signal(object, object)
     """A customer's id and a case id (or None): open the Collections page on them."""
 

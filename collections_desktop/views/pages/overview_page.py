@@ -8,7 +8,7 @@ on the background lane, its steps in the status bar, and read the lists again on
 is stored; switching pool only reads, and says so when that pool has no snapshot yet.
 
 Activating the Customer cell opens the customer's Workspace (``customer_chosen``); the
-Account cell opens the customer's details (``customer_details_requested``). New
+Account cell opens the customer's record (``record_requested``). New
 activity, Close activity and More… write and read through the page's operations.
 """
 
@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -84,9 +84,6 @@ class OverviewPage(Page):
     description = N_("Your activities, the highest and the oldest balances")
     busy_width = 140
     busy_name = "busy_indicator"
-
-    customer_details_requested = Signal(object)
-    """A customer's id: show their details (account, contacts, credit)."""
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -277,7 +274,8 @@ class OverviewPage(Page):
         if self.new_dialog is not None and self.new_dialog.isVisible():
             self.new_dialog.raise_()
             return
-        dialog = NewActivityDialog(self.context.clock.now(), parent=self)
+        categories = self.data.categories if self.data is not None else ()
+        dialog = NewActivityDialog(self.context.clock.now(), parent=self, categories=categories)
         dialog.submitted.connect(lambda value: self._create(dialog, value))
         dialog.finished.connect(lambda: self._forget(dialog))
         self.new_dialog = dialog
@@ -606,7 +604,7 @@ class OverviewPage(Page):
     def _customer_activated(self, grid: Grid[Any], index: QModelIndex) -> None:
         row = grid.model.row(index)
         if index.column() == 0:
-            self.customer_details_requested.emit(row.customer_id)
+            self.record_requested.emit(row.customer_id)
         else:
             self.customer_chosen.emit(row.customer_id)
 

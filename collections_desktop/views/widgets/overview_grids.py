@@ -3,7 +3,7 @@
 Each is a ``Grid`` with its columns, colours and tooltips; the page only fills them.
 Overdue end dates, negative amounts, long-past-due days and accounts not active show in
 the alert colour; customers' names in the link colour, since activating them opens the
-customer (the Account cell opens the customer's details).
+customer (the Account cell opens the customer's record).
 """
 
 from __future__ import annotations
@@ -97,6 +97,7 @@ class OverviewGrids:
                 Column(_("Risk"), lambda r: r.risk_score),
             ],
             {
+                0: self._customer_colour,
                 1: self._customer_colour,
                 3: lambda r: self._negative(r.credit_limit),
                 4: lambda r: self._negative(r.available_credit),
@@ -131,6 +132,7 @@ class OverviewGrids:
                 ),
             ],
             {
+                0: self._customer_colour,
                 1: self._customer_colour,
                 3: lambda r: self._late(r.oldest_past_due_days),
                 6: lambda r: self._alert if r.account_status != "active" else None,
@@ -173,7 +175,7 @@ def _account_column() -> Column[Any]:
     return Column(
         _("Account"),
         lambda r: r.account,
-        tooltip=lambda r: _("Double-click or Enter: the customer's details"),
+        tooltip=lambda r: _("Double-click or Enter: the customer's record"),
     )
 
 

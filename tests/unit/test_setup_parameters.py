@@ -1,0 +1,172 @@
+"""The receivables parameters from the set-up, and a new company language moving the
+business texts in the same transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from sqlalchemy import select
+
+from collections_desktop.models.db.database import Database
+from collections_desktop.models.db.editing import StaleEditError
+from collections_desktop.models.db.schema import (
+    AgingPeriod,
+    LetterLevel,
+    ReceivablesParameters,
+    WriteOffReason,
+)
+from collections_desktop.models.setup.aging_definitions import list_aging_definitions
+from collections_desktop.models.setup.fields import SetupError
+from collections_desktop.models.setup.parameters import (
+    ParametersValues,
+    list_parameters,
+    save_parameters,
+)
+from collections_desktop.models.texts.business import (
+    TextLanguageError,
+    all_texts,
+    company_language,
+    save_texts,
+)
+from tests.unit.test_setup_aging_definitions import LATER, NOW, add_employee
+
+
+def values_of(row, **changes) -> ParametersValues:
+    values = ParametersValues(
+        company_name=row.company_name,
+        promise_tolerance_days=row.promise_tolerance_days,
+        write_off_account=row.write_off_account,
+        separate_sales_tax=row.separate_sales_tax,
+        default_aging_definition_id=row.default_aging_definition_id,
+        language=row.language,
+        country=row.country or "",
+    )
+    return dataclasses.replace(values, **changes)
+
+
+def test_the_row_is_saved(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        (row,) = list_parameters(session)
+        assert (row.company_name, row.accounting_currency, row.default_aging_definition) == (
+            "Test Company", "EUR", "Standard"
+        )  # fmt: skip
+        changed = values_of(row, company_name=" Ruiz SA ", promise_tolerance_days=5,
+                            write_off_account="681500", separate_sales_tax=True, country="es",
+                            default_aging_definition_id=None)  # fmt: skip
+        save_parameters(session, row.version, changed, by=by, now=LATER)
+    with sqlite_db.sessions() as session:
+        stored = session.scalars(select(ReceivablesParameters)).one()
+        assert (
+            stored.company_name, stored.promise_tolerance_days, stored.write_off_account,
+            stored.separate_sales_tax, stored.country, stored.default_aging_definition_id,
+            stored.version, stored.updated_at,
+        ) == ("Ruiz SA", 5, "681500", True, "ES", None, 2, LATER)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"company_name": ""}, "Company name is required."),
+        ({"write_off_account": "x" * 31}, "Write-off account is too long: at most 30 characters."),
+        ({"promise_tolerance_days": 400}, "Promise tolerance days must be between 0 and 365."),
+        ({"language": "de"}, "Company language must be one of the listed languages."),
+        ({"country": "Spain"}, "Country is too long: at most 2 characters."),
+        ({"country": "XX"}, "Country “XX” is not a two-letter country code (ES, FR, US…)."),
+    ],
+)
+def test_refusals(sqlite_db: Database, changes, message) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        (row,) = list_parameters(session)
+        with pytest.raises(SetupError, match=re.escape(message)) as refused:
+            save_parameters(session, row.version, values_of(row, **changes), by=by, now=NOW)
+    assert str(refused.value) == message
+
+
+def test_a_clerk_and_a_stale_copy_are_refused(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        clerk = add_employee(session, administrator=False)
+        (row,) = list_parameters(session)
+        with pytest.raises(SetupError) as refused:
+            save_parameters(session, row.version, values_of(row), by=clerk, now=NOW)
+        assert str(refused.value) == "Only an administrator may change the company's set-up."
+        save_parameters(session, row.version, values_of(row), by=by, now=NOW)
+        with pytest.raises(StaleEditError) as refused:
+            save_parameters(session, row.version, values_of(row), by=by, now=NOW)
+        assert str(refused.value).startswith("The receivables set-up was changed by someone else")
+
+
+def test_a_new_company_language_moves_the_texts(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        first = session.scalars(select(AgingPeriod).order_by(AgingPeriod.position)).first()
+        last = session.scalars(select(AgingPeriod).order_by(AgingPeriod.position.desc())).first()
+        save_texts(session, "aging_periods", first.id, "label",
+                   {"es": "1-30 días", "fr": "1-30 jours"}, now=NOW)  # fmt: skip
+        level = session.scalars(select(LetterLevel).order_by(LetterLevel.level)).first()
+        save_texts(session, "letter_levels", level.id, "template", {"es": "Estimado {customer}"},
+                   now=NOW)  # fmt: skip
+        (row,) = list_parameters(session)
+        save_parameters(session, row.version, values_of(row, language="es"), by=by, now=LATER)
+    with sqlite_db.sessions() as session:
+        assert company_language(session) == "es"
+        first = session.get(AgingPeriod, first.id)
+        assert (first.label, first.version, first.updated_at) == ("1-30 días", 2, LATER)
+        assert all_texts(session, "aging_periods", first.id, "label") == {
+            "en": "1-30 days", "fr": "1-30 jours"
+        }  # fmt: skip
+        # Without a Spanish text the own text stays (the fallback) and English keeps it too.
+        last = session.get(AgingPeriod, last.id)
+        assert (last.label, last.version) == ("Over 120 days", 1)
+        assert all_texts(session, "aging_periods", last.id, "label") == {"en": "Over 120 days"}
+        level = session.get(LetterLevel, level.id)
+        assert level.template == "Estimado {customer}"
+        assert all_texts(session, "letter_levels", level.id, "template")["en"].startswith("Dear")
+        reasons = session.scalars(select(WriteOffReason)).all()
+        assert all(
+            all_texts(session, "write_off_reasons", r.id, "description") == {"en": r.description}
+            for r in reasons
+        )
+        # The set-up list shows the new own texts and the others.
+        standard = list_aging_definitions(session)[0]
+        assert standard.periods[0].texts == {"en": "1-30 days", "fr": "1-30 jours"}
+
+
+def test_and_back_again_restores_every_text(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        first = session.scalars(select(AgingPeriod).order_by(AgingPeriod.position)).first()
+        save_texts(session, "aging_periods", first.id, "label", {"pt": "1-30 dias"}, now=NOW)
+        (row,) = list_parameters(session)
+        save_parameters(session, row.version, values_of(row, language="pt"), by=by, now=NOW)
+        (row,) = list_parameters(session)
+        save_parameters(session, row.version, values_of(row, language="en"), by=by, now=LATER)
+        assert session.get(AgingPeriod, first.id).label == "1-30 days"
+        assert all_texts(session, "aging_periods", first.id, "label") == {"pt": "1-30 dias"}
+
+
+def test_a_text_too_long_for_the_own_column_is_refused(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        first = session.scalars(select(AgingPeriod).order_by(AgingPeriod.position)).first()
+        save_texts(session, "aging_periods", first.id, "label", {"fr": "x" * 60}, now=NOW)
+        (row,) = list_parameters(session)
+        with pytest.raises(TextLanguageError, match="longer than 50 characters"):
+            save_parameters(session, row.version, values_of(row, language="fr"), by=by, now=NOW)
+
+
+@pytest.mark.postgres
+def test_language_moves_on_postgresql(pg_db: Database) -> None:
+    with pg_db.sessions.begin() as session:
+        by = add_employee(session)
+        first = session.scalars(select(AgingPeriod).order_by(AgingPeriod.position)).first()
+        save_texts(session, "aging_periods", first.id, "label", {"es": "1-30 días"}, now=NOW)
+        (row,) = list_parameters(session)
+        save_parameters(session, row.version, values_of(row, language="es"), by=by, now=LATER)
+    with pg_db.sessions() as session:
+        assert session.get(AgingPeriod, first.id).label == "1-30 días"
+        assert all_texts(session, "aging_periods", first.id, "label") == {"en": "1-30 days"}
