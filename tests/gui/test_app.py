@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTimer
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
 from collections_desktop import app as app_module
@@ -15,6 +15,7 @@ from collections_desktop import paths
 from collections_desktop.app import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
+    Shell,
     choose_language,
     install_translations,
     run_gui,
@@ -25,7 +26,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import current_language
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.company.opening import open_company
-from collections_desktop.models.people.users import login_name
+from collections_desktop.models.people.users import add_first_user, login_name
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import LANGUAGE, Settings
@@ -269,3 +270,35 @@ def test_the_window_judges_the_promises_due_before_the_overview_loads(
         assert (result.outcome, result.paid_amount) == ("broken", Decimal("0"))
         assert session.get(CustomerTransaction, invoice.id).collection_status == "broken"
     window.close()
+
+
+def test_the_user_an_older_settings_file_named_is_handed_the_login_once(
+    qapp, clock, tmp_path, sqlite_db
+) -> None:
+    """Before settings version 3 the file named whom the app worked as; now the employee
+    of that name gets the computer's login, so the user still works as them."""
+    with sqlite_db.sessions.begin() as session:
+        add_first_user(session, "Marta Gil", "mgil", clock.now())
+    path = str(sqlite_db.url.database)
+    sqlite_db.dispose()
+    raw = QSettings(str(tmp_path / "old.ini"), QSettings.Format.IniFormat)
+    raw.setValue("meta/schema_version", 2)
+    raw.setValue("session/user_name", "mgil")
+    raw.sync()
+    keeper = Shell(
+        clock=clock,
+        settings=Settings(tmp_path / "old.ini"),
+        formats=Formats("en_US"),
+        icons=IconRegistry(),
+    )
+    try:
+        assert keeper.open(path)
+        window = keeper.window
+        assert window is not None
+        assert window.viewer.user_name == login_name()
+        assert window.viewer.display_name == "Marta Gil"
+        assert window.viewer.may_change_setup
+        assert window.user_label.text() == "Working as Marta Gil · administrator"
+        assert keeper.hand_over_from == ""
+    finally:
+        keeper.close()

@@ -308,8 +308,8 @@ def test_users_are_listed_added_and_the_last_administrator_kept(
     section = open_section("users")
     assert isinstance(section, UsersSection)
     assert listed(section) == [
-        ("Marta Gil", "mgil", "Yes", "Yes", "", ""),
-        ("Pablo Ruiz", "pruiz", "", "", "", ""),
+        ("Marta Gil", "mgil", "Yes", "Yes", ""),
+        ("Pablo Ruiz", "pruiz", "", "", ""),
     ]
     section.select_id(section.rows[0].id)
     section.administrator.setChecked(False)
@@ -324,7 +324,7 @@ def test_users_are_listed_added_and_the_last_administrator_kept(
     section.email.setText("ines@example.com")
     section.administrator.setChecked(True)
     saved(qtbot, section)
-    assert ("Inés Soto", "isoto", "Yes", "", "ines@example.com", "") in listed(section)
+    assert ("Inés Soto", "isoto", "Yes", "", "ines@example.com") in listed(section)
     with sqlite_db.sessions() as session:
         ines = session.scalars(select(Employee).where(Employee.user_name == "isoto")).one()
     assert (ines.number, ines.is_administrator) == ("E-0003", True)
@@ -338,3 +338,30 @@ def test_a_user_who_is_not_an_administrator_only_reads(qtbot, open_section, key)
     assert not section.new_action.isEnabled()
     assert not section.save_button.isEnabled()
     assert section.rows
+
+
+def test_an_employee_without_a_login_is_made_a_user(qtbot, open_section, sqlite_db, clock) -> None:
+    with sqlite_db.sessions.begin() as session:
+        session.add(
+            Employee(
+                number="S-7", name="Javier Morales", phone="+34 910 555 140", updated_at=clock.now()
+            )
+        )
+    section = open_section("users")
+    assert isinstance(section, UsersSection)
+    assert not section.employee.isEnabled()  # a user's own row names its employee
+    section.new_action.trigger()
+    assert section.employee.isEnabled()
+    assert [section.employee.itemText(i) for i in range(section.employee.count())] == [
+        "(a new employee)",
+        "Javier Morales (S-7)",
+    ]
+    section.employee.setCurrentIndex(1)
+    assert section.name.text() == "Javier Morales"
+    assert section.phone.text() == "+34 910 555 140"
+    section.login.setText("jmorales")
+    saved(qtbot, section)
+    assert ("Javier Morales", "jmorales", "", "", "") in listed(section)
+    with sqlite_db.sessions() as session:
+        javier = session.scalars(select(Employee).where(Employee.number == "S-7")).one()
+    assert (javier.user_name, javier.version) == ("jmorales", 2)

@@ -14,6 +14,7 @@ from collections_desktop.models.people.users import (
     UserError,
     UserValues,
     add_first_user,
+    employees_without_login,
     hand_over_login,
     list_users,
     login_name,
@@ -182,3 +183,28 @@ def test_login_name_is_the_computer_user(monkeypatch) -> None:
     monkeypatch.setenv("LOGNAME", "pat")
     monkeypatch.setenv("USER", "pat")
     assert login_name() == "pat"
+
+
+def test_an_employee_without_a_login_becomes_a_user_keeping_their_number(company) -> None:
+    database, admin = company
+    with database.sessions.begin() as session:
+        session.add(Employee(number="S-7", name="Javier Morales", updated_at=NOW))
+    with database.sessions() as session:
+        (javier,) = employees_without_login(session)
+    assert (javier.number, javier.login, javier.version) == ("S-7", "", 1)
+    with database.sessions.begin() as session:
+        saved = save_user(
+            session,
+            javier.id,
+            javier.version,
+            UserValues("Javier Morales", "jmorales"),
+            by=admin,
+            now=NOW,
+        )
+    assert saved == javier.id
+    with database.sessions() as session:
+        assert employees_without_login(session) == []
+        assert [(u.number, u.login) for u in list_users(session)] == [
+            ("S-7", "jmorales"),
+            ("E-0001", "mgil"),
+        ]

@@ -103,6 +103,29 @@ def list_users(session: Session) -> list[UserRow]:
     ]
 
 
+def employees_without_login(session: Session) -> list[UserRow]:
+    """Live employees who do not use the app yet (any of them may be made a user)."""
+    rows = session.scalars(
+        select(Employee)
+        .where(Employee.user_name.is_(None), Employee.deleted_at.is_(None))
+        .order_by(Employee.name, Employee.number)
+    )
+    return [
+        UserRow(
+            id=employee.id,
+            number=employee.number,
+            name=employee.name,
+            login="",
+            email=employee.email,
+            phone=employee.phone,
+            is_administrator=employee.is_administrator,
+            is_agent=False,
+            version=employee.version,
+        )
+        for employee in rows
+    ]
+
+
 def _checked(values: UserValues) -> tuple[str, str, str | None, str | None]:
     name = required_text(values.name, _("Name"), max_length=200)
     login = required_text(values.login, _("Login name"), max_length=100)
@@ -169,7 +192,8 @@ def save_user(
     by: uuid.UUID | None,
     now: dt.datetime,
 ) -> uuid.UUID:
-    """Create a user (a new employee) or change one read at ``version`` (0 for a new one); its id.
+    """Create a user (a new employee, ``user_id`` None) or change an employee read at
+    ``version`` (one who uses the app, or one who is given a login now); its id.
 
     Refused for an editor who is not an administrator, a blank name or login, a login
     another employee holds, an edit over a stale copy, and taking the role from the

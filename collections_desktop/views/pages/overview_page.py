@@ -378,7 +378,10 @@ class OverviewPage(Page):
             self._take_snapshot(data.pool_id)
         self._set_titles(data)
         if self.context.employee_id is None:
-            empty = _("You are not set up as an employee, so no activities are yours.")
+            empty = _(
+                "You are not set up as an employee, so no activities are yours. An "
+                "administrator can add you in Set-up ▸ Users."
+            )
         elif self.pool_id is not None:
             empty = _('No open activities for this pool — <a href="new">New activity</a> (Ctrl+N)')
         else:

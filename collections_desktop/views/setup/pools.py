@@ -131,6 +131,7 @@ class PoolsSection(SetupSection[PoolRow, PoolValues]):
     )
     what = N_("pool")
     deletable = True
+    stretch = 2  # the agents' names give way
     _choices: CriteriaChoices | None
     """The choices read with the rows (set on the worker, shown on the GUI thread)."""
 

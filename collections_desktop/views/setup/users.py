@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.people.users import (
     UserRow,
     UserValues,
+    employees_without_login,
     list_users,
     remove_user,
     save_user,
@@ -26,7 +28,19 @@ from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.setup.section import SetupSection
 
 
-class UsersSection(SetupSection[UserRow, UserValues]):
+@dataclass(frozen=True)
+class UserForm:
+    """What the form holds, and the employee a new user is made of (None: a new one)."""
+
+    values: UserValues
+    employee: UserRow | None
+
+    @property
+    def name(self) -> str:
+        return self.values.name
+
+
+class UsersSection(SetupSection[UserRow, UserForm]):
     """Employees with a login name; an administrator may change the set-up."""
 
     key = "users"
@@ -37,6 +51,9 @@ class UsersSection(SetupSection[UserRow, UserValues]):
     )
     what = N_("user")
     deletable = True
+    stretch = 4  # the e-mail gives way; the name and login name are never cut
+    _others: tuple[UserRow, ...] = ()
+    """The employees without a login, read with the rows (set on the worker)."""
 
     def columns(self) -> Sequence[Column[UserRow]]:
         return (
@@ -44,14 +61,22 @@ class UsersSection(SetupSection[UserRow, UserValues]):
             Column(_("Login name"), lambda row: row.login),
             Column(_("Administrator"), lambda row: _("Yes") if row.is_administrator else ""),
             Column(_("Agent"), lambda row: _("Yes") if row.is_agent else ""),
-            Column(_("E-mail"), lambda row: row.email or ""),
-            Column(_("Phone"), lambda row: row.phone or ""),
+            Column(_("E-mail"), lambda row: row.email or "", tooltip=lambda row: row.phone or ""),
         )
 
     def read(self, session: Session) -> Sequence[UserRow]:
+        self._others = tuple(employees_without_login(session))
         return list_users(session)
 
     def build_form(self, form: QFormLayout) -> None:
+        self.employee = QComboBox()
+        self.employee.setObjectName("user_employee")
+        self.employee.setMinimumContentsLength(28)
+        self.employee.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.employee.setToolTip(_("Give an employee who does not use the app yet a login"))
+        self.employee.currentIndexChanged.connect(self._employee_chosen)
         self.name = QLineEdit()
         self.name.setObjectName("user_name")
         self.name.setMaxLength(200)
@@ -65,12 +90,20 @@ class UsersSection(SetupSection[UserRow, UserValues]):
         self.phone.setMaxLength(50)
         self.administrator = QCheckBox(_("Administrator (may change the set-up)"))
         self.administrator.setObjectName("user_administrator")
+        form.addRow(_("Em&ployee"), self.employee)
         form.addRow(_("&Name"), self.name)
         form.addRow(_("&Login name"), self.login)
         form.addRow(_("&E-mail"), self.email)
         form.addRow(_("&Phone"), self.phone)
         form.addRow("", self.administrator)
-        for widget in (self.name, self.login, self.email, self.phone, self.administrator):
+        for widget in (
+            self.employee,
+            self.name,
+            self.login,
+            self.email,
+            self.phone,
+            self.administrator,
+        ):
             self.watch(widget)
         self.below.addWidget(
             hint_label(
@@ -82,27 +115,40 @@ class UsersSection(SetupSection[UserRow, UserValues]):
         )
 
     def show_row(self, row: UserRow | None) -> None:
+        self.employee.blockSignals(True)
+        self.employee.clear()
+        if row is None:
+            self.employee.addItem(_("(a new employee)"), None)
+            for other in self._others:
+                self.employee.addItem(f"{other.name} ({other.number})", other)
+        else:
+            self.employee.addItem(f"{row.name} ({row.number})", row)
+        self.employee.setCurrentIndex(0)
+        self.employee.setEnabled(row is None)
+        self.employee.blockSignals(False)
         self.name.setText(row.name if row else "")
         self.login.setText(row.login if row else "")
         self.email.setText((row.email or "") if row else "")
         self.phone.setText((row.phone or "") if row else "")
         self.administrator.setChecked(row.is_administrator if row else False)
 
-    def values(self) -> UserValues:
-        return UserValues(
+    def values(self) -> UserForm:
+        values = UserValues(
             name=self.name.text(),
             login=self.login.text(),
             email=self.email.text(),
             phone=self.phone.text(),
             is_administrator=self.administrator.isChecked(),
         )
+        return UserForm(values, self.employee.currentData() if self.current is None else None)
 
-    def save(self, session: Session, row: UserRow | None, values: UserValues) -> uuid.UUID:
+    def save(self, session: Session, row: UserRow | None, values: UserForm) -> uuid.UUID:
+        target = row or values.employee
         return save_user(
             session,
-            row.id if row else None,
-            row.version if row else 0,
-            values,
+            target.id if target else None,
+            target.version if target else 0,
+            values.values,
             by=self.context.employee_id,
             now=self.context.clock.now(),
         )
@@ -111,3 +157,10 @@ class UsersSection(SetupSection[UserRow, UserValues]):
         remove_user(
             session, row.id, row.version, by=self.context.employee_id, now=self.context.clock.now()
         )
+
+    def _employee_chosen(self, _index: int) -> None:
+        """An existing employee was chosen for the new user: their name, e-mail and phone."""
+        other = self.employee.currentData()
+        self.name.setText(other.name if other else "")
+        self.email.setText((other.email or "") if other else "")
+        self.phone.setText((other.phone or "") if other else "")
