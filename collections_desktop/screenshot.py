@@ -9,6 +9,8 @@ loaded its data, waiting on the page's signal rather than sleeping.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +47,8 @@ VIEWS: dict[str, str] = {
     "new-company": N_("the New company dialog (File ▸ New company…)"),
     "import": N_("the guided import (File ▸ Import receivables…), before a file is chosen"),
     "about": N_("the About dialog"),
+    "preferences": N_("the Preferences dialog (Edit ▸ Preferences…), with the defaults"),
+    "guide": N_("the user guide (Help ▸ User guide, F1) in the interface language"),
     **{
         f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
         for kind in SETUP_SECTIONS
@@ -134,6 +138,10 @@ def render_screenshot(
         if view == "about":
             widget = window.show_about()
             widget.adjustSize()
+        elif view == "preferences":
+            widget = _preferences_dialog(window, clock)
+        elif view == "guide":
+            widget = window.show_guide()
         elif view == "customer-record":
             widget = _record_dialog(window, tab)
         elif view in ("first-start", "new-company"):
@@ -168,6 +176,21 @@ def render_screenshot(
         if opened is not database:
             opened.dispose()
     return target
+
+
+def _preferences_dialog(window: MainWindow, clock: Clock) -> QWidget:
+    """The Preferences dialog over settings of its own, so the user's stay untouched."""
+    from collections_desktop.views.dialogs.preferences import PreferencesDialog
+    from collections_desktop.views.settings import Settings
+
+    folder = tempfile.mkdtemp(prefix="collections-desktop-shot-")
+    dialog = PreferencesDialog(
+        Settings(Path(folder) / "settings.ini"), window.context.formats, clock.today(), window
+    )
+    dialog.destroyed.connect(lambda: shutil.rmtree(folder, ignore_errors=True))
+    dialog.show()
+    dialog.adjustSize()
+    return dialog
 
 
 def _record_dialog(window: MainWindow, tab: int) -> QWidget:

@@ -41,6 +41,18 @@ def test_about_is_rendered_from_a_database_path(qapp, company, clock, tmp_path) 
     assert distinct_colours(image) > 10
 
 
+@pytest.mark.parametrize(("view", "width"), [("preferences", 400), ("guide", 700)])
+def test_preferences_and_the_guide_are_rendered(
+    qapp, company, clock, tmp_path, view, width
+) -> None:
+    target = render_screenshot(
+        view, tmp_path / f"{view}.png", database=company.database, clock=clock
+    )
+    image = QImage(str(target))
+    assert image.width() >= width
+    assert distinct_colours(image) > 10
+
+
 def test_views_are_listed_with_a_description() -> None:
     assert {
         "main",
