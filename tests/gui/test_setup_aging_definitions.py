@@ -27,7 +27,15 @@ def test_the_standard_definition_is_listed_with_its_periods(qtbot, open_section)
     assert section.basis.currentText() == "Due date"
     headers = [section.periods.table.horizontalHeaderItem(c).text() for c in range(6)]
     assert headers == ["Label (English)", "From day", "To day", "Spanish", "French", "Portuguese"]
-    assert cells(section.periods.table)[-1][:3] == ["Over 120 days", "121", ""]
+    # The built-in labels come with their texts in the other languages.
+    assert cells(section.periods.table)[-1] == [
+        "Over 120 days",
+        "121",
+        "",
+        "Más de 120 días",
+        "Plus de 120 jours",
+        "Mais de 120 dias",
+    ]
 
 
 def test_a_new_definition_with_periods_added_moved_and_removed(
@@ -107,7 +115,11 @@ def test_an_edit_over_a_copy_saved_elsewhere_is_refused(
         row = session.scalars(select(AgingDefinition)).one()
         assert row.name == "Standard"
         first = theirs.rows[0].periods[0]
-        assert all_texts(session, "aging_periods", first.id, "label")["es"] == "1 a 30 días"
+        assert all_texts(session, "aging_periods", first.id, "label") == {
+            "es": "1 a 30 días",
+            "fr": "1-30 jours",
+            "pt": "1-30 dias",
+        }
 
 
 def test_a_clerk_reads_the_periods_only(qtbot, open_section) -> None:

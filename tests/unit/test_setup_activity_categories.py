@@ -9,6 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from collections_desktop.i18n import set_language
 from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.models.casework.activities import (
     ActivityError,
@@ -29,6 +30,7 @@ from collections_desktop.models.db.schema import (
     ReceivablesParameters,
 )
 from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.screens.activity_list import list_activities
 from collections_desktop.models.setup.activity_categories import (
     ActivityCategoryValues,
     delete_activity_category,
@@ -342,3 +344,26 @@ def test_activities_take_active_categories_and_show_their_names(
             case_id=None, employee_id=me,
         )  # fmt: skip
         assert session.get(Activity, old.id).category == "Callback"  # type: ignore[union-attr]
+
+
+def test_the_activity_list_shows_and_filters_by_the_name_in_the_users_language(
+    sqlite_db: Database, clock: FixedClock
+) -> None:
+    now = clock.now()
+    me = agent(sqlite_db, now)
+    with sqlite_db.sessions.begin() as session:
+        promise = add_activity(session, me, now, "PROMISE")
+        add_activity(session, me, now, "CALL")
+        legacy = add_activity(session, me, now, None)
+        legacy.category = "Callback"
+    set_language("es")
+    try:
+        with sqlite_db.sessions() as session:
+            shown = list_activities(session, EVERYTHING, now.date(), employee_id=me).rows
+            found = list_activities(
+                session, EVERYTHING, now.date(), employee_id=me, text="promesa"
+            ).rows
+    finally:
+        set_language("en")
+    assert sorted(row.category or "" for row in shown) == ["Callback", "Llamada", "Promesa de pago"]
+    assert [row.id for row in found] == [promise.id]

@@ -56,7 +56,9 @@ def test_the_seeded_reasons_are_listed_by_code(sqlite_db: Database) -> None:
         (code, None, 0) for code in SEEDED
     ]
     assert rows[2].description == "Small balance not worth collecting"
-    assert rows[2].translations == {"es": "", "fr": "", "pt": ""}
+    # the built-in reasons come with their descriptions in the other languages
+    assert rows[2].translations["es"] == "Saldo pequeño que no compensa reclamar"
+    assert all(row.translations[language] for row in rows for language in ("es", "fr", "pt"))
 
 
 def test_an_administrator_adds_a_reason_with_its_descriptions_in_other_languages(
@@ -95,7 +97,7 @@ def test_an_administrator_adds_a_reason_with_its_descriptions_in_other_languages
         # the write-off dialog's list: the reader's language, else the company's
         dialog = {r.code: r.description for r in write_off_reasons(session, "fr")}
         assert dialog["BANKRUPT"] == "Client en faillite"
-        assert dialog["SMALL"] == "Small balance not worth collecting"
+        assert dialog["SMALL"] == "Petit solde dont le recouvrement n’est pas rentable"
         posted = {r.code: r.description for r in write_off_reasons(session)}
         assert posted["BANKRUPT"] == "Customer declared bankrupt"
     with sqlite_db.sessions.begin() as session:
@@ -103,7 +105,8 @@ def test_an_administrator_adds_a_reason_with_its_descriptions_in_other_languages
             session,
             added,
             1,
-            WriteOffReasonValues("BANKRUPT", "Insolvency", "", {"es": "Insolvencia"}),
+            # French emptied (removed), Portuguese not given (kept as it is: none)
+            WriteOffReasonValues("BANKRUPT", "Insolvency", "", {"es": "Insolvencia", "fr": ""}),
             by=admin,
             now=now,
         )
@@ -246,7 +249,7 @@ def test_a_reason_write_offs_used_keeps_its_code_and_is_not_deleted(
         assert session.get(WriteOffReason, goodwill.id).deleted_at == now  # type: ignore[union-attr]
         assert session.scalars(
             select(BusinessText.deleted_at).where(BusinessText.row_id == goodwill.id)
-        ).all() == [now]
+        ).all() == [now, now, now]
     with sqlite_db.sessions.begin() as session:  # the code comes back on the same row
         again = save_write_off_reason(
             session, None, 0, WriteOffReasonValues("goodwill", "Commercial gesture"),

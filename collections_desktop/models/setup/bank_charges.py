@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _, ngettext
@@ -293,11 +293,18 @@ def _charge(session: Session, charge_id: uuid.UUID) -> BankCharge:
 
 
 def list_bank_accounts(session: Session) -> list[BankAccountRow]:
-    """The live bank accounts by code, each with the number of payments naming it."""
+    """The live bank accounts by code, each with the number of payments that arrived in it
+    (the default account's include those that name none)."""
     payments = (
         select(func.count())
         .where(
-            CustomerTransaction.bank_account == BankAccount.code,
+            or_(
+                CustomerTransaction.bank_account == BankAccount.code,
+                and_(  # the default account takes the payments that name none
+                    CustomerTransaction.bank_account.is_(None),
+                    BankAccount.code == DEFAULT_BANK_ACCOUNT,
+                ),
+            ),
             CustomerTransaction.type == TransactionType.PAYMENT,
         )
         .scalar_subquery()

@@ -90,16 +90,16 @@ def checked_amount(value: Decimal | str, label: str, *, places: int) -> Decimal:
 def checked_translations(
     texts: Mapping[str, str], own: str, label: str, *, max_length: int
 ) -> dict[str, str]:
-    """The texts of the languages other than the company's (``own``), checked; every such
-    language is present, an empty text meaning "none" (the row's own text is shown)."""
+    """The given texts of the languages other than the company's (``own``), checked; an
+    empty text removes that language's (the row's own text is shown), a language not given
+    keeps what it has."""
     checked: dict[str, str] = {}
     for language in LANGUAGES:
-        if language == own:
+        if language == own or language not in texts:
             continue
         field = _("{field} ({language})").format(field=label, language=_(LANGUAGE_NAMES[language]))
-        checked[language] = (
-            optional_text(texts.get(language, ""), label=field, max_length=max_length) or ""
-        )
+        text = optional_text(texts[language], label=field, max_length=max_length)
+        checked[language] = text or ""
     return checked
 
 
