@@ -122,6 +122,11 @@ class FirstStartDialog(ActionDialog):
         self.user_name_edit.setObjectName("user_name")
         self.login_edit = QLineEdit(login)
         self.login_edit.setObjectName("login")
+        # The app works as the computer's login: the first user must be that login.
+        self.login_edit.setReadOnly(True)
+        self.login_edit.setToolTip(
+            _("The app works as the login you use on this computer; it becomes the first user's.")
+        )
         self.import_check = QCheckBox(_("Then import receivables from a file"))
         self.import_check.setChecked(True)
         self.file_edit = QLineEdit(str(location))
