@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _, ngettext
@@ -295,19 +295,12 @@ def _charge(session: Session, charge_id: uuid.UUID) -> BankCharge:
 def list_bank_accounts(session: Session) -> list[BankAccountRow]:
     """The live bank accounts by code, each with the number of payments that arrived in it
     (the default account's include those that name none)."""
-    payments = (
-        select(func.count())
-        .where(
-            or_(
-                CustomerTransaction.bank_account == BankAccount.code,
-                and_(  # the default account takes the payments that name none
-                    CustomerTransaction.bank_account.is_(None),
-                    BankAccount.code == DEFAULT_BANK_ACCOUNT,
-                ),
-            ),
-            CustomerTransaction.type == TransactionType.PAYMENT,
-        )
-        .scalar_subquery()
+    payments = dict(  # one pass over the payments
+        session.execute(
+            select(CustomerTransaction.bank_account, func.count())
+            .where(CustomerTransaction.type == TransactionType.PAYMENT)
+            .group_by(CustomerTransaction.bank_account)
+        ).all()
     )
     rows = session.execute(
         select(
@@ -317,7 +310,6 @@ def list_bank_accounts(session: Session) -> list[BankAccountRow]:
             BankAccount.ledger_account,
             BankAccount.currency,
             BankAccount.charges_group,
-            payments.label("payments"),
             BankAccount.version,
         )
         .where(BankAccount.deleted_at.is_(None))
@@ -331,7 +323,9 @@ def list_bank_accounts(session: Session) -> list[BankAccountRow]:
             ledger_account=row.ledger_account,
             currency=row.currency,
             charges_group=row.charges_group,
-            payments=row.payments or 0,
+            # the default account takes the payments that name none
+            payments=payments.get(row.code, 0)
+            + (payments.get(None, 0) if row.code == DEFAULT_BANK_ACCOUNT else 0),
             default=row.code == DEFAULT_BANK_ACCOUNT,
             version=row.version,
         )
