@@ -35,18 +35,27 @@ from collections_desktop.i18n import LANGUAGES, _, set_language
 from collections_desktop.kernel.clock import Clock, SystemClock
 from collections_desktop.models.actions.promises import PromiseEvaluation, evaluate_promises
 from collections_desktop.models.company.first_run import unfinished_demo
+from collections_desktop.models.company.new_file import NewCompany, create_company_database
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.connect import shown_url
 from collections_desktop.models.db.database import Database, DatabaseOpenError
-from collections_desktop.models.db.failures import describe
+from collections_desktop.models.db.failures import MissingDatabaseError, describe
 from collections_desktop.models.db.writing import LEDGER, write_transaction
 from collections_desktop.models.people.scope import Viewer, load_viewer
 from collections_desktop.models.people.users import hand_over_login, login_name
 from collections_desktop.models.team.login import is_postgresql, is_team_database
+from collections_desktop.views.dialogs import first_start
+from collections_desktop.views.dialogs.first_start import FirstStartChoice, FirstStartDialog
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.operations import QueryOp, WriteOp, ignore
-from collections_desktop.views.settings import DATABASE, DATE_STYLE, LANGUAGE, Settings
+from collections_desktop.views.settings import (
+    DATABASE,
+    DATE_STYLE,
+    LANGUAGE,
+    Settings,
+    remember_database,
+)
 from collections_desktop.views.sync_control import SyncBackend, read_replica
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 from collections_desktop.views.team_login import log_in
@@ -308,6 +317,81 @@ def create_demo_company(
     return None
 
 
+def ask_first_start(
+    *,
+    location: Path,
+    login: str,
+    new_company_only: bool = False,
+    parent: QWidget | None = None,
+) -> FirstStartChoice | None:
+    """Show the first-start dialog (or File ▸ New company…'s); the choice, or None when
+    the user closes it."""
+    dialog = FirstStartDialog(
+        location=location,
+        login=login,
+        demo_customers=DEMO_CUSTOMERS,
+        new_company_only=new_company_only,
+        parent=parent,
+    )
+    chosen: list[FirstStartChoice] = []
+
+    def submitted(choice: FirstStartChoice) -> None:
+        chosen.append(choice)
+        dialog.accept()
+
+    dialog.submitted.connect(submitted)
+    dialog.exec()
+    dialog.deleteLater()
+    return chosen[-1] if chosen else None
+
+
+def create_new_company(
+    location: str, company: NewCompany, clock: Clock, parent: QWidget | None = None
+) -> bool:
+    """Create the company file (whole or not at all) in the background while a busy
+    dialog shows; a refusal or failure is reported in a dialog and ``False`` returned."""
+    dialog = QProgressDialog(
+        _("Creating {company} in {path}…").format(company=company.name, path=location),
+        "",
+        0,
+        0,
+        parent,
+    )
+    dialog.setCancelButton(None)
+    dialog.setWindowTitle(APP_NAME)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(300)
+    runner = TaskRunner()
+    loop = QEventLoop()
+    # A new file, not the open database: file work.
+    task = QueryOp(
+        lambda _state: create_company_database(location, company, clock=clock),
+        ignore,
+        "new company",
+        lane=Lane.GENERAL,
+    ).run(runner)
+    task.finished.connect(loop.quit)
+    loop.exec()
+    runner.shutdown()
+    dialog.close()
+    dialog.deleteLater()
+    if task.error is None:
+        return True
+    error = task.error
+    known = isinstance(error, ValueError | DatabaseOpenError)
+    reason = str(error) if known else f"{type(error).__name__}: {error}"
+    if not known:
+        log.error("cannot create the company in %s", location, exc_info=error)
+    QMessageBox.critical(
+        parent,
+        _("Cannot create the company"),
+        _("The company could not be created in {path}: {reason}").format(
+            path=location, reason=reason
+        ),
+    )
+    return False
+
+
 def _remove_sqlite_file(path: Path) -> None:
     # A half-written demo file would be opened as "the" database on the next start.
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -358,6 +442,7 @@ class Shell(QObject):
             report_open_failure(url, error, self.window)
             return False
         self._show(window, database)
+        remember_database(self.settings, url)
         return True
 
     def _show(self, window: MainWindow, database: Database) -> None:
@@ -365,6 +450,7 @@ class Shell(QObject):
         old_window, old_database = self.window, self.database
         window.open_database_requested.connect(self.open)
         window.preferences_changed.connect(self.apply_preferences)
+        window.new_company_requested.connect(self.new_company)
         if database.read_only:
             window.announce(
                 _(
@@ -435,35 +521,95 @@ class Shell(QObject):
             self.database = None
 
     def start(self, database_url: str | None) -> int | None:
-        """Open the first database (creating the demo company on a first run, and again
-        where an earlier version's interrupted demo left an empty file under its name).
+        """Open the first database, or offer the first start where there is no company yet
+        (no database, an empty file, or a database that holds no company, such as an
+        earlier version's interrupted demo left).
 
         Returns ``None`` once the window is showing, else the exit code to end with.
         """
-        demo: DemoStats | None = None
         chosen = self.settings.get(DATABASE)
         if database_url is None and chosen and Path(chosen).exists():
             database_url = chosen  # the offline replica made with File ▸ Work offline…
         if database_url is None:
             url: str | Path = paths.default_database_path()
-            path = Path(url)
-            # An empty file, or one holding no company, is what a first start (or a demo of
-            # an earlier version) that died before finishing leaves behind.
-            if not path.exists() or path.stat().st_size == 0 or unfinished_demo(path):
-                demo = create_demo_company(Path(url), self.clock, self.formats)
-                if demo is None:
-                    return EXIT_FAILED
-                # The computer's user works as the demo's first agent, an administrator.
-                from collections_desktop.demo.company import DEMO_USER
-
-                self.hand_over_from = DEMO_USER
+            if _without_company(Path(url)):
+                return self.first_start(Path(url))
         else:
             url = database_url
+            if "://" not in url and self._holds_no_company(Path(url)):
+                return self.first_start(Path(url))
         if not self.open(url):
             return EXIT_BAD_INPUT
-        if demo is not None:
-            self._announce_demo(Path(url), demo)
         return None
+
+    def _holds_no_company(self, path: Path) -> bool:
+        """Whether the file the user named is one of ours without a company (a database
+        from a newer version, or not ours, is refused by ``open`` as usual)."""
+        if not unfinished_demo(path):
+            return False
+        try:
+            database = open_company(
+                path, clock=self.clock, create=False, wait_for_integrity_check=False
+            )
+        except MissingDatabaseError:
+            return True
+        except Exception:  # ``open`` reports it in words
+            return False
+        database.dispose()
+        return False
+
+    def first_start(self, path: Path) -> int | None:
+        """Offer the three choices until one works; ``EXIT_FAILED`` when the user closes
+        the dialog."""
+        while True:
+            choice = ask_first_start(location=path, login=login_name(), parent=self.window)
+            if choice is None:
+                return EXIT_FAILED
+            if self.carry_out(choice):
+                return None
+
+    def new_company(self) -> bool:
+        """File ▸ New company…: create a company in a new file and open it."""
+        choice = ask_first_start(
+            location=_new_company_file(),
+            login=login_name(),
+            new_company_only=True,
+            parent=self.window,
+        )
+        return choice is not None and self.carry_out(choice)
+
+    def carry_out(self, choice: FirstStartChoice) -> bool:
+        """Do what the first-start dialog chose; ``False`` (said in a dialog) if it failed."""
+        if choice.kind == first_start.DEMO:
+            path = Path(choice.location)
+            demo = create_demo_company(path, self.clock, self.formats, self.window)
+            if demo is None:
+                return False
+            # The computer's user works as the demo's first agent, an administrator.
+            from collections_desktop.demo.company import DEMO_USER
+
+            self.hand_over_from = DEMO_USER
+            if not self.open(path):
+                return False
+            self._announce_demo(path, demo)
+            return True
+        if choice.kind == first_start.NEW:
+            company = choice.company
+            assert company is not None
+            if not create_new_company(choice.location, company, self.clock, self.window):
+                return False
+            if not self.open(choice.location):
+                return False
+            window = self.window
+            assert window is not None
+            window.announce(
+                _("Created {company} in {path}").format(company=company.name, path=choice.location),
+                60000,
+            )
+            if choice.import_receivables:
+                QTimer.singleShot(0, window, window.import_receivables)
+            return True
+        return self.open(choice.location)
 
     def _announce_demo(self, path: Path, stats: DemoStats) -> None:
         window = self.window
@@ -473,8 +619,8 @@ class Shell(QObject):
         text = _(
             "Collections Desktop created a demo company in {path} so you can try the app on "
             "realistic data: {company}, with {customers} customers and {transactions} "
-            "transactions.\n\nTo work on your own company, open its database with "
-            "File ▸ Open database…"
+            "transactions.\n\nTo work on your own company, create it with File ▸ New company…, "
+            "or open its database with File ▸ Open…"
         ).format(
             path=path,
             company=stats.company_name,
@@ -486,6 +632,24 @@ class Shell(QObject):
         QTimer.singleShot(
             0, window, lambda: QMessageBox.information(window, _("Demo company created"), text)
         )
+
+
+def _without_company(path: Path) -> bool:
+    """No database yet, an empty file, or one of ours that holds no company."""
+    return (
+        not path.exists() or (path.is_file() and path.stat().st_size == 0) or unfinished_demo(path)
+    )
+
+
+def _new_company_file() -> Path:
+    """A file name for File ▸ New company… that is not taken yet."""
+    folder = paths.data_dir()
+    candidate = folder / "company.sqlite"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"company-{number}.sqlite"
+        number += 1
+    return candidate
 
 
 def run_gui(database_url: str | None) -> int:

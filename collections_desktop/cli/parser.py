@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--user", metavar="NAME", help=_("work as this collections agent (default: the demo's)")
     )
     shot.add_argument("--size", metavar="WxH", default="1400x900", help=_("window size"))
+    shot.add_argument(
+        "--tab", type=int, default=0, metavar="N", help=_("the customer record's tab (from 0)")
+    )
     shot.add_argument("--list", action="store_true", help=_("list the views and exit"))
     shot.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     shot.set_defaults(handler=gui.screenshot)

@@ -37,13 +37,14 @@ from sqlalchemy.engine import URL, make_url
 
 from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import _
+from collections_desktop.i18n import _, ngettext
 from collections_desktop.kernel.clock import Clock
 from collections_desktop.models.company.setup import CompanySummary
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.people.scope import Viewer
 from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.actions.customer_record import CustomerRecordActions
+from collections_desktop.views.actions.importing import ImportReceivables
 from collections_desktop.views.actions.work_offline import WorkOffline
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.preferences import PreferencesDialog
@@ -66,7 +67,9 @@ from collections_desktop.views.settings import (
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     Settings,
+    forget_databases,
     read_page_state,
+    recent_databases,
     write_page_state,
 )
 from collections_desktop.views.sync_control import SyncBackend, SyncControl
@@ -100,6 +103,8 @@ class MainWindow(QMainWindow):
     preferences_changed = Signal()
     """The user chose another language or date style: the shell opens the window again."""
     """The user chose a database file to open instead of this one (its path)."""
+    new_company_requested = Signal()
+    """File ▸ New company…: the app asks what company to create, then opens it."""
 
     def __init__(
         self,
@@ -159,6 +164,8 @@ class MainWindow(QMainWindow):
         assert tuple(page.key for page in self.page_list) == PAGES
         self._sync_backend = sync_backend
         self.replica = replica
+        self.import_controller: ImportReceivables | None = None
+        """The guided import opened last (File ▸ Import receivables…)."""
         """The replica's status when the database is an offline replica, else None."""
         self.conflicts_page: ConflictsPage | None = None
         if replica is not None:
@@ -282,6 +289,17 @@ class MainWindow(QMainWindow):
         action.start(**self._team_database())
         return action
 
+    def import_receivables(self, path: str | Path | None = None) -> ImportReceivables:
+        """File ▸ Import receivables…: the guided import (modeless); the pages read again
+        once it is committed."""
+        action = ImportReceivables(self.context, self)
+        action.announced.connect(lambda text: self.announce(text, 0))
+        action.imported.connect(lambda _result: self.refresh())
+        action.imported.connect(lambda _result: self.company_page.refresh())
+        self.import_controller = action
+        action.start(path)
+        return action
+
     def _team_database(self) -> dict[str, str]:
         """The server and user to offer: the team database open now, or the replica's."""
         if self.replica is not None:
@@ -395,10 +413,21 @@ class MainWindow(QMainWindow):
         return navigation
 
     def _build_actions(self) -> None:
-        self.open_action = QAction(self._icons.get("open_database"), _("&Open database…"), self)
+        self.new_company_action = QAction(self._icons.get("new_company"), _("&New company…"), self)
+        self.new_company_action.setStatusTip(
+            _("Create a company in a new database file, and open it")
+        )
+        self.new_company_action.triggered.connect(self.new_company_requested.emit)
+        self.open_action = QAction(self._icons.get("open_database"), _("&Open…"), self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.setStatusTip(_("Open another Collections Desktop database file"))
         self.open_action.triggered.connect(self._choose_database)
+        self.import_action = QAction(self._icons.get("import"), _("&Import receivables…"), self)
+        self.import_action.setStatusTip(
+            _("Import customers, invoices and credit notes from a CSV or Excel file")
+        )
+        self.import_action.setEnabled(not self.database.read_only and self.replica is None)
+        self.import_action.triggered.connect(lambda: self.import_receivables())
 
         self.work_offline_action = QAction(
             self._icons.get("work_offline"), _("&Work offline…"), self
@@ -459,7 +488,14 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(_("&File"))
+        file_menu.addAction(self.new_company_action)
         file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu(self._icons.get("recent"), _("&Recent databases"))
+        self.recent_menu.setObjectName("recent_menu")
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.work_offline_action)
         file_menu.addAction(self.sync_action)
         file_menu.addSeparator()
@@ -505,6 +541,33 @@ class MainWindow(QMainWindow):
             self.workspace_page.transaction_actions.reprint_letter(document_id)
         elif not self.workspace_page.show_transaction(document_id):
             self.announce(_("That transaction is settled: nothing of it is open."), 5000)
+
+    def fill_recent_menu(self) -> None:
+        """The last databases opened, newest first; files that are gone are taken off the
+        list, and the status bar says so."""
+        menu = self.recent_menu
+        menu.clear()
+        settings = self._settings
+        entries = recent_databases(settings) if settings is not None else []
+        gone = [entry for entry in entries if "://" not in entry and not Path(entry).exists()]
+        if gone and settings is not None:
+            forget_databases(settings, gone)
+            self.announce(
+                ngettext(
+                    "Taken off the recent databases, the file is gone: {files}",
+                    "Taken off the recent databases, the files are gone: {files}",
+                    len(gone),
+                ).format(files=", ".join(gone)),
+                0,
+            )
+        shown = [entry for entry in entries if entry not in gone]
+        for number, entry in enumerate(shown, start=1):
+            action = menu.addAction(f"&{number} {entry}")
+            action.setData(entry)
+            action.triggered.connect(partial(self.open_database_requested.emit, entry))
+        if not shown:
+            empty = menu.addAction(_("No database opened yet"))
+            empty.setEnabled(False)
 
     def _choose_database(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

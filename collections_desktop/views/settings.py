@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
@@ -58,6 +58,10 @@ DATE_STYLE: Option[str] = Option(
 DATABASE: Option[str] = Option("session/database", str, "", N_("Database opened at start"))
 """The database the app opens without ``--database`` (an offline replica once made);
 empty means the embedded one."""
+
+RECENT_DATABASES: Option[str] = Option("session/recent_databases", str, "", N_("Recent databases"))
+"""The databases opened last, newest first (JSON list of paths and server addresses)."""
+RECENT_COUNT = 8
 
 SYNC_INTERVAL: Option[int] = Option(
     "sync/interval_minutes", int, 5, N_("Automatic sync every (minutes, 0: never)")
@@ -107,6 +111,7 @@ OPTIONS: tuple[Option[Any], ...] = (
     CALL_METHOD,
     DATE_STYLE,
     DATABASE,
+    RECENT_DATABASES,
     SYNC_INTERVAL,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
@@ -230,3 +235,40 @@ def write_page_state(settings: Settings, key: str, state: dict[str, bytes]) -> N
     if option is not None:
         encoded = {name: base64.b64encode(value).decode("ascii") for name, value in state.items()}
         settings.set(option, json.dumps(encoded))
+
+
+def recent_databases(settings: Settings) -> list[str]:
+    """The databases opened last, newest first (at most ``RECENT_COUNT``)."""
+    try:
+        saved = json.loads(settings.get(RECENT_DATABASES) or "[]")
+    except ValueError:
+        return []
+    if not isinstance(saved, list):
+        return []
+    return [entry for entry in saved if isinstance(entry, str) and entry][:RECENT_COUNT]
+
+
+def remember_database(settings: Settings, url: str | Path) -> None:
+    """Put ``url`` first in the recent databases (a file by its full path, a server
+    without any password)."""
+    entry = _recent_entry(url)
+    kept = [entry, *(known for known in recent_databases(settings) if known != entry)]
+    settings.set(RECENT_DATABASES, json.dumps(kept[:RECENT_COUNT]))
+
+
+def forget_databases(settings: Settings, entries: Collection[str]) -> None:
+    """Take ``entries`` off the recent databases (files that are gone)."""
+    kept = [known for known in recent_databases(settings) if known not in entries]
+    settings.set(RECENT_DATABASES, json.dumps(kept))
+
+
+def _recent_entry(url: str | Path) -> str:
+    text = str(url)
+    if "://" not in text:
+        return str(Path(text).expanduser().resolve())
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(text)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return str(Path(parsed.database).expanduser().resolve())
+    return parsed.set(password=None).render_as_string(hide_password=False)

@@ -27,6 +27,7 @@ from collections_desktop.i18n import current_language
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.people.users import add_first_user, login_name
+from collections_desktop.views.dialogs.first_start import DEMO, FirstStartChoice
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.settings import LANGUAGE, Settings
@@ -91,7 +92,25 @@ def test_run_gui_shows_the_window_until_it_is_closed(qtbot, company, monkeypatch
     assert current_language() == "en"
 
 
-def test_first_run_creates_the_demo_company(qtbot, shell, dialogs, monkeypatch) -> None:
+@pytest.fixture
+def choose_demo(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The first-start dialog answered with "Open the demo company" once, then closed.
+
+    ``tests/gui/test_first_start.py`` clicks through the real dialog.
+    """
+    asked: list[Path] = []
+
+    def ask(*, location: Path, **_kwargs: object) -> FirstStartChoice | None:
+        asked.append(location)
+        return FirstStartChoice(DEMO, location=str(location)) if len(asked) == 1 else None
+
+    monkeypatch.setattr(app_module, "ask_first_start", ask)
+    return asked
+
+
+def test_first_run_creates_the_demo_company(
+    qtbot, shell, dialogs, monkeypatch, choose_demo
+) -> None:
     monkeypatch.setattr(app_module, "DEMO_CUSTOMERS", 25)  # the real writer, a smaller company
     path = paths.default_database_path()
     assert not path.exists()
@@ -120,7 +139,7 @@ def test_first_run_creates_the_demo_company(qtbot, shell, dialogs, monkeypatch) 
 
 @pytest.mark.parametrize("leftover", ["partial file", "empty database"])
 def test_the_start_after_a_killed_first_run_writes_the_whole_demo(
-    qtbot, shell, dialogs, monkeypatch, leftover
+    qtbot, shell, dialogs, monkeypatch, leftover, choose_demo
 ) -> None:
     """Killed while writing, the demo left a partial file beside the database (this version)
     or a database without a company under its name (earlier versions)."""
@@ -137,7 +156,7 @@ def test_the_start_after_a_killed_first_run_writes_the_whole_demo(
     assert dialogs["critical"] == []
 
 
-def test_cancelling_the_demo_leaves_no_file(qtbot, shell, dialogs) -> None:
+def test_cancelling_the_demo_leaves_no_file(qtbot, shell, dialogs, choose_demo) -> None:
     def press_cancel() -> None:
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QProgressDialog) and widget.isVisible():
@@ -152,7 +171,9 @@ def test_cancelling_the_demo_leaves_no_file(qtbot, shell, dialogs) -> None:
     assert dialogs["critical"] == []  # cancelling is not an error
 
 
-def test_a_failed_demo_is_reported_and_leaves_no_file(shell, dialogs, monkeypatch) -> None:
+def test_a_failed_demo_is_reported_and_leaves_no_file(
+    shell, dialogs, monkeypatch, choose_demo
+) -> None:
     from collections_desktop.demo import load
 
     def broken(url, **kwargs):

@@ -3,6 +3,7 @@ language, the aging's refusals on screen, a stale copy refused, a clerk's read-o
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox
 from sqlalchemy import select
 
 from collections_desktop.models.aging.definitions import load_definition
@@ -26,7 +27,15 @@ def test_the_standard_definition_is_listed_with_its_periods(qtbot, open_section)
     assert section.basis.currentText() == "Due date"
     headers = [section.periods.table.horizontalHeaderItem(c).text() for c in range(6)]
     assert headers == ["Label (English)", "From day", "To day", "Spanish", "French", "Portuguese"]
-    assert cells(section.periods.table)[-1] == ["Over 120 days", "121", "", "", "", ""]
+    # The built-in labels come with their texts in the other languages.
+    assert cells(section.periods.table)[-1] == [
+        "Over 120 days",
+        "121",
+        "",
+        "Más de 120 días",
+        "Plus de 120 jours",
+        "Mais de 120 dias",
+    ]
 
 
 def test_a_new_definition_with_periods_added_moved_and_removed(
@@ -106,13 +115,51 @@ def test_an_edit_over_a_copy_saved_elsewhere_is_refused(
         row = session.scalars(select(AgingDefinition)).one()
         assert row.name == "Standard"
         first = theirs.rows[0].periods[0]
-        assert all_texts(session, "aging_periods", first.id, "label") == {"es": "1 a 30 días"}
+        assert all_texts(session, "aging_periods", first.id, "label") == {
+            "es": "1 a 30 días",
+            "fr": "1-30 jours",
+            "pt": "1-30 dias",
+        }
 
 
 def test_a_clerk_reads_the_periods_only(qtbot, open_section) -> None:
     section: AgingDefinitionsSection = open_section(KEY, administrator=False)
     assert section.read_only_note.isVisible()
     assert not section.fields.isEnabled()
-    assert not section.periods.isEnabled()
+    assert section.periods.add_button.isHidden()
+    table = section.periods.table
+    assert table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    table.setCurrentCell(4, 3)  # the lines can still be browsed
+    assert table.currentRow() == 4
     assert not section.new_action.isEnabled()
     assert cells(section.periods.table)[0][:3] == ["1-30 days", "1", "30"]
+
+
+def test_the_default_definition_is_not_deleted(qtbot, open_section, monkeypatch) -> None:
+    section: AgingDefinitionsSection = open_section(KEY)
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *_a: QMessageBox.StandardButton.Yes)
+    )
+    section.delete_action.trigger()
+    qtbot.waitUntil(lambda: section.message.isVisible(), timeout=10_000)
+    assert section.message.text() == (
+        "“Standard” is the company's default aging definition; choose another default in "
+        "the receivables parameters first."
+    )
+    assert [row.name for row in section.rows] == ["Standard"]
+
+
+def test_a_cell_still_being_typed_in_is_saved(qtbot, open_section, sqlite_db: Database) -> None:
+    section: AgingDefinitionsSection = open_section(KEY)
+    table = section.periods.table
+    table.setFocus()
+    table.setCurrentCell(0, 3)
+    table.editItem(table.item(0, 3))
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.setText("De 1 a 30 días")  # Ctrl+S while the editor is open
+    section.mark_changed()
+    saved(qtbot, section)
+    with sqlite_db.sessions() as session:
+        first = section.rows[0].periods[0]
+        assert all_texts(session, "aging_periods", first.id, "label")["es"] == "De 1 a 30 días"

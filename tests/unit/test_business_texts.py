@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 from collections_desktop.i18n import set_language, translate_into
 from collections_desktop.models.actions.writeoff_plan import write_off_reasons
 from collections_desktop.models.aging.definitions import load_definition
+from collections_desktop.models.aging.snapshot import load_summary, take_snapshot
 from collections_desktop.models.company.business_texts import complete_business_texts
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     AgingPeriod,
+    AgingSnapshotLine,
     BusinessText,
     LetterLevel,
     ReceivablesParameters,
@@ -23,6 +25,7 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.letters.propose import level_sequences
 from collections_desktop.models.letters.read import letter_detail, letters_of
+from collections_desktop.models.people.scope import company_scope
 from collections_desktop.models.texts.business import save_texts, text_in
 from tests.unit.test_letters import debtor, overdue, run
 from tests.unit.test_snapshot import NOW, TODAY
@@ -81,12 +84,8 @@ def test_each_built_in_row_has_its_four_texts(sqlite_db: Database) -> None:
             if expected:
                 assert {k: texts[k] for k in expected} == expected
         # The company language (English) is the row's own column; the others are stored.
-        # (Activity categories keep theirs as well: tests/unit/test_setup_activity_categories.)
-        built_in = BusinessText.table_name != "activity_categories"
-        assert (
-            session.scalar(select(func.count()).select_from(BusinessText).where(built_in))
-            == len(rows) * 3
-        )
+        stored = select(func.count()).where(BusinessText.table_name != "activity_categories")
+        assert session.scalar(stored) == len(rows) * 3
         template = next(r for r in rows if r[1] == "template" and r[3].startswith("Dear"))
         spanish = text_in(session, "letter_levels", template[2], "template", "es", "")
         assert spanish.startswith("Estimado/a {customer}:")
@@ -221,3 +220,22 @@ def test_screens_show_the_users_language(sqlite_db: Database) -> None:
         reasons = {reason.code: reason.description for reason in write_off_reasons(session)}
         assert reasons["GOODWILL"] == "Goodwill gesture"
         assert load_definition(session).labels[1] == "1-30 days"
+
+
+def test_a_snapshot_stores_the_own_labels_and_shows_the_users(sqlite_db: Database) -> None:
+    with sqlite_db.sessions() as session:
+        customer = debtor(session)
+        overdue(session, customer, "300.00", 45)
+        set_language("es")
+        summary = take_snapshot(session, TODAY, company_scope(session), NOW)
+        session.commit()
+        assert summary.labels[:3] == ("No vencido", "1-30 días", "31-60 días")
+        assert session.scalars(select(AgingSnapshotLine.label).distinct()).all() >= ["1-30 days"]
+        assert load_summary(session, summary.id).labels[2] == "31-60 días"
+        assert load_summary(session, summary.id).totals[2] == Decimal("300.00")
+        set_language("en")
+        assert load_summary(session, summary.id).labels[:3] == (
+            "Current",
+            "1-30 days",
+            "31-60 days",
+        )

@@ -172,7 +172,7 @@ def test_saving_writes_the_changed_fields_and_one_history_row_each(sqlite_db: Da
         name = session.get(Employee, o.me).name
         assert [(r.field, r.old_value, r.new_value) for r in rows] == [
             ("account_status", "active", "on_hold"),
-            ("address", None, "invoice (primary): Apartado 12, 28080 Madrid, ES"),
+            ("address", None, "invoice, primary: Apartado 12, 28080 Madrid, ES"),
             ("collections_contact", "Ana Ruiz", "Luis Ruiz"),
             ("contact", "Luis Ruiz", "Luis Ruiz, billing, +34 600"),
             ("credit_limit", "2000.00", "5000.00"),

@@ -202,7 +202,7 @@ def test_delete_leaves_a_tombstone_and_refuses_what_is_in_use(sqlite_db: Databas
         session.flush()
         with pytest.raises(SetupError) as refused:
             delete_aging_definition(session, definition_id, 1, by=by, now=LATER)
-        assert str(refused.value) == "“Quarters” cannot be deleted: 1 pools use it."
+        assert str(refused.value) == "“Quarters” cannot be deleted: 1 pool uses it."
         with pytest.raises(SetupError) as refused:
             delete_aging_definition(session, standard, 1, by=by, now=LATER)
         assert str(refused.value) == (
@@ -245,3 +245,18 @@ def test_saved_on_postgresql(pg_db: Database) -> None:
         with pytest.raises(StaleEditError):
             save_aging_definition(session, definition_id, 7, QUARTERS, by=add_employee(session),
                                   now=LATER)  # fmt: skip
+
+
+def test_rows_gone_since_the_form_was_read_are_refused(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        definition_id = saved(session, by=by)
+        gone = dataclasses.replace(
+            QUARTERS, periods=(PeriodValues("All", 1, None, id=uuid.uuid4()),)
+        )
+        with pytest.raises(SetupError) as refused:
+            save_aging_definition(session, definition_id, 1, gone, by=by, now=LATER)
+        assert str(refused.value) == "A period of this definition no longer exists: reload it."
+        with pytest.raises(SetupError) as refused:
+            save_aging_definition(session, uuid.uuid4(), 1, QUARTERS, by=by, now=LATER)
+        assert str(refused.value) == "That aging definition no longer exists: reload the list."

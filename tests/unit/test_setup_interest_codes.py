@@ -6,14 +6,17 @@ from __future__ import annotations
 import dataclasses
 import re
 from decimal import Decimal
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import select
 
 from collections_desktop.models.actions.interest import load_rules
+from collections_desktop.models.actions.interest_notes import create_interest_notes
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.editing import StaleEditError
 from collections_desktop.models.db.schema import InterestCode, InterestCodeLine
+from collections_desktop.models.people.scope import company_scope
 from collections_desktop.models.setup.fields import SetupError
 from collections_desktop.models.setup.interest_codes import (
     InterestCodeValues,
@@ -22,6 +25,7 @@ from collections_desktop.models.setup.interest_codes import (
     list_interest_codes,
     save_interest_code,
 )
+from tests.unit.test_interest import DAY_60, invoice
 from tests.unit.test_nsf import add_customer
 from tests.unit.test_setup_aging_definitions import LATER, NOW, add_employee
 
@@ -140,10 +144,10 @@ def test_a_clerk_a_stale_copy_and_a_code_in_use_are_refused(sqlite_db: Database)
             save_interest_code(
                 session, code_id, 2, dataclasses.replace(MONTHLY, code="M2"), by=by, now=LATER
             )
-        assert str(refused.value) == "The code of MON cannot change: 1 customers use it."
+        assert str(refused.value) == "The code of MON cannot change: 1 customer uses it."
         with pytest.raises(SetupError) as refused:
             delete_interest_code(session, code_id, 2, by=by, now=LATER)
-        assert str(refused.value) == "MON cannot be deleted: 1 customers use it."
+        assert str(refused.value) == "MON cannot be deleted: 1 customer uses it."
 
 
 def test_delete_leaves_tombstones(sqlite_db: Database) -> None:
@@ -168,3 +172,44 @@ def test_saved_on_postgresql(pg_db: Database) -> None:
         save_interest_code(session, None, 1, MONTHLY, by=add_employee(session), now=NOW)
     with pg_db.sessions() as session:
         assert [line.rate for line in load_rules(session)["MON"].lines] == [D("0.5"), D("1.25")]
+
+
+def test_a_code_that_notes_were_computed_with_keeps_it(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        customer = add_customer(session, interest_code="STD")
+        invoice(session, customer, "1000.00")
+        assert create_interest_notes(session, company_scope(session), DAY_60, NOW,
+                                     created_by_id=None)  # fmt: skip
+        customer.interest_code = None
+        session.flush()
+        (std,) = list_interest_codes(session)
+        values = InterestCodeValues(
+            "STD2", std.name, std.method, std.interval_days, std.grace_days, std.fee,
+            std.interest_account, std.fee_account,
+            tuple(InterestLineValues(x.from_days, x.to_days, x.rate, x.id) for x in std.lines),
+        )  # fmt: skip
+        with pytest.raises(SetupError) as refused:
+            save_interest_code(session, std.id, std.version, values, by=by, now=LATER)
+        assert str(refused.value) == (
+            "The code of STD cannot change: 1 interest note was computed with it."
+        )
+        # No customer uses it any more: it may go (the note keeps its code).
+        delete_interest_code(session, std.id, std.version, by=by, now=LATER)
+
+
+def test_rows_gone_or_deleted_are_refused(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        code_id = save_interest_code(session, None, 1, MONTHLY, by=by, now=NOW)
+        gone = dataclasses.replace(MONTHLY, lines=(InterestLineValues(1, None, D(1), uuid4()),))
+        with pytest.raises(SetupError) as refused:
+            save_interest_code(session, code_id, 1, gone, by=by, now=NOW)
+        assert str(refused.value) == "A range of this interest code no longer exists: reload it."
+        with pytest.raises(SetupError) as refused:
+            save_interest_code(session, uuid4(), 1, MONTHLY, by=by, now=NOW)
+        assert str(refused.value) == "That interest code no longer exists: reload the list."
+        delete_interest_code(session, code_id, 1, by=by, now=NOW)
+        with pytest.raises(SetupError) as refused:
+            save_interest_code(session, None, 1, MONTHLY, by=by, now=NOW)
+        assert str(refused.value) == "A deleted interest code was MON; choose another code."

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from decimal import Decimal
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from collections_desktop.models.setup.letter_sequences import (
     save_letter_sequence,
 )
 from collections_desktop.models.texts.business import all_texts
+from tests.unit.test_letters import TODAY, debtor, overdue, run
 from tests.unit.test_nsf import add_customer
 from tests.unit.test_setup_aging_definitions import LATER, NOW, add_employee
 
@@ -118,8 +120,8 @@ def test_reordering_and_removing_levels_keeps_one_row_per_number(sqlite_db: Data
          "The text of level 1 names {cutsomer}, {amount}, which is not a placeholder; the "
          "placeholders are {customer}, {total}, {fee}, {items}, {company}."),
         ((dataclasses.replace(FRIENDLY, templates={"es": "Pague {totla}"}),),
-         "The text of level 1 names {totla}, which is not a placeholder; the placeholders "
-         "are {customer}, {total}, {fee}, {items}, {company}."),
+         "The text of level 1 in Spanish names {totla}, which is not a placeholder; the "
+         "placeholders are {customer}, {total}, {fee}, {items}, {company}."),
         ((dataclasses.replace(FRIENDLY, names={"fr": "x" * 101}),),
          "The name of level 1 in French is too long: at most 100 characters."),
     ],
@@ -156,10 +158,10 @@ def test_sequence_refusals(sqlite_db: Database) -> None:
         with pytest.raises(SetupError) as refused:
             save_letter_sequence(session, sequence_id, 2, dataclasses.replace(SHORT, code="S2"),
                                  by=by, now=NOW)  # fmt: skip
-        assert str(refused.value) == "The code of SHORT cannot change: 1 customers follow it."
+        assert str(refused.value) == "The code of SHORT cannot change: 1 customer follows it."
         with pytest.raises(SetupError) as refused:
             delete_letter_sequence(session, sequence_id, 2, by=by, now=NOW)
-        assert str(refused.value) == "SHORT cannot be deleted: 1 customers follow it."
+        assert str(refused.value) == "SHORT cannot be deleted: 1 customer follows it."
 
 
 def test_delete_leaves_tombstones(sqlite_db: Database) -> None:
@@ -187,3 +189,35 @@ def test_saved_on_postgresql(pg_db: Database) -> None:
         assert [x.name for x in level_sequences(session)["SHORT"].levels] == [
             "Final notice", "Friendly reminder"
         ]  # fmt: skip
+
+
+def test_a_sequence_letters_were_sent_with_keeps_its_code(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        customer = debtor(session)
+        overdue(session, customer, "500.00", 20)
+        assert run(session, TODAY)
+        customer.letter_sequence = None
+        session.flush()
+        row, _levels = levels_of(session, list_letter_sequences(session)[0].id)
+        values = LetterSequenceValues(
+            "STD2", row.name, row.scope, row.fee_account,
+            tuple(LevelValues(x.name, x.days_after_due, x.days_after_previous, x.fee, x.template,
+                              dict(x.names), dict(x.templates)) for x in row.levels),
+        )  # fmt: skip
+        with pytest.raises(SetupError) as refused:
+            save_letter_sequence(session, row.id, row.version, values, by=by, now=LATER)
+        assert str(refused.value) == "The code of STD cannot change: 1 letter was sent with it."
+
+
+def test_a_sequence_gone_or_deleted_is_refused(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        with pytest.raises(SetupError) as refused:
+            save_letter_sequence(session, uuid4(), 1, SHORT, by=by, now=NOW)
+        assert str(refused.value) == "That letter sequence no longer exists: reload the list."
+        sequence_id = save_letter_sequence(session, None, 1, SHORT, by=by, now=NOW)
+        delete_letter_sequence(session, sequence_id, 1, by=by, now=NOW)
+        with pytest.raises(SetupError) as refused:
+            save_letter_sequence(session, None, 1, SHORT, by=by, now=NOW)
+        assert str(refused.value) == "A deleted letter sequence was SHORT; choose another code."

@@ -626,11 +626,12 @@ def _employee_names(
 
 
 def address_text(line: AddressLine | CustomerAddress) -> str:
-    """An address on one line, with its purpose: "invoice: Calle Mayor 4, 28001 Madrid, ES"."""
+    """An address on one line with its purpose's code, as the history keeps it (the same
+    in every language): "invoice, primary: Calle Mayor 4, 28001 Madrid, ES"."""
     town = " ".join(p for p in (line.postal_code, line.city) if p)
     parts = ", ".join(p for p in (line.street, town, line.country) if p)
-    primary = _(" (primary)") if line.is_primary else ""
-    return f"{purpose_name(line.purpose)}{primary}: {parts}"
+    primary = ", primary" if line.is_primary else ""
+    return f"{line.purpose}{primary}: {parts}"
 
 
 def contact_text(line: ContactLine | Contact) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import N_, _
+from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.aging.definitions import Period, validate_periods
 from collections_desktop.models.db.editing import update_versioned
 from collections_desktop.models.db.schema import (
@@ -191,6 +191,11 @@ def save_aging_definition(
         )
         periods.append((period, label, texts))
     validate_periods([Period(label, p.from_days, p.to_days) for p, label, _texts in periods])
+    existing = _definition(session, definition_id) if definition_id is not None else None
+    live = _live_periods(session, existing.id) if existing is not None else {}
+    kept = {period.id for period, _label, _texts in periods if period.id is not None}
+    if kept - live.keys():
+        raise SetupError(_("A period of this definition no longer exists: reload it."))
     clash = session.execute(
         select(AgingDefinition.id, AgingDefinition.deleted_at).where(
             AgingDefinition.name == name, AgingDefinition.id != definition_id
@@ -203,12 +208,12 @@ def save_aging_definition(
             else _("A deleted aging definition was called “{name}”; choose another name.")
         )
         raise SetupError(message.format(name=name))
-    if definition_id is None:
+    if existing is None:
         definition = AgingDefinition(name=name, basis=values.basis, updated_at=now)
         session.add(definition)
         session.flush()
     else:
-        definition = _definition(session, definition_id)
+        definition = existing
         update_versioned(
             session,
             definition,
@@ -218,7 +223,7 @@ def save_aging_definition(
             name=name,
             basis=values.basis,
         )
-    _save_periods(session, definition.id, periods, now)
+    _save_periods(session, definition.id, periods, live, now)
     return definition.id
 
 
@@ -248,9 +253,11 @@ def delete_aging_definition(
     )
     if pools:
         raise SetupError(
-            _("“{name}” cannot be deleted: {count} pools use it.").format(
-                name=definition.name, count=pools
-            )
+            ngettext(
+                "“{name}” cannot be deleted: {count} pool uses it.",
+                "“{name}” cannot be deleted: {count} pools use it.",
+                pools,
+            ).format(name=definition.name, count=pools)
         )
     others = session.scalar(
         select(func.count()).where(
@@ -280,12 +287,12 @@ def _save_periods(
     session: Session,
     definition_id: uuid.UUID,
     periods: Sequence[tuple[PeriodValues, str, dict[str, str]]],
+    live: dict[uuid.UUID, AgingPeriod],
     now: dt.datetime,
 ) -> None:
-    live = _live_periods(session, definition_id)
+    """Write the periods in order over ``live`` (the definition's, checked to hold every
+    period kept)."""
     kept = {period.id for period, _label, _texts in periods if period.id is not None}
-    if kept - live.keys():
-        raise SetupError(_("A period of this definition no longer exists: reload it."))
     for row in live.values():
         if row.id not in kept:
             row.deleted_at, row.updated_at, row.version = now, now, row.version + 1

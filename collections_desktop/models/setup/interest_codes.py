@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import N_, _
+from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.kernel.money import MoneyError, to_money
 from collections_desktop.models.actions.interest import (
     INTERVAL,
@@ -180,6 +180,10 @@ def save_interest_code(
     validate_rate_lines(
         [RateLine(line.from_days, line.to_days, line.rate) for line in values.lines]
     )
+    existing = _code(session, code_id) if code_id is not None else None
+    live = _live_lines(session, existing.id) if existing is not None else {}
+    if {line.id for line in values.lines if line.id is not None} - live.keys():
+        raise SetupError(_("A range of this interest code no longer exists: reload it."))
     clash = session.execute(
         select(InterestCode.id, InterestCode.deleted_at).where(
             InterestCode.code == code, InterestCode.id != code_id
@@ -202,12 +206,12 @@ def save_interest_code(
         "interest_account": interest_account,
         "fee_account": fee_account,
     }
-    if code_id is None:
+    if existing is None:
         row = InterestCode(updated_at=now, **fields)
         session.add(row)
         session.flush()
     else:
-        row = _code(session, code_id)
+        row = existing
         if code != row.code:
             _refuse_if_used(session, row.code, _("The code of {code} cannot change: {uses}."))
         update_versioned(
@@ -218,7 +222,7 @@ def save_interest_code(
             what=_("Interest code {code}").format(code=row.code),
             **fields,
         )
-    _save_lines(session, row.id, values.lines, now)
+    _save_lines(session, row.id, values.lines, live, now)
     return row.id
 
 
@@ -236,9 +240,11 @@ def delete_interest_code(
     customers = _customers(session, row.code)
     if customers:
         raise SetupError(
-            _("{code} cannot be deleted: {count} customers use it.").format(
-                code=row.code, count=customers
-            )
+            ngettext(
+                "{code} cannot be deleted: {count} customer uses it.",
+                "{code} cannot be deleted: {count} customers use it.",
+                customers,
+            ).format(code=row.code, count=customers)
         )
     update_versioned(
         session,
@@ -271,9 +277,19 @@ def _refuse_if_used(session: Session, code: str, message: str) -> None:
     notes = session.scalar(select(func.count()).where(InterestNote.interest_code == code)) or 0
     uses = []
     if customers:
-        uses.append(_("{count} customers use it").format(count=customers))
+        uses.append(
+            ngettext("{count} customer uses it", "{count} customers use it", customers).format(
+                count=customers
+            )
+        )
     if notes:
-        uses.append(_("{count} interest notes were computed with it").format(count=notes))
+        uses.append(
+            ngettext(
+                "{count} interest note was computed with it",
+                "{count} interest notes were computed with it",
+                notes,
+            ).format(count=notes)
+        )
     if uses:
         raise SetupError(message.format(code=code, uses="; ".join(uses)))
 
@@ -293,12 +309,11 @@ def _save_lines(
     session: Session,
     code_id: uuid.UUID,
     lines: Sequence[InterestLineValues],
+    live: dict[uuid.UUID, InterestCodeLine],
     now: dt.datetime,
 ) -> None:
-    live = _live_lines(session, code_id)
+    """Write the ranges in order over ``live`` (the code's, checked to hold every range kept)."""
     kept = {line.id for line in lines if line.id is not None}
-    if kept - live.keys():
-        raise SetupError(_("A range of this interest code no longer exists: reload it."))
     for row in live.values():
         if row.id not in kept:
             row.deleted_at, row.updated_at, row.version = now, now, row.version + 1

@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import N_, _
+from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.kernel.money import MoneyError, to_money
 from collections_desktop.models.db.editing import update_versioned
 from collections_desktop.models.db.schema import (
@@ -41,6 +41,7 @@ from collections_desktop.models.setup.fields import (
 )
 from collections_desktop.models.setup.translations import (
     checked_texts,
+    in_language,
     other_languages,
     store_texts,
 )
@@ -199,6 +200,7 @@ def save_letter_sequence(
     if values.scope not in set(LetterScope):
         raise SetupError(_("Scope must be one of the listed scopes."))
     levels = _checked_levels(session, values.levels)
+    existing = _sequence(session, sequence_id) if sequence_id is not None else None
     clash = session.execute(
         select(LetterSequence.id, LetterSequence.deleted_at).where(
             LetterSequence.code == code, LetterSequence.id != sequence_id
@@ -212,12 +214,12 @@ def save_letter_sequence(
         )
         raise SetupError(message.format(code=code))
     fields = {"code": code, "name": name, "scope": values.scope, "fee_account": fee_account}
-    if sequence_id is None:
+    if existing is None:
         sequence = LetterSequence(updated_at=now, **fields)
         session.add(sequence)
         session.flush()
     else:
-        sequence = _sequence(session, sequence_id)
+        sequence = existing
         if code != sequence.code:
             _refuse_if_used(session, sequence.code)
         update_versioned(
@@ -246,9 +248,11 @@ def delete_letter_sequence(
     customers = _customers(session, sequence.code)
     if customers:
         raise SetupError(
-            _("{code} cannot be deleted: {count} customers follow it.").format(
-                code=sequence.code, count=customers
-            )
+            ngettext(
+                "{code} cannot be deleted: {count} customer follows it.",
+                "{code} cannot be deleted: {count} customers follow it.",
+                customers,
+            ).format(code=sequence.code, count=customers)
         )
     update_versioned(
         session,
@@ -310,7 +314,10 @@ def _checked_levels(session: Session, levels: Sequence[LevelValues]) -> list[_Le
         )
         for text, label in (
             (template, template_label),
-            *((t, template_label) for t in templates.values()),
+            *(
+                (text, in_language(template_label, language))
+                for language, text in templates.items()
+            ),
         ):
             unknown = unknown_placeholders(text)
             if unknown:
@@ -382,9 +389,17 @@ def _refuse_if_used(session: Session, code: str) -> None:
     )
     uses = []
     if customers:
-        uses.append(_("{count} customers follow it").format(count=customers))
+        uses.append(
+            ngettext(
+                "{count} customer follows it", "{count} customers follow it", customers
+            ).format(count=customers)
+        )
     if letters:
-        uses.append(_("{count} letters were sent with it").format(count=letters))
+        uses.append(
+            ngettext(
+                "{count} letter was sent with it", "{count} letters were sent with it", letters
+            ).format(count=letters)
+        )
     if uses:
         raise SetupError(
             _("The code of {code} cannot change: {uses}.").format(code=code, uses="; ".join(uses))

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.setup.fields import optional_text
+from collections_desktop.models.setup.fields import SetupError, optional_text
 from collections_desktop.models.texts.business import LANGUAGES, company_language, save_texts
 
 LANGUAGE_NAMES = {
@@ -31,6 +31,11 @@ def language_name(language: str) -> str:
     return _(name) if name else language
 
 
+def in_language(label: str, language: str) -> str:
+    """How a message names a field's text in ``language`` ("The name of level 1 in French")."""
+    return _("{field} in {language}").format(field=label, language=language_name(language))
+
+
 def other_languages(session: Session) -> tuple[str, ...]:
     """The languages a form offers a text in besides the company's."""
     own = company_language(session)
@@ -43,14 +48,22 @@ def checked_texts(
     """``texts`` stripped, each within ``max_length``, for every one of ``languages``: a
     language not given, or given an empty text, has none (a form holds all of them).
 
-    A language that is not one of ``languages`` (the company language, or none we keep)
-    is a programming error, not a user's.
+    A text in the company language means the form was read before the company language
+    changed (its column now holds that language); a language we keep no texts in is a
+    programming error, not a user's.
     """
     checked = dict.fromkeys(languages, "")
     for language, text in texts.items():
+        if language in LANGUAGES and language not in languages:
+            raise SetupError(
+                _(
+                    "The company language changed since this form was read: reload it and "
+                    "make your changes again."
+                )
+            )
         if language not in languages:
-            raise ValueError(f"no business text is kept in {language!r} here")
-        named = _("{field} in {language}").format(field=label, language=language_name(language))
+            raise ValueError(f"no business text is kept in {language!r}")
+        named = in_language(label, language)
         checked[language] = optional_text(text, label=named, max_length=max_length) or ""
     return checked
 

@@ -79,6 +79,8 @@ FIELD_NAMES = {
 }
 """The history's field names in words."""
 
+HISTORY_TEXT_WIDTH = 300
+"""The widest the history's "from" column starts (a contact's line is long)."""
 FIELD_WIDTH = 360
 """The widest a form's choosers grow (a long combo box reads as a text field)."""
 
@@ -299,7 +301,7 @@ class CustomerRecordDialog(ActionDialog):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
-                if change.field == "credit_limit" and column >= len(cells) - 2:
+                if not with_field and column >= len(cells) - 2:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
@@ -307,7 +309,11 @@ class CustomerRecordDialog(ActionDialog):
         header = table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         table.resizeColumnsToContents()
-        header.setStretchLastSection(True)
+        if with_field:  # texts: "from" kept readable, "to" takes the room (tooltips: all)
+            header.resizeSection(3, min(header.sectionSize(3), HISTORY_TEXT_WIDTH))
+            header.setStretchLastSection(True)
+        else:  # amounts: kept beside each other, the name takes the room
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         return table
 
     def _history_value(self, field: str, value: str | None) -> str:
@@ -460,9 +466,9 @@ class CustomerRecordDialog(ActionDialog):
     def show_error(self, message: str) -> None:
         """Show the refusal and bring the tab it concerns to the front."""
         lowered = message.casefold()
-        for words, tab in (
-            (_("Address").casefold(), 1),
+        for words, tab in (  # "contact" first: a contact's message names an e-mail address
             (_("contact").casefold(), 2),
+            (_("address").casefold(), 1),
             (_("credit").casefold(), 3),
             (_("account status").casefold(), 3),
         ):

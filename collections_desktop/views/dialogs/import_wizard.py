@@ -154,6 +154,7 @@ class ImportDialog(ActionDialog):
         self.preview_table.setObjectName("preview_table")
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview_table.verticalHeader().hide()
+        self.preview_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.preview_note = QLabel(
             _("Choose a file to see its first rows as they will be imported.")
         )
@@ -181,6 +182,11 @@ class ImportDialog(ActionDialog):
         self.report.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.report.setMaximumHeight(180)
         self.report.hide()
+        # The refusal's headline above its row-numbered report, not under the buttons' row.
+        outer = self.layout()
+        assert outer is not None
+        outer.removeWidget(self.error)
+        self.body.addWidget(self.error)
         self.body.addWidget(self.report)
 
     # --- what the controller calls -----------------------------------------------------

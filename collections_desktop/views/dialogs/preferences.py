@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import DATE_STYLES, Formats
 from collections_desktop.i18n import N_, _
+from collections_desktop.views.icons import muted_colour
 from collections_desktop.views.settings import CALL_METHOD, DATE_STYLE, LANGUAGE, Settings
 
 LANGUAGE_NAMES = (("en", "English"), ("es", "Español"), ("fr", "Français"), ("pt", "Português"))
@@ -87,7 +89,9 @@ class PreferencesDialog(QDialog):
         )
         self.note.setObjectName("preferences_note")
         self.note.setWordWrap(True)
-        self.note.setEnabled(False)  # the muted colour of a hint
+        palette = self.note.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, muted_colour(palette))
+        self.note.setPalette(palette)  # a hint: quieter than the choices
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _
@@ -22,9 +22,10 @@ from collections_desktop.models.setup.aging_definitions import (
 from collections_desktop.models.setup.fields import SetupError, whole_number
 from collections_desktop.models.setup.translations import language_name, other_languages
 from collections_desktop.models.texts.business import company_language
+from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.fields import hint_label
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.setup.lines import LinesTable
+from collections_desktop.views.setup.lines import LinesTable, keep_browsable
 from collections_desktop.views.setup.section import SetupSection
 
 LABEL, FROM, TO = 0, 1, 2
@@ -65,6 +66,18 @@ class AgingDefinitionsSection(SetupSection[AgingDefinitionRow, AgingDefinitionVa
     own_language = "en"
     languages: tuple[str, ...] = ("es", "fr", "pt")
 
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        keep_browsable(self, self.browsable)
+
+    def activate(self) -> None:
+        """Read again each time the section is shown: another section may have changed
+        what it shows (the company language, the aging definitions, who uses a row)."""
+        if self.started and not self.dirty:
+            self.load()
+        else:
+            super().activate()
+
     def columns(self) -> Sequence[Column[AgingDefinitionRow]]:
         bases = dict(basis_labels())
         count = self.context.formats.count
@@ -99,20 +112,21 @@ class AgingDefinitionsSection(SetupSection[AgingDefinitionRow, AgingDefinitionVa
             self._headers(),
             self.context.icons,
             numeric=(FROM, TO),
+            fitted=(LABEL,),  # the company language's label is never cut
             new_line=next_period,
         )
         self.periods.changed.connect(self.mark_changed)
         self.below.addWidget(self.periods)
-        self.below.addWidget(
-            hint_label(
-                _(
-                    "From and To are days past the basis date, both included; each period "
-                    "starts the day after the one above. Leave To empty on the last period: "
-                    "it holds everything older. A label left empty in a language shows the "
-                    "company language's."
-                )
+        hint = hint_label(
+            _(
+                "From and To are days past the basis date, both included; each period "
+                "starts the day after the one above. Leave To empty on the last period: "
+                "it holds everything older. A label left empty in a language shows the "
+                "company language's."
             )
         )
+        self.below.addWidget(hint)
+        self.browsable = (self.periods, hint)
 
     def _headers(self) -> list[str]:
         return [

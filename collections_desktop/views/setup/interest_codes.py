@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _
@@ -24,9 +24,10 @@ from collections_desktop.models.setup.interest_codes import (
     method_labels,
     save_interest_code,
 )
+from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.fields import hint_label, parse_amount
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.setup.lines import LinesTable
+from collections_desktop.views.setup.lines import LinesTable, keep_browsable
 from collections_desktop.views.setup.section import SetupSection
 
 FROM, TO, RATE = 0, 1, 2
@@ -58,6 +59,18 @@ class InterestCodesSection(SetupSection[InterestCodeRow, InterestCodeValues]):
     )
     what = N_("interest code")
     deletable = True
+
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        keep_browsable(self, self.browsable)
+
+    def activate(self) -> None:
+        """Read again each time the section is shown: another section may have changed
+        what it shows (the company language, the aging definitions, who uses a row)."""
+        if self.started and not self.dirty:
+            self.load()
+        else:
+            super().activate()
 
     def columns(self) -> Sequence[Column[InterestCodeRow]]:
         methods = {RANGE: _("By range"), INTERVAL: _("By interval")}
@@ -124,16 +137,16 @@ class InterestCodesSection(SetupSection[InterestCodeRow, InterestCodeValues]):
         )
         self.ranges.changed.connect(self.mark_changed)
         self.below.addWidget(self.ranges)
-        self.below.addWidget(
-            hint_label(
-                _(
-                    "Days overdue, both included; leave To empty on the last range. By "
-                    "range, a rate is a percentage per 30 days of the days in its range; by "
-                    "interval, it is charged once for each interval that starts in its "
-                    "range. The fee is in the accounting currency (0: none)."
-                )
+        hint = hint_label(
+            _(
+                "Days overdue, both included; leave To empty on the last range. By "
+                "range, a rate is a percentage per 30 days of the days in its range; by "
+                "interval, it is charged once for each interval that starts in its "
+                "range. The fee is in the accounting currency (0: none)."
             )
         )
+        self.below.addWidget(hint)
+        self.browsable = (self.ranges, hint)
 
     def _method_changed(self) -> None:
         self.interval.setEnabled(self.method.currentData() == INTERVAL)

@@ -36,9 +36,10 @@ from collections_desktop.models.setup.letter_sequences import (
 )
 from collections_desktop.models.setup.translations import language_name, other_languages
 from collections_desktop.models.texts.business import company_language
+from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.fields import hint_label, parse_amount
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.setup.lines import LinesTable
+from collections_desktop.views.setup.lines import LinesTable, keep_browsable
 from collections_desktop.views.setup.section import SetupSection
 from collections_desktop.views.style import heading_font
 
@@ -82,6 +83,18 @@ class LetterSequencesSection(SetupSection[LetterSequenceRow, LetterSequenceValue
 
     own_language = "en"
     languages: tuple[str, ...] = ("es", "fr", "pt")
+
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        keep_browsable(self, self.browsable)
+
+    def activate(self) -> None:
+        """Read again each time the section is shown: another section may have changed
+        what it shows (the company language, the aging definitions, who uses a row)."""
+        if self.started and not self.dirty:
+            self.load()
+        else:
+            super().activate()
 
     def columns(self) -> Sequence[Column[LetterSequenceRow]]:
         scopes = {LetterScope.CUSTOMER: _("Per customer"), LetterScope.TRANSACTION: _("Per item")}
@@ -138,15 +151,15 @@ class LetterSequencesSection(SetupSection[LetterSequenceRow, LetterSequenceValue
         self.texts = QTabWidget()
         self.texts.setObjectName("letter_level_texts")
         self.below.addWidget(self.texts)
-        self.below.addWidget(
-            hint_label(
-                _(
-                    "Days after due count from the due date of the oldest overdue item. A "
-                    "letter text may name {placeholders}. A name or text left empty in a "
-                    "language is printed in the company language."
-                ).format(placeholders=", ".join(PLACEHOLDERS))
-            )
+        hint = hint_label(
+            _(
+                "Days after due count from the due date of the oldest overdue item. A "
+                "letter text may name {placeholders}. A name or text left empty in a "
+                "language is printed in the company language."
+            ).format(placeholders=", ".join(PLACEHOLDERS))
         )
+        self.below.addWidget(hint)
+        self.browsable = (self.levels, self.texts_title, self.texts, hint)
         self.name_edits: dict[str, QLineEdit] = {}
         self.template_edits: dict[str, QPlainTextEdit] = {}
         self._build_tabs()
@@ -174,12 +187,14 @@ class LetterSequencesSection(SetupSection[LetterSequenceRow, LetterSequenceValue
                 name.setMaxLength(100)
                 name.setPlaceholderText(_("Name of the level in this language"))
                 name.textChanged.connect(self._text_edited)
+                name.setReadOnly(not self.editable)
                 layout.addWidget(name)
                 self.name_edits[language] = name
             template = QPlainTextEdit()
             template.setObjectName(f"letter_level_template_{language}")
             template.setMinimumHeight(140)
             template.textChanged.connect(self._text_edited)
+            template.setReadOnly(not self.editable)
             layout.addWidget(template)
             self.template_edits[language] = template
             self.texts.addTab(page, language_name(language))

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
+    QBoxLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -27,6 +33,7 @@ from PySide6.QtWidgets import (
 from collections_desktop.i18n import _
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.rows import LEFT, RIGHT
+from collections_desktop.views.setup.section import SetupSection
 from collections_desktop.views.style import heading_font
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -49,12 +56,14 @@ class LinesTable(QWidget):
         icons: IconRegistry,
         *,
         numeric: Sequence[int] = (),
+        fitted: Sequence[int] = (),
         new_line: Callable[[list[list[str]]], list[str]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.numeric = frozenset(numeric)
+        self.fitted = self.numeric | frozenset(fitted)
         self.new_line = new_line or (lambda _lines: [""] * len(headers))
         self._filling = False
         heading = QLabel(title)
@@ -112,14 +121,15 @@ class LinesTable(QWidget):
     # --- content ------------------------------------------------------------------------
 
     def set_headers(self, headers: Sequence[str]) -> None:
-        """Name the columns (text columns share the spare width; numbers alone share it all)."""
+        """Name the columns: numbers and the ``fitted`` columns as wide as their content,
+        the other texts share the spare width (numbers alone share it all)."""
         self.table.setHorizontalHeaderLabels(list(headers))
         header = self.table.horizontalHeader()
-        has_text = any(column not in self.numeric for column in range(len(headers)))
+        spare = any(column not in self.fitted for column in range(len(headers)))
         for column in range(len(headers)):
             mode = (
                 QHeaderView.ResizeMode.ResizeToContents
-                if column in self.numeric and has_text
+                if column in self.fitted and spare
                 else QHeaderView.ResizeMode.Stretch
             )
             header.setSectionResizeMode(column, mode)
@@ -146,11 +156,20 @@ class LinesTable(QWidget):
         self._update_buttons()
 
     def lines(self) -> list[list[str]]:
-        """The cells' texts, line by line, stripped."""
+        """The cells' texts, line by line, stripped (a cell being typed in included)."""
+        self.commit()
         return [
             [self._text(row, column) for column in range(self.table.columnCount())]
             for row in range(self.table.rowCount())
         ]
+
+    def commit(self) -> None:
+        """Take what is typed in an open cell editor (Ctrl+S leaves the editor open)."""
+        editor = QApplication.focusWidget()
+        editing = self.table.state() == QAbstractItemView.State.EditingState
+        if editing and editor is not None and self.table.isAncestorOf(editor):
+            self.table.commitData(editor)
+            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def key(self, row: int) -> str:
         """The key of line ``row`` ("" for a line added here)."""
@@ -168,6 +187,12 @@ class LinesTable(QWidget):
         item = self.table.item(row, 0)
         if item is not None:
             item.setData(EXTRA_ROLE, json.dumps(texts))
+
+    def set_read_only(self) -> None:
+        """Lines to read, not change: no editing, no buttons; choosing a line still works."""
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            button.hide()
 
     def current(self) -> int:
         """The current line (-1 for none)."""
@@ -232,6 +257,7 @@ class LinesTable(QWidget):
         for column in range(self.table.columnCount()):
             item = QTableWidgetItem(cells[column] if column < len(cells) else "")
             item.setTextAlignment(RIGHT if column in self.numeric else LEFT)
+            item.setToolTip(item.text())  # the whole text of a cell too narrow for it
             self.table.setItem(row, column, item)
         first = self._item(row, 0)
         first.setData(KEY_ROLE, key)
@@ -248,7 +274,9 @@ class LinesTable(QWidget):
         item = self.table.item(row, column)
         return item.text().strip() if item else ""
 
-    def _item_changed(self, _item: QTableWidgetItem) -> None:
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if item.toolTip() != item.text():
+            item.setToolTip(item.text())
         if not self._filling:
             self.changed.emit()
 
@@ -271,3 +299,22 @@ class LinesTable(QWidget):
         self.remove_button.setEnabled(row >= 0)
         self.up_button.setEnabled(row > 0)
         self.down_button.setEnabled(0 <= row < count - 1)
+
+
+def keep_browsable(section: SetupSection[Any, Any], widgets: Sequence[QWidget]) -> None:
+    """For a user who may not change the set-up, move ``widgets`` (put in ``section.below``)
+    out of the form the frame disables, to just under it: lines can then still be chosen
+    and tabs turned (a level's texts read) while their editors are made read-only."""
+    if section.editable:
+        return
+    parent = section.fields.parentWidget()
+    panel = parent.layout() if parent is not None else None
+    assert isinstance(panel, QBoxLayout)
+    at = panel.indexOf(section.fields) + 1
+    for offset, widget in enumerate(widgets):
+        section.below.removeWidget(widget)
+        panel.insertWidget(at + offset, widget)
+        if isinstance(widget, LinesTable):
+            widget.set_read_only()
+        for editor in widget.findChildren(QLineEdit) + widget.findChildren(QPlainTextEdit):
+            editor.setReadOnly(True)

@@ -51,6 +51,14 @@ class ParametersSection(SetupSection[ParametersRow, ParametersValues]):
         if new_button is not None:
             new_button.hide()  # one row: it is edited, never added
 
+    def activate(self) -> None:
+        """Read again each time the section is shown: another section may have changed
+        what it shows (the company language, the aging definitions, who uses a row)."""
+        if self.started and not self.dirty:
+            self.load()
+        else:
+            super().activate()
+
     def columns(self) -> Sequence[Column[ParametersRow]]:
         return (
             Column(_("Company"), lambda row: row.company_name),

@@ -1,0 +1,324 @@
+"""The Customers page and the customer record, driven as a collector drives them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from sqlalchemy import func, select
+
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.db.database import Database
+from collections_desktop.models.db.schema import Contact, Customer, CustomerChange
+from collections_desktop.views.actions.customer_record import CustomerRecordActions
+from collections_desktop.views.dialogs.customer_record import (
+    COLLECTIONS,
+    EMAIL,
+    CustomerRecordDialog,
+)
+from collections_desktop.views.pages.customers_page import CustomersPage
+from collections_desktop.views.tasks import TaskRunner
+from tests.gui.conftest import page_context
+from tests.gui.test_overview_page import double_click
+from tests.unit.test_list_pages import Books, books
+
+LOAD = 10_000
+D = Decimal
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The list pages' books: Ruiz (1,634.51, limit 2,000.00, Wholesale) and Lopes (250.00,
+    on hold) in the agent's pool Iberia; Garnier (France, 700.00) outside it."""
+
+    database: Database
+    books: Books
+    ana: uuid.UUID
+
+
+@pytest.fixture
+def setting(sqlite_db: Database) -> Setting:
+    with sqlite_db.sessions.begin() as session:
+        o = books(session)
+        o.ruiz.customer_group = "Wholesale"
+        o.lopes.customer_group = "Retail"
+        o.lopes.account_status = "on_hold"
+        ana = Contact(customer_id=o.ruiz.id, name="Ana Ruiz", email="ana@ruiz.example",
+                      updated_at=o.ruiz.updated_at)  # fmt: skip
+        session.add(ana)
+        session.flush()
+        o.ruiz.collections_contact_id = ana.id
+        return Setting(sqlite_db, o, ana.id)
+
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    made = TaskRunner()
+    yield made
+    made.shutdown()
+
+
+@dataclass
+class Screen:
+    page: CustomersPage
+    records: CustomerRecordActions
+    notes: list[str]
+
+
+@pytest.fixture
+def screen(qtbot, setting: Setting, runner: TaskRunner, clock: FixedClock) -> Screen:
+    o = setting.books
+    context = page_context(setting.database, runner, o.scope, o.me, clock)
+    page = CustomersPage(context)
+    qtbot.addWidget(page)
+    page.resize(1400, 800)
+    page.show()
+    records = CustomerRecordActions(context, page)
+    page.record_requested.connect(records.open)
+    notes: list[str] = []
+    records.changed.connect(notes.append)
+    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+        page.refresh()
+    return Screen(page, records, notes)
+
+
+def texts(page: CustomersPage, column: int) -> list[str]:
+    model = page.grid.model
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def reload(qtbot, page: CustomersPage, change: Callable[[], object]) -> None:
+    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+        change()
+
+
+def open_record(qtbot, screen: Screen, row: int = 0) -> CustomerRecordDialog:
+    view = screen.page.grid.view
+    double_click(qtbot, view, screen.page.grid.model.index(row, 0))
+    qtbot.waitUntil(lambda: screen.records.dialog is not None, timeout=LOAD)
+    dialog = screen.records.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def save(qtbot, screen: Screen, dialog: CustomerRecordDialog) -> None:
+    with qtbot.waitSignal(screen.records.changed, timeout=LOAD):
+        dialog.ok_button.click()
+
+
+def test_the_list_shows_the_agents_customers_with_their_figures_in_order(
+    qtbot, screen: Screen
+) -> None:
+    page = screen.page
+    assert texts(page, 1) == ["Ruiz Hermanos SL", "Lopes & Filhos Lda"]
+    accounts = texts(page, 0)
+    assert accounts == sorted(accounts)
+    assert texts(page, 2) == ["Wholesale", "Retail"]
+    assert texts(page, 3) == ["ES", "ES"]
+    assert texts(page, 4) == ["1,634.51", "250.00"]
+    assert texts(page, 5) == ["2,000.00", ""]
+    assert texts(page, 6) == ["Active", "On hold"]
+    assert page.grid.title.text() == "2 customers"
+    assert page.status == "2 customers · balance 1,884.51"
+    # The link colour says what a double-click opens.
+    link = page.palette().color(page.palette().ColorRole.Link)
+    assert page.grid.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) == link
+
+    status = page.status_filter
+    reload(qtbot, page, lambda: status.setCurrentIndex(status.findData("on_hold")))
+    assert texts(page, 1) == ["Lopes & Filhos Lda"]
+    reload(qtbot, page, lambda: page.status_filter.setCurrentIndex(0))
+    group = page.group_filter
+    assert [group.itemText(i) for i in range(group.count())] == [
+        "All groups",
+        "Retail",
+        "Wholesale",
+    ]
+    reload(qtbot, page, lambda: group.setCurrentIndex(group.findData("Wholesale")))
+    assert texts(page, 1) == ["Ruiz Hermanos SL"]
+    reload(qtbot, page, lambda: group.setCurrentIndex(0))
+    country = page.country_filter
+    # Choices come from the whole company; Garnier stays outside the agent's scope.
+    assert [country.itemData(i) for i in range(country.count())] == ["", "ES", "FR"]
+    reload(qtbot, page, lambda: country.setCurrentIndex(country.findData("FR")))
+    assert page.grid.stack.currentWidget() is page.grid.empty
+    assert page.grid.empty.text() == "No customers match these filters."
+    reload(qtbot, page, lambda: country.setCurrentIndex(0))
+    qtbot.keyClicks(page.grid.filter, "lopes")
+    assert texts(page, 1) == ["Lopes & Filhos Lda"]
+
+
+def test_export_writes_the_rows_shown(qtbot, screen: Screen, tmp_path) -> None:
+    page = screen.page
+    target = tmp_path / "customers.csv"
+    with qtbot.waitSignal(page.status_changed, timeout=LOAD):
+        page.export_csv(target)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    ruiz, lopes = texts(page, 0)
+    assert lines == [
+        "Account,Customer,Group,Country,Balance,Credit limit,Status,Responsible",
+        f"{ruiz},Ruiz Hermanos SL,Wholesale,ES,1634.51,2000.00,Active,",
+        f"{lopes},Lopes & Filhos Lda,Retail,ES,250.00,,On hold,",
+    ]
+    assert page.status == f"2 rows exported to {target}"
+
+
+def test_enter_and_the_name_open_the_workspace(qtbot, screen: Screen, setting: Setting) -> None:
+    page = screen.page
+    view = page.grid.view
+    with qtbot.waitSignal(page.customer_chosen) as chosen:
+        double_click(qtbot, view, page.grid.model.index(1, 1))
+    assert chosen.args == [setting.books.lopes.id]
+    view.setFocus()
+    view.setCurrentIndex(page.grid.model.index(0, 0))
+    with qtbot.waitSignal(page.customer_chosen) as chosen:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert chosen.args == [setting.books.ruiz.id]
+    assert screen.records.dialog is None
+    with qtbot.waitSignal(page.record_requested) as asked:
+        page.record_action.trigger()
+    assert asked.args == [setting.books.ruiz.id]
+
+
+def test_the_account_opens_the_record_and_a_new_credit_limit_has_its_history_row(
+    qtbot, screen: Screen, setting: Setting, clock: FixedClock
+) -> None:
+    dialog = open_record(qtbot, screen)
+    assert dialog.name_edit.text() == "Ruiz Hermanos SL"
+    assert dialog.credit_limit_edit.text() == "2,000.00"
+    assert dialog.credit_history.rowCount() == 0
+    assert dialog.contact_table.item(0, COLLECTIONS).checkState() == Qt.CheckState.Checked
+    assert dialog.findChild(type(dialog.tabs), "customer_record_tabs").count() == 5
+    dialog.tabs.setCurrentIndex(3)
+    dialog.credit_limit_edit.setText("3,500.00")
+    with qtbot.waitSignal(screen.page.loaded, timeout=LOAD):  # the owner reads the list again
+        screen.records.changed.connect(lambda _note: screen.page.refresh())
+        save(qtbot, screen, dialog)
+    assert screen.notes == [f"Customer {setting.books.ruiz.account} saved"]
+    assert texts(screen.page, 5) == ["3,500.00", ""]
+    qtbot.waitUntil(lambda: screen.records.dialog is None, timeout=LOAD)
+
+    again = open_record(qtbot, screen)
+    history = again.credit_history
+    assert history.rowCount() == 1
+    row = [history.item(0, c).text() for c in range(history.columnCount())]
+    assert row[1:] == [
+        f"Agent {setting.books.user.removeprefix('agent')}",
+        "2,000.00",
+        "3,500.00",
+    ]
+    assert row[0] == screen.page.context.formats.moment(clock.now().astimezone())
+    with setting.database.sessions() as session:
+        change = session.execute(select(CustomerChange)).scalar_one()
+        assert (change.field, change.old_value, change.new_value) == (
+            "credit_limit",
+            "2000.00",
+            "3500.00",
+        )
+        assert change.changed_by_id == setting.books.me
+    again.reject()
+
+
+def test_a_refusal_is_shown_in_the_dialog_which_stays_open(
+    qtbot, screen: Screen, setting: Setting
+) -> None:
+    dialog = open_record(qtbot, screen)
+    dialog.tabs.setCurrentIndex(0)
+    dialog.credit_limit_edit.setText("-5")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=LOAD)
+    assert dialog.error.text() == "The credit limit cannot be negative; leave it empty for none."
+    assert dialog.tabs.currentIndex() == 3
+    assert dialog.isVisible()
+    assert dialog.ok_button.isEnabled()
+
+    dialog.credit_limit_edit.setText("2,000.00")
+    dialog.contact_table.item(0, EMAIL).setText("ana at ruiz")
+    dialog.tabs.setCurrentIndex(0)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: "e-mail" in dialog.error.text(), timeout=LOAD)
+    assert dialog.error.text() == (
+        "Contact Ana Ruiz: “ana at ruiz” is not an e-mail address (name@example.com)."
+    )
+    assert dialog.tabs.currentIndex() == 2
+
+    dialog.credit_limit_edit.setText("lots")
+    dialog.ok_button.click()
+    assert dialog.error.text() == "Credit limit: “lots” is not an amount."
+    with setting.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(CustomerChange)) == 0
+        assert session.get(Customer, setting.books.ruiz.id).version == 1
+    dialog.reject()
+
+
+def test_contacts_and_addresses_are_added_and_removed_in_the_dialog(
+    qtbot, screen: Screen, setting: Setting
+) -> None:
+    dialog = open_record(qtbot, screen)
+    add = dialog.findChild(QPushButton, "record_add_contact")
+    add.click()
+    table = dialog.contact_table
+    assert table.rowCount() == 2
+    table.item(1, 0).setText("Luis Ruiz")
+    table.item(1, EMAIL).setText("luis@ruiz.example")
+    table.item(1, COLLECTIONS).setCheckState(Qt.CheckState.Checked)
+    assert table.item(0, COLLECTIONS).checkState() == Qt.CheckState.Unchecked  # one only
+    addresses = dialog.address_table
+    assert addresses.rowCount() == 1  # the customer's own address (its country)
+    assert addresses.item(0, 4).text() == "ES"
+    addresses.item(0, 1).setText("Calle Mayor 4")
+    addresses.item(0, 2).setText("Madrid")
+    dialog.findChild(QPushButton, "record_add_address").click()
+    assert addresses.rowCount() == 2
+    assert addresses.item(1, 5).checkState() == Qt.CheckState.Checked  # the first invoice one
+    addresses.item(1, 1).setText("Apartado 12")
+    addresses.item(1, 2).setText("Madrid")
+    addresses.item(1, 4).setText("es")
+    save(qtbot, screen, dialog)
+    with setting.database.sessions() as session:
+        customer = session.get(Customer, setting.books.ruiz.id)
+        luis = session.get(Contact, customer.collections_contact_id)
+        assert luis.name == "Luis Ruiz"
+        assert (customer.street, customer.city, customer.country) == (
+            "Calle Mayor 4",
+            "Madrid",
+            "ES",
+        )
+        changes = sorted(
+            session.execute(
+                select(CustomerChange.field, CustomerChange.old_value, CustomerChange.new_value)
+            ).all(),
+            key=lambda c: (c.field, c.old_value or "", c.new_value or ""),
+        )
+        assert [tuple(c) for c in changes] == [
+            ("address", None, "business, primary: Calle Mayor 4, Madrid, ES"),
+            ("address", None, "invoice, primary: Apartado 12, Madrid, ES"),
+            ("address", "business, primary: ES", None),
+            ("collections_contact", "Ana Ruiz", "Luis Ruiz"),
+            ("contact", None, "Luis Ruiz, luis@ruiz.example"),
+        ]
+
+
+def test_the_window_lists_customers_after_the_workspace_and_accounts_open_records(
+    qtbot, loaded_window
+) -> None:
+    window = loaded_window
+    assert window.page_keys[:3] == ("overview", "workspace", "customers")
+    with qtbot.waitSignal(window.customers_page.loaded, timeout=LOAD):
+        window.show_page("customers")
+    page = window.customers_page
+    assert texts(page, 1) == ["Ruiz Hermanos SL", "Garnier SA", "Lopes & Filhos Lda"]
+    assert texts(page, 4) == ["1,034.56", "500.00", "99.95"]
+    garnier = page.grid.model.row(page.grid.model.index(1, 0)).customer_id
+    window.aged_balances_page.record_requested.emit(garnier)
+    qtbot.waitUntil(lambda: window.record_actions.dialog is not None, timeout=LOAD)
+    dialog = window.record_actions.dialog
+    assert dialog.record.account == "C-000002"
+    assert dialog.status_edit.currentText() == "On hold"
+    dialog.reject()
