@@ -67,7 +67,7 @@ def test_a_charge_of_a_new_group_is_saved_and_an_account_names_the_group(
     accounts.currency.setCurrentIndex(accounts.currency.findText("USD"))
     accounts.group.setCurrentIndex(accounts.group.findData("USD"))
     saved(qtbot, accounts)
-    assert ("US", "Dollar account", "512100", "USD", "USD", "0") in listed(accounts)
+    assert ("US", "Dollar account", "512100", "USD", "USD") in listed(accounts)
     with sqlite_db.sessions() as session:
         assert session.query(BankAccount).filter_by(code="US").one().charges_group == "USD"
 

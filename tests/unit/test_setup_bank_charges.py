@@ -9,17 +9,21 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.actions.nsf import nsf_preview
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.editing import StaleEditError
 from collections_desktop.models.db.schema import (
     BankCharge,
     Customer,
+    CustomerTransaction,
     Employee,
     TransactionType,
 )
 from collections_desktop.models.ledger.postings import post_transaction
+from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.models.setup.bank_charges import (
     BankAccountValues,
     BankChargeValues,
@@ -79,7 +83,7 @@ def test_the_seeded_charge_and_account_are_listed(sqlite_db: Database) -> None:
         "EUR",
         "STD",
     )
-    assert (oper.payments, oper.default) == (0, True)
+    assert oper.default
     assert groups == ["STD"]
 
 
@@ -302,16 +306,22 @@ def test_an_account_payments_name_and_the_default_one_stay(
         )
     with sqlite_db.sessions() as session:
         accounts = {row.code: row for row in list_bank_accounts(session)}
-    assert accounts["SEC"].payments == 1
+        payment = session.scalars(
+            select(CustomerTransaction.document_number).filter_by(bank_account="SEC")
+        ).one()
     with pytest.raises(SetupError) as deleted, sqlite_db.sessions.begin() as session:
         delete_bank_account(session, second, 1, by=admin, now=now)
-    assert str(deleted.value) == "SEC cannot be deleted: 1 payment arrived in it."
+    assert (
+        str(deleted.value) == f"SEC cannot be deleted: payments arrived in it (such as {payment})."
+    )
     with pytest.raises(SetupError) as renamed, sqlite_db.sessions.begin() as session:
         save_bank_account(
             session, second, 1, BankAccountValues("TWO", "Second", "512200", "EUR"),
             by=admin, now=now,
         )  # fmt: skip
-    assert str(renamed.value) == "The code of SEC cannot change: 1 payment arrived in it."
+    assert str(renamed.value) == (
+        f"The code of SEC cannot change: payments arrived in it (such as {payment})."
+    )
     oper = accounts["OPER"]
     with pytest.raises(SetupError) as default, sqlite_db.sessions.begin() as session:
         delete_bank_account(session, oper.id, oper.version, by=admin, now=now)
@@ -323,3 +333,36 @@ def test_an_account_payments_name_and_the_default_one_stay(
         delete_bank_account(session, spare, 1, by=admin, now=now)
     with sqlite_db.sessions() as session:
         assert [row.code for row in list_bank_accounts(session)] == ["OPER", "SEC"]
+
+
+def test_an_nsf_payment_bills_the_automatic_charges_as_saved(
+    sqlite_db: Database, clock: FixedClock
+) -> None:
+    now = clock.now()
+    admin = employee(sqlite_db, now, administrator=True)
+    with sqlite_db.sessions() as session:
+        [nsf] = list_bank_charges(session)
+    changed = charge_values(
+        code="NSF", description="Returned payment", amount="30", automatic_nsf=True
+    )
+    with sqlite_db.sessions.begin() as session:
+        save_bank_charge(session, nsf.id, nsf.version, changed, by=admin, now=now)
+        save_bank_charge(session, None, 0, charge_values(), by=admin, now=now)  # not automatic
+        customer = Customer(account="C-1", name="Ruiz SL", currency="EUR", updated_at=now)
+        session.add(customer)
+        session.flush()
+        payment = post_transaction(
+            session,
+            customer_id=customer.id,
+            type=TransactionType.PAYMENT,
+            amount=Decimal(100),
+            posting_date=now.date(),
+            now=now,
+        )
+    with sqlite_db.sessions() as session:
+        preview = nsf_preview(
+            session, AgentScope("admin", {}, {}, None, True), payment.id, now.date()
+        )
+    assert [(c.code, c.description, c.amount, c.currency) for c in preview.charges] == [
+        ("NSF", "Returned payment", Decimal(30), "EUR")
+    ]

@@ -77,10 +77,12 @@ def list_activity_categories(
     language = language or current_language()
     own = company_language(session)
     shown = texts_in(session, TABLE, FIELD, language) if language != own else {}
-    used = (
-        select(func.count())
-        .where(Activity.category == ActivityCategory.code, Activity.deleted_at.is_(None))
-        .scalar_subquery()
+    used = dict(  # one pass over the activities (their category has no index)
+        session.execute(
+            select(Activity.category, func.count())
+            .where(Activity.deleted_at.is_(None), Activity.category.isnot(None))
+            .group_by(Activity.category)
+        ).all()
     )
     rows = session.execute(
         select(
@@ -88,7 +90,6 @@ def list_activity_categories(
             ActivityCategory.code,
             ActivityCategory.name,
             ActivityCategory.active,
-            used,
             ActivityCategory.version,
         )
         .where(ActivityCategory.deleted_at.is_(None))
@@ -104,7 +105,7 @@ def list_activity_categories(
             name=row.name,
             shown=shown.get(row.id) or row.name,
             active=bool(row.active),
-            activities=row[4] or 0,
+            activities=used.get(row.code, 0),
             translations={other: texts.get(row.id, "") for other, texts in translated.items()},
             version=row.version,
         )

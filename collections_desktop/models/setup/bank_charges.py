@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _, ngettext
@@ -77,7 +77,8 @@ class BankChargeValues:
 
 @dataclass(frozen=True)
 class BankAccountRow:
-    """A bank account payments arrive in, and how many payments name it."""
+    """A bank account payments arrive in. (Its payments are not counted here: that would
+    read every transaction; a change that needs to know looks for one.)"""
 
     id: uuid.UUID
     code: str
@@ -85,7 +86,6 @@ class BankAccountRow:
     ledger_account: str
     currency: str
     charges_group: str | None
-    payments: int
     default: bool
     version: int
 
@@ -293,22 +293,7 @@ def _charge(session: Session, charge_id: uuid.UUID) -> BankCharge:
 
 
 def list_bank_accounts(session: Session) -> list[BankAccountRow]:
-    """The live bank accounts by code, each with the number of payments that arrived in it
-    (the default account's include those that name none)."""
-    payments = (
-        select(func.count())
-        .where(
-            or_(
-                CustomerTransaction.bank_account == BankAccount.code,
-                and_(  # the default account takes the payments that name none
-                    CustomerTransaction.bank_account.is_(None),
-                    BankAccount.code == DEFAULT_BANK_ACCOUNT,
-                ),
-            ),
-            CustomerTransaction.type == TransactionType.PAYMENT,
-        )
-        .scalar_subquery()
-    )
+    """The live bank accounts by code."""
     rows = session.execute(
         select(
             BankAccount.id,
@@ -317,7 +302,6 @@ def list_bank_accounts(session: Session) -> list[BankAccountRow]:
             BankAccount.ledger_account,
             BankAccount.currency,
             BankAccount.charges_group,
-            payments.label("payments"),
             BankAccount.version,
         )
         .where(BankAccount.deleted_at.is_(None))
@@ -331,7 +315,6 @@ def list_bank_accounts(session: Session) -> list[BankAccountRow]:
             ledger_account=row.ledger_account,
             currency=row.currency,
             charges_group=row.charges_group,
-            payments=row.payments or 0,
             default=row.code == DEFAULT_BANK_ACCOUNT,
             version=row.version,
         )
@@ -435,19 +418,16 @@ def _account_in_use(session: Session, code: str) -> str | None:
     """Why the bank account ``code`` must stay as it is (None: nothing uses it)."""
     if code == DEFAULT_BANK_ACCOUNT:
         return _("it is the default account, which takes the payments that name none.")
-    payments = (
-        session.scalar(
-            select(func.count()).where(
-                CustomerTransaction.bank_account == code,
-                CustomerTransaction.type == TransactionType.PAYMENT,
-            )
+    payment = session.scalar(
+        select(CustomerTransaction.document_number)
+        .where(
+            CustomerTransaction.bank_account == code,
+            CustomerTransaction.type == TransactionType.PAYMENT,
         )
-        or 0
+        .limit(1)
     )
-    if payments:
-        return ngettext(
-            "{count} payment arrived in it.", "{count} payments arrived in it.", payments
-        ).format(count=payments)
+    if payment is not None:
+        return _("payments arrived in it (such as {document}).").format(document=payment)
     return None
 
 

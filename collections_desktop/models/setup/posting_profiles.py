@@ -60,10 +60,12 @@ class PostingProfileValues:
 
 def list_posting_profiles(session: Session) -> list[PostingProfileRow]:
     """The live profiles by code, each with its number of customers."""
-    customers = (
-        select(func.count())
-        .where(Customer.posting_profile == PostingProfile.code, Customer.deleted_at.is_(None))
-        .scalar_subquery()
+    customers = dict(  # one pass over the customers
+        session.execute(
+            select(Customer.posting_profile, func.count())
+            .where(Customer.deleted_at.is_(None))
+            .group_by(Customer.posting_profile)
+        ).all()
     )
     rows = session.execute(
         select(
@@ -72,7 +74,6 @@ def list_posting_profiles(session: Session) -> list[PostingProfileRow]:
             PostingProfile.name,
             PostingProfile.receivables_account,
             PostingProfile.write_off_account,
-            customers.label("customers"),
             PostingProfile.version,
         )
         .where(PostingProfile.deleted_at.is_(None))
@@ -85,7 +86,7 @@ def list_posting_profiles(session: Session) -> list[PostingProfileRow]:
             name=row.name,
             receivables_account=row.receivables_account,
             write_off_account=row.write_off_account,
-            customers=row.customers or 0,
+            customers=customers.get(row.code, 0),
             default=row.code == DEFAULT_PROFILE,
             version=row.version,
         )

@@ -78,10 +78,12 @@ def list_write_off_reasons(
     translated = {
         other: texts_in(session, TABLE, FIELD, other) for other in LANGUAGES if other != own
     }
-    used = (
-        select(func.count())
-        .where(Journal.reason_code == WriteOffReason.code, Journal.type == JournalType.WRITE_OFF)
-        .scalar_subquery()
+    used = dict(  # one pass over the write-off journals
+        session.execute(
+            select(Journal.reason_code, func.count())
+            .where(Journal.type == JournalType.WRITE_OFF, Journal.reason_code.isnot(None))
+            .group_by(Journal.reason_code)
+        ).all()
     )
     rows = session.execute(
         select(
@@ -89,7 +91,6 @@ def list_write_off_reasons(
             WriteOffReason.code,
             WriteOffReason.description,
             WriteOffReason.ledger_account,
-            used.label("used"),
             WriteOffReason.version,
         )
         .where(WriteOffReason.deleted_at.is_(None))
@@ -102,7 +103,7 @@ def list_write_off_reasons(
             description=row.description,
             shown=shown.get(row.id) or row.description,
             ledger_account=row.ledger_account,
-            write_offs=row.used or 0,
+            write_offs=used.get(row.code, 0),
             translations={other: texts.get(row.id, "") for other, texts in translated.items()},
             version=row.version,
         )

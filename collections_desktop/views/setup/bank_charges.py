@@ -269,7 +269,6 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
             Column(_("Account"), lambda row: row.ledger_account),
             Column(_("Currency"), lambda row: row.currency),
             Column(_("Charges group"), lambda row: row.charges_group or "—"),
-            Column(_("Payments"), lambda row: row.payments, self.context.formats.count),
         )
 
     def read(self, session: Session) -> Sequence[BankAccountRow]:
