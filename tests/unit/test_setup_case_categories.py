@@ -191,11 +191,21 @@ def test_a_category_cases_use_keeps_its_code_and_is_not_deleted(
     with sqlite_db.sessions.begin() as session:
         service = session.query(CaseCategory).filter_by(code="SERVICE").one()
         delete_case_category(session, service.id, service.version, by=admin, now=now)
-    with pytest.raises(SetupError) as again, sqlite_db.sessions.begin() as session:
-        save_case_category(
-            session, None, 0, CaseCategoryValues("service", "Service", "service"), by=admin, now=now
-        )
-    assert str(again.value) == ("SERVICE was the code of a deleted case category: choose another.")
     with sqlite_db.sessions() as session:
         assert [r.code for r in list_case_categories(session)] == ["COLL", "DISPUTE", "LEGAL"]
         assert session.get(CaseCategory, service.id).deleted_at is not None  # type: ignore[union-attr]
+    with sqlite_db.sessions.begin() as session:  # the code comes back with the same row
+        again = save_case_category(
+            session,
+            None,
+            0,
+            CaseCategoryValues("service", "Service desk", "service"),
+            by=admin,
+            now=now,
+        )
+    assert again == service.id
+    with sqlite_db.sessions() as session:
+        assert [(r.code, r.name) for r in list_case_categories(session)][-1] == (
+            "SERVICE",
+            "Service desk",
+        )

@@ -83,19 +83,16 @@ def save_case_category(
     name = required_text(values.name, _("Name"), max_length=100)
     if values.type not in {kind for kind, _label in CATEGORY_TYPES}:
         raise SetupError(_("Type must be one of the listed types."))
-    clash = session.execute(
-        select(CaseCategory.deleted_at).where(
-            CaseCategory.code == code, CaseCategory.id != category_id
-        )
+    clash = session.scalars(
+        select(CaseCategory).where(CaseCategory.code == code, CaseCategory.id != category_id)
     ).one_or_none()
-    if clash is not None:
-        raise SetupError(
-            _("There is already a case category {code}.").format(code=code)
-            if clash.deleted_at is None
-            else _("{code} was the code of a deleted case category: choose another.").format(
-                code=code
-            )
-        )
+    if clash is not None and (clash.deleted_at is None or category_id is not None):
+        raise SetupError(_("There is already a case category {code}.").format(code=code))
+    if clash is not None:  # a new category with a deleted one's code brings that row back
+        clash.name, clash.type, clash.deleted_at = name, values.type, None
+        clash.version, clash.updated_at = clash.version + 1, now
+        session.flush()
+        return clash.id
     if category_id is None:
         category = CaseCategory(code=code, name=name, type=values.type, updated_at=now)
         session.add(category)
