@@ -322,3 +322,13 @@ def test_the_window_lists_customers_after_the_workspace_and_accounts_open_record
     assert dialog.record.account == "C-000002"
     assert dialog.status_edit.currentText() == "On hold"
     dialog.reject()
+    qtbot.waitUntil(lambda: window.record_actions.dialog is None, timeout=LOAD)
+    # The Workspace's header offers the record of the customer it shows.
+    ruiz = page.grid.model.row(page.grid.model.index(0, 0)).customer_id
+    assert not window.workspace_page.record_action.isEnabled()
+    with qtbot.waitSignal(window.workspace_page.loaded, timeout=LOAD):
+        window.show_customer(ruiz)
+    window.workspace_page.record_action.trigger()
+    qtbot.waitUntil(lambda: window.record_actions.dialog is not None, timeout=LOAD)
+    assert window.record_actions.dialog.record.account == "C-000001"
+    window.record_actions.dialog.reject()
