@@ -144,12 +144,14 @@ def test_the_list_shows_the_agents_customers_with_their_figures_in_order(
     assert texts(page, 1) == ["Ruiz Hermanos SL"]
     reload(qtbot, page, lambda: group.setCurrentIndex(0))
     country = page.country_filter
-    # Choices come from the whole company; Garnier stays outside the agent's scope.
-    assert [country.itemData(i) for i in range(country.count())] == ["", "ES", "FR"]
-    reload(qtbot, page, lambda: country.setCurrentIndex(country.findData("FR")))
+    # The choices are the agent's customers': Garnier, in France, is outside the pool.
+    assert [country.itemData(i) for i in range(country.count())] == ["", "ES"]
+    reload(qtbot, page, lambda: country.setCurrentIndex(country.findData("ES")))
+    assert texts(page, 1) == ["Ruiz Hermanos SL", "Lopes & Filhos Lda"]
+    reload(qtbot, page, lambda: status.setCurrentIndex(status.findData("closed")))
     assert page.grid.stack.currentWidget() is page.grid.empty
     assert page.grid.empty.text() == "No customers match these filters."
-    reload(qtbot, page, lambda: country.setCurrentIndex(0))
+    reload(qtbot, page, lambda: status.setCurrentIndex(0))
     qtbot.keyClicks(page.grid.filter, "lopes")
     assert texts(page, 1) == ["Lopes & Filhos Lda"]
 

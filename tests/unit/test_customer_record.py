@@ -108,9 +108,10 @@ def test_the_list_shows_each_customer_with_the_balance_worked_out_by_hand(
         assert [
             r.name for r in list_customers(session, everyone, TODAY, customer_group="Wholesale")
         ] == ["Ruiz Hermanos SL"]
-        choices = customer_filter_choices(session)
+        choices = customer_filter_choices(session, everyone, TODAY)
         assert choices.groups == ("Wholesale",)
         assert choices.countries == ("ES", "FR")
+        assert customer_filter_choices(session, o.scope, TODAY).countries == ("ES",)
 
 
 def test_saving_writes_the_changed_fields_and_one_history_row_each(sqlite_db: Database) -> None:

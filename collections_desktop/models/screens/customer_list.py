@@ -104,17 +104,20 @@ def list_customers(
     ]
 
 
-def customer_filter_choices(session: Session) -> CustomerFilterChoices:
-    """Every customer group and country in use, sorted."""
+def customer_filter_choices(
+    session: Session, scope: AgentScope, as_of: dt.date
+) -> CustomerFilterChoices:
+    """Every customer group and country of the scope's customers, sorted."""
+    in_scope = (Customer.deleted_at.is_(None), scope.customer_condition(as_of))
     groups = session.scalars(
         select(Customer.customer_group)
-        .where(Customer.deleted_at.is_(None), Customer.customer_group.is_not(None))
+        .where(*in_scope, Customer.customer_group.is_not(None))
         .distinct()
         .order_by(Customer.customer_group)
     ).all()
     countries = session.scalars(
         select(Customer.country)
-        .where(Customer.deleted_at.is_(None), Customer.country.is_not(None))
+        .where(*in_scope, Customer.country.is_not(None))
         .distinct()
         .order_by(Customer.country)
     ).all()
