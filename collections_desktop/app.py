@@ -10,7 +10,7 @@ the language, the database (a demo company on the very first run), the window, t
 
 from __future__ import annotations
 
-import getpass
+import dataclasses
 import logging
 import os
 from collections.abc import Sequence
@@ -35,17 +35,27 @@ from collections_desktop.i18n import LANGUAGES, _, set_language
 from collections_desktop.kernel.clock import Clock, SystemClock
 from collections_desktop.models.actions.promises import PromiseEvaluation, evaluate_promises
 from collections_desktop.models.company.first_run import unfinished_demo
+from collections_desktop.models.company.new_file import NewCompany, create_company_database
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.connect import shown_url
 from collections_desktop.models.db.database import Database, DatabaseOpenError
-from collections_desktop.models.db.failures import describe
-from collections_desktop.models.db.writing import LEDGER
+from collections_desktop.models.db.failures import MissingDatabaseError, describe
+from collections_desktop.models.db.writing import LEDGER, write_transaction
 from collections_desktop.models.people.scope import Viewer, load_viewer
+from collections_desktop.models.people.users import hand_over_login, login_name
 from collections_desktop.models.team.login import is_postgresql, is_team_database
+from collections_desktop.views.dialogs import first_start
+from collections_desktop.views.dialogs.first_start import FirstStartChoice, FirstStartDialog
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
 from collections_desktop.views.operations import QueryOp, WriteOp, ignore
-from collections_desktop.views.settings import DATABASE, LANGUAGE, USER_NAME, Settings
+from collections_desktop.views.settings import (
+    DATABASE,
+    DATE_STYLE,
+    LANGUAGE,
+    Settings,
+    remember_database,
+)
 from collections_desktop.views.sync_control import SyncBackend, read_replica
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
 from collections_desktop.views.team_login import log_in
@@ -76,8 +86,8 @@ def build_main_window(
     """The main window for an open database (the app, the screenshots and the tests use it).
 
     Without ``settings`` the window neither restores nor saves its geometry, so a
-    screenshot or a test never touches the user's settings. The window works as
-    ``user_name`` (default: the user-name setting, else the computer's login). It owns
+    screenshot or a test never touches the user's settings. The window works as the
+    employee whose login name is ``user_name`` (default: the computer's login). It owns
     its task runner and shuts it down when it closes. First of all, on the database lane,
     the promises whose date and tolerance have passed are judged, so the Overview that
     loads next already lists the follow-up tasks of broken ones. On an offline replica the
@@ -85,7 +95,7 @@ def build_main_window(
     sync functions, the real ones by default).
     """
     # Read before any task starts: a database that fails here leaves no worker behind.
-    viewer = read_viewer(database, user_name or current_user_name(settings))
+    viewer = read_viewer(database, user_name or login_name())
     sync_backend = sync_backend or SyncBackend.real()
     replica = read_replica(database, sync_backend)
     runner = TaskRunner()
@@ -133,12 +143,6 @@ def judge_promises(runner: TaskRunner, database: Database, clock: Clock) -> Task
     ).run(runner, database)
 
 
-def current_user_name(settings: Settings | None) -> str:
-    """Whom the app works as: the user-name setting, else the computer's login name."""
-    chosen = settings.get(USER_NAME) if settings is not None else ""
-    return chosen or getpass.getuser()
-
-
 def read_viewer(database: Database, user_name: str) -> Viewer:
     """The viewer of ``user_name`` (a short query: the agent's pools, or the company's);
     on a team database, of the login (the server decides what it sees)."""
@@ -148,9 +152,10 @@ def read_viewer(database: Database, user_name: str) -> Viewer:
         return load_viewer(session, user_name)
 
 
-def system_formats() -> Formats:
-    """The formats of the operating system's regional settings."""
-    return Formats.for_locale(QLocale.system().name())
+def system_formats(settings: Settings | None = None) -> Formats:
+    """The formats of the operating system's regional settings, dates in the user's style."""
+    style = settings.get(DATE_STYLE) if settings is not None else DATE_STYLE.default
+    return Formats.for_locale(QLocale.system().name(), style)
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -312,6 +317,81 @@ def create_demo_company(
     return None
 
 
+def ask_first_start(
+    *,
+    location: Path,
+    login: str,
+    new_company_only: bool = False,
+    parent: QWidget | None = None,
+) -> FirstStartChoice | None:
+    """Show the first-start dialog (or File ▸ New company…'s); the choice, or None when
+    the user closes it."""
+    dialog = FirstStartDialog(
+        location=location,
+        login=login,
+        demo_customers=DEMO_CUSTOMERS,
+        new_company_only=new_company_only,
+        parent=parent,
+    )
+    chosen: list[FirstStartChoice] = []
+
+    def submitted(choice: FirstStartChoice) -> None:
+        chosen.append(choice)
+        dialog.accept()
+
+    dialog.submitted.connect(submitted)
+    dialog.exec()
+    dialog.deleteLater()
+    return chosen[-1] if chosen else None
+
+
+def create_new_company(
+    location: str, company: NewCompany, clock: Clock, parent: QWidget | None = None
+) -> bool:
+    """Create the company file (whole or not at all) in the background while a busy
+    dialog shows; a refusal or failure is reported in a dialog and ``False`` returned."""
+    dialog = QProgressDialog(
+        _("Creating {company} in {path}…").format(company=company.name, path=location),
+        "",
+        0,
+        0,
+        parent,
+    )
+    dialog.setCancelButton(None)
+    dialog.setWindowTitle(APP_NAME)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(300)
+    runner = TaskRunner()
+    loop = QEventLoop()
+    # A new file, not the open database: file work.
+    task = QueryOp(
+        lambda _state: create_company_database(location, company, clock=clock),
+        ignore,
+        "new company",
+        lane=Lane.GENERAL,
+    ).run(runner)
+    task.finished.connect(loop.quit)
+    loop.exec()
+    runner.shutdown()
+    dialog.close()
+    dialog.deleteLater()
+    if task.error is None:
+        return True
+    error = task.error
+    known = isinstance(error, ValueError | DatabaseOpenError)
+    reason = str(error) if known else f"{type(error).__name__}: {error}"
+    if not known:
+        log.error("cannot create the company in %s", location, exc_info=error)
+    QMessageBox.critical(
+        parent,
+        _("Cannot create the company"),
+        _("The company could not be created in {path}: {reason}").format(
+            path=location, reason=reason
+        ),
+    )
+    return False
+
+
 def _remove_sqlite_file(path: Path) -> None:
     # A half-written demo file would be opened as "the" database on the next start.
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -340,6 +420,11 @@ class Shell(QObject):
         self.icons = icons
         self.window: MainWindow | None = None
         self.database: Database | None = None
+        # The employee whose login the computer's user takes over at the next open (the
+        # demo's first user, or the one an older settings file named).
+        self.hand_over_from = settings.take_former_user_name()
+        self.translator: QTranslator | None = None
+        """Qt's own strings in the interface language (swapped when the language changes)."""
         self._damage_found.connect(self._warn_damaged, Qt.ConnectionType.QueuedConnection)
 
     def open(self, url: str | Path) -> bool:
@@ -347,8 +432,8 @@ class Shell(QObject):
         database = open_database_or_report(url, self.window, clock=self.clock)
         if database is None:
             return False
-        old_window, old_database = self.window, self.database
         try:
+            self._hand_over_login(database)
             window = build_main_window(
                 database, self.clock, self.settings, formats=self.formats, icons=self.icons
             )
@@ -356,7 +441,16 @@ class Shell(QObject):
             database.dispose()
             report_open_failure(url, error, self.window)
             return False
+        self._show(window, database)
+        remember_database(self.settings, url)
+        return True
+
+    def _show(self, window: MainWindow, database: Database) -> None:
+        """Put ``window`` (on ``database``) in place of the current window."""
+        old_window, old_database = self.window, self.database
         window.open_database_requested.connect(self.open)
+        window.preferences_changed.connect(self.apply_preferences)
+        window.new_company_requested.connect(self.new_company)
         if database.read_only:
             window.announce(
                 _(
@@ -365,7 +459,7 @@ class Shell(QObject):
                 ).format(path=database.display_name),
                 0,
             )
-        if database.integrity is not None:
+        if database.integrity is not None and database is not old_database:
             database.integrity.notify(lambda message: self._damage_found.emit(database, message))
         if old_window is not None:
             window.restoreGeometry(old_window.saveGeometry())
@@ -375,9 +469,39 @@ class Shell(QObject):
             # Shown first, closed second: closing the only window would quit the app.
             old_window.close()
             old_window.deleteLater()
-        if old_database is not None:
+        if old_database is not None and old_database is not database:
             old_database.dispose()
-        return True
+
+    def apply_preferences(self) -> None:
+        """The language or the date style changed: speak the new language, write dates in
+        the new style, and open the window again on the same database (no new login)."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            if self.translator is not None:
+                app.removeTranslator(self.translator)
+            self.translator = install_translations(app, choose_language(self.settings))
+        else:
+            set_language(choose_language(self.settings))
+        self.formats = dataclasses.replace(self.formats, date_style=self.settings.get(DATE_STYLE))
+        if self.window is None or self.database is None:
+            return
+        self.window.save_state()  # the new window restores the pages as they are now
+        window = build_main_window(
+            self.database, self.clock, self.settings, formats=self.formats, icons=self.icons
+        )
+        self._show(window, self.database)
+        window.announce(_("Preferences applied."), 5000)
+
+    def _hand_over_login(self, database: Database) -> None:
+        """Let the computer's user work as the employee ``hand_over_from`` names, once."""
+        former, self.hand_over_from = self.hand_over_from, ""
+        if not former or database.read_only or database.url.username:
+            return  # a team database's users are its logins
+        try:
+            with write_transaction(database, what=_("user")) as session:
+                hand_over_login(session, former, login_name(), self.clock.now())
+        except Exception:  # the window still opens; the user is then "not an employee"
+            log.exception("cannot hand the login %s over", former)
 
     def _warn_damaged(self, database: Database, message: str) -> None:
         """The integrity check found damage: writes are refused from now on; say why."""
@@ -397,36 +521,95 @@ class Shell(QObject):
             self.database = None
 
     def start(self, database_url: str | None) -> int | None:
-        """Open the first database (creating the demo company on a first run, and again
-        where an earlier version's interrupted demo left an empty file under its name).
+        """Open the first database, or offer the first start where there is no company yet
+        (no database, an empty file, or a database that holds no company, such as an
+        earlier version's interrupted demo left).
 
         Returns ``None`` once the window is showing, else the exit code to end with.
         """
-        demo: DemoStats | None = None
         chosen = self.settings.get(DATABASE)
         if database_url is None and chosen and Path(chosen).exists():
             database_url = chosen  # the offline replica made with File ▸ Work offline…
         if database_url is None:
             url: str | Path = paths.default_database_path()
-            path = Path(url)
-            # An empty file, or one holding no company, is what a first start (or a demo of
-            # an earlier version) that died before finishing leaves behind.
-            if not path.exists() or path.stat().st_size == 0 or unfinished_demo(path):
-                demo = create_demo_company(Path(url), self.clock, self.formats)
-                if demo is None:
-                    return EXIT_FAILED
-                if not self.settings.get(USER_NAME):
-                    # The computer's login is no agent of the demo: work as its first agent.
-                    from collections_desktop.demo.company import DEMO_USER
-
-                    self.settings.set(USER_NAME, DEMO_USER)
+            if _without_company(Path(url)):
+                return self.first_start(Path(url))
         else:
             url = database_url
+            if "://" not in url and self._holds_no_company(Path(url)):
+                return self.first_start(Path(url))
         if not self.open(url):
             return EXIT_BAD_INPUT
-        if demo is not None:
-            self._announce_demo(Path(url), demo)
         return None
+
+    def _holds_no_company(self, path: Path) -> bool:
+        """Whether the file the user named is one of ours without a company (a database
+        from a newer version, or not ours, is refused by ``open`` as usual)."""
+        if not unfinished_demo(path):
+            return False
+        try:
+            database = open_company(
+                path, clock=self.clock, create=False, wait_for_integrity_check=False
+            )
+        except MissingDatabaseError:
+            return True
+        except Exception:  # ``open`` reports it in words
+            return False
+        database.dispose()
+        return False
+
+    def first_start(self, path: Path) -> int | None:
+        """Offer the three choices until one works; ``EXIT_FAILED`` when the user closes
+        the dialog."""
+        while True:
+            choice = ask_first_start(location=path, login=login_name(), parent=self.window)
+            if choice is None:
+                return EXIT_FAILED
+            if self.carry_out(choice):
+                return None
+
+    def new_company(self) -> bool:
+        """File ▸ New company…: create a company in a new file and open it."""
+        choice = ask_first_start(
+            location=_new_company_file(),
+            login=login_name(),
+            new_company_only=True,
+            parent=self.window,
+        )
+        return choice is not None and self.carry_out(choice)
+
+    def carry_out(self, choice: FirstStartChoice) -> bool:
+        """Do what the first-start dialog chose; ``False`` (said in a dialog) if it failed."""
+        if choice.kind == first_start.DEMO:
+            path = Path(choice.location)
+            demo = create_demo_company(path, self.clock, self.formats, self.window)
+            if demo is None:
+                return False
+            # The computer's user works as the demo's first agent, an administrator.
+            from collections_desktop.demo.company import DEMO_USER
+
+            self.hand_over_from = DEMO_USER
+            if not self.open(path):
+                return False
+            self._announce_demo(path, demo)
+            return True
+        if choice.kind == first_start.NEW:
+            company = choice.company
+            assert company is not None
+            if not create_new_company(choice.location, company, self.clock, self.window):
+                return False
+            if not self.open(choice.location):
+                return False
+            window = self.window
+            assert window is not None
+            window.announce(
+                _("Created {company} in {path}").format(company=company.name, path=choice.location),
+                60000,
+            )
+            if choice.import_receivables:
+                QTimer.singleShot(0, window, window.import_receivables)
+            return True
+        return self.open(choice.location)
 
     def _announce_demo(self, path: Path, stats: DemoStats) -> None:
         window = self.window
@@ -436,8 +619,8 @@ class Shell(QObject):
         text = _(
             "Collections Desktop created a demo company in {path} so you can try the app on "
             "realistic data: {company}, with {customers} customers and {transactions} "
-            "transactions.\n\nTo work on your own company, open its database with "
-            "File ▸ Open database…"
+            "transactions.\n\nTo work on your own company, create it with File ▸ New company…, "
+            "or open its database with File ▸ Open…"
         ).format(
             path=path,
             company=stats.company_name,
@@ -451,6 +634,24 @@ class Shell(QObject):
         )
 
 
+def _without_company(path: Path) -> bool:
+    """No database yet, an empty file, or one of ours that holds no company."""
+    return (
+        not path.exists() or (path.is_file() and path.stat().st_size == 0) or unfinished_demo(path)
+    )
+
+
+def _new_company_file() -> Path:
+    """A file name for File ▸ New company… that is not taken yet."""
+    folder = paths.data_dir()
+    candidate = folder / "company.sqlite"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"company-{number}.sqlite"
+        number += 1
+    return candidate
+
+
 def run_gui(database_url: str | None) -> int:
     """Run the desktop app on ``database_url`` (or the embedded database) until it quits."""
     app = create_application()
@@ -458,7 +659,10 @@ def run_gui(database_url: str | None) -> int:
     translator = install_translations(app, choose_language(settings))
     icons = IconRegistry()
     app.setWindowIcon(icons.get("app"))
-    shell = Shell(clock=SystemClock(), settings=settings, formats=system_formats(), icons=icons)
+    shell = Shell(
+        clock=SystemClock(), settings=settings, formats=system_formats(settings), icons=icons
+    )
+    shell.translator = translator
     try:
         code = shell.start(database_url)
         if code is not None:
@@ -466,6 +670,6 @@ def run_gui(database_url: str | None) -> int:
         return app.exec()
     finally:
         shell.close()
-        if translator is not None:
-            app.removeTranslator(translator)
+        if shell.translator is not None:
+            app.removeTranslator(shell.translator)
         settings.sync()

@@ -21,6 +21,10 @@ from collections_desktop.i18n import current_language
 
 FALLBACK_LOCALE = "en_US"
 
+DATE_STYLES = ("short", "medium", "long")
+"""The date styles a user may choose (Babel's lengths): "11/23/26", "Nov 23, 2026",
+"November 23, 2026". One of them is used for every date the app shows."""
+
 # The amount, grouped by the locale, with the currency's own number of decimals, then the
 # ISO code: "1,234,567.89 EUR", "1.234.567,89 EUR", "1 234 567,89 EUR". A code rather than
 # a symbol because collectors handle several currencies and "$" alone is ambiguous.
@@ -40,14 +44,15 @@ def babel_locale(name: str) -> str:
 
 @dataclass(frozen=True)
 class Formats:
-    """Formats figures for one locale."""
+    """Formats figures for one locale, dates in one style."""
 
     locale: str = FALLBACK_LOCALE
+    date_style: str = "medium"
 
     @classmethod
-    def for_locale(cls, name: str) -> Formats:
+    def for_locale(cls, name: str, date_style: str = "medium") -> Formats:
         """The formats of a locale name such as ``es_ES`` or ``pt-BR`` (``en_US`` if unknown)."""
-        return cls(babel_locale(name))
+        return cls(babel_locale(name), date_style if date_style in DATE_STYLES else "medium")
 
     def amount(self, value: Decimal) -> str:
         """A bare amount with two to four decimals, as many as it has (``#,##0.00##``)."""
@@ -67,9 +72,10 @@ class Formats:
         """A measured quantity (seconds, a rate) with ``places`` decimals."""
         return format_decimal(value, format="#,##0." + "0" * places, locale=self.locale)
 
-    def date(self, day: dt.date, length: str = "medium") -> str:
-        """A business date (``medium``: "Nov 23, 2026"; ``long``: "November 23, 2026")."""
-        return _date(day, length, self.locale)
+    def date(self, day: dt.date, length: str | None = None) -> str:
+        """A business date in the user's style (``medium``: "Nov 23, 2026"), or in ``length``
+        where a text asks for one (``long``: "November 23, 2026", a letter's date)."""
+        return _date(day, length or self.date_style, self.locale)
 
     def moment(self, value: dt.datetime, length: str = "short") -> str:
         """A timestamp in the computer's time zone ("11/23/26, 9:00 AM")."""

@@ -10,6 +10,7 @@ constants) with ``N_("...")`` and pass it through ``_()`` where it is shown.
 
 from __future__ import annotations
 
+import functools
 import gettext as _gettext
 import io
 
@@ -57,6 +58,30 @@ def load_catalog(language: str) -> _gettext.NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return _gettext.GNUTranslations(buffer)
+
+
+def base_language(language: str | None) -> str:
+    """The code of ``language`` we translate into (``pt_BR`` -> ``pt``), else ``en``."""
+    base = (language or "en").split("_")[0].split("-")[0].lower()
+    return base if base in LANGUAGES else "en"
+
+
+@functools.cache
+def _catalog_of(base: str) -> _gettext.NullTranslations:
+    return load_catalog(base)
+
+
+def translations_for(language: str | None) -> _gettext.NullTranslations:
+    """The catalogue of ``language``, whatever the interface speaks: what is printed for a
+    customer is in the customer's language. Call its ``gettext`` and ``ngettext`` on
+    literal text so the message extractor finds it; read once, then kept."""
+    return _catalog_of(base_language(language))
+
+
+def translate_into(language: str | None, message: str) -> str:
+    """``message`` (a marked text held in a variable) in ``language``; the English text
+    when the catalogue lacks it."""
+    return translations_for(language).gettext(message)
 
 
 def set_language(language: str) -> None:

@@ -9,6 +9,8 @@ loaded its data, waiting on the page's signal rather than sleeping.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +26,7 @@ from collections_desktop.kernel.clock import Clock, SystemClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.database import Database, normalise_url
 from collections_desktop.models.db.schema import Customer, Employee
+from collections_desktop.views.setup.sections import SETUP_SECTIONS
 
 if TYPE_CHECKING:
     from collections_desktop.views.main_window import MainWindow
@@ -40,7 +43,16 @@ VIEWS: dict[str, str] = {
     "collections": N_("the Collections page of one customer (--customer ACCOUNT)"),
     "conflicts": N_("Conflicts: the changes the server refused (an offline replica only)"),
     "work-offline": N_("the Work offline dialog (File ▸ Work offline…)"),
+    "first-start": N_("the first start's choices: the demo, a new company, an existing one"),
+    "new-company": N_("the New company dialog (File ▸ New company…)"),
+    "import": N_("the guided import (File ▸ Import receivables…), before a file is chosen"),
     "about": N_("the About dialog"),
+    "preferences": N_("the Preferences dialog (Edit ▸ Preferences…), with the defaults"),
+    "guide": N_("the user guide (Help ▸ User guide, F1) in the interface language"),
+    **{
+        f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
+        for kind in SETUP_SECTIONS
+    },
 }
 """The views that can be rendered, with what each shows."""
 
@@ -108,9 +120,13 @@ def render_screenshot(
                     "page (make one with sync setup)."
                 ).format(database=opened.display_name)
             )
-        window.show_page(PAGE_OF_VIEW.get(view, "company"))
+        window.show_page(
+            PAGE_OF_VIEW.get(view, "setup" if view.startswith("setup-") else "company")
+        )
         window.resize(width, height)
         window.show()
+        if view.startswith("setup-"):
+            window.setup_page.show_section(view.removeprefix("setup-").replace("-", "_"))
         if customer_id is not None and view == "collections":
             window.show_collections(customer_id)
         elif customer_id is not None and view == "customer-record":
@@ -122,14 +138,36 @@ def render_screenshot(
         if view == "about":
             widget = window.show_about()
             widget.adjustSize()
+        elif view == "preferences":
+            widget = _preferences_dialog(window, clock)
+        elif view == "guide":
+            widget = window.show_guide()
         elif view == "customer-record":
             widget = _record_dialog(window, tab)
+        elif view in ("first-start", "new-company"):
+            from collections_desktop.app import DEMO_CUSTOMERS
+            from collections_desktop.views.dialogs.first_start import FirstStartDialog
+
+            widget = FirstStartDialog(
+                location=Path(opened.display_name),
+                login=user or "",
+                demo_customers=DEMO_CUSTOMERS,
+                new_company_only=view == "new-company",
+                parent=window,
+            )
+            widget.show()
+            widget.adjustSize()
+        elif view == "import":
+            imports = window.import_receivables().dialog
+            assert imports is not None
+            widget = imports
         elif view == "work-offline":
             dialog = window.work_offline().dialog
             assert dialog is not None
             dialog.adjustSize()
             widget = dialog
-        app.processEvents()  # lay out the texts the load just set before grabbing
+        for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
+            app.processEvents()
         _save(widget.grab(), target)
     finally:
         if window is not None:
@@ -138,6 +176,21 @@ def render_screenshot(
         if opened is not database:
             opened.dispose()
     return target
+
+
+def _preferences_dialog(window: MainWindow, clock: Clock) -> QWidget:
+    """The Preferences dialog over settings of its own, so the user's stay untouched."""
+    from collections_desktop.views.dialogs.preferences import PreferencesDialog
+    from collections_desktop.views.settings import Settings
+
+    folder = tempfile.mkdtemp(prefix="collections-desktop-shot-")
+    dialog = PreferencesDialog(
+        Settings(Path(folder) / "settings.ini"), window.context.formats, clock.today(), window
+    )
+    dialog.destroyed.connect(lambda: shutil.rmtree(folder, ignore_errors=True))
+    dialog.show()
+    dialog.adjustSize()
+    return dialog
 
 
 def _record_dialog(window: MainWindow, tab: int) -> QWidget:

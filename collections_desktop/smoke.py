@@ -27,6 +27,7 @@ from PySide6.QtCore import QEvent, QMessageLogContext, QObject, QtMsgType, qInst
 from collections_desktop import APP_NAME, __version__
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _, load_catalog
+from collections_desktop.resources import resource_path
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -136,6 +137,8 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
     lines = []
     if not isinstance(load_catalog("es"), gettext.GNUTranslations):
         raise SmokeTestError(_("The Spanish translation is missing from the resources."))
+    if not resource_path("guide", "es", "index.html").is_file():
+        raise SmokeTestError(_("The user guide is missing from the resources."))
     app = create_application()
     moments["application"] = time.time()
 

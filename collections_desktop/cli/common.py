@@ -68,17 +68,36 @@ def opened_database(
     from collections_desktop.cli.login import login_user, server_login
     from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.company.opening import open_company
+    from collections_desktop.models.db.failures import MissingDatabaseError
     from collections_desktop.models.team.login import is_postgresql
 
     url, password = database_url(args), None
     if is_postgresql(url):
         url, password = server_login(url, user=login_user(args), expect_company=not create)
-    database = open_company(url, create=create, clock=SystemClock(), password=password)
+    try:
+        database = open_company(url, create=create, clock=SystemClock(), password=password)
+    except MissingDatabaseError as error:
+        if getattr(args, "database", None):
+            raise
+        raise CommandError(*no_company_yet(url)) from error
     try:
         with refusing(*refused):
             yield database
     finally:
         database.dispose()
+
+
+def no_company_yet(where: str) -> tuple[str, ...]:
+    """What a command says when the embedded database has no company yet: how to make one."""
+    return (
+        error_line(
+            _("There is no company yet ({where}); nothing was created.").format(where=where)
+        ),
+        _(
+            "Start the app (collections-desktop) to open the demo company or create yours, "
+            "or run “collections-desktop demo” or “collections-desktop new-company NAME”."
+        ),
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -31,20 +31,44 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def new_company(args: argparse.Namespace) -> int:
-    """Set up an empty company (reference data, no customers) to import into."""
-    from collections_desktop.kernel.clock import SystemClock
-    from collections_desktop.models.company.setup import CompanyError, create_company
-    from collections_desktop.models.db.writing import LEDGER, write_transaction
+    """Set up an empty company (reference data, its first user, no customers) to import into.
 
-    currency = args.currency.upper()
-    with (
-        opened_database(args, create=True, refused=(CompanyError,)) as database,
-        write_transaction(database, run=LEDGER, what=_("new company")) as session,
-    ):
-        create_company(session, args.name, currency, SystemClock().now())
+    A new file appears only once the company is complete (``models.company.new_file``).
+    """
+    import getpass
+
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.new_file import (
+        NewCompany,
+        NewFileError,
+        create_company_database,
+        write_company,
+    )
+    from collections_desktop.models.company.setup import CompanyError
+    from collections_desktop.models.team.login import is_postgresql
+
+    login = args.login or getpass.getuser()
+    details = NewCompany(
+        name=args.name,
+        currency=args.currency.upper(),
+        country=args.country.upper() if args.country else None,
+        language=args.language,
+        user_name=args.user_name or login,
+        login=login,
+    )
+    url = database_url(args)
+    if is_postgresql(url):
+        with (
+            opened_database(args, create=True, refused=(CompanyError,)) as database,
+            refusing(CompanyError),
+        ):
+            write_company(database, details, SystemClock().now())
+    else:
+        with refusing(CompanyError, NewFileError):
+            create_company_database(url, details, clock=SystemClock())
     print(
-        _("Company “{name}” ({currency}) set up in {database}.").format(
-            name=args.name, currency=currency, database=database_url(args)
+        _("Company “{name}” ({currency}) set up in {database}; its first user is {login}.").format(
+            name=details.name, currency=details.currency, database=url, login=login
         )
     )
     return EXIT_OK

@@ -11,7 +11,7 @@ import argparse
 
 from collections_desktop import APP_ID, __version__
 from collections_desktop.cli import aging, company, gui, runs, sync, team, team_serve
-from collections_desktop.i18n import _
+from collections_desktop.i18n import LANGUAGES, _
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
     new_company.add_argument("name", help=_("the company's name"))
     new_company.add_argument(
         "--currency", default="EUR", metavar="CODE", help=_("the accounting currency")
+    )
+    new_company.add_argument(
+        "--country", metavar="CC", help=_("the company's country (two letters, e.g. ES)")
+    )
+    new_company.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help=_("the language of the texts the company prints"),
+    )
+    new_company.add_argument(
+        "--login", metavar="NAME", help=_("the first user's login (default: yours)")
+    )
+    new_company.add_argument(
+        "--user-name", metavar="TEXT", help=_("the first user's full name (default: the login)")
     )
     new_company.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     new_company.set_defaults(handler=company.new_company)
@@ -130,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shot.add_argument("--size", metavar="WxH", default="1400x900", help=_("window size"))
     shot.add_argument(
-        "--tab", type=int, default=0, metavar="N", help=_("the tab of a dialog to show (from 0)")
+        "--tab", type=int, default=0, metavar="N", help=_("the customer record's tab (from 0)")
     )
     shot.add_argument("--list", action="store_true", help=_("list the views and exit"))
     shot.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)

@@ -11,7 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from collections_desktop.cli.common import EXIT_OK, CommandError, database_url, error_line
+from collections_desktop.cli.common import (
+    EXIT_OK,
+    CommandError,
+    database_url,
+    error_line,
+    no_company_yet,
+)
 from collections_desktop.cli.login import server_login
 from collections_desktop.i18n import _
 
@@ -56,12 +62,18 @@ def run(args: argparse.Namespace) -> int:
     """Sync the replica (``--database``, else the default one) with its team database."""
     from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.company.opening import open_company
+    from collections_desktop.models.db.failures import MissingDatabaseError
     from collections_desktop.models.sync.apply import SyncError
     from collections_desktop.models.sync.replica import server_of
     from collections_desktop.models.sync.run import sync_replica
 
     clock = SystemClock()
-    database = open_company(database_url(args), create=False, clock=clock)
+    try:
+        database = open_company(database_url(args), create=False, clock=clock)
+    except MissingDatabaseError as error:
+        if getattr(args, "database", None):
+            raise
+        raise CommandError(*no_company_yet(database_url(args))) from error
     try:
         with database.sessions() as session:
             try:

@@ -24,8 +24,8 @@ EMPLOYEES = (
     ("E-0007", "James Whitaker", None, "+44 20 7946 0456", "sales GB"),
 )
 DEMO_USER = EMPLOYEES[0][2]
-"""The user name of the demo's first collections agent (Iberia pool): whom the app works as
-on a demo company when the computer's login is not an agent."""
+"""The user name of the demo's first collections agent (Iberia pool), its administrator:
+the app's first start gives this employee the computer's login."""
 POOLS = (
     ("Iberia", "Customers in Spain and Portugal.", ("ES", "PT")),
     ("France & UK", "Customers in France and the United Kingdom.", ("FR", "GB")),

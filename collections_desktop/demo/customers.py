@@ -130,7 +130,11 @@ class Builder:
             email = (
                 f"{ascii_letters(parts[0])}.{ascii_letters(surname)}@atlantica-suministros.example"
             )
-            employees.append((emp_id, number, name, email, phone_number, user, stamp, 1))
+            # The first agent is the administrator who may change the set-up.
+            administrator = codec.flag(number == EMPLOYEES[0][0])
+            employees.append(
+                (emp_id, number, name, email, phone_number, user, administrator, stamp, 1)
+            )
         pools = []
         for minute, (name, description, countries) in enumerate(POOLS, start=560):
             criteria = json.dumps({"countries": list(countries)})
@@ -170,7 +174,7 @@ class Builder:
                         start=(start, 480),
                         end=(end, 1020),
                         type=ActivityType.TASK,
-                        category="Review",
+                        category="REVIEW",
                         purpose=f"Review the aging of {pool} and plan the week's calls",
                         closed=(end, 960) if end < today else None,
                         employee=employee,
@@ -183,7 +187,7 @@ class Builder:
                         start=(min(last_day - 5, today - 1), 540),
                         end=(last_day, 1080),
                         type=ActivityType.TASK,
-                        category="Report",
+                        category="REVIEW",
                         purpose=f"Prepare the month-end collections report for {pool}",
                         memo="Include disputed amounts and broken promises.",
                         closed=(last_day, 1020) if last_day < today else None,
@@ -302,7 +306,7 @@ class Builder:
                     start=updated,
                     end=updated,
                     type=ActivityType.EVENT,
-                    category="Credit",
+                    category="CREDIT",
                     purpose=f"Account put on hold: {overdue_days} days overdue",
                     memo="No new orders until the overdue balance is paid.",
                     closed=updated,
@@ -325,7 +329,7 @@ class Builder:
                         start=reviewed,
                         end=reviewed,
                         type=ActivityType.EVENT,
-                        category="Credit",
+                        category="CREDIT",
                         purpose=f"Annual credit review: limit {limit_cents // 100:,}"
                         f" {currency} confirmed",
                         closed=reviewed,
@@ -340,7 +344,7 @@ class Builder:
                     start=(min(meeting, today) - rng.randint(3, 15), rng.randint(480, 1000)),
                     end=(meeting, 660),
                     type=ActivityType.APPOINTMENT,
-                    category="Meeting",
+                    category="MEETING",
                     purpose=f"Account review with {contacts[-1][2]}",
                     closed=meeting_held,
                 )

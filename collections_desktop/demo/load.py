@@ -11,9 +11,7 @@ import contextlib
 import datetime as dt
 import logging
 import multiprocessing
-import os
 import pickle
-import sqlite3
 import sys
 import time
 import traceback
@@ -32,6 +30,7 @@ from collections_desktop.demo.writer import COLUMNS, Rows, Writer
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.company import new_file
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.company.reference import DEFAULT_INTEREST_CODE, DEFAULT_SEQUENCE
 from collections_desktop.models.company.setup import has_company
@@ -45,6 +44,8 @@ SQLITE_CACHE_KIB = 262_144
 """SQLite's page cache while writing the demo (256 MiB): the bound on its memory."""
 PARALLEL_FROM = 10_000
 """From this many customers, a second process generates the rows while this one writes."""
+
+DEMO_PARTIAL_SUFFIX = ".demo-partial"
 
 ProgressCallback = Callable[[int, int, str], None]
 logger = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ def write_demo_company(
 
 def partial_path(path: Path) -> Path:
     """Where the demo for the new SQLite file ``path`` is written until it is complete."""
-    return path.with_name(f"{path.name}.demo-partial")
+    return new_file.partial_path(path, DEMO_PARTIAL_SUFFIX)
 
 
 def _write_new_file(
@@ -149,83 +150,22 @@ def _write_new_file(
     today: dt.date,
     progress: ProgressCallback | None,
 ) -> dict[str, int]:
-    """Write the demo into ``partial_path(path)``, then move the finished file to ``path``.
+    """Write the demo into ``partial_path(path)``, then move the finished file to ``path``
+    (``models.company.new_file.write_new_file``, as a new company is made).
 
-    A partial file left by a process that was killed is started over; one that another
-    process is writing right now is left alone and the demo refused. The file only gets
-    its name once the demo is committed and the file closed, so the name never shows an
-    empty or half-written company (the first start would otherwise open it as "the"
-    database and never write the demo).
+    The file only gets its name once the demo is committed and the file closed, so the
+    name never shows an empty or half-written company (the first start would otherwise
+    open it as "the" database and never write the demo).
     """
-    partial = partial_path(path)
-    _remove_stale_partial(partial, path)
-    try:
-        database = open_company(partial, clock=SystemClock())
-        try:
-            counts = _write(
-                database, customers=customers, seed=seed, today=today, progress=progress
-            )
-        finally:
-            database.dispose()
-        if path.exists():
-            raise DemoError(
-                _(
-                    "The database {where} was created by another program while the demo "
-                    "was written; it was not changed."
-                ).format(where=path)
-            )
-        _sync(partial)
-        os.replace(partial, path)
-        _sync(path.parent)
-    except BaseException:
-        # A failed demo leaves nothing behind, not even its partial file.
-        _unlink_sqlite_files(partial)
-        raise
-    return counts
-
-
-def _remove_stale_partial(partial: Path, path: Path) -> None:
-    """Delete the partial file of a demo that was killed; refuse one being written now."""
-    if not partial.exists():
-        return
-    try:
-        # The writer of a live demo holds the file's write lock for the whole demo.
-        connection = sqlite3.connect(partial, timeout=0, isolation_level=None)
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            connection.execute("ROLLBACK")
-        finally:
-            connection.close()
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error):
-            raise DemoError(
-                _(
-                    "A demo company is being written into {where} by another process right "
-                    "now ({partial}); nothing was changed."
-                ).format(where=path, partial=partial.name)
-            ) from error
-    except sqlite3.DatabaseError:
-        pass  # not even a database: a file killed as it was created
-    _unlink_sqlite_files(partial)
-
-
-def _unlink_sqlite_files(path: Path) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def _sync(path: Path) -> None:
-    """Flush a file or a folder entry to disk (a folder only where the OS allows it)."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY)
-    except OSError:
-        return  # Windows cannot open a folder; its renames are durable enough
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+    return new_file.write_new_file(
+        path,
+        lambda database: _write(
+            database, customers=customers, seed=seed, today=today, progress=progress
+        ),
+        clock=SystemClock(),
+        suffix=DEMO_PARTIAL_SUFFIX,
+        error=DemoError,
+    )
 
 
 def _sqlite_file(url: URL) -> Path | None:

@@ -12,7 +12,10 @@ Rows = dict[str, list[tuple[Any, ...]]]
 """Row tuples by table name, values in their stored form (``stored.Codec``)."""
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "employees": ("id", "number", "name", "email", "phone", "user_name", "updated_at", "version"),
+    "employees": (
+        "id", "number", "name", "email", "phone", "user_name", "is_administrator", "updated_at",
+        "version",
+    ),
     "customer_pools": ("id", "name", "description", "criteria", "updated_at", "version"),
     "collections_agents": (
         "id", "employee_id", "default_pool_id", "may_view_all_pools", "updated_at", "version",

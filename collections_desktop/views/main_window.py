@@ -3,7 +3,7 @@
 The collector lands on the Overview; choosing a customer there (or in Aged balances or
 Activities) opens the Workspace on it, and a case opens the Collections page of its
 customer. The list pages read their data the first time they come on screen, so the
-start reads only the Overview and the Company page. Ctrl+1 … Ctrl+7 reach the pages in
+start reads only the Overview and the Company page. Ctrl+1 … Ctrl+8 reach the pages in
 navigation order. Sections not built yet are listed disabled with a tooltip, never
 filled with made-up data. The window works as one ``Viewer`` (an agent's scope, or the
 whole company for a user who is not an agent, which the status bar says), remembers its
@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -36,15 +37,18 @@ from sqlalchemy.engine import URL, make_url
 
 from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import _
+from collections_desktop.i18n import _, ngettext
 from collections_desktop.kernel.clock import Clock
 from collections_desktop.models.company.setup import CompanySummary
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.people.scope import Viewer
 from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.actions.customer_record import CustomerRecordActions
+from collections_desktop.views.actions.importing import ImportReceivables
 from collections_desktop.views.actions.work_offline import WorkOffline
 from collections_desktop.views.context import PageContext
+from collections_desktop.views.dialogs.preferences import PreferencesDialog
+from collections_desktop.views.guide import GuideDialog
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages import PLANNED_SECTIONS
 from collections_desktop.views.pages.activities_page import ActivitiesPage
@@ -56,13 +60,16 @@ from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.pages.conflicts_page import ConflictsPage
 from collections_desktop.views.pages.customers_page import CustomersPage
 from collections_desktop.views.pages.overview_page import OverviewPage
+from collections_desktop.views.pages.setup_page import SetupPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import (
     SYNC_INTERVAL,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     Settings,
+    forget_databases,
     read_page_state,
+    recent_databases,
     write_page_state,
 )
 from collections_desktop.views.sync_control import SyncBackend, SyncControl
@@ -81,6 +88,7 @@ PAGE_TYPES: tuple[type[Page], ...] = (
     CasesPage,
     CollectionsPage,
     CompanyPage,
+    SetupPage,
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
 PAGES = tuple(kind.key for kind in PAGE_TYPES)
@@ -92,7 +100,11 @@ class MainWindow(QMainWindow):
     """The application window for one open database."""
 
     open_database_requested = Signal(str)
+    preferences_changed = Signal()
+    """The user chose another language or date style: the shell opens the window again."""
     """The user chose a database file to open instead of this one (its path)."""
+    new_company_requested = Signal()
+    """File ▸ New company…: the app asks what company to create, then opens it."""
 
     def __init__(
         self,
@@ -137,6 +149,7 @@ class MainWindow(QMainWindow):
         self.cases_page = CasesPage(context)
         self.collections_page = CollectionsPage(context)
         self.company_page = CompanyPage(context)
+        self.setup_page = SetupPage(context)
         self.page_list: tuple[Page, ...] = (
             self.overview_page,
             self.workspace_page,
@@ -146,10 +159,13 @@ class MainWindow(QMainWindow):
             self.cases_page,
             self.collections_page,
             self.company_page,
+            self.setup_page,
         )
         assert tuple(page.key for page in self.page_list) == PAGES
         self._sync_backend = sync_backend
         self.replica = replica
+        self.import_controller: ImportReceivables | None = None
+        """The guided import opened last (File ▸ Import receivables…)."""
         """The replica's status when the database is an offline replica, else None."""
         self.conflicts_page: ConflictsPage | None = None
         if replica is not None:
@@ -187,6 +203,10 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.status_label.setObjectName("status_summary")
         self.statusBar().addWidget(self.status_label, 1)
+        self.user_label = QLabel(working_as(self.viewer))
+        self.user_label.setObjectName("working_as")
+        self.user_label.setToolTip(working_as_tip(self.viewer))
+        self.statusBar().addPermanentWidget(self.user_label)
         self.sync_control: SyncControl | None = None
         self.sync_status: SyncStatusBar | None = None
         if replica is not None:
@@ -269,6 +289,17 @@ class MainWindow(QMainWindow):
         action.start(**self._team_database())
         return action
 
+    def import_receivables(self, path: str | Path | None = None) -> ImportReceivables:
+        """File ▸ Import receivables…: the guided import (modeless); the pages read again
+        once it is committed."""
+        action = ImportReceivables(self.context, self)
+        action.announced.connect(lambda text: self.announce(text, 0))
+        action.imported.connect(lambda _result: self.refresh())
+        action.imported.connect(lambda _result: self.company_page.refresh())
+        self.import_controller = action
+        action.start(path)
+        return action
+
     def _team_database(self) -> dict[str, str]:
         """The server and user to offer: the team database open now, or the replica's."""
         if self.replica is not None:
@@ -283,6 +314,28 @@ class MainWindow(QMainWindow):
     def announce(self, message: str, timeout_ms: int = 15000) -> None:
         """Show a passing message in the status bar (e.g. "Demo company created")."""
         self.statusBar().showMessage(message, timeout_ms)
+
+    def show_preferences(self) -> PreferencesDialog:
+        """Open Edit ▸ Preferences (window-modal); a new language or date style, once
+        stored, asks for the window to open again in it (``preferences_changed``)."""
+        assert self._settings is not None
+        dialog = PreferencesDialog(self._settings, self._formats, self._clock.today(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def done(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and dialog.changed_display:
+                self.preferences_changed.emit()
+
+        dialog.finished.connect(done)
+        dialog.open()
+        return dialog
+
+    def show_guide(self) -> GuideDialog:
+        """Open Help ▸ User guide (modeless) in the interface language."""
+        dialog = GuideDialog(self._icons, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def show_about(self) -> AboutDialog:
         """Open the About dialog (modeless, so the window stays usable)."""
@@ -360,10 +413,21 @@ class MainWindow(QMainWindow):
         return navigation
 
     def _build_actions(self) -> None:
-        self.open_action = QAction(self._icons.get("open_database"), _("&Open database…"), self)
+        self.new_company_action = QAction(self._icons.get("new_company"), _("&New company…"), self)
+        self.new_company_action.setStatusTip(
+            _("Create a company in a new database file, and open it")
+        )
+        self.new_company_action.triggered.connect(self.new_company_requested.emit)
+        self.open_action = QAction(self._icons.get("open_database"), _("&Open…"), self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.setStatusTip(_("Open another Collections Desktop database file"))
         self.open_action.triggered.connect(self._choose_database)
+        self.import_action = QAction(self._icons.get("import"), _("&Import receivables…"), self)
+        self.import_action.setStatusTip(
+            _("Import customers, invoices and credit notes from a CSV or Excel file")
+        )
+        self.import_action.setEnabled(not self.database.read_only and self.replica is None)
+        self.import_action.triggered.connect(lambda: self.import_receivables())
 
         self.work_offline_action = QAction(
             self._icons.get("work_offline"), _("&Work offline…"), self
@@ -390,7 +454,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.setStatusTip(_("Read the figures again from the database"))
         self.refresh_action.triggered.connect(self.refresh)
 
-        # Ctrl+1 … Ctrl+7: the pages in navigation order.
+        # Ctrl+1 … Ctrl+8: the pages in navigation order.
         self.page_actions: dict[str, QAction] = {}
         for number, key in enumerate(self.page_keys, start=1):
             item = self.navigation.item(number - 1)
@@ -407,20 +471,45 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
 
+        self.preferences_action = QAction(self._icons.get("preferences"), _("&Preferences…"), self)
+        self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.setStatusTip(
+            _("Choose the interface language, how to call a customer and how dates are written")
+        )
+        self.preferences_action.setEnabled(self._settings is not None)
+        self.preferences_action.triggered.connect(self.show_preferences)
+
+        self.guide_action = QAction(self._icons.get("guide"), _("User &guide"), self)
+        self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.guide_action.setStatusTip(_("Read how to work with the app, in your language"))
+        self.guide_action.triggered.connect(self.show_guide)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(_("&File"))
+        file_menu.addAction(self.new_company_action)
         file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu(self._icons.get("recent"), _("&Recent databases"))
+        self.recent_menu.setObjectName("recent_menu")
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.work_offline_action)
         file_menu.addAction(self.sync_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu(_("&Edit"))
+        edit_menu.addAction(self.preferences_action)
         view_menu = bar.addMenu(_("&View"))
         view_menu.addAction(self.refresh_action)
         go_menu = bar.addMenu(_("&Go"))
         for action in self.page_actions.values():
             go_menu.addAction(action)
         help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self.guide_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     # --- behaviour -----------------------------------------------------------------------
@@ -452,6 +541,33 @@ class MainWindow(QMainWindow):
             self.workspace_page.transaction_actions.reprint_letter(document_id)
         elif not self.workspace_page.show_transaction(document_id):
             self.announce(_("That transaction is settled: nothing of it is open."), 5000)
+
+    def fill_recent_menu(self) -> None:
+        """The last databases opened, newest first; files that are gone are taken off the
+        list, and the status bar says so."""
+        menu = self.recent_menu
+        menu.clear()
+        settings = self._settings
+        entries = recent_databases(settings) if settings is not None else []
+        gone = [entry for entry in entries if "://" not in entry and not Path(entry).exists()]
+        if gone and settings is not None:
+            forget_databases(settings, gone)
+            self.announce(
+                ngettext(
+                    "Taken off the recent databases, the file is gone: {files}",
+                    "Taken off the recent databases, the files are gone: {files}",
+                    len(gone),
+                ).format(files=", ".join(gone)),
+                0,
+            )
+        shown = [entry for entry in entries if entry not in gone]
+        for number, entry in enumerate(shown, start=1):
+            action = menu.addAction(f"&{number} {entry}")
+            action.setData(entry)
+            action.triggered.connect(partial(self.open_database_requested.emit, entry))
+        if not shown:
+            empty = menu.addAction(_("No database opened yet"))
+            empty.setEnabled(False)
 
     def _choose_database(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -516,15 +632,45 @@ class MainWindow(QMainWindow):
         for page in self.page_list:
             page.restore_state(read_page_state(self._settings, page.key))
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Save the geometry and stop the background work before the window goes away."""
+    def save_state(self) -> None:
+        """Keep the geometry and the pages' state in the settings (when there are any)."""
         if self._settings is not None:
             self._settings.set(WINDOW_GEOMETRY, self.saveGeometry())
             self._settings.set(WINDOW_STATE, self.saveState())
             for page in self.page_list:
                 write_page_state(self._settings, page.key, page.save_state())
             self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save the geometry and stop the background work before the window goes away."""
+        self.save_state()
         if self.sync_control is not None:
             self.sync_control.stop()
         self.runner.shutdown()
         super().closeEvent(event)
+
+
+def working_as(viewer: Viewer) -> str:
+    """Whom the app works as, for the status bar: the employee and their role."""
+    if viewer.employee_id is None:
+        return _("Working as {login} (not an employee)").format(login=viewer.user_name)
+    if viewer.may_change_setup:
+        return _("Working as {name} · administrator").format(name=viewer.display_name)
+    return _("Working as {name}").format(name=viewer.display_name)
+
+
+def working_as_tip(viewer: Viewer) -> str:
+    """What the status bar's user means and how it is chosen."""
+    if viewer.employee_id is None:
+        return _(
+            "No employee has the login name {login}: you see the whole company but have no "
+            "activities of your own. An administrator can add you in Set-up ▸ Users."
+        ).format(login=viewer.user_name)
+    role = (
+        _("As an administrator you may change the company's set-up.")
+        if viewer.may_change_setup
+        else _("Only an administrator may change the company's set-up.")
+    )
+    return _("You work as the employee whose login name is {login}. {role}").format(
+        login=viewer.user_name, role=role
+    )

@@ -39,7 +39,7 @@ from PySide6.QtGui import (
 
 from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import _, ngettext
+from collections_desktop.i18n import _, translations_for
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.letters.documents import (
     DocumentRecorder,
@@ -79,35 +79,54 @@ def _paragraphs(text: str) -> str:
     )
 
 
+def _unbroken(text: str) -> str:
+    """``text`` (a document number) escaped so a line never breaks inside it: a word
+    joiner after each hyphen or slash, no-break spaces for spaces."""
+    escaped = _escape(text).replace(" ", "\xa0")
+    return escaped.replace("-", "-\u2060").replace("/", "/\u2060")
+
+
+def _numbers_unbroken(html_text: str, numbers: Sequence[str]) -> str:
+    """``html_text`` with every document number in ``numbers`` kept on one line."""
+    for number in sorted(set(filter(None, numbers)), key=len, reverse=True):
+        html_text = html_text.replace(_escape(number), _unbroken(number))
+    return html_text
+
+
 def _items_table(detail: LetterDetail, formats: Formats) -> str:
-    """The letter's items with their open amounts, the total and the fee, as an HTML table."""
+    """The letter's items with their open amounts, the total and the fee, as an HTML table,
+    its headings in the letter's language."""
+    words = translations_for(detail.language)
     head = "".join(
         f'<th align="{align}">{_escape(title)}</th>'
         for title, align in (
-            (_("Document"), "left"),
-            (_("Document date"), "left"),
-            (_("Due date"), "left"),
-            (_("Days overdue"), "right"),
-            (_("Open amount"), "right"),
+            (words.gettext("Document"), "left"),
+            (words.gettext("Document date"), "left"),
+            (words.gettext("Due date"), "left"),
+            (words.gettext("Days overdue"), "right"),
+            (words.gettext("Open amount"), "right"),
         )
     )
     rows = []
+    nowrap = 'style="white-space: nowrap;"'
     for line in detail.lines:
         rows.append(
             '<tr class="item">'
-            f"<td>{_escape(line.document_number)}</td>"
-            f"<td>{_escape(formats.date(line.document_date))}</td>"
-            f"<td>{_escape(formats.date(line.due_date))}</td>"
+            f"<td {nowrap}>{_unbroken(line.document_number)}</td>"
+            f"<td {nowrap}>{_escape(formats.date(line.document_date))}</td>"
+            f"<td {nowrap}>{_escape(formats.date(line.due_date))}</td>"
             f'<td align="right">{_escape(formats.count(line.days_overdue))}</td>'
-            f'<td align="right" style="white-space: nowrap;">'
+            f'<td align="right" {nowrap}>'
             f"{_escape(formats.money(line.open_amount, line.currency))}</td>"
             "</tr>"
         )
-    totals = [(_("Total overdue"), formats.money(detail.amount, detail.currency))]
+    totals = [(words.gettext("Total overdue"), formats.money(detail.amount, detail.currency))]
     if detail.fee:
         totals.append(
             (
-                _("Letter fee ({document})").format(document=detail.fee_document or detail.number),
+                words.gettext("Letter fee ({document})").format(
+                    document=detail.fee_document or detail.number
+                ),
                 formats.money(detail.fee, detail.currency),
             )
         )
@@ -115,32 +134,43 @@ def _items_table(detail: LetterDetail, formats: Formats) -> str:
         rows.append(
             '<tr class="total">'
             f'<td colspan="4" align="right"><b>{_escape(caption)}</b></td>'
-            f'<td align="right" style="white-space: nowrap;"><b>{_escape(value)}</b></td>'
+            f'<td align="right" {nowrap}><b>{_escape(value)}</b></td>'
             "</tr>"
         )
-    return (
+    table = (
         '<table class="items" width="100%" cellspacing="0" cellpadding="4"'
         ' style="margin-top: 4px; margin-bottom: 14px;">'
         f"<thead><tr>{head}</tr></thead>{''.join(rows)}</table>"
     )
+    return _numbers_unbroken(table, [detail.fee_document or "", detail.number])
 
 
 def _body(detail: LetterDetail, formats: Formats) -> str:
     """The stored text with its item list replaced by the table (or the table after it)."""
     table = _items_table(detail, formats)
-    listed = items_text(detail.lines, customer_formats(detail.language))
+    listed = items_text(detail.lines, customer_formats(detail.language), detail.language)
+    numbers = [line.document_number for line in detail.lines] + [detail.number]
     if listed and listed in detail.text:
         before, after = detail.text.split(listed, 1)
-        return _paragraphs(before) + table + _paragraphs(after)
-    return _paragraphs(detail.text) + table
+        return (
+            _numbers_unbroken(_paragraphs(before), numbers)
+            + table
+            + _numbers_unbroken(_paragraphs(after), numbers)
+        )
+    return _numbers_unbroken(_paragraphs(detail.text), numbers) + table
 
 
 def letter_html(detail: LetterDetail, formats: Formats, *, copy: bool = False) -> str:
-    """The letter as the HTML its PDF is printed from (tests read it)."""
+    """The letter as the HTML its PDF is printed from (tests read it), in the letter's
+    language (the customer's): its heading is the level's name in that language, never
+    an internal code."""
+    words = translations_for(detail.language)
     copy_mark = ""
     if copy:
-        reprint = _("Reprint of the letter of {date}").format(date=formats.date(detail.letter_date))
-        mark = _("COPY")  # outside the f-string, where the message extractor finds it
+        reprint = words.gettext("Reprint of the letter of {date}").format(
+            date=formats.date(detail.letter_date)
+        )
+        mark = words.gettext("COPY")
         copy_mark = (
             f'<p align="right" style="color:{COPY_COLOUR}; font-size:14pt;"><b>'
             f"{_escape(mark)}</b><br/>"
@@ -151,13 +181,13 @@ def letter_html(detail: LetterDetail, formats: Formats, *, copy: bool = False) -
     address = "<br/>".join(
         _escape(line) for line in (detail.customer_name, *detail.address_lines) if line
     )
-    level = _("Level {level}").format(level=detail.level)
-    if detail.level_name:
-        level = f"{level}: {detail.level_name}"
-    reference = _("Collection letter {number} · Customer account {account}").format(
+    heading = detail.level_name or words.gettext("Collection letter {number}").format(
+        number=detail.number
+    )
+    reference = words.gettext("Collection letter {number} · Customer account {account}").format(
         number=detail.number, account=detail.account
     )
-    items = ngettext("{count} item", "{count} items", len(detail.lines)).format(
+    items = words.ngettext("{count} item", "{count} items", len(detail.lines)).format(
         count=formats.count(len(detail.lines))
     )
     style = (
@@ -165,6 +195,9 @@ def letter_html(detail: LetterDetail, formats: Formats, *, copy: bool = False) -
         "h1 { font-size: 16pt; margin: 0; }"
         "table.items th { border-bottom: 1px solid #444444; background: #eeeeee; }"
         "tr.item td { border-bottom: 1px solid #dddddd; }"
+    )
+    reference_line = _numbers_unbroken(
+        f"{_escape(reference)} · {_escape(items)}", [detail.number, detail.account]
     )
     return (
         f"<html><head><style>{style}</style></head><body>"
@@ -176,8 +209,8 @@ def letter_html(detail: LetterDetail, formats: Formats, *, copy: bool = False) -
         f'<p align="right" style="margin-bottom: 6px;">'
         f"{_escape(formats.date(detail.letter_date, 'long'))}</p>"
         f'<p style="font-size: 8pt; color: #555555; margin-bottom: 16px;">'
-        f"{_escape(reference)} · {_escape(items)}</p>"
-        f'<p style="{PARAGRAPH}"><b>{_escape(level)}</b></p>'
+        f"{reference_line}</p>"
+        f'<p style="{PARAGRAPH}"><b>{_escape(heading)}</b></p>'
         f"{_body(detail, formats)}"
         "</body></html>"
     )

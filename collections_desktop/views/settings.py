@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
@@ -19,11 +19,12 @@ from typing import Any, Generic, TypeVar, cast
 from PySide6.QtCore import QByteArray, QSettings
 
 from collections_desktop import paths
+from collections_desktop.formatting import DATE_STYLES
 from collections_desktop.i18n import LANGUAGES, N_
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA_KEY = "meta/schema_version"
 FILE_NAME = "settings.ini"
 
@@ -49,12 +50,18 @@ CALL_METHOD: Option[str] = Option(
 )
 """How a phone number is called: the system's ``tel:`` handler or Microsoft Teams."""
 
-USER_NAME: Option[str] = Option("session/user_name", str, "", N_("Collections agent (user name)"))
-"""Whose pools and activities the app shows; empty means the computer's login name."""
+DATE_STYLE: Option[str] = Option(
+    "interface/date_style", str, "medium", N_("Date style"), choices=DATE_STYLES
+)
+"""How every date is written: short, medium or long, in the language's own way."""
 
 DATABASE: Option[str] = Option("session/database", str, "", N_("Database opened at start"))
 """The database the app opens without ``--database`` (an offline replica once made);
 empty means the embedded one."""
+
+RECENT_DATABASES: Option[str] = Option("session/recent_databases", str, "", N_("Recent databases"))
+"""The databases opened last, newest first (JSON list of paths and server addresses)."""
+RECENT_COUNT = 8
 
 SYNC_INTERVAL: Option[int] = Option(
     "sync/interval_minutes", int, 5, N_("Automatic sync every (minutes, 0: never)")
@@ -102,8 +109,9 @@ PAGE_STATES: dict[str, Option[str]] = {
 OPTIONS: tuple[Option[Any], ...] = (
     LANGUAGE,
     CALL_METHOD,
-    USER_NAME,
+    DATE_STYLE,
     DATABASE,
+    RECENT_DATABASES,
     SYNC_INTERVAL,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
@@ -126,7 +134,24 @@ def _pages_keep_one_format(store: QSettings) -> None:
         store.remove(key)
 
 
-UPGRADES: dict[int, Callable[[QSettings], None]] = {2: _pages_keep_one_format}
+FORMER_USER_NAME = "session/former_user_name"
+"""Where version 3 keeps the user name an older file chose, until the app has given that
+employee the computer's login once (``app.Shell``)."""
+
+
+def _user_is_an_employee(store: QSettings) -> None:
+    """Version 3: whom the app works as is the employee with the computer's login (an
+    administrator changes it in Set-up ▸ Users), no longer a setting of each computer."""
+    former = store.value("session/user_name", "", type=str)
+    if former:
+        store.setValue(FORMER_USER_NAME, former)
+    store.remove("session/user_name")
+
+
+UPGRADES: dict[int, Callable[[QSettings], None]] = {
+    2: _pages_keep_one_format,
+    3: _user_is_an_employee,
+}
 """Hooks that bring a file from version ``n - 1`` to ``n``."""
 
 
@@ -171,6 +196,12 @@ class Settings:
         """Forget the stored value so the default applies again."""
         self._store.remove(option.key)
 
+    def take_former_user_name(self) -> str:
+        """The user name an older settings file chose (once; empty when none)."""
+        former = cast(str, self._store.value(FORMER_USER_NAME, "", type=str))
+        self._store.remove(FORMER_USER_NAME)
+        return former
+
     def sync(self) -> None:
         """Write pending changes to the file now (Qt also does it when idle and at exit)."""
         self._store.sync()
@@ -204,3 +235,40 @@ def write_page_state(settings: Settings, key: str, state: dict[str, bytes]) -> N
     if option is not None:
         encoded = {name: base64.b64encode(value).decode("ascii") for name, value in state.items()}
         settings.set(option, json.dumps(encoded))
+
+
+def recent_databases(settings: Settings) -> list[str]:
+    """The databases opened last, newest first (at most ``RECENT_COUNT``)."""
+    try:
+        saved = json.loads(settings.get(RECENT_DATABASES) or "[]")
+    except ValueError:
+        return []
+    if not isinstance(saved, list):
+        return []
+    return [entry for entry in saved if isinstance(entry, str) and entry][:RECENT_COUNT]
+
+
+def remember_database(settings: Settings, url: str | Path) -> None:
+    """Put ``url`` first in the recent databases (a file by its full path, a server
+    without any password)."""
+    entry = _recent_entry(url)
+    kept = [entry, *(known for known in recent_databases(settings) if known != entry)]
+    settings.set(RECENT_DATABASES, json.dumps(kept[:RECENT_COUNT]))
+
+
+def forget_databases(settings: Settings, entries: Collection[str]) -> None:
+    """Take ``entries`` off the recent databases (files that are gone)."""
+    kept = [known for known in recent_databases(settings) if known not in entries]
+    settings.set(RECENT_DATABASES, json.dumps(kept))
+
+
+def _recent_entry(url: str | Path) -> str:
+    text = str(url)
+    if "://" not in text:
+        return str(Path(text).expanduser().resolve())
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(text)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return str(Path(parsed.database).expanduser().resolve())
+    return parsed.set(password=None).render_as_string(hide_password=False)

@@ -128,3 +128,19 @@ def test_a_new_company_imports_the_ibm_sample_and_ages_it(run_cli, tmp_path) -> 
         assert row["1-30 days"] == f"{periods[0]:.2f}"
     assert total["customer_account"] == "TOTAL"
     assert total["balance"] == f"{sum(f[0] for f in expected.values()):.2f}" == "5119.85"
+    # Whoever ran new-company works as an administrator agent: New activity is theirs.
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.company.opening import open_company
+    from collections_desktop.models.people.scope import load_viewer
+    from collections_desktop.models.people.users import login_name
+
+    assert "are its first user, an administrator" in created.stdout
+    database = open_company(path, clock=SystemClock(), create=False)
+    try:
+        with database.sessions() as session:
+            viewer = load_viewer(session, login_name())
+    finally:
+        database.dispose()
+    assert viewer.is_agent
+    assert viewer.may_change_setup
+    assert viewer.display_name == login_name()

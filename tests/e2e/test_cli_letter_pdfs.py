@@ -18,6 +18,8 @@ import pytest
 AS_OF = "2026-11-23"
 KILL_AFTER = 5
 """PDFs in place when the run is killed."""
+LETTERS = 45
+"""The letters the run makes on the demo of this seed and size."""
 PDF_TIMEOUT = 120
 """Seconds a run may take on a loaded machine before the test gives up (a bound, not a check)."""
 
@@ -119,7 +121,7 @@ def test_killed_while_writing_pdfs_the_next_run_writes_the_rest(demo: Path, tmp_
     assert run.returncode == -signal.SIGKILL
 
     numbers = letter_numbers(demo)
-    assert len(numbers) == 39  # the letters were committed before their PDFs
+    assert len(numbers) == LETTERS  # the letters were committed before their PDFs
     killed_at = finals(folder)
     assert KILL_AFTER <= len(killed_at) < len(numbers)
     assert all(complete(path) for path in killed_at)  # no partial file under a final name
@@ -130,7 +132,7 @@ def test_killed_while_writing_pdfs_the_next_run_writes_the_rest(demo: Path, tmp_
     assert again.returncode == 0, again.stderr
     missing = len(numbers) - len(before)
     assert again.stdout.splitlines() == [
-        "0 collection letters created; 61 customers or items without one.",
+        "0 collection letters created; 72 customers or items without one.",
         f"{missing} PDFs written to {folder}",
         f"{missing} of them were missing after earlier runs.",
     ]
@@ -209,19 +211,19 @@ def in_tmpfs(point: Path, copy: Path, options: str) -> tuple[str, ...]:
 @needs_mount
 def test_a_full_disk_is_exit_2_naming_the_file(demo: Path, small_disk: tuple[Path, Path]) -> None:
     point, copy = small_disk
-    # Room for about eight 24 KB letters of the 39.
+    # Room for about eight 24 KB letters of the 45.
     result = letters(demo, point, *in_tmpfs(point, copy, "size=200k"))
     assert result.returncode == 2, result.stderr
     assert result.stdout.splitlines() == [
-        "39 collection letters created; 22 customers or items without one."
+        "45 collection letters created; 27 customers or items without one."
     ]
     first, second = result.stderr.splitlines()
     assert first.startswith(f"error: The PDF {point}/CL-")
     assert first.endswith(".pdf could not be written: No space left on device.")
     written = finals(copy)
-    assert 0 < len(written) < 39
+    assert 0 < len(written) < LETTERS
     assert second == (
-        f"{len(written)} of 39 PDFs were written to {point}; the letters are posted, "
+        f"{len(written)} of {LETTERS} PDFs were written to {point}; the letters are posted, "
         "and the next letters --pdf run writes the missing ones."
     )
     assert "Traceback" not in result.stderr
@@ -234,7 +236,7 @@ def test_a_full_disk_is_exit_2_naming_the_file(demo: Path, small_disk: tuple[Pat
         demo,
         "SELECT count(*) FROM collection_letters "
         "WHERE id NOT IN (SELECT letter_id FROM letter_documents)",
-    ) == [(39 - len(written),)]
+    ) == [(LETTERS - len(written),)]
 
 
 @needs_mount

@@ -163,6 +163,7 @@ def page_context(
     *,
     settings: Settings | None = None,
     formats: Formats | None = None,
+    may_change_setup: bool = False,
 ) -> PageContext:
     """What a page or dialog controller works with, for a viewer of ``scope``."""
     viewer = Viewer(
@@ -171,6 +172,7 @@ def page_context(
         employee_id=employee_id,
         display_name="Tester",
         is_agent=employee_id is not None,
+        may_change_setup=may_change_setup,
     )
     return PageContext(
         database=database,

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTimer
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
 from collections_desktop import app as app_module
@@ -15,6 +15,7 @@ from collections_desktop import paths
 from collections_desktop.app import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
+    Shell,
     choose_language,
     install_translations,
     run_gui,
@@ -25,9 +26,11 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import current_language
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.people.users import add_first_user, login_name
+from collections_desktop.views.dialogs.first_start import DEMO, FirstStartChoice
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.main_window import MainWindow
-from collections_desktop.views.settings import LANGUAGE, USER_NAME, Settings
+from collections_desktop.views.settings import LANGUAGE, Settings
 
 
 def digest(path: Path) -> str:
@@ -89,7 +92,25 @@ def test_run_gui_shows_the_window_until_it_is_closed(qtbot, company, monkeypatch
     assert current_language() == "en"
 
 
-def test_first_run_creates_the_demo_company(qtbot, shell, dialogs, monkeypatch) -> None:
+@pytest.fixture
+def choose_demo(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The first-start dialog answered with "Open the demo company" once, then closed.
+
+    ``tests/gui/test_first_start.py`` clicks through the real dialog.
+    """
+    asked: list[Path] = []
+
+    def ask(*, location: Path, **_kwargs: object) -> FirstStartChoice | None:
+        asked.append(location)
+        return FirstStartChoice(DEMO, location=str(location)) if len(asked) == 1 else None
+
+    monkeypatch.setattr(app_module, "ask_first_start", ask)
+    return asked
+
+
+def test_first_run_creates_the_demo_company(
+    qtbot, shell, dialogs, monkeypatch, choose_demo
+) -> None:
     monkeypatch.setattr(app_module, "DEMO_CUSTOMERS", 25)  # the real writer, a smaller company
     path = paths.default_database_path()
     assert not path.exists()
@@ -108,16 +129,17 @@ def test_first_run_creates_the_demo_company(qtbot, shell, dialogs, monkeypatch) 
     assert title == "Demo company created"
     assert text.startswith(f"Collections Desktop created a demo company in {path}")
     assert "25 customers" in text
-    # The computer's login is no agent of the demo: the app works as its first agent.
-    assert shell.settings.get(USER_NAME) == "lfernandez"
+    # The computer's user works as the demo's first agent, an administrator.
+    assert window.viewer.user_name == login_name()
     assert window.viewer.is_agent
+    assert window.viewer.may_change_setup
     assert window.viewer.display_name == "Lucía Fernández Ortega"
     assert window.current_page == "overview"
 
 
 @pytest.mark.parametrize("leftover", ["partial file", "empty database"])
 def test_the_start_after_a_killed_first_run_writes_the_whole_demo(
-    qtbot, shell, dialogs, monkeypatch, leftover
+    qtbot, shell, dialogs, monkeypatch, leftover, choose_demo
 ) -> None:
     """Killed while writing, the demo left a partial file beside the database (this version)
     or a database without a company under its name (earlier versions)."""
@@ -134,7 +156,7 @@ def test_the_start_after_a_killed_first_run_writes_the_whole_demo(
     assert dialogs["critical"] == []
 
 
-def test_cancelling_the_demo_leaves_no_file(qtbot, shell, dialogs) -> None:
+def test_cancelling_the_demo_leaves_no_file(qtbot, shell, dialogs, choose_demo) -> None:
     def press_cancel() -> None:
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QProgressDialog) and widget.isVisible():
@@ -149,7 +171,9 @@ def test_cancelling_the_demo_leaves_no_file(qtbot, shell, dialogs) -> None:
     assert dialogs["critical"] == []  # cancelling is not an error
 
 
-def test_a_failed_demo_is_reported_and_leaves_no_file(shell, dialogs, monkeypatch) -> None:
+def test_a_failed_demo_is_reported_and_leaves_no_file(
+    shell, dialogs, monkeypatch, choose_demo
+) -> None:
     from collections_desktop.demo import load
 
     def broken(url, **kwargs):
@@ -267,3 +291,35 @@ def test_the_window_judges_the_promises_due_before_the_overview_loads(
         assert (result.outcome, result.paid_amount) == ("broken", Decimal("0"))
         assert session.get(CustomerTransaction, invoice.id).collection_status == "broken"
     window.close()
+
+
+def test_the_user_an_older_settings_file_named_is_handed_the_login_once(
+    qapp, clock, tmp_path, sqlite_db
+) -> None:
+    """Before settings version 3 the file named whom the app worked as; now the employee
+    of that name gets the computer's login, so the user still works as them."""
+    with sqlite_db.sessions.begin() as session:
+        add_first_user(session, "Marta Gil", "mgil", clock.now())
+    path = str(sqlite_db.url.database)
+    sqlite_db.dispose()
+    raw = QSettings(str(tmp_path / "old.ini"), QSettings.Format.IniFormat)
+    raw.setValue("meta/schema_version", 2)
+    raw.setValue("session/user_name", "mgil")
+    raw.sync()
+    keeper = Shell(
+        clock=clock,
+        settings=Settings(tmp_path / "old.ini"),
+        formats=Formats("en_US"),
+        icons=IconRegistry(),
+    )
+    try:
+        assert keeper.open(path)
+        window = keeper.window
+        assert window is not None
+        assert window.viewer.user_name == login_name()
+        assert window.viewer.display_name == "Marta Gil"
+        assert window.viewer.may_change_setup
+        assert window.user_label.text() == "Working as Marta Gil · administrator"
+        assert keeper.hand_over_from == ""
+    finally:
+        keeper.close()

@@ -29,6 +29,7 @@ from collections_desktop.models.casework.case_reading import (
     cases_of,
 )
 from collections_desktop.models.casework.cases import create_case, edit_case
+from collections_desktop.models.casework.categories import category_choices
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Activity,
@@ -106,7 +107,8 @@ def open_activity_dialog(qtbot, database: Database, o: Office, activity_id) -> A
             if details.customer_id
             else []
         )
-    dialog = ActivityDialog(details, agents, cases, FORMATS)
+        categories = category_choices(session, "en", keep=details.category)
+    dialog = ActivityDialog(details, agents, cases, FORMATS, categories=categories)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -164,8 +166,9 @@ def test_editing_an_activity_writes_every_field(
         "No case",
         "CASE-000001 · Overdue invoices of the autumn",
     ]
+    assert dialog.category.currentText() == "Call"  # a free text from before categories stays
     dialog.type.setCurrentIndex(dialog.type.findText("Appointment"))
-    dialog.category.setCurrentText("Meeting")
+    dialog.category.setCurrentIndex(dialog.category.findText("Meeting"))
     dialog.purpose.clear()
     qtbot.keyClicks(dialog.purpose, "Meet the finance director")
     dialog.responsible.setCurrentIndex(dialog.responsible.findData(books.colleague.hex))
@@ -182,7 +185,7 @@ def test_editing_an_activity_writes_every_field(
         dialog.ok_button.click()
     assert activity_fields(sqlite_db, activity_id) == (
         "appointment",
-        "Meeting",
+        "MEETING",
         "Meet the finance director",
         "Bring the statement of October",
         books.colleague,

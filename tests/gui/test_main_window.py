@@ -16,12 +16,15 @@ from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.schema import Customer
 from collections_desktop.models.ledger import postings
 from collections_desktop.models.people.scope import company_scope
+from collections_desktop.models.people.users import UserValues, add_first_user, save_user
 from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.settings import WINDOW_GEOMETRY, Settings
 from collections_desktop.views.tasks import TaskRunner
 from collections_desktop.views.widgets.busy import BUSY_DELAY_MS
 from tests.gui.conftest import page_context
+
+NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
 
 
 def overview_settled(qtbot, window):
@@ -78,7 +81,7 @@ def test_the_navigation_lists_every_page_with_a_shortcut(qtbot, loaded_window) -
     navigation = loaded_window.navigation
     titles = [navigation.item(row).text() for row in range(navigation.count())]
     # The agency desk is announced, disabled, after the pages that are built.
-    assert titles == [*PAGE_TITLES, "Company", "Agency case files"]
+    assert titles == [*PAGE_TITLES, "Company", "Set-up", "Agency case files"]
     for row in range(navigation.count() - 1):
         item = navigation.item(row)
         assert item.flags() & Qt.ItemFlag.ItemIsEnabled, item.text()
@@ -97,6 +100,7 @@ def test_the_navigation_lists_every_page_with_a_shortcut(qtbot, loaded_window) -
     assert loaded_window.page_actions["customers"].shortcut() == QKeySequence("Ctrl+3")
     assert loaded_window.page_actions["cases"].shortcut() == QKeySequence("Ctrl+6")
     assert loaded_window.page_actions["company"].shortcut() == QKeySequence("Ctrl+8")
+    assert loaded_window.page_actions["setup"].shortcut() == QKeySequence("Ctrl+9")
     # Clicking an entry shows its page, and the status bar says what that page says.
     rect = navigation.visualItemRect(navigation.item(4))
     with qtbot.waitSignal(loaded_window.activities_page.loaded, timeout=10_000):
@@ -163,6 +167,9 @@ def test_the_window_opens_on_the_overview_and_a_customer_opens_the_workspace(
     assert window.overview_page.isVisible()
     # The test login is no agent: every customer is shown, and the status bar says so.
     assert "is not a collections agent: every customer is shown" in window.status_label.text()
+    login = window.viewer.user_name
+    assert window.user_label.text() == f"Working as {login} (not an employee)"
+    assert window.user_label.toolTip().startswith(f"No employee has the login name {login}")
     grid = window.overview_page.highest
     names = [grid.model.index(r, 1).data() for r in range(grid.model.rowCount())]
     assert names == ["Ruiz Hermanos SL", "Garnier SA", "Lopes & Filhos Lda"]
@@ -379,3 +386,18 @@ def test_the_workspace_buttons_reach_the_systems_url_handlers(
         "tel:+34915550101",
         "https://teams.microsoft.com/l/call/0/0?users=4:+34915550101",
     ]
+
+
+def test_the_status_bar_says_whom_the_app_works_as(qtbot, make_window, company) -> None:
+    with company.database.sessions.begin() as session:
+        admin = add_first_user(session, "Marta Gil", "mgil", NOW)
+        save_user(session, None, 0, UserValues("Pablo Ruiz", "pruiz"), by=admin, now=NOW)
+    administrator = make_window(company.database, user_name="mgil")
+    assert administrator.user_label.text() == "Working as Marta Gil · administrator"
+    assert administrator.user_label.toolTip() == (
+        "You work as the employee whose login name is mgil. As an administrator you may "
+        "change the company's set-up."
+    )
+    clerk = make_window(company.database, user_name="pruiz")
+    assert clerk.user_label.text() == "Working as Pablo Ruiz"
+    assert "Only an administrator may change" in clerk.user_label.toolTip()

@@ -41,6 +41,18 @@ def test_about_is_rendered_from_a_database_path(qapp, company, clock, tmp_path) 
     assert distinct_colours(image) > 10
 
 
+@pytest.mark.parametrize(("view", "width"), [("preferences", 400), ("guide", 700)])
+def test_preferences_and_the_guide_are_rendered(
+    qapp, company, clock, tmp_path, view, width
+) -> None:
+    target = render_screenshot(
+        view, tmp_path / f"{view}.png", database=company.database, clock=clock
+    )
+    image = QImage(str(target))
+    assert image.width() >= width
+    assert distinct_colours(image) > 10
+
+
 def test_views_are_listed_with_a_description() -> None:
     assert {
         "main",
@@ -126,3 +138,15 @@ def test_a_file_that_cannot_be_written_is_reported(qapp, company, clock) -> None
         render_screenshot(
             "main", "/proc/collections-shot.png", database=company.database, clock=clock
         )
+
+
+@pytest.mark.parametrize("view", ["first-start", "new-company", "import"])
+def test_the_first_start_and_import_dialogs_are_rendered(
+    qapp, company, clock, tmp_path, view
+) -> None:
+    target = render_screenshot(
+        view, tmp_path / f"{view}.png", database=company.database, clock=clock
+    )
+    image = QImage(str(target))
+    assert image.width() >= 600
+    assert distinct_colours(image) > 10

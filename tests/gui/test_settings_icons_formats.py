@@ -152,11 +152,25 @@ def test_version_2_keeps_every_page_state_in_one_format(tmp_path) -> None:
     raw.setValue("cases/state", '{"status": "b3Blbg=="}')
     raw.sync()
     settings = Settings(path)
-    assert settings.schema_version == 2
+    assert settings.schema_version == options.SCHEMA_VERSION
     assert options.read_page_state(settings, "workspace") == {}
     assert options.read_page_state(settings, "cases") == {"status": b"open"}
     options.write_page_state(settings, "workspace", {"splitter": b"\x00\x01"})
     assert options.read_page_state(settings, "workspace") == {"splitter": b"\x00\x01"}
+
+
+def test_version_3_drops_the_user_name_and_hands_it_over_once(tmp_path) -> None:
+    path = tmp_path / "settings.ini"
+    raw = QSettings(str(path), QSettings.Format.IniFormat)
+    raw.setValue(options.SCHEMA_KEY, 2)
+    raw.setValue("session/user_name", "lfernandez")
+    raw.sync()
+    settings = Settings(path)
+    assert settings.schema_version == 3
+    assert settings.take_former_user_name() == "lfernandez"
+    assert settings.take_former_user_name() == ""
+    settings.sync()
+    assert "user_name" not in path.read_text()
 
 
 def test_a_page_state_damaged_by_hand_is_ignored(tmp_path) -> None:

@@ -61,7 +61,7 @@ def test_create_numbers_and_stores_the_activity(any_db: Database) -> None:
             responsible_id=me,
             type="appointment",
             purpose="  Call about INV-0000001  ",
-            category="Call",
+            category="CALL",
             memo="Ask for Ana",
             customer_account=spain.account,
             start_at=NOW,
@@ -87,8 +87,9 @@ def test_create_numbers_and_stores_the_activity(any_db: Database) -> None:
         )
         details = activity_details(session, scope, made.id, as_of=TODAY)
         assert details.purpose == "Call about INV-0000001"
-        assert (details.type, details.category, details.memo) == (
+        assert (details.type, details.category, details.category_name, details.memo) == (
             "appointment",
+            "CALL",
             "Call",
             "Ask for Ana",
         )
@@ -110,6 +111,7 @@ def test_create_numbers_and_stores_the_activity(any_db: Database) -> None:
         ({"purpose": "   "}, "Write the purpose"),
         ({"purpose": "x" * 501}, "too long"),
         ({"category": "c" * 51}, "too long"),
+        ({"category": "LUNCH"}, "There is no activity category LUNCH. Choose one from the list."),
         ({"type": "lunch"}, "not a type of activity"),
         ({"end_at": NOW - dt.timedelta(minutes=1)}, "cannot end before it starts"),
         ({"customer_account": "NOPE-1"}, "no customer NOPE-1 in your pools"),
@@ -349,7 +351,7 @@ def edit(session, scope, activity, me, **changes):
     values = {
         "expected_version": 1,
         "type": "appointment",
-        "category": " Meeting ",
+        "category": " MEETING ",
         "purpose": " Meet the finance director ",
         "responsible_id": me,
         "start_at": NOW + dt.timedelta(days=1),
@@ -371,7 +373,7 @@ def test_edit_writes_every_field_and_bumps_the_version(any_db: Database) -> None
         session.commit()
         assert fields_of(session, activity.id) == (
             "appointment",
-            "Meeting",
+            "MEETING",
             "Meet the finance director",
             "Bring the statement",
             other,

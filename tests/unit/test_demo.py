@@ -27,6 +27,7 @@ from collections_desktop.models.company.setup import company_summary
 from collections_desktop.models.db.database import Database, DatabaseOpenError, NotADatabaseError
 from collections_desktop.models.db.schema import (
     Activity,
+    ActivityCategory,
     AgentPool,
     CollectionsAgent,
     CollectionStatusChange,
@@ -373,7 +374,9 @@ def test_pools_agents_and_their_activities(session: Session) -> None:
     assert not responsible & {employee.id for _agent, employee in agents}
     activities = session.scalars(select(Activity)).all()
     assert {a.type for a in activities} == {"task", "appointment", "event", "action"}
-    assert {"Follow-up", "Call", "Dispute", "Promise"} <= {a.category for a in activities}
+    assert {"FOLLOWUP", "CALL", "DISPUTE", "PROMISE"} <= {a.category for a in activities}
+    categories = set(session.scalars(select(ActivityCategory.code)))
+    assert {a.category for a in activities} <= categories  # every one a category's code
     assert any(a.memo for a in activities)
     past_due = [a for a in activities if not a.closed and a.end_at.date() < TODAY]
     assert past_due

@@ -452,7 +452,10 @@ def test_the_text_and_the_detail_are_in_the_customers_language(any_db: Database)
         session.commit()
         detail = letter_detail(session, letter.letter_id)
         assert "1.234,50\xa0EUR" in detail.text
-        assert "INV-0000001, due 23 oct 2026: 1.234,50\xa0EUR (31 days overdue)" in detail.text
+        assert (
+            "INV-0000001, vencimiento el 23 oct 2026: 1.234,50\xa0EUR (31 días de retraso)"
+            in detail.text
+        )
         assert (detail.company_name, detail.customer_name, detail.account) == (
             "Test Company",
             "Ruiz Hermanos SL",
@@ -461,7 +464,7 @@ def test_the_text_and_the_detail_are_in_the_customers_language(any_db: Database)
         assert detail.address_lines == ("Calle Mayor 4", "28013 Madrid", "España")
         assert (detail.level, detail.level_name, detail.sequence_code) == (
             1,
-            "Friendly reminder",
+            "Recordatorio amistoso",
             "STD",
         )
         assert (detail.amount, detail.fee, detail.fee_document) == (D("1234.50"), D("0"), None)

@@ -151,13 +151,13 @@ def test_promises_are_judged_kept_partial_and_broken(promised) -> None:
     assert [(a.purpose, a.category, a.type, a.closed) for a in tasks] == [
         (
             f"Promise partly kept: {doc['partial']} 400.00 promised by Nov 17, 2026, 150.00 paid",
-            "Follow-up",
+            "FOLLOWUP",
             "task",
             False,
         ),
         (
             f"Promise broken: {doc['broken']} 200.00 promised by Nov 18, 2026, 0.00 paid",
-            "Follow-up",
+            "FOLLOWUP",
             "task",
             False,
         ),

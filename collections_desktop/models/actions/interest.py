@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -157,18 +157,7 @@ def load_rules(session: Session) -> dict[str, InterestRule]:
         lines[row.interest_code_id].append(RateLine(row.from_days, row.to_days, row.rate))
     rules = {}
     for code in codes:
-        if code.method not in (RANGE, INTERVAL):
-            raise InterestError(
-                _("Interest code {code} has an unknown method “{method}”.").format(
-                    code=code.code, method=code.method
-                )
-            )
-        if code.method == INTERVAL and code.interval_days <= 0:
-            raise InterestError(
-                _("Interest code {code} needs an interval of at least one day.").format(
-                    code=code.code
-                )
-            )
+        check_method(code.code, code.method, code.interval_days)
         rules[code.code] = InterestRule(
             code=code.code,
             method=code.method,
@@ -180,6 +169,70 @@ def load_rules(session: Session) -> dict[str, InterestRule]:
             lines=tuple(lines[code.id]),
         )
     return rules
+
+
+def check_method(code: str, method: str, interval_days: int) -> None:
+    """Refuse a method the calculation does not know, or an interval of no days."""
+    if method not in (RANGE, INTERVAL):
+        raise InterestError(
+            _("Interest code {code} has an unknown method “{method}”.").format(
+                code=code, method=method
+            )
+        )
+    if method == INTERVAL and interval_days <= 0:
+        raise InterestError(
+            _("Interest code {code} needs an interval of at least one day.").format(code=code)
+        )
+
+
+MAX_RATE = Decimal(100)
+"""A rate above this (percent per 30 days or per interval) is taken for a typing error."""
+
+
+def validate_rate_lines(lines: Sequence[RateLine]) -> None:
+    """Refuse ranges the calculation would misread: none at all, a range starting before
+    day 1 or ending before it starts, ranges out of order or overlapping (a day charged
+    twice), an open end before the last range, a rate that is not above zero.
+
+    A gap between ranges is allowed: its days bear no interest.
+    """
+    if not lines:
+        raise InterestError(_("An interest code needs at least one range."))
+    previous_end = 0
+    for number, line in enumerate(lines, start=1):
+        if line.from_days < 1:
+            raise InterestError(
+                _("Range {number} starts at day {start}; the first overdue day is day 1.").format(
+                    number=number, start=line.from_days
+                )
+            )
+        if line.from_days <= previous_end:
+            raise InterestError(
+                _(
+                    "Range {number} starts at day {start}, inside the range before it "
+                    "(up to day {end}); ranges may not overlap."
+                ).format(number=number, start=line.from_days, end=previous_end)
+            )
+        if line.to_days is None:
+            if number != len(lines):
+                raise InterestError(
+                    _("Only the last range may be open-ended; range {number} is not last.").format(
+                        number=number
+                    )
+                )
+        elif line.to_days < line.from_days:
+            raise InterestError(
+                _("Range {number} ends (day {end}) before it starts (day {start}).").format(
+                    number=number, end=line.to_days, start=line.from_days
+                )
+            )
+        if not ZERO < line.rate <= MAX_RATE:
+            raise InterestError(
+                _("The rate of range {number} must be above 0 and at most {most} %.").format(
+                    number=number, most=MAX_RATE
+                )
+            )
+        previous_end = line.to_days if line.to_days is not None else previous_end
 
 
 @dataclass(frozen=True)

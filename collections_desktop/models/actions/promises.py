@@ -45,6 +45,7 @@ from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import N_, _
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.casework.activities import PURPOSE_LENGTH
+from collections_desktop.models.casework.categories import FOLLOW_UP
 from collections_desktop.models.db.schema import (
     Activity,
     ActivityType,
@@ -64,8 +65,9 @@ from collections_desktop.models.ledger.numbering import reserve_numbers
 DEFAULT_TOLERANCE_DAYS = 3
 """The tolerance when the company has no receivables parameters yet."""
 
-FOLLOW_UP_CATEGORY = N_("Follow-up")
-"""The category of the task a broken or partly kept promise gives its responsible employee."""
+FOLLOW_UP_CATEGORY = FOLLOW_UP
+"""The category (its code) of the task a broken or partly kept promise gives its
+responsible employee."""
 
 FOLLOW_UP_HOUR = dt.time(17, 0, tzinfo=dt.UTC)
 """A follow-up task ends at this time of the as-of day (UTC)."""
@@ -391,7 +393,7 @@ def _follow_up(
     )
     return {
         "type": ActivityType.TASK.value,
-        "category": _(FOLLOW_UP_CATEGORY),
+        "category": FOLLOW_UP_CATEGORY,
         "purpose": purpose.format(**figures)[:PURPOSE_LENGTH],
         "memo": memo,
         "responsible_employee_id": item.responsible_id,

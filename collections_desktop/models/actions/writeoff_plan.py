@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
-from collections_desktop.i18n import _
+from collections_desktop.i18n import _, current_language
 from collections_desktop.kernel.money import ZERO, MoneyError, round_money, to_money
 from collections_desktop.models.db.schema import (
     DEBIT_TYPES,
@@ -36,6 +36,7 @@ from collections_desktop.models.db.schema import (
 from collections_desktop.models.ledger import journals, settlements
 from collections_desktop.models.ledger.journals import LineDraft
 from collections_desktop.models.people.scope import AgentScope, customers_seen
+from collections_desktop.models.texts.business import texts_in
 
 
 @dataclass(frozen=True)
@@ -438,12 +439,19 @@ def _type_text(value: str) -> str:
     return names.get(value, value)
 
 
-def write_off_reasons(session: Session) -> list[WriteOffReasonOption]:
-    """The write-off reasons in use, by code (the dialog's list)."""
+def write_off_reasons(session: Session, language: str | None = None) -> list[WriteOffReasonOption]:
+    """The write-off reasons in use, by code (the dialog's list), described in ``language``
+    (the user's by default) where the reason has a text in it."""
+    shown = texts_in(session, "write_off_reasons", "description", language or current_language())
     return [
-        WriteOffReasonOption(*row)
+        WriteOffReasonOption(row.code, shown.get(row.id, row.description), row.ledger_account)
         for row in session.execute(
-            select(WriteOffReason.code, WriteOffReason.description, WriteOffReason.ledger_account)
+            select(
+                WriteOffReason.id,
+                WriteOffReason.code,
+                WriteOffReason.description,
+                WriteOffReason.ledger_account,
+            )
             .where(WriteOffReason.deleted_at.is_(None))
             .order_by(WriteOffReason.code)
         )

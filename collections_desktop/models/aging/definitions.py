@@ -29,6 +29,7 @@ from collections_desktop.models.db.schema import (
     ReceivablesParameters,
 )
 from collections_desktop.models.ledger.balances import OpenItem, open_items
+from collections_desktop.models.texts.business import texts_in
 
 CURRENT = N_("Current")
 UNAPPLIED = N_("Unapplied")
@@ -136,9 +137,11 @@ def load_definition(
     definition_id: uuid.UUID | None = None,
     *,
     pool_id: uuid.UUID | None = None,
+    language: str | None = None,
 ) -> Definition:
-    """The definition asked for, else the pool's, else the company default, else the first."""
-    return load_definition_row(session, definition_id, pool_id=pool_id)[1]
+    """The definition asked for, else the pool's, else the company default, else the first;
+    its period labels in ``language`` (a screen's: the user's) or, without one, the rows' own."""
+    return load_definition_row(session, definition_id, pool_id=pool_id, language=language)[1]
 
 
 def definition_id_by_name(session: Session, name: str) -> uuid.UUID:
@@ -167,6 +170,7 @@ def load_definition_row(
     definition_id: uuid.UUID | None = None,
     *,
     pool_id: uuid.UUID | None = None,
+    language: str | None = None,
 ) -> tuple[uuid.UUID, Definition]:
     """``load_definition`` with the chosen definition's id (a snapshot records it)."""
     chosen = definition_id
@@ -187,11 +191,27 @@ def load_definition_row(
     if row is None:
         raise AgingDefinitionError(_("No aging definition is set up."))
     periods = session.execute(
-        select(AgingPeriod.label, AgingPeriod.from_days, AgingPeriod.to_days)
+        select(AgingPeriod.id, AgingPeriod.label, AgingPeriod.from_days, AgingPeriod.to_days)
         .where(AgingPeriod.definition_id == row.id, AgingPeriod.deleted_at.is_(None))
         .order_by(AgingPeriod.position)
     ).all()
-    return row.id, Definition(row.name, AgingBasis(row.basis), tuple(Period(*p) for p in periods))
+    labels = texts_in(session, "aging_periods", "label", language) if language else {}
+    return row.id, Definition(
+        row.name,
+        AgingBasis(row.basis),
+        tuple(Period(labels.get(key, label), low, high) for key, label, low, high in periods),
+    )
+
+
+def period_labels_in(session: Session, language: str) -> dict[str, str]:
+    """Each period's own label -> its label in ``language`` (for labels a snapshot stored)."""
+    labels = texts_in(session, "aging_periods", "label", language)
+    if not labels:
+        return {}
+    rows = session.execute(
+        select(AgingPeriod.id, AgingPeriod.label).where(AgingPeriod.id.in_(list(labels)))
+    )
+    return {own: labels[key] for key, own in rows}
 
 
 def basis_date(item: OpenItem, basis: AgingBasis) -> dt.date:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -40,13 +40,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement, True_
 
-from collections_desktop.i18n import _
+from collections_desktop.i18n import _, current_language
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.aging.definitions import (
     CURRENT,
     UNAPPLIED,
     Definition,
     load_definition_row,
+    period_labels_in,
 )
 from collections_desktop.models.aging.risk import (
     RECENT_DAYS,
@@ -481,7 +482,7 @@ def take_snapshot(
         definition_name=definition.name,
         pool_name=scope.pool_names.get(pool_id) if pool_id is not None else None,
         customer_count=len(result.rows),
-        labels=definition.labels,
+        labels=_shown_labels(session, definition),
         totals=result.totals,
         balance=result.balance,
         created_at=now,
@@ -527,6 +528,13 @@ def _store_lines(
     work.drop(connection)
 
 
+def _shown_labels(session: Session, definition: Definition) -> tuple[str, ...]:
+    """The definition's column labels in the user's language (the stored ones stay own)."""
+    shown = period_labels_in(session, current_language())
+    labels = definition.labels
+    return tuple(shown.get(label, label) for label in labels)
+
+
 def _column_bounds(definition: Definition) -> list[tuple[str, int | None, int | None]]:
     """(label, from_days, to_days) of each column; Current and Unapplied have no bounds.
 
@@ -540,9 +548,14 @@ def _column_bounds(definition: Definition) -> list[tuple[str, int | None, int | 
     ]
 
 
-def stored_label(label: str, position: int, width: int) -> str:
-    """The label to show for a stored column (Current and Unapplied in the user's language)."""
-    return _(label) if position in (0, width - 1) else label
+def stored_label(
+    label: str, position: int, width: int, shown: Mapping[str, str] | None = None
+) -> str:
+    """The label to show for a stored column (Current and Unapplied in the user's language;
+    a period's label through ``shown``, its own label -> its label in the user's language)."""
+    if position in (0, width - 1):
+        return _(label)
+    return shown.get(label, label) if shown else label
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -567,13 +580,14 @@ def load_summary(session: Session, snapshot_id: uuid.UUID) -> SnapshotSummary:
         .order_by(line.position)
     ).all()
     width = len(totals)
+    shown = period_labels_in(session, current_language())
     return SnapshotSummary(
         id=snap.id,
         as_of=snap.as_of,
         definition_name=snap.definition_name,
         pool_name=pool_name,
         customer_count=snap.customer_count,
-        labels=tuple(stored_label(label, pos, width) for pos, label, _total in totals),
+        labels=tuple(stored_label(label, pos, width, shown) for pos, label, _total in totals),
         totals=tuple(Decimal(total or 0) for _pos, _label, total in totals),
         balance=snap.balance,
         created_at=snap.created_at,

@@ -26,8 +26,10 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.casework.categories import category_names
 from collections_desktop.models.db.schema import (
     Activity,
+    ActivityCategory,
     ActivityType,
     CaseStatus,
     CollectionsAgent,
@@ -77,6 +79,8 @@ class ActivityDetails:
     case_id: uuid.UUID | None = None
     case_number: str | None = None
     case_description: str | None = None
+    category_name: str | None = None
+    """The category's name in the reader's language (the stored text when unknown)."""
 
 
 def _customer_in_scope(
@@ -172,6 +176,30 @@ def _checked_fields(
     return kind, purpose, category, memo
 
 
+def _check_category(session: Session, category: str | None, *, current: str | None) -> None:
+    """Refuse a category that is not a live, active category's code; an edit may keep the
+    activity's own (an inactive category, or a free text written before categories)."""
+    if category is None or category == current:
+        return
+    row = session.execute(
+        select(ActivityCategory.active).where(
+            ActivityCategory.code == category, ActivityCategory.deleted_at.is_(None)
+        )
+    ).one_or_none()
+    if row is None:
+        raise ActivityError(
+            _("There is no activity category {code}. Choose one from the list.").format(
+                code=category
+            )
+        )
+    if not row.active:
+        raise ActivityError(
+            _("The activity category {code} is no longer in use. Choose another.").format(
+                code=category
+            )
+        )
+
+
 def _check_case(
     session: Session,
     case_id: uuid.UUID | None,
@@ -240,11 +268,13 @@ def create_activity(
     """Add an open activity numbered from the ``activity`` counter; the caller commits.
 
     The customer is given by id or by account number (what a collector types); either
-    must be inside the scope. With a case and no customer, the activity is about the
+    must be inside the scope; the category, if any, is an active category's code
+    (``categories.category_choices``). With a case and no customer, the activity is about the
     case's customer; the case must be that customer's and open. The responsible may be
     any collections agent. Nothing is written when the input is refused.
     """
     kind, purpose, category, memo = _checked_fields(type, purpose, category, memo, start_at, end_at)
+    _check_category(session, category, current=None)
     check_responsible(session, responsible_id)
     as_of = now.date()
     if customer_account is not None and customer_account.strip():
@@ -328,6 +358,7 @@ def edit_activity(
                 number=activity.number
             )
         )
+    _check_category(session, category, current=activity.category)
     check_responsible(session, responsible_id)
     _check_case(session, case_id, activity.customer_id, current=activity.case_id)
     values: dict[str, object] = {
@@ -559,4 +590,9 @@ def activity_details(
         case_id=activity.case_id,
         case_number=row.case_number,
         case_description=row.case_description,
+        category_name=(
+            category_names(session).get(activity.category, activity.category)
+            if activity.category
+            else None
+        ),
     )

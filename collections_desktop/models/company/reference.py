@@ -1,5 +1,7 @@
 """The collections set-up a new company starts with: posting profile, sales tax, write-off
-reasons, bank account and charges, interest code, letter sequence, case categories.
+reasons, bank account and charges, interest code, letter sequence, case categories,
+activity categories, and the built-in business texts in every language
+(``business_texts.complete_business_texts``).
 
 ``seed_reference_data`` adds whatever of it is missing (by code), so it is safe to run on a
 company made by an earlier version; a supervisor changes the rows afterwards.
@@ -15,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.db.schema import (
+    ActivityCategory,
     BankAccount,
     BankCharge,
     CaseCategory,
@@ -28,6 +31,7 @@ from collections_desktop.models.db.schema import (
     SalesTaxCode,
     WriteOffReason,
 )
+from collections_desktop.models.texts.business import LANGUAGES, save_texts
 
 DEFAULT_PROFILE = "GEN"
 DEFAULT_SEQUENCE = "STD"
@@ -49,6 +53,59 @@ CASE_CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("LEGAL", N_("Legal action"), "collections"),
     ("SERVICE", N_("Customer service"), "service"),
 )
+
+ACTIVITY_CATEGORIES: tuple[tuple[str, dict[str, str]], ...] = (
+    # code, name in each business-text language (company data, not interface text)
+    ("CALL", {"en": "Call", "es": "Llamada", "fr": "Appel", "pt": "Chamada"}),
+    ("EMAIL", {"en": "E-mail", "es": "Correo electrónico", "fr": "E-mail", "pt": "E-mail"}),
+    ("LETTER", {"en": "Letter", "es": "Carta", "fr": "Lettre", "pt": "Carta"}),
+    ("MEETING", {"en": "Meeting", "es": "Reunión", "fr": "Réunion", "pt": "Reunião"}),
+    ("VISIT", {"en": "Visit", "es": "Visita", "fr": "Visite", "pt": "Visita"}),
+    (
+        "FOLLOWUP",
+        {"en": "Follow-up", "es": "Seguimiento", "fr": "Relance", "pt": "Acompanhamento"},
+    ),
+    (
+        "PROMISE",
+        {
+            "en": "Promise to pay",
+            "es": "Promesa de pago",
+            "fr": "Promesse de paiement",
+            "pt": "Promessa de pagamento",
+        },
+    ),
+    ("DISPUTE", {"en": "Dispute", "es": "Disputa", "fr": "Litige", "pt": "Contestação"}),
+    (
+        "PAYPLAN",
+        {
+            "en": "Payment plan",
+            "es": "Plan de pagos",
+            "fr": "Échéancier",
+            "pt": "Plano de pagamento",
+        },
+    ),
+    (
+        "CREDIT",
+        {
+            "en": "Credit review",
+            "es": "Revisión de crédito",
+            "fr": "Révision du crédit",
+            "pt": "Revisão de crédito",
+        },
+    ),
+    (
+        "REVIEW",
+        {
+            "en": "Account review",
+            "es": "Revisión de cuenta",
+            "fr": "Revue de compte",
+            "pt": "Revisão de conta",
+        },
+    ),
+)
+"""The activity categories a company starts with. Their names are business texts kept in
+every language (the row holds the company's), written here rather than in the interface
+catalogue because the company may change them."""
 
 LETTER_TEMPLATES: tuple[tuple[int, str, int, int, str, str], ...] = (
     # level, name, days after due, days after the previous letter, fee, template
@@ -205,4 +262,24 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
     for code, name, kind in CASE_CATEGORIES:
         if missing(CaseCategory.code, code):
             session.add(CaseCategory(code=code, name=_(name), type=kind, updated_at=now))
+    _seed_activity_categories(session, params.language or "en", now)
     session.flush()
+    # Imported here: the built-in texts module reads this module's constants.
+    from collections_desktop.models.company.business_texts import complete_business_texts
+
+    complete_business_texts(session, now)
+
+
+def _seed_activity_categories(session: Session, language: str, now: dt.datetime) -> None:
+    """The missing activity categories, named in the company's language, with the other
+    languages as business texts."""
+    own = language if language in LANGUAGES else "en"
+    existing = set(session.scalars(select(ActivityCategory.code)))
+    for code, names in ACTIVITY_CATEGORIES:
+        if code in existing:
+            continue
+        category = ActivityCategory(code=code, name=names[own], active=True, updated_at=now)
+        session.add(category)
+        session.flush()
+        others = {other: text for other, text in names.items() if other != own}
+        save_texts(session, "activity_categories", category.id, "name", others, now=now)

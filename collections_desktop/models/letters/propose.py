@@ -33,7 +33,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats, text_formats
-from collections_desktop.i18n import _
+from collections_desktop.i18n import _, current_language
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.schema import (
     DEBIT_TYPES,
@@ -52,6 +52,7 @@ from collections_desktop.models.db.schema import (
 from collections_desktop.models.db.types import Money
 from collections_desktop.models.letters.errors import LetterError
 from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.texts.business import texts_in
 
 
 def total(values: Iterable[Decimal]) -> Decimal:
@@ -116,6 +117,7 @@ class Level:
     days_after_previous: int
     fee: Decimal
     template: str
+    id: uuid.UUID | None = None  # the row, whose texts in other languages are business texts
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,10 @@ class LevelSequence:
         return None
 
 
-def level_sequences(session: Session) -> dict[str, LevelSequence]:
+def level_sequences(session: Session, language: str | None = None) -> dict[str, LevelSequence]:
+    """The live sequences and their levels by code; the levels' names in ``language`` (a
+    screen's) or, without one, the rows' own."""
+    names = texts_in(session, "letter_levels", "name", language) if language else {}
     levels: dict[uuid.UUID, list[Level]] = defaultdict(list)
     for row in session.execute(
         select(LetterLevel)
@@ -143,11 +148,12 @@ def level_sequences(session: Session) -> dict[str, LevelSequence]:
         levels[row.sequence_id].append(
             Level(
                 row.level,
-                row.name,
+                names.get(row.id, row.name),
                 row.days_after_due,
                 row.days_after_previous,
                 row.fee,
                 row.template,
+                row.id,
             )
         )
     return {
@@ -334,7 +340,7 @@ def propose_letters(
     overdue = _overdue_items(session, selection, as_of)
     if not overdue:
         return []
-    sequences = level_sequences(session)
+    sequences = level_sequences(session, current_language())
     history = _history(session, selection)
     accounting = session.scalar(select(ReceivablesParameters.accounting_currency).limit(1))
     fmt = text_formats()

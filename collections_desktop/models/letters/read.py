@@ -11,12 +11,13 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import _
+from collections_desktop.i18n import _, current_language
 from collections_desktop.models.db.schema import (
     CollectionLetter,
     CollectionLetterLine,
@@ -27,6 +28,8 @@ from collections_desktop.models.db.schema import (
     ReceivablesParameters,
 )
 from collections_desktop.models.letters.errors import LetterError
+from collections_desktop.models.letters.render import letter_language
+from collections_desktop.models.texts.business import company_language, text_in, texts_in
 
 
 @dataclass(frozen=True)
@@ -80,16 +83,16 @@ class LetterDetail:
     customer_id: uuid.UUID
     account: str
     customer_name: str
-    language: str
+    language: str  # the letter's: the customer's, else the company's
     address_lines: tuple[str, ...]
     lines: tuple[LetterLineDetail, ...]
     created_at: dt.datetime
 
 
-def _level_name() -> ScalarSelect[str]:
-    """Correlated name of a letter's level in its sequence (None when it is gone)."""
+def _level(column: Any) -> ScalarSelect[Any]:
+    """Correlated ``column`` of a letter's level in its sequence (None when it is gone)."""
     return (
-        select(LetterLevel.name)
+        select(column)
         .join(LetterSequence, LetterSequence.id == LetterLevel.sequence_id)
         .where(
             LetterSequence.code == CollectionLetter.sequence_code,
@@ -99,6 +102,11 @@ def _level_name() -> ScalarSelect[str]:
         .limit(1)
         .scalar_subquery()
     )
+
+
+def _level_name() -> ScalarSelect[str]:
+    """Correlated name of a letter's level in its sequence (None when it is gone)."""
+    return _level(LetterLevel.name)
 
 
 def letter_rows(
@@ -127,13 +135,22 @@ def letter_rows(
         CollectionLetter.fee,
         items.label("item_count"),
         CollectionLetter.created_at,
+        _level(LetterLevel.id).label("level_id"),
     ).where(CollectionLetter.customer_id == customer_id)
     if since is not None:
         query = query.where(CollectionLetter.letter_date > since)
     if until is not None:
         query = query.where(CollectionLetter.letter_date <= until)
     query = query.order_by(CollectionLetter.letter_date.desc(), CollectionLetter.number.desc())
-    return tuple(LetterRow(*row) for row in session.execute(query))
+    rows = session.execute(query).all()
+    # The level names in the user's language, the row's own name where it has none.
+    names = texts_in(session, "letter_levels", "name", current_language()) if rows else {}
+    shown = []
+    for row in rows:
+        values: list[Any] = list(row[:-1])
+        values[5] = names.get(row.level_id, row.level_name)
+        shown.append(LetterRow(*values))
+    return tuple(shown)
 
 
 def letters_of(session: Session, customer_id: uuid.UUID) -> tuple[LetterRow, ...]:
@@ -141,19 +158,24 @@ def letters_of(session: Session, customer_id: uuid.UUID) -> tuple[LetterRow, ...
     return letter_rows(session, customer_id)
 
 
-def _address(customer: Customer) -> tuple[str, ...]:
+def _address(customer: Customer, language: str) -> tuple[str, ...]:
     city = " ".join(part for part in (customer.postal_code, customer.city) if part)
     country = customer.country
     if country:
         with contextlib.suppress(ValueError, TypeError, UnknownLocaleError):
-            country = Locale.parse(customer.language or "en").territories.get(country, country)
+            country = Locale.parse(language or "en").territories.get(country, country)
     return tuple(part for part in (customer.street, city, country) if part)
 
 
 def letter_detail(session: Session, letter_id: uuid.UUID) -> LetterDetail:
     """One posted letter with everything its print needs; ``LetterError`` if there is none."""
     row = session.execute(
-        select(CollectionLetter, Customer, _level_name().label("level_name"))
+        select(
+            CollectionLetter,
+            Customer,
+            _level_name().label("level_name"),
+            _level(LetterLevel.id).label("level_id"),
+        )
         .join(Customer, Customer.id == CollectionLetter.customer_id)
         .where(CollectionLetter.id == letter_id)
     ).first()
@@ -161,6 +183,10 @@ def letter_detail(session: Session, letter_id: uuid.UUID) -> LetterDetail:
         raise LetterError(_("The letter no longer exists. Refresh the list."))
     letter: CollectionLetter = row[0]
     customer: Customer = row[1]
+    language = letter_language(customer.language, company_language(session))
+    level_name = row.level_name
+    if row.level_id is not None and level_name is not None:
+        level_name = text_in(session, "letter_levels", row.level_id, "name", language, level_name)
     t = CustomerTransaction
     lines = tuple(
         LetterLineDetail(*line)
@@ -185,7 +211,7 @@ def letter_detail(session: Session, letter_id: uuid.UUID) -> LetterDetail:
         letter_date=letter.letter_date,
         sequence_code=letter.sequence_code,
         level=letter.level,
-        level_name=row.level_name,
+        level_name=level_name,
         currency=letter.currency,
         amount=letter.amount,
         fee=letter.fee,
@@ -195,8 +221,8 @@ def letter_detail(session: Session, letter_id: uuid.UUID) -> LetterDetail:
         customer_id=customer.id,
         account=customer.account,
         customer_name=customer.name,
-        language=customer.language,
-        address_lines=_address(customer),
+        language=language,
+        address_lines=_address(customer, language),
         lines=lines,
         created_at=letter.created_at,
     )

@@ -8,12 +8,13 @@ changed later never changes a letter already sent.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Protocol
 
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import _, ngettext
+from collections_desktop.i18n import LANGUAGES, translations_for
 
 
 class ItemLine(Protocol):
@@ -31,22 +32,37 @@ class ItemLine(Protocol):
     def days_overdue(self) -> int: ...
 
 
-def items_text(lines: Iterable[ItemLine], formats: Formats) -> str:
-    """The ``{items}`` of a template: one line per item (document, due date, days, amount).
+def items_text(lines: Iterable[ItemLine], formats: Formats, language: str) -> str:
+    """The ``{items}`` of a template: one line per item (document, due date, days, amount),
+    in ``language``, the customer's.
 
     The printed letter finds this block in the stored text to show it as a table.
     """
+    words = translations_for(language)
     return "\n".join(
-        _("{document}, due {due}: {amount} ({overdue})").format(
+        words.gettext("{document}, due {due}: {amount} ({overdue})").format(
             document=line.document_number,
             due=formats.date(line.due_date),
             amount=formats.money(line.open_amount, line.currency),
-            overdue=ngettext(
+            overdue=words.ngettext(
                 "{count} day overdue", "{count} days overdue", line.days_overdue
             ).format(count=line.days_overdue),
         )
         for line in lines
     )
+
+
+PLACEHOLDERS = ("{customer}", "{total}", "{fee}", "{items}", "{company}")
+"""What a template may name; ``render_text`` fills exactly these."""
+
+_NAMED = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def unknown_placeholders(template: str) -> list[str]:
+    """The ``{words}`` of a template that are no placeholder (a typing error would be
+    printed as typed), in order of appearance."""
+    found = (match.group(0) for match in _NAMED.finditer(template))
+    return list(dict.fromkeys(name for name in found if name not in PLACEHOLDERS))
 
 
 def render_text(
@@ -78,3 +94,10 @@ def render_text(
 def customer_formats(language: str) -> Formats:
     """The formats a letter to a customer speaking ``language`` is written in."""
     return Formats.for_locale(language or "en")
+
+
+def letter_language(customer_language: str | None, company_language: str) -> str:
+    """The language a letter is written in: the customer's when we write it, else the
+    company's."""
+    base = (customer_language or "").split("_")[0].split("-")[0].lower()
+    return base if base in LANGUAGES else company_language

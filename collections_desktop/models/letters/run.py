@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import _
+from collections_desktop.i18n import _, current_language
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.schema import (
     CollectionLetter,
@@ -48,8 +48,14 @@ from collections_desktop.models.letters.propose import (
     propose_letters,
     total,
 )
-from collections_desktop.models.letters.render import customer_formats, items_text, render_text
+from collections_desktop.models.letters.render import (
+    customer_formats,
+    items_text,
+    letter_language,
+    render_text,
+)
 from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.texts.business import company_language, texts_in
 
 FEE_DUE_DAYS = 14
 """A letter's fee is due this many days after the letter date."""
@@ -125,6 +131,7 @@ def create_letters(
         return LetterRun(as_of, (), skipped)
     sequences = level_sequences(session)
     company = session.scalar(select(ReceivablesParameters.company_name).limit(1)) or ""
+    texts = _LevelTexts(session)
     profiles = _posting_profiles(session, [p.customer_id for p in to_send])
     numbers = reserve_numbers(session, "letter", len(to_send), now)
     letters = [
@@ -137,7 +144,7 @@ def create_letters(
         session,
         CollectionLetter,
         (
-            _letter_values(letter, fees.get(letter.id), as_of, now, company, created_by_id)
+            _letter_values(letter, fees.get(letter.id), as_of, now, company, created_by_id, texts)
             for letter in letters
         ),
     )
@@ -169,7 +176,7 @@ def create_letters(
                 account=proposal.account,
                 name=proposal.name,
                 level=level.level,
-                level_name=level.name,
+                level_name=texts.shown_name(level),
                 currency=proposal.currency,
                 amount=proposal.amount,
                 fee=proposal.fee,
@@ -178,6 +185,36 @@ def create_letters(
             )
         )
     return LetterRun(as_of, tuple(created), skipped)
+
+
+class _LevelTexts:
+    """The levels' templates in each customer's language (the row's own text where that
+    language has none), and their names in the user's, read once per language."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._company = company_language(session)
+        self._read: dict[tuple[str, str], dict[uuid.UUID, str]] = {}
+
+    def _texts(self, field: str, language: str) -> dict[uuid.UUID, str]:
+        key = (field, language)
+        if key not in self._read:
+            self._read[key] = texts_in(self._session, "letter_levels", field, language)
+        return self._read[key]
+
+    def language_of(self, proposal: LetterProposal) -> str:
+        """The language the customer's letter is written in."""
+        return letter_language(proposal.language, self._company)
+
+    def template(self, level: Level, language: str) -> str:
+        """The level's template in ``language``."""
+        found = self._texts("template", language).get(level.id) if level.id else None
+        return found or level.template
+
+    def shown_name(self, level: Level) -> str:
+        """The level's name in the user's language (the run's summary)."""
+        found = self._texts("name", current_language()).get(level.id) if level.id else None
+        return found or level.name
 
 
 @dataclass(frozen=True)
@@ -291,10 +328,12 @@ def _letter_values(
     now: dt.datetime,
     company: str,
     created_by_id: uuid.UUID | None,
+    texts: _LevelTexts,
 ) -> dict[str, object]:
     """The row of a letter, its text rendered in the customer's language."""
     proposal, level = letter.proposal, letter.level
-    fmt = customer_formats(proposal.language)
+    language = texts.language_of(proposal)
+    fmt = customer_formats(language)
     return {
         "id": letter.id,
         "number": letter.number,
@@ -308,11 +347,11 @@ def _letter_values(
         "fee_transaction_id": fee[0] if fee else None,
         "journal_id": fee[1] if fee else None,
         "text": render_text(
-            level.template,
+            texts.template(level, language),
             customer=proposal.name,
             total_due=fmt.money(proposal.amount, proposal.currency),
             fee=fmt.money(proposal.fee, proposal.currency),
-            items=items_text(proposal.items, fmt),
+            items=items_text(proposal.items, fmt, language),
             company=company,
         ),
         "created_at": now,

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.db.schema import (
     Activity,
     CollectionsCase,
@@ -126,6 +127,7 @@ def list_activities(
     if pool_id is not None:
         scope.pool(pool_id)  # ScopeError for a pool outside the scope
     memo = func.length(func.trim(func.coalesce(Activity.memo, "")))
+    category = shown_category(session)
     conditions: list[ColumnElement[bool]] = [
         Activity.deleted_at.is_(None),
         _activity_scope(scope, employee_id, pool_id, as_of),
@@ -142,7 +144,7 @@ def list_activities(
         _words(text),
         Activity.number,
         Activity.purpose,
-        Activity.category,
+        category,
         Customer.account,
         Customer.name,
     )
@@ -158,7 +160,7 @@ def list_activities(
             Activity.start_at,
             Activity.end_at,
             Activity.type,
-            Activity.category,
+            category.label("category"),
             Activity.purpose,
             (memo > 0).label("has_memo"),
             Activity.closed,

@@ -22,8 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import Label
 
+from collections_desktop.i18n import current_language
 from collections_desktop.kernel.money import STORAGE_PLACES, ZERO
-from collections_desktop.models.aging.definitions import load_definition_row
+from collections_desktop.models.aging.definitions import load_definition_row, period_labels_in
 from collections_desktop.models.aging.report import TOTAL
 from collections_desktop.models.aging.snapshot import stored_label
 from collections_desktop.models.db.schema import (
@@ -132,9 +133,12 @@ def snapshot_header(session: Session, snapshot_id: uuid.UUID) -> SnapshotHeader 
             .where(AgingSnapshotLine.snapshot_customer_id == first)
             .order_by(AgingSnapshotLine.position)
         ).all()
-        labels = tuple(stored_label(label, i, len(stored)) for i, label in enumerate(stored))
+        shown = period_labels_in(session, current_language())
+        labels = tuple(stored_label(label, i, len(stored), shown) for i, label in enumerate(stored))
     else:  # nobody owed anything: the definition says what the columns would have been
-        labels = load_definition_row(session, row.definition_id)[1].labels
+        labels = load_definition_row(session, row.definition_id, language=current_language())[
+            1
+        ].labels
     return SnapshotHeader(
         id=row.id,
         as_of=row.as_of,

@@ -20,10 +20,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from collections_desktop.i18n import current_language
 from collections_desktop.kernel.money import ZERO
-from collections_desktop.models.aging.definitions import load_definition_row
+from collections_desktop.models.aging.definitions import load_definition_row, period_labels_in
 from collections_desktop.models.aging.snapshot import aged_rows, stored_label
 from collections_desktop.models.casework.case_reading import CaseRow, cases_of
+from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.db.schema import (
     Activity,
     AgingSnapshot,
@@ -263,7 +265,7 @@ def customer_activities(
             Activity.number,
             Activity.end_at,
             Activity.type,
-            Activity.category,
+            shown_category(session).label("category"),
             Activity.purpose,
             (memo > 0).label("has_memo"),
             Employee.name.label("responsible_name"),
@@ -367,12 +369,15 @@ def snapshot_facts(
         .order_by(AgingSnapshotLine.position)
     ).all()
     width = len(lines)
+    shown = period_labels_in(session, current_language())
     return CustomerFacts(
         as_of=row.as_of,
         taken_at=row.created_at,
         definition_id=row.definition_id,
         definition_name=row.definition_name,
-        labels=tuple(stored_label(label, i, width) for i, (label, _amount) in enumerate(lines)),
+        labels=tuple(
+            stored_label(label, i, width, shown) for i, (label, _amount) in enumerate(lines)
+        ),
         columns=tuple(amount for _label, amount in lines),
         balance=row.balance,
         past_due=row.past_due,
@@ -399,7 +404,7 @@ def live_facts(
     the same); else the company default.
     """
     customer = check_customer(session, scope, customer_id, as_of)
-    chosen, definition = load_definition_row(session, definition_id)
+    chosen, definition = load_definition_row(session, definition_id, language=current_language())
     aged = aged_rows(session, as_of, definition, Customer.id == customer_id)
     width = len(definition.labels)
     if aged:

@@ -25,6 +25,11 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.aging.snapshot import take_snapshot
+from collections_desktop.models.casework.categories import (
+    CategoryChoice,
+    category_choices,
+    shown_category,
+)
 from collections_desktop.models.db.schema import (
     Activity,
     AgingSnapshot,
@@ -103,6 +108,8 @@ class OverviewLists:
     past_due: tuple[PastDueRow, ...]
     customers: int
     currency: str
+    categories: tuple[CategoryChoice, ...] = ()
+    """The activity categories a new activity may have (names in the reader's language)."""
 
 
 def _my_open_activities(
@@ -142,7 +149,7 @@ def my_activities(
             Activity.number,
             Activity.end_at,
             Activity.type,
-            Activity.category,
+            shown_category(session).label("category"),
             Activity.purpose,
             (memo > 0).label("has_memo"),
             Activity.customer_id,
@@ -365,6 +372,7 @@ def overview_lists(
         past_due=past_due,
         customers=count_customers(session, scope, as_of, pool_id),
         currency=accounting_currency(session),
+        categories=tuple(category_choices(session)),
     )
 
 

@@ -17,8 +17,9 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats, text_formats
-from collections_desktop.i18n import N_, _, ngettext
+from collections_desktop.i18n import N_, _, current_language, ngettext
 from collections_desktop.models.aging.definitions import age_items, load_definition
+from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.db.schema import (
     Activity,
     ActivityType,
@@ -184,7 +185,8 @@ def timeline(
         a = Activity
         for activity in session.execute(
             select(
-                a.id, a.number, a.type, a.category, a.purpose, a.memo, a.end_at, a.closed,
+                a.id, a.number, a.type, shown_category(session).label("category"), a.purpose,
+                a.memo, a.end_at, a.closed,
                 Employee.name.label("responsible"),
             )
             .outerjoin(Employee, Employee.id == a.responsible_employee_id)
@@ -326,7 +328,7 @@ def load_workspace(
     check_customer(session, scope, customer_id, as_of)
     if pool_id is not None:
         scope.pool(pool_id)  # ScopeError for a pool outside the scope
-    definition = load_definition(session, pool_id=pool_id)
+    definition = load_definition(session, pool_id=pool_id, language=current_language())
     items = open_items(session, customer_id, as_of)
     aging = age_items(items, as_of, definition)
     card = customer_card(session, scope, customer_id, as_of, definition=definition, items=items)

@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collections_desktop.models.db.schema import BusinessText, ReceivablesParameters
+from collections_desktop.i18n import _
+from collections_desktop.models.db.schema import (
+    ActivityCategory,
+    AgingPeriod,
+    BusinessText,
+    LetterLevel,
+    ReceivablesParameters,
+    WriteOffReason,
+)
 
 LANGUAGES = ("en", "es", "fr", "pt")
 """The languages business texts are kept in (the app's interface languages)."""
@@ -30,6 +40,17 @@ TRANSLATED = frozenset(
     }
 )
 """The (table, field) pairs kept per language."""
+
+
+OwnRow = AgingPeriod | LetterLevel | WriteOffReason | ActivityCategory
+
+OWN_ROWS: dict[str, type[OwnRow]] = {
+    "aging_periods": AgingPeriod,
+    "letter_levels": LetterLevel,
+    "write_off_reasons": WriteOffReason,
+    "activity_categories": ActivityCategory,
+}
+"""The mapped class of each table with texts kept per language."""
 
 
 def company_language(session: Session) -> str:
@@ -135,3 +156,44 @@ def save_texts(
 def _check(table: str, field: str) -> None:
     if (table, field) not in TRANSLATED:
         raise ValueError(f"{table}.{field} is not a business text kept per language")
+
+
+class TextLanguageError(ValueError):
+    """A text that cannot become a row's own text (it is longer than the column allows)."""
+
+
+def switch_company_language(session: Session, old: str, new: str, *, now: dt.datetime) -> None:
+    """Make ``new`` the language of the rows' own columns, in the caller's transaction.
+
+    Each live row's own text (written in ``old``) is kept as its ``old`` business text;
+    its ``new`` text, when there is one, becomes the own text and leaves
+    ``business_texts`` (which holds only the other languages). A row without a ``new``
+    text keeps its own text, the one every language falls back to. The caller records
+    ``new`` as the company language.
+    """
+    if old == new:
+        return
+    for table, field in sorted(TRANSLATED):
+        mapped = OWN_ROWS[table]
+        limit = getattr(mapped.__table__.c[field].type, "length", None)
+        replacements = texts_in(session, table, field, new)
+        rows = cast(
+            "Sequence[OwnRow]",
+            session.scalars(select(mapped).where(mapped.deleted_at.is_(None))).all(),
+        )
+        for row in rows:
+            own: str = getattr(row, field)
+            save_texts(session, table, row.id, field, {old: own, new: ""}, now=now)
+            replacement = replacements.get(row.id)
+            if not replacement or replacement == own:
+                continue
+            if limit is not None and len(replacement) > limit:
+                raise TextLanguageError(
+                    _(
+                        "The {language} text “{text}” is longer than {count} characters and "
+                        "cannot become the company's own text; shorten it first."
+                    ).format(language=new, text=replacement, count=limit)
+                )
+            setattr(row, field, replacement)
+            row.version, row.updated_at = row.version + 1, now
+    session.flush()

@@ -22,6 +22,7 @@ from collections_desktop.models.casework.activities import (
     responsible_choices,
 )
 from collections_desktop.models.casework.case_reading import CaseRow, cases_of
+from collections_desktop.models.casework.categories import CategoryChoice, category_choices
 from collections_desktop.models.screens.customer_collections import customer_header
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.activity_dialog import (
@@ -66,13 +67,15 @@ class ActivityActions(QObject):
         context = self._context
         database, scope, as_of = context.database, context.scope, context.clock.now().date()
 
-        def read(_state: TaskState) -> tuple[list[ResponsibleChoice], str, list[CaseRow]]:
+        def read(
+            _state: TaskState,
+        ) -> tuple[list[ResponsibleChoice], str, list[CaseRow], list[CategoryChoice]]:
             with database.sessions() as session:
                 account, cases = "", []
                 if customer_id is not None:
                     account = customer_header(session, scope, customer_id, as_of).account
                     cases = cases_of(session, customer_id, "open", as_of=as_of)
-                return responsible_choices(session), account, cases
+                return responsible_choices(session), account, cases, category_choices(session)
 
         QueryOp(
             read,
@@ -86,6 +89,7 @@ class ActivityActions(QObject):
         responsibles: list[ResponsibleChoice],
         account: str,
         cases: list[CaseRow],
+        categories: list[CategoryChoice],
         case_id: uuid.UUID | None,
     ) -> None:
         if self._raise_open_dialog():
@@ -98,6 +102,7 @@ class ActivityActions(QObject):
             responsible_id=self._context.employee_id,
             cases=cases,
             case_id=case_id,
+            categories=categories,
         )
         dialog.submitted.connect(lambda value: self._create(dialog, value))
         self._show(dialog)
@@ -142,7 +147,7 @@ class ActivityActions(QObject):
 
         def read(
             _state: TaskState,
-        ) -> tuple[ActivityDetails, list[ResponsibleChoice], list[CaseRow]]:
+        ) -> tuple[ActivityDetails, list[ResponsibleChoice], list[CaseRow], list[CategoryChoice]]:
             with database.sessions() as session:
                 details = activity_details(session, scope, activity_id, as_of=as_of)
                 cases = (
@@ -150,7 +155,8 @@ class ActivityActions(QObject):
                     if details.customer_id is not None
                     else []
                 )
-                return details, responsible_choices(session), cases
+                categories = category_choices(session, keep=details.category)
+                return details, responsible_choices(session), cases, categories
 
         QueryOp(
             read,
@@ -160,11 +166,22 @@ class ActivityActions(QObject):
         ).run(context.runner)
 
     def _open_edit(
-        self, details: ActivityDetails, responsibles: list[ResponsibleChoice], cases: list[CaseRow]
+        self,
+        details: ActivityDetails,
+        responsibles: list[ResponsibleChoice],
+        cases: list[CaseRow],
+        categories: list[CategoryChoice],
     ) -> None:
         if self._raise_open_dialog():
             return
-        dialog = ActivityDialog(details, responsibles, cases, self._context.formats, self._parent)
+        dialog = ActivityDialog(
+            details,
+            responsibles,
+            cases,
+            self._context.formats,
+            self._parent,
+            categories=categories,
+        )
         dialog.submitted.connect(lambda value: self._save(dialog, value))
         self._show(dialog)
 

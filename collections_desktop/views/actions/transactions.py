@@ -22,7 +22,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QWidget
 from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import _, ngettext
+from collections_desktop.i18n import _, current_language, ngettext
 from collections_desktop.models.actions.nsf import (
     NsfPreview,
     PaymentChoice,
@@ -322,8 +322,9 @@ class TransactionActions(ActionController):
             return
         debits = tuple(r for r in target.selected if r.is_debit)
         if debits:
+            language = current_language()
             self.read(
-                write_off_reasons,
+                lambda session: write_off_reasons(session, language),
                 lambda reasons: self._write_off(target, debits, reasons),
                 "write-off reasons",
             )

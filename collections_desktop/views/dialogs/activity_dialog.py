@@ -34,6 +34,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.casework.activities import ActivityDetails, ResponsibleChoice
 from collections_desktop.models.casework.case_reading import CaseRow
+from collections_desktop.models.casework.categories import CategoryChoice
 from collections_desktop.models.db.schema.enums import ActivityType
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 
@@ -45,8 +46,6 @@ TYPE_NAMES: dict[str, str] = {
 }
 """The name a collector reads for each activity type (translate with ``_()``)."""
 
-CATEGORIES = (N_("Call"), N_("Follow-up"), N_("Dispute"), N_("Meeting"), N_("Review"))
-"""Categories offered in the New activity dialog; any other may be typed."""
 
 ERROR_COLOUR = "#c62828"
 
@@ -104,6 +103,19 @@ def fill_cases(
     if current is not None and combo.findData(current.hex) < 0:
         combo.addItem(current_label or _("Unknown case"), current.hex)
     combo.setCurrentIndex(max(0, combo.findData(current.hex if current is not None else "")))
+
+
+def fill_categories(
+    combo: QComboBox, choices: Sequence[CategoryChoice], current: str | None = None
+) -> None:
+    """Offer "no category" and the categories by name (item data: the code), selecting
+    ``current``; a current category not among the choices stays shown as it is."""
+    combo.addItem(_("No category"), "")
+    for choice in choices:
+        combo.addItem(choice.name, choice.code)
+    if current and combo.findData(current) < 0:
+        combo.addItem(current, current)
+    combo.setCurrentIndex(max(0, combo.findData(current or "")))
 
 
 def combo_id(combo: QComboBox) -> uuid.UUID | None:
@@ -187,6 +199,7 @@ class NewActivityDialog(QDialog):
         responsible_id: uuid.UUID | None = None,
         cases: Sequence[CaseRow] = (),
         case_id: uuid.UUID | None = None,
+        categories: Sequence[CategoryChoice] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("new_activity_dialog")
@@ -199,9 +212,7 @@ class NewActivityDialog(QDialog):
             self.type.addItem(_(name), str(value))
         self.category = QComboBox()
         self.category.setObjectName("activity_category")
-        self.category.setEditable(True)
-        self.category.addItem("")
-        self.category.addItems([_(c) for c in CATEGORIES])
+        fill_categories(self.category, categories)
         self.purpose = QLineEdit()
         self.purpose.setObjectName("activity_purpose")
         self.purpose.setMaxLength(500)
@@ -266,7 +277,7 @@ class NewActivityDialog(QDialog):
         """What is typed now."""
         return ActivityInput(
             type=self.type.currentData(),
-            category=self.category.currentText().strip() or None,
+            category=self.category.currentData() or None,
             purpose=self.purpose.text(),
             customer_account=self.customer.text().strip() or None,
             start_at=to_utc(self.start),
@@ -297,7 +308,8 @@ class ActivityDialog(ActionDialog):
     ``ActivityEdit``.
 
     It is opened on ``activity_details`` (which carries the version read), the agents
-    (``responsible_choices``) and the customer's open cases (``cases_of(..., "open")``).
+    (``responsible_choices``), the customer's open cases (``cases_of(..., "open")``) and
+    the categories (``category_choices(..., keep=details.category)``).
     An activity without a customer (an own task) has no case.
     """
 
@@ -308,6 +320,8 @@ class ActivityDialog(ActionDialog):
         cases: Sequence[CaseRow],
         formats: Formats,
         parent: QWidget | None = None,
+        *,
+        categories: Sequence[CategoryChoice] = (),
     ) -> None:
         super().__init__(_("Activity {number}").format(number=details.number), _("Save"), parent)
         self.setObjectName("activity_dialog")
@@ -331,10 +345,7 @@ class ActivityDialog(ActionDialog):
         self.type.setCurrentIndex(self.type.findData(details.type))
         self.category = QComboBox()
         self.category.setObjectName("activity_category")
-        self.category.setEditable(True)
-        self.category.addItem("")
-        self.category.addItems([_(c) for c in CATEGORIES])
-        self.category.setCurrentText(details.category or "")
+        fill_categories(self.category, categories, details.category)
         self.purpose = QLineEdit(details.purpose)
         self.purpose.setObjectName("activity_purpose")
         self.purpose.setMaxLength(500)
@@ -418,7 +429,7 @@ class ActivityDialog(ActionDialog):
             activity_id=self._details.id,
             expected_version=self._details.version,
             type=self.type.currentData(),
-            category=self.category.currentText().strip() or None,
+            category=self.category.currentData() or None,
             purpose=self.purpose.text().strip(),
             responsible_id=combo_id(self.responsible),
             start_at=to_utc(self.start),
@@ -454,7 +465,7 @@ class ActivityDetailsDialog(QDialog):
         rows = (
             ("number", _("Number"), details.number),
             ("type", _("Type"), type_name(details.type)),
-            ("category", _("Category"), details.category or "—"),
+            ("category", _("Category"), details.category_name or details.category or "—"),
             ("purpose", _("Purpose"), details.purpose),
             ("customer", _("Customer"), customer),
             ("responsible", _("Responsible"), details.responsible_name or "—"),

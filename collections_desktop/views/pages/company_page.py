@@ -277,9 +277,8 @@ class CompanyPage(Page):
         if summary.customers == 0:
             self.hint.setText(
                 _(
-                    "This company has no customers yet. To explore the app with sample data, "
-                    "create a demo company in a new file (collections-desktop demo --database "
-                    "FILE) and open it with File ▸ Open database…"
+                    "This company has no customers yet. Import them with their invoices "
+                    "from a CSV or Excel file: File ▸ Import receivables…"
                 )
             )
         self.hint.setVisible(summary.customers == 0)

@@ -274,7 +274,8 @@ class OverviewPage(Page):
         if self.new_dialog is not None and self.new_dialog.isVisible():
             self.new_dialog.raise_()
             return
-        dialog = NewActivityDialog(self.context.clock.now(), parent=self)
+        categories = self.data.categories if self.data is not None else ()
+        dialog = NewActivityDialog(self.context.clock.now(), parent=self, categories=categories)
         dialog.submitted.connect(lambda value: self._create(dialog, value))
         dialog.finished.connect(lambda: self._forget(dialog))
         self.new_dialog = dialog
@@ -377,7 +378,10 @@ class OverviewPage(Page):
             self._take_snapshot(data.pool_id)
         self._set_titles(data)
         if self.context.employee_id is None:
-            empty = _("You are not set up as an employee, so no activities are yours.")
+            empty = _(
+                "You are not set up as an employee, so no activities are yours. An "
+                "administrator can add you in Set-up ▸ Users."
+            )
         elif self.pool_id is not None:
             empty = _('No open activities for this pool — <a href="new">New activity</a> (Ctrl+N)')
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from collections_desktop.i18n import N_
 from collections_desktop.models.db.schema import TransactionType
 from collections_desktop.models.importers.mapping import ImportMapping, load_mapping
 
@@ -83,3 +84,25 @@ DOCUMENT_TYPES = {
 def load_receivables_mapping(path: Path | str) -> ImportMapping:
     """Read and check a receivables mapping (raises ``MappingError``)."""
     return load_mapping(path, fields=FIELDS, required=REQUIRED)
+
+
+FIELD_LABELS: dict[str, str] = {
+    "customer_account": N_("Customer account"),
+    "customer_name": N_("Customer name"),
+    "document_number": N_("Document number"),
+    "document_type": N_("Document type (invoice or credit note)"),
+    "document_date": N_("Document date"),
+    "due_date": N_("Due date"),
+    "amount": N_("Amount"),
+    "currency": N_("Currency"),
+    "settled_date": N_("Settled on"),
+    "settled_amount": N_("Amount settled"),
+    "disputed": N_("Disputed"),
+    "description": N_("Description"),
+    "country": N_("Country"),
+    "customer_group": N_("Customer group"),
+    "credit_limit": N_("Credit limit"),
+    "email": N_("Email"),
+    "phone": N_("Phone"),
+}
+"""What the guided import calls each field (marked; translate with ``_()`` where shown)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +99,7 @@ def import_receivables(
     now: dt.datetime,
     *,
     chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportResult:
     """Import the receivables of ``path`` into the caller's transaction, all or nothing.
 
@@ -110,7 +112,8 @@ def import_receivables(
 
     Raises ``ImportInputError`` (``ImportRejected`` for bad rows, with the first problems
     and a count of all) before anything is written; the caller commits on success and rolls
-    back on any error.
+    back on any error. ``progress`` is told (rows done, rows in all or 0 while not yet
+    known, what) after each chunk; an exception it raises (a Cancel) stops the import.
     """
     started = time.perf_counter()
     path = Path(path)
@@ -125,15 +128,23 @@ def import_receivables(
     problems = Problems(keep=PROBLEMS_KEPT)
     parser = Parser(table, mapping, books, path, now.date(), problems)
     check = Check(session, books, mapping, problems)
+    done = 0
     for chunk in batches(table.rows(), chunk_rows):
         check.add(parser.parse(chunk))
+        done += len(chunk)
+        if progress is not None:
+            progress(done, 0, _("Checking rows"))
     check.finish(parser)
     if problems:
         raise problems.rejected(path)
     writer = Writer(session, check, now, path.name)
     try:
+        done = 0
         for chunk in batches(table.rows(), chunk_rows):
             writer.write(parser.parse(chunk))
+            done += len(chunk)
+            if progress is not None:
+                progress(done, check.rows, _("Writing rows"))
     except ledger_books.LedgerError as error:  # the checks above should make this unreachable
         raise ImportInputError(
             _("The ledger refused the import of {path}: {reason}").format(path=path, reason=error)
