@@ -144,12 +144,14 @@ def test_the_list_shows_the_agents_customers_with_their_figures_in_order(
     assert texts(page, 1) == ["Ruiz Hermanos SL"]
     reload(qtbot, page, lambda: group.setCurrentIndex(0))
     country = page.country_filter
-    # Choices come from the whole company; Garnier stays outside the agent's scope.
-    assert [country.itemData(i) for i in range(country.count())] == ["", "ES", "FR"]
-    reload(qtbot, page, lambda: country.setCurrentIndex(country.findData("FR")))
+    # The choices are the agent's customers': Garnier, in France, is outside the pool.
+    assert [country.itemData(i) for i in range(country.count())] == ["", "ES"]
+    reload(qtbot, page, lambda: country.setCurrentIndex(country.findData("ES")))
+    assert texts(page, 1) == ["Ruiz Hermanos SL", "Lopes & Filhos Lda"]
+    reload(qtbot, page, lambda: status.setCurrentIndex(status.findData("closed")))
     assert page.grid.stack.currentWidget() is page.grid.empty
     assert page.grid.empty.text() == "No customers match these filters."
-    reload(qtbot, page, lambda: country.setCurrentIndex(0))
+    reload(qtbot, page, lambda: status.setCurrentIndex(0))
     qtbot.keyClicks(page.grid.filter, "lopes")
     assert texts(page, 1) == ["Lopes & Filhos Lda"]
 
@@ -322,3 +324,13 @@ def test_the_window_lists_customers_after_the_workspace_and_accounts_open_record
     assert dialog.record.account == "C-000002"
     assert dialog.status_edit.currentText() == "On hold"
     dialog.reject()
+    qtbot.waitUntil(lambda: window.record_actions.dialog is None, timeout=LOAD)
+    # The Workspace's header offers the record of the customer it shows.
+    ruiz = page.grid.model.row(page.grid.model.index(0, 0)).customer_id
+    assert not window.workspace_page.record_action.isEnabled()
+    with qtbot.waitSignal(window.workspace_page.loaded, timeout=LOAD):
+        window.show_customer(ruiz)
+    window.workspace_page.record_action.trigger()
+    qtbot.waitUntil(lambda: window.record_actions.dialog is not None, timeout=LOAD)
+    assert window.record_actions.dialog.record.account == "C-000001"
+    window.record_actions.dialog.reject()

@@ -66,7 +66,15 @@ def test_amounts_are_right_aligned_in_tabular_figures(loaded_window) -> None:
     assert value.alignment() & Qt.AlignmentFlag.AlignRight
 
 
-PAGE_TITLES = ["Overview", "Workspace", "Aged balances", "Activities", "Cases", "Collections"]
+PAGE_TITLES = [
+    "Overview",
+    "Workspace",
+    "Customers",
+    "Aged balances",
+    "Activities",
+    "Cases",
+    "Collections",
+]
 
 
 def test_the_navigation_lists_every_page_with_a_shortcut(qtbot, loaded_window) -> None:
@@ -79,21 +87,22 @@ def test_the_navigation_lists_every_page_with_a_shortcut(qtbot, loaded_window) -
         assert item.flags() & Qt.ItemFlag.ItemIsEnabled, item.text()
         assert item.toolTip().endswith(f"(Ctrl+{row + 1})")
     assert not navigation.item(navigation.count() - 1).flags() & Qt.ItemFlag.ItemIsEnabled
-    assert navigation.currentRow() == 6
+    assert navigation.currentRow() == 7
     assert loaded_window.current_page == "company"
-    # Ctrl+3 goes to Aged balances, which reads its data the first time it is shown.
+    # Ctrl+4 goes to Aged balances, which reads its data the first time it is shown.
     assert not loaded_window.aged_balances_page.started
     loaded_window.activateWindow()
     qtbot.waitActive(loaded_window)
     with qtbot.waitSignal(loaded_window.aged_balances_page.loaded, timeout=10_000):
-        qtbot.keyClick(loaded_window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(loaded_window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert loaded_window.current_page == "aged_balances"
-    assert navigation.currentRow() == 2
-    assert loaded_window.page_actions["cases"].shortcut() == QKeySequence("Ctrl+5")
-    assert loaded_window.page_actions["company"].shortcut() == QKeySequence("Ctrl+7")
-    assert loaded_window.page_actions["setup"].shortcut() == QKeySequence("Ctrl+8")
+    assert navigation.currentRow() == 3
+    assert loaded_window.page_actions["customers"].shortcut() == QKeySequence("Ctrl+3")
+    assert loaded_window.page_actions["cases"].shortcut() == QKeySequence("Ctrl+6")
+    assert loaded_window.page_actions["company"].shortcut() == QKeySequence("Ctrl+8")
+    assert loaded_window.page_actions["setup"].shortcut() == QKeySequence("Ctrl+9")
     # Clicking an entry shows its page, and the status bar says what that page says.
-    rect = navigation.visualItemRect(navigation.item(3))
+    rect = navigation.visualItemRect(navigation.item(4))
     with qtbot.waitSignal(loaded_window.activities_page.loaded, timeout=10_000):
         qtbot.mouseClick(navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert loaded_window.current_page == "activities"

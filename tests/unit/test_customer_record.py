@@ -33,8 +33,10 @@ from collections_desktop.models.screens.customer_list import (
     list_customers,
 )
 from tests.statements import statements
+from tests.sync_replicas import make_replica
 from tests.unit.test_cases import LATER, office
 from tests.unit.test_snapshot import NOW, TODAY
+from tests.unit.test_sync_capture import kinds, one_batch
 
 D = Decimal
 
@@ -106,9 +108,10 @@ def test_the_list_shows_each_customer_with_the_balance_worked_out_by_hand(
         assert [
             r.name for r in list_customers(session, everyone, TODAY, customer_group="Wholesale")
         ] == ["Ruiz Hermanos SL"]
-        choices = customer_filter_choices(session)
+        choices = customer_filter_choices(session, everyone, TODAY)
         assert choices.groups == ("Wholesale",)
         assert choices.countries == ("ES", "FR")
+        assert customer_filter_choices(session, o.scope, TODAY).countries == ("ES",)
 
 
 def test_saving_writes_the_changed_fields_and_one_history_row_each(sqlite_db: Database) -> None:
@@ -352,3 +355,39 @@ def test_a_customer_outside_the_scope_is_refused(sqlite_db: Database) -> None:
         session.commit()
         with pytest.raises(ScopeError):
             read_record(session, o.garnier.id, as_of=TODAY, scope=o.scope)
+
+
+def test_on_a_replica_a_save_is_one_batch_carrying_only_the_changed_fields(
+    sqlite_db: Database,
+) -> None:
+    with sqlite_db.sessions.begin() as session:
+        o = office(session)
+        ana = contact(session, o.ruiz, "Ana Ruiz", "ana@ruiz.example")
+        o.ruiz.collections_contact_id = ana.id
+        ruiz = o.ruiz.id
+    replica = make_replica(sqlite_db)
+    with replica.sessions.begin() as session:
+        record = read_record(session, ruiz, as_of=TODAY)
+        values = record.values
+        save_record(
+            session,
+            ruiz,
+            record.version,
+            dataclasses.replace(
+                values,
+                credit_limit=D("750.00"),
+                contacts=(dataclasses.replace(values.contacts[0], phone="+34 91 555 0101"),),
+            ),
+            None,
+            LATER,
+        )
+    batch = one_batch(replica)
+    assert sorted(kinds(batch)) == [
+        ("contacts", "update"),
+        ("customer_changes", "insert"),
+        ("customer_changes", "insert"),
+        ("customers", "update"),
+    ]
+    by_table = {op.table: op for op in batch.operations if op.kind == "update"}
+    assert dict(by_table["customers"].values) == {"credit_limit": D("750.00"), "updated_at": LATER}
+    assert dict(by_table["contacts"].values) == {"phone": "+34 91 555 0101", "updated_at": LATER}

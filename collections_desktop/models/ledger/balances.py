@@ -12,11 +12,22 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, func, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    Subquery,
+    True_,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.db.schema import (
+    Customer,
     CustomerTransaction,
     SettlementLine,
 )
@@ -148,20 +159,40 @@ def balance(session: Session, customer_id: uuid.UUID, as_of: dt.date) -> Decimal
     return Decimal(posted or 0) - Decimal(settled or 0)
 
 
-def balances_by_customer(as_of: dt.date) -> Subquery:
+def balances_by_customer(
+    as_of: dt.date, customer_condition: ColumnElement[bool] | None = None
+) -> Subquery:
     """Every customer's balance on ``as_of`` in the accounting currency: one row per customer
     with something open (``customer_id``, ``balance``), the open items' amounts summed.
 
-    Only transactions not closed by ``as_of`` are read (a closed one adds nothing), so a
-    list of every customer sums a few per cent of a mature ledger; a customer without a
-    row owes nothing.
+    Only the transactions not closed by ``as_of`` are read, through the ``closed_on``
+    index (a closed one adds nothing), each open amount computed once in a materialised
+    CTE and then summed; so a list of every customer reads a few per cent of a mature
+    ledger. ``customer_condition`` (on ``Customer``) keeps the customers of a scope. A
+    customer without a row owes nothing.
     """
+    t = CustomerTransaction
+    conditions = list(_open_on(as_of))
+    if customer_condition is not None and not isinstance(customer_condition, True_):
+        # An expression of the column, not the column: the open items are found through
+        # the closed_on index; with the bare column SQLite walks every transaction of the
+        # scope's customers by the customer index instead (millions of rows, not 5 %).
+        conditions.append(
+            func.coalesce(t.customer_id, t.customer_id).in_(
+                select(Customer.id).where(Customer.deleted_at.is_(None), customer_condition)
+            )
+        )
+    items = (
+        select(t.customer_id, type_coerce(_open_accounting(as_of), Money()).label("open"))
+        .where(*conditions)
+        .cte("open_items")
+        .prefix_with("MATERIALIZED")
+    )
     return (
         select(
-            CustomerTransaction.customer_id.label("customer_id"),
-            type_coerce(func.sum(_open_accounting(as_of)), Money()).label("balance"),
+            items.c.customer_id.label("customer_id"),
+            type_coerce(func.sum(items.c.open), Money()).label("balance"),
         )
-        .where(*_open_on(as_of))
-        .group_by(CustomerTransaction.customer_id)
+        .group_by(items.c.customer_id)
         .subquery("balances")
     )

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import and_, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from collections_desktop.kernel.money import ZERO
@@ -58,7 +58,16 @@ def list_customers(
     limit: int | None = None,
 ) -> list[CustomerListRow]:
     """The scope's customers (in ``pool_id`` when given) matching the filters, by account."""
-    balances = balances_by_customer(as_of)
+    conditions = [scope.customer_condition(as_of, pool_id)]
+    if customer_group is not None:
+        conditions.append(Customer.customer_group == customer_group)
+    if account_status is not None:
+        conditions.append(Customer.account_status == account_status)
+    if country is not None:
+        conditions.append(Customer.country == country)
+    chosen = and_(*conditions)
+    # The filters go into the balances too: only the chosen customers' items are summed.
+    balances = balances_by_customer(as_of, chosen)
     query = (
         select(
             Customer.id,
@@ -73,15 +82,9 @@ def list_customers(
         )
         .outerjoin(balances, balances.c.customer_id == Customer.id)
         .outerjoin(Employee, Employee.id == Customer.responsible_employee_id)
-        .where(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
+        .where(Customer.deleted_at.is_(None), chosen)
         .order_by(Customer.account)
     )
-    if customer_group is not None:
-        query = query.where(Customer.customer_group == customer_group)
-    if account_status is not None:
-        query = query.where(Customer.account_status == account_status)
-    if country is not None:
-        query = query.where(Customer.country == country)
     if limit is not None:
         query = query.limit(limit)
     return [
@@ -96,21 +99,25 @@ def list_customers(
             account_status=row[7],
             responsible_name=row[8],
         )
-        for row in session.execute(query)
+        # Core rows, not the ORM's: a list of 100,000 customers spends a second less.
+        for row in session.connection().execute(query)
     ]
 
 
-def customer_filter_choices(session: Session) -> CustomerFilterChoices:
-    """Every customer group and country in use, sorted."""
+def customer_filter_choices(
+    session: Session, scope: AgentScope, as_of: dt.date
+) -> CustomerFilterChoices:
+    """Every customer group and country of the scope's customers, sorted."""
+    in_scope = (Customer.deleted_at.is_(None), scope.customer_condition(as_of))
     groups = session.scalars(
         select(Customer.customer_group)
-        .where(Customer.deleted_at.is_(None), Customer.customer_group.is_not(None))
+        .where(*in_scope, Customer.customer_group.is_not(None))
         .distinct()
         .order_by(Customer.customer_group)
     ).all()
     countries = session.scalars(
         select(Customer.country)
-        .where(Customer.deleted_at.is_(None), Customer.country.is_not(None))
+        .where(*in_scope, Customer.country.is_not(None))
         .distinct()
         .order_by(Customer.country)
     ).all()

@@ -164,6 +164,8 @@ class ActivitiesPage(ListPage):
         self.reopen_action.triggered.connect(self.reopen_selected)
         self.workspace_action = QAction(icons.get("workspace"), _("Open the customer"), self)
         self.workspace_action.triggered.connect(self._open_customer)
+        self.record_action = QAction(icons.get("customer_record"), _("Customer record…"), self)
+        self.record_action.triggered.connect(self._open_record)
         self.collections_action = QAction(
             icons.get("cases"), _("Collections page of the customer"), self
         )
@@ -176,6 +178,7 @@ class ActivitiesPage(ListPage):
             self.close_action,
             self.reopen_action,
             self.workspace_action,
+            self.record_action,
             self.collections_action,
             self.new_action,
         ):
@@ -347,6 +350,7 @@ class ActivitiesPage(ListPage):
         self.reopen_action.setEnabled(any(r.closed for r in rows))
         about_customer = len(rows) == 1 and rows[0].customer_id is not None
         self.workspace_action.setEnabled(about_customer)
+        self.record_action.setEnabled(about_customer)
         self.collections_action.setEnabled(about_customer)
 
     def _activated(self, index: QModelIndex) -> None:
@@ -357,6 +361,11 @@ class ActivitiesPage(ListPage):
         row = self.grid.current_row()
         if row is not None and row.customer_id is not None:
             self.customer_chosen.emit(row.customer_id)
+
+    def _open_record(self) -> None:
+        row = self.grid.current_row()
+        if row is not None and row.customer_id is not None:
+            self.record_requested.emit(row.customer_id)
 
     def _open_collections(self) -> None:
         row = self.grid.current_row()

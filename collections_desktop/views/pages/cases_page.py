@@ -160,6 +160,10 @@ class CasesPage(ListPage):
         )
         self.collections_action.triggered.connect(self._open_collections)
         self.grid.view.addAction(self.collections_action)
+        self.record_action = QAction(icons.get("customer_record"), _("Customer record…"), self)
+        self.record_action.setToolTip(_("The record of the case's customer"))
+        self.record_action.triggered.connect(self._open_record)
+        self.grid.view.addAction(self.record_action)
         self.add_actions(
             [
                 (self.new_action, "new_case_button"),
@@ -324,6 +328,7 @@ class CasesPage(ListPage):
         self.close_action.setEnabled(row is not None and row.is_open)
         self.reopen_action.setEnabled(row is not None and not row.is_open)
         self.collections_action.setEnabled(row is not None)
+        self.record_action.setEnabled(row is not None)
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -334,6 +339,11 @@ class CasesPage(ListPage):
         row = self.current_case()
         if row is not None:
             self.collections_requested.emit(row.customer_id, row.id)
+
+    def _open_record(self) -> None:
+        row = self.current_case()
+        if row is not None:
+            self.record_requested.emit(row.customer_id)
 
     def _closed_colour(self, row: CaseRow) -> QColor | None:
         return None if row.is_open else self._muted

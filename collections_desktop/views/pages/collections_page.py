@@ -210,6 +210,9 @@ class CollectionsPage(Page):
         self.workspace_action = QAction(icons.get("workspace"), _("Workspace"), self)
         self.workspace_action.setToolTip(_("Open this customer's Workspace"))
         self.workspace_action.triggered.connect(self._open_workspace)
+        self.record_action = QAction(icons.get("customer_record"), _("Customer record…"), self)
+        self.record_action.setToolTip(_("Addresses, contacts, credit limit and status"))
+        self.record_action.triggered.connect(self._open_record)
         self.reload_action = QAction(icons.get("refresh"), _("Reload"), self)
         self.reload_action.setToolTip(
             _("Read the customer's cases, transactions and activities again (F5)")
@@ -221,6 +224,7 @@ class CollectionsPage(Page):
         top.addWidget(self.busy.bar)
         top.addWidget(self.busy.label)
         top.addWidget(page_button(self.workspace_action, "collections_workspace_button"))
+        top.addWidget(page_button(self.record_action, "collections_record_button"))
         top.addWidget(page_button(self.reload_action, "collections_reload_button"))
         return top
 
@@ -538,6 +542,7 @@ class CollectionsPage(Page):
         self.edit_activity_action.setEnabled(len(rows) == 1)
         self.close_activity_action.setEnabled(any(not r.closed for r in rows))
         self.workspace_action.setEnabled(self._customer_id is not None)
+        self.record_action.setEnabled(self._customer_id is not None)
 
     def _current_case(self) -> CaseRow | None:
         if self._view is None or self.case_id is None:
@@ -574,6 +579,10 @@ class CollectionsPage(Page):
     def _close_activities(self) -> None:
         ids = [r.id for r in self.activities.selected_rows() if not r.closed]
         self.activity_actions.close(ids)
+
+    def _open_record(self) -> None:
+        if self._customer_id is not None:
+            self.record_requested.emit(self._customer_id)
 
     def _open_workspace(self) -> None:
         if self._customer_id is not None:

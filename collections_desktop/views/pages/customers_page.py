@@ -92,7 +92,7 @@ def load_customers(
             limit=CUSTOMER_LIMIT + 1,
         )
         state.raise_if_cancelled()
-        choices = customer_filter_choices(session)
+        choices = customer_filter_choices(session, page.scope, page.as_of)
     truncated = len(rows) > CUSTOMER_LIMIT
     shown = tuple(rows[:CUSTOMER_LIMIT])
     state.raise_if_cancelled()

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -68,6 +68,7 @@ from collections_desktop.views.widgets.customer_search import (
     line_edit,
     offer_options,
 )
+from collections_desktop.views.widgets.grid import page_button
 from collections_desktop.views.widgets.timeline import CustomerTimeline
 from collections_desktop.views.widgets.transaction_grid import (
     TransactionGrid,
@@ -207,12 +208,21 @@ class WorkspacePage(Page):
         self.on_hold.setFont(tabular_font(self.font(), 0, bold=True))
         for widget in (self.risk, self.on_hold, self.on_hold_icon):
             widget.hide()
+        self.record_action = QAction(
+            self.context.icons.get("customer_record"), _("Customer record…"), self
+        )
+        self.record_action.setToolTip(
+            _("Addresses, contacts, credit limit and status of this customer")
+        )
+        self.record_action.setEnabled(False)
+        self.record_action.triggered.connect(self._open_record)
 
         top.addWidget(pool_label)
         top.addWidget(self.pool_combo)
         top.addSpacing(12)
         top.addWidget(customer_label)
         top.addWidget(self.customer_combo, 1)
+        top.addWidget(page_button(self.record_action, "workspace_record_button"))
         top.addSpacing(12)
         top.addWidget(self.risk)
         top.addSpacing(8)
@@ -477,6 +487,7 @@ class WorkspacePage(Page):
     def _show(self, data: WorkspaceData) -> None:
         self.error.hide()
         self._data = data
+        self.record_action.setEnabled(True)
         card = data.card
         fmt = self.context.formats
         combo = self.customer_combo
@@ -547,6 +558,10 @@ class WorkspacePage(Page):
         if data is None:
             return None
         return reminder_email(data.card, data.transactions, self.context.formats, data.company_name)
+
+    def _open_record(self) -> None:
+        if self._data is not None:
+            self.record_requested.emit(self._data.card.customer_id)
 
     def _send_reminder(self) -> None:
         draft = self._reminder()
