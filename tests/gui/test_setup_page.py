@@ -4,14 +4,14 @@ refusals, stale copies, deletion and the read-only form of a user who is not an 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import CaseCategory, Employee
+from collections_desktop.models.db.schema import CaseCategory
 from collections_desktop.models.people.scope import company_scope
 from collections_desktop.models.setup.case_categories import (
     CaseCategoryValues,
@@ -21,25 +21,10 @@ from collections_desktop.views.pages.setup_page import SetupPage
 from collections_desktop.views.setup.case_categories import CaseCategoriesSection
 from collections_desktop.views.setup.sections import SETUP_SECTIONS
 from collections_desktop.views.tasks import TaskRunner
+from tests.gui import setup_sections as shared
 from tests.gui.conftest import page_context
 
-
-@pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    made = TaskRunner()
-    yield made
-    made.shutdown()
-
-
-@pytest.fixture
-def admin(sqlite_db: Database, clock: FixedClock) -> uuid.UUID:
-    with sqlite_db.sessions.begin() as session:
-        person = Employee(
-            number="E-1", name="Ana Ruiz", is_administrator=True, updated_at=clock.now()
-        )
-        session.add(person)
-        session.flush()
-        return person.id
+admin, runner = shared.admin, shared.runner
 
 
 @pytest.fixture
