@@ -165,6 +165,11 @@ class SetupSection(QWidget, Generic[Row, Values]):
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QScrollArea.Shape.NoFrame)
         scroller.setWidget(panel)
+        # The form keeps the width its fields need; the list gives way (and scrolls) instead.
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setMinimumWidth(
+            panel.minimumSizeHint().width() + scroller.verticalScrollBar().sizeHint().width()
+        )
 
         splitter = QSplitter()
         splitter.setObjectName(f"setup_{self.key}_splitter")
