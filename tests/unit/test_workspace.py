@@ -8,12 +8,22 @@ from decimal import Decimal
 from urllib.parse import unquote
 
 import pytest
+from sqlalchemy import select
 
 from collections_desktop.formatting import Formats
+from collections_desktop.models.actions.charges import waive
+from collections_desktop.models.actions.interest_notes import create_interest_notes
+from collections_desktop.models.actions.nsf import process_nsf
 from collections_desktop.models.aging.definitions import load_definition
 from collections_desktop.models.aging.snapshot import age_customers
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import Activity, Contact, CustomerPool, Employee
+from collections_desktop.models.db.schema import (
+    Activity,
+    Contact,
+    CustomerPool,
+    CustomerTransaction,
+    Employee,
+)
 from collections_desktop.models.ledger import balances, postings
 from collections_desktop.models.letters.run import create_letters
 from collections_desktop.models.people.pools import PoolCriteria
@@ -22,11 +32,17 @@ from collections_desktop.models.screens.customer_card import (
     customer_card,
     customer_options,
     disputed_transactions,
+    last_payment,
     open_transactions,
     promised_transactions,
     unsettled_payments,
 )
-from collections_desktop.models.screens.workspace import TimelineKind, load_workspace, timeline
+from collections_desktop.models.screens.workspace import (
+    TimelineKind,
+    activity_kind,
+    load_workspace,
+    timeline,
+)
 from collections_desktop.models.screens.workspace_texts import (
     EmailDraft,
     call_url,
@@ -34,6 +50,9 @@ from collections_desktop.models.screens.workspace_texts import (
     reminder_email,
     summary_sentences,
 )
+from tests.unit.test_interest import DAY_60
+from tests.unit.test_interest import invoice as interest_invoice
+from tests.unit.test_nsf import add_customer as nsf_customer
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, history, invoice, pay
 
@@ -75,24 +94,29 @@ def dressed(session):
         posting_date=dt.date(2026, 11, 20),
         now=NOW,
     )
-    for number, day, kind, purpose, memo in (
-        ("A-1", dt.date(2026, 11, 18), "task", "Call about the promise", "Said Friday"),
-        ("A-2", dt.date(2026, 10, 28), "action", "Sent statement", None),
-        ("A-3", dt.date(2026, 9, 1), "task", "Check credit", "  "),
-        ("A-4", dt.date(2026, 8, 1), "event", "Visit", None),
-    ):
+    # Open tasks and an event are no contacts; the e-mail sent on 28 October (a closed
+    # action) is the one contact that happened.
+    for number, day, kind, category, purpose, memo, closed in (
+        ("A-1", dt.date(2026, 11, 18), "task", "Follow-up", "Call about the promise",
+         "Said Friday", False),
+        ("A-2", dt.date(2026, 10, 28), "action", "EMAIL", "Sent statement", None, True),
+        ("A-3", dt.date(2026, 9, 1), "task", "Follow-up", "Check credit", "  ", False),
+        ("A-4", dt.date(2026, 8, 1), "event", "Follow-up", "Visit", None, False),
+    ):  # fmt: skip
         at = dt.datetime.combine(day, dt.time(10, 30), tzinfo=dt.UTC)
         session.add(
             Activity(
                 number=number,
                 type=kind,
-                category="Follow-up",
+                category=category,
                 purpose=purpose,
                 memo=memo,
                 responsible_employee_id=soto.id,
                 customer_id=customer.id,
                 start_at=at,
                 end_at=at,
+                closed=closed,
+                closed_at=at if closed else None,
                 updated_at=NOW,
             )
         )
@@ -125,10 +149,9 @@ def test_the_card_holds_the_customer_figures_and_equals_the_snapshot(any_db: Dat
             dt.date(2026, 11, 10),
         )
         assert (card.dispute_count, card.dispute_amount) == (1, D("300.00"))
-        assert [c.purpose for c in card.recent_contacts] == [
-            "Call about the promise",
-            "Sent statement",
-            "Check credit",
+        # The open tasks and the event are not contacts: only the e-mail sent.
+        assert [(c.kind, c.date, c.type, c.category, c.purpose) for c in card.recent_contacts] == [
+            ("activity", dt.date(2026, 10, 28), "action", "E-mail", "Sent statement")
         ]
         assert card.collections_contact.name == "Ana Ruiz"
         assert card.collections_contact.email == "ana@ruiz.example"
@@ -175,15 +198,15 @@ def test_the_timeline_is_newest_first_with_titles_tooltips_and_targets(
         # activity (10:30) is newer than the invoice posted that day.
         assert [(e.date, e.kind) for e in entries] == [
             (dt.date(2026, 11, 20), "payment"),
-            (dt.date(2026, 11, 18), "activity"),
+            (dt.date(2026, 11, 18), "task"),
             (dt.date(2026, 11, 10), "invoice"),
             (dt.date(2026, 10, 31), "payment"),
-            (dt.date(2026, 10, 28), "activity"),
+            (dt.date(2026, 10, 28), "action"),
             (dt.date(2026, 10, 4), "invoice"),
             (dt.date(2026, 9, 20), "invoice"),
-            (dt.date(2026, 9, 1), "activity"),
+            (dt.date(2026, 9, 1), "task"),
             (dt.date(2026, 9, 1), "invoice"),
-            (dt.date(2026, 8, 1), "activity"),
+            (dt.date(2026, 8, 1), "event"),
             (dt.date(2026, 5, 25), "payment"),
             (dt.date(2026, 5, 2), "invoice"),
         ]
@@ -264,7 +287,7 @@ def test_summary_sentences_are_generated_from_the_card(sqlite_db: Database) -> N
             "Last payment 50.00\xa0EUR on Nov 20, 2026.",
             "One promise to pay (400.00, the next by Nov 10, 2026) is open.",
             "One item is disputed (300.00).",
-            "Last contact: task on Nov 18, 2026, “Call about the promise”.",
+            "Last contact: e-mail on Oct 28, 2026, “Sent statement”.",
             f"Risk score {card.risk_score} of 100.",
         ]
         session.rollback()
@@ -397,4 +420,232 @@ def test_nothing_leaks_outside_the_scope(sqlite_db: Database) -> None:
         ]
         assert load_workspace(session, scope, spain.id, TODAY).card.account == spain.account
         assert load_definition(session).name == "Standard"
+        session.rollback()
+
+
+def add_activity(
+    session, customer, number: str, kind: str, category: str | None, purpose: str,
+    start: dt.datetime, end: dt.datetime, *, closed: bool,
+) -> Activity:  # fmt: skip
+    """An activity of ``customer`` from ``start`` to ``end``, closed at its end or open."""
+    activity = Activity(
+        number=number,
+        type=kind,
+        category=category,
+        purpose=purpose,
+        customer_id=customer.id,
+        start_at=start,
+        end_at=end,
+        closed=closed,
+        closed_at=end if closed else None,
+        updated_at=NOW,
+    )
+    session.add(activity)
+    session.flush()
+    return activity
+
+
+def at(day: int, month: int = 11, hour: int = 10, minute: int = 0) -> dt.datetime:
+    """A UTC moment of 2026."""
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=dt.UTC)
+
+
+def test_the_last_contact_is_the_latest_contact_that_happened(sqlite_db: Database) -> None:
+    with sqlite_db.sessions() as session:
+        customer = dressed(session)  # one contact: the e-mail sent on 28 October
+        # Not contacts (today is 23 November): plans, notices and what has not happened.
+        add_activity(session, customer, "A-5", "task", "FOLLOWUP", "Follow up the overdue",
+                     at(20), at(7, 12, 17), closed=False)  # fmt: skip
+        add_activity(session, customer, "A-6", "appointment", "MEETING", "Meeting to agree a plan",
+                     at(21), at(8, 12, 11), closed=False)  # fmt: skip
+        add_activity(session, customer, "A-7", "event", "CREDIT", "Credit limit exceeded",
+                     at(22), at(22), closed=True)  # fmt: skip
+        add_activity(session, customer, "A-8", "action", "CALL", "Call planned, closed early",
+                     at(25), at(25, minute=10), closed=True)  # fmt: skip
+        add_activity(session, customer, "A-9", "action", "CALL", "Call not made yet",
+                     at(21), at(21, minute=10), closed=False)  # fmt: skip
+        add_activity(session, customer, "A-10", "task", "REVIEW", "Account reviewed",
+                     at(15), at(15, hour=12), closed=True)  # fmt: skip
+        # Contacts: a meeting held and a call made.
+        add_activity(session, customer, "A-11", "appointment", "MEETING",
+                     "Meeting at their office", at(5, hour=11), at(5, hour=12),
+                     closed=True)  # fmt: skip
+        add_activity(session, customer, "A-12", "action", "CALL", "Called Ana about the promise",
+                     at(12, hour=16, minute=20), at(12, hour=16, minute=30),
+                     closed=True)  # fmt: skip
+        scope = company_scope(session)
+        card = customer_card(session, scope, customer.id, TODAY)
+        assert [(c.number, c.date, c.type, c.category) for c in card.recent_contacts] == [
+            ("A-12", dt.date(2026, 11, 12), "action", "Call"),
+            ("A-11", dt.date(2026, 11, 5), "appointment", "Meeting"),
+            ("A-2", dt.date(2026, 10, 28), "action", "E-mail"),
+        ]
+        assert summary_sentences(card, EN)[4] == (
+            "Last contact: call on Nov 12, 2026, “Called Ana about the promise”."
+        )
+        # On 10 November the call had not happened yet.
+        earlier = customer_card(session, scope, customer.id, dt.date(2026, 11, 10))
+        assert [c.number for c in earlier.recent_contacts] == ["A-11", "A-2"]
+        assert summary_sentences(earlier, EN)[-2] == (
+            "Last contact: meeting on Nov 5, 2026, “Meeting at their office”."
+        )
+
+        # A collection letter sent is a contact too: CL-0000001 on 9 November, CL-0000002
+        # today.
+        customer.letter_sequence = "STD"
+        for day in (dt.date(2026, 11, 9), TODAY):
+            create_letters(session, scope, day, NOW, created_by_id=None)
+        card = customer_card(session, scope, customer.id, TODAY)
+        assert [(c.kind, c.number, c.date) for c in card.recent_contacts] == [
+            ("letter", "CL-0000002", TODAY),
+            ("activity", "A-12", dt.date(2026, 11, 12)),
+            ("letter", "CL-0000001", dt.date(2026, 11, 9)),
+        ]
+        assert summary_sentences(card, EN)[4] == (
+            "Last contact: collection letter CL-0000002 on Nov 23, 2026."
+        )
+        session.rollback()
+
+
+def test_a_payment_returned_as_nsf_is_no_last_payment(sqlite_db: Database) -> None:
+    with sqlite_db.sessions() as session:
+        customer = dressed(session)  # paid 1,000.00 on 31 October and 50.00 on 20 November
+        bounced = postings.post_payment(
+            session,
+            customer_id=customer.id,
+            amount=D("25824.50"),
+            posting_date=dt.date(2026, 11, 21),
+            now=NOW,
+        )
+        scope = company_scope(session)
+        card = customer_card(session, scope, customer.id, TODAY)
+        assert (card.last_payment_date, card.last_payment_amount, card.last_payment_currency) == (
+            dt.date(2026, 11, 21),
+            D("25824.50"),
+            "EUR",
+        )
+        process_nsf(session, scope, bounced.id, dt.date(2026, 11, 22), NOW, created_by_id=None)
+        card = customer_card(session, scope, customer.id, TODAY)
+        assert (card.last_payment_date, card.last_payment_amount) == (
+            dt.date(2026, 11, 20),
+            D("50.00"),
+        )
+        assert summary_sentences(card, EN)[1] == "Last payment 50.00\xa0EUR on Nov 20, 2026."
+        # On 21 November the cheque had not come back yet: it was the last payment then.
+        before = last_payment(session, customer.id, dt.date(2026, 11, 21))
+        assert before is not None
+        assert (before.id, before.posting_date, before.amount) == (
+            bounced.id,
+            dt.date(2026, 11, 21),
+            D("25824.50"),
+        )
+        # The 50.00 comes back too: the 1,000.00 of 31 October is the last payment.
+        fifty = last_payment(session, customer.id, TODAY)
+        assert fifty is not None
+        process_nsf(session, scope, fifty.id, TODAY, NOW, created_by_id=None)
+        card = customer_card(session, scope, customer.id, TODAY)
+        assert summary_sentences(card, EN)[1] == "Last payment 1,000.00\xa0EUR on Oct 31, 2026."
+        session.rollback()
+
+
+def test_an_interest_note_is_one_timeline_entry_with_its_invoices_as_lines(
+    sqlite_db: Database,
+) -> None:
+    with sqlite_db.sessions() as session:
+        customer = nsf_customer(session, interest_code="STD")
+        # Five invoices due 24 September; on 23 November each is 60 days late: 2 % interest.
+        invoices = [
+            interest_invoice(session, customer, amount)
+            for amount in ("1000.00", "500.00", "250.00", "2000.00", "750.00")
+        ]
+        scope = company_scope(session)
+        assert create_interest_notes(session, scope, DAY_60, NOW, created_by_id=None) == [
+            "INT-0000001"
+        ]
+        entries = timeline(session, scope, customer.id, DAY_60, formats=EN)
+        charges = [e for e in entries if e.kind == TimelineKind.CHARGE]
+        assert len(charges) == 1  # not five interest lines and a fee
+        [note] = charges
+        assert entries[0] == note  # the newest
+        assert [e.kind for e in entries[1:]] == ["invoice"] * 5
+        # 20.00 + 10.00 + 5.00 + 40.00 + 15.00 interest, and the code's 5.00 fee.
+        assert note.title == "Interest note INT-0000001 · 95.00\xa0EUR · 5 invoices · due Nov 23, 2026"
+        assert (note.date, note.target_kind) == (DAY_60, "interest_note")
+        by_number = sorted(invoices, key=lambda i: i.document_number)
+        interest = {"1000.00": "20.00", "500.00": "10.00", "250.00": "5.00", "2000.00": "40.00",
+                    "750.00": "15.00"}  # fmt: skip
+        expected = [
+            f"Interest on {i.document_number} · {interest[str(i.amount)]}\xa0EUR · 60 days "
+            f"(Sep 24, 2026 to Nov 23, 2026) on {EN.money(i.amount, 'EUR')}"
+            for i in by_number
+        ]
+        assert [line.title for line in note.lines] == [*expected, "Fee · 5.00\xa0EUR"]
+        assert [line.target_kind for line in note.lines] == ["transaction"] * 6
+        lines = session.scalars(
+            select(CustomerTransaction.id)
+            .where(CustomerTransaction.document_number == "INT-0000001")
+            .order_by(CustomerTransaction.voucher)
+        ).all()
+        assert {line.target_id for line in note.lines} == set(lines)
+        assert note.tooltip.split("\n") == [
+            "Interest note INT-0000001",
+            "Posted: November 23, 2026",
+            "Due: November 23, 2026",
+            "Total: 95.00\xa0EUR",
+            "Interest: 90.00\xa0EUR",
+            "Fee: 5.00\xa0EUR",
+            *(f"• {text}" for text in expected),
+            "• Fee · 5.00\xa0EUR",
+        ]
+        # A waived line says so; the waiver is an entry of its own.
+        waive(session, scope, [note.lines[0].target_id], DAY_60, NOW, created_by_id=None,
+              note=None)  # fmt: skip
+        entries = timeline(session, scope, customer.id, DAY_60, formats=EN)
+        [note] = [e for e in entries if e.target_kind == "interest_note"]
+        assert note.lines[0].title == f"{expected[0]} · waived"
+        assert len([e for e in entries if e.kind == TimelineKind.CHARGE]) == 1
+        assert len(timeline(session, scope, customer.id, DAY_60, kinds=["charge"])) == 1
+        session.rollback()
+
+
+def test_each_kind_of_activity_is_a_kind_of_the_timeline(sqlite_db: Database) -> None:
+    with sqlite_db.sessions() as session:
+        customer = dressed(session)  # tasks on 18 Nov and 1 Sep, an e-mail, an event
+        add_activity(session, customer, "A-5", "action", "CALL", "Called Ana",
+                     at(19), at(19, minute=10), closed=True)  # fmt: skip
+        add_activity(session, customer, "A-6", "action", "LETTER", "Sent the first reminder",
+                     at(16), at(16, minute=5), closed=True)  # fmt: skip
+        add_activity(session, customer, "A-7", "appointment", "MEETING", "Meeting held",
+                     at(6), at(6, hour=11), closed=True)  # fmt: skip
+        scope = company_scope(session)
+        entries = timeline(session, scope, customer.id, TODAY, formats=EN)
+        activities = [
+            (e.date, e.kind, e.title.split(" · ")[0])
+            for e in entries
+            if e.target_kind == "activity"
+        ]
+        assert activities == [
+            (dt.date(2026, 11, 19), "call", "Action"),
+            (dt.date(2026, 11, 18), "task", "Task"),
+            (dt.date(2026, 11, 16), "letter", "Action"),
+            (dt.date(2026, 11, 6), "appointment", "Appointment"),
+            (dt.date(2026, 10, 28), "action", "Action"),
+            (dt.date(2026, 9, 1), "task", "Task"),
+            (dt.date(2026, 8, 1), "event", "Event"),
+        ]
+
+        def numbers(*kinds: str) -> list[str]:
+            """The activity numbers of the entries of ``kinds`` (each tooltip's first line)."""
+            found = timeline(session, scope, customer.id, TODAY, kinds=kinds, formats=EN)
+            return [e.tooltip.split("\n")[0] for e in found]
+
+        assert numbers(TimelineKind.CALL) == ["Action A-5"]
+        assert numbers(TimelineKind.TASK) == ["Task A-1", "Task A-3"]
+        assert numbers(TimelineKind.APPOINTMENT) == ["Appointment A-7"]
+        assert numbers(TimelineKind.EVENT) == ["Event A-4"]
+        assert numbers(TimelineKind.ACTION) == ["Action A-2"]
+        assert numbers(TimelineKind.LETTER) == ["Action A-6"]  # no collection letter yet
+        assert numbers(TimelineKind.CALL, TimelineKind.EVENT) == ["Action A-5", "Event A-4"]
+        assert activity_kind("action", None) == TimelineKind.ACTION
+        assert activity_kind("something new", "CALL") == TimelineKind.CALL
         session.rollback()

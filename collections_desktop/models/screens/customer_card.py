@@ -5,6 +5,16 @@ nothing about them is read. Amounts are exact ``Decimal``; the card's balance, p
 amount, oldest past-due item, disputes and risk score come from the very query that takes
 snapshots (``snapshot.aged_rows``), so the Workspace and the Overview lists agree to the
 cent. Rows are immutable; the Qt pages format them.
+
+Two facts the screens state about a customer have their rule here, once:
+
+- the **last payment** is the latest payment posted by the as-of date that was not
+  returned: a payment reversed (an NSF return posts a ``reversal`` whose
+  ``reverses_transaction_id`` names it) by that date is no payment (``last_payment``);
+- the **recent contacts** are contacts that happened: a closed action (how calls, visits,
+  e-mails and letters are logged) or a closed appointment (a meeting held) that ended by
+  the as-of date, and the collection letters dated by then. Open tasks, future
+  appointments and events are plans or notices, not contacts (``recent_contacts``).
 """
 
 from __future__ import annotations
@@ -17,15 +27,18 @@ from decimal import Decimal
 from typing import cast
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.i18n import _
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.aging.definitions import Definition, load_definition
 from collections_desktop.models.aging.snapshot import aged_rows
+from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.db.schema import (
     AccountStatus,
     Activity,
+    ActivityType,
+    CollectionLetter,
     CollectionStatus,
     Contact,
     Customer,
@@ -38,7 +51,19 @@ from collections_desktop.models.ledger.balances import OpenItem, open_items
 from collections_desktop.models.people.scope import AgentScope, ScopeError
 
 RECENT_CONTACTS = 3
-"""How many of the latest activities the card lists as recent contacts."""
+"""How many of the latest contacts the card lists."""
+
+CONTACT_TYPES = (ActivityType.ACTION, ActivityType.APPOINTMENT)
+"""The activity types that are contacts once closed: an action (a call, visit, e-mail or
+letter done) and an appointment (a meeting held). A task is work to do and an event a
+notice, closed or not."""
+
+
+class ContactKind:
+    """What a recent contact was (strings, like the other kinds of the screens)."""
+
+    ACTIVITY = "activity"
+    LETTER = "letter"  # a collection letter
 
 
 @dataclass(frozen=True)
@@ -66,12 +91,32 @@ class ContactInfo:
 
 @dataclass(frozen=True)
 class RecentContact:
-    """One of the latest activities about the customer."""
+    """A contact with the customer that happened: a closed activity or a collection letter.
+
+    ``type`` is the activity type (``ActivityType``) of an activity, ``"letter"`` for a
+    collection letter; ``category`` the activity's category as shown (None for a letter or
+    an activity without one); ``purpose`` the activity's purpose ("" for a letter);
+    ``number`` the activity's or the letter's number.
+    """
 
     id: uuid.UUID
-    end_at: dt.datetime
+    kind: str  # a ContactKind
+    date: dt.date
+    at: dt.datetime | None  # when the activity ended; None for a letter
     type: str
+    category: str | None
     purpose: str
+    number: str
+
+
+@dataclass(frozen=True)
+class LastPayment:
+    """The latest payment that was not returned, in its own currency (amount positive)."""
+
+    id: uuid.UUID
+    posting_date: dt.date
+    amount: Decimal
+    currency: str
 
 
 @dataclass(frozen=True)
@@ -245,30 +290,7 @@ def customer_card(
             )
         ).all(),
     )
-    payment = session.execute(
-        select(
-            CustomerTransaction.posting_date,
-            CustomerTransaction.amount,
-            CustomerTransaction.currency,
-        )
-        .where(
-            CustomerTransaction.customer_id == customer_id,
-            CustomerTransaction.type == TransactionType.PAYMENT,
-            CustomerTransaction.posting_date <= as_of,
-        )
-        .order_by(CustomerTransaction.posting_date.desc(), CustomerTransaction.voucher.desc())
-        .limit(1)
-    ).one_or_none()
-    recent = session.execute(
-        select(Activity.id, Activity.end_at, Activity.type, Activity.purpose)
-        .where(
-            Activity.customer_id == customer_id,
-            Activity.deleted_at.is_(None),
-            Activity.start_at < day_after(as_of),
-        )
-        .order_by(Activity.end_at.desc(), Activity.number.desc())
-        .limit(RECENT_CONTACTS)
-    ).all()
+    payment = last_payment(session, customer_id, as_of)
     contacts = session.scalars(
         select(Contact)
         .where(Contact.customer_id == customer_id, Contact.deleted_at.is_(None))
@@ -309,7 +331,7 @@ def customer_card(
         oldest_past_due_days=row.oldest_past_due_days if row else None,
         risk_score=row.risk_score if row else 0,
         last_payment_date=payment.posting_date if payment else None,
-        last_payment_amount=-payment.amount if payment else None,
+        last_payment_amount=payment.amount if payment else None,
         last_payment_currency=payment.currency if payment else None,
         promise_count=len(promised),
         promise_amount=sum((i.open_amount_accounting for i in promised), ZERO),
@@ -318,7 +340,7 @@ def customer_card(
         dispute_amount=(
             row.disputed_amount if row else sum((i.open_amount_accounting for i in disputed), ZERO)
         ),
-        recent_contacts=tuple(RecentContact(*r) for r in recent),
+        recent_contacts=recent_contacts(session, customer_id, as_of),
         collections_contact=_contact(collections),
         other_contact=_contact(other),
         street=customer.street,
@@ -336,7 +358,114 @@ def customer_card(
     )
 
 
+def last_payment(session: Session, customer_id: uuid.UUID, as_of: dt.date) -> LastPayment | None:
+    """The customer's latest payment posted by ``as_of`` and not returned by then.
+
+    A payment returned unpaid (NSF) is reversed by a ``reversal`` transaction that names
+    it (``reverses_transaction_id``); once that reversal is posted the payment is no
+    payment, so the one before it is the last. On a date before the return it still was.
+    """
+    txn = CustomerTransaction
+    returned = aliased(CustomerTransaction)
+    row = session.execute(
+        select(txn.id, txn.posting_date, txn.amount, txn.currency)
+        .where(
+            txn.customer_id == customer_id,
+            txn.type == TransactionType.PAYMENT,
+            txn.posting_date <= as_of,
+            ~select(returned.id)
+            .where(
+                returned.customer_id == customer_id,  # the customer index, not a table scan
+                returned.reverses_transaction_id == txn.id,
+                returned.posting_date <= as_of,
+            )
+            .exists(),
+        )
+        .order_by(txn.posting_date.desc(), txn.voucher.desc())
+        .limit(1)
+    ).one_or_none()
+    if row is None:
+        return None
+    return LastPayment(row.id, row.posting_date, -row.amount, row.currency)
+
+
+def recent_contacts(
+    session: Session, customer_id: uuid.UUID, as_of: dt.date, limit: int = RECENT_CONTACTS
+) -> tuple[RecentContact, ...]:
+    """The customer's latest contacts that happened by ``as_of``, newest first.
+
+    A contact is a closed action or appointment (``CONTACT_TYPES``) that ended on or
+    before ``as_of``, or a collection letter dated on or before it. An activity that
+    ends later, even closed ahead of time, has not happened yet.
+    """
+    activities = session.execute(
+        select(
+            Activity.id,
+            Activity.end_at,
+            Activity.type,
+            shown_category(session).label("category"),
+            Activity.purpose,
+            Activity.number,
+        )
+        .where(
+            Activity.customer_id == customer_id,
+            Activity.deleted_at.is_(None),
+            Activity.closed.is_(True),
+            Activity.type.in_(CONTACT_TYPES),
+            Activity.end_at < day_after(as_of),
+        )
+        .order_by(Activity.end_at.desc(), Activity.number.desc())
+        .limit(limit)
+    ).all()
+    letters = session.execute(
+        select(
+            CollectionLetter.id,
+            CollectionLetter.letter_date,
+            CollectionLetter.number,
+        )
+        .where(
+            CollectionLetter.customer_id == customer_id,
+            CollectionLetter.letter_date <= as_of,
+        )
+        .order_by(CollectionLetter.letter_date.desc(), CollectionLetter.number.desc())
+        .limit(limit)
+    ).all()
+    found = [
+        RecentContact(
+            id=row.id,
+            kind=ContactKind.ACTIVITY,
+            date=row.end_at.date(),
+            at=row.end_at,
+            type=row.type,
+            category=row.category,
+            purpose=row.purpose,
+            number=row.number,
+        )
+        for row in activities
+    ]
+    found += [
+        RecentContact(
+            id=row.id,
+            kind=ContactKind.LETTER,
+            date=row.letter_date,
+            at=None,
+            type=ContactKind.LETTER,
+            category=None,
+            purpose="",
+            number=row.number,
+        )
+        for row in letters
+    ]
+    # Newest first; on one day an activity (with its time) before a letter (dated only).
+    found.sort(
+        key=lambda c: (c.date, c.at is not None, c.at.time() if c.at else dt.time(), c.number),
+        reverse=True,
+    )
+    return tuple(found[:limit])
+
+
 def day_after(day: dt.date) -> dt.datetime:
+    """Midnight UTC at the start of the day after ``day``: "ended by ``day``" is ``< this``."""
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
 
 

@@ -2,7 +2,10 @@
 
 Every query takes the agent's ``AgentScope`` and first checks, in SQL, that the customer
 is inside it (``customer_card.check_customer``). The timeline shows invoices, payments,
-credit notes, collection letters (with their level, amount and fee) and activities.
+credit notes, interest notes (one entry per note, its invoices as the entry's lines),
+fees, corrections, collection letters (with their level, amount and fee) and activities,
+each activity under its own kind: calls, tasks, appointments, events, letters and other
+actions, so the timeline can be filtered to any of them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats, text_formats
 from collections_desktop.i18n import N_, _, current_language, ngettext
+from collections_desktop.models.actions.charge_rows import ChargeState
+from collections_desktop.models.actions.interest_notes import InterestNoteRow, interest_notes
 from collections_desktop.models.aging.definitions import age_items, load_definition
 from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.db.schema import (
@@ -50,11 +55,44 @@ class TimelineKind:
     INVOICE = "invoice"
     PAYMENT = "payment"
     CREDIT_NOTE = "credit_note"
-    ACTIVITY = "activity"
-    LETTER = "letter"
+    LETTER = "letter"  # collection letters, and letters sent logged as actions
     CHARGE = "charge"  # interest notes and fees
     CORRECTION = "correction"  # write-offs and reversals (NSF returns, waivers)
-    ALL = (INVOICE, PAYMENT, CREDIT_NOTE, CHARGE, CORRECTION, LETTER, ACTIVITY)
+    # Activities, by their type (ActivityType); an action is a call, a letter or another.
+    CALL = "call"
+    TASK = "task"
+    APPOINTMENT = "appointment"
+    EVENT = "event"
+    ACTION = "action"  # an action that is neither a call nor a letter: an e-mail, a visit …
+    ACTIVITIES = (CALL, TASK, APPOINTMENT, EVENT, ACTION)
+    ALL = (INVOICE, PAYMENT, CREDIT_NOTE, CHARGE, CORRECTION, LETTER, *ACTIVITIES)
+
+
+CALL_CATEGORY = "CALL"
+"""The category code of a call (the reference categories, ``company/reference.py``)."""
+LETTER_CATEGORY = "LETTER"
+"""The category code of a letter sent."""
+
+_ACTIVITY_KINDS = {
+    ActivityType.TASK: TimelineKind.TASK,
+    ActivityType.APPOINTMENT: TimelineKind.APPOINTMENT,
+    ActivityType.EVENT: TimelineKind.EVENT,
+    ActivityType.ACTION: TimelineKind.ACTION,
+}
+
+
+def activity_kind(type_: str, category: str | None) -> str:
+    """The timeline kind of an activity of type ``type_`` and category code ``category``.
+
+    Tasks, appointments and events are their type; an action is a call or a letter by its
+    category, else an action. A type the app does not know reads as an action.
+    """
+    kind = _ACTIVITY_KINDS.get(type_, TimelineKind.ACTION)
+    if kind == TimelineKind.ACTION and category == CALL_CATEGORY:
+        return TimelineKind.CALL
+    if kind == TimelineKind.ACTION and category == LETTER_CATEGORY:
+        return TimelineKind.LETTER
+    return kind
 
 
 class Target:
@@ -63,6 +101,7 @@ class Target:
     TRANSACTION = "transaction"
     ACTIVITY = "activity"
     LETTER = "letter"
+    INTEREST_NOTE = "interest_note"  # opens into its lines (``TimelineEntry.lines``)
 
 
 TRANSACTION_TYPE_NAMES: dict[str, str] = {
@@ -97,8 +136,22 @@ def activity_type_name(value: str) -> str:
 
 
 @dataclass(frozen=True)
+class TimelineLine:
+    """A line of a timeline entry (an interest note's invoice, its fee): its details."""
+
+    title: str
+    tooltip: str
+    target_kind: str  # a Target
+    target_id: uuid.UUID
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
-    """One dated thing that happened to the customer, newest first in the timeline."""
+    """One dated thing that happened to the customer, newest first in the timeline.
+
+    An entry made of several documents (an interest note: one transaction per invoice,
+    and its fee) is one entry with its total, and ``lines`` name the documents.
+    """
 
     kind: str  # a TimelineKind
     date: dt.date
@@ -107,6 +160,7 @@ class TimelineEntry:
     tooltip: str
     target_kind: str  # a Target
     target_id: uuid.UUID
+    lines: tuple[TimelineLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,8 +189,11 @@ _TIMELINE_TYPES = {
 _TransactionColumns = Row[uuid.UUID, str, str, str, dt.date, dt.date, str, Decimal, str | None]
 """A transaction as ``timeline`` reads it: id, type, voucher, number, dates, currency, amount,
 description."""
-_ActivityColumns = Row[uuid.UUID, str, str, str | None, str, str | None, dt.datetime, bool, str]
-"""An activity as ``timeline`` reads it, with its responsible employee's name."""
+_ActivityColumns = Row[
+    uuid.UUID, str, str, str | None, str | None, str, str | None, dt.datetime, bool, str
+]
+"""An activity as ``timeline`` reads it (its category code and shown name), with its
+responsible employee's name."""
 
 
 def timeline(
@@ -151,8 +208,9 @@ def timeline(
 ) -> tuple[TimelineEntry, ...]:
     """What happened to the customer in the ``days`` up to ``as_of``, newest first.
 
-    Invoices, payments and credit notes by posting date; collection letters by letter
-    date; activities by end date and time. ``kinds`` (``TimelineKind`` values) keeps only
+    Invoices, payments and credit notes by posting date; an interest note once, by its
+    date, with its total and its invoices as lines; collection letters by letter date;
+    activities by end date and time. ``kinds`` (``TimelineKind`` values) keeps only
     those kinds.
     """
     check_customer(session, scope, customer_id, as_of)
@@ -160,6 +218,16 @@ def timeline(
     wanted = set(TimelineKind.ALL if kinds is None else kinds)
     since = as_of - dt.timedelta(days=days)
     entries: list[tuple[tuple[dt.date, dt.time, str], TimelineEntry]] = []
+    # The transactions of an interest note (a line per invoice, and its fee) show as
+    # the note: one entry, not one per transaction.
+    in_notes: set[uuid.UUID] = set()
+    if TimelineKind.CHARGE in wanted:
+        for note in interest_notes(session, customer_id, as_of):
+            in_notes.update(line.transaction_id for line in note.lines)
+            if note.fee_transaction_id is not None:
+                in_notes.add(note.fee_transaction_id)
+            if since < note.note_date <= as_of:
+                entries.append(((note.note_date, dt.time.min, note.number), _note_entry(note, fmt)))
     types = [t for t, kind in _TIMELINE_TYPES.items() if kind in wanted]
     if types:
         t = CustomerTransaction
@@ -174,6 +242,8 @@ def timeline(
                 t.posting_date > since,
             )
         ):  # fmt: skip
+            if row.id in in_notes:
+                continue
             entry = _transaction_entry(row, fmt)
             entries.append(((row.posting_date, dt.time.min, row.voucher), entry))
     if TimelineKind.LETTER in wanted:
@@ -181,13 +251,13 @@ def timeline(
             entries.append(
                 ((letter.letter_date, dt.time.min, letter.number), _letter_entry(letter, fmt))
             )
-    if TimelineKind.ACTIVITY in wanted:
+    if wanted & {TimelineKind.LETTER, *TimelineKind.ACTIVITIES}:
         a = Activity
         for activity in session.execute(
             select(
-                a.id, a.number, a.type, shown_category(session).label("category"), a.purpose,
-                a.memo, a.end_at, a.closed,
-                Employee.name.label("responsible"),
+                a.id, a.number, a.type, a.category.label("code"),
+                shown_category(session).label("category"), a.purpose, a.memo, a.end_at,
+                a.closed, Employee.name.label("responsible"),
             )
             .outerjoin(Employee, Employee.id == a.responsible_employee_id)
             .where(
@@ -197,9 +267,12 @@ def timeline(
                 a.end_at >= day_after(since),
             )
         ):  # fmt: skip
+            kind = activity_kind(activity.type, activity.code)
+            if kind not in wanted:
+                continue
             end = activity.end_at
             entries.append(
-                ((end.date(), end.time(), activity.number), _activity_entry(activity, fmt))
+                ((end.date(), end.time(), activity.number), _activity_entry(activity, kind, fmt))
             )
     entries.sort(key=lambda pair: pair[0], reverse=True)
     return tuple(entry for _key, entry in entries)
@@ -242,6 +315,69 @@ def _transaction_entry(row: _TransactionColumns, fmt: Formats) -> TimelineEntry:
     )
 
 
+_STATE_NOTES = {ChargeState.WAIVED: N_("waived"), ChargeState.REVERSED: N_("reversed")}
+"""What a line of an interest note says when it was corrected (translated when shown)."""
+
+
+def _note_entry(note: InterestNoteRow, fmt: Formats) -> TimelineEntry:
+    """An interest note as one entry: its total (interest and fee), its invoices as lines."""
+    name = type_name(TransactionType.INTEREST_NOTE)
+    total = fmt.money(note.interest + note.fee, note.currency)
+    invoices = ngettext("{count} invoice", "{count} invoices", len(note.lines)).format(
+        count=fmt.count(len(note.lines))
+    )
+    title = _("{type} {number} · {amount} · {invoices} · due {due}").format(
+        type=name, number=note.number, amount=total, invoices=invoices, due=fmt.date(note.note_date)
+    )
+    lines: list[TimelineLine] = []
+    for line in note.lines:
+        text = ngettext(
+            "Interest on {invoice} · {amount} · {days} day ({start} to {end}) on {base}",
+            "Interest on {invoice} · {amount} · {days} days ({start} to {end}) on {base}",
+            line.days,
+        ).format(
+            invoice=line.invoice_document,
+            amount=fmt.money(line.interest, note.currency),
+            days=fmt.count(line.days),
+            start=fmt.date(line.from_date),
+            end=fmt.date(line.to_date),
+            base=fmt.money(line.base_amount, note.currency),
+        )
+        lines.append(_note_line(text, line.state, line.transaction_id))
+    if note.fee_transaction_id is not None:
+        text = _("Fee · {amount}").format(amount=fmt.money(note.fee, note.currency))
+        lines.append(_note_line(text, note.fee_state, note.fee_transaction_id))
+    tooltip = [
+        f"{name} {note.number}",
+        _("Posted: {date}").format(date=fmt.date(note.note_date, "long")),
+        _("Due: {date}").format(date=fmt.date(note.note_date, "long")),
+        _("Total: {amount}").format(amount=total),
+        _("Interest: {amount}").format(amount=fmt.money(note.interest, note.currency)),
+    ]
+    if note.fee:
+        tooltip.append(_("Fee: {amount}").format(amount=fmt.money(note.fee, note.currency)))
+    tooltip += [f"• {line.title}" for line in lines]
+    return TimelineEntry(
+        kind=TimelineKind.CHARGE,
+        date=note.note_date,
+        at=None,
+        title=title,
+        tooltip="\n".join(tooltip),
+        target_kind=Target.INTEREST_NOTE,
+        target_id=note.id,
+        lines=tuple(lines),
+    )
+
+
+def _note_line(text: str, state: str | None, transaction_id: uuid.UUID) -> TimelineLine:
+    corrected = _STATE_NOTES.get(state or "")
+    if corrected:
+        text = _("{line} · {state}").format(line=text, state=_(corrected))
+    return TimelineLine(
+        title=text, tooltip=text, target_kind=Target.TRANSACTION, target_id=transaction_id
+    )
+
+
 def _letter_entry(letter: LetterRow, fmt: Formats) -> TimelineEntry:
     level = _("level {level}").format(level=letter.level)
     if letter.level_name:
@@ -278,7 +414,7 @@ def _letter_entry(letter: LetterRow, fmt: Formats) -> TimelineEntry:
     )
 
 
-def _activity_entry(row: _ActivityColumns, fmt: Formats) -> TimelineEntry:
+def _activity_entry(row: _ActivityColumns, kind: str, fmt: Formats) -> TimelineEntry:
     kind_name = activity_type_name(row.type)
     parts = [kind_name]
     if row.category:
@@ -301,7 +437,7 @@ def _activity_entry(row: _ActivityColumns, fmt: Formats) -> TimelineEntry:
     if has_memo:
         lines.append(_("User memo included"))
     return TimelineEntry(
-        kind=TimelineKind.ACTIVITY,
+        kind=kind,
         date=end.date(),
         at=end,
         title=" · ".join(parts),

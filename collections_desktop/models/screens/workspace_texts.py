@@ -13,7 +13,9 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.screens.customer_card import (
+    ContactKind,
     CustomerCard,
+    RecentContact,
     TransactionRow,
     past_due_transactions,
 )
@@ -90,20 +92,29 @@ def summary_sentences(card: CustomerCard, formats: Formats) -> list[str]:
             ).format(count=fmt.count(card.dispute_count), amount=fmt.amount(card.dispute_amount))
         )
     if card.recent_contacts:
-        last = card.recent_contacts[0]
-        sentences.append(
-            _("Last contact: {type} on {date}, “{purpose}”.").format(
-                type=activity_type_name(last.type).lower(),
-                date=fmt.date(last.end_at.date()),
-                purpose=last.purpose,
-            )
-        )
+        sentences.append(last_contact_sentence(card.recent_contacts[0], fmt))
     else:
         sentences.append(_("No contact is recorded yet."))
     sentences.append(_("Risk score {score} of 100.").format(score=card.risk_score))
     if card.on_hold:
         sentences.append(_("The account is on hold."))
     return sentences
+
+
+def last_contact_sentence(last: RecentContact, formats: Formats) -> str:
+    """ "Last contact: call on Nov 3, 2026, “Call Ana about INV-1”." for the newest contact.
+
+    An activity is named by its category (a call, a visit …), else by its type; a
+    collection letter by its number.
+    """
+    if last.kind == ContactKind.LETTER:
+        return _("Last contact: collection letter {number} on {date}.").format(
+            number=last.number, date=formats.date(last.date)
+        )
+    what = last.category or activity_type_name(last.type)
+    return _("Last contact: {type} on {date}, “{purpose}”.").format(
+        type=what.lower(), date=formats.date(last.date), purpose=last.purpose
+    )
 
 
 REMINDER_SUBJECT = N_("Payment reminder – account {account}")

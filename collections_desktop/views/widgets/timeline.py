@@ -2,7 +2,9 @@
 
 Each entry shows its date and a title, with the details in its tooltip; activating one
 (double click, Return) emits ``entry_activated`` with what it drills to ("transaction",
-"activity", "letter") and its id, for the page to open.
+"activity", "letter") and its id, for the page to open. An entry made of several
+documents (an interest note) opens in place instead: activating it shows its lines
+beneath it (and hides them again), and activating a line drills to that document.
 """
 
 from __future__ import annotations
@@ -34,8 +36,12 @@ TIMELINE_FILTERS = (
     (N_("Credit notes"), TimelineKind.CREDIT_NOTE),
     (N_("Interest and fees"), TimelineKind.CHARGE),
     (N_("Write-offs and reversals"), TimelineKind.CORRECTION),
-    (N_("Activities"), TimelineKind.ACTIVITY),
     (N_("Letters"), TimelineKind.LETTER),
+    (N_("Calls"), TimelineKind.CALL),
+    (N_("Tasks"), TimelineKind.TASK),
+    (N_("Appointments"), TimelineKind.APPOINTMENT),
+    (N_("Events"), TimelineKind.EVENT),
+    (N_("Other actions"), TimelineKind.ACTION),
 )
 """The timeline's type filter: (label, kind); the labels are translated where shown."""
 
@@ -43,11 +49,18 @@ TIMELINE_ICONS = {
     TimelineKind.INVOICE: "invoice",
     TimelineKind.PAYMENT: "payment",
     TimelineKind.CREDIT_NOTE: "credit_note",
-    TimelineKind.ACTIVITY: "activities",
     TimelineKind.LETTER: "letters",
     TimelineKind.CHARGE: "interest",
     TimelineKind.CORRECTION: "write_off",
+    TimelineKind.CALL: "call",
+    TimelineKind.TASK: "task",
+    TimelineKind.APPOINTMENT: "appointment",
+    TimelineKind.EVENT: "event",
+    TimelineKind.ACTION: "activities",
 }
+
+_LINE_ROLE = Qt.ItemDataRole.UserRole + 1
+"""A line item's index among its entry's lines (a plain int)."""
 
 
 class CustomerTimeline(QWidget):
@@ -87,6 +100,9 @@ class CustomerTimeline(QWidget):
         self.tree.setHeaderLabels([_("Date"), _("Entry")])
         self.tree.setFont(tabular_font(self.tree.font()))
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Activating an entry with lines shows or hides them (``_activate``), by double
+        # click and by Return alike; Qt's own double-click expansion would undo it.
+        self.tree.setExpandsOnDoubleClick(False)
         self.tree.itemActivated.connect(self._activate)
         self.empty = QLabel()
         self.empty.setObjectName("timeline_empty")
@@ -118,7 +134,15 @@ class CustomerTimeline(QWidget):
             item.setToolTip(0, entry.tooltip)
             item.setToolTip(1, entry.tooltip)
             item.setData(0, Qt.ItemDataRole.UserRole, position)
+            for index, line in enumerate(entry.lines):
+                child = QTreeWidgetItem(item, ["", line.title])
+                child.setToolTip(0, line.tooltip)
+                child.setToolTip(1, line.tooltip)
+                child.setData(0, Qt.ItemDataRole.UserRole, position)
+                child.setData(0, _LINE_ROLE, index)
             items.append(item)
+        # The expand arrows only where an entry has lines to show.
+        self.tree.setRootIsDecorated(any(entry.lines for entry in entries))
         self.tree.addTopLevelItems(items)
         self.tree.setVisible(bool(entries))
         self.empty.setVisible(not entries)
@@ -130,4 +154,11 @@ class CustomerTimeline(QWidget):
 
     def _activate(self, item: QTreeWidgetItem, _column: int) -> None:
         entry = self._shown[item.data(0, Qt.ItemDataRole.UserRole)]
-        self.entry_activated.emit(entry.target_kind, entry.target_id)
+        index = item.data(0, _LINE_ROLE)
+        if index is not None:
+            line = entry.lines[index]
+            self.entry_activated.emit(line.target_kind, line.target_id)
+        elif entry.lines:
+            item.setExpanded(not item.isExpanded())
+        else:
+            self.entry_activated.emit(entry.target_kind, entry.target_id)
