@@ -8,6 +8,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -16,9 +17,11 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
 from collections_desktop.kernel.clock import Clock, FixedClock
+from collections_desktop.models.actions.nsf import process_nsf
 from collections_desktop.models.aging.snapshot import age_customers
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import CollectionStatusChange, CustomerPool
+from collections_desktop.models.ledger import postings
 from collections_desktop.models.people.pools import PoolCriteria
 from collections_desktop.models.people.scope import AgentScope, company_scope, load_scope
 from collections_desktop.models.screens.customer_card import open_transactions
@@ -136,7 +139,7 @@ def test_choosing_a_customer_in_the_selector_fills_the_page(qtbot, desk: Desk) -
         "Ruiz Hermanos SL owes 1,350.00\xa0EUR, of which 700.00 is past due; the oldest item "
         "is 34 days late. Last payment 50.00\xa0EUR on Nov 20, 2026. One promise to pay "
         "(400.00, the next by Nov 10, 2026) is open. One item is disputed (300.00). Last "
-        "contact: task on Nov 18, 2026, “Call about the promise”. "
+        "contact: e-mail on Oct 28, 2026, “Sent statement”. "
         f"Risk score {desk.risk} of 100."
     )
     assert page.risk.text() == f"Risk {desk.risk}"
@@ -203,12 +206,13 @@ def test_the_timeline_filters_by_type_and_shows_details_in_tooltips(qtbot, desk:
     assert first.text(1) == f"Payment {desk.documents[2]} · -50.00\xa0EUR"
     assert "Voucher: " in first.toolTip(1)
     assert "Amount: -50.00\xa0EUR" in first.toolTip(1)
-    page.timeline.filter.setCurrentIndex(page.timeline.filter.findText("Activities"))
-    titles = [page.timeline.tree.topLevelItem(i).text(1) for i in range(4)]
-    assert page.timeline.tree.topLevelItemCount() == 4
-    assert titles[0] == (
-        "Task · Follow-up · Marta Soto · Call about the promise · User memo included"
-    )
+    page.timeline.filter.setCurrentIndex(page.timeline.filter.findText("Tasks"))
+    titles = [page.timeline.tree.topLevelItem(i).text(1) for i in range(2)]
+    assert page.timeline.tree.topLevelItemCount() == 2
+    assert titles == [
+        "Task · Follow-up · Marta Soto · Call about the promise · User memo included",
+        "Task · Follow-up · Marta Soto · Check credit",
+    ]
     tooltip = page.timeline.tree.topLevelItem(0).toolTip(0)
     assert "Ends: November 18, 2026 10:30" in tooltip
     assert "User memo included" in tooltip
@@ -224,7 +228,7 @@ def test_the_timeline_filters_by_type_and_shows_details_in_tooltips(qtbot, desk:
 def test_opening_a_timeline_entry_says_what_to_open(qtbot, desk: Desk) -> None:
     load(qtbot, desk)
     page = desk.page
-    page.timeline.filter.setCurrentIndex(page.timeline.filter.findText("Activities"))
+    page.timeline.filter.setCurrentIndex(page.timeline.filter.findText("Tasks"))
     entry = page.timeline_entries()[0]
     item = page.timeline.tree.topLevelItem(0)
     with qtbot.waitSignal(page.document_activated) as signal:
@@ -528,3 +532,32 @@ def test_interest_charges_and_letters_open_through_the_actions(qtbot, desk: Desk
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         block.ok_button.click()
     assert page.status.startswith("Letters blocked until Dec 7, 2026")
+
+
+def test_a_payment_returned_as_nsf_is_no_last_payment_in_summary_or_credit_line(
+    qtbot, desk: Desk, sqlite_db: Database
+) -> None:
+    with sqlite_db.sessions.begin() as session:
+        bounced = postings.post_payment(
+            session,
+            customer_id=desk.ruiz,
+            amount=Decimal("25824.50"),
+            posting_date=dt.date(2026, 11, 21),
+            now=NOW,
+        )
+        process_nsf(
+            session, company_scope(session), bounced.id, dt.date(2026, 11, 22), NOW,
+            created_by_id=None,
+        )  # fmt: skip
+        number = bounced.document_number
+    load(qtbot, desk)
+    page = desk.page
+    # The 25,824.50 came back unpaid: the last payment is the 50.00 of 20 November.
+    assert "Last payment 50.00\xa0EUR on Nov 20, 2026." in page.summary.text()
+    assert "25,824.50" not in page.summary.text()
+    assert page.contacts.credit.text().endswith("Last payment 50.00\xa0EUR on Nov 20, 2026")
+    # On the timeline the payment says it came back, and the return is a reversal.
+    titles = [e.title for e in page.timeline_entries()]
+    returned = f"Payment {number} · -25,824.50\xa0EUR · returned unpaid on Nov 22, 2026"
+    assert returned in titles
+    assert any(t.startswith("Reversal ") and "25,824.50" in t for t in titles)

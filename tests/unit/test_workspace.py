@@ -531,6 +531,14 @@ def test_a_payment_returned_as_nsf_is_no_last_payment(sqlite_db: Database) -> No
             D("50.00"),
         )
         assert summary_sentences(card, EN)[1] == "Last payment 50.00\xa0EUR on Nov 20, 2026."
+        # The timeline says so of the payment too (and lists the reversal on its own).
+        payments = timeline(session, scope, customer.id, TODAY, kinds=["payment"], formats=EN)
+        assert payments[0].title == (
+            f"Payment {bounced.document_number} · -25,824.50\xa0EUR · "
+            "returned unpaid on Nov 22, 2026"
+        )
+        assert payments[0].tooltip.endswith("\nReturned unpaid on November 22, 2026")
+        assert "returned" not in payments[1].title
         # On 21 November the cheque had not come back yet: it was the last payment then.
         before = last_payment(session, customer.id, dt.date(2026, 11, 21))
         assert before is not None

@@ -229,6 +229,21 @@ def timeline(
             if since < note.note_date <= as_of:
                 entries.append(((note.note_date, dt.time.min, note.number), _note_entry(note, fmt)))
     types = [t for t, kind in _TIMELINE_TYPES.items() if kind in wanted]
+    returned: dict[uuid.UUID, dt.date] = {}
+    if TimelineKind.PAYMENT in wanted:
+        # The payments returned unpaid (NSF) by ``as_of``: their reversal names them.
+        r = CustomerTransaction
+        returned = {
+            row.reverses_transaction_id: row.posting_date
+            for row in session.execute(
+                select(r.reverses_transaction_id, r.posting_date).where(
+                    r.customer_id == customer_id,
+                    r.type == TransactionType.REVERSAL,
+                    r.reverses_transaction_id.is_not(None),
+                    r.posting_date <= as_of,
+                )
+            )
+        }
     if types:
         t = CustomerTransaction
         for row in session.execute(
@@ -244,7 +259,7 @@ def timeline(
         ):  # fmt: skip
             if row.id in in_notes:
                 continue
-            entry = _transaction_entry(row, fmt)
+            entry = _transaction_entry(row, fmt, returned.get(row.id))
             entries.append(((row.posting_date, dt.time.min, row.voucher), entry))
     if TimelineKind.LETTER in wanted:
         for letter in letter_rows(session, customer_id, since=since, until=as_of):
@@ -278,7 +293,10 @@ def timeline(
     return tuple(entry for _key, entry in entries)
 
 
-def _transaction_entry(row: _TransactionColumns, fmt: Formats) -> TimelineEntry:
+def _transaction_entry(
+    row: _TransactionColumns, fmt: Formats, returned: dt.date | None = None
+) -> TimelineEntry:
+    """A transaction's entry; ``returned``: the date a payment came back unpaid."""
     kind = _TIMELINE_TYPES[row.type]
     name = type_name(row.type)
     money = fmt.money(row.amount, row.currency)  # debits positive, credits negative
@@ -304,6 +322,11 @@ def _transaction_entry(row: _TransactionColumns, fmt: Formats) -> TimelineEntry:
         lines.append(_("Due: {date}").format(date=fmt.date(row.due_date, "long")))
     if row.description:
         lines.append(row.description)
+    if returned is not None and row.type == TransactionType.PAYMENT:
+        title = _("{title} · returned unpaid on {date}").format(
+            title=title, date=fmt.date(returned)
+        )
+        lines.append(_("Returned unpaid on {date}").format(date=fmt.date(returned, "long")))
     return TimelineEntry(
         kind=kind,
         date=row.posting_date,
