@@ -3,8 +3,6 @@ filter that keeps calls, tasks, appointments, events and letters apart."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt
 
 from collections_desktop.formatting import Formats

@@ -577,7 +577,9 @@ def test_an_interest_note_is_one_timeline_entry_with_its_invoices_as_lines(
         assert entries[0] == note  # the newest
         assert [e.kind for e in entries[1:]] == ["invoice"] * 5
         # 20.00 + 10.00 + 5.00 + 40.00 + 15.00 interest, and the code's 5.00 fee.
-        assert note.title == "Interest note INT-0000001 · 95.00\xa0EUR · 5 invoices · due Nov 23, 2026"
+        assert note.title == (
+            "Interest note INT-0000001 · 95.00\xa0EUR · 5 invoices · due Nov 23, 2026"
+        )
         assert (note.date, note.target_kind) == (DAY_60, "interest_note")
         by_number = sorted(invoices, key=lambda i: i.document_number)
         interest = {"1000.00": "20.00", "500.00": "10.00", "250.00": "5.00", "2000.00": "40.00",

@@ -73,7 +73,7 @@ CALL_CATEGORY = "CALL"
 LETTER_CATEGORY = "LETTER"
 """The category code of a letter sent."""
 
-_ACTIVITY_KINDS = {
+_ACTIVITY_KINDS: dict[str, str] = {
     ActivityType.TASK: TimelineKind.TASK,
     ActivityType.APPOINTMENT: TimelineKind.APPOINTMENT,
     ActivityType.EVENT: TimelineKind.EVENT,
@@ -338,7 +338,10 @@ def _transaction_entry(
     )
 
 
-_STATE_NOTES = {ChargeState.WAIVED: N_("waived"), ChargeState.REVERSED: N_("reversed")}
+_STATE_NOTES: dict[str, str] = {
+    ChargeState.WAIVED: N_("waived"),
+    ChargeState.REVERSED: N_("reversed"),
+}
 """What a line of an interest note says when it was corrected (translated when shown)."""
 
 
