@@ -36,6 +36,7 @@ from collections_desktop.models.ledger import postings
 from collections_desktop.models.ledger.settlements import settle_oldest_first
 from collections_desktop.models.people.scope import load_scope
 from collections_desktop.models.sync.replica import create_replica
+from tests.hypothesis_profiles import examples
 from tests.killing import Forker
 from tests.sync.team import (
     START,
@@ -50,7 +51,7 @@ from tests.sync.team import (
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")
 
-KILLS = 200
+KILLS = examples(60)
 TERMINATIONS = 12
 AGENT = "iberia"
 

@@ -91,7 +91,7 @@ from tests.sync.team import (
     server_operations,
 )
 
-EXAMPLES = 200
+EXAMPLES = 40
 ROUND_EVERY = 8
 """Calls of the clock (actions, syncs) before a full round may be chosen again."""
 LABELS = tuple(label for label, _number, _pool in AGENTS)
