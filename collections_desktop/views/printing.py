@@ -266,7 +266,7 @@ def letter_pdf_bytes(
     for page in range(document.pageCount()):
         if page:
             writer.newPage()
-        draw_page(document, painter, page, body)
+        draw_page(document, painter, page, body, detail.number)
     painter.end()
     del writer  # the PDF is complete once the writer is gone
     data = bytes(buffer.data().data())
@@ -384,9 +384,12 @@ def paginate(document: QTextDocument, device: QPaintDevice, dpi: int) -> QSizeF:
     return size
 
 
-def draw_page(document: QTextDocument, painter: QPainter, page: int, body: QSizeF) -> None:
-    """Paint ``page`` (from 0) of a paginated document at the painter's origin, and its
-    number ("2 / 3") under the text when the letter has more than one page."""
+def draw_page(
+    document: QTextDocument, painter: QPainter, page: int, body: QSizeF, reference: str = ""
+) -> None:
+    """Paint ``page`` (from 0) of a paginated document at the painter's origin, and, when
+    the letter has more than one page, its number under the text after ``reference``
+    ("CL-0000012 · 2 / 3"): a loose page still says which letter it belongs to."""
     painter.save()
     painter.translate(0, -page * body.height())
     document.drawContents(painter, QRectF(0, page * body.height(), body.width(), body.height()))
@@ -402,7 +405,7 @@ def draw_page(document: QTextDocument, painter: QPainter, page: int, body: QSize
         painter.drawText(
             below,
             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            f"{page + 1} / {count}",
+            " · ".join(part for part in (reference, f"{page + 1} / {count}") if part),
         )
         painter.restore()
 
@@ -424,6 +427,6 @@ def render_first_page(
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.translate(margins.left(), margins.top())
-    draw_page(document, painter, 0, body)
+    draw_page(document, painter, 0, body, detail.number)
     painter.end()
     return image
