@@ -29,12 +29,15 @@ from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QImage,
     QPageLayout,
     QPageSize,
+    QPaintDevice,
     QPainter,
     QPdfWriter,
     QTextDocument,
+    QTextOption,
 )
 
 from collections_desktop import APP_NAME
@@ -62,6 +65,7 @@ PDF_RESOLUTION = 300
 """Dots per inch of the PDF's layout (text stays vector; this sets the layout grid)."""
 
 BODY_POINTS = 10.0
+PAGE_NUMBER_POINTS = 8.0
 COPY_COLOUR = "#c62828"
 PARAGRAPH = "margin-top: 0px; margin-bottom: 10px;"
 
@@ -97,26 +101,30 @@ def _items_table(detail: LetterDetail, formats: Formats) -> str:
     """The letter's items with their open amounts, the total and the fee, as an HTML table,
     its headings in the letter's language."""
     words = translations_for(detail.language)
+    # Shares of the width: the dates get room to stay on one line in every language;
+    # a column whose figures need more widens (they never wrap).
     head = "".join(
-        f'<th align="{align}">{_escape(title)}</th>'
-        for title, align in (
-            (words.gettext("Document"), "left"),
-            (words.gettext("Document date"), "left"),
-            (words.gettext("Due date"), "left"),
-            (words.gettext("Days overdue"), "right"),
-            (words.gettext("Open amount"), "right"),
+        f'<th align="{align}" width="{width}%">{_escape(title)}</th>'
+        for title, align, width in (
+            (words.gettext("Document"), "left", 17),
+            (words.gettext("Document date"), "left", 26),
+            (words.gettext("Due date"), "left", 26),
+            (words.gettext("Days overdue"), "right", 11),
+            (words.gettext("Open amount"), "right", 20),
         )
     )
     rows = []
-    nowrap = 'style="white-space: nowrap;"'
+    # Cells take their look from the style sheet (``letter_html``): a cell's own style
+    # attribute would replace it, borders and all. Numbers and amounts never wrap; a long
+    # date ("16 de out. de 2026") may, between its words, to keep the table on the page.
     for line in detail.lines:
         rows.append(
             '<tr class="item">'
-            f"<td {nowrap}>{_unbroken(line.document_number)}</td>"
-            f"<td {nowrap}>{_escape(formats.date(line.document_date))}</td>"
-            f"<td {nowrap}>{_escape(formats.date(line.due_date))}</td>"
-            f'<td align="right">{_escape(formats.count(line.days_overdue))}</td>'
-            f'<td align="right" {nowrap}>'
+            f'<td class="figure">{_unbroken(line.document_number)}</td>'
+            f"<td>{_escape(formats.date(line.document_date))}</td>"
+            f"<td>{_escape(formats.date(line.due_date))}</td>"
+            f'<td align="right" class="figure">{_escape(formats.count(line.days_overdue))}</td>'
+            f'<td align="right" class="figure">'
             f"{_escape(formats.money(line.open_amount, line.currency))}</td>"
             "</tr>"
         )
@@ -134,7 +142,7 @@ def _items_table(detail: LetterDetail, formats: Formats) -> str:
         rows.append(
             '<tr class="total">'
             f'<td colspan="4" align="right"><b>{_escape(caption)}</b></td>'
-            f'<td align="right" {nowrap}><b>{_escape(value)}</b></td>'
+            f'<td align="right" class="figure"><b>{_escape(value)}</b></td>'
             "</tr>"
         )
     table = (
@@ -168,22 +176,21 @@ def letter_html(detail: LetterDetail, formats: Formats, *, copy: bool = False) -
     copy_mark = ""
     if copy:
         reprint = words.gettext("Reprint of the letter of {date}").format(
-            date=formats.date(detail.letter_date)
+            date=formats.date(detail.letter_date).replace(" ", "\xa0")  # a date on one line
         )
         mark = words.gettext("COPY")
-        copy_mark = (
+        copy_mark = (  # a cell of its own beside the company name
+            '<td valign="top" align="right" width="30%">'
             f'<p align="right" style="color:{COPY_COLOUR}; font-size:14pt;"><b>'
             f"{_escape(mark)}</b><br/>"
             f'<span style="font-size:8pt;">'
             f"{_escape(reprint)}"
-            "</span></p>"
+            "</span></p></td>"
         )
     address = "<br/>".join(
         _escape(line) for line in (detail.customer_name, *detail.address_lines) if line
     )
-    heading = detail.level_name or words.gettext("Collection letter {number}").format(
-        number=detail.number
-    )
+    heading = detail.heading
     reference = words.gettext("Collection letter {number} · Customer account {account}").format(
         number=detail.number, account=detail.account
     )
@@ -193,8 +200,11 @@ def letter_html(detail: LetterDetail, formats: Formats, *, copy: bool = False) -
     style = (
         f"body {{ font-size: {BODY_POINTS}pt; }}"
         "h1 { font-size: 16pt; margin: 0; }"
+        "p.heading { font-size: 12pt; font-weight: bold; margin-bottom: 10px; }"
+        "table.items { font-size: 9pt; }"
         "table.items th { border-bottom: 1px solid #444444; background: #eeeeee; }"
         "tr.item td { border-bottom: 1px solid #dddddd; }"
+        "td.figure { white-space: nowrap; }"
     )
     reference_line = _numbers_unbroken(
         f"{_escape(reference)} · {_escape(items)}", [detail.number, detail.account]
@@ -203,14 +213,14 @@ def letter_html(detail: LetterDetail, formats: Formats, *, copy: bool = False) -
         f"<html><head><style>{style}</style></head><body>"
         '<table width="100%" cellspacing="0" cellpadding="0" style="margin-bottom: 24px;"><tr>'
         f'<td valign="top"><h1>{_escape(detail.company_name)}</h1></td>'
-        f'<td valign="top" align="right">{copy_mark}</td>'
+        f"{copy_mark}"
         "</tr></table>"
         f'<p style="margin-bottom: 28px;">{address}</p>'
         f'<p align="right" style="margin-bottom: 6px;">'
         f"{_escape(formats.date(detail.letter_date, 'long'))}</p>"
         f'<p style="font-size: 8pt; color: #555555; margin-bottom: 16px;">'
         f"{reference_line}</p>"
-        f'<p style="{PARAGRAPH}"><b>{_escape(heading)}</b></p>'
+        f'<p class="heading">{_escape(heading)}</p>'
         f"{_body(detail, formats)}"
         "</body></html>"
     )
@@ -223,6 +233,11 @@ def letter_document(detail: LetterDetail, formats: Formats, *, copy: bool = Fals
     font.setPointSizeF(BODY_POINTS)
     document.setDefaultFont(font)
     document.setDocumentMargin(0)
+    # Lines break between words only: a word or a figure too long for its cell widens
+    # the cell instead of being cut ("Días de retraso" never becomes "Día / s de").
+    option = QTextOption(document.defaultTextOption())
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    document.setDefaultTextOption(option)
     document.setHtml(letter_html(detail, formats, copy=copy))
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, detail.number)
     return document
@@ -243,17 +258,16 @@ def letter_pdf_bytes(
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(PDF_RESOLUTION)
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            PAGE_MARGINS_MM,
-            QPageLayout.Unit.Millimeter,
-        )
-    )
+    writer.setPageLayout(page_layout())
     writer.setTitle(f"{detail.number} {detail.customer_name}")
     writer.setCreator(APP_NAME)
-    document.print_(writer)
+    body = paginate(document, writer, PDF_RESOLUTION)
+    painter = QPainter(writer)  # its origin is the top left corner inside the margins
+    for page in range(document.pageCount()):
+        if page:
+            writer.newPage()
+        draw_page(document, painter, page, body, detail.number)
+    painter.end()
     del writer  # the PDF is complete once the writer is gone
     data = bytes(buffer.data().data())
     buffer.close()
@@ -347,30 +361,72 @@ def print_missing_letters(
     return paths
 
 
-def render_first_page(
-    detail: LetterDetail, formats: Formats, *, copy: bool = False, dpi: int = 96
-) -> QImage:
-    """The first A4 page of the letter as an image, laid out as the PDF is, for a preview."""
-    document = letter_document(detail, formats, copy=copy)
-    layout = QPageLayout(
+def page_layout() -> QPageLayout:
+    """A4 portrait with the letter's margins."""
+    return QPageLayout(
         QPageSize(QPageSize.PageSizeId.A4),
         QPageLayout.Orientation.Portrait,
         PAGE_MARGINS_MM,
         QPageLayout.Unit.Millimeter,
     )
+
+
+def paginate(document: QTextDocument, device: QPaintDevice, dpi: int) -> QSizeF:
+    """Lay ``document`` out in pages of the letter's text area on ``device``; that size.
+
+    The letter paginates itself: ``QTextDocument.print`` would add margins of its own
+    (2 cm) inside the page's, and the PDF would not look like its preview.
+    """
+    body = page_layout().paintRectPixels(dpi)
+    size = QSizeF(body.width(), body.height())
+    document.documentLayout().setPaintDevice(device)
+    document.setPageSize(size)
+    return size
+
+
+def draw_page(
+    document: QTextDocument, painter: QPainter, page: int, body: QSizeF, reference: str = ""
+) -> None:
+    """Paint ``page`` (from 0) of a paginated document at the painter's origin, and, when
+    the letter has more than one page, its number under the text after ``reference``
+    ("CL-0000012 · 2 / 3"): a loose page still says which letter it belongs to."""
+    painter.save()
+    painter.translate(0, -page * body.height())
+    document.drawContents(painter, QRectF(0, page * body.height(), body.width(), body.height()))
+    painter.restore()
+    count = document.pageCount()
+    if count > 1:
+        painter.save()
+        font = QFont(document.defaultFont())
+        font.setPointSizeF(PAGE_NUMBER_POINTS)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font, painter.device())
+        below = QRectF(0, body.height(), body.width(), metrics.height() * 2)
+        painter.drawText(
+            below,
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            " · ".join(part for part in (reference, f"{page + 1} / {count}") if part),
+        )
+        painter.restore()
+
+
+def render_first_page(
+    detail: LetterDetail, formats: Formats, *, copy: bool = False, dpi: int = 96
+) -> QImage:
+    """The first A4 page of the letter as an image, laid out as the PDF is, for a preview."""
+    document = letter_document(detail, formats, copy=copy)
+    layout = page_layout()
     page = layout.fullRectPixels(dpi)
-    body = layout.paintRectPixels(dpi)
+    margins = layout.paintRectPixels(dpi)
     image = QImage(page.width(), page.height(), QImage.Format.Format_RGB32)
     dots_per_metre = round(dpi / 0.0254)
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)
     image.fill(QColor(Qt.GlobalColor.white))
-    # Like QTextDocument.print(): lay out on the target device, one page = the paint rect.
-    document.documentLayout().setPaintDevice(image)
-    document.setPageSize(QSizeF(body.width(), body.height()))
+    body = paginate(document, image, dpi)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    painter.translate(body.left(), body.top())
-    document.drawContents(painter, QRectF(0, 0, body.width(), body.height()))
+    painter.translate(margins.left(), margins.top())
+    draw_page(document, painter, 0, body, detail.number)
     painter.end()
     return image

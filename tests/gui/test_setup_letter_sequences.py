@@ -121,3 +121,38 @@ def test_a_clerk_reads_every_level_but_changes_none(qtbot, open_section) -> None
     assert spanish.isReadOnly()
     assert spanish.toPlainText()  # the seeded Spanish text of the final notice
     assert not section.dirty
+
+
+def test_each_level_has_a_heading_for_the_customer_per_language(
+    qtbot, open_section, sqlite_db: Database
+) -> None:
+    section: LetterSequencesSection = open_section(KEY)
+    table = section.levels.table
+    # Empty: what the customer reads instead is shown in each language.
+    assert {lang: edit.text() for lang, edit in section.heading_edits.items()} == {
+        "en": "", "es": "", "fr": "", "pt": ""
+    }  # fmt: skip
+    assert {lang: edit.placeholderText() for lang, edit in section.heading_edits.items()} == {
+        "en": "Payment reminder",
+        "es": "Recordatorio de pago",
+        "fr": "Rappel de paiement",
+        "pt": "Lembrete de pagamento",
+    }
+    table.setCurrentCell(2, 0)
+    assert section.heading_edits["pt"].placeholderText() == "Último aviso"
+    section.heading_edits["en"].setText("Final demand before legal action")
+    section.heading_edits["fr"].setText("Mise en demeure")
+    assert section.dirty
+    saved(qtbot, section)
+    with sqlite_db.sessions() as session:
+        last = list_letter_sequences(session)[0].levels[2]
+        assert (last.heading, dict(last.headings)) == (
+            "Final demand before legal action",
+            {"fr": "Mise en demeure"},
+        )
+        assert level_sequences(session)["STD"].levels[0].heading == ""
+    # The headings stay with their level when another is chosen and back.
+    table.setCurrentCell(0, 0)
+    assert section.heading_edits["fr"].text() == ""
+    table.setCurrentCell(2, 0)
+    assert section.heading_edits["fr"].text() == "Mise en demeure"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal
 
@@ -11,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from collections_desktop.i18n import translate_into
+from collections_desktop.models.company.reference import LETTER_TEMPLATES
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     CollectionLetter,
@@ -30,8 +33,10 @@ from collections_desktop.models.letters.blocks import set_letter_block
 from collections_desktop.models.letters.errors import LetterError
 from collections_desktop.models.letters.propose import propose_letters
 from collections_desktop.models.letters.read import letter_detail, letters_of
+from collections_desktop.models.letters.render import usual_heading, without_fee_sentences
 from collections_desktop.models.letters.run import create_letters
 from collections_desktop.models.people.scope import ScopeError, company_scope, load_scope
+from collections_desktop.models.texts.business import save_texts
 from tests.unit.test_overview import add_pool
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer
@@ -470,6 +475,139 @@ def test_the_text_and_the_detail_are_in_the_customers_language(any_db: Database)
         assert (detail.amount, detail.fee, detail.fee_document) == (D("1234.50"), D("0"), None)
         with pytest.raises(LetterError, match="no longer exists"):
             letter_detail(session, uuid.UUID(int=7))
+
+
+def test_the_fee_sentence_is_left_out_when_no_fee_is_charged(sqlite_db: Database) -> None:
+    with sqlite_db.sessions() as session:
+        euro = debtor(session, name="Ruiz Hermanos SL")
+        overdue(session, euro, "500.00", 45)
+        dollar = debtor(session, name="Garnier SA", currency="USD", language="es")
+        overdue(session, dollar, "500.00", 45, exchange_rate=D("0.9"))
+        run(session, TODAY)
+        charged, free = run(session, TODAY + 14 * DAY).created
+        assert (charged.fee, free.fee) == (D("10.00"), D("0"))
+        text = letter_detail(session, charged.letter_id).text
+        assert (
+            "are still unpaid. A reminder fee of 10.00\xa0EUR has been added to your account. "
+            "Please pay within 10 days" in text
+        )
+        text = letter_detail(session, free.letter_id).text
+        # "Se han cargado en su cuenta unos gastos de reclamación de 0,00 USD" would be false.
+        assert "gastos" not in text
+        assert not re.search(r"\b0,00", text)
+        assert (
+            "siguen pendientes de pago. Le rogamos que efectúe el pago en un plazo de 10 días"
+            in text
+        )
+        session.rollback()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "pt"])
+def test_each_built_in_text_loses_only_its_fee_sentence(language: str) -> None:
+    for _level, _name, _due, _previous, _fee, source in LETTER_TEMPLATES:
+        template = translate_into(language, source)
+        kept = without_fee_sentences(template)
+        assert "{fee}" not in kept
+        # The rest stays: every paragraph (the greeting, the items, the closing) and every
+        # other sentence.
+        assert kept.count("\n\n") == template.count("\n\n")
+        assert kept.startswith(template.split("\n")[0])
+        assert kept.endswith("{items}\n\n" + template.split("{items}\n\n")[1])
+        dropped = [
+            sentence
+            for line in template.split("\n")
+            for sentence in re.split(r"(?<=[.!?])\s+", line)
+            if sentence not in kept
+        ]
+        assert dropped == [s for s in dropped if "{fee}" in s]
+    assert without_fee_sentences("Pay now. A fee of {fee} applies.\n\n{items}") == (
+        "Pay now.\n\n{items}"
+    )
+    assert without_fee_sentences("Hello,\n\nFee: {fee}\n\n{items}") == "Hello,\n\n{items}"
+
+
+def test_the_usual_heading_follows_the_level_place_in_its_sequence() -> None:
+    assert [usual_heading(level, [1, 2, 3], "es") for level in (1, 2, 3)] == [
+        "Recordatorio de pago",
+        "Segundo recordatorio",
+        "Último aviso",
+    ]
+    assert [usual_heading(level, [1, 2, 3, 4], "fr") for level in (1, 2, 3, 4)] == [
+        "Rappel de paiement",
+        "Deuxième rappel",
+        "Nouveau rappel",
+        "Dernier avis",
+    ]
+    assert usual_heading(1, [1], "pt") == "Lembrete de pagamento"  # one level: a reminder
+    assert usual_heading(2, [2, 5], "en") == "Payment reminder"  # numbered from 2
+    assert usual_heading(1, [1, 2], "de") == "Payment reminder"  # a language we do not keep
+
+
+def test_the_heading_is_the_customers_never_the_level_name(any_db: Database) -> None:
+    """A level's own heading (the company's language) and its heading per language; a
+    language without one gets the usual heading in that language."""
+    with any_db.sessions() as session:
+        first = session.scalars(select(LetterLevel).where(LetterLevel.level == 1)).one()
+        first.heading = "Your account is overdue"
+        save_texts(
+            session, "letter_levels", first.id, "heading", {"es": "Su cuenta está vencida"},
+            now=NOW,
+        )  # fmt: skip
+        customers = {
+            language: debtor(session, name=f"Debtor {language}", language=language)
+            for language in ("en", "es", "fr", "pt")
+        }
+        for customer in customers.values():
+            overdue(session, customer, "100.00", 20)
+        created = run(session, TODAY).created
+        session.commit()
+        details = {
+            detail.language: detail
+            for detail in (letter_detail(session, c.letter_id) for c in created)
+        }
+        assert {language: d.heading for language, d in details.items()} == {
+            "en": "Your account is overdue",
+            "es": "Su cuenta está vencida",
+            "fr": "Rappel de paiement",
+            "pt": "Lembrete de pagamento",
+        }
+        assert {language: d.level_name for language, d in details.items()} == {
+            "en": "Friendly reminder",
+            "es": "Recordatorio amistoso",
+            "fr": "Relance amiable",
+            "pt": "Lembrete amigável",
+        }  # the collectors' word, kept apart
+
+
+def test_a_letter_is_wholly_in_the_company_language_without_a_text_in_the_customers(
+    any_db: Database,
+) -> None:
+    with any_db.sessions() as session:
+        # The copied sequence has its texts in English only.
+        customer = debtor(session, language="fr", letter_sequence=transaction_sequence(session))
+        overdue(session, customer, "1234.50", 31)
+        [letter] = run(session, TODAY).created
+        session.commit()
+        detail = letter_detail(session, letter.letter_id)
+        assert detail.language == "en"
+        assert detail.heading == "Payment reminder"
+        assert detail.text.startswith("Dear Ruiz Hermanos SL,\n\nOur records show")
+        assert "INV-0000001, due Oct 23, 2026: 1,234.50\xa0EUR (31 days overdue)" in detail.text
+        assert detail.address_lines == ("Calle Mayor 4", "28013 Madrid", "Spain")
+
+
+def test_a_reprint_stays_in_the_language_the_letter_was_written_in(any_db: Database) -> None:
+    with any_db.sessions() as session:
+        customer = debtor(session, language="es")
+        overdue(session, customer, "80.00", 16)
+        [letter] = run(session, TODAY).created
+        session.commit()
+        customer.language = "pt"  # the customer's language changes after the letter
+        customer.updated_at, customer.version = NOW, customer.version + 1
+        session.commit()
+        detail = letter_detail(session, letter.letter_id)
+        assert (detail.language, detail.heading) == ("es", "Recordatorio de pago")
+        assert detail.address_lines[-1] == "España"
 
 
 # --- property: the levels a run sends follow the sequence, one per run ------------------

@@ -37,6 +37,8 @@ FRIENDLY = LevelValues(
     "Dear {customer}, please pay {total}.\n\n{items}",
     names={"es": "Recordatorio amable"},
     templates={"es": "Estimado {customer}, le rogamos pague {total}.\n\n{items}"},
+    heading=" Payment due ",
+    headings={"es": "Pago pendiente"},
 )
 FINAL = LevelValues("Final notice", 40, 15, D("12.50"), "{customer}: {total} plus {fee}.")
 SHORT = LetterSequenceValues("short", "Short sequence", LetterScope.TRANSACTION, "758900",
@@ -68,6 +70,10 @@ def test_a_new_sequence_is_saved_and_read_by_the_letter_run(sqlite_db: Database)
         assert all_texts(session, "letter_levels", first.id, "template") == {
             "es": "Estimado {customer}, le rogamos pague {total}.\n\n{items}"
         }
+        # The heading the customer reads, apart from the collectors' name; the second
+        # level has none (the usual one is printed).
+        assert (first.heading, first.headings) == ("Payment due", {"es": "Pago pendiente"})
+        assert [(x.heading, dict(x.headings)) for x in row.levels[1:]] == [("", {})]
 
 
 def test_reordering_and_removing_levels_keeps_one_row_per_number(sqlite_db: Database) -> None:
@@ -124,6 +130,10 @@ def test_reordering_and_removing_levels_keeps_one_row_per_number(sqlite_db: Data
          "placeholders are {customer}, {total}, {fee}, {items}, {company}."),
         ((dataclasses.replace(FRIENDLY, names={"fr": "x" * 101}),),
          "The name of level 1 in French is too long: at most 100 characters."),
+        ((dataclasses.replace(FRIENDLY, heading="x" * 101),),
+         "The heading of level 1 is too long: at most 100 characters."),
+        ((dataclasses.replace(FRIENDLY, headings={"pt": "x" * 101}),),
+         "The heading of level 1 in Portuguese is too long: at most 100 characters."),
     ],
 )  # fmt: skip
 def test_level_refusals(sqlite_db: Database, levels, message) -> None:

@@ -123,7 +123,9 @@ def switched(before, old: str, new: str):
     after = {}
     for key, (own, others) in before.items():
         texts = {language: text for language, text in others.items() if language != new}
-        after[key] = (others.get(new) or own, {**texts, old: own})
+        if own:  # an empty own text (a letter level's usual heading) moves as no text
+            texts[old] = own
+        after[key] = (others.get(new) or own, texts)
     return after
 
 

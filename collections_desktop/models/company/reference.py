@@ -151,6 +151,39 @@ LETTER_TEMPLATES: tuple[tuple[int, str, int, int, str, str], ...] = (
 )
 
 
+LETTER_HEADINGS: dict[str, dict[str, str]] = {
+    # the place of a level in its sequence -> its heading in each business-text language
+    "first": {
+        "en": "Payment reminder",
+        "es": "Recordatorio de pago",
+        "fr": "Rappel de paiement",
+        "pt": "Lembrete de pagamento",
+    },
+    "second": {
+        "en": "Second reminder",
+        "es": "Segundo recordatorio",
+        "fr": "Deuxième rappel",
+        "pt": "Segundo lembrete",
+    },
+    "further": {
+        "en": "Further reminder",
+        "es": "Nuevo recordatorio",
+        "fr": "Nouveau rappel",
+        "pt": "Novo lembrete",
+    },
+    "final": {
+        "en": "Final notice",
+        "es": "Último aviso",
+        "fr": "Dernier avis",
+        "pt": "Último aviso",
+    },
+}
+"""The heading a letter shows its customer when its level has none of its own, by the
+level's place in its sequence (``models.letters.render.usual_heading`` picks one). Written
+here in every language, like the activity categories: words the company prints to its
+customers, not interface text, and a letter must never wait for a catalogue."""
+
+
 def seed_reference_data(session: Session, now: dt.datetime) -> None:
     """Add the default collections set-up rows that are missing (by code)."""
     params = session.scalars(select(ReceivablesParameters).limit(1)).one()

@@ -118,6 +118,7 @@ class Level:
     fee: Decimal
     template: str
     id: uuid.UUID | None = None  # the row, whose texts in other languages are business texts
+    heading: str = ""  # printed to the customer; empty: the usual one for the level's place
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def level_sequences(session: Session, language: str | None = None) -> dict[str, 
                 row.fee,
                 row.template,
                 row.id,
+                row.heading,
             )
         )
     return {

@@ -17,7 +17,7 @@ from babel import Locale, UnknownLocaleError
 from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import _, current_language
+from collections_desktop.i18n import LANGUAGES, _, current_language
 from collections_desktop.models.db.schema import (
     CollectionLetter,
     CollectionLetterLine,
@@ -28,7 +28,11 @@ from collections_desktop.models.db.schema import (
     ReceivablesParameters,
 )
 from collections_desktop.models.letters.errors import LetterError
-from collections_desktop.models.letters.render import letter_language
+from collections_desktop.models.letters.render import (
+    letter_language,
+    stored_language,
+    usual_heading,
+)
 from collections_desktop.models.texts.business import company_language, text_in, texts_in
 
 
@@ -73,7 +77,8 @@ class LetterDetail:
     letter_date: dt.date
     sequence_code: str
     level: int
-    level_name: str | None
+    level_name: str | None  # the collectors' name of the level: never printed
+    heading: str  # the title the customer reads, in the letter's language
     currency: str
     amount: Decimal
     fee: Decimal
@@ -83,7 +88,7 @@ class LetterDetail:
     customer_id: uuid.UUID
     account: str
     customer_name: str
-    language: str  # the letter's: the customer's, else the company's
+    language: str  # the letter's, wholly: the customer's, else the company's
     address_lines: tuple[str, ...]
     lines: tuple[LetterLineDetail, ...]
     created_at: dt.datetime
@@ -168,13 +173,18 @@ def _address(customer: Customer, language: str) -> tuple[str, ...]:
 
 
 def letter_detail(session: Session, letter_id: uuid.UUID) -> LetterDetail:
-    """One posted letter with everything its print needs; ``LetterError`` if there is none."""
+    """One posted letter with everything its print needs; ``LetterError`` if there is none.
+
+    The letter's language is the one its stored text was written in (found by its item
+    list), so a reprint stays in one language after the customer's language changed.
+    """
     row = session.execute(
         select(
             CollectionLetter,
             Customer,
             _level_name().label("level_name"),
             _level(LetterLevel.id).label("level_id"),
+            _level(LetterLevel.heading).label("heading"),
         )
         .join(Customer, Customer.id == CollectionLetter.customer_id)
         .where(CollectionLetter.id == letter_id)
@@ -183,10 +193,6 @@ def letter_detail(session: Session, letter_id: uuid.UUID) -> LetterDetail:
         raise LetterError(_("The letter no longer exists. Refresh the list."))
     letter: CollectionLetter = row[0]
     customer: Customer = row[1]
-    language = letter_language(customer.language, company_language(session))
-    level_name = row.level_name
-    if row.level_id is not None and level_name is not None:
-        level_name = text_in(session, "letter_levels", row.level_id, "name", language, level_name)
     t = CustomerTransaction
     lines = tuple(
         LetterLineDetail(*line)
@@ -200,6 +206,11 @@ def letter_detail(session: Session, letter_id: uuid.UUID) -> LetterDetail:
             .order_by(t.due_date, t.voucher)
         )
     )  # fmt: skip
+    company = company_language(session)
+    language = _language(session, letter, customer, lines, row.level_id, company)
+    level_name = row.level_name
+    if row.level_id is not None and level_name is not None:
+        level_name = text_in(session, "letter_levels", row.level_id, "name", language, level_name)
     fee_document = (
         session.scalar(select(t.document_number).where(t.id == letter.fee_transaction_id))
         if letter.fee_transaction_id is not None
@@ -212,6 +223,7 @@ def letter_detail(session: Session, letter_id: uuid.UUID) -> LetterDetail:
         sequence_code=letter.sequence_code,
         level=letter.level,
         level_name=level_name,
+        heading=_heading(session, letter, row.level_id, row.heading, language, company),
         currency=letter.currency,
         amount=letter.amount,
         fee=letter.fee,
@@ -226,3 +238,52 @@ def letter_detail(session: Session, letter_id: uuid.UUID) -> LetterDetail:
         lines=lines,
         created_at=letter.created_at,
     )
+
+
+def _language(
+    session: Session,
+    letter: CollectionLetter,
+    customer: Customer,
+    lines: tuple[LetterLineDetail, ...],
+    level_id: uuid.UUID | None,
+    company: str,
+) -> str:
+    """The language of the stored text: by its item list, else as a run would choose."""
+    wanted = letter_language(customer.language, company)
+    found = stored_language(letter.text, lines, (wanted, company, *LANGUAGES))
+    if found is not None:
+        return found
+    written = (
+        {wanted}
+        if level_id is not None and text_in(session, "letter_levels", level_id, "template",
+                                            wanted, "")
+        else set()
+    )  # fmt: skip
+    return letter_language(customer.language, company, written)
+
+
+def _heading(
+    session: Session,
+    letter: CollectionLetter,
+    level_id: uuid.UUID | None,
+    own: str | None,
+    language: str,
+    company: str,
+) -> str:
+    """The level's heading in ``language`` (its own text when that is the company's);
+    without one, the usual heading for the level's place in its sequence."""
+    if level_id is not None:
+        default = (own or "") if language == company else ""
+        found = text_in(session, "letter_levels", level_id, "heading", language, default)
+        if found:
+            return found
+    levels = session.scalars(
+        select(LetterLevel.level)
+        .join(LetterSequence, LetterSequence.id == LetterLevel.sequence_id)
+        .where(
+            LetterSequence.code == letter.sequence_code,
+            LetterSequence.deleted_at.is_(None),
+            LetterLevel.deleted_at.is_(None),
+        )
+    ).all()
+    return usual_heading(letter.level, levels, language)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Protocol
 
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import LANGUAGES, translations_for
+from collections_desktop.i18n import LANGUAGES, base_language, translations_for
+from collections_desktop.models.company.reference import LETTER_HEADINGS
 
 
 class ItemLine(Protocol):
@@ -73,13 +74,16 @@ def render_text(
     fee: str,
     items: str,
     company: str,
+    fee_charged: bool = True,
 ) -> str:
     """The letter text: the template with its placeholders filled.
 
     Placeholders are replaced literally, so a brace a supervisor typed elsewhere in a
-    template stays as typed instead of breaking the run.
+    template stays as typed instead of breaking the run. A letter that charges no fee
+    (none at its level, or a customer outside the accounting currency) leaves out the
+    sentences that name ``{fee}``: "a fee of 0.00 has been added" would not be true.
     """
-    text = template
+    text = template if fee_charged else without_fee_sentences(template)
     for key, value in (
         ("{customer}", customer),
         ("{total}", total_due),
@@ -91,13 +95,65 @@ def render_text(
     return text
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def without_fee_sentences(template: str) -> str:
+    """``template`` without the sentences that name ``{fee}`` (a line left empty goes too)."""
+    lines = []
+    for line in template.split("\n"):
+        if "{fee}" not in line:
+            lines.append(line)
+            continue
+        kept = [part for part in _SENTENCE_END.split(line) if "{fee}" not in part]
+        if kept:
+            lines.append(" ".join(kept))
+        elif lines and lines[-1] == "":
+            lines.pop()  # the paragraph is gone: so is the blank line before it
+    return "\n".join(lines)
+
+
 def customer_formats(language: str) -> Formats:
     """The formats a letter to a customer speaking ``language`` is written in."""
     return Formats.for_locale(language or "en")
 
 
-def letter_language(customer_language: str | None, company_language: str) -> str:
-    """The language a letter is written in: the customer's when we write it, else the
-    company's."""
+def letter_language(
+    customer_language: str | None,
+    company_language: str,
+    written: Collection[str] | None = None,
+) -> str:
+    """The language a letter is written in, wholly: the customer's when we write in it and
+    the level's text exists in it (``written``: the languages of its template besides
+    the company's; None: every language), else the company's."""
     base = (customer_language or "").split("_")[0].split("-")[0].lower()
-    return base if base in LANGUAGES else company_language
+    if base not in LANGUAGES or base == company_language:
+        return company_language
+    if written is not None and base not in written:
+        return company_language
+    return base
+
+
+def stored_language(text: str, lines: Sequence[ItemLine], candidates: Iterable[str]) -> str | None:
+    """The language of a stored letter text, found by its item list (written in the
+    letter's language); None when the text names no item list."""
+    if not lines:
+        return None
+    for language in dict.fromkeys(candidates):
+        if items_text(lines, customer_formats(language), language) in text:
+            return language
+    return None
+
+
+def usual_heading(level: int, levels: Collection[int], language: str) -> str:
+    """The heading of a level that has none of its own, in ``language``, by the level's
+    place among the sequence's ``levels``: the first is a payment reminder, the second a
+    second reminder, the last (of several) the final notice, any other a further one."""
+    ordered = sorted(set(levels) | {level})
+    place = ordered.index(level) + 1
+    if len(ordered) > 1 and level == ordered[-1]:
+        key = "final"
+    else:
+        key = {1: "first", 2: "second"}.get(place, "further")
+    texts = LETTER_HEADINGS[key]
+    return texts.get(base_language(language), texts["en"])

@@ -2,10 +2,12 @@
 
 Posting a letter writes a ``CollectionLetter`` (number from the "letter" counter; the text
 rendered from the level's template with the amounts in the customer's language, kept for
-reprints), one ``CollectionLetterLine`` per item (open amount and days overdue on D) and,
-when the level has a fee and the customer is in the accounting currency, a FEE
-transaction numbered like the letter (due 14 days later) with a LETTER journal: the
-customer debited, the sequence's fee account credited. Functions flush, never commit.
+reprints; wholly in the company's language when the level has no text in the
+customer's; the sentences naming the fee left out when none is charged), one
+``CollectionLetterLine`` per item (open amount and days overdue on D) and, when the level
+has a fee and the customer is in the accounting currency, a FEE transaction numbered like
+the letter (due 14 days later) with a LETTER journal: the customer debited, the
+sequence's fee account credited. Functions flush, never commit.
 """
 
 from __future__ import annotations
@@ -202,9 +204,15 @@ class _LevelTexts:
             self._read[key] = texts_in(self._session, "letter_levels", field, language)
         return self._read[key]
 
-    def language_of(self, proposal: LetterProposal) -> str:
-        """The language the customer's letter is written in."""
-        return letter_language(proposal.language, self._company)
+    def language_of(self, proposal: LetterProposal, level: Level) -> str:
+        """The language the customer's letter is written in: the customer's when the
+        level's text exists in it, else the company's (never a mix of the two)."""
+        wanted = letter_language(proposal.language, self._company)
+        written = (
+            {wanted} if level.id is not None and self._texts("template", wanted).get(level.id)
+            else set()
+        )  # fmt: skip
+        return letter_language(proposal.language, self._company, written)
 
     def template(self, level: Level, language: str) -> str:
         """The level's template in ``language``."""
@@ -332,7 +340,7 @@ def _letter_values(
 ) -> dict[str, object]:
     """The row of a letter, its text rendered in the customer's language."""
     proposal, level = letter.proposal, letter.level
-    language = texts.language_of(proposal)
+    language = texts.language_of(proposal, level)
     fmt = customer_formats(language)
     return {
         "id": letter.id,
@@ -353,6 +361,7 @@ def _letter_values(
             fee=fmt.money(proposal.fee, proposal.currency),
             items=items_text(proposal.items, fmt, language),
             company=company,
+            fee_charged=proposal.fee > ZERO,
         ),
         "created_at": now,
         "created_by_id": created_by_id,

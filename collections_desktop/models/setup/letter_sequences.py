@@ -3,8 +3,10 @@
 A level is known by its number in its sequence (letters record the sequence code and the
 level number, and ``letters.read`` finds the level's name by them), so the form's k-th
 level is saved into the row numbered k, live or tombstoned (the database keeps one row
-per number); levels past the last are tombstoned. Its name and template are business
-texts. The sequence's version guards its levels: every save bumps it.
+per number); levels past the last are tombstoned. Its name, heading and template are
+business texts. The name is the collectors' word for the level; the heading is the title
+the customer reads (empty: the usual one for the level's place, ``letters.render``).
+The sequence's version guards its levels: every save bumps it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from collections_desktop.models.ledger.books import currency_decimals
 from collections_desktop.models.letters.render import PLACEHOLDERS, unknown_placeholders
 from collections_desktop.models.setup.fields import (
     SetupError,
+    optional_text,
     require_administrator,
     required_text,
     whole_number,
@@ -54,13 +57,15 @@ SCOPES = (
 
 TABLE = "letter_levels"
 NAME_LENGTH = 100
+HEADING_LENGTH = 100
 TEMPLATE_LENGTH = 20_000
 MAX_DAYS = 9_999
 
 
 @dataclass(frozen=True)
 class LevelRow:
-    """A level as the form shows it; ``names`` and ``templates`` in the other languages."""
+    """A level as the form shows it; ``names``, ``headings`` and ``templates`` in the other
+    languages."""
 
     id: uuid.UUID
     level: int
@@ -71,6 +76,8 @@ class LevelRow:
     template: str
     names: Mapping[str, str] = field(default_factory=dict)
     templates: Mapping[str, str] = field(default_factory=dict)
+    heading: str = ""
+    headings: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,8 @@ class LevelValues:
     template: str
     names: Mapping[str, str] = field(default_factory=dict)
     templates: Mapping[str, str] = field(default_factory=dict)
+    heading: str = ""  # empty: the usual heading for the level's place
+    headings: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,8 @@ def list_letter_sequences(session: Session) -> list[LetterSequenceRow]:
                 template=level.template,
                 names=texts.get((level.id, "name"), {}),
                 templates=texts.get((level.id, "template"), {}),
+                heading=level.heading,
+                headings=texts.get((level.id, "heading"), {}),
             )
         )
     customers = {
@@ -180,6 +191,8 @@ class _Level:
     template: str
     names: dict[str, str]
     templates: dict[str, str]
+    heading: str
+    headings: dict[str, str]
 
 
 def save_letter_sequence(
@@ -278,6 +291,7 @@ def _checked_levels(session: Session, levels: Sequence[LevelValues]) -> list[_Le
     checked: list[_Level] = []
     for number, level in enumerate(levels, start=1):
         name_label = _("The name of level {number}").format(number=number)
+        heading_label = _("The heading of level {number}").format(number=number)
         template_label = _("The text of level {number}").format(number=number)
         name = required_text(level.name, name_label, max_length=NAME_LENGTH)
         template = required_text(level.template, template_label, max_length=TEMPLATE_LENGTH)
@@ -309,6 +323,10 @@ def _checked_levels(session: Session, levels: Sequence[LevelValues]) -> list[_Le
                 _("The fee of level {number} may not be negative.").format(number=number)
             )
         names = checked_texts(level.names, name_label, languages=languages, max_length=NAME_LENGTH)
+        heading = optional_text(level.heading, label=heading_label, max_length=HEADING_LENGTH)
+        headings = checked_texts(
+            level.headings, heading_label, languages=languages, max_length=HEADING_LENGTH
+        )
         templates = checked_texts(
             level.templates, template_label, languages=languages, max_length=TEMPLATE_LENGTH
         )
@@ -336,6 +354,8 @@ def _checked_levels(session: Session, levels: Sequence[LevelValues]) -> list[_Le
                 template,
                 names,
                 templates,
+                heading or "",
+                headings,
             )
         )
     return checked
@@ -352,6 +372,7 @@ def _save_levels(
             "days_after_previous": level.days_after_previous,
             "fee": level.fee,
             "template": level.template,
+            "heading": level.heading,
         }
         row = rows.get(number)
         if row is None:
@@ -366,6 +387,7 @@ def _save_levels(
             row.deleted_at, row.updated_at, row.version = None, now, row.version + 1
         store_texts(session, TABLE, row.id, "name", level.names, now=now)
         store_texts(session, TABLE, row.id, "template", level.templates, now=now)
+        store_texts(session, TABLE, row.id, "heading", level.headings, now=now)
     for number, row in rows.items():
         if number > len(levels) and row.deleted_at is None:
             row.deleted_at, row.updated_at, row.version = now, now, row.version + 1

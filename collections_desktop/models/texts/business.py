@@ -1,5 +1,5 @@
 """Business texts per language: the texts a company shows or prints (aging period labels,
-letter level names and templates, write-off reasons, activity categories).
+letter level names, headings and templates, write-off reasons, activity categories).
 
 A row's own column holds the text in the company's language
 (``ReceivablesParameters.language``); ``business_texts`` holds the other languages, one
@@ -34,6 +34,7 @@ TRANSLATED = frozenset(
     {
         ("aging_periods", "label"),
         ("letter_levels", "name"),
+        ("letter_levels", "heading"),
         ("letter_levels", "template"),
         ("write_off_reasons", "description"),
         ("activity_categories", "name"),

@@ -1,4 +1,5 @@
-"""Letter sequences: their levels in a grid, and each level's name and text per language."""
+"""Letter sequences: their levels in a grid, and each level's name, heading and text per
+language."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from sqlalchemy.orm import Session
 from collections_desktop.i18n import N_, _
 from collections_desktop.kernel.money import MoneyError
 from collections_desktop.models.db.schema.enums import LetterScope
-from collections_desktop.models.letters.render import PLACEHOLDERS
+from collections_desktop.models.letters.render import PLACEHOLDERS, usual_heading
 from collections_desktop.models.setup.fields import SetupError, whole_number
 from collections_desktop.models.setup.letter_sequences import (
+    HEADING_LENGTH,
     MAX_DAYS,
     LetterSequenceRow,
     LetterSequenceValues,
@@ -45,8 +47,9 @@ from collections_desktop.views.style import heading_font
 
 NAME, AFTER_DUE, AFTER_PREVIOUS, FEE = 0, 1, 2, 3
 TEMPLATE = "template"
-"""The extra text of a level line holding its text in the company language; the other
-languages' are ``name:LANG`` and ``template:LANG``."""
+HEADING = "heading"
+"""The extra texts of a level line holding its text and heading in the company language;
+the other languages' are ``name:LANG``, ``heading:LANG`` and ``template:LANG``."""
 
 
 def next_level(lines: list[list[str]]) -> list[str]:
@@ -62,9 +65,10 @@ def next_level(lines: list[list[str]]) -> list[str]:
 
 def level_extra(level: LevelRow, languages: Sequence[str]) -> dict[str, str]:
     """The texts of a level line that are not columns."""
-    extra = {TEMPLATE: level.template}
+    extra = {TEMPLATE: level.template, HEADING: level.heading}
     for language in languages:
         extra[f"name:{language}"] = level.names.get(language, "")
+        extra[f"heading:{language}"] = level.headings.get(language, "")
         extra[f"template:{language}"] = level.templates.get(language, "")
     return extra
 
@@ -154,13 +158,16 @@ class LetterSequencesSection(SetupSection[LetterSequenceRow, LetterSequenceValue
         hint = hint_label(
             _(
                 "Days after due count from the due date of the oldest overdue item. A "
-                "letter text may name {placeholders}. A name or text left empty in a "
-                "language is printed in the company language."
+                "letter text may name {placeholders}. The name is for collectors; the "
+                "customer reads the heading, and an empty heading is the usual one for the "
+                "level's place. A letter is written in the customer's language when its "
+                "level has a text in it, else in the company language."
             ).format(placeholders=", ".join(PLACEHOLDERS))
         )
         self.below.addWidget(hint)
         self.browsable = (self.levels, self.texts_title, self.texts, hint)
         self.name_edits: dict[str, QLineEdit] = {}
+        self.heading_edits: dict[str, QLineEdit] = {}
         self.template_edits: dict[str, QPlainTextEdit] = {}
         self._build_tabs()
 
@@ -177,10 +184,13 @@ class LetterSequencesSection(SetupSection[LetterSequenceRow, LetterSequenceValue
         if list(self.template_edits) == [self.own_language, *self.languages]:
             return
         self.texts.clear()
-        self.name_edits, self.template_edits = {}, {}
+        self.name_edits, self.heading_edits, self.template_edits = {}, {}, {}
         for language in (self.own_language, *self.languages):
             page = QWidget()
             layout = QVBoxLayout(page)
+            lines = QFormLayout()
+            lines.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            layout.addLayout(lines)
             if language != self.own_language:
                 name = QLineEdit()
                 name.setObjectName(f"letter_level_name_{language}")
@@ -188,8 +198,15 @@ class LetterSequencesSection(SetupSection[LetterSequenceRow, LetterSequenceValue
                 name.setPlaceholderText(_("Name of the level in this language"))
                 name.textChanged.connect(self._text_edited)
                 name.setReadOnly(not self.editable)
-                layout.addWidget(name)
+                lines.addRow(_("Name"), name)
                 self.name_edits[language] = name
+            heading = QLineEdit()
+            heading.setObjectName(f"letter_level_heading_{language}")
+            heading.setMaxLength(HEADING_LENGTH)
+            heading.textChanged.connect(self._text_edited)
+            heading.setReadOnly(not self.editable)
+            lines.addRow(_("Heading"), heading)
+            self.heading_edits[language] = heading
             template = QPlainTextEdit()
             template.setObjectName(f"letter_level_template_{language}")
             template.setMinimumHeight(140)
@@ -234,6 +251,14 @@ class LetterSequencesSection(SetupSection[LetterSequenceRow, LetterSequenceValue
                 edit.setPlainText(extra.get(key, ""))
             for language, name in self.name_edits.items():
                 name.setText(extra.get(f"name:{language}", ""))
+            levels = range(1, len(self.levels.lines()) + 1)
+            for language, heading in self.heading_edits.items():
+                key = HEADING if language == self.own_language else f"heading:{language}"
+                heading.setText(extra.get(key, ""))
+                # What the customer reads when it is left empty.
+                heading.setPlaceholderText(
+                    usual_heading(line + 1, levels, language) if line >= 0 else ""
+                )
         finally:
             self._loading_texts = False
         self.texts.setEnabled(line >= 0)
@@ -252,6 +277,9 @@ class LetterSequencesSection(SetupSection[LetterSequenceRow, LetterSequenceValue
             extra[key] = edit.toPlainText()
         for language, name in self.name_edits.items():
             extra[f"name:{language}"] = name.text()
+        for language, heading in self.heading_edits.items():
+            key = HEADING if language == self.own_language else f"heading:{language}"
+            extra[key] = heading.text()
         self.levels.set_extra(line, extra)
         self.mark_changed()
 
@@ -288,6 +316,8 @@ class LetterSequencesSection(SetupSection[LetterSequenceRow, LetterSequenceValue
                     template=extra.get(TEMPLATE, ""),
                     names={lang: extra.get(f"name:{lang}", "") for lang in self.languages},
                     templates={lang: extra.get(f"template:{lang}", "") for lang in self.languages},
+                    heading=extra.get(HEADING, ""),
+                    headings={lang: extra.get(f"heading:{lang}", "") for lang in self.languages},
                 )
             )
         scope = self.scope.currentData()

@@ -191,6 +191,8 @@ class LetterLevel(Mutable, Base):
     days_after_previous: Mapped[int] = mapped_column(Integer, default=0)
     fee: Mapped[Decimal]  # in the accounting currency; 0: no fee
     template: Mapped[str] = mapped_column(Text)
+    # The heading printed above the letter; empty: the usual one for the level's place.
+    heading: Mapped[str] = mapped_column(String(100), default="")
 
 
 class CaseCategory(Mutable, Base):
