@@ -105,7 +105,9 @@ MAIN_ACTIONS: tuple[str, ...] = (
 )
 """The actions a collector uses most: a button each; the others sit in the More menu."""
 
-MORE_ACTIONS: tuple[str, ...] = tuple(key for key, _icon, _keys in ACTIONS if key not in MAIN_ACTIONS)
+MORE_ACTIONS: tuple[str, ...] = tuple(
+    key for key, _icon, _keys in ACTIONS if key not in MAIN_ACTIONS
+)
 """The actions of the More menu, in the order of ``ACTIONS``."""
 
 
