@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -81,11 +80,11 @@ from collections_desktop.views.widgets.transaction_grid import (
 SEARCH_DELAY_MS = 200
 """Typing pauses this long before the customer search asks the database."""
 
-SUMMARY_MIN_WIDTH = 260
-"""The summary's narrowest: below it the sentences would run to too many lines."""
+SUMMARY_MIN_WIDTH = 160
+"""The summary's narrowest (a small window): below it the sentences run to too many lines."""
 
-CHART_MIN_WIDTH, CHART_MAX_WIDTH = 250, 380
-"""The small aging chart's width: its labels and amounts whole, its bars readable."""
+CHART_MAX_WIDTH = 380
+"""The small aging chart's widest: more would only lengthen its bars."""
 
 
 class WorkspacePage(Page):
@@ -292,11 +291,9 @@ class WorkspacePage(Page):
         text_column.addStretch(1)
         # A few lines high, titled "Aged balances (EUR)" by itself.
         self.chart = AgingChart(self.context.formats)
-        self.chart.setMinimumWidth(CHART_MIN_WIDTH)
         self.chart.setMaximumWidth(CHART_MAX_WIDTH)
         row.addLayout(text_column, 3)
         row.addWidget(self.chart, 2)
-        summary_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         return summary_box
 
     def _build_tabs(self) -> QTabWidget:
