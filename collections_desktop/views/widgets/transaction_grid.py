@@ -122,7 +122,7 @@ def unsettled_columns(formats: Formats) -> list[RowColumn]:
 class TransactionModel(RowTableModel[TransactionRow]):
     """Transaction rows; ``currency`` (when every row shares one) is named in the amounts'
     headers, "Open (EUR)", so the grid needs no column repeating it; a header in
-    ``two_lines`` is shown on two lines ("Days\noverdue")."""
+    ``two_lines`` is shown on two lines ("Days" over "overdue")."""
 
     def __init__(self, columns: Sequence[RowColumn], parent: QWidget) -> None:
         super().__init__(columns, parent)
