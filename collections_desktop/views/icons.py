@@ -90,6 +90,7 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "remove_line": "mdi6.table-row-remove",
         "move_up": "mdi6.arrow-up",
         "move_down": "mdi6.arrow-down",
+        "more_actions": "mdi6.dots-horizontal",
     }
 )
 """Every icon the app shows, by meaning."""

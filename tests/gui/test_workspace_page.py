@@ -154,7 +154,6 @@ def test_the_grids_show_the_open_items_in_due_date_order(qtbot, desk: Desk) -> N
     page = desk.page
     d = desk.documents
     assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
-        "Overview",
         "Open transactions (4)",
         "Disputed (1)",
         "Promised to pay (1)",
@@ -351,7 +350,7 @@ def test_a_dispute_set_in_the_workspace_shows_after_the_reload(qtbot, desk: Desk
         dialog.ok_button.click()
     row = next(r for r in grid_texts(page.disputed_grid) if r[0] == document)
     assert "Disputed" in row
-    assert page.tabs.tabText(2) == f"Disputed ({disputed + 1})"
+    assert page.tabs.tabText(1) == f"Disputed ({disputed + 1})"
 
 
 def test_a_write_off_refused_in_the_workspace_writes_nothing(qtbot, desk: Desk) -> None:

@@ -2,6 +2,11 @@
 Collections page: change status, settle, reverse a settlement, write off, NSF payment,
 interest notes, waive/reinstate/reverse charges, collection letters, reprint, history.
 
+The five a collector uses most (change status, settle, write off, NSF payment, history)
+are buttons of the tool bar ``toolbar`` makes; the others sit in its More menu; a
+right-click on the transactions (``attach``) offers them all. Each has a shortcut, shown
+in the menus and the tooltips, and a disabled one says why in its tooltip.
+
 Every action is wired one way (``ActionController``): it reads what its dialog needs with
 a ``QueryOp``, builds the dialog, and on OK writes with a ``WriteOp`` in one transaction,
 the dialog showing a refusal inline. ``changed`` then carries a sentence for the status
@@ -17,9 +22,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QPoint, QSize, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QInputDialog,
+    QMenu,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _, current_language, ngettext
@@ -67,20 +79,36 @@ class ActionContext:
 NSF_LOOKBACK_DAYS = 120
 """How far back the NSF chooser lists payments: a bounced cheque is reported within weeks."""
 
-ACTIONS: tuple[tuple[str, str, str | None], ...] = (
-    # key, icon, shortcut (texts and tooltips are set where they are translated)
+ACTIONS: tuple[tuple[str, str, str], ...] = (
+    # key, icon, shortcut (texts and tooltips are set where they are translated). The
+    # shortcuts work while the focus is on the page; none is the main window's (Ctrl+O,
+    # Ctrl+Q, Ctrl+1…9, Ctrl+comma, F1, F5, F9) nor a page's (Ctrl+N, Ctrl+F).
     ("change_status", "change_status", "Ctrl+Shift+S"),
-    ("settle", "settle", None),
-    ("reverse_settlement", "reverse_settlement", None),
-    ("write_off", "write_off", None),
-    ("nsf_payment", "nsf", None),
-    ("interest", "interest", None),
-    ("charges", "charges", None),
-    ("letters", "letters", None),
-    ("letter_block", "letter_block", None),
+    ("settle", "settle", "Ctrl+Shift+E"),
+    ("reverse_settlement", "reverse_settlement", "Ctrl+Shift+R"),
+    ("write_off", "write_off", "Ctrl+Shift+W"),
+    ("nsf_payment", "nsf", "Ctrl+Shift+N"),
+    ("interest", "interest", "Ctrl+Shift+I"),
+    ("charges", "charges", "Ctrl+Shift+G"),
+    ("letters", "letters", "Ctrl+Shift+L"),
+    ("letter_block", "letter_block", "Ctrl+Shift+B"),
     ("reprint", "reprint", "Ctrl+P"),
     ("collections_history", "history", "Ctrl+H"),
 )
+
+MAIN_ACTIONS: tuple[str, ...] = (
+    "change_status",
+    "settle",
+    "write_off",
+    "nsf_payment",
+    "collections_history",
+)
+"""The actions a collector uses most: a button each; the others sit in the More menu."""
+
+MORE_ACTIONS: tuple[str, ...] = tuple(
+    key for key, _icon, _keys in ACTIONS if key not in MAIN_ACTIONS
+)
+"""The actions of the More menu, in the order of ``ACTIONS``."""
 
 
 def _texts() -> dict[str, tuple[str, str]]:
@@ -124,6 +152,11 @@ def _texts() -> dict[str, tuple[str, str]]:
     }
 
 
+def _button_texts() -> dict[str, str]:
+    """Shorter texts for the buttons whose full text would crowd the tool bar."""
+    return {"collections_history": _("History")}
+
+
 class TransactionActions(ActionController):
     """The actions (``QAction`` by key) and what they do on the page's customer.
 
@@ -162,18 +195,29 @@ class TransactionActions(ActionController):
             "reprint": self.reprint,
             "collections_history": self.history,
         }
-        texts = _texts()
+        texts, buttons = _texts(), _button_texts()
+        self._tips: dict[str, str] = {}
         for key, icon, shortcut in ACTIONS:
             text, tip = texts[key]
             action = QAction(context.icons.get(icon), text, parent)
             action.setObjectName(f"{key}_action")
-            action.setToolTip(tip)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            if key in buttons:
+                action.setIconText(buttons[key])  # the tool bar's button; menus say it all
+            keys = QKeySequence(shortcut)
+            action.setShortcut(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setShortcutVisibleInContextMenu(True)
+            native = keys.toString(QKeySequence.SequenceFormat.NativeText)
+            self._tips[key] = f"{tip} ({native})"
             action.triggered.connect(handlers[key])
             parent.addAction(action)
             self.actions[key] = action
+        self.more_menu = QMenu(parent)
+        """The actions without a button of their own, with their shortcuts."""
+        self.more_menu.setObjectName("transaction_more_menu")
+        self.more_menu.setToolTipsVisible(True)
+        for key in MORE_ACTIONS:
+            self.more_menu.addAction(self.actions[key])
         self.update()
 
     @property
@@ -188,17 +232,73 @@ class TransactionActions(ActionController):
     # --- state --------------------------------------------------------------------------
 
     def update(self) -> None:
-        """Enable each action when the customer and the marks allow it."""
+        """Enable each action when the customer and the marks allow it; a disabled
+        action's tooltip says why."""
         target = self._target()
-        has_customer = target is not None
-        selected = target.selected if target else ()
-        rows = target.rows if target else ()
-        enabled = dict.fromkeys(self.actions, has_customer)
-        enabled["change_status"] = bool(selected)
-        enabled["settle"] = any(r.is_debit for r in rows) and any(not r.is_debit for r in rows)
-        enabled["write_off"] = any(r.is_debit for r in selected)
+        why: dict[str, str] = {}
+        if target is None:
+            why = dict.fromkeys(self.actions, _("Choose a customer first."))
+        else:
+            rows, selected = target.rows, target.selected
+            if not selected:
+                why["change_status"] = _("Mark one or more open transactions first.")
+            if not (any(r.is_debit for r in rows) and any(not r.is_debit for r in rows)):
+                why["settle"] = _(
+                    "Nothing to settle: no open payment or credit note meets an open debit."
+                )
+            if not any(r.is_debit for r in selected):
+                why["write_off"] = _("Mark the invoices, fees or interest to write off first.")
         for key, action in self.actions.items():
-            action.setEnabled(enabled[key])
+            reason = why.get(key)
+            action.setEnabled(reason is None)
+            tip = self._tips[key]
+            action.setToolTip(f"{tip}\n{reason}" if reason else tip)
+
+    def toolbar(self, name: str) -> QToolBar:
+        """A tool bar with the main actions as buttons and a More button for the others.
+
+        Made to be fully visible at 1366 pixels wide in every language; in a narrower
+        window what does not fit folds into the tool bar's » menu.
+        """
+        bar = QToolBar()
+        bar.setObjectName(name)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.setIconSize(QSize(18, 18))
+        for key in MAIN_ACTIONS:
+            bar.addAction(self.actions[key])
+        more = QToolButton()
+        more.setObjectName(f"{name}_more")
+        more.setIcon(self._context.icons.get("more_actions"))
+        more.setText(_("More…"))
+        more.setToolTip(_("The other actions on this customer, with their shortcuts"))
+        more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more.setMenu(self.more_menu)
+        bar.addWidget(more)
+        return bar
+
+    def context_menu(self, parent: QWidget) -> QMenu:
+        """Every action, the main ones first, as enabled as the tool bar's."""
+        self.update()
+        menu = QMenu(parent)
+        menu.setObjectName("transaction_context_menu")
+        menu.setToolTipsVisible(True)
+        for key in MAIN_ACTIONS:
+            menu.addAction(self.actions[key])
+        menu.addSeparator()
+        for key in MORE_ACTIONS:
+            menu.addAction(self.actions[key])
+        return menu
+
+    def attach(self, view: QAbstractItemView) -> None:
+        """A right-click (or the menu key) on ``view`` offers every action."""
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(lambda position: self._pop_up(view, position))
+
+    def _pop_up(self, view: QAbstractItemView, position: QPoint) -> None:
+        menu = self.context_menu(view)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(view.viewport().mapToGlobal(position))
 
     # --- actions ------------------------------------------------------------------------
 

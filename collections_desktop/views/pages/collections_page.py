@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -267,18 +266,15 @@ class CollectionsPage(Page):
         self.cases.empty.linkActivated.connect(self._new_case)
 
     def _wire_transactions(self) -> None:
-        bar = QToolBar()
-        bar.setObjectName("collections_transaction_actions")
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in self.transaction_actions.actions.values():
-            bar.addAction(action)
+        # The Workspace's tool bar: the main actions as buttons, the others under More.
+        self.transaction_bar = bar = self.transaction_actions.toolbar(
+            "collections_transaction_actions"
+        )
         # Its own row under the title: beside it, only two actions would fit.
         layout = self.transactions.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, bar)
-        for action in self.transaction_actions.actions.values():
-            self.transactions.view.addAction(action)
-        self.transactions.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.transaction_actions.attach(self.transactions.view)  # every action, right-click
         self.transactions.view.selectionModel().selectionChanged.connect(
             lambda *_args: self.transaction_actions.update()
         )

@@ -1,33 +1,33 @@
 """The Workspace: one customer, everything a collector needs to work the account.
 
-A pool and a searchable customer selector on top; tabs on the left (a written summary
-with the aging chart, the open transactions and the disputed, promised and unsettled
-ones); the customer's timeline on the right; the people to call and the credit facts
-at the bottom. Everything of a customer is read by one interactive read
-(``models.screens.workspace.load_workspace``) on the read lane, so it never waits behind a long
-job; the busy row appears only when that takes a while, and a newer customer supersedes
-an older one, so switching customers quickly never shows a stale account. The
-collections actions above the open transactions (``views/actions/transactions.py``)
-work on the marked rows; after one is written the customer is read again.
-"""
+A pool and a searchable customer selector on top. On the left, the written summary with
+a small aging chart beside it, and below them what a collector acts on: the open
+transactions with their actions, on screen without a click (the disputed, promised and
+unsettled ones are the tabs next to it). The customer's timeline on the right; the
+people to call and the credit facts at the bottom. Everything of a customer is read by
+one interactive read (``models.screens.workspace.load_workspace``) on the read lane, so it
+never waits behind a long job; the busy row appears only when that takes a while, and a
+newer customer supersedes an older one, so switching customers quickly never shows a
+stale account. The collections actions above the open transactions
+(``views/actions/transactions.py``: the main ones as buttons, the others under More,
+all of them on a right-click) work on the marked rows; after one is written the
+customer is read again."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -79,6 +79,12 @@ from collections_desktop.views.widgets.transaction_grid import (
 
 SEARCH_DELAY_MS = 200
 """Typing pauses this long before the customer search asks the database."""
+
+SUMMARY_MIN_WIDTH = 160
+"""The summary's narrowest (a small window): below it the sentences run to too many lines."""
+
+CHART_MAX_WIDTH = 380
+"""The small aging chart's widest: more would only lengthen its bars."""
 
 
 class WorkspacePage(Page):
@@ -147,13 +153,16 @@ class WorkspacePage(Page):
         self.vertical.setObjectName("workspace_vertical_splitter")
         self.horizontal = QSplitter(Qt.Orientation.Horizontal)
         self.horizontal.setObjectName("workspace_horizontal_splitter")
-        self.horizontal.addWidget(self._build_tabs())
+        self.horizontal.addWidget(self._build_main())
         self.timeline = CustomerTimeline(context.formats, context.icons)
         self.timeline.entry_activated.connect(self.document_activated)
         self.horizontal.addWidget(self.timeline)
-        self.horizontal.setStretchFactor(0, 3)
-        self.horizontal.setStretchFactor(1, 2)
-        self.horizontal.setSizes([600, 400])  # the timeline's titles need room
+        # Two thirds for the transactions: at 1366 pixels their columns and the main
+        # actions' buttons fit in English, French, Spanish and Portuguese (the headers go
+        # on two lines where they are wider than the figures); the timeline has the rest.
+        self.horizontal.setStretchFactor(0, 2)
+        self.horizontal.setStretchFactor(1, 1)
+        self.horizontal.setSizes([680, 340])
         self.contacts = ContactPanel(context.formats, context.icons)
         self.contacts.email_requested.connect(self._email_contact)
         self.contacts.call_requested.connect(self._call_contact)
@@ -230,16 +239,26 @@ class WorkspacePage(Page):
         top.addWidget(self.on_hold)
         return top
 
-    def _build_tabs(self) -> QTabWidget:
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("workspace_tabs")
-        self.tabs.setDocumentMode(True)
+    def _build_main(self) -> QWidget:
+        """The summary beside a small aging chart, the transactions filling the rest."""
+        main = QWidget()
+        main.setObjectName("workspace_main")
+        layout = QVBoxLayout(main)
+        layout.setContentsMargins(0, 0, 4, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self._build_summary())
+        layout.addWidget(self._build_tabs(), 1)
+        return main
 
-        overview = QWidget()
-        overview.setObjectName("overview_tab")
-        layout = QVBoxLayout(overview)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.setSpacing(8)
+    def _build_summary(self) -> QWidget:
+        """The written summary and the reminder buttons, the aged balances on their right."""
+        summary_box = QWidget()
+        summary_box.setObjectName("summary_box")
+        row = QHBoxLayout(summary_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(16)
+        text_column = QVBoxLayout()
+        text_column.setSpacing(4)
         summary_heading = QLabel(_("Summary"))
         summary_heading.setFont(heading_font(self.font()))
         self.summary = QLabel()
@@ -247,6 +266,7 @@ class WorkspacePage(Page):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary.setMinimumWidth(SUMMARY_MIN_WIDTH)
         buttons = QHBoxLayout()
         self.reminder_button = QPushButton(
             self.context.icons.get("email"), _("Create reminder e-mail")
@@ -265,20 +285,29 @@ class WorkspacePage(Page):
         buttons.addWidget(self.reminder_button)
         buttons.addWidget(self.copy_button)
         buttons.addStretch(1)
-        self.chart = AgingChart(self.context.formats)  # titled "Aged balances (EUR)" by itself
-        self.chart.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        layout.addWidget(summary_heading)
-        layout.addWidget(self.summary)
-        layout.addLayout(buttons)
-        layout.addSpacing(6)
-        layout.addWidget(self.chart, 1)
-        self.tabs.addTab(overview, _("Overview"))
+        text_column.addWidget(summary_heading)
+        text_column.addWidget(self.summary)
+        text_column.addLayout(buttons)
+        text_column.addStretch(1)
+        # A few lines high, titled "Aged balances (EUR)" by itself.
+        self.chart = AgingChart(self.context.formats)
+        self.chart.setMaximumWidth(CHART_MAX_WIDTH)
+        row.addLayout(text_column, 3)
+        row.addWidget(self.chart, 2)
+        return summary_box
+
+    def _build_tabs(self) -> QTabWidget:
+        """The open transactions with their actions first; disputed, promised, unsettled."""
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("workspace_tabs")
+        self.tabs.setDocumentMode(True)
 
         # Open transactions: the actions bar above the grid works on the marked rows.
         formats = self.context.formats
         self.open_page = open_page = QWidget()
         open_layout = QVBoxLayout(open_page)
-        open_layout.setContentsMargins(0, 4, 0, 0)
+        open_layout.setContentsMargins(0, 2, 0, 0)
+        open_layout.setSpacing(0)
         self.transaction_actions = TransactionActions(
             self.context,
             self,
@@ -288,16 +317,8 @@ class WorkspacePage(Page):
         )
         self.transaction_actions.changed.connect(self._action_done)
         self.transaction_actions.refused.connect(self.set_status)
-        # A tool bar: what does not fit the width folds into its » menu.
-        actions = QToolBar()
-        actions.setObjectName("transaction_actions")
-        actions.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        actions.setIconSize(self.context.icons.get("settle").actualSize(QSize(18, 18)))
-        for action in self.transaction_actions.actions.values():
-            actions.addAction(action)
-        self.action_buttons = [
-            actions.widgetForAction(a) for a in self.transaction_actions.actions.values()
-        ]
+        # The main actions as buttons, the others under More; every one on a right-click.
+        self.action_bar = self.transaction_actions.toolbar("transaction_actions")
         self.open_grid = TransactionGrid(
             "open", open_item_columns(formats), _("Nothing is open on this account.")
         )
@@ -305,7 +326,8 @@ class WorkspacePage(Page):
         self.open_grid.view.selectionModel().selectionChanged.connect(
             lambda *_args: self.transaction_actions.update()
         )
-        open_layout.addWidget(actions)
+        self.transaction_actions.attach(self.open_grid.view)
+        open_layout.addWidget(self.action_bar)
         open_layout.addWidget(self.open_grid, 1)
         self.tabs.addTab(open_page, _("Open transactions"))
 
@@ -543,7 +565,6 @@ class WorkspacePage(Page):
                 (self.promised_grid, _("Promised to pay")),
                 (self.unsettled_grid, _("Unsettled payments")),
             ),
-            start=1,
         ):
             count = grid.model.rowCount()
             self.tabs.setTabText(index, f"{title} ({self.context.formats.count(count)})")

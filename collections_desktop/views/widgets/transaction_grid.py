@@ -2,19 +2,25 @@
 
 The Workspace shows its Open transactions, Disputed, Promised to pay and Unsettled
 payments tabs each as a ``TransactionGrid``: the rows, or a sentence saying there are
-none in place of an empty grid.
+none in place of an empty grid. A right-click on the headers shows or hides columns;
+the voucher starts hidden (the document's tooltip names it), and the currency is named
+once in the amounts' headers when every row shares it, so the collection status fits
+beside the amounts on a laptop's screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QMenu,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,12 +36,30 @@ from collections_desktop.views.style import muted_palette, tabular_font
 
 RowColumn = Column[TransactionRow]
 
+VOUCHER = 1
+"""The voucher's column in every column list here: hidden until the user shows it."""
+
+
+@dataclass(frozen=True)
+class MoneyColumn(Column[TransactionRow]):
+    """An amount: when every row is in one currency, the header names it."""
+
+
+@dataclass(frozen=True)
+class CurrencyColumn(Column[TransactionRow]):
+    """The currency: hidden when every row is in one (the amounts' headers name it)."""
+
 
 def money_column(
     formats: Formats, header: str, value: Callable[[TransactionRow], Any]
 ) -> RowColumn:
     """An amount, right-aligned, without its currency (a Currency column says it)."""
-    return Column(header, value, formats.amount)
+    return MoneyColumn(header, value, formats.amount)
+
+
+def currency_column() -> RowColumn:
+    """The transaction's currency code."""
+    return CurrencyColumn(_("Currency"), lambda r: r.currency)
 
 
 def date_column(formats: Formats, header: str, value: Callable[[TransactionRow], Any]) -> RowColumn:
@@ -43,10 +67,19 @@ def date_column(formats: Formats, header: str, value: Callable[[TransactionRow],
     return Column(header, value, formats.date)
 
 
+def document_column() -> RowColumn:
+    """The document number; its tooltip names the voucher (a column hidden at first)."""
+    return Column(
+        _("Document"),
+        lambda r: r.document_number,
+        tooltip=lambda r: _("Voucher {voucher}").format(voucher=r.voucher),
+    )
+
+
 def open_item_columns(formats: Formats) -> list[RowColumn]:
     """Document, voucher, type, posted, due, days overdue, amount, open, currency, status."""
     return [
-        Column(_("Document"), lambda r: r.document_number),
+        document_column(),
         Column(_("Voucher"), lambda r: r.voucher),
         Column(_("Type"), lambda r: type_name(r.type)),
         date_column(formats, _("Posted"), lambda r: r.posting_date),
@@ -59,7 +92,7 @@ def open_item_columns(formats: Formats) -> list[RowColumn]:
         ),
         money_column(formats, _("Amount"), lambda r: r.amount),
         money_column(formats, _("Open"), lambda r: r.open_amount),
-        Column(_("Currency"), lambda r: r.currency),
+        currency_column(),
         Column(_("Collection status"), lambda r: status_name(r.collection_status) or None),
     ]
 
@@ -76,14 +109,59 @@ def promised_columns(formats: Formats) -> list[RowColumn]:
 def unsettled_columns(formats: Formats) -> list[RowColumn]:
     """A payment or credit note not fully applied: no due date, no status."""
     return [
-        Column(_("Document"), lambda r: r.document_number),
+        document_column(),
         Column(_("Voucher"), lambda r: r.voucher),
         Column(_("Type"), lambda r: type_name(r.type)),
         date_column(formats, _("Posted"), lambda r: r.posting_date),
         money_column(formats, _("Amount"), lambda r: r.amount),
         money_column(formats, _("Open"), lambda r: r.open_amount),
-        Column(_("Currency"), lambda r: r.currency),
+        currency_column(),
     ]
+
+
+class TransactionModel(RowTableModel[TransactionRow]):
+    """Transaction rows; ``currency`` (when every row shares one) is named in the amounts'
+    headers, "Open (EUR)", so the grid needs no column repeating it; a header in
+    ``two_lines`` is shown on two lines ("Days" over "overdue")."""
+
+    def __init__(self, columns: Sequence[RowColumn], parent: QWidget) -> None:
+        super().__init__(columns, parent)
+        self.money = frozenset(i for i, c in enumerate(columns) if isinstance(c, MoneyColumn))
+        self.currencies = frozenset(
+            i for i, c in enumerate(columns) if isinstance(c, CurrencyColumn)
+        )
+        self.currency = ""
+        self.two_lines: dict[int, str] = {}
+
+    def title(self, section: int) -> str:
+        """The header of ``section`` on one line, with the currency when it is named there."""
+        header = str(super().headerData(section, Qt.Orientation.Horizontal) or "")
+        if self.currency and section in self.money:
+            return f"{header} ({self.currency})"
+        return header
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+            return super().headerData(section, orientation, role)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.two_lines.get(section) or self.title(section)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.title(section)
+        return None
+
+
+def two_line_split(text: str, width: Callable[[str], int]) -> str | None:
+    """``text`` broken at the space that makes its longer line shortest (None: one word)."""
+    words = text.split(" ")
+    if len(words) < 2:
+        return None
+    _longest, best = min(
+        (max(width(" ".join(words[:i])), width(" ".join(words[i:]))), i)
+        for i in range(1, len(words))
+    )
+    return f"{' '.join(words[:best])}\n{' '.join(words[best:])}"
 
 
 class TransactionGrid(QWidget):
@@ -92,7 +170,7 @@ class TransactionGrid(QWidget):
     def __init__(self, name: str, columns: Sequence[RowColumn], empty: str) -> None:
         super().__init__()
         self.setObjectName(f"{name}_tab")
-        self.model: RowTableModel[TransactionRow] = RowTableModel(columns, self)
+        self.model = TransactionModel(columns, self)
         self.view = QTableView()
         self.view.setObjectName(f"{name}_grid")
         self.view.setModel(self.model)
@@ -106,6 +184,10 @@ class TransactionGrid(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setSectionHidden(VOUCHER, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        header.sortIndicatorChanged.connect(self._sorted)
         self.empty = QLabel(empty)
         self.empty.setObjectName(f"{name}_empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -117,6 +199,31 @@ class TransactionGrid(QWidget):
         self.layout_.addWidget(self.empty, 1)
         self.empty.hide()
 
+    def column_menu(self) -> QMenu:
+        """A check per column: shown or hidden (the last one shown cannot be hidden)."""
+        header = self.view.horizontalHeader()
+        menu = QMenu(self)
+        menu.setObjectName(f"{self.objectName()}_columns")
+        count = self.model.columnCount()
+        shown = [c for c in range(count) if not header.isSectionHidden(c)]
+        for column in range(count):
+            action = menu.addAction(self.model.title(column))
+            action.setCheckable(True)
+            action.setChecked(column in shown)
+            action.setEnabled(shown != [column])
+            action.toggled.connect(lambda on, c=column: self._show_column(c, on))
+        return menu
+
+    def _show_column(self, column: int, on: bool) -> None:
+        self.view.horizontalHeader().setSectionHidden(column, not on)
+        if on:
+            self.fit_columns()
+
+    def _column_menu(self, position: QPoint) -> None:
+        menu = self.column_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.view.horizontalHeader().mapToGlobal(position))
+
     def sort_by(self, column: int) -> None:
         """Sort ascending on ``column`` and let the user click headers from then on."""
         self.view.horizontalHeader().setSortIndicator(column, Qt.SortOrder.AscendingOrder)
@@ -124,11 +231,58 @@ class TransactionGrid(QWidget):
 
     def set_rows(self, rows: Sequence[TransactionRow]) -> None:
         """Show ``rows``, or the sentence when there are none."""
+        currencies = {row.currency for row in rows}
+        self.model.currency = currencies.pop() if len(currencies) == 1 else ""
         self.model.set_rows(rows)
+        for column in self.model.currencies:
+            self.view.setColumnHidden(column, bool(self.model.currency))
         self.view.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         if rows:
-            self.view.resizeColumnsToContents()
+            self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its cells, or as its header where that is wider; such a
+        header goes on two lines, so the grid is not wider than its figures need.
+
+        Qt's own fitting leaves room for the sort arrow in every header; only the sorted
+        column gets it here (and a column gets it when it becomes the sorted one).
+        """
+        view, model = self.view, self.model
+        header = view.horizontalHeader()
+        metrics = header.fontMetrics()
+        margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        model.two_lines = {}
+        widths: dict[int, int] = {}
+        for column in range(model.columnCount()):
+            if header.isSectionHidden(column):
+                continue
+            cells = view.sizeHintForColumn(column)
+            title = model.title(column)
+            text = metrics.horizontalAdvance(title)
+            split = two_line_split(title, metrics.horizontalAdvance)
+            if split is not None and text + 2 * margin > cells:
+                model.two_lines[column] = split
+                text = max(metrics.horizontalAdvance(line) for line in split.split("\n"))
+            widths[column] = max(cells, text + 4 * margin)
+        model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
+        for column, width in widths.items():
+            header.resizeSection(column, width + self._arrow_room(column))
+
+    def _arrow_room(self, column: int) -> int:
+        """What the sort arrow takes from the header of ``column`` (nothing if unsorted)."""
+        header = self.view.horizontalHeader()
+        if not self.view.isSortingEnabled() or header.sortIndicatorSection() != column:
+            return 0
+        margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        return header.height() // 2 + 2 * margin
+
+    def _sorted(self, column: int, _order: Qt.SortOrder) -> None:
+        """The sorted column widens for its arrow if its header text needs the room."""
+        header = self.view.horizontalHeader()
+        if self.model.rowCount() and not header.isSectionHidden(column):
+            wanted = header.sectionSizeHint(column)
+            header.resizeSection(column, max(header.sectionSize(column), wanted))
 
     def marked(self) -> tuple[TransactionRow, ...]:
         """The rows marked in the grid, in the grid's order."""
