@@ -308,13 +308,40 @@ def test_a_new_customer_reads_as_owing_nothing(sqlite_db: Database) -> None:
         session.rollback()
 
 
+def test_the_reminder_is_written_in_the_customers_language_whatever_the_interface(
+    sqlite_db: Database,
+) -> None:
+    with sqlite_db.sessions() as session:
+        customer = dressed(session)
+        customer.language = "es"
+        session.flush()
+        data = load_workspace(session, company_scope(session), customer.id, TODAY, formats=EN)
+        assert data.customer_language == "es"
+        draft = reminder_email(data.card, data.transactions, "Test Company", data.customer_language)
+        rows = data.transactions
+        assert draft.subject == f"Recordatorio de pago – cuenta {customer.account}"
+        assert draft.body.startswith("Estimado/a Ana Ruiz:\n\n")
+        assert (
+            f"- {rows[0].document_number}, vencimiento el 20 oct 2026: "
+            "400,00\xa0EUR pendiente de pago (34 días de retraso)"
+        ) in draft.body
+        assert "700,00\xa0EUR" in draft.body
+        for english in ("Dear", "due", "overdue", "Total past due", "Kind regards"):
+            assert english not in draft.body
+        customer.language = "de"  # not a language we write in: the company's (English)
+        session.flush()
+        data = load_workspace(session, company_scope(session), customer.id, TODAY, formats=EN)
+        assert data.customer_language == "en"
+        session.rollback()
+
+
 def test_the_reminder_lists_the_past_due_items_and_makes_a_mailto_url(
     sqlite_db: Database,
 ) -> None:
     with sqlite_db.sessions() as session:
         customer = dressed(session)
         data = load_workspace(session, company_scope(session), customer.id, TODAY, formats=EN)
-        draft = reminder_email(data.card, data.transactions, EN, "Test Company")
+        draft = reminder_email(data.card, data.transactions, "Test Company", data.customer_language)
         rows = data.transactions
         assert draft.to == "ana@ruiz.example"
         assert draft.subject == f"Payment reminder – account {customer.account}"

@@ -28,6 +28,7 @@ from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.db.schema import (
     Activity,
     ActivityType,
+    Customer,
     CustomerTransaction,
     Employee,
     ReceivablesParameters,
@@ -35,6 +36,7 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.ledger.balances import open_items
 from collections_desktop.models.letters.read import LetterRow, letter_rows
+from collections_desktop.models.letters.render import letter_language
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.models.screens.customer_card import (
     CustomerCard,
@@ -44,6 +46,7 @@ from collections_desktop.models.screens.customer_card import (
     day_after,
     transaction_rows,
 )
+from collections_desktop.models.texts.business import company_language
 
 TIMELINE_DAYS = 365
 """How far back the timeline reaches by default."""
@@ -173,6 +176,8 @@ class WorkspaceData:
     aging_labels: tuple[str, ...]
     aging_columns: tuple[Decimal, ...]
     company_name: str
+    customer_language: str
+    """The language the customer is written to in (``letter_language``): the reminder's."""
 
 
 _TIMELINE_TYPES = {
@@ -501,4 +506,8 @@ def load_workspace(
         aging_labels=definition.labels,
         aging_columns=aging.columns,
         company_name=session.scalar(select(ReceivablesParameters.company_name)) or "",
+        customer_language=letter_language(
+            session.scalar(select(Customer.language).where(Customer.id == customer_id)),
+            company_language(session),
+        ),
     )

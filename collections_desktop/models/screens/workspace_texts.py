@@ -10,7 +10,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import N_, _, ngettext
+from collections_desktop.i18n import N_, _, ngettext, translations_for
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.screens.customer_card import (
     ContactKind,
@@ -144,22 +144,24 @@ REMINDER_ITEM = N_("- {document}, due {due}: {open} open ({days})")
 
 
 def reminder_email(
-    card: CustomerCard, open_rows: Sequence[TransactionRow], formats: Formats, company_name: str
+    card: CustomerCard, open_rows: Sequence[TransactionRow], company_name: str, language: str
 ) -> EmailDraft:
-    """A reminder e-mail listing the past-due items of ``open_rows``, oldest due first.
+    """A reminder e-mail listing the past-due items of ``open_rows``, oldest due first,
+    written wholly in ``language`` (the customer's, as a letter is) with its formats.
 
     It goes to the collections contact, else the customer's e-mail address.
     """
-    fmt = formats
+    texts = translations_for(language)
+    fmt = Formats.for_locale(language)
     due = sorted(past_due_transactions(open_rows), key=lambda r: (r.due_date, r.voucher))
     lines = [
-        _(REMINDER_ITEM).format(
+        texts.gettext(REMINDER_ITEM).format(
             document=row.document_number,
             due=fmt.date(row.due_date),
             open=fmt.money(row.open_amount, row.currency),
-            days=ngettext("{days} day overdue", "{days} days overdue", row.days_overdue).format(
-                days=fmt.count(row.days_overdue)
-            ),
+            days=texts.ngettext(
+                "{days} day overdue", "{days} days overdue", row.days_overdue
+            ).format(days=fmt.count(row.days_overdue)),
         )
         for row in due
     ]
@@ -168,14 +170,15 @@ def reminder_email(
         totals[row.currency] = totals.get(row.currency, ZERO) + row.open_amount
     contact = card.collections_contact
     to = (contact.email if contact and contact.email else None) or card.email or ""
-    body = _(REMINDER_BODY).format(
+    body = texts.gettext(REMINDER_BODY).format(
         contact=contact.name if contact else card.name,
         account=card.account,
         items="\n".join(lines),
         total=", ".join(fmt.money(amount, cur) for cur, amount in sorted(totals.items())) or "—",
         company=company_name,
     )
-    return EmailDraft(to=to, subject=_(REMINDER_SUBJECT).format(account=card.account), body=body)
+    subject = texts.gettext(REMINDER_SUBJECT).format(account=card.account)
+    return EmailDraft(to=to, subject=subject, body=body)
 
 
 def mailto_url(draft: EmailDraft) -> str:

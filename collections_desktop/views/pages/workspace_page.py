@@ -578,7 +578,9 @@ class WorkspacePage(Page):
         data = self._data
         if data is None:
             return None
-        return reminder_email(data.card, data.transactions, self.context.formats, data.company_name)
+        return reminder_email(
+            data.card, data.transactions, data.company_name, data.customer_language
+        )
 
     def _open_record(self) -> None:
         if self._data is not None:
