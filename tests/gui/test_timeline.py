@@ -3,13 +3,17 @@ filter that keeps calls, tasks, appointments, events and letters apart."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 
 from collections_desktop.formatting import Formats
 from collections_desktop.models.actions.interest_notes import create_interest_notes
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.people.scope import company_scope
-from collections_desktop.models.screens.workspace import timeline
+from collections_desktop.models.screens.workspace import TimelineEntry, timeline
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.widgets.timeline import TIMELINE_FILTERS, CustomerTimeline
 from tests.unit.test_interest import DAY_60
@@ -135,8 +139,8 @@ def test_the_type_filter_keeps_calls_tasks_appointments_events_and_letters_apart
     assert len(rows(widget)) == 16  # 12 of the customer's history and 4 more activities
     choose(widget, "Calls")
     assert rows(widget) == [
-        ("Nov 19, 2026", "Action · Call · Called Ana"),
-        ("Nov 9, 2026", "Action · Call · Called Luis"),
+        ("Nov 19, 2026", "Call · Called Ana"),
+        ("Nov 9, 2026", "Call · Called Luis"),
     ]
     assert [e.kind for e in widget.shown()] == ["call", "call"]
     choose(widget, "Tasks")
@@ -150,8 +154,44 @@ def test_the_type_filter_keeps_calls_tasks_appointments_events_and_letters_apart
     choose(widget, "Events")
     assert rows(widget) == [("Aug 1, 2026", "Event · Follow-up · Marta Soto · Visit")]
     choose(widget, "Letters")
-    assert rows(widget) == [("Nov 16, 2026", "Action · Letter · Sent the first reminder")]
+    assert rows(widget) == [("Nov 16, 2026", "Letter · Sent the first reminder")]
     choose(widget, "Other actions")
-    assert rows(widget) == [("Oct 28, 2026", "Action · E-mail · Marta Soto · Sent statement")]
+    assert rows(widget) == [("Oct 28, 2026", "E-mail · Marta Soto · Sent statement")]
     choose(widget, "All types")
     assert len(rows(widget)) == 16
+
+
+def test_a_long_entry_wraps_whole_and_wraps_anew_when_the_column_narrows(qtbot) -> None:
+    long_title = (
+        "Task · Follow-up · Ana Sofia Carvalho · Promise broken: INV-0042375 16,442.94 "
+        "promised by Nov 12, 2026, 0.00 paid · User memo included"
+    )
+    entries = [
+        TimelineEntry("task", dt.date(2026, 12, 3), None, long_title, "", "activity", uuid.uuid4()),
+        TimelineEntry(
+            "payment", dt.date(2026, 11, 30), None, "Payment PAY-1", "", "transaction", uuid.uuid4()
+        ),
+    ]
+    widget = make_timeline(qtbot)
+    widget.resize(420, 400)
+    widget.set_entries(entries)
+    tree = widget.tree
+    line = QFontMetrics(tree.font()).height()
+
+    def height(row: int) -> int:
+        return tree.visualItemRect(tree.topLevelItem(row)).height()
+
+    def lines_needed() -> int:
+        width = tree.columnWidth(1) - tree.iconSize().width() - 20
+        text = QFontMetrics(tree.font()).boundingRect(
+            0, 0, width, 10_000, Qt.TextFlag.TextWordWrap, long_title
+        )
+        return text.height() // line
+
+    qtbot.waitUntil(lambda: height(0) >= lines_needed() * line)
+    assert lines_needed() >= 3  # the whole title, on as many lines as it takes
+    assert height(1) < 2 * line  # a short entry keeps one line
+    widget.resize(300, 400)
+    narrower = lines_needed()
+    assert narrower > 3
+    qtbot.waitUntil(lambda: height(0) >= narrower * line)

@@ -662,11 +662,11 @@ def test_each_kind_of_activity_is_a_kind_of_the_timeline(sqlite_db: Database) ->
             if e.target_kind == "activity"
         ]
         assert activities == [
-            (dt.date(2026, 11, 19), "call", "Action"),
+            (dt.date(2026, 11, 19), "call", "Call"),  # an action: its category names it
             (dt.date(2026, 11, 18), "task", "Task"),
-            (dt.date(2026, 11, 16), "letter", "Action"),
+            (dt.date(2026, 11, 16), "letter", "Letter"),
             (dt.date(2026, 11, 6), "appointment", "Appointment"),
-            (dt.date(2026, 10, 28), "action", "Action"),
+            (dt.date(2026, 10, 28), "action", "E-mail"),
             (dt.date(2026, 9, 1), "task", "Task"),
             (dt.date(2026, 8, 1), "event", "Event"),
         ]

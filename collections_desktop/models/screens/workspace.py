@@ -447,7 +447,9 @@ def _letter_entry(letter: LetterRow, fmt: Formats) -> TimelineEntry:
 
 def _activity_entry(row: _ActivityColumns, kind: str, fmt: Formats) -> TimelineEntry:
     kind_name = activity_type_name(row.type)
-    parts = [kind_name]
+    # An action logged is named by its category alone ("Call", not "Action · Call"); a
+    # task, appointment or event keeps its type, which says whether it is still to come.
+    parts = [] if row.type == ActivityType.ACTION and row.category else [kind_name]
     if row.category:
         parts.append(row.category)
     if row.responsible:

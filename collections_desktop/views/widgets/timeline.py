@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -63,6 +66,34 @@ _LINE_ROLE = Qt.ItemDataRole.UserRole + 1
 """A line item's index among its entry's lines (a plain int)."""
 
 
+class _WrappingEntries(QStyledItemDelegate):
+    """Sizes an entry to the lines its title takes at the column's width (a tree view
+    does not: its rows keep one line and the rest is cut), so a long entry wraps whole."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self._tree = tree
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        hint = super().sizeHint(option, index)
+        if index.column() != 1:
+            return hint
+        style = self._tree.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._tree)
+        icon = self._tree.iconSize().width() if self._tree.iconSize().isValid() else 16
+        indent = self._tree.indentation() if index.parent().isValid() else 0
+        width = self._tree.columnWidth(1) - icon - indent - 4 * (margin + 1) - 8
+        if width <= 0:
+            return hint
+        text = str(index.data() or "")
+        bounds = option.fontMetrics.boundingRect(
+            QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text
+        )
+        return QSize(hint.width(), max(hint.height(), bounds.height() + 4))
+
+
 class CustomerTimeline(QWidget):
     """The titled timeline with its type filter, or a sentence when nothing is shown."""
 
@@ -95,7 +126,15 @@ class CustomerTimeline(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("timeline")
         self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
+        # An entry longer than the column wraps onto a second line rather than being cut:
+        # the title is what a collector reads the account's story from.
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.setItemDelegate(_WrappingEntries(self.tree))
+        # A wider or narrower column wraps the entries anew.
+        self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.setAlternatingRowColors(True)
         self.tree.setHeaderLabels([_("Date"), _("Entry")])
         self.tree.setFont(tabular_font(self.tree.font()))
