@@ -114,7 +114,8 @@ class FactsPanel(QFrame):
         self.origin: FactsOrigin | None = None
         """Where the figures on show come from (None: no figures)."""
         self.setObjectName("facts_panel")
-        self.setMinimumWidth(FACTS_WIDTH - 40)
+        # No fixed minimum: the boxes' captions and figures set it, so a longer language
+        # ("Puntuación de riesgo") widens the panel instead of being cut.
         self.setMaximumWidth(FACTS_WIDTH + 120)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         layout = QVBoxLayout(self)
