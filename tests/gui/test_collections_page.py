@@ -253,7 +253,8 @@ def test_refresh_reads_everything_again_and_ages_the_customer_live(
     with qtbot.waitSignal(page.loaded, timeout=LOAD):
         page.refresh_action.trigger()
     assert page.facts_origin is FactsOrigin.REFRESHED
-    assert page.facts is not None and page.facts.live
+    assert page.facts is not None
+    assert page.facts.live
     assert page.facts_source.text() == "As of today, live (Nov 23, 2026) · Standard"
     assert texts(page.transactions, 6) == ["settled", "settled", "500.00", "99.95"]
     aged = values(page.aged_box)

@@ -39,7 +39,8 @@ from collections_desktop.views.style import (
 )
 
 FACTS_WIDTH = 300
-"""The fact boxes' width in pixels: room for a label and a seven-figure amount."""
+"""The fact boxes' usual width in pixels (room for a label and a seven-figure amount); the
+panel grows to 120 more, and never shrinks below what its captions and figures need."""
 
 
 class FactsOrigin(enum.Enum):
