@@ -16,6 +16,12 @@ Rules it keeps:
   included: every id is a UUIDv7 whose timestamp is the time of the fact it identifies
   and whose random bits come from a seeded ``random.Random``; timestamps come from the data
   dates, never from the wall clock. (Faker's name pools depend on the Faker version.)
+- **Dated from the day it is made.** Everything is placed relative to ``today``: the app
+  passes its clock's day when it creates the demo (``app.create_demo_company``), the CLI the
+  real date, tests a fixed day. A first look is a working day like any other: about a fifth
+  of the open activities are a few days late, most are due today or in the next four weeks,
+  the open promises fall due in the coming days. A demo opened on a later day keeps the
+  dates it was made with (its work then looks late, as it would in a real company).
 - **Consistent with the ledger.** Signs, settlement lines (summing to zero, in the
   transaction's own sign, dated on or after their transactions and before ``today``),
   accounting amounts (GBP customers: amount × the month's rate, rounded half-even to

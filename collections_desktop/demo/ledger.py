@@ -256,7 +256,10 @@ class CustomerLedger:
         self.activities.append(task)
         resolved = raised + between(draw, 7, 100)
         if resolved >= today:
+            # Still open: the collector has moved the task's date on to the next step,
+            # so only a few such tasks are late on the day the demo is made.
             invoice.status = _DISPUTED
+            task.end = (max(task.end[0], workday(today + between(draw, -3, 14))), 1020)
             return
         task.closed = (resolved, between(draw, 540, 1000))
         remaining = invoice.cents
@@ -310,7 +313,7 @@ class CustomerLedger:
         )
         self.activities.append(check)
         broken = promised + between(draw, 1, 5)
-        if broken < today - 25:
+        if broken < today - 7:
             # Long broken: the collector closed the promise, and the invoice is chased again.
             check.closed = (broken, between(draw, 540, 1000))
             invoice.history.append((*check.closed, _PROMISED, _NONE, None, "Promise broken."))
@@ -525,10 +528,15 @@ class CustomerLedger:
             memo = f"{len(overdue)} overdue invoice(s), {amount} {self.currency} open."
         more = f" and {len(overdue) - 1} more" if len(overdue) > 1 else ""
         start = min(today - 1, max(oldest.due + 1, today - between(draw, 1, 20)))
+        # Planned for the coming weeks; about one in five slipped past its date already.
+        if draw() < 0.2:
+            end = max(start, today - between(draw, 1, 7))
+        else:
+            end = workday(today + between(draw, 0, 20))
         self.activities.append(
             Activity(
                 start=(start, between(draw, 480, 1000)),
-                end=(max(start, today + between(draw, -10, 10)), 1020),
+                end=(end, 1020),
                 type=ActivityType.TASK,
                 category="FOLLOWUP",
                 purpose=f"Follow up overdue {oldest.doc}{more}",

@@ -200,6 +200,11 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        # The start page's "Start with": the window's own actions, with their shortcuts.
+        starts = ("overview", "workspace", "activities", "collections")
+        self.company_page.offer_commands(
+            [*(self.page_actions[key] for key in starts), self.import_action, self.sync_action]
+        )
         self.status_label = QLabel()
         self.status_label.setObjectName("status_summary")
         self.statusBar().addWidget(self.status_label, 1)

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from babel.dates import format_time
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QToolButton
 from sqlalchemy import select
 
 from collections_desktop.kernel.clock import FixedClock
@@ -18,9 +19,11 @@ from collections_desktop.models.aging.snapshot import take_snapshot
 from collections_desktop.models.casework.cases import close_case, create_case
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity
-from collections_desktop.models.ledger import postings, settlements
+from collections_desktop.models.ledger import balances, postings, settlements
+from collections_desktop.models.screens.customer_collections import live_facts
 from collections_desktop.views.pages.collections_page import CollectionsPage
 from collections_desktop.views.tasks import TaskRunner
+from collections_desktop.views.widgets.facts import FactsOrigin
 from tests.gui.conftest import page_context
 from tests.unit.test_list_pages import Books, at, books
 from tests.unit.test_overview import add_activity
@@ -226,20 +229,34 @@ def test_a_case_asked_for_is_chosen_when_the_customer_loads(
     assert texts(page.transactions, 0) == [setting.books.b.document_number]
 
 
-def test_refresh_ages_the_customer_live(qtbot, page: CollectionsPage, setting: Setting) -> None:
+def test_refresh_reads_everything_again_and_ages_the_customer_live(
+    qtbot, page: CollectionsPage, setting: Setting
+) -> None:
+    """One command, Refresh (F5): the rows and the facts are read again, the facts live."""
     o = setting.books
     show(qtbot, page, o.ruiz.id)
+    assert page.facts_origin is FactsOrigin.SNAPSHOT
+    # Paid elsewhere (another collector, the Workspace, an import).
     with setting.database.sessions.begin() as session:
         paid = postings.post_payment(
             session, customer_id=o.ruiz.id, amount=D("1034.56"), posting_date=TODAY, now=NOW
         )
         settlements.settle(session, {o.a.id: D("1034.56"), paid.id: D("1034.56")}, TODAY, NOW)
-    assert values(page.aged_box)["c2"] == "1,034.56"  # the snapshot, until Refresh
-    with qtbot.waitSignal(page.facts_refreshed, timeout=LOAD) as refreshed:
-        page.refresh_facts_button.click()
-    facts = refreshed.args[0]
-    assert facts.live
+    assert values(page.aged_box)["c2"] == "1,034.56"  # what was read, until Refresh
+    # One Refresh button; no second "Reload" beside it.
+    buttons = {b.objectName() for b in page.findChildren(QToolButton)} | {
+        b.objectName() for b in page.findChildren(QPushButton)
+    }
+    assert "collections_refresh_button" in buttons
+    assert not {"collections_reload_button", "refresh_facts_button"} & buttons
+    assert "(F5)" in page.refresh_action.toolTip()
+    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+        page.refresh_action.trigger()
+    assert page.facts_origin is FactsOrigin.REFRESHED
+    assert page.facts is not None
+    assert page.facts.live
     assert page.facts_source.text() == "As of today, live (Nov 23, 2026) · Standard"
+    assert texts(page.transactions, 6) == ["settled", "settled", "500.00", "99.95"]
     aged = values(page.aged_box)
     assert [aged[f"c{i}"] for i in range(3)] == ["99.95", "500.00", "0.00"]
     assert aged["total"] == "599.95"
@@ -250,20 +267,64 @@ def test_refresh_ages_the_customer_live(qtbot, page: CollectionsPage, setting: S
         "500.00",
     )
     assert credit["oldest"] == "22 days"
-    assert page.status == "Aged balances and credit aged live, as of today"
 
 
-def test_a_customer_no_snapshot_holds(qtbot, page: CollectionsPage, setting: Setting) -> None:
+def test_a_customer_no_snapshot_holds_is_aged_live(
+    qtbot, page: CollectionsPage, setting: Setting
+) -> None:
     show(qtbot, page, setting.quiet)
-    assert page.facts_source.text() == "No snapshot holds this customer yet. Refresh ages them now."
-    assert values(page.credit_box)["balance"] == "—"
+    assert page.facts_origin is FactsOrigin.NO_SNAPSHOT
+    assert page.facts_source.text() == (
+        "As of today, live (Nov 23, 2026): no snapshot holds this customer yet · Standard"
+    )
+    assert values(page.aged_box)["total"] == "0.00"
+    assert values(page.credit_box)["balance"] == "0.00"
+    assert values(page.credit_box)["available"] == "900.00"
     assert page.cases.stack.currentWidget() is page.cases.empty
     assert "No cases for this customer" in page.cases.empty.text()
     assert "Nothing is open on this account" in page.transactions.empty.text()
-    with qtbot.waitSignal(page.facts_refreshed, timeout=LOAD):
-        page.refresh_facts()
-    assert values(page.aged_box)["total"] == "0.00"
-    assert values(page.credit_box)["available"] == "900.00"
+
+
+def live_figures(setting: Setting, customer: uuid.UUID) -> dict[str, str]:
+    """The customer's balances read from the database now, formatted as the boxes show them."""
+    with setting.database.sessions() as session:
+        facts = live_facts(session, setting.books.scope, customer, TODAY)
+        owed = balances.balance(session, customer, TODAY)
+    assert facts.balance == owed
+    return {
+        "total": f"{owed:,.2f}",
+        **{f"c{i}": f"{amount:,.2f}" for i, amount in enumerate(facts.columns)},
+        "past_due": f"{facts.past_due:,.2f}",
+        "available": f"{facts.available_credit:,.2f}",
+    }
+
+
+def test_after_a_status_change_the_facts_are_live_without_refresh(
+    qtbot, page: CollectionsPage, setting: Setting
+) -> None:
+    """Invoice a (1,034.56) disputed through the page: the Disputed fact says so at once."""
+    o = setting.books
+    show(qtbot, page, o.ruiz.id)
+    assert values(page.credit_box)["disputed"] == "nothing"
+    row = texts(page.transactions, 6).index("1,034.56")
+    page.transactions.view.selectRow(row)
+    page.transaction_actions.actions["change_status"].trigger()
+    qtbot.waitUntil(lambda: page.transaction_actions.dialog is not None, timeout=LOAD)
+    dialog = page.transaction_actions.dialog
+    dialog.status.setCurrentIndex(dialog.status.findData("disputed"))
+    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+        dialog.ok_button.click()
+    assert page.facts_origin is FactsOrigin.CHANGED
+    assert page.facts_source.text() == (
+        "Live, after your change: as of today (Nov 23, 2026) · Standard"
+    )
+    assert values(page.credit_box)["disputed"] == "1 item · 1,034.56"
+    assert texts(page.transactions, 8)[1] == "Disputed"
+    # Away to another customer and back: still live, the snapshot no longer tells them.
+    show(qtbot, page, setting.quiet)
+    show(qtbot, page, o.ruiz.id)
+    assert page.facts_origin is FactsOrigin.CHANGED
+    assert values(page.credit_box)["disputed"] == "1 item · 1,034.56"
 
 
 def test_a_new_activity_goes_into_the_chosen_case(
@@ -368,6 +429,17 @@ def test_writing_off_from_the_collections_page(
         dialog.ok_button.click()
     assert texts(page.transactions, 6) == ["settled", "1,034.56", "500.00"]
     assert page.status.startswith("Written off in journal JNL-0000001: 99.95")
+    # The fact boxes agree with the rows at once: aged live, and the caption says so.
+    assert page.facts_origin is FactsOrigin.CHANGED
+    assert page.facts_source.text().startswith("Live, after your change")
+    aged, credit = values(page.aged_box), values(page.credit_box)
+    now = live_figures(setting, o.ruiz.id)
+    assert now["total"] == "1,534.56"  # 1,634.51 − 99.95
+    assert [aged[f"c{i}"] for i in range(7)] == [now[f"c{i}"] for i in range(7)]
+    assert aged["c0"] == "0.00"  # the current invoice written off
+    assert aged["total"] == credit["balance"] == now["total"]
+    assert credit["past_due"] == now["past_due"] == "1,534.56"
+    assert credit["available"] == now["available"] == "465.44"
     with setting.database.sessions() as session:
         journal = session.scalars(select(Journal)).one()
         lines = session.execute(

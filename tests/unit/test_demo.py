@@ -396,6 +396,49 @@ def test_pools_agents_and_their_activities(session: Session) -> None:
             assert owner == activity.customer_id
 
 
+@pytest.mark.parametrize(
+    "today",
+    [TODAY, dt.date(2027, 3, 6)],  # a Monday, and a Saturday months later
+    ids=["monday", "saturday"],
+)
+def test_the_demo_is_dated_from_the_day_it_is_made(tmp_path: Path, today: dt.date) -> None:
+    """A first look is a realistic day: some work is late, most is due in the coming weeks."""
+    path = tmp_path / "d.sqlite"
+    write_demo_company(path, customers=250, seed=7, today=today)
+    database = open_company(path, clock=SystemClock())
+    try:
+        with database.sessions() as session:
+            ends = [
+                (end.date() - today).days
+                for end in session.scalars(
+                    select(Activity.end_at).where(Activity.closed.is_(False))
+                )
+            ]
+            promised = [
+                (day - today).days
+                for day in session.scalars(
+                    select(CustomerTransaction.promise_date).where(
+                        CustomerTransaction.collection_status == "promised"
+                    )
+                )
+            ]
+            latest = session.scalar(select(func.max(CustomerTransaction.posting_date)))
+    finally:
+        database.dispose()
+    assert len(ends) > 80
+    overdue = sum(days < 0 for days in ends) / len(ends)
+    coming = sum(0 <= days <= 28 for days in ends) / len(ends)
+    assert 0.05 <= overdue <= 0.3  # some, not most
+    assert coming >= 0.65  # most due today or in the next four weeks
+    assert all(days >= -30 for days in ends)  # nothing forgotten for months
+    # Promises to pay: due soon, a few just past and waiting to be judged.
+    assert promised
+    assert sum(0 <= days <= 21 for days in promised) / len(promised) >= 0.6
+    assert all(-14 <= days <= 60 for days in promised)
+    assert latest is not None
+    assert today - dt.timedelta(days=7) <= latest < today
+
+
 def test_customers_look_like_real_customers(session: Session) -> None:
     customers = session.scalars(select(Customer)).all()
     language = {"ES": "es", "FR": "fr", "PT": "pt", "GB": "en"}

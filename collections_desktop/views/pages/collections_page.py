@@ -4,14 +4,23 @@ Cases on top, the transactions in the middle (what is open today and what belong
 case, even settled since), the activities at the bottom (``widgets.collections_grids``).
 Choosing a case filters the transactions and the activities to it; "All cases" shows
 them all again. On the right, the fact boxes (``widgets.facts``): the aged balances and
-the credit figures of the customer's row in the newest snapshot (with that snapshot's
-date), and **Refresh** ages just this customer live
-(``models.screens.customer_collections.live_facts``, a long read on the background lane)
-and says so instead of a date.
+the credit figures, and a caption saying what they are as of. A customer opened from a
+list shows their row of the newest snapshot (with its date), as the Overview and Aged
+balances do. After a change made here (an activity, a case, settle, write-off, a status,
+NSF…) the customer is read again with the facts aged live
+(``models.screens.customer_collections.live_facts``: one customer, a few milliseconds, in
+the same read as the rows), so the boxes never disagree with the rows below; the caption
+says "Live, after your change", and the customer stays live while the page lives. A
+customer no snapshot holds is aged live too.
+
+One command reads everything again: **Refresh** (F5, the button on the top right):
+the customers offered, the customer's cases, transactions and activities, and the facts,
+aged live ("As of today, live").
 
 Everything of a customer is read by one query
-(``models.screens.customer_collections.customer_collections``) through ``Page.query``, a
-newer request superseding an older one; the customer box searches on its own
+(``models.screens.customer_collections.customer_collections``, plus ``live_facts`` when
+the facts are aged live) through ``Page.query``, a newer request superseding an older
+one; the customer box searches on its own
 (``widgets.customer_search.CustomerSearch``). New activity, Edit, Close, New case, Edit
 case, Close and Reopen case go through the same controllers as the list pages
 (``ActivityActions``, ``CaseActions``); the collections actions on the marked
@@ -20,12 +29,13 @@ transactions are the Workspace's (``TransactionActions``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -56,7 +66,6 @@ from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import muted_colour
 from collections_desktop.views.itemmodels.prepared import prepare_rows
 from collections_desktop.views.itemmodels.rows import Column
-from collections_desktop.views.operations import ReadSlot
 from collections_desktop.views.pages.base import Page, PageState
 from collections_desktop.views.style import alert_colour, muted_palette
 from collections_desktop.views.tasks import TaskState
@@ -66,7 +75,7 @@ from collections_desktop.views.widgets.collections_grids import (
     CollectionsView,
 )
 from collections_desktop.views.widgets.customer_search import CustomerSearch
-from collections_desktop.views.widgets.facts import FactsPanel
+from collections_desktop.views.widgets.facts import FactsOrigin, FactsPanel
 from collections_desktop.views.widgets.grid import (
     ListGrid,
     header_state,
@@ -87,18 +96,32 @@ def load_collections(
         Sequence[Column[CaseTransactionRow]],
         Sequence[Column[CustomerActivityRow]],
     ],
-) -> CollectionsView:
-    """Read the customer and format the three grids (runs on a worker thread)."""
+    live: FactsOrigin | None = None,
+) -> tuple[CollectionsView, FactsOrigin]:
+    """Read the customer and format the three grids (runs on a worker thread).
+
+    The facts are the newest snapshot's, or aged live in the same session when ``live``
+    says why (after a change, on Refresh) or when no snapshot holds the customer; live,
+    they are aged by the snapshot's definition so that the columns stay the same.
+    Returns the view and where its facts come from.
+    """
     with database.sessions() as session:
         data = customer_collections(session, scope, customer_id, as_of)
+        origin = FactsOrigin.SNAPSHOT
+        if live is not None or data.facts is None:
+            origin = live or FactsOrigin.NO_SNAPSHOT
+            definition = data.facts.definition_id if data.facts is not None else None
+            facts = live_facts(session, scope, customer_id, as_of, definition_id=definition)
+            data = dataclasses.replace(data, facts=facts)
     state.raise_if_cancelled()
     cases, transactions, activities = columns
-    return CollectionsView(
+    view = CollectionsView(
         data,
         prepare_rows(cases, data.cases),
         prepare_rows(transactions, data.transactions),
         prepare_rows(activities, data.activities),
     )
+    return view, origin
 
 
 class CollectionsPage(Page):
@@ -108,9 +131,6 @@ class CollectionsPage(Page):
     title = N_("Collections")
     description = N_("One customer's cases, transactions and activities, with fact boxes")
     busy_text = N_("Loading the customer…")
-
-    facts_refreshed = Signal(object)
-    """The ``CustomerFacts`` aged live by Refresh."""
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -123,9 +143,9 @@ class CollectionsPage(Page):
         self._view: CollectionsView | None = None
         self.case_id: uuid.UUID | None = None
         """The case the transactions and activities are filtered by (None: all cases)."""
-        self.facts: CustomerFacts | None = None
-        self.facts_reads = ReadSlot(self)
-        """The live aging of Refresh: a long read of its own beside the customer's."""
+        self.changed_customers: set[uuid.UUID] = set()
+        """The customers changed on this page: their facts are aged live whenever shown,
+        since the snapshot no longer tells their balances."""
         self.activity_actions = ActivityActions(context, self)
         self.case_actions = CaseActions(context, self)
         for actions in (self.activity_actions, self.case_actions):
@@ -176,11 +196,9 @@ class CollectionsPage(Page):
         self._wire_transactions()
         self._wire_activities()
         self.splitter.addWidget(self.vertical)
-        self.facts_panel = FactsPanel(formats, icons)
+        self.facts_panel = FactsPanel(formats)
         self.facts_source = self.facts_panel.source
         self.aged_box, self.credit_box = self.facts_panel.aged_box, self.facts_panel.credit_box
-        self.refresh_facts_button = self.facts_panel.refresh_button
-        self.refresh_facts_button.clicked.connect(self.refresh_facts)
         self.splitter.addWidget(self.facts_panel)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
@@ -212,11 +230,16 @@ class CollectionsPage(Page):
         self.record_action = QAction(icons.get("customer_record"), _("Customer record…"), self)
         self.record_action.setToolTip(_("Addresses, contacts, credit limit and status"))
         self.record_action.triggered.connect(self._open_record)
-        self.reload_action = QAction(icons.get("refresh"), _("Reload"), self)
-        self.reload_action.setToolTip(
-            _("Read the customer's cases, transactions and activities again (F5)")
+        # The page's one command to read everything again; F5 is the window's View ▸
+        # Refresh, which calls the same ``refresh`` (a second F5 here would be ambiguous).
+        self.refresh_action = QAction(icons.get("refresh"), _("Refresh"), self)
+        self.refresh_action.setToolTip(
+            _(
+                "Read the customer again: cases, transactions, activities, and the facts "
+                "aged live as of today (F5)"
+            )
         )
-        self.reload_action.triggered.connect(self.refresh)
+        self.refresh_action.triggered.connect(self.refresh)
         top.addWidget(label)
         top.addWidget(self.customer_combo, 1)
         top.addSpacing(12)
@@ -224,7 +247,7 @@ class CollectionsPage(Page):
         top.addWidget(self.busy.label)
         top.addWidget(page_button(self.workspace_action, "collections_workspace_button"))
         top.addWidget(page_button(self.record_action, "collections_record_button"))
-        top.addWidget(page_button(self.reload_action, "collections_reload_button"))
+        top.addWidget(page_button(self.refresh_action, "collections_refresh_button"))
         return top
 
     def _add_actions(self, grid: ListGrid[Any], actions: Sequence[tuple[QAction, str]]) -> None:
@@ -335,9 +358,14 @@ class CollectionsPage(Page):
         return self._view.data if self._view is not None else None
 
     @property
-    def is_loading(self) -> bool:
-        """Whether the customer (or their live facts) is being read."""
-        return super().is_loading or self.facts_reads.is_loading
+    def facts(self) -> CustomerFacts | None:
+        """The fact boxes' figures on screen (None before a customer is loaded)."""
+        return self._view.data.facts if self._view is not None else None
+
+    @property
+    def facts_origin(self) -> FactsOrigin | None:
+        """What the fact boxes' figures are as of (None before a customer is loaded)."""
+        return self.facts_panel.origin
 
     def activate(self) -> None:
         """The page came on screen: offer the customers to choose from."""
@@ -346,15 +374,31 @@ class CollectionsPage(Page):
             self.search.search()
 
     def load(self) -> None:
-        """Offer the customers again and read the customer again, keeping the case (F5)."""
-        self.search.search()
+        """Refresh (F5): read everything of the customer again, keeping the case, with
+        the facts aged live (and offer the customers, when none is on screen)."""
+        if self._customer_id is None:
+            self.search.search()
+        # With a customer on screen the box holds their label, and a search would pop the
+        # completer open on it; the box searches afresh as soon as something is typed.
         if self._customer_id is not None:
-            self.show_customer(self._customer_id, self.case_id)
+            self.show_customer(self._customer_id, self.case_id, live=FactsOrigin.REFRESHED)
 
-    def show_customer(self, customer_id: uuid.UUID, case_id: uuid.UUID | None = None) -> None:
-        """Load ``customer_id``, filtered by ``case_id`` once loaded (None: all cases)."""
+    def show_customer(
+        self,
+        customer_id: uuid.UUID,
+        case_id: uuid.UUID | None = None,
+        *,
+        live: FactsOrigin | None = None,
+    ) -> None:
+        """Load ``customer_id``, filtered by ``case_id`` once loaded (None: all cases).
+
+        The facts are aged live when ``live`` says why, or when the customer was changed
+        on this page; else they are the newest snapshot's.
+        """
         self._customer_id = customer_id
         self._wanted_case = case_id
+        if live is None and customer_id in self.changed_customers:
+            live = FactsOrigin.CHANGED
         context = self.context
         scope, database, as_of = context.scope, context.database, context.clock.today()
         columns = (
@@ -364,42 +408,18 @@ class CollectionsPage(Page):
         )
         self.query(
             lambda state: load_collections(
-                database, state, scope=scope, customer_id=customer_id, as_of=as_of, columns=columns
+                database,
+                state,
+                scope=scope,
+                customer_id=customer_id,
+                as_of=as_of,
+                columns=columns,
+                live=live,
             ),
             self._loaded,
             failure=self._failed,
             name="collections customer",
         )
-
-    def refresh_facts(self) -> None:
-        """Age this one customer live and show it in the fact boxes ("as of today, live")."""
-        if self._customer_id is None or self.facts_reads.is_loading:
-            return
-        context = self.context
-        customer_id, scope, database = self._customer_id, context.scope, context.database
-        as_of = context.clock.today()
-        definition = self.facts.definition_id if self.facts is not None else None
-
-        def age(_state: TaskState) -> CustomerFacts:
-            with database.sessions() as session:
-                return live_facts(session, scope, customer_id, as_of, definition_id=definition)
-
-        def done(facts: CustomerFacts) -> None:
-            self._facts_over()
-            if customer_id == self._customer_id:
-                self._show_facts(facts)
-                self.set_status(_("Aged balances and credit aged live, as of today"))
-                self.facts_refreshed.emit(facts)
-
-        def failed(error: BaseException) -> None:
-            self._facts_over()
-            self.set_status(_("The customer could not be aged: {reason}").format(reason=error))
-
-        task = self.query(
-            age, done, failure=failed, name="live facts", long=True, slot=self.facts_reads
-        )
-        task.cancelled.connect(self._facts_over)
-        self.refresh_facts_button.setEnabled(False)
 
     def show_case(self, case_id: uuid.UUID | None) -> bool:
         """Filter by ``case_id`` (None: all cases); False when the customer has no such case."""
@@ -454,14 +474,15 @@ class CollectionsPage(Page):
 
     # --- loading ------------------------------------------------------------------------
 
-    def _loaded(self, view: CollectionsView) -> None:
+    def _loaded(self, loaded: tuple[CollectionsView, FactsOrigin]) -> None:
+        view, origin = loaded
         self._view = view
         self.transaction_actions.update()
         data = view.data
         self.error.hide()
         self.search.show_label(_label(data.customer.account, data.customer.name))
         self.vertical.show_rows(view)
-        self._show_facts(data.facts)
+        self.facts_panel.show_facts(data.facts, origin)
         self.body.setCurrentIndex(1)
         wanted, self._wanted_case = self._wanted_case, None
         if wanted is None or not self.show_case(wanted):
@@ -487,21 +508,13 @@ class CollectionsPage(Page):
         self.error.show()
         self.set_status(message)
 
-    def _facts_over(self) -> None:
-        self.refresh_facts_button.setEnabled(
-            self._customer_id is not None and not self.facts_reads.is_loading
-        )
-
-    def _show_facts(self, facts: CustomerFacts | None) -> None:
-        self.facts = facts
-        self.refresh_facts_button.setEnabled(self._customer_id is not None)
-        self.facts_panel.show_facts(facts)
-
     def _written(self, note: str) -> None:
+        """Something was changed for the customer: read them again, the facts aged live."""
         self._note = note
         self.set_status(note)
         if self._customer_id is not None:
-            self.show_customer(self._customer_id, self.case_id)
+            self.changed_customers.add(self._customer_id)
+            self.show_customer(self._customer_id, self.case_id, live=FactsOrigin.CHANGED)
 
     # --- the case filter ----------------------------------------------------------------
 

@@ -1,13 +1,15 @@
 """Fact boxes: a customer's aged balances and credit figures beside the grids.
 
 ``FactBox`` is a titled box of captions and right-aligned figures; ``FactsPanel`` is the
-Collections page's right side built of two of them, with where the figures come from (a
-snapshot and when it was taken, or aged live) and the Refresh button that asks for them
-live. The panel only shows a ``CustomerFacts``: the page reads it.
+Collections page's right side built of two of them, with a caption that says what the
+figures are as of (``FactsOrigin``): the customer's row of a snapshot and when it was
+taken, or aged live, after a change made on the page, on Refresh, or because no
+snapshot holds the customer. The panel only shows a ``CustomerFacts``: the page reads it.
 """
 
 from __future__ import annotations
 
+import enum
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -18,7 +20,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import (
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.screens.customer_collections import CustomerFacts
-from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.snapshot_text import snapshot_time
 from collections_desktop.views.style import (
     aging_colour,
@@ -39,7 +39,21 @@ from collections_desktop.views.style import (
 )
 
 FACTS_WIDTH = 300
-"""The fact boxes' width in pixels: room for a label and a seven-figure amount."""
+"""The fact boxes' usual width in pixels (room for a label and a seven-figure amount); the
+panel grows to 120 more, and never shrinks below what its captions and figures need."""
+
+
+class FactsOrigin(enum.Enum):
+    """Where the figures on show come from, for the caption above them."""
+
+    SNAPSHOT = "snapshot"
+    """The customer's row of the newest snapshot holding them."""
+    CHANGED = "changed"
+    """Aged live after a change made on the page (settle, write-off, status…)."""
+    REFRESHED = "refreshed"
+    """Aged live on Refresh (F5)."""
+    NO_SNAPSHOT = "no_snapshot"
+    """Aged live because no snapshot holds the customer."""
 
 
 class FactBox(QGroupBox):
@@ -93,15 +107,16 @@ class FactBox(QGroupBox):
 
 
 class FactsPanel(QFrame):
-    """ "Facts" with Refresh, where they come from, the aged balances and the credit box."""
+    """ "Facts", what they are as of, the aged balances and the credit box."""
 
-    def __init__(
-        self, formats: Formats, icons: IconRegistry, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, formats: Formats, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._formats = formats
+        self.origin: FactsOrigin | None = None
+        """Where the figures on show come from (None: no figures)."""
         self.setObjectName("facts_panel")
-        self.setMinimumWidth(FACTS_WIDTH - 40)
+        # No fixed minimum: the boxes' captions and figures set it, so a longer language
+        # ("Puntuación de riesgo") widens the panel instead of being cut.
         self.setMaximumWidth(FACTS_WIDTH + 120)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         layout = QVBoxLayout(self)
@@ -125,15 +140,9 @@ class FactsPanel(QFrame):
             ("disputed", _("Disputed")),
         ):
             self.credit_box.add_line(key, caption)
-        self.refresh_button = QPushButton(icons.get("refresh"), _("Refresh"))
-        self.refresh_button.setObjectName("refresh_facts_button")
-        self.refresh_button.setToolTip(
-            _("Age this customer now, from today's open transactions (the snapshot stays as it is)")
-        )
         row = QHBoxLayout()
         row.addWidget(self.title)
         row.addStretch(1)
-        row.addWidget(self.refresh_button)
         layout.addLayout(row)
         layout.addWidget(self.source)
         layout.addWidget(self.aged_box)
@@ -145,35 +154,35 @@ class FactsPanel(QFrame):
         palette.setColor(palette.ColorRole.WindowText, alert_colour(self.palette()))
         return palette
 
-    def show_facts(self, facts: CustomerFacts | None) -> None:
-        """Show ``facts`` (None: no snapshot holds the customer yet)."""
+    def show_facts(self, facts: CustomerFacts | None, origin: FactsOrigin) -> None:
+        """Show ``facts`` (None: no figures) with a caption saying what they are as of."""
         fmt = self._formats
         box = self.aged_box
         box.clear_lines()
         credit = self.credit_box.values
         if facts is None:
-            self.source.setText(_("No snapshot holds this customer yet. Refresh ages them now."))
+            self.origin = None
+            self.source.setText(_("No figures for this customer yet."))
+            self.source.setToolTip("")
             note = QLabel(_("No figures yet."))
             note.setPalette(muted_palette(note.palette()))
             box.add_widget(note)
             for value in credit.values():
                 value.setText("—")
             return
-        if facts.live:
-            self.source.setText(
-                _("As of today, live ({date}) · {definition}").format(
-                    date=fmt.date(facts.as_of), definition=facts.definition_name
-                )
+        self.origin = origin
+        self.source.setText(self._caption(facts, origin))
+        self.source.setToolTip(
+            _(
+                "The customer's row in the newest aging snapshot, as the Overview and "
+                "Aged balances show it. Refresh (F5) ages the customer live, from today's "
+                "open transactions."
             )
-        else:
-            assert facts.taken_at is not None
-            self.source.setText(
-                _("Snapshot of {date}, taken {moment} · {definition}").format(
-                    date=fmt.date(facts.as_of),
-                    moment=snapshot_time(facts.as_of, facts.taken_at, fmt),
-                    definition=facts.definition_name,
-                )
+            if origin is FactsOrigin.SNAPSHOT
+            else _(
+                "Aged just now from the customer's open transactions; the snapshot stays as it is."
             )
+        )
         width = len(facts.labels)
         for position, (label, amount) in enumerate(zip(facts.labels, facts.columns, strict=True)):
             icon = QLabel()
@@ -193,6 +202,28 @@ class FactsPanel(QFrame):
         total.setFont(bold)
         box.captions["total"].setFont(bold)
         self._show_credit(facts)
+
+    def _caption(self, facts: CustomerFacts, origin: FactsOrigin) -> str:
+        """What the figures are as of: a snapshot and when it was taken, or live and why."""
+        fmt = self._formats
+        date, definition = fmt.date(facts.as_of), facts.definition_name
+        if origin is FactsOrigin.SNAPSHOT and facts.taken_at is not None:
+            return _("Snapshot of {date}, taken {moment} · {definition}").format(
+                date=date,
+                moment=snapshot_time(facts.as_of, facts.taken_at, fmt),
+                definition=definition,
+            )
+        if origin is FactsOrigin.CHANGED:
+            return _("Live, after your change: as of today ({date}) · {definition}").format(
+                date=date, definition=definition
+            )
+        if origin is FactsOrigin.NO_SNAPSHOT:
+            return _(
+                "As of today, live ({date}): no snapshot holds this customer yet · {definition}"
+            ).format(date=date, definition=definition)
+        return _("As of today, live ({date}) · {definition}").format(
+            date=date, definition=definition
+        )
 
     def _show_credit(self, facts: CustomerFacts) -> None:
         fmt = self._formats
