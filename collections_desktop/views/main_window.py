@@ -50,7 +50,6 @@ from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.preferences import PreferencesDialog
 from collections_desktop.views.guide import GuideDialog
 from collections_desktop.views.icons import IconRegistry, muted_colour
-from collections_desktop.views.pages import PLANNED_SECTIONS
 from collections_desktop.views.pages.activities_page import ActivitiesPage
 from collections_desktop.views.pages.aged_balances_page import AgedBalancesPage
 from collections_desktop.views.pages.base import Page
@@ -398,19 +397,6 @@ class MainWindow(QMainWindow):
             item.setData(PAGE_KEY_ROLE, page.key)
             item.setToolTip(
                 _("{tip} (Ctrl+{number})").format(tip=_(page.description), number=number)
-            )
-            navigation.addItem(item)
-        for section in PLANNED_SECTIONS:
-            if section.key in self.page_keys:
-                continue  # built since it was announced
-            title = _(section.title)
-            item = QListWidgetItem(self._icons.get(section.key), title)
-            item.setData(PAGE_KEY_ROLE, section.key)
-            # Disabled and not selectable: listed so the shape of the app is visible,
-            # but there is nothing behind it yet and nothing is faked.
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            item.setToolTip(
-                _("{page} comes in a later version of Collections Desktop.").format(page=title)
             )
             navigation.addItem(item)
         navigation.setCurrentRow(0)
