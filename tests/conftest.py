@@ -180,14 +180,43 @@ def pg_url(pg_admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def pg_db(pg_url: str) -> Iterator[Database]:
-    """A fresh PostgreSQL company database."""
-    database = open_company(pg_url, clock=SystemClock())
+@pytest.fixture(scope="session")
+def _pg_template(pg_admin_url: str) -> Iterator[str]:
+    """One migrated PostgreSQL database with an empty company (per worker), each test's
+    ``pg_db`` a copy of it (``CREATE DATABASE … TEMPLATE``: far faster than migrating)."""
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    name = f"cd_template_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
+    database = open_company(url, clock=SystemClock())
     with database.sessions.begin() as session:
         create_company(session, "Test Company", "EUR", FixedClock.on(TODAY).now())
-    yield database
-    database.dispose()
+    database.dispose()  # a template is copied only while nobody is connected to it
+    try:
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_db(pg_admin_url: str, _pg_template: str) -> Iterator[Database]:
+    """A fresh PostgreSQL company database (a copy of the migrated template)."""
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    name = f"cd_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_pg_template}"'))
+    url = make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
+    database = open_company(url, clock=SystemClock())
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
