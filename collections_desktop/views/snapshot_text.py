@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_time
-
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.screens.aged_balances import SnapshotHeader
 
 
 def snapshot_time(as_of: dt.date, created_at: dt.datetime, formats: Formats) -> str:
-    """When a snapshot was taken: the time alone on its own as-of day, else date and time."""
-    local = created_at.astimezone()
-    if local.date() == as_of:
-        return format_time(local, format="short", locale=formats.locale)
+    """When a snapshot was taken: the time alone on its own as-of day, else date and time
+    (the app's one date-time style, ``Formats.moment``). Every page that names a snapshot
+    (Overview, Aged balances, Collections) says it this way."""
+    if created_at.astimezone().date() == as_of:
+        return formats.time(created_at)
     return formats.moment(created_at)
 
 
