@@ -182,9 +182,10 @@ def test_the_grids_show_the_default_pool_in_order(page: OverviewPage, setting: S
     assert texts(late, 3) == ["53"]
     assert texts(late, 4) == ["1,234.56"]
     assert texts(late, 6) == ["Active"]
+    # Taken on its own as-of day: the time alone, as the Aged balances page says it.
     assert page.status == (
         "New snapshot taken · Snapshot of Nov 23, 2026 (taken "
-        f"{Formats('en_US').moment(at(23))}) · 2 customers in this pool"
+        f"{Formats('en_US').time(at(23))}) · 2 customers in this pool"
     )
     assert not page.is_busy_shown
 

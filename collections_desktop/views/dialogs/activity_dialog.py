@@ -244,6 +244,7 @@ class NewActivityDialog(QDialog):
         elif customer_search is not None:
             self.customer_search = customer_search(self)
             self.customer = self.customer_search.combo
+            self.finished.connect(self._cancel_search)
             line_edit(self.customer_search.combo).setPlaceholderText(
                 _("Search by account or name; empty for an own task")
             )
@@ -294,6 +295,10 @@ class NewActivityDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.purpose.setFocus()
+
+    def _cancel_search(self, _result: int = 0) -> None:
+        if self.customer_search is not None:
+            self.customer_search.cancel()
 
     def customer_account(self) -> str | None:
         """The account of the activity's customer; None for an own task.
