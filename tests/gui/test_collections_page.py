@@ -274,7 +274,9 @@ def test_a_new_activity_goes_into_the_chosen_case(
     page.new_activity_action.trigger()
     qtbot.waitUntil(lambda: page.activity_actions.dialog is not None, timeout=LOAD)
     dialog = page.activity_actions.dialog
-    assert dialog.customer.text() == setting.books.ruiz.account
+    # The customer is the page's: shown, not to be changed.
+    assert dialog.customer_search is None
+    assert dialog.customer.text() == f"{setting.books.ruiz.account} · Ruiz Hermanos SL"
     assert dialog.case is not None
     assert dialog.case.currentData() == setting.autumn.hex
     qtbot.keyClicks(dialog.purpose, "Send the statement of the autumn invoices")
