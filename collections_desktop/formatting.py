@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time, get_datetime_format, tokenize_pattern
+from babel.dates import format_date, format_time, tokenize_pattern
 from babel.numbers import format_decimal, get_currency_precision
 
 from collections_desktop.i18n import current_language
@@ -150,7 +150,7 @@ def _date(day: dt.date, length: str, locale: str) -> str:
 @functools.cache
 def _joiner(length: str, locale: str) -> str:
     """How the locale joins a date and a time ("{1}, {0}"); quotes removed, as Babel does."""
-    return get_datetime_format(length, locale=locale).replace("'", "")
+    return str(Locale.parse(locale).datetime_formats[length]).replace("'", "")
 
 
 # CLDR's pattern letters (what Babel reads) as Qt's QDateTime format letters, by letter
@@ -172,7 +172,7 @@ _QT_FIELDS: dict[str, Callable[[int], str]] = {
     "k": lambda n: "H" * min(n, 2),
     "m": lambda n: "m" * min(n, 2),
     "s": lambda n: "s" * min(n, 2),
-    "S": lambda n: "zzz",
+    "S": lambda _n: "zzz",
     "a": lambda _n: "AP",
     "b": lambda _n: "AP",
     "B": lambda _n: "AP",
@@ -191,8 +191,8 @@ def qt_format(pattern: str, *, full_year: bool = False) -> str:
     """A CLDR date or time ``pattern`` ("MMM d, y") in Qt's format letters ("MMM d, yyyy");
     ``full_year`` widens a two-digit year to four digits."""
     parts: list[str] = []
-    for kind, value in tokenize_pattern(pattern):
-        if kind == "chars":
+    for _kind, value in tokenize_pattern(pattern):
+        if isinstance(value, str):  # literal text
             parts.append(_qt_literal(value))
             continue
         letter, count = value
