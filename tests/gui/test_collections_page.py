@@ -160,7 +160,7 @@ def test_cases_transactions_activities_and_the_snapshots_facts(
 
     # The fact boxes: the customer's row of the newest snapshot, with its date.
     taken = format_time(at(23, 6).astimezone(), format="short", locale="en_US")
-    assert page.facts_source.text() == f"Snapshot of Nov 23, 2026, taken {taken} · Standard"
+    assert page.facts_source.text() == f"Snapshot of Nov 23, 2026, taken at {taken} · Standard"
     aged = values(page.aged_box)
     assert [page.aged_box.captions[f"c{i}"].text() for i in range(7)] == [
         "Current",

@@ -21,7 +21,7 @@ from collections_desktop.models.db.schema import Activity, AgingSnapshot
 from collections_desktop.models.people.scope import load_scope
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.pages.overview_page import OverviewPage
-from collections_desktop.views.snapshot_text import snapshot_time
+from collections_desktop.views.snapshot_text import snapshot_taken
 from collections_desktop.views.style import alert_colour
 from collections_desktop.views.tasks import TaskRunner
 from tests.gui.conftest import page_context
@@ -185,7 +185,7 @@ def test_the_grids_show_the_default_pool_in_order(page: OverviewPage, setting: S
     assert texts(late, 6) == ["Active"]
     # Taken on its own as-of day: the time alone, as the Aged balances page says it.
     assert page.status == (
-        "New snapshot taken · Snapshot of Nov 23, 2026 (taken "
+        "New snapshot taken · Snapshot of Nov 23, 2026 (taken at "
         f"{Formats('en_US').time(at(23))}) · 2 customers in this pool"
     )
     assert not page.is_busy_shown
@@ -208,8 +208,8 @@ def test_a_snapshot_taken_after_its_day_is_named_in_the_apps_date_time_style(
     local = taken.astimezone()
     assert moment == f"{fmt.date(local.date())}, {fmt.time(local)}"  # "Nov 24, 2026, 7:00 AM"
     assert page.status.startswith(f"Snapshot of Nov 23, 2026 (taken {moment}) · ")
-    # The list pages' sentence says the same moment.
-    assert snapshot_time(clock.today(), taken, fmt) == moment
+    # The Aged balances and Collections pages say it in the same words.
+    assert snapshot_taken(clock.today(), taken, fmt) == f"taken {moment}"
 
 
 def test_switching_pool_reads_that_pool_and_refresh_takes_its_snapshot(

@@ -56,7 +56,7 @@ from collections_desktop.views.dialogs.activity_dialog import (
 )
 from collections_desktop.views.operations import Feedback, ReadSlot, WriteOp, refusal
 from collections_desktop.views.pages.base import Page, PageState
-from collections_desktop.views.snapshot_text import snapshot_time
+from collections_desktop.views.snapshot_text import snapshot_taken
 from collections_desktop.views.style import muted_palette
 from collections_desktop.views.tasks import Task, TaskState
 from collections_desktop.views.widgets.customer_search import CustomerSearch
@@ -429,9 +429,9 @@ class OverviewPage(Page):
         if data.snapshot is None:
             text = _("No snapshot of this pool yet · {where}").format(where=where)
         else:
-            text = _("Snapshot of {date} (taken {moment}) · {where}").format(
+            text = _("Snapshot of {date} ({taken}) · {where}").format(
                 date=fmt.date(data.snapshot.as_of),
-                moment=snapshot_time(data.snapshot.as_of, data.snapshot.created_at, fmt),
+                taken=snapshot_taken(data.snapshot.as_of, data.snapshot.created_at, fmt),
                 where=where,
             )
         if self.took_snapshot:

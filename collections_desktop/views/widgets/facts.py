@@ -28,7 +28,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.screens.customer_collections import CustomerFacts
 from collections_desktop.views.icons import IconRegistry
-from collections_desktop.views.snapshot_text import snapshot_time
+from collections_desktop.views.snapshot_text import snapshot_taken
 from collections_desktop.views.style import (
     aging_colour,
     alert_colour,
@@ -168,9 +168,9 @@ class FactsPanel(QFrame):
         else:
             assert facts.taken_at is not None
             self.source.setText(
-                _("Snapshot of {date}, taken {moment} · {definition}").format(
+                _("Snapshot of {date}, {taken} · {definition}").format(
                     date=fmt.date(facts.as_of),
-                    moment=snapshot_time(facts.as_of, facts.taken_at, fmt),
+                    taken=snapshot_taken(facts.as_of, facts.taken_at, fmt),
                     definition=facts.definition_name,
                 )
             )
