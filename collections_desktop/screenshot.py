@@ -241,6 +241,8 @@ def _record_dialog(window: MainWindow, tab: int) -> QWidget:
 def _action_dialog(window: MainWindow, view: str, has_customer: bool, tab: int) -> QWidget:
     """The dialog of ``view`` as the collector opens it, once what it shows is read."""
     dialog: QWidget | None
+    if view == "new-activity" and window.context.employee_id is None:
+        raise ScreenshotError(_("Only an employee creates activities: name one with --user NAME."))
     if view == "new-activity" and not has_customer:
         window.overview_page.new_activity()
         dialog = window.overview_page.new_dialog
