@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time, tokenize_pattern
 from babel.numbers import format_decimal, get_currency_precision
 
 from collections_desktop.i18n import current_language
@@ -23,7 +25,10 @@ FALLBACK_LOCALE = "en_US"
 
 DATE_STYLES = ("short", "medium", "long")
 """The date styles a user may choose (Babel's lengths): "11/23/26", "Nov 23, 2026",
-"November 23, 2026". One of them is used for every date the app shows."""
+"November 23, 2026". One of them is used for every date the app shows, and the same
+date, followed by the locale's short time, for every date and time ("Nov 23, 2026,
+9:00 AM"): one date style and one date-time style in the whole app, date fields
+included (``Formats.qt_date_format``, ``Formats.qt_moment_format``)."""
 
 # The amount, grouped by the locale, with the currency's own number of decimals, then the
 # ISO code: "1,234,567.89 EUR", "1.234.567,89 EUR", "1 234 567,89 EUR". A code rather than
@@ -77,10 +82,37 @@ class Formats:
         where a text asks for one (``long``: "November 23, 2026", a letter's date)."""
         return _date(day, length or self.date_style, self.locale)
 
-    def moment(self, value: dt.datetime, length: str = "short") -> str:
-        """A timestamp in the computer's time zone ("11/23/26, 9:00 AM")."""
+    def moment(self, value: dt.datetime, length: str | None = None) -> str:
+        """A timestamp in the computer's time zone: the date as ``date`` writes it, then the
+        short time, joined the locale's way ("Nov 23, 2026, 9:00 AM", "23 nov 2026, 9:00").
+
+        Not Babel's own date-time lengths: their medium time has seconds and their short
+        date differs from the user's date style, so one screen would show two styles.
+        """
         local = value.astimezone()
-        return format_datetime(local, format=length, tzinfo=local.tzinfo, locale=self.locale)
+        joined = _joiner(length or self.date_style, self.locale)
+        return joined.replace("{0}", self.time(local)).replace(
+            "{1}", self.date(local.date(), length)
+        )
+
+    def time(self, value: dt.datetime) -> str:
+        """The time of day of a timestamp in the computer's time zone ("9:00 AM", "9:00")."""
+        local = value.astimezone()
+        return format_time(local, format="short", tzinfo=local.tzinfo, locale=self.locale)
+
+    def qt_date_format(self) -> str:
+        """The display format of a date field (Qt's letters: "MMM d, yyyy"), the user's date
+        style converted, so a field shows a date as the rest of the screen does.
+
+        A two-digit year is widened to four digits: a field must not guess the century
+        of what is typed.
+        """
+        return _qt_date_format(self.date_style, self.locale)
+
+    def qt_moment_format(self) -> str:
+        """The display format of a date-and-time field ("MMM d, yyyy, h:mm AP"), as
+        ``moment`` writes: the date field's format, then the short time."""
+        return _qt_moment_format(self.date_style, self.locale)
 
 
 # Babel spends about 0.1 ms on every amount and date; a customer's timeline formats tens
@@ -113,6 +145,81 @@ def _grouped(value: Decimal, places: int, locale: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def _date(day: dt.date, length: str, locale: str) -> str:
     return format_date(day, format=length, locale=locale)
+
+
+@functools.cache
+def _joiner(length: str, locale: str) -> str:
+    """How the locale joins a date and a time ("{1}, {0}"); quotes removed, as Babel does."""
+    return str(Locale.parse(locale).datetime_formats[length]).replace("'", "")
+
+
+# CLDR's pattern letters (what Babel reads) as Qt's QDateTime format letters, by letter
+# and count. Qt has no era, quarter or week; those fields are left out. "h" is the hour
+# on a 12-hour clock in both when an AM/PM marker is present ("a" becomes Qt's "AP").
+_QT_FIELDS: dict[str, Callable[[int], str]] = {
+    "y": lambda n: "yy" if n == 2 else "yyyy",
+    "Y": lambda n: "yy" if n == 2 else "yyyy",
+    "u": lambda _n: "yyyy",
+    "M": lambda n: "M" * min(n, 4) if n <= 4 else "MMM",
+    "L": lambda n: "M" * min(n, 4) if n <= 4 else "MMM",
+    "d": lambda n: "d" * min(n, 2),
+    "E": lambda n: "dddd" if n == 4 else "ddd",
+    "c": lambda n: "" if n < 3 else ("dddd" if n == 4 else "ddd"),
+    "e": lambda n: "" if n < 3 else ("dddd" if n == 4 else "ddd"),
+    "h": lambda n: "h" * min(n, 2),
+    "K": lambda n: "h" * min(n, 2),
+    "H": lambda n: "H" * min(n, 2),
+    "k": lambda n: "H" * min(n, 2),
+    "m": lambda n: "m" * min(n, 2),
+    "s": lambda n: "s" * min(n, 2),
+    "S": lambda _n: "zzz",
+    "a": lambda _n: "AP",
+    "b": lambda _n: "AP",
+    "B": lambda _n: "AP",
+    **dict.fromkeys("zZOvVXx", lambda _n: "t"),
+}
+
+
+def _qt_literal(text: str) -> str:
+    """``text`` as literal text of a Qt format: quoted when it holds a letter or a quote."""
+    if not any(c.isalpha() or c == "'" for c in text):
+        return text
+    return "'" + text.replace("'", "''") + "'"
+
+
+def qt_format(pattern: str, *, full_year: bool = False) -> str:
+    """A CLDR date or time ``pattern`` ("MMM d, y") in Qt's format letters ("MMM d, yyyy");
+    ``full_year`` widens a two-digit year to four digits."""
+    parts: list[str] = []
+    for _kind, value in tokenize_pattern(pattern):
+        if isinstance(value, str):  # literal text
+            parts.append(_qt_literal(value))
+            continue
+        letter, count = value
+        convert = _QT_FIELDS.get(letter)
+        field = convert(count) if convert is not None else ""
+        parts.append("yyyy" if full_year and field == "yy" else field)
+    return "".join(parts).strip()
+
+
+@functools.cache
+def _qt_date_format(length: str, locale: str) -> str:
+    pattern = Locale.parse(locale).date_formats[length].pattern
+    return qt_format(pattern, full_year=True)
+
+
+@functools.cache
+def _qt_moment_format(length: str, locale: str) -> str:
+    time = qt_format(Locale.parse(locale).time_formats["short"].pattern)
+    parts = []
+    for piece in re.split(r"(\{[01]\})", _joiner(length, locale)):
+        if piece == "{0}":
+            parts.append(time)
+        elif piece == "{1}":
+            parts.append(_qt_date_format(length, locale))
+        elif piece:
+            parts.append(_qt_literal(piece))
+    return "".join(parts)
 
 
 def text_formats() -> Formats:

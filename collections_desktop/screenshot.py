@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,15 @@ VIEWS: dict[str, str] = {
     "collections": N_("the Collections page of one customer (--customer ACCOUNT)"),
     "conflicts": N_("Conflicts: the changes the server refused (an offline replica only)"),
     "work-offline": N_("the Work offline dialog (File ▸ Work offline…)"),
+    "new-activity": N_(
+        "the New activity dialog: from the Overview, or about --customer ACCOUNT from its "
+        "Collections page"
+    ),
+    "letters": N_(
+        "the Collection letters dialog of --customer ACCOUNT with its preview "
+        "(--tab N: the Nth choice of For, 1 the first pool)"
+    ),
+    "interest": N_("the Interest notes dialog of --customer ACCOUNT with its proposal"),
     "first-start": N_("the first start's choices: the demo, a new company, an existing one"),
     "new-company": N_("the New company dialog (File ▸ New company…)"),
     "import": N_("the guided import (File ▸ Import receivables…), before a file is chosen"),
@@ -65,11 +75,17 @@ PAGE_OF_VIEW = {
     "cases": "cases",
     "collections": "collections",
     "conflicts": "conflicts",
+    "new-activity": "overview",
+    "letters": "workspace",
+    "interest": "workspace",
 }
 """The main window's page each view shows (the company page for the others)."""
 
-CUSTOMER_VIEWS = ("workspace", "collections", "customer-record")
+CUSTOMER_VIEWS = ("workspace", "collections", "customer-record", "letters", "interest")
 """The views that show one customer and need --customer."""
+
+MAY_SHOW_CUSTOMER = ("new-activity",)
+"""The views that show a customer when given --customer, and work without one."""
 
 LOAD_TIMEOUT_MS = 60_000
 
@@ -127,7 +143,7 @@ def render_screenshot(
         window.show()
         if view.startswith("setup-"):
             window.setup_page.show_section(view.removeprefix("setup-").replace("-", "_"))
-        if customer_id is not None and view == "collections":
+        if customer_id is not None and view in ("collections", "new-activity"):
             window.show_collections(customer_id)
         elif customer_id is not None and view == "customer-record":
             window.show_record(customer_id)
@@ -166,6 +182,8 @@ def render_screenshot(
             assert dialog is not None
             dialog.adjustSize()
             widget = dialog
+        elif view in ("new-activity", "letters", "interest"):
+            widget = _action_dialog(window, view, customer_id is not None, tab)
         for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
             app.processEvents()
         _save(widget.grab(), target)
@@ -220,6 +238,72 @@ def _record_dialog(window: MainWindow, tab: int) -> QWidget:
     return dialog
 
 
+def _action_dialog(window: MainWindow, view: str, has_customer: bool, tab: int) -> QWidget:
+    """The dialog of ``view`` as the collector opens it, once what it shows is read."""
+    dialog: QWidget | None
+    if view == "new-activity" and window.context.employee_id is None:
+        raise ScreenshotError(_("Only an employee creates activities: name one with --user NAME."))
+    if view == "new-activity" and not has_customer:
+        window.overview_page.new_activity()
+        dialog = window.overview_page.new_dialog
+    elif view == "new-activity":
+        actions = window.collections_page.activity_actions
+        window.collections_page.new_activity()  # reads the customer's cases first
+        _wait_for(lambda: actions.dialog is not None, _("The New activity dialog"))
+        dialog = actions.dialog
+    else:
+        transaction_actions = window.workspace_page.transaction_actions
+        if view == "letters":
+            transaction_actions.letter_run()
+        else:
+            transaction_actions.interest()
+        dialog = transaction_actions.dialog
+    if dialog is None:
+        raise ScreenshotError(_("The dialog could not be opened."))
+    if view == "letters":
+        from collections_desktop.views.dialogs.letters_dialog import LettersDialog
+
+        assert isinstance(dialog, LettersDialog)
+        letters = dialog
+        if not 0 <= tab < letters.target.count():
+            raise ScreenshotError(
+                _("The letters dialog has choices 0 to {last}.").format(
+                    last=letters.target.count() - 1
+                )
+            )
+        letters.target.setCurrentIndex(tab)
+        letters.request_preview()
+        _wait_for(lambda: letters.previewed, _("The letters preview"))
+    elif view == "interest":
+        from collections_desktop.views.dialogs.interest_dialog import InterestDialog
+
+        assert isinstance(dialog, InterestDialog)
+        interest = dialog
+        _wait_for(lambda: interest.previewed, _("The interest proposal"))
+    if view != "letters":  # the letters dialog opens larger than its size hint
+        dialog.adjustSize()
+    return dialog
+
+
+def _wait_for(done: Callable[[], bool], what: str) -> None:
+    """Run the event loop until ``done()``; ScreenshotError naming ``what`` if too slow."""
+    if done():
+        return
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.timeout.connect(lambda: loop.quit() if done() else None)
+    poll.start(20)
+    QTimer.singleShot(LOAD_TIMEOUT_MS, loop.quit)
+    loop.exec()
+    poll.stop()
+    if not done():
+        raise ScreenshotError(
+            _("{what} was not read within {seconds} s.").format(
+                what=what, seconds=LOAD_TIMEOUT_MS // 1000
+            )
+        )
+
+
 def _check_output(output: Path) -> Path:
     output = output.expanduser().resolve()
     if output.is_dir():
@@ -250,7 +334,7 @@ def _check_customer(database: Database, account: str | None, view: str) -> uuid.
         if view in CUSTOMER_VIEWS:
             raise ScreenshotError(_("The {view} view needs --customer ACCOUNT.").format(view=view))
         return None
-    if view not in CUSTOMER_VIEWS:
+    if view not in CUSTOMER_VIEWS + MAY_SHOW_CUSTOMER:
         raise ScreenshotError(
             _("The view {view!r} does not show a customer; leave out --customer.").format(view=view)
         )

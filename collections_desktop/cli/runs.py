@@ -65,13 +65,24 @@ def interest(args: argparse.Namespace) -> int:
         _session_for_run(database, args.dry_run, _("interest")) as session,
     ):
         scope, pool_id = scope_and_pool(session, args)
-        for note in calculate_interest(session, scope, day, pool_id=pool_id):
+        notes = calculate_interest(session, scope, day, pool_id=pool_id)
+        for note in notes:
             print(
                 f"{note.account}  {note.customer_name}: "
-                + _("{lines} invoices, interest {interest}, fee {fee}").format(
-                    lines=len(note.lines),
+                + ngettext(
+                    "{count} invoice, interest {interest}, fee {fee}",
+                    "{count} invoices, interest {interest}, fee {fee}",
+                    len(note.lines),
+                ).format(
+                    count=formats.count(len(note.lines)),
                     interest=formats.money(note.interest, note.currency),
                     fee=formats.money(note.fee, note.currency),
+                )
+            )
+        if not notes:  # say so: silence would read as "did not run"
+            print(
+                _("No interest is due for {whom} as of {date}.").format(
+                    whom=_whom(args), date=formats.date(day)
                 )
             )
         if args.dry_run:
@@ -84,7 +95,7 @@ def interest(args: argparse.Namespace) -> int:
             "{count} interest note created.",
             "{count} interest notes created.",
             len(numbers),
-        ).format(count=len(numbers))
+        ).format(count=formats.count(len(numbers)))
     )
     return EXIT_OK
 
@@ -113,7 +124,8 @@ def letters(args: argparse.Namespace) -> int:
         with _session_for_run(database, args.dry_run, _("letters")) as session:
             scope, pool_id = scope_and_pool(session, args)
             if args.dry_run:
-                for proposal in propose_letters(session, scope, day, pool_id=pool_id):
+                proposals = propose_letters(session, scope, day, pool_id=pool_id)
+                for proposal in proposals:
                     what = (
                         _("level {level} {name}, {amount} overdue, fee {fee}").format(
                             level=proposal.level,
@@ -125,17 +137,28 @@ def letters(args: argparse.Namespace) -> int:
                         else proposal.reason
                     )
                     print(f"{proposal.account}  {proposal.name}: {what}")
+                if not any(proposal.will_send for proposal in proposals):
+                    print(
+                        _("No letter is due for {whom} as of {date}.").format(
+                            whom=_whom(args), date=formats.date(day)
+                        )
+                    )
                 return EXIT_OK
             run = create_letters(
                 session, scope, day, clock.now(), pool_id=pool_id, created_by_id=None
             )
-        print(
-            ngettext(
-                "{created} collection letter created; {skipped} customers or items without one.",
-                "{created} collection letters created; {skipped} customers or items without one.",
-                run.created_count,
-            ).format(created=run.created_count, skipped=run.skipped_count)
-        )
+        created = ngettext(
+            "{count} collection letter created",
+            "{count} collection letters created",
+            run.created_count,
+        ).format(count=formats.count(run.created_count))
+        skipped = ngettext(
+            "{count} customer or item without one",
+            "{count} customers or items without one",
+            run.skipped_count,
+        ).format(count=formats.count(run.skipped_count))
+        # "3 collection letters created; 72 customers or items without one."
+        print(_("{created}; {skipped}.").format(created=created, skipped=skipped))
         if args.pdf:  # this run's letters, and any an earlier run left without a PDF
             from collections_desktop.models.letters.documents import letters_without_document
 
@@ -144,6 +167,15 @@ def letters(args: argparse.Namespace) -> int:
             earlier = len(set(missing) - set(run.letter_ids))
             _letter_pdfs(database, missing, args.pdf, clock.now, earlier)
     return EXIT_OK
+
+
+def _whom(args: argparse.Namespace) -> str:
+    """Whose run it is, in words: the ``--pool``, the ``--user``'s customers, or all."""
+    if args.pool:
+        return _("the customers of pool {pool}").format(pool=args.pool)
+    if args.user:
+        return _("the customers of {user}").format(user=args.user)
+    return _("any customer")
 
 
 def _session_for_run(

@@ -19,7 +19,8 @@ from collections_desktop.cli.common import (
     no_company_yet,
 )
 from collections_desktop.cli.login import server_login
-from collections_desktop.i18n import _
+from collections_desktop.formatting import text_formats
+from collections_desktop.i18n import _, ngettext
 
 
 def setup(args: argparse.Namespace) -> int:
@@ -89,12 +90,12 @@ def run(args: argparse.Namespace) -> int:
         database.dispose()
     print(
         _(
-            "Synced with {server} in {seconds:.2f} s: changes sent: {pushed}, conflicts: "
+            "Synced with {server} in {seconds} s: changes sent: {pushed}, conflicts: "
             "{conflicts}, rows received: {pulled}, customers removed: {purged}, customers "
             "added: {fetched}."
         ).format(
             server=server,
-            seconds=report.seconds,
+            seconds=text_formats().number(report.seconds, 2),
             pushed=report.pushed,
             conflicts=report.conflicts,
             pulled=report.pulled,
@@ -104,9 +105,11 @@ def run(args: argparse.Namespace) -> int:
     )
     if report.mismatches:
         print(
-            _("{count} customers differed from the team database and were fetched again.").format(
-                count=report.mismatches
-            )
+            ngettext(
+                "{count} customer differed from the team database and was fetched again.",
+                "{count} customers differed from the team database and were fetched again.",
+                report.mismatches,
+            ).format(count=text_formats().count(report.mismatches))
         )
     if report.conflicts:
         print(_("See the conflicts in the app: Conflicts page."))

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from collections_desktop.cli.common import EXIT_OK, CommandError, database_url, error_line
 from collections_desktop.formatting import text_formats
-from collections_desktop.i18n import _
+from collections_desktop.i18n import _, ngettext
 
 T = TypeVar("T")
 
@@ -37,20 +37,24 @@ def init(args: argparse.Namespace) -> int:
         print(_("  the database holds no company yet"))
     if report.roles_created:
         print(_("  roles created: {roles}").format(roles=", ".join(report.roles_created)))
-    print(
-        _("  row-level security on {tables} tables, {policies} policies ({created} new)").format(
-            tables=report.tables_secured,
-            policies=report.policies,
-            created=report.policies_created,
-        )
-    )
     count = text_formats().count
+    tables = ngettext("{count} table", "{count} tables", report.tables_secured).format(
+        count=count(report.tables_secured)
+    )
+    policies = ngettext("{count} policy", "{count} policies", report.policies).format(
+        count=count(report.policies)
+    )
     print(
-        _("  {members} pool members in {pools} pools").format(
-            members=count(report.pool_members), pools=count(report.pools)
+        _("  row-level security on {tables}, {policies} ({created} new)").format(
+            tables=tables, policies=policies, created=count(report.policies_created)
         )
     )
-    print(_("  {tables} tables analysed").format(tables=report.tables_analysed))
+    print("  " + _pool_members(report.pool_members, report.pools))
+    print(
+        ngettext(
+            "  {count} table analysed", "  {count} tables analysed", report.tables_analysed
+        ).format(count=count(report.tables_analysed))
+    )
     if not report.autovacuum:
         print(
             _(
@@ -120,13 +124,23 @@ def refresh(args: argparse.Namespace) -> int:
         lambda password: refresh_team(url, now=clock.now(), as_of=clock.today(), password=password),
     )
     print(
-        _("Pools refreshed as of {day}: {members} pool members in {pools} pools.").format(
-            day=report.as_of.isoformat(),
-            members=text_formats().count(report.pool_members),
-            pools=text_formats().count(report.pools),
+        _("Pools refreshed as of {day}: {members}.").format(
+            day=text_formats().date(report.as_of),
+            members=_pool_members(report.pool_members, report.pools),
         )
     )
     return EXIT_OK
+
+
+def _pool_members(members: int, pools: int) -> str:
+    """ "20 pool members in 2 pools", each count with its own plural form."""
+    count = text_formats().count
+    return _("{members} in {pools}").format(
+        members=ngettext("{count} pool member", "{count} pool members", members).format(
+            count=count(members)
+        ),
+        pools=ngettext("{count} pool", "{count} pools", pools).format(count=count(pools)),
+    )
 
 
 def _url(args: argparse.Namespace) -> str:

@@ -72,6 +72,25 @@ def test_interest_posts_notes_once(run_cli, sqlite_db) -> None:
     assert charged == D("18.33")
 
 
+def test_a_dry_run_says_when_nothing_is_due(run_cli, sqlite_db) -> None:
+    """Silence would read as "did not run": the run says nothing is due, for whom, when."""
+    path, account = company(sqlite_db)  # due on Oct 14: nothing is overdue that day
+    early = run_cli("interest", "--as-of", "2026-10-14", "--dry-run", "--database", path)
+    assert early.returncode == 0, early.stderr
+    assert early.stdout == "No interest is due for any customer as of Oct 14, 2026.\n"
+    letters = run_cli("letters", "--as-of", "2026-10-14", "--dry-run", "--database", path)
+    assert letters.returncode == 0, letters.stderr
+    assert letters.stdout.splitlines()[-1] == (
+        "No letter is due for any customer as of Oct 14, 2026."
+    )
+    # When something is due: one invoice, in the singular.
+    due = run_cli("interest", "--as-of", "2026-11-23", "--dry-run", "--database", path)
+    assert f"{account}  " in due.stdout
+    assert ": 1 invoice, interest 13.33\xa0EUR, fee 5.00\xa0EUR" in due.stdout
+    assert "No interest is due" not in due.stdout
+    assert count(sqlite_db, InterestNote) == 0
+
+
 def test_interest_posts_no_letters(run_cli, sqlite_db) -> None:
     """``interest`` posts interest notes only: the letter due that day waits for ``letters``."""
     path, _account = company(sqlite_db)

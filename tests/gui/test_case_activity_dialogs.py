@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
 
 from collections_desktop.formatting import Formats
@@ -37,6 +38,7 @@ from collections_desktop.models.db.schema import (
     CaseTransaction,
     CollectionsCase,
 )
+from collections_desktop.models.screens.customer_card import CustomerOption
 from collections_desktop.views.dialogs.activity_dialog import (
     ActivityDialog,
     ActivityEdit,
@@ -205,7 +207,7 @@ def test_a_closed_activity_is_shown_closed_and_can_be_reopened(
     with sqlite_db.sessions.begin() as session:
         close_activities(session, books.scope, [activity_id], NOW, books.me)
     dialog = open_activity_dialog(qtbot, sqlite_db, books, activity_id)
-    assert dialog.status.text().startswith("Closed 11/23/26")
+    assert dialog.status.text().startswith("Closed Nov 23, 2026, ")
     assert dialog.toggle.text() == "Re&open"
     dialog.toggle.click()
     assert dialog.status.text() == "Closed; reopened when you save"
@@ -280,15 +282,19 @@ def test_the_new_activity_dialog_may_offer_responsible_and_case(
     qtbot.addWidget(plain)
     assert (plain.responsible, plain.case) == (None, None)
     assert (plain.value().responsible_id, plain.value().case_id) == (None, None)
+    ruiz = CustomerOption(books.ruiz.id, books.ruiz.account, books.ruiz.name)
     dialog = NewActivityDialog(
         NOW,
-        books.ruiz.account,
+        ruiz,
         responsibles=agents,
         responsible_id=books.me,
         cases=cases,
         case_id=case_id,
     )
     qtbot.addWidget(dialog)
+    # The customer given is shown, not offered for change.
+    assert isinstance(dialog.customer, QLabel)
+    assert dialog.customer.text() == f"{books.ruiz.account} · {books.ruiz.name}"
     assert dialog.responsible.currentData() == books.me.hex
     dialog.responsible.setCurrentIndex(dialog.responsible.findData(books.colleague.hex))
     value = dialog.value()

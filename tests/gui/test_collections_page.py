@@ -163,7 +163,7 @@ def test_cases_transactions_activities_and_the_snapshots_facts(
 
     # The fact boxes: the customer's row of the newest snapshot, with its date.
     taken = format_time(at(23, 6).astimezone(), format="short", locale="en_US")
-    assert page.facts_source.text() == f"Snapshot of Nov 23, 2026, taken {taken} · Standard"
+    assert page.facts_source.text() == f"Snapshot of Nov 23, 2026, taken at {taken} · Standard"
     aged = values(page.aged_box)
     assert [page.aged_box.captions[f"c{i}"].text() for i in range(7)] == [
         "Current",
@@ -335,7 +335,9 @@ def test_a_new_activity_goes_into_the_chosen_case(
     page.new_activity_action.trigger()
     qtbot.waitUntil(lambda: page.activity_actions.dialog is not None, timeout=LOAD)
     dialog = page.activity_actions.dialog
-    assert dialog.customer.text() == setting.books.ruiz.account
+    # The customer is the page's: shown, not to be changed.
+    assert dialog.customer_search is None
+    assert dialog.customer.text() == f"{setting.books.ruiz.account} · Ruiz Hermanos SL"
     assert dialog.case is not None
     assert dialog.case.currentData() == setting.autumn.hex
     qtbot.keyClicks(dialog.purpose, "Send the statement of the autumn invoices")

@@ -86,7 +86,7 @@ def test_whom_you_work_as_and_your_days_figures(qtbot, start: Start) -> None:
     assert page.my_balance.value.text() == f"{owed:,.2f}\xa0EUR"
     taken = format_time(at(23, 6).astimezone(), format="short", locale="en_US")
     assert page.day_source.text() == (
-        f"Balance and past due: snapshot of Iberia of Nov 23, 2026, taken {taken}."
+        f"Balance and past due: snapshot of Iberia of Nov 23, 2026, taken at {taken}."
     )
     red = alert_colour(page.palette())
     assert page.overdue.value.palette().color(page.overdue.value.foregroundRole()) == red

@@ -185,13 +185,13 @@ def test_a_run_without_a_pool_is_refused_in_the_dialog(
     qtbot, setting: Setting, actions: TransactionActions, tmp_path: Path
 ) -> None:
     dialog = open_dialog(actions, tmp_path, [])
-    dialog.ok_button.click()
-    assert dialog.error.isVisible()
-    assert dialog.error.text() == (
+    # Nothing to press: the button says why.
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.ok_button.toolTip() == (
         "Choose a pool, or open the letters from a customer's Workspace."
     )
+    dialog.ok_button.click()
     assert dialog.isVisible()
-    assert dialog.ok_button.isEnabled()
     assert letters(setting.database) == []
     dialog.reject()
 
@@ -233,8 +233,11 @@ def test_a_run_dated_before_the_last_letter_is_refused_inline(
     assert texts(dialog.skipped, 3) == [
         "CL-0000001 was sent on Nov 23, 2026; level 2 follows 14 days after it, on Dec 7, 2026."
     ]
-    dialog.ok_button.click()
-    assert dialog.error.text() == "No letter is due as of Nov 23, 2026: there is nothing to create."
+    assert dialog.summary.text() == "No letter is due as of Nov 23, 2026. · 1 without a letter"
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.ok_button.toolTip() == (
+        "No letter is due as of Nov 23, 2026: there is nothing to create."
+    )
     dialog.reject()
 
 

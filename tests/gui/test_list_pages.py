@@ -165,7 +165,7 @@ def test_aged_balances_show_the_newest_snapshot_by_balance(qtbot, make, setting)
     user = o.user
     assert page.pool.currentText() == "Iberia"
     assert page.headline.text() == (
-        f"Snapshot of Nov 23, 2026, taken {taken_at(at(23, 6))} by {user} · "
+        f"Snapshot of Nov 23, 2026, taken at {taken_at(at(23, 6))} by {user} · "
         "2 customers with open items"
     )
     assert page.subline.text() == "Standard · balance 1,884.51\xa0EUR · past due 1,834.56"
@@ -297,7 +297,7 @@ def test_create_snapshot_shows_progress_and_reloads_with_the_new_date(
     qtbot.waitUntil(lambda: not page.progress_row.isVisible())
     assert page.create_action.isEnabled()
     assert count(setting.database, AgingSnapshot) == before + 1
-    assert page.headline.text().startswith("Snapshot of Nov 23, 2026, taken ")
+    assert page.headline.text().startswith("Snapshot of Nov 23, 2026, taken at ")
     assert page.status.startswith("New snapshot taken · Snapshot of Nov 23, 2026")
 
 

@@ -120,7 +120,7 @@ def test_the_list_pages_open_the_workspace_and_the_collections_page(
     # The Overview took today's snapshot of every customer: the list reads it.
     names = [grid.model.index(r, 1).data() for r in range(grid.model.rowCount())]
     assert names == ["Ruiz Hermanos SL", "Garnier SA", "Lopes & Filhos Lda"]
-    assert window.status_label.text().startswith("Snapshot of Nov 23, 2026, taken ")
+    assert window.status_label.text().startswith("Snapshot of Nov 23, 2026, taken at ")
     garnier = grid.model.row(grid.model.index(1, 1)).customer_id
     with qtbot.waitSignal(window.workspace_page.loaded, timeout=10_000):
         window.aged_balances_page.customer_chosen.emit(garnier)

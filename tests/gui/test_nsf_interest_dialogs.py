@@ -276,16 +276,32 @@ def test_interest_dialog_refuses_when_there_is_nothing_to_charge(
     done: list = []
     # The NSF customer has no interest code: nothing to charge.
     dialog = interest_dialog(qtbot, office, runner, done, customer_id=office.customer_id)
-    qtbot.waitUntil(lambda: "Nothing to charge" in dialog.empty.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: dialog.previewed, timeout=WAIT)
+    nothing = (
+        "No interest is due for C-000777 Garnier SA as of Nov 23, 2026: no "
+        "invoice is overdue beyond its grace days, or its period is already covered by an "
+        "interest note."
+    )
+    assert dialog.empty.text() == nothing  # at once, where the proposal would be
     assert dialog.empty.isVisible()
     assert not dialog.tree.isVisible()
     assert dialog.tree.topLevelItemCount() == 0
+    # Create cannot be pressed; its tooltip says why.
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.ok_button.toolTip() == nothing
     before = counts(office.database)
     click_ok(qtbot, dialog)
-    assert dialog.error.text() == "There is nothing to charge on Nov 23, 2026."
     assert dialog.isVisible()
     assert counts(office.database) == before
     assert done == []
+    # The whole pool before anything was overdue: the dialog names the pool.
+    dialog.pool_choice.setChecked(True)
+    set_date(dialog.as_of, dt.date(2026, 9, 1))
+    qtbot.waitUntil(lambda: dialog.previewed, timeout=WAIT)
+    assert dialog.empty.text().startswith(
+        "No interest is due for any customer of all pools as of Sep 1, 2026: "
+    )
+    assert not dialog.ok_button.isEnabled()
 
 
 # --- Interest and fees ----------------------------------------------------------------

@@ -21,6 +21,7 @@ from collections_desktop.models.db.schema import Activity, AgingSnapshot
 from collections_desktop.models.people.scope import load_scope
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.pages.overview_page import OverviewPage
+from collections_desktop.views.snapshot_text import snapshot_taken
 from collections_desktop.views.style import alert_colour
 from collections_desktop.views.tasks import TaskRunner
 from tests.gui.conftest import page_context
@@ -182,11 +183,33 @@ def test_the_grids_show_the_default_pool_in_order(page: OverviewPage, setting: S
     assert texts(late, 3) == ["53"]
     assert texts(late, 4) == ["1,234.56"]
     assert texts(late, 6) == ["Active"]
+    # Taken on its own as-of day: the time alone, as the Aged balances page says it.
     assert page.status == (
-        "New snapshot taken · Snapshot of Nov 23, 2026 (taken "
-        f"{Formats('en_US').moment(at(23))}) · 2 customers in this pool"
+        "New snapshot taken · Snapshot of Nov 23, 2026 (taken at "
+        f"{Formats('en_US').time(at(23))}) · 2 customers in this pool"
     )
     assert not page.is_busy_shown
+
+
+def test_a_snapshot_taken_after_its_day_is_named_in_the_apps_date_time_style(
+    qtbot, make_page, setting: Setting, clock: FixedClock
+) -> None:
+    """Date and time of a snapshot read as every date and time of the app
+    (``Formats.moment``), and as the Aged balances and Collections pages write them."""
+    taken = at(24, 7)  # the morning after its as-of day
+    with setting.database.sessions.begin() as session:
+        scope = load_scope(session, setting.user)
+        take_snapshot(session, clock.today(), scope, taken, pool_id=scope.default_pool_id)
+    page = make_page()
+    with settled(qtbot, page):
+        page.refresh()
+    fmt = Formats("en_US")
+    moment = fmt.moment(taken)
+    local = taken.astimezone()
+    assert moment == f"{fmt.date(local.date())}, {fmt.time(local)}"  # "Nov 24, 2026, 7:00 AM"
+    assert page.status.startswith(f"Snapshot of Nov 23, 2026 (taken {moment}) · ")
+    # The Aged balances and Collections pages say it in the same words.
+    assert snapshot_taken(clock.today(), taken, fmt) == f"taken {moment}"
 
 
 def test_switching_pool_reads_that_pool_and_refresh_takes_its_snapshot(
@@ -274,6 +297,36 @@ def test_new_activity_is_written_and_listed(qtbot, page: OverviewPage, setting: 
         made = session.scalars(select(Activity).where(Activity.number == "ACT-0000001")).one()
         assert (made.customer_id, made.responsible_employee_id) == (setting.ruiz, setting.me)
         assert (made.start_at, made.end_at, made.type) == (at(23), at(24, 10), "action")
+
+
+def test_new_activity_finds_the_customer_by_part_of_its_name(
+    qtbot, page: OverviewPage, setting: Setting
+) -> None:
+    """The customer box of the Workspace: type part of a name, pick, Create."""
+    page.new_action.trigger()
+    dialog = page.new_dialog
+    assert dialog is not None
+    search = dialog.customer_search
+    assert search is not None
+    assert dialog.customer is search.combo
+    qtbot.keyClicks(dialog.purpose, "Ask for the purchase order")
+    qtbot.keyClicks(search.combo.lineEdit(), "filhos")
+    qtbot.waitUntil(lambda: search.combo.count() == 1, timeout=LOAD)
+    label = search.combo.itemText(0)
+    assert label.endswith(" Lopes & Filhos Lda")
+    # The offscreen platform cannot click the completer's popup: pick as it does.
+    search.completer.activated[str].emit(label)
+    search.completer.popup().hide()
+    search.combo.setEditText(label)
+    assert dialog.value().customer_account == label.split(" ")[0]
+    with settled(qtbot, page):
+        dialog.ok_button.click()
+    assert page.new_dialog is None
+    with setting.database.sessions() as session:
+        made = session.scalars(
+            select(Activity).where(Activity.purpose == "Ask for the purchase order")
+        ).one()
+        assert made.customer_id == setting.lopes
 
 
 def test_new_activity_ending_before_it_starts_is_refused(

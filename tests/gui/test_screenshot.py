@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from collections_desktop.screenshot import VIEWS, ScreenshotError, render_screenshot
+from tests.unit.test_scope import add_agent
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -150,3 +151,38 @@ def test_the_first_start_and_import_dialogs_are_rendered(
     image = QImage(str(target))
     assert image.width() >= 600
     assert distinct_colours(image) > 10
+
+
+@pytest.mark.parametrize(
+    ("view", "customer", "width"),
+    [
+        ("new-activity", None, 400),
+        ("new-activity", "C-000001", 400),
+        ("letters", "C-000001", 820),
+        ("interest", "C-000001", 820),
+    ],
+)
+def test_the_action_dialogs_are_rendered_once_read(
+    qapp, company, clock, tmp_path, view, customer, width
+) -> None:
+    with company.database.sessions.begin() as session:
+        agent = add_agent(session, [], view_all=True)  # an employee: may create activities
+    target = render_screenshot(
+        view,
+        tmp_path / f"{view}.png",
+        database=company.database,
+        customer=customer,
+        clock=clock,
+        user=agent,
+    )
+    image = QImage(str(target))
+    assert image.width() >= width
+    assert distinct_colours(image) > 10
+
+
+def test_the_action_dialogs_say_what_they_need(qapp, company, tmp_path) -> None:
+    for view in ("letters", "interest"):
+        with pytest.raises(ScreenshotError, match="needs --customer ACCOUNT"):
+            render_screenshot(view, tmp_path / "x.png", database=company.database)
+    with pytest.raises(ScreenshotError, match="Only an employee creates activities"):
+        render_screenshot("new-activity", tmp_path / "x.png", database=company.database)

@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
+from collections_desktop.formatting import Formats
 from collections_desktop.kernel.clock import Clock, FixedClock
 from collections_desktop.models.actions.nsf import process_nsf
 from collections_desktop.models.aging.snapshot import age_customers
@@ -213,7 +214,9 @@ def test_the_timeline_filters_by_type_and_shows_details_in_tooltips(qtbot, desk:
         "Task · Follow-up · Marta Soto · Check credit",
     ]
     tooltip = page.timeline.tree.topLevelItem(0).toolTip(0)
-    assert "Ends: November 18, 2026 10:30" in tooltip
+    ends = dt.datetime(2026, 11, 18, 10, 30, tzinfo=dt.UTC).astimezone()  # the computer's
+    day = Formats().date(ends.date(), "long")  # "November 18, 2026" in UTC
+    assert f"Ends: {day} {Formats().time(ends)}" in tooltip  # "10:30 AM" in UTC
     assert "User memo included" in tooltip
     page.timeline.filter.setCurrentIndex(page.timeline.filter.findText("Payments"))
     assert page.timeline.tree.topLevelItemCount() == 3

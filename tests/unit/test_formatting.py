@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from collections_desktop.formatting import _MONEY_PATTERN, Formats
+from collections_desktop.formatting import _MONEY_PATTERN, Formats, qt_format
 
 LOCALES = ["en_US", "es_ES", "fr_FR", "pt_PT", "de_CH", "sv_SE", "fi_FI", "hi_IN", "ar_EG", "ja_JP"]
 amounts = st.decimals(
@@ -54,3 +55,82 @@ def test_examples() -> None:
     assert Formats("en_US").amount(Decimal("0.1234")) == "0.1234"
     assert Formats("en_US").money(Decimal("12"), "JPY") == "12\xa0JPY"
     assert Formats("en_US").money(Decimal("-0.001"), "EUR") == "0.00\xa0EUR"  # no "-0.00"
+
+
+# --- one date style, one date-time style ----------------------------------------------
+
+# 11:26 PM on Dec 3, 2026 on the computer's clock, whatever its zone (moments are shown in it).
+LATE = dt.datetime(2026, 12, 3, 23, 26).astimezone()
+
+
+@pytest.mark.parametrize(
+    ("locale", "date", "moment", "time", "qt_date", "qt_moment"),
+    [
+        ("en_US", "Dec 3, 2026", "Dec 3, 2026, 11:26\u202fPM", "11:26\u202fPM",
+         "MMM d, yyyy", "MMM d, yyyy, h:mm\u202fAP"),
+        ("es_ES", "3 dic 2026", "3 dic 2026, 23:26", "23:26", "d MMM yyyy", "d MMM yyyy, H:mm"),
+        ("fr_FR", "3 déc. 2026", "3 déc. 2026, 23:26", "23:26",
+         "d MMM yyyy", "d MMM yyyy, HH:mm"),
+        ("pt_PT", "03/12/2026", "03/12/2026, 23:26", "23:26",
+         "dd/MM/yyyy", "dd/MM/yyyy, HH:mm"),
+    ],
+)  # fmt: skip
+def test_the_date_and_the_date_time_style_of_a_locale(
+    locale: str, date: str, moment: str, time: str, qt_date: str, qt_moment: str
+) -> None:
+    """The date-time is the date as every date is shown, then the short time: never
+    Babel's own short date-time ("12/3/26, 11:26 PM") beside a medium date."""
+    formats = Formats.for_locale(locale)
+    assert formats.date(LATE.date()) == date
+    assert formats.moment(LATE) == moment
+    assert formats.moment(LATE.astimezone(dt.UTC)) == moment  # an instant, in local time
+    assert formats.time(LATE) == time
+    assert formats.qt_date_format() == qt_date
+    assert formats.qt_moment_format() == qt_moment
+
+
+@pytest.mark.parametrize(
+    ("locale", "style", "moment", "qt_moment"),
+    [
+        ("en_US", "short", "12/3/26, 11:26\u202fPM", "M/d/yyyy, h:mm\u202fAP"),
+        ("en_US", "long", "December 3, 2026, 11:26\u202fPM", "MMMM d, yyyy, h:mm\u202fAP"),
+        ("es_ES", "long", "3 de diciembre de 2026, 23:26", "d 'de 'MMMM 'de 'yyyy, H:mm"),
+        ("fr_FR", "short", "03/12/2026 23:26", "dd/MM/yyyy HH:mm"),
+        ("pt_PT", "long", "3 de dezembro de 2026, 23:26", "d 'de 'MMMM 'de 'yyyy, HH:mm"),
+    ],
+)
+def test_the_date_time_follows_the_users_date_style(
+    locale: str, style: str, moment: str, qt_moment: str
+) -> None:
+    formats = Formats.for_locale(locale, style)
+    assert formats.moment(LATE) == moment
+    assert formats.qt_moment_format() == qt_moment
+
+
+@settings(max_examples=60)
+@given(
+    locale=st.sampled_from(LOCALES),
+    style=st.sampled_from(["short", "medium", "long"]),
+    minutes=st.integers(min_value=0, max_value=60 * 24 * 3650),
+)
+def test_a_moment_always_writes_its_date_in_the_date_style(
+    locale: str, style: str, minutes: int
+) -> None:
+    formats = Formats(locale, style)
+    value = dt.datetime(2020, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=minutes)
+    local = value.astimezone()
+    written = formats.moment(value)
+    assert formats.date(local.date()) in written
+    assert formats.time(local) in written
+
+
+def test_cldr_patterns_in_qt_letters() -> None:
+    assert qt_format("MMM d, y") == "MMM d, yyyy"
+    assert qt_format("M/d/yy") == "M/d/yy"
+    assert qt_format("M/d/yy", full_year=True) == "M/d/yyyy"
+    # Literal text is quoted where it holds a letter (Qt would read "d" in "de" as a day).
+    assert qt_format("EEEE, d 'de' MMMM 'de' y") == "dddd, d 'de 'MMMM 'de 'yyyy"
+    assert qt_format("h:mm a") == "h:mm AP"
+    assert qt_format("HH:mm:ss zzzz") == "HH:mm:ss t"
+    assert qt_format("h 'o''clock' a") == "h 'o''clock 'AP"
+    assert qt_format("G y") == "yyyy"  # Qt has no era

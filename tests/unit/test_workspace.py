@@ -220,7 +220,9 @@ def test_the_timeline_is_newest_first_with_titles_tooltips_and_targets(
         assert call.title == (
             "Task · Follow-up · Marta Soto · Call about the promise · User memo included"
         )
-        assert "Ends: November 18, 2026 10:30" in call.tooltip
+        ends = dt.datetime(2026, 11, 18, 10, 30, tzinfo=dt.UTC).astimezone()  # the computer's
+        day = Formats().date(ends.date(), "long")  # "November 18, 2026" in UTC
+        assert f"Ends: {day} {Formats().time(ends)}" in call.tooltip  # "10:30 AM" in UTC
         assert "Responsible: Marta Soto" in call.tooltip
         assert call.target_kind == "activity"
         # A blank memo is no memo.

@@ -458,12 +458,12 @@ def _activity_entry(row: _ActivityColumns, kind: str, fmt: Formats) -> TimelineE
     has_memo = bool(row.memo and row.memo.strip())
     if has_memo:
         parts.append(_("User memo included"))
-    end = row.end_at
+    end = row.end_at.astimezone()  # stored in UTC; the collector's day and time
     lines = [
         _("{type} {number}").format(type=kind_name, number=row.number),
         _("Purpose: {purpose}").format(purpose=row.purpose),
         _("Category: {category}").format(category=row.category or "—"),
-        _("Ends: {date} {time}").format(date=fmt.date(end.date(), "long"), time=f"{end:%H:%M}"),
+        _("Ends: {date} {time}").format(date=fmt.date(end.date(), "long"), time=fmt.time(end)),
         _("Responsible: {name}").format(name=row.responsible or "—"),
         _("Closed") if row.closed else _("Open"),
     ]

@@ -23,6 +23,7 @@ from collections_desktop.models.casework.activities import (
 )
 from collections_desktop.models.casework.case_reading import CaseRow, cases_of
 from collections_desktop.models.casework.categories import CategoryChoice, category_choices
+from collections_desktop.models.screens.customer_card import CustomerOption
 from collections_desktop.models.screens.customer_collections import customer_header
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.activity_dialog import (
@@ -33,6 +34,7 @@ from collections_desktop.views.dialogs.activity_dialog import (
 )
 from collections_desktop.views.operations import QueryOp, WriteOp
 from collections_desktop.views.tasks import TaskState
+from collections_desktop.views.widgets.customer_search import CustomerSearch
 
 
 class ActivityActions(QObject):
@@ -69,13 +71,16 @@ class ActivityActions(QObject):
 
         def read(
             _state: TaskState,
-        ) -> tuple[list[ResponsibleChoice], str, list[CaseRow], list[CategoryChoice]]:
+        ) -> tuple[
+            list[ResponsibleChoice], CustomerOption | None, list[CaseRow], list[CategoryChoice]
+        ]:
             with database.sessions() as session:
-                account, cases = "", []
+                customer, cases = None, []
                 if customer_id is not None:
-                    account = customer_header(session, scope, customer_id, as_of).account
+                    header = customer_header(session, scope, customer_id, as_of)
+                    customer = CustomerOption(header.id, header.account, header.name)
                     cases = cases_of(session, customer_id, "open", as_of=as_of)
-                return responsible_choices(session), account, cases, category_choices(session)
+                return responsible_choices(session), customer, cases, category_choices(session)
 
         QueryOp(
             read,
@@ -87,17 +92,20 @@ class ActivityActions(QObject):
     def _open_new(
         self,
         responsibles: list[ResponsibleChoice],
-        account: str,
+        customer: CustomerOption | None,
         cases: list[CaseRow],
         categories: list[CategoryChoice],
         case_id: uuid.UUID | None,
     ) -> None:
         if self._raise_open_dialog():
             return
+        context = self._context
         dialog = NewActivityDialog(
-            self._context.clock.now(),
-            account,
+            context.clock.now(),
+            customer,
             self._parent,
+            formats=context.formats,
+            customer_search=lambda parent: CustomerSearch("activity_customer", context, parent),
             responsibles=responsibles,
             responsible_id=self._context.employee_id,
             cases=cases,

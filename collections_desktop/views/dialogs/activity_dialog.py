@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -36,7 +36,14 @@ from collections_desktop.models.casework.activities import ActivityDetails, Resp
 from collections_desktop.models.casework.case_reading import CaseRow
 from collections_desktop.models.casework.categories import CategoryChoice
 from collections_desktop.models.db.schema.enums import ActivityType
+from collections_desktop.models.screens.customer_card import CustomerOption
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
+from collections_desktop.views.dialogs.fields import moment_edit
+from collections_desktop.views.widgets.customer_search import line_edit
+
+if TYPE_CHECKING:
+    # The search reads the database; the caller makes it (the dialog only shows it).
+    from collections_desktop.views.widgets.customer_search import CustomerSearch
 
 TYPE_NAMES: dict[str, str] = {
     ActivityType.TASK: N_("Task"),
@@ -64,6 +71,11 @@ def to_utc(edit: QDateTimeEdit) -> dt.datetime:
 def from_utc(moment: dt.datetime) -> QDateTime:
     """``moment`` as a ``QDateTime`` in the computer's time zone."""
     return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+
+
+def customer_label(customer: CustomerOption) -> str:
+    """How the activity's customer reads in the dialogs: "C-000421 · Ruiz Hermanos SL"."""
+    return f"{customer.account} · {customer.name}"
 
 
 def case_label(number: str, description: str) -> str:
@@ -182,8 +194,11 @@ class ActivityEdit:
 class NewActivityDialog(QDialog):
     """Asks for a new activity; ``submitted`` carries an ``ActivityInput``.
 
-    Given ``responsibles`` (the agents), it offers who is responsible (``responsible_id``
-    first); given ``cases`` (open cases of the customer ``customer_account``), it offers
+    About ``customer`` when given (shown, not to be changed); else the collector picks
+    the customer in a searchable box made by ``customer_search`` (the box of the
+    Workspace: type part of an account or a name, pick) or leaves it empty for an own
+    task. Given ``responsibles`` (the agents), it offers who is responsible
+    (``responsible_id`` first); given ``cases`` (open cases of the customer), it offers
     one of them, ``case_id`` first.
     """
 
@@ -192,9 +207,11 @@ class NewActivityDialog(QDialog):
     def __init__(
         self,
         now: dt.datetime,
-        customer_account: str = "",
+        customer: CustomerOption | None = None,
         parent: QWidget | None = None,
         *,
+        formats: Formats | None = None,
+        customer_search: Callable[[QWidget], CustomerSearch] | None = None,
         responsibles: Sequence[ResponsibleChoice] = (),
         responsible_id: uuid.UUID | None = None,
         cases: Sequence[CaseRow] = (),
@@ -205,6 +222,8 @@ class NewActivityDialog(QDialog):
         self.setObjectName("new_activity_dialog")
         self.setWindowTitle(_("New activity"))
         self.setMinimumWidth(460)
+        formats = formats or Formats()
+        self._customer = customer
         form = QFormLayout()
         self.type = QComboBox()
         self.type.setObjectName("activity_type")
@@ -217,15 +236,24 @@ class NewActivityDialog(QDialog):
         self.purpose.setObjectName("activity_purpose")
         self.purpose.setMaxLength(500)
         self.purpose.setPlaceholderText(_("What is to be done, e.g. Call about INV-0010233"))
-        self.customer = QLineEdit(customer_account)
+        self.customer_search: CustomerSearch | None = None
+        self.customer: QWidget
+        if customer is not None:
+            self.customer = QLabel(customer_label(customer))
+            self.customer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        elif customer_search is not None:
+            self.customer_search = customer_search(self)
+            self.customer = self.customer_search.combo
+            self.finished.connect(self._cancel_search)
+            line_edit(self.customer_search.combo).setPlaceholderText(
+                _("Search by account or name; empty for an own task")
+            )
+        else:  # no search at hand (a test): the account number as typed
+            self.customer = QLineEdit()
+            self.customer.setPlaceholderText(_("Account number; empty for an own task"))
         self.customer.setObjectName("activity_customer")
-        self.customer.setPlaceholderText(_("Account number; empty for an own task"))
-        self.start = QDateTimeEdit(from_utc(now))
-        self.start.setObjectName("activity_start")
-        self.end = QDateTimeEdit(from_utc(now + dt.timedelta(hours=1)))
-        self.end.setObjectName("activity_end")
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
+        self.start = moment_edit(from_utc(now), formats, "activity_start")
+        self.end = moment_edit(from_utc(now + dt.timedelta(hours=1)), formats, "activity_end")
         self.memo = QPlainTextEdit()
         self.memo.setObjectName("activity_memo")
         self.memo.setTabChangesFocus(True)
@@ -268,6 +296,30 @@ class NewActivityDialog(QDialog):
         layout.addWidget(self.buttons)
         self.purpose.setFocus()
 
+    def _cancel_search(self, _result: int = 0) -> None:
+        if self.customer_search is not None:
+            self.customer_search.cancel()
+
+    def customer_account(self) -> str | None:
+        """The account of the activity's customer; None for an own task.
+
+        In the search box: the customer picked, or the one whose account or label is
+        typed in full; other text is passed on as typed, and the rules refuse an account
+        they do not know in the collector's words.
+        """
+        if self._customer is not None:
+            return self._customer.account
+        if isinstance(self.customer, QLineEdit):
+            return self.customer.text().strip() or None
+        assert self.customer_search is not None
+        text = self.customer_search.combo.currentText().strip()
+        if not text:
+            return None
+        for option in self.customer_search.options.values():
+            if text.casefold() in (option.label.casefold(), option.account.casefold()):
+                return option.account
+        return text
+
     @property
     def ok_button(self) -> QPushButton:
         """The Create button."""
@@ -279,7 +331,7 @@ class NewActivityDialog(QDialog):
             type=self.type.currentData(),
             category=self.category.currentData() or None,
             purpose=self.purpose.text(),
-            customer_account=self.customer.text().strip() or None,
+            customer_account=self.customer_account(),
             start_at=to_utc(self.start),
             end_at=to_utc(self.end),
             memo=self.memo.toPlainText().strip() or None,
@@ -365,12 +417,8 @@ class ActivityDialog(ActionDialog):
         if details.customer_id is None:
             self.case.setEnabled(False)
             self.case.setToolTip(_("An activity without a customer cannot belong to a case."))
-        self.start = QDateTimeEdit(from_utc(details.start_at))
-        self.start.setObjectName("activity_start")
-        self.end = QDateTimeEdit(from_utc(details.end_at))
-        self.end.setObjectName("activity_end")
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
+        self.start = moment_edit(from_utc(details.start_at), formats, "activity_start")
+        self.end = moment_edit(from_utc(details.end_at), formats, "activity_end")
         self.status = QLabel()
         self.status.setObjectName("activity_status")
         self.toggle = QPushButton()

@@ -7,9 +7,10 @@ import datetime as dt
 from decimal import Decimal
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QDate, QDateTime, QLocale
 from PySide6.QtWidgets import (
     QDateEdit,
+    QDateTimeEdit,
     QLabel,
 )
 
@@ -30,15 +31,33 @@ def pydate(value: QDate) -> dt.date:
 
 
 def date_edit(day: dt.date, formats: Formats, name: str) -> QDateEdit:
-    """A date field with a calendar, in the user's locale with a four-digit year."""
+    """A date field with a calendar, showing the date as the rest of the app writes it
+    (``Formats.qt_date_format``: the user's date style, with a four-digit year)."""
     edit = QDateEdit(qdate(day))
     edit.setObjectName(name)
     edit.setCalendarPopup(True)
-    pattern = QLocale(formats.locale).dateFormat(QLocale.FormatType.ShortFormat)
-    if "yyyy" not in pattern:
-        pattern = pattern.replace("yy", "yyyy")  # a four-digit year is never ambiguous
-    edit.setDisplayFormat(pattern)
+    show_dates_as(edit, formats)
     return edit
+
+
+def moment_edit(moment: QDateTime, formats: Formats, name: str) -> QDateTimeEdit:
+    """A date-and-time field with a calendar, written as ``Formats.moment`` writes
+    (``Formats.qt_moment_format``)."""
+    edit = QDateTimeEdit(moment)
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    show_dates_as(edit, formats)
+    return edit
+
+
+def show_dates_as(edit: QDateTimeEdit, formats: Formats) -> None:
+    """Give ``edit`` (a date, or a date-and-time field) the app's display format, and the
+    locale of ``formats`` for its month names and AM/PM, whatever Qt's default locale."""
+    edit.setLocale(QLocale(formats.locale))
+    if isinstance(edit, QDateEdit):
+        edit.setDisplayFormat(formats.qt_date_format())
+    else:
+        edit.setDisplayFormat(formats.qt_moment_format())
 
 
 def hint_label(text: str, name: str = "") -> QLabel:

@@ -83,6 +83,18 @@ def read_only_table(
     return view
 
 
+def fit_columns(view: QTableView) -> None:
+    """Size the columns to their contents, but leave a stretched column stretched.
+
+    (``resizeColumnsToContents`` on a table already on screen gives the stretched
+    column its content's width until the next resize: cut, or short of the edge.)
+    """
+    header = view.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
+            view.resizeColumnToContents(column)
+
+
 def fit_rows(view: QTableView, count: int, visible: int) -> None:
     """Make ``view`` exactly as tall as ``min(count, visible)`` rows (at least one)."""
     shown = max(1, min(count, visible))

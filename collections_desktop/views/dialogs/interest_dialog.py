@@ -5,8 +5,9 @@ The dialog never reads the database. Whenever the date or the scope changes it e
 (``models/interest.calculate_interest``) in the background and hands it back through
 ``show_preview`` (or ``show_preview_error``). A proposal that arrives for an older
 query is ignored. OK ("Create interest notes") emits ``submitted`` with the query the
-shown proposal was made for; it is refused while the proposal is being calculated or
-when there is nothing to charge. ``views/actions/charges.open_interest`` does that wiring.
+shown proposal was made for. While the proposal is being calculated, or when nothing is
+due, the button is disabled and the dialog says why at once (in the grid's place, and in
+the button's tooltip). ``views/actions/charges.open_interest`` does that wiring.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -82,6 +84,8 @@ class InterestDialog(ActionDialog):
         self.setObjectName("interest_dialog")
         self.setMinimumWidth(820)
         self._formats = formats
+        self._customer = customer or ""
+        self._pool = pool
         self._notes: tuple[ProposedNote, ...] = ()
         self._shown: InterestQuery | None = None
         self._problem: str | None = None
@@ -149,6 +153,7 @@ class InterestDialog(ActionDialog):
         self.empty.setMinimumHeight(self.tree.minimumHeight())
 
         self.body.insertWidget(0, hint)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.form.addRow(_("&As of"), self.as_of)
         self.form.addRow(_("Customers"), scope_row)
         self.body.addWidget(self.tree, 1)
@@ -183,9 +188,28 @@ class InterestDialog(ActionDialog):
         self._shown, self._notes, self._problem = query, (), message
         self._show_message(message, error=True)
 
+    @property
+    def previewed(self) -> bool:
+        """Whether the proposal shown (or why there is none) is that of the fields now."""
+        return self._shown is not None and self._shown == self.query()
+
     def notes(self) -> tuple[ProposedNote, ...]:
         """The proposal shown."""
         return self._notes
+
+    def _nothing_due(self, query: InterestQuery) -> str:
+        """Why there are no notes to create: for whom, as of when."""
+        date = self._formats.date(query.as_of)
+        if query.whole_pool:
+            return _(
+                "No interest is due for any customer of {pool} as of {date}: no invoice is "
+                "overdue beyond its grace days, or its period is already covered by an "
+                "interest note."
+            ).format(pool=self._pool, date=date)
+        return _(
+            "No interest is due for {customer} as of {date}: no invoice is overdue beyond "
+            "its grace days, or its period is already covered by an interest note."
+        ).format(customer=self._customer, date=date)
 
     def _changed(self) -> None:
         self._shown = None
@@ -196,7 +220,8 @@ class InterestDialog(ActionDialog):
         self._show_message(_("Calculating the proposal…"))
 
     def _show_message(self, text: str, *, error: bool = False) -> None:
-        """Show ``text`` in the grid's place (no proposal to list)."""
+        """Show ``text`` in the grid's place (no proposal to list); nothing to create."""
+        self._enable_ok()
         self.tree.clear()
         palette = muted_palette(self.palette())
         if error:
@@ -238,12 +263,7 @@ class InterestDialog(ActionDialog):
             head.setExpanded(True)
         if not self._notes:
             assert self._shown is not None
-            self._show_message(
-                _(
-                    "Nothing to charge on {date}: no invoice is overdue beyond its grace days, "
-                    "or its period is already covered by an interest note."
-                ).format(date=fmt.date(self._shown.as_of))
-            )
+            self._show_message(self._nothing_due(self._shown))
             return
         totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
         for note in self._notes:
@@ -256,6 +276,7 @@ class InterestDialog(ActionDialog):
             )
             for currency, (interest, fee) in sorted(totals.items())
         )
+        self._enable_ok()
         self.empty.hide()
         self.tree.show()
         self.summary.show()
@@ -295,7 +316,17 @@ class InterestDialog(ActionDialog):
             ),
         )
 
+    def _enable_ok(self, waiting: bool = False) -> None:
+        """Create only what a proposal of the fields shown lists; else say why not."""
+        problem = self.check()
+        self.ok_button.setEnabled(not waiting and problem is None)
+        self.ok_button.setToolTip(problem or "")
+
     # --- ActionDialog -------------------------------------------------------------------
+
+    def set_waiting(self, waiting: bool) -> None:
+        """Disable Create while writing, and while there is nothing to create."""
+        self._enable_ok(waiting)
 
     def value(self) -> InterestQuery:
         """The query whose proposal is shown (what will be posted)."""
@@ -308,7 +339,5 @@ class InterestDialog(ActionDialog):
         if self._problem:
             return self._problem
         if not self._notes:
-            return _("There is nothing to charge on {date}.").format(
-                date=self._formats.date(self._shown.as_of)
-            )
+            return self._nothing_due(self._shown)
         return None

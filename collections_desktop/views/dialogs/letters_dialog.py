@@ -4,6 +4,8 @@
 letters the run would make and who it skips and why (``models.letters.propose.propose_letters``,
 read by the caller), and emits ``submitted`` with a ``LettersRequest``; the caller
 posts them with ``create_letters`` (``views/actions/letters`` does that wiring).
+Without a pool, or when the preview found no letter due, Create is disabled and its
+tooltip says why; the skipped customers' reasons (a block and why) wrap, never cut.
 ``LetterBlockDialog`` asks until when and why a customer's letters are blocked.
 """
 
@@ -14,14 +16,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QWidget,
 )
 
@@ -34,7 +39,7 @@ from collections_desktop.models.letters.blocks import (
 from collections_desktop.models.letters.propose import LetterProposal
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, pydate, qdate
-from collections_desktop.views.dialogs.grids import read_only_table
+from collections_desktop.views.dialogs.grids import fit_columns, read_only_table
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
 from collections_desktop.views.style import heading_font, muted_palette
 
@@ -43,12 +48,18 @@ PREVIEW_DELAY_MS = 250
 
 CUSTOMER_TARGET = "customer"
 
+SKIPPED_REASON = 3
+"""The column of the skipped customers that says why they get no letter."""
+
+ROOMY_SIZE = QSize(1000, 640)
+"""The size the dialog opens at: the customers' names and the reasons of the skipped ones
+whole, on the smallest screen the app is made for (1366×768)."""
+
 
 def _date_edit(name: str, day: dt.date, formats: Formats) -> QDateEdit:
-    """The shared date field, kept narrow beside the pool choice."""
+    """The shared date field, as wide as its date in the user's style (no wider)."""
     edit = date_edit(day, formats, name)
-    edit.setMinimumWidth(130)
-    edit.setMaximumWidth(170)
+    edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return edit
 
 
@@ -92,6 +103,7 @@ class LettersDialog(ActionDialog):
         self._pools = {str(pool_id): pool_id for pool_id, _name in pools}
         self._shown_request: LettersRequest | None = None  # what the preview shows
         self._proposals: tuple[LetterProposal, ...] = ()
+        self._sized = False  # given its room at the first show
 
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.as_of = _date_edit("letters_as_of", as_of, formats)
@@ -131,8 +143,8 @@ class LettersDialog(ActionDialog):
         self.proposals = read_only_table(
             "letters_proposals", self.proposal_model, stretch=1, sortable=True
         )
-        self.proposals.setMinimumHeight(170)
-        self.body.addWidget(self.proposals, 2)
+        self.proposals.setMinimumHeight(150)
+        self.body.addWidget(self.proposals, 3)
 
         self.skipped_title = QLabel()
         self.skipped_title.setObjectName("letters_skipped_title")
@@ -147,10 +159,18 @@ class LettersDialog(ActionDialog):
             self,
         )
         self.skipped = read_only_table(
-            "letters_skipped", self.skipped_model, stretch=3, sortable=True
+            "letters_skipped", self.skipped_model, stretch=SKIPPED_REASON, sortable=True
         )
-        self.skipped.setMinimumHeight(110)
-        self.body.addWidget(self.skipped, 1)
+        # Why a customer gets no letter (a block and its reason, the level not yet due) is
+        # what the collector reads this table for: the text wraps, each row as tall as
+        # its reason, never cut.
+        self.skipped.setWordWrap(True)
+        self.skipped.setTextElideMode(Qt.TextElideMode.ElideNone)
+        rows = self.skipped.verticalHeader()
+        rows.setMinimumSectionSize(rows.defaultSectionSize())  # one line: as tall as above
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.skipped.setMinimumHeight(130)
+        self.body.addWidget(self.skipped, 2)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -160,7 +180,18 @@ class LettersDialog(ActionDialog):
         self.target.currentIndexChanged.connect(lambda _i: self._timer.start())
         self._show_rows((), ())
         self.summary.setText(self._idle_text())
+        self._enable_ok()
         QTimer.singleShot(0, self.request_preview)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Open with room for the names and the reasons, as far as the screen allows (Qt
+        opens a dialog at most two thirds of the screen wide)."""
+        if not self._sized:
+            self._sized = True
+            screen = self.screen()
+            room = ROOMY_SIZE if screen is None else ROOMY_SIZE.boundedTo(screen.availableSize())
+            self.resize(self.size().expandedTo(room))
+        super().showEvent(event)
 
     # --- what was asked ---------------------------------------------------------------
 
@@ -193,6 +224,12 @@ class LettersDialog(ActionDialog):
 
     # --- the preview ------------------------------------------------------------------
 
+    @property
+    def previewed(self) -> bool:
+        """Whether the preview shown is that of the run the fields describe (or refused)."""
+        request = self.request()
+        return request is not None and (request == self._shown_request or not self.error.isHidden())
+
     def request_preview(self) -> None:
         """Ask for the preview of the run the fields describe now."""
         self._timer.stop()
@@ -202,8 +239,10 @@ class LettersDialog(ActionDialog):
             self._shown_request, self._proposals = None, ()
             self._show_rows((), ())
             self.summary.setText(self._idle_text())
+            self._enable_ok()
             return
         self.summary.setText(_("Reading the letters that are due…"))
+        self._enable_ok()
         self.preview_requested.emit(request)
 
     def show_proposals(self, request: LettersRequest, proposals: Sequence[LetterProposal]) -> None:
@@ -230,6 +269,7 @@ class LettersDialog(ActionDialog):
                 "{count} without a letter", "{count} without a letter", len(skipped)
             ).format(count=self._formats.count(len(skipped)))
         self.summary.setText(text)
+        self._enable_ok()
 
     def show_preview_error(self, request: LettersRequest, message: str) -> None:
         """The preview of ``request`` was refused: say why, inline, and show nothing."""
@@ -240,6 +280,18 @@ class LettersDialog(ActionDialog):
         self.summary.setText(_("No preview."))
         self.error.setText(message)
         self.error.show()
+        self._enable_ok()
+
+    def set_waiting(self, waiting: bool) -> None:
+        """Disable Create while writing, and while there is nothing to create."""
+        self._enable_ok(waiting)
+
+    def _enable_ok(self, waiting: bool = False) -> None:
+        """Create letters only when a pool is chosen and its preview does not say that
+        none is due; else the button's tooltip says why not."""
+        problem = self.check()
+        self.ok_button.setEnabled(not waiting and problem is None)
+        self.ok_button.setToolTip(problem or "")
 
     def _show_rows(
         self, sending: Sequence[LetterProposal], skipped: Sequence[LetterProposal]
@@ -250,7 +302,7 @@ class LettersDialog(ActionDialog):
             _("Without a letter ({count})").format(count=self._formats.count(len(skipped)))
         )
         for view in (self.proposals, self.skipped):
-            view.resizeColumnsToContents()
+            fit_columns(view)
 
     def _idle_text(self) -> str:
         return _("Choose a pool to see the letters that are due.")

@@ -19,7 +19,6 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -33,7 +32,7 @@ from collections_desktop.models.actions.status import NOTE_LENGTH, status_label,
 from collections_desktop.models.db.schema.enums import CollectionStatus
 from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
-from collections_desktop.views.dialogs.fields import parse_amount, pydate, qdate
+from collections_desktop.views.dialogs.fields import date_edit, parse_amount, pydate, qdate
 from collections_desktop.views.dialogs.grids import fit_rows, read_only_table
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column
@@ -116,11 +115,10 @@ class StatusDialog(ActionDialog):
         for value in STATUS_ORDER:
             self.status.addItem(status_label(value), value.value)
         self.status.setCurrentIndex(self._first_new_status())
-        self.promise_date = QDateEdit(qdate(today + dt.timedelta(days=DEFAULT_PROMISE_DAYS)))
-        self.promise_date.setObjectName("status_promise_date")
-        self.promise_date.setCalendarPopup(True)
+        self.promise_date = date_edit(
+            today + dt.timedelta(days=DEFAULT_PROMISE_DAYS), formats, "status_promise_date"
+        )
         self.promise_date.setMinimumDate(qdate(today))
-        self.promise_date.setDisplayFormat("yyyy-MM-dd")
         self.promise_amount = QLineEdit(formats.amount(self._open_total))
         self.promise_amount.setObjectName("status_promise_amount")
         self.promise_amount.setAlignment(Qt.AlignmentFlag.AlignRight)

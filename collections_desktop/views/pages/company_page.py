@@ -58,7 +58,7 @@ from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.operations import ReadSlot
 from collections_desktop.views.pages.base import Page
-from collections_desktop.views.snapshot_text import snapshot_time
+from collections_desktop.views.snapshot_text import snapshot_taken
 from collections_desktop.views.style import (
     alert_colour,
     heading_font,
@@ -583,9 +583,9 @@ class CompanyPage(Page):
         fmt = self.context.formats
         parts = []
         for source in figures.snapshots:
-            when = _("{date}, taken {moment}").format(
+            when = _("{date}, {taken}").format(
                 date=fmt.date(source.as_of),
-                moment=snapshot_time(source.as_of, source.taken_at, fmt),
+                taken=snapshot_taken(source.as_of, source.taken_at, fmt),
             )
             parts.append(
                 _("snapshot of {pool} of {when}").format(pool=source.pool_name, when=when)

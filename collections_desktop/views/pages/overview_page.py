@@ -56,8 +56,10 @@ from collections_desktop.views.dialogs.activity_dialog import (
 )
 from collections_desktop.views.operations import Feedback, ReadSlot, WriteOp, refusal
 from collections_desktop.views.pages.base import Page, PageState
+from collections_desktop.views.snapshot_text import snapshot_taken
 from collections_desktop.views.style import muted_palette
 from collections_desktop.views.tasks import Task, TaskState
+from collections_desktop.views.widgets.customer_search import CustomerSearch
 from collections_desktop.views.widgets.grid import (
     Grid,
     header_state,
@@ -275,7 +277,14 @@ class OverviewPage(Page):
             self.new_dialog.raise_()
             return
         categories = self.data.categories if self.data is not None else ()
-        dialog = NewActivityDialog(self.context.clock.now(), parent=self, categories=categories)
+        context = self.context
+        dialog = NewActivityDialog(
+            context.clock.now(),
+            parent=self,
+            formats=context.formats,
+            customer_search=lambda parent: CustomerSearch("activity_customer", context, parent),
+            categories=categories,
+        )
         dialog.submitted.connect(lambda value: self._create(dialog, value))
         dialog.finished.connect(lambda: self._forget(dialog))
         self.new_dialog = dialog
@@ -420,9 +429,9 @@ class OverviewPage(Page):
         if data.snapshot is None:
             text = _("No snapshot of this pool yet · {where}").format(where=where)
         else:
-            text = _("Snapshot of {date} (taken {moment}) · {where}").format(
+            text = _("Snapshot of {date} ({taken}) · {where}").format(
                 date=fmt.date(data.snapshot.as_of),
-                moment=fmt.moment(data.snapshot.created_at),
+                taken=snapshot_taken(data.snapshot.as_of, data.snapshot.created_at, fmt),
                 where=where,
             )
         if self.took_snapshot:

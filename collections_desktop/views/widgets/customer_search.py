@@ -139,6 +139,10 @@ class CustomerSearch(QObject):
             ),
         ).run(context.runner, self.reads)
 
+    def cancel(self) -> None:
+        """Start no search for what was typed last (the box is going away)."""
+        self._timer.stop()
+
     def show_label(self, label: str) -> None:
         """Put the label of the customer now on screen in the box (choosing nothing)."""
         self.shown = label

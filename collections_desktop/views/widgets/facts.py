@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.screens.customer_collections import CustomerFacts
-from collections_desktop.views.snapshot_text import snapshot_time
+from collections_desktop.views.snapshot_text import snapshot_taken
 from collections_desktop.views.style import (
     aging_colour,
     alert_colour,
@@ -208,9 +208,9 @@ class FactsPanel(QFrame):
         fmt = self._formats
         date, definition = fmt.date(facts.as_of), facts.definition_name
         if origin is FactsOrigin.SNAPSHOT and facts.taken_at is not None:
-            return _("Snapshot of {date}, taken {moment} · {definition}").format(
+            return _("Snapshot of {date}, {taken} · {definition}").format(
                 date=date,
-                moment=snapshot_time(facts.as_of, facts.taken_at, fmt),
+                taken=snapshot_taken(facts.as_of, facts.taken_at, fmt),
                 definition=definition,
             )
         if origin is FactsOrigin.CHANGED:

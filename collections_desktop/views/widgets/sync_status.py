@@ -12,7 +12,6 @@ import datetime as dt
 import html
 from typing import Any
 
-from babel.dates import format_time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
@@ -133,7 +132,7 @@ class SyncStatusBar(QWidget):
             self.last_sync.setText(
                 _("Last sync {moment}").format(moment=self.moment(figures.last_sync_at, now))
             )
-            self.last_sync.setToolTip(self._formats.moment(figures.last_sync_at, "medium"))
+            self.last_sync.setToolTip(self._formats.moment(figures.last_sync_at))
         pending = figures.pending
         self.pending.setText(
             ngettext("{count} change waiting", "{count} changes waiting", pending).format(
@@ -183,9 +182,6 @@ class SyncStatusBar(QWidget):
 
     def moment(self, value: dt.datetime, now: dt.datetime) -> str:
         """The time alone when it is today in the computer's time zone, else date and time."""
-        local = value.astimezone()
-        if local.date() == now.astimezone().date():
-            return format_time(
-                local, format="short", tzinfo=local.tzinfo, locale=self._formats.locale
-            )
+        if value.astimezone().date() == now.astimezone().date():
+            return self._formats.time(value)
         return self._formats.moment(value)
