@@ -9,6 +9,7 @@ ready keys, never a comparator called through a proxy model.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,14 +24,29 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
+class Fit(enum.Enum):
+    """What a column holds, which sets how wide it may grow (``widgets.grid.ColumnFitter``).
+
+    ``KEY``: the text a row is known by (a customer's name, a document or case number, a
+    status), never cut up to a generous limit. ``TEXT``: short texts and figures (dates,
+    amounts, categories, people). ``FREE``: free text (a purpose, a description), the
+    column that is elided first when room is short.
+    """
+
+    KEY = "key"
+    TEXT = "text"
+    FREE = "free"
+
+
 @dataclass(frozen=True)
 class Column(Generic[Row]):
-    """One column: its header, the value of a row, and how that value is shown."""
+    """One column: its header, the value of a row, how that value is shown, what it holds."""
 
     header: str
     value: Callable[[Row], Any]
     text: Callable[[Any], str] = str
     tooltip: Callable[[Row], str] | None = None
+    fit: Fit = Fit.TEXT
 
     def align(self, value: Any) -> Qt.AlignmentFlag:
         """Numbers to the right, everything else to the left."""
@@ -85,9 +101,25 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self._shown = self._arranged()
         self.endResetModel()
 
+    @property
+    def columns(self) -> tuple[Column[Row], ...]:
+        """The columns, in order."""
+        return self._columns
+
     def row(self, index: Index) -> Row:
         """The row shown at ``index``."""
         return self._all[self._shown[index.row()]]
+
+    def column_texts(self, column: int, count: int) -> list[str]:
+        """The texts ``column`` shows in its first ``count`` rows, then in as many more
+        spread evenly over the rest: what the grid measures to size the column."""
+        shown = self._shown
+        picked = shown[:count]
+        rest = len(shown) - count
+        if rest > 0:
+            step = max(rest // count, 1)
+            picked = picked + shown[count::step][:count]
+        return [self._texts[i][column] for i in picked]
 
     def rows(self) -> tuple[Row, ...]:
         """The rows shown, in display order."""

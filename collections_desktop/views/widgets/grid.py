@@ -2,19 +2,24 @@
 
 ``Grid`` holds a ``MarkedModel`` filled on the GUI thread (small lists); ``ListGrid``
 takes rows prepared on a worker (``itemmodels.prepared``) and lets the user hide columns.
-Their header state (widths, order, sort) is saved with the column count in front, so a
-layout saved for other columns is never applied. ``page_button`` and ``pool_combo`` are
-the action bar's and the filter row's common parts.
+Their header state (widths, order, sort, and which columns the user sized) is saved with
+the column count in front, so a layout saved for other columns is never applied.
+``page_button`` and ``pool_combo`` are the action bar's and the filter row's common parts.
+
+Every grid of the app sizes its columns by one rule, ``ColumnFitter``: a column is as
+wide as its header (with room for the sort arrow) and its widest text among the rows
+measured, the text's part capped by what the column holds (``Fit``); one designated
+column takes the room left. A column the user sized keeps its width.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic
 
-from PySide6.QtCore import QByteArray, QPoint, Qt
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtCore import QAbstractItemModel, QByteArray, QEvent, QObject, QPoint, QRect, Qt
+from PySide6.QtGui import QAction, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +29,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QStackedWidget,
+    QStyle,
+    QStyleOptionHeader,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -39,12 +46,225 @@ from collections_desktop.views.itemmodels.prepared import (
     PreparedRows,
     prepare_rows,
 )
-from collections_desktop.views.itemmodels.rows import Column, Row
+from collections_desktop.views.itemmodels.rows import Column, Fit, Row
 from collections_desktop.views.style import (
     heading_font,
     muted_palette,
     tabular_font,
 )
+
+FIT_ROWS = 200
+"""How many rows a grid measures to size its columns: the first ones shown, and as many
+spread over the rest."""
+
+LIMITS = {Fit.KEY: 44, Fit.TEXT: 30, Fit.FREE: 48}
+"""The widest a column's text makes it, in average characters of the grid's font (a
+header is never cut, whatever its length)."""
+
+FREE_FLOOR = 16
+"""The narrowest a free-text column that takes the room left gets, in average characters,
+when the other columns need the room; narrower than its text, it is elided."""
+
+TEXT_GAP = 8
+"""Pixels between the texts of two neighbouring cells, besides the style's own margins."""
+
+MEASURED = 24
+"""How many of a column's longest texts (by characters) are measured in pixels."""
+
+
+def header_room(header: QHeaderView, column: int) -> int:
+    """Pixels a horizontal header section needs besides its text: the style's margins,
+    the sort arrow (whichever column is sorted) and the header's icon when it has one."""
+    style = header.style()
+    option = QStyleOptionHeader()
+    option.initFrom(header)
+    option.orientation = Qt.Orientation.Horizontal
+    option.state |= QStyle.StateFlag.State_Horizontal
+    option.section = column
+    option.text = "x"
+    option.sortIndicator = QStyleOptionHeader.SortIndicator.SortDown
+    height = max(header.height(), header.sizeHint().height())
+    option.rect = QRect(0, 0, 1000, height)
+    label = style.subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
+    room = option.rect.width() - label.width()
+    model = header.model()
+    if (
+        model is not None
+        and model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DecorationRole)
+        is not None
+    ):
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, option, header)
+        room += style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, option, header) + margin
+    return room
+
+
+def header_width(header: QHeaderView, column: int) -> int:
+    """The width at which ``column``'s header text shows whole, sorted or not."""
+    model = header.model()
+    text = model.headerData(column, Qt.Orientation.Horizontal) if model is not None else None
+    return header.fontMetrics().horizontalAdvance(str(text or "")) + header_room(header, column)
+
+
+def cell_margin(view: QAbstractItemView) -> int:
+    """Pixels a cell's text has on each side (the style's item margin)."""
+    style = view.style()
+    return style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+
+
+def _sample(model: QAbstractItemModel, column: int, count: int) -> list[str]:
+    texts = getattr(model, "column_texts", None)
+    if texts is not None:
+        return list(texts(column, count))
+    rows = min(model.rowCount(), count)
+    return [str(model.index(row, column).data() or "") for row in range(rows)]
+
+
+def _fit_of(model: QAbstractItemModel, column: int) -> Fit:
+    columns = getattr(model, "columns", None)
+    if columns is not None and 0 <= column < len(columns):
+        return getattr(columns[column], "fit", Fit.TEXT)
+    return Fit.TEXT
+
+
+def text_width(metrics: QFontMetrics, texts: Iterable[str]) -> int:
+    """The widest of ``texts`` in pixels, measuring only the longest few."""
+    longest = sorted(set(texts), key=len, reverse=True)[:MEASURED]
+    return max((metrics.horizontalAdvance(text) for text in longest if text), default=0)
+
+
+class ColumnFitter(QObject):
+    """Sizes a table's columns by the app's one rule, and gives the room left to one column.
+
+    Each column is as wide as the larger of its header (``header_width``) and its widest
+    text among the rows measured (``FIT_ROWS``), the text's part capped by ``LIMITS`` for
+    what the column holds (``Column.fit``). The ``stretch`` column takes what the others
+    leave of the view's width, but never less than its own need: a ``Fit.FREE`` column
+    may narrow to ``FREE_FLOOR`` characters (its text elided, whole in its tooltip),
+    any other never, so a narrow window scrolls sideways rather than cutting a name.
+
+    ``fit`` measures again (the grids call it whenever new rows arrive); a column the
+    user sized keeps its width (``user_sized``), and is saved as such in the header's
+    state.
+    """
+
+    def __init__(self, view: QTableView, stretch: int | None) -> None:
+        super().__init__(view)
+        self._view = view
+        self.stretch = stretch
+        self.needs: dict[int, int] = {}
+        """Each column's width by the rule, as last measured."""
+        self._floor = 0  # the narrowest the stretch column gets
+        self.user_sized: set[int] = set()
+        """Columns the user sized: fitting leaves them alone."""
+        self._quiet = 0  # >0 while the fitter (or a restore) resizes sections
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header.sectionResized.connect(self._resized)
+        view.viewport().installEventFilter(self)
+
+    # --- measuring ----------------------------------------------------------------------
+
+    def fit(self) -> None:
+        """Size every column the user did not size, then give the room left to ``stretch``."""
+        view, model = self._view, self._view.model()
+        if model is None:
+            return
+        header = view.horizontalHeader()
+        metrics = view.fontMetrics()
+        average = max(metrics.averageCharWidth(), 1)
+        padding = 2 * cell_margin(view) + TEXT_GAP
+        self.needs = {}
+        with self.quiet():
+            for column in range(model.columnCount()):
+                kind = _fit_of(model, column)
+                texts = _sample(model, column, FIT_ROWS)
+                content = text_width(metrics, texts) + padding if texts else 0
+                heading = header_width(header, column)
+                need = max(heading, min(content, LIMITS[kind] * average))
+                self.needs[column] = need
+                if column == self.stretch:
+                    floor = min(need, FREE_FLOOR * average) if kind is Fit.FREE else need
+                    self._floor = max(heading, floor)
+                elif column not in self.user_sized:
+                    header.resizeSection(column, need)
+        self.fill()
+
+    def natural_width(self) -> int:
+        """The view's width at which every shown column has its need and nothing scrolls."""
+        header = self._view.horizontalHeader()
+        columns = sum(
+            self.needs.get(c, header.sectionSize(c))
+            if c not in self.user_sized
+            else header.sectionSize(c)
+            for c in range(header.count())
+            if not header.isSectionHidden(c)
+        )
+        frame = 2 * self._view.frameWidth()
+        scroll = self._view.verticalScrollBar().sizeHint().width()
+        return columns + frame + scroll
+
+    # --- the stretch column -------------------------------------------------------------
+
+    def fill(self) -> None:
+        """Give the stretch column what the other shown columns leave of the view."""
+        stretch, header = self.stretch, self._view.horizontalHeader()
+        if (
+            stretch is None
+            or stretch >= header.count()
+            or stretch in self.user_sized
+            or header.isSectionHidden(stretch)
+        ):
+            return
+        others = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c != stretch and not header.isSectionHidden(c)
+        )
+        width = max(self._floor, self._view.viewport().width() - others)
+        if width != header.sectionSize(stretch):
+            with self.quiet():
+                header.resizeSection(stretch, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self._view.viewport():
+            self.fill()
+        return False
+
+    def _resized(self, column: int, old: int, new: int) -> None:
+        # Hiding or showing a column passes through 0; neither is the user sizing it.
+        if not self._quiet and old and new:
+            self.user_sized.add(column)
+        if not self._quiet:
+            self.fill()
+
+    # --- state --------------------------------------------------------------------------
+
+    def quiet(self) -> _Quiet:
+        """A context in which section resizes are the program's, not the user's."""
+        return _Quiet(self)
+
+    def forget(self) -> None:
+        """New columns: nothing was sized by the user, nothing measured."""
+        self.user_sized = set()
+        self.needs = {}
+        self._floor = 0
+        header = self._view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+
+class _Quiet:
+    """While it is entered, section resizes do not count as the user's."""
+
+    def __init__(self, fitter: ColumnFitter) -> None:
+        self._fitter = fitter
+
+    def __enter__(self) -> None:
+        self._fitter._quiet += 1
+
+    def __exit__(self, *_exc: object) -> None:
+        self._fitter._quiet -= 1
 
 
 class Grid(QWidget, Generic[Row]):
@@ -63,8 +283,6 @@ class Grid(QWidget, Generic[Row]):
         self.setObjectName(f"{name}_grid")
         self._empty_text = ""
         self._total = 0
-        self._stretch = stretch
-        self.sized = False
         self.title = QLabel()
         self.title.setObjectName(f"{name}_title")
         self.title.setFont(heading_font(self.font()))
@@ -90,9 +308,7 @@ class Grid(QWidget, Generic[Row]):
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        self.fitter = ColumnFitter(self.view, stretch)
         self.empty = QLabel()
         self.empty.setObjectName(f"{name}_empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -127,27 +343,12 @@ class Grid(QWidget, Generic[Row]):
         self._empty_text = empty_text
         self._total = len(rows)
         self.model.set_rows(rows)
-        if rows and not self.sized:
-            self.sized = True
-            self.fit_columns()
+        self.fitter.fit()
         self._show()
 
-    def fit_columns(self) -> None:
-        """Size each column to its header and its widest value, the stretching one aside.
-
-        Not ``resizeColumnsToContents``: that reserves room for the sort arrow in every
-        header, which costs a name column a hundred pixels in a half-width grid.
-        """
-        header = self.view.horizontalHeader()
-        metrics = header.fontMetrics()
-        for column in range(self.model.columnCount()):
-            if column == self._stretch:
-                continue
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            width = max(
-                metrics.horizontalAdvance(title) + 14, self.view.sizeHintForColumn(column) + 6
-            )
-            header.resizeSection(column, min(width, 200))
+    def natural_width(self) -> int:
+        """The grid's width at which every column has the width the rule gives it."""
+        return self.fitter.natural_width()
 
     def _filter(self, text: str) -> None:
         self.model.set_filter(text)
@@ -166,10 +367,6 @@ class Grid(QWidget, Generic[Row]):
         else:
             self.empty.setText(self._empty_text)
         self.stack.setCurrentWidget(self.empty)
-
-
-FIT_ROWS = 200
-"""How many rows a grid measures to size its columns."""
 
 
 def page_button(action: QAction, name: str) -> QToolButton:
@@ -196,20 +393,57 @@ def pool_combo(scope: AgentScope, icons: IconRegistry) -> QComboBox:
     return combo
 
 
+SIZED_MARK = b"\xfe"
+"""After the column count in a saved header: the columns the user sized come next. (An
+older state has Qt's own there, which starts with a zero byte.)"""
+
+
 def header_state(grid: Grid[Any]) -> bytes:
-    """The grid's column widths, order and sort, with its column count in front."""
+    """The grid's column widths, order and sort, with its column count in front and the
+    columns the user sized after it."""
     count = grid.model.columnCount()
-    return count.to_bytes(2, "big") + bytes(grid.view.horizontalHeader().saveState().data())
+    sized = sorted(c for c in grid.fitter.user_sized if c < count)
+    return b"".join(
+        (
+            count.to_bytes(2, "big"),
+            SIZED_MARK,
+            len(sized).to_bytes(2, "big"),
+            *(c.to_bytes(2, "big") for c in sized),
+            bytes(grid.view.horizontalHeader().saveState().data()),
+        )
+    )
 
 
 def restore_header(grid: Grid[Any], value: bytes | None) -> bool:
-    """Put back ``header_state`` if it was saved with the same columns."""
-    if not value or len(value) < 3 or int.from_bytes(value[:2], "big") != grid.model.columnCount():
+    """Put back ``header_state`` if it was saved with the same columns.
+
+    The widths of the columns the user sized stay; the others are measured again when
+    rows arrive (a state saved before columns were fitted keeps only order and sort).
+    """
+    count = grid.model.columnCount()
+    if not value or len(value) < 3 or int.from_bytes(value[:2], "big") != count:
         return False
-    if grid.view.horizontalHeader().restoreState(QByteArray(value[2:])):
-        grid.sized = True
-        return True
-    return False
+    rest, sized = value[2:], set()
+    if rest[:1] == SIZED_MARK:
+        if len(rest) < 3:
+            return False
+        number = int.from_bytes(rest[1:3], "big")
+        end = 3 + 2 * number
+        if len(rest) < end:
+            return False
+        sized = {int.from_bytes(rest[i : i + 2], "big") for i in range(3, end, 2)}
+        rest = rest[end:]
+    fitter, header = grid.fitter, grid.view.horizontalHeader()
+    with fitter.quiet():
+        if not header.restoreState(QByteArray(rest)):
+            return False
+        # An older state may hold a stretching section: the fitter does the stretching.
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    fitter.user_sized = {c for c in sized if c < count}
+    if grid.model.rowCount():
+        fitter.fit()
+    return True
 
 
 class ListGrid(Grid[Row], Generic[Row]):
@@ -228,7 +462,7 @@ class ListGrid(Grid[Row], Generic[Row]):
     ) -> None:
         super().__init__(name, columns, colours, icons, stretch=stretch)
         self.set_model(PreparedModel(columns, colours, self))
-        # Column widths from the first rows: measuring thousands takes a second.
+        # A double-click on a section's edge measures the first rows: thousands take a second.
         header = self.view.horizontalHeader()
         header.setResizeContentsPrecision(FIT_ROWS)
         # Right-click on the headers: show or hide columns (kept with the header's state).
@@ -255,23 +489,20 @@ class ListGrid(Grid[Row], Generic[Row]):
         sort = (header.sortIndicatorSection(), header.sortIndicatorOrder())
         old = self.model
         self.model = model
-        self.view.setModel(model)
+        with self.fitter.quiet():
+            self.view.setModel(model)
+            self.fitter.forget()
         old.deleteLater()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
         if self.view.isSortingEnabled():  # else the query's order stands
             header.setSortIndicator(*sort)
             model.sort(*sort)
-        self.sized = False
 
     def set_prepared(self, prepared: PreparedRows[Row], empty_text: str) -> None:
         """Show prepared rows; ``empty_text`` (rich text) when there are none."""
         self._empty_text = empty_text
         self._total = len(prepared.rows)
         self.model.set_prepared(prepared)
-        if prepared.rows and not self.sized:
-            self.sized = True
-            self.fit_columns()
+        self.fitter.fit()
         self._show()
 
     def prepare(self, rows: Sequence[Row]) -> PreparedRows[Row]:

@@ -27,6 +27,7 @@ from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.models.screens.workspace import type_name
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
 from collections_desktop.views.style import muted_palette, tabular_font
+from collections_desktop.views.widgets.grid import ColumnFitter
 
 RowColumn = Column[TransactionRow]
 
@@ -103,9 +104,8 @@ class TransactionGrid(QWidget):
         rows = self.view.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.view.fontMetrics().height() + 8)  # dense, readable
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # The app's one rule for column widths; the last column takes the room left.
+        self.fitter = ColumnFitter(self.view, stretch=len(columns) - 1)
         self.empty = QLabel(empty)
         self.empty.setObjectName(f"{name}_empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -127,8 +127,7 @@ class TransactionGrid(QWidget):
         self.model.set_rows(rows)
         self.view.setVisible(bool(rows))
         self.empty.setVisible(not rows)
-        if rows:
-            self.view.resizeColumnsToContents()
+        self.fitter.fit()
 
     def marked(self) -> tuple[TransactionRow, ...]:
         """The rows marked in the grid, in the grid's order."""
