@@ -28,14 +28,21 @@ class Fit(enum.Enum):
     """What a column holds, which sets how wide it may grow (``widgets.grid.ColumnFitter``).
 
     ``KEY``: the text a row is known by (a customer's name, a document or case number, a
-    status), never cut up to a generous limit. ``TEXT``: short texts and figures (dates,
-    amounts, categories, people). ``FREE``: free text (a purpose, a description), the
-    column that is elided first when room is short.
+    status), never cut up to a generous limit. ``TEXT``: short values never cut (dates,
+    amounts, codes). ``LABEL``: a short descriptive text (a type, a category, a person)
+    that gives way when room is short. ``FREE``: free text (a purpose, a description),
+    the first to give way. A ``LABEL`` or ``FREE`` cell without a tooltip of its own
+    shows its whole text in its tooltip.
     """
 
     KEY = "key"
     TEXT = "text"
+    LABEL = "label"
     FREE = "free"
+
+
+GIVING_WAY = (Fit.LABEL, Fit.FREE)
+"""The kinds of column that narrow (their texts elided) when a grid lacks room."""
 
 
 @dataclass(frozen=True)
@@ -183,8 +190,11 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return self._texts[source][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return column.align(column.value(self._all[source]))
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(self._all[source])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.tooltip is not None:
+                return column.tooltip(self._all[source])
+            if column.fit in GIVING_WAY:  # elided when room is short: whole in the tooltip
+                return self._texts[source][index.column()] or None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

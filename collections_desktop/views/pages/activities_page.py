@@ -414,9 +414,9 @@ class ActivitiesPage(ListPage):
                 tooltip=lambda r: r.purpose,
                 fit=Fit.FREE,
             ),
-            Column(_("Type"), lambda r: type_name(r.type)),
-            Column(_("Category"), lambda r: r.category),
-            Column(_("Responsible"), lambda r: r.responsible_name),
+            Column(_("Type"), lambda r: type_name(r.type), fit=Fit.LABEL),
+            Column(_("Category"), lambda r: r.category, fit=Fit.LABEL),
+            Column(_("Responsible"), lambda r: r.responsible_name, fit=Fit.LABEL),
             Column(_("Status"), lambda r: _("Closed") if r.closed else _("Open"), fit=Fit.KEY),
             Column(_("Case"), lambda r: r.case_number, fit=Fit.KEY),
         ]

@@ -366,12 +366,12 @@ def case_columns(fmt: Formats) -> list[Column[CaseRow]]:
             ),
             fit=Fit.KEY,
         ),
-        Column(_("Category"), lambda r: r.category_name),
+        Column(_("Category"), lambda r: r.category_name, fit=Fit.LABEL),
         Column(
             _("Description"), lambda r: r.description, tooltip=lambda r: r.description, fit=Fit.FREE
         ),
         Column(_("Status"), lambda r: _("Open") if r.is_open else _("Closed"), fit=Fit.KEY),
-        Column(_("Responsible"), lambda r: r.responsible_name),
+        Column(_("Responsible"), lambda r: r.responsible_name, fit=Fit.LABEL),
         Column(_("Transactions"), lambda r: r.transaction_count, text=lambda v: count_text(fmt, v)),
         Column(_("Open amount"), lambda r: r.open_amount, text=fmt.amount),
         Column(

@@ -331,10 +331,10 @@ def customer_columns(fmt: Formats) -> list[Column[CustomerListRow]]:
             ),
             fit=Fit.KEY,
         ),
-        Column(_("Group"), lambda r: r.customer_group),
+        Column(_("Group"), lambda r: r.customer_group, fit=Fit.LABEL),
         Column(_("Country"), lambda r: r.country),
         Column(_("Balance"), lambda r: r.balance, text=fmt.amount),
         Column(_("Credit limit"), lambda r: r.credit_limit, text=fmt.amount),
         Column(_("Status"), lambda r: status_name(r.account_status), fit=Fit.KEY),
-        Column(_("Responsible"), lambda r: r.responsible_name),
+        Column(_("Responsible"), lambda r: r.responsible_name, fit=Fit.LABEL),
     ]

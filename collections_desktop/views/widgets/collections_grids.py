@@ -84,7 +84,7 @@ def cases_grid(formats: Formats, icons: IconRegistry, colours: CellColours) -> L
 
     columns: list[Column[CaseRow]] = [
         Column(_("Case"), lambda r: r.number, fit=Fit.KEY),
-        Column(_("Category"), lambda r: r.category_name),
+        Column(_("Category"), lambda r: r.category_name, fit=Fit.LABEL),
         Column(
             _("Description"), lambda r: r.description, tooltip=lambda r: r.description, fit=Fit.FREE
         ),
@@ -93,7 +93,7 @@ def cases_grid(formats: Formats, icons: IconRegistry, colours: CellColours) -> L
         Column(_("Transactions"), lambda r: r.transaction_count, text=lambda v: count_text(fmt, v)),
         Column(_("Open amount"), lambda r: r.open_amount, text=fmt.amount),
         Column(_("Activities"), lambda r: r.activity_count, text=lambda v: count_text(fmt, v)),
-        Column(_("Responsible"), lambda r: r.responsible_name),
+        Column(_("Responsible"), lambda r: r.responsible_name, fit=Fit.LABEL),
     ]
     grid = ListGrid("collections_cases", columns, {3: colours.closed_case}, icons, stretch=2)
     grid.model.right = {5, 6, 7}
@@ -166,9 +166,9 @@ def activities_grid(
             tooltip=lambda r: r.purpose,
             fit=Fit.FREE,
         ),
-        Column(_("Type"), lambda r: activity_type_name(r.type)),
-        Column(_("Category"), lambda r: r.category),
-        Column(_("Responsible"), lambda r: r.responsible_name),
+        Column(_("Type"), lambda r: activity_type_name(r.type), fit=Fit.LABEL),
+        Column(_("Category"), lambda r: r.category, fit=Fit.LABEL),
+        Column(_("Responsible"), lambda r: r.responsible_name, fit=Fit.LABEL),
         Column(_("Status"), lambda r: _("Closed") if r.closed else _("Open"), fit=Fit.KEY),
         Column(_("Case"), lambda r: r.case_number, fit=Fit.KEY),
     ]

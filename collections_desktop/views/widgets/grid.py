@@ -57,13 +57,14 @@ FIT_ROWS = 200
 """How many rows a grid measures to size its columns: the first ones shown, and as many
 spread over the rest."""
 
-LIMITS = {Fit.KEY: 44, Fit.TEXT: 30, Fit.FREE: 48}
+LIMITS = {Fit.KEY: 40, Fit.TEXT: 30, Fit.LABEL: 30, Fit.FREE: 48}
 """The widest a column's text makes it, in average characters of the grid's font (a
 header is never cut, whatever its length)."""
 
-FREE_FLOOR = 16
-"""The narrowest a free-text column that takes the room left gets, in average characters,
-when the other columns need the room; narrower than its text, it is elided."""
+FLOORS = {Fit.FREE: 28, Fit.LABEL: 10}
+"""The narrowest a column that gives way gets when room is short, in average characters
+(never narrower than its header): free text first, then labels; the others never give
+way, and the grid scrolls sideways instead."""
 
 TEXT_GAP = 8
 """Pixels between the texts of two neighbouring cells, besides the style's own margins."""
@@ -135,16 +136,18 @@ def text_width(metrics: QFontMetrics, texts: Iterable[str]) -> int:
 class ColumnFitter(QObject):
     """Sizes a table's columns by the app's one rule, and gives the room left to one column.
 
-    Each column is as wide as the larger of its header (``header_width``) and its widest
-    text among the rows measured (``FIT_ROWS``), the text's part capped by ``LIMITS`` for
-    what the column holds (``Column.fit``). The ``stretch`` column takes what the others
-    leave of the view's width, but never less than its own need: a ``Fit.FREE`` column
-    may narrow to ``FREE_FLOOR`` characters (its text elided, whole in its tooltip),
-    any other never, so a narrow window scrolls sideways rather than cutting a name.
+    Each column needs the larger of its header (``header_width``) and its widest text
+    among the rows measured (``FIT_ROWS``), the text's part capped by ``LIMITS`` for what
+    the column holds (``Column.fit``). The ``stretch`` column takes what the others leave
+    of the view's width. When that is less than it needs, columns give way in order down
+    to their ``FLOORS``: the free text first (the stretch column, usually), then the
+    labels (type, category, responsible), their texts elided and whole in their
+    tooltips; a name, a number, a status, a date or an amount never does, and a narrow
+    window scrolls sideways instead.
 
-    ``fit`` measures again (the grids call it whenever new rows arrive); a column the
-    user sized keeps its width (``user_sized``), and is saved as such in the header's
-    state.
+    ``fit`` measures again (the grids call it whenever new rows arrive); ``fill`` shares
+    the width again (on every resize of the view). A column the user sized keeps its
+    width (``user_sized``), and is saved as such in the header's state.
     """
 
     def __init__(self, view: QTableView, stretch: int | None) -> None:
@@ -153,7 +156,8 @@ class ColumnFitter(QObject):
         self.stretch = stretch
         self.needs: dict[int, int] = {}
         """Each column's width by the rule, as last measured."""
-        self._floor = 0  # the narrowest the stretch column gets
+        self.floors: dict[int, int] = {}
+        """The narrowest each column gets when room is short (its need for most)."""
         self.user_sized: set[int] = set()
         """Columns the user sized: fitting leaves them alone."""
         self._quiet = 0  # >0 while the fitter (or a restore) resizes sections
@@ -167,7 +171,7 @@ class ColumnFitter(QObject):
     # --- measuring ----------------------------------------------------------------------
 
     def fit(self) -> None:
-        """Size every column the user did not size, then give the room left to ``stretch``."""
+        """Measure every column again, then share the view's width (``fill``)."""
         view, model = self._view, self._view.model()
         if model is None:
             return
@@ -175,29 +179,25 @@ class ColumnFitter(QObject):
         metrics = view.fontMetrics()
         average = max(metrics.averageCharWidth(), 1)
         padding = 2 * cell_margin(view) + TEXT_GAP
-        self.needs = {}
-        with self.quiet():
-            for column in range(model.columnCount()):
-                kind = _fit_of(model, column)
-                texts = _sample(model, column, FIT_ROWS)
-                content = text_width(metrics, texts) + padding if texts else 0
-                heading = header_width(header, column)
-                need = max(heading, min(content, LIMITS[kind] * average))
-                self.needs[column] = need
-                if column == self.stretch:
-                    floor = min(need, FREE_FLOOR * average) if kind is Fit.FREE else need
-                    self._floor = max(heading, floor)
-                elif column not in self.user_sized:
-                    header.resizeSection(column, need)
+        self.needs, self.floors = {}, {}
+        for column in range(model.columnCount()):
+            kind = _fit_of(model, column)
+            texts = _sample(model, column, FIT_ROWS)
+            content = text_width(metrics, texts) + padding if texts else 0
+            heading = header_width(header, column)
+            need = max(heading, min(content, LIMITS[kind] * average))
+            self.needs[column] = need
+            floor = FLOORS.get(kind)
+            self.floors[column] = (
+                need if floor is None else max(heading, min(need, floor * average))
+            )
         self.fill()
 
     def natural_width(self) -> int:
         """The view's width at which every shown column has its need and nothing scrolls."""
         header = self._view.horizontalHeader()
         columns = sum(
-            self.needs.get(c, header.sectionSize(c))
-            if c not in self.user_sized
-            else header.sectionSize(c)
+            header.sectionSize(c) if c in self.user_sized else self.needs.get(c, 0)
             for c in range(header.count())
             if not header.isSectionHidden(c)
         )
@@ -205,27 +205,40 @@ class ColumnFitter(QObject):
         scroll = self._view.verticalScrollBar().sizeHint().width()
         return columns + frame + scroll
 
-    # --- the stretch column -------------------------------------------------------------
+    # --- sharing the width --------------------------------------------------------------
+
+    def widths(self, room: int) -> dict[int, int]:
+        """The width of each shown column the user did not size, for a view ``room``
+        pixels wide (see the class's docstring)."""
+        header = self._view.horizontalHeader()
+        shown = [
+            c for c in range(header.count()) if not header.isSectionHidden(c) and c in self.needs
+        ]
+        widths = {c: self.needs[c] for c in shown if c not in self.user_sized}
+        fixed = sum(header.sectionSize(c) for c in shown if c in self.user_sized)
+        stretch = self.stretch if self.stretch in widths else None
+        short = fixed + sum(widths.values()) - room  # >0: the room missing
+        if stretch is not None and short < 0:
+            widths[stretch] -= short  # the room left goes to the stretch column
+            return widths
+        # Too little room: the free text gives way first (the stretch column foremost),
+        # then the labels, each down to its floor.
+        for kind in (Fit.FREE, Fit.LABEL):
+            if short <= 0:
+                break
+            giving = [c for c in widths if _fit_of(self._view.model(), c) is kind]
+            short = _give_way(widths, giving, self.floors, short, first=stretch)
+        return widths
 
     def fill(self) -> None:
-        """Give the stretch column what the other shown columns leave of the view."""
-        stretch, header = self.stretch, self._view.horizontalHeader()
-        if (
-            stretch is None
-            or stretch >= header.count()
-            or stretch in self.user_sized
-            or header.isSectionHidden(stretch)
-        ):
+        """Size the columns the user did not size for the view's width, now."""
+        if not self.needs or self._view.model() is None:
             return
-        others = sum(
-            header.sectionSize(c)
-            for c in range(header.count())
-            if c != stretch and not header.isSectionHidden(c)
-        )
-        width = max(self._floor, self._view.viewport().width() - others)
-        if width != header.sectionSize(stretch):
-            with self.quiet():
-                header.resizeSection(stretch, width)
+        header = self._view.horizontalHeader()
+        with self.quiet():
+            for column, width in self.widths(self._view.viewport().width()).items():
+                if width != header.sectionSize(column):
+                    header.resizeSection(column, width)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self._view.viewport():
@@ -248,10 +261,37 @@ class ColumnFitter(QObject):
     def forget(self) -> None:
         """New columns: nothing was sized by the user, nothing measured."""
         self.user_sized = set()
-        self.needs = {}
-        self._floor = 0
+        self.needs, self.floors = {}, {}
         header = self._view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+
+def _give_way(
+    widths: dict[int, int],
+    columns: Sequence[int],
+    floors: dict[int, int],
+    short: int,
+    *,
+    first: int | None,
+) -> int:
+    """Narrow ``columns`` towards their floors by ``short`` pixels in all (``first`` alone
+    first, the others in proportion to what each can give); the pixels still missing."""
+    if first in columns:
+        give = min(short, widths[first] - floors[first])
+        widths[first] -= give
+        short -= give
+        columns = [c for c in columns if c != first]
+    slack = {c: widths[c] - floors[c] for c in columns if widths[c] > floors[c]}
+    total = sum(slack.values())
+    if short <= 0 or not total:
+        return short
+    take = min(short, total)
+    given = 0
+    for i, (column, spare) in enumerate(slack.items()):
+        give = take - given if i == len(slack) - 1 else spare * take // total
+        widths[column] -= give
+        given += give
+    return short - take
 
 
 class _Quiet:
