@@ -14,8 +14,9 @@ column takes the room left. A column the user sized keeps its width.
 
 from __future__ import annotations
 
+import contextlib
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QEvent, QObject, QPoint, QRect, Qt
@@ -69,6 +70,9 @@ way, and the grid scrolls sideways instead."""
 TEXT_GAP = 8
 """Pixels between the texts of two neighbouring cells, besides the style's own margins."""
 
+ARROW_GAP = 4
+"""Pixels between a header's text and its sort arrow."""
+
 MEASURED = 24
 """How many of a column's longest texts (by characters) are measured in pixels."""
 
@@ -87,7 +91,11 @@ def header_room(header: QHeaderView, column: int) -> int:
     height = max(header.height(), header.sizeHint().height())
     option.rect = QRect(0, 0, 1000, height)
     label = style.subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
-    room = option.rect.width() - label.width()
+    arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, option, header)
+    # Fusion draws the arrow inside the label's rectangle: keep a right-aligned text
+    # clear of it.
+    end = min(label.right(), arrow.left() - ARROW_GAP) if arrow.isValid() else label.right()
+    room = option.rect.width() - (end - label.left() + 1)
     model = header.model()
     if (
         model is not None
@@ -254,9 +262,14 @@ class ColumnFitter(QObject):
 
     # --- state --------------------------------------------------------------------------
 
-    def quiet(self) -> _Quiet:
+    @contextlib.contextmanager
+    def quiet(self) -> Iterator[None]:
         """A context in which section resizes are the program's, not the user's."""
-        return _Quiet(self)
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
 
     def forget(self) -> None:
         """New columns: nothing was sized by the user, nothing measured."""
@@ -276,7 +289,7 @@ def _give_way(
 ) -> int:
     """Narrow ``columns`` towards their floors by ``short`` pixels in all (``first`` alone
     first, the others in proportion to what each can give); the pixels still missing."""
-    if first in columns:
+    if first is not None and first in columns:
         give = min(short, widths[first] - floors[first])
         widths[first] -= give
         short -= give
@@ -292,19 +305,6 @@ def _give_way(
         widths[column] -= give
         given += give
     return short - take
-
-
-class _Quiet:
-    """While it is entered, section resizes do not count as the user's."""
-
-    def __init__(self, fitter: ColumnFitter) -> None:
-        self._fitter = fitter
-
-    def __enter__(self) -> None:
-        self._fitter._quiet += 1
-
-    def __exit__(self, *_exc: object) -> None:
-        self._fitter._quiet -= 1
 
 
 class Grid(QWidget, Generic[Row]):
