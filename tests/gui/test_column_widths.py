@@ -27,6 +27,7 @@ from collections_desktop.views.widgets.grid import (
     LIMITS,
     Grid,
     header_state,
+    header_width,
     restore_header,
 )
 from tests.unit.test_list_pages import Books, at, books
@@ -150,7 +151,8 @@ def test_each_column_fits_its_header_and_its_widest_text_up_to_its_limit(grid) -
     assert cut_cells(view, RESPONSIBLE) == []
     assert cut_cells(view, STATUS) == []
     assert cut_headers(view) == []
-    assert header.sectionSize(STATUS) == header_need(header, STATUS)  # the header is widest
+    # The status's header is wider than its texts: the header sets its width.
+    assert header.sectionSize(STATUS) == header_width(header, STATUS) >= header_need(header, STATUS)
     # The customer: the Ferragens name whole; the 57-character name beyond the limit.
     limit = LIMITS[Fit.KEY] * metrics.averageCharWidth()
     assert header.sectionSize(NAME) == limit
