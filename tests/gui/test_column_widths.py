@@ -44,15 +44,16 @@ LONG_NAME = "Ferragens Tavares Nogueira, Lda."
 
 
 def header_need(header: QHeaderView, column: int) -> int:
-    """The header's text width (QFontMetrics) and the style's margins around a sorted
-    header's label (the sort arrow included), plus its icon when it has one."""
+    """The header's text width (QFontMetrics) and the style's margins around its label
+    (less the sort arrow's room when the grid is sorted by it), plus its icon if any."""
     model = header.model()
     text = model.headerData(column, Qt.Orientation.Horizontal)
     option = QStyleOptionHeader()
     option.initFrom(header)
     option.state |= QStyle.StateFlag.State_Horizontal
     option.orientation = Qt.Orientation.Horizontal
-    option.sortIndicator = QStyleOptionHeader.SortIndicator.SortUp
+    if header.isSortIndicatorShown() and header.sortIndicatorSection() == column:
+        option.sortIndicator = QStyleOptionHeader.SortIndicator.SortUp
     option.rect = QRect(0, 0, 500, header.height())
     style = header.style()
     label = style.subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
@@ -208,6 +209,18 @@ def test_short_of_room_the_free_text_gives_way_then_the_labels_then_it_scrolls(
     set_room(qtbot, grid, natural + 100)
     assert widths(grid)[PURPOSE] == needs[PURPOSE] + 100
     assert header.length() == view.viewport().width()
+
+
+def test_only_the_sorted_column_keeps_room_for_the_sort_arrow(grid) -> None:
+    header = grid.view.horizontalHeader()
+    unsorted = header.sectionSize(STATUS)
+    grid.sort_by(STATUS, Qt.SortOrder.AscendingOrder)
+    assert header.sectionSize(STATUS) > unsorted  # the arrow beside "Collection status"
+    assert cut_headers(grid.view) == []
+    grid.view.sortByColumn(ACCOUNT, Qt.SortOrder.DescendingOrder)
+    assert header.sectionSize(STATUS) == unsorted
+    assert cut_headers(grid.view) == []
+    assert header.length() == grid.view.viewport().width()  # the purpose took the room
 
 
 def test_new_rows_are_measured_again_but_a_column_the_user_sized_stays(qtbot, grid) -> None:

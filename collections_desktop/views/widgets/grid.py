@@ -73,13 +73,17 @@ TEXT_GAP = 8
 ARROW_GAP = 4
 """Pixels between a header's text and its sort arrow."""
 
+HEADER_GAP = 6
+"""Pixels a header's text keeps clear of its section's edges, besides the style's margins."""
+
 MEASURED = 24
 """How many of a column's longest texts (by characters) are measured in pixels."""
 
 
 def header_room(header: QHeaderView, column: int) -> int:
     """Pixels a horizontal header section needs besides its text: the style's margins,
-    the sort arrow (whichever column is sorted) and the header's icon when it has one."""
+    the sort arrow when the grid is sorted by ``column``, and the header's icon when it
+    has one."""
     style = header.style()
     option = QStyleOptionHeader()
     option.initFrom(header)
@@ -87,15 +91,20 @@ def header_room(header: QHeaderView, column: int) -> int:
     option.state |= QStyle.StateFlag.State_Horizontal
     option.section = column
     option.text = "x"
-    option.sortIndicator = QStyleOptionHeader.SortIndicator.SortDown
+    sorted_here = header.isSortIndicatorShown() and header.sortIndicatorSection() == column
+    if sorted_here:
+        option.sortIndicator = QStyleOptionHeader.SortIndicator.SortDown
     height = max(header.height(), header.sizeHint().height())
     option.rect = QRect(0, 0, 1000, height)
     label = style.subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
-    arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, option, header)
-    # Fusion draws the arrow inside the label's rectangle: keep a right-aligned text
-    # clear of it.
-    end = min(label.right(), arrow.left() - ARROW_GAP) if arrow.isValid() else label.right()
-    room = option.rect.width() - (end - label.left() + 1)
+    end = label.right()
+    if sorted_here:
+        # Fusion draws the arrow inside the label's rectangle: keep a right-aligned
+        # text clear of it.
+        arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, option, header)
+        if arrow.isValid():
+            end = min(end, arrow.left() - ARROW_GAP)
+    room = option.rect.width() - (end - label.left() + 1) + HEADER_GAP
     model = header.model()
     if (
         model is not None
@@ -108,7 +117,8 @@ def header_room(header: QHeaderView, column: int) -> int:
 
 
 def header_width(header: QHeaderView, column: int) -> int:
-    """The width at which ``column``'s header text shows whole, sorted or not."""
+    """The width at which ``column``'s header text shows whole (with the sort arrow when
+    the grid is sorted by it)."""
     model = header.model()
     text = model.headerData(column, Qt.Orientation.Horizontal) if model is not None else None
     return header.fontMetrics().horizontalAdvance(str(text or "")) + header_room(header, column)
@@ -154,14 +164,16 @@ class ColumnFitter(QObject):
     window scrolls sideways instead.
 
     ``fit`` measures again (the grids call it whenever new rows arrive); ``fill`` shares
-    the width again (on every resize of the view). A column the user sized keeps its
-    width (``user_sized``), and is saved as such in the header's state.
+    the width again (on every resize of the view). Only the sorted column keeps room for
+    the sort arrow; sorting by another column sizes both headers again. A column the user
+    sized keeps its width (``user_sized``), and is saved as such in the header's state.
     """
 
     def __init__(self, view: QTableView, stretch: int | None) -> None:
         super().__init__(view)
         self._view = view
         self.stretch = stretch
+        self._texts: dict[int, int] = {}  # each column's text width, capped by its limit
         self.needs: dict[int, int] = {}
         """Each column's width by the rule, as last measured."""
         self.floors: dict[int, int] = {}
@@ -174,6 +186,7 @@ class ColumnFitter(QObject):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header.sectionResized.connect(self._resized)
+        header.sortIndicatorChanged.connect(self.headers_changed)
         view.viewport().installEventFilter(self)
 
     # --- measuring ----------------------------------------------------------------------
@@ -183,23 +196,36 @@ class ColumnFitter(QObject):
         view, model = self._view, self._view.model()
         if model is None:
             return
-        header = view.horizontalHeader()
         metrics = view.fontMetrics()
         average = max(metrics.averageCharWidth(), 1)
         padding = 2 * cell_margin(view) + TEXT_GAP
-        self.needs, self.floors = {}, {}
+        self._texts = {}
         for column in range(model.columnCount()):
-            kind = _fit_of(model, column)
             texts = _sample(model, column, FIT_ROWS)
             content = text_width(metrics, texts) + padding if texts else 0
+            self._texts[column] = min(content, LIMITS[_fit_of(model, column)] * average)
+        self._with_headers()
+        self.fill()
+
+    def _with_headers(self) -> None:
+        """Each column's need and floor from its measured texts and its header now."""
+        model, header = self._view.model(), self._view.horizontalHeader()
+        average = max(self._view.fontMetrics().averageCharWidth(), 1)
+        self.needs, self.floors = {}, {}
+        for column, text in self._texts.items():
             heading = header_width(header, column)
-            need = max(heading, min(content, LIMITS[kind] * average))
-            self.needs[column] = need
-            floor = FLOORS.get(kind)
+            need = self.needs[column] = max(heading, text)
+            floor = FLOORS.get(_fit_of(model, column))
             self.floors[column] = (
                 need if floor is None else max(heading, min(need, floor * average))
             )
-        self.fill()
+
+    def headers_changed(self, *_args: object) -> None:
+        """Size the columns again for their headers as they are now (the sort arrow moved
+        to another column, or appeared)."""
+        if self._texts and self._view.model() is not None:
+            self._with_headers()
+            self.fill()
 
     def natural_width(self) -> int:
         """The view's width at which every shown column has its need and nothing scrolls."""
@@ -274,7 +300,7 @@ class ColumnFitter(QObject):
     def forget(self) -> None:
         """New columns: nothing was sized by the user, nothing measured."""
         self.user_sized = set()
-        self.needs, self.floors = {}, {}
+        self._texts, self.needs, self.floors = {}, {}, {}
         header = self._view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
@@ -377,6 +403,7 @@ class Grid(QWidget, Generic[Row]):
         """
         self.view.horizontalHeader().setSortIndicator(column, order)
         self.view.setSortingEnabled(True)
+        self.fitter.headers_changed()  # the arrow shows from now on
 
     def set_rows(self, rows: Sequence[Row], empty_text: str) -> None:
         """Show ``rows``; ``empty_text`` (rich text, may hold links) when there are none."""
