@@ -501,13 +501,16 @@ def restore_header(grid: Grid[Any], value: bytes | None) -> bool:
         sized = {int.from_bytes(rest[i : i + 2], "big") for i in range(3, end, 2)}
         rest = rest[end:]
     fitter, header = grid.fitter, grid.view.horizontalHeader()
+    before = fitter.user_sized
+    # Known before the restore: the sort it restores sizes the other columns again.
+    fitter.user_sized = {c for c in sized if c < count}
     with fitter.quiet():
         if not header.restoreState(QByteArray(rest)):
+            fitter.user_sized = before
             return False
         # An older state may hold a stretching section: the fitter does the stretching.
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    fitter.user_sized = {c for c in sized if c < count}
     if grid.model.rowCount():
         fitter.fit()
     return True
