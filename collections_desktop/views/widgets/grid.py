@@ -20,17 +20,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QEvent, QObject, QPoint, QRect, Qt
-from PySide6.QtGui import QAction, QColor, QFontMetrics
+from PySide6.QtGui import QAction, QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
+    QProxyStyle,
     QStackedWidget,
     QStyle,
+    QStyleOption,
     QStyleOptionHeader,
     QTableView,
     QToolButton,
@@ -97,13 +100,8 @@ def header_room(header: QHeaderView, column: int) -> int:
     height = max(header.height(), header.sizeHint().height())
     option.rect = QRect(0, 0, 1000, height)
     label = style.subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
-    end = label.right()
-    if sorted_here:
-        # Fusion draws the arrow inside the label's rectangle: keep a right-aligned
-        # text clear of it.
-        arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, option, header)
-        if arrow.isValid():
-            end = min(end, arrow.left() - ARROW_GAP)
+    # A sorted header's text stops short of its arrow (``HeaderStyle``).
+    end = label.right() - (_arrow_overlap(style, header) if sorted_here else 0)
     room = option.rect.width() - (end - label.left() + 1) + HEADER_GAP
     model = header.model()
     if (
@@ -114,6 +112,56 @@ def header_room(header: QHeaderView, column: int) -> int:
         margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, option, header)
         room += style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, option, header) + margin
     return room
+
+
+def _arrow_overlap(style: QStyle, header: QWidget) -> int:
+    """Pixels of a sorted header's label rectangle the style draws its sort arrow over,
+    with ``ARROW_GAP`` to spare."""
+    option = QStyleOptionHeader()
+    option.initFrom(header)
+    option.orientation = Qt.Orientation.Horizontal
+    option.state |= QStyle.StateFlag.State_Horizontal
+    option.sortIndicator = QStyleOptionHeader.SortIndicator.SortDown
+    option.rect = QRect(0, 0, 1000, max(header.sizeHint().height(), 18))
+    label = style.subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
+    arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, option, header)
+    if not arrow.isValid():
+        return 0
+    return max(label.right() - (arrow.left() - ARROW_GAP), 0)
+
+
+class HeaderStyle(QProxyStyle):
+    """The application's style, but a sorted header's text stops short of its sort arrow:
+    Fusion draws the arrow over the end of a right-aligned text ("Balance (EUR▴")."""
+
+    def drawControl(
+        self,
+        element: QStyle.ControlElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if (
+            element == QStyle.ControlElement.CE_HeaderLabel
+            and isinstance(option, QStyleOptionHeader)
+            and option.sortIndicator != QStyleOptionHeader.SortIndicator.None_
+            and widget is not None
+        ):
+            option = QStyleOptionHeader(option)
+            option.rect = option.rect.adjusted(0, 0, -_arrow_overlap(self.baseStyle(), widget), 0)
+        super().drawControl(element, option, painter, widget)
+
+
+_header_style: HeaderStyle | None = None
+
+
+def header_style() -> HeaderStyle:
+    """The one ``HeaderStyle`` every grid's header uses (made once, owned by the app)."""
+    global _header_style
+    if _header_style is None:
+        _header_style = HeaderStyle()
+        _header_style.setParent(QApplication.instance())
+    return _header_style
 
 
 def header_width(header: QHeaderView, column: int) -> int:
@@ -182,6 +230,7 @@ class ColumnFitter(QObject):
         """Columns the user sized: fitting leaves them alone."""
         self._quiet = 0  # >0 while the fitter (or a restore) resizes sections
         header = view.horizontalHeader()
+        header.setStyle(header_style())
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
