@@ -206,10 +206,10 @@ class ColumnFitter(QObject):
     among the rows measured (``FIT_ROWS``), the text's part capped by ``LIMITS`` for what
     the column holds (``Column.fit``). The ``stretch`` column takes what the others leave
     of the view's width. When that is less than it needs, columns give way in order down
-    to their ``FLOORS``: the free text first (the stretch column, usually), then the
-    labels (type, category, responsible), their texts elided and whole in their
-    tooltips; a name, a number, a status, a date or an amount never does, and a narrow
-    window scrolls sideways instead.
+    to their ``FLOORS``: the free text first (the stretch column foremost, which gives
+    way like free text unless it holds names), then the labels (type, category,
+    responsible), their texts elided and whole in their tooltips; a name, a number, a
+    status, a date or an amount never does, and a narrow window scrolls sideways instead.
 
     ``fit`` measures again (the grids call it whenever new rows arrive); ``fill`` shares
     the width again (on every resize of the view). Only the sorted column keeps room for
@@ -252,19 +252,19 @@ class ColumnFitter(QObject):
         for column in range(model.columnCount()):
             texts = _sample(model, column, FIT_ROWS)
             content = text_width(metrics, texts) + padding if texts else 0
-            self._texts[column] = min(content, LIMITS[_fit_of(model, column)] * average)
+            self._texts[column] = min(content, LIMITS[self.kind(column)] * average)
         self._with_headers()
         self.fill()
 
     def _with_headers(self) -> None:
         """Each column's need and floor from its measured texts and its header now."""
-        model, header = self._view.model(), self._view.horizontalHeader()
+        header = self._view.horizontalHeader()
         average = max(self._view.fontMetrics().averageCharWidth(), 1)
         self.needs, self.floors = {}, {}
         for column, text in self._texts.items():
             heading = header_width(header, column)
             need = self.needs[column] = max(heading, text)
-            floor = FLOORS.get(_fit_of(model, column))
+            floor = FLOORS.get(self.kind(column))
             self.floors[column] = (
                 need if floor is None else max(heading, min(need, floor * average))
             )
@@ -275,6 +275,12 @@ class ColumnFitter(QObject):
         if self._texts and self._view.model() is not None:
             self._with_headers()
             self.fill()
+
+    def kind(self, column: int) -> Fit:
+        """What ``column`` holds, for sizing: its ``Column.fit``, except that a stretch
+        column of plain text (an e-mail, a description) gives way like free text."""
+        kind = _fit_of(self._view.model(), column)
+        return Fit.FREE if kind is Fit.TEXT and column == self.stretch else kind
 
     def natural_width(self) -> int:
         """The view's width at which every shown column has its need and nothing scrolls."""
@@ -309,7 +315,7 @@ class ColumnFitter(QObject):
         for kind in (Fit.FREE, Fit.LABEL):
             if short <= 0:
                 break
-            giving = [c for c in widths if _fit_of(self._view.model(), c) is kind]
+            giving = [c for c in widths if self.kind(c) is kind]
             short = _give_way(widths, giving, self.floors, short, first=stretch)
         return widths
 
