@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from babel.dates import format_time
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QToolButton
 from sqlalchemy import func, select
 
@@ -29,7 +29,7 @@ from collections_desktop.models.db.schema import (
 from collections_desktop.models.people.scope import load_scope
 from collections_desktop.views.itemmodels.rows import RIGHT
 from collections_desktop.views.pages import aged_balances_page
-from collections_desktop.views.pages.activities_page import ActivitiesPage
+from collections_desktop.views.pages.activities_page import CASE, CUSTOMER, PURPOSE, ActivitiesPage
 from collections_desktop.views.pages.aged_balances_page import AgedBalancesPage
 from collections_desktop.views.pages.cases_page import CasesPage
 from collections_desktop.views.style import alert_colour
@@ -479,6 +479,79 @@ def test_an_empty_open_list_offers_a_new_activity(qtbot, make, setting) -> None:
     page = loaded(qtbot, make(ActivitiesPage))
     assert page.grid.stack.currentWidget() is page.grid.empty
     assert "No open activities — " in page.grid.empty.text()
+
+
+def double_click(qtbot, view, index) -> None:
+    """Press on the cell, then double-click it (the view activates what was pressed)."""
+    centre = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+
+
+def test_a_customers_name_is_a_link_to_the_workspace(qtbot, make, setting) -> None:
+    page = loaded(qtbot, make(ActivitiesPage))
+    grid, o = page.grid, setting.books
+    link = page.palette().color(QPalette.ColorRole.Link)
+    assert texts(grid, CUSTOMER) == ["Ruiz Hermanos SL", "(own task)", "Lopes & Filhos Lda"]
+    assert grid.model.index(0, CUSTOMER).data(Qt.ItemDataRole.ForegroundRole) == link
+    assert grid.model.index(2, CUSTOMER).data(Qt.ItemDataRole.ForegroundRole) == link
+    assert grid.model.index(1, CUSTOMER).data(Qt.ItemDataRole.ForegroundRole) != link
+    assert tooltips(grid, CUSTOMER)[2] == (
+        f"{o.lopes.account} · double-click or Enter opens the Workspace"
+    )
+    # A double-click on the name opens the customer's Workspace, not the activity.
+    with qtbot.waitSignal(page.customer_chosen) as chosen:
+        double_click(qtbot, grid.view, grid.model.index(2, CUSTOMER))
+    assert chosen.args == [o.lopes.id]
+    assert page.dialog is None
+    # Enter on the name does the same; on the purpose it edits the activity.
+    grid.view.setFocus()
+    grid.view.setCurrentIndex(grid.model.index(0, CUSTOMER))
+    with qtbot.waitSignal(page.customer_chosen) as chosen:
+        qtbot.keyClick(grid.view, Qt.Key.Key_Return)
+    assert chosen.args == [o.ruiz.id]
+    # An own task's "customer" opens the activity: there is no customer to open.
+    with qtbot.assertNotEmitted(page.customer_chosen):
+        double_click(qtbot, grid.view, grid.model.index(1, CUSTOMER))
+        qtbot.waitUntil(lambda: page.dialog is not None, timeout=LOAD)
+    assert page.dialog.purpose.text() == "Weekly report"
+    page.dialog.reject()
+
+
+def test_the_case_column_names_the_case_of_an_activity_in_a_case(qtbot, make, setting) -> None:
+    page = loaded(qtbot, make(ActivitiesPage))
+    grid = page.grid
+    with setting.database.sessions() as session:
+        autumn, dispute = (
+            session.get(CollectionsCase, case_id).number
+            for case_id in (setting.autumn, setting.dispute)
+        )
+    assert header(grid, CASE) == "Case"
+    assert texts(grid, CASE) == [autumn, "", ""]  # Ruiz's call is in the autumn case
+    width = grid.view.horizontalHeader().sectionSize(CASE)
+    assert width > grid.view.fontMetrics().horizontalAdvance(autumn)  # shown whole
+
+    # Put Lopes's visit in Lopes's dispute through the dialog: the list names that case.
+    grid.view.setFocus()
+    grid.view.setCurrentIndex(grid.model.index(2, PURPOSE))
+    qtbot.keyClick(grid.view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.dialog is not None, timeout=LOAD)
+    dialog = page.dialog
+    assert dialog.case is not None
+    dialog.case.setCurrentIndex(dialog.case.findData(setting.dispute.hex))
+    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+        dialog.ok_button.click()
+    assert texts(grid, PURPOSE)[2] == "Visit Lopes"
+    assert texts(grid, CASE) == [autumn, "", dispute]
+    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+        page.status_filter.setCurrentIndex(page.status_filter.findText("Open and closed"))
+    cases = dict(zip(texts(grid, PURPOSE), texts(grid, CASE), strict=True))
+    assert cases == {
+        "Visit Lopes": dispute,
+        "Weekly report": "",
+        "Call Ruiz about a": autumn,
+        "Sent the statement": "",
+    }
 
 
 # --- Cases ----------------------------------------------------------------------------------

@@ -99,11 +99,6 @@ class PreparedModel(MarkedModel[Row], Generic[Row]):
         super().__init__(columns, colours, parent)
         self._column_keys: list[list[Any]] = [[] for _column in self._columns]
 
-    @property
-    def columns(self) -> tuple[Column[Row], ...]:
-        """The columns, for ``prepare_rows``."""
-        return self._columns
-
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Show ``rows``, keeping the current sort and filter."""
         self.set_prepared(prepare_rows(self._columns, rows))

@@ -9,6 +9,7 @@ ready keys, never a comparator called through a proxy model.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,14 +24,36 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
+class Fit(enum.Enum):
+    """What a column holds, which sets how wide it may grow (``widgets.grid.ColumnFitter``).
+
+    ``KEY``: the text a row is known by (a customer's name, a document or case number, a
+    status), never cut up to a generous limit. ``TEXT``: short values never cut (dates,
+    amounts, codes). ``LABEL``: a short descriptive text (a type, a category, a person)
+    that gives way when room is short. ``FREE``: free text (a purpose, a description),
+    the first to give way. A ``LABEL`` or ``FREE`` cell without a tooltip of its own
+    shows its whole text in its tooltip.
+    """
+
+    KEY = "key"
+    TEXT = "text"
+    LABEL = "label"
+    FREE = "free"
+
+
+GIVING_WAY = (Fit.LABEL, Fit.FREE)
+"""The kinds of column that narrow (their texts elided) when a grid lacks room."""
+
+
 @dataclass(frozen=True)
 class Column(Generic[Row]):
-    """One column: its header, the value of a row, and how that value is shown."""
+    """One column: its header, the value of a row, how that value is shown, what it holds."""
 
     header: str
     value: Callable[[Row], Any]
     text: Callable[[Any], str] = str
     tooltip: Callable[[Row], str] | None = None
+    fit: Fit = Fit.TEXT
 
     def align(self, value: Any) -> Qt.AlignmentFlag:
         """Numbers to the right, everything else to the left."""
@@ -85,9 +108,25 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self._shown = self._arranged()
         self.endResetModel()
 
+    @property
+    def columns(self) -> tuple[Column[Row], ...]:
+        """The columns, in order."""
+        return self._columns
+
     def row(self, index: Index) -> Row:
         """The row shown at ``index``."""
         return self._all[self._shown[index.row()]]
+
+    def column_texts(self, column: int, count: int) -> list[str]:
+        """The texts ``column`` shows in its first ``count`` rows, then in as many more
+        spread evenly over the rest: what the grid measures to size the column."""
+        shown = self._shown
+        picked = shown[:count]
+        rest = len(shown) - count
+        if rest > 0:
+            step = max(rest // count, 1)
+            picked = picked + shown[count::step][:count]
+        return [self._texts[i][column] for i in picked]
 
     def rows(self) -> tuple[Row, ...]:
         """The rows shown, in display order."""
@@ -151,8 +190,11 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return self._texts[source][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return column.align(column.value(self._all[source]))
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(self._all[source])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.tooltip is not None:
+                return column.tooltip(self._all[source])
+            if column.fit in GIVING_WAY:  # elided when room is short: whole in the tooltip
+                return self._texts[source][index.column()] or None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

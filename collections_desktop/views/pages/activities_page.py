@@ -9,7 +9,9 @@ cut by the limit says so.
 New (Ctrl+N), Edit (Enter or a double-click), Close and Reopen go through the activity
 dialogs and ``views.actions.activities.ActivityActions`` (shared with the Collections
 page): one transaction each, a refusal shown in the dialog or the status bar, the list
-read again afterwards.
+read again afterwards. As on the Overview, a customer's name is a link: Enter or a
+double-click on it opens the customer's Workspace (``customer_chosen``); the Case column
+names the case an activity belongs to.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QWidget
 
 from collections_desktop.i18n import N_, _, ngettext
@@ -44,7 +46,7 @@ from collections_desktop.views.dialogs.activity_dialog import (
 )
 from collections_desktop.views.icons import muted_colour
 from collections_desktop.views.itemmodels.prepared import PreparedRows, prepare_rows
-from collections_desktop.views.itemmodels.rows import Column
+from collections_desktop.views.itemmodels.rows import Column, Fit
 from collections_desktop.views.pages.base import ListPage, PageState
 from collections_desktop.views.style import alert_colour
 from collections_desktop.views.tasks import TaskState
@@ -111,11 +113,13 @@ class ActivitiesPage(ListPage):
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         self._alert = QColor()
         self._muted = QColor()
+        self._link = QColor()
         self.data: ActivitiesData | None = None
         super().__init__(context, parent)
         icons, employee_id = context.icons, context.employee_id
         self._alert = alert_colour(self.palette())
         self._muted = muted_colour(self.palette())
+        self._link = self.palette().color(QPalette.ColorRole.Link)
         self.refresh_action.setToolTip(_("Read the activities again (F5)"))
         self.actions_ = ActivityActions(context, self)
         self.actions_.changed.connect(self.written)
@@ -354,8 +358,15 @@ class ActivitiesPage(ListPage):
         self.collections_action.setEnabled(about_customer)
 
     def _activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.actions_.edit(self.grid.model.row(index).id)
+        """Enter or a double-click: the customer's Workspace on a customer's name (a link,
+        as on the Overview), else the activity's dialog."""
+        if not index.isValid():
+            return
+        row = self.grid.model.row(index)
+        if index.column() == CUSTOMER and row.customer_id is not None:
+            self.customer_chosen.emit(row.customer_id)
+        else:
+            self.actions_.edit(row.id)
 
     def _open_customer(self) -> None:
         row = self.grid.current_row()
@@ -377,7 +388,7 @@ class ActivitiesPage(ListPage):
     def _columns(self) -> list[Column[ActivityListRow]]:
         fmt = self.context.formats
         return [
-            Column(_("Number"), lambda r: r.number),
+            Column(_("Number"), lambda r: r.number, fit=Fit.KEY),
             Column(
                 _("End date"),
                 lambda r: (r.end_at, r.closed),
@@ -389,19 +400,25 @@ class ActivitiesPage(ListPage):
                 lambda r: r.name or "",
                 text=lambda v: v or _("(own task)"),
                 tooltip=lambda r: (
-                    f"{r.account} · {r.name}" if r.account else _("An own task, about no customer")
+                    _("{account} · double-click or Enter opens the Workspace").format(
+                        account=r.account
+                    )
+                    if r.account
+                    else _("An own task, about no customer")
                 ),
+                fit=Fit.KEY,
             ),
             Column(
                 _("Purpose"),
                 lambda r: r.purpose + ("  ✎" if r.has_memo else ""),
                 tooltip=lambda r: r.purpose,
+                fit=Fit.FREE,
             ),
-            Column(_("Type"), lambda r: type_name(r.type)),
-            Column(_("Category"), lambda r: r.category),
-            Column(_("Responsible"), lambda r: r.responsible_name),
-            Column(_("Status"), lambda r: _("Closed") if r.closed else _("Open")),
-            Column(_("Case"), lambda r: r.case_number),
+            Column(_("Type"), lambda r: type_name(r.type), fit=Fit.LABEL),
+            Column(_("Category"), lambda r: r.category, fit=Fit.LABEL),
+            Column(_("Responsible"), lambda r: r.responsible_name, fit=Fit.LABEL),
+            Column(_("Status"), lambda r: _("Closed") if r.closed else _("Open"), fit=Fit.KEY),
+            Column(_("Case"), lambda r: r.case_number, fit=Fit.KEY),
         ]
 
     def _end_text(self, value: tuple[dt.datetime, bool]) -> str:
@@ -416,7 +433,8 @@ class ActivitiesPage(ListPage):
         return self._alert if late else None
 
     def _customer_colour(self, row: ActivityListRow) -> QColor | None:
-        return None if row.customer_id is not None else self._muted
+        # A customer's name is a link to their Workspace; an own task's text is muted.
+        return self._link if row.customer_id is not None else self._muted
 
     def _status_colour(self, row: ActivityListRow) -> QColor | None:
         return self._muted if row.closed else None

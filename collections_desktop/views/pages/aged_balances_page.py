@@ -25,7 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QColor, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _, ngettext
@@ -41,22 +41,13 @@ from collections_desktop.models.screens.aged_balances import (
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.itemmodels.aging import FIXED_BEFORE, AgingModel
 from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
-from collections_desktop.views.itemmodels.rows import Column
+from collections_desktop.views.itemmodels.rows import Column, Fit
 from collections_desktop.views.operations import WriteOp
 from collections_desktop.views.pages.base import ListPage, PageState
 from collections_desktop.views.snapshot_text import snapshot_sentence
 from collections_desktop.views.style import alert_colour, heading_font, muted_palette
 from collections_desktop.views.tasks import Task, TaskState
 from collections_desktop.views.widgets.grid import ListGrid, pool_combo, restore_header
-
-NAME_WIDTH = 180
-"""The narrowest the customer column gets when the figures need the room."""
-
-NAME_MAX_WIDTH = 320
-"""The widest the customer column is made (a longer name is elided, its tooltip whole)."""
-
-SWATCH_ROOM = 14
-"""Pixels a header needs for its colour swatch besides its text."""
 
 ColumnSet = Callable[[tuple[str, ...]], Sequence[Column[AgedBalanceRow]]]
 """The grid's columns for a snapshot's labels."""
@@ -374,11 +365,7 @@ class AgedBalancesPage(ListPage):
                 past_due=fmt.amount(past_due),
             )
         )
-        fit = not self.grid.sized
-        self.grid.sized = True  # sized here, with room for the colour swatches
         self.grid.set_prepared(data.prepared, _("No customer of this pool owed anything then."))
-        if fit and balances.rows:
-            self._fit_columns()
         self.export_action.setEnabled(bool(balances.rows))
         status = snapshot_sentence(snapshot, fmt, len(balances.rows))
         if data.took_snapshot:
@@ -412,25 +399,6 @@ class AgedBalancesPage(ListPage):
             self._column_sets[labels] = found
         return found
 
-    def _fit_columns(self) -> None:
-        """Size the columns to their contents; the swatched headers get room for the swatch.
-
-        The customer's name takes what is left, but never less than ``NAME_WIDTH``: a
-        narrow window scrolls sideways rather than hiding whom the figures are about.
-        """
-        self.grid.fit_columns()
-        header = self.grid.view.horizontalHeader()
-        model = self.grid.model
-        width = model.width if isinstance(model, AgingModel) else 0
-        for column in range(FIXED_BEFORE, FIXED_BEFORE + width):
-            header.resizeSection(column, header.sectionSize(column) + SWATCH_ROOM)
-        others = sum(header.sectionSize(c) for c in range(model.columnCount()) if c != 1)
-        room = self.grid.view.viewport().width() - others - 2
-        fitted = min(self.grid.view.sizeHintForColumn(1) + 12, NAME_MAX_WIDTH)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, max(NAME_WIDTH, min(room, fitted)))
-        header.setStretchLastSection(room > fitted)  # spare room goes after the figures
-
     def _columns(self, labels: Sequence[str]) -> list[Column[AgedBalanceRow]]:
         fmt = self.context.formats
         amount = self._amount
@@ -440,6 +408,7 @@ class AgedBalancesPage(ListPage):
                 _("Account"),
                 lambda r: r.account,
                 tooltip=lambda r: _("Double-click or Enter: the customer's record"),
+                fit=Fit.KEY,
             ),
             Column(
                 _("Customer"),
@@ -447,6 +416,7 @@ class AgedBalancesPage(ListPage):
                 tooltip=lambda r: _("{name} · double-click or Enter opens the Workspace").format(
                     name=r.name
                 ),
+                fit=Fit.KEY,
             ),
             Column(_("Balance"), lambda r: r.balance, text=amount),
         ]

@@ -37,7 +37,7 @@ from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.case_dialog import CaseDialog
 from collections_desktop.views.icons import muted_colour
 from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
-from collections_desktop.views.itemmodels.rows import Column
+from collections_desktop.views.itemmodels.rows import Column, Fit
 from collections_desktop.views.pages.base import ListPage, PageState
 from collections_desktop.views.tasks import TaskState
 from collections_desktop.views.widgets.grid import ListGrid, pool_combo
@@ -356,7 +356,7 @@ def case_columns(fmt: Formats) -> list[Column[CaseRow]]:
         return fmt.date(moment.astimezone().date()) if moment is not None else ""
 
     return [
-        Column(_("Case"), lambda r: r.number),
+        Column(_("Case"), lambda r: r.number, fit=Fit.KEY),
         Column(_("Opened"), lambda r: r.opened_at, text=day),
         Column(
             _("Customer"),
@@ -364,11 +364,14 @@ def case_columns(fmt: Formats) -> list[Column[CaseRow]]:
             tooltip=lambda r: _("{account} · Enter opens the Collections page").format(
                 account=r.account
             ),
+            fit=Fit.KEY,
         ),
-        Column(_("Category"), lambda r: r.category_name),
-        Column(_("Description"), lambda r: r.description, tooltip=lambda r: r.description),
-        Column(_("Status"), lambda r: _("Open") if r.is_open else _("Closed")),
-        Column(_("Responsible"), lambda r: r.responsible_name),
+        Column(_("Category"), lambda r: r.category_name, fit=Fit.LABEL),
+        Column(
+            _("Description"), lambda r: r.description, tooltip=lambda r: r.description, fit=Fit.FREE
+        ),
+        Column(_("Status"), lambda r: _("Open") if r.is_open else _("Closed"), fit=Fit.KEY),
+        Column(_("Responsible"), lambda r: r.responsible_name, fit=Fit.LABEL),
         Column(_("Transactions"), lambda r: r.transaction_count, text=lambda v: count_text(fmt, v)),
         Column(_("Open amount"), lambda r: r.open_amount, text=fmt.amount),
         Column(

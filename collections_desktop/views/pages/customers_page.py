@@ -32,7 +32,7 @@ from collections_desktop.models.screens.customer_list import (
 )
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.itemmodels.prepared import PreparedRows, prepare_rows
-from collections_desktop.views.itemmodels.rows import Column
+from collections_desktop.views.itemmodels.rows import Column, Fit
 from collections_desktop.views.pages.base import ListPage, PageState
 from collections_desktop.views.style import alert_colour
 from collections_desktop.views.tasks import TaskState
@@ -321,6 +321,7 @@ def customer_columns(fmt: Formats) -> list[Column[CustomerListRow]]:
             _("Account"),
             lambda r: r.account,
             tooltip=lambda r: _("Double-click: the customer's record"),
+            fit=Fit.KEY,
         ),
         Column(
             _("Customer"),
@@ -328,11 +329,12 @@ def customer_columns(fmt: Formats) -> list[Column[CustomerListRow]]:
             tooltip=lambda r: _("{name} · double-click or Enter opens the Workspace").format(
                 name=r.name
             ),
+            fit=Fit.KEY,
         ),
-        Column(_("Group"), lambda r: r.customer_group),
+        Column(_("Group"), lambda r: r.customer_group, fit=Fit.LABEL),
         Column(_("Country"), lambda r: r.country),
         Column(_("Balance"), lambda r: r.balance, text=fmt.amount),
         Column(_("Credit limit"), lambda r: r.credit_limit, text=fmt.amount),
-        Column(_("Status"), lambda r: status_name(r.account_status)),
-        Column(_("Responsible"), lambda r: r.responsible_name),
+        Column(_("Status"), lambda r: status_name(r.account_status), fit=Fit.KEY),
+        Column(_("Responsible"), lambda r: r.responsible_name, fit=Fit.LABEL),
     ]

@@ -187,7 +187,10 @@ class OverviewPage(Page):
         self.balances.setChildrenCollapsible(False)
         self.balances.addWidget(self.highest)
         self.balances.addWidget(self.past_due)
-        self.balances.setSizes([450, 550])  # the past-due grid has a column more
+        self.balances.setSizes([450, 550])  # until the rows say what each grid needs
+        self._balances_shared = False
+        """Whether the balances' width was shared by need, or set by the user or a restore."""
+        self.balances.splitterMoved.connect(self._balances_moved)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("overview_splitter")
         self.splitter.setChildrenCollapsible(False)
@@ -253,8 +256,8 @@ class OverviewPage(Page):
     def restore_state(self, state: PageState) -> None:
         """Put back what ``save_state`` returned (unknown or damaged entries are ignored)."""
         for key, splitter in (("splitter", self.splitter), ("balances", self.balances)):
-            if key in state:
-                splitter.restoreState(QByteArray(state[key]))
+            if key in state and splitter.restoreState(QByteArray(state[key])):
+                self._balances_shared |= splitter is self.balances
         for grid in self.grids:
             restore_header(grid, state.get(grid.objectName()))
         pool = state.get("pool")
@@ -410,6 +413,7 @@ class OverviewPage(Page):
         else:
             self.highest.set_rows(data.highest, _("No customer of this pool has a balance."))
             self.past_due.set_rows(data.past_due, _("Nothing is past due in this pool."))
+            self._share_balances()
         self._selection_changed()
         status = self._status(data)
         if self._note:
@@ -464,6 +468,20 @@ class OverviewPage(Page):
         currency = data.currency if data else ""
         self.highest.model.set_header(2, with_currency(_("Balance"), currency))
         self.past_due.model.set_header(4, with_currency(_("Past due"), currency))
+
+    def _share_balances(self) -> None:
+        """Share the balances' width between the two grids in proportion to what their
+        columns need, once both have rows (unless the user or a saved state placed it):
+        a narrow window then scrolls both a little rather than cutting one."""
+        if self._balances_shared or not (
+            self.highest.model.rowCount() and self.past_due.model.rowCount()
+        ):
+            return
+        self._balances_shared = True
+        self.balances.setSizes([self.highest.natural_width(), self.past_due.natural_width()])
+
+    def _balances_moved(self) -> None:
+        self._balances_shared = True  # the user's split stays
 
     def _failed(self, error: BaseException) -> None:
         message = _("The overview could not be read: {reason}").format(reason=error)

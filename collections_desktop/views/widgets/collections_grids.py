@@ -30,7 +30,7 @@ from collections_desktop.models.screens.workspace import type_name as transactio
 from collections_desktop.views.dialogs.activity_dialog import type_name as activity_type_name
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
-from collections_desktop.views.itemmodels.rows import Column
+from collections_desktop.views.itemmodels.rows import Column, Fit
 from collections_desktop.views.widgets.grid import ListGrid
 
 
@@ -83,15 +83,17 @@ def cases_grid(formats: Formats, icons: IconRegistry, colours: CellColours) -> L
         return fmt.date(moment.astimezone().date()) if moment is not None else ""
 
     columns: list[Column[CaseRow]] = [
-        Column(_("Case"), lambda r: r.number),
-        Column(_("Category"), lambda r: r.category_name),
-        Column(_("Description"), lambda r: r.description, tooltip=lambda r: r.description),
-        Column(_("Status"), lambda r: _("Open") if r.is_open else _("Closed")),
+        Column(_("Case"), lambda r: r.number, fit=Fit.KEY),
+        Column(_("Category"), lambda r: r.category_name, fit=Fit.LABEL),
+        Column(
+            _("Description"), lambda r: r.description, tooltip=lambda r: r.description, fit=Fit.FREE
+        ),
+        Column(_("Status"), lambda r: _("Open") if r.is_open else _("Closed"), fit=Fit.KEY),
         Column(_("Opened"), lambda r: r.opened_at, text=day),
         Column(_("Transactions"), lambda r: r.transaction_count, text=lambda v: count_text(fmt, v)),
         Column(_("Open amount"), lambda r: r.open_amount, text=fmt.amount),
         Column(_("Activities"), lambda r: r.activity_count, text=lambda v: count_text(fmt, v)),
-        Column(_("Responsible"), lambda r: r.responsible_name),
+        Column(_("Responsible"), lambda r: r.responsible_name, fit=Fit.LABEL),
     ]
     grid = ListGrid("collections_cases", columns, {3: colours.closed_case}, icons, stretch=2)
     grid.model.right = {5, 6, 7}
@@ -107,7 +109,7 @@ def transactions_grid(
     """What is open on the account and what a case holds, settled since or not."""
     fmt = formats
     columns: list[Column[CaseTransactionRow]] = [
-        Column(_("Document"), lambda r: r.document_number),
+        Column(_("Document"), lambda r: r.document_number, fit=Fit.KEY),
         Column(_("Type"), lambda r: transaction_type_name(r.type)),
         Column(_("Posted"), lambda r: r.posting_date, text=fmt.date),
         Column(_("Due"), lambda r: r.due_date, text=fmt.date),
@@ -123,8 +125,12 @@ def transactions_grid(
             text=lambda v: fmt.amount(v) if v else _("settled"),
         ),
         Column(_("Currency"), lambda r: r.currency),
-        Column(_("Collection status"), lambda r: status_name(r.collection_status) or None),
-        Column(_("Case"), lambda r: ", ".join(r.case_numbers) or None),
+        Column(
+            _("Collection status"),
+            lambda r: status_name(r.collection_status) or None,
+            fit=Fit.KEY,
+        ),
+        Column(_("Case"), lambda r: ", ".join(r.case_numbers) or None, fit=Fit.KEY),
     ]
     grid = ListGrid(
         "collections_transactions",
@@ -152,18 +158,19 @@ def activities_grid(
         return f"{text}  ⚠" if not closed and day < colours.today() else text
 
     columns: list[Column[CustomerActivityRow]] = [
-        Column(_("Number"), lambda r: r.number),
+        Column(_("Number"), lambda r: r.number, fit=Fit.KEY),
         Column(_("End date"), lambda r: (r.end_at, r.closed), text=end_text),
         Column(
             _("Purpose"),
             lambda r: r.purpose + ("  ✎" if r.has_memo else ""),
             tooltip=lambda r: r.purpose,
+            fit=Fit.FREE,
         ),
-        Column(_("Type"), lambda r: activity_type_name(r.type)),
-        Column(_("Category"), lambda r: r.category),
-        Column(_("Responsible"), lambda r: r.responsible_name),
-        Column(_("Status"), lambda r: _("Closed") if r.closed else _("Open")),
-        Column(_("Case"), lambda r: r.case_number),
+        Column(_("Type"), lambda r: activity_type_name(r.type), fit=Fit.LABEL),
+        Column(_("Category"), lambda r: r.category, fit=Fit.LABEL),
+        Column(_("Responsible"), lambda r: r.responsible_name, fit=Fit.LABEL),
+        Column(_("Status"), lambda r: _("Closed") if r.closed else _("Open"), fit=Fit.KEY),
+        Column(_("Case"), lambda r: r.case_number, fit=Fit.KEY),
     ]
     grid = ListGrid(
         "collections_activities",

@@ -20,7 +20,7 @@ from collections_desktop.i18n import N_, _
 from collections_desktop.models.screens.overview import ActivityRow, BalanceRow, PastDueRow
 from collections_desktop.views.dialogs.activity_dialog import type_name
 from collections_desktop.views.icons import IconRegistry
-from collections_desktop.views.itemmodels.rows import Column
+from collections_desktop.views.itemmodels.rows import Column, Fit
 from collections_desktop.views.style import alert_colour
 from collections_desktop.views.widgets.grid import Grid
 
@@ -69,14 +69,16 @@ class OverviewGrids:
                         if r.account
                         else _("Your own task, about no customer")
                     ),
+                    fit=Fit.KEY,
                 ),
                 Column(
                     _("Purpose"),
                     lambda r: r.purpose + ("  ✎" if r.has_memo else ""),
                     tooltip=_purpose_tooltip,
+                    fit=Fit.FREE,
                 ),
-                Column(_("Type"), lambda r: type_name(r.type)),
-                Column(_("Category"), lambda r: r.category),
+                Column(_("Type"), lambda r: type_name(r.type), fit=Fit.LABEL),
+                Column(_("Category"), lambda r: r.category, fit=Fit.LABEL),
             ],
             {0: self._overdue_end, 1: self._customer_colour},
             self._icons,
@@ -90,7 +92,7 @@ class OverviewGrids:
             "highest",
             [
                 _account_column(),
-                Column(_("Customer"), lambda r: r.name, tooltip=_customer_tooltip),
+                _customer_column(),
                 Column(_("Balance"), lambda r: r.balance, text=amount),
                 Column(_("Credit limit"), lambda r: r.credit_limit, text=amount),
                 Column(_("Available"), lambda r: r.available_credit, text=amount),
@@ -116,7 +118,7 @@ class OverviewGrids:
             "past_due",
             [
                 _account_column(),
-                Column(_("Customer"), lambda r: r.name, tooltip=_customer_tooltip),
+                _customer_column(),
                 Column(_("Oldest past due"), lambda r: r.oldest_past_due_date, text=fmt.date),
                 Column(_("Days"), lambda r: r.oldest_past_due_days, text=fmt.count),
                 Column(
@@ -125,10 +127,11 @@ class OverviewGrids:
                     text=self._amount,
                     tooltip=lambda r: _("Balance {balance}").format(balance=fmt.amount(r.balance)),
                 ),
-                Column(_("Credit group"), lambda r: r.credit_group),
+                Column(_("Credit group"), lambda r: r.credit_group, fit=Fit.LABEL),
                 Column(
                     _("Status"),
                     lambda r: _(STATUS_NAMES.get(r.account_status, r.account_status)),
+                    fit=Fit.KEY,
                 ),
             ],
             {
@@ -176,7 +179,12 @@ def _account_column() -> Column[Any]:
         _("Account"),
         lambda r: r.account,
         tooltip=lambda r: _("Double-click or Enter: the customer's record"),
+        fit=Fit.KEY,
     )
+
+
+def _customer_column() -> Column[Any]:
+    return Column(_("Customer"), lambda r: r.name, tooltip=_customer_tooltip, fit=Fit.KEY)
 
 
 def _customer_tooltip(row: Any) -> str:
