@@ -63,7 +63,10 @@ def header_need(header: QHeaderView, column: int) -> int:
         extra = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + style.pixelMetric(
             QStyle.PixelMetric.PM_HeaderMargin
         )
-    return QFontMetrics(header.font()).horizontalAdvance(text) + 500 - label.width() + extra
+    # A header set on two lines (the transaction grids') needs its longer line.
+    metrics = QFontMetrics(header.font())
+    widest = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+    return widest + 500 - label.width() + extra
 
 
 def cut_headers(view: QTableView) -> list[str]:
