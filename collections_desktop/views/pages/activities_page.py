@@ -393,7 +393,7 @@ class ActivitiesPage(ListPage):
                 _("End date"),
                 lambda r: (r.end_at, r.closed),
                 text=self._end_text,
-                tooltip=lambda r: fmt.moment(r.end_at, "medium"),
+                tooltip=lambda r: fmt.moment(r.end_at),
             ),
             Column(
                 _("Customer"),

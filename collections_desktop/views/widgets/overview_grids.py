@@ -56,7 +56,7 @@ class OverviewGrids:
                     _("End date"),
                     lambda r: r.end_at,
                     text=self._end_text,
-                    tooltip=lambda r: fmt.moment(r.end_at, "medium"),
+                    tooltip=lambda r: fmt.moment(r.end_at),
                 ),
                 Column(
                     _("Customer"),
