@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, func, select, text, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from collections_desktop.models.db.database import Database
@@ -526,7 +525,7 @@ def test_last_writer_wins_within_one_push_too(server: Database, ledger: dict[str
 
 
 @pytest.fixture
-def agent_url(server: Database, pg_url: str, ledger: dict[str, Any]) -> Iterator[str]:
+def agent_url(server: Database, ledger: dict[str, Any]) -> Iterator[str]:
     """A login role that sees only Ruiz (row-level security as the team database has it,
     reduced to the tables this test writes)."""
     role = f"agent_{uuid.uuid4().hex[:10]}"
@@ -550,7 +549,7 @@ def agent_url(server: Database, pg_url: str, ledger: dict[str, Any]) -> Iterator
             )
     ledger["other"], ledger["other_invoice"] = other, other_invoice
     try:
-        yield make_url(pg_url).set(username=role).render_as_string(hide_password=False)
+        yield server.engine.url.set(username=role).render_as_string(hide_password=False)
     finally:
         with server.engine.begin() as connection:
             connection.exec_driver_sql(f"DROP OWNED BY {role}")
