@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QIcon, QPixmap
 from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionHeader, QTableView
 
 from collections_desktop.i18n import PSEUDO, set_language
@@ -26,9 +26,12 @@ from collections_desktop.views.widgets.grid import (
     FLOORS,
     LIMITS,
     Grid,
+    _text_room,
     header_state,
+    header_style,
     header_width,
     restore_header,
+    two_line_split,
 )
 from tests.unit.test_list_pages import Books, at, books
 from tests.unit.test_overview import add_activity
@@ -63,10 +66,15 @@ def header_need(header: QHeaderView, column: int) -> int:
         extra = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + style.pixelMetric(
             QStyle.PixelMetric.PM_HeaderMargin
         )
-    # A header set on two lines (the transaction grids') needs its longer line.
+    # A header on two lines needs its longer line: set so by its model (the transaction
+    # grids'), or drawn so when its section is narrower than one line, if the header is
+    # tall enough for two.
     metrics = QFontMetrics(header.font())
-    widest = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
-    return widest + 500 - label.width() + extra
+    one = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+    split = two_line_split(text, metrics.horizontalAdvance)
+    if split is not None and header.height() >= 2 * metrics.lineSpacing():
+        one = min(one, max(metrics.horizontalAdvance(line) for line in split.split("\n")))
+    return one + 500 - label.width() + extra
 
 
 def cut_headers(view: QTableView) -> list[str]:
@@ -155,8 +163,12 @@ def test_each_column_fits_its_header_and_its_widest_text_up_to_its_limit(grid) -
     assert cut_cells(view, RESPONSIBLE) == []
     assert cut_cells(view, STATUS) == []
     assert cut_headers(view) == []
-    # The status's header is wider than its texts: the header sets its width.
-    assert header.sectionSize(STATUS) == header_width(header, STATUS) >= header_need(header, STATUS)
+    # The status's header is wider than its texts: it goes on two lines, which set the
+    # column's width, and the header is tall enough for them.
+    two_lines = header_width(header, STATUS, lines=2)
+    assert two_lines < header_width(header, STATUS)
+    assert header.sectionSize(STATUS) == two_lines >= header_need(header, STATUS)
+    assert header.height() >= 2 * header.fontMetrics().lineSpacing()
     # The customer: the Ferragens name whole; the 57-character name beyond the limit.
     limit = LIMITS[Fit.KEY] * metrics.averageCharWidth()
     assert header.sectionSize(NAME) == limit
@@ -413,3 +425,18 @@ def test_in_a_pseudo_locale_40_percent_longer_no_header_is_cut(
         "unsettled_grid",
     }
     assert [cut for cuts in checked.values() for cut in cuts] == []
+
+
+def test_a_header_with_an_icon_wraps_when_its_text_and_icon_do_not_fit_one_line(qtbot) -> None:
+    """An aging period's header carries a colour swatch: its text has the label's width
+    less the icon, so "31-60 jours" goes on two lines rather than losing its start."""
+    style = header_style()
+    option = QStyleOptionHeader()
+    option.rect = QRect(0, 0, 80, 40)
+    assert _text_room(style, option) == 80
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.red)
+    option.icon = QIcon(pixmap)
+    icon = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, option)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, option)
+    assert _text_room(style, option) == 80 - icon - margin

@@ -11,11 +11,8 @@ from PySide6.QtCore import Qt
 
 from collections_desktop.formatting import Formats
 from collections_desktop.models.screens.customer_card import TransactionRow
-from collections_desktop.views.widgets.transaction_grid import (
-    TransactionGrid,
-    open_item_columns,
-    two_line_split,
-)
+from collections_desktop.views.widgets.grid import two_line_split
+from collections_desktop.views.widgets.transaction_grid import TransactionGrid, open_item_columns
 
 D = Decimal
 HEADERS = [

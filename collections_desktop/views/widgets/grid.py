@@ -83,6 +83,18 @@ MEASURED = 24
 """How many of a column's longest texts (by characters) are measured in pixels."""
 
 
+def two_line_split(text: str, width: Callable[[str], int]) -> str | None:
+    """``text`` broken at the space that makes its longer line shortest (None: one word)."""
+    words = text.split(" ")
+    if len(words) < 2:
+        return None
+    _longest, best = min(
+        (max(width(" ".join(words[:i])), width(" ".join(words[i:]))), i)
+        for i in range(1, len(words))
+    )
+    return f"{' '.join(words[:best])}\n{' '.join(words[best:])}"
+
+
 def header_room(header: QHeaderView, column: int) -> int:
     """Pixels a horizontal header section needs besides its text: the style's margins,
     the sort arrow when the grid is sorted by ``column``, and the header's icon when it
@@ -149,7 +161,27 @@ class HeaderStyle(QProxyStyle):
         ):
             option = QStyleOptionHeader(option)
             option.rect = option.rect.adjusted(0, 0, -_arrow_overlap(self.baseStyle(), widget), 0)
+        if (
+            element == QStyle.ControlElement.CE_HeaderLabel
+            and isinstance(option, QStyleOptionHeader)
+            and "\n" not in option.text
+            and option.fontMetrics.horizontalAdvance(option.text) > _text_room(self, option)
+        ):
+            # A header sized for two lines (``ColumnFitter``) is drawn on two lines.
+            split = two_line_split(option.text, option.fontMetrics.horizontalAdvance)
+            if split is not None:
+                option = QStyleOptionHeader(option)
+                option.text = split
         super().drawControl(element, option, painter, widget)
+
+
+def _text_room(style: QStyle, option: QStyleOptionHeader) -> int:
+    """The width a header label's text has: its rectangle less its icon, if any."""
+    if option.icon.isNull():
+        return option.rect.width()
+    icon = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, option)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, option)
+    return option.rect.width() - icon - margin
 
 
 _header_style: HeaderStyle | None = None
@@ -164,12 +196,16 @@ def header_style() -> HeaderStyle:
     return _header_style
 
 
-def header_width(header: QHeaderView, column: int) -> int:
+def header_width(header: QHeaderView, column: int, *, lines: int = 1) -> int:
     """The width at which ``column``'s header text shows whole (with the sort arrow when
-    the grid is sorted by it)."""
+    the grid is sorted by it), on one line or, with ``lines=2``, broken on two where it
+    has a space (``HeaderStyle`` draws it so when the section is narrower than one line)."""
     model = header.model()
-    text = model.headerData(column, Qt.Orientation.Horizontal) if model is not None else None
-    return header.fontMetrics().horizontalAdvance(str(text or "")) + header_room(header, column)
+    text = str(model.headerData(column, Qt.Orientation.Horizontal) or "") if model else ""
+    metrics = header.fontMetrics()
+    split = two_line_split(text, metrics.horizontalAdvance) if lines == 2 else None
+    widest = max(metrics.horizontalAdvance(line) for line in (split or text).split("\n"))
+    return widest + header_room(header, column)
 
 
 def cell_margin(view: QAbstractItemView) -> int:
@@ -261,13 +297,24 @@ class ColumnFitter(QObject):
         header = self._view.horizontalHeader()
         average = max(self._view.fontMetrics().averageCharWidth(), 1)
         self.needs, self.floors = {}, {}
+        two_lines = False
         for column, text in self._texts.items():
             heading = header_width(header, column)
+            if heading > text and column != self.stretch:
+                # A header wider than its column's texts goes on two lines ("Credit" over
+                # "group"), so the grid is not wider than its figures need.
+                shorter = max(header_width(header, column, lines=2), text)
+                two_lines = two_lines or shorter < heading
+                heading = min(heading, shorter)
             need = self.needs[column] = max(heading, text)
             floor = FLOORS.get(self.kind(column))
             self.floors[column] = (
                 need if floor is None else max(heading, min(need, floor * average))
             )
+        # Room for a second line of header text when a header uses one.
+        header.setMinimumHeight(
+            header.sizeHint().height() + header.fontMetrics().lineSpacing() if two_lines else 0
+        )
 
     def headers_changed(self, *_args: object) -> None:
         """Size the columns again for their headers as they are now (the sort arrow moved

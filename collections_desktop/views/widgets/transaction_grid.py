@@ -33,6 +33,7 @@ from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.models.screens.workspace import type_name
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
 from collections_desktop.views.style import muted_palette, tabular_font
+from collections_desktop.views.widgets.grid import two_line_split
 
 RowColumn = Column[TransactionRow]
 
@@ -150,18 +151,6 @@ class TransactionModel(RowTableModel[TransactionRow]):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.title(section)
         return None
-
-
-def two_line_split(text: str, width: Callable[[str], int]) -> str | None:
-    """``text`` broken at the space that makes its longer line shortest (None: one word)."""
-    words = text.split(" ")
-    if len(words) < 2:
-        return None
-    _longest, best = min(
-        (max(width(" ".join(words[:i])), width(" ".join(words[i:]))), i)
-        for i in range(1, len(words))
-    )
-    return f"{' '.join(words[:best])}\n{' '.join(words[best:])}"
 
 
 class TransactionGrid(QWidget):
