@@ -1,20 +1,18 @@
 """Printed collection letters: an A4 PDF made with Qt's own text layout, no extra library.
 
-A letter is laid out as HTML in a ``QTextDocument`` (company name, date, the customer's
-address block, the letter's stored text, the table of its items) and printed to a
-``QPdfWriter``. Everything comes from ``models.letters.read.letter_detail``: the text is the
-one stored when the letter was posted, so a reprint says exactly what was sent; it is
-only marked "Copy". The plain item list inside the stored text is shown as a table
-where it is found, and the table follows the text otherwise.
+A letter is laid out as HTML (company name, date, the customer's address block, the
+letter's stored text, the table of its items) and printed by ``views/pdf.py``.
+Everything comes from ``models.letters.read.letter_detail``: the text is the one stored
+when the letter was posted, so a reprint says exactly what was sent; it is only marked
+"Copy". The plain item list inside the stored text is shown as a table where it is
+found, and the table follows the text otherwise.
 
 A PDF is printed into memory and written whole or not at all
 (``models.letters.documents.write_atomically``): a final name never holds a partial
 file, and a file that cannot be written raises ``LetterFileError`` naming it.
 ``print_missing_letters`` prints the letters whose PDF was never written and records
 each one, so a run that died or failed half-way is completed by the next.
-
-``QTextDocument`` and ``QPdfWriter`` may be used on a worker thread (one document per
-thread), so ``print_letters`` can run through ``views/tasks.py`` for a whole run.
+``print_letters`` can run on a worker through ``views/tasks.py`` for a whole run.
 """
 
 from __future__ import annotations
@@ -25,22 +23,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QImage,
-    QPageLayout,
-    QPageSize,
-    QPaintDevice,
-    QPainter,
-    QPdfWriter,
-    QTextDocument,
-    QTextOption,
-)
+from PySide6.QtGui import QImage, QTextDocument
 
-from collections_desktop import APP_NAME
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, translations_for
 from collections_desktop.models.db.database import Database
@@ -48,24 +32,22 @@ from collections_desktop.models.letters.documents import (
     DocumentRecorder,
     LetterFileError,
     check_folder,
-    is_complete_pdf,
     remove_stale_parts,
     write_atomically,
 )
 from collections_desktop.models.letters.read import LetterDetail, letter_detail
 from collections_desktop.models.letters.render import customer_formats, items_text
+from collections_desktop.views.pdf import (
+    BODY_POINTS,
+    PdfError,
+    pdf_bytes,
+    render_page,
+    text_document,
+)
 from collections_desktop.views.tasks import TaskState
 
 log = logging.getLogger(__name__)
 
-PAGE_MARGINS_MM = QMarginsF(22, 18, 20, 18)
-"""Left, top, right, bottom margins of a printed letter (room for a window envelope)."""
-
-PDF_RESOLUTION = 300
-"""Dots per inch of the PDF's layout (text stays vector; this sets the layout grid)."""
-
-BODY_POINTS = 10.0
-PAGE_NUMBER_POINTS = 8.0
 COPY_COLOUR = "#c62828"
 PARAGRAPH = "margin-top: 0px; margin-bottom: 10px;"
 
@@ -228,19 +210,7 @@ def letter_html(detail: LetterDetail, formats: Formats, *, copy: bool = False) -
 
 def letter_document(detail: LetterDetail, formats: Formats, *, copy: bool = False) -> QTextDocument:
     """The letter laid out in a ``QTextDocument`` (not yet paginated)."""
-    document = QTextDocument()
-    font = QFont(document.defaultFont())
-    font.setPointSizeF(BODY_POINTS)
-    document.setDefaultFont(font)
-    document.setDocumentMargin(0)
-    # Lines break between words only: a word or a figure too long for its cell widens
-    # the cell instead of being cut ("Días de retraso" never becomes "Día / s de").
-    option = QTextOption(document.defaultTextOption())
-    option.setWrapMode(QTextOption.WrapMode.WordWrap)
-    document.setDefaultTextOption(option)
-    document.setHtml(letter_html(detail, formats, copy=copy))
-    document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, detail.number)
-    return document
+    return text_document(letter_html(detail, formats, copy=copy), detail.number)
 
 
 def letter_pdf_bytes(
@@ -254,28 +224,12 @@ def letter_pdf_bytes(
     """
     fmt = formats or customer_formats(detail.language)
     document = letter_document(detail, fmt, copy=copy)
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setResolution(PDF_RESOLUTION)
-    writer.setPageLayout(page_layout())
-    writer.setTitle(f"{detail.number} {detail.customer_name}")
-    writer.setCreator(APP_NAME)
-    body = paginate(document, writer, PDF_RESOLUTION)
-    painter = QPainter(writer)  # its origin is the top left corner inside the margins
-    for page in range(document.pageCount()):
-        if page:
-            writer.newPage()
-        draw_page(document, painter, page, body, detail.number)
-    painter.end()
-    del writer  # the PDF is complete once the writer is gone
-    data = bytes(buffer.data().data())
-    buffer.close()
-    if not is_complete_pdf(data):
+    try:
+        return pdf_bytes(document, f"{detail.number} {detail.customer_name}", detail.number)
+    except PdfError:
         raise LetterFileError(
             _("The PDF of letter {number} could not be made.").format(number=detail.number)
-        )
-    return data
+        ) from None
 
 
 def letter_pdf(
@@ -361,72 +315,10 @@ def print_missing_letters(
     return paths
 
 
-def page_layout() -> QPageLayout:
-    """A4 portrait with the letter's margins."""
-    return QPageLayout(
-        QPageSize(QPageSize.PageSizeId.A4),
-        QPageLayout.Orientation.Portrait,
-        PAGE_MARGINS_MM,
-        QPageLayout.Unit.Millimeter,
-    )
-
-
-def paginate(document: QTextDocument, device: QPaintDevice, dpi: int) -> QSizeF:
-    """Lay ``document`` out in pages of the letter's text area on ``device``; that size.
-
-    The letter paginates itself: ``QTextDocument.print`` would add margins of its own
-    (2 cm) inside the page's, and the PDF would not look like its preview.
-    """
-    body = page_layout().paintRectPixels(dpi)
-    size = QSizeF(body.width(), body.height())
-    document.documentLayout().setPaintDevice(device)
-    document.setPageSize(size)
-    return size
-
-
-def draw_page(
-    document: QTextDocument, painter: QPainter, page: int, body: QSizeF, reference: str = ""
-) -> None:
-    """Paint ``page`` (from 0) of a paginated document at the painter's origin, and, when
-    the letter has more than one page, its number under the text after ``reference``
-    ("CL-0000012 · 2 / 3"): a loose page still says which letter it belongs to."""
-    painter.save()
-    painter.translate(0, -page * body.height())
-    document.drawContents(painter, QRectF(0, page * body.height(), body.width(), body.height()))
-    painter.restore()
-    count = document.pageCount()
-    if count > 1:
-        painter.save()
-        font = QFont(document.defaultFont())
-        font.setPointSizeF(PAGE_NUMBER_POINTS)
-        painter.setFont(font)
-        metrics = QFontMetricsF(font, painter.device())
-        below = QRectF(0, body.height(), body.width(), metrics.height() * 2)
-        painter.drawText(
-            below,
-            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            " · ".join(part for part in (reference, f"{page + 1} / {count}") if part),
-        )
-        painter.restore()
-
-
 def render_first_page(
     detail: LetterDetail, formats: Formats, *, copy: bool = False, dpi: int = 96
 ) -> QImage:
     """The first A4 page of the letter as an image, laid out as the PDF is, for a preview."""
-    document = letter_document(detail, formats, copy=copy)
-    layout = page_layout()
-    page = layout.fullRectPixels(dpi)
-    margins = layout.paintRectPixels(dpi)
-    image = QImage(page.width(), page.height(), QImage.Format.Format_RGB32)
-    dots_per_metre = round(dpi / 0.0254)
-    image.setDotsPerMeterX(dots_per_metre)
-    image.setDotsPerMeterY(dots_per_metre)
-    image.fill(QColor(Qt.GlobalColor.white))
-    body = paginate(document, image, dpi)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    painter.translate(margins.left(), margins.top())
-    draw_page(document, painter, 0, body, detail.number)
-    painter.end()
-    return image
+    return render_page(
+        letter_document(detail, formats, copy=copy), 0, reference=detail.number, dpi=dpi
+    )

@@ -184,9 +184,7 @@ def test_each_column_fits_its_header_and_its_widest_text_up_to_its_limit(grid) -
     assert grid.model.index(0, NAME).data(Qt.ItemDataRole.ToolTipRole) is None
 
 
-def test_short_of_room_the_free_text_gives_way_then_the_labels_then_it_scrolls(
-    qtbot, grid
-) -> None:
+def test_short_of_room_the_free_text_gives_way_then_the_labels_then_it_scrolls(qtbot, grid) -> None:
     view, header, fitter = grid.view, grid.view.horizontalHeader(), grid.fitter
     needs, floors = fitter.needs, fitter.floors
     average = view.fontMetrics().averageCharWidth()
@@ -307,9 +305,7 @@ def desk(sqlite_db: Database) -> Desk:
         invoice(session, ferragens, "4100.00", dt.date(2026, 8, 14))
         take_snapshot(session, dt.date(2026, 11, 20), o.scope, at(20, 6), pool_id=o.iberia)
         ruiz = add_activity(session, o.me, at(20), o.ruiz, purpose="Call Ruiz about a")
-        add_activity(
-            session, o.me, at(21), ferragens, purpose="Resolve the dispute on INV-0045314"
-        )
+        add_activity(session, o.me, at(21), ferragens, purpose="Resolve the dispute on INV-0045314")
         add_activity(session, o.me, at(22), None, purpose="Weekly report")
         autumn = create_case(
             session,

@@ -17,13 +17,8 @@ from PySide6.QtGui import QPdfWriter, QTextDocument
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.letters.read import LetterDetail, letter_detail
 from collections_desktop.models.letters.render import customer_formats
-from collections_desktop.views.printing import (
-    PDF_RESOLUTION,
-    letter_document,
-    letter_pdf,
-    page_layout,
-    paginate,
-)
+from collections_desktop.views.pdf import PDF_RESOLUTION, page_layout, paginate
+from collections_desktop.views.printing import letter_document, letter_pdf
 from tests.unit.test_letters import DAY, debtor, overdue, run
 from tests.unit.test_snapshot import TODAY
 

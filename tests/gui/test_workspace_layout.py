@@ -323,9 +323,7 @@ def test_every_action_has_its_own_shortcut(qtbot, laptop) -> None:
             assert key.shortcut() != QKeySequence(), key.text()
 
 
-def test_a_shortcut_opens_its_action_from_the_grid(
-    qtbot, laptop, busy_customer: uuid.UUID
-) -> None:
+def test_a_shortcut_opens_its_action_from_the_grid(qtbot, laptop, busy_customer: uuid.UUID) -> None:
     window = laptop("en", "en_US")
     page = workspace_on(qtbot, window, busy_customer)
     window.activateWindow()
