@@ -77,23 +77,25 @@ def text_document(html_text: str, title: str = "") -> QTextDocument:
     return document
 
 
-def page_layout() -> QPageLayout:
-    """A4 portrait with the documents' margins."""
+def page_layout(*, landscape: bool = False) -> QPageLayout:
+    """A4 with the documents' margins: portrait, or landscape for a wide report."""
     return QPageLayout(
         QPageSize(QPageSize.PageSizeId.A4),
-        QPageLayout.Orientation.Portrait,
+        QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait,
         PAGE_MARGINS_MM,
         QPageLayout.Unit.Millimeter,
     )
 
 
-def paginate(document: QTextDocument, device: QPaintDevice, dpi: int) -> QSizeF:
+def paginate(
+    document: QTextDocument, device: QPaintDevice, dpi: int, *, landscape: bool = False
+) -> QSizeF:
     """Lay ``document`` out in pages of the text area on ``device``; that size.
 
     The document paginates itself: ``QTextDocument.print`` would add margins of its own
     (2 cm) inside the page's, and the PDF would not look like its preview.
     """
-    body = page_layout().paintRectPixels(dpi)
+    body = page_layout(landscape=landscape).paintRectPixels(dpi)
     size = QSizeF(body.width(), body.height())
     document.documentLayout().setPaintDevice(device)
     document.setPageSize(size)
@@ -126,17 +128,19 @@ def draw_page(
         painter.restore()
 
 
-def pdf_bytes(document: QTextDocument, title: str, reference: str = "") -> bytes:
+def pdf_bytes(
+    document: QTextDocument, title: str, reference: str = "", *, landscape: bool = False
+) -> bytes:
     """``document`` as an A4 PDF in memory, every page numbered after ``reference`` when
     there is more than one; ``PdfError`` names ``title`` when no PDF came out."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(PDF_RESOLUTION)
-    writer.setPageLayout(page_layout())
+    writer.setPageLayout(page_layout(landscape=landscape))
     writer.setTitle(title)
     writer.setCreator(APP_NAME)
-    body = paginate(document, writer, PDF_RESOLUTION)
+    body = paginate(document, writer, PDF_RESOLUTION, landscape=landscape)
     painter = QPainter(writer)  # its origin is the top left corner inside the margins
     for page in range(document.pageCount()):
         if page:
@@ -152,10 +156,15 @@ def pdf_bytes(document: QTextDocument, title: str, reference: str = "") -> bytes
 
 
 def render_page(
-    document: QTextDocument, page: int = 0, *, reference: str = "", dpi: int = 96
+    document: QTextDocument,
+    page: int = 0,
+    *,
+    reference: str = "",
+    dpi: int = 96,
+    landscape: bool = False,
 ) -> QImage:
     """One A4 page of ``document`` as an image, laid out as the PDF is, for a preview."""
-    layout = page_layout()
+    layout = page_layout(landscape=landscape)
     full = layout.fullRectPixels(dpi)
     margins = layout.paintRectPixels(dpi)
     image = QImage(full.width(), full.height(), QImage.Format.Format_RGB32)
@@ -163,7 +172,7 @@ def render_page(
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)
     image.fill(QColor(Qt.GlobalColor.white))
-    body = paginate(document, image, dpi)
+    body = paginate(document, image, dpi, landscape=landscape)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.translate(margins.left(), margins.top())

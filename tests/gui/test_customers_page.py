@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import func, select
@@ -25,6 +26,7 @@ from collections_desktop.views.pages.customers_page import CustomersPage
 from collections_desktop.views.tasks import TaskRunner
 from tests.gui.conftest import page_context
 from tests.gui.test_overview_page import double_click
+from tests.pdf_text import pdf_text
 from tests.unit.test_list_pages import Books, books
 
 LOAD = 10_000
@@ -169,6 +171,41 @@ def test_export_writes_the_rows_shown(qtbot, screen: Screen, tmp_path) -> None:
         f"{lopes},Lopes & Filhos Lda,Retail,ES,250.00,,On hold,",
     ]
     assert page.status == f"2 rows exported to {target}"
+
+
+def test_export_to_excel_and_pdf_with_the_filters_above_the_rows(
+    qtbot, screen: Screen, tmp_path
+) -> None:
+    page = screen.page
+    qtbot.keyClicks(page.grid.filter, "ruiz")
+    book_path, pdf_path = tmp_path / "customers.xlsx", tmp_path / "customers.pdf"
+    with qtbot.waitSignal(page.status_changed, timeout=LOAD):
+        page.export_xlsx(book_path)
+    assert page.status == f"1 row exported to {book_path}"
+    sheet = load_workbook(book_path).active
+    lines = [row for row in sheet.iter_rows(values_only=True) if any(row)]
+    assert lines[0][0] == "Customers"
+    assert "Rows containing: ruiz" in [line[0] for line in lines]
+    header = lines.index(
+        ("Account", "Customer", "Group", "Country", "Balance", "Credit limit", "Status",
+         "Responsible")
+    )  # fmt: skip
+    (ruiz,) = lines[header + 1 :]
+    assert ruiz[1:6] == ("Ruiz Hermanos SL", "Wholesale", "ES", 1634.51, 2000)  # numbers
+    with qtbot.waitSignal(page.status_changed, timeout=LOAD):
+        page.export_pdf(pdf_path)
+    text = pdf_text(pdf_path)
+    assert "Customers" in text
+    assert "Rows containing: ruiz" in text
+    assert "Ruiz Hermanos SL" in text
+    assert "1,634.51" in text
+    assert "Lopes" not in text
+    assert page.export_action.menu() is not None
+    assert [action.text() for action in page.export_action.menu().actions()] == [
+        "CSV…",
+        "Excel workbook (XLSX)…",
+        "PDF…",
+    ]
 
 
 def test_enter_and_the_name_open_the_workspace(qtbot, screen: Screen, setting: Setting) -> None:

@@ -5,8 +5,6 @@ it is printed from, in English, Spanish, French and Portuguese."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,12 +17,9 @@ from collections_desktop.models.letters.read import LetterDetail, letter_detail
 from collections_desktop.models.letters.render import customer_formats
 from collections_desktop.views.pdf import PDF_RESOLUTION, page_layout, paginate
 from collections_desktop.views.printing import letter_document, letter_pdf
+from tests.pdf_text import PDFTOTEXT, pdf_text
 from tests.unit.test_letters import DAY, debtor, overdue, run
 from tests.unit.test_snapshot import TODAY
-
-PDFTOTEXT = shutil.which("pdftotext")
-"""poppler's text extraction (``.ci/run`` installs it): the PDF read as a customer's
-program reads it."""
 
 LONG_NUMBER = "FAC-2026/000042-ES"
 """A document number with hyphens and a slash, where a line could otherwise break."""
@@ -146,18 +141,6 @@ def laid_out(detail: LetterDetail) -> QTextDocument:
     return document
 
 
-def pdf_text(path: Path, page: int | None = None) -> str:
-    """The text of the PDF (one page of it) as ``pdftotext`` reads it, line by line."""
-    assert PDFTOTEXT is not None
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(
-        [PDFTOTEXT, *pages, "-enc", "UTF-8", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 def broken_numbers(document: QTextDocument, numbers: list[str]) -> dict[str, int]:
     """How often each number occurs in the laid-out document, and (key ``!number``) how
     often one starts on one line and ends on another."""
@@ -261,7 +244,6 @@ def test_the_number_check_sees_a_number_broken_at_its_hyphen(qtbot) -> None:
     assert broken_numbers(document, [LONG_NUMBER]).get("!" + LONG_NUMBER, 0) > 0
 
 
-@pytest.mark.skipif(PDFTOTEXT is None, reason="needs poppler's pdftotext")
 def test_a_long_letter_repeats_its_table_heading_and_numbers_its_pages(
     qtbot, sqlite_db: Database, tmp_path: Path
 ) -> None:

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import uuid
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from openpyxl import load_workbook
 
 from collections_desktop.models.aging.report import to_csv
 from collections_desktop.models.screens.aged_balances import AgedBalanceRow, aged_balances_csv
-from collections_desktop.models.screens.exports import csv_text, export_cell, neutralise
+from collections_desktop.models.screens.exports import (
+    csv_text,
+    export_cell,
+    neutralise,
+    xlsx_bytes,
+)
 
 ATTACKS = [
     '=HYPERLINK("http://evil.example","Click")',
@@ -90,3 +97,21 @@ def test_the_aging_csv_neutralises_names_and_keeps_negative_amounts() -> None:
     rows = list(csv.reader(io.StringIO(to_csv(result))))  # type: ignore[arg-type]
     assert rows[1] == ["'@1", "'+cmd|' /C calc'!A0", "-50.00", "-50.00"]
     assert rows[2] == ["TOTAL", "", "-50.00", "-50.00"]
+
+
+def test_an_xlsx_keeps_numbers_and_dates_and_neutralises_formulas() -> None:
+    data = xlsx_bytes(
+        ["Customer", "Balance", "Due"],
+        [["=HYPERLINK(1)", Decimal("-1234.50"), dt.date(2026, 11, 3)], ["Ruiz", 7, None]],
+        title="Customers without action",
+        filters=[("Pool", "Iberia")],
+    )
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Customers without action"
+    assert rows[1][0] == "Pool: Iberia"
+    assert rows[3] == ("Customer", "Balance", "Due")
+    assert rows[4] == ("'=HYPERLINK(1)", -1234.5, dt.datetime(2026, 11, 3))
+    assert rows[5] == ("Ruiz", 7, None)
+    assert sheet.cell(5, 2).number_format == "#,##0.00;-#,##0.00"
+    assert sheet.title == "Customers without action"[:31]

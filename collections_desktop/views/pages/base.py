@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -28,15 +29,23 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _, ngettext
-from collections_desktop.models.screens.exports import csv_text, export_value
+from collections_desktop.models.letters.documents import write_atomically
+from collections_desktop.models.screens.exports import (
+    csv_text,
+    export_value,
+    xlsx_bytes,
+    xlsx_value,
+)
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.operations import Feedback, Progress, QueryOp, ReadSlot, WriteOp
+from collections_desktop.views.report_pdf import table_pdf_bytes
 from collections_desktop.views.tasks import Lane, Task, TaskState
 from collections_desktop.views.widgets.busy import DelayedBusy
 from collections_desktop.views.widgets.grid import (
@@ -229,9 +238,15 @@ class ListPage(Page):
         outer.addWidget(grid, 1)
         self.body = outer
         self._action_position = 2  # after the title and its stretch
-        self.export_action = QAction(icons.get("export_csv"), _("Export CSV…"), self)
-        self.export_action.setToolTip(_("Save the rows shown, in their order, as CSV"))
-        self.export_action.triggered.connect(lambda: self.export_csv())
+        self.export_action = QAction(icons.get("export_csv"), _("Export"), self)
+        self.export_action.setToolTip(
+            _("Save the rows shown, in their order, as CSV, as an Excel workbook or as a PDF")
+        )
+        export_menu = QMenu(self)
+        export_menu.addAction(_("CSV…"), lambda: self.export_csv())
+        export_menu.addAction(_("Excel workbook (XLSX)…"), lambda: self.export_xlsx())
+        export_menu.addAction(_("PDF…"), lambda: self.export_pdf())
+        self.export_action.setMenu(export_menu)
         if self.exportable:
             export = (self.export_action, f"{self.key}_export_button")
             if self.export_in_filters:
@@ -348,6 +363,108 @@ class ListPage(Page):
         return csv_text(
             [column.header for column in columns],
             ([export_value(column.value(row)) for column in columns] for row in rows),
+        )
+
+    def report_title(self) -> str:
+        """The title over an XLSX or PDF export (the page's own by default)."""
+        return self.title
+
+    def report_filters(self) -> list[tuple[str, str]]:
+        """The filters the rows were read with, as (label, value) lines for an XLSX or PDF
+        export: each labelled chooser of the filter row, and the grid's filter text."""
+        lines = []
+        for index in range(self.filters.count()):
+            item = self.filters.itemAt(index)
+            label = item.widget() if item is not None else None
+            if isinstance(label, QLabel) and isinstance(combo := label.buddy(), QComboBox):
+                lines.append((label.text().replace("&", "").rstrip(": "), combo.currentText()))
+        if text := self.grid.filter.text().strip():
+            lines.append((_("Rows containing"), text))
+        return lines
+
+    def report_byline(self) -> str:
+        """Who made the export, and when, in the user's formats."""
+        return _("Made on {moment} by {name}").format(
+            moment=self.context.formats.moment(self.context.clock.now()),
+            name=self.context.viewer.display_name,
+        )
+
+    def _export_file(
+        self, suffix: str, caption: str, kinds: str, path: str | Path | None
+    ) -> Path | None:
+        """The file to export to: ``path``, else the one the user chooses (None: cancelled)."""
+        name = self.export_file_name()
+        if name is None:
+            return None
+        if path is None:
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, caption, str(Path(name).with_suffix(suffix)), kinds
+            )
+            if not chosen:
+                return None
+            path = chosen
+        return Path(path)
+
+    def export_xlsx(self, path: str | Path | None = None) -> None:
+        """Save the rows shown, in their order, as an Excel workbook: title and filters
+        above the header; amounts, whole numbers and dates as the spreadsheet's own."""
+        target = self._export_file(
+            ".xlsx", _("Export to Excel"), _("Excel workbooks (*.xlsx)"), path
+        )
+        if target is None:
+            return
+        rows = self.grid.model.rows()
+        columns = self.grid.model.columns
+        title, filters = self.report_title(), self.report_filters()
+
+        def write(_state: TaskState) -> int:
+            data = xlsx_bytes(
+                [column.header for column in columns],
+                ([xlsx_value(column.value(row)) for column in columns] for row in rows),
+                title=title,
+                filters=filters,
+            )
+            write_atomically(target, data)
+            return len(rows)
+
+        self.run_file_work(
+            write,
+            lambda count: self.set_status(self.exported_message(count, target)),
+            name=f"export {self.key} xlsx",
+        )
+
+    def export_pdf(self, path: str | Path | None = None) -> None:
+        """Print the rows shown, in their order and as they read on screen, to a PDF with
+        the title, the filters and who made it above the table."""
+        target = self._export_file(".pdf", _("Export to PDF"), _("PDF files (*.pdf)"), path)
+        if target is None:
+            return
+        rows = self.grid.model.rows()
+        columns = self.grid.model.columns
+        title, filters, byline = self.report_title(), self.report_filters(), self.report_byline()
+
+        def write(_state: TaskState) -> int:
+            values = [[column.value(row) for column in columns] for row in rows]
+            figures = frozenset(
+                index
+                for index in range(len(columns))
+                if any(isinstance(line[index], int | Decimal) for line in values[:200])
+            )
+            texts = (
+                [column.text(value) for column, value in zip(columns, line, strict=True)]
+                for line in values
+            )
+            header = [column.header for column in columns]
+            data = table_pdf_bytes(
+                title, header, texts, figures=figures, filters=filters, byline=byline
+            )
+            write_atomically(target, data)
+            return len(rows)
+
+        self.run_file_work(
+            write,
+            lambda count: self.set_status(self.exported_message(count, target)),
+            name=f"export {self.key} pdf",
         )
 
     def exported_message(self, count: int, path: Path) -> str:

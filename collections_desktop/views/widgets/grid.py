@@ -544,6 +544,8 @@ def page_button(action: QAction, name: str) -> QToolButton:
     button.setObjectName(name)
     button.setDefaultAction(action)
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    if action.menu() is not None:  # an action of several kinds (Export): its menu at once
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
     return button
 
 
