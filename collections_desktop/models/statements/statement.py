@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -558,3 +559,13 @@ def describe(line: _Line, language: str) -> str:
         return words.gettext("Interest on invoice {document}").format(document=line.interest_on)
     name = TRANSACTION_TYPE_NAMES.get(line.kind)
     return words.gettext(name) if name else line.kind
+
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def file_name(statement: Statement, suffix: str) -> str:
+    """The statement's file name: the account and the period, ``C-000003-2026-11.pdf``
+    (characters a file name cannot hold become ``_``)."""
+    account = _UNSAFE.sub("_", statement.account).strip("._") or "customer"
+    return f"{account}-{statement.period.name}.{suffix}"

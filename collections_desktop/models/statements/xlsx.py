@@ -43,7 +43,7 @@ def statement_rows(statement: Statement) -> list[tuple[str, list[XlsxCell]]]:
         ("", []),
         ("", [gettext("Customer"), statement.customer_name]),
         ("", [gettext("Customer account"), statement.account]),
-        *(("", ["", line]) for line in statement.address_lines),
+        *(("", list[XlsxCell](["", line])) for line in statement.address_lines),
         ("", [gettext("From"), period.start]),
         ("", [gettext("To"), period.end]),
         ("", [gettext("Currency"), statement.currency]),
