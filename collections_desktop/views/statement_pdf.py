@@ -33,7 +33,6 @@ from collections_desktop.views.pdf import (
     pdf_bytes,
     render_page,
     text_document,
-    unbroken,
 )
 
 STYLE = (
@@ -47,6 +46,14 @@ STYLE = (
     "tr.total td { border-top: 1px solid #444444; }"
     "td.figure { white-space: nowrap; }"
 )
+
+
+def unbroken(text: str) -> str:
+    """``text`` (a document number, a date, an amount) kept on one line: no-break spaces,
+    and a word joiner after each hyphen or slash, so the text copied from the PDF is
+    still the number (a minus sign stays a minus sign)."""
+    escaped = escape(text).replace(" ", "\xa0")
+    return escaped.replace("-", "-\u2060").replace("/", "/\u2060")
 
 
 def _cell(text: str, *, right: bool = False, figure: bool = False, bold: bool = False) -> str:
