@@ -238,3 +238,18 @@ def test_saving_writes_the_pdf_and_the_xlsx_and_opens_them(qtbot, workspace, tmp
     with page.context.database.sessions() as session:
         assert session.get(Customer, customer_id).account == account
     assert Decimal(str(values[-1][7])) == Decimal("810")
+
+
+def test_a_file_that_cannot_be_written_is_refused_in_the_dialog(qtbot, workspace, tmp_path) -> None:
+    page, opened, _customer = workspace
+    target = tmp_path / "no such folder" / "statement.pdf"
+    page.statement_actions.choose_path = lambda *_args: target
+    dialog = open_dialog(qtbot, page)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=LOAD)
+    assert dialog.error.text().startswith(f"The PDF {target} could not be written: ")
+    assert dialog.error.text().endswith("Choose another folder.")
+    assert dialog.isVisible()
+    assert dialog.ok_button.isEnabled()
+    assert not target.parent.exists()
+    assert opened == []

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from collections_desktop.models.aging.definitions import age_customer, load_definition
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
+    AddressPurpose,
     Customer,
+    CustomerAddress,
     CustomerTransaction,
     Settlement,
     SettlementLine,
@@ -106,8 +108,8 @@ def euro_books(session):
     return customer, {"A": a, "B": b, "C": c, "P2": p2, "CN": credit, "FEE": fee}
 
 
-def test_opening_movements_running_and_closing_balance_to_the_cent(sqlite_db: Database) -> None:
-    with sqlite_db.sessions() as session:
+def test_opening_movements_running_and_closing_balance_to_the_cent(any_db: Database) -> None:
+    with any_db.sessions() as session:
         customer, docs = euro_books(session)
         session.commit()
         result = statement(session, company_scope(session), customer.id, NOVEMBER)
@@ -161,12 +163,12 @@ def test_aging_of_what_is_open_at_the_end_sums_to_the_closing_balance(
 
 
 def test_same_day_movements_keep_their_posting_order_and_exchange_differences_come_last(
-    sqlite_db: Database,
+    any_db: Database,
 ) -> None:
     """A GBP customer (accounting EUR): an invoice of 100.00 GBP at 1.20 and a payment at
     1.10, settled on 5 Nov, leave 10.00 EUR as the settlement's exchange difference, on
     that date, after that day's documents."""
-    with sqlite_db.sessions() as session:
+    with any_db.sessions() as session:
         customer = add_customer(session, country="GB", currency="GBP", language="en",
                                 name="Lawrence & Smith Ltd")  # fmt: skip
         day = dt.date(2026, 11, 5)
@@ -360,3 +362,23 @@ def test_the_xlsx_reads_back_with_figures_as_numbers(sqlite_db: Database) -> Non
     assert rows[-1][:8] == [250, 310, 300, 0, 0, 0, -50, 810]
     assert sheet.cell(row=head + 3, column=5).number_format == "#,##0.00;-#,##0.00"
     assert len(statement_rows(result)) == len(rows)
+
+
+def test_a_statement_address_is_used_before_the_business_address(sqlite_db: Database) -> None:
+    with sqlite_db.sessions() as session:
+        customer, _docs = euro_books(session)
+        session.add(
+            CustomerAddress(
+                customer_id=customer.id,
+                purpose=AddressPurpose.STATEMENT,
+                street="Apartado 17",
+                city="Sevilla",
+                postal_code="41080",
+                country="ES",
+                is_primary=True,
+                updated_at=NOW,
+            )
+        )
+        session.commit()
+        result = statement(session, company_scope(session), customer.id, NOVEMBER)
+    assert result.address_lines == ("Apartado 17", "41080 Sevilla", "España")
