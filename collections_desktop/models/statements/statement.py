@@ -530,7 +530,7 @@ def _movements(lines: Iterable[_Line], opening: Decimal, language: str) -> tuple
                 date=line.date,
                 kind=line.kind,
                 document_number=line.document_number,
-                description=describe(line, language),
+                description=_describe(line, language),
                 debit=line.amount_accounting if line.amount_accounting > ZERO else ZERO,
                 credit=-line.amount_accounting if line.amount_accounting < ZERO else ZERO,
                 balance=running,
@@ -542,7 +542,7 @@ def _movements(lines: Iterable[_Line], opening: Decimal, language: str) -> tuple
     return tuple(movements)
 
 
-def describe(line: _Line, language: str) -> str:
+def _describe(line: _Line, language: str) -> str:
     """What a movement is, in words for the customer, in ``language``: the kind of
     document, what a reversal undoes (a returned payment is said so), and what invoice
     an interest note charges for."""
