@@ -53,6 +53,10 @@ VIEWS: dict[str, str] = {
         "(--tab N: the Nth choice of For, 1 the first pool)"
     ),
     "interest": N_("the Interest notes dialog of --customer ACCOUNT with its proposal"),
+    "statement": N_(
+        "the Account statement dialog of --customer ACCOUNT with its first page "
+        "(--tab N: 0 last month, 1 this year)"
+    ),
     "first-start": N_("the first start's choices: the demo, a new company, an existing one"),
     "new-company": N_("the New company dialog (File ▸ New company…)"),
     "import": N_("the guided import (File ▸ Import receivables…), before a file is chosen"),
@@ -78,10 +82,18 @@ PAGE_OF_VIEW = {
     "new-activity": "overview",
     "letters": "workspace",
     "interest": "workspace",
+    "statement": "workspace",
 }
 """The main window's page each view shows (the company page for the others)."""
 
-CUSTOMER_VIEWS = ("workspace", "collections", "customer-record", "letters", "interest")
+CUSTOMER_VIEWS = (
+    "workspace",
+    "collections",
+    "customer-record",
+    "letters",
+    "interest",
+    "statement",
+)
 """The views that show one customer and need --customer."""
 
 MAY_SHOW_CUSTOMER = ("new-activity",)
@@ -184,6 +196,8 @@ def render_screenshot(
             widget = dialog
         elif view in ("new-activity", "letters", "interest"):
             widget = _action_dialog(window, view, customer_id is not None, tab)
+        elif view == "statement":
+            widget = _statement_dialog(window, tab)
         for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
             app.processEvents()
         _save(widget.grab(), target)
@@ -282,6 +296,28 @@ def _action_dialog(window: MainWindow, view: str, has_customer: bool, tab: int) 
         _wait_for(lambda: interest.previewed, _("The interest proposal"))
     if view != "letters":  # the letters dialog opens larger than its size hint
         dialog.adjustSize()
+    return dialog
+
+
+def _statement_dialog(window: MainWindow, tab: int) -> QWidget:
+    """The Account statement dialog of the customer shown, once its first page is drawn."""
+    page = window.workspace_page
+    page.account_statement()
+    dialog = page.statement_actions.dialog
+    if dialog is None:
+        raise ScreenshotError(_("The dialog could not be opened."))
+    from collections_desktop.views.dialogs.statement_dialog import StatementDialog
+
+    assert isinstance(dialog, StatementDialog)
+    if not 0 <= tab < dialog.preset.count():
+        raise ScreenshotError(
+            _("The statement dialog has periods 0 to {last}.").format(
+                last=dialog.preset.count() - 1
+            )
+        )
+    dialog.preset.setCurrentIndex(tab)
+    dialog.request_preview()
+    _wait_for(lambda: dialog.previewed, _("The statement's preview"))
     return dialog
 
 

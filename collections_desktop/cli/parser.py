@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from collections_desktop import APP_ID, __version__
-from collections_desktop.cli import aging, company, gui, runs, sync, team, team_serve
+from collections_desktop.cli import aging, company, gui, runs, statements, sync, team, team_serve
 from collections_desktop.i18n import LANGUAGES, _
 
 
@@ -118,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     letters.set_defaults(handler=runs.letters)
 
+    _add_statements_command(commands)
+
     importing = commands.add_parser("import", help=_("import data from another system"))
     kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True)
     receivables = kinds.add_parser(
@@ -211,6 +213,35 @@ def _add_sync_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     setup.add_argument("--file", metavar="PATH", help=_("where to keep the replica"))
     setup.set_defaults(handler=sync.setup)
+
+
+def _add_statements_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    statement = commands.add_parser(
+        "statements",
+        help=_("write the month's account statement of every customer with an open balance"),
+    )
+    statement.add_argument(
+        "--month", metavar="YYYY-MM", required=True, help=_("the month the statements cover")
+    )
+    statement.add_argument(
+        "--pdf", metavar="FOLDER", help=_("write each statement as a PDF into this folder")
+    )
+    statement.add_argument(
+        "--xlsx", metavar="FOLDER", help=_("write each statement as an XLSX file into this folder")
+    )
+    statement.add_argument(
+        "--customer", metavar="ACCOUNT", help=_("only the statement of this customer")
+    )
+    statement.add_argument("--pool", metavar="NAME", help=_("only the customers of this pool"))
+    statement.add_argument(
+        "--user",
+        metavar="NAME",
+        help=_("apply this collections agent's scope (default: every customer)"),
+    )
+    statement.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    statement.set_defaults(handler=statements.statements)
 
 
 def _add_scope_arguments(command: argparse.ArgumentParser) -> None:

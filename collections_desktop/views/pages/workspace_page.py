@@ -55,6 +55,7 @@ from collections_desktop.models.screens.workspace_texts import (
     reminder_email,
     summary_sentences,
 )
+from collections_desktop.views.actions.statements import StatementActions
 from collections_desktop.views.actions.transactions import ActionContext, TransactionActions
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.operations import QueryOp, ReadSlot
@@ -225,6 +226,16 @@ class WorkspacePage(Page):
         )
         self.record_action.setEnabled(False)
         self.record_action.triggered.connect(self._open_record)
+        self.statement_actions = StatementActions(self.context, self, open_url=self._open_url)
+        self.statement_actions.changed.connect(self.set_status)
+        self.statement_action = QAction(
+            self.context.icons.get("transactions"), _("Account statement…"), self
+        )
+        self.statement_action.setToolTip(
+            _("The customer's statement for a period, as PDF or XLSX: balances, movements, aging")
+        )
+        self.statement_action.setEnabled(False)
+        self.statement_action.triggered.connect(self.account_statement)
 
         top.addWidget(pool_label)
         top.addWidget(self.pool_combo)
@@ -232,6 +243,7 @@ class WorkspacePage(Page):
         top.addWidget(customer_label)
         top.addWidget(self.customer_combo, 1)
         top.addWidget(page_button(self.record_action, "workspace_record_button"))
+        top.addWidget(page_button(self.statement_action, "workspace_statement_button"))
         top.addSpacing(12)
         top.addWidget(self.risk)
         top.addSpacing(8)
@@ -510,6 +522,7 @@ class WorkspacePage(Page):
         self.error.hide()
         self._data = data
         self.record_action.setEnabled(True)
+        self.statement_action.setEnabled(True)
         card = data.card
         fmt = self.context.formats
         combo = self.customer_combo
@@ -581,6 +594,12 @@ class WorkspacePage(Page):
         return reminder_email(
             data.card, data.transactions, data.company_name, data.customer_language
         )
+
+    def account_statement(self) -> None:
+        """Open the Account statement dialog of the customer shown."""
+        if self._data is not None:
+            card = self._data.card
+            self.statement_actions.open_dialog(card.customer_id, _label(card))
 
     def _open_record(self) -> None:
         if self._data is not None:
