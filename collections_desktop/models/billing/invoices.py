@@ -95,7 +95,7 @@ def invoice_details(session: Session, transaction_ids: Sequence[uuid.UUID]) -> l
     for chunk in chunks(wanted):
         for txn, customer in session.execute(
             select(t, Customer).join(Customer, Customer.id == t.customer_id).where(t.id.in_(chunk))
-        ).tuples():
+        ):
             heads[txn.id] = (txn, customer)
         for row in session.scalars(
             select(InvoiceLine)

@@ -161,7 +161,7 @@ def issue_drafts(
         for row in session.scalars(select(SalesTaxCode).where(SalesTaxCode.deleted_at.is_(None)))
     }
     rates = {code: row.rate for code, row in taxes.items()}
-    places = dict(session.execute(select(Currency.code, Currency.decimals)).tuples().all())
+    places = dict(session.execute(select(Currency.code, Currency.decimals)).all())
     postings = []
     figures = []
     for draft in drafts:
@@ -397,8 +397,6 @@ def _numbers(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
                 select(CustomerTransaction.id, CustomerTransaction.document_number).where(
                     CustomerTransaction.id.in_(chunk)
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     return found

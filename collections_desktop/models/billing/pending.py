@@ -240,22 +240,27 @@ def _rates(session: Session) -> dict[str, Decimal]:
     return dict(
         session.execute(
             select(SalesTaxCode.code, SalesTaxCode.rate).where(SalesTaxCode.deleted_at.is_(None))
-        )
-        .tuples()
-        .all()
+        ).all()
     )
 
 
 def _places(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Currency.code, Currency.decimals)).tuples().all())
+    return dict(session.execute(select(Currency.code, Currency.decimals)).all())
 
 
 # --- one draft -------------------------------------------------------------------------
 
 
 def _document(
-    session: Session, scope: AgentScope, document_id: uuid.UUID, as_of: dt.date
+    session: Session,
+    scope: AgentScope,
+    document_id: uuid.UUID,
+    as_of: dt.date,
+    *,
+    lock: bool = True,
 ) -> tuple[PendingDocument, Customer]:
+    """The draft and its customer; refused when it is gone or not the agent's. A writer
+    (``lock``) holds the customer's lock on PostgreSQL, as every action does."""
     row = session.execute(
         select(PendingDocument, Customer)
         .join(Customer, Customer.id == PendingDocument.customer_id)
@@ -264,7 +269,18 @@ def _document(
     if row is None:
         raise BillingError(_("The pending invoice no longer exists. Refresh the list."))
     document, customer = row
-    if customer.id not in customers_seen(session, scope, [customer.id], as_of):
+    if lock:
+        seen = customer.id in customers_seen(session, scope, [customer.id], as_of)
+    else:
+        seen = (
+            session.scalar(
+                select(Customer.id).where(
+                    Customer.id == customer.id, scope.customer_condition(as_of)
+                )
+            )
+            is not None
+        )
+    if not seen:
         raise BillingError(
             _("Customer {account} is not one you work.").format(account=customer.account)
         )
@@ -275,7 +291,7 @@ def read_draft(
     session: Session, scope: AgentScope, document_id: uuid.UUID, *, as_of: dt.date
 ) -> Draft:
     """One draft with its lines and the tax codes its lines may carry."""
-    document, customer = _document(session, scope, document_id, as_of)
+    document, customer = _document(session, scope, document_id, as_of, lock=False)
     number = (
         session.scalar(
             select(CustomerTransaction.document_number).where(

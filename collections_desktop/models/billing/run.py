@@ -116,7 +116,7 @@ def create_month_drafts(
     ).all()
     if not rows:
         return RunResult(month, 0, 0, 0)
-    places = dict(session.execute(select(Currency.code, Currency.decimals)).tuples().all())
+    places = dict(session.execute(select(Currency.code, Currency.decimals)).all())
     accounting = Books.load(session).accounting_currency()
     foreign = sorted({row.customer_id for row in rows if row.currency != accounting})
     rates = latest_rates(session, foreign)
