@@ -232,7 +232,8 @@ def test_recurring_lines_are_saved_with_the_record_checked_and_versioned(
         save_record(session, customer.id, again.version, removed, None, NOW)
         session.commit()
         row = session.scalar(select(RecurringBillingLine))
-        assert row.deleted_at is not None and row.version == 2
+        assert row.deleted_at is not None
+        assert row.version == 2
 
 
 def test_a_draft_is_edited_over_its_version_and_deleted_for_good(billed: Database) -> None:
@@ -267,9 +268,8 @@ def test_a_draft_is_edited_over_its_version_and_deleted_for_good(billed: Databas
         assert removed is not None
         assert removed.deleted_at is not None
 
-        with pytest.raises(StaleEditError):
-            with write_transaction(billed) as writing:
-                save_draft(writing, scope, draft.id, draft.version, changes, NOW)
+        with pytest.raises(StaleEditError), write_transaction(billed) as writing:
+            save_draft(writing, scope, draft.id, draft.version, changes, NOW)
         bad = dataclasses.replace(
             changes, lines=(dataclasses.replace(support, amount=D("195.001")),)
         )
