@@ -273,13 +273,17 @@ def test_a_draft_is_edited_over_its_version_and_deleted_for_good(billed: Databas
         bad = dataclasses.replace(
             changes, lines=(dataclasses.replace(support, amount=D("195.001")),)
         )
-        with pytest.raises(BillingError, match="Line 1, amount: at most 2 decimals"):
-            with write_transaction(billed) as writing:
-                save_draft(writing, scope, draft.id, version, bad, NOW)
+        with (
+            pytest.raises(BillingError, match="Line 1, amount: at most 2 decimals"),
+            write_transaction(billed) as writing,
+        ):
+            save_draft(writing, scope, draft.id, version, bad, NOW)
         early = dataclasses.replace(changes, due_date=dt.date(2026, 11, 30))
-        with pytest.raises(BillingError, match="Due date: it cannot be before"):
-            with write_transaction(billed) as writing:
-                save_draft(writing, scope, draft.id, version, early, NOW)
+        with (
+            pytest.raises(BillingError, match="Due date: it cannot be before"),
+            write_transaction(billed) as writing,
+        ):
+            save_draft(writing, scope, draft.id, version, early, NOW)
 
         with write_transaction(billed) as writing:
             assert delete_drafts(writing, scope, {draft.id: version}, NOW) == 1
@@ -348,12 +352,16 @@ def test_issue_posts_invoices_with_numbers_lines_and_taxes(billed: Database) -> 
         # Issued drafts cannot change, be deleted or be issued again.
         draft = read_draft(session, scope, issued[0].id, as_of=NOW.date())
         assert draft.invoice_number == "INV-0000001"
-    with pytest.raises(BillingError, match="was issued as invoice INV-0000001"):
-        with write_transaction(billed) as session:
-            delete_drafts(session, scope, {draft.id: draft.version}, NOW)
-    with pytest.raises(BillingError, match="already issued as invoice INV-0000001"):
-        with write_transaction(billed, run=LEDGER) as session:
-            issue_drafts(session, scope, [draft.id], now=NOW)
+    with (
+        pytest.raises(BillingError, match="was issued as invoice INV-0000001"),
+        write_transaction(billed) as session,
+    ):
+        delete_drafts(session, scope, {draft.id: draft.version}, NOW)
+    with (
+        pytest.raises(BillingError, match="already issued as invoice INV-0000001"),
+        write_transaction(billed, run=LEDGER) as session,
+    ):
+        issue_drafts(session, scope, [draft.id], now=NOW)
     with write_transaction(billed, run=LEDGER) as session:
         assert issue_drafts(session, scope, None, now=NOW).invoices == ()
     with billed.sessions() as session:
@@ -372,9 +380,11 @@ def test_an_issue_is_refused_whole_when_one_draft_does_not_hold(billed: Database
         scope = company_scope(session)
         ids = [r.id for r in list_pending(session, scope, as_of=NOW.date())]
     assert len(ids) == 3
-    with pytest.raises(BillingError, match="is in GBP: type its exchange rate to EUR"):
-        with write_transaction(billed, run=LEDGER) as session:
-            issue_drafts(session, scope, ids, now=NOW)
+    with (
+        pytest.raises(BillingError, match="is in GBP: type its exchange rate to EUR"),
+        write_transaction(billed, run=LEDGER) as session,
+    ):
+        issue_drafts(session, scope, ids, now=NOW)
     with billed.sessions() as session:
         assert counts(session) == before
         draft = read_draft(session, scope, ids[2], as_of=NOW.date())
@@ -405,9 +415,11 @@ def test_a_tax_code_gone_since_refuses_the_issue(billed: Database) -> None:
         session.execute(update(SalesTaxCode).values(deleted_at=NOW))
         session.commit()
         before = counts(session)
-    with pytest.raises(BillingError, match="line 1: the tax code VAT-STD is no longer"):
-        with write_transaction(billed, run=LEDGER) as session:
-            issue_drafts(session, company_scope(session), None, now=NOW)
+    with (
+        pytest.raises(BillingError, match="line 1: the tax code VAT-STD is no longer"),
+        write_transaction(billed, run=LEDGER) as session,
+    ):
+        issue_drafts(session, company_scope(session), None, now=NOW)
     with billed.sessions() as session:
         assert counts(session) == before
 
