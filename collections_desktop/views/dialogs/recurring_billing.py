@@ -44,11 +44,11 @@ OPEN_END = QDate(2000, 1, 1)
 """The end field's lowest value, shown as "open": no end month."""
 
 
-def figure(value: Decimal, formats: Formats) -> str:
-    """A quantity or price with the decimals it has (at least the currency's two for a
-    price): "1", "2.5", "49.90"."""
+def figure(value: Decimal, formats: Formats, least: int = 0) -> str:
+    """A quantity or price with the decimals it has, at least ``least`` (a price: two):
+    "1", "2.5", "49.90", "0.0125"."""
     exponent = value.normalize().as_tuple().exponent
-    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    places = max(least, -exponent) if isinstance(exponent, int) else least
     return formats.number(value, places)
 
 
