@@ -138,7 +138,8 @@ class RecurringBillingTab(QWidget):
         description.setData(ID_ROLE, line.id.hex if line.id else "")
         table.setItem(row, DESCRIPTION, description)
         for column, value in ((QUANTITY, line.quantity), (UNIT_PRICE, line.unit_price)):
-            item = QTableWidgetItem(figure(value, self._formats) if value or line.id else "")
+            least = 2 if column == UNIT_PRICE else 0
+            item = QTableWidgetItem(figure(value, self._formats, least) if value or line.id else "")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(row, column, item)
         tax = QComboBox()

@@ -290,8 +290,8 @@ class PendingDocumentsPage(ListPage):
         self.progress_label.setText(_("Starting the issue…"))
         self.cancel_button.setEnabled(True)
         self.progress_row.show()
-        self._selection_changed()
         self.actions_.issue([row.id for row in rows])
+        self._selection_changed()
 
     def cancel_issue(self) -> None:
         """Stop the issue at its next step; nothing is issued."""
