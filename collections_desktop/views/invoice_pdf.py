@@ -109,15 +109,15 @@ def invoice_html(detail: InvoiceDetail, formats: Formats | None = None) -> str:
             "</tr>"
         )
     totals = [(words.gettext("Net amount"), fmt.money(detail.net, detail.currency), False)]
-    for tax in detail.taxes:
+    for tax_total in detail.taxes:
         totals.append(
             (
                 words.gettext("{code} {rate} % on {base}").format(
-                    code=tax.code,
-                    rate=fmt.number(tax.rate, 0),
-                    base=fmt.amount(tax.base),
+                    code=tax_total.code,
+                    rate=fmt.number(tax_total.rate, 0),
+                    base=fmt.amount(tax_total.base),
                 ),
-                fmt.money(tax.amount, detail.currency),
+                fmt.money(tax_total.amount, detail.currency),
                 False,
             )
         )

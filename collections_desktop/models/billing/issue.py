@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -72,9 +73,9 @@ class IssuedInvoice:
     customer_id: uuid.UUID
     account: str
     currency: str
-    net: object
-    tax: object
-    total: object
+    net: Decimal
+    tax: Decimal
+    total: Decimal
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class _Draft:
     document_date: dt.date
     due_date: dt.date
     currency: str
-    exchange_rate: object
+    exchange_rate: Decimal | None
     issued: uuid.UUID | None
 
 
@@ -206,7 +207,11 @@ def issue_drafts(
     accounting_places = places.get(accounting, 2)
     tax_rows, line_rows, marks = [], [], []
     for draft, transaction_id, totals in zip(drafts, ids, figures, strict=True):
-        rate = draft.exchange_rate if draft.currency != accounting else 1
+        rate = (
+            draft.exchange_rate
+            if draft.currency != accounting and draft.exchange_rate is not None
+            else Decimal(1)
+        )
         for tax in totals.taxes:
             tax_rows.append(
                 {
@@ -216,7 +221,7 @@ def issue_drafts(
                     "tax_account": taxes[tax.code].account,
                     "dimension": None,
                     "amount": tax.amount,
-                    "amount_accounting": round_money(tax.amount * rate, accounting_places),  # type: ignore[operator]
+                    "amount_accounting": round_money(tax.amount * rate, accounting_places),
                 }
             )
         for position, line in enumerate(lines[draft.id], start=1):
@@ -293,7 +298,17 @@ def _drafts(
             .where(d.id.in_(chunk))
         ):
             if row.deleted_at is None:
-                found[row.id] = _Draft(*row[:-1])
+                found[row.id] = _Draft(
+                    id=row.id,
+                    version=row.version,
+                    customer_id=row.customer_id,
+                    account=row.account,
+                    document_date=row.document_date,
+                    due_date=row.due_date,
+                    currency=row.currency,
+                    exchange_rate=row.exchange_rate,
+                    issued=row.issued_transaction_id,
+                )
         seen.update(
             session.scalars(
                 select(d.id)
@@ -356,7 +371,7 @@ def _check(
     draft: _Draft,
     lines: list[DraftLine],
     name: str,
-    rates: dict[str, object],
+    rates: Mapping[str, Decimal],
     accounting: str,
 ) -> None:
     if not lines:

@@ -387,7 +387,16 @@ def check_draft(
                 _("tax code"),
                 _("{code} is not one of the company's sales-tax codes.").format(code=tax_code),
             )
-        lines.append(replace(line, description=description, tax_code=tax_code, **values))
+        lines.append(
+            replace(
+                line,
+                description=description,
+                tax_code=tax_code,
+                quantity=values["quantity"],
+                unit_price=values["unit_price"],
+                amount=values["amount"],
+            )
+        )
     return DraftChanges(changes.due_date, rate, tuple(lines))
 
 

@@ -22,6 +22,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -120,14 +121,14 @@ def create_month_drafts(
     accounting = Books.load(session).accounting_currency()
     foreign = sorted({row.customer_id for row in rows if row.currency != accounting})
     rates = latest_rates(session, foreign)
-    groups: dict[tuple[uuid.UUID, int], list[object]] = defaultdict(list)
+    groups: dict[tuple[uuid.UUID, int], list[Any]] = defaultdict(list)
     for row in rows:
         due = day_in_month(month, row.day_of_month)
         groups[(row.customer_id, due.day)].append(row)
     documents, lines = [], []
     for (customer_id, day), members in groups.items():
         document_id = new_id()
-        currency = members[0].currency  # type: ignore[attr-defined]
+        currency = members[0].currency
         documents.append(
             {
                 "id": document_id,
@@ -154,15 +155,15 @@ def create_month_drafts(
                     "id": new_id(),
                     "document_id": document_id,
                     "position": position,
-                    "description": row.description,  # type: ignore[attr-defined]
-                    "quantity": row.quantity,  # type: ignore[attr-defined]
-                    "unit_price": row.unit_price,  # type: ignore[attr-defined]
-                    "tax_code": row.tax_code,  # type: ignore[attr-defined]
+                    "description": row.description,
+                    "quantity": row.quantity,
+                    "unit_price": row.unit_price,
+                    "tax_code": row.tax_code,
                     "amount": round_money(
-                        row.quantity * row.unit_price,  # type: ignore[attr-defined]
+                        row.quantity * row.unit_price,
                         places.get(currency, 2),
                     ),
-                    "recurring_line_id": row.id,  # type: ignore[attr-defined]
+                    "recurring_line_id": row.id,
                     "billing_month": month,
                     "updated_at": now,
                     "version": 1,

@@ -186,7 +186,9 @@ class PendingDocumentDialog(ActionDialog):
             else:
                 self._filling = True
                 amount = round_money(quantity * price, self.draft.places)
-                self.table.item(item.row(), AMOUNT).setText(self._formats.amount(amount))
+                target = self.table.item(item.row(), AMOUNT)
+                if target is not None:
+                    target.setText(self._formats.amount(amount))
                 self._filling = False
         self._show_totals()
 

@@ -154,9 +154,7 @@ class RecurringBillingTab(QWidget):
         table.setCellWidget(row, DAY, day)
         start = month_edit(line.start_month, self._formats, f"recurring_start_{row}")
         table.setCellWidget(row, START, start)
-        end = month_edit(
-            line.end_month or OPEN_END.toPython(), self._formats, f"recurring_end_{row}"
-        )
+        end = month_edit(line.end_month or pydate(OPEN_END), self._formats, f"recurring_end_{row}")
         end.setMinimumDate(OPEN_END)
         end.setSpecialValueText(_("open"))
         if line.end_month is None:

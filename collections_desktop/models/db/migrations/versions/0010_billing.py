@@ -27,7 +27,7 @@ branch_labels = None
 depends_on = None
 
 
-def _mutable() -> list[sa.Column]:
+def _mutable() -> list[sa.Column[object]]:
     return [
         sa.Column("updated_at", STAMP, nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
