@@ -366,3 +366,39 @@ def test_the_invoice_pdf_is_in_the_customers_language(
     with drafts.sessions() as session:
         (detail,) = invoice_details(session, [english.transaction_id])
     assert "INV-\u20600000002" in invoice_html(detail)
+
+
+def test_the_workspace_reprint_saves_an_issued_invoice(
+    qtbot,
+    drafts: Database,
+    page_runner: TaskRunner,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from collections_desktop.models.billing.invoices import has_lines
+    from collections_desktop.models.billing.issue import issue_drafts
+    from collections_desktop.views.actions.billing import save_invoice
+
+    with write_transaction(drafts) as session:
+        result = issue_drafts(session, company_scope(session), None, now=NOW, month=NOVEMBER)
+    with drafts.sessions() as session:
+        assert has_lines(session, result.invoices[1].transaction_id)
+        (detail,) = invoice_details(session, [result.invoices[1].transaction_id])
+        context = page_context(drafts, page_runner, company_scope(session), None, clock)
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args: (str(tmp_path / "lopes"), "PDF (*.pdf)")
+    )
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    opened: list[QUrl] = []
+    said: list[str] = []
+    save_invoice(context, parent, detail, open_url=opened.append, announce=said.append)
+    qtbot.waitUntil(lambda: bool(said), timeout=LOAD)
+    path = tmp_path / "lopes.pdf"
+    assert said == [f"Invoice INV-0000002 saved as {path}"]
+    assert opened == [QUrl.fromLocalFile(str(path))]
+    assert path.read_bytes().startswith(b"%PDF-")

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, QStandardPaths, QUrl, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.billing.invoices import InvoiceDetail
 from collections_desktop.models.billing.issue import IssueResult, issue_drafts
 from collections_desktop.models.billing.pending import (
     Draft,
@@ -29,9 +30,10 @@ from collections_desktop.models.billing.pending import (
 )
 from collections_desktop.models.billing.run import RunResult, create_month_drafts
 from collections_desktop.models.db.writing import LEDGER
+from collections_desktop.models.letters.documents import write_atomically
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.pending_document_dialog import PendingDocumentDialog
-from collections_desktop.views.invoice_pdf import print_invoices
+from collections_desktop.views.invoice_pdf import invoice_pdf_bytes, print_invoices
 from collections_desktop.views.operations import QueryOp, WriteOp
 from collections_desktop.views.tasks import Lane, Task, TaskState
 
@@ -231,3 +233,44 @@ class BillingActions(QObject):
             failure=lambda error: self.refused.emit(str(error)),
             lane=Lane.GENERAL,
         ).run(context.runner)
+
+
+def save_invoice(
+    context: PageContext,
+    parent: QWidget,
+    detail: InvoiceDetail,
+    *,
+    open_url: Callable[[QUrl], object],
+    announce: Callable[[str], object],
+) -> None:
+    """Save an issued invoice's PDF where the user chooses, then open it (the Workspace's
+    Reprint of a marked invoice)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    chosen, _filter = QFileDialog.getSaveFileName(
+        parent,
+        _("Save invoice {number}").format(number=detail.number),
+        str(Path(folder or ".") / f"{detail.number}.pdf"),
+        _("PDF files (*.pdf)"),
+    )
+    if not chosen:
+        return
+    path = Path(chosen)
+    if path.suffix.lower() != ".pdf":
+        path = path.with_name(path.name + ".pdf")
+
+    def saved(_path: Path) -> None:
+        open_url(QUrl.fromLocalFile(str(path)))
+        announce(_("Invoice {number} saved as {path}").format(number=detail.number, path=path))
+
+    def failed(error: BaseException) -> None:
+        QMessageBox.warning(
+            parent, _("Reprint"), " ".join((str(error), _("Choose another folder.")))
+        )
+
+    QueryOp(
+        lambda _state: write_atomically(path, invoice_pdf_bytes(detail)),
+        saved,
+        "save invoice",
+        failure=failed,
+        lane=Lane.GENERAL,
+    ).run(context.runner)
