@@ -23,12 +23,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.billing.issue import issue_drafts, pending_ids
 from collections_desktop.models.billing.months import next_month
 from collections_desktop.models.billing.run import create_month_drafts
 from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.db.schema import InvoiceLine, TransactionTax
 from collections_desktop.models.db.writing import LEDGER, write_transaction
 from collections_desktop.models.people.scope import company_scope
 
@@ -73,8 +76,12 @@ def main() -> int:
             with write_transaction(database, run=LEDGER) as session:
                 issued = issue_drafts(session, company_scope(session), wanted, now=NOW)
             seconds = time.perf_counter() - started
+            with database.sessions() as session:
+                lines = session.scalar(select(func.count()).select_from(InvoiceLine))
+                taxes = session.scalar(select(func.count()).select_from(TransactionTax))
             print(
-                f"issue: {len(issued.invoices)} invoices ({issued.invoices[0].number} to "
+                f"issue: {len(issued.invoices)} invoices, {lines} lines, {taxes} tax rows "
+                f"({issued.invoices[0].number} to "
                 f"{issued.invoices[-1].number}) in {seconds:.2f} s "
                 f"({len(issued.invoices) / seconds:,.0f} a second)"
             )
