@@ -109,6 +109,10 @@ class Formats:
         """
         return _qt_date_format(self.date_style, self.locale)
 
+    def qt_month_format(self) -> str:
+        """The display format of a month field ("MMM yyyy"), from the locale's own pattern."""
+        return _qt_month_format(self.locale)
+
     def qt_moment_format(self) -> str:
         """The display format of a date-and-time field ("MMM d, yyyy, h:mm AP"), as
         ``moment`` writes: the date field's format, then the short time."""
@@ -200,6 +204,15 @@ def qt_format(pattern: str, *, full_year: bool = False) -> str:
         field = convert(count) if convert is not None else ""
         parts.append("yyyy" if full_year and field == "yy" else field)
     return "".join(parts).strip()
+
+
+@functools.cache
+def _qt_month_format(locale: str) -> str:
+    try:
+        pattern = Locale.parse(locale).datetime_skeletons["yMMM"].pattern
+    except (KeyError, ValueError, AttributeError):
+        pattern = "MMM y"
+    return qt_format(pattern, full_year=True).replace("yyyyy", "yyyy")
 
 
 @functools.cache

@@ -60,6 +60,8 @@ VIEWS: dict[str, str] = {
     "first-start": N_("the first start's choices: the demo, a new company, an existing one"),
     "new-company": N_("the New company dialog (File ▸ New company…)"),
     "import": N_("the guided import (File ▸ Import receivables…), before a file is chosen"),
+    "pending-documents": N_("Pending documents: this month's draft invoices (billing run first)"),
+    "pending-document": N_("the first pending invoice shown, opened in its dialog"),
     "about": N_("the About dialog"),
     "preferences": N_("the Preferences dialog (Edit ▸ Preferences…), with the defaults"),
     "guide": N_("the user guide (Help ▸ User guide, F1) in the interface language"),
@@ -83,6 +85,8 @@ PAGE_OF_VIEW = {
     "letters": "workspace",
     "interest": "workspace",
     "statement": "workspace",
+    "pending-documents": "pending_documents",
+    "pending-document": "pending_documents",
 }
 """The main window's page each view shows (the company page for the others)."""
 
@@ -194,6 +198,8 @@ def render_screenshot(
             assert dialog is not None
             dialog.adjustSize()
             widget = dialog
+        elif view == "pending-document":
+            widget = _draft_dialog(window)
         elif view in ("new-activity", "letters", "interest"):
             widget = _action_dialog(window, view, customer_id is not None, tab)
         elif view == "statement":
@@ -248,6 +254,22 @@ def _record_dialog(window: MainWindow, tab: int) -> QWidget:
             _("The record has tabs 0 to {last}.").format(last=dialog.tabs.count() - 1)
         )
     dialog.tabs.setCurrentIndex(tab)
+    dialog.adjustSize()
+    return dialog
+
+
+def _draft_dialog(window: MainWindow) -> QWidget:
+    """The first pending invoice of the Pending documents page, in its dialog."""
+    page = window.pending_documents_page
+    if not page.grid.model.rowCount():
+        raise ScreenshotError(
+            _("There is no pending invoice this month: run “billing run --month” first.")
+        )
+    page.grid.view.selectRow(0)
+    page.open_current()
+    _wait_for(lambda: page.actions_.dialog is not None, _("the pending invoice"))
+    dialog = page.actions_.dialog
+    assert dialog is not None
     dialog.adjustSize()
     return dialog
 

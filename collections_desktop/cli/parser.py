@@ -10,7 +10,17 @@ from __future__ import annotations
 import argparse
 
 from collections_desktop import APP_ID, __version__
-from collections_desktop.cli import aging, company, gui, runs, statements, sync, team, team_serve
+from collections_desktop.cli import (
+    aging,
+    billing,
+    company,
+    gui,
+    runs,
+    statements,
+    sync,
+    team,
+    team_serve,
+)
 from collections_desktop.i18n import LANGUAGES, _
 
 
@@ -137,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_team_commands(commands)
     _add_sync_commands(commands)
+    _add_billing_commands(commands)
 
     shot = commands.add_parser("screenshot", help=_("render a view to a PNG file, offscreen"))
     shot.add_argument("view", help=_("the view to render (see --list)"), nargs="?")
@@ -242,6 +253,25 @@ def _add_statements_command(
     )
     statement.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     statement.set_defaults(handler=statements.statements)
+def _add_billing_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    billing_command = commands.add_parser(
+        "billing", help=_("recurring monthly invoicing: pending invoices, then invoices")
+    )
+    actions = billing_command.add_subparsers(dest="action", metavar="ACTION", required=True)
+    month_run = actions.add_parser(
+        "run", help=_("create the month's pending invoices from the recurring billing lines")
+    )
+    month_run.add_argument("--month", metavar="YYYY-MM", required=True, help=_("the month"))
+    month_run.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    month_run.set_defaults(handler=billing.run)
+    issue = actions.add_parser(
+        "issue", help=_("issue the pending invoices as invoices, with their numbers")
+    )
+    issue.add_argument(
+        "--month", metavar="YYYY-MM", help=_("only those dated in this month (default: all)")
+    )
+    issue.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    issue.set_defaults(handler=billing.issue)
 
 
 def _add_scope_arguments(command: argparse.ArgumentParser) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, func, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
+from collections_desktop.demo.billing import write_recurring_billing
 from collections_desktop.demo.company import COMPANY_NAME
 from collections_desktop.demo.customers import Builder
 from collections_desktop.demo.writer import COLUMNS, Rows, Writer
@@ -214,6 +215,7 @@ def _write(
                 for sql in indexes:
                     connection.exec_driver_sql(sql)
                 _collections_set_up(connection, today)
+                write_recurring_billing(connection, seed=seed, today=today, codec=builder.codec)
                 analyse(connection, COLUMNS)
         except BaseException:
             if sqlite:

@@ -14,6 +14,7 @@ when it closes, so no worker outlives it.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.pages.conflicts_page import ConflictsPage
 from collections_desktop.views.pages.customers_page import CustomersPage
 from collections_desktop.views.pages.overview_page import OverviewPage
+from collections_desktop.views.pages.pending_documents_page import PendingDocumentsPage
 from collections_desktop.views.pages.setup_page import SetupPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import (
@@ -88,6 +90,7 @@ PAGE_TYPES: tuple[type[Page], ...] = (
     CollectionsPage,
     CompanyPage,
     SetupPage,
+    PendingDocumentsPage,
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
 PAGES = tuple(kind.key for kind in PAGE_TYPES)
@@ -149,6 +152,7 @@ class MainWindow(QMainWindow):
         self.collections_page = CollectionsPage(context)
         self.company_page = CompanyPage(context)
         self.setup_page = SetupPage(context)
+        self.pending_documents_page = PendingDocumentsPage(context)
         self.page_list: tuple[Page, ...] = (
             self.overview_page,
             self.workspace_page,
@@ -159,6 +163,7 @@ class MainWindow(QMainWindow):
             self.collections_page,
             self.company_page,
             self.setup_page,
+            self.pending_documents_page,
         )
         assert tuple(page.key for page in self.page_list) == PAGES
         self._sync_backend = sync_backend
@@ -255,6 +260,15 @@ class MainWindow(QMainWindow):
         """Open the Workspace on a customer (a name chosen on the Overview or a list)."""
         self.show_page("workspace")
         self.workspace_page.show_customer(customer_id)
+
+    def create_month_invoices(self) -> None:
+        """Billing ▸ Create this month's invoices: the month's pending invoices, then the
+        Pending documents page on this month, with what was made in the status bar."""
+        page = self.pending_documents_page
+        first = self._clock.today().replace(day=1)
+        page.set_dates(first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+        self.show_page("pending_documents")
+        page.actions_.run_month()
 
     def show_record(self, customer_id: uuid.UUID) -> None:
         """Open a customer's record (an account chosen on any page)."""
@@ -471,6 +485,16 @@ class MainWindow(QMainWindow):
         self.preferences_action.setEnabled(self._settings is not None)
         self.preferences_action.triggered.connect(self.show_preferences)
 
+        # Billing: a month's recurring invoices, then the page where they are issued.
+        self.billing_run_action = QAction(
+            self._icons.get("invoice"), _("&Create this month's invoices"), self
+        )
+        self.billing_run_action.setStatusTip(
+            _("Make this month's pending invoices from the customers' recurring billing")
+        )
+        self.billing_run_action.setEnabled(not self.database.read_only)
+        self.billing_run_action.triggered.connect(self.create_month_invoices)
+
         self.guide_action = QAction(self._icons.get("guide"), _("User &guide"), self)
         self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
         self.guide_action.setStatusTip(_("Read how to work with the app, in your language"))
@@ -498,6 +522,10 @@ class MainWindow(QMainWindow):
         go_menu = bar.addMenu(_("&Go"))
         for action in self.page_actions.values():
             go_menu.addAction(action)
+        billing_menu = bar.addMenu(_("&Billing"))
+        billing_menu.setObjectName("billing_menu")
+        billing_menu.addAction(self.billing_run_action)
+        billing_menu.addAction(self.page_actions["pending_documents"])
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(self.guide_action)
         help_menu.addSeparator()

@@ -209,7 +209,7 @@ def test_the_more_menu_holds_the_other_actions_with_their_shortcuts(
     # The tooltips say the shortcut too, and a disabled action why it cannot apply.
     actions = page.transaction_actions.actions
     assert actions["reprint"].toolTip() == (
-        "Save a copy of a collection letter as a PDF and open it (Ctrl+P)"
+        "Save a marked invoice, or a copy of a collection letter, as a PDF and open it (Ctrl+P)"
     )
     assert not actions["change_status"].isEnabled()
     assert actions["change_status"].toolTip() == (

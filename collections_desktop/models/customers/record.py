@@ -31,6 +31,14 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.i18n import _
+from collections_desktop.models.billing.recurring import (
+    RecurringBilling,
+    RecurringLine,
+    check_recurring_lines,
+    read_recurring,
+    save_recurring_lines,
+    tax_code_choices,
+)
 from collections_desktop.models.db.editing import update_versioned
 from collections_desktop.models.db.schema import (
     AccountStatus,
@@ -108,6 +116,8 @@ class RecordChanges:
     account_status: str
     addresses: tuple[AddressLine, ...]
     contacts: tuple[ContactLine, ...]
+    recurring: tuple[RecurringLine, ...] | None = None
+    """The recurring billing lines (``models.billing.recurring``); None: left as they are."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,8 @@ class CustomerRecord:
     employees: tuple[EmployeeChoice, ...]
     customer_groups: tuple[str, ...]
     credit_groups: tuple[str, ...]
+    billing: RecurringBilling | None = None
+    """The recurring billing lines and the tax codes they may carry."""
 
     def history(self, field: str) -> tuple[ChangeRow, ...]:
         """The changes of one field, newest first."""
@@ -242,6 +254,7 @@ def read_record(
             .order_by(Employee.name)
         )
     )
+    billing = read_recurring(session, customer_id)
     groups = session.execute(
         select(Customer.customer_group, Customer.credit_group)
         .where(Customer.deleted_at.is_(None))
@@ -262,12 +275,14 @@ def read_record(
             account_status=customer.account_status,
             addresses=address_lines,
             contacts=contact_lines,
+            recurring=billing.lines,
         ),
         pools=_pools_of(session, customer_id, as_of),
         changes=changes,
         employees=employees,
         customer_groups=tuple(sorted({g for g, _c in groups if g})),
         credit_groups=tuple(sorted({c for _g, c in groups if c})),
+        billing=billing,
     )
 
 
@@ -372,6 +387,7 @@ def _normalised(changes: RecordChanges) -> RecordChanges:
             )
             for c in changes.contacts
         ),
+        recurring=changes.recurring,
     )
 
 
@@ -531,6 +547,11 @@ def save_record(
     ``CustomerChange`` per changed field.
     """
     changes = check_changes(changes)
+    recurring = (
+        check_recurring_lines(changes.recurring, [c.code for c in tax_code_choices(session)])
+        if changes.recurring is not None
+        else None
+    )
     customer = _customer(session, customer_id, scope, now.date())
     if by is not None and session.get(Employee, by) is None:
         raise RecordError(_("The employee saving this record is not known."))
@@ -581,6 +602,8 @@ def save_record(
         )
     if customer.primary_contact_id in removed:
         columns["primary_contact_id"] = None
+    if recurring is not None:
+        history += save_recurring_lines(session, customer.id, recurring, now)
     session.flush()
     update_versioned(
         session,

@@ -85,6 +85,10 @@ OWNERS: dict[str, Owner] = {
     "collection_letter_lines": Owner("letter_id", "collection_letters"),
     "letter_documents": Owner("letter_id", "collection_letters"),
     "case_transactions": Owner("case_id", "collections_cases"),
+    "recurring_billing_lines": Owner("customer_id"),
+    "pending_documents": Owner("customer_id"),
+    "pending_document_lines": Owner("document_id", "pending_documents"),
+    "invoice_lines": Owner("transaction_id", "customer_transactions"),
 }
 """Every customer table, shared or not, with the way to its customer (row-level security
 covers the local snapshot tables too)."""

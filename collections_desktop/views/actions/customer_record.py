@@ -71,7 +71,9 @@ class CustomerRecordActions(QObject):
         ).run(context.runner)
 
     def _show(self, record: CustomerRecord) -> None:
-        dialog = CustomerRecordDialog(record, self._context.formats, self._parent)
+        dialog = CustomerRecordDialog(
+            record, self._context.formats, self._parent, today=self._context.clock.today()
+        )
         dialog.submitted.connect(lambda changes: self._save(dialog, changes))
         dialog.finished.connect(lambda _result: self._forget(dialog))
         self.dialog = dialog

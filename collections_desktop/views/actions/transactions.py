@@ -46,11 +46,17 @@ from collections_desktop.models.actions.promises import promise_results
 from collections_desktop.models.actions.status import change_status, status_history
 from collections_desktop.models.actions.writeoff import write_off, write_off_preview
 from collections_desktop.models.actions.writeoff_plan import write_off_reasons
+from collections_desktop.models.billing.invoices import (
+    InvoiceDetail,
+    has_lines,
+    invoice_details,
+)
 from collections_desktop.models.ledger.journals import LineDraft
 from collections_desktop.models.ledger.settling import reverse, settle_marked, settlements_of
 from collections_desktop.models.letters.blocks import set_letter_block
 from collections_desktop.models.letters.read import LetterRow, letters_of
 from collections_desktop.models.screens.customer_card import TransactionRow
+from collections_desktop.views.actions.billing import save_invoice
 from collections_desktop.views.actions.charges import open_charges, open_interest
 from collections_desktop.views.actions.controller import ActionController, dialog_reads
 from collections_desktop.views.actions.letters import LetterActions
@@ -144,7 +150,10 @@ def _texts() -> dict[str, tuple[str, str]]:
             _("Block letters"),
             _("Send this customer no collection letters until a date"),
         ),
-        "reprint": (_("Reprint"), _("Save a copy of a collection letter as a PDF and open it")),
+        "reprint": (
+            _("Reprint"),
+            _("Save a marked invoice, or a copy of a collection letter, as a PDF and open it"),
+        ),
         "collections_history": (
             _("View collections history"),
             _("Every status change and promise of this customer"),
@@ -625,10 +634,37 @@ class TransactionActions(ActionController):
         self.open(dialog, work, message, "letter block")
 
     def reprint(self) -> None:
-        """A copy of the letter whose fee is marked, else of one chosen among the customer's."""
+        """The PDF of a marked invoice issued from a pending invoice; else a copy of the
+        letter whose fee is marked, else of one chosen among the customer's."""
         target = self._target()
         if target is None:
             return
+        invoices = [row.id for row in target.selected if row.type == "invoice"]
+        if not invoices:
+            self._reprint_letters(target)
+            return
+
+        def printable(session: Session) -> list[InvoiceDetail]:
+            found = [i for i in invoices if has_lines(session, i)]
+            return invoice_details(session, found[:1])
+
+        self.read(
+            printable,
+            lambda found: (
+                save_invoice(
+                    self._context,
+                    self._parent,
+                    found[0],
+                    open_url=self.letters.open_url,
+                    announce=self.changed.emit,
+                )
+                if found
+                else self._reprint_letters(target)
+            ),
+            "invoice to reprint",
+        )
+
+    def _reprint_letters(self, target: Any) -> None:
         customer_id = target.customer_id
         marked = {r.document_number for r in target.selected}
 

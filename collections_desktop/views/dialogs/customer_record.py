@@ -10,6 +10,7 @@ the Collections column, and ticking one clears the others.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
@@ -49,6 +50,7 @@ from collections_desktop.models.texts.business import LANGUAGES
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import hint_label, parse_amount
 from collections_desktop.views.dialogs.grids import dense_grid
+from collections_desktop.views.dialogs.recurring_billing import RecurringBillingTab
 from collections_desktop.views.style import heading_font, tabular_font
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -76,6 +78,7 @@ FIELD_NAMES = {
     "address": N_("Address"),
     "contact": N_("Contact"),
     "collections_contact": N_("Collections contact"),
+    "recurring_billing": N_("Recurring billing"),
 }
 """The history's field names in words."""
 
@@ -92,7 +95,12 @@ class CustomerRecordDialog(ActionDialog):
     """A customer's record in tabs; Save emits ``submitted`` with ``RecordChanges``."""
 
     def __init__(
-        self, record: CustomerRecord, formats: Formats, parent: QWidget | None = None
+        self,
+        record: CustomerRecord,
+        formats: Formats,
+        parent: QWidget | None = None,
+        *,
+        today: dt.date | None = None,
     ) -> None:
         values = record.values
         super().__init__(
@@ -113,6 +121,15 @@ class CustomerRecordDialog(ActionDialog):
         self.tabs.addTab(self._addresses(values.addresses), _("Addresses"))
         self.tabs.addTab(self._contacts(values.contacts), _("Contacts"))
         self.tabs.addTab(self._credit(record), _("Credit and collections"))
+        self.recurring_tab: RecurringBillingTab | None = None
+        if record.billing is not None:
+            # The month a new recurring line starts from: today's (the clock's), else the
+            # record's own latest line's.
+            start = today or max(
+                (line.start_month for line in record.billing.lines), default=dt.date(2026, 1, 1)
+            )
+            self.recurring_tab = RecurringBillingTab(record.billing, formats, start)
+            self.tabs.addTab(self.recurring_tab, _("Recurring billing"))
         self.tabs.addTab(self._history(record.changes), _("History"))
 
     # --- the tabs -----------------------------------------------------------------------
@@ -406,12 +423,18 @@ class CustomerRecordDialog(ActionDialog):
     # --- what was entered ---------------------------------------------------------------
 
     def check(self) -> str | None:
-        """The credit limit must read as an amount (or be empty)."""
+        """The credit limit must read as an amount (or be empty), and so must the recurring
+        lines' quantities and prices."""
         try:
             self._credit_limit()
         except MoneyError as error:
             self.tabs.setCurrentIndex(3)
             return _("Credit limit: {reason}").format(reason=error)
+        if self.recurring_tab is not None:
+            message = self.recurring_tab.check()
+            if message is not None:
+                self.tabs.setCurrentWidget(self.recurring_tab)
+                return message
         return None
 
     def _credit_limit(self) -> Decimal | None:
@@ -431,6 +454,7 @@ class CustomerRecordDialog(ActionDialog):
             account_status=str(self.status_edit.currentData()),
             addresses=tuple(self._address_lines()),
             contacts=tuple(self._contact_lines()),
+            recurring=self.recurring_tab.lines() if self.recurring_tab is not None else None,
         )
 
     def _address_lines(self) -> list[AddressLine]:
@@ -466,6 +490,10 @@ class CustomerRecordDialog(ActionDialog):
     def show_error(self, message: str) -> None:
         """Show the refusal and bring the tab it concerns to the front."""
         lowered = message.casefold()
+        if self.recurring_tab is not None and _("recurring billing").casefold() in lowered:
+            self.tabs.setCurrentWidget(self.recurring_tab)
+            super().show_error(message)
+            return
         for words, tab in (  # "contact" first: a contact's message names an e-mail address
             (_("contact").casefold(), 2),
             (_("address").casefold(), 1),

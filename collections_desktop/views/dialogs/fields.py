@@ -40,6 +40,14 @@ def date_edit(day: dt.date, formats: Formats, name: str) -> QDateEdit:
     return edit
 
 
+def month_edit(month: dt.date, formats: Formats, name: str) -> QDateEdit:
+    """A month field (its first day) with a calendar, written the locale's way ("Dec 2026",
+    "dic 2026"): a ``date_edit`` showing the month and year only."""
+    edit = date_edit(month.replace(day=1), formats, name)
+    edit.setDisplayFormat(formats.qt_month_format())
+    return edit
+
+
 def moment_edit(moment: QDateTime, formats: Formats, name: str) -> QDateTimeEdit:
     """A date-and-time field with a calendar, written as ``Formats.moment`` writes
     (``Formats.qt_moment_format``)."""

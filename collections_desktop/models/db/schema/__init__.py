@@ -22,6 +22,12 @@ from collections_desktop.models.db.schema.base import (
     Mutable,
     primary_id,
 )
+from collections_desktop.models.db.schema.billing import (
+    InvoiceLine,
+    PendingDocument,
+    PendingDocumentLine,
+    RecurringBillingLine,
+)
 from collections_desktop.models.db.schema.casework import (
     Activity,
     CaseTransaction,
@@ -151,6 +157,7 @@ __all__ = [
     "InterestCodeLine",
     "InterestNote",
     "InterestNoteLine",
+    "InvoiceLine",
     "Journal",
     "JournalAccountType",
     "JournalLine",
@@ -161,11 +168,14 @@ __all__ = [
     "LetterSequence",
     "Mutable",
     "NumberSequence",
+    "PendingDocument",
+    "PendingDocumentLine",
     "PoolCustomer",
     "PostingProfile",
     "PromiseOutcome",
     "PromiseResult",
     "ReceivablesParameters",
+    "RecurringBillingLine",
     "SalesTaxCode",
     "Settlement",
     "SettlementLine",
