@@ -253,6 +253,8 @@ def _add_statements_command(
     )
     statement.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     statement.set_defaults(handler=statements.statements)
+
+
 def _add_billing_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     billing_command = commands.add_parser(
         "billing", help=_("recurring monthly invoicing: pending invoices, then invoices")
