@@ -71,6 +71,14 @@ from collections_desktop.models.db.schema.ledger import (
     SettlementLine,
     TransactionTax,
 )
+from collections_desktop.models.db.schema.mail import (
+    Mailing,
+    MailServer,
+    MailTemplate,
+    MailTemplateText,
+    OutboxAttachment,
+    OutboxMessage,
+)
 from collections_desktop.models.db.schema.reference import (
     ActivityCategory,
     AgingDefinition,
@@ -107,6 +115,12 @@ from collections_desktop.models.db.schema.sync import (
 )
 
 __all__ = [
+    "MailServer",
+    "MailTemplate",
+    "MailTemplateText",
+    "Mailing",
+    "OutboxAttachment",
+    "OutboxMessage",
     "CREDIT_TYPES",
     "DEBIT_TYPES",
     "IMMUTABLE_COLUMNS",

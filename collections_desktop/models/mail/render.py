@@ -1,0 +1,414 @@
+"""An e-mail template filled for one customer, in the customer's language.
+
+Templates are Jinja2 run in an ``ImmutableSandboxedEnvironment``: a supervisor may
+write ``{{ customer.name }}``, loops and conditions over the merge fields, and nothing
+else: attributes starting with an underscore, methods that change a value and anything
+outside the fields are refused (``SecurityError``). Every field must exist
+(``StrictUndefined``): a typing error is a refusal, never an empty gap in a mail. A
+refusal is a ``TemplateProblem`` that names the line; such a mail is never queued.
+
+The merge fields are plain frozen rows with their values already formatted in the
+customer's language (``customer_formats``: amounts and dates in the customer's locale;
+table headings and aging labels in the customer's language), read once per customer by
+``mail_data``. ``MERGE_FIELDS`` lists them for the editor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collections_desktop.formatting import Formats
+from collections_desktop.i18n import LANGUAGES, _, translations_for
+from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.aging.definitions import age_items, load_definition
+from collections_desktop.models.db.schema import Customer, Employee, ReceivablesParameters
+from collections_desktop.models.ledger.balances import open_items
+from collections_desktop.models.letters.render import customer_formats
+from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.screens.customer_card import (
+    TransactionRow,
+    customer_card,
+    transaction_rows,
+)
+from collections_desktop.models.texts.business import company_language
+
+MERGE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("customer.account", "customer.name"),
+    ("customer.address", "customer.email"),
+    ("customer.phone", "contact.name"),
+    ("contact.email", "today"),
+    ("balance", "past_due"),
+    ("totals", "items_table"),
+    ("past_due_table", "items"),
+    ("past_due_items", "aging"),
+    ("oldest_past_due.date", "oldest_past_due.days"),
+    ("agent.name", "agent.email"),
+    ("agent.phone", "agent.signature"),
+    ("company.name", ""),
+)
+"""The fields a template may name, two to a row as the editor lists them. ``items`` and
+``past_due_items`` are lists of rows (``document``, ``document_date``, ``due_date``,
+``days_overdue``, ``open_amount``); ``aging`` a list of (``label``, ``amount``, ``open``);
+``oldest_past_due`` is empty when nothing is past due; ``totals`` one text per currency."""
+
+TOP_LEVEL = frozenset(
+    name.split(".")[0] for pair in MERGE_FIELDS for name in pair if name
+) | frozenset({"loop"})
+
+
+class TemplateProblem(ValueError):
+    """A template that cannot be used: its syntax, an unknown field or an unsafe access,
+    with the line it is on."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        self.line = line
+        self.reason = message
+        text = (
+            _("line {line}: {message}").format(line=line, message=message)
+            if line is not None
+            else message
+        )
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class CustomerFields:
+    account: str
+    name: str
+    address: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class ContactFields:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class ItemFields:
+    document: str
+    document_date: str
+    due_date: str
+    days_overdue: str
+    open_amount: str
+    past_due: bool
+
+
+@dataclass(frozen=True)
+class PeriodFields:
+    label: str
+    amount: str
+    open: bool
+
+
+@dataclass(frozen=True)
+class OldestFields:
+    date: str
+    days: str
+
+
+@dataclass(frozen=True)
+class AgentFields:
+    name: str
+    email: str
+    phone: str
+    signature: str
+
+
+@dataclass(frozen=True)
+class CompanyFields:
+    name: str
+
+
+@dataclass(frozen=True)
+class MailData:
+    """One customer's merge fields, formatted in ``language``; ``to`` is where the mail
+    goes (the collections contact's address, else the customer's; empty: none)."""
+
+    customer_id: uuid.UUID
+    language: str
+    to: str
+    customer: CustomerFields
+    contact: ContactFields
+    today: str
+    balance: str
+    past_due: str
+    totals: tuple[str, ...]
+    items: tuple[ItemFields, ...]
+    past_due_items: tuple[ItemFields, ...]
+    items_table: str
+    past_due_table: str
+    aging: tuple[PeriodFields, ...]
+    oldest_past_due: OldestFields | None
+    agent: AgentFields
+    company: CompanyFields
+
+    def context(self) -> dict[str, object]:
+        """The names a template sees."""
+        return {
+            name: getattr(self, name) for name in TOP_LEVEL if name != "loop"
+        }
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    """A template filled for one customer: what would be sent."""
+
+    customer_id: uuid.UUID
+    language: str
+    to: str
+    subject: str
+    body: str
+
+
+def environment() -> ImmutableSandboxedEnvironment:
+    """The sandbox templates run in: strict about unknown fields, plain text (no HTML
+    escaping), trailing newline kept."""
+    return ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+_ENVIRONMENT = environment()
+
+
+def check_template(source: str) -> None:
+    """Refuse ``source`` when it does not compile or names a field that does not exist."""
+    try:
+        parsed = _ENVIRONMENT.parse(source)
+    except TemplateSyntaxError as error:
+        raise TemplateProblem(_syntax_message(error), error.lineno) from None
+    unknown = sorted(meta.find_undeclared_variables(parsed) - TOP_LEVEL)
+    if unknown:
+        name = unknown[0]
+        raise TemplateProblem(
+            _("“{name}” is no merge field.").format(name=name), _line_naming(source, name)
+        )
+
+
+def render_text(source: str, data: MailData) -> str:
+    """``source`` filled with ``data``'s fields; ``TemplateProblem`` names the line."""
+    check_template(source)
+    template = _ENVIRONMENT.from_string(source)
+    try:
+        return template.render(data.context())
+    except SecurityError as error:
+        raise TemplateProblem(
+            _("not allowed in a template: {reason}").format(reason=error), _template_line()
+        ) from None
+    except UndefinedError as error:
+        raise TemplateProblem(
+            _("no such field: {reason}").format(reason=error), _template_line()
+        ) from None
+    except TemplateError as error:
+        raise TemplateProblem(str(error), _template_line()) from None
+    except (TypeError, ValueError, ArithmeticError, AttributeError) as error:
+        raise TemplateProblem(str(error), _template_line()) from None
+
+
+def render_mail(subject: str, body: str, data: MailData) -> RenderedMail:
+    """A template's subject and body filled for ``data``'s customer. A problem says
+    whether it is in the subject or the body."""
+    try:
+        filled_subject = " ".join(render_text(subject, data).split())
+    except TemplateProblem as problem:
+        raise TemplateProblem(_("subject, {problem}").format(problem=problem), problem.line)
+    try:
+        filled_body = render_text(body, data)
+    except TemplateProblem as problem:
+        raise TemplateProblem(_("body, {problem}").format(problem=problem), problem.line)
+    return RenderedMail(data.customer_id, data.language, data.to, filled_subject, filled_body)
+
+
+def choose_language(
+    customer_language: str | None, company: str, available: Iterable[str]
+) -> str:
+    """The language a mail is written in: the customer's when the template has it, else
+    the company's, else English, else the template's first."""
+    written = list(available)
+    base = (customer_language or "").split("_")[0].split("-")[0].lower()
+    for candidate in (base, company, "en"):
+        if candidate in written:
+            return candidate
+    return written[0] if written else (base if base in LANGUAGES else company)
+
+
+def customer_languages(session: Session, customer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Each customer's language column."""
+    ids = list(customer_ids)
+    found: dict[uuid.UUID, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.update(
+            session.execute(select(Customer.id, Customer.language).where(Customer.id.in_(chunk)))
+            
+            .all()
+        )
+    return found
+
+
+def mail_data(
+    session: Session,
+    scope: AgentScope,
+    customer_id: uuid.UUID,
+    as_of: dt.date,
+    *,
+    language: str,
+    agent_id: uuid.UUID | None,
+) -> MailData:
+    """The merge fields of one customer on ``as_of``, in ``language`` (checked against the
+    agent's scope)."""
+    fmt = customer_formats(language)
+    words = translations_for(language)
+    definition = load_definition(session, language=language)
+    found = open_items(session, customer_id, as_of)
+    card = customer_card(session, scope, customer_id, as_of, definition=definition, items=found)
+    rows = transaction_rows(session, found, as_of)
+    aging = age_items(found, as_of, definition)
+    accounting = card.accounting_currency
+    items = tuple(_item(row, fmt) for row in rows)
+    past_due_rows = [row for row in rows if row.past_due and row.is_debit]
+    totals: dict[str, Decimal] = {}
+    for row in rows:
+        totals[row.currency] = totals.get(row.currency, ZERO) + row.open_amount
+    contact = card.collections_contact
+    to = (contact.email if contact and contact.email else None) or card.email or ""
+    contact_name = (contact.name if contact else None) or card.primary_contact_name or card.name
+    agent = _agent(session, agent_id)
+    return MailData(
+        customer_id=customer_id,
+        language=language,
+        to=to.strip(),
+        customer=CustomerFields(
+            card.account, card.name, card.address, card.email or "", card.phone or ""
+        ),
+        contact=ContactFields(contact_name, to.strip()),
+        today=fmt.date(as_of, "long"),
+        balance=fmt.money(card.balance, accounting),
+        past_due=fmt.money(card.past_due, accounting),
+        totals=tuple(fmt.money(amount, cur) for cur, amount in sorted(totals.items())),
+        items=items,
+        past_due_items=tuple(_item(row, fmt) for row in past_due_rows),
+        items_table=_table(rows, fmt, words),
+        past_due_table=_table(past_due_rows, fmt, words),
+        aging=tuple(
+            PeriodFields(label, fmt.money(amount, accounting), amount != ZERO)
+            for label, amount in zip(definition.labels, aging.columns, strict=True)
+        ),
+        oldest_past_due=(
+            OldestFields(
+                fmt.date(card.oldest_past_due_date), fmt.count(card.oldest_past_due_days or 0)
+            )
+            if card.oldest_past_due_date is not None
+            else None
+        ),
+        agent=agent,
+        company=CompanyFields(
+            session.scalar(select(ReceivablesParameters.company_name)) or ""
+        ),
+    )
+
+
+def mail_language(session: Session, customer_id: uuid.UUID, available: Iterable[str]) -> str:
+    """The language a template written in ``available`` is sent to this customer in."""
+    language = session.scalar(select(Customer.language).where(Customer.id == customer_id))
+    return choose_language(language, company_language(session), available)
+
+
+def _item(row: TransactionRow, fmt: Formats) -> ItemFields:
+    return ItemFields(
+        document=row.document_number,
+        document_date=fmt.date(row.posting_date),
+        due_date=fmt.date(row.due_date),
+        days_overdue=fmt.count(row.days_overdue) if row.days_overdue > 0 else "",
+        open_amount=fmt.money(row.open_amount, row.currency),
+        past_due=row.past_due and row.is_debit,
+    )
+
+
+def _table(rows: Sequence[TransactionRow], fmt: Formats, words: object) -> str:
+    """A plain-text table of ``rows`` (document, due date, days overdue, open amount) with
+    headings in the customer's language and the figures right-aligned."""
+    gettext = words.gettext  # type: ignore[attr-defined]
+    head = (
+        gettext("Document"),
+        gettext("Due date"),
+        gettext("Days overdue"),
+        gettext("Open amount"),
+    )
+    body = [
+        (
+            row.document_number,
+            fmt.date(row.due_date),
+            fmt.count(row.days_overdue) if row.days_overdue > 0 else "",
+            fmt.money(row.open_amount, row.currency),
+        )
+        for row in rows
+    ]
+    if not body:
+        return ""
+    widths = [max(len(line[i]) for line in (head, *body)) for i in range(4)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i])
+            for i, cell in enumerate(cells)
+        ).rstrip()
+
+    return "\n".join([line(head), *(line(cells) for cells in body)])
+
+
+def _agent(session: Session, agent_id: uuid.UUID | None) -> AgentFields:
+    employee = session.get(Employee, agent_id) if agent_id is not None else None
+    if employee is None:
+        return AgentFields("", "", "", "")
+    parts = [employee.name, employee.email or "", employee.phone or ""]
+    return AgentFields(
+        employee.name,
+        employee.email or "",
+        employee.phone or "",
+        "\n".join(part for part in parts if part),
+    )
+
+
+def _syntax_message(error: TemplateSyntaxError) -> str:
+    return _("the template cannot be read: {reason}").format(reason=error.message)
+
+
+def _line_naming(source: str, name: str) -> int | None:
+    """The first line where ``name`` appears as a word inside a tag."""
+    import re
+
+    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+    for number, line in enumerate(source.splitlines(), 1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+def _template_line() -> int | None:
+    """The template line the exception being handled was raised on (Jinja2 rewrites its
+    traceback so the template's frames carry the template's own line numbers)."""
+    line = None
+    traceback = sys.exc_info()[2]
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == "<template>":
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
