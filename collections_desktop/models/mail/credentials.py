@@ -18,7 +18,13 @@ from collections_desktop.models.team.credentials import (
     _unavailable,
 )
 
-__all__ = ["KeychainUnavailable", "forget_password", "load_password", "password_key", "save_password"]
+__all__ = [
+    "KeychainUnavailable",
+    "forget_password",
+    "load_password",
+    "password_key",
+    "save_password",
+]
 
 
 def password_key(settings: SmtpSettings) -> str:

@@ -69,25 +69,23 @@ def prepare_mails(
             select(Customer.id, Customer.account + " " + Customer.name).where(
                 Customer.id.in_(list(customer_ids))
             )
-        )
-        
-        .all()
+        ).all()
     )
     prepared = []
     for done, customer_id in enumerate(customer_ids):
         if progress is not None:
             progress(done, len(customer_ids))
         language = choose_language(languages.get(customer_id), company, template.languages)
-        data = mail_data(
-            session, scope, customer_id, as_of, language=language, agent_id=agent_id
-        )
+        data = mail_data(session, scope, customer_id, as_of, language=language, agent_id=agent_id)
         text = template.texts[language]
         try:
             mail = render_mail(text.subject, text.body, data)
         except TemplateProblem as problem:
             raise MailingProblem(
-                f"{data.customer.account} {data.customer.name} ({language}): {problem}",
+                problem.reason,
                 problem.line,
+                where=f"{data.customer.account} {data.customer.name} ({language}), "
+                f"{problem.where}",
             ) from None
         label = names.get(customer_id, "")
         account, _sep, name = label.partition(" ")

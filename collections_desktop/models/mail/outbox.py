@@ -372,9 +372,7 @@ def _claim(database: Database, message_id: uuid.UUID, now: dt.datetime) -> _Clai
             ).where(OutboxMessage.id == message_id)
         ).one()
         files = session.execute(
-            select(
-                OutboxAttachment.filename, OutboxAttachment.content, OutboxAttachment.mime_type
-            )
+            select(OutboxAttachment.filename, OutboxAttachment.content, OutboxAttachment.mime_type)
             .where(OutboxAttachment.message_id == message_id)
             .order_by(OutboxAttachment.position)
         ).all()
@@ -420,9 +418,7 @@ def _record_sent(database: Database, message_id: uuid.UUID, reply: str, now: dt.
 def _mark_sent(session: Session, row: OutboxMessage, reply: str, now: dt.datetime) -> None:
     """The message is sent: its state, and a closed e-mail action on the customer's
     timeline holding its text."""
-    responsible = session.scalar(
-        select(Mailing.created_by_id).where(Mailing.id == row.mailing_id)
-    )
+    responsible = session.scalar(select(Mailing.created_by_id).where(Mailing.id == row.mailing_id))
     activity = Activity(
         number=next_number(session, "activity", now),
         type=ActivityType.ACTION.value,

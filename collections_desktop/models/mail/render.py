@@ -71,14 +71,17 @@ class TemplateProblem(ValueError):
     """A template that cannot be used: its syntax, an unknown field or an unsafe access,
     with the line it is on."""
 
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, line: int | None, *, where: str = "") -> None:
         self.line = line
         self.reason = message
+        self.where = where
         text = (
             _("line {line}: {message}").format(line=line, message=message)
             if line is not None
             else message
         )
+        if where:
+            text = _("{where}, {problem}").format(where=where, problem=text)
         super().__init__(text)
 
 
@@ -158,9 +161,7 @@ class MailData:
 
     def context(self) -> dict[str, object]:
         """The names a template sees."""
-        return {
-            name: getattr(self, name) for name in TOP_LEVEL if name != "loop"
-        }
+        return {name: getattr(self, name) for name in TOP_LEVEL if name != "loop"}
 
 
 @dataclass(frozen=True)
@@ -228,17 +229,15 @@ def render_mail(subject: str, body: str, data: MailData) -> RenderedMail:
     try:
         filled_subject = " ".join(render_text(subject, data).split())
     except TemplateProblem as problem:
-        raise TemplateProblem(_("subject, {problem}").format(problem=problem), problem.line)
+        raise TemplateProblem(problem.reason, problem.line, where=_("subject")) from None
     try:
         filled_body = render_text(body, data)
     except TemplateProblem as problem:
-        raise TemplateProblem(_("body, {problem}").format(problem=problem), problem.line)
+        raise TemplateProblem(problem.reason, problem.line, where=_("body")) from None
     return RenderedMail(data.customer_id, data.language, data.to, filled_subject, filled_body)
 
 
-def choose_language(
-    customer_language: str | None, company: str, available: Iterable[str]
-) -> str:
+def choose_language(customer_language: str | None, company: str, available: Iterable[str]) -> str:
     """The language a mail is written in: the customer's when the template has it, else
     the company's, else English, else the template's first."""
     written = list(available)
@@ -256,9 +255,9 @@ def customer_languages(session: Session, customer_ids: Iterable[uuid.UUID]) -> d
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         found.update(
-            session.execute(select(Customer.id, Customer.language).where(Customer.id.in_(chunk)))
-            
-            .all()
+            session.execute(
+                select(Customer.id, Customer.language).where(Customer.id.in_(chunk))
+            ).all()
         )
     return found
 
@@ -319,9 +318,7 @@ def mail_data(
             else None
         ),
         agent=agent,
-        company=CompanyFields(
-            session.scalar(select(ReceivablesParameters.company_name)) or ""
-        ),
+        company=CompanyFields(session.scalar(select(ReceivablesParameters.company_name)) or ""),
     )
 
 

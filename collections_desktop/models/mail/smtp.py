@@ -148,9 +148,10 @@ class MailConnection:
         """Connect, secure and log in; ``SendFailure`` says why not."""
         settings = self.settings
         context = ssl.create_default_context()
+        client: _Tracked | None = None
         try:
             if settings.security == "ssl":
-                client: _Tracked = _TrackedSSL(
+                client = _TrackedSSL(
                     settings.host, settings.port, timeout=TIMEOUT_SECONDS, context=context
                 )
             else:
@@ -160,46 +161,58 @@ class MailConnection:
                 client.starttls(context=context)
             if settings.user_name:
                 client.login(settings.user_name, self._password or "")
+        except BaseException as error:
+            if client is not None:
+                client.close()
+            raise self._failure(error) from None
+        self._client = client
+
+    def _failure(self, error: BaseException) -> BaseException:
+        """What a failure to connect or log in means (``SendFailure``), or ``error``."""
+        settings = self.settings
+        try:
+            raise error
         except smtplib.SMTPAuthenticationError as error:
-            raise SendFailure(
+            return SendFailure(
                 "permanent",
                 _(
                     "The mail server {host} refused the user name or password ({reply}). "
                     "Check them in Set-up ▸ Mail server; nothing was sent."
                 ).format(host=settings.host, reply=_reply(error.smtp_code, error.smtp_error)),
                 code=error.smtp_code,
-            ) from None
+            )
         except smtplib.SMTPNotSupportedError as error:
-            raise SendFailure(
+            return SendFailure(
                 "permanent",
                 _("The mail server {host} cannot do what was asked: {reason}").format(
                     host=settings.host, reason=error
                 ),
-            ) from None
+            )
         except (ssl.SSLError, ssl.CertificateError) as error:
-            raise SendFailure(
+            return SendFailure(
                 "permanent",
                 _("The secure connection to {host} failed: {reason}").format(
                     host=settings.host, reason=error
                 ),
-            ) from None
+            )
         except smtplib.SMTPResponseException as error:
             kind = "temporary" if 400 <= error.smtp_code < 500 else "permanent"
-            raise SendFailure(
+            return SendFailure(
                 kind,
                 _("The mail server {host} answered {reply}.").format(
                     host=settings.host, reply=_reply(error.smtp_code, error.smtp_error)
                 ),
                 code=error.smtp_code,
-            ) from None
+            )
         except (OSError, smtplib.SMTPException) as error:
-            raise SendFailure(
+            return SendFailure(
                 "temporary",
                 _("The mail server {host}:{port} cannot be reached: {reason}").format(
                     host=settings.host, port=settings.port, reason=_os_reason(error)
                 ),
-            ) from None
-        self._client = client
+            )
+        except BaseException as error:
+            return error
 
     @property
     def is_open(self) -> bool:

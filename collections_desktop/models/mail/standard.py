@@ -160,8 +160,7 @@ STANDARD_TEMPLATES: tuple[StandardTemplate, ...] = (
                 "Despite our reminders, {{ past_due }} of account {{ customer.account }} "
                 "remains unpaid. " + _OLDEST["en"] + "\n\n{{ past_due_table }}\n\n"
                 "Please pay the amount due within 7 days, or contact me to agree on a "
-                "payment plan. Otherwise we will have to take further steps.\n\n"
-                + _SIGNATURE,
+                "payment plan. Otherwise we will have to take further steps.\n\n" + _SIGNATURE,
             ),
             "es": StandardText(
                 "Aviso de impago – cuenta {{ customer.account }}",

@@ -79,9 +79,7 @@ def list_templates(session: Session, *, active_only: bool = False) -> list[Templ
     ):
         if text.template_id in texts:
             texts[text.template_id][text.language] = TemplateText(text.subject, text.body)
-    return [
-        TemplateRow(t.id, t.code, t.name, t.active, t.version, texts[t.id]) for t in templates
-    ]
+    return [TemplateRow(t.id, t.code, t.name, t.active, t.version, texts[t.id]) for t in templates]
 
 
 def template_by_code(session: Session, code: str) -> TemplateRow:
@@ -211,9 +209,7 @@ def _checked_texts(texts: dict[str, TemplateText]) -> dict[str, TemplateText]:
             raise SetupError(_("{language}: the subject is required.").format(language=label))
         if len(text.subject) > 500:
             raise SetupError(
-                _("{language}: the subject is longer than 500 characters.").format(
-                    language=label
-                )
+                _("{language}: the subject is longer than 500 characters.").format(language=label)
             )
         for part, source in ((_("subject"), text.subject), (_("body"), text.body)):
             try:

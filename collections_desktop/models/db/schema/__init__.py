@@ -115,12 +115,6 @@ from collections_desktop.models.db.schema.sync import (
 )
 
 __all__ = [
-    "MailServer",
-    "MailTemplate",
-    "MailTemplateText",
-    "Mailing",
-    "OutboxAttachment",
-    "OutboxMessage",
     "CREDIT_TYPES",
     "DEBIT_TYPES",
     "IMMUTABLE_COLUMNS",
@@ -173,8 +167,14 @@ __all__ = [
     "LetterLevel",
     "LetterScope",
     "LetterSequence",
+    "MailServer",
+    "MailTemplate",
+    "MailTemplateText",
+    "Mailing",
     "Mutable",
     "NumberSequence",
+    "OutboxAttachment",
+    "OutboxMessage",
     "PoolCustomer",
     "PostingProfile",
     "PromiseOutcome",
