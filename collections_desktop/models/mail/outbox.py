@@ -39,6 +39,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import and_, func, or_, select, update
@@ -57,6 +58,7 @@ from collections_desktop.models.db.schema import (
 from collections_desktop.models.db.types import new_ids
 from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.models.ledger.numbering import next_number
+from collections_desktop.models.letters.documents import write_atomically
 from collections_desktop.models.mail.settings import read_mail_server
 from collections_desktop.models.mail.smtp import (
     Attachment,
@@ -573,3 +575,37 @@ def mark_sent(session: Session, message_ids: Iterable[uuid.UUID], now: dt.dateti
         _mark_sent(session, row, _("marked as sent by the user"), now)
         count += 1
     return count
+
+
+def export_drafts(
+    database: Database,
+    smtp_settings: SmtpSettings,
+    mailing_id: uuid.UUID,
+    folder: Path,
+    now: dt.datetime,
+) -> list[Path]:
+    """For users who send from their own e-mail program (Outlook): each queued message of
+    the mailing written whole as an unsent draft (``.eml`` with ``X-Unsent: 1``, which
+    Outlook opens ready to send, attachments and all), then recorded as handed over, with
+    its activity. The files' paths, in the mailing's order."""
+    written: list[Path] = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for message_id in _due_ids(database, now, mailing_id, due_only=False):
+        claimed = _claim(database, message_id, now)
+        if claimed is None:
+            continue
+        message = build_message(
+            smtp_settings,
+            to=claimed.to,
+            subject=claimed.subject,
+            body=claimed.body,
+            message_id=claimed.message_id,
+            attachments=claimed.attachments,
+            date=now,
+        )
+        message["X-Unsent"] = "1"
+        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in claimed.to)[:80]
+        path = write_atomically(folder / f"{len(written) + 1:04d}-{name}.eml", bytes(message))
+        _record_sent(database, message_id, _("opened in the e-mail program"), now)
+        written.append(path)
+    return written

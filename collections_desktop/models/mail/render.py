@@ -409,3 +409,38 @@ def _template_line() -> int | None:
             line = traceback.tb_lineno
         traceback = traceback.tb_next
     return line
+
+
+@dataclass(frozen=True)
+class PreviewFields:
+    """A customer's merge fields in every language, for the template editor's preview."""
+
+    customer_language: str
+    company_language: str
+    by_language: dict[str, MailData]
+
+    def language_for(self, available: Iterable[str]) -> str:
+        return choose_language(self.customer_language, self.company_language, available)
+
+
+def preview_fields(
+    session: Session,
+    scope: AgentScope,
+    customer_id: uuid.UUID,
+    as_of: dt.date,
+    *,
+    agent_id: uuid.UUID | None,
+) -> PreviewFields:
+    """One customer's merge fields in each of the four languages (the editor shows the
+    one the customer would get, whatever languages the template is written in)."""
+    language = session.scalar(select(Customer.language).where(Customer.id == customer_id))
+    return PreviewFields(
+        language or "",
+        company_language(session),
+        {
+            code: mail_data(
+                session, scope, customer_id, as_of, language=code, agent_id=agent_id
+            )
+            for code in LANGUAGES
+        },
+    )
