@@ -174,9 +174,7 @@ def test_the_customers_language_is_chosen_and_amounts_are_in_its_locale(company)
     assert "Total vencido: 1.234,50 EUR." in plain(spanish.mail.body)
     assert "La partida más antigua venció el 1 oct 2026 (hace 53 días)." in plain(spanish.mail.body)
     assert "INV-1" in plain(spanish.mail.body)
-    assert "Marta Soto\nm.soto@firm.example" in plain(
-        spanish.mail.body
-    )
+    assert "Marta Soto\nm.soto@firm.example" in plain(spanish.mail.body)
     assert english.mail.subject == "Payment reminder – account M-002"
     assert "Past due in all: 1,234.50 EUR." in plain(english.mail.body)
     assert french.mail.language == "fr"

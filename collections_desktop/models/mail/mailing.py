@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collections_desktop.models.db.schema import Customer
+from collections_desktop.models.db.schema import CollectionLetter, Customer
 from collections_desktop.models.mail.outbox import OutgoingMessage
 from collections_desktop.models.mail.render import (
     RenderedMail,
@@ -84,8 +84,7 @@ def prepare_mails(
             raise MailingProblem(
                 problem.reason,
                 problem.line,
-                where=f"{data.customer.account} {data.customer.name} ({language}), "
-                f"{problem.where}",
+                where=f"{data.customer.account} {data.customer.name} ({language}), {problem.where}",
             ) from None
         label = names.get(customer_id, "")
         account, _sep, name = label.partition(" ")
@@ -112,3 +111,32 @@ def outgoing(
         )
         for mail in mails
     ]
+
+
+def customers_by_account(
+    session: Session, scope: AgentScope, accounts: Sequence[str], as_of: dt.date
+) -> list[uuid.UUID]:
+    """The ids of the customers ``accounts`` the scope sees, in the order given."""
+    wanted = list(dict.fromkeys(accounts))
+    found: dict[str, uuid.UUID] = {}
+    for first in range(0, len(wanted), 500):
+        found.update(
+            session.execute(
+                select(Customer.account, Customer.id).where(
+                    Customer.account.in_(wanted[first : first + 500]),
+                    Customer.deleted_at.is_(None),
+                    scope.customer_condition(as_of),
+                )
+            ).all()
+        )
+    return [found[account] for account in wanted if account in found]
+
+
+def latest_letter(session: Session, customer_id: uuid.UUID) -> uuid.UUID | None:
+    """The customer's latest collection letter (the one a mail attaches), if any."""
+    return session.scalar(
+        select(CollectionLetter.id)
+        .where(CollectionLetter.customer_id == customer_id)
+        .order_by(CollectionLetter.letter_date.desc(), CollectionLetter.number.desc())
+        .limit(1)
+    )

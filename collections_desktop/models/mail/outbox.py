@@ -389,7 +389,8 @@ def _claim(database: Database, message_id: uuid.UUID, now: dt.datetime) -> _Clai
 
 def backoff(attempts: int) -> dt.timedelta:
     """The wait before the next attempt after ``attempts`` tries: 1, 2, 4 … 60 minutes."""
-    return min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), LAST_BACKOFF)
+    wait: dt.timedelta = FIRST_BACKOFF * (2 ** max(attempts - 1, 0))
+    return min(wait, LAST_BACKOFF)
 
 
 def _record_failure(

@@ -438,9 +438,7 @@ def preview_fields(
         language or "",
         company_language(session),
         {
-            code: mail_data(
-                session, scope, customer_id, as_of, language=code, agent_id=agent_id
-            )
+            code: mail_data(session, scope, customer_id, as_of, language=code, agent_id=agent_id)
             for code in LANGUAGES
         },
     )

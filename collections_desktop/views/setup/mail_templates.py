@@ -147,8 +147,9 @@ class MailTemplatesSection(SetupSection[TemplateRow, TemplateValues]):
         self.fields_box.activated.connect(self._insert_field)
         form.addRow(self.tabs)
         form.addRow(_("Fields"), self.fields_box)
-        for widget in (self.code, self.name, self.active):
-            self.watch(widget)
+        self.watch(self.code)
+        self.watch(self.name)
+        self.watch(self.active)
 
     def show_row(self, row: TemplateRow | None) -> None:
         self.code.setText(row.code if row else "")
@@ -166,9 +167,7 @@ class MailTemplatesSection(SetupSection[TemplateRow, TemplateValues]):
             self.code.text(), self.name.text(), self.active.isChecked(), self._texts()
         )
 
-    def save(
-        self, session: Session, row: TemplateRow | None, values: TemplateValues
-    ) -> uuid.UUID:
+    def save(self, session: Session, row: TemplateRow | None, values: TemplateValues) -> uuid.UUID:
         return save_template(
             session,
             row.id if row else None,
@@ -234,7 +233,9 @@ class MailTemplatesSection(SetupSection[TemplateRow, TemplateValues]):
         layout.addWidget(self.preview_body, 1)
         # Under the Save button, outside the form: a reader who may not change the set-up
         # still previews.
-        panel = self.message.parentWidget().layout()
+        holder = self.message.parentWidget()
+        assert holder is not None
+        panel = holder.layout()
         assert isinstance(panel, QVBoxLayout)
         panel.insertWidget(panel.count() - 1, box)
 
@@ -318,9 +319,7 @@ class MailTemplatesSection(SetupSection[TemplateRow, TemplateValues]):
         self.preview_subject.setText(mail.subject)
         self.preview_body.setPlainText(mail.body)
 
-    def _show_problem(
-        self, message: str, line: int | None, language: str, where: str = ""
-    ) -> None:
+    def _show_problem(self, message: str, line: int | None, language: str, where: str = "") -> None:
         self.preview_error.setText(message)
         self.preview_error.show()
         self.preview_subject.clear()
@@ -331,10 +330,10 @@ class MailTemplatesSection(SetupSection[TemplateRow, TemplateValues]):
     @staticmethod
     def _mark_line(editor: QPlainTextEdit, line: int) -> None:
         selection = QTextEdit.ExtraSelection()
-        selection.format.setBackground(QColor(ERROR_LINE))  # type: ignore[attr-defined]
-        selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)  # type: ignore[attr-defined]
+        selection.format.setBackground(QColor(ERROR_LINE))
+        selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         block = editor.document().findBlockByNumber(max(line - 1, 0))
-        selection.cursor = QTextCursor(block)  # type: ignore[attr-defined]
+        selection.cursor = QTextCursor(block)
         editor.setExtraSelections([selection])
 
     def _texts(self) -> dict[str, TemplateText]:
