@@ -59,6 +59,8 @@ VIEWS: dict[str, str] = {
     "about": N_("the About dialog"),
     "preferences": N_("the Preferences dialog (Edit ▸ Preferences…), with the defaults"),
     "guide": N_("the user guide (Help ▸ User guide, F1) in the interface language"),
+    "send-mail": N_("the Send e-mail dialog of --customer ACCOUNT with its mail filled"),
+    "outbox": N_("the Outbox (File ▸ Outbox…) with its mailings"),
     **{
         f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
         for kind in SETUP_SECTIONS
@@ -78,10 +80,18 @@ PAGE_OF_VIEW = {
     "new-activity": "overview",
     "letters": "workspace",
     "interest": "workspace",
+    "send-mail": "workspace",
 }
 """The main window's page each view shows (the company page for the others)."""
 
-CUSTOMER_VIEWS = ("workspace", "collections", "customer-record", "letters", "interest")
+CUSTOMER_VIEWS = (
+    "workspace",
+    "collections",
+    "customer-record",
+    "letters",
+    "interest",
+    "send-mail",
+)
 """The views that show one customer and need --customer."""
 
 MAY_SHOW_CUSTOMER = ("new-activity",)
@@ -184,6 +194,8 @@ def render_screenshot(
             widget = dialog
         elif view in ("new-activity", "letters", "interest"):
             widget = _action_dialog(window, view, customer_id is not None, tab)
+        elif view in ("send-mail", "outbox"):
+            widget = _mail_dialog(window, view, customer or "")
         for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
             app.processEvents()
         _save(widget.grab(), target)
@@ -282,6 +294,34 @@ def _action_dialog(window: MainWindow, view: str, has_customer: bool, tab: int) 
         _wait_for(lambda: interest.previewed, _("The interest proposal"))
     if view != "letters":  # the letters dialog opens larger than its size hint
         dialog.adjustSize()
+    return dialog
+
+
+def _mail_dialog(window: MainWindow, view: str, account: str) -> QWidget:
+    """The Send e-mail dialog once every mail is filled, or the Outbox once read."""
+    from collections_desktop.views.actions.mailing import send_template_mail
+    from collections_desktop.views.dialogs.mail_dialog import SendMailDialog
+
+    if view == "outbox":
+        outbox = window.show_outbox()
+        from collections_desktop.views.dialogs.outbox_dialog import OutboxDialog
+
+        assert isinstance(outbox, OutboxDialog)
+        _wait_for(
+            lambda: outbox.mailings.topLevelItemCount() > 0 or bool(outbox.status.text()),
+            _("The outbox"),
+        )
+        _wait_for(
+            lambda: outbox.status.text() != "" or outbox.messages_view.topLevelItemCount() > 0,
+            _("The outbox's mails"),
+        )
+        return outbox
+    page = window.workspace_page
+    send_template_mail(window.context, page, [account])
+    _wait_for(lambda: page.findChild(SendMailDialog) is not None, _("The Send e-mail dialog"))
+    dialog = page.findChild(SendMailDialog)
+    assert dialog is not None
+    _wait_for(lambda: dialog.prepared or dialog.error.isVisible(), _("The e-mails"))
     return dialog
 
 

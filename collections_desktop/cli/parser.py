@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from collections_desktop import APP_ID, __version__
-from collections_desktop.cli import aging, company, gui, runs, sync, team, team_serve
+from collections_desktop.cli import aging, company, gui, mail, runs, sync, team, team_serve
 from collections_desktop.i18n import LANGUAGES, _
 
 
@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_team_commands(commands)
     _add_sync_commands(commands)
+    _add_mail_commands(commands)
 
     shot = commands.add_parser("screenshot", help=_("render a view to a PNG file, offscreen"))
     shot.add_argument("view", help=_("the view to render (see --list)"), nargs="?")
@@ -211,6 +212,24 @@ def _add_sync_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     setup.add_argument("--file", metavar="PATH", help=_("where to keep the replica"))
     setup.set_defaults(handler=sync.setup)
+
+
+def _add_mail_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    mail_command = commands.add_parser("mail", help=_("the template e-mails of the outbox"))
+    actions = mail_command.add_subparsers(dest="action", metavar="ACTION", required=True)
+    send = actions.add_parser(
+        "send",
+        help=_(
+            "send the queued e-mails that are due (exit 0: all sent; 1: some were not; "
+            "2: none could be)"
+        ),
+    )
+    send.add_argument(
+        "--all", action="store_true", help=_("also send those waiting for a later try")
+    )
+    send.add_argument("--mailing", metavar="KEY", help=_("only this mailing"))
+    send.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    send.set_defaults(handler=mail.send)
 
 
 def _add_scope_arguments(command: argparse.ArgumentParser) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.demo.company import COMPANY_NAME
 from collections_desktop.demo.customers import Builder
+from collections_desktop.demo.mail import write_demo_mail
 from collections_desktop.demo.writer import COLUMNS, Rows, Writer
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
@@ -214,6 +215,11 @@ def _write(
                 for sql in indexes:
                     connection.exec_driver_sql(sql)
                 _collections_set_up(connection, today)
+                write_demo_mail(
+                    connection,
+                    COMPANY_NAME,
+                    dt.datetime.combine(today, dt.time(6), tzinfo=dt.UTC),
+                )
                 analyse(connection, COLUMNS)
         except BaseException:
             if sqlite:
