@@ -160,6 +160,8 @@ def render_screenshot(
         elif customer_id is not None:
             window.show_customer(customer_id)
         wait_until_loaded(window)
+        if view == "setup-mail-templates":
+            _wait_for_preview(window)
         widget: QWidget = window
         if view == "about":
             widget = window.show_about()
@@ -295,6 +297,18 @@ def _action_dialog(window: MainWindow, view: str, has_customer: bool, tab: int) 
     if view != "letters":  # the letters dialog opens larger than its size hint
         dialog.adjustSize()
     return dialog
+
+
+def _wait_for_preview(window: MainWindow) -> None:
+    """The template editor's preview on its first customer."""
+    from collections_desktop.views.setup.mail_templates import MailTemplatesSection
+
+    section = window.setup_page.sections["mail_templates"]
+    assert isinstance(section, MailTemplatesSection)
+    _wait_for(
+        lambda: bool(section.preview_body.toPlainText()) or section.preview_error.isVisible(),
+        _("The template preview"),
+    )
 
 
 def _mail_dialog(window: MainWindow, view: str, account: str) -> QWidget:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collections_desktop.models.db.schema import CollectionLetter, Customer
+from collections_desktop.models.db.schema import CollectionLetter, Customer, CustomerTransaction
 from collections_desktop.models.mail.outbox import OutgoingMessage
 from collections_desktop.models.mail.render import (
     RenderedMail,
@@ -139,4 +139,29 @@ def latest_letter(session: Session, customer_id: uuid.UUID) -> uuid.UUID | None:
         .where(CollectionLetter.customer_id == customer_id)
         .order_by(CollectionLetter.letter_date.desc(), CollectionLetter.number.desc())
         .limit(1)
+    )
+
+
+def preview_candidate(session: Session, scope: AgentScope, as_of: dt.date) -> uuid.UUID | None:
+    """A customer worth previewing a template on: the first (by account) of the scope with
+    an e-mail address and an invoice past due; else the first customer."""
+    overdue = (
+        select(CustomerTransaction.id)
+        .where(
+            CustomerTransaction.customer_id == Customer.id,
+            CustomerTransaction.closed_on.is_(None),
+            CustomerTransaction.amount > 0,
+            CustomerTransaction.due_date < as_of,
+        )
+        .exists()
+    )
+    visible = (Customer.deleted_at.is_(None), scope.customer_condition(as_of))
+    found = session.scalar(
+        select(Customer.id)
+        .where(*visible, Customer.email.is_not(None), Customer.email != "", overdue)
+        .order_by(Customer.account)
+        .limit(1)
+    )
+    return found or session.scalar(
+        select(Customer.id).where(*visible).order_by(Customer.account).limit(1)
     )

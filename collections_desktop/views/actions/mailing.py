@@ -66,6 +66,9 @@ from collections_desktop.views.operations import QueryOp, ReadSlot, WriteOp
 from collections_desktop.views.printing import letter_pdf_bytes
 from collections_desktop.views.tasks import Lane, TaskState
 
+DEFAULT_TEMPLATE = "REMINDER"
+"""The template the dialog offers first, when the company has it."""
+
 LONG_MAILING = 20
 """A mailing to more customers than this is filled on the background lane."""
 
@@ -170,7 +173,12 @@ class MailingController(QObject):
         dialog.template_chosen.connect(self.prepare)
         dialog.submitted.connect(self._submit)
         dialog.show()
-        self.prepare(start.templates[0].code)
+        codes = [template.code for template in start.templates]
+        first = DEFAULT_TEMPLATE if DEFAULT_TEMPLATE in codes else codes[0]
+        dialog.template.blockSignals(True)
+        dialog.template.setCurrentIndex(codes.index(first))
+        dialog.template.blockSignals(False)
+        self.prepare(first)
 
     def prepare(self, code: str) -> None:
         """Fill the template ``code`` for every customer, in the background."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSplitter,
     QTabWidget,
     QTextEdit,
     QVBoxLayout,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _
+from collections_desktop.models.mail.mailing import preview_candidate
 from collections_desktop.models.mail.render import (
     MERGE_FIELDS,
     PreviewFields,
@@ -47,7 +49,6 @@ from collections_desktop.models.mail.templates import (
     list_templates,
     save_template,
 )
-from collections_desktop.models.screens.customer_card import customer_options
 from collections_desktop.models.setup.translations import language_name
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.itemmodels.rows import Column
@@ -84,6 +85,10 @@ class MailTemplatesSection(SetupSection[TemplateRow, TemplateValues]):
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.update_preview)
         self._build_preview()
+        splitter = self.findChild(QSplitter, f"setup_{self.key}_splitter")
+        if splitter is not None:  # the editor and its preview need the room, the list little
+            splitter.setStretchFactor(0, 2)
+            splitter.setStretchFactor(1, 5)
 
     # --- the section ----------------------------------------------------------------------
 
@@ -245,8 +250,7 @@ class MailTemplatesSection(SetupSection[TemplateRow, TemplateValues]):
 
         def first(_state: TaskState) -> uuid.UUID | None:
             with database.sessions() as session:
-                found = customer_options(session, scope, pool_id=None, as_of=today, limit=1)
-            return found[0].id if found else None
+                return preview_candidate(session, scope, today)
 
         QueryOp(
             first,
