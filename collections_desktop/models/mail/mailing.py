@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.models.db.schema import CollectionLetter, Customer, CustomerTransaction
 from collections_desktop.models.mail.outbox import OutgoingMessage
 from collections_desktop.models.mail.render import (
+    MailCache,
     RenderedMail,
     TemplateProblem,
     choose_language,
@@ -72,11 +73,14 @@ def prepare_mails(
         ).all()
     )
     prepared = []
+    cache = MailCache()
     for done, customer_id in enumerate(customer_ids):
         if progress is not None:
             progress(done, len(customer_ids))
         language = choose_language(languages.get(customer_id), company, template.languages)
-        data = mail_data(session, scope, customer_id, as_of, language=language, agent_id=agent_id)
+        data = mail_data(
+            session, scope, customer_id, as_of, language=language, agent_id=agent_id, cache=cache
+        )
         text = template.texts[language]
         try:
             mail = render_mail(text.subject, text.body, data)

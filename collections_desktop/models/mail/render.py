@@ -16,13 +16,14 @@ table headings and aging labels in the customer's language), read once per custo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from sqlalchemy import select
@@ -31,14 +32,25 @@ from sqlalchemy.orm import Session
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import LANGUAGES, _, translations_for
 from collections_desktop.kernel.money import ZERO
-from collections_desktop.models.aging.definitions import age_items, load_definition
-from collections_desktop.models.db.schema import Customer, Employee, ReceivablesParameters
+from collections_desktop.models.aging.definitions import (
+    CURRENT,
+    UNAPPLIED,
+    Definition,
+    age_items,
+    load_definition,
+)
+from collections_desktop.models.db.schema import (
+    Contact,
+    Customer,
+    Employee,
+    ReceivablesParameters,
+)
 from collections_desktop.models.ledger.balances import open_items
 from collections_desktop.models.letters.render import customer_formats
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.models.screens.customer_card import (
     TransactionRow,
-    customer_card,
+    check_customer,
     transaction_rows,
 )
 from collections_desktop.models.texts.business import company_language
@@ -191,6 +203,13 @@ _ENVIRONMENT = environment()
 
 def check_template(source: str) -> None:
     """Refuse ``source`` when it does not compile or names a field that does not exist."""
+    _compiled(source)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(source: str) -> Template:
+    """``source`` checked and compiled, once per text (a mailing fills one text for
+    hundreds of customers)."""
     try:
         parsed = _ENVIRONMENT.parse(source)
     except TemplateSyntaxError as error:
@@ -201,12 +220,12 @@ def check_template(source: str) -> None:
         raise TemplateProblem(
             _("“{name}” is no merge field.").format(name=name), _line_naming(source, name)
         )
+    return _ENVIRONMENT.from_string(source)
 
 
 def render_text(source: str, data: MailData) -> str:
     """``source`` filled with ``data``'s fields; ``TemplateProblem`` names the line."""
-    check_template(source)
-    template = _ENVIRONMENT.from_string(source)
+    template = _compiled(source)
     try:
         return template.render(data.context())
     except SecurityError as error:
@@ -262,6 +281,17 @@ def customer_languages(session: Session, customer_ids: Iterable[uuid.UUID]) -> d
     return found
 
 
+@dataclass
+class MailCache:
+    """What every customer of a mailing shares, read once: the aging definition per
+    language, the company's name and currency, the agent."""
+
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    company: str | None = None
+    accounting_currency: str | None = None
+    agents: dict[uuid.UUID | None, AgentFields] = field(default_factory=dict)
+
+
 def mail_data(
     session: Session,
     scope: AgentScope,
@@ -270,37 +300,66 @@ def mail_data(
     *,
     language: str,
     agent_id: uuid.UUID | None,
+    cache: MailCache | None = None,
 ) -> MailData:
     """The merge fields of one customer on ``as_of``, in ``language`` (checked against the
-    agent's scope)."""
+    agent's scope). The figures are the Workspace's: open items as of the day, aged by the
+    company's default periods, in the accounting currency."""
+    cache = cache or MailCache()
     fmt = customer_formats(language)
     words = translations_for(language)
-    definition = load_definition(session, language=language)
+    customer = check_customer(session, scope, customer_id, as_of)
+    definition = cache.definitions.get(language)
+    if definition is None:
+        definition = cache.definitions[language] = load_definition(session, language=language)
+    if cache.company is None:
+        parameters = session.execute(
+            select(ReceivablesParameters.company_name, ReceivablesParameters.accounting_currency)
+        ).one()
+        cache.company, cache.accounting_currency = parameters
+    accounting = cache.accounting_currency or customer.currency
     found = open_items(session, customer_id, as_of)
-    card = customer_card(session, scope, customer_id, as_of, definition=definition, items=found)
     rows = transaction_rows(session, found, as_of)
     aging = age_items(found, as_of, definition)
-    accounting = card.accounting_currency
     items = tuple(_item(row, fmt) for row in rows)
     past_due_rows = [row for row in rows if row.past_due and row.is_debit]
     totals: dict[str, Decimal] = {}
     for row in rows:
         totals[row.currency] = totals.get(row.currency, ZERO) + row.open_amount
-    contact = card.collections_contact
-    to = (contact.email if contact and contact.email else None) or card.email or ""
-    contact_name = (contact.name if contact else None) or card.primary_contact_name or card.name
-    agent = _agent(session, agent_id)
+    contact, primary = (
+        session.get(Contact, contact_id) if contact_id is not None else None
+        for contact_id in (customer.collections_contact_id, customer.primary_contact_id)
+    )
+    live = [c for c in (contact, primary) if c is not None and c.deleted_at is None]
+    contact = contact if contact in live else None
+    to = (contact.email if contact and contact.email else None) or customer.email or ""
+    contact_name = (contact.name if contact else None) or (
+        primary.name if primary in live and primary is not None else customer.name
+    )
+    if agent_id not in cache.agents:
+        cache.agents[agent_id] = _agent(session, agent_id)
+    oldest = min((row.due_date for row in past_due_rows), default=None)
+    labels = (
+        words.gettext(CURRENT),
+        *(period.label for period in definition.periods),
+        words.gettext(UNAPPLIED),
+    )
+    town = " ".join(p for p in (customer.postal_code, customer.city) if p)
     return MailData(
         customer_id=customer_id,
         language=language,
         to=to.strip(),
         customer=CustomerFields(
-            card.account, card.name, card.address, card.email or "", card.phone or ""
+            customer.account,
+            customer.name,
+            ", ".join(p for p in (customer.street, town, customer.country) if p),
+            customer.email or "",
+            customer.phone or "",
         ),
         contact=ContactFields(contact_name, to.strip()),
         today=fmt.date(as_of, "long"),
-        balance=fmt.money(card.balance, accounting),
-        past_due=fmt.money(card.past_due, accounting),
+        balance=fmt.money(aging.balance, accounting),
+        past_due=fmt.money(aging.past_due, accounting),
         totals=tuple(fmt.money(amount, cur) for cur, amount in sorted(totals.items())),
         items=items,
         past_due_items=tuple(_item(row, fmt) for row in past_due_rows),
@@ -308,17 +367,15 @@ def mail_data(
         past_due_table=_table(past_due_rows, fmt, words),
         aging=tuple(
             PeriodFields(label, fmt.money(amount, accounting), amount != ZERO)
-            for label, amount in zip(definition.labels, aging.columns, strict=True)
+            for label, amount in zip(labels, aging.columns, strict=True)
         ),
         oldest_past_due=(
-            OldestFields(
-                fmt.date(card.oldest_past_due_date), fmt.count(card.oldest_past_due_days or 0)
-            )
-            if card.oldest_past_due_date is not None
+            OldestFields(fmt.date(oldest), fmt.count((as_of - oldest).days))
+            if oldest is not None
             else None
         ),
-        agent=agent,
-        company=CompanyFields(session.scalar(select(ReceivablesParameters.company_name)) or ""),
+        agent=cache.agents[agent_id],
+        company=CompanyFields(cache.company or ""),
     )
 
 
