@@ -109,6 +109,9 @@ class OutboxDialog(QDialog):
             view.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             view.header().setStretchLastSection(True)
             view.setAlternatingRowColors(True)
+        # The mailing's name takes the room; its counts stay beside it.
+        self.mailings.header().setStretchLastSection(False)
+        self.mailings.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.detail = QLabel()
         self.detail.setObjectName("outbox_detail")
         self.detail.setWordWrap(True)
@@ -168,7 +171,7 @@ class OutboxDialog(QDialog):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.mailings)
         splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(about)
