@@ -15,6 +15,7 @@ import pickle
 import sys
 import time
 import traceback
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,6 +218,7 @@ def _write(
                 _collections_set_up(connection, today)
                 write_demo_mail(
                     connection,
+                    uuid.UUID(int=builder.codec.bits(builder.rng, builder.company_day, 1439)),
                     COMPANY_NAME,
                     dt.datetime.combine(today, dt.time(6), tzinfo=dt.UTC),
                 )

@@ -6,22 +6,24 @@ e-mails can be tried without sending anything to the demo's invented customers."
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import Connection, insert
 
 from collections_desktop.models.db.schema import MailServer
-from collections_desktop.models.db.types import new_id
 
 DEMO_RELAY = ("localhost", 1025)
 DEMO_SENDER = "collections@demo-company.example"
 
 
-def write_demo_mail(connection: Connection, company_name: str, now: dt.datetime) -> None:
-    """The demo's mail server row."""
+def write_demo_mail(
+    connection: Connection, row_id: uuid.UUID, company_name: str, now: dt.datetime
+) -> None:
+    """The demo's mail server row (its id from the demo's seeded generator)."""
     host, port = DEMO_RELAY
     connection.execute(
         insert(MailServer).values(
-            id=new_id(),
+            id=row_id,
             method="smtp",
             host=host,
             port=port,
