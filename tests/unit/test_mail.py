@@ -432,3 +432,47 @@ def test_the_mail_server_row_and_its_checks(sqlite_db: Database, company) -> Non
         bare = MailServerValues("smtp", "smtp.example.com", "25", "none", "", "ar@x.com", "")
         with pytest.raises(SetupError, match="readable"):
             save_mail_server(session, row.id, row.version, bare, by=agent, now=NOW)
+
+
+@pytest.mark.postgres
+def test_a_mailing_is_queued_and_sent_on_postgresql_too(pg_db: Database) -> None:
+    with write_transaction(pg_db) as session:
+        customers = add_customers(session)
+        agent = session.scalars(select(Employee.id).where(Employee.number == "E-MAIL")).one()
+    ids = [c.id for c in customers]
+    queue(pg_db, ids, agent)
+    queue(pg_db, ids, agent)  # the same key again: nothing added
+    with MailServer() as server:
+        report = send_pending(pg_db, settings_for(server), None, now=lambda: NOW)
+        [first, _second] = sorted(server.collector.messages, key=lambda m: str(m["To"]))
+    assert report.sent == 2
+    [pdf] = list(first.iter_attachments())
+    assert pdf.get_content() == PDF
+    assert states(pg_db) == {"M-001": "sent", "M-002": "sent", "M-003": "skipped"}
+
+
+class Cancelling:
+    """A caller that asks the run to stop once the first mail has gone."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, int]] = []
+
+    @property
+    def cancelled(self) -> bool:
+        return len(self.seen) > 1
+
+    def progress(self, done: int, total: int, what: str = "") -> None:
+        self.seen.append((done, total))
+
+
+def test_cancel_stops_the_run_and_leaves_the_rest_queued(company) -> None:
+    database, ids, agent = company
+    queue(database, ids, agent)
+    with MailServer() as server:
+        report = send_pending(
+            database, settings_for(server), None, state=Cancelling(), now=lambda: NOW
+        )
+        assert len(server.collector.messages) == 1
+    assert report.cancelled
+    assert (report.sent, report.left) == (1, 1)
+    assert states(database) == {"M-001": "sent", "M-002": "queued", "M-003": "skipped"}
