@@ -197,3 +197,28 @@ def test_the_template_editor_previews_a_real_customer_and_marks_an_error(
     assert section.preview_error.isVisible()
     assert "body, line 2" in section.preview_error.text()
     assert section.bodies["es"].extraSelections()
+
+
+def test_the_latest_collection_letter_is_attached_as_a_pdf(
+    qtbot, setting, server: MailServer, sqlite_db: Database
+) -> None:
+    from collections_desktop.models.db.schema import Customer
+    from collections_desktop.models.letters.run import create_letters
+
+    context, window = setting
+    with write_transaction(sqlite_db) as session:
+        customer = session.scalars(select(Customer).where(Customer.account == "M-002")).one()
+        customer.letter_sequence = "STD"
+        run = create_letters(
+            session, company_scope(session), NOW.date(), NOW, customer_ids=[customer.id],
+            created_by_id=None,
+        )  # fmt: skip
+        [number] = [letter.number for letter in run.created]
+    dialog = open_send_dialog(qtbot, context, window, ["M-002"])
+    dialog.attach.setChecked(True)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: len(server.collector.messages) == 1, timeout=20_000)
+    [pdf] = list(server.collector.messages[0].iter_attachments())
+    assert pdf.get_filename() == f"{number}.pdf"
+    assert pdf.get_content_type() == "application/pdf"
+    assert pdf.get_content().startswith(b"%PDF")
