@@ -145,6 +145,7 @@ class SendMailDialog(ActionDialog):
                 else f"{mail.account} {mail.name} — {mail.mail.to}"
             )
             item = QListWidgetItem(text)
+            item.setToolTip(text)
             if mail.skipped:
                 item.setForeground(muted_palette(self.palette()).windowText())
             self.customers.addItem(item)
