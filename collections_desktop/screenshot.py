@@ -65,6 +65,8 @@ VIEWS: dict[str, str] = {
     "about": N_("the About dialog"),
     "preferences": N_("the Preferences dialog (Edit ▸ Preferences…), with the defaults"),
     "guide": N_("the user guide (Help ▸ User guide, F1) in the interface language"),
+    "send-mail": N_("the Send e-mail dialog of --customer ACCOUNT with its mail filled"),
+    "outbox": N_("the Outbox (File ▸ Outbox…) with its mailings"),
     **{
         f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
         for kind in SETUP_SECTIONS
@@ -87,6 +89,7 @@ PAGE_OF_VIEW = {
     "statement": "workspace",
     "pending-documents": "pending_documents",
     "pending-document": "pending_documents",
+    "send-mail": "workspace",
 }
 """The main window's page each view shows (the company page for the others)."""
 
@@ -97,6 +100,7 @@ CUSTOMER_VIEWS = (
     "letters",
     "interest",
     "statement",
+    "send-mail",
 )
 """The views that show one customer and need --customer."""
 
@@ -166,6 +170,8 @@ def render_screenshot(
         elif customer_id is not None:
             window.show_customer(customer_id)
         wait_until_loaded(window)
+        if view == "setup-mail-templates":
+            _wait_for_preview(window)
         widget: QWidget = window
         if view == "about":
             widget = window.show_about()
@@ -204,6 +210,8 @@ def render_screenshot(
             widget = _action_dialog(window, view, customer_id is not None, tab)
         elif view == "statement":
             widget = _statement_dialog(window, tab)
+        elif view in ("send-mail", "outbox"):
+            widget = _mail_dialog(window, view, customer or "")
         for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
             app.processEvents()
         _save(widget.grab(), target)
@@ -340,6 +348,46 @@ def _statement_dialog(window: MainWindow, tab: int) -> QWidget:
     dialog.preset.setCurrentIndex(tab)
     dialog.request_preview()
     _wait_for(lambda: dialog.previewed, _("The statement's preview"))
+    return dialog
+
+
+def _wait_for_preview(window: MainWindow) -> None:
+    """The template editor's preview on its first customer."""
+    from collections_desktop.views.setup.mail_templates import MailTemplatesSection
+
+    section = window.setup_page.sections["mail_templates"]
+    assert isinstance(section, MailTemplatesSection)
+    _wait_for(
+        lambda: bool(section.preview_body.toPlainText()) or section.preview_error.isVisible(),
+        _("The template preview"),
+    )
+
+
+def _mail_dialog(window: MainWindow, view: str, account: str) -> QWidget:
+    """The Send e-mail dialog once every mail is filled, or the Outbox once read."""
+    from collections_desktop.views.actions.mailing import send_template_mail
+    from collections_desktop.views.dialogs.mail_dialog import SendMailDialog
+
+    if view == "outbox":
+        outbox = window.show_outbox()
+        from collections_desktop.views.dialogs.outbox_dialog import OutboxDialog
+
+        assert isinstance(outbox, OutboxDialog)
+        _wait_for(
+            lambda: outbox.mailings.topLevelItemCount() > 0 or bool(outbox.status.text()),
+            _("The outbox"),
+        )
+        _wait_for(
+            lambda: outbox.status.text() != "" or outbox.messages_view.topLevelItemCount() > 0,
+            _("The outbox's mails"),
+        )
+        return outbox
+    page = window.workspace_page
+    send_template_mail(window.context, page, [account])
+    _wait_for(lambda: page.findChild(SendMailDialog) is not None, _("The Send e-mail dialog"))
+    dialog = page.findChild(SendMailDialog)
+    assert dialog is not None
+    _wait_for(lambda: dialog.prepared or dialog.error.isVisible(), _("The e-mails"))
     return dialog
 
 

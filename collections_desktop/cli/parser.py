@@ -15,6 +15,7 @@ from collections_desktop.cli import (
     billing,
     company,
     gui,
+    mail,
     runs,
     statements,
     sync,
@@ -148,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_team_commands(commands)
     _add_sync_commands(commands)
     _add_billing_commands(commands)
+    _add_mail_commands(commands)
 
     shot = commands.add_parser("screenshot", help=_("render a view to a PNG file, offscreen"))
     shot.add_argument("view", help=_("the view to render (see --list)"), nargs="?")
@@ -274,6 +276,24 @@ def _add_billing_commands(commands: argparse._SubParsersAction[argparse.Argument
     )
     issue.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     issue.set_defaults(handler=billing.issue)
+
+
+def _add_mail_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    mail_command = commands.add_parser("mail", help=_("the template e-mails of the outbox"))
+    actions = mail_command.add_subparsers(dest="action", metavar="ACTION", required=True)
+    send = actions.add_parser(
+        "send",
+        help=_(
+            "send the queued e-mails that are due (exit 0: all sent; 1: some were not; "
+            "2: none could be)"
+        ),
+    )
+    send.add_argument(
+        "--all", action="store_true", help=_("also send those waiting for a later try")
+    )
+    send.add_argument("--mailing", metavar="KEY", help=_("only this mailing"))
+    send.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    send.set_defaults(handler=mail.send)
 
 
 def _add_scope_arguments(command: argparse.ArgumentParser) -> None:

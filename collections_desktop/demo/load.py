@@ -15,6 +15,7 @@ import pickle
 import sys
 import time
 import traceback
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.demo.billing import write_recurring_billing
 from collections_desktop.demo.company import COMPANY_NAME
 from collections_desktop.demo.customers import Builder
+from collections_desktop.demo.mail import write_demo_mail
 from collections_desktop.demo.writer import COLUMNS, Rows, Writer
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
@@ -216,6 +218,12 @@ def _write(
                     connection.exec_driver_sql(sql)
                 _collections_set_up(connection, today)
                 write_recurring_billing(connection, seed=seed, today=today, codec=builder.codec)
+                write_demo_mail(
+                    connection,
+                    uuid.UUID(int=builder.codec.bits(builder.rng, builder.company_day, 1439)),
+                    COMPANY_NAME,
+                    dt.datetime.combine(today, dt.time(6), tzinfo=dt.UTC),
+                )
                 analyse(connection, COLUMNS)
         except BaseException:
             if sqlite:

@@ -46,6 +46,7 @@ from collections_desktop.models.people.scope import Viewer
 from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.actions.customer_record import CustomerRecordActions
 from collections_desktop.views.actions.importing import ImportReceivables
+from collections_desktop.views.actions.mailing import show_outbox
 from collections_desktop.views.actions.work_offline import WorkOffline
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.preferences import PreferencesDialog
@@ -348,6 +349,10 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def show_outbox(self) -> QWidget:
+        """File ▸ Outbox…: the template e-mails queued and sent from this computer."""
+        return show_outbox(self.context, self)
+
     def show_guide(self) -> GuideDialog:
         """Open Help ▸ User guide (modeless) in the interface language."""
         dialog = GuideDialog(self._icons, parent=self)
@@ -433,6 +438,11 @@ class MainWindow(QMainWindow):
         )
         self.import_action.setEnabled(not self.database.read_only and self.replica is None)
         self.import_action.triggered.connect(lambda: self.import_receivables())
+        self.outbox_action = QAction(self._icons.get("email"), _("Out&box…"), self)
+        self.outbox_action.setStatusTip(
+            _("The template e-mails queued and sent from this computer, their errors, retry")
+        )
+        self.outbox_action.triggered.connect(self.show_outbox)
 
         self.work_offline_action = QAction(
             self._icons.get("work_offline"), _("&Work offline…"), self
@@ -510,6 +520,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self.outbox_action)
         file_menu.addSeparator()
         file_menu.addAction(self.work_offline_action)
         file_menu.addAction(self.sync_action)

@@ -109,9 +109,10 @@ def test_the_upgrade_from_0002_is_one_transaction_with_its_set_up_rows(
         "UPDATE alembic_version SET version_num='0006' WHERE alembic_version.version_num = '0005'",
         "UPDATE alembic_version SET version_num='0007' WHERE alembic_version.version_num = '0006'",
         "UPDATE alembic_version SET version_num='0008' WHERE alembic_version.version_num = '0007'",
-        "UPDATE alembic_version SET version_num='0010_billing' "
-        "WHERE alembic_version.version_num = '0008'",
+        "UPDATE alembic_version SET version_num='0009' WHERE alembic_version.version_num = '0008'",
+        "UPDATE alembic_version SET version_num='0010' WHERE alembic_version.version_num = '0009'",
     ]
+    assert any(sql.startswith("INSERT INTO mail_templates") for sql in transaction)
     assert any(sql.startswith("INSERT INTO write_off_reasons") for sql in transaction)
     assert "PRAGMA foreign_key_check" in transaction
     # Foreign keys are off while tables are copied; that connection is not used again.

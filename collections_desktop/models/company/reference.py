@@ -1,7 +1,8 @@
 """The collections set-up a new company starts with: posting profile, sales tax, write-off
 reasons, bank account and charges, interest code, letter sequence, case categories,
-activity categories, and the built-in business texts in every language
-(``business_texts.complete_business_texts``).
+activity categories, the built-in business texts in every language
+(``business_texts.complete_business_texts``) and the standard e-mail templates
+(``models/mail/standard.py``).
 
 ``seed_reference_data`` adds whatever of it is missing (by code), so it is safe to run on a
 company made by an earlier version; a supervisor changes the rows afterwards.
@@ -301,6 +302,11 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
     from collections_desktop.models.company.business_texts import complete_business_texts
 
     complete_business_texts(session, now)
+    # The standard e-mail templates (reminder, statement cover, overdue notice) in the four
+    # languages; imported here, as the mail room reads the screens that read this module.
+    from collections_desktop.models.mail.templates import seed_mail_templates
+
+    seed_mail_templates(session, now)
 
 
 def _seed_activity_categories(session: Session, language: str, now: dt.datetime) -> None:

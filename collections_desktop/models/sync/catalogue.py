@@ -61,6 +61,9 @@ REFERENCE_TABLES = (
     "agent_pools",
     "activity_categories",
     "business_texts",
+    "mail_templates",
+    "mail_template_texts",
+    "mail_servers",
 )
 
 OWNERS: dict[str, Owner] = {
@@ -96,6 +99,10 @@ covers the local snapshot tables too)."""
 LOCAL_CUSTOMER_TABLES = {
     "aging_snapshot_customers": Owner("customer_id"),
     "aging_snapshot_lines": Owner("snapshot_customer_id", "aging_snapshot_customers"),
+    # The outbox is the sending computer's own (models/mail/outbox.py); what was sent
+    # reaches the team as the activity on the customer's timeline.
+    "outbox_messages": Owner("customer_id"),
+    "outbox_attachments": Owner("message_id", "outbox_messages"),
 }
 """Customer data a replica derives for itself (never synced, still guarded on the server)."""
 

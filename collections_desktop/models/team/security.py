@@ -49,6 +49,7 @@ AGENT_WRITES: dict[str, str] = {
     **dict.fromkeys(SECURED_TABLES, "INSERT, UPDATE"),
     "aging_snapshots": "INSERT, UPDATE",  # a snapshot's header (its lines are secured)
     "number_sequences": "INSERT, UPDATE",  # numbers, and the blocks laptops borrow
+    "mailings": "INSERT",  # an outbox batch's header (its messages are secured)
     "sync_operations": "INSERT",
     "sync_field_clocks": "INSERT, UPDATE",
 }

@@ -55,6 +55,7 @@ from collections_desktop.models.screens.workspace_texts import (
     reminder_email,
     summary_sentences,
 )
+from collections_desktop.views.actions.mailing import send_template_mail
 from collections_desktop.views.actions.statements import StatementActions
 from collections_desktop.views.actions.transactions import ActionContext, TransactionActions
 from collections_desktop.views.context import PageContext
@@ -294,8 +295,18 @@ class WorkspacePage(Page):
             _("Copies the reminder (recipient, subject and text) to the clipboard.")
         )
         self.copy_button.clicked.connect(self._copy_reminder)
+        self.template_button = QPushButton(
+            self.context.icons.get("email"), _("Send with template…")
+        )
+        self.template_button.setObjectName("template_mail_button")
+        self.template_button.setToolTip(
+            _("Sends this customer an e-mail from a template, in their language")
+        )
+        self.template_button.clicked.connect(self._send_with_template)
+        self.template_button.setEnabled(False)
         buttons.addWidget(self.reminder_button)
         buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.template_button)
         buttons.addStretch(1)
         text_column.addWidget(summary_heading)
         text_column.addWidget(self.summary)
@@ -523,6 +534,7 @@ class WorkspacePage(Page):
         self._data = data
         self.record_action.setEnabled(True)
         self.statement_action.setEnabled(True)
+        self.template_button.setEnabled(True)
         card = data.card
         fmt = self.context.formats
         combo = self.customer_combo
@@ -616,6 +628,10 @@ class WorkspacePage(Page):
             self.set_status(
                 _("No e-mail program answered; the reminder was copied to the clipboard instead.")
             )
+
+    def _send_with_template(self) -> None:
+        if self._data is not None:
+            send_template_mail(self.context, self, [self._data.card.account])
 
     def _copy_reminder(self) -> None:
         draft = self._reminder()

@@ -11,6 +11,8 @@ from collections_desktop.views.setup.bank_charges import BankAccountsSection, Ba
 from collections_desktop.views.setup.case_categories import CaseCategoriesSection
 from collections_desktop.views.setup.interest_codes import InterestCodesSection
 from collections_desktop.views.setup.letter_sequences import LetterSequencesSection
+from collections_desktop.views.setup.mail_server import MailServerSection
+from collections_desktop.views.setup.mail_templates import MailTemplatesSection
 from collections_desktop.views.setup.parameters import ParametersSection
 from collections_desktop.views.setup.pools import PoolsSection
 from collections_desktop.views.setup.posting_profiles import PostingProfilesSection
@@ -32,6 +34,8 @@ SETUP_SECTIONS: tuple[type[SetupSection[Any, Any]], ...] = (
     BankChargesSection,
     CaseCategoriesSection,
     ActivityCategoriesSection,
+    MailTemplatesSection,
+    MailServerSection,
 )
 """Every set-up section, in the order of the page's list: the company and its people
 first, then the rules of collections."""

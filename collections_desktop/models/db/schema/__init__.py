@@ -77,6 +77,14 @@ from collections_desktop.models.db.schema.ledger import (
     SettlementLine,
     TransactionTax,
 )
+from collections_desktop.models.db.schema.mail import (
+    Mailing,
+    MailServer,
+    MailTemplate,
+    MailTemplateText,
+    OutboxAttachment,
+    OutboxMessage,
+)
 from collections_desktop.models.db.schema.reference import (
     ActivityCategory,
     AgingDefinition,
@@ -166,8 +174,14 @@ __all__ = [
     "LetterLevel",
     "LetterScope",
     "LetterSequence",
+    "MailServer",
+    "MailTemplate",
+    "MailTemplateText",
+    "Mailing",
     "Mutable",
     "NumberSequence",
+    "OutboxAttachment",
+    "OutboxMessage",
     "PendingDocument",
     "PendingDocumentLine",
     "PoolCustomer",

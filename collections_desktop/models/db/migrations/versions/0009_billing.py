@@ -6,8 +6,8 @@ refuses a second draft line for it, so two runs of a month at once make one set 
 drafts. A draft is issued once: ``pending_documents.issued_transaction_id`` is unique
 and ``uq_invoice_lines_pending_position`` refuses a second copy of its lines.
 
-Revision ID: 0010_billing
-Revises: 0008_letter_headings
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-03 15:00:00
 """
 
@@ -20,8 +20,7 @@ UUID = sa.Uuid().with_variant(sa.LargeBinary(16), "sqlite")
 MONEY = sa.BigInteger  # 1/10,000 of a unit (models/db/types.py: Money)
 STAMP = sa.DateTime(timezone=True)
 
-revision = "0010_billing"
-# The lead rechains the migrations at merge time; on this branch the head before it is 0008.
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
