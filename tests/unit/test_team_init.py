@@ -92,6 +92,7 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
     assert not any(p in ("DELETE", "TRUNCATE") for t, p in agent)
     assert {t for t, p in agent if p == "INSERT"} == SECURED | {
         "aging_snapshots",
+        "mailings",
         "number_sequences",
         "sync_operations",
         "sync_field_clocks",
