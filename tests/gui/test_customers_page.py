@@ -121,13 +121,15 @@ def test_the_list_shows_the_agents_customers_with_their_figures_in_order(
     assert texts(page, 1) == ["Ruiz Hermanos SL", "Lopes & Filhos Lda"]
     accounts = texts(page, 0)
     assert accounts == sorted(accounts)
-    assert texts(page, 2) == ["Wholesale", "Retail"]
-    assert texts(page, 3) == ["ES", "ES"]
-    assert texts(page, 4) == ["1,634.51", "250.00"]
-    assert texts(page, 5) == ["2,000.00", ""]
-    assert texts(page, 6) == ["Active", "On hold"]
+    assert texts(page, 2) == ["1,634.51", "250.00"]
+    assert texts(page, 3) == ["1,534.56", "300.00"]
+    assert texts(page, 4) == ["53", "39"]
+    assert texts(page, 8) == ["Wholesale", "Retail"]
+    assert texts(page, 9) == ["ES", "ES"]
+    assert texts(page, 10) == ["2,000.00", ""]
+    assert texts(page, 11) == ["Active", "On hold"]
     assert page.grid.title.text() == "2 customers"
-    assert page.status == "2 customers · balance 1,884.51"
+    assert page.status == "2 customers · balance 1,884.51 · past due 1,834.56"
     # The link colour says what a double-click opens.
     link = page.palette().color(page.palette().ColorRole.Link)
     assert page.grid.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) == link
@@ -166,9 +168,10 @@ def test_export_writes_the_rows_shown(qtbot, screen: Screen, tmp_path) -> None:
     lines = target.read_text(encoding="utf-8").splitlines()
     ruiz, lopes = texts(page, 0)
     assert lines == [
-        "Account,Customer,Group,Country,Balance,Credit limit,Status,Responsible",
-        f"{ruiz},Ruiz Hermanos SL,Wholesale,ES,1634.51,2000.00,Active,",
-        f"{lopes},Lopes & Filhos Lda,Retail,ES,250.00,,On hold,",
+        "Account,Customer,Balance,Past due,Days past due,Last action,By,Responsible,Group,"
+        "Country,Credit limit,Status",
+        f"{ruiz},Ruiz Hermanos SL,1634.51,1534.56,53,,,,Wholesale,ES,2000.00,Active",
+        f"{lopes},Lopes & Filhos Lda,250.00,300.00,39,,,,Retail,ES,,On hold",
     ]
     assert page.status == f"2 rows exported to {target}"
 
@@ -187,11 +190,12 @@ def test_export_to_excel_and_pdf_with_the_filters_above_the_rows(
     assert lines[0][0] == "Customers"
     assert "Rows containing: ruiz" in [line[0] for line in lines]
     header = lines.index(
-        ("Account", "Customer", "Group", "Country", "Balance", "Credit limit", "Status",
-         "Responsible")
+        ("Account", "Customer", "Balance", "Past due", "Days past due", "Last action", "By",
+         "Responsible", "Group", "Country", "Credit limit", "Status")
     )  # fmt: skip
     (ruiz,) = lines[header + 1 :]
-    assert ruiz[1:6] == ("Ruiz Hermanos SL", "Wholesale", "ES", 1634.51, 2000)  # numbers
+    assert ruiz[1:5] == ("Ruiz Hermanos SL", 1634.51, 1534.56, 53)  # numbers
+    assert ruiz[8:11] == ("Wholesale", "ES", 2000)
     with qtbot.waitSignal(page.status_changed, timeout=LOAD):
         page.export_pdf(pdf_path)
     text = pdf_text(pdf_path)
@@ -240,7 +244,7 @@ def test_the_account_opens_the_record_and_a_new_credit_limit_has_its_history_row
         screen.records.changed.connect(lambda _note: screen.page.refresh())
         save(qtbot, screen, dialog)
     assert screen.notes == [f"Customer {setting.books.ruiz.account} saved"]
-    assert texts(screen.page, 5) == ["3,500.00", ""]
+    assert texts(screen.page, 10) == ["3,500.00", ""]
     qtbot.waitUntil(lambda: screen.records.dialog is None, timeout=LOAD)
 
     again = open_record(qtbot, screen)
@@ -353,7 +357,7 @@ def test_the_window_lists_customers_after_the_workspace_and_accounts_open_record
         window.show_page("customers")
     page = window.customers_page
     assert texts(page, 1) == ["Ruiz Hermanos SL", "Garnier SA", "Lopes & Filhos Lda"]
-    assert texts(page, 4) == ["1,034.56", "500.00", "99.95"]
+    assert texts(page, 2) == ["1,034.56", "500.00", "99.95"]
     garnier = page.grid.model.row(page.grid.model.index(1, 0)).customer_id
     window.aged_balances_page.record_requested.emit(garnier)
     qtbot.waitUntil(lambda: window.record_actions.dialog is not None, timeout=LOAD)
