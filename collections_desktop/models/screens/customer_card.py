@@ -35,7 +35,9 @@ from collections_desktop.models.aging.definitions import Definition, load_defini
 from collections_desktop.models.aging.snapshot import aged_rows
 from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.casework.last_contacts import (
-    ContactKind,
+    ContactKind as ContactKind,  # the kinds of RecentContact, kept importable from here
+)
+from collections_desktop.models.casework.last_contacts import (
     activity_contact,
     letter_contact,
 )

@@ -105,19 +105,15 @@ def list_customers(
     ``filters`` holds every filter; the keywords before it are the older spelling of its
     first four (and are combined with it).
     """
-    chosen_filters = replace(
-        filters or CustomerFilters(),
-        **{
-            name: value
-            for name, value in (
-                ("pool_id", pool_id),
-                ("customer_group", customer_group),
-                ("account_status", account_status),
-                ("country", country),
-            )
-            if value is not None
-        },
-    )
+    chosen_filters = filters or CustomerFilters()
+    if pool_id is not None:
+        chosen_filters = replace(chosen_filters, pool_id=pool_id)
+    if customer_group is not None:
+        chosen_filters = replace(chosen_filters, customer_group=customer_group)
+    if account_status is not None:
+        chosen_filters = replace(chosen_filters, account_status=account_status)
+    if country is not None:
+        chosen_filters = replace(chosen_filters, country=country)
     query = customer_list_query(scope, as_of, chosen_filters)
     if limit is not None:
         query = query.limit(limit)
@@ -145,7 +141,9 @@ def list_customers(
     ]
 
 
-def customer_list_query(scope: AgentScope, as_of: dt.date, filters: CustomerFilters) -> Select[Any]:
+def customer_list_query(
+    scope: AgentScope, as_of: dt.date, filters: CustomerFilters
+) -> Select[*tuple[Any, ...]]:
     """The one statement behind ``list_customers``: the scope's customers joined to their
     open figures (``ledger.balances.open_figures_by_customer``), their last contact
     (``casework.last_contacts``) and their responsible employee, every filter a condition

@@ -262,9 +262,9 @@ class CustomersPage(ListPage):
             (_("&Balance at least"), self.min_balance),
             (_("Fi&nd"), self.text_filter),
         ):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            row.addWidget(label)
+            caption = QLabel(text)
+            caption.setBuddy(widget)
+            row.addWidget(caption)
             row.addWidget(widget)
             for more in extra:
                 row.addWidget(more)
