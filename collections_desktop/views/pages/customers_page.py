@@ -307,6 +307,9 @@ class CustomersPage(ListPage):
         )
         for action in self.context_actions():
             self.grid.view.addAction(action)
+        # Export last: the rows' own actions first.
+        self.grid.view.removeAction(self.export_action)
+        self.grid.view.addAction(self.export_action)
 
     def context_actions(self) -> list[QAction]:
         """The right-click menu of the rows, in order."""
