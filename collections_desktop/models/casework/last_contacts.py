@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -29,14 +30,14 @@ from sqlalchemy import (
     Subquery,
     Text,
     and_,
-    func,
+    case,
     literal,
     null,
+    or_,
     select,
     type_coerce,
-    union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.models.db.functions import utc_date
 from collections_desktop.models.db.schema import (
@@ -45,7 +46,7 @@ from collections_desktop.models.db.schema import (
     CollectionLetter,
     Customer,
 )
-from collections_desktop.models.db.types import UtcDateTime
+from collections_desktop.models.db.types import UtcDateTime, UuidKey
 
 CONTACT_TYPES = (ActivityType.ACTION, ActivityType.APPOINTMENT)
 """The activity types that are contacts once closed: an action (a call, visit, e-mail or
@@ -100,66 +101,77 @@ def letter_contact(as_of: dt.date) -> ColumnElement[bool]:
 def last_contacts(
     as_of: dt.date, customer_condition: ColumnElement[bool] | None = None
 ) -> Subquery:
-    """Each customer's newest contact by ``as_of``: one row per customer contacted.
+    """Each customer's newest contact by ``as_of``: one row per customer (of
+    ``customer_condition``, on ``Customer``: a scope's customers; every customer without).
 
-    Columns: ``customer_id``, ``contact_id`` (the activity's or letter's id), ``kind``
-    (``ContactKind``), ``contact_on`` (the day: the activity's end in UTC, the letter's
-    date), ``contact_at`` (the activity's end; NULL for a letter), ``employee_id`` (the
-    activity's responsible employee, the letter's creator; NULL when not stored) and
-    ``number``. ``customer_condition`` (on ``Customer``) keeps a scope's customers; a
-    customer without a row was never contacted. Join it to ``Customer`` on
-    ``customer_id`` (an outer join keeps the customers never contacted).
+    Columns: ``customer_id``, ``contact_id`` (the activity's or letter's id; NULL when
+    the customer was never contacted), ``kind`` (``ContactKind``), ``contact_on`` (the
+    day: the activity's end in UTC, the letter's date), ``contact_at`` (the activity's
+    end; NULL for a letter), ``employee_id`` (the activity's responsible employee, the
+    letter's creator; NULL when not stored) and ``number``. Join it to ``Customer`` on
+    ``customer_id``; ``contact_on IS NULL`` is "never contacted".
+
+    Each customer's newest activity and newest letter are found by an index seek each
+    (a correlated ``ORDER BY … LIMIT 1``), then the later of the two is kept (on one day
+    the activity). A window over every contact of the scope would sort them all, and
+    SQLite scans a windowed subquery once per customer it is joined to.
     """
-    activities = select(
-        Activity.customer_id.label("customer_id"),
-        Activity.id.label("contact_id"),
-        literal(ContactKind.ACTIVITY, Text()).label("kind"),
-        utc_date(Activity.end_at).label("contact_on"),
-        Activity.end_at.label("contact_at"),
-        Activity.responsible_employee_id.label("employee_id"),
-        Activity.number.label("number"),
-        literal(1).label("timed"),
-    ).where(Activity.customer_id.is_not(None), activity_contact(as_of))
-    letters = select(
-        CollectionLetter.customer_id,
-        CollectionLetter.id,
-        literal(ContactKind.LETTER, Text()),
-        CollectionLetter.letter_date,
-        type_coerce(null(), UtcDateTime()),
-        CollectionLetter.created_by_id,
-        CollectionLetter.number,
-        literal(0),
-    ).where(letter_contact(as_of))
-    if customer_condition is not None:
-        chosen = select(Customer.id).where(Customer.deleted_at.is_(None), customer_condition)
-        activities = activities.where(Activity.customer_id.in_(chosen))
-        letters = letters.where(CollectionLetter.customer_id.in_(chosen))
-    contacts = union_all(activities, letters).subquery("contacts")
-    c = contacts.c
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=c.customer_id,
-            order_by=(c.contact_on.desc(), c.timed.desc(), c.contact_at.desc(), c.number.desc()),
-        )
-        .label("rank")
+    newest_activity = (
+        select(Activity.id)
+        .where(Activity.customer_id == Customer.id, activity_contact(as_of))
+        .order_by(Activity.end_at.desc(), Activity.number.desc())
+        .limit(1)
+        .correlate(Customer)
+        .scalar_subquery()
     )
-    ranked = select(
-        c.customer_id,
-        c.contact_id,
-        c.kind,
-        type_coerce(c.contact_on, Date()).label("contact_on"),
-        type_coerce(c.contact_at, UtcDateTime()).label("contact_at"),
-        c.employee_id,
-        c.number,
-        rank,
-    ).subquery("ranked")
-    r = ranked.c
+    newest_letter = (
+        select(CollectionLetter.id)
+        .where(CollectionLetter.customer_id == Customer.id, letter_contact(as_of))
+        .order_by(CollectionLetter.letter_date.desc(), CollectionLetter.number.desc())
+        .limit(1)
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+    conditions = [Customer.deleted_at.is_(None)]
+    if customer_condition is not None:
+        conditions.append(customer_condition)
+    newest = (
+        select(
+            Customer.id.label("customer_id"),
+            newest_activity.label("activity_id"),
+            newest_letter.label("letter_id"),
+        )
+        .where(*conditions)
+        .subquery("newest_contacts")
+    )
+    activity = aliased(Activity, name="last_activity")
+    letter = aliased(CollectionLetter, name="last_letter")
+    activity_on = utc_date(activity.end_at)
+    # The letter is the newer only on a later day: on one day the activity (it has a time).
+    letter_newer = and_(
+        letter.id.is_not(None), or_(activity.id.is_(None), letter.letter_date > activity_on)
+    )
+
+    def pick(of_letter: Any, of_activity: Any) -> Any:
+        return case((letter_newer, of_letter), else_=of_activity)
+
     return (
         select(
-            r.customer_id, r.contact_id, r.kind, r.contact_on, r.contact_at, r.employee_id, r.number
+            newest.c.customer_id,
+            type_coerce(pick(letter.id, activity.id), UuidKey()).label("contact_id"),
+            case(
+                (letter_newer, literal(ContactKind.LETTER, Text())),
+                (activity.id.is_not(None), literal(ContactKind.ACTIVITY, Text())),
+            ).label("kind"),
+            type_coerce(pick(letter.letter_date, activity_on), Date()).label("contact_on"),
+            type_coerce(pick(null(), activity.end_at), UtcDateTime()).label("contact_at"),
+            type_coerce(
+                pick(letter.created_by_id, activity.responsible_employee_id), UuidKey()
+            ).label("employee_id"),
+            pick(letter.number, activity.number).label("number"),
         )
-        .where(r.rank == 1)
+        .outerjoin(activity, activity.id == newest.c.activity_id)
+        .outerjoin(letter, letter.id == newest.c.letter_id)
         .subquery("last_contacts")
     )
 
@@ -167,7 +179,8 @@ def last_contacts(
 def last_contact_rows(
     session: Session, as_of: dt.date, customer_condition: ColumnElement[bool] | None = None
 ) -> dict[uuid.UUID, LastContact]:
-    """``last_contacts`` read into rows, by customer (for tests and small scopes)."""
+    """``last_contacts`` read into rows, by customer contacted (for tests and small
+    scopes)."""
     query = select(last_contacts(as_of, customer_condition))
     return {
         row.customer_id: LastContact(
@@ -180,4 +193,5 @@ def last_contact_rows(
             number=row.number,
         )
         for row in session.execute(query)
+        if row.contact_id is not None
     }

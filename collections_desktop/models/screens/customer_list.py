@@ -176,11 +176,11 @@ def customer_list_query(
     if filters.min_balance is not None:
         outer.append(func.coalesce(figures.c.balance, 0) >= literal(filters.min_balance, Money()))
     if filters.never_contacted:
-        outer.append(contacts.c.customer_id.is_(None))
+        outer.append(contacts.c.contact_on.is_(None))
     if filters.without_action_since is not None:
         outer.append(
             or_(
-                contacts.c.customer_id.is_(None),
+                contacts.c.contact_on.is_(None),
                 contacts.c.contact_on < filters.without_action_since,
             )
         )
