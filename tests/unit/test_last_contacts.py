@@ -13,7 +13,9 @@ from collections_desktop.models.casework.last_contacts import (
 )
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Activity, CollectionLetter, Customer, Employee
+from collections_desktop.models.people.scope import company_scope
 from collections_desktop.models.screens.customer_card import recent_contacts
+from collections_desktop.models.screens.customer_list import list_customers
 from tests.unit.test_snapshot import NOW, TODAY, add_customer
 
 TYPES = ("action", "appointment", "task", "event")
@@ -121,12 +123,14 @@ def test_the_last_contact_is_the_newest_that_happened(any_db: Database) -> None:
 def test_one_statement_and_the_workspace_agree_on_random_activities(any_db: Database) -> None:
     """Random activities and letters around the day (same days, same minutes, midnight,
     future, open, deleted): for several days, every customer's row of ``last_contacts``
-    is ``recent_contacts``' first, and a customer without one has none."""
+    is ``recent_contacts``' first, and a customer without one has none; the Customers
+    page's last action is the same."""
     rng = random.Random(20261123)
     numbers = itertools.count(1)
     with any_db.sessions() as session:
         people = [add_employee(session, f"Agent {n}").id for n in range(3)] + [None]
         customers = [add_customer(session) for _ in range(30)]
+        everyone = company_scope(session)
         start = TODAY - dt.timedelta(days=6)
         for customer in customers:
             days = set()
@@ -145,11 +149,14 @@ def test_one_statement_and_the_workspace_agree_on_random_activities(any_db: Data
         for offset in range(0, 10, 2):
             day = start + dt.timedelta(days=offset)
             found = last_contact_rows(session, day)
+            listed = {r.customer_id: r for r in list_customers(session, everyone, day)}
             for customer in customers:
                 newest = recent_contacts(session, customer.id, day, limit=1)
                 row = found.get(customer.id)
+                shown = listed[customer.id]  # the Customers page says the same
                 if not newest:
                     assert row is None, (customer.account, day)
+                    assert shown.last_action_on is None
                     continue
                 compared += 1
                 contact = newest[0]
@@ -160,5 +167,10 @@ def test_one_statement_and_the_workspace_agree_on_random_activities(any_db: Data
                     contact.date,
                     contact.at,
                 ), (customer.account, day)
+                assert (shown.last_action_on, shown.last_action_at, shown.last_action_number) == (
+                    contact.date,
+                    contact.at,
+                    contact.number,
+                )
         assert compared > 60  # the draw gives most customers a contact
         session.rollback()

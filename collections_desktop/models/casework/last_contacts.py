@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Select,
     Subquery,
     Text,
     and_,
@@ -98,6 +99,83 @@ def letter_contact(as_of: dt.date) -> ColumnElement[bool]:
     return CollectionLetter.letter_date <= as_of
 
 
+class LastContactJoin:
+    """The newest contact of the customer whose id is ``customer_id`` (a column of the
+    query it joins), as two outer joins and the columns they give.
+
+    The newest activity and the newest letter are each found by an index seek (a
+    correlated ``ORDER BY … LIMIT 1`` in the join's condition), and the later of the two
+    is kept: on one day the activity (it has a time). Joined straight to the customers
+    of a list, the seeks run only for the rows its other conditions keep; a window over
+    every contact would sort them all, and SQLite scans a windowed subquery once per
+    customer it is joined to.
+    """
+
+    def __init__(self, as_of: dt.date, customer_id: ColumnElement[uuid.UUID]) -> None:
+        newest_activity = (
+            select(Activity.id)
+            .where(Activity.customer_id == customer_id, activity_contact(as_of))
+            .order_by(Activity.end_at.desc(), Activity.number.desc())
+            .limit(1)
+            .correlate_except(Activity)
+            .scalar_subquery()
+        )
+        newest_letter = (
+            select(CollectionLetter.id)
+            .where(CollectionLetter.customer_id == customer_id, letter_contact(as_of))
+            .order_by(CollectionLetter.letter_date.desc(), CollectionLetter.number.desc())
+            .limit(1)
+            .correlate_except(CollectionLetter)
+            .scalar_subquery()
+        )
+        self.activity = activity = aliased(Activity, name="last_activity")
+        self.letter = letter = aliased(CollectionLetter, name="last_letter")
+        self.activity_clause: ColumnElement[bool] = activity.id == newest_activity
+        self.letter_clause: ColumnElement[bool] = letter.id == newest_letter
+        activity_on = utc_date(activity.end_at)
+        letter_newer = and_(
+            letter.id.is_not(None), or_(activity.id.is_(None), letter.letter_date > activity_on)
+        )
+
+        def pick(of_letter: Any, of_activity: Any) -> Any:
+            return case((letter_newer, of_letter), else_=of_activity)
+
+        self.contact_id = type_coerce(pick(letter.id, activity.id), UuidKey()).label("contact_id")
+        self.kind = case(
+            (letter_newer, literal(ContactKind.LETTER, Text())),
+            (activity.id.is_not(None), literal(ContactKind.ACTIVITY, Text())),
+        ).label("kind")
+        self.contact_on = type_coerce(pick(letter.letter_date, activity_on), Date()).label(
+            "contact_on"
+        )
+        """The day of the newest contact; NULL when the customer was never contacted."""
+        self.contact_at = type_coerce(pick(null(), activity.end_at), UtcDateTime()).label(
+            "contact_at"
+        )
+        self.employee_id = type_coerce(
+            pick(letter.created_by_id, activity.responsible_employee_id), UuidKey()
+        ).label("employee_id")
+        self.number = pick(letter.number, activity.number).label("number")
+
+    @property
+    def columns(self) -> tuple[Any, ...]:
+        """contact_id, kind, contact_on, contact_at, employee_id, number."""
+        return (
+            self.contact_id,
+            self.kind,
+            self.contact_on,
+            self.contact_at,
+            self.employee_id,
+            self.number,
+        )
+
+    def join(self, query: Select[Any]) -> Select[Any]:
+        """``query`` with the two outer joins (its FROM must hold ``customer_id``)."""
+        return query.outerjoin(self.activity, self.activity_clause).outerjoin(
+            self.letter, self.letter_clause
+        )
+
+
 def last_contacts(
     as_of: dt.date, customer_condition: ColumnElement[bool] | None = None
 ) -> Subquery:
@@ -109,71 +187,19 @@ def last_contacts(
     day: the activity's end in UTC, the letter's date), ``contact_at`` (the activity's
     end; NULL for a letter), ``employee_id`` (the activity's responsible employee, the
     letter's creator; NULL when not stored) and ``number``. Join it to ``Customer`` on
-    ``customer_id``; ``contact_on IS NULL`` is "never contacted".
-
-    Each customer's newest activity and newest letter are found by an index seek each
-    (a correlated ``ORDER BY … LIMIT 1``), then the later of the two is kept (on one day
-    the activity). A window over every contact of the scope would sort them all, and
-    SQLite scans a windowed subquery once per customer it is joined to.
+    ``customer_id``; ``contact_on IS NULL`` is "never contacted". A list of customers
+    with filters of its own does better with ``LastContactJoin`` on its customers.
     """
-    newest_activity = (
-        select(Activity.id)
-        .where(Activity.customer_id == Customer.id, activity_contact(as_of))
-        .order_by(Activity.end_at.desc(), Activity.number.desc())
-        .limit(1)
-        .correlate(Customer)
-        .scalar_subquery()
-    )
-    newest_letter = (
-        select(CollectionLetter.id)
-        .where(CollectionLetter.customer_id == Customer.id, letter_contact(as_of))
-        .order_by(CollectionLetter.letter_date.desc(), CollectionLetter.number.desc())
-        .limit(1)
-        .correlate(Customer)
-        .scalar_subquery()
-    )
+    contact = LastContactJoin(as_of, Customer.id)
     conditions = [Customer.deleted_at.is_(None)]
     if customer_condition is not None:
         conditions.append(customer_condition)
-    newest = (
-        select(
-            Customer.id.label("customer_id"),
-            newest_activity.label("activity_id"),
-            newest_letter.label("letter_id"),
-        )
+    query = (
+        select(Customer.id.label("customer_id"), *contact.columns)
+        .select_from(Customer)
         .where(*conditions)
-        .subquery("newest_contacts")
     )
-    activity = aliased(Activity, name="last_activity")
-    letter = aliased(CollectionLetter, name="last_letter")
-    activity_on = utc_date(activity.end_at)
-    # The letter is the newer only on a later day: on one day the activity (it has a time).
-    letter_newer = and_(
-        letter.id.is_not(None), or_(activity.id.is_(None), letter.letter_date > activity_on)
-    )
-
-    def pick(of_letter: Any, of_activity: Any) -> Any:
-        return case((letter_newer, of_letter), else_=of_activity)
-
-    return (
-        select(
-            newest.c.customer_id,
-            type_coerce(pick(letter.id, activity.id), UuidKey()).label("contact_id"),
-            case(
-                (letter_newer, literal(ContactKind.LETTER, Text())),
-                (activity.id.is_not(None), literal(ContactKind.ACTIVITY, Text())),
-            ).label("kind"),
-            type_coerce(pick(letter.letter_date, activity_on), Date()).label("contact_on"),
-            type_coerce(pick(null(), activity.end_at), UtcDateTime()).label("contact_at"),
-            type_coerce(
-                pick(letter.created_by_id, activity.responsible_employee_id), UuidKey()
-            ).label("employee_id"),
-            pick(letter.number, activity.number).label("number"),
-        )
-        .outerjoin(activity, activity.id == newest.c.activity_id)
-        .outerjoin(letter, letter.id == newest.c.letter_id)
-        .subquery("last_contacts")
-    )
+    return contact.join(query).subquery("last_contacts")
 
 
 def last_contact_rows(

@@ -22,7 +22,7 @@ from sqlalchemy import Select, and_, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.kernel.money import ZERO
-from collections_desktop.models.casework.last_contacts import last_contacts
+from collections_desktop.models.casework.last_contacts import LastContactJoin
 from collections_desktop.models.db.schema import Customer, Employee
 from collections_desktop.models.db.types import Money
 from collections_desktop.models.ledger.balances import open_figures_by_customer
@@ -146,8 +146,8 @@ def customer_list_query(
 ) -> Select[*tuple[Any, ...]]:
     """The one statement behind ``list_customers``: the scope's customers joined to their
     open figures (``ledger.balances.open_figures_by_customer``), their last contact
-    (``casework.last_contacts``) and their responsible employee, every filter a condition
-    of it, by account."""
+    (``casework.last_contacts.LastContactJoin``) and their responsible employee, every
+    filter a condition of it, by account."""
     conditions = [scope.customer_condition(as_of, filters.pool_id)]
     if filters.customer_group is not None:
         conditions.append(Customer.customer_group == filters.customer_group)
@@ -165,7 +165,7 @@ def customer_list_query(
     chosen = and_(*conditions)
     # The filters go into the aggregates too: only the chosen customers' rows are read.
     figures = open_figures_by_customer(as_of, chosen)
-    contacts = last_contacts(as_of, chosen)
+    contact = LastContactJoin(as_of, Customer.id)
     responsible = aliased(Employee)
     actor = aliased(Employee)
     outer = [Customer.deleted_at.is_(None), chosen]
@@ -176,15 +176,15 @@ def customer_list_query(
     if filters.min_balance is not None:
         outer.append(func.coalesce(figures.c.balance, 0) >= literal(filters.min_balance, Money()))
     if filters.never_contacted:
-        outer.append(contacts.c.contact_on.is_(None))
+        outer.append(contact.contact_on.is_(None))
     if filters.without_action_since is not None:
         outer.append(
             or_(
-                contacts.c.contact_on.is_(None),
-                contacts.c.contact_on < filters.without_action_since,
+                contact.contact_on.is_(None),
+                contact.contact_on < filters.without_action_since,
             )
         )
-    return (
+    query = (
         select(
             Customer.id,
             Customer.account,
@@ -197,16 +197,19 @@ def customer_list_query(
             responsible.name,
             type_coerce(func.coalesce(figures.c.past_due, 0), Money()),
             figures.c.oldest_past_due,
-            contacts.c.contact_on,
-            contacts.c.contact_at,
+            contact.contact_on,
+            contact.contact_at,
             actor.name,
-            contacts.c.kind,
-            contacts.c.number,
+            contact.kind,
+            contact.number,
         )
+        .select_from(Customer)
         .outerjoin(figures, figures.c.customer_id == Customer.id)
-        .outerjoin(contacts, contacts.c.customer_id == Customer.id)
         .outerjoin(responsible, responsible.id == Customer.responsible_employee_id)
-        .outerjoin(actor, actor.id == contacts.c.employee_id)
+    )
+    return (
+        contact.join(query)
+        .outerjoin(actor, actor.id == contact.employee_id)
         .where(*outer)
         .order_by(Customer.account)
     )
