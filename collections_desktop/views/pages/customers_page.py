@@ -300,11 +300,9 @@ class CustomersPage(ListPage):
                 (self.enter_record_action, "customer_enter_record_button"),
                 (self.mail_action, "customer_mail_button"),
                 (self.payment_action, "customer_payment_button"),
-                (self.record_action, "customer_record_button"),
-                (self.workspace_action, "customer_workspace_button"),
             ],
             menu=False,
-        )
+        )  # the record and the Workspace: a double-click, Enter, and the right-click menu
         for action in self.context_actions():
             self.grid.view.addAction(action)
         # Export last: the rows' own actions first.
@@ -605,12 +603,15 @@ class CustomersPage(ListPage):
                 count=formats.count(count)
             )
         self.grid.title.setText(title)
+        self.grid.title.setToolTip(self.report_title())
         self._selection_changed()
         total = sum((row.balance for row in data.rows), Decimal(0))
         past_due = sum((row.past_due for row in data.rows), Decimal(0))
         text = _("{count} · balance {total} · past due {past_due}").format(
             count=title, total=formats.amount(total), past_due=formats.amount(past_due)
         )
+        if self.preset:  # a report: its title first
+            text = f"{self.report_title()} · {text}"
         self.set_status(self.with_note(text))
         self.loaded.emit(data)
 
