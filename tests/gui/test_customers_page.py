@@ -546,7 +546,10 @@ def test_a_record_entered_takes_the_customer_off_the_not_called_list(
     call(setting.database, o, o.lopes, dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC))
     reload(qtbot, page, lambda: page.action_done("Record entered for Lopes & Filhos Lda"))
     assert texts(page, 1) == ["Ruiz Hermanos SL"]
-    assert page.status.startswith("Record entered for Lopes & Filhos Lda · 1 customer")
+    assert page.status == (
+        "Record entered for Lopes & Filhos Lda · Customers without action since Nov 15, 2026"
+        " · 1 customer · balance 1,634.51 · past due 1,534.56"
+    )
     # F5 reads again too: Ruiz called now leaves the list.
     call(setting.database, o, o.ruiz, dt.datetime(2026, 11, 23, 8, 45, tzinfo=dt.UTC))
     reload(qtbot, page, page.refresh_action.trigger)
