@@ -22,10 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
     ColumnElement,
+    ColumnExpressionArgument,
     Date,
     Select,
     Subquery,
@@ -48,6 +49,8 @@ from collections_desktop.models.db.schema import (
     Customer,
 )
 from collections_desktop.models.db.types import UtcDateTime, UuidKey
+
+Ts = TypeVarTuple("Ts")
 
 CONTACT_TYPES = (ActivityType.ACTION, ActivityType.APPOINTMENT)
 """The activity types that are contacts once closed: an action (a call, visit, e-mail or
@@ -111,7 +114,7 @@ class LastContactJoin:
     customer it is joined to.
     """
 
-    def __init__(self, as_of: dt.date, customer_id: ColumnElement[uuid.UUID]) -> None:
+    def __init__(self, as_of: dt.date, customer_id: ColumnExpressionArgument[uuid.UUID]) -> None:
         newest_activity = (
             select(Activity.id)
             .where(Activity.customer_id == customer_id, activity_contact(as_of))
@@ -169,7 +172,7 @@ class LastContactJoin:
             self.number,
         )
 
-    def join(self, query: Select[Any]) -> Select[Any]:
+    def join(self, query: Select[*Ts]) -> Select[*Ts]:
         """``query`` with the two outer joins (its FROM must hold ``customer_id``)."""
         return query.outerjoin(self.activity, self.activity_clause).outerjoin(
             self.letter, self.letter_clause
@@ -191,7 +194,7 @@ def last_contacts(
     with filters of its own does better with ``LastContactJoin`` on its customers.
     """
     contact = LastContactJoin(as_of, Customer.id)
-    conditions = [Customer.deleted_at.is_(None)]
+    conditions: list[ColumnElement[bool]] = [Customer.deleted_at.is_(None)]
     if customer_condition is not None:
         conditions.append(customer_condition)
     query = (
