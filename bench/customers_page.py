@@ -34,7 +34,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.kernel.clock import FixedClock
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.people.scope import AgentScope, company_scope, load_viewer
-from collections_desktop.models.screens.customer_list import list_customers
+from collections_desktop.models.screens.customer_list import CustomerFilters, list_customers
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.pages.customers_page import (
@@ -104,7 +104,7 @@ def main() -> int:
             f"  on hold only: {len(rows):,} customers in {seconds:.2f} s"  # type: ignore[arg-type]
             f" (CPU {CPU['seconds']:.2f} s)"
         )
-        query = CustomersQuery(scope, args.today, None, None, None, None)
+        query = CustomersQuery(scope, args.today, CustomerFilters())
         seconds, _data = median_seconds(
             lambda query=query: load_customers(database, TaskState(), page=query, columns=columns),
             args.runs,

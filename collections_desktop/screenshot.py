@@ -37,6 +37,10 @@ VIEWS: dict[str, str] = {
     "overview": N_("the Overview: activities, highest and past-due balances"),
     "workspace": N_("the Workspace on one customer (--customer ACCOUNT)"),
     "customers": N_("Customers: every customer of the agent with balance and credit limit"),
+    "customers-without-action": N_(
+        "Customers without action: the Customers page as the report of the customers not "
+        "contacted in 30 days"
+    ),
     "customer-record": N_("a customer's record (--customer ACCOUNT; --tab N for its tabs)"),
     "aged-balances": N_("Aged balances: the default pool's newest snapshot, by aging period"),
     "activities": N_("Activities: the open activities of the agent's customers"),
@@ -78,6 +82,7 @@ PAGE_OF_VIEW = {
     "overview": "overview",
     "workspace": "workspace",
     "customers": "customers",
+    "customers-without-action": "customers",
     "aged-balances": "aged_balances",
     "activities": "activities",
     "cases": "cases",
@@ -161,6 +166,8 @@ def render_screenshot(
         )
         window.resize(width, height)
         window.show()
+        if view == "customers-without-action":
+            window.customers_page.show_preset("without_action")
         if view.startswith("setup-"):
             window.setup_page.show_section(view.removeprefix("setup-").replace("-", "_"))
         if customer_id is not None and view in ("collections", "new-activity"):

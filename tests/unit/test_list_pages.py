@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from collections_desktop.models.aging.snapshot import age_customers, take_snapshot
+from collections_desktop.models.casework.activities import close_activities, create_activity
 from collections_desktop.models.casework.cases import close_case, create_case
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, Employee
@@ -33,8 +34,10 @@ from collections_desktop.models.screens.customer_collections import (
     live_facts,
     snapshot_facts,
 )
+from collections_desktop.models.screens.customer_list import CustomerFilters, list_customers
 from collections_desktop.models.screens.overview import latest_snapshot
 from tests.statements import statements as count_statements
+from tests.unit.test_last_contacts import add_letter
 from tests.unit.test_overview import add_activity, add_pool, employee_id
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, invoice
@@ -51,8 +54,8 @@ LABELS = (
 )
 
 
-def at(day: int, hour: int = 9, month: int = 11) -> dt.datetime:
-    return dt.datetime(2026, month, day, hour, tzinfo=dt.UTC)
+def at(day: int, hour: int = 9, month: int = 11, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -523,3 +526,137 @@ def test_a_customer_outside_the_scope_is_refused(sqlite_db: Database) -> None:
         ):
             with pytest.raises(ScopeError, match="outside their pools"):
                 read()
+
+
+# --- the customer explorer (the Customers page) -----------------------------------------
+
+
+def explorer_books(session) -> tuple[Books, str]:
+    """``books`` with actions: Ruiz called on 20 Nov by the agent (a meeting closed ahead
+    of time on 25 Nov and an open task today do not count); Lopes sent a collection letter
+    on 10 Nov (no creator stored); Garnier never contacted."""
+    o = books(session)
+    call = add_activity(session, o.me, at(20, 16), o.ruiz, type="action", closed=True)
+    add_activity(session, o.colleague, at(25, 10), o.ruiz, type="appointment", closed=True)
+    add_activity(session, o.colleague, at(23, 8), o.ruiz, type="task")
+    add_letter(session, o.lopes, dt.date(2026, 11, 10), number="CL-EXPL-1")
+    return o, call.number
+
+
+def explore(session, scope, **filters) -> list[tuple]:
+    rows = list_customers(session, scope, TODAY, filters=CustomerFilters(**filters))
+    return [row.name for row in rows]
+
+
+def test_the_explorer_lists_figures_and_the_last_action_by_account(any_db: Database) -> None:
+    with any_db.sessions() as session:
+        o, call = explorer_books(session)
+        everyone = company_scope(session)
+        seen, stop = statements(any_db)
+        rows = list_customers(session, everyone, TODAY)
+        stop()
+        assert len(seen) == 1  # one statement, whatever the number of customers
+        agent = session.get(Employee, o.me).name
+        assert [
+            (r.name, r.balance, r.past_due, r.oldest_past_due_days, r.last_action_on,
+             r.last_action_at, r.last_action_by, r.last_action_kind, r.last_action_number)
+            for r in rows
+        ] == [
+            ("Ruiz Hermanos SL", D("1634.51"), D("1534.56"), 53, dt.date(2026, 11, 20),
+             at(20, 16), agent, "activity", call),
+            ("Lopes & Filhos Lda", D("250.00"), D("300.00"), 39, dt.date(2026, 11, 10), None,
+             None, "letter", "CL-EXPL-1"),
+            ("Garnier SA", D("700.00"), D("700.00"), 69, None, None, None, None, None),
+        ]  # fmt: skip
+        # On 26 November the meeting of the 25th has happened (by the colleague).
+        later = list_customers(session, everyone, dt.date(2026, 11, 26))
+        assert (later[0].last_action_on, later[0].last_action_by) == (
+            dt.date(2026, 11, 25),
+            session.get(Employee, o.colleague).name,
+        )
+        session.rollback()
+
+
+def test_each_explorer_filter_alone_and_combined(any_db: Database) -> None:
+    with any_db.sessions() as session:
+        o, _call = explorer_books(session)
+        everyone = company_scope(session)
+        ruiz, lopes, garnier = "Ruiz Hermanos SL", "Lopes & Filhos Lda", "Garnier SA"
+        assert explore(session, everyone) == [ruiz, lopes, garnier]
+        # Debt older than N days: a past-due item at least N days late (53, 39, 69).
+        assert explore(session, everyone, older_than_days=30) == [ruiz, lopes, garnier]
+        assert explore(session, everyone, older_than_days=39) == [ruiz, lopes, garnier]
+        assert explore(session, everyone, older_than_days=40) == [ruiz, garnier]
+        assert explore(session, everyone, older_than_days=60) == [garnier]
+        assert explore(session, everyone, older_than_days=70) == []
+        # Without action since a day (the last contact before it, or none), never contacted.
+        assert explore(session, everyone, without_action_since=dt.date(2026, 11, 21)) == [
+            ruiz,
+            lopes,
+            garnier,
+        ]
+        assert explore(session, everyone, without_action_since=dt.date(2026, 11, 20)) == [
+            lopes,
+            garnier,
+        ]
+        assert explore(session, everyone, without_action_since=dt.date(2026, 11, 10)) == [garnier]
+        assert explore(session, everyone, never_contacted=True) == [garnier]
+        # Pool, group, status, country, a minimum balance, a text.
+        assert explore(session, everyone, pool_id=o.iberia) == [ruiz, lopes]
+        o.ruiz.customer_group, o.lopes.customer_group = "Wholesale", "Retail"
+        o.lopes.account_status = "on_hold"
+        session.flush()
+        assert explore(session, everyone, customer_group="Retail") == [lopes]
+        assert explore(session, everyone, account_status="on_hold") == [lopes]
+        assert explore(session, everyone, country="FR") == [garnier]
+        assert explore(session, everyone, min_balance=D("700.00")) == [ruiz, garnier]
+        assert explore(session, everyone, min_balance=D("700.01")) == [ruiz]
+        assert explore(session, everyone, min_balance=D("0")) == [ruiz, lopes, garnier]
+        assert explore(session, everyone, text="HERMANOS") == [ruiz]
+        assert explore(session, everyone, text=o.garnier.account.lower()) == [garnier]
+        assert explore(session, everyone, text="100%") == []  # the % is a letter, not a wildcard
+        # Combined.
+        since = dt.date(2026, 11, 15)
+        assert explore(session, everyone, older_than_days=30, without_action_since=since) == [
+            lopes,
+            garnier,
+        ]
+        assert explore(
+            session, everyone, older_than_days=30, without_action_since=since, min_balance=D(500)
+        ) == [garnier]
+        assert explore(
+            session, everyone, older_than_days=30, without_action_since=since, pool_id=o.iberia
+        ) == [lopes]
+        assert explore(session, everyone, older_than_days=60, never_contacted=True, text="sa") == [
+            garnier
+        ]
+        # The agent of Iberia never sees Garnier, whatever the filters.
+        assert explore(session, o.scope, older_than_days=60) == []
+        assert explore(session, o.scope, never_contacted=True) == []
+        assert explore(session, o.scope, without_action_since=since) == [lopes]
+        session.rollback()
+
+
+def test_a_record_entered_takes_the_customer_off_the_not_called_list(any_db: Database) -> None:
+    with any_db.sessions() as session:
+        o, _call = explorer_books(session)
+        everyone = company_scope(session)
+        since = dt.date(2026, 11, 15)
+        assert explore(session, everyone, without_action_since=since) == [
+            "Lopes & Filhos Lda",
+            "Garnier SA",
+        ]
+        call = create_activity(session, everyone, now=NOW, responsible_id=o.colleague,
+                               type="action", purpose="Called about the September invoice",
+                               customer_id=o.garnier.id, start_at=at(23, 8),
+                               end_at=at(23, 8, minute=15))  # fmt: skip
+        assert explore(session, everyone, never_contacted=True) == ["Garnier SA"]  # still open
+        close_activities(session, everyone, [call.id], NOW, o.colleague)
+        assert explore(session, everyone, without_action_since=since) == ["Lopes & Filhos Lda"]
+        assert explore(session, everyone, never_contacted=True) == []
+        [garnier] = list_customers(session, everyone, TODAY, filters=CustomerFilters(country="FR"))
+        assert (garnier.last_action_on, garnier.last_action_by) == (
+            TODAY,
+            session.get(Employee, o.colleague).name,
+        )
+        session.rollback()

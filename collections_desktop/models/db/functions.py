@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnExpressionArgument, Integer
+from sqlalchemy import ColumnExpressionArgument, Date, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -34,3 +34,26 @@ def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str
 def _days_between_postgresql(element: days_between, compiler: Any, **kw: Any) -> str:
     later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
     return f"({later} - {earlier})"
+
+
+class utc_date(FunctionElement[dt.date]):
+    """The UTC calendar day of a timestamp (``UtcDateTime``): ``date(t)`` on SQLite, which
+    keeps UTC text, and the day of ``t`` at UTC on PostgreSQL."""
+
+    type = Date()
+    inherit_cache = True
+
+    def __init__(self, stamp: ColumnExpressionArgument[dt.datetime | None]) -> None:
+        super().__init__(stamp)
+
+
+@compiles(utc_date, "sqlite")
+def _utc_date_sqlite(element: utc_date, compiler: Any, **kw: Any) -> str:
+    (stamp,) = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"date({stamp})"
+
+
+@compiles(utc_date, "postgresql")
+def _utc_date_postgresql(element: utc_date, compiler: Any, **kw: Any) -> str:
+    (stamp,) = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(timezone('UTC', {stamp}) AS DATE)"

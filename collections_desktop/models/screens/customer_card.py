@@ -34,10 +34,19 @@ from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.aging.definitions import Definition, load_definition
 from collections_desktop.models.aging.snapshot import aged_rows
 from collections_desktop.models.casework.categories import shown_category
+from collections_desktop.models.casework.last_contacts import (
+    ContactKind as ContactKind,  # the kinds of RecentContact, kept importable from here
+)
+from collections_desktop.models.casework.last_contacts import (
+    activity_contact,
+    letter_contact,
+)
+from collections_desktop.models.casework.last_contacts import (
+    day_after as day_after,  # the screens' "ended by the day", kept importable from here
+)
 from collections_desktop.models.db.schema import (
     AccountStatus,
     Activity,
-    ActivityType,
     CollectionLetter,
     CollectionStatus,
     Contact,
@@ -52,18 +61,6 @@ from collections_desktop.models.people.scope import AgentScope, ScopeError
 
 RECENT_CONTACTS = 3
 """How many of the latest contacts the card lists."""
-
-CONTACT_TYPES = (ActivityType.ACTION, ActivityType.APPOINTMENT)
-"""The activity types that are contacts once closed: an action (a call, visit, e-mail or
-letter done) and an appointment (a meeting held). A task is work to do and an event a
-notice, closed or not."""
-
-
-class ContactKind:
-    """What a recent contact was (strings, like the other kinds of the screens)."""
-
-    ACTIVITY = "activity"
-    LETTER = "letter"  # a collection letter
 
 
 @dataclass(frozen=True)
@@ -396,7 +393,9 @@ def recent_contacts(
 
     A contact is a closed action or appointment (``CONTACT_TYPES``) that ended on or
     before ``as_of``, or a collection letter dated on or before it. An activity that
-    ends later, even closed ahead of time, has not happened yet.
+    ends later, even closed ahead of time, has not happened yet. The rule is
+    ``casework.last_contacts``'s, whose ``last_contacts`` gives the first of these for
+    every customer of a scope at once.
     """
     activities = session.execute(
         select(
@@ -409,10 +408,7 @@ def recent_contacts(
         )
         .where(
             Activity.customer_id == customer_id,
-            Activity.deleted_at.is_(None),
-            Activity.closed.is_(True),
-            Activity.type.in_(CONTACT_TYPES),
-            Activity.end_at < day_after(as_of),
+            activity_contact(as_of),
         )
         .order_by(Activity.end_at.desc(), Activity.number.desc())
         .limit(limit)
@@ -425,7 +421,7 @@ def recent_contacts(
         )
         .where(
             CollectionLetter.customer_id == customer_id,
-            CollectionLetter.letter_date <= as_of,
+            letter_contact(as_of),
         )
         .order_by(CollectionLetter.letter_date.desc(), CollectionLetter.number.desc())
         .limit(limit)
@@ -462,11 +458,6 @@ def recent_contacts(
         reverse=True,
     )
     return tuple(found[:limit])
-
-
-def day_after(day: dt.date) -> dt.datetime:
-    """Midnight UTC at the start of the day after ``day``: "ended by ``day``" is ``< this``."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
 
 
 def transaction_rows(

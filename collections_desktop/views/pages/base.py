@@ -450,8 +450,11 @@ class ListPage(Page):
                 for index in range(len(columns))
                 if any(isinstance(line[index], int | Decimal) for line in values[:200])
             )
-            texts = (
-                [column.text(value) for column, value in zip(columns, line, strict=True)]
+            texts = (  # a blank cell reads blank, as on screen (``RowTableModel``)
+                [
+                    column.text(value) if value is not None else ""
+                    for column, value in zip(columns, line, strict=True)
+                ]
                 for line in values
             )
             header = [column.header for column in columns]
