@@ -67,8 +67,8 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
 
     assert report.schema_created
     assert not report.has_company
-    assert report.tables_secured == len(SECURED) + 1 == 24  # + sync_operations
-    assert report.policies == report.policies_created == 24
+    assert report.tables_secured == len(SECURED) + 1 == 26  # + sync_operations
+    assert report.policies == report.policies_created == 26
     assert (report.pools, report.pool_members) == (0, 0)
     assert report.tables_analysed == len(Base.metadata.tables) == 53
     state = catalogue_state(pg_url)
@@ -154,7 +154,7 @@ def test_init_again_changes_nothing(pg_url: str) -> None:
     assert report.roles_created == ()
     assert report.policies_created == 0
     assert catalogue_state(pg_url) == before
-    assert len(before["policies"]) == 24
+    assert len(before["policies"]) == 26
     assert len(before["members"]) == 20
 
 

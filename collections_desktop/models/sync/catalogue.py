@@ -85,6 +85,8 @@ OWNERS: dict[str, Owner] = {
     "collection_letter_lines": Owner("letter_id", "collection_letters"),
     "letter_documents": Owner("letter_id", "collection_letters"),
     "case_transactions": Owner("case_id", "collections_cases"),
+    "payment_details": Owner("transaction_id", "customer_transactions"),
+    "payment_state_history": Owner("transaction_id", "customer_transactions"),
 }
 """Every customer table, shared or not, with the way to its customer (row-level security
 covers the local snapshot tables too)."""
