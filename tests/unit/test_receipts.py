@@ -63,7 +63,7 @@ def invoices(session):
     rows = [
         post(
             session, customer, TransactionType.INVOICE, amount, dt.date(2026, 9, day), due_date=due
-        )  # fmt: skip
+        )
         for amount, day, due in (
             ("100.00", 1, dt.date(2026, 10, 1)),
             ("250.00", 10, dt.date(2026, 10, 15)),
@@ -75,9 +75,14 @@ def invoices(session):
 
 def counts(session) -> dict[str, int]:
     tables = (
-        CustomerTransaction, Settlement, SettlementLine, Journal, JournalLine, PaymentDetails,
+        CustomerTransaction,
+        Settlement,
+        SettlementLine,
+        Journal,
+        JournalLine,
+        PaymentDetails,
         PaymentStateChange,
-    )  # fmt: skip
+    )
     result = {t.__tablename__: session.scalar(select(func.count()).select_from(t)) for t in tables}
     result["counters"] = session.scalar(select(func.sum(NumberSequence.next_value)))
     return result
@@ -94,8 +99,10 @@ def test_a_payment_settles_the_ticked_invoices_by_the_amounts_typed(any_db: Data
         session.commit()
         scope = company_scope(session)
         assert [d.document_number for d in open_debits(session, scope, customer.id, TODAY)] == [
-            first.document_number, second.document_number, third.document_number,
-        ]  # fmt: skip
+            first.document_number,
+            second.document_number,
+            third.document_number,
+        ]
         result = record_payment(
             session,
             scope,
@@ -104,7 +111,7 @@ def test_a_payment_settles_the_ticked_invoices_by_the_amounts_typed(any_db: Data
                 "300.00",
                 reference="TRF 88121",
                 allocations={second.id: D("250.00"), third.id: D("30.00")},
-            ),  # fmt: skip
+            ),
             NOW,
             created_by_id=None,
         )
@@ -119,8 +126,11 @@ def test_a_payment_settles_the_ticked_invoices_by_the_amounts_typed(any_db: Data
         assert balances.balance(session, customer.id, TODAY) == D("450.00")
         details = session.scalars(select(PaymentDetails)).one()
         assert (details.method, details.reference, details.state, details.state_date) == (
-            "bank_transfer", "TRF 88121", "cleared", PAID,
-        )  # fmt: skip
+            "bank_transfer",
+            "TRF 88121",
+            "cleared",
+            PAID,
+        )
         journal = journal_rows(session, session.scalars(select(Journal.id)).one())
         assert [(r.account_type, r.account, r.amount) for r in journal] == [
             ("ledger", "512000", D("300.00")),
@@ -136,9 +146,12 @@ def test_a_total_settles_the_oldest_due_first_and_the_rest_stays_unsettled(
         session.commit()
         scope = company_scope(session)
         result = record_payment(
-            session, scope, entry(customer, "420.00", method="cash", oldest_first=True), NOW,
+            session,
+            scope,
+            entry(customer, "420.00", method="cash", oldest_first=True),
+            NOW,
             created_by_id=None,
-        )  # fmt: skip
+        )
         session.commit()
         assert [(a.document_number, a.amount, a.open_after) for a in result.applied] == [
             (first.document_number, D("100.00"), D("0.00")),
@@ -148,9 +161,12 @@ def test_a_total_settles_the_oldest_due_first_and_the_rest_stays_unsettled(
         assert result.unsettled == D("0.00")
         # A second total larger than what is open: the leftover stays on the payment.
         more = record_payment(
-            session, scope, entry(customer, "500.00", method="card", oldest_first=True), NOW,
+            session,
+            scope,
+            entry(customer, "500.00", method="card", oldest_first=True),
+            NOW,
             created_by_id=None,
-        )  # fmt: skip
+        )
         session.commit()
         assert [(a.document_number, a.amount) for a in more.applied] == [
             (third.document_number, D("330.00"))
@@ -177,8 +193,15 @@ def test_a_total_settles_the_oldest_due_first_and_the_rest_stays_unsettled(
 def test_every_refusal_writes_nothing(sqlite_db: Database, case: str, message: str) -> None:
     with sqlite_db.sessions() as session:
         customer, (first, second, _third) = invoices(session)
-        usd = post(session, customer, TransactionType.INVOICE, "10.00", dt.date(2026, 9, 1),
-                   currency="USD", exchange_rate=D("0.9"))  # fmt: skip
+        usd = post(
+            session,
+            customer,
+            TransactionType.INVOICE,
+            "10.00",
+            dt.date(2026, 9, 1),
+            currency="USD",
+            exchange_rate=D("0.9"),
+        )
         session.commit()
         scope = company_scope(session)
         cases = {
@@ -215,22 +238,33 @@ def test_a_submit_or_a_cheque_is_recorded_once(sqlite_db: Database) -> None:
         scope = company_scope(session)
         submit = uuid.uuid4()
         first = record_payment(
-            session, scope, entry(customer, "50.00", method="cheque", reference="0004417",
-                                  submission_id=submit), NOW, created_by_id=None,
-        )  # fmt: skip
+            session,
+            scope,
+            entry(customer, "50.00", method="cheque", reference="0004417", submission_id=submit),
+            NOW,
+            created_by_id=None,
+        )
         session.commit()
         before = counts(session)
         with pytest.raises(ReceiptError, match=f"already recorded as {first.document_number}"):
             record_payment(
-                session, scope, entry(customer, "50.00", method="cheque", reference="0004417",
-                                      submission_id=submit), NOW, created_by_id=None,
-            )  # fmt: skip
+                session,
+                scope,
+                entry(
+                    customer, "50.00", method="cheque", reference="0004417", submission_id=submit
+                ),
+                NOW,
+                created_by_id=None,
+            )
         session.rollback()
         with pytest.raises(ReceiptError, match="Cheque 0004417 of this customer was already"):
             record_payment(
-                session, scope, entry(customer, "50.00", method="cheque", reference="0004417"),
-                NOW, created_by_id=None,
-            )  # fmt: skip
+                session,
+                scope,
+                entry(customer, "50.00", method="cheque", reference="0004417"),
+                NOW,
+                created_by_id=None,
+            )
         session.rollback()
         assert counts(session) == before
 
@@ -241,30 +275,62 @@ def test_a_cheque_is_deposited_cleared_and_its_history_kept(any_db: Database) ->
         session.commit()
         scope = company_scope(session)
         cheque = record_payment(
-            session, scope, entry(customer, "100.00", method="cheque", reference="88",
-                                  bank_name="Banco Sabadell", allocations={first.id: D("100")}),
-            NOW, created_by_id=None,
-        )  # fmt: skip
+            session,
+            scope,
+            entry(
+                customer,
+                "100.00",
+                method="cheque",
+                reference="88",
+                bank_name="Banco Sabadell",
+                allocations={first.id: D("100")},
+            ),
+            NOW,
+            created_by_id=None,
+        )
         session.commit()
         assert cheque.state == "received"
         before = counts(session)
         with pytest.raises(PaymentStateError, match="is received; it cannot become cleared"):
-            change_state(session, scope, cheque.transaction_id, "cleared", TODAY, NOW,
-                         changed_by_id=None)  # fmt: skip
+            change_state(
+                session, scope, cheque.transaction_id, "cleared", TODAY, NOW, changed_by_id=None
+            )
         session.rollback()
         with pytest.raises(PaymentStateError, match="cannot be before it"):
-            change_state(session, scope, cheque.transaction_id, "deposited",
-                         PAID - dt.timedelta(days=1), NOW, changed_by_id=None)  # fmt: skip
+            change_state(
+                session,
+                scope,
+                cheque.transaction_id,
+                "deposited",
+                PAID - dt.timedelta(days=1),
+                NOW,
+                changed_by_id=None,
+            )
         session.rollback()
         assert counts(session) == before
-        change_state(session, scope, cheque.transaction_id, "deposited", dt.date(2026, 11, 21),
-                     NOW, changed_by_id=None)  # fmt: skip
-        change_state(session, scope, cheque.transaction_id, "cleared", dt.date(2026, 11, 23),
-                     NOW, changed_by_id=None)  # fmt: skip
+        change_state(
+            session,
+            scope,
+            cheque.transaction_id,
+            "deposited",
+            dt.date(2026, 11, 21),
+            NOW,
+            changed_by_id=None,
+        )
+        change_state(
+            session,
+            scope,
+            cheque.transaction_id,
+            "cleared",
+            dt.date(2026, 11, 23),
+            NOW,
+            changed_by_id=None,
+        )
         session.commit()
         with pytest.raises(PaymentStateError, match="is cleared; it cannot become returned"):
-            change_state(session, scope, cheque.transaction_id, "returned", TODAY, NOW,
-                         changed_by_id=None)  # fmt: skip
+            change_state(
+                session, scope, cheque.transaction_id, "returned", TODAY, NOW, changed_by_id=None
+            )
         session.rollback()
         info = payment_methods(session, customer.id)[cheque.transaction_id]
         assert (info.method, info.bank_name, info.state) == ("cheque", "Banco Sabadell", "cleared")
@@ -281,20 +347,37 @@ def test_a_returned_cheque_reopens_its_invoices_and_bills_the_nsf_fee(any_db: Da
         session.commit()
         scope = company_scope(session)
         cheque = record_payment(
-            session, scope, entry(customer, "350.00", method="cheque", reference="9001",
-                                  oldest_first=True), NOW, created_by_id=None,
-        )  # fmt: skip
-        change_state(session, scope, cheque.transaction_id, "deposited", dt.date(2026, 11, 21),
-                     NOW, changed_by_id=None)  # fmt: skip
+            session,
+            scope,
+            entry(customer, "350.00", method="cheque", reference="9001", oldest_first=True),
+            NOW,
+            created_by_id=None,
+        )
+        change_state(
+            session,
+            scope,
+            cheque.transaction_id,
+            "deposited",
+            dt.date(2026, 11, 21),
+            NOW,
+            changed_by_id=None,
+        )
         session.commit()
         assert balances.balance(session, customer.id, TODAY) == D("400.00")
         changed = change_states(
-            session, scope, [cheque.transaction_id], "returned", dt.date(2026, 11, 22), NOW,
-            changed_by_id=None, note="Bank letter",
-        )  # fmt: skip
+            session,
+            scope,
+            [cheque.transaction_id],
+            "returned",
+            dt.date(2026, 11, 22),
+            NOW,
+            changed_by_id=None,
+            note="Bank letter",
+        )
         session.commit()
         nsf = changed[0].nsf
-        assert nsf is not None and nsf.fee_total == D("25.00")
+        assert nsf is not None
+        assert nsf.fee_total == D("25.00")
         assert balances.open_amount(session, first.id, TODAY) == D("100.00")
         assert balances.open_amount(session, second.id, TODAY) == D("250.00")
         assert balances.balance(session, customer.id, TODAY) == D("775.00")
@@ -310,19 +393,41 @@ def test_a_promissory_note_clears_on_or_after_its_due_date(sqlite_db: Database) 
         session.commit()
         scope = company_scope(session)
         note = record_payment(
-            session, scope, entry(customer, "80.00", method="promissory_note", reference="PN-3",
-                                  instrument_due_date=dt.date(2026, 11, 23),
-                                  payment_date=dt.date(2026, 11, 1)), NOW, created_by_id=None,
-        )  # fmt: skip
-        change_state(session, scope, note.transaction_id, "deposited", dt.date(2026, 11, 2), NOW,
-                     changed_by_id=None)  # fmt: skip
+            session,
+            scope,
+            entry(
+                customer,
+                "80.00",
+                method="promissory_note",
+                reference="PN-3",
+                instrument_due_date=dt.date(2026, 11, 23),
+                payment_date=dt.date(2026, 11, 1),
+            ),
+            NOW,
+            created_by_id=None,
+        )
+        change_state(
+            session,
+            scope,
+            note.transaction_id,
+            "deposited",
+            dt.date(2026, 11, 2),
+            NOW,
+            changed_by_id=None,
+        )
         session.commit()
         with pytest.raises(PaymentStateError, match="due on"):
-            change_state(session, scope, note.transaction_id, "cleared", dt.date(2026, 11, 22),
-                         NOW, changed_by_id=None)  # fmt: skip
+            change_state(
+                session,
+                scope,
+                note.transaction_id,
+                "cleared",
+                dt.date(2026, 11, 22),
+                NOW,
+                changed_by_id=None,
+            )
         session.rollback()
-        change_state(session, scope, note.transaction_id, "cleared", TODAY, NOW,
-                     changed_by_id=None)  # fmt: skip
+        change_state(session, scope, note.transaction_id, "cleared", TODAY, NOW, changed_by_id=None)
 
 
 def test_the_payments_list_filters_by_method_state_and_date_newest_first(
@@ -338,16 +443,27 @@ def test_the_payments_list_filters_by_method_state_and_date_newest_first(
             (dt.date(2026, 11, 16), "cheque", "12"),
             (dt.date(2026, 10, 1), "cheque", "10"),
         ):
-            record_payment(session, scope, entry(customer, "10.00", method=method,
-                           reference=reference, payment_date=day), NOW, created_by_id=None)  # fmt: skip
+            record_payment(
+                session,
+                scope,
+                entry(customer, "10.00", method=method, reference=reference, payment_date=day),
+                NOW,
+                created_by_id=None,
+            )
         session.commit()
         every = list_payments(session, scope, PaymentFilter(), TODAY).rows
         assert [r.payment_date.day for r in every] == [16, 9, 2, 1]
         cheques = list_payments(
-            session, scope,
-            PaymentFilter(method="cheque", state="received", since=dt.date(2026, 11, 1),
-                          until=dt.date(2026, 11, 30)), TODAY,
-        ).rows  # fmt: skip
+            session,
+            scope,
+            PaymentFilter(
+                method="cheque",
+                state="received",
+                since=dt.date(2026, 11, 1),
+                until=dt.date(2026, 11, 30),
+            ),
+            TODAY,
+        ).rows
         assert [r.reference for r in cheques] == ["12", "11"]
         assert all(r.unsettled == D("10.00") for r in cheques)
 
@@ -360,8 +476,9 @@ def test_a_receipt_lists_what_the_payment_paid_and_a_reprint_is_a_copy(
         customer.language = "es"
         session.commit()
         scope = company_scope(session)
-        paid = record_payment(session, scope, entry(customer, "400.00", oldest_first=True), NOW,
-                              created_by_id=None)  # fmt: skip
+        paid = record_payment(
+            session, scope, entry(customer, "400.00", oldest_first=True), NOW, created_by_id=None
+        )
         session.commit()
         detail = receipt_detail(session, scope, paid.transaction_id, TODAY)
         assert [(line.document_number, line.amount) for line in detail.lines] == [
@@ -384,21 +501,46 @@ def test_a_refund_pays_out_the_credits_it_uses(any_db: Database) -> None:
         session.commit()
         scope = company_scope(session)
         assert [c.document_number for c in open_credits(session, scope, customer.id, TODAY)] == [
-            note.document_number, over.document_number,
-        ]  # fmt: skip
+            note.document_number,
+            over.document_number,
+        ]
         before = counts(session)
-        with pytest.raises(ReceiptError, match="only 200.00 EUR of credit"):
-            refund(session, scope, RefundEntry(customer.id, TODAY, D("250.00"), "EUR",
-                   "bank_transfer"), NOW, created_by_id=None)  # fmt: skip
+        with pytest.raises(ReceiptError, match=r"only 200\.00 EUR of credit"):
+            refund(
+                session,
+                scope,
+                RefundEntry(customer.id, TODAY, D("250.00"), "EUR", "bank_transfer"),
+                NOW,
+                created_by_id=None,
+            )
         session.rollback()
-        with pytest.raises(ReceiptError, match="total 50.00 EUR; the refund is 60.00"):
-            refund(session, scope, RefundEntry(customer.id, TODAY, D("60.00"), "EUR",
-                   "bank_transfer", credits={over.id: D("50.00")}), NOW, created_by_id=None)  # fmt: skip
+        with pytest.raises(ReceiptError, match=r"total 50\.00 EUR; the refund is 60\.00"):
+            refund(
+                session,
+                scope,
+                RefundEntry(
+                    customer.id,
+                    TODAY,
+                    D("60.00"),
+                    "EUR",
+                    "bank_transfer",
+                    credits={over.id: D("50.00")},
+                ),
+                NOW,
+                created_by_id=None,
+            )
         session.rollback()
         assert counts(session) == before
         # Oldest first: all of the credit note, 30.00 of the overpayment.
-        result = refund(session, scope, RefundEntry(customer.id, TODAY, D("150.00"), "EUR",
-                        "bank_transfer", reference="SEPA 42"), NOW, created_by_id=None)  # fmt: skip
+        result = refund(
+            session,
+            scope,
+            RefundEntry(
+                customer.id, TODAY, D("150.00"), "EUR", "bank_transfer", reference="SEPA 42"
+            ),
+            NOW,
+            created_by_id=None,
+        )
         session.commit()
         assert result.credits == (
             (note.document_number, D("120.00")),
@@ -409,11 +551,19 @@ def test_a_refund_pays_out_the_credits_it_uses(any_db: Database) -> None:
         assert balances.open_amount(session, result.transaction_id, TODAY) == D("0")
         journal = journal_rows(session, session.scalars(select(Journal.id)).one())
         assert [(r.account_type, r.amount) for r in journal] == [
-            ("customer", D("150.00")), ("ledger", D("-150.00")),
-        ]  # fmt: skip
+            ("customer", D("150.00")),
+            ("ledger", D("-150.00")),
+        ]
         # The user picks: the rest of the overpayment.
-        refund(session, scope, RefundEntry(customer.id, TODAY, D("50.00"), "EUR", "cheque",
-               credits={over.id: D("50.00")}), NOW, created_by_id=None)  # fmt: skip
+        refund(
+            session,
+            scope,
+            RefundEntry(
+                customer.id, TODAY, D("50.00"), "EUR", "cheque", credits={over.id: D("50.00")}
+            ),
+            NOW,
+            created_by_id=None,
+        )
         session.commit()
         assert balances.balance(session, customer.id, TODAY) == D("0")
 
@@ -440,7 +590,8 @@ _DOUBLE_SUBMIT = textwrap.dedent(
     try:
         with write_transaction(database) as session:
             scope = company_scope(session)
-            print(record_payment(session, scope, entry, clock.now(), created_by_id=None).document_number)
+            made = record_payment(session, scope, entry, clock.now(), created_by_id=None)
+            print(made.document_number)
     except ValueError as error:
         print("refused:", error)
     database.dispose()
@@ -471,7 +622,8 @@ def test_two_processes_sending_one_submit_at_once_post_it_once(pg_db: Database) 
     assert all(run.returncode == 0 for run in runs), outputs
     said = sorted(out.strip() for out, _err in outputs)
     assert said[0].startswith("PAY-")
-    assert said[1].startswith("refused:") and "already recorded" in said[1]
+    assert said[1].startswith("refused:")
+    assert "already recorded" in said[1]
     with write_transaction(pg_db) as session:
         assert session.scalar(select(func.count()).select_from(PaymentDetails)) == 1
         assert (
