@@ -65,6 +65,7 @@ class PaymentFilter:
     since: dt.date | None = None
     until: dt.date | None = None
     pool_id: uuid.UUID | None = None
+    customer_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ def list_payments(
         .order_by(t.posting_date.desc(), t.voucher.desc())
         .limit(ROW_LIMIT + 1)
     )  # fmt: skip
+    if filters.customer_id:
+        query = query.where(d.customer_id == filters.customer_id)
     if filters.method:
         query = query.where(d.method == filters.method)
     if filters.state:

@@ -49,6 +49,7 @@ from collections_desktop.models.ledger.books import LedgerError
 from collections_desktop.models.ledger.journals import LineDraft, post_journal
 from collections_desktop.models.people.scope import AgentScope, customers_seen
 from collections_desktop.models.receipts.methods import first_state, method_name
+from collections_desktop.models.screens.customer_card import TransactionRow, transaction_rows
 
 
 class ReceiptError(ValueError):
@@ -108,40 +109,82 @@ class RecordedPayment:
     journal_number: str
 
 
-@dataclass(frozen=True)
-class OpenDebit:
-    """An open invoice, fee or interest note the dialog offers to tick."""
-
-    transaction_id: uuid.UUID
-    document_number: str
-    type: str
-    posting_date: dt.date
-    due_date: dt.date
-    currency: str
-    amount: Decimal
-    open_amount: Decimal
+def currencies(session: Session) -> list[str]:
+    """The company's currency codes, the accounting currency first."""
+    accounting = session.scalar(select(ReceivablesParameters.accounting_currency).limit(1))
+    codes = sorted(session.scalars(select(Currency.code)))
+    return sorted(codes, key=lambda code: code != accounting)
 
 
 def open_debits(
     session: Session, scope: AgentScope, customer_id: uuid.UUID, as_of: dt.date
-) -> list[OpenDebit]:
+) -> list[TransactionRow]:
     """The customer's open debits on ``as_of``, oldest due date first (the dialog's grid)."""
     if not _seen(session, scope, customer_id, as_of):
         raise ReceiptError(_("This customer is not in your pools."))
-    return [
-        OpenDebit(
-            item.transaction_id,
-            item.document_number,
-            item.type,
-            item.posting_date,
-            item.due_date,
-            item.currency,
-            item.amount,
-            item.open_amount,
+    items = [i for i in open_items(session, customer_id, as_of) if i.open_amount > ZERO]
+    return list(transaction_rows(session, items, as_of))
+
+
+@dataclass(frozen=True)
+class PayingCustomer:
+    """The customer a payment is recorded for, as the dialog shows it."""
+
+    id: uuid.UUID
+    account: str
+    name: str
+    currency: str
+    accounting_currency: str
+    open_debits: tuple[TransactionRow, ...]
+    rates: dict[str, Decimal]  # per foreign currency: the rate of its newest transaction
+
+    @property
+    def label(self) -> str:
+        """ "C-000421 Ruiz Hermanos SL"."""
+        return f"{self.account} {self.name}"
+
+
+def paying_customer(
+    session: Session,
+    scope: AgentScope,
+    as_of: dt.date,
+    *,
+    customer_id: uuid.UUID | None = None,
+    account: str | None = None,
+) -> PayingCustomer:
+    """The customer (by id or account) with its open debits, for the Record payment dialog."""
+    query = select(Customer).where(Customer.deleted_at.is_(None))
+    if customer_id is not None:
+        query = query.where(Customer.id == customer_id)
+    else:
+        query = query.where(Customer.account == (account or "").strip())
+    customer = session.scalars(query).one_or_none()
+    if customer is None or not _seen(session, scope, customer.id, as_of):
+        raise ReceiptError(
+            _("There is no customer {account} in your pools.").format(account=account or "")
         )
-        for item in open_items(session, customer_id, as_of)
-        if item.open_amount > ZERO
-    ]
+    accounting = session.scalar(select(ReceivablesParameters.accounting_currency).limit(1)) or ""
+    rows = tuple(open_debits(session, scope, customer.id, as_of))
+    rates: dict[str, Decimal] = {}
+    for currency in {r.currency for r in rows} | {customer.currency}:
+        if currency == accounting:
+            continue
+        newest = session.execute(
+            select(CustomerTransaction.amount, CustomerTransaction.amount_accounting)
+            .where(
+                CustomerTransaction.customer_id == customer.id,
+                CustomerTransaction.currency == currency,
+            )
+            .order_by(CustomerTransaction.posting_date.desc(), CustomerTransaction.voucher.desc())
+            .limit(1)
+        ).first()
+        if newest is not None and newest.amount:
+            rates[currency] = (newest.amount_accounting / newest.amount).quantize(
+                Decimal("0.000001")
+            )
+    return PayingCustomer(
+        customer.id, customer.account, customer.name, customer.currency, accounting, rows, rates
+    )
 
 
 def record_payment(

@@ -41,20 +41,7 @@ from collections_desktop.models.ledger.numbering import next_number
 from collections_desktop.models.people.scope import AgentScope, customers_seen
 from collections_desktop.models.receipts.methods import method_name
 from collections_desktop.models.receipts.record import ReceiptError, positive_amount
-
-
-@dataclass(frozen=True)
-class OpenCredit:
-    """A credit note or payment with something open: what a refund can pay out."""
-
-    transaction_id: uuid.UUID
-    document_number: str
-    type: str
-    posting_date: dt.date
-    due_date: dt.date
-    currency: str
-    amount: Decimal  # negative
-    open_amount: Decimal  # negative
+from collections_desktop.models.screens.customer_card import TransactionRow, transaction_rows
 
 
 @dataclass(frozen=True)
@@ -87,26 +74,15 @@ class RefundResult:
 
 def open_credits(
     session: Session, scope: AgentScope, customer_id: uuid.UUID, as_of: dt.date
-) -> list[OpenCredit]:
+) -> list[TransactionRow]:
     """The customer's open credits on ``as_of``, oldest first (the refund dialog's grid)."""
     if not customers_seen(session, scope, [customer_id], as_of):
         raise ReceiptError(_("This customer is not in your pools."))
-    return [
-        OpenCredit(
-            item.transaction_id,
-            item.document_number,
-            item.type,
-            item.posting_date,
-            item.due_date,
-            item.currency,
-            item.amount,
-            item.open_amount,
-        )
-        for item in sorted(
-            open_items(session, customer_id, as_of), key=lambda i: (i.posting_date, i.voucher)
-        )
-        if item.open_amount < ZERO
-    ]
+    items = sorted(
+        (i for i in open_items(session, customer_id, as_of) if i.open_amount < ZERO),
+        key=lambda i: (i.posting_date, i.voucher),
+    )
+    return list(transaction_rows(session, items, as_of))
 
 
 def refund(
@@ -187,7 +163,7 @@ def refund(
                 break
             if item.currency != entry.currency:
                 continue
-            txn = session.get(CustomerTransaction, item.transaction_id)
+            txn = session.get(CustomerTransaction, item.id)
             assert txn is not None  # just read
             take = min(
                 remaining, ledger_settlements.settleable_amount(session, txn, entry.refund_date)
