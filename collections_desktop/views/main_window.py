@@ -59,6 +59,7 @@ from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.pages.conflicts_page import ConflictsPage
 from collections_desktop.views.pages.customers_page import CustomersPage
 from collections_desktop.views.pages.overview_page import OverviewPage
+from collections_desktop.views.pages.payments_page import PaymentsPage
 from collections_desktop.views.pages.setup_page import SetupPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import (
@@ -88,6 +89,7 @@ PAGE_TYPES: tuple[type[Page], ...] = (
     CollectionsPage,
     CompanyPage,
     SetupPage,
+    PaymentsPage,
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
 PAGES = tuple(kind.key for kind in PAGE_TYPES)
@@ -450,7 +452,8 @@ class MainWindow(QMainWindow):
         for number, key in enumerate(self.page_keys, start=1):
             item = self.navigation.item(number - 1)
             action = QAction(item.icon(), item.text(), self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            if number <= 9:  # a tenth page has no Ctrl+digit of its own
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.setStatusTip(item.toolTip())
             action.triggered.connect(partial(self.show_page, key))
             self.page_actions[key] = action

@@ -94,6 +94,9 @@ CUSTOMERS_STATE: Option[str] = Option(
     "customers/state", str, "", N_("Customers columns, sort and filters")
 )
 CONFLICTS_STATE: Option[str] = Option("conflicts/state", str, "", N_("Conflicts columns and sort"))
+PAYMENTS_STATE: Option[str] = Option(
+    "payments/state", str, "", N_("Payments columns, sort and filters")
+)
 PAGE_STATES: dict[str, Option[str]] = {
     "overview": OVERVIEW_STATE,
     "workspace": WORKSPACE_STATE,
@@ -103,6 +106,7 @@ PAGE_STATES: dict[str, Option[str]] = {
     "collections": COLLECTIONS_STATE,
     "customers": CUSTOMERS_STATE,
     "conflicts": CONFLICTS_STATE,
+    "payments": PAYMENTS_STATE,
 }
 """Where each page's state is kept, by the page's key."""
 
@@ -123,6 +127,7 @@ OPTIONS: tuple[Option[Any], ...] = (
     COLLECTIONS_STATE,
     CUSTOMERS_STATE,
     CONFLICTS_STATE,
+    PAYMENTS_STATE,
 )
 """Every option the app knows (the settings dialog and the tests walk this)."""
 
