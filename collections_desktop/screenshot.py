@@ -53,6 +53,10 @@ VIEWS: dict[str, str] = {
         "(--tab N: the Nth choice of For, 1 the first pool)"
     ),
     "interest": N_("the Interest notes dialog of --customer ACCOUNT with its proposal"),
+    "payments": N_("Payments: the payments recorded with their method, by state"),
+    "record-payment": N_(
+        "the Record payment dialog of --customer ACCOUNT, an amount typed, settled oldest first"
+    ),
     "first-start": N_("the first start's choices: the demo, a new company, an existing one"),
     "new-company": N_("the New company dialog (File ▸ New company…)"),
     "import": N_("the guided import (File ▸ Import receivables…), before a file is chosen"),
@@ -78,10 +82,19 @@ PAGE_OF_VIEW = {
     "new-activity": "overview",
     "letters": "workspace",
     "interest": "workspace",
+    "payments": "payments",
+    "record-payment": "workspace",
 }
 """The main window's page each view shows (the company page for the others)."""
 
-CUSTOMER_VIEWS = ("workspace", "collections", "customer-record", "letters", "interest")
+CUSTOMER_VIEWS = (
+    "workspace",
+    "collections",
+    "customer-record",
+    "letters",
+    "interest",
+    "record-payment",
+)
 """The views that show one customer and need --customer."""
 
 MAY_SHOW_CUSTOMER = ("new-activity",)
@@ -184,6 +197,8 @@ def render_screenshot(
             widget = dialog
         elif view in ("new-activity", "letters", "interest"):
             widget = _action_dialog(window, view, customer_id is not None, tab)
+        elif view == "record-payment":
+            widget = _record_payment_dialog(window)
         for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
             app.processEvents()
         _save(widget.grab(), target)
@@ -282,6 +297,28 @@ def _action_dialog(window: MainWindow, view: str, has_customer: bool, tab: int) 
         _wait_for(lambda: interest.previewed, _("The interest proposal"))
     if view != "letters":  # the letters dialog opens larger than its size hint
         dialog.adjustSize()
+    return dialog
+
+
+def _record_payment_dialog(window: MainWindow) -> QWidget:
+    """Record payment on the Workspace's customer: half of what is open typed, oldest first."""
+    from decimal import Decimal
+
+    from collections_desktop.views.dialogs.receipt_dialog import RecordPaymentDialog
+
+    receipts = window.workspace_page.transaction_actions.receipts
+    window.workspace_page.transaction_actions.record_payment()
+    _wait_for(lambda: receipts.dialog is not None, _("The Record payment dialog"))
+    dialog = receipts.dialog
+    assert isinstance(dialog, RecordPaymentDialog)
+    rows = [dialog.model.transaction(row) for row in range(dialog.model.rowCount())]
+    total = sum((row.open_amount for row in rows[:3]), Decimal(0))
+    dialog.amount.setText(
+        window.context.formats.amount((total * Decimal("0.6")).quantize(Decimal("0.01")))
+    )
+    dialog.oldest_mode.setChecked(True)
+    dialog.reference.setText("TRF 88121")
+    dialog.adjustSize()
     return dialog
 
 

@@ -95,7 +95,9 @@ def _write(session: Session, today: dt.date, seed: int) -> dict[str, int]:
     cheques = 0
     for index, customer_id in enumerate(debtors):
         method = _METHODS[index % len(_METHODS)]
-        ticked = index % 3 == 1  # ticks are read as of today: later settlements took the rest
+        # Ticks are read as of today (later settlements took the rest); a cheque is paid
+        # earlier, so its life (deposit, clearing, return) has days to happen in.
+        ticked = index % 3 == 1 and method != PaymentMethod.CHEQUE
         day = today if ticked else today - dt.timedelta(days=10 + (index * 3) % 30)
         found = paying_customer(session, scope, day, customer_id=customer_id)
         debits = [r for r in found.open_debits if r.currency == found.currency]
@@ -109,6 +111,7 @@ def _write(session: Session, today: dt.date, seed: int) -> dict[str, int]:
         ticks = {}
         if ticked and oldest.open_amount > Decimal(1):
             ticks = {oldest.id: min(amount, round_money(oldest.open_amount / 2, 2))}
+            amount = ticks[oldest.id] + (Decimal("25.00") if index % 2 else ZERO)
         reference = None
         if method in (PaymentMethod.CHEQUE, PaymentMethod.PROMISSORY_NOTE):
             reference = f"{rng.randrange(1000000, 9999999)}"

@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         self.collections_page = CollectionsPage(context)
         self.company_page = CompanyPage(context)
         self.setup_page = SetupPage(context)
+        self.payments_page = PaymentsPage(context)
         self.page_list: tuple[Page, ...] = (
             self.overview_page,
             self.workspace_page,
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
             self.collections_page,
             self.company_page,
             self.setup_page,
+            self.payments_page,
         )
         assert tuple(page.key for page in self.page_list) == PAGES
         self._sync_backend = sync_backend

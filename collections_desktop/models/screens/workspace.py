@@ -244,9 +244,10 @@ def timeline(
         # How each payment was made, and the later moves of its money as entries of their own.
         methods = payment_methods(session, customer_id)
         for txn_id, info in methods.items():
-            for move in info.moves:
+            for position, move in enumerate(info.moves):
                 if move.from_state is not None and since < move.state_date <= as_of:
-                    key = (move.state_date, move.changed_at.time(), str(txn_id))
+                    # A later move of the same payment above an earlier one on one day.
+                    key = (move.state_date, move.changed_at.time(), f"{txn_id}-{position:03d}")
                     entries.append((key, _move_entry(txn_id, info, move, fmt)))
         # The payments returned unpaid (NSF) by ``as_of``: their reversal names them.
         r = CustomerTransaction
@@ -345,9 +346,12 @@ def _transaction_entry(
         lines.append(row.description)
     if method is not None:
         paid_by = _instrument(method)
-        title = _("{title} · {method} · {state}").format(
-            title=title, method=paid_by, state=state_name(method.state).lower()
-        )
+        if returned is not None:  # "returned unpaid on …" follows
+            title = _("{title} · {method}").format(title=title, method=paid_by)
+        else:
+            title = _("{title} · {method} · {state}").format(
+                title=title, method=paid_by, state=state_name(method.state).lower()
+            )
         lines.append(_("Paid by: {method}").format(method=paid_by))
         if method.bank_name:
             lines.append(_("Bank: {bank}").format(bank=method.bank_name))
