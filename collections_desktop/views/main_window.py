@@ -401,6 +401,8 @@ class MainWindow(QMainWindow):
             item.setData(PAGE_KEY_ROLE, page.key)
             item.setToolTip(
                 _("{tip} (Ctrl+{number})").format(tip=_(page.description), number=number)
+                if number <= 9
+                else _(page.description)
             )
             navigation.addItem(item)
         navigation.setCurrentRow(0)

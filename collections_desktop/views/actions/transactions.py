@@ -172,7 +172,7 @@ def _texts() -> dict[str, tuple[str, str]]:
 
 def _button_texts() -> dict[str, str]:
     """Shorter texts for the buttons whose full text would crowd the tool bar."""
-    return {"collections_history": _("History"), "record_payment": _("Payment…")}
+    return {"collections_history": _("History")}
 
 
 class TransactionActions(ActionController):
@@ -293,6 +293,12 @@ class TransactionActions(ActionController):
         bar.setIconSize(QSize(18, 18))
         for key in MAIN_ACTIONS:
             bar.addAction(self.actions[key])
+        # Record payment is a button of its own but only its icon: the five collections
+        # actions keep the room they need at 1366 pixels in every language.
+        payment = bar.widgetForAction(self.actions["record_payment"])
+        if isinstance(payment, QToolButton):
+            payment.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+            payment.setObjectName(f"{name}_record_payment")
         more = QToolButton()
         more.setObjectName(f"{name}_more")
         more.setIcon(self._context.icons.get("more_actions"))
