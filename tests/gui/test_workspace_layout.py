@@ -112,12 +112,21 @@ def mark(view, rows: list[int]) -> None:
         (
             "en",
             "en_US",
-            ["Change status", "Settle", "Write off", "NSF payment", "History", "More…"],
+            [
+                "Record payment…",
+                "Change status",
+                "Settle",
+                "Write off",
+                "NSF payment",
+                "History",
+                "More…",
+            ],
         ),
         (
             "fr",
             "fr_FR",
             [
+                "Record payment",  # an icon only, its text translated after the merge
                 "Changer le statut",
                 "Lettrer",
                 "Passer en perte",
@@ -152,7 +161,8 @@ def test_at_1366_the_open_items_and_the_main_actions_show_without_a_click(
     assert not view.horizontalScrollBar().isVisible()
     statuses = {view.model().index(r, 9).data() for r in range(14)}
     assert len(statuses - {""}) == 3  # promised, disputed, broken: all on screen
-    # The five main actions and More are buttons on the bar, none folded into its » menu.
+    # Record payment (its icon), the five main actions and More are buttons on the bar,
+    # none folded into its » menu.
     bar = page.action_bar
     actions = page.transaction_actions.actions
     buttons = [bar.widgetForAction(actions[key]) for key in MAIN_ACTIONS]
@@ -196,6 +206,8 @@ def test_the_more_menu_holds_the_other_actions_with_their_shortcuts(
         "Collection letters",
         "Block letters",
         "Reprint",
+        "Receipt",
+        "Refund…",
     ]
     assert [a.shortcut().toString() for a in menu.actions()] == [
         "Ctrl+Shift+R",
@@ -204,6 +216,8 @@ def test_the_more_menu_holds_the_other_actions_with_their_shortcuts(
         "Ctrl+Shift+L",
         "Ctrl+Shift+B",
         "Ctrl+P",
+        "Ctrl+Shift+P",
+        "Ctrl+Shift+U",
     ]
     assert all(a.isShortcutVisibleInContextMenu() for a in menu.actions())
     # The tooltips say the shortcut too, and a disabled action why it cannot apply.
@@ -247,7 +261,7 @@ def test_the_workspace_right_click_offers_every_action_as_enabled_as_its_button(
         assert {a.objectName().removesuffix("_action"): a.isEnabled() for a in entries} == (
             enabled_on_screen()
         )
-        assert entries[0].isEnabled() == bool(marked)  # change status needs a mark
+        assert entries[1].isEnabled() == bool(marked)  # change status needs a mark
         menu.close()
     # Choosing an entry does what the button does.
     menu = context_menu(qtbot, view)
