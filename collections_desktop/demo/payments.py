@@ -1,7 +1,11 @@
 """The demo's payments recorded with their method: every method, cheques in every state
 (received, deposited, cleared, returned through the NSF flow), promissory notes, and a
-few refunds of credit balances. Small and deterministic (by seed): a few dozen payments
-through the same rules the app uses (``models.receipts``), after the bulk ledger."""
+few refunds of credit balances. Small and deterministic by seed in what they say
+(customers, amounts, dates, numbers): a few dozen payments through the same rules the
+app uses (``models.receipts``), after the bulk ledger, dated up to the day before
+``today`` like the rest of the demo. Their keys are the rules' own (time-ordered UUIDs),
+so this step is asked for (``write_demo_company(payments=True)``: the ``demo`` command and
+the first start) and left out where a test compares two demos row by row."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.kernel.money import ZERO, round_money
@@ -19,6 +23,8 @@ from collections_desktop.models.db.schema import (
     Employee,
     PaymentMethod,
     PaymentState,
+    Settlement,
+    SettlementLine,
 )
 from collections_desktop.models.people.scope import company_scope
 from collections_desktop.models.receipts.methods import change_state
@@ -63,30 +69,42 @@ _CHEQUE_LIVES: tuple[tuple[tuple[str, int], ...], ...] = (
 
 def write_demo_payments(connection: Connection, today: dt.date, seed: int) -> dict[str, int]:
     """Record the demo's payments, their cheques' moves and refunds in the caller's
-    transaction; the counts written."""
+    transaction; the demo's counts of transactions, settlements and their lines after it."""
     session = Session(bind=connection)
     try:
-        return _write(session, today, seed)
-    finally:
+        _write(session, today - dt.timedelta(days=1), seed)
         session.flush()
+        return {
+            "transactions": session.scalar(select(func.count(CustomerTransaction.id))) or 0,
+            "settlements": session.scalar(select(func.count(Settlement.id))) or 0,
+            "settlement_lines": session.scalar(select(func.count(SettlementLine.id))) or 0,
+        }
+    finally:
         session.close()
 
 
 def _write(session: Session, today: dt.date, seed: int) -> dict[str, int]:
+    """Everything up to ``today`` (the demo's last day of books)."""
     rng = random.Random(seed * 7919 + 11)
-    now = dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)
+    now = dt.datetime.combine(today, dt.time(17), tzinfo=dt.UTC)
     scope = company_scope(session)
     clerk = session.scalar(select(Employee.id).order_by(Employee.number).limit(1))
+    # Customers in the accounting currency, none of whose items is disputed or promised.
+    marked = select(CustomerTransaction.customer_id).where(
+        CustomerTransaction.collection_status != "none"
+    )
     debtors = session.scalars(
         select(Customer.id)
         .where(
+            Customer.currency == "EUR",
+            Customer.id.not_in(marked),
             Customer.id.in_(
                 select(CustomerTransaction.customer_id).where(
                     CustomerTransaction.type == "invoice",
                     CustomerTransaction.closed_on.is_(None),
                     CustomerTransaction.posting_date < today - dt.timedelta(days=45),
                 )
-            )
+            ),
         )
         .order_by(Customer.account)
         .limit(PAYMENTS)
@@ -164,13 +182,14 @@ def _write(session: Session, today: dt.date, seed: int) -> dict[str, int]:
     creditors = session.scalars(
         select(Customer.id)
         .where(
+            Customer.currency == "EUR",
             Customer.id.in_(
                 select(CustomerTransaction.customer_id).where(
                     CustomerTransaction.type.in_(("credit_note", "payment")),
                     CustomerTransaction.closed_on.is_(None),
                     CustomerTransaction.posting_date < today - dt.timedelta(days=3),
                 )
-            )
+            ),
         )
         .order_by(Customer.account)
         .limit(REFUNDS)
