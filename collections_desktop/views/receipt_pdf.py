@@ -101,7 +101,19 @@ def receipt_html(detail: ReceiptDetail, formats: Formats, *, copy: bool = False)
         )
     else:
         table = f"<p>{escape(words.gettext('This payment is held on your account.'))}</p>"
-    if detail.unsettled > ZERO and detail.lines:
+    for refund in detail.refunded:
+        table += (
+            '<p style="margin-top: 10px;">'
+            + escape(
+                words.gettext("{amount} of it was paid back to you ({document}, {date}).").format(
+                    amount=money(refund.amount, detail.currency),
+                    document=refund.document_number,
+                    date=formats.date(refund.document_date),
+                )
+            )
+            + "</p>"
+        )
+    if detail.unsettled > ZERO and (detail.lines or detail.refunded):
         table += (
             '<p style="margin-top: 10px;">'
             + escape(

@@ -23,6 +23,7 @@ from collections_desktop.models.db.schema import (
     ReceivablesParameters,
     Settlement,
     SettlementLine,
+    TransactionType,
 )
 from collections_desktop.models.letters.render import letter_language
 from collections_desktop.models.people.scope import AgentScope
@@ -239,6 +240,7 @@ class ReceiptDetail:
     company_name: str
     language: str
     lines: tuple[ReceiptLine, ...]
+    refunded: tuple[ReceiptLine, ...]  # refunds that paid part of it back
     unsettled: Decimal
     printed_before: bool
 
@@ -264,11 +266,12 @@ def receipt_detail(
         SettlementLine.transaction_id == transaction_id
     )
     lines = tuple(
-        ReceiptLine(number, day, amount)
-        for number, day, amount in session.execute(
+        (ReceiptLine(number, day, amount), kind)
+        for number, day, kind, amount in session.execute(
             select(
                 CustomerTransaction.document_number,
                 CustomerTransaction.document_date,
+                CustomerTransaction.type,
                 func.sum(SettlementLine.amount),
             )
             .join(CustomerTransaction, CustomerTransaction.id == SettlementLine.transaction_id)
@@ -279,12 +282,16 @@ def receipt_detail(
                 Settlement.reverses_settlement_id.is_(None),
                 ~select(undone.id).where(undone.reverses_settlement_id == Settlement.id).exists(),
             )
-            .group_by(CustomerTransaction.document_number, CustomerTransaction.document_date)
+            .group_by(
+                CustomerTransaction.document_number,
+                CustomerTransaction.document_date,
+                CustomerTransaction.type,
+            )
             .order_by(CustomerTransaction.document_date, CustomerTransaction.document_number)
         )
         if amount > ZERO
     )
-    paid = sum((line.amount for line in lines), ZERO)
+    paid = sum((line.amount for line, _type in lines), ZERO)
     return ReceiptDetail(
         transaction_id=payment.id,
         document_number=payment.document_number,
@@ -304,7 +311,8 @@ def receipt_detail(
         country=customer.country,
         company_name=session.scalar(select(ReceivablesParameters.company_name)) or "",
         language=letter_language(customer.language, company_language(session)),
-        lines=lines,
+        lines=tuple(line for line, kind in lines if kind != TransactionType.REFUND),
+        refunded=tuple(line for line, kind in lines if kind == TransactionType.REFUND),
         unsettled=-payment.amount - paid,
         printed_before=details.receipt_printed_at is not None,
     )
