@@ -635,3 +635,34 @@ def test_two_processes_sending_one_submit_at_once_post_it_once(pg_db: Database) 
             == 1
         )
         assert session.scalar(select(func.count()).select_from(Journal)) == 1
+
+
+def test_the_nsf_action_on_a_recorded_cheque_marks_it_returned(sqlite_db: Database) -> None:
+    from collections_desktop.models.actions.nsf import process_nsf
+
+    with sqlite_db.sessions() as session:
+        customer, _rows = invoices(session)
+        session.commit()
+        scope = company_scope(session)
+        cheque = record_payment(
+            session,
+            scope,
+            entry(customer, "100.00", method="cheque", reference="77", oldest_first=True),
+            NOW,
+            created_by_id=None,
+        )
+        session.commit()
+        process_nsf(
+            session, scope, cheque.transaction_id, dt.date(2026, 11, 22), NOW, created_by_id=None
+        )
+        session.commit()
+        info = payment_methods(session, customer.id)[cheque.transaction_id]
+        assert info.state == "returned"
+        assert [(m.from_state, m.to_state) for m in info.moves] == [
+            (None, "received"),
+            ("received", "returned"),
+        ]
+        with pytest.raises(PaymentStateError, match="is returned; it cannot become deposited"):
+            change_state(
+                session, scope, cheque.transaction_id, "deposited", TODAY, NOW, changed_by_id=None
+            )

@@ -20,7 +20,11 @@ from sqlalchemy.orm import Session
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.actions.nsf import NsfResult, process_nsf
-from collections_desktop.models.db.editing import StaleEditError, update_versioned
+from collections_desktop.models.db.editing import (
+    StaleEditError,
+    stale_message,
+    update_versioned,
+)
 from collections_desktop.models.db.schema import (
     INSTRUMENT_METHODS,
     CustomerTransaction,
@@ -172,12 +176,15 @@ def change_state(
             )
         )
     note = (note or "").strip() or None
-    nsf = None
+    from_state = details.state
+    if version is not None and version != details.version:
+        raise PaymentStateError(stale_message(_("Payment {document}").format(document=document)))
     if to_state == PaymentState.RETURNED:
+        # The NSF action marks the payment returned and writes its history row.
         nsf = process_nsf(
             session, scope, transaction_id, state_date, now, created_by_id=changed_by_id, note=note
         )
-    from_state = details.state
+        return StateChanged(transaction_id, document, from_state, to_state, state_date, nsf)
     try:
         update_versioned(
             session,
@@ -202,7 +209,7 @@ def change_state(
         )
     )
     session.flush()
-    return StateChanged(transaction_id, document, from_state, to_state, state_date, nsf)
+    return StateChanged(transaction_id, document, from_state, to_state, state_date, None)
 
 
 def change_states(
