@@ -275,7 +275,12 @@ def create_demo_company(
             state.progress(done, total, what)
 
         return write_demo_company(
-            str(path), customers=DEMO_CUSTOMERS, seed=DEMO_SEED, today=today, progress=progress
+            str(path),
+            customers=DEMO_CUSTOMERS,
+            seed=DEMO_SEED,
+            today=today,
+            progress=progress,
+            payments=True,
         )
 
     def show_progress(done: int, total: int, what: str) -> None:

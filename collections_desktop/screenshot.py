@@ -61,6 +61,10 @@ VIEWS: dict[str, str] = {
         "the Account statement dialog of --customer ACCOUNT with its first page "
         "(--tab N: 0 last month, 1 this year)"
     ),
+    "payments": N_("Payments: the payments recorded with their method, by state"),
+    "record-payment": N_(
+        "the Record payment dialog of --customer ACCOUNT, an amount typed, settled oldest first"
+    ),
     "first-start": N_("the first start's choices: the demo, a new company, an existing one"),
     "new-company": N_("the New company dialog (File ▸ New company…)"),
     "import": N_("the guided import (File ▸ Import receivables…), before a file is chosen"),
@@ -95,6 +99,8 @@ PAGE_OF_VIEW = {
     "pending-documents": "pending_documents",
     "pending-document": "pending_documents",
     "send-mail": "workspace",
+    "payments": "payments",
+    "record-payment": "workspace",
 }
 """The main window's page each view shows (the company page for the others)."""
 
@@ -106,6 +112,7 @@ CUSTOMER_VIEWS = (
     "interest",
     "statement",
     "send-mail",
+    "record-payment",
 )
 """The views that show one customer and need --customer."""
 
@@ -219,6 +226,8 @@ def render_screenshot(
             widget = _statement_dialog(window, tab)
         elif view in ("send-mail", "outbox"):
             widget = _mail_dialog(window, view, customer or "")
+        elif view == "record-payment":
+            widget = _record_payment_dialog(window)
         for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
             app.processEvents()
         _save(widget.grab(), target)
@@ -395,6 +404,28 @@ def _mail_dialog(window: MainWindow, view: str, account: str) -> QWidget:
     dialog = page.findChild(SendMailDialog)
     assert dialog is not None
     _wait_for(lambda: dialog.prepared or dialog.error.isVisible(), _("The e-mails"))
+    return dialog
+
+
+def _record_payment_dialog(window: MainWindow) -> QWidget:
+    """Record payment on the Workspace's customer: half of what is open typed, oldest first."""
+    from decimal import Decimal
+
+    from collections_desktop.views.dialogs.receipt_dialog import RecordPaymentDialog
+
+    receipts = window.workspace_page.transaction_actions.receipts
+    window.workspace_page.transaction_actions.record_payment()
+    _wait_for(lambda: receipts.dialog is not None, _("The Record payment dialog"))
+    dialog = receipts.dialog
+    assert isinstance(dialog, RecordPaymentDialog)
+    rows = [dialog.model.transaction(row) for row in range(dialog.model.rowCount())]
+    total = sum((row.open_amount for row in rows[:3]), Decimal(0))
+    dialog.amount.setText(
+        window.context.formats.amount((total * Decimal("0.6")).quantize(Decimal("0.01")))
+    )
+    dialog.oldest_mode.setChecked(True)
+    dialog.reference.setText("TRF 88121")
+    dialog.adjustSize()
     return dialog
 
 

@@ -24,7 +24,11 @@ def demo(args: argparse.Namespace) -> int:
         raise CommandError(_("error: --customers must be at least 1"))
     with refusing(DemoError):
         stats = write_demo_company(
-            database_url(args), customers=args.customers, seed=args.seed, progress=_progress
+            database_url(args),
+            customers=args.customers,
+            seed=args.seed,
+            progress=_progress,
+            payments=True,
         )
     print(stats.describe())
     return EXIT_OK

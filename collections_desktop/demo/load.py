@@ -29,6 +29,7 @@ from collections_desktop.demo.billing import write_recurring_billing
 from collections_desktop.demo.company import COMPANY_NAME
 from collections_desktop.demo.customers import Builder
 from collections_desktop.demo.mail import write_demo_mail
+from collections_desktop.demo.payments import write_demo_payments
 from collections_desktop.demo.writer import COLUMNS, Rows, Writer
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
@@ -102,6 +103,7 @@ def write_demo_company(
     seed: int = 1,
     today: dt.date | None = None,
     progress: ProgressCallback | None = None,
+    payments: bool = False,
 ) -> DemoStats:
     """Create the demo company with ``customers`` customers in the new database at ``url``.
 
@@ -112,6 +114,8 @@ def write_demo_company(
     anything fails, nothing is written. A new SQLite file is written under a temporary
     name beside it and moved into place once complete (``_write_new_file``), so a process
     killed while writing leaves no empty or half-made database under the file's name.
+    ``payments`` adds a few dozen payments recorded with their method, cheques in every
+    state and refunds (``demo/payments.py``), through the app's own rules.
     """
     if customers < 1:
         raise DemoError(_("The demo needs at least one customer."))
@@ -120,14 +124,24 @@ def write_demo_company(
     path = _sqlite_file(normalise_url(url))
     if path is not None and not path.exists():
         counts = _write_new_file(
-            path, customers=customers, seed=seed, today=today, progress=progress
+            path,
+            customers=customers,
+            seed=seed,
+            today=today,
+            progress=progress,
+            payments=payments,
         )
         where = str(path)
     else:
         database = open_company(url, clock=SystemClock())
         try:
             counts = _write(
-                database, customers=customers, seed=seed, today=today, progress=progress
+                database,
+                customers=customers,
+                seed=seed,
+                today=today,
+                progress=progress,
+                payments=payments,
             )
         finally:
             database.dispose()
@@ -152,6 +166,7 @@ def _write_new_file(
     seed: int,
     today: dt.date,
     progress: ProgressCallback | None,
+    payments: bool = False,
 ) -> dict[str, int]:
     """Write the demo into ``partial_path(path)``, then move the finished file to ``path``
     (``models.company.new_file.write_new_file``, as a new company is made).
@@ -163,7 +178,12 @@ def _write_new_file(
     return new_file.write_new_file(
         path,
         lambda database: _write(
-            database, customers=customers, seed=seed, today=today, progress=progress
+            database,
+            customers=customers,
+            seed=seed,
+            today=today,
+            progress=progress,
+            payments=payments,
         ),
         clock=SystemClock(),
         suffix=DEMO_PARTIAL_SUFFIX,
@@ -184,6 +204,7 @@ def _write(
     seed: int,
     today: dt.date,
     progress: ProgressCallback | None,
+    payments: bool = False,
 ) -> dict[str, int]:
     """Write everything in one transaction of one connection; return the row counts."""
     report = progress or (lambda done, total, what: None)
@@ -224,6 +245,7 @@ def _write(
                     COMPANY_NAME,
                     dt.datetime.combine(today, dt.time(6), tzinfo=dt.UTC),
                 )
+                recorded = write_demo_payments(connection, today, seed) if payments else None
                 analyse(connection, COLUMNS)
         except BaseException:
             if sqlite:
@@ -233,7 +255,10 @@ def _write(
             raise
         if sqlite:
             _sqlite_bulk_mode(connection, on=False)
-    return builder.counts()
+    counts = builder.counts()
+    if recorded is not None:
+        counts.update(recorded)
+    return counts
 
 
 def _collections_set_up(connection: Connection, today: dt.date) -> None:

@@ -91,6 +91,12 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "move_up": "mdi6.arrow-up",
         "move_down": "mdi6.arrow-down",
         "more_actions": "mdi6.dots-horizontal",
+        "record_payment": "mdi6.cash-plus",
+        "receipt": "mdi6.receipt-text-outline",
+        "refund": "mdi6.cash-fast",
+        "payments": "mdi6.checkbook",
+        "deposit": "mdi6.bank-transfer-in",
+        "clear": "mdi6.bank-check",
     }
 )
 """Every icon the app shows, by meaning."""

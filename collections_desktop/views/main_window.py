@@ -61,6 +61,7 @@ from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.pages.conflicts_page import ConflictsPage
 from collections_desktop.views.pages.customers_page import CustomersPage
 from collections_desktop.views.pages.overview_page import OverviewPage
+from collections_desktop.views.pages.payments_page import PaymentsPage
 from collections_desktop.views.pages.pending_documents_page import PendingDocumentsPage
 from collections_desktop.views.pages.setup_page import SetupPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
@@ -79,6 +80,8 @@ from collections_desktop.views.tasks import TaskRunner
 from collections_desktop.views.widgets.sync_status import SyncStatusBar
 
 PAGE_KEY_ROLE = Qt.ItemDataRole.UserRole
+SHORTCUT_PAGES = 9
+"""Pages reached with Ctrl+1 … Ctrl+9, in navigation order; the others by the Go menu."""
 
 DEFAULT_SIZE = QSize(1280, 800)
 PAGE_TYPES: tuple[type[Page], ...] = (
@@ -91,6 +94,7 @@ PAGE_TYPES: tuple[type[Page], ...] = (
     CollectionsPage,
     CompanyPage,
     SetupPage,
+    PaymentsPage,
     PendingDocumentsPage,
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
@@ -154,6 +158,7 @@ class MainWindow(QMainWindow):
         self.company_page = CompanyPage(context)
         self.setup_page = SetupPage(context)
         self.pending_documents_page = PendingDocumentsPage(context)
+        self.payments_page = PaymentsPage(context)
         self.page_list: tuple[Page, ...] = (
             self.overview_page,
             self.workspace_page,
@@ -164,6 +169,7 @@ class MainWindow(QMainWindow):
             self.collections_page,
             self.company_page,
             self.setup_page,
+            self.payments_page,
             self.pending_documents_page,
         )
         assert tuple(page.key for page in self.page_list) == PAGES
@@ -416,6 +422,8 @@ class MainWindow(QMainWindow):
             item.setData(PAGE_KEY_ROLE, page.key)
             item.setToolTip(
                 _("{tip} (Ctrl+{number})").format(tip=_(page.description), number=number)
+                if number <= 9
+                else _(page.description)
             )
             navigation.addItem(item)
         navigation.setCurrentRow(0)
@@ -474,7 +482,8 @@ class MainWindow(QMainWindow):
         for number, key in enumerate(self.page_keys, start=1):
             item = self.navigation.item(number - 1)
             action = QAction(item.icon(), item.text(), self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            if number <= 9:  # a tenth page has no Ctrl+digit of its own
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.setStatusTip(item.toolTip())
             action.triggered.connect(partial(self.show_page, key))
             self.page_actions[key] = action

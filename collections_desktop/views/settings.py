@@ -97,6 +97,9 @@ CONFLICTS_STATE: Option[str] = Option("conflicts/state", str, "", N_("Conflicts 
 PENDING_DOCUMENTS_STATE: Option[str] = Option(
     "pending_documents/state", str, "", N_("Pending documents columns, sort and status")
 )
+PAYMENTS_STATE: Option[str] = Option(
+    "payments/state", str, "", N_("Payments columns, sort and filters")
+)
 PAGE_STATES: dict[str, Option[str]] = {
     "overview": OVERVIEW_STATE,
     "workspace": WORKSPACE_STATE,
@@ -107,6 +110,7 @@ PAGE_STATES: dict[str, Option[str]] = {
     "customers": CUSTOMERS_STATE,
     "conflicts": CONFLICTS_STATE,
     "pending_documents": PENDING_DOCUMENTS_STATE,
+    "payments": PAYMENTS_STATE,
 }
 """Where each page's state is kept, by the page's key."""
 
@@ -128,6 +132,7 @@ OPTIONS: tuple[Option[Any], ...] = (
     CUSTOMERS_STATE,
     CONFLICTS_STATE,
     PENDING_DOCUMENTS_STATE,
+    PAYMENTS_STATE,
 )
 """Every option the app knows (the settings dialog and the tests walk this)."""
 

@@ -190,20 +190,26 @@ def test_the_more_menu_holds_the_other_actions_with_their_shortcuts(
     more = page.action_bar.findChild(QToolButton, "transaction_actions_more")
     menu = more.menu()
     assert [a.text() for a in menu.actions()] == [
+        "Record payment…",
         "Reverse settlement",
         "Interest notes",
         "Waive or reinstate",
         "Collection letters",
         "Block letters",
         "Reprint",
+        "Receipt",
+        "Refund…",
     ]
     assert [a.shortcut().toString() for a in menu.actions()] == [
+        "Ctrl+R",
         "Ctrl+Shift+R",
         "Ctrl+Shift+I",
         "Ctrl+Shift+G",
         "Ctrl+Shift+L",
         "Ctrl+Shift+B",
         "Ctrl+P",
+        "Ctrl+Shift+P",
+        "Ctrl+Shift+U",
     ]
     assert all(a.isShortcutVisibleInContextMenu() for a in menu.actions())
     # The tooltips say the shortcut too, and a disabled action why it cannot apply.

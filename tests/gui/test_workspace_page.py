@@ -316,6 +316,7 @@ def test_the_actions_follow_the_marked_rows(qtbot, desk: Desk) -> None:
     page = desk.page
     actions = page.transaction_actions.actions
     assert [action.text() for action in actions.values()] == [
+        "Record payment…",
         "Change status",
         "Settle",
         "Reverse settlement",
@@ -326,6 +327,8 @@ def test_the_actions_follow_the_marked_rows(qtbot, desk: Desk) -> None:
         "Collection letters",
         "Block letters",
         "Reprint",
+        "Receipt",
+        "Refund…",
         "View collections history",
     ]
     # Nothing marked: only what needs no marks (the customer has invoices and a payment).

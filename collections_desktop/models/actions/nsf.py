@@ -42,6 +42,9 @@ from collections_desktop.models.db.schema import (
     JournalAccountType,
     JournalLine,
     JournalType,
+    PaymentDetails,
+    PaymentState,
+    PaymentStateChange,
     ReceivablesParameters,
     Settlement,
     SettlementLine,
@@ -457,6 +460,8 @@ def process_nsf(
         created_by_id=created_by_id,
     )
 
+    _mark_returned(session, payment.id, nsf_date, now, created_by_id, note)
+
     reopened_amounts: dict[uuid.UUID, Decimal] = defaultdict(lambda: ZERO)
     for item in preview.settled:
         reopened_amounts[item.transaction_id] += item.amount
@@ -487,6 +492,39 @@ def process_nsf(
         journal_id=journal.id,
         journal_number=journal.number,
     )
+
+
+def _mark_returned(
+    session: Session,
+    payment_id: uuid.UUID,
+    nsf_date: dt.date,
+    now: dt.datetime,
+    created_by_id: uuid.UUID | None,
+    note: str | None,
+) -> None:
+    """A payment recorded with its method (a cheque, a direct debit) is now *returned*, with
+    a history row, whichever action returned it (this one or the Payments page's)."""
+    details = session.scalars(
+        select(PaymentDetails).where(PaymentDetails.transaction_id == payment_id)
+    ).one_or_none()
+    if details is None or details.state == PaymentState.RETURNED:
+        return
+    session.add(
+        PaymentStateChange(
+            transaction_id=payment_id,
+            from_state=details.state,
+            to_state=PaymentState.RETURNED,
+            state_date=nsf_date,
+            changed_at=now,
+            changed_by_id=created_by_id,
+            note=note,
+        )
+    )
+    details.state = PaymentState.RETURNED
+    details.state_date = nsf_date
+    details.version += 1
+    details.updated_at = now
+    session.flush()
 
 
 # --- timeline ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ SEQUENCES: dict[str, tuple[str, int]] = {
     "interest_note": ("INT-", 7),
     "fee": ("FEE-", 7),
     "reversal": ("REV-", 7),
+    "refund": ("RF-", 7),
     "letter": ("CL-", 7),
     "case": ("CASE-", 6),
 }

@@ -38,6 +38,8 @@ from collections_desktop.models.ledger.balances import open_items
 from collections_desktop.models.letters.read import LetterRow, letter_rows
 from collections_desktop.models.letters.render import letter_language
 from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.receipts.methods import method_name, state_name
+from collections_desktop.models.receipts.read import PaymentMethodInfo, StateMove, payment_methods
 from collections_desktop.models.screens.customer_card import (
     CustomerCard,
     TransactionRow,
@@ -115,6 +117,7 @@ TRANSACTION_TYPE_NAMES: dict[str, str] = {
     TransactionType.FEE: N_("Fee"),
     TransactionType.WRITE_OFF: N_("Write-off"),
     TransactionType.REVERSAL: N_("Reversal"),
+    TransactionType.REFUND: N_("Refund"),
 }
 
 
@@ -188,6 +191,7 @@ _TIMELINE_TYPES = {
     TransactionType.FEE: TimelineKind.CHARGE,
     TransactionType.WRITE_OFF: TimelineKind.CORRECTION,
     TransactionType.REVERSAL: TimelineKind.CORRECTION,
+    TransactionType.REFUND: TimelineKind.PAYMENT,
 }
 
 
@@ -235,7 +239,16 @@ def timeline(
                 entries.append(((note.note_date, dt.time.min, note.number), _note_entry(note, fmt)))
     types = [t for t, kind in _TIMELINE_TYPES.items() if kind in wanted]
     returned: dict[uuid.UUID, dt.date] = {}
+    methods: dict[uuid.UUID, PaymentMethodInfo] = {}
     if TimelineKind.PAYMENT in wanted:
+        # How each payment was made, and the later moves of its money as entries of their own.
+        methods = payment_methods(session, customer_id)
+        for txn_id, info in methods.items():
+            for position, move in enumerate(info.moves):
+                if move.from_state is not None and since < move.state_date <= as_of:
+                    # A later move of the same payment above an earlier one on one day.
+                    key = (move.state_date, move.changed_at.time(), f"{txn_id}-{position:03d}")
+                    entries.append((key, _move_entry(txn_id, info, move, fmt)))
         # The payments returned unpaid (NSF) by ``as_of``: their reversal names them.
         r = CustomerTransaction
         returned = {
@@ -264,7 +277,7 @@ def timeline(
         ):  # fmt: skip
             if row.id in in_notes:
                 continue
-            entry = _transaction_entry(row, fmt, returned.get(row.id))
+            entry = _transaction_entry(row, fmt, returned.get(row.id), methods.get(row.id))
             entries.append(((row.posting_date, dt.time.min, row.voucher), entry))
     if TimelineKind.LETTER in wanted:
         for letter in letter_rows(session, customer_id, since=since, until=as_of):
@@ -299,9 +312,13 @@ def timeline(
 
 
 def _transaction_entry(
-    row: _TransactionColumns, fmt: Formats, returned: dt.date | None = None
+    row: _TransactionColumns,
+    fmt: Formats,
+    returned: dt.date | None = None,
+    method: PaymentMethodInfo | None = None,
 ) -> TimelineEntry:
-    """A transaction's entry; ``returned``: the date a payment came back unpaid."""
+    """A transaction's entry; ``returned``: the date a payment came back unpaid; ``method``:
+    how a payment was made and the moves of its money (a cheque's life)."""
     kind = _TIMELINE_TYPES[row.type]
     name = type_name(row.type)
     money = fmt.money(row.amount, row.currency)  # debits positive, credits negative
@@ -327,6 +344,25 @@ def _transaction_entry(
         lines.append(_("Due: {date}").format(date=fmt.date(row.due_date, "long")))
     if row.description:
         lines.append(row.description)
+    if method is not None:
+        paid_by = _instrument(method)
+        if returned is not None:  # "returned unpaid on …" follows
+            title = _("{title} · {method}").format(title=title, method=paid_by)
+        else:
+            title = _("{title} · {method} · {state}").format(
+                title=title, method=paid_by, state=state_name(method.state).lower()
+            )
+        lines.append(_("Paid by: {method}").format(method=paid_by))
+        if method.bank_name:
+            lines.append(_("Bank: {bank}").format(bank=method.bank_name))
+        if method.instrument_due_date:
+            lines.append(_("Due: {date}").format(date=fmt.date(method.instrument_due_date, "long")))
+        for move in method.moves:
+            lines.append(
+                _("{state} on {date}").format(
+                    state=state_name(move.to_state), date=fmt.date(move.state_date)
+                )
+            )
     if returned is not None and row.type == TransactionType.PAYMENT:
         title = _("{title} · returned unpaid on {date}").format(
             title=title, date=fmt.date(returned)
@@ -340,6 +376,43 @@ def _transaction_entry(
         tooltip="\n".join(lines),
         target_kind=Target.TRANSACTION,
         target_id=row.id,
+    )
+
+
+def _instrument(method: PaymentMethodInfo) -> str:
+    """ "Cheque 0004417", "Bank transfer TRF 88121", "Cash"."""
+    name = method_name(method.method)
+    return f"{name} {method.reference}" if method.reference else name
+
+
+def _move_entry(
+    transaction_id: uuid.UUID, method: PaymentMethodInfo, move: StateMove, fmt: Formats
+) -> TimelineEntry:
+    """A later move of a payment's money (a cheque deposited, cleared, returned)."""
+    title = _("{instrument} {state}").format(
+        instrument=_instrument(method), state=state_name(move.to_state).lower()
+    )
+    lines = [
+        title,
+        _("From {old} to {new} on {date}").format(
+            old=state_name(move.from_state or "").lower(),
+            new=state_name(move.to_state).lower(),
+            date=fmt.date(move.state_date, "long"),
+        ),
+        _("Recorded by {name} on {moment}").format(
+            name=move.changed_by or "—", moment=fmt.date(move.changed_at.astimezone().date())
+        ),
+    ]
+    if move.note:
+        lines.append(move.note)
+    return TimelineEntry(
+        kind=TimelineKind.PAYMENT,
+        date=move.state_date,
+        at=None,
+        title=title,
+        tooltip="\n".join(lines),
+        target_kind=Target.TRANSACTION,
+        target_id=transaction_id,
     )
 
 

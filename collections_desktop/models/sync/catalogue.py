@@ -92,6 +92,8 @@ OWNERS: dict[str, Owner] = {
     "pending_documents": Owner("customer_id"),
     "pending_document_lines": Owner("document_id", "pending_documents"),
     "invoice_lines": Owner("transaction_id", "customer_transactions"),
+    "payment_details": Owner("transaction_id", "customer_transactions"),
+    "payment_state_history": Owner("transaction_id", "customer_transactions"),
 }
 """Every customer table, shared or not, with the way to its customer (row-level security
 covers the local snapshot tables too)."""

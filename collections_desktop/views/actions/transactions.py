@@ -1,6 +1,7 @@
 """The collections actions on one customer's transactions, shared by the Workspace and the
-Collections page: change status, settle, reverse a settlement, write off, NSF payment,
-interest notes, waive/reinstate/reverse charges, collection letters, reprint, history.
+Collections page: record payment, receipt, refund, change status, settle, reverse a
+settlement, write off, NSF payment, interest notes, waive/reinstate/reverse charges,
+collection letters, reprint, history.
 
 The five a collector uses most (change status, settle, write off, NSF payment, history)
 are buttons of the tool bar ``toolbar`` makes; the others sit in its More menu; a
@@ -60,6 +61,7 @@ from collections_desktop.views.actions.billing import save_invoice
 from collections_desktop.views.actions.charges import open_charges, open_interest
 from collections_desktop.views.actions.controller import ActionController, dialog_reads
 from collections_desktop.views.actions.letters import LetterActions
+from collections_desktop.views.actions.receipts import ReceiptActions
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.history_dialog import HistoryDialog
 from collections_desktop.views.dialogs.letters_dialog import LetterBlockDialog
@@ -89,6 +91,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     # key, icon, shortcut (texts and tooltips are set where they are translated). The
     # shortcuts work while the focus is on the page; none is the main window's (Ctrl+O,
     # Ctrl+Q, Ctrl+1…9, Ctrl+comma, F1, F5, F9) nor a page's (Ctrl+N, Ctrl+F).
+    ("record_payment", "record_payment", "Ctrl+R"),
     ("change_status", "change_status", "Ctrl+Shift+S"),
     ("settle", "settle", "Ctrl+Shift+E"),
     ("reverse_settlement", "reverse_settlement", "Ctrl+Shift+R"),
@@ -99,6 +102,8 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("letters", "letters", "Ctrl+Shift+L"),
     ("letter_block", "letter_block", "Ctrl+Shift+B"),
     ("reprint", "reprint", "Ctrl+P"),
+    ("receipt", "receipt", "Ctrl+Shift+P"),
+    ("refund", "refund", "Ctrl+Shift+U"),
     ("collections_history", "history", "Ctrl+H"),
 )
 
@@ -109,7 +114,8 @@ MAIN_ACTIONS: tuple[str, ...] = (
     "nsf_payment",
     "collections_history",
 )
-"""The actions a collector uses most: a button each; the others sit in the More menu."""
+"""The actions a collector uses most: a button each; the others sit in the More menu
+(Record payment first there, Ctrl+R: a sixth button does not fit 1366 pixels in French)."""
 
 MORE_ACTIONS: tuple[str, ...] = tuple(
     key for key, _icon, _keys in ACTIONS if key not in MAIN_ACTIONS
@@ -120,6 +126,18 @@ MORE_ACTIONS: tuple[str, ...] = tuple(
 def _texts() -> dict[str, tuple[str, str]]:
     """Each action's text and tooltip, translated now."""
     return {
+        "record_payment": (
+            _("Record payment…"),
+            _("A payment received: settle the invoices it pays, or the oldest first"),
+        ),
+        "receipt": (
+            _("Receipt"),
+            _("Save the receipt of a payment as a PDF, in the customer's language"),
+        ),
+        "refund": (
+            _("Refund…"),
+            _("Pay a credit balance back out of credit notes or overpayments"),
+        ),
         "change_status": (
             _("Change status"),
             _("Dispute, promise to pay, resolve… the marked transactions"),
@@ -190,8 +208,15 @@ class TransactionActions(ActionController):
         """The letter run, its PDFs and reprints."""
         self.letters.changed.connect(self.changed)
         self.letters.refused.connect(self.refused)
+        self.receipts = ReceiptActions(context, parent, open_url=open_url)
+        """Record payment, refunds, receipts."""
+        self.receipts.changed.connect(self.changed)
+        self.receipts.refused.connect(self.refused)
         self.actions: dict[str, QAction] = {}
         handlers: dict[str, Callable[[], None]] = {
+            "record_payment": self.record_payment,
+            "receipt": self.receipt,
+            "refund": self.refund,
             "change_status": self.change_status,
             "settle": self.settle,
             "reverse_settlement": self.reverse_settlement,
@@ -257,6 +282,8 @@ class TransactionActions(ActionController):
                 )
             if not any(r.is_debit for r in selected):
                 why["write_off"] = _("Mark the invoices, fees or interest to write off first.")
+            if not any(not r.is_debit for r in rows):
+                why["refund"] = _("Nothing to refund: no credit note or payment is open.")
         for key, action in self.actions.items():
             reason = why.get(key)
             action.setEnabled(reason is None)
@@ -632,6 +659,25 @@ class TransactionActions(ActionController):
             return _("Letters are no longer blocked")
 
         self.open(dialog, work, message, "letter block")
+
+    def record_payment(self) -> None:
+        """Record a payment received from this customer (Ctrl+R)."""
+        target = self._target()
+        if target is not None:
+            self.receipts.record(target.customer_id)
+
+    def receipt(self) -> None:
+        """The receipt of the marked payment, else of one chosen among the customer's."""
+        target = self._target()
+        if target is not None:
+            marked = [r.id for r in target.selected if r.is_payment]
+            self.receipts.receipt_for_customer(target.customer_id, marked)
+
+    def refund(self) -> None:
+        """Pay the customer's credit balance back."""
+        target = self._target()
+        if target is not None:
+            self.receipts.refund(target.customer_id, target.label)
 
     def reprint(self) -> None:
         """The PDF of a marked invoice issued from a pending invoice; else a copy of the

@@ -45,6 +45,7 @@ from collections_desktop.models.db.schema.customers import (
 from collections_desktop.models.db.schema.enums import (
     CREDIT_TYPES,
     DEBIT_TYPES,
+    INSTRUMENT_METHODS,
     AccountStatus,
     ActivityType,
     AddressPurpose,
@@ -56,11 +57,13 @@ from collections_desktop.models.db.schema.enums import (
     JournalAccountType,
     JournalType,
     LetterScope,
+    PaymentMethod,
+    PaymentState,
     PromiseOutcome,
     TransactionType,
 )
+from collections_desktop.models.db.schema.ledger import IMMUTABLE_COLUMNS as _LEDGER_FACTS
 from collections_desktop.models.db.schema.ledger import (
-    IMMUTABLE_COLUMNS,
     ChargeAdjustment,
     CollectionLetter,
     CollectionLetterLine,
@@ -85,6 +88,8 @@ from collections_desktop.models.db.schema.mail import (
     OutboxAttachment,
     OutboxMessage,
 )
+from collections_desktop.models.db.schema.receipts import IMMUTABLE_COLUMNS as _RECEIPT_FACTS
+from collections_desktop.models.db.schema.receipts import PaymentDetails, PaymentStateChange
 from collections_desktop.models.db.schema.reference import (
     ActivityCategory,
     AgingDefinition,
@@ -120,10 +125,14 @@ from collections_desktop.models.db.schema.sync import (
     SyncState,
 )
 
+IMMUTABLE_COLUMNS = {**_LEDGER_FACTS, **_RECEIPT_FACTS}
+"""Columns that the immutability triggers guard, per posted table."""
+
 __all__ = [
     "CREDIT_TYPES",
     "DEBIT_TYPES",
     "IMMUTABLE_COLUMNS",
+    "INSTRUMENT_METHODS",
     "NAMING",
     "AccountStatus",
     "Activity",
@@ -182,6 +191,10 @@ __all__ = [
     "NumberSequence",
     "OutboxAttachment",
     "OutboxMessage",
+    "PaymentDetails",
+    "PaymentMethod",
+    "PaymentState",
+    "PaymentStateChange",
     "PendingDocument",
     "PendingDocumentLine",
     "PoolCustomer",

@@ -15,10 +15,16 @@ class TransactionType(enum.StrEnum):
     FEE = "fee"
     WRITE_OFF = "write_off"
     REVERSAL = "reversal"
+    REFUND = "refund"  # money paid back to a customer out of a credit balance (a debit)
 
 
 DEBIT_TYPES = frozenset(
-    {TransactionType.INVOICE, TransactionType.INTEREST_NOTE, TransactionType.FEE}
+    {
+        TransactionType.INVOICE,
+        TransactionType.INTEREST_NOTE,
+        TransactionType.FEE,
+        TransactionType.REFUND,  # settled against the credits it pays out when posted
+    }
 )
 
 
@@ -128,3 +134,27 @@ class AddressPurpose(enum.StrEnum):
     INVOICE = "invoice"
     DELIVERY = "delivery"
     STATEMENT = "statement"
+
+
+class PaymentMethod(enum.StrEnum):
+    """How a payment was made; cheques and promissory notes have a life of their own."""
+
+    CASH = "cash"
+    CARD = "card"
+    BANK_TRANSFER = "bank_transfer"
+    DIRECT_DEBIT = "direct_debit"
+    CHEQUE = "cheque"
+    PROMISSORY_NOTE = "promissory_note"  # a cheque with a due date (a post-dated instrument)
+
+
+INSTRUMENT_METHODS = frozenset({PaymentMethod.CHEQUE, PaymentMethod.PROMISSORY_NOTE})
+"""The methods whose payment is a paper instrument: received, deposited, cleared or returned."""
+
+
+class PaymentState(enum.StrEnum):
+    """Where a payment's money stands: an instrument's life cycle, or cleared at once."""
+
+    RECEIVED = "received"  # an instrument in hand, not yet at the bank
+    DEPOSITED = "deposited"  # handed to the bank, waiting for the money
+    CLEARED = "cleared"  # the money is in (cash, card, transfer: from the start)
+    RETURNED = "returned"  # came back unpaid: the NSF flow ran
