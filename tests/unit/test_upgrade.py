@@ -109,6 +109,8 @@ def test_the_upgrade_from_0002_is_one_transaction_with_its_set_up_rows(
         "UPDATE alembic_version SET version_num='0006' WHERE alembic_version.version_num = '0005'",
         "UPDATE alembic_version SET version_num='0007' WHERE alembic_version.version_num = '0006'",
         "UPDATE alembic_version SET version_num='0008' WHERE alembic_version.version_num = '0007'",
+        "UPDATE alembic_version SET version_num='0011_records' "
+        "WHERE alembic_version.version_num = '0008'",
     ]
     assert any(sql.startswith("INSERT INTO write_off_reasons") for sql in transaction)
     assert "PRAGMA foreign_key_check" in transaction

@@ -90,6 +90,7 @@ from collections_desktop.models.db.schema.reference import (
     SalesTaxCode,
     WriteOffReason,
 )
+from collections_desktop.models.db.schema.records import RecordResult
 from collections_desktop.models.db.schema.snapshots import (
     AgingSnapshot,
     AgingSnapshotCustomer,
@@ -166,6 +167,7 @@ __all__ = [
     "PromiseOutcome",
     "PromiseResult",
     "ReceivablesParameters",
+    "RecordResult",
     "SalesTaxCode",
     "Settlement",
     "SettlementLine",

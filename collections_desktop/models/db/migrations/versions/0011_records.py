@@ -1,0 +1,47 @@
+"""Records of calls and actions: an activity's result, and the set-up list of results.
+
+A record is a closed activity; ``activities.result`` holds the code of its result (None
+for every other activity). ``record_results`` is a set-up list like the activity
+categories (names in other languages are business texts). The column and the index are
+added in place (no table rebuild), so the triggers a replica put on ``activities`` stay.
+
+Revision ID: 0011_records
+Revises: 0008
+Create Date: 2026-12-05 10:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+UUID = sa.Uuid().with_variant(sa.LargeBinary(16), "sqlite")
+
+revision = "0011_records"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("activities", sa.Column("result", sa.String(length=30), nullable=True))
+    op.create_index("ix_activities_end_at", "activities", ["end_at"])
+    op.create_table(
+        "record_results",
+        sa.Column("id", UUID, nullable=False),
+        sa.Column("code", sa.String(length=30), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_record_results")),
+        sa.UniqueConstraint("code", name=op.f("uq_record_results_code")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("record_results")
+    op.drop_index("ix_activities_end_at", table_name="activities")
+    with op.batch_alter_table("activities") as batch_op:
+        batch_op.drop_column("result")
