@@ -14,6 +14,7 @@ from collections_desktop.views.setup.letter_sequences import LetterSequencesSect
 from collections_desktop.views.setup.parameters import ParametersSection
 from collections_desktop.views.setup.pools import PoolsSection
 from collections_desktop.views.setup.posting_profiles import PostingProfilesSection
+from collections_desktop.views.setup.record_results import RecordResultsSection
 from collections_desktop.views.setup.section import SetupSection
 from collections_desktop.views.setup.users import UsersSection
 from collections_desktop.views.setup.write_off_reasons import WriteOffReasonsSection
@@ -32,6 +33,7 @@ SETUP_SECTIONS: tuple[type[SetupSection[Any, Any]], ...] = (
     BankChargesSection,
     CaseCategoriesSection,
     ActivityCategoriesSection,
+    RecordResultsSection,
 )
 """Every set-up section, in the order of the page's list: the company and its people
 first, then the rules of collections."""

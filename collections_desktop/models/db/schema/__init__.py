@@ -71,6 +71,7 @@ from collections_desktop.models.db.schema.ledger import (
     SettlementLine,
     TransactionTax,
 )
+from collections_desktop.models.db.schema.records import RecordResult
 from collections_desktop.models.db.schema.reference import (
     ActivityCategory,
     AgingDefinition,
@@ -90,7 +91,6 @@ from collections_desktop.models.db.schema.reference import (
     SalesTaxCode,
     WriteOffReason,
 )
-from collections_desktop.models.db.schema.records import RecordResult
 from collections_desktop.models.db.schema.snapshots import (
     AgingSnapshot,
     AgingSnapshotCustomer,
