@@ -70,11 +70,13 @@ def test_a_record_is_a_closed_action_with_its_result(any_db: Database) -> None:
         scope, me, spain, _spain2, _france = setting(session)
         entered = record(session, scope, me, [spain.account])
         session.commit()
-        assert len(entered.records) == 1 and entered.follow_ups == ()
+        assert len(entered.records) == 1
+        assert entered.follow_ups == ()
         stored = session.execute(select(Activity)).scalar_one()
         assert stored.number == entered.records[0]
         assert (stored.type, stored.category, stored.result) == ("action", "CALL", "PROMISED")
-        assert stored.closed and stored.closed_at == NOW
+        assert stored.closed
+        assert stored.closed_at == NOW
         assert stored.start_at == stored.end_at == CALLED
         assert stored.purpose == "Spoke to Ana: pays INV-10233 on Friday"
         assert stored.memo is None
@@ -106,12 +108,15 @@ def test_the_next_action_date_gives_the_responsible_an_open_follow_up(any_db: Da
         task = session.execute(
             select(Activity).where(Activity.number == entered.follow_ups[0])
         ).scalar_one()
-        assert task.type == ActivityType.TASK and not task.closed
+        assert task.type == ActivityType.TASK
+        assert not task.closed
         assert task.category == "FOLLOWUP"
-        assert task.customer_id == spain.id and task.responsible_employee_id == me
+        assert task.customer_id == spain.id
+        assert task.responsible_employee_id == me
         assert task.end_at.astimezone().date() == day
         assert task.end_at.astimezone().time() == dt.time(9, 0)
-        assert entered.records[0] in task.purpose and entered.records[0] in task.memo
+        assert entered.records[0] in task.purpose
+        assert entered.records[0] in task.memo
         assert "Promised to pay" in task.purpose
 
 
@@ -126,7 +131,8 @@ def test_several_customers_get_one_record_each_in_one_transaction(any_db: Databa
             next_action_on=TODAY + dt.timedelta(days=1),
         )
         session.commit()
-        assert len(entered.records) == 2 and len(entered.follow_ups) == 2
+        assert len(entered.records) == 2
+        assert len(entered.follow_ups) == 2
         rows = session.execute(
             select(Activity.customer_id, Activity.closed, Activity.result).where(
                 Activity.number.in_(entered.records)
