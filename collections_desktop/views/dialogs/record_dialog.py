@@ -96,11 +96,11 @@ class RecordDialog(ActionDialog):
         fill_responsibles(self.responsible, responsibles, responsible_id)
         self.moment = moment_edit(from_utc(now), formats, "record_moment")
         self.moment.setMaximumDateTime(from_utc(now + dt.timedelta(minutes=1)))
-        self.result = QComboBox()
-        self.result.setObjectName("record_result")
-        self.result.addItem(_("Choose the result…"), "")
+        self.result_combo = QComboBox()
+        self.result_combo.setObjectName("record_result")
+        self.result_combo.addItem(_("Choose the result…"), "")
         for result in results:
-            self.result.addItem(result.name, result.code)
+            self.result_combo.addItem(result.name, result.code)
         self.observations = QPlainTextEdit()
         self.observations.setObjectName("record_observations")
         self.observations.setTabChangesFocus(True)
@@ -128,20 +128,20 @@ class RecordDialog(ActionDialog):
         self.form.addRow(_("&Event"), self.event_type)
         self.form.addRow(_("&Responsible"), self.responsible)
         self.form.addRow(_("&Date and time"), self.moment)
-        self.form.addRow(_("Res&ult"), self.result)
+        self.form.addRow(_("Res&ult"), self.result_combo)
         self.form.addRow(_("&Observations"), self.observations)
         self.form.addRow("", follow_row)
         if count > 1:
             self.body.addWidget(
                 hint_label(_("One record per customer, all saved together or none."), "record_hint")
             )
-        self.result.setFocus()
+        self.result_combo.setFocus()
 
     def check(self) -> str | None:
         """Refuse before writing: a result and an event type are needed."""
         if not self.event_type.currentData():
             return _("Choose the type of event: a call, an e-mail, a visit…")
-        if not self.result.currentData():
+        if not self.result_combo.currentData():
             return _("Choose the result of the record.")
         return None
 
@@ -152,6 +152,6 @@ class RecordDialog(ActionDialog):
             responsible_id=combo_id(self.responsible),
             at=to_utc(self.moment),
             observations=self.observations.toPlainText(),
-            result=str(self.result.currentData() or ""),
+            result=str(self.result_combo.currentData() or ""),
             next_action_on=pydate(self.next_action.date()) if self.follow_up.isChecked() else None,
         )
