@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.demo.company import COMPANY_NAME
 from collections_desktop.demo.customers import Builder
+from collections_desktop.demo.records import add_results
 from collections_desktop.demo.writer import COLUMNS, Rows, Writer
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
@@ -214,6 +215,7 @@ def _write(
                 for sql in indexes:
                     connection.exec_driver_sql(sql)
                 _collections_set_up(connection, today)
+                add_results(connection, today)
                 analyse(connection, COLUMNS)
         except BaseException:
             if sqlite:

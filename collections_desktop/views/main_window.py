@@ -59,6 +59,11 @@ from collections_desktop.views.pages.company_page import CompanyPage
 from collections_desktop.views.pages.conflicts_page import ConflictsPage
 from collections_desktop.views.pages.customers_page import CustomersPage
 from collections_desktop.views.pages.overview_page import OverviewPage
+from collections_desktop.views.pages.reports_page import (
+    ACTION_CONTROL,
+    COLLECTIONS_BY_AGENT,
+    ReportsPage,
+)
 from collections_desktop.views.pages.setup_page import SetupPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import (
@@ -88,6 +93,7 @@ PAGE_TYPES: tuple[type[Page], ...] = (
     CollectionsPage,
     CompanyPage,
     SetupPage,
+    ReportsPage,
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
 PAGES = tuple(kind.key for kind in PAGE_TYPES)
@@ -149,6 +155,7 @@ class MainWindow(QMainWindow):
         self.collections_page = CollectionsPage(context)
         self.company_page = CompanyPage(context)
         self.setup_page = SetupPage(context)
+        self.reports_page = ReportsPage(context)
         self.page_list: tuple[Page, ...] = (
             self.overview_page,
             self.workspace_page,
@@ -159,6 +166,7 @@ class MainWindow(QMainWindow):
             self.collections_page,
             self.company_page,
             self.setup_page,
+            self.reports_page,
         )
         assert tuple(page.key for page in self.page_list) == PAGES
         self._sync_backend = sync_backend
@@ -250,6 +258,11 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         """Bring a built page to the front, as choosing it in the navigation does."""
         self.navigation.setCurrentRow(self.page_keys.index(key))
+
+    def show_report(self, key: str) -> None:
+        """Reports ▸ Action control or Collections by agent: the Reports page on it."""
+        self.reports_page.show_report(key)
+        self.show_page("reports")
 
     def show_customer(self, customer_id: uuid.UUID) -> None:
         """Open the Workspace on a customer (a name chosen on the Overview or a list)."""
@@ -397,6 +410,8 @@ class MainWindow(QMainWindow):
             item.setData(PAGE_KEY_ROLE, page.key)
             item.setToolTip(
                 _("{tip} (Ctrl+{number})").format(tip=_(page.description), number=number)
+                if number <= 9
+                else _(page.description)
             )
             navigation.addItem(item)
         navigation.setCurrentRow(0)
@@ -450,7 +465,8 @@ class MainWindow(QMainWindow):
         for number, key in enumerate(self.page_keys, start=1):
             item = self.navigation.item(number - 1)
             action = QAction(item.icon(), item.text(), self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            if number <= 9:  # the pages after the ninth are reached by the menus
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.setStatusTip(item.toolTip())
             action.triggered.connect(partial(self.show_page, key))
             self.page_actions[key] = action
@@ -498,6 +514,25 @@ class MainWindow(QMainWindow):
         go_menu = bar.addMenu(_("&Go"))
         for action in self.page_actions.values():
             go_menu.addAction(action)
+        self.reports_menu = bar.addMenu(_("&Reports"))
+        self.reports_menu.setObjectName("reports_menu")
+        self.report_actions: dict[str, QAction] = {}
+        for key, text, tip in (
+            (
+                ACTION_CONTROL,
+                _("&Action control"),
+                _("The actions taken in a period, customers by their oldest open item"),
+            ),
+            (
+                COLLECTIONS_BY_AGENT,
+                _("&Collections by agent"),
+                _("Records, promises and amounts collected per agent in a period"),
+            ),
+        ):
+            action = self.reports_menu.addAction(self._icons.get("reports"), text)
+            action.setStatusTip(tip)
+            action.triggered.connect(partial(self.show_report, key))
+            self.report_actions[key] = action
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(self.guide_action)
         help_menu.addSeparator()

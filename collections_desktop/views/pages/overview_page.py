@@ -163,7 +163,7 @@ class OverviewPage(Page):
         self.more_action.setToolTip(_("Every detail of the activity, with its memo"))
         self.more_action.setEnabled(False)
         self.more_action.triggered.connect(self.show_details)
-        self.enter_record_action = QAction(icons.get("new_activity"), _("Enter record…"), self)
+        self.enter_record_action = QAction(icons.get("enter_record"), _("Enter record…"), self)
         self.enter_record_action.setObjectName("overview_enter_record_action")
         self.enter_record_action.setShortcut(QKeySequence(RECORD_SHORTCUT))
         self.enter_record_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

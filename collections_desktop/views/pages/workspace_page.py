@@ -229,7 +229,7 @@ class WorkspacePage(Page):
         self.record_action.triggered.connect(self._open_record)
         # Enter record…: a call, visit or e-mail about this customer and what came of it.
         self.enter_record_action = QAction(
-            self.context.icons.get("new_activity"), _("Enter record…"), self
+            self.context.icons.get("enter_record"), _("Enter record…"), self
         )
         self.enter_record_action.setObjectName("enter_record_action")
         self.enter_record_action.setShortcut(QKeySequence(RECORD_SHORTCUT))

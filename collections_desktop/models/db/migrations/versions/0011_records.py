@@ -3,7 +3,9 @@
 A record is a closed activity; ``activities.result`` holds the code of its result (None
 for every other activity). ``record_results`` is a set-up list like the activity
 categories (names in other languages are business texts). The column and the index are
-added in place (no table rebuild), so the triggers a replica put on ``activities`` stay.
+added in place (no table rebuild), so the triggers a replica put on ``activities`` stay;
+so are the indexes the reports read a period through (activities by end, settlement
+lines by date, status changes by moment).
 
 Revision ID: 0011_records
 Revises: 0008
@@ -26,6 +28,13 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("activities", sa.Column("result", sa.String(length=30), nullable=True))
     op.create_index("ix_activities_end_at", "activities", ["end_at"])
+    # Collections by agent reads a period's settlements and status changes across the scope.
+    op.create_index(
+        "ix_settlement_lines_settlement_date", "settlement_lines", ["settlement_date"]
+    )
+    op.create_index(
+        "ix_collection_status_history_changed_at", "collection_status_history", ["changed_at"]
+    )
     op.create_table(
         "record_results",
         sa.Column("id", UUID, nullable=False),
@@ -42,6 +51,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("record_results")
+    op.drop_index("ix_collection_status_history_changed_at", table_name="collection_status_history")
+    op.drop_index("ix_settlement_lines_settlement_date", table_name="settlement_lines")
     op.drop_index("ix_activities_end_at", table_name="activities")
     with op.batch_alter_table("activities") as batch_op:
         batch_op.drop_column("result")
