@@ -56,6 +56,8 @@ VIEWS: dict[str, str] = {
     "first-start": N_("the first start's choices: the demo, a new company, an existing one"),
     "new-company": N_("the New company dialog (File ▸ New company…)"),
     "import": N_("the guided import (File ▸ Import receivables…), before a file is chosen"),
+    "enter-record": N_("the Enter record dialog of --customer ACCOUNT, from its Workspace"),
+    "reports": N_("Reports: Action control (--tab 0) or Collections by agent (--tab 1)"),
     "about": N_("the About dialog"),
     "preferences": N_("the Preferences dialog (Edit ▸ Preferences…), with the defaults"),
     "guide": N_("the user guide (Help ▸ User guide, F1) in the interface language"),
@@ -78,10 +80,19 @@ PAGE_OF_VIEW = {
     "new-activity": "overview",
     "letters": "workspace",
     "interest": "workspace",
+    "enter-record": "workspace",
+    "reports": "reports",
 }
 """The main window's page each view shows (the company page for the others)."""
 
-CUSTOMER_VIEWS = ("workspace", "collections", "customer-record", "letters", "interest")
+CUSTOMER_VIEWS = (
+    "workspace",
+    "collections",
+    "customer-record",
+    "letters",
+    "interest",
+    "enter-record",
+)
 """The views that show one customer and need --customer."""
 
 MAY_SHOW_CUSTOMER = ("new-activity",)
@@ -136,6 +147,14 @@ def render_screenshot(
                     "page (make one with sync setup)."
                 ).format(database=opened.display_name)
             )
+        if view == "reports":
+            from collections_desktop.views.pages.reports_page import REPORTS
+
+            if not 0 <= tab < len(REPORTS):
+                raise ScreenshotError(
+                    _("The reports are 0 to {last}.").format(last=len(REPORTS) - 1)
+                )
+            window.reports_page.show_report(REPORTS[tab][0])
         window.show_page(
             PAGE_OF_VIEW.get(view, "setup" if view.startswith("setup-") else "company")
         )
@@ -184,6 +203,13 @@ def render_screenshot(
             widget = dialog
         elif view in ("new-activity", "letters", "interest"):
             widget = _action_dialog(window, view, customer_id is not None, tab)
+        elif view == "enter-record":
+            records = window.workspace_page.records
+            window.workspace_page.enter_record()
+            _wait_for(lambda: records.dialog is not None, _("The Enter record dialog"))
+            assert records.dialog is not None
+            records.dialog.adjustSize()
+            widget = records.dialog
         for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
             app.processEvents()
         _save(widget.grab(), target)

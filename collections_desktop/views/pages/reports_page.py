@@ -113,6 +113,7 @@ def load_report(
     formats: Formats,
     columns: Sequence[Column[Any]],
     results: tuple[tuple[str, str], ...],
+    currency_shown: str = "",
 ) -> ReportData:
     """Read and format a report (runs on the read lane); ``columns`` are the grid's when
     they were made for this report (else empty), kept when the results are the same."""
@@ -142,7 +143,7 @@ def load_report(
             used = {code for row in rows for code in row.by_result} - {c for c, _n in active}
             wanted = (*active, *((code, names.get(code, code)) for code in sorted(used)))
     state.raise_if_cancelled()
-    if not columns or wanted != results:
+    if not columns or wanted != results or currency != currency_shown:
         columns = (
             action_columns(formats, currency)
             if report == ACTION_CONTROL
@@ -185,23 +186,35 @@ class ReportsPage(ListPage):
         self.end = date_edit(first.end, context.formats, "report_to")
         self.pool = pool_combo(context.scope, context.icons)
         self.pool.setObjectName("report_pool")
-        self.pool.setMinimumContentsLength(12)
+        self.pool.setMinimumContentsLength(14)
+        self.pool.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.pool.setCurrentIndex(0)
         self.responsible = QComboBox()
         self.responsible.setObjectName("report_responsible")
-        self.responsible.setMinimumContentsLength(14)
+        self.responsible.setMinimumContentsLength(10)
         self.responsible.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.responsible.addItem(_("Anyone"), "")
-        self.add_filter(_("&Report"), self.report)
+        # The report chooser heads the grid (the filter row holds what narrows it).
+        report_label = QLabel(_("&Report"))
+        report_label.setBuddy(self.report)
+        report_label.setFont(self.grid.title.font())
+        self.report.setFont(self.grid.title.font())
+        self.grid.head.insertWidget(0, report_label)
+        self.grid.head.insertWidget(1, self.report)
+        self.grid.head.insertSpacing(2, 8)
+        self._action_position += 3
         self.add_filter(_("Pe&riod"), self.period)
-        for caption, edit in ((_("&From"), self.start), (_("&To"), self.end)):
-            label = QLabel(caption)
-            label.setBuddy(edit)
-            self.filters.addWidget(label)
-            self.filters.addWidget(edit)
-            self.filters.addSpacing(6)
+        self.start.setToolTip(_("From (included)"))
+        self.end.setToolTip(_("To (included)"))
+        self.filters.addWidget(self.start)
+        self.filters.addWidget(QLabel("–"))
+        self.filters.addWidget(self.end)
+        self.filters.addSpacing(6)
+        for edit in (self.start, self.end):
             edit.dateChanged.connect(self._dates_edited)
         self.add_filter(_("&Pool"), self.pool)
         self.responsible_label = QLabel(_("Res&ponsible"))
@@ -227,6 +240,7 @@ class ReportsPage(ListPage):
         for action in (self.open_action, self.record_action, self.agent_action):
             self.grid.view.addAction(action)
         self.add_actions([(self.open_action, "report_open_button")], menu=False)
+        self.open_button = self.findChild(QWidget, "report_open_button")
         self.grid.view.activated.connect(self._activated)
         self.grid.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self._report_changed()
@@ -242,7 +256,6 @@ class ReportsPage(ListPage):
             stretch=STRETCH[ACTION_CONTROL],
         )
         grid.sort_by(-1, Qt.SortOrder.AscendingOrder)  # the report's order, as read
-        grid.title.setText(_("Action control"))
         return grid
 
     # --- public -------------------------------------------------------------------------
@@ -297,6 +310,7 @@ class ReportsPage(ListPage):
                 formats=formats,
                 columns=columns,
                 results=results,
+                currency_shown=self.data.currency if self.data is not None else "",
             ),
             self._loaded,
             failure=self.read_failed,
@@ -395,7 +409,7 @@ class ReportsPage(ListPage):
             )
             empty = _("No collections agent is set up: add one in Set-up ▸ Agents.")
         self.grid.set_prepared(data.prepared, empty)
-        self.grid.title.setText(f"{self.report.currentText()} · {title}")
+        self.grid.title.setText(title)
         self._selection_changed()
         self.set_status(self.with_note(f"{self.report.currentText()} · {when} · {title}"))
         self.loaded.emit(data)
@@ -421,7 +435,7 @@ class ReportsPage(ListPage):
         action = self.report_key == ACTION_CONTROL
         self.responsible.setVisible(action)
         self.responsible_label.setVisible(action)
-        self.grid.title.setText(self.report.currentText())
+        self.grid.title.setText("")
         self.filters_changed()
 
     def _period_chosen(self, *_args: Any) -> None:
@@ -449,6 +463,8 @@ class ReportsPage(ListPage):
         self.record_action.setEnabled(action)
         self.agent_action.setEnabled(isinstance(row, AgentRow))
         self.open_action.setVisible(self.report_key == ACTION_CONTROL)
+        if self.open_button is not None:
+            self.open_button.setVisible(self.report_key == ACTION_CONTROL)
         self.record_action.setVisible(self.report_key == ACTION_CONTROL)
         self.agent_action.setVisible(self.report_key == COLLECTIONS_BY_AGENT)
 
