@@ -85,7 +85,8 @@ def test_the_navigation_lists_every_page_with_a_shortcut(qtbot, loaded_window) -
     for row in range(navigation.count()):
         item = navigation.item(row)
         assert item.flags() & Qt.ItemFlag.ItemIsEnabled, item.text()
-        assert item.toolTip().endswith(f"(Ctrl+{row + 1})")
+        if row < 9:  # the tenth page (Reports) is reached by its menu
+            assert item.toolTip().endswith(f"(Ctrl+{row + 1})")
     assert navigation.currentRow() == 7
     assert loaded_window.current_page == "company"
     # Ctrl+4 goes to Aged balances, which reads its data the first time it is shown.
