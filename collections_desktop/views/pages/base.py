@@ -451,7 +451,10 @@ class ListPage(Page):
                 if any(isinstance(line[index], int | Decimal) for line in values[:200])
             )
             texts = (
-                [column.text(value) for column, value in zip(columns, line, strict=True)]
+                [
+                    column.text(value) if value is not None else ""  # as on screen
+                    for column, value in zip(columns, line, strict=True)
+                ]
                 for line in values
             )
             header = [column.header for column in columns]

@@ -16,7 +16,6 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt
@@ -563,9 +562,6 @@ def agent_columns(
     def number(value: int) -> str:
         return count_text(fmt, value)
 
-    def share(value: Decimal) -> str:
-        return f"{fmt.number(value * 100, 0)}\u00a0%"
-
     columns: list[Column[AgentRow]] = [
         Column(_("Agent"), lambda r: r.agent, fit=Fit.KEY),
         Column(_("Records"), lambda r: r.records, text=number),
@@ -577,11 +573,10 @@ def agent_columns(
     columns += [Column(name, of_result(code), text=number, fit=Fit.LABEL) for code, name in results]
     columns += [
         Column(_("Promises made"), lambda r: r.promises, text=number),
-        Column(with_currency(_("Amount promised")), lambda r: r.promised, text=fmt.amount),
+        Column(with_currency(_("Promised")), lambda r: r.promised, text=fmt.amount),
         Column(_("Kept"), lambda r: r.kept, text=number),
         Column(_("Partly kept"), lambda r: r.partly_kept, text=number),
         Column(_("Broken"), lambda r: r.broken, text=number),
-        Column(_("Kept share"), lambda r: r.kept_share, text=share),
         Column(with_currency(_("Received")), lambda r: r.received, text=fmt.amount),
         Column(with_currency(_("Settled")), lambda r: r.settled, text=fmt.amount),
     ]
