@@ -70,6 +70,8 @@ VIEWS: dict[str, str] = {
     "import": N_("the guided import (File ▸ Import receivables…), before a file is chosen"),
     "pending-documents": N_("Pending documents: this month's draft invoices (billing run first)"),
     "pending-document": N_("the first pending invoice shown, opened in its dialog"),
+    "enter-record": N_("the Enter record dialog of --customer ACCOUNT, from its Workspace"),
+    "reports": N_("Reports: Action control (--tab 0) or Collections by agent (--tab 1)"),
     "about": N_("the About dialog"),
     "preferences": N_("the Preferences dialog (Edit ▸ Preferences…), with the defaults"),
     "guide": N_("the user guide (Help ▸ User guide, F1) in the interface language"),
@@ -101,6 +103,8 @@ PAGE_OF_VIEW = {
     "send-mail": "workspace",
     "payments": "payments",
     "record-payment": "workspace",
+    "enter-record": "workspace",
+    "reports": "reports",
 }
 """The main window's page each view shows (the company page for the others)."""
 
@@ -113,6 +117,7 @@ CUSTOMER_VIEWS = (
     "statement",
     "send-mail",
     "record-payment",
+    "enter-record",
 )
 """The views that show one customer and need --customer."""
 
@@ -168,6 +173,14 @@ def render_screenshot(
                     "page (make one with sync setup)."
                 ).format(database=opened.display_name)
             )
+        if view == "reports":
+            from collections_desktop.views.pages.reports_page import REPORTS
+
+            if not 0 <= tab < len(REPORTS):
+                raise ScreenshotError(
+                    _("The reports are 0 to {last}.").format(last=len(REPORTS) - 1)
+                )
+            window.reports_page.show_report(REPORTS[tab][0])
         window.show_page(
             PAGE_OF_VIEW.get(view, "setup" if view.startswith("setup-") else "company")
         )
@@ -228,6 +241,13 @@ def render_screenshot(
             widget = _mail_dialog(window, view, customer or "")
         elif view == "record-payment":
             widget = _record_payment_dialog(window)
+        elif view == "enter-record":
+            records = window.workspace_page.records
+            window.workspace_page.enter_record()
+            _wait_for(lambda: records.dialog is not None, _("The Enter record dialog"))
+            assert records.dialog is not None
+            records.dialog.adjustSize()
+            widget = records.dialog
         for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
             app.processEvents()
         _save(widget.grab(), target)

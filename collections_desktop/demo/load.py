@@ -30,6 +30,7 @@ from collections_desktop.demo.company import COMPANY_NAME
 from collections_desktop.demo.customers import Builder
 from collections_desktop.demo.mail import write_demo_mail
 from collections_desktop.demo.payments import write_demo_payments
+from collections_desktop.demo.records import add_results
 from collections_desktop.demo.writer import COLUMNS, Rows, Writer
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
@@ -246,6 +247,7 @@ def _write(
                     dt.datetime.combine(today, dt.time(6), tzinfo=dt.UTC),
                 )
                 recorded = write_demo_payments(connection, today, seed) if payments else None
+                add_results(connection, today)
                 analyse(connection, COLUMNS)
         except BaseException:
             if sqlite:

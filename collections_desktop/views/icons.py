@@ -23,6 +23,8 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "aged_balances": "mdi6.chart-bar-stacked",
         "activities": "mdi6.calendar-check-outline",
         "cases": "mdi6.briefcase-outline",
+        "reports": "mdi6.file-chart-outline",
+        "enter_record": "mdi6.phone-log",
         "about": "mdi6.information-outline",
         "preferences": "mdi6.tune-variant",
         "guide": "mdi6.help-circle-outline",

@@ -63,6 +63,11 @@ from collections_desktop.views.pages.customers_page import CustomersPage
 from collections_desktop.views.pages.overview_page import OverviewPage
 from collections_desktop.views.pages.payments_page import PaymentsPage
 from collections_desktop.views.pages.pending_documents_page import PendingDocumentsPage
+from collections_desktop.views.pages.reports_page import (
+    ACTION_CONTROL,
+    COLLECTIONS_BY_AGENT,
+    ReportsPage,
+)
 from collections_desktop.views.pages.setup_page import SetupPage
 from collections_desktop.views.pages.workspace_page import WorkspacePage
 from collections_desktop.views.settings import (
@@ -96,6 +101,7 @@ PAGE_TYPES: tuple[type[Page], ...] = (
     SetupPage,
     PaymentsPage,
     PendingDocumentsPage,
+    ReportsPage,
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
 PAGES = tuple(kind.key for kind in PAGE_TYPES)
@@ -159,6 +165,7 @@ class MainWindow(QMainWindow):
         self.setup_page = SetupPage(context)
         self.pending_documents_page = PendingDocumentsPage(context)
         self.payments_page = PaymentsPage(context)
+        self.reports_page = ReportsPage(context)
         self.page_list: tuple[Page, ...] = (
             self.overview_page,
             self.workspace_page,
@@ -171,6 +178,7 @@ class MainWindow(QMainWindow):
             self.setup_page,
             self.payments_page,
             self.pending_documents_page,
+            self.reports_page,
         )
         assert tuple(page.key for page in self.page_list) == PAGES
         self._sync_backend = sync_backend
@@ -262,6 +270,17 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         """Bring a built page to the front, as choosing it in the navigation does."""
         self.navigation.setCurrentRow(self.page_keys.index(key))
+
+    def show_report(self, key: str) -> None:
+        """Reports ▸ Action control or Collections by agent: the Reports page on it."""
+        self.reports_page.show_report(key)
+        self.show_page("reports")
+
+    def show_customer_report(self, preset: str) -> None:
+        """Reports ▸ Customer register or Customers without action: the customer explorer
+        showing that report (its title and filters head its exports)."""
+        self.show_page("customers")
+        self.customers_page.show_preset(preset)
 
     def show_customer(self, customer_id: uuid.UUID) -> None:
         """Open the Workspace on a customer (a name chosen on the Overview or a list)."""
@@ -422,7 +441,7 @@ class MainWindow(QMainWindow):
             item.setData(PAGE_KEY_ROLE, page.key)
             item.setToolTip(
                 _("{tip} (Ctrl+{number})").format(tip=_(page.description), number=number)
-                if number <= 9
+                if number <= SHORTCUT_PAGES
                 else _(page.description)
             )
             navigation.addItem(item)
@@ -477,12 +496,12 @@ class MainWindow(QMainWindow):
         self.refresh_action.setStatusTip(_("Read the figures again from the database"))
         self.refresh_action.triggered.connect(self.refresh)
 
-        # Ctrl+1 … Ctrl+8: the pages in navigation order.
+        # Ctrl+1 … Ctrl+9: the first nine pages; the others by the Go menu.
         self.page_actions: dict[str, QAction] = {}
         for number, key in enumerate(self.page_keys, start=1):
             item = self.navigation.item(number - 1)
             action = QAction(item.icon(), item.text(), self)
-            if number <= 9:  # a tenth page has no Ctrl+digit of its own
+            if number <= SHORTCUT_PAGES:
                 action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.setStatusTip(item.toolTip())
             action.triggered.connect(partial(self.show_page, key))
@@ -546,6 +565,42 @@ class MainWindow(QMainWindow):
         billing_menu.setObjectName("billing_menu")
         billing_menu.addAction(self.billing_run_action)
         billing_menu.addAction(self.page_actions["pending_documents"])
+        self.reports_menu = bar.addMenu(_("&Reports"))
+        self.reports_menu.setObjectName("reports_menu")
+        self.report_actions: dict[str, QAction] = {}
+        for preset, text, tip in (
+            (
+                "register",
+                _("Customer &register"),
+                _("Every customer with balance, past due, last action and responsible"),
+            ),
+            (
+                "without_action",
+                _("Customers &without action"),
+                _("The customers no one has contacted in the last 30 days"),
+            ),
+        ):
+            action = self.reports_menu.addAction(self._icons.get("customers"), text)
+            action.setStatusTip(tip)
+            action.triggered.connect(partial(self.show_customer_report, preset))
+            self.report_actions[preset] = action
+        self.reports_menu.addSeparator()
+        for key, text, tip in (
+            (
+                ACTION_CONTROL,
+                _("&Action control"),
+                _("The actions taken in a period, customers by their oldest open item"),
+            ),
+            (
+                COLLECTIONS_BY_AGENT,
+                _("&Collections by agent"),
+                _("Records, promises and amounts collected per agent in a period"),
+            ),
+        ):
+            action = self.reports_menu.addAction(self._icons.get("reports"), text)
+            action.setStatusTip(tip)
+            action.triggered.connect(partial(self.show_report, key))
+            self.report_actions[key] = action
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(self.guide_action)
         help_menu.addSeparator()

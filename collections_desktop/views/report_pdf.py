@@ -46,7 +46,7 @@ def table_html(
         "p.byline { color: #555555; margin: 4px 0 10px 0; }"
         "th { border-bottom: 1px solid #444444; background: #eeeeee; }"
         "tr.row td { border-bottom: 1px solid #dddddd; }"
-        "td.figure, th.figure { white-space: nowrap; }"
+        "td.figure { white-space: nowrap; }"  # a figure never breaks; its heading may
     )
     return (
         f"<html><head><style>{style}</style></head><body>"

@@ -87,6 +87,9 @@ ACTIVITIES_STATE: Option[str] = Option(
     "activities/state", str, "", N_("Activities columns, sort and filters")
 )
 CASES_STATE: Option[str] = Option("cases/state", str, "", N_("Cases columns, sort and filters"))
+REPORTS_STATE: Option[str] = Option(
+    "reports/state", str, "", N_("Reports: the report chosen, its period and columns")
+)
 COLLECTIONS_STATE: Option[str] = Option(
     "collections/state", str, "", N_("Collections page splitters and columns")
 )
@@ -106,6 +109,7 @@ PAGE_STATES: dict[str, Option[str]] = {
     "aged_balances": AGED_BALANCES_STATE,
     "activities": ACTIVITIES_STATE,
     "cases": CASES_STATE,
+    "reports": REPORTS_STATE,
     "collections": COLLECTIONS_STATE,
     "customers": CUSTOMERS_STATE,
     "conflicts": CONFLICTS_STATE,
@@ -128,6 +132,7 @@ OPTIONS: tuple[Option[Any], ...] = (
     AGED_BALANCES_STATE,
     ACTIVITIES_STATE,
     CASES_STATE,
+    REPORTS_STATE,
     COLLECTIONS_STATE,
     CUSTOMERS_STATE,
     CONFLICTS_STATE,

@@ -24,6 +24,7 @@ from collections_desktop.views.dialogs.customer_record import (
     EMAIL,
     CustomerRecordDialog,
 )
+from collections_desktop.views.pages import customers_page
 from collections_desktop.views.pages.customers_page import CustomersPage
 from collections_desktop.views.tasks import TaskRunner
 from tests.gui.conftest import page_context
@@ -487,8 +488,26 @@ def select_rows(page: CustomersPage, rows: list[int]) -> None:
         )
 
 
+def watch_actions(page: CustomersPage, monkeypatch) -> list[tuple[str, list[str]]]:
+    """What the page's actions were asked to do: ("mail" | "record" | "payment", accounts),
+    in order, instead of opening their dialogs."""
+    asked: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(
+        customers_page,
+        "send_template_mail",
+        lambda _context, _parent, accounts: asked.append(("mail", list(accounts))),
+    )
+    monkeypatch.setattr(
+        page.records, "enter", lambda accounts: asked.append(("record", list(accounts)))
+    )
+    monkeypatch.setattr(
+        page.receipts, "record", lambda account=None: asked.append(("payment", [account]))
+    )
+    return asked
+
+
 def test_several_customers_are_selected_and_the_menu_acts_on_them(
-    qtbot, screen: Screen, setting: Setting
+    qtbot, screen: Screen, setting: Setting, monkeypatch
 ) -> None:
     page = screen.page
     ruiz, lopes = texts(page, 0)
@@ -513,17 +532,13 @@ def test_several_customers_are_selected_and_the_menu_acts_on_them(
     select_rows(page, [0, 1])
     assert enabled() == [True, True, False, False, False]
     assert page.payment_action.toolTip() == "Select one customer (several are selected)"
-    with qtbot.waitSignal(page.action_requested) as asked:
-        page.mail_action.trigger()
-    assert asked.args == ["mail", [ruiz, lopes]]
-    with qtbot.waitSignal(page.action_requested) as asked:
-        page.enter_record_action.trigger()
-    assert asked.args == ["record", [ruiz, lopes]]
+    asked = watch_actions(page, monkeypatch)
+    page.mail_action.trigger()
+    page.enter_record_action.trigger()
     select_rows(page, [1])
     assert enabled() == [True] * 5
-    with qtbot.waitSignal(page.action_requested) as asked:
-        page.payment_action.trigger()
-    assert asked.args == ["payment", [lopes]]
+    page.payment_action.trigger()
+    assert asked == [("mail", [ruiz, lopes]), ("record", [ruiz, lopes]), ("payment", [lopes])]
     with qtbot.waitSignal(page.customer_chosen) as chosen:
         page.workspace_action.trigger()
     assert chosen.args == [setting.books.lopes.id]
@@ -533,16 +548,16 @@ def test_several_customers_are_selected_and_the_menu_acts_on_them(
 
 
 def test_a_record_entered_takes_the_customer_off_the_not_called_list(
-    qtbot, screen: Screen, setting: Setting
+    qtbot, screen: Screen, setting: Setting, monkeypatch
 ) -> None:
     page = screen.page
     o = setting.books
     reload(qtbot, page, lambda: page.show_preset("without_action", since=dt.date(2026, 11, 15)))
     assert texts(page, 1) == ["Ruiz Hermanos SL", "Lopes & Filhos Lda"]
     select_rows(page, [1])
-    with qtbot.waitSignal(page.action_requested) as asked:
-        page.enter_record_action.trigger()
-    assert asked.args == ["record", [o.lopes.account]]
+    asked = watch_actions(page, monkeypatch)
+    page.enter_record_action.trigger()
+    assert asked == [("record", [o.lopes.account])]
     call(setting.database, o, o.lopes, dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC))
     reload(qtbot, page, lambda: page.action_done("Record entered for Lopes & Filhos Lda"))
     assert texts(page, 1) == ["Ruiz Hermanos SL"]

@@ -49,6 +49,7 @@ SEEDED = [
     "FOLLOWUP",
     "LETTER",
     "MEETING",
+    "NOTE",
     "PAYPLAN",
     "PROMISE",
     "REVIEW",

@@ -1,6 +1,6 @@
 """The collections set-up a new company starts with: posting profile, sales tax, write-off
 reasons, bank account and charges, interest code, letter sequence, case categories,
-activity categories, the built-in business texts in every language
+activity categories, the results of records, the built-in business texts in every language
 (``business_texts.complete_business_texts``) and the standard e-mail templates
 (``models/mail/standard.py``).
 
@@ -29,6 +29,7 @@ from collections_desktop.models.db.schema import (
     LetterSequence,
     PostingProfile,
     ReceivablesParameters,
+    RecordResult,
     SalesTaxCode,
     WriteOffReason,
 )
@@ -103,10 +104,58 @@ ACTIVITY_CATEGORIES: tuple[tuple[str, dict[str, str]], ...] = (
             "pt": "Revisão de conta",
         },
     ),
+    ("NOTE", {"en": "Note", "es": "Nota", "fr": "Note", "pt": "Nota"}),
 )
 """The activity categories a company starts with. Their names are business texts kept in
 every language (the row holds the company's), written here rather than in the interface
 catalogue because the company may change them."""
+
+RECORD_RESULTS: tuple[tuple[str, dict[str, str]], ...] = (
+    # code, name in each business-text language (company data, not interface text)
+    ("REACHED", {"en": "Reached", "es": "Contactado", "fr": "Joint", "pt": "Contactado"}),
+    (
+        "NO_ANSWER",
+        {"en": "No answer", "es": "No contesta", "fr": "Pas de réponse", "pt": "Sem resposta"},
+    ),
+    (
+        "PROMISED",
+        {
+            "en": "Promised to pay",
+            "es": "Promete pagar",
+            "fr": "Promet de payer",
+            "pt": "Promete pagar",
+        },
+    ),
+    (
+        "REFUSED",
+        {
+            "en": "Refused to pay",
+            "es": "Se niega a pagar",
+            "fr": "Refuse de payer",
+            "pt": "Recusa pagar",
+        },
+    ),
+    (
+        "WRONG_NUMBER",
+        {
+            "en": "Wrong number",
+            "es": "Número equivocado",
+            "fr": "Mauvais numéro",
+            "pt": "Número errado",
+        },
+    ),
+    (
+        "MESSAGE",
+        {
+            "en": "Left a message",
+            "es": "Mensaje dejado",
+            "fr": "Message laissé",
+            "pt": "Mensagem deixada",
+        },
+    ),
+)
+"""The results of a record of a call or action a company starts with (codes kept by the
+records; names are business texts in every language, like the activity categories')."""
 
 LETTER_TEMPLATES: tuple[tuple[int, str, int, int, str, str], ...] = (
     # level, name, days after due, days after the previous letter, fee, template
@@ -297,6 +346,7 @@ def seed_reference_data(session: Session, now: dt.datetime) -> None:
         if missing(CaseCategory.code, code):
             session.add(CaseCategory(code=code, name=_(name), type=kind, updated_at=now))
     _seed_activity_categories(session, params.language or "en", now)
+    _seed_record_results(session, params.language or "en", now)
     session.flush()
     # Imported here: the built-in texts module reads this module's constants.
     from collections_desktop.models.company.business_texts import complete_business_texts
@@ -322,3 +372,18 @@ def _seed_activity_categories(session: Session, language: str, now: dt.datetime)
         session.flush()
         others = {other: text for other, text in names.items() if other != own}
         save_texts(session, "activity_categories", category.id, "name", others, now=now)
+
+
+def _seed_record_results(session: Session, language: str, now: dt.datetime) -> None:
+    """The missing results of records, named in the company's language, with the other
+    languages as business texts."""
+    own = language if language in LANGUAGES else "en"
+    existing = set(session.scalars(select(RecordResult.code)))
+    for code, names in RECORD_RESULTS:
+        if code in existing:
+            continue
+        result = RecordResult(code=code, name=names[own], active=True, updated_at=now)
+        session.add(result)
+        session.flush()
+        others = {other: text for other, text in names.items() if other != own}
+        save_texts(session, "record_results", result.id, "name", others, now=now)

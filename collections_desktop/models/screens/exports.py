@@ -107,7 +107,10 @@ def xlsx_bytes(
 
 def xlsx_value(value: object) -> XlsxCell:
     """A grid's value as an XLSX cell: text, amounts, whole numbers and dates as they
-    are, anything else as its text."""
+    are (a moment in the computer's local time: Excel has no time zones), anything else
+    as its text."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone().replace(tzinfo=None)
     if value is None or isinstance(value, str | Decimal | int | dt.date):
         return value
     return str(value)

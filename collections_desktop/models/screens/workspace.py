@@ -25,6 +25,7 @@ from collections_desktop.models.actions.charge_rows import ChargeState
 from collections_desktop.models.actions.interest_notes import InterestNoteRow, interest_notes
 from collections_desktop.models.aging.definitions import age_items, load_definition
 from collections_desktop.models.casework.categories import shown_category
+from collections_desktop.models.casework.records import shown_result
 from collections_desktop.models.db.schema import (
     Activity,
     ActivityType,
@@ -199,10 +200,10 @@ _TransactionColumns = Row[uuid.UUID, str, str, str, dt.date, dt.date, str, Decim
 """A transaction as ``timeline`` reads it: id, type, voucher, number, dates, currency, amount,
 description."""
 _ActivityColumns = Row[
-    uuid.UUID, str, str, str | None, str | None, str, str | None, dt.datetime, bool, str
+    uuid.UUID, str, str, str | None, str | None, str, str | None, dt.datetime, bool, str, str | None
 ]
 """An activity as ``timeline`` reads it (its category code and shown name), with its
-responsible employee's name."""
+responsible employee's name and, for a record, its result's shown name."""
 
 
 def timeline(
@@ -291,6 +292,7 @@ def timeline(
                 a.id, a.number, a.type, a.category.label("code"),
                 shown_category(session).label("category"), a.purpose, a.memo, a.end_at,
                 a.closed, Employee.name.label("responsible"),
+                shown_result(session).label("result"),
             )
             .outerjoin(Employee, Employee.id == a.responsible_employee_id)
             .where(
@@ -525,6 +527,8 @@ def _activity_entry(row: _ActivityColumns, kind: str, fmt: Formats) -> TimelineE
     parts = [] if row.type == ActivityType.ACTION and row.category else [kind_name]
     if row.category:
         parts.append(row.category)
+    if row.result:  # a record: what came of it, beside what it was
+        parts.append(row.result)
     if row.responsible:
         parts.append(row.responsible)
     parts.append(row.purpose)
@@ -536,6 +540,7 @@ def _activity_entry(row: _ActivityColumns, kind: str, fmt: Formats) -> TimelineE
         _("{type} {number}").format(type=kind_name, number=row.number),
         _("Purpose: {purpose}").format(purpose=row.purpose),
         _("Category: {category}").format(category=row.category or "—"),
+        *([_("Result: {result}").format(result=row.result)] if row.result else []),
         _("Ends: {date} {time}").format(date=fmt.date(end.date(), "long"), time=fmt.time(end)),
         _("Responsible: {name}").format(name=row.responsible or "—"),
         _("Closed") if row.closed else _("Open"),

@@ -60,6 +60,7 @@ REFERENCE_TABLES = (
     "collections_agents",
     "agent_pools",
     "activity_categories",
+    "record_results",
     "business_texts",
     "mail_templates",
     "mail_template_texts",

@@ -24,6 +24,7 @@ from collections_desktop.models.db.schema import (
     BusinessText,
     LetterLevel,
     ReceivablesParameters,
+    RecordResult,
     WriteOffReason,
 )
 
@@ -38,18 +39,20 @@ TRANSLATED = frozenset(
         ("letter_levels", "template"),
         ("write_off_reasons", "description"),
         ("activity_categories", "name"),
+        ("record_results", "name"),
     }
 )
 """The (table, field) pairs kept per language."""
 
 
-OwnRow = AgingPeriod | LetterLevel | WriteOffReason | ActivityCategory
+OwnRow = AgingPeriod | LetterLevel | WriteOffReason | ActivityCategory | RecordResult
 
 OWN_ROWS: dict[str, type[OwnRow]] = {
     "aging_periods": AgingPeriod,
     "letter_levels": LetterLevel,
     "write_off_reasons": WriteOffReason,
     "activity_categories": ActivityCategory,
+    "record_results": RecordResult,
 }
 """The mapped class of each table with texts kept per language."""
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +48,9 @@ from collections_desktop.models.screens.customer_list import (
     customer_filter_choices,
     list_customers,
 )
+from collections_desktop.views.actions.mailing import send_template_mail
+from collections_desktop.views.actions.receipts import ReceiptActions
+from collections_desktop.views.actions.records import record_actions
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.fields import date_edit, parse_amount, pydate, qdate
 from collections_desktop.views.icons import muted_colour
@@ -167,11 +170,6 @@ class CustomersPage(ListPage):
     exportable = True
     busy_width = 140
 
-    action_requested = Signal(str, list)
-    """An action on customers: ("mail", accounts), ("record", accounts) or ("payment",
-    [account]); the window answers it (``send_mail``, ``enter_record``,
-    ``record_payment`` are the places to call the actions' controllers)."""
-
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         self._alert = QColor()
         self._link = QColor()
@@ -190,6 +188,14 @@ class CustomersPage(ListPage):
         self._read_timer.setSingleShot(True)
         self._read_timer.setInterval(READ_DELAY_MS)
         self._read_timer.timeout.connect(self.filters_changed)
+        # The actions on the customers chosen; a record or a payment reads the list again
+        # (a customer called leaves a "without action" list).
+        self.records = record_actions(context, self)
+        self.records.changed.connect(self.action_done)
+        self.records.refused.connect(self.set_status)
+        self.receipts = ReceiptActions(context, self)
+        self.receipts.changed.connect(self.action_done)
+        self.receipts.refused.connect(self.set_status)
 
         self.pool = pool_combo(context.scope, context.icons)
         self.pool.setCurrentIndex(0)
@@ -516,16 +522,16 @@ class CustomersPage(ListPage):
             self.customer_chosen.emit(row.customer_id)
 
     def send_mail(self, accounts: Sequence[str]) -> None:
-        """Send an e-mail from a template to ``accounts`` (the window answers the signal)."""
-        self.action_requested.emit("mail", list(accounts))
+        """Send an e-mail from a template to ``accounts``."""
+        send_template_mail(self.context, self, accounts)
 
     def enter_record(self, accounts: Sequence[str]) -> None:
         """Enter a record (a call, a visit… done) for ``accounts``."""
-        self.action_requested.emit("record", list(accounts))
+        self.records.enter(accounts)
 
     def record_payment(self, account: str | None) -> None:
         """Record a payment of ``account``."""
-        self.action_requested.emit("payment", [account] if account else [])
+        self.receipts.record(account=account)
 
     def action_done(self, note: str) -> None:
         """An action wrote something: say ``note`` and read the list again (a customer

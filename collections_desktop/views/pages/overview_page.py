@@ -48,6 +48,8 @@ from collections_desktop.models.screens.overview import (
     overview_lists,
     take_snapshot_of_day,
 )
+from collections_desktop.views.actions.records import SHORTCUT as RECORD_SHORTCUT
+from collections_desktop.views.actions.records import enter_record, record_actions
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.activity_dialog import (
     ActivityDetailsDialog,
@@ -93,6 +95,8 @@ class OverviewPage(Page):
         self.busy.label.setObjectName("busy_label")
         self._writing = False
         self._note = ""
+        self._record_grid: Grid[Any] | None = None
+        """The balance grid whose row Enter record… is for (None: the activities')."""
         self._step = ""
         self.snapshot_job: Task | None = None
         """Today's snapshot being taken in the background (None: none is)."""
@@ -159,15 +163,36 @@ class OverviewPage(Page):
         self.more_action.setToolTip(_("Every detail of the activity, with its memo"))
         self.more_action.setEnabled(False)
         self.more_action.triggered.connect(self.show_details)
+        self.enter_record_action = QAction(icons.get("enter_record"), _("Enter record…"), self)
+        self.enter_record_action.setObjectName("overview_enter_record_action")
+        self.enter_record_action.setShortcut(QKeySequence(RECORD_SHORTCUT))
+        self.enter_record_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.enter_record_action.setToolTip(
+            _(
+                "Record a call, e-mail or visit with the customer of the selected activity "
+                "or balance, and its result ({key})"
+            ).format(key=RECORD_SHORTCUT)
+        )
+        self.enter_record_action.setEnabled(False)
+        self.enter_record_action.triggered.connect(self.enter_record)
+        self.records = record_actions(context, self)
+        self.records.changed.connect(self._recorded)
+        self.records.refused.connect(self.set_status)
         self.addAction(self.new_action)
+        self.addAction(self.enter_record_action)
         for action in (self.more_action, self.close_action, self.new_action):
             self.activities.view.addAction(action)
+        self.activities.view.addAction(self.enter_record_action)
         self.activities.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.new_button = page_button(self.new_action, "new_activity_button")
         self.close_button = page_button(self.close_action, "close_activity_button")
+        self.enter_record_button = page_button(
+            self.enter_record_action, "overview_enter_record_button"
+        )
         self.activities.head.insertWidget(2, self.new_button)
-        self.activities.head.insertWidget(3, self.close_button)
-        self.activities.head.insertSpacing(4, 12)
+        self.activities.head.insertWidget(3, self.enter_record_button)
+        self.activities.head.insertWidget(4, self.close_button)
+        self.activities.head.insertSpacing(5, 12)
         self.activities.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.activities.view.activated.connect(self._activity_activated)
         self.activities.empty.linkActivated.connect(self._link_activated)
@@ -181,6 +206,11 @@ class OverviewPage(Page):
         for grid in balance_grids:
             grid.view.activated.connect(lambda index, g=grid: self._customer_activated(g, index))
             grid.empty.linkActivated.connect(self._link_activated)
+            grid.view.addAction(self.enter_record_action)
+            grid.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            grid.view.selectionModel().selectionChanged.connect(
+                lambda *_args, g=grid: self._balance_chosen(g)
+            )
 
         self.balances = QSplitter(Qt.Orientation.Horizontal)
         self.balances.setObjectName("balances_splitter")
@@ -617,8 +647,37 @@ class OverviewPage(Page):
 
     # --- reactions ----------------------------------------------------------------------
 
+    def record_accounts(self) -> list[str]:
+        """The customers Enter record… is for: the selected balance row's when a balance
+        was chosen last, else those of the selected activities (own tasks have none)."""
+        if self._record_grid is not None:
+            index = self._record_grid.view.currentIndex()
+            if index.isValid():
+                return [self._record_grid.model.row(index).account]
+        accounts = [row.account for row in self.selected_activities() if row.account]
+        return list(dict.fromkeys(accounts))
+
+    def enter_record(self) -> None:
+        """Enter record… (Ctrl+Shift+K) for ``record_accounts``."""
+        accounts = self.record_accounts()
+        if accounts:
+            enter_record(self.context, self, accounts)
+
+    def _recorded(self, note: str) -> None:
+        self._note = note
+        self.set_status(note)
+        self._read()
+
+    def _balance_chosen(self, grid: Grid[Any]) -> None:
+        if grid.view.selectionModel().selectedRows():
+            self._record_grid = grid
+            self.enter_record_action.setEnabled(True)
+
     def _selection_changed(self, *_args: Any) -> None:
         selected = bool(self.activities.view.selectionModel().selectedRows())
+        if selected and self.activities.view.hasFocus():
+            self._record_grid = None
+        self.enter_record_action.setEnabled(bool(self.record_accounts()))
         self.close_action.setEnabled(
             selected and not self._writing and self.context.employee_id is not None
         )

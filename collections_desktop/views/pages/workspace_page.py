@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -56,6 +56,8 @@ from collections_desktop.models.screens.workspace_texts import (
     summary_sentences,
 )
 from collections_desktop.views.actions.mailing import send_template_mail
+from collections_desktop.views.actions.records import SHORTCUT as RECORD_SHORTCUT
+from collections_desktop.views.actions.records import enter_record, record_actions
 from collections_desktop.views.actions.statements import StatementActions
 from collections_desktop.views.actions.transactions import ActionContext, TransactionActions
 from collections_desktop.views.context import PageContext
@@ -237,6 +239,24 @@ class WorkspacePage(Page):
         )
         self.statement_action.setEnabled(False)
         self.statement_action.triggered.connect(self.account_statement)
+        # Enter record…: a call, visit or e-mail about this customer and what came of it.
+        self.enter_record_action = QAction(
+            self.context.icons.get("enter_record"), _("Enter record…"), self
+        )
+        self.enter_record_action.setObjectName("enter_record_action")
+        self.enter_record_action.setShortcut(QKeySequence(RECORD_SHORTCUT))
+        self.enter_record_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.enter_record_action.setToolTip(
+            _("Record a call, e-mail or visit with this customer and its result ({key})").format(
+                key=RECORD_SHORTCUT
+            )
+        )
+        self.enter_record_action.setEnabled(False)
+        self.enter_record_action.triggered.connect(self.enter_record)
+        self.addAction(self.enter_record_action)
+        self.records = record_actions(self.context, self)
+        self.records.changed.connect(self._action_done)
+        self.records.refused.connect(self.set_status)
 
         top.addWidget(pool_label)
         top.addWidget(self.pool_combo)
@@ -245,6 +265,7 @@ class WorkspacePage(Page):
         top.addWidget(self.customer_combo, 1)
         top.addWidget(page_button(self.record_action, "workspace_record_button"))
         top.addWidget(page_button(self.statement_action, "workspace_statement_button"))
+        top.addWidget(page_button(self.enter_record_action, "workspace_enter_record_button"))
         top.addSpacing(12)
         top.addWidget(self.risk)
         top.addSpacing(8)
@@ -415,6 +436,11 @@ class WorkspacePage(Page):
             selected=self.open_grid.marked(),
         )
 
+    def enter_record(self) -> None:
+        """Enter record… for the customer on screen (Ctrl+Shift+K)."""
+        if self._data is not None:
+            enter_record(self.context, self, [self._data.card.account])
+
     def show_transaction(self, transaction_id: uuid.UUID) -> bool:
         """Select an open transaction in the Open transactions tab; False when it is settled."""
         model = self.open_grid.model
@@ -535,6 +561,7 @@ class WorkspacePage(Page):
         self.record_action.setEnabled(True)
         self.statement_action.setEnabled(True)
         self.template_button.setEnabled(True)
+        self.enter_record_action.setEnabled(True)
         card = data.card
         fmt = self.context.formats
         combo = self.customer_combo

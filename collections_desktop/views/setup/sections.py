@@ -16,6 +16,7 @@ from collections_desktop.views.setup.mail_templates import MailTemplatesSection
 from collections_desktop.views.setup.parameters import ParametersSection
 from collections_desktop.views.setup.pools import PoolsSection
 from collections_desktop.views.setup.posting_profiles import PostingProfilesSection
+from collections_desktop.views.setup.record_results import RecordResultsSection
 from collections_desktop.views.setup.section import SetupSection
 from collections_desktop.views.setup.users import UsersSection
 from collections_desktop.views.setup.write_off_reasons import WriteOffReasonsSection
@@ -36,6 +37,7 @@ SETUP_SECTIONS: tuple[type[SetupSection[Any, Any]], ...] = (
     ActivityCategoriesSection,
     MailTemplatesSection,
     MailServerSection,
+    RecordResultsSection,
 )
 """Every set-up section, in the order of the page's list: the company and its people
 first, then the rules of collections."""

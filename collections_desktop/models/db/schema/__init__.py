@@ -90,6 +90,7 @@ from collections_desktop.models.db.schema.mail import (
 )
 from collections_desktop.models.db.schema.receipts import IMMUTABLE_COLUMNS as _RECEIPT_FACTS
 from collections_desktop.models.db.schema.receipts import PaymentDetails, PaymentStateChange
+from collections_desktop.models.db.schema.records import RecordResult
 from collections_desktop.models.db.schema.reference import (
     ActivityCategory,
     AgingDefinition,
@@ -202,6 +203,7 @@ __all__ = [
     "PromiseOutcome",
     "PromiseResult",
     "ReceivablesParameters",
+    "RecordResult",
     "RecurringBillingLine",
     "SalesTaxCode",
     "Settlement",

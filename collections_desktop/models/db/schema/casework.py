@@ -27,6 +27,8 @@ class Activity(Mutable, Base):
     __tablename__ = "activities"
     __table_args__ = (
         Index("ix_activities_responsible_open", "responsible_employee_id", "closed", "end_at"),
+        # The reports read the actions of a period across every customer (models/reports/).
+        Index("ix_activities_end_at", "end_at"),
     )
     id: Mapped[uuid.UUID] = primary_id()
     number: Mapped[str] = mapped_column(String(30), unique=True)
@@ -43,6 +45,9 @@ class Activity(Mutable, Base):
     case_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("collections_cases.id"), index=True
     )
+    result: Mapped[str | None] = mapped_column(String(30))
+    """A record's result: the code of a ``RecordResult`` (reached, no answer, promised…);
+    None for every other activity (migration 0011)."""
 
 
 class CollectionsCase(Mutable, Base):

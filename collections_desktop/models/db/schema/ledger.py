@@ -121,7 +121,7 @@ class SettlementLine(Base):
     id: Mapped[uuid.UUID] = primary_id()
     settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id"), index=True)
     transaction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customer_transactions.id"))
-    settlement_date: Mapped[dt.date]
+    settlement_date: Mapped[dt.date] = mapped_column(index=True)  # reports (0011)
     amount: Mapped[Decimal]
     amount_accounting: Mapped[Decimal]
 
@@ -134,7 +134,7 @@ class CollectionStatusChange(Base):
     transaction_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("customer_transactions.id"), index=True
     )
-    changed_at: Mapped[dt.datetime]
+    changed_at: Mapped[dt.datetime] = mapped_column(index=True)  # reports (0011)
     changed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"))
     from_status: Mapped[str] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
