@@ -139,6 +139,28 @@ def test_the_list_pages_open_the_workspace_and_the_collections_page(
     assert window.status_label.text().startswith("C-000002 Garnier SA · 0 cases · ")
 
 
+def test_the_reports_menu_opens_the_two_customer_reports_in_the_explorer(
+    qtbot, loaded_window
+) -> None:
+    menu = [action.text() for action in loaded_window.reports_menu.actions()]
+    assert menu == [
+        "Customer &register",
+        "Customers &without action",
+        "",
+        "&Action control",
+        "&Collections by agent",
+    ]
+    page = loaded_window.customers_page
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        loaded_window.report_actions["without_action"].trigger()
+    assert loaded_window.current_page == "customers"
+    assert page.report_title() == "Customers without action since Oct 24, 2026"
+    assert ("Without action since", "Oct 24, 2026") in page.report_filters()
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        loaded_window.report_actions["register"].trigger()
+    assert page.report_title() == "Customer register"
+
+
 def test_the_list_pages_remember_their_columns_and_filters(
     qtbot, make_window, company, tmp_path
 ) -> None:
