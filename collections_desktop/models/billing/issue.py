@@ -91,8 +91,10 @@ class IssueResult:
         if not count:
             return _("No pending invoice to issue.")
         first, last = self.invoices[0].number, self.invoices[-1].number
+        if count == 1:
+            return _("Invoice {number} issued.").format(number=first)
         return ngettext(
-            "{count} invoice issued: {first}.",
+            "{count} invoice issued: {first} to {last}.",
             "{count} invoices issued: {first} to {last}.",
             count,
         ).format(count=formats.count(count), first=first, last=last)

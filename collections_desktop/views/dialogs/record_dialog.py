@@ -124,7 +124,7 @@ class RecordDialog(ActionDialog):
         follow_row.addWidget(self.follow_up)
         follow_row.addWidget(self.next_action)
         follow_row.addStretch(1)
-        self.form.addRow(ngettext("Customer", "Customers", count), self.customer_label)
+        self.form.addRow(_("Customer") if count == 1 else _("Customers"), self.customer_label)
         self.form.addRow(_("&Event"), self.event_type)
         self.form.addRow(_("&Responsible"), self.responsible)
         self.form.addRow(_("&Date and time"), self.moment)
