@@ -56,7 +56,7 @@ def test_statements_are_written_counted_and_replaced_whole(run_cli, books, tmp_p
     assert sorted(p.name for p in pdf.iterdir()) == [f"{n}.pdf" for n in names]
     assert sorted(p.name for p in xlsx.iterdir()) == [f"{n}.xlsx" for n in names]
     sheet = load_workbook(io.BytesIO((xlsx / f"{books['es']}-2026-11.xlsx").read_bytes())).active
-    closing = next(r for r in sheet.iter_rows(values_only=True) if r[2] == "Closing balance")
+    closing = next(r for r in sheet.iter_rows(values_only=True) if r[2] == "Saldo final")
     assert closing[6] == 810
     if PDFTOTEXT is not None:
         text = subprocess.run(

@@ -132,6 +132,7 @@ def test_the_activity_dialog_offers_the_active_categories_in_the_users_language(
         "Correo electrónico",
         "Disputa",
         "Llamada",
+        "Nota",
         "Plan de pagos",
         "Promesa de pago",
         "Reunión",

@@ -188,7 +188,7 @@ def test_a_mislabelled_database_is_refused_before_any_backup(demo_file, tmp_path
         assert str(refused.value) == (
             f"The database {path} says it is at schema 0003 but already holds tables or "
             "columns of a later schema (activity_categories, business_texts, customer_addresses, "
-            "customer_changes, letter_documents, …): an "
+            "customer_changes, invoice_lines, …): an "
             "upgrade was interrupted. It was not changed and no backup copy was made."
         )
     assert digest(path) == before
