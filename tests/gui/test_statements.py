@@ -232,7 +232,7 @@ def test_saving_writes_the_pdf_and_the_xlsx_and_opens_them(qtbot, workspace, tmp
         dialog.ok_button.click()
     sheet = load_workbook(io.BytesIO((tmp_path / "sheet.xlsx").read_bytes())).active
     values = [row for row in sheet.iter_rows(values_only=True)]
-    closing = next(row for row in values if row[2] == "Closing balance")
+    closing = next(row for row in values if row[2] == "Saldo final")  # a Spanish customer
     assert closing[6] == 810
     assert asked[1][1].name == f"{account}-2026-11.xlsx"
     with page.context.database.sessions() as session:
