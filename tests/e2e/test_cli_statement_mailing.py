@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import func, select
 
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import MailServer as MailServerRow
 from collections_desktop.models.db.schema import (
     Activity,
     Customer,
@@ -28,6 +27,7 @@ from collections_desktop.models.db.schema import (
     OutboxMessage,
     TransactionType,
 )
+from collections_desktop.models.db.schema import MailServer as MailServerRow
 from collections_desktop.models.ledger import settlements
 from collections_desktop.models.mail.settings import MailServerValues, save_mail_server
 from tests.mail_server import MailServer, free_port

@@ -223,13 +223,14 @@ def queue_month_statements(
                     if state.cancelled:
                         return QueuedStatements(None, cancelled=True)
                 found = statements[mail.customer_id]
-                content = pdf(
-                    found
-                )  # printed for everyone queued now, sent to those with an address
+                # Printed for everyone queued now (the command keeps a copy), attached
+                # only where there is an address.
+                offset_length = spool.put(pdf(found))
                 pending.append(
-                    _Pending(message, file_name(found, "pdf"), *spool.put(content), mail.account,
-                             mail.name)
-                )  # fmt: skip
+                    _Pending(
+                        message, file_name(found, "pdf"), *offset_length, mail.account, mail.name
+                    )
+                )
         if state is not None:
             state.progress(len(todo), len(todo), _("Printing statements"))
         return _queue(database, scope, period, key, candidates, pending, spool, now, agent_id, name)
@@ -295,7 +296,7 @@ class _Spool:
     """The PDFs printed so far, in one temporary file (deleted when closed)."""
 
     def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="statements-")
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="statements-")  # noqa: SIM115
 
     def put(self, content: bytes) -> tuple[int, int]:
         offset = self._file.seek(0, 2)
