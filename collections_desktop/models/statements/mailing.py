@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from babel.dates import format_date, format_skeleton
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
@@ -43,6 +43,8 @@ from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.models.mail.mailing import outgoing, prepare_mails
 from collections_desktop.models.mail.outbox import (
     QUEUED,
+    SENT,
+    SKIPPED,
     OutgoingMessage,
     SendReport,
     SendState,
@@ -104,6 +106,10 @@ class MonthMailingStatus:
     """Of those, the ones the mailing already holds (sent, queued, skipped…)."""
     waiting: int
     """Of those, the ones whose statement is queued and not sent yet."""
+    sent: int = 0
+    """Of those, the ones whose statement was sent."""
+    skipped: int = 0
+    """Of those, the ones recorded without an e-mail address."""
 
     @property
     def to_queue(self) -> int:
@@ -165,6 +171,8 @@ def month_mailing_status(
         owing=len(owing),
         in_mailing=len(mine),
         waiting=sum(1 for state in mine if state == QUEUED),
+        sent=sum(1 for state in mine if state == SENT),
+        skipped=sum(1 for state in mine if state == SKIPPED),
     )
 
 
@@ -403,16 +411,4 @@ def _with_pdf(pending: _Pending, spool: _Spool) -> OutgoingMessage:
         body=message.body,
         language=message.language,
         attachments=(Attachment(pending.filename, content),),
-    )
-
-
-def queued_count(session: Session, mailing_id: uuid.UUID) -> int:
-    """Messages of the mailing still queued (sent by the next run)."""
-    return (
-        session.scalar(
-            select(func.count()).where(
-                OutboxMessage.mailing_id == mailing_id, OutboxMessage.state == QUEUED
-            )
-        )
-        or 0
     )
