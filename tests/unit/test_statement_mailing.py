@@ -3,23 +3,30 @@ printed only for those not queued yet, a run that meets another's queueing, a ca
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 
+from collections_desktop.demo.company import DEMO_USER
+from collections_desktop.demo.load import write_demo_company
+from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Customer,
     Employee,
+    Mailing,
     OutboxAttachment,
     OutboxMessage,
 )
 from collections_desktop.models.db.writing import write_transaction
-from collections_desktop.models.people.scope import company_scope
+from collections_desktop.models.people.scope import company_scope, load_viewer
 from collections_desktop.models.statements.mailing import (
     mailing_key,
     month_mailing_status,
     queue_month_statements,
 )
-from collections_desktop.models.statements.period import month_period
+from collections_desktop.models.statements.period import last_month, month_period
 from collections_desktop.models.statements.statement import Statement
 from tests.unit.test_mail import NOW, add_customers
 
@@ -163,3 +170,22 @@ def test_a_month_nobody_owes_has_nothing_to_send(sqlite_db: Database) -> None:
     )
     assert (result.mailing_id, result.queued) == (None, 0)
     assert rows(sqlite_db) == {}
+
+
+def test_the_demo_has_last_months_statements_to_send(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A first start on the demo shows the offer: its demo agent's customers owed at the end
+    of last month, and no statements mailing exists yet (whatever day it is made on)."""
+    for today in (dt.date(2026, 12, 3), dt.date(2027, 3, 1)):
+        path = tmp_path / f"demo-{today}.sqlite"
+        write_demo_company(path, customers=60, seed=7, today=today)
+        database = open_company(path, create=False, clock=FixedClock.on(today))
+        try:
+            with database.sessions() as session:
+                viewer = load_viewer(session, DEMO_USER)
+                status = month_mailing_status(session, viewer.scope, last_month(today), today)
+                mailings = session.scalar(select(func.count()).select_from(Mailing))
+        finally:
+            database.dispose()
+        assert viewer.employee_id is not None
+        assert status.owing > 10
+        assert (status.in_mailing, mailings, status.to_send) == (0, 0, True)
