@@ -448,6 +448,10 @@ class Shell(QObject):
             return False
         self._show(window, database)
         remember_database(self.settings, url)
+        # After the promises are judged (queued first, on the write lane): last month's
+        # statements, offered or sent as the user's preference says. Not on the window's
+        # rebuild for new preferences, and never by the window's constructor.
+        window.check_month_statements(at_start=True)
         return True
 
     def _show(self, window: MainWindow, database: Database) -> None:

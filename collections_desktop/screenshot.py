@@ -77,6 +77,12 @@ VIEWS: dict[str, str] = {
     "guide": N_("the user guide (Help ▸ User guide, F1) in the interface language"),
     "send-mail": N_("the Send e-mail dialog of --customer ACCOUNT with its mail filled"),
     "outbox": N_("the Outbox (File ▸ Outbox…) with its mailings"),
+    "month-statements": N_(
+        "the question about last month's statements (Billing ▸ Send last month's statements…)"
+    ),
+    "month-statements-sending": N_(
+        "the main window while last month's statements are printed and sent (status bar)"
+    ),
     **{
         f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
         for kind in SETUP_SECTIONS
@@ -248,6 +254,10 @@ def render_screenshot(
             assert records.dialog is not None
             records.dialog.adjustSize()
             widget = records.dialog
+        elif view == "month-statements":
+            widget = _month_statements_dialog(window)
+        elif view == "month-statements-sending":
+            _month_statements_progress(window)
         for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
             app.processEvents()
         _save(widget.grab(), target)
@@ -447,6 +457,25 @@ def _record_payment_dialog(window: MainWindow) -> QWidget:
     dialog.reference.setText("TRF 88121")
     dialog.adjustSize()
     return dialog
+
+
+def _month_statements_dialog(window: MainWindow) -> QWidget:
+    """Where last month's statements stand, as the Billing menu's entry shows it."""
+    controller = window.check_month_statements()
+    _wait_for(lambda: controller.dialog is not None, _("Last month's statements"))
+    dialog = controller.dialog
+    assert dialog is not None
+    dialog.adjustSize()
+    return dialog
+
+
+def _month_statements_progress(window: MainWindow) -> None:
+    """The status bar's progress while statements are printed (a third of the way); no
+    mail is sent."""
+    from collections_desktop.views.actions.mailing import StatusProgress
+
+    progress = StatusProgress(window, _("Printing statements…"))
+    progress.show_progress(245, 736, _("Printing statements"))
 
 
 def _wait_for(done: Callable[[], bool], what: str) -> None:

@@ -249,6 +249,14 @@ def _add_statements_command(
     )
     statement.add_argument("--pool", metavar="NAME", help=_("only the customers of this pool"))
     statement.add_argument(
+        "--send",
+        action="store_true",
+        help=_(
+            "e-mail each statement to its customer (once per customer and month; exit codes "
+            "as mail send)"
+        ),
+    )
+    statement.add_argument(
         "--user",
         metavar="NAME",
         help=_("apply this collections agent's scope (default: every customer)"),

@@ -47,6 +47,7 @@ from collections_desktop.views.about import AboutDialog
 from collections_desktop.views.actions.customer_record import CustomerRecordActions
 from collections_desktop.views.actions.importing import ImportReceivables
 from collections_desktop.views.actions.mailing import show_outbox
+from collections_desktop.views.actions.statement_mailing import MonthStatements
 from collections_desktop.views.actions.work_offline import WorkOffline
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.preferences import PreferencesDialog
@@ -184,6 +185,7 @@ class MainWindow(QMainWindow):
         self._sync_backend = sync_backend
         self.replica = replica
         self.import_controller: ImportReceivables | None = None
+        self._month_statements: MonthStatements | None = None
         """The guided import opened last (File ▸ Import receivables…)."""
         """The replica's status when the database is an offline replica, else None."""
         self.conflicts_page: ConflictsPage | None = None
@@ -374,6 +376,21 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    @property
+    def month_statements(self) -> MonthStatements:
+        """Last month's statements by e-mail (made on first use: building the window
+        reads nothing for them; ``app.Shell`` starts the check at the start)."""
+        if self._month_statements is None:
+            self._month_statements = MonthStatements(self.context, self)
+        return self._month_statements
+
+    def check_month_statements(self, *, at_start: bool = False) -> MonthStatements:
+        """Billing ▸ Send last month's statements… (and the check at the start): where
+        they stand, and Send now when some are left."""
+        controller = self.month_statements
+        controller.check(at_start=at_start)
+        return controller
+
     def show_outbox(self) -> QWidget:
         """File ▸ Outbox…: the template e-mails queued and sent from this computer."""
         return show_outbox(self.context, self)
@@ -532,6 +549,18 @@ class MainWindow(QMainWindow):
         )
         self.billing_run_action.setEnabled(not self.database.read_only)
         self.billing_run_action.triggered.connect(self.create_month_invoices)
+        self.month_statements_action = QAction(
+            self._icons.get("email"), _("Send last month's &statements…"), self
+        )
+        self.month_statements_action.setObjectName("month_statements_action")
+        self.month_statements_action.setStatusTip(
+            _(
+                "E-mail last month's account statement to every customer with an open "
+                "balance at its end, once per customer"
+            )
+        )
+        self.month_statements_action.setEnabled(not self.database.read_only)
+        self.month_statements_action.triggered.connect(lambda: self.check_month_statements())
 
         self.guide_action = QAction(self._icons.get("guide"), _("User &guide"), self)
         self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
@@ -565,6 +594,8 @@ class MainWindow(QMainWindow):
         billing_menu.setObjectName("billing_menu")
         billing_menu.addAction(self.billing_run_action)
         billing_menu.addAction(self.page_actions["pending_documents"])
+        billing_menu.addSeparator()
+        billing_menu.addAction(self.month_statements_action)
         self.reports_menu = bar.addMenu(_("&Reports"))
         self.reports_menu.setObjectName("reports_menu")
         self.report_actions: dict[str, QAction] = {}

@@ -68,6 +68,16 @@ SYNC_INTERVAL: Option[int] = Option(
 )
 """How often an offline replica syncs by itself while the server answers."""
 
+MONTH_END_STATEMENTS: Option[str] = Option(
+    "statements/month_end",
+    str,
+    "offer",
+    N_("Month-end statements"),
+    choices=("offer", "send", "nothing"),
+)
+"""At the first start after a month's end, when last month's statements have not been
+e-mailed: offer to send them, send them without asking, or do nothing."""
+
 WINDOW_GEOMETRY: Option[QByteArray] = Option(
     "main_window/geometry", QByteArray, QByteArray(), N_("Main window position and size")
 )
@@ -125,6 +135,7 @@ OPTIONS: tuple[Option[Any], ...] = (
     DATABASE,
     RECENT_DATABASES,
     SYNC_INTERVAL,
+    MONTH_END_STATEMENTS,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     OVERVIEW_STATE,

@@ -66,7 +66,8 @@ class TaskState:
     """What a running task shares with the GUI: progress going out, a cancel request coming in.
 
     Safe to use from any thread. ``progress`` drops reports that come faster than
-    ``interval`` seconds apart, except the final one (``done >= total``).
+    ``interval`` seconds apart, except the final one (``done >= total``) and the first
+    of a new step (another ``what``: printing, then sending).
     """
 
     def __init__(
@@ -82,6 +83,7 @@ class TaskState:
         self._cancel = threading.Event()
         self._lock = threading.Lock()
         self._last: float | None = None
+        self._what = ""
 
     @property
     def cancelled(self) -> bool:
@@ -104,9 +106,10 @@ class TaskState:
         now = self._monotonic()
         final = total > 0 and done >= total
         with self._lock:
-            if not final and self._last is not None and now - self._last < self._interval:
+            soon = self._last is not None and now - self._last < self._interval
+            if not final and soon and what == self._what:
                 return
-            self._last = now
+            self._last, self._what = now, what
         self._report(done, total, what)
 
 

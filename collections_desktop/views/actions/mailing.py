@@ -344,6 +344,27 @@ def send_queued(
 ) -> None:
     """Send the queued mails (of ``mailing_id``) on the background lane, progress and
     Cancel in the window's status bar; asks for the password when the keychain has none."""
+    with_mail_login(
+        context,
+        parent,
+        lambda server, password: _send(
+            context, parent, server, password, mailing_id, due_only, done
+        ),
+    )
+
+
+def with_mail_login(
+    context: PageContext,
+    parent: QWidget,
+    then: Callable[[MailServerRow, str | None], None],
+    *,
+    no_server: str | None = None,
+    not_sent: str | None = None,
+) -> None:
+    """Read the company's SMTP server and this user's password (the keychain's, else
+    asked), then call ``then(server, password)`` on the GUI thread. No server set up
+    (``no_server`` says so) or the password prompt cancelled (``not_sent`` in the status
+    bar): ``then`` is not called."""
     database = context.database
 
     def read(_state: TaskState) -> tuple[MailServerRow, str | None, str]:
@@ -360,7 +381,8 @@ def send_queued(
             QMessageBox.information(
                 parent,
                 _("Send e-mail"),
-                _(
+                no_server
+                or _(
                     "No SMTP server is set up: the mails stay queued. Set it up in "
                     "Set-up ▸ Mail server."
                 ),
@@ -369,7 +391,7 @@ def send_queued(
         if server.user_name and password is None:
             asked = ask_password(parent, server)
             if asked is None:
-                _announce(parent, _("Nothing was sent: the mails stay queued."))
+                _announce(parent, not_sent or _("Nothing was sent: the mails stay queued."))
                 return
             password, remember = asked
             if remember and not keychain:
@@ -377,7 +399,7 @@ def send_queued(
                     credentials.save_password(server.smtp, password)
                 except credentials.KeychainUnavailable as error:
                     _announce(parent, str(error))
-        _send(context, parent, server, password, mailing_id, due_only, done)
+        then(server, password)
 
     QueryOp(read, ready, "mail server").run(context.runner)
 
@@ -405,7 +427,7 @@ def _send(
             due_only=due_only,
         )
 
-    progress = _StatusProgress(parent)
+    progress = StatusProgress(parent)
     task = context.runner.run(work, lane=Lane.BACKGROUND, name="send e-mails")
     progress.cancel.clicked.connect(task.cancel)
     task.progressed.connect(progress.show_progress)
@@ -449,13 +471,14 @@ def report_text(report: SendReport, count: Callable[[int], str]) -> str:
     return text
 
 
-class _StatusProgress:
-    """A progress bar and a Cancel button in the main window's status bar while mails go."""
+class StatusProgress:
+    """A progress bar and a Cancel button in the main window's status bar while mails go
+    (the label says the step a task reports: "Printing statements", "Sending e-mails")."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, text: str | None = None) -> None:
         window = parent.window()
         self.bar = window.statusBar() if isinstance(window, QMainWindow) else None
-        self.label = QLabel(_("Sending e-mails…"))
+        self.label = QLabel(text or _("Sending e-mails…"))
         self.label.setObjectName("mail_progress_label")
         self.progress = QProgressBar()
         self.progress.setObjectName("mail_progress")
@@ -469,7 +492,9 @@ class _StatusProgress:
             for widget in (self.label, self.progress, self.cancel):
                 self.bar.addPermanentWidget(widget)
 
-    def show_progress(self, done: int, total: int, _what: str) -> None:
+    def show_progress(self, done: int, total: int, what: str) -> None:
+        if what:
+            self.label.setText(_("{step}…").format(step=what))
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))

@@ -1,4 +1,5 @@
-"""Edit ▸ Preferences: the interface language, how a phone number is called, the date style.
+"""Edit ▸ Preferences: the interface language, how a phone number is called, the date style,
+what to do with last month's statements at the first start after a month's end.
 
 The dialog only shows and stores the user's choices in the settings; the main window
 asks the shell to apply a new language or date style (the window opens again in them),
@@ -23,12 +24,25 @@ from PySide6.QtWidgets import (
 from collections_desktop.formatting import DATE_STYLES, Formats
 from collections_desktop.i18n import N_, _
 from collections_desktop.views.icons import muted_colour
-from collections_desktop.views.settings import CALL_METHOD, DATE_STYLE, LANGUAGE, Settings
+from collections_desktop.views.settings import (
+    CALL_METHOD,
+    DATE_STYLE,
+    LANGUAGE,
+    MONTH_END_STATEMENTS,
+    Settings,
+)
 
 LANGUAGE_NAMES = (("en", "English"), ("es", "Español"), ("fr", "Français"), ("pt", "Português"))
 """Each interface language in its own words, so a user finds theirs whatever is shown now."""
 
 CALL_METHODS = (("tel", N_("Phone (the computer's phone app)")), ("teams", N_("Microsoft Teams")))
+
+MONTH_END_CHOICES = (
+    ("offer", N_("Offer to send them")),
+    ("send", N_("Send them automatically")),
+    ("nothing", N_("Do nothing")),
+)
+"""What the app does at the first start after a month's end with last month's statements."""
 
 DATE_STYLE_NAMES = {"short": N_("Short"), "medium": N_("Medium"), "long": N_("Long")}
 
@@ -75,10 +89,25 @@ class PreferencesDialog(QDialog):
             )
         self.date_style.setCurrentIndex(max(0, self.date_style.findData(settings.get(DATE_STYLE))))
 
+        self.month_end = QComboBox()
+        self.month_end.setObjectName("preferences_month_end")
+        for code, name in MONTH_END_CHOICES:
+            self.month_end.addItem(_(name), code)
+        self.month_end.setCurrentIndex(
+            max(0, self.month_end.findData(settings.get(MONTH_END_STATEMENTS)))
+        )
+        self.month_end.setToolTip(
+            _(
+                "At the first start after a month's end, when last month's statements have "
+                "not been e-mailed to the customers with an open balance"
+            )
+        )
+
         form = QFormLayout()
         form.addRow(_("&Language:"), self.language)
         form.addRow(_("&Call with:"), self.call_method)
         form.addRow(_("&Dates:"), self.date_style)
+        form.addRow(_("&Month-end statements:"), self.month_end)
 
         self.note = QLabel(
             _(
@@ -117,5 +146,6 @@ class PreferencesDialog(QDialog):
         settings.set(LANGUAGE, language)
         settings.set(CALL_METHOD, self.call_method.currentData())
         settings.set(DATE_STYLE, style)
+        settings.set(MONTH_END_STATEMENTS, self.month_end.currentData())
         settings.sync()
         super().accept()
