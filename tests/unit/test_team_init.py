@@ -67,10 +67,10 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
 
     assert report.schema_created
     assert not report.has_company
-    assert report.tables_secured == len(SECURED) + 1 == 32  # + sync_operations
-    assert report.policies == report.policies_created == 32
+    assert report.tables_secured == len(SECURED) + 1 == 34  # + sync_operations
+    assert report.policies == report.policies_created == 34
     assert (report.pools, report.pool_members) == (0, 0)
-    assert report.tables_analysed == len(Base.metadata.tables) == 66  # + record_results
+    assert report.tables_analysed == len(Base.metadata.tables) == 70  # + the bank tables
     state = catalogue_state(pg_url)
     assert (
         owner_count(
@@ -155,7 +155,7 @@ def test_init_again_changes_nothing(pg_url: str) -> None:
     assert report.roles_created == ()
     assert report.policies_created == 0
     assert catalogue_state(pg_url) == before
-    assert len(before["policies"]) == 32
+    assert len(before["policies"]) == 34
     assert len(before["members"]) == 20
 
 

@@ -95,6 +95,7 @@ OWNERS: dict[str, Owner] = {
     "invoice_lines": Owner("transaction_id", "customer_transactions"),
     "payment_details": Owner("transaction_id", "customer_transactions"),
     "payment_state_history": Owner("transaction_id", "customer_transactions"),
+    "customer_bank_accounts": Owner("customer_id"),
 }
 """Every customer table, shared or not, with the way to its customer (row-level security
 covers the local snapshot tables too)."""
@@ -106,6 +107,9 @@ LOCAL_CUSTOMER_TABLES = {
     # reaches the team as the activity on the customer's timeline.
     "outbox_messages": Owner("customer_id"),
     "outbox_attachments": Owner("message_id", "outbox_messages"),
+    # Bank statements are read and reconciled on one computer (models/bank/); a confirmed
+    # line reaches the team as the payment and settlement it posted.
+    "bank_statement_lines": Owner("customer_id"),
 }
 """Customer data a replica derives for itself (never synced, still guarded on the server)."""
 

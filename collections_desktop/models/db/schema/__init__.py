@@ -22,6 +22,13 @@ from collections_desktop.models.db.schema.base import (
     Mutable,
     primary_id,
 )
+from collections_desktop.models.db.schema.bank import (
+    BankCsvProfile,
+    BankLineState,
+    BankStatement,
+    BankStatementLine,
+    CustomerBankAccount,
+)
 from collections_desktop.models.db.schema.billing import (
     InvoiceLine,
     PendingDocument,
@@ -150,6 +157,10 @@ __all__ = [
     "AgingSnapshotLine",
     "BankAccount",
     "BankCharge",
+    "BankCsvProfile",
+    "BankLineState",
+    "BankStatement",
+    "BankStatementLine",
     "Base",
     "BusinessText",
     "CaseCategory",
@@ -167,6 +178,7 @@ __all__ = [
     "Currency",
     "Customer",
     "CustomerAddress",
+    "CustomerBankAccount",
     "CustomerChange",
     "CustomerPool",
     "CustomerTransaction",

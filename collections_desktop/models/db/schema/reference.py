@@ -74,6 +74,12 @@ class ReceivablesParameters(Mutable, Base):
     # The company's own language: the row columns of business texts are written in it.
     language: Mapped[str] = mapped_column(String(10), default="en")
     country: Mapped[str | None] = mapped_column(String(2))
+    # Bank reconciliation (models/bank/matching.py): a payment that differs from what it
+    # pays by at most this amount or this percent still matches; lines matched with at
+    # least this confidence (0-100) are confirmed by "Confirm all".
+    bank_tolerance_amount: Mapped[Decimal] = mapped_column(default=Decimal("0"))
+    bank_tolerance_percent: Mapped[Decimal] = mapped_column(default=Decimal("0"))
+    bank_confirm_confidence: Mapped[int] = mapped_column(Integer, default=90)
 
 
 class PostingProfile(Mutable, Base):
@@ -118,6 +124,9 @@ class BankAccount(Mutable, Base):
     ledger_account: Mapped[str] = mapped_column(String(30))
     currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))
     charges_group: Mapped[str | None] = mapped_column(String(30))
+    # The account's IBAN (or number) as bank statements name it: a statement's payments
+    # post to the bank account it belongs to.
+    iban: Mapped[str | None] = mapped_column(String(34))
 
 
 class BankCharge(Mutable, Base):
