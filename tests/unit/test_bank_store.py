@@ -94,7 +94,7 @@ def test_a_statement_that_adds_up_is_stored_with_its_lines(any_db: Database) -> 
             session.add(bank)
         bank.iban = IBAN
         result = store_file(session, parsed(statement(WEEK)), NOW, imported_by_id=None)
-    assert result.new_lines == 3 and result.known_lines == 0
+    assert (result.new_lines, result.known_lines) == (3, 0)
     assert result.statements[0].new_credits == 2
     assert result.statements[0].label == f"statement 2026-47 of {IBAN}"
     assert stored_lines(any_db) == [
@@ -166,9 +166,8 @@ def test_a_statement_that_does_not_add_up_is_refused_whole_or_kept_with_its_diff
 ) -> None:
     good = statement(WEEK)
     short = statement(WEEK[:2], opening="2674.60", closing="3100.00", number="2026-48")
-    with pytest.raises(StatementDifferenceError) as refused:
-        with write_transaction(sqlite_db) as session:
-            store_file(session, parsed(good, short), NOW, imported_by_id=None)
+    with pytest.raises(StatementDifferenceError) as refused, write_transaction(sqlite_db) as s:
+        store_file(s, parsed(good, short), NOW, imported_by_id=None)
     assert str(refused.value) == (
         f"nov.xml: statement 2026-48 of {IBAN} does not add up. The opening balance 2,674.60 "
         "plus its 2 lines (1,174.60) makes 3,849.20, but the closing balance is 3,100.00: a "

@@ -35,13 +35,13 @@ from sqlalchemy.orm import Session
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.bank.parsed import ParsedFile, ParsedLine, ParsedStatement
 from collections_desktop.models.db.schema import (
     BankAccount,
     BankLineState,
     BankStatement,
     BankStatementLine,
 )
-from collections_desktop.models.bank.parsed import ParsedFile, ParsedLine, ParsedStatement
 
 BANK_IMPORT = "bank_import"
 """The write lock of bank imports: one at a time in the company."""
@@ -196,8 +196,8 @@ def store_file(
     banks = _bank_accounts(session)
     stored = []
     for statement, ids in zip(parsed.statements, all_ids, strict=True):
-        new = [(n, line, i) for n, (line, i) in enumerate(zip(statement.lines, ids), 1)]
-        new = [(n, line, i) for n, line, i in new if i not in known]
+        numbered = enumerate(zip(statement.lines, ids, strict=True), 1)
+        new = [(n, line, i) for n, (line, i) in numbered if i not in known]
         known.update(i for _n, _line, i in new)
         label = statement_label(statement)
         gap = difference(statement)
