@@ -87,7 +87,8 @@ def tolerance(session: Session, amount: Decimal) -> Decimal:
     if row is None:
         return ZERO
     by_percent = (abs(amount) * row.bank_tolerance_percent / 100).quantize(Decimal("0.01"))
-    return max(row.bank_tolerance_amount, by_percent)
+    allowed: Decimal = max(row.bank_tolerance_amount, by_percent)
+    return allowed
 
 
 def confirm_line(
