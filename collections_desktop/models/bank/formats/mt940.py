@@ -26,6 +26,12 @@ from collections_desktop.models.bank.parsed import ParsedFile, ParsedLine, Parse
 _TAG = re.compile(r"^:\n?(?P<full_tag>(?P<tag>[0-9]{2}|NS)(?P<sub_tag>[A-Z])?):", re.MULTILINE)
 _ENVELOPE_START = re.compile(r"\{1:[^}]*\}\s*(\{2:[^}]*\}\s*)?(\{3:(\{[^}]*\})*\}\s*)?\{4:\s*")
 _ENVELOPE_END = re.compile(r"(?m)^-\}(\{5:.*?\})?\s*$")
+# A :61: starts with its value date, an optional entry date, the debit/credit mark, an
+# optional funds code, the amount (the comma is left out by some banks: "C500NTRF") and
+# the four-character type code (N..., F..., S...).
+_ENTRY_START = re.compile(
+    r"\d{6}(\d{4}|\s{4})?R?[DC][A-Z]?[\n ]?\d+(,\d*)?[NFS][A-Z0-9 ]{3}", re.IGNORECASE
+)
 _CONTROL = "\x01\x03"  # start and end of a SWIFT transmission
 _NO_REFERENCE = {"NONREF", "NOTPROVIDED", ""}
 _OPENING = ("final_opening_balance", "intermediate_opening_balance", "opening_balance")
@@ -108,18 +114,27 @@ class _Statement(mt_models.Transactions):
             )
         if tag in ("20", "25") and tag in self.tags_seen:
             raise self.reading.fail(where, _("the tag :{tag}: appears twice.").format(tag=tag))
+        end = valid_matches[i + 1].start() if i + 1 < len(valid_matches) else len(data)
+        value = data[match.end() : end].strip().split("\n")[0]
+        if tag == "61" and not _ENTRY_START.match(value):
+            # The library's pattern takes "2x,50" as the amount 2 and the rest as a
+            # reference: the date, mark, amount and type code are checked here first.
+            raise self.reading.fail(
+                where,
+                _("“{value}” is incomplete or not what this tag holds.").format(value=value),
+            )
+        if tag == "61" and self.transactions:
+            # The library fills the last entry again when it has no type code (NTRF,
+            # ...); every :61: is an entry of its own.
+            self.transactions.append(mt_models.Transaction(self))
         try:
             super()._process_match(match, i, valid_matches, data)
         except RuntimeError:
-            end = valid_matches[i + 1].start() if i + 1 < len(valid_matches) else len(data)
-            value = data[match.end() : end].strip().split("\n")[0]
             raise self.reading.fail(
                 where,
                 _("“{value}” is incomplete or not what this tag holds.").format(value=value),
             ) from None
         except (ValueError, InvalidOperation):
-            end = valid_matches[i + 1].start() if i + 1 < len(valid_matches) else len(data)
-            value = data[match.end() : end].strip().split("\n")[0]
             raise self.reading.fail(
                 where,
                 _("“{value}” holds a date that does not exist or an amount that is not a number.").format(
