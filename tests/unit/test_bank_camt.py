@@ -72,7 +72,10 @@ ACCEPTED = [
     ),
 ]  # fmt: skip
 
-MIXED = "the balance CLBD is in SEK, the statement in EUR: a statement's balances are in its own currency."
+MIXED = (
+    "the balance CLBD is in SEK, the statement in EUR: a statement's balances are in its "
+    "own currency."
+)
 CONTRADICTION = (
     "the entry of -200000 has 3 transaction details with amounts that contradict their own "
     "details' total (TxDtls/Amt)."
@@ -211,7 +214,8 @@ def test_cleaning_soft_hyphens_and_replacement_characters():
     (line,) = parsed.statements[0].lines
     assert line.remittance == "Invoice 42 caf\ufffd"
     assert parsed.notes == (
-        "Ntry 1 / TxDtls 1 / RmtInf/Ustrd has characters the bank could not write (shown as \ufffd).",
+        "Ntry 1 / TxDtls 1 / RmtInf/Ustrd has characters the bank could not write "
+        "(shown as \ufffd).",
     )
     assert parsed.statements[0].account == "DE89370400440532013000"
 

@@ -151,7 +151,9 @@ def test_debit_credit_columns_with_a_negative_credit_are_refused():
 
 def test_credit_card_inverted_sign():
     profile = dataclasses.replace(OCA, sign="inverted")
-    (statement,) = read("csv/oca/sample_statement_credit_card_inverse_sign_en.csv", profile).statements
+    (statement,) = read(
+        "csv/oca/sample_statement_credit_card_inverse_sign_en.csv", profile
+    ).statements
     assert [x.amount for x in statement.lines] == [D("-33.50"), D("1525.00")]
 
 
@@ -285,7 +287,7 @@ def test_a_csv_without_a_profile_is_refused():
 
 
 def test_an_amount_that_is_not_a_number_names_the_line_and_column():
-    data = b"Date,Amount,Text\n01/02/2026,10.00,ok\n02/02/2026,\"12,3x\",bad\n"
+    data = b'Date,Amount,Text\n01/02/2026,10.00,ok\n02/02/2026,"12,3x",bad\n'
     profile = CsvProfile(
         name="Simple",
         account="DE89370400440532013000",
@@ -305,7 +307,9 @@ def test_a_date_that_does_not_exist_and_a_missing_amount():
     )
     with pytest.raises(BankFileError) as caught:
         read_bank_bytes(b"Date,Amount\n30/02/2026,1.00\n", "a.csv", profile=profile)
-    assert caught.value.what == "“30/02/2026” is not a date written as DD/MM/YYYY, or does not exist."
+    assert (
+        caught.value.what == "“30/02/2026” is not a date written as DD/MM/YYYY, or does not exist."
+    )
     with pytest.raises(BankFileError) as caught:
         read_bank_bytes(b"Date,Amount\n28/02/2026,\n", "a.csv", profile=profile)
     assert (caught.value.where, caught.value.what) == (

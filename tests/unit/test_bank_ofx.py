@@ -145,7 +145,11 @@ def test_a_good_sgml_file():
     [
         ({"date": "20260230"}, "STMTTRN 2 / DTPOSTED", "the date “20260230” does not exist."),
         ({"amount": "12,3x"}, "STMTTRN 2 / TRNAMT", "“12,3x” is not an amount."),
-        ({"first": "1.23456"}, "STMTTRN 1 / TRNAMT", "the amount 1.23456 has more than 4 decimals."),
+        (
+            {"first": "1.23456"},
+            "STMTTRN 1 / TRNAMT",
+            "the amount 1.23456 has more than 4 decimals.",
+        ),
     ],
 )
 def test_bad_transactions_are_refused(values, where, what):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from decimal import Decimal
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from collections_desktop.i18n import _
 from collections_desktop.models.bank.formats.reading import Reading, account_id, iban_or_none
@@ -131,7 +132,11 @@ class _Camt:
                         to_date = day
         lines: list[ParsedLine] = []
         for index, entry in enumerate(entries, start=1):
-            lines.extend(self.entry(entry, f"{prefix} / Ntry {index}" if self.several else f"Ntry {index}", currency))
+            lines.extend(
+                self.entry(
+                    entry, f"{prefix} / Ntry {index}" if self.several else f"Ntry {index}", currency
+                )
+            )
         if not lines:
             self.reading.note(_("{place}: no entries.").format(place=prefix))
         return ParsedStatement(
@@ -210,10 +215,20 @@ class _Camt:
         bank_reference = self.text(entry, "c:AcctSvcrRef") or self.text(entry, "c:NtryRef")
         details = self.findall(entry, "c:NtryDtls/c:TxDtls")
         amounts = [
-            (d, self.find(d, "c:Amt") is not None or self.find(d, "c:AmtDtls/c:TxAmt/c:Amt") is not None)
+            (
+                d,
+                self.find(d, "c:Amt") is not None
+                or self.find(d, "c:AmtDtls/c:TxAmt/c:Amt") is not None,
+            )
             for d in details
         ]
-        base = {"booking_date": booking, "value_date": value_date, "currency": currency}
+        base = ParsedLine(
+            booking_date=booking,
+            value_date=value_date,
+            amount=amount,
+            currency=currency,
+            bank_reference=bank_reference,
+        )
         if details and all(has for _detail, has in amounts):
             parts: list[tuple[Decimal, etree._Element]] = []
             for index, detail in enumerate(details, start=1):
@@ -225,28 +240,24 @@ class _Camt:
                 parts.append((value, detail))
             if sum(value for value, _d in parts) != amount:
                 raise self.contradiction(prefix, entry, amount, details)
-            found = [
-                self.details(detail, f"{prefix} / TxDtls {index}", value)
+            lines = [
+                self.details(detail, f"{prefix} / TxDtls {index}", replace(base, amount=value))
                 for index, (value, detail) in enumerate(parts, start=1)
             ]
-            references = [own.pop("bank_reference") or bank_reference for own in found]
-            if len(parts) > 1 and len(set(references)) < len(references):
+            references = [line.bank_reference for line in lines]
+            if len(lines) > 1 and len(set(references)) < len(references):
                 # Each line needs its own reference (the store keeps one line per
                 # reference): the shared one gets the detail's number.
-                references = [
-                    f"{ref}/{index}" if ref else None
-                    for index, ref in enumerate(references, start=1)
+                lines = [
+                    replace(line, bank_reference=f"{line.bank_reference}/{index}")
+                    if line.bank_reference
+                    else line
+                    for index, line in enumerate(lines, start=1)
                 ]
-            return [
-                ParsedLine(amount=value, bank_reference=reference, **base, **own)
-                for (value, _detail), own, reference in zip(parts, found, references, strict=True)
-            ]
+            return lines
         if len(details) == 1:
-            own = self.details(details[0], f"{prefix} / TxDtls 1", amount)
-            reference = own.pop("bank_reference") or bank_reference
-            return [ParsedLine(amount=amount, bank_reference=reference, **base, **own)]
-        merged = self.merged(details, prefix, amount)
-        return [ParsedLine(amount=amount, bank_reference=bank_reference, **base, **merged)]
+            return [self.details(details[0], f"{prefix} / TxDtls 1", base)]
+        return [self.merged(details, prefix, base)]
 
     def money_of_detail(
         self, detail: etree._Element, place: str, entry_amount: Decimal, indicator: str | None
@@ -273,10 +284,10 @@ class _Camt:
             ).format(amount=amount, n=len(details)),
         )
 
-    def details(self, detail: etree._Element, place: str, amount: Decimal) -> dict[str, str | None]:
-        """Counterparty, remittance and references of one ``TxDtls``. The counterparty is
-        the debtor of money in, the creditor of money out."""
-        party, account = ("Dbtr", "DbtrAcct") if amount >= 0 else ("Cdtr", "CdtrAcct")
+    def details(self, detail: etree._Element, place: str, base: ParsedLine) -> ParsedLine:
+        """``base`` with the counterparty, remittance and references of one ``TxDtls``.
+        The counterparty is the debtor of money in, the creditor of money out."""
+        party, account = ("Dbtr", "DbtrAcct") if base.amount >= 0 else ("Cdtr", "CdtrAcct")
         clean = self.reading.text
         name = self.text(detail, f"c:RltdPties/c:{party}/c:Nm") or self.text(
             detail, f"c:RltdPties/c:{party}/c:Pty/c:Nm"
@@ -289,28 +300,33 @@ class _Camt:
         end_to_end = self.text(detail, "c:Refs/c:EndToEndId")
         if end_to_end and end_to_end.upper() == _NOT_PROVIDED:
             end_to_end = None
-        return {
-            "counterparty_name": clean(name, f"{place} / {party}/Nm"),
-            "counterparty_iban": iban_or_none(iban),
-            "remittance": clean(unstructured, f"{place} / RmtInf/Ustrd"),
-            "creditor_reference": clean(creditor_reference, f"{place} / CdtrRefInf/Ref"),
-            "bank_reference": clean(self.text(detail, "c:Refs/c:AcctSvcrRef"), f"{place} / Refs"),
-            "end_to_end_id": clean(end_to_end, f"{place} / Refs/EndToEndId"),
-        }
+        reference = clean(self.text(detail, "c:Refs/c:AcctSvcrRef"), f"{place} / Refs")
+        return replace(
+            base,
+            counterparty_name=clean(name, f"{place} / {party}/Nm"),
+            counterparty_iban=iban_or_none(iban),
+            remittance=clean(unstructured, f"{place} / RmtInf/Ustrd"),
+            creditor_reference=clean(creditor_reference, f"{place} / CdtrRefInf/Ref"),
+            bank_reference=reference or base.bank_reference,
+            end_to_end_id=clean(end_to_end, f"{place} / Refs/EndToEndId"),
+        )
 
-    def merged(
-        self, details: list[etree._Element], prefix: str, amount: Decimal
-    ) -> dict[str, str | None]:
+    def merged(self, details: list[etree._Element], prefix: str, base: ParsedLine) -> ParsedLine:
         """One line for an entry whose several details carry no amounts of their own:
         the texts joined, a name, IBAN or reference kept only when all details agree."""
-        each = [self.details(d, f"{prefix} / TxDtls {i}", amount) for i, d in enumerate(details, 1)]
-        result: dict[str, str | None] = {}
-        for key in ("counterparty_name", "counterparty_iban", "creditor_reference", "end_to_end_id"):
-            values = {e[key] for e in each}
-            result[key] = values.pop() if len(values) == 1 else None
-        texts = [e["remittance"] for e in each if e["remittance"]]
-        result["remittance"] = " ".join(texts) or None
-        return result
+        each = [self.details(d, f"{prefix} / TxDtls {i}", base) for i, d in enumerate(details, 1)]
+
+        def agreed(values: set[str | None]) -> str | None:
+            return values.pop() if len(values) == 1 else None
+
+        return replace(
+            base,
+            counterparty_name=agreed({e.counterparty_name for e in each}),
+            counterparty_iban=agreed({e.counterparty_iban for e in each}),
+            creditor_reference=agreed({e.creditor_reference for e in each}),
+            end_to_end_id=agreed({e.end_to_end_id for e in each}),
+            remittance=" ".join(e.remittance for e in each if e.remittance) or None,
+        )
 
 
 def read(data: bytes, file_name: str) -> ParsedFile:
@@ -344,9 +360,7 @@ def read(data: bytes, file_name: str) -> ParsedFile:
     if not statements:
         raise reading.fail(
             container,
-            _("the file has a group header but no statement ({element}).").format(
-                element=element
-            ),
+            _("the file has a group header but no statement ({element}).").format(element=element),
         )
     camt = _Camt(reading, namespace, several=len(statements) > 1)
     parsed = tuple(camt.statement(s, i, kind) for i, s in enumerate(statements, start=1))

@@ -82,8 +82,10 @@ class _Rows:
         if column in self.repeated:
             raise self.reading.fail(
                 None,
-                _("the column name “{name}” appears twice in the header; choose the column "
-                  "by its position in the profile.").format(name=column),
+                _(
+                    "the column name “{name}” appears twice in the header; choose the column "
+                    "by its position in the profile."
+                ).format(name=column),
             )
         if column not in self.names:
             raise self.reading.fail(
@@ -205,8 +207,9 @@ def _amount(row: _Row, profile: CsvProfile) -> Decimal:
             if credit[1] == "-":
                 raise row.rows.reading.fail(
                     row.where(profile.credit),
-                    _("the credit column holds a negative amount ({value}); a credit is "
-                      "money in.").format(value=row.cell(profile.credit)),
+                    _(
+                        "the credit column holds a negative amount ({value}); a credit is money in."
+                    ).format(value=row.cell(profile.credit)),
                 )
             value = credit[0]
         else:
@@ -214,8 +217,10 @@ def _amount(row: _Row, profile: CsvProfile) -> Decimal:
             if debit[1] == "+":
                 raise row.rows.reading.fail(
                     row.where(profile.debit),
-                    _("the debit column holds a positive signed amount ({value}); a debit "
-                      "is money out.").format(value=row.cell(profile.debit)),
+                    _(
+                        "the debit column holds a positive signed amount ({value}); a debit "
+                        "is money out."
+                    ).format(value=row.cell(profile.debit)),
                 )
             value = -abs(debit[0])
     return -value if profile.sign == "inverted" else value
@@ -230,8 +235,10 @@ def read(data: bytes, file_name: str, profile: CsvProfile) -> ParsedFile:
     if not profile.account.strip():
         raise reading.fail(
             None,
-            _("the profile {name} names no account; add the account (IBAN or number) to "
-              "the profile.").format(name=profile.name),
+            _(
+                "the profile {name} names no account; add the account (IBAN or number) to "
+                "the profile."
+            ).format(name=profile.name),
         )
     rows = _Rows(decode(data, profile, reading), profile, reading)
     grouped: dict[str, list[tuple[ParsedLine, Decimal | None]]] = {}
@@ -240,7 +247,9 @@ def read(data: bytes, file_name: str, profile: CsvProfile) -> ParsedFile:
         currency = (row.cell(profile.currency_column) or profile.currency).strip().upper()
         if not currency:
             raise reading.fail(
-                row.where(profile.currency_column) if profile.currency_column else f"{_('line')} {number}",
+                row.where(profile.currency_column)
+                if profile.currency_column
+                else f"{_('line')} {number}",
                 _("the line gives no currency and the profile has no default currency."),
             )
         booking = row.date(profile.booking_date, required=True)
@@ -248,9 +257,7 @@ def read(data: bytes, file_name: str, profile: CsvProfile) -> ParsedFile:
         value_date = row.date(profile.value_date, required=False)
         amount = _amount(row, profile)
         balance = row.number_in(profile.balance, required=False)
-        remittance = " ".join(
-            filter(None, (row.cell(c) for c in profile.remittance))
-        )
+        remittance = " ".join(filter(None, (row.cell(c) for c in profile.remittance)))
         here = f"{_('line')} {number}"
         line = ParsedLine(
             booking_date=booking,

@@ -103,7 +103,10 @@ class _Statement(mt_models.Transactions):
         self.entry_lines: list[int] = []
         self.tags_seen: set[str] = set()
 
-    def _process_match(self, match: re.Match[str], i: int, valid_matches: list[Any], data: str) -> None:  # type: ignore[override]
+    def _process_match(
+        self, match: re.Match[str], i: int, valid_matches: list[Any], data: str
+    ) -> None:
+        """The library's step for one tag, refusing the file with the tag's line."""
         line = self.lines.line_at(match.start())
         tag = match.group("full_tag")
         where = f"{_('line')} {line} (:{tag}:)"
@@ -137,9 +140,9 @@ class _Statement(mt_models.Transactions):
         except (ValueError, InvalidOperation):
             raise self.reading.fail(
                 where,
-                _("“{value}” holds a date that does not exist or an amount that is not a number.").format(
-                    value=value
-                ),
+                _(
+                    "“{value}” holds a date that does not exist or an amount that is not a number."
+                ).format(value=value),
             ) from None
         if tag == "61":
             self.entry_lines.append(line)
@@ -155,7 +158,9 @@ def _prepare(text: str, reading: Reading) -> list[tuple[int, str]]:
     envelope = _ENVELOPE_START.search(text)
     if envelope:
         # Keep the line count: replace the envelope by as many newlines as it spanned.
-        text = text[: envelope.start()] + "\n" * envelope.group(0).count("\n") + text[envelope.end() :]
+        text = (
+            text[: envelope.start()] + "\n" * envelope.group(0).count("\n") + text[envelope.end() :]
+        )
         text = _ENVELOPE_END.sub("", text)
     kept = []
     for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
@@ -248,11 +253,17 @@ def _statement(block: list[tuple[int, str]], reading: Reading) -> ParsedStatemen
         account=account_id(account),
         currency=currency,
         kind="statement",
-        statement_number=(data.get("statement_number") or data.get("transaction_reference") or None),
+        statement_number=(
+            data.get("statement_number") or data.get("transaction_reference") or None
+        ),
         from_date=_date(opening.date),
         to_date=_date(closing.date),
-        opening_balance=reading.checked(Decimal(opening.amount.amount), str(opening.amount.amount), first),
-        closing_balance=reading.checked(Decimal(closing.amount.amount), str(closing.amount.amount), first),
+        opening_balance=reading.checked(
+            Decimal(opening.amount.amount), str(opening.amount.amount), first
+        ),
+        closing_balance=reading.checked(
+            Decimal(closing.amount.amount), str(closing.amount.amount), first
+        ),
         lines=tuple(parsed_lines),
     )
 

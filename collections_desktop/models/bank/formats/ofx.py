@@ -75,7 +75,9 @@ class _Ofx:
         day = self.reading.date(int(match[1]), int(match[2]), int(match[3]), raw, place)
         hour, minute, second = (int(match[i] or 0) for i in (4, 5, 6))
         if hour > 23 or minute > 59 or second > 60:
-            raise self.reading.fail(place, _("the date “{value}” does not exist.").format(value=raw))
+            raise self.reading.fail(
+                place, _("the date “{value}” does not exist.").format(value=raw)
+            )
         return day
 
     def statement(self, stmtrs: ET.Element, where: str) -> ParsedStatement:
@@ -153,8 +155,10 @@ def _errors(root: ET.Element, reading: Reading) -> None:
             code = _find(status, "CODE") or ""
             raise reading.fail(
                 None,
-                _("the bank's server answered with an error instead of a statement: "
-                  "“{message}” (code {code}).").format(message=message, code=code),
+                _(
+                    "the bank's server answered with an error instead of a statement: "
+                    "“{message}” (code {code})."
+                ).format(message=message, code=code),
             )
 
 
