@@ -295,15 +295,27 @@ class _Generator:
         self.payers = payers
         self.with_iban = [p for p in payers if p.ibans]
         self.used: set[uuid.UUID] = set()  # customers a line already pays
+        self.alone: set[uuid.UUID] = set()  # customers one line pays by amount
+        self.paid: set[uuid.UUID] = set()  # documents a line already pays
         self.order = 40_000
 
-    def payer(self, *, iban: bool = False) -> _Payer | None:
-        """A customer no line pays yet (one with a known IBAN when asked)."""
+    def payer(self, *, iban: bool = False, alone: bool = False) -> _Payer | None:
+        """A customer with documents no line pays yet, with a known IBAN when asked.
+
+        ``alone``: a customer no other line pays (a line matched by its amount alone
+        must not meet another line's documents among the customer's open items).
+        """
         pool = self.with_iban if iban else self.payers
-        for _attempt in range(40):
+        for _attempt in range(60):
             payer = self.rng.choice(pool)
-            if payer.id not in self.used and payer.items:
+            if payer.id in self.alone or (alone and payer.id in self.used):
+                continue
+            if not alone:
+                payer.items = [i for i in payer.items if i.transaction_id not in self.paid]
+            if payer.items:
                 self.used.add(payer.id)
+                if alone:
+                    self.alone.add(payer.id)
                 return payer
         return None
 
@@ -331,7 +343,8 @@ class _Generator:
         rng = self.rng
         if kind in ("outgoing", "unrelated"):
             return self.foreign(kind, day)
-        payer = self.payer(iban=kind in ("iban", "on_account"))
+        alone = kind in ("iban", "on_account", "name", "account_reference")
+        payer = self.payer(iban=kind in ("iban", "on_account"), alone=alone)
         if payer is None:
             return None
         common = self.common(payer)
@@ -417,6 +430,8 @@ class _Generator:
                 break
             settled.append(item.number)
             left -= min(left, item.amount)
+        # A document one line pays is paid by no other line of the statement.
+        self.paid.update(i.transaction_id for i in paid)
         line = ParsedLine(
             booking_date=day,
             value_date=day,

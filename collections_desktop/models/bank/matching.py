@@ -1,10 +1,10 @@
 """Suggest, for each money-in line of a bank statement, whose payment it is and what it pays.
 
 ``match_lines`` reads only what the lines point to: the documents their references and
-texts name, the customers their IBANs belong to, and (for the lines left) the customers
-whose names are like the payer's. Four rules, tried in this order, each giving a
-confidence from 0 to 100; a line is confirmed without a look when its best suggestion
-reaches the company's ``bank_confirm_confidence`` (90 by default).
+texts name, the customers their IBANs belong to, and (for the lines the first three
+rules leave unsure) the customers whose names are like the payer's. Four rules, tried in
+this order, each giving a confidence from 0 to 100; a line is confirmed without a look
+when its best suggestion reaches the company's ``bank_confirm_confidence`` (90 by default).
 
 1. ``reference``: a structured creditor reference (ISO 11649, ``references.py``) of one
    of our documents or customer accounts, in the bank's reference field or in the text.
@@ -964,10 +964,10 @@ def match_lines(
         suggestions = _by_reference(line, refs[line.id], context)
         suggestions += _by_numbers(line, *numbers[line.id], context)
         suggestions += _by_iban(line, context)
-        if suggestions:
-            result[line.id] = _ordered(suggestions)
-        elif line.counterparty_name:
-            left.append(line)
+        result[line.id] = _ordered(suggestions)
+        best = result[line.id][0].confidence if result[line.id] else -1
+        if best < settings.confirm_confidence and line.counterparty_name:
+            left.append(line)  # nothing sure yet: the payer's name may say more
     if left:
         _match_names(session, scope, as_of, left, context, result)
     return result
@@ -981,7 +981,7 @@ def _match_names(
     context: _Context,
     result: dict[uuid.UUID, tuple[Suggestion, ...]],
 ) -> None:
-    """Rule 4 for the lines the other rules left: the scope's names read and indexed once."""
+    """Rule 4 for the lines the other rules left unsure: the scope's names read and indexed once."""
     index = _NameIndex(visible_customers(session, scope, as_of))
     candidates: dict[uuid.UUID, list[tuple[float, int]]] = {}
     wanted: set[uuid.UUID] = set()
@@ -995,4 +995,5 @@ def _match_names(
     context.open_items.update(_open_items(session, missing, as_of))
     for line in lines:
         if candidates[line.id]:
-            result[line.id] = _ordered(_by_name(line, index, candidates[line.id], context))
+            found = _by_name(line, index, candidates[line.id], context)
+            result[line.id] = _ordered([*result[line.id], *found])
