@@ -15,8 +15,11 @@ import re
 _PREFIX = "RF"
 _MAX_BODY = 21  # RF + 2 check digits + 21 = 25 characters, the standard's maximum
 _BODY = re.compile(r"^[0-9A-Z]{1,21}$")
-# "RF" + 2 digits + the body, the groups of 4 separated by single spaces or not at all.
-_IN_TEXT = re.compile(r"(?<![0-9A-Z])RF\s?[0-9]{2}(?:\s?[0-9A-Z]){1,21}(?![0-9A-Z])", re.I)
+# "RF" + 2 digits + the body, the groups of 4 separated by single spaces or not at all;
+# a space followed by another "RF" and two digits ends it (the next reference begins).
+_IN_TEXT = re.compile(
+    r"(?<![0-9A-Z])RF\s?[0-9]{2}(?:(?:\s(?!RF\s?[0-9]{2}))?[0-9A-Z]){1,21}(?![0-9A-Z])", re.I
+)
 # The documents and accounts our references are built from: prefix letters, digits.
 _OUR_NUMBER = re.compile(r"^([A-Z]{1,5})([0-9]{1,12})$")
 
