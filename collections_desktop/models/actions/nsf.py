@@ -19,6 +19,7 @@ dialog) and ``nsf_events`` lists the NSF payments of a customer for the timeline
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections import defaultdict
@@ -316,14 +317,21 @@ def process_nsf(
     *,
     created_by_id: uuid.UUID | None,
     note: str | None = None,
+    undo: str | None = None,
 ) -> NsfResult:
     """Record that payment ``payment_id`` bounced on ``nsf_date`` (see the module docstring).
+
+    ``undo`` (a description) takes back a payment posted in error instead, such as a bank
+    line confirmed for the wrong customer: the same reversal of its settlements and of
+    itself, under that description, without the NSF charges.
 
     Refused (``NsfError``, nothing written) when it is not a payment, is already NSF, is
     outside the scope, or ``nsf_date`` is before the payment's posting date or before a
     settlement of it. The caller commits.
     """
     preview = nsf_preview(session, scope, payment_id, now.date())
+    if undo is not None:
+        preview = dataclasses.replace(preview, charges=())
     fmt = text_formats()
     if nsf_date < preview.posting_date:
         raise NsfError(
@@ -355,7 +363,7 @@ def process_nsf(
                 ).format(code=charge.code, currency=charge.currency)
             )
     note = (note or "").strip() or None
-    description = _("NSF: payment {document} returned unpaid").format(
+    description = undo or _("NSF: payment {document} returned unpaid").format(
         document=preview.document_number
     )
 
@@ -455,7 +463,7 @@ def process_nsf(
         lines=lines,
         now=now,
         customer_id=preview.customer_id,
-        reason_code="NSF",
+        reason_code="NSF" if undo is None else "UNDO",
         description=f"{description}: {note}" if note else description,
         created_by_id=created_by_id,
     )
