@@ -441,7 +441,7 @@ class _Generator:
             creditor_reference=reference,
             bank_reference=None,
             end_to_end_id=None,
-            **common,  # type: ignore[arg-type]
+            **common,
         )
         return line, Truth(kind, payer.id, payer.account, frozenset(settled))
 

@@ -34,6 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TypeVar
 
 from rapidfuzz import fuzz, process
@@ -58,7 +59,7 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.db.types import Money
 from collections_desktop.models.ledger.numbering import SEQUENCES
-from collections_desktop.models.people.scope import AgentScope, visible_customers
+from collections_desktop.models.people.scope import AgentScope
 
 RULES = ("reference", "invoice_number", "iban_amount", "name_amount", "customer")
 """The rules, in the order they are tried (and the order of equal confidences)."""
@@ -294,20 +295,24 @@ _STOP_WORDS = frozenset(
 )
 
 
+_DOTTED = re.compile(r"\b([a-z])\s?\.\s?([a-z])\s?\.(?:\s?([a-z])\s?\.)?")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def normalise_name(name: str | None) -> str:
     """A name as the name rule compares it: lower case, without accents, punctuation,
     legal forms ("S.L.", "Ltd", "GmbH", "SARL", "Lda") or stop words, abbreviations
     written out ("Hnos" → "hermanos")."""
     if not name:
         return ""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    # Dotted legal forms first ("s.l.", "s. a."), then everything but letters and digits.
-    text = re.sub(r"\b([a-z])\s?\.\s?([a-z])\s?\.(?:\s?([a-z])\s?\.)?", r"\1\2\3 ", text)
-    text = re.sub(r"&", " and ", text)
-    words = re.sub(r"[^a-z0-9]+", " ", text).split()
-    kept = [_ABBREVIATIONS.get(word, word) for word in words]
-    kept = [w for w in kept if w not in _LEGAL_FORMS and w not in _STOP_WORDS]
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    if "." in text:  # dotted legal forms ("s.l.", "s. a.") made words before the dots go
+        text = _DOTTED.sub(r"\1\2\3 ", text)
+    kept = []
+    for word in _NOT_ALNUM.split(text):
+        word = _ABBREVIATIONS.get(word, word)
+        if word and word not in _LEGAL_FORMS and word not in _STOP_WORDS:
+            kept.append(word)
     return " ".join(kept)
 
 
@@ -441,7 +446,7 @@ def _customers(
         (Customer.id, sorted(set(ids))),
         (Customer.account, sorted(set(accounts))),
     ):
-        for part in _slices(values):  # type: ignore[type-var]
+        for part in _slices(values):
             query = select(Customer.id, Customer.account, Customer.name).where(
                 column.in_(part), Customer.deleted_at.is_(None), scope.customer_condition(as_of)
             )
@@ -599,6 +604,11 @@ class _Context:
     open_items: dict[uuid.UUID, list[_Item]]
     iban_owners: dict[str, list[uuid.UUID]]
 
+    @cached_property
+    def by_account(self) -> dict[str, _Customer]:
+        """The customers read, by account."""
+        return {c.account: c for c in self.customers.values()}
+
     def items(self, customer_id: uuid.UUID, currency: str) -> list[_Item]:
         return [i for i in self.open_items.get(customer_id, ()) if i.currency == currency]
 
@@ -656,7 +666,7 @@ def _by_reference(line: LineFacts, refs: list[str], context: _Context) -> list[S
             reason = _sentence(evidence, _amount_clause(fit, line.currency))
             out.append(_suggestion(customer, fit, confidence, "reference", reason, line.amount))
             continue
-        customer = next((c for c in context.customers.values() if c.account == target), None)
+        customer = context.by_account.get(target)
         if customer is None:
             continue
         evidence = _("{reference} is the payment reference of {account}").format(
@@ -669,9 +679,9 @@ def _by_reference(line: LineFacts, refs: list[str], context: _Context) -> list[S
                 _suggestion(customer, None, ACCOUNT_NOTHING_OPEN, "reference", reason, line.amount)
             )
             continue
-        fit = _fit_open_items(line.amount, items, context.settings)
-        if fit is not None and not fit.ambiguous:
-            confidence = ACCOUNT_FIT
+        found = _fit_open_items(line.amount, items, context.settings)
+        if found is not None and not found.ambiguous:
+            fit, confidence = found, ACCOUNT_FIT
         else:
             fit = _fit(line.amount, items, context.settings)
             confidence = ACCOUNT_FIT if fit.agrees else ACCOUNT_OLDEST_FIRST
@@ -795,28 +805,34 @@ def _by_iban(line: LineFacts, context: _Context) -> list[Suggestion]:
 class _NameIndex:
     """The scope's customers' names, normalised once, with an index of their words'
     first four letters: a payer's name is compared only with the names sharing the most
-    of its words (a few hundred), not with every customer."""
+    of its words (a few hundred), not with every customer. A word most names share
+    ("transportes", "construcciones") narrows nothing and is left out of the search
+    when the name has a rarer one."""
 
     BLOCK = 4
     CANDIDATES = 300
+    COMMON = 2000  # names sharing a word's start above which it is too common to search by
 
-    def __init__(self, rows: Sequence[tuple[uuid.UUID, str, str]]) -> None:
-        self.rows = list(rows)
-        self.names = [normalise_name(name) for _id, _account, name in self.rows]
+    def __init__(self, rows: Sequence[tuple[str, str]]) -> None:
+        self.rows = list(rows)  # (account, name), by account
+        self.names = [normalise_name(name) for _account, name in self.rows]
         self.blocks: dict[str, list[int]] = defaultdict(list)
         for index, name in enumerate(self.names):
-            for key in dict.fromkeys(word[: self.BLOCK] for word in name.split() if len(word) >= 3):
+            for key in {word[: self.BLOCK] for word in name.split() if len(word) >= 3}:
                 self.blocks[key].append(index)
 
     def best(self, payer: str, *, truncated: bool) -> list[tuple[float, int]]:
         """(score, row index) of the names most like ``payer``, best first."""
-        keys = [word[: self.BLOCK] for word in payer.split() if len(word) >= 3]
-        shared: Counter[int] = Counter()
-        for key in dict.fromkeys(keys):
-            shared.update(self.blocks.get(key, ()))
-        if not shared:
+        keys = {word[: self.BLOCK] for word in payer.split() if len(word) >= 3}
+        blocks = sorted((self.blocks[k] for k in keys if k in self.blocks), key=len)
+        if not blocks:
             return []
-        candidates = sorted(shared, key=lambda i: (-shared[i], i))[: self.CANDIDATES]
+        rare = [block for block in blocks if len(block) <= self.COMMON] or blocks[:1]
+        shared: Counter[int] = Counter()
+        for block in rare:
+            shared.update(block)
+        ranked = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))
+        candidates = [index for index, _count in ranked[: self.CANDIDATES]]
         names = [self.names[i] for i in candidates]
         found = process.extract(
             payer, names, scorer=fuzz.token_sort_ratio, limit=8, score_cutoff=NAME_MIN_SCORE - 10
@@ -826,9 +842,10 @@ class _NameIndex:
             index = candidates[position]
             scored.append((_name_score(payer, self.names[index], truncated=truncated), index))
         if truncated:  # a name cut short: its start against the start of every candidate
+            seen = {i for _s, i in scored}
             for position, name in enumerate(names):
                 index = candidates[position]
-                if all(index != i for _s, i in scored):
+                if index not in seen:
                     score = _name_score(payer, name, truncated=True)
                     if score >= NAME_MIN_SCORE:
                         scored.append((score, index))
@@ -837,24 +854,24 @@ class _NameIndex:
 
 
 def _by_name(
-    line: LineFacts, index: _NameIndex, scored: list[tuple[float, int]], context: _Context
+    line: LineFacts,
+    scored: list[tuple[float, _Customer]],
+    context: _Context,
 ) -> list[Suggestion]:
-    """Rule 4: the payer's name like a customer's (``scored``: the index's best), and an
-    amount of its open items."""
+    """Rule 4: the payer's name like a customer's (``scored``: the most alike, best
+    first), and an amount of its open items."""
     if not scored:
         return []
     top = scored[0][0]
     out: list[Suggestion] = []
     fitting = []
-    for score, row in scored:
-        customer_id = index.rows[row][0]
+    for score, customer in scored:
         fit = _fit_open_items(
-            line.amount, context.items(customer_id, line.currency), context.settings
+            line.amount, context.items(customer.id, line.currency), context.settings
         )
         if fit is not None:
-            fitting.append((score, row, fit))
-    for position, (score, row, fit) in enumerate(fitting):
-        customer = _Customer(*index.rows[row])
+            fitting.append((score, customer, fit))
+    for position, (score, customer, fit) in enumerate(fitting):
         rivals = [s for p, (s, _r, _f) in enumerate(fitting) if p != position]
         clear = all(score - s >= NAME_MARGIN for s in rivals) and top - score < 2
         if score >= NAME_STRONG_SCORE and clear and not fit.ambiguous:
@@ -871,7 +888,7 @@ def _by_name(
     if not fitting and top >= NAME_STRONG_SCORE:
         second = scored[1][0] if len(scored) > 1 else 0.0
         if top - second >= NAME_MARGIN:
-            customer = _Customer(*index.rows[scored[0][1]])
+            customer = scored[0][1]
             evidence = _("The name “{payer}” is {score} % like “{customer}”").format(
                 payer=line.counterparty_name, score=int(top), customer=customer.name
             )
@@ -981,19 +998,29 @@ def _match_names(
     context: _Context,
     result: dict[uuid.UUID, tuple[Suggestion, ...]],
 ) -> None:
-    """Rule 4 for the lines the other rules left unsure: the scope's names read and indexed once."""
-    index = _NameIndex(visible_customers(session, scope, as_of))
+    """Rule 4 for the lines the other rules left unsure: the scope's names read and
+    indexed once (accounts and names only; the few customers named are read after)."""
+    rows = session.execute(
+        select(Customer.account, Customer.name)
+        .where(Customer.deleted_at.is_(None), scope.customer_condition(as_of))
+        .order_by(Customer.account)
+    ).all()
+    index = _NameIndex([(account, name) for account, name in rows])
     candidates: dict[uuid.UUID, list[tuple[float, int]]] = {}
-    wanted: set[uuid.UUID] = set()
     for line in lines:
         payer = normalise_name(line.counterparty_name)
         truncated = len(line.counterparty_name or "") >= 30
-        scored = index.best(payer, truncated=truncated) if payer else []
-        candidates[line.id] = scored
-        wanted.update(index.rows[row][0] for _score, row in scored)
-    missing = wanted - context.open_items.keys()
+        candidates[line.id] = index.best(payer, truncated=truncated) if payer else []
+    accounts = {index.rows[row][0] for scored in candidates.values() for _s, row in scored}
+    people = {c.account: c for c in _customers(session, scope, as_of, accounts=accounts).values()}
+    missing = {c.id for c in people.values()} - context.open_items.keys()
     context.open_items.update(_open_items(session, missing, as_of))
     for line in lines:
-        if candidates[line.id]:
-            found = _by_name(line, index, candidates[line.id], context)
+        scored = [
+            (score, people[index.rows[row][0]])
+            for score, row in candidates[line.id]
+            if index.rows[row][0] in people
+        ]
+        if scored:
+            found = _by_name(line, scored, context)
             result[line.id] = _ordered([*result[line.id], *found])
