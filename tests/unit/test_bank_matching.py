@@ -21,6 +21,7 @@ from bench.bank_matching import line_facts, score
 from collections_desktop.demo.bank_statement import CAMT053, test_bank, write_camt053
 from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import SystemClock
+from collections_desktop.models.bank.formats import read_bank_file
 from collections_desktop.models.bank.matching import (
     LineFacts,
     MatchSettings,
@@ -357,8 +358,8 @@ def test_an_amount_within_the_tolerance_still_matches(
         f"the amount differs from the open amount of {books.numbers['ruiz 3']} by "
         "2.50\xa0EUR, within the tolerance."
     )
-    # 1 % of 89.90 is 0.899: 89.10 is close enough by the percentage, not by 0.50;
-    # 89.00 is not.
+    # 1 % of the payment, to the cent: 0.89 of 89.10 (0.80 short) is close enough by the
+    # percentage, not by 0.50; 0.89 of 89.00 (0.90 short) is not.
     percent = MatchSettings(D("0.50"), D("1"), 90)
     near = best(session, line("89.10", counterparty_iban=COLL_IBAN), percent)
     assert (settled(near), near.difference) == (
@@ -451,6 +452,10 @@ def test_a_generated_statement_meets_the_precision_and_recall_targets(
     assert [r for r in refs if r] == [
         line.creditor_reference for line in statement.lines if line.creditor_reference
     ]
+    # The importer reads it back as it was made, line for line.
+    read = read_bank_file(path)
+    assert (read.file_format, read.notes) == ("camt.053.001.02", ())
+    assert read.statements == (statement,)
 
 
 def test_the_generated_statement_is_the_same_for_the_same_seed(demo: Path) -> None:

@@ -148,9 +148,12 @@ class MatchSettings:
     tolerance_percent: Decimal
     confirm_confidence: int
 
-    def tolerance(self, target: Decimal) -> Decimal:
-        """How far an amount may be from ``target`` and still match it."""
-        return max(self.tolerance_amount, abs(target) * self.tolerance_percent / 100)
+    def tolerance(self, amount: Decimal) -> Decimal:
+        """How far a payment of ``amount`` may be from what it pays and still match: the
+        amount, or the percentage of the payment rounded to the cent, whichever is larger
+        (as the confirmation's write-off of the difference reads it, ``reconcile.tolerance``)."""
+        by_percent = (abs(amount) * self.tolerance_percent / 100).quantize(Decimal("0.01"))
+        return max(self.tolerance_amount, by_percent)
 
 
 def match_settings(session: Session) -> MatchSettings:
@@ -514,7 +517,7 @@ def _fit(amount: Decimal, items: Sequence[_Item], settings: MatchSettings) -> _F
     difference = amount - total
     if difference == ZERO:
         kind = "equal"
-    elif abs(difference) <= settings.tolerance(total):
+    elif abs(difference) <= settings.tolerance(amount):
         kind = "tolerance"
     else:
         kind = "partial" if difference < ZERO else "over"
@@ -526,9 +529,7 @@ def _fit_open_items(
 ) -> _Fit | None:
     """One open item of this amount, else the oldest ones adding up to it; ``None`` if none."""
     exact = [i for i in items if i.open_amount == amount]
-    close = exact or [
-        i for i in items if abs(amount - i.open_amount) <= settings.tolerance(i.open_amount)
-    ]
+    close = exact or [i for i in items if abs(amount - i.open_amount) <= settings.tolerance(amount)]
     if close:
         fit = _fit(amount, close[:1], settings)
         if len(close) > 1:
@@ -537,7 +538,7 @@ def _fit_open_items(
     running = ZERO
     for count, item in enumerate(items, start=1):
         running += item.open_amount
-        if count > 1 and abs(amount - running) <= settings.tolerance(running):
+        if count > 1 and abs(amount - running) <= settings.tolerance(amount):
             return _fit(amount, items[:count], settings)
         if running > amount:
             break
