@@ -2,7 +2,7 @@
 
 Two sections: the charges (what a returned payment costs: group, code, amount, currency,
 account, billed automatically on an NSF payment) and the bank accounts (their ledger
-account, currency and charges group).
+account, currency, charges group, and the IBAN bank statements name them by).
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _
 from collections_desktop.kernel.money import MoneyError
+from collections_desktop.models.bank.iban import format_iban, is_valid_iban
 from collections_desktop.models.setup.bank_charges import (
     DESCRIPTION_LENGTH,
+    IBAN_LENGTH,
     NAME_LENGTH,
     BankAccountRow,
     BankAccountValues,
@@ -246,7 +248,8 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
     title = N_("Bank accounts")
     description = N_(
         "The bank accounts payments arrive in. Each names a charges group: its automatic "
-        "charges are billed when a payment into the account is returned (NSF)."
+        "charges are billed when a payment into the account is returned (NSF). Its IBAN "
+        "is how bank statements name it."
     )
     what = N_("bank account")
     deletable = True
@@ -269,6 +272,7 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
             Column(_("Account"), lambda row: row.ledger_account),
             Column(_("Currency"), lambda row: row.currency),
             Column(_("Charges group"), lambda row: row.charges_group or "—"),
+            Column(_("IBAN"), lambda row: row.iban_shown or "—"),
         )
 
     def read(self, session: Session) -> Sequence[BankAccountRow]:
@@ -292,12 +296,24 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
         self.currency.setObjectName("bank_account_currency")
         self.group = QComboBox()
         self.group.setObjectName("bank_account_group")
+        self.iban = QLineEdit()
+        self.iban.setObjectName("bank_account_iban")
+        self.iban.setMaxLength(IBAN_LENGTH + 12)  # room for the blanks between groups
+        self.iban.setPlaceholderText(_("ES91 2100 0418 4502 0005 1332"))
+        self.iban.setToolTip(
+            _(
+                "The account's IBAN, as bank statements name it. An account without one "
+                "keeps its account number here."
+            )
+        )
+        self.iban.editingFinished.connect(self._group_iban)
         form.addRow(_("&Code"), self.code)
         form.addRow(_("&Name"), self.name)
         form.addRow(_("Ledger &account"), self.account)
         form.addRow(_("C&urrency"), self.currency)
         form.addRow(_("Charges &group"), self.group)
-        for widget in (self.code, self.name, self.account, self.currency, self.group):
+        form.addRow(_("&IBAN"), self.iban)
+        for widget in (self.code, self.name, self.account, self.currency, self.group, self.iban):
             self.watch(widget)
 
     def show_row(self, row: BankAccountRow | None) -> None:
@@ -312,6 +328,7 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
         self.code.setText(row.code if row else "")
         self.name.setText(row.name if row else "")
         self.account.setText(row.ledger_account if row else "")
+        self.iban.setText(row.iban_shown if row else "")
         self.code.setReadOnly(bool(row and row.default))
         self.code.setToolTip(
             _("The default account keeps its code.") if row and row.default else ""
@@ -324,7 +341,14 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
             ledger_account=self.account.text(),
             currency=self.currency.currentData() or "",
             charges_group=self.group.currentData() or "",
+            iban=self.iban.text(),
         )
+
+    def _group_iban(self) -> None:
+        """Show a valid IBAN in groups of four once typed (the stored form has no blanks)."""
+        text = self.iban.text()
+        if is_valid_iban(text) and format_iban(text) != text:
+            self.iban.setText(format_iban(text))
 
     def save(
         self, session: Session, row: BankAccountRow | None, values: BankAccountValues
