@@ -468,4 +468,4 @@ def test_a_deleted_account_leaves_its_iban_free(sqlite_db: Database, clock: Fixe
             ("NEW", "GB82WEST12345698765432"),
             ("OPER", None),
         ]
-        assert [row.id for row in list_bank_accounts(session)][0] == new
+        assert list_bank_accounts(session)[0].id == new
