@@ -51,12 +51,14 @@ def stored(session, customer) -> list[tuple[str, str, bool, int]]:
 
 
 def history(session) -> list[tuple[str, str | None, str | None]]:
-    return [
-        (row.field, row.old_value, row.new_value)
-        for row in session.scalars(
-            select(CustomerChange).order_by(CustomerChange.old_value.is_(None), CustomerChange.id)
-        )
-    ]
+    """The record's history rows, sorted by field, then old and new value."""
+    return sorted(
+        (
+            (row.field, row.old_value, row.new_value)
+            for row in session.scalars(select(CustomerChange))
+        ),
+        key=lambda change: (change[0], change[1] or "", change[2] or ""),
+    )
 
 
 def test_ibans_are_added_and_removed_with_the_record_and_its_history(
@@ -89,9 +91,9 @@ def test_ibans_are_added_and_removed_with_the_record_and_its_history(
         ]
         assert session.get(CustomerBankAccount, statement.id).updated_at == LATER
         assert history(session) == [
+            ("bank_account", None, "ES91 2100 0418 4502 0005 1332, entered"),
             ("bank_account", "GB82 WEST 1234 5698 7654 32, statement", None),
             ("name", "Ruiz Hermanos SL", "Ruiz Hermanos S.L."),
-            ("bank_account", None, "ES91 2100 0418 4502 0005 1332, entered"),
         ]
         again = read_record(session, o.ruiz.id, as_of=TODAY)
         assert [(b.iban, b.source) for b in again.values.bank_accounts] == [(CAIXA, "entered")]
@@ -141,8 +143,9 @@ def test_one_iban_may_belong_to_two_customers_and_each_record_names_the_other(
         learned(session, o.garnier, CAIXA)  # the parent pays for its subsidiary
         session.commit()
         record = read_record(session, o.ruiz.id, as_of=TODAY)
-        assert iban_owners(session, ["es91 2100 0418 4502 0005 1332"],
-                           customer_id=o.ruiz.id) == {CAIXA: (f"{o.garnier.account} Garnier SA",)}  # fmt: skip
+        garnier_named = f"{o.garnier.account} Garnier SA"
+        typed = "es91 2100 0418 4502 0005 1332"
+        assert iban_owners(session, [typed], customer_id=o.ruiz.id) == {CAIXA: (garnier_named,)}
         save_record(
             session, o.ruiz.id, record.version,
             dataclasses.replace(record.values, bank_accounts=(BankAccountLine(CAIXA),)),
@@ -204,9 +207,9 @@ def test_a_stale_copy_or_an_iban_removed_meanwhile_is_refused(sqlite_db: Databas
         session.commit()
         mine = read_record(session, o.ruiz.id, as_of=TODAY)
         theirs = read_record(session, o.ruiz.id, as_of=TODAY)
-        save_record(session, o.ruiz.id, theirs.version, dataclasses.replace(
-            theirs.values, bank_accounts=(BankAccountLine(BARCLAYS, "statement", row.id,
-                                                          removed=True),)), o.me, LATER)  # fmt: skip
+        gone = BankAccountLine(BARCLAYS, "statement", row.id, removed=True)
+        save_record(session, o.ruiz.id, theirs.version,
+                    dataclasses.replace(theirs.values, bank_accounts=(gone,)), o.me, LATER)  # fmt: skip
         session.commit()
         with pytest.raises(StaleEditError):
             save_record(session, o.ruiz.id, mine.version,
