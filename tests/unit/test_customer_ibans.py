@@ -208,8 +208,8 @@ def test_a_stale_copy_or_an_iban_removed_meanwhile_is_refused(sqlite_db: Databas
         mine = read_record(session, o.ruiz.id, as_of=TODAY)
         theirs = read_record(session, o.ruiz.id, as_of=TODAY)
         gone = BankAccountLine(BARCLAYS, "statement", row.id, removed=True)
-        save_record(session, o.ruiz.id, theirs.version,
-                    dataclasses.replace(theirs.values, bank_accounts=(gone,)), o.me, LATER)  # fmt: skip
+        removed = dataclasses.replace(theirs.values, bank_accounts=(gone,))
+        save_record(session, o.ruiz.id, theirs.version, removed, o.me, LATER)
         session.commit()
         with pytest.raises(StaleEditError):
             save_record(session, o.ruiz.id, mine.version,
