@@ -47,7 +47,7 @@ from collections_desktop.models.setup.fields import SetupError
 from collections_desktop.models.setup.reference_fields import currency_codes
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.fields import parse_amount
-from collections_desktop.views.itemmodels.rows import RIGHT, Column
+from collections_desktop.views.itemmodels.rows import RIGHT, Column, Fit
 from collections_desktop.views.setup.section import SetupSection
 
 
@@ -67,12 +67,12 @@ def fill_codes(combo: QComboBox, codes: Sequence[str], current: str, *, blank: s
         combo.setCurrentIndex(max(0, combo.findData(current)))
 
 
-def favour_list(section: SetupSection[Any, Any]) -> None:
+def favour_list(section: SetupSection[Any, Any], list_share: int = 500) -> None:
     """Give the list the larger part of the width: its rows have many columns and the
     form only short fields."""
     splitter = section.findChild(QSplitter, f"setup_{section.key}_splitter")
     if splitter is not None:
-        splitter.setSizes([500, 400])
+        splitter.setSizes([list_share, 900 - list_share])
 
 
 class MoneyColumn(Column[BankChargeRow]):
@@ -258,7 +258,7 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        favour_list(self)
+        favour_list(self, 600)  # the whole IBAN shows in the list
 
     def columns(self) -> Sequence[Column[BankAccountRow]]:
         return (
@@ -272,7 +272,7 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
             Column(_("Account"), lambda row: row.ledger_account),
             Column(_("Currency"), lambda row: row.currency),
             Column(_("Charges group"), lambda row: row.charges_group or "—"),
-            Column(_("IBAN"), lambda row: row.iban_shown or "—"),
+            Column(_("IBAN"), lambda row: row.iban_shown or "—", fit=Fit.KEY),
         )
 
     def read(self, session: Session) -> Sequence[BankAccountRow]:
