@@ -67,7 +67,7 @@ def test_a_charge_of_a_new_group_is_saved_and_an_account_names_the_group(
     accounts.currency.setCurrentIndex(accounts.currency.findText("USD"))
     accounts.group.setCurrentIndex(accounts.group.findData("USD"))
     saved(qtbot, accounts)
-    assert ("US", "Dollar account", "512100", "USD", "USD", "—") in listed(accounts)
+    assert ("US", "Dollar account", "—", "512100", "USD", "USD") in listed(accounts)
     with sqlite_db.sessions() as session:
         assert session.query(BankAccount).filter_by(code="US").one().charges_group == "USD"
 
@@ -143,8 +143,8 @@ def test_an_iban_is_typed_grouped_and_listed(qtbot, accounts, sqlite_db: Databas
     assert accounts.iban.text() == "ES91 2100 0418 4502 0005 1332"
     saved(qtbot, accounts)
     assert listed(accounts) == [
-        ("OPER", "Operating account (default)", "512000", "EUR", "STD",
-         "ES91 2100 0418 4502 0005 1332"),
+        ("OPER", "Operating account (default)", "ES91 2100 0418 4502 0005 1332", "512000",
+         "EUR", "STD"),
     ]  # fmt: skip
     with sqlite_db.sessions() as session:
         assert session.query(BankAccount).one().iban == "ES9121000418450200051332"

@@ -269,10 +269,11 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
                     _("{name} (default)").format(name=row.name) if row.default else row.name
                 ),
             ),
+            # Beside the name: what identifies the account, never cut (the rest may scroll).
+            Column(_("IBAN"), lambda row: row.iban_shown or "—", fit=Fit.KEY),
             Column(_("Account"), lambda row: row.ledger_account),
             Column(_("Currency"), lambda row: row.currency),
             Column(_("Charges group"), lambda row: row.charges_group or "—"),
-            Column(_("IBAN"), lambda row: row.iban_shown or "—", fit=Fit.KEY),
         )
 
     def read(self, session: Session) -> Sequence[BankAccountRow]:
@@ -307,6 +308,11 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
             )
         )
         self.iban.editingFinished.connect(self._group_iban)
+        # Wide enough for a Spanish IBAN in groups of four (24 characters); longer ones
+        # scroll in the field, and show whole in the list.
+        self.iban.setMinimumWidth(
+            self.iban.fontMetrics().horizontalAdvance("ES91 2100 0418 4502 0005 1332") + 16
+        )
         form.addRow(_("&Code"), self.code)
         form.addRow(_("&Name"), self.name)
         form.addRow(_("Ledger &account"), self.account)
