@@ -11,7 +11,7 @@ import random
 from typing import Any
 
 from collections_desktop.demo.stored import Codec
-from collections_desktop.models.bank.references import iban_from_bban
+from collections_desktop.models.bank.iban import iban_from_bban
 
 COMPANY_IBAN = iban_from_bban("ES", "21000418450200051332")
 """The demo company's operating account (``OPER``), where its customers' payments arrive."""

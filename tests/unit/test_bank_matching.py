@@ -22,6 +22,7 @@ from collections_desktop.demo.bank_statement import CAMT053, test_bank, write_ca
 from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.bank.formats import read_bank_file
+from collections_desktop.models.bank.iban import iban_from_bban
 from collections_desktop.models.bank.matching import (
     LineFacts,
     MatchSettings,
@@ -33,7 +34,6 @@ from collections_desktop.models.bank.matching import (
 )
 from collections_desktop.models.bank.references import (
     format_reference,
-    iban_from_bban,
     payment_reference,
 )
 from collections_desktop.models.company.opening import open_company

@@ -7,12 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from collections_desktop.models.bank.iban import iban_from_bban, is_valid_iban
 from collections_desktop.models.bank.references import (
     creditor_reference,
     find_references,
     format_reference,
-    iban_from_bban,
-    is_valid_iban,
     is_valid_reference,
     payment_reference,
     reference_target,

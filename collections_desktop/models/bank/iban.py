@@ -100,6 +100,13 @@ def check_iban(text: str) -> str:
     return iban
 
 
+def iban_from_bban(country: str, bban: str) -> str:
+    """The IBAN of a country's domestic account number (BBAN): country, check digits, BBAN."""
+    body = "".join(ch for ch in bban.upper() if ch.isalnum())
+    check = 98 - _remainder(f"{country.upper()}00{body}")
+    return f"{country.upper()}{check:02d}{body}"
+
+
 def is_valid_iban(text: str) -> bool:
     """Whether ``text`` is a valid IBAN (spaces and dashes allowed)."""
     try:

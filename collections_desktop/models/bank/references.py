@@ -100,21 +100,3 @@ def reference_target(ref: str) -> str | None:
     if match is None:
         return None
     return f"{match.group(1)}-{match.group(2)}"
-
-
-# --- IBANs (ISO 13616): the same mod 97 check ------------------------------------------------
-
-
-def iban_from_bban(country: str, bban: str) -> str:
-    """The IBAN of a country's domestic account number (BBAN): country, check digits, BBAN."""
-    clean = "".join(ch for ch in bban.upper() if ch.isalnum())
-    check = 98 - _numeric(clean + country.upper() + "00") % 97
-    return f"{country.upper()}{check:02d}{clean}"
-
-
-def is_valid_iban(text: str) -> bool:
-    """Whether ``text`` (spaces allowed) has an IBAN's shape and check digits."""
-    iban = _compact(text)
-    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[0-9A-Z]{11,30}", iban):
-        return False
-    return _numeric(iban[4:] + iban[:4]) % 97 == 1
