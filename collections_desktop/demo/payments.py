@@ -16,7 +16,10 @@ from decimal import Decimal
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from collections_desktop.demo.bank_statement import test_bank
 from collections_desktop.kernel.money import ZERO, round_money
+from collections_desktop.models.bank.parsed import ParsedFile
+from collections_desktop.models.bank.store import store_file
 from collections_desktop.models.db.schema import (
     Customer,
     CustomerTransaction,
@@ -73,6 +76,8 @@ def write_demo_payments(connection: Connection, today: dt.date, seed: int) -> di
     session = Session(bind=connection)
     try:
         _write(session, today - dt.timedelta(days=1), seed)
+        session.flush()
+        _bank_statement(session, today - dt.timedelta(days=1), seed)
         session.flush()
         return {
             "transactions": session.scalar(select(func.count(CustomerTransaction.id))) or 0,
@@ -219,3 +224,16 @@ def _write(session: Session, today: dt.date, seed: int) -> dict[str, int]:
         )
         counts["refunds"] += 1
     return counts
+
+
+DEMO_STATEMENT_LINES = 60
+"""Lines of the bank statement the demo company has waiting on the reconciliation page."""
+
+
+def _bank_statement(session: Session, today: dt.date, seed: int) -> None:
+    """A statement of the last days, read from the bank and not yet reconciled: payments by
+    reference, invoice number, IBAN and name, short payments, and lines that are nobody's."""
+    statement, _truth = test_bank(session, today, lines=DEMO_STATEMENT_LINES, seed=seed)
+    parsed = ParsedFile(f"camt053-{today:%Y%m%d}.xml", "camt.053.001.02", (statement,))
+    now = dt.datetime.combine(today, dt.time(18), tzinfo=dt.UTC)
+    store_file(session, parsed, now, imported_by_id=None)
