@@ -106,3 +106,36 @@ def describe_stored(stored: StoredFile, formats: Formats | None = None) -> str:
     if kept:
         text += "; " + "; ".join(kept)
     return text
+
+
+PREVIEW_LINES = 40
+"""How many lines of a CSV export the profile dialog reads for its live preview."""
+
+
+def file_head(path: Path, lines: int = PREVIEW_LINES) -> bytes:
+    """The first ``lines`` lines of ``path`` (the profile dialog's preview)."""
+    with path.open("rb") as file:
+        return b"".join(line for _n, line in zip(range(lines), file, strict=False))
+
+
+def csv_columns(head: bytes, profile: CsvProfile) -> list[str | int]:
+    """The columns a profile may name in a file: the header's names, else positions 1…n."""
+    import csv
+    import io
+
+    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=profile.delimiter or ","))
+    rows = rows[profile.skip_lines :]
+    if not rows:
+        return []
+    if profile.header:
+        return [name.strip() for name in rows[0] if name.strip()]
+    return list(range(1, max(len(row) for row in rows) + 1))
+
+
+def preview_csv(head: bytes, file_name: str, profile: CsvProfile) -> ParsedFile:
+    """The first lines of a CSV export as ``profile`` reads them (``BankFileError`` when
+    it cannot)."""
+    from collections_desktop.models.bank.formats import read_bank_bytes
+
+    return read_bank_bytes(head, file_name, profile=profile)
