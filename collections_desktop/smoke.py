@@ -200,4 +200,35 @@ def _run(folder: Path, database_url: str | None, moments: dict[str, float]) -> l
         app.processEvents()  # let the window stop its task runner before the database closes
     finally:
         database.dispose()
+    lines.append(_bank_files())
     return lines
+
+
+_MT940 = (
+    ":20:SMOKE\r\n:25:NL77ABNA0574908765\r\n:28C:1/1\r\n:60F:C261120EUR100,00\r\n"
+    ":61:2611201120C25,50NTRFNONREF\r\n:86:INV-0000001\r\n:62F:C261120EUR125,50\r\n-"
+)
+_OFX = (
+    "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\n"
+    "CHARSET:1252\r\nCOMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n"
+    "<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS>"
+    "<STMTRS><CURDEF>EUR<BANKACCTFROM><BANKID>1<ACCTID>42<ACCTTYPE>CHECKING</BANKACCTFROM>"
+    "<BANKTRANLIST><DTSTART>20261120<DTEND>20261120<STMTTRN><TRNTYPE>CREDIT"
+    "<DTPOSTED>20261120<TRNAMT>25.50<FITID>1<NAME>Smoke</STMTTRN></BANKTRANLIST>"
+    "<LEDGERBAL><BALAMT>125.50<DTASOF>20261120</LEDGERBAL></STMTRS></STMTTRNRS>"
+    "</BANKMSGSRSV1></OFX>"
+)
+
+
+def _bank_files() -> str:
+    """Each bank file reader reads a small file: their libraries are in the build."""
+    from collections_desktop.models.bank.formats import read_bank_bytes
+
+    read = [
+        read_bank_bytes(_MT940.encode(), "smoke.sta"),
+        read_bank_bytes(_OFX.encode(), "smoke.ofx"),
+    ]
+    amounts = [f.statements[0].lines[0].amount for f in read]
+    if any(amount != amounts[0] for amount in amounts):
+        raise SmokeTestError(_("The bank file readers disagree: {amounts}").format(amounts=amounts))
+    return _("Bank files read: {formats}.").format(formats=", ".join(f.file_format for f in read))

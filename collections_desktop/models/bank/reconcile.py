@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.kernel.money import ZERO
-from collections_desktop.models.actions.nsf import NsfError, process_nsf
+from collections_desktop.models.actions.nsf import NsfError, nsf_preview, process_nsf
 from collections_desktop.models.actions.writeoff import write_off
 from collections_desktop.models.actions.writeoff_plan import WriteOffError
 from collections_desktop.models.db.schema import (
@@ -87,7 +87,8 @@ def tolerance(session: Session, amount: Decimal) -> Decimal:
     if row is None:
         return ZERO
     by_percent = (abs(amount) * row.bank_tolerance_percent / 100).quantize(Decimal("0.01"))
-    return max(row.bank_tolerance_amount, by_percent)
+    allowed: Decimal = max(row.bank_tolerance_amount, by_percent)
+    return allowed
 
 
 def confirm_line(
@@ -223,11 +224,14 @@ def undo_confirmation(
         document=payment.document_number
     )
     try:
+        # Dated when the payment was (or was last settled), so the documents it paid are
+        # open again from then on and the line can be confirmed anew on its own date.
+        on = nsf_preview(session, scope, payment.id, now.date()).earliest_date
         result = process_nsf(
             session,
             scope,
             payment.id,
-            max(now.date(), payment.posting_date),
+            on,
             now,
             created_by_id=user_id,
             undo=description,
@@ -247,7 +251,7 @@ def undo_confirmation(
 
 
 def _line(session: Session, line_id: uuid.UUID, version: int) -> BankStatementLine:
-    line = session.get(BankStatementLine, line_id, populate_existing=True)
+    line = session.get(BankStatementLine, line_id, populate_existing=True, with_for_update=True)
     if line is None:
         raise ReconcileError(_("This statement line no longer exists. Refresh the list."))
     if line.version != version:

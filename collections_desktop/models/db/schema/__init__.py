@@ -16,18 +16,18 @@ all, so ``Base.metadata`` (Alembic, the tests) holds every table and every impor
 import point.
 """
 
-from collections_desktop.models.db.schema.base import (
-    NAMING,
-    Base,
-    Mutable,
-    primary_id,
-)
 from collections_desktop.models.db.schema.bank import (
     BankCsvProfile,
     BankLineState,
     BankStatement,
     BankStatementLine,
     CustomerBankAccount,
+)
+from collections_desktop.models.db.schema.base import (
+    NAMING,
+    Base,
+    Mutable,
+    primary_id,
 )
 from collections_desktop.models.db.schema.billing import (
     InvoiceLine,
