@@ -258,8 +258,9 @@ class CsvProfileDialog(QDialog):
         text = "\n".join(first)
         best = max(DELIMITERS, key=lambda item: text.count(item[0]))[0]
         self.delimiter.setCurrentIndex(max(self.delimiter.findData(best), 0))
-        if best == ";":
+        if best == ";":  # a semicolon file usually writes 1.234,56
             self.decimal_comma.setChecked(True)
+            self.thousands.setCurrentIndex(max(self.thousands.findData("."), 0))
 
     def _fill_columns(self) -> None:
         """Offer the file's columns (names or positions) in every mapping box."""
