@@ -24,9 +24,11 @@ from collections_desktop.models.db.schema import (
     BankStatement,
     BankStatementLine,
     CustomerTransaction,
+    ReceivablesParameters,
     SettlementLine,
     TransactionType,
 )
+from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.models.ledger.balances import open_amount
 from collections_desktop.views.dialogs.bank_assign import AssignLineDialog
 from collections_desktop.views.dialogs.bank_profile import CsvProfileDialog
@@ -388,3 +390,27 @@ def test_a_dropped_csv_export_asks_for_its_profile_with_a_preview(
     qtbot.waitUntil(lambda: page.data is not None and not page.is_loading, timeout=WAIT)
     assert page.view == OPEN
     assert [(type(r), r.line.amount) for r in page.grid.model.rows()] == [(OpenLine, D("1210.00"))]
+
+
+def test_a_short_payment_within_the_tolerance_offers_to_write_off_the_difference(
+    qtbot, window: MainWindow, books, tmp_path: Path
+) -> None:
+    database = books["database"]
+    with write_transaction(database) as session:
+        parameters = session.scalars(select(ReceivablesParameters)).one()
+        parameters.bank_tolerance_amount = D("5.00")
+    short = Entry(D("1207.50"), dt.date(2026, 11, 16), "RUIZ HERMANOS",
+                  text=f"INV {books['first_number']}")  # fmt: skip
+    import_files(qtbot, window, write(tmp_path, "short.xml", camt053([short])))
+    page = window.bank_page
+    assert page.current_line().amount == D("1207.50")
+    assert page.write_off.isVisibleTo(page)
+    assert page.write_off.text().replace("\xa0", " ") == (
+        "&Write off the small difference of 2.50 EUR"
+    )
+    page.write_off.setChecked(True)
+    page.grid.view.setFocus()
+    qtbot.keyClick(page.grid.view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.grid.model.rowCount() == 0, timeout=WAIT)
+    assert open_of(database, books["first"]) == D("0.00")
+    assert page.status.replace("\xa0", " ").endswith("2.50 EUR written off")

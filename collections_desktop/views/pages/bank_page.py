@@ -427,11 +427,12 @@ class BankPage(ListPage):
         """The short difference the picked suggestion leaves, when the company writes
         such a difference off (within its tolerance); None otherwise."""
         suggestion = self.chosen_suggestion(item)
-        if suggestion is None or suggestion.difference <= ZERO or self.data is None:
+        if suggestion is None or not suggestion.allocations or self.data is None:
             return None
-        if suggestion.difference > allowance(self.data.settings, item.line.amount):
+        short = -suggestion.difference  # the line's amount less the documents' open amount
+        if short <= ZERO or short > allowance(self.data.settings, item.line.amount):
             return None
-        return suggestion.difference
+        return short
 
     def select_line(self, line_id: uuid.UUID) -> bool:
         """Make the line ``line_id`` the current row; False when it is not listed."""
