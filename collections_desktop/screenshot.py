@@ -473,9 +473,9 @@ def _record_payment_dialog(window: MainWindow) -> QWidget:
 
 def _bank_import_summary(window: MainWindow) -> QWidget:
     """The import summary over the statements imported last (nothing is imported again)."""
+    from collections_desktop.models.bank.importing import FileOutcome
     from collections_desktop.models.bank.read import statements
     from collections_desktop.models.bank.store import StoredFile, StoredStatement
-    from collections_desktop.views.actions.bank_import import FileOutcome
     from collections_desktop.views.dialogs.bank_import import BankImportSummary
 
     with window.database.sessions() as session:
@@ -488,8 +488,14 @@ def _bank_import_summary(window: MainWindow) -> QWidget:
                 row.file_format,
                 (
                     StoredStatement(
-                        row.id, row.number or "", row.account, row.currency, row.lines,
-                        row.new_lines, row.open_lines, row.difference,
+                        row.id,
+                        row.number or "",
+                        row.account,
+                        row.currency,
+                        row.lines,
+                        row.new_lines,
+                        row.open_lines,
+                        row.difference,
                     ),
                 ),
                 (),

@@ -51,8 +51,8 @@ from collections_desktop.models.company.setup import CompanySummary
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.people.scope import Viewer
 from collections_desktop.views.about import AboutDialog
-from collections_desktop.views.actions.customer_record import CustomerRecordActions
 from collections_desktop.views.actions.bank_import import BankImport
+from collections_desktop.views.actions.customer_record import CustomerRecordActions
 from collections_desktop.views.actions.importing import ImportReceivables
 from collections_desktop.views.actions.mailing import show_outbox
 from collections_desktop.views.actions.statement_mailing import MonthStatements
@@ -377,7 +377,14 @@ class MainWindow(QMainWindow):
             self,
             _("Import bank statements"),
             "",
-            _("All files (*);;camt and OFX (*.xml *.ofx *.qfx);;MT940 (*.sta *.940 *.txt *.mt940);;CSV (*.csv *.txt)"),
+            ";;".join(
+                (
+                    _("All files (*)"),
+                    _("camt and OFX (*.xml *.ofx *.qfx)"),
+                    _("MT940 (*.sta *.940 *.txt *.mt940)"),
+                    _("CSV (*.csv *.txt)"),
+                )
+            ),
         )
         if paths:
             self.import_bank_files(paths)

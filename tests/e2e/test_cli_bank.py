@@ -84,7 +84,9 @@ def test_import_stores_each_file_whole_and_names_a_refused_one(run_cli, books) -
 def test_a_statement_that_does_not_add_up_is_stored_only_when_accepted(run_cli, books) -> None:
     refused = run_cli("--database", books["url"], "bank", "import", str(books["short"]))
     assert refused.returncode == 2
-    assert refused.stderr.startswith(f"error: short.xml: statement 2026-48 of {ACCOUNT} does not add up.")
+    assert refused.stderr.startswith(
+        f"error: short.xml: statement 2026-48 of {ACCOUNT} does not add up."
+    )
     assert lines_by_state(books["database"]) == {}
     kept = run_cli("--database", books["url"], "bank", "import", str(books["short"]),
                    "--accept-differences")  # fmt: skip
@@ -101,7 +103,8 @@ def test_match_prints_the_suggestions_and_confirms_those_above_the_bar(run_cli, 
     assert listed.returncode == 0
     out = listed.stdout.replace("\xa0", " ").splitlines()
     assert out[0].startswith("1,210.00 EUR of Nov 16, 2026 from RUIZ HERMANOS: ")
-    assert books["numbers"][0] in out[0] and " % (" in out[0]
+    assert books["numbers"][0] in out[0]
+    assert " % (" in out[0]
     assert out[2] == "77.00 EUR of Nov 20, 2026 from J. GARCIA: no suggestion"
     assert out[-1] == "3 lines waiting, 2 with a suggestion."
     assert lines_by_state(books["database"])["open"] == 3  # printing writes nothing

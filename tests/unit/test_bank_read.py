@@ -122,7 +122,8 @@ def test_a_confirmed_line_names_its_customer_payment_and_who_confirmed_it(
     assert [(r.account, r.customer_name, r.payment_document, r.changed_by) for r in done] == [
         (done[0].account, "Ruiz Hermanos SL", confirmed.payment.document_number, "Marta Soto")
     ]
-    assert done[0].account is not None and done[0].account.startswith("N-")
+    assert done[0].account is not None
+    assert done[0].account.startswith("N-")
     assert [(r.amount, r.state_note, r.changed_by) for r in aside] == [
         (D("77.00"), "Ask sales", "Marta Soto")
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -21,6 +22,21 @@ from collections_desktop.models.bank.formats import read_bank_file
 from collections_desktop.models.bank.formats.csv_profile import CsvProfile
 from collections_desktop.models.bank.parsed import ParsedFile
 from collections_desktop.models.bank.store import StoredFile, store_file
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What became of one file: stored (``stored``), or refused with the reason."""
+
+    path: Path
+    stored: StoredFile | None = None
+    refused: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The file's name."""
+        return self.path.name
+
 
 SNIFF_BYTES = 8192
 """How much of a file is read to tell whether it needs a CSV profile."""

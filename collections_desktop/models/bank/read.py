@@ -35,6 +35,16 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.people.scope import AgentScope
 
+__all__ = [
+    "BankLineRow",
+    "BankLineState",
+    "StatementRow",
+    "bank_lines",
+    "line_counts",
+    "line_facts",
+    "statements",
+]
+
 WAITING_STATES = (BankLineState.OPEN, BankLineState.SUSPENSE)
 """The states of lines still to be placed (read oldest first)."""
 

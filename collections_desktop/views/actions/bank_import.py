@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.bank.formats.csv_profile import CsvProfile
 from collections_desktop.models.bank.importing import (
+    FileOutcome,
     describe_stored,
     file_head,
     import_file,
@@ -37,20 +38,6 @@ from collections_desktop.views.dialogs.bank_import import BankImportSummary
 from collections_desktop.views.dialogs.bank_profile import CsvProfileDialog
 from collections_desktop.views.operations import QueryOp, WriteOp
 from collections_desktop.views.tasks import Lane, TaskState
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    """What became of one file: stored (``stored``), or refused with the reason."""
-
-    path: Path
-    stored: StoredFile | None = None
-    refused: str | None = None
-
-    @property
-    def name(self) -> str:
-        """The file's name."""
-        return self.path.name
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from collections_desktop.i18n import _, ngettext
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.bank.read import BankLineRow
 from collections_desktop.models.receipts.record import PayingCustomer
+from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import hint_label
 from collections_desktop.views.dialogs.grids import dense_grid
@@ -63,7 +64,8 @@ class AssignLineDialog(ActionDialog):
         self._customer: PayingCustomer | None = None
         facts = QLabel(
             _("{amount} received on {date}").format(
-                amount=formats.money(line.amount, line.currency), date=formats.date(line.booking_date)
+                amount=formats.money(line.amount, line.currency),
+                date=formats.date(line.booking_date),
             )
         )
         facts.setObjectName("bank_assign_line")
@@ -117,7 +119,7 @@ class AssignLineDialog(ActionDialog):
         self._show_rows()
 
     def _show_rows(self) -> None:
-        rows = ()
+        rows: tuple[TransactionRow, ...] = ()
         if self._customer is not None:
             rows = tuple(
                 r

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -20,10 +19,8 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.bank.importing import FileOutcome
 from collections_desktop.views.style import ERROR_COLOUR, tabular_font
-
-if TYPE_CHECKING:
-    from collections_desktop.views.actions.bank_import import FileOutcome
 
 FILE, STATEMENTS, NEW, KNOWN, CREDITS, NOTE = range(6)
 
@@ -108,4 +105,5 @@ class BankImportSummary(QDialog):
 
     def row_texts(self, row: int) -> list[str]:
         """The texts of one file's row (for the tests)."""
-        return [self.table.item(row, c).text() for c in range(self.table.columnCount())]
+        items = (self.table.item(row, c) for c in range(self.table.columnCount()))
+        return [item.text() if item is not None else "" for item in items]

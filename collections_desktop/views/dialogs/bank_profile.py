@@ -131,9 +131,7 @@ class CsvProfileDialog(QDialog):
         layout_form.addRow(_("Account"), self.account)
         currency_row = QHBoxLayout()
         currency_row.addWidget(self.currency)
-        currency_row.addWidget(
-            hint_label(_("used when the file has no currency column")), 1
-        )
+        currency_row.addWidget(hint_label(_("used when the file has no currency column")), 1)
         layout_form.addRow(_("Currency"), currency_row)
         layout_form.addRow(_("&Separator"), self.delimiter)
         layout_form.addRow("", self.decimal_comma)
@@ -150,10 +148,12 @@ class CsvProfileDialog(QDialog):
             combo = QComboBox()
             combo.setObjectName(f"bank_profile_{name}")
             combo.setMinimumContentsLength(14)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            text = QLabel(_(label))
-            text.setBuddy(combo)
-            grid.addWidget(text, index // 2, (index % 2) * 2)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            caption = QLabel(_(label))
+            caption.setBuddy(combo)
+            grid.addWidget(caption, index // 2, (index % 2) * 2)
             grid.addWidget(combo, index // 2, (index % 2) * 2 + 1)
             self.columns[name] = combo
             combo.currentIndexChanged.connect(self._changed)
@@ -227,9 +227,7 @@ class CsvProfileDialog(QDialog):
 
     def profile(self) -> CsvProfile:
         """The profile as chosen now."""
-        mapped: dict[str, Any] = {
-            name: combo.currentData() for name, combo in self.columns.items()
-        }
+        mapped: dict[str, Any] = {name: combo.currentData() for name, combo in self.columns.items()}
         remittance = mapped.pop("remittance")
         return CsvProfile(
             name=self.name.text().strip(),
@@ -272,7 +270,9 @@ class CsvProfileDialog(QDialog):
                 combo.clear()
                 combo.addItem(_("(not in the file)"), None)
                 for column in found:
-                    text = str(column) if isinstance(column, str) else _("Column {n}").format(n=column)
+                    text = (
+                        str(column) if isinstance(column, str) else _("Column {n}").format(n=column)
+                    )
                     combo.addItem(text, column)
                 index = combo.findData(before) if before is not None else -1
                 if index < 0:
@@ -343,7 +343,9 @@ class CsvProfileDialog(QDialog):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 1:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.preview.setItem(row, column, item)
         self.preview.resizeColumnsToContents()
 

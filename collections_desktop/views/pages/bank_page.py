@@ -56,6 +56,7 @@ from collections_desktop.models.bank.batch import (
 from collections_desktop.models.bank.matching import MatchSettings, Suggestion
 from collections_desktop.models.bank.read import (
     BankLineRow,
+    BankLineState,
     StatementRow,
     bank_lines,
     line_counts,
@@ -63,7 +64,6 @@ from collections_desktop.models.bank.read import (
     statements,
 )
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import BankLineState
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.bank_assign import AssignedLine, AssignLineDialog
@@ -250,8 +250,12 @@ class BankPage(ListPage):
             _("Post the picked suggestion as the customer's payment, then the next line (Enter)")
         )
         self.confirm_action.triggered.connect(self.confirm_current)
-        self.skip_action = QAction(icons.get("skip"), _("Skip ({key})").format(key=_("Space")), self)
-        self.skip_action.setToolTip(_("Leave this line as it is and go to the next ({key})").format(key=_("Space")))
+        self.skip_action = QAction(
+            icons.get("skip"), _("Skip ({key})").format(key=_("Space")), self
+        )
+        self.skip_action.setToolTip(
+            _("Leave this line as it is and go to the next ({key})").format(key=_("Space"))
+        )
         self.skip_action.triggered.connect(self.skip)
         self.assign_action = QAction(icons.get("customer"), _("Assign to customer…"), self)
         self.assign_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
@@ -462,7 +466,9 @@ class BankPage(ListPage):
         write_off = bool(self.choices.write_off.get(line.id)) and (
             self.write_off_offered(item) is not None
         )
-        plan = plan_for(line, suggestion, write_off_difference=write_off, formats=self.context.formats)
+        plan = plan_for(
+            line, suggestion, write_off_difference=write_off, formats=self.context.formats
+        )
         self._confirm(line, plan.customer_id, dict(plan.allocations), write_off)
         self.skip()
 
@@ -541,8 +547,9 @@ class BankPage(ListPage):
             QMessageBox.warning(self, _("Confirm all"), str(error))
             self.refresh()
 
-        QueryOp(work, self._batch_done, "bank confirm all", failure=failed, progress=progress,
-                long=True).run(context.runner)  # fmt: skip
+        QueryOp(
+            work, self._batch_done, "bank confirm all", failure=failed, progress=progress, long=True
+        ).run(context.runner)
 
     def assign_current(self) -> AssignLineDialog | None:
         """Assign to customer…: the customer who paid and, if any, the items it settles."""
@@ -565,8 +572,12 @@ class BankPage(ListPage):
                 with context.database.sessions() as session:
                     return paying_customer(session, scope, today, customer_id=customer_id)
 
-            QueryOp(read, dialog.show_customer, "bank assign customer",
-                    failure=lambda error: dialog.show_error(str(error))).run(context.runner)  # fmt: skip
+            QueryOp(
+                read,
+                dialog.show_customer,
+                "bank assign customer",
+                failure=lambda error: dialog.show_error(str(error)),
+            ).run(context.runner)
 
         dialog.customer_requested.connect(chosen)
 
@@ -598,10 +609,16 @@ class BankPage(ListPage):
 
         self._write_line(
             line,
-            lambda session: set_aside(session, line.id, version=line.version, note=note,
-                                      now=context.clock.now(), user_id=context.employee_id),
+            lambda session: set_aside(
+                session,
+                line.id,
+                version=line.version,
+                note=note,
+                now=context.clock.now(),
+                user_id=context.employee_id,
+            ),
             _("{line} set aside").format(line=line_label(line, context.formats)),
-        )  # fmt: skip
+        )
 
     def put_back_current(self) -> None:
         """Put back: the current line set aside waits again."""
@@ -613,10 +630,15 @@ class BankPage(ListPage):
 
         self._write_line(
             line,
-            lambda session: put_back(session, line.id, version=line.version,
-                                     now=context.clock.now(), user_id=context.employee_id),
+            lambda session: put_back(
+                session,
+                line.id,
+                version=line.version,
+                now=context.clock.now(),
+                user_id=context.employee_id,
+            ),
             _("{line} is waiting again").format(line=line_label(line, context.formats)),
-        )  # fmt: skip
+        )
 
     def undo_current(self, *, ask: bool = True) -> None:
         """Undo…: take back the payment a confirmed line posted, after a question."""
@@ -643,8 +665,14 @@ class BankPage(ListPage):
         from collections_desktop.models.bank.reconcile import undo_confirmation
 
         def work(session: Any) -> str:
-            return undo_confirmation(session, context.scope, line.id, version=line.version,
-                                     now=context.clock.now(), user_id=context.employee_id)  # fmt: skip
+            return undo_confirmation(
+                session,
+                context.scope,
+                line.id,
+                version=line.version,
+                now=context.clock.now(),
+                user_id=context.employee_id,
+            )
 
         def done(reversal: str) -> None:
             self.written(
@@ -675,9 +703,17 @@ class BankPage(ListPage):
         self.pending.add(line.id)
 
         def work(session: Any) -> Any:
-            return confirm_line(session, scope, line.id, version=line.version,
-                                customer_id=customer_id, allocations=allocations,
-                                now=clock.now(), user_id=user, write_off_difference=write_off)  # fmt: skip
+            return confirm_line(
+                session,
+                scope,
+                line.id,
+                version=line.version,
+                customer_id=customer_id,
+                allocations=allocations,
+                now=clock.now(),
+                user_id=user,
+                write_off_difference=write_off,
+            )
 
         def done(result: Any) -> None:
             self.pending.discard(line.id)
@@ -738,9 +774,7 @@ class BankPage(ListPage):
         shown = model.rows()
         following = None
         if current is not None and current.id in gone:
-            position = next(
-                (i for i, r in enumerate(shown) if _line_of(r).id == current.id), None
-            )
+            position = next((i for i, r in enumerate(shown) if _line_of(r).id == current.id), None)
             if position is not None:
                 after = [r for r in shown[position + 1 :] if _line_of(r).id not in gone]
                 before = [r for r in shown[:position] if _line_of(r).id not in gone]
@@ -834,7 +868,9 @@ class BankPage(ListPage):
         self.grid.title.setText(title)
 
     def _empty_text(self, view: str) -> str:
-        link = '<a href="import">{text}</a>'.format(text=html.escape(_("File ▸ Import bank statement…")))
+        link = '<a href="import">{text}</a>'.format(
+            text=html.escape(_("File ▸ Import bank statement…"))
+        )
         if view == OPEN:
             return _("No statement lines waiting — {link}").format(link=link)
         if view == SUSPENSE:
@@ -1018,7 +1054,9 @@ def _allocations_tip(fmt: Formats, suggestion: Suggestion | None, currency: str)
     if suggestion is None:
         return ""
     lines = [f"{suggestion.account} {suggestion.customer_name}"]
-    lines += [f"{a.document_number}: {fmt.money(a.amount, currency)}" for a in suggestion.allocations]
+    lines += [
+        f"{a.document_number}: {fmt.money(a.amount, currency)}" for a in suggestion.allocations
+    ]
     if not suggestion.allocations:
         lines.append(_("No document: the payment stays unsettled on the customer"))
     return "\n".join(lines)
@@ -1073,9 +1111,10 @@ def suggestion_columns(fmt: Formats) -> list[Column[Suggestion]]:
         ),
         Column(
             _("Documents"),
-            lambda s: ", ".join(
-                f"{a.document_number} ({fmt.amount(a.amount)})" for a in s.allocations
-            ) or _("on account"),
+            lambda s: (
+                ", ".join(f"{a.document_number} ({fmt.amount(a.amount)})" for a in s.allocations)
+                or _("on account")
+            ),
             fit=Fit.FREE,
         ),
         Column(_("Difference"), lambda s: s.difference, text=fmt.amount),
