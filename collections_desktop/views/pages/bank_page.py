@@ -32,10 +32,12 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QMessageBox,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QToolButton,
@@ -234,6 +236,8 @@ class BankPage(ListPage):
 
         self.view_combo = QComboBox()
         self.view_combo.setObjectName("bank_view")
+        self.view_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.view_combo.setMinimumContentsLength(18)
         for view in VIEWS:
             self.view_combo.addItem(_(VIEW_NAMES[view]), view)
         self.add_filter(_("&Show"), self.view_combo)
@@ -349,9 +353,13 @@ class BankPage(ListPage):
         self.facts.setTextFormat(Qt.TextFormat.RichText)
         self.facts.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.facts.setMinimumWidth(260)
-        self.facts.setMaximumWidth(380)
-        layout.addWidget(self.facts)
+        self.facts_area = QScrollArea()
+        self.facts_area.setObjectName("bank_line_facts_area")
+        self.facts_area.setWidgetResizable(True)
+        self.facts_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.facts_area.setWidget(self.facts)
+        self.facts_area.setMinimumWidth(280)
+        layout.addWidget(self.facts_area)
         right = QVBoxLayout()
         right.setSpacing(4)
         self.suggestions: ListGrid[Suggestion] = ListGrid(
@@ -372,6 +380,7 @@ class BankPage(ListPage):
         self.write_off.hide()
         right.addWidget(self.write_off)
         layout.addLayout(right, 1)
+        self.detail_layout = layout
         self.splitter.addWidget(detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -919,6 +928,10 @@ class BankPage(ListPage):
         self.confidence.setVisible(view == OPEN)
         self.detail.setVisible(view != STATEMENTS)
         self.suggestions.setVisible(view == OPEN)
+        # Beside the suggestions the line's facts take a column; alone, the whole width.
+        self.facts_area.setMaximumWidth(400 if view == OPEN else 16_777_215)
+        self.detail_layout.setStretch(0, 0 if view == OPEN else 1)
+        self.detail_layout.setStretch(1, 1 if view == OPEN else 0)
 
     def _select_row(self, index: int) -> None:
         view = self.grid.view
@@ -1186,6 +1199,6 @@ def statement_columns(fmt: Formats) -> list[Column[StatementRow]]:
         ),
         Column(_("Lines"), lambda r: r.lines, text=fmt.count),
         Column(_("Waiting"), lambda r: r.open_lines, text=fmt.count),
-        Column(_("File"), lambda r: f"{r.file_name} ({r.file_format})", fit=Fit.LABEL),
+        Column(_("File"), lambda r: f"{r.file_name} ({r.file_format})", fit=Fit.KEY),
         Column(_("By"), lambda r: r.imported_by or "", fit=Fit.LABEL),
     ]
