@@ -13,10 +13,11 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Dialect, event
+from sqlalchemy import Dialect, event, update
 from sqlalchemy.orm import Session
 
 from collections_desktop.demo.arithmetic import ascii_letters, month_end, pick, weekday, workday
+from collections_desktop.demo.bank import COMPANY_IBAN, bank_account_rows
 from collections_desktop.demo.company import (
     ACCOUNTING_CURRENCY,
     COMPANY_NAME,
@@ -46,8 +47,14 @@ from collections_desktop.demo.people import (
 )
 from collections_desktop.demo.stored import Codec
 from collections_desktop.demo.writer import COLUMNS, Rows
+from collections_desktop.models.company.reference import DEFAULT_BANK_ACCOUNT
 from collections_desktop.models.company.setup import create_company
-from collections_desktop.models.db.schema import AccountStatus, ActivityType, CollectionStatus
+from collections_desktop.models.db.schema import (
+    AccountStatus,
+    ActivityType,
+    BankAccount,
+    CollectionStatus,
+)
 from collections_desktop.models.ledger.numbering import SEQUENCES
 
 
@@ -111,6 +118,12 @@ class Builder:
         try:
             create_company(session, COMPANY_NAME, ACCOUNTING_CURRENCY, codec.moment(day, 420))
             session.flush()
+            # The account customers pay into, as the bank's statements name it.
+            session.execute(
+                update(BankAccount)
+                .where(BankAccount.code == DEFAULT_BANK_ACCOUNT)
+                .values(iban=COMPANY_IBAN)
+            )
         finally:
             event.remove(session, "before_flush", seeded_ids)
 
@@ -375,6 +388,9 @@ class Builder:
             )
         )
         rows["contacts"].extend(contacts)
+        rows["customer_bank_accounts"].extend(
+            bank_account_rows(self.seed, index, codec, customer_id, country, opened)
+        )
         rows["activities"].extend(self.activity_rows(ledger.activities, customer_id, rng, agent))
         self.stats["customers"] += 1
         self.stats["contacts"] += len(contacts)

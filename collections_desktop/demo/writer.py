@@ -52,6 +52,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "customer_id", "start_at", "end_at", "closed", "closed_at", "updated_at", "version",
     ),
     "number_sequences": ("id", "name", "prefix", "width", "next_value", "updated_at", "version"),
+    "customer_bank_accounts": ("id", "customer_id", "iban", "source", "updated_at", "version"),
 }  # fmt: skip
 """The columns the demo fills per table, in the order of its row tuples; parents first."""
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import QImage, QTextDocument
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, translations_for
+from collections_desktop.models.bank.references import format_reference, payment_reference
 from collections_desktop.models.billing.invoices import InvoiceDetail, invoice_details
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.letters.documents import (
@@ -140,6 +141,10 @@ def invoice_html(detail: InvoiceDetail, formats: Formats | None = None) -> str:
         date=fmt.date(detail.due_date, "long"),
         number=detail.number,
     )
+    # The creditor reference (ISO 11649) of this invoice: a bank that copies it into the
+    # payment lets the bank statement say which invoice was paid (models/bank/matching.py).
+    reference = format_reference(payment_reference(detail.number))
+    quote = words.gettext("Payment reference: {reference}").format(reference=reference)
     return (
         f"<html><head><style>{STYLE}</style></head><body>"
         f'<h1 style="margin-bottom: 24px;">{escape(detail.company_name)}</h1>'
@@ -149,6 +154,7 @@ def invoice_html(detail: InvoiceDetail, formats: Formats | None = None) -> str:
         f"{facts}</table>"
         f"{table}"
         f"<p>{escape(payable).replace(escape(detail.number), unbroken(detail.number))}</p>"
+        f"<p>{escape(quote).replace(escape(reference), unbroken(reference))}</p>"
         "</body></html>"
     )
 

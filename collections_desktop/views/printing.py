@@ -27,6 +27,7 @@ from PySide6.QtGui import QImage, QTextDocument
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, translations_for
+from collections_desktop.models.bank.references import format_reference, payment_reference
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.letters.documents import (
     DocumentRecorder,
@@ -131,6 +132,14 @@ def _items_table(detail: LetterDetail, formats: Formats) -> str:
         '<table class="items" width="100%" cellspacing="0" cellpadding="4"'
         ' style="margin-top: 4px; margin-bottom: 14px;">'
         f"<thead><tr>{head}</tr></thead>{''.join(rows)}</table>"
+    )
+    # The creditor reference (ISO 11649) of the customer's account: quoted with the
+    # payment, it tells the bank statement whose payment it is (models/bank/matching.py).
+    reference = format_reference(payment_reference(detail.account))
+    quote = words.gettext("Payment reference: {reference}").format(reference=reference)
+    table += (
+        f'<p style="margin-bottom: 14px;">'
+        f"{_escape(quote).replace(_escape(reference), _unbroken(reference))}</p>"
     )
     return _numbers_unbroken(table, [detail.fee_document or "", detail.number])
 

@@ -241,7 +241,7 @@ def test_the_account_opens_the_record_and_a_new_credit_limit_has_its_history_row
     assert dialog.credit_limit_edit.text() == "2,000.00"
     assert dialog.credit_history.rowCount() == 0
     assert dialog.contact_table.item(0, COLLECTIONS).checkState() == Qt.CheckState.Checked
-    assert dialog.findChild(type(dialog.tabs), "customer_record_tabs").count() == 6
+    assert dialog.findChild(type(dialog.tabs), "customer_record_tabs").count() == 7
     dialog.tabs.setCurrentIndex(3)
     dialog.credit_limit_edit.setText("3,500.00")
     with qtbot.waitSignal(screen.page.loaded, timeout=LOAD):  # the owner reads the list again

@@ -67,7 +67,7 @@ def test_a_charge_of_a_new_group_is_saved_and_an_account_names_the_group(
     accounts.currency.setCurrentIndex(accounts.currency.findText("USD"))
     accounts.group.setCurrentIndex(accounts.group.findData("USD"))
     saved(qtbot, accounts)
-    assert ("US", "Dollar account", "512100", "USD", "USD") in listed(accounts)
+    assert ("US", "Dollar account", "—", "512100", "USD", "USD") in listed(accounts)
     with sqlite_db.sessions() as session:
         assert session.query(BankAccount).filter_by(code="US").one().charges_group == "USD"
 
@@ -133,6 +133,28 @@ def test_an_account_refusal_is_shown(qtbot, accounts) -> None:
     accounts.name.setText("Again")
     accounts.account.setText("512000")
     assert refused(qtbot, accounts) == "There is already a bank account OPER."
+
+
+def test_an_iban_is_typed_grouped_and_listed(qtbot, accounts, sqlite_db: Database) -> None:
+    choose(accounts, "OPER")
+    assert accounts.iban.text() == ""
+    accounts.iban.setText("es9121000418450200051332")
+    accounts.iban.editingFinished.emit()
+    assert accounts.iban.text() == "ES91 2100 0418 4502 0005 1332"
+    saved(qtbot, accounts)
+    assert listed(accounts) == [
+        ("OPER", "Operating account (default)", "ES91 2100 0418 4502 0005 1332", "512000",
+         "EUR", "STD"),
+    ]  # fmt: skip
+    with sqlite_db.sessions() as session:
+        assert session.query(BankAccount).one().iban == "ES9121000418450200051332"
+    accounts.iban.setText("ES91 2100 0418 4502 0005 1333")
+    accounts.iban.editingFinished.emit()  # a wrong IBAN is left as typed
+    assert accounts.iban.text() == "ES91 2100 0418 4502 0005 1333"
+    assert refused(qtbot, accounts) == (
+        "IBAN: ES91 2100 0418 4502 0005 1333: the check digits do not match; check for a "
+        "typing error."
+    )
 
 
 def test_a_clerk_reads_charges_and_accounts_only(open_section) -> None:

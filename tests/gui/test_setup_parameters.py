@@ -3,6 +3,8 @@ language moving the business texts, a refusal, a stale copy, a clerk's read-only
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtWidgets import QToolButton
 from sqlalchemy import select
 
@@ -53,6 +55,36 @@ def test_a_new_company_language_moves_the_texts(
     with sqlite_db.sessions() as session:
         assert session.get(AgingPeriod, first.id).label == "1-30 días"
         assert all_texts(session, "aging_periods", first.id, "label")["en"] == "1-30 days"
+
+
+def test_the_bank_reconciliation_settings_are_typed_in_the_users_locale(
+    qtbot, open_section, sqlite_db: Database
+) -> None:
+    section: ParametersSection = open_section(KEY)
+    assert section.bank_amount_label.text() == "Small &difference (EUR)"
+    assert (section.bank_amount.text(), section.bank_percent.text()) == ("0.00", "0.00")
+    assert section.bank_confidence.value() == 90
+    section.bank_amount.setText("1,250.5")
+    section.bank_percent.setText("0.75")
+    section.bank_confidence.setValue(85)
+    saved(qtbot, section)
+    assert (section.bank_amount.text(), section.bank_percent.text()) == ("1,250.50", "0.75")
+    with sqlite_db.sessions() as session:
+        row = session.scalars(select(ReceivablesParameters)).one()
+        assert (
+            row.bank_tolerance_amount,
+            row.bank_tolerance_percent,
+            row.bank_confirm_confidence,
+        ) == (Decimal("1250.5"), Decimal("0.75"), 85)
+    section.bank_percent.setText("120")
+    assert refused(qtbot, section) == "Small difference (%) must be between 0 and 100."
+    section.bank_percent.setText("lots")
+    assert refused(qtbot, section) == (
+        "Small difference (%) must be a number from 0 to 100 with at most 2 decimals, not “lots”."
+    )
+    section.bank_percent.setText("1")
+    section.bank_amount.setText("")
+    assert refused(qtbot, section) == "Small difference (EUR) is required."
 
 
 def test_an_empty_name_is_refused(qtbot, open_section) -> None:

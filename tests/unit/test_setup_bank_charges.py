@@ -4,6 +4,7 @@ name them; an NSF payment bills the charges as saved."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from decimal import Decimal
@@ -16,6 +17,7 @@ from collections_desktop.models.actions.nsf import nsf_preview
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.editing import StaleEditError
 from collections_desktop.models.db.schema import (
+    BankAccount,
     BankCharge,
     Customer,
     CustomerTransaction,
@@ -366,3 +368,104 @@ def test_an_nsf_payment_bills_the_automatic_charges_as_saved(
     assert [(c.code, c.description, c.amount, c.currency) for c in preview.charges] == [
         ("NSF", "Returned payment", Decimal(30), "EUR")
     ]
+
+
+def test_an_account_keeps_its_iban_or_its_plain_number(
+    sqlite_db: Database, clock: FixedClock
+) -> None:
+    now = clock.now()
+    admin = employee(sqlite_db, now, administrator=True)
+    with sqlite_db.sessions() as session:
+        [oper] = list_bank_accounts(session)
+    assert (oper.iban, oper.iban_shown) == (None, "")
+    main = BankAccountValues("OPER", "Main account", "512000", "EUR", "STD",
+                             iban=" es91-2100 0418 4502 0005 1332 ")  # fmt: skip
+    with sqlite_db.sessions.begin() as session:
+        save_bank_account(session, oper.id, oper.version, main, by=admin, now=now)
+        us = save_bank_account(
+            session, None, 0,
+            BankAccountValues("US", "US dollar account", "512100", "USD", iban="021000021 4471"),
+            by=admin, now=now,
+        )  # fmt: skip
+        plain = save_bank_account(
+            session, None, 0,
+            BankAccountValues("CASH", "Cash box", "530000", "EUR", iban=""),
+            by=admin, now=now,
+        )  # fmt: skip
+    with sqlite_db.sessions() as session:
+        accounts = {row.code: row for row in list_bank_accounts(session)}
+        stored = dict(session.execute(select(BankAccount.code, BankAccount.iban)).all())
+    assert stored == {"OPER": "ES9121000418450200051332", "US": "0210000214471", "CASH": None}
+    assert accounts["OPER"].iban_shown == "ES91 2100 0418 4502 0005 1332"
+    assert (accounts["OPER"].version, accounts["US"].id, accounts["CASH"].id) == (2, us, plain)
+    assert accounts["US"].iban_shown == "0210000214471"
+    # Taken off again: the account has no IBAN.
+    with sqlite_db.sessions.begin() as session:
+        save_bank_account(session, oper.id, 2, dataclasses.replace(main, iban=" "),
+                          by=admin, now=now)  # fmt: skip
+    with sqlite_db.sessions() as session:
+        assert session.get(BankAccount, oper.id).iban is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("iban", "message"),
+    [
+        (
+            "ES91 2100 0418 4502 0005 1333",
+            "IBAN: ES91 2100 0418 4502 0005 1333: the check digits do not match; check for a "
+            "typing error.",
+        ),
+        (
+            "DE89 3704 0044 0532 0130",
+            "IBAN: DE89 3704 0044 0532 0130: an IBAN of Germany has 22 characters; this one "
+            "has 20.",
+        ),
+        (
+            "Ruiz account #1",
+            "IBAN: “Ruiz account #1” is neither an IBAN nor an account number (letters, digits "
+            "and . / - only).",
+        ),
+        ("1" * 35, "IBAN is too long: at most 34 characters."),
+        (  # the IBAN of another live account
+            "GB82 WEST 1234 5698 7654 32",
+            "IBAN: bank account SEC already has GB82 WEST 1234 5698 7654 32; a statement must "
+            "belong to one account.",
+        ),
+    ],
+)
+def test_an_iban_that_does_not_hold_is_refused(
+    sqlite_db: Database, clock: FixedClock, iban: str, message: str
+) -> None:
+    now = clock.now()
+    admin = employee(sqlite_db, now, administrator=True)
+    with sqlite_db.sessions.begin() as session:
+        save_bank_account(session, None, 0, BankAccountValues(
+            "SEC", "Second", "512200", "EUR", iban="GB82WEST12345698765432"),
+            by=admin, now=now)  # fmt: skip
+    with pytest.raises(SetupError) as refused, sqlite_db.sessions.begin() as session:
+        save_bank_account(
+            session, None, 0, BankAccountValues("NEW", "New", "512300", "EUR", iban=iban),
+            by=admin, now=now,
+        )  # fmt: skip
+    assert str(refused.value) == message
+
+
+def test_a_deleted_account_leaves_its_iban_free(sqlite_db: Database, clock: FixedClock) -> None:
+    now = clock.now()
+    admin = employee(sqlite_db, now, administrator=True)
+    values = BankAccountValues("OLD", "Old", "512200", "EUR", iban="GB82WEST12345698765432")
+    with sqlite_db.sessions.begin() as session:
+        old = save_bank_account(session, None, 0, values, by=admin, now=now)
+        # Saving an account again with its own IBAN is no clash.
+        save_bank_account(session, old, 1, values, by=admin, now=now)
+        delete_bank_account(session, old, 2, by=admin, now=now)
+        new = save_bank_account(
+            session, None, 0, dataclasses.replace(values, code="NEW", name="New"),
+            by=admin, now=now,
+        )  # fmt: skip
+    with sqlite_db.sessions() as session:
+        assert [(row.code, row.iban) for row in list_bank_accounts(session)] == [
+            ("NEW", "GB82WEST12345698765432"),
+            ("OPER", None),
+        ]
+        assert list_bank_accounts(session)[0].id == new

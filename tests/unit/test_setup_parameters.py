@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from collections_desktop.models.bank.reconcile import tolerance
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.editing import StaleEditError
 from collections_desktop.models.db.schema import (
@@ -47,6 +49,9 @@ def values_of(row, **changes) -> ParametersValues:
         default_aging_definition_id=row.default_aging_definition_id,
         language=row.language,
         country=row.country or "",
+        bank_tolerance_amount=row.bank_tolerance_amount,
+        bank_tolerance_percent=row.bank_tolerance_percent,
+        bank_confirm_confidence=row.bank_confirm_confidence,
     )
     return dataclasses.replace(values, **changes)
 
@@ -80,6 +85,32 @@ def test_the_row_is_saved(sqlite_db: Database) -> None:
         ({"language": "de"}, "Company language must be one of the listed languages."),
         ({"country": "Spain"}, "Country is too long: at most 2 characters."),
         ({"country": "XX"}, "Country “XX” is not a two-letter country code (ES, FR, US…)."),
+        ({"bank_tolerance_amount": "-1"}, "Small difference (EUR) cannot be negative."),
+        ({"bank_tolerance_amount": ""}, "Small difference (EUR) is required."),
+        (
+            {"bank_tolerance_amount": Decimal("0.555")},
+            "Small difference (EUR): 0.555 has more than 2 decimal places.",
+        ),
+        ({"bank_tolerance_percent": "100.01"}, "Small difference (%) must be between 0 and 100."),
+        ({"bank_tolerance_percent": "-0.5"}, "Small difference (%) must be between 0 and 100."),
+        (
+            {"bank_tolerance_percent": "0.125"},
+            "Small difference (%) must be a number from 0 to 100 with at most 2 decimals, "
+            "not “0.125”.",
+        ),
+        (
+            {"bank_tolerance_percent": "half"},
+            "Small difference (%) must be a number from 0 to 100 with at most 2 decimals, "
+            "not “half”.",
+        ),
+        (
+            {"bank_confirm_confidence": 49},
+            "Confirm all from confidence must be between 50 and 100.",
+        ),
+        (
+            {"bank_confirm_confidence": 101},
+            "Confirm all from confidence must be between 50 and 100.",
+        ),
     ],
 )
 def test_refusals(sqlite_db: Database, changes, message) -> None:
@@ -89,6 +120,59 @@ def test_refusals(sqlite_db: Database, changes, message) -> None:
         with pytest.raises(SetupError, match=re.escape(message)) as refused:
             save_parameters(session, row.version, values_of(row, **changes), by=by, now=NOW)
     assert str(refused.value) == message
+
+
+def test_the_bank_reconciliation_settings_are_saved_and_read_by_the_tolerance(
+    sqlite_db: Database,
+) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        (row,) = list_parameters(session)
+        assert (
+            row.bank_tolerance_amount, row.bank_tolerance_percent, row.bank_confirm_confidence,
+            row.currency_places,
+        ) == (Decimal(0), Decimal(0), 90, 2)  # fmt: skip
+        assert tolerance(session, Decimal("1000.00")) == Decimal("0.00")
+        changed = values_of(row, bank_tolerance_amount=" 5.00 ", bank_tolerance_percent="0.25",
+                            bank_confirm_confidence=80)  # fmt: skip
+        save_parameters(session, row.version, changed, by=by, now=LATER)
+    with sqlite_db.sessions() as session:
+        stored = session.scalars(select(ReceivablesParameters)).one()
+        assert (
+            stored.bank_tolerance_amount, stored.bank_tolerance_percent,
+            stored.bank_confirm_confidence, stored.version,
+        ) == (Decimal(5), Decimal("0.25"), 80, 2)  # fmt: skip
+        (row,) = list_parameters(session)
+        assert (row.bank_tolerance_amount, row.bank_tolerance_percent) == (
+            Decimal(5), Decimal("0.25")
+        )  # fmt: skip
+        # The larger of the two: 5.00 on a small payment, 0.25 % of a large one.
+        assert tolerance(session, Decimal("1000.00")) == Decimal("5.00")
+        assert tolerance(session, Decimal("4000.00")) == Decimal("10.00")
+
+
+def test_settings_not_given_are_left_as_they_are(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        by = add_employee(session)
+        (row,) = list_parameters(session)
+        changed = values_of(row, bank_tolerance_percent=Decimal("100"),
+                            bank_confirm_confidence=100)  # fmt: skip
+        save_parameters(session, row.version, changed, by=by, now=NOW)
+        (row,) = list_parameters(session)
+        untouched = values_of(
+            row,
+            company_name="Ruiz SA",
+            bank_tolerance_amount=None,
+            bank_tolerance_percent=None,
+            bank_confirm_confidence=None,
+        )
+        save_parameters(session, row.version, untouched, by=by, now=LATER)
+    with sqlite_db.sessions() as session:
+        stored = session.scalars(select(ReceivablesParameters)).one()
+        assert (
+            stored.company_name, stored.bank_tolerance_amount, stored.bank_tolerance_percent,
+            stored.bank_confirm_confidence,
+        ) == ("Ruiz SA", Decimal(0), Decimal(100), 100)  # fmt: skip
 
 
 def test_a_clerk_and_a_stale_copy_are_refused(sqlite_db: Database) -> None:

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.bank.iban import normal_iban
 from collections_desktop.models.bank.parsed import ParsedFile, ParsedLine, ParsedStatement
 from collections_desktop.models.db.schema import (
     BankAccount,
@@ -268,7 +269,7 @@ def _line_row(
         amount=line.amount,
         currency=line.currency,
         counterparty_name=_cut(line.counterparty_name, 140),
-        counterparty_iban=_cut(line.counterparty_iban, 34),
+        counterparty_iban=_cut(normal_iban(line.counterparty_iban or ""), 34),
         remittance=line.remittance,
         creditor_reference=_cut(line.creditor_reference, 35),
         bank_reference=_cut(line.bank_reference, 80),

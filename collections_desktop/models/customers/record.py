@@ -1,6 +1,7 @@
 """Read a customer's record whole and save what the user changed in it.
 
-The record is the customer row with its addresses (``customer_addresses``) and contacts;
+The record is the customer row with its addresses (``customer_addresses``), contacts and
+the IBANs the customer pays from (``customer_bank_accounts``);
 it is read at one ``version`` of the customer and saved over that version only
 (``db.editing.update_versioned``): saving always bumps the customer's version, so an
 edit of the addresses or contacts over a stale copy is refused like one of the credit
@@ -15,14 +16,22 @@ The collections contact is the contact the customer row points to
 customer's own address columns, which the Workspace, the pools (by country) and the
 lists read. On an offline replica the capture triggers record each changed column of
 each row, so these edits sync field by field like any other.
+
+The IBANs are the bank reconciliation's surest clue to who paid: it learns one each time
+a statement line from it is confirmed (source "statement"), and the user adds or removes
+them here (source "entered"). Because the reconciliation learns IBANs without touching
+the customer's version, a save removes only the IBANs the form marks removed, never one
+it did not show. An IBAN may belong to two customers (a parent paying for its
+subsidiary); the record names the other customers so the user knows.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -31,6 +40,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.i18n import _
+from collections_desktop.models.bank.iban import IbanError, check_iban, format_iban, normal_iban
 from collections_desktop.models.billing.recurring import (
     RecurringBilling,
     RecurringLine,
@@ -47,6 +57,7 @@ from collections_desktop.models.db.schema import (
     ContactRole,
     Customer,
     CustomerAddress,
+    CustomerBankAccount,
     CustomerChange,
     CustomerPool,
     Employee,
@@ -67,6 +78,9 @@ EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 """Something, an at sign, a domain with a dot: the shape of an e-mail address."""
 PHONE_SHAPE = re.compile(r"^\+?[0-9 ()./-]+$")
 COUNTRY_SHAPE = re.compile(r"^[A-Z]{2}$")
+
+IBAN_SOURCES = ("entered", "statement")
+"""Typed in the record, or learned when a bank statement line from it was confirmed."""
 
 ACCOUNT_STATUSES = tuple(status.value for status in AccountStatus)
 CONTACT_ROLES = tuple(role.value for role in ContactRole)
@@ -104,6 +118,20 @@ class ContactLine:
 
 
 @dataclass(frozen=True)
+class BankAccountLine:
+    """An IBAN the customer pays from; ``id`` None for one not saved yet.
+
+    A saved line marked ``removed`` is tombstoned on save; a saved IBAN missing from
+    the lines is left as it is (the reconciliation may have learned it meanwhile).
+    """
+
+    iban: str
+    source: str = "entered"
+    id: uuid.UUID | None = None
+    removed: bool = False
+
+
+@dataclass(frozen=True)
 class RecordChanges:
     """The record's editable fields as a form leaves them: only what differs is written."""
 
@@ -118,6 +146,8 @@ class RecordChanges:
     contacts: tuple[ContactLine, ...]
     recurring: tuple[RecurringLine, ...] | None = None
     """The recurring billing lines (``models.billing.recurring``); None: left as they are."""
+    bank_accounts: tuple[BankAccountLine, ...] | None = None
+    """The IBANs the customer pays from; None: left as they are."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +186,9 @@ class CustomerRecord:
     credit_groups: tuple[str, ...]
     billing: RecurringBilling | None = None
     """The recurring billing lines and the tax codes they may carry."""
+    iban_owners: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """For each of the customer's IBANs the other customers paying from it
+    ("C-00012 Ruiz SA"), when there are any."""
 
     def history(self, field: str) -> tuple[ChangeRow, ...]:
         """The changes of one field, newest first."""
@@ -254,6 +287,17 @@ def read_record(
             .order_by(Employee.name)
         )
     )
+    ibans = tuple(
+        BankAccountLine(iban=row.iban, source=row.source, id=row.id)
+        for row in session.scalars(
+            select(CustomerBankAccount)
+            .where(
+                CustomerBankAccount.customer_id == customer_id,
+                CustomerBankAccount.deleted_at.is_(None),
+            )
+            .order_by(CustomerBankAccount.iban)
+        )
+    )
     billing = read_recurring(session, customer_id)
     groups = session.execute(
         select(Customer.customer_group, Customer.credit_group)
@@ -276,6 +320,7 @@ def read_record(
             addresses=address_lines,
             contacts=contact_lines,
             recurring=billing.lines,
+            bank_accounts=ibans,
         ),
         pools=_pools_of(session, customer_id, as_of),
         changes=changes,
@@ -283,7 +328,35 @@ def read_record(
         customer_groups=tuple(sorted({g for g, _c in groups if g})),
         credit_groups=tuple(sorted({c for _g, c in groups if c})),
         billing=billing,
+        iban_owners=iban_owners(session, [line.iban for line in ibans], customer_id=customer_id),
     )
+
+
+def iban_owners(
+    session: Session, ibans: Iterable[str], *, customer_id: uuid.UUID | None
+) -> dict[str, tuple[str, ...]]:
+    """The live customers other than ``customer_id`` paying from each of ``ibans`` (as
+    typed or stored), by stored IBAN: "account name", by account. IBANs no other
+    customer has are left out."""
+    wanted = {normal_iban(iban) for iban in ibans if iban.strip()}
+    if not wanted:
+        return {}
+    query = (
+        select(CustomerBankAccount.iban, Customer.account, Customer.name)
+        .join(Customer, Customer.id == CustomerBankAccount.customer_id)
+        .where(
+            CustomerBankAccount.iban.in_(sorted(wanted)),
+            CustomerBankAccount.deleted_at.is_(None),
+            Customer.deleted_at.is_(None),
+        )
+        .order_by(CustomerBankAccount.iban, Customer.account)
+    )
+    if customer_id is not None:
+        query = query.where(CustomerBankAccount.customer_id != customer_id)
+    owners: dict[str, list[str]] = {}
+    for row in session.execute(query):
+        owners.setdefault(row.iban, []).append(f"{row.account} {row.name}")
+    return {iban: tuple(names) for iban, names in owners.items()}
 
 
 def _customer(
@@ -388,6 +461,14 @@ def _normalised(changes: RecordChanges) -> RecordChanges:
             for c in changes.contacts
         ),
         recurring=changes.recurring,
+        bank_accounts=(
+            tuple(
+                BankAccountLine(normal_iban(b.iban or ""), b.source, b.id, b.removed)
+                for b in changes.bank_accounts
+            )
+            if changes.bank_accounts is not None
+            else None
+        ),
     )
 
 
@@ -419,6 +500,8 @@ def check_changes(changes: RecordChanges) -> RecordChanges:
         )
     _check_addresses(changes.addresses)
     _check_contacts(changes.contacts)
+    if changes.bank_accounts is not None:
+        _check_bank_accounts(changes.bank_accounts)
     return changes
 
 
@@ -505,6 +588,26 @@ def _check_contacts(contacts: Sequence[ContactLine]) -> None:
         raise RecordError(_("Mark one contact as the collections contact."))
     if marked > 1:
         raise RecordError(_("Only one contact can be the collections contact."))
+
+
+def _check_bank_accounts(lines: Sequence[BankAccountLine]) -> None:
+    seen: set[str] = set()
+    for line in lines:
+        if line.removed:
+            continue
+        try:
+            check_iban(line.iban)
+        except IbanError as error:
+            raise RecordError(_("Bank accounts: {reason}").format(reason=error)) from None
+        if line.iban in seen:
+            raise RecordError(
+                _("Bank accounts: {iban} is listed twice.").format(iban=format_iban(line.iban))
+            )
+        seen.add(line.iban)
+        if line.source not in IBAN_SOURCES:
+            raise RecordError(
+                _("Bank accounts: the source “{source}” is not known.").format(source=line.source)
+            )
 
 
 def purpose_name(purpose: str) -> str:
@@ -604,6 +707,8 @@ def save_record(
         columns["primary_contact_id"] = None
     if recurring is not None:
         history += save_recurring_lines(session, customer.id, recurring, now)
+    if changes.bank_accounts is not None:
+        history += _save_bank_accounts(session, customer, changes.bank_accounts, now)
     session.flush()
     update_versioned(
         session,
@@ -802,3 +907,66 @@ def _save_contacts(
         row.version += 1
         row.updated_at = now
     return history, collections_id, removed
+
+
+def iban_text(iban: str, source: str) -> str:
+    """An IBAN on one line, as the history keeps it (the same in every language):
+    "ES91 2100 0418 4502 0005 1332, entered"."""
+    return f"{format_iban(iban)}, {source}"
+
+
+def _save_bank_accounts(
+    session: Session, customer: Customer, lines: Sequence[BankAccountLine], now: dt.datetime
+) -> list[tuple[str, str | None, str | None]]:
+    """Add the new IBANs (bringing a removed one back), tombstone those marked removed;
+    their history. A new IBAN the customer already has (learned meanwhile) stays as it is."""
+    rows = {
+        row.iban: row
+        for row in session.scalars(
+            select(CustomerBankAccount).where(CustomerBankAccount.customer_id == customer.id)
+        )
+    }
+    by_id = {row.id: row for row in rows.values()}
+    history: list[tuple[str, str | None, str | None]] = []
+    # Removals first, so an IBAN removed and typed in again comes back as entered.
+    for line in sorted(lines, key=lambda line: not line.removed):
+        if line.id is not None:  # a saved line: kept or removed (its IBAN never changes)
+            row = by_id.get(line.id)
+            if row is None or row.deleted_at is not None:
+                if line.removed:
+                    continue  # removed meanwhile, as asked here
+                raise RecordError(
+                    _(
+                        "A bank account you kept was removed by someone else meanwhile: "
+                        "reload the record and make your changes again."
+                    )
+                )
+            if line.removed:
+                history.append(("bank_account", iban_text(row.iban, row.source), None))
+                row.deleted_at = now
+                row.version += 1
+                row.updated_at = now
+            continue
+        if line.removed:
+            continue  # added, then removed again before saving
+        found = rows.get(line.iban)
+        if found is not None and found.deleted_at is None:
+            continue  # learned from a statement since the record was read
+        if found is not None:  # removed once (the pair is unique): it comes back
+            found.deleted_at = None
+            found.source = "entered"
+            found.version += 1
+            found.updated_at = now
+        else:
+            found = CustomerBankAccount(
+                id=new_id(),
+                customer_id=customer.id,
+                iban=line.iban,
+                source="entered",
+                updated_at=now,
+                version=1,
+            )
+            session.add(found)
+            rows[line.iban] = found
+        history.append(("bank_account", None, iban_text(line.iban, "entered")))
+    return history

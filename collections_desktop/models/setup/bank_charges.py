@@ -6,11 +6,18 @@ grouped by that name only (there is no table of groups), so a group exists while
 has a charge, and the last charge of a group a bank account names is not deleted.
 Payments keep their bank account's code, so an account in use keeps its code and is
 not deleted; the default account (``OPER``) takes the payments that name none.
+
+A bank account's IBAN is how a bank statement names it: a statement read from a file
+goes to the account with its IBAN. An account without an IBAN (a US account, some
+banks' own numbering) keeps its plain account number there instead; a text shaped like
+an IBAN must be one, check digits and all, so a typing error is caught here rather than
+leaving the account's statements unplaced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +26,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.bank.iban import (
+    IbanError,
+    check_iban,
+    format_iban,
+    looks_like_iban,
+)
 from collections_desktop.models.company.reference import DEFAULT_BANK_ACCOUNT
 from collections_desktop.models.db.editing import update_versioned
 from collections_desktop.models.db.schema import (
@@ -44,6 +57,10 @@ from collections_desktop.models.setup.reference_fields import (
 
 NAME_LENGTH = 100
 DESCRIPTION_LENGTH = 200
+IBAN_LENGTH = 34
+
+_ACCOUNT_NUMBER = re.compile(r"^[A-Z0-9./-]+$")
+"""What a plain (not IBAN) account number may hold once its spaces are gone."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,15 @@ class BankAccountRow:
     charges_group: str | None
     default: bool
     version: int
+    iban: str | None = None
+    """As stored: an IBAN upper case without spaces, else the plain account number."""
+
+    @property
+    def iban_shown(self) -> str:
+        """The IBAN in groups of four (a plain account number as it is; "" for none)."""
+        if not self.iban:
+            return ""
+        return format_iban(self.iban) if looks_like_iban(self.iban) else self.iban
 
 
 @dataclass(frozen=True)
@@ -99,6 +125,8 @@ class BankAccountValues:
     ledger_account: str
     currency: str
     charges_group: str = ""
+    iban: str = ""
+    """The IBAN as typed (spaces allowed), or the account number of an account without one."""
 
 
 # --- charges -----------------------------------------------------------------------------
@@ -303,6 +331,7 @@ def list_bank_accounts(session: Session) -> list[BankAccountRow]:
             BankAccount.currency,
             BankAccount.charges_group,
             BankAccount.version,
+            BankAccount.iban,
         )
         .where(BankAccount.deleted_at.is_(None))
         .order_by(BankAccount.code)
@@ -317,9 +346,43 @@ def list_bank_accounts(session: Session) -> list[BankAccountRow]:
             charges_group=row.charges_group,
             default=row.code == DEFAULT_BANK_ACCOUNT,
             version=row.version,
+            iban=row.iban,
         )
         for row in rows
     ]
+
+
+def checked_bank_iban(value: str) -> str | None:
+    """A bank account's IBAN as stored (upper case, no spaces), its plain account number
+    when it has no IBAN, or None when empty.
+
+    A text shaped like an IBAN (country code, two digits, letters and digits) must be a
+    valid one; anything else is taken as an account number of letters, digits and
+    ``. / -``.
+    """
+    label = _("IBAN")
+    if not value.strip():
+        return None
+    if looks_like_iban(value):
+        try:
+            return check_iban(value)
+        except IbanError as error:
+            raise SetupError(_("{field}: {reason}").format(field=label, reason=error)) from None
+    number = "".join(value.split()).upper()
+    if not _ACCOUNT_NUMBER.match(number):
+        raise SetupError(
+            _(
+                "{field}: “{value}” is neither an IBAN nor an account number (letters, "
+                "digits and . / - only)."
+            ).format(field=label, value=value.strip())
+        )
+    if len(number) > IBAN_LENGTH:
+        raise SetupError(
+            _("{field} is too long: at most {count} characters.").format(
+                field=label, count=IBAN_LENGTH
+            )
+        )
+    return number
 
 
 def save_bank_account(
@@ -349,12 +412,16 @@ def save_bank_account(
             )
     if live_clash(session, BankAccount.code, code, account_id):
         raise SetupError(_("There is already a bank account {code}.").format(code=code))
+    iban = checked_bank_iban(values.iban)
+    if iban is not None:
+        _refuse_iban_clash(session, iban, account_id)
     fields = {
         "code": code,
         "name": name,
         "ledger_account": ledger,
         "currency": currency,
         "charges_group": group,
+        "iban": iban,
     }
     if account_id is None:
         account = tombstoned(session, BankAccount, BankAccount.code, code)
@@ -412,6 +479,24 @@ def delete_bank_account(
         what=_("Bank account {code}").format(code=account.code),
         deleted_at=now,
     )
+
+
+def _refuse_iban_clash(session: Session, iban: str, account_id: uuid.UUID | None) -> None:
+    """Refuse an IBAN another live account has: a statement must go to one account."""
+    query = select(BankAccount.code).where(
+        BankAccount.iban == iban, BankAccount.deleted_at.is_(None)
+    )
+    if account_id is not None:
+        query = query.where(BankAccount.id != account_id)
+    other = session.scalar(query.limit(1))
+    if other is not None:
+        shown = format_iban(iban) if looks_like_iban(iban) else iban
+        raise SetupError(
+            _(
+                "IBAN: bank account {code} already has {iban}; a statement must belong to "
+                "one account."
+            ).format(code=other, iban=shown)
+        )
 
 
 def _account_in_use(session: Session, code: str) -> str | None:

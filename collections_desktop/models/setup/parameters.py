@@ -4,6 +4,11 @@ Changing the company language moves the business texts in the same transaction
 (``models.texts.business.switch_company_language``): the rows' own columns must always
 hold the company language's text. The accounting currency is shown, never changed here:
 every amount already posted was converted to it.
+
+The bank reconciliation reads three of them: the small difference it lets pass between
+a payment and what it pays (the larger of an amount in the accounting currency and a
+percent of the payment), and the confidence from which "Confirm all" confirms a matched
+line without a look.
 """
 
 from __future__ import annotations
@@ -12,14 +17,16 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from babel import Locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _, current_language
+from collections_desktop.kernel.money import MoneyError, to_money
 from collections_desktop.models.db.editing import update_versioned
-from collections_desktop.models.db.schema import AgingDefinition, ReceivablesParameters
+from collections_desktop.models.db.schema import AgingDefinition, Currency, ReceivablesParameters
 from collections_desktop.models.setup.fields import (
     SetupError,
     optional_text,
@@ -27,10 +34,14 @@ from collections_desktop.models.setup.fields import (
     required_text,
     whole_number,
 )
+from collections_desktop.models.setup.reference_fields import checked_amount
 from collections_desktop.models.setup.translations import language_name
 from collections_desktop.models.texts.business import LANGUAGES, switch_company_language
 
 MAX_TOLERANCE_DAYS = 365
+PERCENT_PLACES = 2
+MIN_CONFIRM_CONFIDENCE, MAX_CONFIRM_CONFIDENCE = 50, 100
+"""Below 50 a match is a guess: "Confirm all" never confirms one without a look."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,11 @@ class ParametersRow:
     country: str | None
     definitions: tuple[tuple[uuid.UUID, str], ...]
     version: int
+    bank_tolerance_amount: Decimal = Decimal(0)
+    bank_tolerance_percent: Decimal = Decimal(0)
+    bank_confirm_confidence: int = 90
+    currency_places: int = 2
+    """The accounting currency's decimals (what the tolerance amount may have)."""
 
     @property
     def default_aging_definition(self) -> str:
@@ -68,6 +84,10 @@ class ParametersValues:
     default_aging_definition_id: uuid.UUID | None
     language: str
     country: str
+    bank_tolerance_amount: Decimal | str | None = None
+    """Typed text or a Decimal; None leaves it as it is (so do the two below)."""
+    bank_tolerance_percent: Decimal | str | None = None
+    bank_confirm_confidence: int | None = None
 
 
 def language_labels() -> Sequence[tuple[str, str]]:
@@ -94,6 +114,9 @@ def list_parameters(session: Session) -> list[ParametersRow]:
             .order_by(AgingDefinition.name)
         )
     )
+    places = session.scalar(
+        select(Currency.decimals).where(Currency.code == row.accounting_currency)
+    )
     return [
         ParametersRow(
             id=row.id,
@@ -107,6 +130,10 @@ def list_parameters(session: Session) -> list[ParametersRow]:
             country=row.country,
             definitions=definitions,
             version=row.version,
+            bank_tolerance_amount=row.bank_tolerance_amount,
+            bank_tolerance_percent=row.bank_tolerance_percent,
+            bank_confirm_confidence=row.bank_confirm_confidence,
+            currency_places=places if places is not None else 2,
         )
     ]
 
@@ -147,6 +174,7 @@ def save_parameters(
         if definition is None or definition.deleted_at is not None:
             raise SetupError(_("The chosen aging definition no longer exists: reload it."))
     row = _parameters(session)
+    bank = _bank_fields(session, row, values)
     old_language = row.language
     update_versioned(
         session,
@@ -161,9 +189,61 @@ def save_parameters(
         default_aging_definition_id=chosen,
         language=values.language,
         country=country,
+        **bank,
     )
     switch_company_language(session, old_language, values.language, now=now)
     return row.id
+
+
+def _bank_fields(
+    session: Session, row: ReceivablesParameters, values: ParametersValues
+) -> dict[str, object]:
+    """The bank reconciliation's settings checked (those given; None leaves one as it is)."""
+    fields: dict[str, object] = {}
+    if values.bank_tolerance_amount is not None:
+        places = session.scalar(
+            select(Currency.decimals).where(Currency.code == row.accounting_currency)
+        )
+        fields["bank_tolerance_amount"] = checked_amount(
+            values.bank_tolerance_amount,
+            _("Small difference ({currency})").format(currency=row.accounting_currency),
+            places=places if places is not None else 2,
+        )
+    if values.bank_tolerance_percent is not None:
+        fields["bank_tolerance_percent"] = checked_percent(
+            values.bank_tolerance_percent, _("Small difference (%)")
+        )
+    if values.bank_confirm_confidence is not None:
+        fields["bank_confirm_confidence"] = whole_number(
+            str(values.bank_confirm_confidence),
+            _("Confirm all from confidence"),
+            minimum=MIN_CONFIRM_CONFIDENCE,
+            maximum=MAX_CONFIRM_CONFIDENCE,
+        )
+    return fields
+
+
+def checked_percent(value: Decimal | str, label: str) -> Decimal:
+    """A percent from 0 to 100 with at most two decimals (typed text or Decimal)."""
+    text = value if isinstance(value, Decimal) else value.strip()
+    if text == "":
+        raise SetupError(_("{field} is required.").format(field=label))
+    try:
+        percent = to_money(text, places=PERCENT_PLACES)
+    except MoneyError:
+        raise SetupError(
+            _(
+                "{field} must be a number from 0 to 100 with at most {places} decimals, "
+                "not “{value}”."
+            ).format(field=label, places=PERCENT_PLACES, value=text)
+        ) from None
+    if not 0 <= percent <= 100:
+        raise SetupError(
+            _("{field} must be between {minimum} and {maximum}.").format(
+                field=label, minimum=0, maximum=100
+            )
+        )
+    return percent
 
 
 def _is_country(code: str) -> bool:

@@ -3,7 +3,8 @@
 The record is read afresh (with its version) on the read lane, shown in
 ``CustomerRecordDialog``, and saved with ``save_record`` in one write on the write lane,
 the dialog as its feedback: a refusal (a field to correct, a stale copy) shows in the
-dialog, which stays open with what was typed.
+dialog, which stays open with what was typed. An IBAN typed in the dialog is looked up on
+the read lane, and the other customers paying from it are shown in the dialog.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections_desktop.models.customers.record import (
     CustomerRecord,
     RecordChanges,
     SavedRecord,
+    iban_owners,
     read_record,
     save_record,
 )
@@ -75,9 +77,27 @@ class CustomerRecordActions(QObject):
             record, self._context.formats, self._parent, today=self._context.clock.today()
         )
         dialog.submitted.connect(lambda changes: self._save(dialog, changes))
+        dialog.iban_entered.connect(lambda iban: self._look_up_iban(dialog, iban))
         dialog.finished.connect(lambda _result: self._forget(dialog))
         self.dialog = dialog
         dialog.open()
+
+    def _look_up_iban(self, dialog: CustomerRecordDialog, iban: str) -> None:
+        """Name in the dialog the other customers paying from ``iban`` (nothing when none
+        or when the dialog closed meanwhile)."""
+        database, customer_id = self._context.database, dialog.record.customer_id
+
+        def read(_state: TaskState) -> dict[str, tuple[str, ...]]:
+            with database.sessions() as session:
+                return iban_owners(session, [iban], customer_id=customer_id)
+
+        def show(owners: dict[str, tuple[str, ...]]) -> None:
+            if dialog is self.dialog:
+                dialog.show_iban_owners(owners)
+
+        QueryOp(read, show, "customer IBAN owners", failure=lambda _error: None).run(
+            self._context.runner
+        )
 
     def _forget(self, dialog: CustomerRecordDialog) -> None:
         if dialog is self.dialog:

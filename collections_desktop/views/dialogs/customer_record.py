@@ -1,21 +1,24 @@
-"""The customer record: general data, addresses, contacts, credit and collections, history.
+"""The customer record: general data, addresses, contacts, credit and collections, the
+IBANs the customer pays from, history.
 
 The dialog shows a ``CustomerRecord`` read at one version and leaves a ``RecordChanges``
 (the whole record as edited); ``views.actions.customer_record`` saves it with
 ``models.customers.record.save_record`` in one write, which refuses a stale copy and
 writes a history row per changed field. Addresses and contacts are edited in their
 tables (Add, Remove, and typing in a cell); the collections contact is the one ticked in
-the Collections column, and ticking one clears the others.
+the Collections column, and ticking one clears the others. An IBAN typed in is shown in
+groups of four and announced (``iban_entered``) so the controller can name the other
+customers paying from it (``show_iban_owners``); the dialog itself reads nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,11 +38,13 @@ from PySide6.QtWidgets import (
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _
 from collections_desktop.kernel.money import MoneyError
+from collections_desktop.models.bank.iban import IbanError, check_iban, format_iban, normal_iban
 from collections_desktop.models.customers.record import (
     ACCOUNT_STATUSES,
     ADDRESS_PURPOSES,
     CONTACT_ROLES,
     AddressLine,
+    BankAccountLine,
     ChangeRow,
     ContactLine,
     CustomerRecord,
@@ -51,7 +56,7 @@ from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import hint_label, parse_amount
 from collections_desktop.views.dialogs.grids import dense_grid
 from collections_desktop.views.dialogs.recurring_billing import RecurringBillingTab
-from collections_desktop.views.style import heading_font, tabular_font
+from collections_desktop.views.style import ERROR_COLOUR, heading_font, tabular_font
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 """A line's saved id as hex text ("" for a new line): item data stay plain values."""
@@ -79,8 +84,12 @@ FIELD_NAMES = {
     "contact": N_("Contact"),
     "collections_contact": N_("Collections contact"),
     "recurring_billing": N_("Recurring billing"),
+    "bank_account": N_("Bank account (IBAN)"),
 }
 """The history's field names in words."""
+
+SOURCE_NAMES = {"entered": N_("Entered"), "statement": N_("Learned from a bank statement")}
+"""Where an IBAN of the customer came from."""
 
 HISTORY_TEXT_WIDTH = 300
 """The widest the history's "from" column starts (a contact's line is long)."""
@@ -89,10 +98,15 @@ FIELD_WIDTH = 360
 
 ADDRESS_PURPOSE, STREET, CITY, POSTAL_CODE, COUNTRY, PRIMARY = range(6)
 CONTACT_NAME, ROLE, EMAIL, PHONE, LANGUAGE, COLLECTIONS = range(6)
+IBAN, SOURCE, OTHER_CUSTOMERS = range(3)
+BANK_TAB = 4
 
 
 class CustomerRecordDialog(ActionDialog):
     """A customer's record in tabs; Save emits ``submitted`` with ``RecordChanges``."""
+
+    iban_entered = Signal(str)
+    """A valid IBAN was typed in (as stored): who else pays from it?"""
 
     def __init__(
         self,
@@ -121,6 +135,7 @@ class CustomerRecordDialog(ActionDialog):
         self.tabs.addTab(self._addresses(values.addresses), _("Addresses"))
         self.tabs.addTab(self._contacts(values.contacts), _("Contacts"))
         self.tabs.addTab(self._credit(record), _("Credit and collections"))
+        self.tabs.addTab(self._bank_accounts(record), _("Bank accounts"))
         self.recurring_tab: RecurringBillingTab | None = None
         if record.billing is not None:
             # The month a new recurring line starts from: today's (the clock's), else the
@@ -278,6 +293,47 @@ class CustomerRecordDialog(ActionDialog):
             layout.addWidget(hint_label(_("The credit limit has not been changed in the app yet.")))
         return page
 
+    def _bank_accounts(self, record: CustomerRecord) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        table = self.iban_table = QTableWidget(0, 3)
+        table.setObjectName("record_ibans")
+        table.setHorizontalHeaderLabels(
+            [_("IBAN"), _("Source"), _("Other customers paying from it")]
+        )
+        _editable_table(table, OTHER_CUSTOMERS)
+        table.setFont(tabular_font(table.font()))
+        self._owners: dict[str, tuple[str, ...]] = dict(record.iban_owners)
+        self._removed_ibans: list[BankAccountLine] = []
+        self.iban_warning = QLabel()
+        self.iban_warning.setObjectName("record_iban_warning")
+        self.iban_warning.setWordWrap(True)
+        self.iban_warning.setStyleSheet(f"color: {ERROR_COLOUR};")
+        for line in record.values.bank_accounts or ():
+            self._add_iban(line)
+        table.itemChanged.connect(self._iban_typed)
+        layout.addWidget(table, 1)
+        layout.addLayout(
+            _buttons(
+                (_("Add IBAN"), "record_add_iban", lambda: self._add_iban(None)),
+                (_("Remove IBAN"), "record_remove_iban", self._remove_iban),
+            )
+        )
+        layout.addWidget(self.iban_warning)
+        layout.addWidget(
+            hint_label(
+                _(
+                    "The bank reconciliation knows a payment by the IBAN it comes from. An "
+                    "IBAN is learned when a statement line from it is confirmed for this "
+                    "customer; add one here when you know it. One IBAN may belong to two "
+                    "customers, such as a parent company paying for its subsidiary."
+                ),
+                "record_iban_hint",
+            )
+        )
+        self._show_iban_warning()
+        return page
+
     def _history(self, changes: Sequence[ChangeRow]) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -420,6 +476,97 @@ class CustomerRecordDialog(ActionDialog):
                 other.setCheckState(Qt.CheckState.Unchecked)
         table.blockSignals(False)
 
+    def _add_iban(self, line: BankAccountLine | None) -> None:
+        table = self.iban_table
+        table.blockSignals(True)
+        row = table.rowCount()
+        table.insertRow(row)
+        iban = QTableWidgetItem(format_iban(line.iban) if line else "")
+        iban.setData(ID_ROLE, line.id.hex if line and line.id else "")
+        if line is not None and line.id is not None:
+            # A saved IBAN does not change: remove it and add the right one instead.
+            iban.setFlags(iban.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            iban.setToolTip(_("A saved IBAN does not change; remove it and add another."))
+        table.setItem(row, IBAN, iban)
+        source = line.source if line else "entered"
+        source_item = _read_only(_(SOURCE_NAMES.get(source, source)))
+        source_item.setData(ID_ROLE, source)
+        table.setItem(row, SOURCE, source_item)
+        table.setItem(row, OTHER_CUSTOMERS, _read_only(""))
+        table.blockSignals(False)
+        self._show_owners(row)
+        if line is None:
+            table.setCurrentCell(row, IBAN)
+            table.editItem(iban)
+
+    def _remove_iban(self) -> None:
+        """Take the chosen IBANs off the list; a saved one is removed when the record is
+        saved (kept as removed, never deleted)."""
+        table = self.iban_table
+        rows = sorted({index.row() for index in table.selectedIndexes()}, reverse=True)
+        if not rows and table.currentRow() >= 0:
+            rows = [table.currentRow()]
+        for row in rows:
+            line_id = _line_id(table, row, IBAN)
+            if line_id is not None:
+                iban = normal_iban(_cell(table, row, IBAN) or "")
+                source = str(_item_data(table, row, SOURCE) or "entered")
+                self._removed_ibans.append(BankAccountLine(iban, source, line_id, removed=True))
+            table.removeRow(row)
+        self._show_iban_warning()
+
+    def _iban_typed(self, item: QTableWidgetItem) -> None:
+        """A valid IBAN typed in: shown in groups of four, and asked about."""
+        if item.column() != IBAN:
+            return
+        text = item.text()
+        try:
+            iban = check_iban(text)
+        except IbanError:
+            self._show_owners(item.row())
+            return
+        if format_iban(iban) != text:
+            self.iban_table.blockSignals(True)
+            item.setText(format_iban(iban))
+            self.iban_table.blockSignals(False)
+        self._show_owners(item.row())
+        if iban not in self._owners:
+            self.iban_entered.emit(iban)
+
+    def show_iban_owners(self, owners: Mapping[str, tuple[str, ...]]) -> None:
+        """The other customers paying from the IBANs asked about (an IBAN left out: none)."""
+        self._owners.update(owners)
+        for row in range(self.iban_table.rowCount()):
+            self._show_owners(row)
+
+    def _show_owners(self, row: int) -> None:
+        item = self.iban_table.item(row, OTHER_CUSTOMERS)
+        if item is None:
+            return
+        iban = normal_iban(_cell(self.iban_table, row, IBAN) or "")
+        names = "; ".join(self._owners.get(iban, ()))
+        self.iban_table.blockSignals(True)
+        item.setText(names)
+        item.setToolTip(names)
+        self.iban_table.blockSignals(False)
+        self._show_iban_warning()
+
+    def _show_iban_warning(self) -> None:
+        shared = []
+        for row in range(self.iban_table.rowCount()):
+            iban = normal_iban(_cell(self.iban_table, row, IBAN) or "")
+            others = self._owners.get(iban)
+            if others:
+                shared.append(
+                    _("{iban} is also the IBAN of {customers}.").format(
+                        iban=format_iban(iban), customers="; ".join(others)
+                    )
+                )
+        if shared:
+            shared.append(_("A payment from it may be for either; check before confirming."))
+        self.iban_warning.setText(" ".join(shared))
+        self.iban_warning.setVisible(bool(shared))
+
     # --- what was entered ---------------------------------------------------------------
 
     def check(self) -> str | None:
@@ -430,6 +577,15 @@ class CustomerRecordDialog(ActionDialog):
         except MoneyError as error:
             self.tabs.setCurrentIndex(3)
             return _("Credit limit: {reason}").format(reason=error)
+        for row in range(self.iban_table.rowCount()):
+            if _cell(self.iban_table, row, IBAN) is None:
+                continue  # a line added and left blank is no IBAN
+            try:
+                check_iban(_cell(self.iban_table, row, IBAN) or "")
+            except IbanError as error:
+                self.tabs.setCurrentIndex(BANK_TAB)
+                self.iban_table.setCurrentCell(row, IBAN)
+                return _("Bank accounts: {reason}").format(reason=error)
         if self.recurring_tab is not None:
             message = self.recurring_tab.check()
             if message is not None:
@@ -455,7 +611,20 @@ class CustomerRecordDialog(ActionDialog):
             addresses=tuple(self._address_lines()),
             contacts=tuple(self._contact_lines()),
             recurring=self.recurring_tab.lines() if self.recurring_tab is not None else None,
+            bank_accounts=(*self._iban_lines(), *self._removed_ibans),
         )
+
+    def _iban_lines(self) -> list[BankAccountLine]:
+        table = self.iban_table
+        return [
+            BankAccountLine(
+                iban=normal_iban(_cell(table, row, IBAN) or ""),
+                source=str(_item_data(table, row, SOURCE) or "entered"),
+                id=_line_id(table, row, IBAN),
+            )
+            for row in range(table.rowCount())
+            if _cell(table, row, IBAN) is not None
+        ]
 
     def _address_lines(self) -> list[AddressLine]:
         table = self.address_table
@@ -495,6 +664,7 @@ class CustomerRecordDialog(ActionDialog):
             super().show_error(message)
             return
         for words, tab in (  # "contact" first: a contact's message names an e-mail address
+            (_("bank account").casefold(), BANK_TAB),
             (_("contact").casefold(), 2),
             (_("address").casefold(), 1),
             (_("credit").casefold(), 3),
@@ -564,6 +734,17 @@ def _tick(on: bool) -> QTableWidgetItem:
     )
     item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
     return item
+
+
+def _read_only(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    return item
+
+
+def _item_data(table: QTableWidget, row: int, column: int) -> object:
+    item = table.item(row, column)
+    return item.data(ID_ROLE) if item is not None else None
 
 
 def _cell(table: QTableWidget, row: int, column: int) -> str | None:

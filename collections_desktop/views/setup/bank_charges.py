@@ -2,7 +2,7 @@
 
 Two sections: the charges (what a returned payment costs: group, code, amount, currency,
 account, billed automatically on an NSF payment) and the bank accounts (their ledger
-account, currency and charges group).
+account, currency, charges group, and the IBAN bank statements name them by).
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _
 from collections_desktop.kernel.money import MoneyError
+from collections_desktop.models.bank.iban import format_iban, is_valid_iban
 from collections_desktop.models.setup.bank_charges import (
     DESCRIPTION_LENGTH,
+    IBAN_LENGTH,
     NAME_LENGTH,
     BankAccountRow,
     BankAccountValues,
@@ -45,7 +47,7 @@ from collections_desktop.models.setup.fields import SetupError
 from collections_desktop.models.setup.reference_fields import currency_codes
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.fields import parse_amount
-from collections_desktop.views.itemmodels.rows import RIGHT, Column
+from collections_desktop.views.itemmodels.rows import RIGHT, Column, Fit
 from collections_desktop.views.setup.section import SetupSection
 
 
@@ -65,12 +67,12 @@ def fill_codes(combo: QComboBox, codes: Sequence[str], current: str, *, blank: s
         combo.setCurrentIndex(max(0, combo.findData(current)))
 
 
-def favour_list(section: SetupSection[Any, Any]) -> None:
+def favour_list(section: SetupSection[Any, Any], list_share: int = 500) -> None:
     """Give the list the larger part of the width: its rows have many columns and the
     form only short fields."""
     splitter = section.findChild(QSplitter, f"setup_{section.key}_splitter")
     if splitter is not None:
-        splitter.setSizes([500, 400])
+        splitter.setSizes([list_share, 900 - list_share])
 
 
 class MoneyColumn(Column[BankChargeRow]):
@@ -246,7 +248,8 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
     title = N_("Bank accounts")
     description = N_(
         "The bank accounts payments arrive in. Each names a charges group: its automatic "
-        "charges are billed when a payment into the account is returned (NSF)."
+        "charges are billed when a payment into the account is returned (NSF). Its IBAN "
+        "is how bank statements name it."
     )
     what = N_("bank account")
     deletable = True
@@ -255,7 +258,7 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        favour_list(self)
+        favour_list(self, 600)  # the whole IBAN shows in the list
 
     def columns(self) -> Sequence[Column[BankAccountRow]]:
         return (
@@ -266,6 +269,8 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
                     _("{name} (default)").format(name=row.name) if row.default else row.name
                 ),
             ),
+            # Beside the name: what identifies the account, never cut (the rest may scroll).
+            Column(_("IBAN"), lambda row: row.iban_shown or "—", fit=Fit.KEY),
             Column(_("Account"), lambda row: row.ledger_account),
             Column(_("Currency"), lambda row: row.currency),
             Column(_("Charges group"), lambda row: row.charges_group or "—"),
@@ -292,12 +297,29 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
         self.currency.setObjectName("bank_account_currency")
         self.group = QComboBox()
         self.group.setObjectName("bank_account_group")
+        self.iban = QLineEdit()
+        self.iban.setObjectName("bank_account_iban")
+        self.iban.setMaxLength(IBAN_LENGTH + 12)  # room for the blanks between groups
+        self.iban.setPlaceholderText(_("ES91 2100 0418 4502 0005 1332"))
+        self.iban.setToolTip(
+            _(
+                "The account's IBAN, as bank statements name it. An account without one "
+                "keeps its account number here."
+            )
+        )
+        self.iban.editingFinished.connect(self._group_iban)
+        # Wide enough for a Spanish IBAN in groups of four (24 characters); longer ones
+        # scroll in the field, and show whole in the list.
+        self.iban.setMinimumWidth(
+            self.iban.fontMetrics().horizontalAdvance("ES91 2100 0418 4502 0005 1332") + 16
+        )
         form.addRow(_("&Code"), self.code)
         form.addRow(_("&Name"), self.name)
         form.addRow(_("Ledger &account"), self.account)
         form.addRow(_("C&urrency"), self.currency)
         form.addRow(_("Charges &group"), self.group)
-        for widget in (self.code, self.name, self.account, self.currency, self.group):
+        form.addRow(_("&IBAN"), self.iban)
+        for widget in (self.code, self.name, self.account, self.currency, self.group, self.iban):
             self.watch(widget)
 
     def show_row(self, row: BankAccountRow | None) -> None:
@@ -312,6 +334,7 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
         self.code.setText(row.code if row else "")
         self.name.setText(row.name if row else "")
         self.account.setText(row.ledger_account if row else "")
+        self.iban.setText(row.iban_shown if row else "")
         self.code.setReadOnly(bool(row and row.default))
         self.code.setToolTip(
             _("The default account keeps its code.") if row and row.default else ""
@@ -324,7 +347,14 @@ class BankAccountsSection(SetupSection[BankAccountRow, BankAccountValues]):
             ledger_account=self.account.text(),
             currency=self.currency.currentData() or "",
             charges_group=self.group.currentData() or "",
+            iban=self.iban.text(),
         )
+
+    def _group_iban(self) -> None:
+        """Show a valid IBAN in groups of four once typed (the stored form has no blanks)."""
+        text = self.iban.text()
+        if is_valid_iban(text) and format_iban(text) != text:
+            self.iban.setText(format_iban(text))
 
     def save(
         self, session: Session, row: BankAccountRow | None, values: BankAccountValues

@@ -1,14 +1,18 @@
-"""The receivables parameters: the company's one row of collections settings."""
+"""The receivables parameters: the company's one row of collections settings, with the
+bank reconciliation's small difference and "Confirm all" confidence in their own group."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -17,8 +21,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _
+from collections_desktop.kernel.money import MoneyError
 from collections_desktop.models.setup.parameters import (
+    MAX_CONFIRM_CONFIDENCE,
     MAX_TOLERANCE_DAYS,
+    MIN_CONFIRM_CONFIDENCE,
+    PERCENT_PLACES,
     ParametersRow,
     ParametersValues,
     country_labels,
@@ -28,9 +36,13 @@ from collections_desktop.models.setup.parameters import (
 )
 from collections_desktop.models.setup.translations import language_name
 from collections_desktop.views.context import PageContext
-from collections_desktop.views.dialogs.fields import hint_label
+from collections_desktop.views.dialogs.fields import hint_label, parse_amount
 from collections_desktop.views.itemmodels.rows import Column
 from collections_desktop.views.setup.section import SetupSection
+from collections_desktop.views.style import heading_font, tabular_font
+
+NUMBER_WIDTH = 110
+"""The width of the tolerance fields (an amount or a percent, not a text)."""
 
 
 class ParametersSection(SetupSection[ParametersRow, ParametersValues]):
@@ -40,7 +52,8 @@ class ParametersSection(SetupSection[ParametersRow, ParametersValues]):
     title = N_("Receivables parameters")
     description = N_(
         "The company's settings for collections: its language and country, the default "
-        "aging periods, how promises are judged and how write-offs post."
+        "aging periods, how promises are judged, how write-offs post and what the bank "
+        "reconciliation lets pass."
     )
     what = N_("receivables parameters")
     stretch = 0
@@ -122,13 +135,56 @@ class ParametersSection(SetupSection[ParametersRow, ParametersValues]):
         form.addRow(_("&Promise tolerance"), self.tolerance)
         form.addRow(_("&Write-off account"), self.write_off_account)
         form.addRow("", self.separate_tax)
+        self._bank_group(form)
         self.language.setToolTip(language_hint)
         self.tolerance.setToolTip(tolerance_hint)
         self.below.addWidget(hint_label(language_hint + "\n" + tolerance_hint))
         widgets = (self.company_name, self.language, self.country, self.definition,
-                   self.tolerance, self.write_off_account, self.separate_tax)  # fmt: skip
+                   self.tolerance, self.write_off_account, self.separate_tax,
+                   self.bank_amount, self.bank_percent, self.bank_confidence)  # fmt: skip
         for widget in widgets:
             self.watch(widget)
+
+    def _bank_group(self, form: QFormLayout) -> None:
+        """The bank reconciliation's settings, under their own heading."""
+        heading = QLabel(_("Bank reconciliation"))
+        heading.setObjectName("parameters_bank_heading")
+        heading.setFont(heading_font(self.font()))
+        form.addRow(heading)
+        difference_hint = _(
+            "A payment that differs from what it pays by at most the larger of these two "
+            "still matches, and its difference may be written off when it is confirmed. "
+            "Zero for both: only exact amounts match."
+        )
+        confidence_hint = _(
+            "Confirm all confirms the matched lines from this confidence up; the others "
+            "wait for a look."
+        )
+        self.bank_amount = _number_field("parameters_bank_tolerance_amount", difference_hint)
+        self.bank_amount_label = QLabel()  # "Small difference (EUR)", set with the row
+        form.addRow(self.bank_amount_label, self.bank_amount)
+        self.bank_percent = _number_field("parameters_bank_tolerance_percent", difference_hint)
+        percent_row = QHBoxLayout()
+        percent_row.addWidget(self.bank_percent)
+        percent_row.addWidget(QLabel(_("% of the payment")))
+        percent_row.addStretch(1)
+        percent_label = QLabel(_("Small difference (&%)"))
+        percent_label.setBuddy(self.bank_percent)
+        form.addRow(percent_label, percent_row)
+        self.bank_confidence = QSpinBox()
+        self.bank_confidence.setObjectName("parameters_bank_confirm_confidence")
+        self.bank_confidence.setRange(MIN_CONFIRM_CONFIDENCE, MAX_CONFIRM_CONFIDENCE)
+        self.bank_confidence.setToolTip(confidence_hint)
+        self.bank_confidence.setMaximumWidth(NUMBER_WIDTH)
+        confidence_row = QHBoxLayout()
+        confidence_row.addWidget(self.bank_confidence)
+        confidence_row.addWidget(QLabel(_("confidence (of 100)")))
+        confidence_row.addStretch(1)
+        confidence_label = QLabel(_("Confirm all &from"))
+        confidence_label.setBuddy(self.bank_confidence)
+        form.addRow(confidence_label, confidence_row)
+        self.bank_amount_label.setBuddy(self.bank_amount)
+        form.addRow(hint_label(difference_hint + " " + confidence_hint, "parameters_bank_hint"))
 
     def show_row(self, row: ParametersRow | None) -> None:
         self.definition.clear()
@@ -148,6 +204,18 @@ class ParametersSection(SetupSection[ParametersRow, ParametersValues]):
         self.tolerance.setValue(row.promise_tolerance_days if row else 3)
         self.write_off_account.setText(row.write_off_account if row else "")
         self.separate_tax.setChecked(row.separate_sales_tax if row else False)
+        currency = row.accounting_currency if row else ""
+        self.bank_amount_label.setText(
+            _("Small &difference ({currency})").format(currency=currency)
+        )
+        formats = self.context.formats
+        self.bank_amount.setText(
+            formats.number(row.bank_tolerance_amount, row.currency_places) if row else ""
+        )
+        self.bank_percent.setText(
+            formats.number(row.bank_tolerance_percent, PERCENT_PLACES) if row else ""
+        )
+        self.bank_confidence.setValue(row.bank_confirm_confidence if row else 90)
 
     def values(self) -> ParametersValues:
         definition = str(self.definition.currentData() or "")
@@ -159,7 +227,19 @@ class ParametersSection(SetupSection[ParametersRow, ParametersValues]):
             default_aging_definition_id=uuid.UUID(definition) if definition else None,
             language=str(self.language.currentData()),
             country=str(self.country.currentData() or ""),
+            bank_tolerance_amount=self._typed(self.bank_amount),
+            bank_tolerance_percent=self._typed(self.bank_percent),
+            bank_confirm_confidence=self.bank_confidence.value(),
         )
+
+    def _typed(self, field: QLineEdit) -> Decimal | str:
+        """A number typed in the user's locale as a Decimal; the text as it is when it
+        reads as none (the models then say what is wrong, naming the field)."""
+        text = field.text().strip()
+        try:
+            return parse_amount(text, self.context.formats, places=PERCENT_PLACES + 2)
+        except MoneyError:
+            return text
 
     def save(
         self, session: Session, row: ParametersRow | None, values: ParametersValues
@@ -168,3 +248,14 @@ class ParametersSection(SetupSection[ParametersRow, ParametersValues]):
         return save_parameters(
             session, version, values, by=self.context.employee_id, now=self.context.clock.now()
         )
+
+
+def _number_field(name: str, tooltip: str) -> QLineEdit:
+    """A short right-aligned field for an amount or a percent."""
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setAlignment(Qt.AlignmentFlag.AlignRight)
+    field.setFont(tabular_font(field.font()))
+    field.setMaximumWidth(NUMBER_WIDTH)
+    field.setToolTip(tooltip)
+    return field
