@@ -367,7 +367,7 @@ class BankPage(ListPage):
             suggestion_columns(self.context.formats),
             {},
             self.context.icons,
-            stretch=5,
+            stretch=4,  # the reason, in full where room allows
         )
         self.suggestions.title.setText(_("Suggestions"))
         self.suggestions.filter.hide()
