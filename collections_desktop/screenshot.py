@@ -83,6 +83,10 @@ VIEWS: dict[str, str] = {
     "month-statements-sending": N_(
         "the main window while last month's statements are printed and sent (status bar)"
     ),
+    "bank": N_("Bank reconciliation: the statement lines waiting with their best suggestion"),
+    "bank-confirmed": N_("Bank reconciliation: the lines confirmed, newest first, with Undo"),
+    "bank-statements": N_("Bank reconciliation: the statements imported with their balances"),
+    "bank-import-summary": N_("the summary after importing a bank statement (--customer: none)"),
     **{
         f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
         for kind in SETUP_SECTIONS
@@ -111,6 +115,10 @@ PAGE_OF_VIEW = {
     "record-payment": "workspace",
     "enter-record": "workspace",
     "reports": "reports",
+    "bank": "bank",
+    "bank-confirmed": "bank",
+    "bank-statements": "bank",
+    "bank-import-summary": "bank",
 }
 """The main window's page each view shows (the company page for the others)."""
 
@@ -192,6 +200,8 @@ def render_screenshot(
         )
         window.resize(width, height)
         window.show()
+        if view in ("bank-confirmed", "bank-statements"):
+            window.bank_page.show_view(view.removeprefix("bank-"))
         if view == "customers-without-action":
             window.customers_page.show_preset("without_action")
         if view.startswith("setup-"):
@@ -254,6 +264,8 @@ def render_screenshot(
             assert records.dialog is not None
             records.dialog.adjustSize()
             widget = records.dialog
+        elif view == "bank-import-summary":
+            widget = _bank_import_summary(window)
         elif view == "month-statements":
             widget = _month_statements_dialog(window)
         elif view == "month-statements-sending":
@@ -456,6 +468,50 @@ def _record_payment_dialog(window: MainWindow) -> QWidget:
     dialog.oldest_mode.setChecked(True)
     dialog.reference.setText("TRF 88121")
     dialog.adjustSize()
+    return dialog
+
+
+def _bank_import_summary(window: MainWindow) -> QWidget:
+    """The import summary over the statements imported last (nothing is imported again)."""
+    from collections_desktop.models.bank.importing import FileOutcome
+    from collections_desktop.models.bank.read import statements
+    from collections_desktop.models.bank.store import StoredFile, StoredStatement
+    from collections_desktop.views.dialogs.bank_import import BankImportSummary
+
+    with window.database.sessions() as session:
+        rows = statements(session, limit=5)
+    outcomes = [
+        FileOutcome(
+            Path(row.file_name),
+            stored=StoredFile(
+                row.file_name,
+                row.file_format,
+                (
+                    StoredStatement(
+                        row.id,
+                        row.number or "",
+                        row.account,
+                        row.currency,
+                        row.lines,
+                        row.new_lines,
+                        row.open_lines,
+                        row.difference,
+                    ),
+                ),
+                (),
+            ),
+        )
+        for row in rows
+    ]
+    outcomes.append(
+        FileOutcome(
+            Path("extracto-noviembre.pdf"),
+            refused=_("extracto-noviembre.pdf: this is not a camt, MT940 or OFX file; if it "
+                      "is a CSV export, choose or create a CSV profile for it."),
+        )
+    )  # fmt: skip
+    dialog = BankImportSummary(outcomes, window.context.formats, window)
+    dialog.show()
     return dialog
 
 

@@ -12,6 +12,7 @@ import argparse
 from collections_desktop import APP_ID, __version__
 from collections_desktop.cli import (
     aging,
+    bank,
     billing,
     company,
     gui,
@@ -150,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sync_commands(commands)
     _add_billing_commands(commands)
     _add_mail_commands(commands)
+    _add_bank_commands(commands)
 
     shot = commands.add_parser("screenshot", help=_("render a view to a PNG file, offscreen"))
     shot.add_argument("view", help=_("the view to render (see --list)"), nargs="?")
@@ -302,6 +304,51 @@ def _add_mail_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     send.add_argument("--mailing", metavar="KEY", help=_("only this mailing"))
     send.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     send.set_defaults(handler=mail.send)
+
+
+def _add_bank_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bank_command = commands.add_parser(
+        "bank", help=_("bank statements: import them, match their credits to customers")
+    )
+    actions = bank_command.add_subparsers(dest="action", metavar="ACTION", required=True)
+    importing = actions.add_parser(
+        "import",
+        help=_(
+            "store bank statement files (camt, MT940, OFX, CSV), each whole or not at all "
+            "(exit 2 when one was refused)"
+        ),
+    )
+    importing.add_argument("files", nargs="+", metavar="FILE", help=_("the files to import"))
+    importing.add_argument(
+        "--profile", metavar="NAME", help=_("the saved CSV profile to read CSV exports with")
+    )
+    importing.add_argument(
+        "--accept-differences",
+        action="store_true",
+        help=_("store statements that do not add up, keeping the difference on them"),
+    )
+    importing.add_argument(
+        "--user", metavar="NAME", help=_("the login of the employee who imports")
+    )
+    importing.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    importing.set_defaults(handler=bank.import_files)
+    matching = actions.add_parser(
+        "match", help=_("print each line waiting with its best suggestion and the reason")
+    )
+    matching.add_argument(
+        "--confirm-above",
+        type=int,
+        metavar="N",
+        help=_("confirm the lines whose best suggestion reaches N %%, each on its own"),
+    )
+    matching.add_argument("--pool", metavar="NAME", help=argparse.SUPPRESS)
+    matching.add_argument(
+        "--user",
+        metavar="NAME",
+        help=_("apply this collections agent's scope (default: every customer)"),
+    )
+    matching.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    matching.set_defaults(handler=bank.match)
 
 
 def _add_scope_arguments(command: argparse.ArgumentParser) -> None:

@@ -99,6 +99,9 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "payments": "mdi6.checkbook",
         "deposit": "mdi6.bank-transfer-in",
         "clear": "mdi6.bank-check",
+        "bank": "mdi6.bank-outline",
+        "skip": "mdi6.skip-next-outline",
+        "set_aside": "mdi6.tray-arrow-down",
     }
 )
 """Every icon the app shows, by meaning."""

@@ -19,8 +19,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -44,6 +51,7 @@ from collections_desktop.models.company.setup import CompanySummary
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.people.scope import Viewer
 from collections_desktop.views.about import AboutDialog
+from collections_desktop.views.actions.bank_import import BankImport
 from collections_desktop.views.actions.customer_record import CustomerRecordActions
 from collections_desktop.views.actions.importing import ImportReceivables
 from collections_desktop.views.actions.mailing import show_outbox
@@ -55,6 +63,7 @@ from collections_desktop.views.guide import GuideDialog
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages.activities_page import ActivitiesPage
 from collections_desktop.views.pages.aged_balances_page import AgedBalancesPage
+from collections_desktop.views.pages.bank_page import BankPage
 from collections_desktop.views.pages.base import Page
 from collections_desktop.views.pages.cases_page import CasesPage
 from collections_desktop.views.pages.collections_page import CollectionsPage
@@ -103,6 +112,7 @@ PAGE_TYPES: tuple[type[Page], ...] = (
     PaymentsPage,
     PendingDocumentsPage,
     ReportsPage,
+    BankPage,
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
 PAGES = tuple(kind.key for kind in PAGE_TYPES)
@@ -167,6 +177,7 @@ class MainWindow(QMainWindow):
         self.pending_documents_page = PendingDocumentsPage(context)
         self.payments_page = PaymentsPage(context)
         self.reports_page = ReportsPage(context)
+        self.bank_page = BankPage(context)
         self.page_list: tuple[Page, ...] = (
             self.overview_page,
             self.workspace_page,
@@ -180,6 +191,7 @@ class MainWindow(QMainWindow):
             self.payments_page,
             self.pending_documents_page,
             self.reports_page,
+            self.bank_page,
         )
         assert tuple(page.key for page in self.page_list) == PAGES
         self._sync_backend = sync_backend
@@ -251,6 +263,12 @@ class MainWindow(QMainWindow):
         self.record_actions.refused.connect(lambda text: self.announce(text))
         self.company_page.loaded.connect(self._on_company_loaded)
         self.workspace_page.document_activated.connect(self._open_document)
+        self.bank_import = BankImport(context, self)
+        """File ▸ Import bank statement… and files dropped on the window."""
+        self.bank_import.progressed.connect(lambda text: self.announce(text, 0))
+        self.bank_import.imported.connect(self._bank_imported)
+        self.bank_page.import_requested.connect(self.choose_bank_files)
+        self.setAcceptDrops(not self.database.read_only)
 
         self._restore_geometry()
         # The landing page reads at once; the company's figures are a long read that
@@ -345,6 +363,54 @@ class MainWindow(QMainWindow):
         self.import_controller = action
         action.start(path)
         return action
+
+    def import_bank_files(self, paths: list[str] | list[Path]) -> BankImport:
+        """Read and store bank statement files one by one (File ▸ Import bank statement…,
+        or files dropped on the window); the Bank reconciliation page then shows them."""
+        self.bank_import.start(paths)
+        return self.bank_import
+
+    def choose_bank_files(self) -> None:
+        """File ▸ Import bank statement…: choose one or more files (any name: some banks'
+        files have no extension)."""
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self,
+            _("Import bank statements"),
+            "",
+            ";;".join(
+                (
+                    _("All files (*)"),
+                    _("camt and OFX (*.xml *.ofx *.qfx)"),
+                    _("MT940 (*.sta *.940 *.txt *.mt940)"),
+                    _("CSV (*.csv *.txt)"),
+                )
+            ),
+        )
+        if paths:
+            self.import_bank_files(paths)
+
+    def _bank_imported(self, outcomes: list[Any]) -> None:
+        self.show_page("bank")
+        self.bank_page.show_view("open")
+        self.bank_page.refresh()
+        if self.company_page.started:
+            self.company_page.refresh()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Files dragged over the window: offered to the bank import."""
+        if self.acceptDrops() and _dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Files dropped on the window are imported as bank statements."""
+        files = _dropped_files(event.mimeData())
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_bank_files(files)
 
     def _team_database(self) -> dict[str, str]:
         """The server and user to offer: the team database open now, or the replica's."""
@@ -482,6 +548,15 @@ class MainWindow(QMainWindow):
         )
         self.import_action.setEnabled(not self.database.read_only and self.replica is None)
         self.import_action.triggered.connect(lambda: self.import_receivables())
+        self.bank_import_action = QAction(
+            self._icons.get("bank"), _("Import &bank statement…"), self
+        )
+        self.bank_import_action.setObjectName("bank_import_action")
+        self.bank_import_action.setStatusTip(
+            _("Read bank statement files (camt, MT940, OFX, CSV) for the Bank reconciliation")
+        )
+        self.bank_import_action.setEnabled(not self.database.read_only)
+        self.bank_import_action.triggered.connect(self.choose_bank_files)
         self.outbox_action = QAction(self._icons.get("email"), _("Out&box…"), self)
         self.outbox_action.setStatusTip(
             _("The template e-mails queued and sent from this computer, their errors, retry")
@@ -577,6 +652,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self.bank_import_action)
         file_menu.addAction(self.outbox_action)
         file_menu.addSeparator()
         file_menu.addAction(self.work_offline_action)
@@ -773,6 +849,13 @@ class MainWindow(QMainWindow):
             self.sync_control.stop()
         self.runner.shutdown()
         super().closeEvent(event)
+
+
+def _dropped_files(mime: QMimeData) -> list[str]:
+    """The local files among what is dragged (nothing else is imported)."""
+    if not mime.hasUrls():
+        return []
+    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
 
 
 def working_as(viewer: Viewer) -> str:
