@@ -156,10 +156,11 @@ def test_an_imported_file_lists_its_credits_oldest_first_with_the_reason(
         ("Nov 18, 2026", "500.00", "RUIZ HERMANOS"),
         ("Nov 20, 2026", "77.00", "J. GARCIA"),
     ]
-    assert rows[0][4] == "Ruiz Hermanos SL"
-    assert rows[0][5] == books["first_number"]
+    assert rows[0][4] == "98 %"
+    assert rows[0][5] == "Ruiz Hermanos SL"
+    assert rows[0][6] == books["first_number"]
     assert books["first_number"] in rows[0][7]  # the reason names the invoice
-    assert rows[2][4] == ""  # nobody's rule placed the donation
+    assert rows[2][4:7] == ("", "", "")  # nobody's rule placed the donation
     assert window.bank_page.status.startswith("3 lines waiting · 0 set aside · 0 confirmed")
 
 

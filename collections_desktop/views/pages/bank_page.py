@@ -1085,13 +1085,16 @@ def open_columns(fmt: Formats) -> list[Column[OpenLine]]:
             text=fmt.amount,
             tooltip=lambda r: fmt.money(r.line.amount, r.line.currency),
         ),
-        Column(_("From"), lambda r: r.line.counterparty_name or "", fit=Fit.LABEL),
+        # Who paid is what the collector reads first: never cut (the texts give way).
+        Column(_("From"), lambda r: r.line.counterparty_name or "", fit=Fit.KEY),
         Column(
             _("Text"),
             lambda r: r.line.remittance or "",
             tooltip=lambda r: r.line.remittance or "",
             fit=Fit.FREE,
         ),
+        # Before the customer: seen without scrolling, as the panel below shows the reason.
+        Column(_("Confidence"), lambda r: r.best.confidence if r.best else None, text=_percent),
         Column(
             _("Suggested customer"),
             lambda r: r.best.customer_name if r.best else "",
@@ -1104,7 +1107,6 @@ def open_columns(fmt: Formats) -> list[Column[OpenLine]]:
             tooltip=lambda r: _allocations_tip(fmt, r.best, r.line.currency),
             fit=Fit.KEY,
         ),
-        Column(_("Confidence"), lambda r: r.best.confidence if r.best else None, text=_percent),
         Column(
             _("Why"),
             lambda r: r.best.reason if r.best else "",
