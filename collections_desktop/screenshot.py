@@ -87,6 +87,8 @@ VIEWS: dict[str, str] = {
     "bank-confirmed": N_("Bank reconciliation: the lines confirmed, newest first, with Undo"),
     "bank-statements": N_("Bank reconciliation: the statements imported with their balances"),
     "bank-import-summary": N_("the summary after importing a bank statement (--customer: none)"),
+    "bank-profile": N_("the CSV profile dialog over a bank's semicolon export, with its preview"),
+    "bank-assign": N_("Assign to customer: the first waiting line without a suggestion"),
     **{
         f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
         for kind in SETUP_SECTIONS
@@ -119,6 +121,8 @@ PAGE_OF_VIEW = {
     "bank-confirmed": "bank",
     "bank-statements": "bank",
     "bank-import-summary": "bank",
+    "bank-profile": "bank",
+    "bank-assign": "bank",
 }
 """The main window's page each view shows (the company page for the others)."""
 
@@ -266,6 +270,10 @@ def render_screenshot(
             widget = records.dialog
         elif view == "bank-import-summary":
             widget = _bank_import_summary(window)
+        elif view == "bank-profile":
+            widget = _bank_profile_dialog(window)
+        elif view == "bank-assign":
+            widget = _bank_assign_dialog(window)
         elif view == "month-statements":
             widget = _month_statements_dialog(window)
         elif view == "month-statements-sending":
@@ -512,6 +520,47 @@ def _bank_import_summary(window: MainWindow) -> QWidget:
     )  # fmt: skip
     dialog = BankImportSummary(outcomes, window.context.formats, window)
     dialog.show()
+    return dialog
+
+
+def _bank_profile_dialog(window: MainWindow) -> QWidget:
+    """The CSV profile dialog set up for a semicolon export, as a user would fill it."""
+    from collections_desktop.views.dialogs.bank_profile import CsvProfileDialog
+
+    head = (
+        "Fecha;Fecha valor;Importe;Ordenante;Concepto\n"
+        "16/11/2026;16/11/2026;1.210,00;RUIZ HERMANOS SL;Factura INV-0000123\n"
+        "17/11/2026;17/11/2026;-35,40;;Comision mantenimiento\n"
+        "18/11/2026;19/11/2026;500,00;LOPES & FILHOS LDA;RF18 5390 0754 7034\n"
+    ).encode()
+    dialog = CsvProfileDialog("movimientos-noviembre.csv", head, [], window.context.formats, window)
+    dialog.date_format.setEditText("%d/%m/%Y")
+    for field, column in (
+        ("booking_date", "Fecha"),
+        ("value_date", "Fecha valor"),
+        ("amount", "Importe"),
+        ("counterparty_name", "Ordenante"),
+        ("remittance", "Concepto"),
+    ):
+        dialog.set_column(field, column)
+    dialog.name.setText("Banco Ejemplo")
+    dialog.account.setText("ES7921000813610123456789")
+    dialog.currency.setText("EUR")
+    dialog.show()
+    dialog.adjustSize()
+    return dialog
+
+
+def _bank_assign_dialog(window: MainWindow) -> QWidget:
+    """Assign to customer on the first waiting line no rule placed."""
+    page = window.bank_page
+    unplaced = [row for row in page.grid.model.rows() if row.best is None]
+    if not unplaced or not page.select_line(unplaced[0].line.id):
+        raise ScreenshotError(_("No waiting bank line without a suggestion to assign."))
+    dialog = page.assign_current()
+    if dialog is None:
+        raise ScreenshotError(_("The Assign to customer dialog did not open."))
+    dialog.adjustSize()
     return dialog
 
 

@@ -74,6 +74,10 @@ class Truth:
     documents: frozenset[str]
 
 
+STATEMENT_DAYS = 10
+"""The days a generated statement runs over, ending the day before its date."""
+
+
 @dataclass
 class _Open:
     transaction_id: uuid.UUID
@@ -199,7 +203,8 @@ def _open_items(session: Session, as_of: dt.date) -> list[_Open]:
             ),
             t.currency == CURRENCY,
             t.amount > 0,
-            t.posting_date <= as_of,
+            # Posted before the statement's first day: a line never pays a later document.
+            t.posting_date < as_of - dt.timedelta(days=STATEMENT_DAYS),
             or_(t.closed_on.is_(None), t.closed_on > as_of),
         )
         .order_by(t.customer_id, t.due_date, t.voucher)
@@ -479,7 +484,7 @@ def test_bank(
     while len(drawn) < lines and attempts < lines * 3:
         attempts += 1
         kind = generator.rng.choices(kinds, weights)[0]
-        day = as_of - dt.timedelta(days=generator.rng.randint(1, 10))
+        day = as_of - dt.timedelta(days=generator.rng.randint(1, STATEMENT_DAYS))
         made = generator.line(kind, day)
         if made is not None:
             drawn.append(made)

@@ -344,6 +344,7 @@ class _Item:
     voucher: str
     currency: str
     open_amount: Decimal
+    posting_date: dt.date
 
     @property
     def order(self) -> tuple[dt.date, str]:
@@ -386,6 +387,7 @@ def _item_columns(as_of: dt.date):  # type: ignore[no-untyped-def]
         t.voucher,
         t.currency,
         _open_column(as_of),
+        t.posting_date,
     )
 
 
@@ -610,8 +612,14 @@ class _Context:
         """The customers read, by account."""
         return {c.account: c for c in self.customers.values()}
 
-    def items(self, customer_id: uuid.UUID, currency: str) -> list[_Item]:
-        return [i for i in self.open_items.get(customer_id, ()) if i.currency == currency]
+    def items(self, customer_id: uuid.UUID, line: LineFacts) -> list[_Item]:
+        """The customer's open items the line can pay: in its currency, posted by its date."""
+        return [i for i in self.open_items.get(customer_id, ()) if payable(i, line)]
+
+
+def payable(item: _Item, line: LineFacts) -> bool:
+    """A payment settles only what was posted by its date, in its own currency."""
+    return item.currency == line.currency and item.posting_date <= line.booking_date
 
 
 def _suggestion(
@@ -646,7 +654,7 @@ def _by_reference(line: LineFacts, refs: list[str], context: _Context) -> list[S
         if target is None:
             continue
         shown = format_reference(ref)
-        documents = [i for i in context.documents.get(target, []) if i.currency == line.currency]
+        documents = [i for i in context.documents.get(target, []) if payable(i, line)]
         if documents:
             customer = context.customers.get(documents[0].customer_id)
             if customer is None:
@@ -673,7 +681,7 @@ def _by_reference(line: LineFacts, refs: list[str], context: _Context) -> list[S
         evidence = _("{reference} is the payment reference of {account}").format(
             reference=shown, account=customer.account
         )
-        items = context.items(customer.id, line.currency)
+        items = context.items(customer.id, line)
         if not items:
             reason = _sentence(evidence, _("nothing is open: a payment on account"))
             out.append(
@@ -706,7 +714,7 @@ def _by_numbers(
     for numbers, slot in ((plain, 0), (bare, 1)):
         for number in numbers:
             for item in documents.get(number, ()):
-                if item.currency != line.currency or item.open_amount <= ZERO:
+                if not payable(item, line) or item.open_amount <= ZERO:
                     continue
                 group = by_customer.setdefault(item.customer_id, ([], []))
                 if item not in group[0] and item not in group[1]:
@@ -778,7 +786,7 @@ def _by_iban(line: LineFacts, context: _Context) -> list[Suggestion]:
         _iban, by_name = _payer_is(line, customer, context)
         shared = IBAN_SHARED_PENALTY if len(owners) > 1 else 0
         fit = _fit_open_items(
-            line.amount, context.items(customer.id, line.currency), context.settings
+            line.amount, context.items(customer.id, line), context.settings
         )
         if fit is None:
             reason = _sentence(evidence, _("no open item has this amount: a payment on account"))
@@ -868,7 +876,7 @@ def _by_name(
     fitting = []
     for score, customer in scored:
         fit = _fit_open_items(
-            line.amount, context.items(customer.id, line.currency), context.settings
+            line.amount, context.items(customer.id, line), context.settings
         )
         if fit is not None:
             fitting.append((score, customer, fit))

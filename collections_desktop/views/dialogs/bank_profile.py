@@ -77,7 +77,7 @@ class CsvProfileDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("bank_profile_dialog")
         self.setWindowTitle(_("CSV profile for {file}").format(file=file_name))
-        self.setMinimumWidth(860)
+        self.setMinimumWidth(980)
         self.file_name = file_name
         self.head = head
         self.saved = {profile.name: profile for profile in saved}
@@ -131,7 +131,7 @@ class CsvProfileDialog(QDialog):
         layout_form.addRow(_("Account"), self.account)
         currency_row = QHBoxLayout()
         currency_row.addWidget(self.currency)
-        currency_row.addWidget(hint_label(_("used when the file has no currency column")), 1)
+        currency_row.addWidget(hint_label(_("when no column gives it")), 1)
         layout_form.addRow(_("Currency"), currency_row)
         layout_form.addRow(_("&Separator"), self.delimiter)
         layout_form.addRow("", self.decimal_comma)
@@ -147,7 +147,7 @@ class CsvProfileDialog(QDialog):
         for index, (name, label) in enumerate(MAPPED):
             combo = QComboBox()
             combo.setObjectName(f"bank_profile_{name}")
-            combo.setMinimumContentsLength(14)
+            combo.setMinimumContentsLength(17)
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -180,6 +180,8 @@ class CsvProfileDialog(QDialog):
         self.preview.verticalHeader().hide()
         self.preview.setFont(tabular_font(self.preview.font()))
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # Room for a few rows read, so the user sees the amounts' signs and dates at once.
+        self.preview.setMinimumHeight(self.preview.fontMetrics().lineSpacing() * 9)
         self.problem = QLabel()
         self.problem.setObjectName("bank_profile_problem")
         self.problem.setWordWrap(True)
