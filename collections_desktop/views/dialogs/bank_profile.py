@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import _
+from collections_desktop.i18n import N_, _
 from collections_desktop.models.bank.formats.csv_profile import CsvProfile
 from collections_desktop.models.bank.importing import csv_columns, preview_csv
 from collections_desktop.models.bank.parsed import BankFileError
@@ -46,16 +46,16 @@ DELIMITERS = ((";", ";"), (",", ","), ("\t", "Tab"), ("|", "|"))
 DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%m/%d/%Y", "%d/%m/%y", "%Y%m%d")
 MAPPED = (
     # field of CsvProfile, label
-    ("booking_date", "Booking &date"),
-    ("value_date", "&Value date"),
-    ("amount", "&Amount"),
-    ("debit", "Debit (money out)"),
-    ("credit", "Credit (money in)"),
-    ("counterparty_name", "&Counterparty"),
-    ("counterparty_iban", "Counterparty &IBAN"),
-    ("remittance", "&Remittance text"),
-    ("reference", "Bank r&eference"),
-    ("currency_column", "C&urrency"),
+    ("booking_date", N_("Booking &date")),
+    ("value_date", N_("&Value date")),
+    ("amount", N_("&Amount")),
+    ("debit", N_("Debit (money out)")),
+    ("credit", N_("Credit (money in)")),
+    ("counterparty_name", N_("Counterpart&y")),
+    ("counterparty_iban", N_("Counterparty &IBAN")),
+    ("remittance", N_("&Remittance text")),
+    ("reference", N_("Bank r&eference")),
+    ("currency_column", N_("C&urrency")),
 )
 PREVIEW_ROWS = 8
 
