@@ -77,7 +77,7 @@ class CsvProfileDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("bank_profile_dialog")
         self.setWindowTitle(_("CSV profile for {file}").format(file=file_name))
-        self.setMinimumWidth(980)
+        self.setMinimumWidth(1140)
         self.file_name = file_name
         self.head = head
         self.saved = {profile.name: profile for profile in saved}

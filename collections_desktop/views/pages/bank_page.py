@@ -358,7 +358,8 @@ class BankPage(ListPage):
         self.facts_area.setWidgetResizable(True)
         self.facts_area.setFrameShape(QFrame.Shape.NoFrame)
         self.facts_area.setWidget(self.facts)
-        self.facts_area.setMinimumWidth(280)
+        # An IBAN and the longest caption ("Referencia end-to-end") side by side.
+        self.facts_area.setMinimumWidth(400)
         layout.addWidget(self.facts_area)
         right = QVBoxLayout()
         right.setSpacing(4)
@@ -929,7 +930,7 @@ class BankPage(ListPage):
         self.detail.setVisible(view != STATEMENTS)
         self.suggestions.setVisible(view == OPEN)
         # Beside the suggestions the line's facts take a column; alone, the whole width.
-        self.facts_area.setMaximumWidth(400 if view == OPEN else 16_777_215)
+        self.facts_area.setMaximumWidth(480 if view == OPEN else 16_777_215)
         self.detail_layout.setStretch(0, 0 if view == OPEN else 1)
         self.detail_layout.setStretch(1, 1 if view == OPEN else 0)
 
