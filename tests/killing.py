@@ -168,3 +168,21 @@ def write_demo(path: str, customers: str) -> None:
     from collections_desktop.demo.load import write_demo_company
 
     write_demo_company(path, customers=int(customers), seed=7, today=dt.date(2026, 11, 23))
+
+
+def import_bank_file(url: str, path: str) -> None:
+    """Import one bank statement file as ``collections-desktop bank import`` does."""
+    from pathlib import Path
+
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.bank.importing import import_file
+    from collections_desktop.models.bank.store import BANK_IMPORT
+    from collections_desktop.models.company.opening import open_company
+    from collections_desktop.models.db.writing import write_transaction
+
+    database = open_company(url, clock=SystemClock(), create=False)
+    try:
+        with write_transaction(database, run=BANK_IMPORT) as session:
+            import_file(session, Path(path), SystemClock().now(), imported_by_id=None)
+    finally:
+        database.dispose()
