@@ -491,7 +491,7 @@ def test_bank(
     drawn.sort(key=lambda pair: pair[0].booking_date)  # a statement runs in date order
     parsed, truths = [], {}
     for position, (line, truth) in enumerate(drawn):
-        bank_reference = f"{line.booking_date:%Y%m%d}{position + 1:06d}"
+        bank_reference = f"{line.booking_date:%Y%m%d}{seed:03d}{position + 1:06d}"
         parsed.append(
             ParsedLine(
                 booking_date=line.booking_date,
