@@ -528,11 +528,11 @@ def _bank_profile_dialog(window: MainWindow) -> QWidget:
     from collections_desktop.views.dialogs.bank_profile import CsvProfileDialog
 
     head = (
-        "Fecha;Fecha valor;Importe;Ordenante;Concepto\n"
-        "16/11/2026;16/11/2026;1.210,00;RUIZ HERMANOS SL;Factura INV-0000123\n"
-        "17/11/2026;17/11/2026;-35,40;;Comision mantenimiento\n"
-        "18/11/2026;19/11/2026;500,00;LOPES & FILHOS LDA;RF18 5390 0754 7034\n"
-    ).encode()
+        b"Fecha;Fecha valor;Importe;Ordenante;Concepto\n"
+        b"16/11/2026;16/11/2026;1.210,00;RUIZ HERMANOS SL;Factura INV-0000123\n"
+        b"17/11/2026;17/11/2026;-35,40;;Comision mantenimiento\n"
+        b"18/11/2026;19/11/2026;500,00;LOPES & FILHOS LDA;RF18 5390 0754 7034\n"
+    )
     dialog = CsvProfileDialog("movimientos-noviembre.csv", head, [], window.context.formats, window)
     dialog.date_format.setEditText("%d/%m/%Y")
     for field, column in (

@@ -785,9 +785,7 @@ def _by_iban(line: LineFacts, context: _Context) -> list[Suggestion]:
         )
         _iban, by_name = _payer_is(line, customer, context)
         shared = IBAN_SHARED_PENALTY if len(owners) > 1 else 0
-        fit = _fit_open_items(
-            line.amount, context.items(customer.id, line), context.settings
-        )
+        fit = _fit_open_items(line.amount, context.items(customer.id, line), context.settings)
         if fit is None:
             reason = _sentence(evidence, _("no open item has this amount: a payment on account"))
             out.append(
@@ -875,9 +873,7 @@ def _by_name(
     out: list[Suggestion] = []
     fitting = []
     for score, customer in scored:
-        fit = _fit_open_items(
-            line.amount, context.items(customer.id, line), context.settings
-        )
+        fit = _fit_open_items(line.amount, context.items(customer.id, line), context.settings)
         if fit is not None:
             fitting.append((score, customer, fit))
     for position, (score, customer, fit) in enumerate(fitting):
