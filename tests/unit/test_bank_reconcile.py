@@ -37,6 +37,7 @@ from collections_desktop.models.db.schema import (
 from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.models.ledger import balances
 from collections_desktop.models.people.scope import company_scope
+from collections_desktop.models.screens.workspace import timeline
 from tests.unit.test_receipts import invoices
 
 D = Decimal
@@ -221,6 +222,18 @@ def test_undo_reverses_the_settlement_and_the_payment_and_opens_the_line(
             )
         ).all()
         assert kinds == [reversal]
+        # The timeline says what happened: taken back, not returned unpaid.
+        titles = [
+            e.title
+            for e in timeline(session, company_scope(session), customer.id, NOW.date())
+            if done.payment.document_number in e.title
+        ]
+        assert titles == [
+            f"Reversal {reversal} · 100.00\xa0EUR · Bank line matched in error: payment "
+            f"{done.payment.document_number} taken back",
+            f"Payment {done.payment.document_number} · -100.00\xa0EUR · Bank transfer B0 · "
+            "taken back on Nov 20, 2026, matched in error",
+        ]
         # No NSF charge for a match taken back.
         assert not session.scalar(
             select(func.count())

@@ -57,6 +57,10 @@ from collections_desktop.models.ledger.journals import LineDraft, post_journal
 from collections_desktop.models.ledger.numbering import next_number
 from collections_desktop.models.people.scope import AgentScope, customers_seen
 
+UNDO_REASON = "UNDO"
+"""The journal reason of a payment taken back because it was posted in error (``undo``),
+which the timeline tells apart from a payment returned unpaid."""
+
 
 class NsfError(ValueError):
     """An NSF payment that cannot be processed; the message says why, nothing was written."""
@@ -463,12 +467,12 @@ def process_nsf(
         lines=lines,
         now=now,
         customer_id=preview.customer_id,
-        reason_code="NSF" if undo is None else "UNDO",
+        reason_code="NSF" if undo is None else UNDO_REASON,
         description=f"{description}: {note}" if note else description,
         created_by_id=created_by_id,
     )
 
-    _mark_returned(session, payment.id, nsf_date, now, created_by_id, note)
+    _mark_returned(session, payment.id, nsf_date, now, created_by_id, note or undo)
 
     reopened_amounts: dict[uuid.UUID, Decimal] = defaultdict(lambda: ZERO)
     for item in preview.settled:

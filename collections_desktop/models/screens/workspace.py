@@ -23,6 +23,7 @@ from collections_desktop.formatting import Formats, text_formats
 from collections_desktop.i18n import N_, _, current_language, ngettext
 from collections_desktop.models.actions.charge_rows import ChargeState
 from collections_desktop.models.actions.interest_notes import InterestNoteRow, interest_notes
+from collections_desktop.models.actions.nsf import UNDO_REASON
 from collections_desktop.models.aging.definitions import age_items, load_definition
 from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.casework.records import shown_result
@@ -32,6 +33,9 @@ from collections_desktop.models.db.schema import (
     Customer,
     CustomerTransaction,
     Employee,
+    Journal,
+    JournalLine,
+    PaymentState,
     ReceivablesParameters,
     TransactionType,
 )
@@ -240,17 +244,14 @@ def timeline(
                 entries.append(((note.note_date, dt.time.min, note.number), _note_entry(note, fmt)))
     types = [t for t, kind in _TIMELINE_TYPES.items() if kind in wanted]
     returned: dict[uuid.UUID, dt.date] = {}
+    taken_back: set[uuid.UUID | None] = set()
     methods: dict[uuid.UUID, PaymentMethodInfo] = {}
     if TimelineKind.PAYMENT in wanted:
         # How each payment was made, and the later moves of its money as entries of their own.
         methods = payment_methods(session, customer_id)
-        for txn_id, info in methods.items():
-            for position, move in enumerate(info.moves):
-                if move.from_state is not None and since < move.state_date <= as_of:
-                    # A later move of the same payment above an earlier one on one day.
-                    key = (move.state_date, move.changed_at.time(), f"{txn_id}-{position:03d}")
-                    entries.append((key, _move_entry(txn_id, info, move, fmt)))
-        # The payments returned unpaid (NSF) by ``as_of``: their reversal names them.
+        # The payments returned unpaid (NSF) by ``as_of``: their reversal names them. A
+        # payment taken back as posted in error (a bank line matched to the wrong customer)
+        # is reversed the same way; its journal's reason tells it apart.
         r = CustomerTransaction
         returned = {
             row.reverses_transaction_id: row.posting_date
@@ -263,6 +264,25 @@ def timeline(
                 )
             )
         }
+        if returned:
+            taken_back = set(
+                session.scalars(
+                    select(r.reverses_transaction_id)
+                    .join(JournalLine, JournalLine.transaction_id == r.id)
+                    .join(Journal, Journal.id == JournalLine.journal_id)
+                    .where(
+                        r.customer_id == customer_id,
+                        r.type == TransactionType.REVERSAL,
+                        Journal.reason_code == UNDO_REASON,
+                    )
+                )
+            )
+        for txn_id, info in methods.items():
+            for position, move in enumerate(_moves(info, txn_id in taken_back)):
+                if move.from_state is not None and since < move.state_date <= as_of:
+                    # A later move of the same payment above an earlier one on one day.
+                    key = (move.state_date, move.changed_at.time(), f"{txn_id}-{position:03d}")
+                    entries.append((key, _move_entry(txn_id, info, move, fmt)))
     if types:
         t = CustomerTransaction
         for row in session.execute(
@@ -278,7 +298,9 @@ def timeline(
         ):  # fmt: skip
             if row.id in in_notes:
                 continue
-            entry = _transaction_entry(row, fmt, returned.get(row.id), methods.get(row.id))
+            entry = _transaction_entry(
+                row, fmt, returned.get(row.id), methods.get(row.id), row.id in taken_back
+            )
             entries.append(((row.posting_date, dt.time.min, row.voucher), entry))
     if TimelineKind.LETTER in wanted:
         for letter in letter_rows(session, customer_id, since=since, until=as_of):
@@ -318,9 +340,11 @@ def _transaction_entry(
     fmt: Formats,
     returned: dt.date | None = None,
     method: PaymentMethodInfo | None = None,
+    taken_back: bool = False,
 ) -> TimelineEntry:
-    """A transaction's entry; ``returned``: the date a payment came back unpaid; ``method``:
-    how a payment was made and the moves of its money (a cheque's life)."""
+    """A transaction's entry; ``returned``: the date a payment came back unpaid (or, with
+    ``taken_back``, was taken back as posted in error); ``method``: how a payment was made
+    and the moves of its money (a cheque's life)."""
     kind = _TIMELINE_TYPES[row.type]
     name = type_name(row.type)
     money = fmt.money(row.amount, row.currency)  # debits positive, credits negative
@@ -359,13 +383,22 @@ def _transaction_entry(
             lines.append(_("Bank: {bank}").format(bank=method.bank_name))
         if method.instrument_due_date:
             lines.append(_("Due: {date}").format(date=fmt.date(method.instrument_due_date, "long")))
-        for move in method.moves:
+        for move in _moves(method, taken_back):
             lines.append(
                 _("{state} on {date}").format(
                     state=state_name(move.to_state), date=fmt.date(move.state_date)
                 )
             )
-    if returned is not None and row.type == TransactionType.PAYMENT:
+    if returned is not None and row.type == TransactionType.PAYMENT and taken_back:
+        title = _("{title} · taken back on {date}, matched in error").format(
+            title=title, date=fmt.date(returned)
+        )
+        lines.append(
+            _("Taken back on {date}: a bank line was matched to this customer in error").format(
+                date=fmt.date(returned, "long")
+            )
+        )
+    elif returned is not None and row.type == TransactionType.PAYMENT:
         title = _("{title} · returned unpaid on {date}").format(
             title=title, date=fmt.date(returned)
         )
@@ -379,6 +412,14 @@ def _transaction_entry(
         target_kind=Target.TRANSACTION,
         target_id=row.id,
     )
+
+
+def _moves(method: PaymentMethodInfo, taken_back: bool) -> tuple[StateMove, ...]:
+    """The moves of a payment's money; a payment taken back as posted in error was not
+    returned unpaid, whatever its state says."""
+    if not taken_back:
+        return method.moves
+    return tuple(m for m in method.moves if m.to_state != PaymentState.RETURNED)
 
 
 def _instrument(method: PaymentMethodInfo) -> str:
