@@ -40,7 +40,7 @@ class Owner:
     parent: str | None = None
 
 
-REFERENCE_TABLES = (
+SET_UP_TABLES = (
     "currencies",
     "employees",
     "aging_definitions",
@@ -66,6 +66,29 @@ REFERENCE_TABLES = (
     "mail_template_texts",
     "mail_servers",
 )
+
+AGENCY_TABLES = (
+    "agency_staff",
+    "agency_clients",
+    "agency_commission_bands",
+    "agency_debtors",
+    "agency_debtor_contacts",
+    "agency_cases",
+    "agency_case_documents",
+    "agency_collections",
+    "agency_collection_history",
+    "agency_annotations",
+    "agency_plans",
+    "agency_instalments",
+    "agency_expenses",
+    "agency_attachments",
+)
+"""The agency desk's tables (``models/agency/``): written on the team database by agents
+and supervisors alike, so kept with the reference tables, which a replica holds whole and
+read-only (an agency's collections wait for a supervisor on the server anyway)."""
+
+REFERENCE_TABLES = (*SET_UP_TABLES, *AGENCY_TABLES)
+"""The server's tables: a replica holds them whole and cannot change them."""
 
 OWNERS: dict[str, Owner] = {
     "customers": Owner("id"),

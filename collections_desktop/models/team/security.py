@@ -25,6 +25,7 @@ from sqlalchemy import Connection, text
 
 from collections_desktop.models.db.schema import Base
 from collections_desktop.models.sync.catalogue import (
+    AGENCY_TABLES,
     LOCAL_CUSTOMER_TABLES,
     OWNERS,
     REFERENCE_TABLES,
@@ -47,6 +48,7 @@ SECURED_TABLES = (*OWNERS, *LOCAL_CUSTOMER_TABLES)
 
 AGENT_WRITES: dict[str, str] = {
     **dict.fromkeys(SECURED_TABLES, "INSERT, UPDATE"),
+    **dict.fromkeys(AGENCY_TABLES, "INSERT, UPDATE"),  # the agency desk's daily work
     "aging_snapshots": "INSERT, UPDATE",  # a snapshot's header (its lines are secured)
     "number_sequences": "INSERT, UPDATE",  # numbers, and the blocks laptops borrow
     "mailings": "INSERT",  # an outbox batch's header (its messages are secured)
