@@ -48,7 +48,7 @@ def test_init_on_an_empty_database_then_again(pg_url: str, profile: Path) -> Non
     assert "schema created" in first.stdout
     assert "row-level security on 34 tables, 34 policies (34 new)" in first.stdout
     assert "0 pool members in 0 pools" in first.stdout
-    assert "70 tables analysed" in first.stdout
+    assert "84 tables analysed" in first.stdout
     autovacuum = owner_count(
         PG_URL, "SELECT count(*) FROM pg_settings WHERE name = 'autovacuum' AND setting = 'off'"
     )

@@ -70,7 +70,7 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
     assert report.tables_secured == len(SECURED) + 1 == 34  # + sync_operations
     assert report.policies == report.policies_created == 34
     assert (report.pools, report.pool_members) == (0, 0)
-    assert report.tables_analysed == len(Base.metadata.tables) == 70  # + the bank tables
+    assert report.tables_analysed == len(Base.metadata.tables) == 84  # + the agency desk
     state = catalogue_state(pg_url)
     assert (
         owner_count(
