@@ -62,6 +62,7 @@ from collections_desktop.views.dialogs.preferences import PreferencesDialog
 from collections_desktop.views.guide import GuideDialog
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages.activities_page import ActivitiesPage
+from collections_desktop.views.pages.agency_page import AgencyPage, agency_role
 from collections_desktop.views.pages.aged_balances_page import AgedBalancesPage
 from collections_desktop.views.pages.bank_page import BankPage
 from collections_desktop.views.pages.base import Page
@@ -113,6 +114,7 @@ PAGE_TYPES: tuple[type[Page], ...] = (
     PendingDocumentsPage,
     ReportsPage,
     BankPage,
+    AgencyPage,
 )
 """The built pages, in navigation and stack order; the first is where the window opens."""
 PAGES = tuple(kind.key for kind in PAGE_TYPES)
@@ -178,6 +180,7 @@ class MainWindow(QMainWindow):
         self.payments_page = PaymentsPage(context)
         self.reports_page = ReportsPage(context)
         self.bank_page = BankPage(context)
+        self.agency_page = AgencyPage(context)
         self.page_list: tuple[Page, ...] = (
             self.overview_page,
             self.workspace_page,
@@ -192,6 +195,7 @@ class MainWindow(QMainWindow):
             self.pending_documents_page,
             self.reports_page,
             self.bank_page,
+            self.agency_page,
         )
         assert tuple(page.key for page in self.page_list) == PAGES
         self._sync_backend = sync_backend
@@ -268,12 +272,19 @@ class MainWindow(QMainWindow):
         self.bank_import.progressed.connect(lambda text: self.announce(text, 0))
         self.bank_import.imported.connect(self._bank_imported)
         self.bank_page.import_requested.connect(self.choose_bank_files)
+        self.agency_role = agency_role(database, viewer.employee_id)
+        """The viewer's place on the agency's staff (None: not agency staff)."""
         self.setAcceptDrops(not self.database.read_only)
 
         self._restore_geometry()
         # The landing page reads at once; the company's figures are a long read that
-        # waits on its own lane, so it never holds the Overview up.
-        self.overview_page.refresh()
+        # waits on its own lane, so it never holds the Overview up. Agency staff land on
+        # the agency desk, everyone else on the Overview.
+        self.landing_page = "agency" if self.agency_role is not None else "overview"
+        if self.landing_page == "agency":
+            self.show_page("agency")
+        else:
+            self.overview_page.refresh()
         self.company_page.refresh()
 
     # --- public ------------------------------------------------------------------------
@@ -363,6 +374,11 @@ class MainWindow(QMainWindow):
         self.import_controller = action
         action.start(path)
         return action
+
+    def import_case_files(self) -> QWidget | None:
+        """File ▸ Import case files…: the agency desk, then the import's dialog."""
+        self.show_page("agency")
+        return self.agency_page.import_case_files()
 
     def import_bank_files(self, paths: list[str] | list[Path]) -> BankImport:
         """Read and store bank statement files one by one (File ▸ Import bank statement…,
@@ -557,6 +573,15 @@ class MainWindow(QMainWindow):
         )
         self.bank_import_action.setEnabled(not self.database.read_only)
         self.bank_import_action.triggered.connect(self.choose_bank_files)
+        self.agency_import_action = QAction(
+            self._icons.get("agency_case_files"), _("Import &case files…"), self
+        )
+        self.agency_import_action.setObjectName("agency_import_action")
+        self.agency_import_action.setStatusTip(
+            _("Import the case files a client assigned to the agency, from a CSV or Excel file")
+        )
+        self.agency_import_action.setEnabled(not self.database.read_only and self.replica is None)
+        self.agency_import_action.triggered.connect(lambda: self.import_case_files())
         self.outbox_action = QAction(self._icons.get("email"), _("Out&box…"), self)
         self.outbox_action.setStatusTip(
             _("The template e-mails queued and sent from this computer, their errors, retry")
@@ -599,6 +624,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(partial(self.show_page, key))
             self.page_actions[key] = action
             self.addAction(action)
+        if self.page_keys.index("agency") >= SHORTCUT_PAGES:  # the agency desk: Ctrl+0
+            self.page_actions["agency"].setShortcut(QKeySequence("Ctrl+0"))
+            item = self.navigation.item(self.page_keys.index("agency"))
+            item.setToolTip(_("{tip} (Ctrl+0)").format(tip=item.toolTip()))
 
         self.about_action = QAction(
             self._icons.get("about"), _("&About {app}").format(app=APP_NAME), self
@@ -653,6 +682,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.bank_import_action)
+        file_menu.addAction(self.agency_import_action)
         file_menu.addAction(self.outbox_action)
         file_menu.addSeparator()
         file_menu.addAction(self.work_offline_action)
@@ -727,7 +757,7 @@ class MainWindow(QMainWindow):
 
     def _show_status(self) -> None:
         text = self._statuses[self.current_page]
-        if not self.viewer.is_agent and self.current_page != "company":
+        if not self.viewer.is_agent and self.current_page not in ("company", "agency"):
             note = _("{user} is not a collections agent: every customer is shown").format(
                 user=self.viewer.display_name
             )

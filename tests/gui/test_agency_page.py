@@ -1,0 +1,483 @@
+"""The agency desk driven as its users drive it, on a company file filled through the
+agency's own rules: the case files with their figures, order and filters; a supervisor
+approving, rejecting and toggling "money seen" (each change in the history), never on
+their own collection; the collections calendar's days; and the desk as the landing page
+of agency staff only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from collections_desktop.models.agency.annotations import add_annotation
+from collections_desktop.models.agency.cases import CaseValues, DebtorValues, open_case, set_status
+from collections_desktop.models.agency.clients import ClientValues, create_client
+from collections_desktop.models.agency.collections import approve, record_collection
+from collections_desktop.models.agency.plans import add_plan
+from collections_desktop.models.agency.staff import set_staff
+from collections_desktop.models.db.database import Database
+from collections_desktop.models.db.schema import Employee
+from collections_desktop.models.db.schema.agency import (
+    AgencyCase,
+    AgencyCollection,
+    AgencyCollectionChange,
+)
+from collections_desktop.models.db.writing import write_transaction
+from collections_desktop.views.main_window import MainWindow
+from collections_desktop.views.pages.agency_page import (
+    C_COLLECTED,
+    C_DEBT,
+    C_DEBTOR,
+    C_NUMBER,
+    C_OUTSTANDING,
+    C_PENDING,
+    C_STATUS,
+    CALENDAR,
+    UNAPPROVED,
+    U_AMOUNT,
+    U_CASE,
+    U_DATE,
+    U_RECEIVED,
+    AgencyPage,
+)
+
+D = Decimal
+WAIT = 15_000
+
+
+@dataclass(frozen=True)
+class Desk:
+    database: Database
+    sara: uuid.UUID  # supervisor
+    pablo: uuid.UUID  # supervisor
+    carlos: uuid.UUID  # collector
+    cases: dict[str, uuid.UUID]  # by debtor
+    collections: dict[str, uuid.UUID]  # by "debtor amount"
+
+
+class TickingClock:
+    """Today 2026-11-23; every ``now()`` a second after the last, so a collection's
+    history has an order."""
+
+    def __init__(self) -> None:
+        self.moment = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+
+    def today(self) -> dt.date:
+        return self.moment.date()
+
+    def now(self) -> dt.datetime:
+        self.moment += dt.timedelta(seconds=1)
+        return self.moment
+
+
+@pytest.fixture
+def clock() -> TickingClock:
+    return TickingClock()
+
+
+def employee(session, number: int, name: str, user: str) -> uuid.UUID:
+    person = Employee(
+        number=f"E-{number:03d}", name=name, user_name=user, updated_at=dt.datetime.now(dt.UTC)
+    )
+    session.add(person)
+    session.flush()
+    return person.id
+
+
+@pytest.fixture
+def desk(sqlite_db: Database, clock: TickingClock) -> Desk:
+    """Two clients, three staff, four case files (one closed), four collections (one
+    approved), a promise, a plan and two scheduled actions; today is 2026-11-23."""
+    now = clock.now()
+    with write_transaction(sqlite_db) as session:
+        sara = employee(session, 1, "Sara Soto", "sara")
+        pablo = employee(session, 2, "Pablo Ortega", "pablo")
+        carlos = employee(session, 3, "Carlos Ruiz", "carlos")
+        employee(session, 4, "Ana Admin", "ana")  # not on the agency's staff
+        set_staff(session, sara, is_supervisor=True, share_percent=D("10"), now=now)
+        set_staff(session, pablo, is_supervisor=True, share_percent=D("10"), now=now)
+        set_staff(session, carlos, is_supervisor=False, share_percent=D("25"), now=now)
+        acme = create_client(
+            session,
+            ClientValues(
+                code="ACME", name="Acme Energía SA", tax_id="A11111111", contact_name=None,
+                email=None, phone=None, address=None, language="es", currency="EUR",
+                commission_percent=D("20"), remittance_days=15, remittance_terms=None, bands=(),
+            ),
+            now=now,
+        )  # fmt: skip
+        beta = create_client(
+            session,
+            ClientValues(
+                code="BETA", name="Beta Telecom SL", tax_id="B22222222", contact_name=None,
+                email=None, phone=None, address=None, language="es", currency="EUR",
+                commission_percent=D("15"), remittance_days=10, remittance_terms=None, bands=(),
+            ),
+            now=now,
+        )  # fmt: skip
+        numbers = {}
+        for client, debtor, tax_id, principal, collector in (
+            (acme, "Ruiz Hermanos SL", "B33333333", "1000.00", carlos),
+            (beta, "Garnier SA", "FR44444444", "2000.00", carlos),
+            (acme, "Lopes & Filhos Lda", "PT55555555", "500.00", pablo),
+            (beta, "Closed Debtor SL", "B66666666", "90.00", carlos),
+        ):
+            numbers[debtor] = open_case(
+                session,
+                CaseValues(
+                    client_id=client,
+                    client_reference=f"REF-{tax_id}",
+                    debtor=DebtorValues(
+                        kind="company", name=debtor, tax_id=tax_id, language="es",
+                        addresses=(), phones=(), emails=(),
+                    ),
+                    currency="EUR",
+                    principal=D(principal),
+                    interest=D("50.00"),
+                    fees=D("25.00"),
+                    debt_date=dt.date(2026, 3, 1),
+                    collector_id=collector,
+                    assigned_on=dt.date(2026, 9, 1),
+                    documents=(),
+                ),
+                now=now,
+                by=sara,
+            )  # fmt: skip
+        session.flush()
+        cases = {
+            debtor: session.scalar(select(AgencyCase.id).where(AgencyCase.number == number))
+            for debtor, number in numbers.items()
+        }
+        collections = {}
+        for debtor, day, amount, by in (
+            ("Ruiz Hermanos SL", dt.date(2026, 11, 10), "200.00", carlos),
+            ("Ruiz Hermanos SL", dt.date(2026, 11, 20), "150.00", carlos),
+            ("Garnier SA", dt.date(2026, 11, 5), "300.00", sara),
+            ("Lopes & Filhos Lda", dt.date(2026, 11, 18), "80.00", pablo),
+        ):
+            collections[f"{debtor} {amount}"] = record_collection(
+                session,
+                case_id=cases[debtor],
+                collected_on=day,
+                amount=D(amount),
+                method="bank_transfer",
+                reference=f"TRF {amount}",
+                collected_by_id=by,
+                now=now,
+            )
+        first = collections["Ruiz Hermanos SL 200.00"]
+        version = session.scalar(select(AgencyCollection.version).where(AgencyCollection.id == first))
+        approve(session, first, version, supervisor_id=sara, now=now)
+        closed = cases["Closed Debtor SL"]
+        version = session.scalar(select(AgencyCase.version).where(AgencyCase.id == closed))
+        set_status(session, closed, version, "closed_paid", now=now, by=sara)
+        add_plan(
+            session, case_id=cases["Ruiz Hermanos SL"], kind="promise",
+            agreed_on=dt.date(2026, 11, 20), instalments=[(dt.date(2026, 11, 25), D("300.00"))],
+            by=carlos, now=now,
+        )  # fmt: skip
+        add_plan(
+            session, case_id=cases["Garnier SA"], kind="plan", agreed_on=dt.date(2026, 11, 1),
+            instalments=[(dt.date(2026, 11, 10), D("100.00")), (dt.date(2026, 12, 10), D("100.00"))],
+            by=carlos, now=now,
+        )  # fmt: skip
+        add_annotation(
+            session, case_id=cases["Lopes & Filhos Lda"], kind="call", text="Call the manager",
+            by=pablo, now=now, scheduled_on=dt.date(2026, 11, 25),
+        )  # fmt: skip
+        add_annotation(
+            session, case_id=cases["Garnier SA"], kind="visit", text="Visit the office",
+            by=carlos, now=now, scheduled_on=dt.date(2026, 11, 26),
+        )  # fmt: skip
+    return Desk(sqlite_db, sara, pablo, carlos, cases, collections)
+
+
+def open_desk(qtbot, make_window, desk: Desk, user: str) -> tuple[MainWindow, AgencyPage]:
+    window = make_window(desk.database, user_name=user)
+    window.show()
+    page = window.agency_page
+    qtbot.waitUntil(lambda: page.cases.data is not None and not page.is_loading, timeout=WAIT)
+    return window, page
+
+
+def texts(grid, *columns: int) -> list[tuple[str, ...]]:
+    model = grid.model
+    return [
+        tuple(model.index(row, column).data() for column in columns)
+        for row in range(model.rowCount())
+    ]
+
+
+def reload(qtbot, tab) -> None:
+    with qtbot.waitSignal(tab.loaded, timeout=WAIT):
+        tab.refresh()
+
+
+def history(database: Database, collection_id: uuid.UUID) -> list[tuple[str, str | None]]:
+    with database.sessions() as session:
+        return [
+            (change.change, change.note)
+            for change in session.scalars(
+                select(AgencyCollectionChange)
+                .where(AgencyCollectionChange.collection_id == collection_id)
+                .order_by(AgencyCollectionChange.changed_at, AgencyCollectionChange.change)
+            )
+        ]
+
+
+def collection(database: Database, collection_id: uuid.UUID) -> AgencyCollection:
+    with database.sessions() as session:
+        found = session.get(AgencyCollection, collection_id)
+        assert found is not None
+        session.expunge(found)
+        return found
+
+
+# --- landing page -----------------------------------------------------------------------
+
+
+def test_agency_staff_land_on_the_desk_others_on_the_overview(qtbot, make_window, desk):
+    window, page = open_desk(qtbot, make_window, desk, "sara")
+    assert window.landing_page == "agency"
+    assert window.current_page == "agency"
+    assert window.navigation.currentItem().text() == "Agency desk"
+    assert window.page_actions["agency"].shortcut().toString() == "Ctrl+0"
+    assert page.tabs.tabText(0) == "Case files (3)"
+    assert page.tabs.tabText(UNAPPROVED) == "Unapproved collections (3)"
+
+    other = make_window(desk.database, user_name="ana")
+    assert other.landing_page == "overview"
+    assert other.current_page == "overview"
+    assert other.page_keys[0] == "overview"
+    assert not other.agency_page.started  # read only when shown
+
+
+# --- case files -------------------------------------------------------------------------
+
+
+def test_case_files_list_open_cases_oldest_action_first_with_their_figures(
+    qtbot, make_window, desk
+):
+    _window, page = open_desk(qtbot, make_window, desk, "sara")
+    grid = page.cases.grid
+    # Open cases by default, the oldest last action first; approved counts as collected,
+    # unapproved as pending; outstanding = principal + interest + fees - collected.
+    assert texts(grid, C_NUMBER, C_DEBTOR, C_STATUS, C_DEBT, C_COLLECTED, C_PENDING,
+                 C_OUTSTANDING) == [
+        ("EXP-000002", "Garnier SA", "New", "2,075.00", "0.00", "300.00", "2,075.00"),
+        ("EXP-000003", "Lopes & Filhos Lda", "New", "575.00", "0.00", "80.00", "575.00"),
+        ("EXP-000001", "Ruiz Hermanos SL", "New", "1,075.00", "200.00", "150.00", "875.00"),
+    ]  # fmt: skip
+    assert grid.title.text() == "3 case files · outstanding 3,525.00\xa0EUR"
+    assert grid.model.index(0, C_OUTSTANDING).data(Qt.ItemDataRole.TextAlignmentRole) & (
+        Qt.AlignmentFlag.AlignRight
+    )
+
+    cases = page.cases
+    with qtbot.waitSignal(cases.loaded, timeout=WAIT):
+        cases.status_filter.setCurrentIndex(cases.status_filter.findData("all"))
+    assert len(texts(grid, C_NUMBER)) == 4
+    assert ("EXP-000004", "Closed, paid") in texts(grid, C_NUMBER, C_STATUS)
+
+    with qtbot.waitSignal(cases.loaded, timeout=WAIT):
+        cases.client_filter.setCurrentIndex(cases.client_filter.findText("Acme Energía SA (ACME)"))
+    assert texts(grid, C_NUMBER) == [("EXP-000003",), ("EXP-000001",)]
+
+    with qtbot.waitSignal(cases.loaded, timeout=WAIT):
+        cases.collector_filter.setCurrentIndex(cases.collector_filter.findText("Carlos Ruiz"))
+    assert texts(grid, C_NUMBER) == [("EXP-000001",)]
+
+    with qtbot.waitSignal(cases.loaded, timeout=WAIT):
+        cases.link_activated("all")  # the empty state's "Show every case file"
+    assert len(texts(grid, C_NUMBER)) == 4
+    grid.filter.setText("garnier")
+    assert texts(grid, C_NUMBER, C_DEBTOR) == [("EXP-000002", "Garnier SA")]
+    grid.filter.setText("")
+
+    opened: list[uuid.UUID] = []
+    cases.case_requested.connect(opened.append)
+    assert cases.select_case(desk.cases["Lopes & Filhos Lda"])
+    cases.open_action.trigger()
+    assert opened == [desk.cases["Lopes & Filhos Lda"]]
+
+
+def test_a_collector_starts_on_their_own_case_files(qtbot, make_window, desk):
+    _window, page = open_desk(qtbot, make_window, desk, "carlos")
+    assert page.cases.collector_filter.currentText() == "Carlos Ruiz (me)"
+    assert texts(page.cases.grid, C_NUMBER) == [("EXP-000002",), ("EXP-000001",)]
+
+
+# --- unapproved collections -------------------------------------------------------------
+
+
+def show_unapproved(qtbot, page: AgencyPage) -> None:
+    with qtbot.waitSignal(page.unapproved.loaded, timeout=WAIT):
+        page.show_tab(UNAPPROVED)
+    qtbot.waitUntil(lambda: not page.is_loading, timeout=WAIT)
+
+
+def test_unapproved_collections_oldest_first_and_own_collection_not_approvable(
+    qtbot, make_window, desk
+):
+    _window, page = open_desk(qtbot, make_window, desk, "sara")
+    show_unapproved(qtbot, page)
+    tab = page.unapproved
+    assert texts(tab.grid, U_DATE, U_CASE, U_AMOUNT, U_RECEIVED) == [
+        ("Nov 5, 2026", "EXP-000002", "300.00", "Collected"),
+        ("Nov 18, 2026", "EXP-000003", "80.00", "Collected"),
+        ("Nov 20, 2026", "EXP-000001", "150.00", "Collected"),
+    ]
+    assert tab.grid.title.text() == (
+        "3 collections waiting for approval, oldest first · 530.00\xa0EUR"
+    )
+    # The first is Sara's own: she may not approve it, and the button says why.
+    assert tab.select_collection(desk.collections["Garnier SA 300.00"])
+    assert not tab.approve_action.isEnabled()
+    assert not tab.reject_action.isEnabled()
+    assert tab.approve_action.toolTip() == (
+        "You recorded this collection; another supervisor must approve it."
+    )
+    assert tab.received_action.isEnabled()
+    qtbot.waitUntil(lambda: tab.history.model.rowCount() == 1, timeout=WAIT)
+    assert texts(tab.history, 1, 2) == [("Recorded", "Sara Soto")]
+
+
+def test_a_supervisor_approves_and_rejects_with_a_reason(qtbot, make_window, desk, dialogs):
+    _window, page = open_desk(qtbot, make_window, desk, "sara")
+    show_unapproved(qtbot, page)
+    tab = page.unapproved
+    ruiz = desk.collections["Ruiz Hermanos SL 150.00"]
+    assert tab.select_collection(ruiz)
+    assert tab.approve_action.isEnabled()
+    with qtbot.waitSignal(tab.loaded, timeout=WAIT):
+        tab.approve_action.trigger()
+    assert collection(desk.database, ruiz).state == "approved"
+    assert collection(desk.database, ruiz).approved_by_id == desk.sara
+    assert [change for change, _note in history(desk.database, ruiz)] == ["recorded", "approved"]
+    assert texts(tab.grid, U_CASE) == [("EXP-000002",), ("EXP-000003",)]
+    assert page.tabs.tabText(UNAPPROVED) == "Unapproved collections (2)"
+    assert "150.00\xa0EUR collected by Carlos Ruiz on EXP-000001 approved" in tab.status
+
+    lopes = desk.collections["Lopes & Filhos Lda 80.00"]
+    assert tab.select_collection(lopes)
+    dialog = tab.reject_current()
+    assert dialog is not None
+    dialog.ok_button.click()  # no reason: refused in the dialog, nothing written
+    assert dialog.error.text() == "Say why the collection is rejected: the collector reads it."
+    assert collection(desk.database, lopes).state == "unapproved"
+    dialog.reason.setPlainText("The transfer is not on the bank statement")
+    with qtbot.waitSignal(tab.loaded, timeout=WAIT):
+        dialog.ok_button.click()
+    rejected = collection(desk.database, lopes)
+    assert (rejected.state, rejected.rejection_reason) == (
+        "rejected",
+        "The transfer is not on the bank statement",
+    )
+    assert history(desk.database, lopes)[-1] == (
+        "rejected",
+        "The transfer is not on the bank statement",
+    )
+    assert texts(tab.grid, U_CASE) == [("EXP-000002",)]
+    assert dialogs["warning"] == []
+
+
+def test_money_seen_toggles_with_one_click_each_change_in_the_history(
+    qtbot, make_window, desk
+):
+    _window, page = open_desk(qtbot, make_window, desk, "carlos")
+    show_unapproved(qtbot, page)
+    tab = page.unapproved
+    garnier = desk.collections["Garnier SA 300.00"]
+    assert tab.select_collection(garnier)
+    model = tab.grid.model
+    cell = model.index(0, U_RECEIVED)
+    assert cell.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert model.flags(cell) & Qt.ItemFlag.ItemIsUserCheckable
+    model.setData(cell, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    qtbot.waitUntil(lambda: model.index(0, U_RECEIVED).data() == "Not collected", timeout=WAIT)
+    assert collection(desk.database, garnier).received is False
+    assert tab.received_action.text() == "Mark collected"
+    tab.received_action.trigger()  # and back, by the button
+    qtbot.waitUntil(lambda: model.index(0, U_RECEIVED).data() == "Collected", timeout=WAIT)
+    assert collection(desk.database, garnier).received is True
+    assert [change for change, _note in history(desk.database, garnier)] == [
+        "recorded",
+        "not_received",
+        "received",
+    ]
+    qtbot.waitUntil(lambda: tab.history.model.rowCount() == 3, timeout=WAIT)
+    assert texts(tab.history, 1) == [("Marked collected",), ("Marked not collected",),
+                                     ("Recorded",)]  # fmt: skip
+    # A collector decides nothing: the buttons say who does.
+    assert not tab.approve_action.isEnabled()
+    assert tab.approve_action.toolTip().startswith("Only a supervisor approves or rejects")
+
+
+# --- calendar ---------------------------------------------------------------------------
+
+
+def test_the_calendar_shows_each_days_payments_and_actions(qtbot, make_window, desk):
+    _window, page = open_desk(qtbot, make_window, desk, "sara")
+    calendar = page.calendar
+    with qtbot.waitSignal(calendar.loaded, timeout=WAIT):
+        page.show_tab(CALENDAR)
+    grid = calendar.grid
+    assert calendar.month_label.text() == "November 2026"
+    assert grid.day_names[0] == "Sun"  # en_US weeks start on Sunday
+    assert grid.weeks[0][0] == dt.date(2026, 11, 1)
+    promise_day = grid.summary(dt.date(2026, 11, 25))
+    assert (promise_day.due, promise_day.amounts, promise_day.actions) == (
+        1,
+        (("EUR", D("300.00")),),
+        1,
+    )
+    assert grid.day_lines(dt.date(2026, 11, 25)) == [
+        ("1 payment due", "due"),
+        ("300.00\xa0EUR", "amount"),
+        ("1 action", "action"),
+    ]
+    assert grid.summary(dt.date(2026, 11, 26)).actions == 1
+    instalment = grid.summary(dt.date(2026, 11, 10))
+    assert (instalment.due, instalment.amounts) == (1, (("EUR", D("100.00")),))
+    assert grid.summary(dt.date(2026, 11, 11)).empty
+    assert calendar.summary.text().startswith("2 payments due (400.00\xa0EUR)")
+    assert grid.selected == dt.date(2026, 11, 23)  # today
+
+    grid.select(dt.date(2026, 11, 25))
+    assert calendar.day_list.title.text() == "November 25, 2026"
+    assert texts(calendar.day_list, 0, 1, 3) == [
+        ("Action", "EXP-000003", ""),
+        ("Promise", "EXP-000001", "300.00"),
+    ]
+    opened: list[uuid.UUID] = []
+    calendar.case_requested.connect(opened.append)
+    calendar.open_action.trigger()
+    assert opened == [desk.cases["Lopes & Filhos Lda"]]
+
+    with qtbot.waitSignal(calendar.loaded, timeout=WAIT):
+        calendar.next_action.trigger()
+    assert calendar.month_label.text() == "December 2026"
+    assert grid.selected == dt.date(2026, 12, 25)
+    assert grid.summary(dt.date(2026, 12, 10)).due == 1
+    assert sum(s.due for s in grid.summaries.values()) == 1
+    with qtbot.waitSignal(calendar.loaded, timeout=WAIT):
+        calendar.today_action.trigger()
+    assert calendar.month_label.text() == "November 2026"
+    assert grid.selected == dt.date(2026, 11, 23)
+
+
+def test_the_calendar_weeks_start_on_the_locales_first_day():
+    from collections_desktop.views.widgets.month_grid import first_weekday, month_weeks
+
+    assert first_weekday("es_ES") == 0
+    assert first_weekday("en_US") == 6
+    weeks = month_weeks(dt.date(2026, 11, 1), 0)
+    assert weeks[0][0] == dt.date(2026, 10, 26)  # a Monday
+    assert weeks[-1][-1] == dt.date(2026, 12, 6)
+    assert len(weeks) == 6
