@@ -89,6 +89,15 @@ VIEWS: dict[str, str] = {
     "bank-import-summary": N_("the summary after importing a bank statement (--customer: none)"),
     "bank-profile": N_("the CSV profile dialog over a bank's semicolon export, with its preview"),
     "bank-assign": N_("Assign to customer: the first waiting line without a suggestion"),
+    "agency": N_("the agency desk: the open case files, the oldest last action first"),
+    "agency-unapproved": N_(
+        "the agency desk: the collections waiting for a supervisor, with the history of one"
+    ),
+    "agency-calendar": N_("the agency desk: this month's collections calendar and today's list"),
+    "agency-reports": N_("the agency desk: the monthly reports"),
+    "agency-expenses": N_("the agency desk: the collectors' expenses"),
+    "agency-reject": N_("Reject collection: the reason asked for the first collection waiting"),
+    "agency-import": N_("the Import case files dialog (File ▸ Import case files…)"),
     **{
         f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
         for kind in SETUP_SECTIONS
@@ -123,6 +132,13 @@ PAGE_OF_VIEW = {
     "bank-import-summary": "bank",
     "bank-profile": "bank",
     "bank-assign": "bank",
+    "agency": "agency",
+    "agency-unapproved": "agency",
+    "agency-calendar": "agency",
+    "agency-reports": "agency",
+    "agency-expenses": "agency",
+    "agency-reject": "agency",
+    "agency-import": "agency",
 }
 """The main window's page each view shows (the company page for the others)."""
 
@@ -141,6 +157,15 @@ CUSTOMER_VIEWS = (
 
 MAY_SHOW_CUSTOMER = ("new-activity",)
 """The views that show a customer when given --customer, and work without one."""
+
+AGENCY_TABS = {
+    "agency-unapproved": 1,
+    "agency-reject": 1,
+    "agency-calendar": 2,
+    "agency-reports": 3,
+    "agency-expenses": 4,
+}
+"""The agency desk's tab each agency view shows (the case files for the others)."""
 
 LOAD_TIMEOUT_MS = 60_000
 
@@ -204,6 +229,8 @@ def render_screenshot(
         )
         window.resize(width, height)
         window.show()
+        if view.startswith("agency"):
+            window.agency_page.show_tab(AGENCY_TABS.get(view, 0))
         if view in ("bank-confirmed", "bank-statements"):
             window.bank_page.show_view(view.removeprefix("bank-"))
         if view == "customers-without-action":
@@ -274,6 +301,10 @@ def render_screenshot(
             widget = _bank_profile_dialog(window)
         elif view == "bank-assign":
             widget = _bank_assign_dialog(window)
+        elif view == "agency-reject":
+            widget = _agency_reject_dialog(window)
+        elif view == "agency-import":
+            widget = _agency_import_dialog(window)
         elif view == "month-statements":
             widget = _month_statements_dialog(window)
         elif view == "month-statements-sending":
@@ -560,6 +591,31 @@ def _bank_assign_dialog(window: MainWindow) -> QWidget:
     dialog = page.assign_current()
     if dialog is None:
         raise ScreenshotError(_("The Assign to customer dialog did not open."))
+    dialog.adjustSize()
+    return dialog
+
+
+def _agency_reject_dialog(window: MainWindow) -> QWidget:
+    """Reject collection on the first collection waiting that the viewer may reject, a
+    reason typed."""
+    tab = window.agency_page.unapproved
+    rows = [row for row in tab.grid.model.rows() if tab.approve_block(row) is None]
+    if not rows or not tab.select_collection(rows[0].id):
+        raise ScreenshotError(_("No collection waits that this user may reject."))
+    dialog = tab.reject_current()
+    if dialog is None:
+        raise ScreenshotError(_("The Reject collection dialog did not open."))
+    dialog.reason.setPlainText(_("The transfer is not on the bank statement of that day."))
+    dialog.adjustSize()
+    return dialog
+
+
+def _agency_import_dialog(window: MainWindow) -> QWidget:
+    """File ▸ Import case files…, before a file is chosen."""
+    dialog = window.import_case_files()
+    if dialog is None:
+        raise ScreenshotError(_("The Import case files dialog did not open."))
+    _wait_for(lambda: not window.agency_page.is_loading, _("The clients"))
     dialog.adjustSize()
     return dialog
 

@@ -62,8 +62,8 @@ from collections_desktop.views.dialogs.preferences import PreferencesDialog
 from collections_desktop.views.guide import GuideDialog
 from collections_desktop.views.icons import IconRegistry, muted_colour
 from collections_desktop.views.pages.activities_page import ActivitiesPage
-from collections_desktop.views.pages.agency_page import AgencyPage, agency_role
 from collections_desktop.views.pages.aged_balances_page import AgedBalancesPage
+from collections_desktop.views.pages.agency_page import AgencyPage, agency_role
 from collections_desktop.views.pages.bank_page import BankPage
 from collections_desktop.views.pages.base import Page
 from collections_desktop.views.pages.cases_page import CasesPage

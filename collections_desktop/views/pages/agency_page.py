@@ -178,6 +178,36 @@ def money_totals(formats: Formats, totals: dict[str, Decimal], most: int = 3) ->
     return text
 
 
+def show_currency(
+    grid: ListGrid[Any], amounts: Sequence[int], currency: int, currencies: set[str]
+) -> None:
+    """One currency: its code in the amount columns' headers and the currency column
+    hidden; several: plain headers and the currency column shown; none: neither."""
+    model = grid.model
+    single = next(iter(currencies)) if len(currencies) == 1 else None
+    for column in amounts:
+        header = model.columns[column].header
+        model.set_header(
+            column,
+            _("{column} {currency}").format(column=header, currency=single) if single else header,
+        )
+    hide(grid, currency, len(currencies) < 2)
+
+
+def hide(grid: ListGrid[Any], column: int, hidden: bool = True) -> None:
+    """Hide (or show) ``column``; the other columns share the room again afterwards.
+
+    Quietly: the header reports the hidden section resized while it hides it, and the
+    fitter must not resize sections in the middle of that.
+    """
+    header = grid.view.horizontalHeader()
+    if header.isSectionHidden(column) == hidden:
+        return
+    with grid.fitter.quiet():
+        header.setSectionHidden(column, hidden)
+    grid.fitter.fill()
+
+
 # --- what the tabs read ---------------------------------------------------------------
 
 
@@ -417,7 +447,7 @@ def history_columns(fmt: Formats) -> list[Column[CollectionChangeRow]]:
     ]
 
 
-(E_KIND, E_CASE, E_DEBTOR, E_AMOUNT, E_CURRENCY, E_OUTCOME, E_TEXT, E_COLLECTOR) = range(8)
+(E_KIND, E_CASE, E_DEBTOR, E_AMOUNT, E_CURRENCY, E_OUTCOME, E_COLLECTOR, E_TEXT) = range(8)
 
 
 def entry_columns(fmt: Formats) -> list[Column[CalendarEntry]]:
@@ -433,7 +463,7 @@ def entry_columns(fmt: Formats) -> list[Column[CalendarEntry]]:
             fit=Fit.KEY,
         ),
         Column(_("Case file"), lambda e: e.case_number, fit=Fit.KEY),
-        Column(_("Debtor"), lambda e: e.debtor_name, fit=Fit.LABEL),
+        Column(_("Debtor"), lambda e: e.debtor_name, fit=Fit.KEY),
         Column(_("Amount"), lambda e: e.amount, text=amount),
         Column(_("Currency"), lambda e: e.currency if e.amount is not None else ""),
         Column(
@@ -441,8 +471,8 @@ def entry_columns(fmt: Formats) -> list[Column[CalendarEntry]]:
             lambda e: _(OUTCOME_NAMES[e.outcome]) if e.outcome in OUTCOME_NAMES else "",
             fit=Fit.KEY,
         ),
-        Column(_("Details"), lambda e: e.text, fit=Fit.FREE),
         Column(_("Collector"), lambda e: e.collector_name or "", fit=Fit.LABEL),
+        Column(_("Details"), lambda e: e.text, fit=Fit.FREE),
     ]
 
 
@@ -466,6 +496,13 @@ class CollectionsModel(PreparedModel[CollectionRow]):
             received = self.row(index).received
             return Qt.CheckState.Checked if received else Qt.CheckState.Unchecked
         return super().data(index, role)
+
+    def column_texts(self, column: int, count: int) -> list[str]:
+        """What the grid measures: the check box's room besides the received texts."""
+        texts = super().column_texts(column, count)
+        if column == U_RECEIVED:
+            return [f"{text}\u2003\u2003" for text in texts]
+        return texts
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role == Qt.ItemDataRole.CheckStateRole and index.isValid():
@@ -556,6 +593,8 @@ class CaseFilesTab(ListPage):
         )
         grid.model.right = {C_DEBT, C_COLLECTED, C_PENDING, C_OUTSTANDING}
         grid.sort_by(-1, Qt.SortOrder.AscendingOrder)  # the oldest last action first, as read
+        # Shown from the header's menu (right-click) when wanted: room for the names.
+        hide(grid, C_ASSIGNED)
         grid.title.setText(_("Case files"))
         return grid
 
@@ -662,6 +701,12 @@ class CaseFilesTab(ListPage):
                     text=html.escape(_("File ▸ Import case files…"))
                 )
             )
+        show_currency(
+            self.grid,
+            (C_DEBT, C_COLLECTED, C_PENDING, C_OUTSTANDING),
+            C_CURRENCY,
+            {row.currency for row in data.rows},
+        )
         self.grid.set_prepared(data.prepared, empty)
         fmt = self.context.formats
         count = len(data.rows)
@@ -673,8 +718,9 @@ class CaseFilesTab(ListPage):
                 amounts=money_totals(fmt, data.outstanding)
             )
         self.grid.title.setText(title)
-        if current is not None:
-            self.select_case(current.id)
+        if not (current is not None and self.select_case(current.id)) and data.rows:
+            self.grid.view.setCurrentIndex(self.grid.model.index(0, 0))
+            self.grid.view.selectRow(0)
         self._selection_changed()
         choices = [self.status_filter.currentText().lower()]
         if self.collector_id is not None:
@@ -1068,6 +1114,7 @@ class UnapprovedTab(ListPage):
 
     def _show(self, data: UnapprovedData) -> None:
         fmt = self.context.formats
+        show_currency(self.grid, (U_AMOUNT,), U_CURRENCY, {row.currency for row in data.rows})
         self.grid.set_prepared(
             data.prepared,
             html.escape(
@@ -1303,9 +1350,9 @@ class CalendarTab(Page):
         self.day_list.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.day_list.view.selectionModel().selectionChanged.connect(self._entry_changed)
         self.splitter.addWidget(self.day_list)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([640, 420])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([600, 520])
         outer.addWidget(self.splitter, 1)
         self._alert = alert_colour(self.palette())
         self.month_label.setText(month_title(self.month, fmt.locale))
@@ -1345,6 +1392,12 @@ class CalendarTab(Page):
         data = self.data
         fmt = self.context.formats
         entries = data.calendar.on(day) if data is not None else ()
+        show_currency(
+            self.day_list,
+            (E_AMOUNT,),
+            E_CURRENCY,
+            {entry.currency for entry in entries if entry.amount is not None},
+        )
         self.day_list.set_rows(
             entries, html.escape(_("Nothing due or scheduled on {day}.").format(day=fmt.date(day)))
         )

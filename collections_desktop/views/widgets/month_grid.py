@@ -36,7 +36,7 @@ from collections_desktop.views.icons import muted_colour
 from collections_desktop.views.style import alert_colour, tabular_font
 
 HEADER_HEIGHT = 24
-MIN_CELL = QSize(96, 70)
+MIN_CELL = QSize(80, 64)
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,9 @@ class MonthGrid(QWidget):
         self.today = self.month
         self.selected: dt.date | None = None
         self.summaries: Mapping[dt.date, DaySummary] = {}
+        self.currencies: set[str] = set()
+        """The currencies of the month's amounts: a cell names its currency only when
+        the month has several (the month's total names the one)."""
         self.weeks: list[list[dt.date]] = []
         names = get_day_names("abbreviated", locale=formats.locale)
         self.day_names = [str(names[(self.first + i) % 7]) for i in range(7)]
@@ -143,6 +146,7 @@ class MonthGrid(QWidget):
         self.month = month.replace(day=1)
         self.today = today
         self.summaries = summaries
+        self.currencies = {c for summary in summaries.values() for c, _amount in summary.amounts}
         self.weeks = month_weeks(self.month, self.first)
         if selected is not None and selected.replace(day=1) == self.month:
             self.selected = selected
@@ -169,18 +173,13 @@ class MonthGrid(QWidget):
         fmt = self.formats
         if summary.due:
             amounts = " + ".join(fmt.amount(amount) for _currency, amount in summary.amounts)
-            lines.append(
-                (
-                    ngettext("{count} payment due", "{count} payments due", summary.due).format(
-                        count=fmt.count(summary.due)
-                    ),
-                    "due",
+            lines.append((_("{count} due").format(count=fmt.count(summary.due)), "due"))
+            if amounts and len(self.currencies) > 1:
+                amounts = " + ".join(
+                    fmt.money(amount, currency) for currency, amount in summary.amounts
                 )
-            )
             if amounts:
-                currencies = {currency for currency, _amount in summary.amounts}
-                suffix = f"\xa0{next(iter(currencies))}" if len(currencies) == 1 else ""
-                lines.append((amounts + suffix, "amount"))
+                lines.append((amounts, "amount"))
         if summary.broken:
             lines.append((_("{count} broken").format(count=fmt.count(summary.broken)), "broken"))
         if summary.actions:
