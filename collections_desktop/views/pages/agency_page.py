@@ -78,6 +78,7 @@ from collections_desktop.models.db.schema.agency import (
 )
 from collections_desktop.models.receipts.methods import METHOD_NAMES
 from collections_desktop.views.context import PageContext
+from collections_desktop.views.dialogs.agency_import import CaseImportChoice, ImportCaseFilesDialog
 from collections_desktop.views.dialogs.agency_reject import RejectCollectionDialog
 from collections_desktop.views.icons import muted_colour
 from collections_desktop.views.itemmodels.prepared import PreparedModel, PreparedRows, prepare_rows
@@ -253,6 +254,20 @@ def agency_role(database: Database, employee_id: uuid.UUID | None) -> StaffRow |
             return staff_member(session, employee_id)
     except SQLAlchemyError:
         return None
+
+
+def run_case_import(
+    session: Session, choice: CaseImportChoice, *, now: dt.datetime, by: uuid.UUID | None
+) -> str:
+    """Import the case files of ``choice`` (one transaction, all or nothing); what was
+    imported, for the status bar. A file with errors raises with every error listed."""
+    from collections_desktop.models.importers.agency import import_case_files
+
+    result = import_case_files(
+        session, choice.path, client_code=choice.client_code, mapping=choice.mapping, now=now,
+        by=by,
+    )  # fmt: skip
+    return str(result)
 
 
 @dataclass(frozen=True)
@@ -1553,6 +1568,8 @@ class AgencyPage(Page):
         self.cases = CaseFilesTab(context)
         self.unapproved = UnapprovedTab(context)
         self.calendar = CalendarTab(context)
+        self.import_reads = ReadSlot(self)
+        self.import_dialog: ImportCaseFilesDialog | None = None
         self.reports: QWidget | None = None
         self.expenses: QWidget | None = None
         self.tabs = QTabWidget()
@@ -1573,16 +1590,21 @@ class AgencyPage(Page):
         for tab in self.desk_tabs:
             tab.status_changed.connect(lambda text, tab=tab: self._tab_status(tab, text))
             tab.busy_changed.connect(self.busy_changed)
-            tab.case_requested.connect(self.open_case)  # type: ignore[attr-defined]
-            tab.info_read.connect(self._info_read)  # type: ignore[attr-defined]
+        for signal in (
+            self.cases.case_requested,
+            self.unapproved.case_requested,
+            self.calendar.case_requested,
+        ):
+            signal.connect(self.open_case)
+        for signal in (self.cases.info_read, self.unapproved.info_read, self.calendar.info_read):
+            signal.connect(self._info_read)
         self.cases.import_requested.connect(self.import_case_files)
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def _holder(self, name: str) -> QWidget:
         holder = QWidget()
         holder.setObjectName(name)
-        layout = QVBoxLayout(holder)
-        layout.setContentsMargins(0, 0, 0, 0)
+        QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
         return holder
 
     # --- what the main window uses ------------------------------------------------------
@@ -1650,10 +1672,46 @@ class AgencyPage(Page):
         window.show()
         return window
 
-    def import_case_files(self) -> QWidget | None:
-        """File ▸ Import case files…"""
-        self.set_status(_("The import of case files is not available in this version."))
-        return None
+    def import_case_files(self) -> ImportCaseFilesDialog:
+        """File ▸ Import case files…: the dialog (file, client, mapping); the import runs
+        in one transaction, all or nothing, and the case files are read again after it."""
+        context = self.context
+        clients = self.info.clients if self.info is not None else ()
+        dialog = ImportCaseFilesDialog([(c.code, c.name) for c in clients], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.import_dialog = dialog
+        if self.info is None:  # the desk not read yet: its clients first
+            database = context.database
+
+            def read(_state: TaskState) -> tuple[ClientRow, ...]:
+                with database.sessions() as session:
+                    return tuple(list_clients(session))
+
+            QueryOp(
+                read,
+                lambda rows: dialog.set_clients([(c.code, c.name) for c in rows]),
+                "agency import clients",
+                failure=lambda error: dialog.show_error(str(error)),
+            ).run(context.runner, self.import_reads)
+
+        def submitted(choice: CaseImportChoice) -> None:
+            WriteOp(
+                lambda session: run_case_import(
+                    session, choice, now=context.clock.now(), by=context.employee_id
+                ),
+                self._imported,
+                "agency import",
+                failure=self.set_status,
+                feedback=dialog,
+            ).run(context.runner, context.database)
+
+        dialog.submitted.connect(submitted)
+        dialog.open()
+        return dialog
+
+    def _imported(self, note: str) -> None:
+        self.show_tab(CASES)
+        self.cases.written(note)
 
     # --- reactions ----------------------------------------------------------------------
 
@@ -1706,9 +1764,9 @@ class AgencyPage(Page):
         except ImportError:
             note = QLabel(_("Not available in this version."))
             note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            holder.layout().addWidget(note)
+            _layout_of(holder).addWidget(note)
             return None
-        holder.layout().addWidget(panel)
+        _layout_of(holder).addWidget(panel)
         status = getattr(panel, "status_changed", None)
         if status is not None:
             status.connect(lambda text: self.set_status(text))
@@ -1744,6 +1802,12 @@ class AgencyPage(Page):
             if amounts
             else _("No collection is waiting for approval"),
         )
+
+
+def _layout_of(holder: QWidget) -> QVBoxLayout:
+    layout = holder.layout()
+    assert isinstance(layout, QVBoxLayout)
+    return layout
 
 
 __all__ = [

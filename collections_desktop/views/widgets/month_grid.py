@@ -18,10 +18,11 @@ from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, get_day_names
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -346,15 +347,14 @@ class MonthGrid(QWidget):
                     )
                     top += line_height
                 painter.setFont(self.font())
-        if self.hasFocus() and self.selected is not None:
-            rect = self.day_rect(self.selected)
-            if rect is not None:
-                pen = painter.pen()
-                pen.setColor(highlight)
-                pen.setStyle(Qt.PenStyle.DotLine)
-                pen.setWidth(1)
-                painter.setPen(pen)
-                painter.drawRect(rect.adjusted(4, 4, -5, -5))
+        focus = self.day_rect(self.selected) if self.selected is not None else None
+        if self.hasFocus() and focus is not None:
+            pen = painter.pen()
+            pen.setColor(highlight)
+            pen.setStyle(Qt.PenStyle.DotLine)
+            pen.setWidth(1)
+            painter.setPen(pen)
+            painter.drawRect(focus.adjusted(4, 4, -5, -5))
         painter.end()
 
     # --- input --------------------------------------------------------------------------
@@ -372,10 +372,7 @@ class MonthGrid(QWidget):
         if day is not None and day.replace(day=1) == self.month:
             self.day_activated.emit(day)
 
-    def event(self, event: object) -> bool:
-        from PySide6.QtCore import QEvent
-        from PySide6.QtGui import QHelpEvent
-
+    def event(self, event: QEvent) -> bool:
         if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
             day = self.day_at(event.pos())
             if day is not None and day.replace(day=1) == self.month:
@@ -383,10 +380,10 @@ class MonthGrid(QWidget):
             else:
                 QToolTip.hideText()
             return True
-        return super().event(event)  # type: ignore[arg-type]
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
+        key = Qt.Key(event.key())
         steps = {
             Qt.Key.Key_Left: -1,
             Qt.Key.Key_Right: 1,
