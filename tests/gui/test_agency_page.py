@@ -482,3 +482,15 @@ def test_the_calendar_weeks_start_on_the_locales_first_day():
     assert weeks[0][0] == dt.date(2026, 10, 26)  # a Monday
     assert weeks[-1][-1] == dt.date(2026, 12, 6)
     assert len(weeks) == 6
+
+
+@pytest.mark.parametrize("locale", ["en_US", "es_ES", "fr_FR", "pt_PT", "de_CH"])
+def test_the_grids_fast_amounts_read_as_the_apps_amounts(locale):
+    from collections_desktop.formatting import Formats
+    from collections_desktop.views.pages.agency_page import amount_text
+
+    fmt = Formats(locale)
+    text = amount_text(fmt)
+    for value in ("0.00", "-0.50", "7.05", "1000.00", "-520.90", "1234567.89", "12.5", "3",
+                  "0.125", "-98765432.10"):  # fmt: skip
+        assert text(D(value)) == fmt.amount(D(value)), value
