@@ -494,3 +494,36 @@ def test_the_grids_fast_amounts_read_as_the_apps_amounts(locale):
     for value in ("0.00", "-0.50", "7.05", "1000.00", "-520.90", "1234567.89", "12.5", "3",
                   "0.125", "-98765432.10"):  # fmt: skip
         assert text(D(value)) == fmt.amount(D(value)), value
+
+
+@pytest.mark.parametrize(
+    ("view", "size"),
+    [
+        ("agency", (1366, 768)),
+        ("agency-unapproved", (1366, 768)),
+        ("agency-calendar", (1366, 768)),
+        ("agency-reject", None),
+        ("agency-import", None),
+    ],
+)
+def test_the_desks_views_are_rendered(qapp, desk, clock, tmp_path, view, size):
+    from PySide6.QtGui import QImage
+
+    from collections_desktop.screenshot import VIEWS, render_screenshot
+
+    assert VIEWS[view]
+    target = render_screenshot(
+        view,
+        tmp_path / f"{view}.png",
+        database=desk.database,
+        size=size or (1366, 768),
+        clock=clock,
+        user="sara",
+    )
+    image = QImage(str(target))
+    if size is not None:
+        assert (image.width(), image.height()) == size
+    else:  # a dialog, its own size
+        assert 400 <= image.width() < 1000
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
+                for y in range(0, image.height(), 7)}) > 10  # fmt: skip

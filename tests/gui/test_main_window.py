@@ -84,13 +84,16 @@ def test_the_navigation_lists_every_page_with_a_shortcut(qtbot, loaded_window) -
     # Only pages that are built are listed: nothing is announced for a later version.
     assert titles == [
         *PAGE_TITLES, "Company", "Set-up", "Payments", "Pending documents", "Reports",
-        "Bank reconciliation",
+        "Bank reconciliation", "Agency desk",
     ]  # fmt: skip
     for row in range(navigation.count()):
         item = navigation.item(row)
         assert item.flags() & Qt.ItemFlag.ItemIsEnabled, item.text()
         if row < 9:  # a tenth page has no Ctrl+digit
             assert item.toolTip().endswith(f"(Ctrl+{row + 1})")
+        elif item.data(PAGE_KEY_ROLE) == "agency":  # but the agency desk has Ctrl+0
+            assert item.toolTip().endswith("(Ctrl+0)")
+            assert loaded_window.page_actions["agency"].shortcut() == QKeySequence("Ctrl+0")
         else:
             assert "Ctrl+" not in item.toolTip()
             assert loaded_window.page_actions[item.data(PAGE_KEY_ROLE)].shortcut().isEmpty()
