@@ -527,3 +527,69 @@ def test_the_desks_views_are_rendered(qapp, desk, clock, tmp_path, view, size):
         assert 400 <= image.width() < 1000
     assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
                 for y in range(0, image.height(), 7)}) > 10  # fmt: skip
+
+
+def test_space_toggles_money_seen_of_the_current_collection(qtbot, make_window, desk):
+    _window, page = open_desk(qtbot, make_window, desk, "sara")
+    show_unapproved(qtbot, page)
+    tab = page.unapproved
+    lopes = desk.collections["Lopes & Filhos Lda 80.00"]
+    assert tab.select_collection(lopes)
+    tab.grid.view.setFocus()
+    qtbot.keyClick(tab.grid.view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: collection(desk.database, lopes).received is False, timeout=WAIT)
+    qtbot.waitUntil(lambda: "marked not collected" in tab.status, timeout=WAIT)
+    assert tab.status == "80.00\xa0EUR on EXP-000003 marked not collected"
+    assert tab.current_collection().id == lopes  # the row stays chosen
+
+
+def test_a_collectors_calendar_starts_on_their_own_cases(qtbot, make_window, desk):
+    _window, page = open_desk(qtbot, make_window, desk, "carlos")
+    with qtbot.waitSignal(page.calendar.loaded, timeout=WAIT):
+        page.show_tab(CALENDAR)
+    calendar = page.calendar
+    assert calendar.collector_filter.currentText() == "Carlos Ruiz (me)"
+    # Pablo's call on the 25th is not Carlos's; the promise is.
+    assert calendar.grid.summary(dt.date(2026, 11, 25)).actions == 0
+    assert calendar.grid.summary(dt.date(2026, 11, 25)).due == 1
+    assert calendar.grid.summary(dt.date(2026, 11, 26)).actions == 1
+    with qtbot.waitSignal(calendar.loaded, timeout=WAIT):
+        calendar.collector_filter.setCurrentIndex(0)  # everyone
+    assert calendar.grid.summary(dt.date(2026, 11, 25)).actions == 1
+
+
+def test_the_desk_keeps_its_tab_columns_and_status_filter(qtbot, make_window, desk):
+    _window, page = open_desk(qtbot, make_window, desk, "sara")
+    cases = page.cases
+    with qtbot.waitSignal(cases.loaded, timeout=WAIT):
+        cases.status_filter.setCurrentIndex(cases.status_filter.findData("legal"))
+    cases.grid.view.horizontalHeader().resizeSection(C_DEBTOR, 333)
+    state = page.save_state()
+    assert {"agency_cases.grid", "agency_cases.status", "agency_unapproved.splitter",
+            "agency_calendar.splitter"} <= set(state)  # fmt: skip
+
+    other = make_window(desk.database, user_name="pablo").agency_page
+    other.restore_state(state)
+    assert other.cases.status_filter.currentData() == "legal"
+    assert other.cases.grid.view.horizontalHeader().sectionSize(C_DEBTOR) == 333
+
+
+def test_import_case_files_asks_for_a_file_a_client_and_a_mapping(
+    qtbot, make_window, desk, tmp_path
+):
+    window, _page = open_desk(qtbot, make_window, desk, "sara")
+    dialog = window.import_case_files()
+    assert window.current_page == "agency"
+    assert dialog.client.count() == 2
+    assert dialog.client.itemText(0) == "Acme Energía SA (ACME)"
+    dialog.ok_button.click()
+    assert dialog.error.text() == "Choose the file to import."
+    data = tmp_path / "cases.csv"
+    data.write_text("number;debtor\n", encoding="utf-8")
+    dialog.file.setText(str(data))
+    dialog.ok_button.click()
+    assert dialog.error.text() == "Choose the mapping file that says which column holds what."
+    dialog.show_error("The file was not imported: 2 errors\nrow 2, debtor: empty\nrow 3, x: bad")
+    assert dialog.error.text() == "The file was not imported: 2 errors"
+    assert dialog.problems.toPlainText() == "row 2, debtor: empty\nrow 3, x: bad"
+    dialog.reject()
