@@ -8,16 +8,18 @@ import time
 import uuid
 from multiprocessing.synchronize import Barrier
 
+import pytest
 from sqlalchemy import func, select
 
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.agency import collections
 from collections_desktop.models.agency.errors import AgencyError
 from collections_desktop.models.company.opening import open_company
+from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.editing import StaleEditError
 from collections_desktop.models.db.schema import AgencyCollection, AgencyCollectionChange
 from collections_desktop.models.db.writing import write_transaction
-from tests.unit.test_agency_rules import Desk, desk, later, record  # noqa: F401 - the fixture
+from tests.agency_desk import Desk, later, make_desk, record
 
 
 def _approve(
@@ -25,7 +27,7 @@ def _approve(
     collection_id: uuid.UUID,
     supervisor: uuid.UUID,
     start: Barrier,
-    out: "multiprocessing.Queue[str]",
+    out: multiprocessing.Queue[str],
 ) -> None:
     database = open_company(path, clock=SystemClock(), create=False)
     try:
@@ -35,10 +37,15 @@ def _approve(
         out.put("approved")
     except (AgencyError, StaleEditError) as error:
         out.put(f"refused: {error}")
-    except BaseException as error:  # noqa: BLE001 - the test shows what went wrong
+    except BaseException as error:
         out.put(f"error: {type(error).__name__}: {error}")
     finally:
         database.dispose()
+
+
+@pytest.fixture
+def desk(sqlite_db: Database) -> Desk:
+    return make_desk(sqlite_db)
 
 
 def test_two_supervisors_approving_at_once_give_one_approval(desk: Desk) -> None:
