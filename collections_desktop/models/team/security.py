@@ -13,6 +13,11 @@ functions answer for the user (may they view all, which pools are theirs); the p
 call them in subqueries, so PostgreSQL evaluates them once per statement, not per row. The
 database's owner (who runs ``team init``) is not subject to the policies.
 
+The agency desk's collections and expenses are everyone's to read and write, but who
+approved or decided on one is set only by a member of the supervisors' role who is one of
+the desk's supervisors, and only to their own employee id (``collections_my_employee``):
+two restrictive policies per table, beside a permissive one that lets every row through.
+
 Everything here may run again: it creates what is missing and leaves the rest as it is.
 """
 
