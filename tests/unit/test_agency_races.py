@@ -69,7 +69,7 @@ def test_two_supervisors_approving_at_once_give_one_approval(desk: Desk) -> None
     seconds = time.monotonic() - started
     assert results[0] == "approved", results
     assert results[1].startswith(
-        "refused: The collection of 250.00 on 2026-11-20 in case file EXP-000001 was "
+        "refused: The collection of 250.00 on Nov 20, 2026 in case file EXP-000001 was "
         "already approved by "
     ), results
     assert results[1].removesuffix(".").endswith(("Sara Vidal", "Tomás Gil"))

@@ -3,6 +3,7 @@ employees for messages, and amounts and texts checked the same way everywhere.""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
@@ -10,6 +11,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.models.agency.errors import AgencyError
 from collections_desktop.models.db.schema import Base, Employee
@@ -31,6 +33,15 @@ def load(session: Session, table: type[T], row_id: uuid.UUID, gone: str) -> T:
     if found is None or getattr(found, "deleted_at", None) is not None:
         raise AgencyError(gone)
     return found
+
+
+def day_text(day: dt.date) -> str:
+    """A date as a message shows it, in the language of the messages."""
+    return text_formats().date(day)
+
+
+def amount_text(value: Decimal) -> str:
+    return text_formats().amount(value)
 
 
 def employee_name(session: Session, employee_id: uuid.UUID | None) -> str:

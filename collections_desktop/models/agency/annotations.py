@@ -12,7 +12,12 @@ import uuid
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
-from collections_desktop.models.agency._common import load, required, text_or_none
+from collections_desktop.models.agency._common import (
+    day_text,
+    load,
+    required,
+    text_or_none,
+)
 from collections_desktop.models.agency.cases import (
     load_case,
     normal_tax_id,
@@ -46,7 +51,7 @@ def contact_kind(value: str) -> str:
 def _future(day: dt.date, now: dt.datetime, what: str) -> None:
     if day > now.date():
         raise AgencyError(
-            _("{what} cannot be in the future ({date}).").format(what=what, date=day.isoformat())
+            _("{what} cannot be in the future ({date}).").format(what=what, date=day_text(day))
         )
 
 
@@ -164,7 +169,7 @@ def mark_done(
         raise AgencyError(_("Only calls, visits, letters and burofaxes are done."))
     if found.done_on is not None:
         raise AgencyError(
-            _("This action was already done on {date}.").format(date=found.done_on.isoformat())
+            _("This action was already done on {date}.").format(date=day_text(found.done_on))
         )
     _future(on, now, _("The day the action was done"))
     case = load_case(session, found.case_id)

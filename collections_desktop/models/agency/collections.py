@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
 from collections_desktop.models.agency._common import (
+    amount_text,
+    day_text,
     employee_name,
     load,
     money,
@@ -29,6 +31,7 @@ from collections_desktop.models.agency.errors import AgencyError
 from collections_desktop.models.agency.staff import is_supervisor, require_supervisor, staff_member
 from collections_desktop.models.db.editing import StaleEditError, stale_message, update_versioned
 from collections_desktop.models.db.schema import (
+    AgencyCase,
     AgencyCollection,
     AgencyCollectionChange,
     CollectionState,
@@ -75,9 +78,9 @@ def _load(session: Session, collection_id: uuid.UUID) -> AgencyCollection:
 
 
 def _label(session: Session, found: AgencyCollection) -> str:
-    number = load_case(session, found.case_id).number
+    number = session.scalar(select(AgencyCase.number).where(AgencyCase.id == found.case_id))
     return _("The collection of {amount} on {date} in case file {number}").format(
-        amount=f"{found.amount:,.2f}", date=found.collected_on.isoformat(), number=number
+        amount=amount_text(found.amount), date=day_text(found.collected_on), number=number
     )
 
 
@@ -102,28 +105,32 @@ def _day(collected_on: dt.date, now: dt.datetime) -> dt.date:
     if collected_on > now.date():
         raise AgencyError(
             _("A collection cannot be dated in the future ({date}).").format(
-                date=collected_on.isoformat()
+                date=day_text(collected_on)
             )
         )
     return collected_on
 
 
-def _not_approved(session: Session, found: AgencyCollection, doing: str) -> None:
-    if found.state == CollectionState.APPROVED:
-        if found.reverses_id is not None:
-            raise AgencyError(
-                _("This is the reversal of another collection; it cannot be changed.")
-            )
-        raise AgencyError(
-            _(
-                "{what} was approved by {name}; an approved collection cannot be {doing}, "
-                "only reversed."
-            ).format(
-                what=_label(session, found),
-                name=employee_name(session, found.approved_by_id),
-                doing=doing,
-            )
+def _not_approved(session: Session, found: AgencyCollection, *, toggle: bool) -> None:
+    """Refuse to change an approved collection (``toggle``: its received mark)."""
+    if found.state != CollectionState.APPROVED:
+        return
+    if found.reverses_id is not None:
+        raise AgencyError(_("This is the reversal of another collection; it cannot be changed."))
+    if toggle:
+        message = _(
+            "{what} was approved by {name}; whether it was collected can no longer change. "
+            "Reverse it if the money did not arrive."
         )
+    else:
+        message = _(
+            "{what} was approved by {name}; an approved collection cannot be edited, only reversed."
+        )
+    raise AgencyError(
+        message.format(
+            what=_label(session, found), name=employee_name(session, found.approved_by_id)
+        )
+    )
 
 
 def _decided(session: Session, found: AgencyCollection) -> None:
@@ -176,7 +183,7 @@ def record_collection(
     if day < case.assigned_on:
         raise AgencyError(
             _("Case file {number} was assigned on {date}; a collection cannot be earlier.").format(
-                number=case.number, date=case.assigned_on.isoformat()
+                number=case.number, date=day_text(case.assigned_on)
             )
         )
     made = AgencyCollection(
@@ -216,7 +223,7 @@ def edit_collection(
     """Correct an unapproved or rejected collection (its collector or a supervisor); a
     rejected one goes back to the supervisors for approval."""
     found = _load(session, collection_id)
-    _not_approved(session, found, _("edited"))
+    _not_approved(session, found, toggle=False)
     if by != found.collected_by_id and not is_supervisor(session, by):
         raise AgencyError(
             _("Only {name}, who recorded it, or a supervisor may correct this collection.").format(
@@ -229,7 +236,7 @@ def edit_collection(
     if day < case.assigned_on:
         raise AgencyError(
             _("Case file {number} was assigned on {date}; a collection cannot be earlier.").format(
-                number=case.number, date=case.assigned_on.isoformat()
+                number=case.number, date=day_text(case.assigned_on)
             )
         )
     changes: dict[str, object] = {
@@ -272,7 +279,7 @@ def set_received(
 ) -> None:
     """The desk's one-click toggle: the money seen (collected) or not yet."""
     found = _load(session, collection_id)
-    _not_approved(session, found, _("changed"))
+    _not_approved(session, found, toggle=True)
     if found.received == received:
         return
     update_versioned(
@@ -373,7 +380,7 @@ def reverse(
     if done is not None:
         raise AgencyError(
             _("{what} was already reversed on {date}.").format(
-                what=_label(session, found), date=done.isoformat()
+                what=_label(session, found), date=day_text(done)
             )
         )
     if found.collected_by_id == supervisor_id:
@@ -383,7 +390,7 @@ def reverse(
     if day < found.collected_on:
         raise AgencyError(
             _("The reversal cannot be dated before the collection ({date}).").format(
-                date=found.collected_on.isoformat()
+                date=day_text(found.collected_on)
             )
         )
     reversal = AgencyCollection(

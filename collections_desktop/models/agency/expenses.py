@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
 from collections_desktop.models.agency._common import (
+    amount_text,
+    day_text,
     employee_name,
     load,
     money,
@@ -77,7 +79,7 @@ def _checked(session: Session, values: ExpenseValues, now: dt.datetime) -> dict[
 
 def _label(found: AgencyExpense) -> str:
     return _("The expense of {amount} {currency} on {date}").format(
-        amount=f"{found.amount:,.2f}", currency=found.currency, date=found.spent_on.isoformat()
+        amount=amount_text(found.amount), currency=found.currency, date=day_text(found.spent_on)
     )
 
 

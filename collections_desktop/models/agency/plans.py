@@ -17,7 +17,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _, ngettext
-from collections_desktop.models.agency._common import load, money, text_or_none
+from collections_desktop.models.agency._common import (
+    day_text,
+    load,
+    money,
+    text_or_none,
+)
 from collections_desktop.models.agency.cases import load_case, require_open, touch_last_action
 from collections_desktop.models.agency.errors import AgencyError
 from collections_desktop.models.db.editing import update_versioned
@@ -65,7 +70,7 @@ def _checked(
         if due < agreed_on:
             raise AgencyError(
                 _("Instalment {number} falls due on {date}, before the day it was agreed.").format(
-                    number=number, date=due.isoformat()
+                    number=number, date=day_text(due)
                 )
             )
         if previous is not None and due <= previous:
@@ -73,7 +78,7 @@ def _checked(
                 _(
                     "Instalment {number} falls due on {date}, not after instalment {before}; "
                     "the due dates must rise."
-                ).format(number=number, date=due.isoformat(), before=number - 1)
+                ).format(number=number, date=day_text(due), before=number - 1)
             )
         previous = due
         checked.append((due, value))
@@ -138,9 +143,7 @@ def cancel_plan(
     plan = load(session, AgencyPlan, plan_id, _("The plan no longer exists. Refresh."))
     if plan.cancelled_on is not None:
         raise AgencyError(
-            _("This plan was already cancelled on {date}.").format(
-                date=plan.cancelled_on.isoformat()
-            )
+            _("This plan was already cancelled on {date}.").format(date=day_text(plan.cancelled_on))
         )
     if on < plan.agreed_on:
         raise AgencyError(_("A plan cannot be cancelled before the day it was agreed."))
