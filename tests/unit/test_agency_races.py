@@ -1,5 +1,6 @@
 """Two supervisors approving the same collection at the same moment, from two real
-processes on one SQLite file: one approval, and one refusal that says who approved."""
+processes, on a SQLite file and on PostgreSQL: one approval, and one refusal that says
+who approved."""
 
 from __future__ import annotations
 
@@ -44,13 +45,17 @@ def _approve(
 
 
 @pytest.fixture
-def desk(sqlite_db: Database) -> Desk:
-    return make_desk(sqlite_db)
+def desk(any_db: Database) -> Desk:
+    return make_desk(any_db)
 
 
 def test_two_supervisors_approving_at_once_give_one_approval(desk: Desk) -> None:
     made = record(desk)
-    path = str(desk.database.url.database)
+    path: str = (
+        str(desk.database.url.database)
+        if desk.database.url.get_backend_name() == "sqlite"
+        else desk.database.url.render_as_string(hide_password=False)
+    )
     desk.database.engine.dispose()  # nothing of ours crosses the fork
     context = multiprocessing.get_context("fork")
     start = context.Barrier(2)
