@@ -1,0 +1,293 @@
+"""The desk's lists: case files with what was collected, the collections waiting for a
+supervisor, a collection's history and the desk's counts.
+
+Each list is one statement. The case files' totals come from one grouped subquery over
+the collections (approved ones are collected, reversals included; unapproved ones are
+pending), joined to the cases with their client, debtor and collector; money is summed
+as the stored integers, so every sum is exact. Tombstoned rows count for nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy.orm import Session, aliased
+
+from collections_desktop.models.agency.rows import (
+    CaseFileRow,
+    CaseFilter,
+    CollectionChangeRow,
+    CollectionRow,
+)
+from collections_desktop.models.db.schema import (
+    CLOSED_CASE_STATUSES,
+    AgencyCase,
+    AgencyClient,
+    AgencyCollection,
+    AgencyCollectionChange,
+    AgencyDebtor,
+    CaseFileStatus,
+    CollectionState,
+    Employee,
+)
+from collections_desktop.models.db.types import Money
+
+OPEN_STATUSES = frozenset(
+    status.value for status in CaseFileStatus if status not in CLOSED_CASE_STATUSES
+)
+"""The statuses of a case still being worked (the Case files tab's default filter)."""
+
+
+@dataclass(frozen=True)
+class DeskCounts:
+    """The desk's figures: open case files, collections waiting for approval and their
+    amount per currency."""
+
+    open_cases: int
+    unapproved: int
+    unapproved_amount_by_currency: Mapping[str, Decimal]
+
+
+def _money_sum(value: Any) -> Any:
+    return type_coerce(func.coalesce(func.sum(value), 0), Money())
+
+
+def _totals() -> Any:
+    """Per case: the approved (collected) and the unapproved (pending) amounts."""
+    c = AgencyCollection
+    zero = literal(0)
+    return (
+        select(
+            c.case_id.label("case_id"),
+            _money_sum(
+                case((c.state == CollectionState.APPROVED.value, c.amount), else_=zero)
+            ).label("collected"),
+            _money_sum(
+                case((c.state == CollectionState.UNAPPROVED.value, c.amount), else_=zero)
+            ).label("pending"),
+        )
+        .where(c.deleted_at.is_(None))
+        .group_by(c.case_id)
+        .subquery("totals")
+    )
+
+
+def _like(text: str) -> str:
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def case_condition(filter: CaseFilter) -> list[ColumnElement[bool]]:
+    """The filter as conditions on the cases (and their debtor)."""
+    k, d = AgencyCase, AgencyDebtor
+    conditions: list[ColumnElement[bool]] = [k.deleted_at.is_(None)]
+    if filter.client_id is not None:
+        conditions.append(k.client_id == filter.client_id)
+    if filter.collector_id is not None:
+        conditions.append(k.collector_id == filter.collector_id)
+    if filter.statuses is not None:
+        conditions.append(k.status.in_(sorted(filter.statuses)))
+    if filter.text and filter.text.strip():
+        pattern = _like(filter.text)
+        conditions.append(
+            or_(
+                *(
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (k.number, k.client_reference, d.name, d.tax_id)
+                )
+            )
+        )
+    return conditions
+
+
+def case_rows_query(conditions: list[ColumnElement[bool]]) -> Any:
+    """The case files' rows (with their totals) under ``conditions``, in the desk's order."""
+    k, cl, d = AgencyCase, AgencyClient, AgencyDebtor
+    collector = aliased(Employee)
+    totals = _totals()
+    return (
+        select(
+            k.id,
+            k.number,
+            cl.code,
+            cl.name,
+            d.name,
+            d.tax_id,
+            collector.name,
+            k.status,
+            k.assigned_on,
+            k.last_action_on,
+            k.currency,
+            k.principal,
+            k.interest,
+            k.fees,
+            totals.c.collected,
+            totals.c.pending,
+            k.version,
+        )
+        .join(cl, cl.id == k.client_id)
+        .join(d, d.id == k.debtor_id)
+        .outerjoin(collector, collector.id == k.collector_id)
+        .outerjoin(totals, totals.c.case_id == k.id)
+        .where(*conditions)
+        .order_by(k.last_action_on.asc().nulls_first(), k.number)
+    )
+
+
+_NOTHING = Decimal("0.00")
+
+
+def case_row(values: Any) -> CaseFileRow:
+    (
+        id_,
+        number,
+        client_code,
+        client_name,
+        debtor_name,
+        tax_id,
+        collector_name,
+        status,
+        assigned_on,
+        last_action_on,
+        currency,
+        principal,
+        interest,
+        fees,
+        collected,
+        pending,
+        version,
+    ) = values
+    debt = principal + interest + fees
+    collected = _NOTHING if collected is None else collected
+    return CaseFileRow(
+        id=id_,
+        number=number,
+        client_code=client_code,
+        client_name=client_name,
+        debtor_name=debtor_name,
+        debtor_tax_id=tax_id,
+        collector_name=collector_name,
+        status=status,
+        assigned_on=assigned_on,
+        last_action_on=last_action_on,
+        currency=currency,
+        debt=debt,
+        collected=collected,
+        pending=_NOTHING if pending is None else pending,
+        outstanding=debt - collected,
+        version=version,
+    )
+
+
+def case_files(session: Session, filter: CaseFilter, *, as_of: dt.date) -> tuple[CaseFileRow, ...]:
+    """The case files under ``filter``, the least recently worked first (never worked
+    before any), then by number; at most ``filter.limit`` of them."""
+    del as_of  # the figures are the case files' current ones
+    query = case_rows_query(case_condition(filter))
+    if filter.limit is not None:
+        query = query.limit(filter.limit)
+    return tuple(case_row(values) for values in session.execute(query))
+
+
+def collections_query(conditions: list[ColumnElement[bool]]) -> Any:
+    """Collections with their case, client, debtor, collector, approver and reversal."""
+    c, k, cl, d = AgencyCollection, AgencyCase, AgencyClient, AgencyDebtor
+    collector = aliased(Employee)
+    approver = aliased(Employee)
+    reversal = aliased(AgencyCollection)
+    return (
+        select(
+            c.id,
+            c.case_id,
+            k.number,
+            cl.name,
+            d.name,
+            c.collected_on,
+            c.amount,
+            k.currency,
+            c.method,
+            c.reference,
+            c.collected_by_id,
+            collector.name,
+            c.received,
+            c.state,
+            approver.name,
+            c.decided_at,
+            c.rejection_reason,
+            c.reverses_id,
+            reversal.id,
+            c.note,
+            c.version,
+        )
+        .join(k, k.id == c.case_id)
+        .join(cl, cl.id == k.client_id)
+        .join(d, d.id == k.debtor_id)
+        .join(collector, collector.id == c.collected_by_id)
+        .outerjoin(approver, approver.id == c.approved_by_id)
+        .outerjoin(reversal, and_(reversal.reverses_id == c.id, reversal.deleted_at.is_(None)))
+        .where(c.deleted_at.is_(None), *conditions)
+    )
+
+
+def collection_row(values: Any) -> CollectionRow:
+    return CollectionRow(*values)
+
+
+def unapproved_collections(session: Session) -> tuple[CollectionRow, ...]:
+    """The collections waiting for a supervisor, by the day collected, then case number."""
+    c, k = AgencyCollection, AgencyCase
+    query = collections_query(
+        [c.state == CollectionState.UNAPPROVED.value, k.deleted_at.is_(None)]
+    ).order_by(c.collected_on, k.number, c.id)
+    return tuple(collection_row(values) for values in session.execute(query))
+
+
+def history_query(conditions: list[ColumnElement[bool]]) -> Any:
+    h = AgencyCollectionChange
+    who = aliased(Employee)
+    return (
+        select(h.collection_id, h.changed_at, who.name, h.change, h.note)
+        .outerjoin(who, who.id == h.changed_by_id)
+        .where(*conditions)
+    )
+
+
+def collection_history(
+    session: Session, collection_id: uuid.UUID
+) -> tuple[CollectionChangeRow, ...]:
+    """A collection's changes, oldest first."""
+    h = AgencyCollectionChange
+    query = history_query([h.collection_id == collection_id]).order_by(h.changed_at, h.id)
+    return tuple(CollectionChangeRow(*values) for values in session.execute(query))
+
+
+def desk_counts(session: Session) -> DeskCounts:
+    """How many case files are open, and the collections waiting for approval."""
+    k, c = AgencyCase, AgencyCollection
+    open_cases = session.scalar(
+        select(func.count())
+        .select_from(k)
+        .where(k.deleted_at.is_(None), k.status.in_(sorted(OPEN_STATUSES)))
+    )
+    rows = session.execute(
+        select(k.currency, func.count(), _money_sum(c.amount))
+        .join(k, k.id == c.case_id)
+        .where(
+            c.deleted_at.is_(None),
+            k.deleted_at.is_(None),
+            c.state == CollectionState.UNAPPROVED.value,
+        )
+        .group_by(k.currency)
+        .order_by(k.currency)
+    ).all()
+    return DeskCounts(
+        open_cases=open_cases or 0,
+        unapproved=sum(n for _currency, n, _amount in rows),
+        unapproved_amount_by_currency={currency: amount for currency, _n, amount in rows},
+    )
