@@ -74,9 +74,8 @@ def build(session: Session) -> Agency:
     gone = add.case(
         session, "EXP-000005", client_id=acme, debtor_id=soto, principal="10", deleted=True
     )
-    approved = {"state": "approved", "approved_by": sofia}
     c1_approved = add.collection(
-        session, case1, on=D(2026, 11, 5), amount="200", by=ana, **approved
+        session, case1, on=D(2026, 11, 5), amount="200", by=ana, state="approved", approved_by=sofia
     )
     c1_unapproved = add.collection(session, case1, on=D(2026, 11, 16), amount="100.25", by=ana)
     add.collection(
@@ -84,20 +83,57 @@ def build(session: Session) -> Agency:
         approved_by=sofia, rejection_reason="No bank line",
     )  # fmt: skip
     add.collection(
-        session, case1, on=D(2026, 11, 6), amount="999", by=ana, deleted=True, **approved
+        session,
+        case1,
+        on=D(2026, 11, 6),
+        amount="999",
+        by=ana,
+        deleted=True,
+        state="approved",
+        approved_by=sofia,
     )
-    add.collection(session, case2, on=D(2026, 11, 7), amount="33.33", by=bruno, **approved)
+    add.collection(
+        session,
+        case2,
+        on=D(2026, 11, 7),
+        amount="33.33",
+        by=bruno,
+        state="approved",
+        approved_by=sofia,
+    )
     c2_unapproved = add.collection(session, case2, on=D(2026, 11, 18), amount="60", by=bruno)
     c3_original = add.collection(
-        session, case3, on=D(2026, 10, 20), amount="400.10", by=ana, **approved
+        session,
+        case3,
+        on=D(2026, 10, 20),
+        amount="400.10",
+        by=ana,
+        state="approved",
+        approved_by=sofia,
     )
     c3_reversal = add.collection(
         session, case3, on=D(2026, 11, 3), amount="-400.10", by=ana, reverses=c3_original,
-        **approved,
+        state="approved", approved_by=sofia,
     )  # fmt: skip
-    add.collection(session, case3, on=D(2026, 11, 12), amount="150.10", by=ana, **approved)
+    add.collection(
+        session,
+        case3,
+        on=D(2026, 11, 12),
+        amount="150.10",
+        by=ana,
+        state="approved",
+        approved_by=sofia,
+    )
     c3_unapproved = add.collection(session, case3, on=D(2026, 11, 18), amount="75", by=bruno)
-    add.collection(session, case4, on=D(2026, 9, 1), amount="300", by=bruno, **approved)
+    add.collection(
+        session,
+        case4,
+        on=D(2026, 9, 1),
+        amount="300",
+        by=bruno,
+        state="approved",
+        approved_by=sofia,
+    )
     add.collection(session, gone, on=D(2026, 11, 2), amount="10", by=ana)
 
     # Promises and plans.

@@ -6,7 +6,7 @@ the month's expenses."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 import pytest
@@ -22,9 +22,9 @@ from collections_desktop.models.agency.desk import (
     unapproved_collections,
 )
 from collections_desktop.models.agency.expenses_read import month_expenses
-from collections_desktop.models.agency.rows import CaseFilter
+from collections_desktop.models.agency.rows import CaseFileRow, CaseFilter
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import AgencyCase
+from collections_desktop.models.db.schema import AgencyCase  # noqa: F401 - read below
 from collections_desktop.models.db.types import new_id
 from tests import agency_rows as add
 from tests.unit.agency_scenario import Agency, build
@@ -41,7 +41,7 @@ def agency(sqlite_db: Database) -> Iterator[tuple[Session, Agency]]:
         yield session, built
 
 
-def figures(rows):  # type: ignore[no-untyped-def]
+def figures(rows: Sequence[CaseFileRow]) -> list[tuple[str, Decimal, Decimal, Decimal, Decimal]]:
     return [(r.number, r.debt, r.collected, r.pending, r.outstanding) for r in rows]
 
 
@@ -96,7 +96,8 @@ def test_unapproved_collections_by_date_then_case(agency: tuple[Session, Agency]
     assert (first.id, first.client_name, first.debtor_name, first.state, first.received) == (
         a.c1_unapproved, "Acme Supplies", "Ruiz Hermanos SL", "unapproved", True,
     )  # fmt: skip
-    assert first.approved_by_name is None and first.reversed_by_id is None
+    assert first.approved_by_name is None
+    assert first.reversed_by_id is None
 
 
 def test_collection_history_oldest_first(agency: tuple[Session, Agency]) -> None:
@@ -157,12 +158,18 @@ def test_read_case_file(agency: tuple[Session, Agency]) -> None:
             by=a.ana,
         )
         note = add.annotation(
-            session, a.case1, "registry", "Re-registered", created_at=dt.datetime(2026, 11, 22, tzinfo=dt.UTC),
-            new_name="Ruiz Nuevo SL", new_tax_id="B87654321",
-        )  # fmt: skip
+            session,
+            a.case1,
+            "registry",
+            "Re-registered",
+            created_at=dt.datetime(2026, 11, 22, tzinfo=dt.UTC),
+            new_name="Ruiz Nuevo SL",
+            new_tax_id="B87654321",
+        )
         add.attachment(session, annotation_id=note, file_name="extract.pdf")
     case_file = read_case_file(session, a.case1, as_of=AS_OF)
-    assert case_file.row.number == "EXP-000001" and case_file.row.outstanding == Decimal("870.50")
+    assert case_file.row.number == "EXP-000001"
+    assert case_file.row.outstanding == Decimal("870.50")
     assert (case_file.principal, case_file.interest, case_file.fees) == (
         Decimal("1000.00"), Decimal("50.50"), Decimal("20.00"),
     )  # fmt: skip
@@ -220,18 +227,51 @@ def test_calendar_month(agency: tuple[Session, Agency]) -> None:
     session, a = agency
     month = calendar_month(session, D(2026, 11, 14), as_of=AS_OF)
     assert month.month == D(2026, 11, 1)
-    assert [
-        (e.day, e.kind, e.case_number, e.amount, e.text, e.outcome) for e in month.entries
-    ] == [
-        (D(2026, 11, 10), "instalment", "EXP-000003", Decimal("200.00"), "Instalment 2 of 4", "broken"),
-        (D(2026, 11, 15), "instalment", "EXP-000002", Decimal("100.00"), "Instalment 1 of 2", "partly_kept"),
-        (D(2026, 11, 19), "promise", "EXP-000001", Decimal("300.00"), "Promise to pay", "partly_kept"),
+    assert [(e.day, e.kind, e.case_number, e.amount, e.text, e.outcome) for e in month.entries] == [
+        (
+            D(2026, 11, 10),
+            "instalment",
+            "EXP-000003",
+            Decimal("200.00"),
+            "Instalment 2 of 4",
+            "broken",
+        ),
+        (
+            D(2026, 11, 15),
+            "instalment",
+            "EXP-000002",
+            Decimal("100.00"),
+            "Instalment 1 of 2",
+            "partly_kept",
+        ),
+        (
+            D(2026, 11, 19),
+            "promise",
+            "EXP-000001",
+            Decimal("300.00"),
+            "Promise to pay",
+            "partly_kept",
+        ),
         (D(2026, 11, 19), "action", "EXP-000002", None, "Visit: Visit the shop", None),
         (D(2026, 11, 24), "action", "EXP-000001", None, "Call: Call back about the plan", None),
-        (D(2026, 11, 25), "instalment", "EXP-000003", Decimal("200.00"), "Instalment 3 of 4", "open"),
-        (D(2026, 11, 29), "instalment", "EXP-000002", Decimal("100.00"), "Instalment 2 of 2", "cancelled"),
+        (
+            D(2026, 11, 25),
+            "instalment",
+            "EXP-000003",
+            Decimal("200.00"),
+            "Instalment 3 of 4",
+            "open",
+        ),
+        (
+            D(2026, 11, 29),
+            "instalment",
+            "EXP-000002",
+            Decimal("100.00"),
+            "Instalment 2 of 2",
+            "cancelled",
+        ),
         (D(2026, 11, 30), "promise", "EXP-000002", Decimal("30.00"), "Promise to pay", "kept"),
-    ]  # fmt: skip
+    ]
     assert [e.debtor_name for e in month.on(D(2026, 11, 19))] == ["Ruiz Hermanos SL", "Marta Soto"]
     assert month.on(D(2026, 11, 24))[0].collector_name == "Ana Costa"
     mine = calendar_month(session, D(2026, 11, 1), collector_id=a.ana, as_of=AS_OF)

@@ -64,11 +64,51 @@ def test_collection_report_lines_and_totals(agency: tuple[Session, Agency]) -> N
         )
         for line in report.lines
     ] == [
-        ("Ana Costa", D(2026, 11, 3), "EXP-000003", "BETA", M("-400.10"), M("15"), M("-60.02"), M("10"), M("-6.00")),
-        ("Ana Costa", D(2026, 11, 5), "EXP-000001", "ACME", M("200.00"), M("25"), M("50.00"), M("10"), M("5.00")),
-        ("Ana Costa", D(2026, 11, 12), "EXP-000003", "BETA", M("150.10"), M("18"), M("27.02"), M("10"), M("2.70")),
-        ("Bruno Lima", D(2026, 11, 7), "EXP-000002", "ACME", M("33.33"), M("20"), M("6.67"), M("12.5"), M("0.83")),
-    ]  # fmt: skip
+        (
+            "Ana Costa",
+            D(2026, 11, 3),
+            "EXP-000003",
+            "BETA",
+            M("-400.10"),
+            M("15"),
+            M("-60.02"),
+            M("10"),
+            M("-6.00"),
+        ),
+        (
+            "Ana Costa",
+            D(2026, 11, 5),
+            "EXP-000001",
+            "ACME",
+            M("200.00"),
+            M("25"),
+            M("50.00"),
+            M("10"),
+            M("5.00"),
+        ),
+        (
+            "Ana Costa",
+            D(2026, 11, 12),
+            "EXP-000003",
+            "BETA",
+            M("150.10"),
+            M("18"),
+            M("27.02"),
+            M("10"),
+            M("2.70"),
+        ),
+        (
+            "Bruno Lima",
+            D(2026, 11, 7),
+            "EXP-000002",
+            "ACME",
+            M("33.33"),
+            M("20"),
+            M("6.67"),
+            M("12.5"),
+            M("0.83"),
+        ),
+    ]
     assert report.lines[0].collection_id == a.c3_reversal
     assert [
         (t.collector_name, t.currency, t.collections, t.collected, t.commission, t.share)
@@ -171,7 +211,10 @@ def test_remittance_statements(agency: tuple[Session, Agency]) -> None:
     assert (acme.client_code, acme.client_name, acme.currency, acme.client_language) == (
         "ACME", "Acme Supplies", "EUR", "en",
     )  # fmt: skip
-    assert [(line.collected_on, line.case_number, line.amount, line.commission) for line in acme.lines] == [
+    lines = [
+        (line.collected_on, line.case_number, line.amount, line.commission) for line in acme.lines
+    ]
+    assert lines == [
         (D(2026, 11, 5), "EXP-000001", M("200.00"), M("50.00")),
         (D(2026, 11, 7), "EXP-000002", M("33.33"), M("6.67")),
     ]  # fmt: skip
@@ -208,6 +251,7 @@ def test_report_xlsx(tmp_path: Path, agency: tuple[Session, Agency]) -> None:
     assert sheet.cell(row=3, column=1).font.bold
     first = rows[3]
     assert first[0] == dt.datetime(2026, 11, 3)  # a date, not text
-    assert first[3] == pytest.approx(-400.10) and first[4] == pytest.approx(-60.02)  # numbers
+    assert first[3] == pytest.approx(-400.10)  # a number
+    assert first[4] == pytest.approx(-60.02)
     assert sheet.column_dimensions["C"].width == 12  # "Bruno Lima" + 2
     assert sheet.column_dimensions["A"].width == 12  # a date
