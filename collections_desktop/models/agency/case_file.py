@@ -22,6 +22,7 @@ from collections_desktop.models.agency.desk import (
     collection_row,
     collections_query,
     history_query,
+    reversals,
 )
 from collections_desktop.models.agency.instalments import judged_instalments
 from collections_desktop.models.agency.rows import (
@@ -112,8 +113,9 @@ def read_case_file(session: Session, case_id: uuid.UUID, *, as_of: dt.date) -> C
         )
     )
     c = AgencyCollection
+    reversed_by = reversals(session, case_id)
     collections = tuple(
-        collection_row(values)
+        collection_row(values, reversed_by.get(values[0]))
         for values in session.execute(
             collections_query([c.case_id == case_id]).order_by(c.collected_on.desc(), c.id.desc())
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy import ColumnElement, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.models.agency.rows import (
@@ -196,11 +196,11 @@ def case_files(session: Session, filter: CaseFilter, *, as_of: dt.date) -> tuple
 
 
 def collections_query(conditions: list[ColumnElement[bool]]) -> Any:
-    """Collections with their case, client, debtor, collector, approver and reversal."""
+    """Collections with their case, client, debtor, collector and approver (the reversal
+    of each is looked up apart: ``reversals``)."""
     c, k, cl, d = AgencyCollection, AgencyCase, AgencyClient, AgencyDebtor
     collector = aliased(Employee)
     approver = aliased(Employee)
-    reversal = aliased(AgencyCollection)
     return (
         select(
             c.id,
@@ -221,7 +221,6 @@ def collections_query(conditions: list[ColumnElement[bool]]) -> Any:
             c.decided_at,
             c.rejection_reason,
             c.reverses_id,
-            reversal.id,
             c.note,
             c.version,
         )
@@ -230,17 +229,56 @@ def collections_query(conditions: list[ColumnElement[bool]]) -> Any:
         .join(d, d.id == k.debtor_id)
         .join(collector, collector.id == c.collected_by_id)
         .outerjoin(approver, approver.id == c.approved_by_id)
-        .outerjoin(reversal, and_(reversal.reverses_id == c.id, reversal.deleted_at.is_(None)))
         .where(c.deleted_at.is_(None), *conditions)
     )
 
 
-def collection_row(values: Any) -> CollectionRow:
-    return CollectionRow(*values)
+def reversals(session: Session, case_id: uuid.UUID) -> dict[uuid.UUID, uuid.UUID]:
+    """The case's reversed collections, each with the collection that reverses it.
+
+    Looked up by case, not joined on ``reverses_id``: nearly every row has none there,
+    and SQLite's statistics then make its index look useless to the planner."""
+    c = AgencyCollection
+    return {
+        reversed_id: reversal_id
+        for reversed_id, reversal_id in session.execute(
+            select(c.reverses_id, c.id).where(
+                c.case_id == case_id, c.reverses_id.is_not(None), c.deleted_at.is_(None)
+            )
+        )
+        if reversed_id is not None
+    }
+
+
+def collection_row(values: Any, reversed_by: uuid.UUID | None = None) -> CollectionRow:
+    return CollectionRow(
+        id=values[0],
+        case_id=values[1],
+        case_number=values[2],
+        client_name=values[3],
+        debtor_name=values[4],
+        collected_on=values[5],
+        amount=values[6],
+        currency=values[7],
+        method=values[8],
+        reference=values[9],
+        collected_by_id=values[10],
+        collected_by_name=values[11],
+        received=values[12],
+        state=values[13],
+        approved_by_name=values[14],
+        decided_at=values[15],
+        rejection_reason=values[16],
+        reverses_id=values[17],
+        reversed_by_id=reversed_by,
+        note=values[18],
+        version=values[19],
+    )
 
 
 def unapproved_collections(session: Session) -> tuple[CollectionRow, ...]:
-    """The collections waiting for a supervisor, by the day collected, then case number."""
+    """The collections waiting for a supervisor, by the day collected, then case number
+    (none of them is reversed: only an approved collection can be)."""
     c, k = AgencyCollection, AgencyCase
     query = collections_query(
         [c.state == CollectionState.UNAPPROVED.value, k.deleted_at.is_(None)]
