@@ -272,7 +272,9 @@ def main() -> None:
     parser.add_argument("--collections", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="build the file here and keep it")
+    parser.add_argument(
+        "--keep", type=Path, help="build the file here and keep it (read it again when there)"
+    )
     arguments = parser.parse_args()
     folder = tempfile.TemporaryDirectory()
     path = arguments.keep or Path(folder.name) / "agency.sqlite"
@@ -280,10 +282,21 @@ def main() -> None:
     database = open_company(path, clock=SystemClock())
     started = time.perf_counter()
     with database.sessions.begin() as session:
-        create_company(session, "Bench Agency", "EUR", clock.now())
-        counts = fill(
-            session, cases=arguments.cases, collections=arguments.collections, seed=arguments.seed
-        )
+        built = session.scalar(select(func.count()).select_from(AgencyCase))
+        if built:  # a kept file: read again
+            counts = {
+                name: session.scalar(select(func.count()).select_from(m)) or 0
+                for name, m in (("cases", AgencyCase), ("collections", AgencyCollection),
+                                ("instalments", AgencyInstalment), ("annotations", AgencyAnnotation))
+            }  # fmt: skip
+        else:
+            create_company(session, "Bench Agency", "EUR", clock.now())
+            counts = fill(
+                session,
+                cases=arguments.cases,
+                collections=arguments.collections,
+                seed=arguments.seed,
+            )
     print(f"built in {time.perf_counter() - started:.1f} s: " + ", ".join(
         f"{n:,} {name}" for name, n in counts.items()))  # fmt: skip
     with database.sessions() as session:

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.agency.instalments import judged_instalments
+from collections_desktop.models.agency.instalments import judged_instalments, raw_key
 from collections_desktop.models.agency.rows import CalendarEntry, CalendarMonth
 from collections_desktop.models.db.schema import (
     AgencyAnnotation,
@@ -85,7 +85,7 @@ def calendar_month(
             *on_cases,
         )
     )
-    judged = judged_instalments(session, due, as_of=as_of)
+    judged = judged_instalments(session, due, as_of=as_of, due_until=last)
     counts = (
         select(i.plan_id, func.count().label("n"))
         .where(i.deleted_at.is_(None), i.plan_id.in_(due))
@@ -105,9 +105,9 @@ def calendar_month(
         collector_name,
         currency,
         count,
-    ) in session.execute(
+    ) in session.connection().execute(
         select(
-            i.id,
+            raw_key(i.id, "instalment_key"),
             i.due_on,
             i.amount,
             i.number,
@@ -160,7 +160,7 @@ def calendar_month(
         debtor_name,
         collector_name,
         currency,
-    ) in session.execute(
+    ) in session.connection().execute(
         select(a.scheduled_on, a.kind, a.text, k.id, k.number, d.name, collector.name, k.currency)
         .join(k, k.id == a.case_id)
         .join(d, d.id == k.debtor_id)

@@ -24,7 +24,7 @@ from collections_desktop.models.agency.desk import (
     history_query,
     reversals,
 )
-from collections_desktop.models.agency.instalments import judged_instalments
+from collections_desktop.models.agency.instalments import judged_instalments, raw_key
 from collections_desktop.models.agency.rows import (
     AnnotationRow,
     AttachmentRow,
@@ -57,7 +57,11 @@ class CaseFileNotFound(LookupError):
 def read_case_file(session: Session, case_id: uuid.UUID, *, as_of: dt.date) -> CaseFile:
     """Everything the case file window shows; CaseFileNotFound when it is gone."""
     k, d = AgencyCase, AgencyDebtor
-    values = session.execute(case_rows_query([k.id == case_id, k.deleted_at.is_(None)])).first()
+    values = (
+        session.connection()
+        .execute(case_rows_query([k.id == case_id, k.deleted_at.is_(None)]))
+        .first()
+    )
     if values is None:
         raise CaseFileNotFound(_("This case file no longer exists; refresh the desk."))
     row = case_row(values)
@@ -75,29 +79,33 @@ def read_case_file(session: Session, case_id: uuid.UUID, *, as_of: dt.date) -> C
         fees,
         debt_date,
         closed_on,
-    ) = session.execute(
-        select(
-            k.client_id,
-            k.client_reference,
-            k.debtor_id,
-            d.kind,
-            d.language,
-            d.successor_name,
-            d.successor_tax_id,
-            k.collector_id,
-            k.principal,
-            k.interest,
-            k.fees,
-            k.debt_date,
-            k.closed_on,
+    ) = (
+        session.connection()
+        .execute(
+            select(
+                k.client_id,
+                k.client_reference,
+                k.debtor_id,
+                d.kind,
+                d.language,
+                d.successor_name,
+                d.successor_tax_id,
+                k.collector_id,
+                k.principal,
+                k.interest,
+                k.fees,
+                k.debt_date,
+                k.closed_on,
+            )
+            .join(d, d.id == k.debtor_id)
+            .where(k.id == case_id)
         )
-        .join(d, d.id == k.debtor_id)
-        .where(k.id == case_id)
-    ).one()
+        .one()
+    )
     ct = AgencyDebtorContact
     contacts = tuple(
         DebtorContactRow(id_, kind, value, source, found_on, deleted_at is None)
-        for id_, kind, value, source, found_on, deleted_at in session.execute(
+        for id_, kind, value, source, found_on, deleted_at in session.connection().execute(
             select(ct.id, ct.kind, ct.value, ct.source, ct.found_on, ct.deleted_at)
             .where(ct.debtor_id == debtor_id)
             .order_by(ct.kind, ct.deleted_at.is_not(None), ct.found_on.desc(), ct.id)
@@ -106,7 +114,7 @@ def read_case_file(session: Session, case_id: uuid.UUID, *, as_of: dt.date) -> C
     doc = AgencyCaseDocument
     documents = tuple(
         DocumentRow(*values)
-        for values in session.execute(
+        for values in session.connection().execute(
             select(doc.id, doc.document_number, doc.document_date, doc.due_date, doc.amount)
             .where(doc.case_id == case_id, doc.deleted_at.is_(None))
             .order_by(doc.due_date.asc().nulls_last(), doc.document_number, doc.id)
@@ -116,14 +124,14 @@ def read_case_file(session: Session, case_id: uuid.UUID, *, as_of: dt.date) -> C
     reversed_by = reversals(session, case_id)
     collections = tuple(
         collection_row(values, reversed_by.get(values[0]))
-        for values in session.execute(
+        for values in session.connection().execute(
             collections_query([c.case_id == case_id]).order_by(c.collected_on.desc(), c.id.desc())
         )
     )
     h = AgencyCollectionChange
     history = tuple(
         CollectionChangeRow(*values)
-        for values in session.execute(
+        for values in session.connection().execute(
             history_query([h.collection_id.in_(select(c.id).where(c.case_id == case_id))]).order_by(
                 h.changed_at.desc(), h.id.desc()
             )
@@ -158,7 +166,7 @@ def _annotations(session: Session, case_id: uuid.UUID) -> tuple[AnnotationRow, .
     author = aliased(Employee)
     mine = select(a.id).where(a.case_id == case_id, a.deleted_at.is_(None))
     files: dict[uuid.UUID, list[AttachmentRow]] = defaultdict(list)
-    for owner, id_, name, media, size, added in session.execute(
+    for owner, id_, name, media, size, added in session.connection().execute(
         select(f.annotation_id, f.id, f.file_name, f.media_type, f.size, f.added_at)
         .where(f.annotation_id.in_(mine), f.deleted_at.is_(None))
         .order_by(f.added_at, f.id)
@@ -194,7 +202,7 @@ def _annotations(session: Session, case_id: uuid.UUID) -> tuple[AnnotationRow, .
             created_by,
             created_at,
             version,
-        ) in session.execute(
+        ) in session.connection().execute(
             select(
                 a.id,
                 a.kind,
@@ -222,12 +230,12 @@ def _plans(session: Session, case_id: uuid.UUID, as_of: dt.date) -> tuple[PlanRo
     mine = select(p.id).where(p.case_id == case_id, p.deleted_at.is_(None))
     judged = judged_instalments(session, mine, as_of=as_of)
     instalments: dict[uuid.UUID, list[InstalmentRow]] = defaultdict(list)
-    for id_, plan_id, number, due_on, amount in session.execute(
-        select(i.id, i.plan_id, i.number, i.due_on, i.amount)
+    for key, id_, plan_id, number, due_on, amount in session.connection().execute(
+        select(raw_key(i.id, "instalment_key"), i.id, i.plan_id, i.number, i.due_on, i.amount)
         .where(i.plan_id.in_(mine), i.deleted_at.is_(None))
         .order_by(i.plan_id, i.number)
     ):
-        paid, outcome = judged[id_]
+        paid, outcome = judged[key]
         instalments[plan_id].append(
             InstalmentRow(id_, plan_id, number, due_on, amount, paid, outcome.value)
         )
@@ -242,7 +250,15 @@ def _plans(session: Session, case_id: uuid.UUID, as_of: dt.date) -> tuple[PlanRo
             instalments=tuple(instalments.get(id_, ())),
             version=version,
         )
-        for id_, kind, agreed_on, created_by, note, cancelled_on, version in session.execute(
+        for (
+            id_,
+            kind,
+            agreed_on,
+            created_by,
+            note,
+            cancelled_on,
+            version,
+        ) in session.connection().execute(
             select(p.id, p.kind, p.agreed_on, author.name, p.note, p.cancelled_on, p.version)
             .outerjoin(author, author.id == p.created_by_id)
             .where(p.case_id == case_id, p.deleted_at.is_(None))

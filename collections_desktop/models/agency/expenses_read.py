@@ -62,34 +62,38 @@ def read_expenses(
         order = [kind_rank(), e.spent_on, owner.name]
     else:
         order = [owner.name, e.spent_on, kind_rank()]
-    rows = session.execute(
-        select(
-            e.id,
-            e.employee_id,
-            owner.name,
-            e.month,
-            e.spent_on,
-            e.kind,
-            e.amount,
-            e.currency,
-            k.number,
-            e.description,
-            e.state,
-            approver.name,
-            e.rejection_reason,
-            e.version,
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                e.id,
+                e.employee_id,
+                owner.name,
+                e.month,
+                e.spent_on,
+                e.kind,
+                e.amount,
+                e.currency,
+                k.number,
+                e.description,
+                e.state,
+                approver.name,
+                e.rejection_reason,
+                e.version,
+            )
+            .join(owner, owner.id == e.employee_id)
+            .outerjoin(approver, approver.id == e.approved_by_id)
+            .outerjoin(k, k.id == e.case_id)
+            .where(*conditions)
+            .order_by(*order, e.id)
         )
-        .join(owner, owner.id == e.employee_id)
-        .outerjoin(approver, approver.id == e.approved_by_id)
-        .outerjoin(k, k.id == e.case_id)
-        .where(*conditions)
-        .order_by(*order, e.id)
-    ).all()
+        .all()
+    )
     if not rows:
         return ()
     a = AgencyAttachment
     receipts: dict[uuid.UUID, list[AttachmentRow]] = defaultdict(list)
-    for expense_id, id_, name, media, size, added in session.execute(
+    for expense_id, id_, name, media, size, added in session.connection().execute(
         select(a.expense_id, a.id, a.file_name, a.media_type, a.size, a.added_at)
         .where(
             a.deleted_at.is_(None),

@@ -19,16 +19,19 @@ instalment into a kept one, as with a promise to pay.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
+import itertools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from collections_desktop.i18n import N_, _
 from collections_desktop.kernel.money import ZERO
@@ -88,13 +91,16 @@ def judge(
     until = cancelled_on if cancelled and cancelled_on is not None else as_of
     grace = dt.timedelta(days=grace_days)
     ordered = sorted(range(len(instalments)), key=lambda i: (instalments[i][0], i))
+    days = sorted(payments)  # received by a day: a running sum up to it (bisect)
+    running = list(itertools.accumulate((amount for _day, amount in days), initial=ZERO))
+    dates = [day for day, _amount in days]
     results: dict[int, tuple[Decimal, InstalmentOutcome]] = {}
     before = ZERO  # the amounts of the instalments due earlier
     for index in ordered:
         due_on, amount = instalments[index]
         deadline = due_on + grace
         cutoff = min(until, deadline)
-        received = sum((a for day, a in payments if day <= cutoff), ZERO)
+        received = running[bisect.bisect_right(dates, cutoff)]
         paid = min(max(received - before, ZERO), amount)
         if paid >= amount:
             outcome = InstalmentOutcome.KEPT
@@ -109,39 +115,78 @@ def judge(
     return [results[i] for i in range(len(instalments))]
 
 
+def raw_key(column: Any, name: str) -> Any:
+    """A key column as the driver gives it (bytes on SQLite, a UUID on PostgreSQL): a dict
+    key without the cost of making a ``uuid.UUID`` of every row."""
+    return type_coerce(column, NullType()).label(name)
+
+
+def as_uuid(value: Any) -> uuid.UUID:
+    """A key read by ``raw_key`` as a UUID."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(bytes=bytes(value))
+
+
 def judged_instalments(
-    session: Session, plan_ids: Any, *, as_of: dt.date
-) -> dict[uuid.UUID, tuple[Decimal, InstalmentOutcome]]:
-    """Every instalment of the plans ``plan_ids`` (a select of plan ids) judged on
-    ``as_of``: two statements (the plans' instalments, their cases' approved
-    collections up to ``as_of``), then ``judge`` per plan."""
+    session: Session,
+    plan_ids: Any,
+    *,
+    as_of: dt.date,
+    due_until: dt.date | None = None,
+) -> dict[Any, tuple[Decimal, InstalmentOutcome]]:
+    """The instalments of the plans ``plan_ids`` (a select of plan ids) judged on
+    ``as_of``, by their ``raw_key``; only those due by ``due_until`` when given (the
+    later ones change nothing for them). Two statements (the plans' instalments, their
+    cases' approved collections up to the last day that can count), then ``judge`` per
+    plan."""
     p, i, c = AgencyPlan, AgencyInstalment, AgencyCollection
-    rows = session.execute(
-        select(p.id, p.case_id, p.agreed_on, p.cancelled_on, i.id, i.due_on, i.amount)
-        .join(i, i.plan_id == p.id)
-        .where(p.id.in_(plan_ids), p.deleted_at.is_(None), i.deleted_at.is_(None))
-        .order_by(p.id, i.due_on, i.number)
-    ).all()
+    conditions: list[ColumnElement[bool]] = [
+        p.id.in_(plan_ids),
+        p.deleted_at.is_(None),
+        i.deleted_at.is_(None),
+    ]
+    if due_until is not None:
+        conditions.append(i.due_on <= due_until)
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                raw_key(p.id, "plan_key"),
+                raw_key(p.case_id, "case_key"),
+                p.agreed_on,
+                p.cancelled_on,
+                raw_key(i.id, "instalment_key"),
+                i.due_on,
+                i.amount,
+            )
+            .join(i, i.plan_id == p.id)
+            .where(*conditions)
+            .order_by(p.id, i.due_on, i.number)
+        )
+        .all()
+    )
     if not rows:
         return {}
-    payments: dict[uuid.UUID, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    for case_id, day, amount in session.execute(
-        select(c.case_id, c.collected_on, c.amount).where(
+    grace = grace_days(session)
+    last_counted = as_of
+    if due_until is not None:
+        last_counted = min(as_of, due_until + dt.timedelta(days=grace))
+    payments: dict[Any, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for case_key, day, amount in session.connection().execute(
+        select(raw_key(c.case_id, "case_key"), c.collected_on, c.amount).where(
             c.case_id.in_(select(p.case_id).where(p.id.in_(plan_ids))),
             c.deleted_at.is_(None),
             c.state == CollectionState.APPROVED.value,
-            c.collected_on <= as_of,
+            c.collected_on <= last_counted,
         )
     ):
-        payments[case_id].append((day, amount))
-    grace = grace_days(session)
-    judged: dict[uuid.UUID, tuple[Decimal, InstalmentOutcome]] = {}
-    plans: dict[uuid.UUID, list[Any]] = defaultdict(list)
+        payments[case_key].append((day, amount))
+    judged: dict[Any, tuple[Decimal, InstalmentOutcome]] = {}
+    plans: dict[Any, list[Any]] = defaultdict(list)
     for row in rows:
         plans[row[0]].append(row)
     for lines in plans.values():
-        _plan_id, case_id, agreed_on, cancelled_on = lines[0][:4]
-        counted = [(day, a) for day, a in payments.get(case_id, ()) if day >= agreed_on]
+        _plan_key, case_key, agreed_on, cancelled_on = lines[0][:4]
+        counted = [(day, a) for day, a in payments.get(case_key, ()) if day >= agreed_on]
         outcomes = judge(
             [(line[5], line[6]) for line in lines],
             counted,

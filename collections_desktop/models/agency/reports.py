@@ -89,39 +89,43 @@ def commission_lines(
         conditions.append(c.collected_by_id == collector_id)
     if client_id is not None:
         conditions.append(k.client_id == client_id)
-    rows = session.execute(
-        select(
-            c.id,
-            c.collected_on,
-            func.coalesce(original.collected_on, c.collected_on),
-            k.number,
-            k.client_id,
-            cl.code,
-            cl.name,
-            cl.commission_percent,
-            d.name,
-            c.collected_by_id,
-            collector.name,
-            c.amount,
-            k.currency,
-            k.debt_date,
-            staff.commission_share_percent,
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                c.id,
+                c.collected_on,
+                func.coalesce(original.collected_on, c.collected_on),
+                k.number,
+                k.client_id,
+                cl.code,
+                cl.name,
+                cl.commission_percent,
+                d.name,
+                c.collected_by_id,
+                collector.name,
+                c.amount,
+                k.currency,
+                k.debt_date,
+                staff.commission_share_percent,
+            )
+            .join(k, k.id == c.case_id)
+            .join(cl, cl.id == k.client_id)
+            .join(d, d.id == k.debtor_id)
+            .join(collector, collector.id == c.collected_by_id)
+            .outerjoin(original, original.id == c.reverses_id)
+            .outerjoin(staff, (staff.employee_id == c.collected_by_id) & staff.deleted_at.is_(None))
+            .where(*conditions)
+            .order_by(collector.name, c.collected_by_id, c.collected_on, k.number, c.id)
         )
-        .join(k, k.id == c.case_id)
-        .join(cl, cl.id == k.client_id)
-        .join(d, d.id == k.debtor_id)
-        .join(collector, collector.id == c.collected_by_id)
-        .outerjoin(original, original.id == c.reverses_id)
-        .outerjoin(staff, (staff.employee_id == c.collected_by_id) & staff.deleted_at.is_(None))
-        .where(*conditions)
-        .order_by(collector.name, c.collected_by_id, c.collected_on, k.number, c.id)
-    ).all()
+        .all()
+    )
     if not rows:
         return []
     bands: dict[uuid.UUID, list[tuple[int, Decimal]]] = defaultdict(list)
     b = AgencyCommissionBand
     client_ids = {row[4] for row in rows}
-    for band_client, from_days, percent in session.execute(
+    for band_client, from_days, percent in session.connection().execute(
         select(b.client_id, b.from_days, b.percent).where(
             b.deleted_at.is_(None), b.client_id.in_(client_ids)
         )
