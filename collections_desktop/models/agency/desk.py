@@ -150,9 +150,7 @@ def case_rows_query(
             k.assigned_on,
             k.last_action_on,
             k.currency,
-            k.principal,
-            k.interest,
-            k.fees,
+            type_coerce(k.principal + k.interest + k.fees, Money()),
             totals.c.collected,
             totals.c.pending,
             k.version,
@@ -170,44 +168,27 @@ _NOTHING = Decimal("0.00")
 
 
 def case_row(values: Any) -> CaseFileRow:
-    (
-        id_,
-        number,
-        client_code,
-        client_name,
-        debtor_name,
-        tax_id,
-        collector_name,
-        status,
-        assigned_on,
-        last_action_on,
-        currency,
-        principal,
-        interest,
-        fees,
-        collected,
-        pending,
-        version,
-    ) = values
-    debt = principal + interest + fees
-    collected = _NOTHING if collected is None else collected
+    """A row of ``case_rows_query`` as a CaseFileRow."""
+    debt, collected, pending = values[11], values[12], values[13]
+    if collected is None:
+        collected = pending = _NOTHING
     return CaseFileRow(
-        id=id_,
-        number=number,
-        client_code=client_code,
-        client_name=client_name,
-        debtor_name=debtor_name,
-        debtor_tax_id=tax_id,
-        collector_name=collector_name,
-        status=status,
-        assigned_on=assigned_on,
-        last_action_on=last_action_on,
-        currency=currency,
+        id=values[0],
+        number=values[1],
+        client_code=values[2],
+        client_name=values[3],
+        debtor_name=values[4],
+        debtor_tax_id=values[5],
+        collector_name=values[6],
+        status=values[7],
+        assigned_on=values[8],
+        last_action_on=values[9],
+        currency=values[10],
         debt=debt,
         collected=collected,
-        pending=_NOTHING if pending is None else pending,
+        pending=pending,
         outstanding=debt - collected,
-        version=version,
+        version=values[14],
     )
 
 
