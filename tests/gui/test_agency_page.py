@@ -273,7 +273,7 @@ def test_case_files_list_open_cases_oldest_action_first_with_their_figures(
     # unapproved as pending; outstanding = principal + interest + fees - collected.
     assert texts(grid, C_NUMBER, C_DEBTOR, C_STATUS, C_DEBT, C_COLLECTED, C_PENDING,
                  C_OUTSTANDING) == [
-        ("EXP-000002", "Garnier SA", "New", "2,075.00", "0.00", "300.00", "2,075.00"),
+        ("EXP-000002", "Garnier SA", "Payment plan", "2,075.00", "0.00", "300.00", "2,075.00"),
         ("EXP-000003", "Lopes & Filhos Lda", "New", "575.00", "0.00", "80.00", "575.00"),
         ("EXP-000001", "Ruiz Hermanos SL", "New", "1,075.00", "200.00", "150.00", "875.00"),
     ]  # fmt: skip
@@ -413,8 +413,8 @@ def test_money_seen_toggles_with_one_click_each_change_in_the_history(qtbot, mak
         "received",
     ]
     qtbot.waitUntil(lambda: tab.history.model.rowCount() == 3, timeout=WAIT)
-    assert texts(tab.history, 1) == [("Marked collected",), ("Marked not collected",),
-                                     ("Recorded",)]  # fmt: skip
+    assert texts(tab.history, 1) == [("Recorded",), ("Marked not collected",),
+                                     ("Marked collected",)]  # fmt: skip
     # A collector decides nothing: the buttons say who does.
     assert not tab.approve_action.isEnabled()
     assert tab.approve_action.toolTip().startswith("Only a supervisor approves or rejects")
@@ -453,11 +453,12 @@ def test_the_calendar_shows_each_days_payments_and_actions(qtbot, make_window, d
     grid.select(dt.date(2026, 11, 25))
     assert calendar.day_list.title.text() == "November 25, 2026"
     assert texts(calendar.day_list, 0, 1, 3) == [
-        ("Action", "EXP-000003", ""),
         ("Promise", "EXP-000001", "300.00"),
+        ("Action", "EXP-000003", ""),
     ]
     opened: list[uuid.UUID] = []
     calendar.case_requested.connect(opened.append)
+    calendar.day_list.view.selectRow(1)
     calendar.open_action.trigger()
     assert opened == [desk.cases["Lopes & Filhos Lda"]]
 

@@ -465,7 +465,7 @@ def collection_columns(fmt: Formats) -> list[Column[CollectionRow]]:
 
 
 def history_columns(fmt: Formats) -> list[Column[CollectionChangeRow]]:
-    """A collection's history, newest first."""
+    """A collection's history, oldest first."""
     return [
         Column(_("When"), lambda r: r.changed_at, text=fmt.moment),
         Column(
@@ -987,6 +987,7 @@ class UnapprovedTab(ListPage):
         context = self.context
         received = not row.received
         employee_id = context.employee_id
+        assert employee_id is not None  # toggle_block saw to it
 
         def work(session: Session) -> None:
             set_received(
@@ -1023,6 +1024,7 @@ class UnapprovedTab(ListPage):
             return
         context = self.context
         supervisor = context.employee_id
+        assert supervisor is not None  # approve_block saw to it
         self.pending.add(row.id)
 
         def work(session: Session) -> None:
@@ -1069,6 +1071,7 @@ class UnapprovedTab(ListPage):
     ) -> None:
         context = self.context
         supervisor = context.employee_id
+        assert supervisor is not None  # approve_block saw to it
         self.pending.add(row.id)
 
         def work(session: Session) -> None:
