@@ -417,7 +417,9 @@ def test_money_seen_toggles_with_one_click_each_change_in_the_history(qtbot, mak
                                      ("Marked collected",)]  # fmt: skip
     # A collector decides nothing: the buttons say who does.
     assert not tab.approve_action.isEnabled()
-    assert tab.approve_action.toolTip().startswith("Only a supervisor approves or rejects")
+    assert tab.approve_action.toolTip() == (
+        "Only a supervisor of the agency desk may approve or reject a collection."
+    )
 
 
 # --- calendar ---------------------------------------------------------------------------

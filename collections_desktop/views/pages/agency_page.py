@@ -54,7 +54,12 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.agency.calendar import calendar_month
 from collections_desktop.models.agency.clients import ClientRow, list_clients
-from collections_desktop.models.agency.collections import approve, reject, set_received
+from collections_desktop.models.agency.collections import (
+    approval_blocker,
+    approve,
+    reject,
+    set_received,
+)
 from collections_desktop.models.agency.desk import (
     DeskCounts,
     case_files,
@@ -945,15 +950,13 @@ class UnapprovedTab(ListPage):
                 "database."
             )
         if context.employee_id is None or info is None or info.me is None:
-            return _("Only an agency supervisor approves or rejects collections.")
-        if not info.me.is_supervisor:
-            return _(
-                "Only a supervisor approves or rejects collections; you may mark them "
-                "collected or not."
-            )
-        if row.collected_by_id == context.employee_id:
-            return _("You recorded this collection; another supervisor must approve it.")
-        return None
+            return _("Only a supervisor of the agency desk may approve or reject a collection.")
+        return approval_blocker(
+            state=row.state,
+            collected_by_id=row.collected_by_id,
+            approver_id=context.employee_id,
+            approver_is_supervisor=info.me.is_supervisor,
+        )
 
     def toggle_block(self) -> str | None:
         """Why the viewer may not mark collections collected or not (None: they may)."""
