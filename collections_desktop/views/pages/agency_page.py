@@ -1675,23 +1675,20 @@ class AgencyPage(Page):
     # --- actions ------------------------------------------------------------------------
 
     def open_case(self, case_id: uuid.UUID) -> QWidget | None:
-        """The case file's window (brought to the front when it is open already)."""
-        window = self.case_windows.get(case_id)
-        if window is not None:
-            window.show()
-            window.raise_()
-            window.activateWindow()
-            return window
+        """The case file's window (the one open already, raised and read again); what is
+        written in it shows on the desk at once."""
         try:
-            from collections_desktop.views.dialogs.case_file import CaseFileWindow
+            from collections_desktop.views.dialogs.case_file import open_case_file
         except ImportError:
             self.set_status(_("The case file window is not available in this version."))
             return None
-        window = CaseFileWindow(self.context, case_id)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.case_windows[case_id] = window
-        window.destroyed.connect(lambda _obj=None, case_id=case_id: self._case_closed(case_id))
-        window.show()
+        window = open_case_file(self.context, case_id, self)
+        if self.case_windows.get(case_id) is not window:
+            self.case_windows[case_id] = window
+            window.changed.connect(self._case_changed)
+            window.destroyed.connect(
+                lambda _gone=None, case_id=case_id: self.case_windows.pop(case_id, None)
+            )
         return window
 
     def import_case_files(self) -> ImportCaseFilesDialog:
@@ -1737,11 +1734,17 @@ class AgencyPage(Page):
 
     # --- reactions ----------------------------------------------------------------------
 
-    def _case_closed(self, case_id: uuid.UUID) -> None:
-        self.case_windows.pop(case_id, None)
-        # What was done in the window shows on the tab on screen.
-        if self.tabs.currentIndex() in (CASES, UNAPPROVED, CALENDAR):
-            self.desk_tabs[self.tabs.currentIndex()].refresh()
+    def _case_changed(self, note: str) -> None:
+        """Something was written in a case file window: the tab on screen reads again,
+        the desk's other tabs when next shown."""
+        current = self.tabs.currentIndex()
+        for index, tab in enumerate(self.desk_tabs):
+            if index == current:
+                if isinstance(tab, ListPage):
+                    tab.note = note  # said again once the list is read
+                tab.refresh()
+            else:
+                tab.started = False
 
     def _tab_changed(self, index: int) -> None:
         if self.started:
