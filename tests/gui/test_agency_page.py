@@ -567,12 +567,15 @@ def test_the_desk_keeps_its_tab_columns_and_status_filter(qtbot, make_window, de
     with qtbot.waitSignal(cases.loaded, timeout=WAIT):
         cases.status_filter.setCurrentIndex(cases.status_filter.findData("legal"))
     cases.grid.view.horizontalHeader().resizeSection(C_DEBTOR, 333)
+    with qtbot.waitSignal(page.unapproved.loaded, timeout=WAIT):
+        page.show_tab(UNAPPROVED)
     state = page.save_state()
     assert {"agency_cases.grid", "agency_cases.status", "agency_unapproved.splitter",
             "agency_calendar.splitter"} <= set(state)  # fmt: skip
 
     other = make_window(desk.database, user_name="pablo").agency_page
     other.restore_state(state)
+    assert other.tabs.currentIndex() == UNAPPROVED  # the tab last shown
     assert other.cases.status_filter.currentData() == "legal"
     assert other.cases.grid.view.horizontalHeader().sectionSize(C_DEBTOR) == 333
 

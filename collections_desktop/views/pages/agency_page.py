@@ -1662,6 +1662,10 @@ class AgencyPage(Page):
         return state
 
     def restore_state(self, state: PageState) -> None:
+        """The tab last shown, and each tab's columns and filters."""
+        tab_text = state.get("tab", b"").decode(errors="replace")
+        if tab_text.isdigit() and int(tab_text) < self.tabs.count():
+            self.tabs.setCurrentIndex(int(tab_text))
         for tab in self.desk_tabs:
             prefix = f"{tab.key}."
             tab.restore_state(
