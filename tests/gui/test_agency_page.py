@@ -599,3 +599,25 @@ def test_import_case_files_asks_for_a_file_a_client_and_a_mapping(
     assert dialog.error.text() == "The file was not imported: 2 errors"
     assert dialog.problems.toPlainText() == "row 2, debtor: empty\nrow 3, x: bad"
     dialog.reject()
+
+
+def test_a_collection_approved_meanwhile_is_refused_and_the_list_read_again(
+    qtbot, make_window, desk, dialogs, clock
+):
+    _window, page = open_desk(qtbot, make_window, desk, "sara")
+    show_unapproved(qtbot, page)
+    tab = page.unapproved
+    ruiz = desk.collections["Ruiz Hermanos SL 150.00"]
+    assert tab.select_collection(ruiz)
+    # Pablo approves it on his computer first.
+    with write_transaction(desk.database) as session:
+        version = session.scalar(
+            select(AgencyCollection.version).where(AgencyCollection.id == ruiz)
+        )
+        approve(session, ruiz, version, supervisor_id=desk.pablo, now=clock.now())
+    with qtbot.waitSignal(tab.loaded, timeout=WAIT):
+        tab.approve_action.trigger()
+    assert len(dialogs["warning"]) == 1
+    assert dialogs["warning"][0][0] == "Unapproved collections"
+    assert texts(tab.grid, U_CASE) == [("EXP-000002",), ("EXP-000003",)]
+    assert collection(desk.database, ruiz).approved_by_id == desk.pablo

@@ -1012,7 +1012,7 @@ class UnapprovedTab(ListPage):
 
         def failed(message: str) -> None:
             self.pending.discard(row.id)
-            self._refused(message)
+            self._write_refused(message)
 
         WriteOp(work, done, "agency received", failure=failed).run(context.runner, context.database)
 
@@ -1046,7 +1046,7 @@ class UnapprovedTab(ListPage):
 
         def failed(message: str) -> None:
             self.pending.discard(row.id)
-            self._refused(message)
+            self._write_refused(message)
 
         WriteOp(work, done, "agency approve", failure=failed).run(context.runner, context.database)
 
@@ -1101,7 +1101,9 @@ class UnapprovedTab(ListPage):
         def failed(message: str) -> None:
             self.pending.discard(row.id)
             if dialog is None:
-                self._refused(message)
+                self._write_refused(message)
+            else:
+                self.refresh()
 
         WriteOp(work, done, "agency reject", failure=failed, feedback=dialog).run(
             context.runner, context.database
@@ -1285,6 +1287,12 @@ class UnapprovedTab(ListPage):
     def _refused(self, message: str) -> None:
         self.set_status(message)
         QMessageBox.warning(self, _("Unapproved collections"), message)
+
+    def _write_refused(self, message: str) -> None:
+        """A change was refused (another supervisor was quicker, the case closed …): say
+        why, and read the list again so it shows how things stand."""
+        self._refused(message)
+        self.refresh()
 
 
 class CalendarTab(Page):
