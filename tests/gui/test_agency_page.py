@@ -619,5 +619,9 @@ def test_a_collection_approved_meanwhile_is_refused_and_the_list_read_again(
         tab.approve_action.trigger()
     assert len(dialogs["warning"]) == 1
     assert dialogs["warning"][0][0] == "Unapproved collections"
+    assert dialogs["warning"][0][1] == (
+        "The collection of 150.00 on Nov 20, 2026 in case file EXP-000001 was already "
+        "approved by Pablo Ortega."
+    )
     assert texts(tab.grid, U_CASE) == [("EXP-000002",), ("EXP-000003",)]
     assert collection(desk.database, ruiz).approved_by_id == desk.pablo
