@@ -86,11 +86,12 @@ def calendar_month(
         )
     )
     judged = judged_instalments(session, due, as_of=as_of, due_until=last)
-    counts = (
-        select(i.plan_id, func.count().label("n"))
-        .where(i.deleted_at.is_(None), i.plan_id.in_(due))
-        .group_by(i.plan_id)
-        .subquery()
+    others = aliased(AgencyInstalment)
+    count = (
+        select(func.count())
+        .where(others.plan_id == i.plan_id, others.deleted_at.is_(None))
+        .correlate(i)
+        .scalar_subquery()
     )
     entries: list[CalendarEntry] = []
     for (
@@ -104,7 +105,7 @@ def calendar_month(
         debtor_name,
         collector_name,
         currency,
-        count,
+        of_count,
     ) in session.connection().execute(
         select(
             raw_key(i.id, "instalment_key"),
@@ -117,12 +118,11 @@ def calendar_month(
             d.name,
             collector.name,
             k.currency,
-            counts.c.n,
+            count,
         )
         .join(p, p.id == i.plan_id)
         .join(k, k.id == p.case_id)
         .join(d, d.id == k.debtor_id)
-        .join(counts, counts.c.plan_id == p.id)
         .outerjoin(collector, collector.id == k.collector_id)
         .where(
             i.due_on.between(first, last),
@@ -136,7 +136,7 @@ def calendar_month(
             entry_kind, text = PROMISE, _("Promise to pay")
         else:
             entry_kind = INSTALMENT
-            text = _("Instalment {number} of {count}").format(number=number, count=count)
+            text = _("Instalment {number} of {count}").format(number=number, count=of_count)
         entries.append(
             CalendarEntry(
                 day=day,
