@@ -11,24 +11,35 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.agency.instalments import judged_instalments, raw_key
+from collections_desktop.models.agency.instalments import (
+    InstalmentOutcome,
+    grace_days,
+    judge,
+    raw_key,
+)
 from collections_desktop.models.agency.rows import CalendarEntry, CalendarMonth
 from collections_desktop.models.db.schema import (
     AgencyAnnotation,
     AgencyCase,
+    AgencyCollection,
     AgencyDebtor,
     AgencyInstalment,
     AgencyPlan,
     AnnotationKind,
+    CollectionState,
     Employee,
     PlanKind,
 )
+from collections_desktop.models.db.types import Money
 
 PROMISE = "promise"
 INSTALMENT = "instalment"
@@ -85,7 +96,6 @@ def calendar_month(
             *on_cases,
         )
     )
-    judged = judged_instalments(session, due, as_of=as_of, due_until=last)
     others = aliased(AgencyInstalment)
     count = (
         select(func.count())
@@ -93,45 +103,42 @@ def calendar_month(
         .correlate(i)
         .scalar_subquery()
     )
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                raw_key(p.id, "plan_key"),
+                p.cancelled_on,
+                i.due_on,
+                i.number,
+                i.amount,
+                p.kind,
+                k.id,
+                k.number,
+                d.name,
+                collector.name,
+                k.currency,
+                count,
+            )
+            .join(p, p.id == i.plan_id)
+            .join(k, k.id == p.case_id)
+            .join(d, d.id == k.debtor_id)
+            .outerjoin(collector, collector.id == k.collector_id)
+            .where(
+                i.due_on.between(first, last),
+                i.deleted_at.is_(None),
+                p.deleted_at.is_(None),
+                *on_cases,
+            )
+            .order_by(i.due_on, i.number, i.id)
+        )
+        .all()
+    )
+    outcomes = _judge_month(session, due, rows, first=first, last=last, as_of=as_of)
     entries: list[CalendarEntry] = []
-    for (
-        inst_id,
-        day,
-        amount,
-        number,
-        kind,
-        case_id,
-        case_number,
-        debtor_name,
-        collector_name,
-        currency,
-        of_count,
-    ) in session.connection().execute(
-        select(
-            raw_key(i.id, "instalment_key"),
-            i.due_on,
-            i.amount,
-            i.number,
-            p.kind,
-            k.id,
-            k.number,
-            d.name,
-            collector.name,
-            k.currency,
-            count,
-        )
-        .join(p, p.id == i.plan_id)
-        .join(k, k.id == p.case_id)
-        .join(d, d.id == k.debtor_id)
-        .outerjoin(collector, collector.id == k.collector_id)
-        .where(
-            i.due_on.between(first, last),
-            i.deleted_at.is_(None),
-            p.deleted_at.is_(None),
-            *on_cases,
-        )
-    ):
-        paid_outcome = judged.get(inst_id)
+    for row, outcome in zip(rows, outcomes, strict=True):
+        (_plan, _cancelled, day, number, amount, kind, case_id, case_number, debtor_name,
+         collector_name, currency, of_count) = row  # fmt: skip
         if kind == PlanKind.PROMISE:
             entry_kind, text = PROMISE, _("Promise to pay")
         else:
@@ -148,7 +155,7 @@ def calendar_month(
                 amount=amount,
                 currency=currency,
                 text=text,
-                outcome=None if paid_outcome is None else paid_outcome[1].value,
+                outcome=outcome.value,
             )
         )
     for (
@@ -188,6 +195,85 @@ def calendar_month(
         )
     entries.sort(key=_entry_key)
     return CalendarMonth(month=first, entries=tuple(entries))
+
+
+def _judge_month(
+    session: Session,
+    due: Any,
+    rows: Sequence[Any],
+    *,
+    first: dt.date,
+    last: dt.date,
+    as_of: dt.date,
+) -> list[InstalmentOutcome]:
+    """The outcome of each instalment of ``rows`` (due in the month, in due order), by
+    ``instalments.judge``, without reading each plan's whole past: what matters of it is
+    summed in SQL per plan (the amounts due before the month; what was paid from the
+    agreement before the month, up to the cancellation), and only the payments of the
+    month (and its grace days) are read one by one."""
+    p, i, c = AgencyPlan, AgencyInstalment, AgencyCollection
+    grace = grace_days(session)
+    until_cancelled = or_(p.cancelled_on.is_(None), c.collected_on <= p.cancelled_on)
+    earlier: dict[Any, Decimal] = dict(
+        session.connection()
+        .execute(
+            select(raw_key(i.plan_id, "plan_key"), type_coerce(func.sum(i.amount), Money()))
+            .where(i.plan_id.in_(due), i.deleted_at.is_(None), i.due_on < first)
+            .group_by(i.plan_id)
+        )
+        .all()
+    )
+    paid_before: dict[Any, Decimal] = dict(
+        session.connection()
+        .execute(
+            select(raw_key(p.id, "plan_key"), type_coerce(func.sum(c.amount), Money()))
+            .join(c, c.case_id == p.case_id)
+            .where(
+                p.id.in_(due),
+                c.deleted_at.is_(None),
+                c.state == CollectionState.APPROVED.value,
+                c.collected_on >= p.agreed_on,
+                c.collected_on < first,
+                c.collected_on <= as_of,
+                until_cancelled,
+            )
+            .group_by(p.id)
+        )
+        .all()
+    )
+    paid_in_month: dict[Any, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for plan_key, day, amount in session.connection().execute(
+        select(raw_key(p.id, "plan_key"), c.collected_on, c.amount)
+        .join(c, c.case_id == p.case_id)
+        .where(
+            p.id.in_(due),
+            c.deleted_at.is_(None),
+            c.state == CollectionState.APPROVED.value,
+            c.collected_on >= p.agreed_on,
+            c.collected_on >= first,
+            c.collected_on <= min(as_of, last + dt.timedelta(days=grace)),
+            until_cancelled,
+        )
+    ):
+        paid_in_month[plan_key].append((day, amount))
+    plans: dict[Any, list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        plans[row[0]].append(index)
+    outcomes: list[InstalmentOutcome] = [InstalmentOutcome.OPEN] * len(rows)
+    for plan_key, indexes in plans.items():
+        # Everything before the month counts as of the first day there is.
+        before = [(dt.date.min, earlier[plan_key])] if plan_key in earlier else []
+        payments = [(dt.date.min, paid_before[plan_key])] if plan_key in paid_before else []
+        judged = judge(
+            [*before, *((rows[n][2], rows[n][4]) for n in indexes)],
+            [*payments, *paid_in_month.get(plan_key, ())],
+            as_of=as_of,
+            grace_days=grace,
+            cancelled_on=rows[indexes[0]][1],
+        )
+        for n, (_paid, outcome) in zip(indexes, judged[len(before) :], strict=True):
+            outcomes[n] = outcome
+    return outcomes
 
 
 def _entry_key(entry: CalendarEntry) -> tuple[Any, ...]:
