@@ -369,7 +369,7 @@ def main() -> None:
         for name, run, describe in reads:
             seconds, cpu, result = best(run, arguments.repeat)
             print(
-                f"{name:36} {seconds * 1000:8.1f} ms (cpu {cpu * 1000:7.1f} ms)   {describe(result)}"
+                f"{name:35} {seconds * 1000:8.1f} ms (cpu {cpu * 1000:7.1f} ms)  {describe(result)}"
             )
     database.dispose()
     folder.cleanup()
