@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.types import NullType
 
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.agency.instalments import (
@@ -130,20 +131,22 @@ def calendar_month(
                 p.deleted_at.is_(None),
                 *on_cases,
             )
-            .order_by(i.due_on, i.number, i.id)
         )
         .all()
     )
+    promise_text = _("Promise to pay")
+    instalment_text = _("Instalment {number} of {count}")
+    names = {kind: annotation_name(kind) for kind in ANNOTATION_NAMES}
     outcomes = _judge_month(session, due, rows, first=first, last=last, as_of=as_of)
     entries: list[CalendarEntry] = []
     for row, outcome in zip(rows, outcomes, strict=True):
         (_plan, _cancelled, day, number, amount, kind, case_id, case_number, debtor_name,
          collector_name, currency, of_count) = row  # fmt: skip
         if kind == PlanKind.PROMISE:
-            entry_kind, text = PROMISE, _("Promise to pay")
+            entry_kind, text = PROMISE, promise_text
         else:
             entry_kind = INSTALMENT
-            text = _("Instalment {number} of {count}").format(number=number, count=of_count)
+            text = instalment_text.format(number=number, count=of_count)
         entries.append(
             CalendarEntry(
                 day=day,
@@ -189,7 +192,7 @@ def calendar_month(
                 collector_name=collector_name,
                 amount=None,
                 currency=currency,
-                text=f"{annotation_name(kind)}: {note}" if note else annotation_name(kind),
+                text=f"{names.get(kind, kind)}: {note}" if note else names.get(kind, kind),
                 outcome=None,
             )
         )
@@ -213,12 +216,15 @@ def _judge_month(
     month (and its grace days) are read one by one."""
     p, i, c = AgencyPlan, AgencyInstalment, AgencyCollection
     grace = grace_days(session)
+    if len({row[0] for row in rows}) <= MAX_LISTED_PLANS:
+        # The plans are known already: listed, they are not looked for again three times.
+        due = list({row[0] for row in rows})
     until_cancelled = or_(p.cancelled_on.is_(None), c.collected_on <= p.cancelled_on)
     earlier: dict[Any, Decimal] = dict(
         session.connection()
         .execute(
             select(raw_key(i.plan_id, "plan_key"), type_coerce(func.sum(i.amount), Money()))
-            .where(i.plan_id.in_(due), i.deleted_at.is_(None), i.due_on < first)
+            .where(_raw(i.plan_id).in_(due), i.deleted_at.is_(None), i.due_on < first)
             .group_by(i.plan_id)
         )
         .all()
@@ -229,7 +235,7 @@ def _judge_month(
             select(raw_key(p.id, "plan_key"), type_coerce(func.sum(c.amount), Money()))
             .join(c, c.case_id == p.case_id)
             .where(
-                p.id.in_(due),
+                _raw(p.id).in_(due),
                 c.deleted_at.is_(None),
                 c.state == CollectionState.APPROVED.value,
                 c.collected_on >= p.agreed_on,
@@ -246,7 +252,7 @@ def _judge_month(
         select(raw_key(p.id, "plan_key"), c.collected_on, c.amount)
         .join(c, c.case_id == p.case_id)
         .where(
-            p.id.in_(due),
+            _raw(p.id).in_(due),
             c.deleted_at.is_(None),
             c.state == CollectionState.APPROVED.value,
             c.collected_on >= p.agreed_on,
@@ -257,8 +263,8 @@ def _judge_month(
     ):
         paid_in_month[plan_key].append((day, amount))
     plans: dict[Any, list[int]] = defaultdict(list)
-    for index, row in enumerate(rows):
-        plans[row[0]].append(index)
+    for index in sorted(range(len(rows)), key=lambda n: (rows[n][2], rows[n][3])):
+        plans[rows[index][0]].append(index)  # each plan's in due order
     outcomes: list[InstalmentOutcome] = [InstalmentOutcome.OPEN] * len(rows)
     for plan_key, indexes in plans.items():
         # Everything before the month counts as of the first day there is.
@@ -274,6 +280,15 @@ def _judge_month(
         for n, (_paid, outcome) in zip(indexes, judged[len(before) :], strict=True):
             outcomes[n] = outcome
     return outcomes
+
+
+MAX_LISTED_PLANS = 20_000
+"""At most this many plans are named in a statement (SQLite takes 32,766 values)."""
+
+
+def _raw(column: Any) -> Any:
+    """A key column compared with keys as the driver gives them (``raw_key``)."""
+    return type_coerce(column, NullType())
 
 
 def _entry_key(entry: CalendarEntry) -> tuple[Any, ...]:
