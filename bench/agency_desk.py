@@ -10,8 +10,11 @@ status, collections (mostly approved, some waiting, a few rejected), promises an
 with their instalments, annotations (some scheduled this month and next) and expenses.
 Then prints the data size and, for each read, the best of ``--repeat`` runs: the case
 files (open ones, and all), the unapproved collections, the desk's counts, one case file,
-the collections calendar of this month, the month's collection report and a client's
-remittance statement.
+the collections calendar of this month (all its entries; its grid of per-day counts;
+one day's entries), the month's collection report and a client's remittance statement.
+
+The demo's agency can be read too: ``--keep`` a file that ``collections-desktop demo
+--agency`` wrote.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.kernel.clock import FixedClock, SystemClock
-from collections_desktop.models.agency.calendar import calendar_month
+from collections_desktop.models.agency.calendar import calendar_days, calendar_month
 from collections_desktop.models.agency.case_file import read_case_file
 from collections_desktop.models.agency.desk import (
     OPEN_STATUSES,
@@ -348,6 +351,16 @@ def main() -> None:
             (
                 "calendar_month (this month)",
                 lambda: calendar_month(session, TODAY, as_of=TODAY),
+                lambda r: f"{len(r.entries):,} entries",
+            ),
+            (
+                "calendar_days (this month's grid)",
+                lambda: calendar_days(session, TODAY),
+                lambda r: f"{len(r)} days",
+            ),
+            (
+                "calendar_month (one day: today)",
+                lambda: calendar_month(session, TODAY, as_of=TODAY, day=TODAY),
                 lambda r: f"{len(r.entries):,} entries",
             ),
             (

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -78,9 +79,14 @@ def calendar_month(
     *,
     collector_id: uuid.UUID | None = None,
     as_of: dt.date,
+    day: dt.date | None = None,
 ) -> CalendarMonth:
-    """The month's entries (``month`` may be any of its days); see the module."""
+    """The month's entries (``month`` may be any of its days); see the module. With
+    ``day``, only that day's (a day opened from the month's grid: ``calendar_days``)."""
     first, last = month_bounds(month)
+    month_first = first
+    if day is not None:
+        first = last = day
     k, d, p, i, a = AgencyCase, AgencyDebtor, AgencyPlan, AgencyInstalment, AgencyAnnotation
     collector = aliased(Employee)
     on_cases: list[ColumnElement[bool]] = [k.deleted_at.is_(None)]
@@ -140,7 +146,7 @@ def calendar_month(
     outcomes = _judge_month(session, due, rows, first=first, last=last, as_of=as_of)
     entries: list[CalendarEntry] = []
     for row, outcome in zip(rows, outcomes, strict=True):
-        (_plan, _cancelled, day, number, amount, kind, case_id, case_number, debtor_name,
+        (_plan, _cancelled, due_on, number, amount, kind, case_id, case_number, debtor_name,
          collector_name, currency, of_count) = row  # fmt: skip
         if kind == PlanKind.PROMISE:
             entry_kind, text = PROMISE, promise_text
@@ -149,7 +155,7 @@ def calendar_month(
             text = instalment_text.format(number=number, count=of_count)
         entries.append(
             CalendarEntry(
-                day=day,
+                day=due_on,
                 kind=entry_kind,
                 case_id=case_id,
                 case_number=case_number,
@@ -197,7 +203,72 @@ def calendar_month(
             )
         )
     entries.sort(key=_entry_key)
-    return CalendarMonth(month=first, entries=tuple(entries))
+    return CalendarMonth(month=month_first, entries=tuple(entries))
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """What falls due on one day of the month, for the month's grid: how many promises,
+    instalments and actions, and the amounts promised and due per currency."""
+
+    day: dt.date
+    promises: int
+    instalments: int
+    actions: int
+    amount_by_currency: Mapping[str, Decimal]
+
+
+def calendar_days(
+    session: Session, month: dt.date, *, collector_id: uuid.UUID | None = None
+) -> tuple[CalendarDay, ...]:
+    """The month's days that have something due (by day), counted and summed in SQL (two
+    grouped statements, no judging: the outcomes come with a day's entries)."""
+    first, last = month_bounds(month)
+    k, p, i, a = AgencyCase, AgencyPlan, AgencyInstalment, AgencyAnnotation
+    on_cases: list[ColumnElement[bool]] = [k.deleted_at.is_(None)]
+    if collector_id is not None:
+        on_cases.append(k.collector_id == collector_id)
+    days: dict[dt.date, dict[str, Any]] = defaultdict(
+        lambda: {"promises": 0, "instalments": 0, "actions": 0, "amounts": {}}
+    )
+    for due_on, kind, currency, count, amount in session.connection().execute(
+        select(i.due_on, p.kind, k.currency, func.count(), type_coerce(func.sum(i.amount), Money()))
+        .join(p, p.id == i.plan_id)
+        .join(k, k.id == p.case_id)
+        .where(
+            i.due_on.between(first, last),
+            i.deleted_at.is_(None),
+            p.deleted_at.is_(None),
+            *on_cases,
+        )
+        .group_by(i.due_on, p.kind, k.currency)
+    ):
+        figures = days[due_on]
+        figures["promises" if kind == PlanKind.PROMISE else "instalments"] += count
+        figures["amounts"][currency] = figures["amounts"].get(currency, Decimal(0)) + amount
+    for scheduled_on, count in session.connection().execute(
+        select(a.scheduled_on, func.count())
+        .join(k, k.id == a.case_id)
+        .where(
+            a.scheduled_on.between(first, last),
+            a.done_on.is_(None),
+            a.deleted_at.is_(None),
+            *on_cases,
+        )
+        .group_by(a.scheduled_on)
+    ):
+        if scheduled_on is not None:
+            days[scheduled_on]["actions"] += count
+    return tuple(
+        CalendarDay(
+            day=day,
+            promises=figures["promises"],
+            instalments=figures["instalments"],
+            actions=figures["actions"],
+            amount_by_currency=dict(sorted(figures["amounts"].items())),
+        )
+        for day, figures in sorted(days.items())
+    )
 
 
 def _judge_month(
