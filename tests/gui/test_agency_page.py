@@ -452,8 +452,9 @@ def test_the_calendar_shows_each_days_payments_and_actions(qtbot, make_window, d
     assert calendar.summary.text().startswith("2 payments due (400.00\xa0EUR)")
     assert grid.selected == dt.date(2026, 11, 23)  # today
 
-    grid.select(dt.date(2026, 11, 25))
+    grid.select(dt.date(2026, 11, 25))  # its entries read on their own
     assert calendar.day_list.title.text() == "November 25, 2026"
+    qtbot.waitUntil(lambda: calendar.day_list.model.rowCount() == 2, timeout=WAIT)
     assert texts(calendar.day_list, 0, 1, 3) == [
         ("Promise", "EXP-000001", "300.00"),
         ("Action", "EXP-000003", ""),
@@ -474,6 +475,13 @@ def test_the_calendar_shows_each_days_payments_and_actions(qtbot, make_window, d
         calendar.today_action.trigger()
     assert calendar.month_label.text() == "November 2026"
     assert grid.selected == dt.date(2026, 11, 23)
+    # Garnier's first instalment is unpaid (its collection waits for approval): broken.
+    grid.select(dt.date(2026, 11, 10))
+    qtbot.waitUntil(lambda: calendar.day_list.model.rowCount() == 1, timeout=WAIT)
+    assert texts(calendar.day_list, 0, 1, 3, 5) == [
+        ("Instalment", "EXP-000002", "100.00", "Broken")
+    ]
+    assert calendar.day_list.model.index(0, 5).data(Qt.ItemDataRole.ForegroundRole) is not None
 
 
 def test_the_calendar_weeks_start_on_the_locales_first_day():

@@ -52,7 +52,7 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
-from collections_desktop.models.agency.calendar import calendar_month
+from collections_desktop.models.agency.calendar import CalendarDay, calendar_days, calendar_month
 from collections_desktop.models.agency.clients import ClientRow, list_clients
 from collections_desktop.models.agency.collections import (
     approval_blocker,
@@ -69,7 +69,6 @@ from collections_desktop.models.agency.desk import (
 )
 from collections_desktop.models.agency.rows import (
     CalendarEntry,
-    CalendarMonth,
     CaseFileRow,
     CaseFilter,
     CollectionChangeRow,
@@ -297,34 +296,30 @@ class CalendarData:
     info: DeskInfo
     month: dt.date
     collector_id: uuid.UUID | None
-    calendar: CalendarMonth
+    days: tuple[CalendarDay, ...]
+    """The month's days with something due, counted in SQL."""
     summaries: dict[dt.date, DaySummary]
+    day: dt.date
+    """The day chosen, read with the month."""
+    entries: tuple[CalendarEntry, ...]
+    """Its entries, judged."""
 
 
-def day_summaries(entries: Sequence[CalendarEntry]) -> dict[dt.date, DaySummary]:
-    """Each day's counts and amounts (see ``DaySummary``)."""
-    by_day: dict[dt.date, list[CalendarEntry]] = defaultdict(list)
-    for entry in entries:
-        by_day[entry.day].append(entry)
-    summaries = {}
-    for day, found in by_day.items():
-        due = [e for e in found if e.kind != "action"]
-        amounts: dict[str, Decimal] = defaultdict(Decimal)
-        for entry in due:
-            if entry.amount is not None:
-                amounts[entry.currency] += entry.amount
-        kinds: dict[str, int] = defaultdict(int)
-        for entry in found:
-            kinds[entry.kind] += 1
-        summaries[day] = DaySummary(
-            due=len(due),
-            amounts=tuple(sorted(amounts.items())),
-            broken=sum(1 for e in due if e.outcome == "broken"),
-            kept=sum(1 for e in due if e.outcome == "kept"),
-            actions=len(found) - len(due),
-            kinds=dict(kinds),
-        )
-    return summaries
+def day_summary(day: CalendarDay) -> DaySummary:
+    """A day of the month's grid, as ``calendar_days`` counts it."""
+    return DaySummary(
+        due=day.promises + day.instalments,
+        amounts=tuple(sorted(day.amount_by_currency.items())),
+        actions=day.actions,
+        kinds={"promise": day.promises, "instalment": day.instalments, "action": day.actions},
+    )
+
+
+def chosen_day(month: dt.date, wanted: dt.date | None, today: dt.date) -> dt.date:
+    """The day a month opens on: the one asked for, else today, else its first."""
+    if wanted is not None and wanted.replace(day=1) == month:
+        return wanted
+    return today if today.replace(day=1) == month else month
 
 
 # --- columns ----------------------------------------------------------------------------
@@ -1310,6 +1305,9 @@ class CalendarTab(Page):
         super().__init__(context, parent)
         self.data: CalendarData | None = None
         self._defaulted = False
+        self.day_reads = ReadSlot(self)
+        self.entries: dict[dt.date, tuple[CalendarEntry, ...]] = {}
+        """The days' entries read for the month shown."""
         today = context.clock.today()
         self.month = today.replace(day=1)
         self.wanted_day: dt.date | None = today
@@ -1414,6 +1412,10 @@ class CalendarTab(Page):
         chosen = self.collector_filter.currentData()
         return uuid.UUID(chosen) if chosen else None
 
+    @property
+    def is_loading(self) -> bool:
+        return self.reads.is_loading or self.day_reads.is_loading
+
     def step(self, months: int) -> None:
         """The previous (-1) or next (+1) month, on the same day of the month."""
         chosen = self.grid.selected or self.month
@@ -1433,10 +1435,37 @@ class CalendarTab(Page):
         self.refresh()
 
     def show_day(self, day: dt.date) -> None:
-        """List ``day``'s entries beside the month."""
-        data = self.data
+        """List ``day``'s entries beside the month (read when not read yet)."""
         fmt = self.context.formats
-        entries = data.calendar.on(day) if data is not None else ()
+        self.day_list.title.setText(fmt.date(day, "long"))
+        data = self.data
+        if day in self.entries or data is None:
+            self._show_entries(day, self.entries.get(day, ()))
+            return
+        self.day_list.set_rows((), _("Loading…"))
+        self._entry_changed()
+        context = self.context
+        database, as_of, collector_id = context.database, context.clock.today(), data.collector_id
+
+        def read(_state: TaskState) -> tuple[CalendarEntry, ...]:
+            with database.sessions() as session:
+                month = calendar_month(
+                    session, day, collector_id=collector_id, as_of=as_of, day=day
+                )
+            return month.entries
+
+        def show(entries: tuple[CalendarEntry, ...]) -> None:
+            if self.data is data:  # still the month and the collector it was read for
+                self.entries[day] = entries
+                if self.grid.selected == day:
+                    self._show_entries(day, entries)
+
+        QueryOp(read, show, "agency calendar day", failure=self._failed).run(
+            context.runner, self.day_reads
+        )
+
+    def _show_entries(self, day: dt.date, entries: Sequence[CalendarEntry]) -> None:
+        fmt = self.context.formats
         show_currency(
             self.day_list,
             (E_AMOUNT,),
@@ -1468,6 +1497,7 @@ class CalendarTab(Page):
             context.clock.today(),
         )
         month, collector_id, first = self.month, self.collector_id, not self._defaulted
+        day = chosen_day(month, self.wanted_day or self.grid.selected, as_of)
 
         def read(state: TaskState) -> CalendarData:
             with database.sessions() as session:
@@ -1476,8 +1506,13 @@ class CalendarTab(Page):
                 if first and chosen is None and info.is_collector:
                     chosen = employee_id  # a collector's own calendar first
                 state.raise_if_cancelled()
-                calendar = calendar_month(session, month, collector_id=chosen, as_of=as_of)
-            return CalendarData(info, month, chosen, calendar, day_summaries(calendar.entries))
+                days = calendar_days(session, month, collector_id=chosen)
+                state.raise_if_cancelled()
+                entries = calendar_month(
+                    session, month, collector_id=chosen, as_of=as_of, day=day
+                ).entries
+            summaries = {found.day: day_summary(found) for found in days}
+            return CalendarData(info, month, chosen, days, summaries, day, entries)
 
         self.query(read, self._loaded, failure=self._failed, name="agency calendar")
 
@@ -1499,34 +1534,26 @@ class CalendarTab(Page):
             return
         self.data = data
         self._defaulted = True
+        self.entries = {data.day: data.entries}
         self._fill_collectors(data)
         fmt = self.context.formats
         today = self.context.clock.today()
-        wanted = (
-            self.wanted_day
-            if self.wanted_day and self.wanted_day.replace(day=1) == data.month
-            else None
-        )
-        self.grid.set_month(data.month, today, data.summaries, wanted)
+        self.grid.set_month(data.month, today, data.summaries, data.day)
         self.wanted_day = None
-        if self.grid.selected is not None:
-            self.show_day(self.grid.selected)
-        due = [e for e in data.calendar.entries if e.kind != "action"]
-        actions = len(data.calendar.entries) - len(due)
+        self.show_day(data.day)
+        due = sum(found.promises + found.instalments for found in data.days)
+        actions = sum(found.actions for found in data.days)
         totals: dict[str, Decimal] = defaultdict(Decimal)
-        for entry in due:
-            if entry.amount is not None:
-                totals[entry.currency] += entry.amount
-        broken = sum(1 for e in due if e.outcome == "broken")
+        for found in data.days:
+            for currency, amount in found.amount_by_currency.items():
+                totals[currency] += amount
         parts = [
-            ngettext("{count} payment due", "{count} payments due", len(due)).format(
-                count=fmt.count(len(due))
+            ngettext("{count} payment due", "{count} payments due", due).format(
+                count=fmt.count(due)
             )
         ]
         if totals:
             parts[0] += " (" + money_totals(fmt, dict(totals)) + ")"
-        if broken:
-            parts.append(_("{count} broken").format(count=fmt.count(broken)))
         parts.append(
             ngettext("{count} action scheduled", "{count} actions scheduled", actions).format(
                 count=fmt.count(actions)
@@ -1854,5 +1881,5 @@ __all__ = [
     "DeskInfo",
     "UnapprovedTab",
     "agency_role",
-    "day_summaries",
+    "day_summary",
 ]
