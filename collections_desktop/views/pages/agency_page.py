@@ -339,11 +339,20 @@ def amount_text(fmt: Formats) -> Callable[[Decimal], str]:
     locale's signs, as ``Formats`` writes them."""
     sample = fmt.amount(Decimal("1000.50"))  # "1,000.50", "1.000,50", "1 000,50"
     signs = {ord(","): sample[1], ord("."): sample[5]}
+    # Many amounts repeat (0.00 above all). Only amounts of two decimals are kept, and
+    # the database gives every amount that is a whole number of cents with two.
+    known: dict[Decimal, str] = {}
 
     def text(value: Decimal) -> str:
+        found = known.get(value)
+        if found is not None:
+            return found
         if value.as_tuple().exponent != -2:
             return fmt.amount(value)
-        return format(value, ",.2f").translate(signs)
+        found = format(value, ",.2f").translate(signs)
+        if len(known) < 50_000:
+            known[value] = found
+        return found
 
     return text
 
@@ -1306,6 +1315,7 @@ class CalendarTab(Page):
         self.data: CalendarData | None = None
         self._defaulted = False
         self.day_reads = ReadSlot(self)
+        self._month_only = False
         self.entries: dict[dt.date, tuple[CalendarEntry, ...]] = {}
         """The days' entries read for the month shown."""
         today = context.clock.today()
@@ -1432,6 +1442,7 @@ class CalendarTab(Page):
             return
         self.month = day.replace(day=1)
         self.month_label.setText(month_title(self.month, self.context.formats.locale))
+        self._month_only = self.data is not None  # the desk's counts and staff as they were
         self.refresh()
 
     def show_day(self, day: dt.date) -> None:
@@ -1498,10 +1509,12 @@ class CalendarTab(Page):
         )
         month, collector_id, first = self.month, self.collector_id, not self._defaulted
         day = chosen_day(month, self.wanted_day or self.grid.selected, as_of)
+        known = self.data.info if self._month_only and self.data is not None else None
+        self._month_only = False
 
         def read(state: TaskState) -> CalendarData:
             with database.sessions() as session:
-                info = read_desk_info(session, employee_id)
+                info = known or read_desk_info(session, employee_id)
                 chosen = collector_id
                 if first and chosen is None and info.is_collector:
                     chosen = employee_id  # a collector's own calendar first
