@@ -1405,7 +1405,7 @@ class CalendarTab(Page):
         self.splitter.addWidget(self.day_list)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([600, 520])
+        self.splitter.setSizes([660, 460])
         outer.addWidget(self.splitter, 1)
         self._alert = alert_colour(self.palette())
         self.month_label.setText(month_title(self.month, fmt.locale))

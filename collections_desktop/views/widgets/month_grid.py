@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.views.icons import muted_colour
-from collections_desktop.views.style import alert_colour, tabular_font
+from collections_desktop.views.style import tabular_font
 
 HEADER_HEIGHT = 24
 MIN_CELL = QSize(80, 64)
@@ -48,10 +48,6 @@ class DaySummary:
     """Promises and instalments falling due."""
     amounts: tuple[tuple[str, Decimal], ...] = ()
     """Their amount by currency, in currency order."""
-    broken: int = 0
-    """Of them, the ones judged broken."""
-    kept: int = 0
-    """Of them, the ones kept (in full)."""
     actions: int = 0
     """Actions (calls, visits, letters, burofaxes) scheduled and not done."""
     kinds: dict[str, int] = field(default_factory=dict)
@@ -122,9 +118,9 @@ class MonthGrid(QWidget):
         self.today = self.month
         self.selected: dt.date | None = None
         self.summaries: Mapping[dt.date, DaySummary] = {}
-        self.currencies: set[str] = set()
-        """The currencies of the month's amounts: a cell names its currency only when
-        the month has several (the month's total names the one)."""
+        self.main_currency = ""
+        """The currency of most of the month's amounts: a cell writes its amounts bare,
+        and names the others' currency (the month's totals name them all)."""
         self.weeks: list[list[dt.date]] = []
         names = get_day_names("abbreviated", locale=formats.locale)
         self.day_names = [str(names[(self.first + i) % 7]) for i in range(7)]
@@ -147,7 +143,11 @@ class MonthGrid(QWidget):
         self.month = month.replace(day=1)
         self.today = today
         self.summaries = summaries
-        self.currencies = {c for summary in summaries.values() for c, _amount in summary.amounts}
+        totals: dict[str, Decimal] = {}
+        for found in summaries.values():
+            for currency, amount in found.amounts:
+                totals[currency] = totals.get(currency, Decimal(0)) + abs(amount)
+        self.main_currency = max(totals, key=lambda c: (totals[c], c)) if totals else ""
         self.weeks = month_weeks(self.month, self.first)
         if selected is not None and selected.replace(day=1) == self.month:
             self.selected = selected
@@ -167,22 +167,17 @@ class MonthGrid(QWidget):
         return self.summaries.get(day) or DaySummary()
 
     def day_lines(self, day: dt.date) -> list[tuple[str, str]]:
-        """The texts a day's cell shows under its number, each with its tone
-        ("due", "broken", "action")."""
+        """The texts a day's cell shows under its number, each with its tone ("due",
+        "amount", "action"): an amount a line, the month's main currency unnamed."""
         summary = self.summary(day)
         lines: list[tuple[str, str]] = []
         fmt = self.formats
         if summary.due:
-            amounts = " + ".join(fmt.amount(amount) for _currency, amount in summary.amounts)
             lines.append((_("{count} due").format(count=fmt.count(summary.due)), "due"))
-            if amounts and len(self.currencies) > 1:
-                amounts = " + ".join(
-                    fmt.money(amount, currency) for currency, amount in summary.amounts
-                )
-            if amounts:
-                lines.append((amounts, "amount"))
-        if summary.broken:
-            lines.append((_("{count} broken").format(count=fmt.count(summary.broken)), "broken"))
+            main = self.main_currency
+            for currency, amount in sorted(summary.amounts, key=lambda a: (a[0] != main, a[0])):
+                text = fmt.amount(amount) if currency == main else fmt.money(amount, currency)
+                lines.append((text, "amount"))
         if summary.actions:
             lines.append(
                 (
@@ -207,10 +202,6 @@ class MonthGrid(QWidget):
                 + ": "
                 + ", ".join(fmt.money(amount, currency) for currency, amount in summary.amounts)
             )
-        if summary.kept:
-            parts.append(_("{count} kept").format(count=fmt.count(summary.kept)))
-        if summary.broken:
-            parts.append(_("{count} broken").format(count=fmt.count(summary.broken)))
         if summary.actions:
             parts.append(
                 ngettext(
@@ -267,7 +258,6 @@ class MonthGrid(QWidget):
         text = palette.color(QPalette.ColorRole.Text)
         muted = muted_colour(palette)
         faint = muted_colour(palette, 0.25)
-        alert = alert_colour(palette)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         alternate = palette.color(QPalette.ColorRole.AlternateBase)
         painter.fillRect(self.rect(), base)
@@ -330,9 +320,7 @@ class MonthGrid(QWidget):
                 for line, tone in self.day_lines(day):
                     if top + line_height > rect.bottom() - 2:
                         break
-                    painter.setPen(
-                        alert if tone == "broken" else muted if tone == "action" else text
-                    )
+                    painter.setPen(muted if tone == "action" else text)
                     painter.setFont(bold if tone == "amount" else self.font())
                     room = rect.width() - 12
                     shown = QFontMetrics(painter.font()).elidedText(
