@@ -337,7 +337,7 @@ def test_unapproved_collections_oldest_first_and_own_collection_not_approvable(
         ("Nov 20, 2026", "EXP-000001", "150.00", "Collected"),
     ]
     assert tab.grid.title.text() == (
-        "3 collections waiting for approval, oldest first · 530.00\xa0EUR"
+        "3 collections waiting, oldest first · 530.00\xa0EUR"
     )
     # The first is Sara's own: she may not approve it, and the button says why.
     assert tab.select_collection(desk.collections["Garnier SA 300.00"])

@@ -753,11 +753,13 @@ class CaseFilesTab(ListPage):
         title = ngettext("{count} case file", "{count} case files", count).format(
             count=fmt.count(count)
         )
+        full = title
         if data.outstanding:
-            title += " · " + _("outstanding {amounts}").format(
+            full += " · " + _("outstanding {amounts}").format(
                 amounts=money_totals(fmt, data.outstanding)
             )
-        self.grid.title.setText(title)
+        # Several currencies' totals would crowd the buttons: the status bar says them.
+        self.grid.title.setText(full if len(data.outstanding) == 1 else title)
         if not (current is not None and self.select_case(current.id)) and data.rows:
             self.grid.view.setCurrentIndex(self.grid.model.index(0, 0))
             self.grid.view.selectRow(0)
@@ -767,7 +769,7 @@ class CaseFilesTab(ListPage):
             choices.append(self.collector_filter.currentText())
         if self.client_id is not None:
             choices.append(self.client_filter.currentText())
-        self.set_status(self.with_note(f"{title} · {', '.join(choices)}"))
+        self.set_status(self.with_note(f"{full} · {', '.join(choices)}"))
         self.info_read.emit(data.info)
         self.loaded.emit(data)
 
@@ -1172,13 +1174,14 @@ class UnapprovedTab(ListPage):
             totals[row.currency] += row.amount
         count = len(data.rows)
         title = ngettext(
-            "{count} collection waiting for approval, oldest first",
-            "{count} collections waiting for approval, oldest first",
+            "{count} collection waiting, oldest first",
+            "{count} collections waiting, oldest first",
             count,
         ).format(count=fmt.count(count))
         if totals:
             title += " · " + money_totals(fmt, dict(totals))
-        self.grid.title.setText(title)
+        # Several currencies' totals would crowd the buttons: the status bar says them.
+        self.grid.title.setText(title if len(totals) < 2 else title.split(" · ")[0])
         mine = ""
         if data.info.me is None:
             mine = _("you are not on the agency's staff")
