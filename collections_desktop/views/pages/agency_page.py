@@ -61,6 +61,7 @@ from collections_desktop.models.agency.collections import (
     set_received,
 )
 from collections_desktop.models.agency.desk import (
+    OPEN_STATUSES,
     DeskCounts,
     case_files,
     collection_history,
@@ -76,10 +77,6 @@ from collections_desktop.models.agency.rows import (
 )
 from collections_desktop.models.agency.staff import StaffRow, list_staff, staff_member
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema.agency import (
-    CLOSED_CASE_STATUSES,
-    CaseFileStatus,
-)
 from collections_desktop.models.receipts.methods import METHOD_NAMES
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.agency_import import CaseImportChoice, ImportCaseFilesDialog
@@ -103,17 +100,17 @@ from collections_desktop.views.widgets.month_grid import (
 # --- names shown ----------------------------------------------------------------------
 
 STATUS_NAMES: dict[str, str] = {
-    CaseFileStatus.NEW: N_("New"),
-    CaseFileStatus.IN_PROGRESS: N_("In progress"),
-    CaseFileStatus.PAYMENT_PLAN: N_("Payment plan"),
-    CaseFileStatus.LEGAL: N_("Legal"),
-    CaseFileStatus.CLOSED_PAID: N_("Closed, paid"),
-    CaseFileStatus.CLOSED_UNRECOVERABLE: N_("Closed, unrecoverable"),
-    CaseFileStatus.RETURNED: N_("Returned to client"),
+    "new": N_("New"),
+    "in_progress": N_("In progress"),
+    "payment_plan": N_("Payment plan"),
+    "legal": N_("Legal"),
+    "closed_paid": N_("Closed, paid"),
+    "closed_unrecoverable": N_("Closed, unrecoverable"),
+    "returned": N_("Returned to the client"),
 }
 """A case file's status as the desk names it (translated where shown)."""
 
-OPEN_STATUSES = frozenset(status for status in CaseFileStatus if status not in CLOSED_CASE_STATUSES)
+CLOSED_STATUSES = frozenset(STATUS_NAMES) - OPEN_STATUSES
 
 OPEN, ALL, CLOSED = "open", "all", "closed"
 STATUS_CHOICES: tuple[tuple[str, str], ...] = (
@@ -166,9 +163,9 @@ def method_name(method: str) -> str:
 def statuses_of(choice: str) -> frozenset[str] | None:
     """The statuses a status filter choice lists (None: all)."""
     if choice == OPEN:
-        return frozenset(str(status) for status in OPEN_STATUSES)
+        return OPEN_STATUSES
     if choice == CLOSED:
-        return frozenset(str(status) for status in CLOSED_CASE_STATUSES)
+        return CLOSED_STATUSES
     if choice in STATUS_NAMES:
         return frozenset({choice})
     return None
@@ -639,7 +636,7 @@ class CaseFilesTab(ListPage):
         return grid
 
     def _status_colour(self, row: CaseFileRow) -> QColor | None:
-        return self._muted if row.status in CLOSED_CASE_STATUSES else None
+        return self._muted if row.status in CLOSED_STATUSES else None
 
     # --- public -------------------------------------------------------------------------
 
