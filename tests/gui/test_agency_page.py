@@ -308,6 +308,9 @@ def test_case_files_list_open_cases_oldest_action_first_with_their_figures(
     assert cases.select_case(desk.cases["Lopes & Filhos Lda"])
     cases.open_action.trigger()
     assert opened == [desk.cases["Lopes & Filhos Lda"]]
+    cases.grid.view.setFocus()
+    qtbot.keyClick(cases.grid.view, Qt.Key.Key_Return)  # Enter opens it too
+    assert opened == [desk.cases["Lopes & Filhos Lda"]] * 2
 
 
 def test_a_collector_starts_on_their_own_case_files(qtbot, make_window, desk):
