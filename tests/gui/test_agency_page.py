@@ -636,3 +636,16 @@ def test_a_collection_approved_meanwhile_is_refused_and_the_list_read_again(
     )
     assert texts(tab.grid, U_CASE) == [("EXP-000002",), ("EXP-000003",)]
     assert collection(desk.database, ruiz).approved_by_id == desk.pablo
+
+
+def test_a_column_hidden_from_the_header_menu_leaves_no_gap(qtbot, make_window, desk):
+    from collections_desktop.views.pages.agency_page import C_COLLECTOR, C_TAX_ID
+
+    _window, page = open_desk(qtbot, make_window, desk, "sara")
+    header = page.cases.grid.view.horizontalHeader()
+    header.setSectionHidden(C_TAX_ID, True)  # as the header's right-click menu does
+    qtbot.wait(10)
+    assert header.sectionPosition(C_COLLECTOR) == (
+        header.sectionPosition(C_DEBTOR) + header.sectionSize(C_DEBTOR)
+    )
+    assert header.length() <= page.cases.grid.view.viewport().width()

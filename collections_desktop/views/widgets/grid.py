@@ -19,7 +19,16 @@ import html
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic
 
-from PySide6.QtCore import QAbstractItemModel, QByteArray, QEvent, QObject, QPoint, QRect, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QEvent,
+    QObject,
+    QPoint,
+    QRect,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -385,8 +394,14 @@ class ColumnFitter(QObject):
         # Hiding or showing a column passes through 0; neither is the user sizing it.
         if not self._quiet and old and new:
             self.user_sized.add(column)
-        if not self._quiet:
+        if self._quiet:
+            return
+        if old and new:
             self.fill()
+        else:
+            # A section being hidden or shown: resizing the others while the header is
+            # still hiding it leaves the hidden one's width as a gap. Share the room after.
+            QTimer.singleShot(0, self.fill)
 
     # --- state --------------------------------------------------------------------------
 
