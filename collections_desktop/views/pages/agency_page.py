@@ -114,7 +114,7 @@ CLOSED_STATUSES = frozenset(STATUS_NAMES) - OPEN_STATUSES
 
 OPEN, ALL, CLOSED = "open", "all", "closed"
 STATUS_CHOICES: tuple[tuple[str, str], ...] = (
-    (OPEN, N_("Open")),
+    (OPEN, N_("Open (not closed)")),
     (ALL, N_("Open and closed")),
     (CLOSED, N_("Closed")),
     *((str(status), name) for status, name in STATUS_NAMES.items()),
@@ -409,7 +409,7 @@ def case_columns(fmt: Formats) -> list[Column[CaseFileRow]]:
             ),
         ),
         Column(
-            _("Pending"),
+            _("Unapproved"),
             lambda r: r.pending,
             text=amount,
             tooltip=lambda r: _("Collections waiting for approval: {amount}").format(
