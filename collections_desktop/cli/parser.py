@@ -48,9 +48,26 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help=_("write a demo company into a new database"))
-    demo.add_argument("--customers", type=int, default=2000, help=_("number of customers"))
+    demo.add_argument(
+        "--customers",
+        type=int,
+        default=None,
+        help=_("number of customers (default: 2000; 200 with --agency)"),
+    )
     demo.add_argument(
         "--seed", type=int, default=1, help=_("random seed (same seed, same company)")
+    )
+    demo.add_argument(
+        "--agency",
+        action="store_true",
+        help=_("also fill the agency desk: clients, debtors, case files, collections, expenses"),
+    )
+    demo.add_argument(
+        "--cases",
+        type=int,
+        default=2000,
+        metavar="N",
+        help=_("number of the agency's case files (with --agency; default: 2000)"),
     )
     demo.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     demo.set_defaults(handler=company.demo)
