@@ -76,8 +76,8 @@ from collections_desktop.models.ledger.numbering import SEQUENCES
 
 CHUNK_CASES = 5_000
 """Case files generated and written at a time (about 60,000 rows)."""
-UNAPPROVED_DAYS = 21
-"""Collections of the last three weeks still wait for a supervisor."""
+UNAPPROVED_DAYS = 14
+"""Collections of the last two weeks still wait for a supervisor."""
 CASE_PREFIX, CASE_WIDTH = "EXP-", 6
 """Case numbers: EXP-000001 (the agency sequence's format)."""
 AGENCY_SEQUENCE = next(
@@ -716,9 +716,9 @@ class _Agency:
         if status is CaseFileStatus.NEW:
             return []
         if status is CaseFileStatus.CLOSED_PAID:
-            count, share = rng.randint(2, 10), 100
+            count, share = rng.randint(2, 11), 100
         elif status is CaseFileStatus.IN_PROGRESS:
-            count, share = rng.randint(1, 9), rng.randint(10, 70)
+            count, share = rng.randint(1, 10), rng.randint(10, 70)
         elif status is CaseFileStatus.LEGAL:
             count, share = rng.randint(0, 2), rng.randint(0, 20)
         elif status is CaseFileStatus.PAYMENT_PLAN:
