@@ -120,6 +120,7 @@ class _Case:
         default_factory=list
     )
     rows: list[int] = field(default_factory=list)
+    bad: bool = False  # a row of it has a problem: its totals are not judged
 
     def get(self, name: str, default: Any = None) -> Any:
         found = self.values.get(name)
@@ -142,14 +143,6 @@ def import_case_files(
     ``models.agency.cases.open_case`` (its number from the agency's counter, its debtor
     matched by tax id) in the caller's transaction; the caller commits.
     """
-    from collections_desktop.models.agency.cases import (
-        CaseValues,
-        DebtorValues,
-        find_debtor,
-        open_case,
-    )
-    from collections_desktop.models.agency.errors import AgencyError
-
     started = time.perf_counter()
     path = Path(path)
     client = session.execute(
@@ -179,6 +172,16 @@ def import_case_files(
     reader.check_cases(cases, client.id)
     if problems:
         raise problems.rejected(path)
+    # The rules of case files (their numbers, the debtor matched by tax id) are the
+    # agency's own: every case goes through them.
+    from collections_desktop.models.agency.cases import (
+        CaseValues,
+        DebtorValues,
+        find_debtor,
+        open_case,
+    )
+    from collections_desktop.models.agency.errors import AgencyError
+
     numbers: list[str] = []
     created = matched = documents = 0
     for case in cases:
@@ -373,6 +376,7 @@ class _Reader:
         if case is None:
             case = cases[reference] = _Case(reference, number)
         case.rows.append(number)
+        before = len(self.problems)
         currency = self._check(number, record, "currency", self._currency)
         self._keep(case, number, record, "currency", currency)
         places = self.places.get(currency or case.get("currency") or self.client_currency, 2)
@@ -407,6 +411,7 @@ class _Reader:
                 if item.casefold() not in {k.casefold() for k in known}:
                     known.append(item)
         self._document(number, record, case, places, in_currency)
+        case.bad = case.bad or len(self.problems) > before
 
     def _document(
         self,
@@ -505,7 +510,7 @@ class _Reader:
             case.values.setdefault("assigned_on", (self.today, row))
             case.values.setdefault("interest", (ZERO, row))
             case.values.setdefault("fees", (ZERO, row))
-            if case.get("debtor_name") is None:
+            if case.bad or case.get("debtor_name") is None:
                 continue  # already a problem of its rows
             if case.get("principal") is None:
                 total = sum((d[3] for d in case.documents), ZERO)
