@@ -978,7 +978,7 @@ class _Agency:
         rng = self.rng
         span = max((end - start).days, 0)
         done: list[dt.date] = []
-        for _n in range(rng.choice((0, 1, 1, 2, 2, 3, 4))):
+        for _n in range(rng.choice((1, 1, 1, 2, 2, 3, 4))):
             kind = pick(rng, ACTIONS)
             day = start + dt.timedelta(days=rng.randint(0, span))
             texts = {
