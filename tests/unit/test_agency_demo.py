@@ -25,11 +25,21 @@ from tests.conftest import TODAY
 
 CASES = 120
 AGENCY_TABLES = (
-    "agency_staff", "agency_clients", "agency_commission_bands", "agency_debtors",
-    "agency_debtor_contacts", "agency_cases", "agency_case_documents", "agency_collections",
-    "agency_collection_history", "agency_annotations", "agency_plans", "agency_instalments",
-    "agency_expenses", "agency_attachments",
-)  # fmt: skip
+    "agency_staff",
+    "agency_clients",
+    "agency_commission_bands",
+    "agency_debtors",
+    "agency_debtor_contacts",
+    "agency_cases",
+    "agency_case_documents",
+    "agency_collections",
+    "agency_collection_history",
+    "agency_annotations",
+    "agency_plans",
+    "agency_instalments",
+    "agency_expenses",
+    "agency_attachments",
+)
 THIS_MONTH = TODAY.replace(day=1)  # 2026-11-01
 NEXT_MONTH = dt.date(2026, 12, 1)
 LAST_MONTH = dt.date(2026, 10, 1)
@@ -72,12 +82,14 @@ def test_the_summary_counts_what_was_written(demo: tuple[Path, str]) -> None:
     assert 3 * CASES <= collections <= 6 * CASES  # about four a case
     assert one(path, "SELECT count(*) FROM agency_cases") == CASES
     numbers = [r[0] for r in rows(path, "SELECT number FROM agency_cases ORDER BY number")]
-    assert numbers[0] == "EXP-000001" and numbers[-1] == f"EXP-{CASES:06d}"
+    assert numbers[0] == "EXP-000001"
+    assert numbers[-1] == f"EXP-{CASES:06d}"
     # The agency's counter continues after the demo's numbers.
     assert rows(
-        path, "SELECT prefix, width, next_value FROM number_sequences WHERE name = ?",
+        path,
+        "SELECT prefix, width, next_value FROM number_sequences WHERE name = ?",
         AGENCY_SEQUENCE,
-    ) == [("EXP-", 6, CASES + 1)]  # fmt: skip
+    ) == [("EXP-", 6, CASES + 1)]
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
 
@@ -93,8 +105,10 @@ def test_the_login_user_is_a_supervisor_among_collectors(demo: tuple[Path, str])
     assert sum(1 for s in staff if s[2]) == 2
     assert [s[0] for s in staff if not s[2]] == ["E-0102", "E-0103", "E-0104", "E-0105", "E-0106"]
     # A collector never approved their own collection; every approver is a supervisor.
-    assert one(path, "SELECT count(*) FROM agency_collections WHERE approved_by_id = "
-                     "collected_by_id") == 0  # fmt: skip
+    assert (
+        one(path, "SELECT count(*) FROM agency_collections WHERE approved_by_id = collected_by_id")
+        == 0
+    )
     approvers = {
         r[0]
         for r in rows(
@@ -109,9 +123,14 @@ def test_cases_in_every_status_with_clients_bands_and_documents(demo: tuple[Path
     path, _summary = demo
     statuses = dict(rows(path, "SELECT status, count(*) FROM agency_cases GROUP BY status"))
     assert set(statuses) == {
-        "new", "in_progress", "payment_plan", "legal", "closed_paid", "closed_unrecoverable",
+        "new",
+        "in_progress",
+        "payment_plan",
+        "legal",
+        "closed_paid",
+        "closed_unrecoverable",
         "returned",
-    }  # fmt: skip
+    }
     assert one(path, "SELECT count(*) FROM agency_cases WHERE closed_on IS NOT NULL") == sum(
         statuses[s] for s in ("closed_paid", "closed_unrecoverable", "returned")
     )
@@ -121,8 +140,10 @@ def test_cases_in_every_status_with_clients_bands_and_documents(demo: tuple[Path
         "JOIN agency_clients c ON c.id = b.client_id WHERE c.code = 'ELCANT' ORDER BY b.from_days",
     )
     assert [(code, days, money(p)) for code, days, p in bands] == [
-        ("ELCANT", 0, Decimal(15)), ("ELCANT", 180, Decimal(20)), ("ELCANT", 365, Decimal(25)),
-    ]  # fmt: skip
+        ("ELCANT", 0, Decimal(15)),
+        ("ELCANT", 180, Decimal(20)),
+        ("ELCANT", 365, Decimal(25)),
+    ]
     assert one(path, "SELECT count(DISTINCT client_id) FROM agency_commission_bands") == 3
     # Each case's documents add up to its principal.
     wrong = rows(
@@ -140,10 +161,14 @@ def test_cases_in_every_status_with_clients_bands_and_documents(demo: tuple[Path
     )
     assert unpaid == []
     # Some debtors have several case files.
-    assert one(
-        path, "SELECT count(*) FROM (SELECT debtor_id FROM agency_cases GROUP BY debtor_id "
-              "HAVING count(*) > 1)",
-    ) > 0  # fmt: skip
+    assert (
+        one(
+            path,
+            "SELECT count(*) FROM (SELECT debtor_id FROM agency_cases GROUP BY debtor_id "
+            "HAVING count(*) > 1)",
+        )
+        > 0
+    )
 
 
 def test_collections_to_approve_rejected_and_a_reversal(demo: tuple[Path, str]) -> None:
@@ -168,8 +193,8 @@ def test_collections_to_approve_rejected_and_a_reversal(demo: tuple[Path, str]) 
         "SELECT rejection_reason, decided_by_id IS NOT NULL, approved_by_id FROM "
         "agency_collections WHERE state = 'rejected'",
     )
-    assert rejected and all(reason and decided and approved is None
-                            for reason, decided, approved in rejected)  # fmt: skip
+    assert rejected
+    assert all(reason and decided and approved is None for reason, decided, approved in rejected)
     reversal = rows(
         path,
         "SELECT r.amount, o.amount, r.state, o.state, r.collected_on >= o.collected_on, r.note "
@@ -185,17 +210,24 @@ def test_collections_to_approve_rejected_and_a_reversal(demo: tuple[Path, str]) 
     assert changes["recorded"] == one(
         path, "SELECT count(*) FROM agency_collections WHERE reverses_id IS NULL"
     )
-    assert changes["approved"] > 0 and changes["rejected"] == len(rejected)
-    assert changes["reversed"] == 1 and changes["not_received"] > 0
+    assert changes["approved"] > 0
+    assert changes["rejected"] == len(rejected)
+    assert changes["reversed"] == 1
+    assert changes["not_received"] > 0
 
 
 def test_annotations_of_every_kind_and_actions_scheduled_ahead(demo: tuple[Path, str]) -> None:
     path, _summary = demo
     kinds = dict(rows(path, "SELECT kind, count(*) FROM agency_annotations GROUP BY kind"))
-    assert set(kinds) == {"locate", "registry", "observation", "call", "visit", "letter",
-                          "burofax"}  # fmt: skip
-    assert one(path, "SELECT count(*) FROM agency_annotations WHERE kind = 'locate' AND "
-                     "(source IS NULL OR found_value IS NULL)") == 0  # fmt: skip
+    assert set(kinds) == {"locate", "registry", "observation", "call", "visit", "letter", "burofax"}
+    assert (
+        one(
+            path,
+            "SELECT count(*) FROM agency_annotations WHERE kind = 'locate' AND "
+            "(source IS NULL OR found_value IS NULL)",
+        )
+        == 0
+    )
     located = rows(
         path,
         "SELECT count(*) FROM agency_annotations a JOIN agency_cases c ON c.id = a.case_id "
@@ -209,8 +241,8 @@ def test_annotations_of_every_kind_and_actions_scheduled_ahead(demo: tuple[Path,
         "FROM agency_annotations a JOIN agency_cases c ON c.id = a.case_id "
         "JOIN agency_debtors d ON d.id = c.debtor_id WHERE a.kind = 'registry'",
     )
-    assert registry and all(r[0] == r[2] and r[1] == r[3] and r[4] == "company"
-                            for r in registry)  # fmt: skip
+    assert registry
+    assert all(r[0] == r[2] and r[1] == r[3] and r[4] == "company" for r in registry)
     scheduled = dict(
         rows(
             path,
@@ -220,20 +252,27 @@ def test_annotations_of_every_kind_and_actions_scheduled_ahead(demo: tuple[Path,
         )
     )
     assert set(scheduled) == {"2026-11", "2026-12"}
-    done = one(path, "SELECT count(*) FROM agency_annotations WHERE done_on IS NOT NULL AND "
-                     "kind IN ('call', 'visit', 'letter', 'burofax')")  # fmt: skip
+    done = one(
+        path,
+        "SELECT count(*) FROM agency_annotations WHERE done_on IS NOT NULL AND "
+        "kind IN ('call', 'visit', 'letter', 'burofax')",
+    )
     assert done > CASES // 2
     # The case's last action is its latest collection or action done.
-    assert rows(
-        path,
-        "SELECT number FROM agency_cases WHERE last_action_on IS NULL AND status <> 'new'",
-    ) == []  # fmt: skip
+    assert (
+        rows(
+            path,
+            "SELECT number FROM agency_cases WHERE last_action_on IS NULL AND status <> 'new'",
+        )
+        == []
+    )
 
 
 def test_promises_and_plans_kept_broken_and_due_soon(demo: tuple[Path, str]) -> None:
     path, _summary = demo
     kinds = dict(rows(path, "SELECT kind, count(*) FROM agency_plans GROUP BY kind"))
-    assert kinds["promise"] >= 4 and kinds["plan"] >= 1
+    assert kinds["promise"] >= 4
+    assert kinds["plan"] >= 1
     months = {
         r[0] for r in rows(path, "SELECT DISTINCT substr(due_on, 1, 7) FROM agency_instalments")
     }
@@ -247,7 +286,8 @@ def test_promises_and_plans_kept_broken_and_due_soon(demo: tuple[Path, str]) -> 
         "JOIN agency_plans p ON p.id = i.plan_id JOIN agency_cases c ON c.id = p.case_id "
         "WHERE c.number = 'EXP-000004' ORDER BY i.number",
     )
-    assert plan[0][3] == 1 and plan[1][3] == 0
+    assert plan[0][3] == 1
+    assert plan[1][3] == 0
     assert plan[1][1] < TODAY.isoformat()
     assert any(THIS_MONTH.isoformat() <= due < NEXT_MONTH.isoformat() for _n, due, _a, _k in plan)
     # The promise of EXP-000005 was kept, that of EXP-000006 broken.
@@ -275,19 +315,37 @@ def test_expenses_of_two_months_in_every_state_with_receipts(demo: tuple[Path, s
         THIS_MONTH.isoformat(): {"approved", "draft", "submitted"},
     }
     assert {r[0] for r in rows(path, "SELECT DISTINCT kind FROM agency_expenses")} == {
-        "fuel", "calls", "burofax", "travel", "other",
-    }  # fmt: skip
-    assert one(path, "SELECT count(*) FROM agency_expenses WHERE state = 'rejected' AND "
-                     "rejection_reason IS NULL") == 0  # fmt: skip
-    assert one(path, "SELECT count(*) FROM agency_expenses WHERE spent_on > ? OR "
-                     "substr(spent_on, 1, 7) <> substr(month, 1, 7)", TODAY.isoformat()) == 0  # fmt: skip
+        "fuel",
+        "calls",
+        "burofax",
+        "travel",
+        "other",
+    }
+    assert (
+        one(
+            path,
+            "SELECT count(*) FROM agency_expenses WHERE state = 'rejected' AND "
+            "rejection_reason IS NULL",
+        )
+        == 0
+    )
+    assert (
+        one(
+            path,
+            "SELECT count(*) FROM agency_expenses WHERE spent_on > ? OR "
+            "substr(spent_on, 1, 7) <> substr(month, 1, 7)",
+            TODAY.isoformat(),
+        )
+        == 0
+    )
     attachments = rows(
         path,
         "SELECT media_type, size, sha256, content, expense_id IS NOT NULL FROM agency_attachments",
     )
     assert {a[0] for a in attachments} == {"image/png", "application/pdf"}
     for media, size, digest, content, _of_expense in attachments:
-        assert isinstance(content, bytes) and len(content) == size
+        assert isinstance(content, bytes)
+        assert len(content) == size
         assert hashlib.sha256(content).hexdigest() == digest
         assert content.startswith(b"\x89PNG\r\n\x1a\n" if media == "image/png" else b"%PDF-")
     assert sum(1 for a in attachments if not a[4]) >= 1  # a registry extract on an annotation
@@ -295,9 +353,11 @@ def test_expenses_of_two_months_in_every_state_with_receipts(demo: tuple[Path, s
 
 def test_the_receipts_are_valid_files() -> None:
     png = tiny_png()
-    assert png.startswith(b"\x89PNG\r\n\x1a\n") and png.endswith(b"IEND\xaeB`\x82")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert png.endswith(b"IEND\xaeB`\x82")
     pdf = tiny_pdf("Fuel: 45.10 EUR (receipt)")
-    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    assert pdf.startswith(b"%PDF-1.4")
+    assert pdf.rstrip().endswith(b"%%EOF")
     start = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
     assert pdf[start:].startswith(b"xref")
 
