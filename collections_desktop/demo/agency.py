@@ -371,8 +371,7 @@ class _Agency:
         self.after_next = _add_months(self.month, 2)
         self.rows: dict[str, list[tuple[Any, ...]]] = {t.__tablename__: [] for t in FILLED_TABLES}
         self._columns = {
-            t.__tablename__: [c.name for c in t.__table__.columns]  # type: ignore[attr-defined]
-            for t in FILLED_TABLES
+            t.__tablename__: [c.name for c in t.__table__.columns] for t in FILLED_TABLES
         }
         self.counts = {f.name: 0 for f in fields(AgencyDemoCounts) if f.name != "seconds"}
         self.staff: list[_Staff] = []
@@ -443,8 +442,9 @@ class _Agency:
                     user_name=DEMO_USER, is_administrator=True, updated_at=self.now,
                 )
             )  # fmt: skip
-            login = (login_id, "Lucía Fernández Ortega")
-        self.staff.append(_Staff(login[0], login[1], True))
+            self.staff.append(_Staff(login_id, "Lucía Fernández Ortega", True))
+        else:
+            self.staff.append(_Staff(login[0], login[1], True))
         taken = set(session.scalars(select(Employee.number)))
         users = set(session.scalars(select(Employee.user_name)))
         for number, name, user, phone_number, supervisor in STAFF:
@@ -769,7 +769,9 @@ class _Agency:
         }.get(method)
         recorded = self.stamp(day)
         collection_id = self.new_id()
-        history = [("recorded", recorded, collector.employee_id, None)]
+        history: list[tuple[str, dt.datetime, uuid.UUID, str | None]] = [
+            ("recorded", recorded, collector.employee_id, None)
+        ]
         values: dict[str, Any] = {
             "id": collection_id,
             "case_id": case_id,
@@ -1168,7 +1170,7 @@ class _Agency:
             .where(NumberSequence.name == AGENCY_SEQUENCE)
             .values(next_value=cases + 1, updated_at=self.now)
         )
-        if not done.rowcount:
+        if not getattr(done, "rowcount", 0):
             self.session.execute(
                 insert(NumberSequence).values(
                     id=self.new_id(),

@@ -486,7 +486,8 @@ class _Reader:
         for start in range(0, len(references), 500):
             chunk = references[start : start + 500]
             imported.update(
-                self.session.execute(
+                (str(reference), number)
+                for reference, number in self.session.execute(
                     select(AgencyCase.client_reference, AgencyCase.number).where(
                         AgencyCase.client_id == client_id,
                         AgencyCase.client_reference.in_(chunk),
