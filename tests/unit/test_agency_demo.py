@@ -376,13 +376,13 @@ def test_same_seed_same_agency_another_seed_another(tmp_path: Path) -> None:
     assert first["agency_collections"] != other["agency_collections"]
 
 
-def test_written_into_a_company_without_the_demo(sqlite_db: Database) -> None:
-    """A company with no employees gets the login user made for it."""
-    with sqlite_db.sessions.begin() as session:
+def test_written_into_a_company_without_the_demo(any_db: Database) -> None:
+    """A company with no employees gets the login user made for it (SQLite and PostgreSQL)."""
+    with any_db.sessions.begin() as session:
         counts = write_demo_agency(session, cases=15, seed=2, today=TODAY)
     assert (counts.cases, counts.staff, counts.clients) == (15, 7, 8)
     assert counts.collections > 15
-    with sqlite_db.sessions() as session:
+    with any_db.sessions() as session:
         from sqlalchemy import text
 
         users = session.execute(
