@@ -328,3 +328,15 @@ def test_a_mapping_without_a_debt_and_an_unknown_client(agency: Database, tmp_pa
         "The agency has no client NOBODY; its clients are: AGUASLUS, BRITLEASE, BSOLANO, "
         "ELCANT, FINRHONE, FITCLUB, SEGMED, TELNORTE."
     )
+
+
+def test_the_desk_imports_with_the_mapping_file_and_shows_the_summary(agency: Database) -> None:
+    from collections_desktop.models.importers import agency as agency_import
+
+    with agency.sessions.begin() as session:
+        result = agency_import.import_case_files(
+            session, SAMPLE, client_code="ELCANT", mapping=MAPPING, now=NOW, by=None
+        )
+    assert str(result) == result.describe()
+    assert str(result).startswith("Imported agency-cases-sample.csv for client ELCANT: 7 rows")
+    check_imported(agency)

@@ -24,3 +24,11 @@ counter (``models.agency.cases.open_case``).
 """
 
 from __future__ import annotations
+
+from collections_desktop.models.importers.agency.cases import (
+    CaseImportResult,
+    import_case_files,
+)
+from collections_desktop.models.importers.agency.fields import load_case_mapping
+
+__all__ = ["CaseImportResult", "import_case_files", "load_case_mapping"]

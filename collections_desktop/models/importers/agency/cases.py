@@ -23,6 +23,13 @@ from sqlalchemy.orm import Session
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.agency.cases import (
+    CaseValues,
+    DebtorValues,
+    find_debtor,
+    open_case,
+)
+from collections_desktop.models.agency.errors import AgencyError
 from collections_desktop.models.db.schema import Currency, Employee
 from collections_desktop.models.db.schema.agency import (
     AgencyCase,
@@ -39,6 +46,7 @@ from collections_desktop.models.importers.agency.fields import (
     LIST_FIELDS,
     MONEY_FIELDS,
     REQUIRED,
+    load_case_mapping,
 )
 from collections_desktop.models.importers.mapping import (
     Cell,
@@ -107,6 +115,9 @@ class CaseImportResult:
             seconds=text_formats().number(self.seconds, 1),
         )
 
+    def __str__(self) -> str:
+        return self.describe()
+
 
 @dataclass
 class _Case:
@@ -130,7 +141,7 @@ class _Case:
 def import_case_files(
     session: Session,
     path: Path | str,
-    mapping: ImportMapping,
+    mapping: ImportMapping | Path | str,
     *,
     client_code: str,
     now: dt.datetime,
@@ -141,10 +152,13 @@ def import_case_files(
     Every row is checked first; on any problem ``ImportRejected`` lists them by row and
     column and nothing is written. Then each case file is opened through
     ``models.agency.cases.open_case`` (its number from the agency's counter, its debtor
-    matched by tax id) in the caller's transaction; the caller commits.
+    matched by tax id) in the caller's transaction; the caller commits. ``mapping`` is a
+    checked mapping or the path of its TOML file.
     """
     started = time.perf_counter()
     path = Path(path)
+    if not isinstance(mapping, ImportMapping):
+        mapping = load_case_mapping(mapping)
     client = session.execute(
         select(
             AgencyClient.id, AgencyClient.code, AgencyClient.currency, AgencyClient.language
@@ -172,16 +186,6 @@ def import_case_files(
     reader.check_cases(cases, client.id)
     if problems:
         raise problems.rejected(path)
-    # The rules of case files (their numbers, the debtor matched by tax id) are the
-    # agency's own: every case goes through them.
-    from collections_desktop.models.agency.cases import (
-        CaseValues,
-        DebtorValues,
-        find_debtor,
-        open_case,
-    )
-    from collections_desktop.models.agency.errors import AgencyError
-
     numbers: list[str] = []
     created = matched = documents = 0
     for case in cases:
