@@ -83,6 +83,8 @@ CHUNK_CASES = 5_000
 """Case files generated and written at a time (about 60,000 rows)."""
 UNAPPROVED_DAYS = 14
 """Collections of the last two weeks still wait for a supervisor."""
+PLAN_DAYS = 4
+"""A payment of a promise or an instalment is approved sooner: those of the last four days wait."""
 CASE_PREFIX, CASE_WIDTH = "EXP-", 6
 """Case numbers: EXP-000001 (the agency sequence's format)."""
 AGENCY_SEQUENCE = next(
@@ -740,6 +742,7 @@ class _Agency:
             paid += self.promise(index, case_id, collector, debt, later)
         if status is CaseFileStatus.NEW:
             return []
+        planned = set(paid)  # approved within days: the calendar judges them
         if status is CaseFileStatus.CLOSED_PAID:
             count, share = rng.randint(2, 11), 100
         elif status is CaseFileStatus.IN_PROGRESS:
@@ -767,6 +770,7 @@ class _Agency:
                 rejected=index == 2 and number == len(paid) - 1,
                 reversed_=index == 2 and number == 0,
                 unreceived=index == 1 and number == len(paid) - 1,
+                waiting=PLAN_DAYS if (day, amount) in planned else UNAPPROVED_DAYS,
             )  # fmt: skip
         return [day for day, _amount in paid]
 
@@ -781,6 +785,7 @@ class _Agency:
         rejected: bool = False,
         reversed_: bool = False,
         unreceived: bool = False,
+        waiting: int = UNAPPROVED_DAYS,
     ) -> None:
         rng, today = self.rng, self.today
         day = min(day, self.yesterday)
@@ -808,7 +813,7 @@ class _Agency:
             "received": True,
             "updated_at": recorded,
         }
-        recent = (today - day).days <= UNAPPROVED_DAYS
+        recent = (today - day).days <= waiting
         approver = self.approver(collector)
         if rejected or (recent and (today - day).days > 6 and rng.random() < 0.06):
             decided = self.after(recorded, rng.randint(60, 2 * 24 * 60))
@@ -964,10 +969,10 @@ class _Agency:
                 continue
             roll = rng.random()
             if index == 3:
-                roll = 0.9 if number == 2 else 0.0  # the second one broken, the others kept
-            if roll < 0.7:
+                roll = 0.95 if number == 2 else 0.0  # the second one broken, the others kept
+            if roll < 0.85:
                 paid.append((due - dt.timedelta(days=rng.randint(0, 3)), amount))
-            elif roll < 0.8:
+            elif roll < 0.92:
                 paid.append((due - dt.timedelta(days=rng.randint(0, 3)), amount // 2))
         self.counts["plans"] += 1
         self.counts["instalments"] += count
