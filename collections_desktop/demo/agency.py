@@ -10,7 +10,7 @@ desk has data on the first look:
   collection has someone other than its collector to approve it;
 - open case files in every status, closed ones of every kind; clients with their
   commission rates, three of them with rates by the age of the debt;
-- collections approved over the past two years, unapproved ones over the last three weeks
+- collections approved over the past two years, unapproved ones over the last two weeks
   (some the login user's, some the others', a few not yet received), a few rejected with
   their reasons, and one reversal;
 - annotations of every kind: calls, visits, letters and burofaxes done, actions scheduled
@@ -407,7 +407,6 @@ class _Agency:
         self.staff: list[_Staff] = []
         self.client_list: list[tuple[uuid.UUID, str, str, str]] = []  # id, code, country, cur.
         self.debtors: list[tuple[uuid.UUID, str]] = []  # reusable debtors: id, country
-        self.cases_of: dict[uuid.UUID, list[uuid.UUID]] = {}
         self.tax_ids: set[str] = set()
         self.first_case: dict[uuid.UUID, uuid.UUID] = {}  # a case of each collector
         self.png = tiny_png()
@@ -760,7 +759,7 @@ class _Agency:
         if total >= count > 0 and first <= end:
             span = (end - first).days
             days = sorted(first + dt.timedelta(days=rng.randint(0, span)) for _n in range(count))
-            if index < 2:  # the scripted ones: two of the last three weeks' collections
+            if index < 2:  # the scripted ones: two of the last two weeks' collections
                 days[-2:] = [today - dt.timedelta(days=12), today - dt.timedelta(days=3)]
             paid += zip(days, _split(rng, total, count), strict=True)
         paid.sort()
