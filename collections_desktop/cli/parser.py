@@ -11,7 +11,7 @@ import argparse
 
 from collections_desktop import APP_ID, __version__
 from collections_desktop.cli import (
-    agency,
+    agency_import,
     aging,
     bank,
     billing,
@@ -325,32 +325,6 @@ def _add_mail_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     send.set_defaults(handler=mail.send)
 
 
-def _add_agency_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    agency_command = commands.add_parser(
-        "agency", help=_("the agency desk: case files collected for creditor clients")
-    )
-    actions = agency_command.add_subparsers(dest="action", metavar="ACTION", required=True)
-    importing = actions.add_parser(
-        "import",
-        help=_("open the case files a client assigned, from a CSV or XLSX file (all or nothing)"),
-    )
-    importing.add_argument("file", help=_("the CSV or XLSX file to import"))
-    importing.add_argument(
-        "--client", metavar="CODE", required=True, help=_("the client who assigned the cases")
-    )
-    importing.add_argument(
-        "--mapping",
-        metavar="MAP.toml",
-        required=True,
-        help=_("which column feeds which field (see docs/import-mappings/agency-cases.md)"),
-    )
-    importing.add_argument(
-        "--user", metavar="NAME", help=_("the login of the employee who imports")
-    )
-    importing.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
-    importing.set_defaults(handler=agency.import_cases)
-
-
 def _add_bank_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bank_command = commands.add_parser(
         "bank", help=_("bank statements: import them, match their credits to customers")
@@ -394,6 +368,14 @@ def _add_bank_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     matching.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     matching.set_defaults(handler=bank.match)
+
+
+def _add_agency_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    agency_command = commands.add_parser(
+        "agency", help=_("the agency desk: case files of creditor clients, their reports")
+    )
+    actions = agency_command.add_subparsers(dest="action", metavar="ACTION", required=True)
+    agency_import.add_import_command(actions)
 
 
 def _add_scope_arguments(command: argparse.ArgumentParser) -> None:

@@ -1,10 +1,34 @@
-"""The agency desk's commands: ``agency import`` (a client's case files)."""
+"""``agency import FILE --client CODE --mapping MAP.toml``: a client's case files."""
 
 from __future__ import annotations
 
 import argparse
 
 from collections_desktop.cli.common import EXIT_OK, opened_database, refusing
+from collections_desktop.i18n import _
+
+
+def add_import_command(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``agency import`` among the ``agency`` actions."""
+    importing = actions.add_parser(
+        "import",
+        help=_("open the case files a client assigned, from a CSV or XLSX file (all or nothing)"),
+    )
+    importing.add_argument("file", help=_("the CSV or XLSX file to import"))
+    importing.add_argument(
+        "--client", metavar="CODE", required=True, help=_("the client who assigned the cases")
+    )
+    importing.add_argument(
+        "--mapping",
+        metavar="MAP.toml",
+        required=True,
+        help=_("which column feeds which field (see docs/import-mappings/agency-cases.md)"),
+    )
+    importing.add_argument(
+        "--user", metavar="NAME", help=_("the login of the employee who imports")
+    )
+    importing.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    importing.set_defaults(handler=import_cases)
 
 
 def import_cases(args: argparse.Namespace) -> int:
@@ -14,7 +38,6 @@ def import_cases(args: argparse.Namespace) -> int:
 
     from sqlalchemy import select
 
-    from collections_desktop.i18n import _
     from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.db.schema import Employee
     from collections_desktop.models.db.writing import write_transaction
