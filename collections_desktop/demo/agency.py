@@ -295,9 +295,11 @@ def write_demo_agency(
         agency.people()
         agency.clients()
         agency.flush()
+        order = agency.assignments(cases)
         for first in range(0, cases, CHUNK_CASES):
-            for index in range(first, min(first + CHUNK_CASES, cases)):
-                agency.case(index)
+            for position in range(first, min(first + CHUNK_CASES, cases)):
+                index, status, age = order[position]
+                agency.case(position, index, status, age)
             agency.flush()
         agency.expenses()
         agency.flush()
@@ -588,19 +590,32 @@ class _Agency:
 
     # -- one case file
 
-    def case(self, index: int) -> None:
+    def assignments(self, cases: int) -> list[tuple[int, CaseFileStatus, int]]:
+        """Each case file's story (its index: the first ones are ``SCRIPT``'s), status and
+        age in days, oldest first: case numbers follow the days they were assigned."""
+        rng = self.rng
+        drawn = []
+        for index in range(cases):
+            status = SCRIPT[index] if index < len(SCRIPT) else pick(rng, STATUSES)
+            if status is CaseFileStatus.NEW:
+                age = rng.randint(1, 25)
+            elif index < len(SCRIPT):
+                age = rng.randint(120, 400)  # before their stories' promises and plans
+            elif status not in OPEN_STATUSES:
+                age = rng.randint(90, 740)
+            else:
+                age = rng.randint(40, 700)
+            drawn.append((index, status, age))
+        drawn.sort(key=lambda d: (-d[2], d[0]))
+        return drawn
+
+    def case(self, position: int, index: int, status: CaseFileStatus, age: int) -> None:
+        """Case file number ``position + 1``, whose story is the ``index``-th."""
         rng, today = self.rng, self.today
-        status = SCRIPT[index] if index < len(SCRIPT) else pick(rng, STATUSES)
         client_id, code, country, currency = self.client_list[
             0 if index < len(SCRIPT) else _weighted(rng, CLIENT_WEIGHTS)
         ]
         closed = status not in OPEN_STATUSES
-        if status is CaseFileStatus.NEW:
-            age = rng.randint(1, 25)
-        elif closed:
-            age = rng.randint(90, 740)
-        else:
-            age = rng.randint(40, 700)
         assigned_on = today - dt.timedelta(days=age)
         debt_date = assigned_on - dt.timedelta(days=rng.randint(45, 900))
         principal = rng.choice((4, 6, 9, 12, 18, 25, 40, 75, 150)) * rng.randint(2_000, 11_000)
@@ -634,7 +649,7 @@ class _Agency:
         else:
             self.scheduled(case_id, works, assigned_on, always=index < len(SCRIPT))
         last_action = max(done) if done else None
-        number = f"{CASE_PREFIX}{index + 1:0{CASE_WIDTH}d}"
+        number = f"{CASE_PREFIX}{position + 1:0{CASE_WIDTH}d}"
         self.add(
             "agency_cases",
             id=case_id,

@@ -43,6 +43,12 @@ AGENCY_TABLES = (
 THIS_MONTH = TODAY.replace(day=1)  # 2026-11-01
 NEXT_MONTH = dt.date(2026, 12, 1)
 LAST_MONTH = dt.date(2026, 10, 1)
+SCRIPTED = (
+    "JOIN agency_clients s_client ON s_client.id = c.client_id JOIN employees s_collector "
+    "ON s_collector.id = c.collector_id WHERE s_client.code = 'ELCANT' "
+    "AND s_collector.number = 'E-0102'"
+)
+"""The demo's scripted stories are ELCANT's case files worked by E-0102."""
 
 
 def write(path: Path, seed: int = 5, cases: int = CASES) -> str:
@@ -277,29 +283,39 @@ def test_promises_and_plans_kept_broken_and_due_soon(demo: tuple[Path, str]) -> 
         r[0] for r in rows(path, "SELECT DISTINCT substr(due_on, 1, 7) FROM agency_instalments")
     }
     assert {"2026-11", "2026-12"} <= months
-    # The scripted plan (EXP-000004): its first instalment paid on time, its second not.
+    # The scripted plan (ELCANT's, worked by E-0102, agreed 95 days ago): its first
+    # instalment paid on time, its second not, one due this month.
     plan = rows(
         path,
         "SELECT i.number, i.due_on, i.amount, (SELECT count(*) FROM agency_collections k "
         "WHERE k.case_id = c.id AND k.amount = i.amount AND k.collected_on <= i.due_on "
         "AND k.collected_on > date(i.due_on, '-5 days')) FROM agency_instalments i "
         "JOIN agency_plans p ON p.id = i.plan_id JOIN agency_cases c ON c.id = p.case_id "
-        "WHERE c.number = 'EXP-000004' ORDER BY i.number",
+        f"{SCRIPTED} AND p.kind = 'plan' AND p.agreed_on = ? ORDER BY i.number",
+        (TODAY - dt.timedelta(days=95)).isoformat(),
     )
     assert plan[0][3] == 1
     assert plan[1][3] == 0
     assert plan[1][1] < TODAY.isoformat()
     assert any(THIS_MONTH.isoformat() <= due < NEXT_MONTH.isoformat() for _n, due, _a, _k in plan)
-    # The promise of EXP-000005 was kept, that of EXP-000006 broken.
+    # The scripted promise due 40 days ago was kept, the one due 30 days ago broken.
     kept = rows(
         path,
-        "SELECT c.number, (SELECT count(*) FROM agency_collections k WHERE k.case_id = c.id "
+        "SELECT i.due_on, (SELECT count(*) FROM agency_collections k WHERE k.case_id = c.id "
         "AND k.amount = i.amount AND k.state = 'approved' AND k.collected_on <= i.due_on "
         "AND k.collected_on >= p.agreed_on) FROM agency_cases c "
         "JOIN agency_plans p ON p.case_id = c.id JOIN agency_instalments i ON i.plan_id = p.id "
-        "WHERE c.number IN ('EXP-000005', 'EXP-000006') ORDER BY c.number",
+        f"{SCRIPTED} AND p.kind = 'promise' AND i.due_on IN (?, ?) ORDER BY i.due_on",
+        (TODAY - dt.timedelta(days=40)).isoformat(),
+        (TODAY - dt.timedelta(days=30)).isoformat(),
     )
-    assert kept == [("EXP-000005", 1), ("EXP-000006", 0)]
+    assert kept == [
+        ((TODAY - dt.timedelta(days=40)).isoformat(), 1),
+        ((TODAY - dt.timedelta(days=30)).isoformat(), 0),
+    ]
+    # Case numbers follow the days the cases were assigned.
+    assigned = [r[0] for r in rows(path, "SELECT assigned_on FROM agency_cases ORDER BY number")]
+    assert assigned == sorted(assigned)
 
 
 def test_expenses_of_two_months_in_every_state_with_receipts(demo: tuple[Path, str]) -> None:
