@@ -523,9 +523,10 @@ class _Agency:
                 currency=currency,
                 commission_percent=Decimal(percent),
                 remittance_days=days,
-                remittance_terms=_(
-                    "Transfer of the net amount within {days} days of the month's end."
-                ).format(days=days),
+                # The demo's data are in English whatever the user's language (same seed,
+                # same rows), as the demo company's are.
+                remittance_terms=f"Transfer of the net amount within {days} days of the "
+                "month's end.",
             )
             for from_days, band in bands:
                 self.add(
