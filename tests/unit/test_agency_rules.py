@@ -865,3 +865,27 @@ def test_a_supervisor_cannot_approve_their_own_expense(desk: Desk) -> None:
             text("UPDATE agency_expenses SET approved_by_id = employee_id WHERE id = :id"),
             {"id": mine.bytes},
         )
+
+
+def test_a_screen_learns_why_approve_is_disabled_from_the_row() -> None:
+    ana, sara = uuid.uuid4(), uuid.uuid4()
+
+    def blocker(state: str, approver: uuid.UUID, supervisor: bool) -> str | None:
+        return collections.approval_blocker(
+            state=state,
+            collected_by_id=ana,
+            approver_id=approver,
+            approver_is_supervisor=supervisor,
+        )
+
+    assert blocker("unapproved", sara, True) is None
+    assert blocker("unapproved", ana, True) == (
+        "You recorded this collection; another supervisor must approve it."
+    )
+    assert blocker("unapproved", sara, False) == (
+        "Only a supervisor of the agency desk may approve or reject a collection."
+    )
+    assert blocker("approved", sara, True) == "This collection is already approved."
+    assert blocker("rejected", sara, True) == (
+        "This collection was rejected; the collector must correct it first."
+    )

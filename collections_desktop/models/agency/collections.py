@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import _
+from collections_desktop.i18n import N_, _
 from collections_desktop.models.agency._common import (
     amount_text,
     day_text,
@@ -151,9 +151,31 @@ def _decided(session: Session, found: AgencyCollection) -> None:
     )
 
 
+OWN_COLLECTION = N_("You recorded this collection; another supervisor must approve it.")
+
+
+def approval_blocker(
+    *, state: str, collected_by_id: uuid.UUID, approver_id: uuid.UUID, approver_is_supervisor: bool
+) -> str | None:
+    """Why ``approver_id`` may not approve a collection, in words (None: they may).
+
+    For a screen that disables its Approve button and says why, from the row it shows
+    (``CollectionRow``) without asking the database; ``approve`` checks the same afresh.
+    """
+    if state == CollectionState.APPROVED:
+        return _("This collection is already approved.")
+    if state == CollectionState.REJECTED:
+        return _("This collection was rejected; the collector must correct it first.")
+    if collected_by_id == approver_id:
+        return _(OWN_COLLECTION)
+    if not approver_is_supervisor:
+        return _("Only a supervisor of the agency desk may approve or reject a collection.")
+    return None
+
+
 def _not_own(session: Session, found: AgencyCollection, supervisor_id: uuid.UUID) -> None:
     if found.collected_by_id == supervisor_id:
-        raise AgencyError(_("You recorded this collection; another supervisor must approve it."))
+        raise AgencyError(_(OWN_COLLECTION))
 
 
 def record_collection(
