@@ -411,7 +411,11 @@ class _Agency:
         self.debtors: list[tuple[uuid.UUID, str]] = []  # reusable debtors: id, country
         self.tax_ids: set[str] = set()
         self.first_case: dict[uuid.UUID, uuid.UUID] = {}  # a case of each collector
+        self._approvers: dict[uuid.UUID, list[_Staff]] = {}
         self.png = tiny_png()
+        self._midnights: dict[dt.date, dt.datetime] = {}
+        self._minutes = [dt.timedelta(minutes=minute) for minute in range(1441)]
+        self._safe = self.now - dt.timedelta(minutes=300)
 
     # -- rows and ids
 
@@ -438,11 +442,15 @@ class _Agency:
                 batch.clear()
 
     def stamp(self, day: dt.date, low: int = 8 * 60, high: int = 18 * 60) -> dt.datetime:
-        """A moment of ``day`` in working hours, never after the demo's ``now``."""
-        moment = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) + dt.timedelta(
-            minutes=self.rng.randint(low, high)
-        )
-        return min(moment, self.now - dt.timedelta(minutes=self.rng.randint(1, 300)))
+        """A moment of ``day`` in working hours, never after the demo's ``now`` (then a
+        few hours before it)."""
+        midnight = self._midnights.get(day)
+        if midnight is None:
+            midnight = self._midnights[day] = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+        moment = midnight + self._minutes[self.rng.randint(low, high)]
+        if moment <= self._safe:
+            return moment
+        return min(moment, self.now - self._minutes[self.rng.randint(1, 300)])
 
     def after(self, moment: dt.datetime, minutes: int) -> dt.datetime:
         """``minutes`` after ``moment``, but before the demo's ``now``."""
@@ -641,9 +649,8 @@ class _Agency:
         end = closed_on or self.yesterday
         works = collector or self.login
         done: list[dt.date] = []  # the days something was done on the case
-        later: list[tuple[str, dict[str, Any]]] = []  # collections, written after the case
         if status is not CaseFileStatus.NEW:
-            done += self.collections(index, case_id, status, works, assigned_on, end, debt, later)
+            done += self.collections(index, case_id, status, works, assigned_on, end, debt)
             done += self.annotations(
                 index, case_id, status, works, assigned_on, end, country, debtor_id, registry
             )
@@ -673,8 +680,6 @@ class _Agency:
         self.documents(case_id, code, debt_date, principal)
         if collector is not None:
             self.first_case.setdefault(collector.employee_id, case_id)
-        for table, values in later:
-            self.add(table, **values)
         self.counts["cases"] += 1
 
     def debtor(self, country: str, index: int) -> tuple[uuid.UUID, tuple[str | None, str | None]]:
@@ -745,16 +750,15 @@ class _Agency:
         start: dt.date,
         end: dt.date,
         debt: int,
-        later: list[tuple[str, dict[str, Any]]],
     ) -> list[dt.date]:
         """The case's collections (and its promise or plan); the days they were made."""
         rng, today = self.rng, self.today
         paid: list[tuple[dt.date, int]] = []
         first = start + dt.timedelta(days=3)
         if status is CaseFileStatus.PAYMENT_PLAN:
-            paid += self.plan(index, case_id, collector, debt, later)
+            paid += self.plan(index, case_id, collector, debt)
         elif index in (4, 5, 6, 7) or (status is CaseFileStatus.IN_PROGRESS and rng.random() < 0.2):
-            paid += self.promise(index, case_id, collector, debt, later)
+            paid += self.promise(index, case_id, collector, debt)
         if status is CaseFileStatus.NEW:
             return []
         planned = set(paid)  # approved within days: the calendar judges them
@@ -781,7 +785,7 @@ class _Agency:
         paid.sort()
         for number, (day, amount) in enumerate(paid):
             self.collection(
-                later, case_id, day, amount, collector,
+                case_id, day, amount, collector,
                 rejected=index == 2 and number == len(paid) - 1,
                 reversed_=index == 2 and number == 0,
                 unreceived=index == 1 and number == len(paid) - 1,
@@ -791,7 +795,6 @@ class _Agency:
 
     def collection(
         self,
-        later: list[tuple[str, dict[str, Any]]],
         case_id: uuid.UUID,
         day: dt.date,
         amount: int,
@@ -860,52 +863,47 @@ class _Agency:
                 version=2,
             )
             history.append(("approved", decided, approver.employee_id, None))
-        later.append(("agency_collections", values))
+        self.add("agency_collections", **values)
         if reversed_:
             on = max(day + dt.timedelta(days=1), today - dt.timedelta(days=5))
             at = self.stamp(min(on, self.yesterday))
             reason = "Cheque returned unpaid by the debtor's bank."
-            later.append(
-                (
-                    "agency_collections",
-                    {
-                        "case_id": case_id,
-                        "collected_on": min(on, self.yesterday),
-                        "amount": _money(-amount),
-                        "method": method,
-                        "reference": reference,
-                        "collected_by_id": collector.employee_id,
-                        "received": True,
-                        "state": CollectionState.APPROVED.value,
-                        "decided_by_id": approver.employee_id,
-                        "decided_at": at,
-                        "approved_by_id": approver.employee_id,
-                        "reverses_id": collection_id,
-                        "note": reason,
-                        "updated_at": at,
-                    },
-                )
+            self.add(
+                "agency_collections",
+                case_id=case_id,
+                collected_on=min(on, self.yesterday),
+                amount=_money(-amount),
+                method=method,
+                reference=reference,
+                collected_by_id=collector.employee_id,
+                received=True,
+                state=CollectionState.APPROVED.value,
+                decided_by_id=approver.employee_id,
+                decided_at=at,
+                approved_by_id=approver.employee_id,
+                reverses_id=collection_id,
+                note=reason,
+                updated_at=at,
             )
             history.append(("reversed", at, approver.employee_id, reason))
             self.counts["collections"] += 1
         for change, at, by, note in history:
-            later.append(
-                (
-                    "agency_collection_history",
-                    {
-                        "collection_id": collection_id,
-                        "changed_at": at,
-                        "changed_by_id": by,
-                        "change": change,
-                        "note": note,
-                    },
-                )
+            self.add(
+                "agency_collection_history",
+                collection_id=collection_id,
+                changed_at=at,
+                changed_by_id=by,
+                change=change,
+                note=note,
             )
         self.counts["collections"] += 1
 
     def approver(self, collector: _Staff) -> _Staff:
         """A supervisor who is not the collector."""
-        others = [s for s in self.supervisors if s.employee_id != collector.employee_id]
+        others = self._approvers.get(collector.employee_id)
+        if others is None:
+            others = [s for s in self.supervisors if s.employee_id != collector.employee_id]
+            self._approvers[collector.employee_id] = others
         return self.rng.choice(others)
 
     def promise(
@@ -914,7 +912,6 @@ class _Agency:
         case_id: uuid.UUID,
         collector: _Staff,
         debt: int,
-        later: list[tuple[str, dict[str, Any]]],
     ) -> list[tuple[dt.date, int]]:
         """One promised payment: past (kept or broken), this month or next month."""
         rng, today = self.rng, self.today
@@ -951,7 +948,6 @@ class _Agency:
         case_id: uuid.UUID,
         collector: _Staff,
         debt: int,
-        later: list[tuple[str, dict[str, Any]]],
     ) -> list[tuple[dt.date, int]]:
         """Monthly instalments from a few months ago to after next month: the past ones
         mostly kept, some broken or paid in part."""
