@@ -786,7 +786,7 @@ class _Agency:
         for number, (day, amount) in enumerate(paid):
             self.collection(
                 case_id, day, amount, collector,
-                rejected=index == 2 and number == len(paid) - 1,
+                rejected=(index == 2 and number == len(paid) - 1) if index < 3 else None,
                 reversed_=index == 2 and number == 0,
                 unreceived=index == 1 and number == len(paid) - 1,
                 waiting=PLAN_DAYS if (day, amount) in planned else UNAPPROVED_DAYS,
@@ -800,7 +800,7 @@ class _Agency:
         amount: int,
         collector: _Staff,
         *,
-        rejected: bool = False,
+        rejected: bool | None = None,
         reversed_: bool = False,
         unreceived: bool = False,
         waiting: int = UNAPPROVED_DAYS,
@@ -833,7 +833,9 @@ class _Agency:
         }
         recent = (today - day).days <= waiting
         approver = self.approver(collector)
-        if rejected or (recent and (today - day).days > 6 and rng.random() < 0.06):
+        if rejected is None:  # a few of those waiting for a week
+            rejected = recent and (today - day).days > 6 and rng.random() < 0.06
+        if rejected:
             decided = self.after(recorded, rng.randint(60, 2 * 24 * 60))
             reason = rng.choice(REJECTIONS)
             values.update(
