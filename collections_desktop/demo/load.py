@@ -95,7 +95,8 @@ class DemoStats:
             transactions=formats.count(self.transactions),
             settlements=formats.count(self.settlements),
             activities=formats.count(self.activities),
-            seconds=formats.number(self.seconds, 1),
+            # The agency's own time is on its own line.
+            seconds=formats.number(self.seconds - (self.agency.seconds if self.agency else 0), 1),
         )
         return company if self.agency is None else f"{company}\n{self.agency.describe()}"
 
@@ -129,6 +130,8 @@ def write_demo_company(
     """
     if customers < 1:
         raise DemoError(_("The demo needs at least one customer."))
+    if agency is not None and agency < 1:
+        raise DemoError(_("The agency's demo needs at least one case file."))
     started = time.perf_counter()
     today = today or SystemClock().today()
     path = _sqlite_file(normalise_url(url))
