@@ -13,7 +13,8 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from shiboken6 import isValid
+from sqlalchemy import func, select
 
 from collections_desktop.models.agency.annotations import add_annotation
 from collections_desktop.models.agency.cases import CaseValues, DebtorValues, open_case, set_status
@@ -339,9 +340,7 @@ def test_unapproved_collections_oldest_first_and_own_collection_not_approvable(
         ("Nov 18, 2026", "EXP-000003", "80.00", "Collected"),
         ("Nov 20, 2026", "EXP-000001", "150.00", "Collected"),
     ]
-    assert tab.grid.title.text() == (
-        "3 collections waiting, oldest first · 530.00\xa0EUR"
-    )
+    assert tab.grid.title.text() == ("3 collections waiting, oldest first · 530.00\xa0EUR")
     # The first is Sara's own: she may not approve it, and the button says why.
     assert tab.select_collection(desk.collections["Garnier SA 300.00"])
     assert not tab.approve_action.isEnabled()
@@ -649,3 +648,56 @@ def test_a_column_hidden_from_the_header_menu_leaves_no_gap(qtbot, make_window, 
         header.sectionPosition(C_DEBTOR) + header.sectionSize(C_DEBTOR)
     )
     assert header.length() <= page.cases.grid.view.viewport().width()
+
+
+MAPPING = """
+[source]
+delimiter = ";"
+decimal_separator = ","
+date_format = "%d/%m/%Y"
+
+[columns]
+client_reference = "Expediente"
+debtor_name = "Titular"
+debtor_tax_id = "NIF"
+principal = "Principal"
+debt_date = "Vencimiento"
+"""
+
+
+def test_import_case_files_opens_them_all_or_lists_every_error(qtbot, make_window, desk, tmp_path):
+    window, page = open_desk(qtbot, make_window, desk, "sara")
+    mapping = tmp_path / "cases.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Expediente;Titular;NIF;Principal;Vencimiento\n"
+        "B-1;Nuevo Deudor SL;B77777777;1.250,00;01/06/2026\n"
+        "B-2;;B88888888;abc;01/06/2026\n",
+        encoding="utf-8",
+    )
+    dialog = window.import_case_files()
+    dialog.client.setCurrentIndex(dialog.client.findData("BETA"))
+    dialog.file.setText(str(bad))
+    dialog.mapping.setText(str(mapping))
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.problems.isVisible(), timeout=WAIT)
+    assert "nothing was written" in dialog.error.text()
+    assert "3" in dialog.problems.toPlainText()  # the row, as the spreadsheet numbers it
+    with desk.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AgencyCase)) == 4
+
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "Expediente;Titular;NIF;Principal;Vencimiento\n"
+        "B-1;Nuevo Deudor SL;B77777777;1.250,00;01/06/2026\n",
+        encoding="utf-8",
+    )
+    dialog.file.setText(str(good))
+    with qtbot.waitSignal(page.cases.loaded, timeout=WAIT):
+        dialog.ok_button.click()
+    qtbot.waitUntil(lambda: not isValid(dialog), timeout=WAIT)  # closed once imported
+    assert ("EXP-000005", "Nuevo Deudor SL", "New", "1,250.00") in texts(
+        page.cases.grid, C_NUMBER, C_DEBTOR, C_STATUS, C_DEBT
+    )
+    assert page.cases.status.startswith("Imported good.csv for client BETA: 1 rows, 1 case files")

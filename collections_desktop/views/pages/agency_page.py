@@ -77,6 +77,7 @@ from collections_desktop.models.agency.rows import (
 )
 from collections_desktop.models.agency.staff import StaffRow, list_staff, staff_member
 from collections_desktop.models.db.database import Database
+from collections_desktop.models.importers.agency import import_case_files
 from collections_desktop.models.receipts.methods import METHOD_NAMES
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.agency_import import CaseImportChoice, ImportCaseFilesDialog
@@ -262,8 +263,6 @@ def run_case_import(
 ) -> str:
     """Import the case files of ``choice`` (one transaction, all or nothing); what was
     imported, for the status bar. A file with errors raises with every error listed."""
-    from collections_desktop.models.importers.agency import import_case_files
-
     result = import_case_files(
         session, choice.path, client_code=choice.client_code, mapping=choice.mapping, now=now,
         by=by,
