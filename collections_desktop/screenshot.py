@@ -89,6 +89,9 @@ VIEWS: dict[str, str] = {
     "bank-import-summary": N_("the summary after importing a bank statement (--customer: none)"),
     "bank-profile": N_("the CSV profile dialog over a bank's semicolon export, with its preview"),
     "bank-assign": N_("Assign to customer: the first waiting line without a suggestion"),
+    "agency-case-file": N_(
+        "an agency case file's window: the open case with the most history (demo --agency)"
+    ),
     **{
         f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
         for kind in SETUP_SECTIONS
@@ -278,6 +281,8 @@ def render_screenshot(
             widget = _month_statements_dialog(window)
         elif view == "month-statements-sending":
             _month_statements_progress(window)
+        elif view == "agency-case-file":
+            widget = _case_file_window(window, size)
         for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
             app.processEvents()
         _save(widget.grab(), target)
@@ -581,6 +586,51 @@ def _month_statements_progress(window: MainWindow) -> None:
 
     progress = StatusProgress(window, _("Printing statements…"))
     progress.show_progress(245, 736, _("Printing statements"))
+
+
+def _case_file_window(window: MainWindow, size: tuple[int, int]) -> QWidget:
+    """The case file window of the open case with the most collections, annotations and
+    plans (the first by number among equals), at the window's size, read."""
+    from sqlalchemy import func, literal
+
+    from collections_desktop.models.db.schema.agency import (
+        CLOSED_CASE_STATUSES,
+        AgencyAnnotation,
+        AgencyCase,
+        AgencyCollection,
+        AgencyPlan,
+    )
+    from collections_desktop.views.dialogs.case_file import CaseFileWindow
+
+    def counted(table: type[AgencyCollection | AgencyAnnotation | AgencyPlan], weight: int):  # type: ignore[no-untyped-def]
+        return (
+            select((func.count() * literal(weight)).label("n"))
+            .where(table.case_id == AgencyCase.id)
+            .correlate(AgencyCase)
+            .scalar_subquery()
+        )
+
+    score = counted(AgencyCollection, 1) + counted(AgencyAnnotation, 1) + counted(AgencyPlan, 3)
+    with window.context.database.sessions() as session:
+        case_id = session.scalar(
+            select(AgencyCase.id)
+            .where(AgencyCase.status.not_in([str(s) for s in CLOSED_CASE_STATUSES]))
+            .order_by(score.desc(), AgencyCase.number)
+            .limit(1)
+        )
+    if case_id is None:
+        raise ScreenshotError(
+            _(
+                "There is no open agency case file in {database} (make some with demo --agency)."
+            ).format(database=window.context.database.display_name)
+        )
+    case_window = CaseFileWindow(window.context, case_id, window)
+    case_window.resize(*size)
+    case_window.show()
+    _wait_for(
+        lambda: case_window.case is not None and not case_window.is_loading, _("The case file")
+    )
+    return case_window
 
 
 def _wait_for(done: Callable[[], bool], what: str) -> None:

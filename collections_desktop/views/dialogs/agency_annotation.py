@@ -106,23 +106,23 @@ class AnnotationDialog(ActionDialog):
         self.new_tax_id.setMaxLength(TAX_ID_LENGTH)
         self.new_tax_id.setMaximumWidth(220)
         # Actions: done on a day, or scheduled for one.
-        self.done = QRadioButton(_("&Done on"))
-        self.done.setObjectName("action_done")
-        self.scheduled = QRadioButton(_("&Scheduled for"))
-        self.scheduled.setObjectName("action_scheduled")
-        self.done.setChecked(True)
+        self.done_choice = QRadioButton(_("&Done on"))
+        self.done_choice.setObjectName("action_done")
+        self.scheduled_choice = QRadioButton(_("&Scheduled for"))
+        self.scheduled_choice.setObjectName("action_scheduled")
+        self.done_choice.setChecked(True)
         group = QButtonGroup(self)
-        group.addButton(self.done)
-        group.addButton(self.scheduled)
+        group.addButton(self.done_choice)
+        group.addButton(self.scheduled_choice)
         self.done_on = date_edit(today, formats, "action_done_on")
         self.done_on.setMaximumDate(qdate(today))
         self.scheduled_on = date_edit(today + dt.timedelta(days=1), formats, "action_scheduled_on")
         self.scheduled_on.setMinimumDate(qdate(today))
         when = QHBoxLayout()
-        when.addWidget(self.done)
+        when.addWidget(self.done_choice)
         when.addWidget(self.done_on)
         when.addSpacing(16)
-        when.addWidget(self.scheduled)
+        when.addWidget(self.scheduled_choice)
         when.addWidget(self.scheduled_on)
         when.addStretch(1)
         self.when = QWidget()
@@ -143,7 +143,7 @@ class AnnotationDialog(ActionDialog):
         self.hint = hint_label("", "annotation_hint")
         self.form.addRow(self.hint)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.done.toggled.connect(self._when_changed)
+        self.done_choice.toggled.connect(self._when_changed)
         self._kind_changed()
         self._when_changed()
         self.kind.setFocus()
@@ -174,7 +174,7 @@ class AnnotationDialog(ActionDialog):
                 new_tax_id=tax_id,
             )
         if self._mode == ACTION:
-            if self.scheduled.isChecked():
+            if self.scheduled_choice.isChecked():
                 return AnnotationInput(kind, text, scheduled_on=pydate(self.scheduled_on.date()))
             return AnnotationInput(kind, text, done_on=pydate(self.done_on.date()))
         return AnnotationInput(kind, text)
@@ -195,9 +195,9 @@ class AnnotationDialog(ActionDialog):
                 else _("Write the observation.")
             )
         if self._mode == ACTION:
-            if self.done.isChecked() and pydate(self.done_on.date()) > self._today:
+            if self.done_choice.isChecked() and pydate(self.done_on.date()) > self._today:
                 return _("An action done cannot be dated after today; schedule it instead.")
-            if self.scheduled.isChecked() and pydate(self.scheduled_on.date()) < self._today:
+            if self.scheduled_choice.isChecked() and pydate(self.scheduled_on.date()) < self._today:
                 return _("An action cannot be scheduled for a day already past.")
         return None
 
@@ -209,7 +209,7 @@ class AnnotationDialog(ActionDialog):
                 self.form.setRowVisible(field, locate)
             for field in (self.new_name, self.new_tax_id):
                 self.form.setRowVisible(field, registry)
-        hints = {
+        hints: dict[str, str] = {
             AnnotationKind.LOCATE: _(
                 "The contact found is added to the debtor's contacts with its source."
             ),
@@ -231,5 +231,5 @@ class AnnotationDialog(ActionDialog):
             self.text.setPlaceholderText(_("The observation"))
 
     def _when_changed(self) -> None:
-        self.done_on.setEnabled(self.done.isChecked())
-        self.scheduled_on.setEnabled(self.scheduled.isChecked())
+        self.done_on.setEnabled(self.done_choice.isChecked())
+        self.scheduled_on.setEnabled(self.scheduled_choice.isChecked())

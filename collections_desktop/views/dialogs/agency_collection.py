@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
@@ -85,13 +92,19 @@ class CollectionDialog(ActionDialog):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.setFont(tabular_font(self.amount.font()))
         self.amount.setMaximumWidth(180)
+        amount_line = QHBoxLayout()
+        amount_line.setContentsMargins(0, 0, 0, 0)
+        amount_line.addWidget(self.amount)
         if outstanding is not None and outstanding > ZERO:
-            self.amount.setPlaceholderText(formats.amount(outstanding))
-            self.amount.setToolTip(
-                _("{amount} is outstanding on the case.").format(
+            self.outstanding = hint_label(
+                _("{amount} outstanding on the case").format(
                     amount=formats.money(outstanding, currency)
-                )
+                ),
+                "collection_outstanding",
             )
+            self.outstanding.setWordWrap(False)
+            amount_line.addWidget(self.outstanding)
+        amount_line.addStretch(1)
         self.method = QComboBox()
         self.method.setObjectName("collection_method")
         for method, name in METHOD_NAMES.items():
@@ -111,7 +124,9 @@ class CollectionDialog(ActionDialog):
         self.note.setPlaceholderText(_("Who paid, how it was agreed (optional)"))
         self.note.setFixedHeight(64)
         self.form.addRow(_("Collected &on"), self.collected_on)
-        self.form.addRow(_("&Amount ({currency})").format(currency=currency), self.amount)
+        amount_label = QLabel(_("&Amount ({currency})").format(currency=currency))
+        amount_label.setBuddy(self.amount)
+        self.form.addRow(amount_label, amount_line)
         self.form.addRow(_("&Method"), self.method)
         self.form.addRow(_("&Reference"), self.reference)
         self.form.addRow(_("&Note"), self.note)

@@ -58,7 +58,12 @@ ANNOTATION_KIND_NAMES: Mapping[str, str] = {
 ANNOTATION_KINDS = (AnnotationKind.LOCATE, AnnotationKind.REGISTRY, AnnotationKind.OBSERVATION)
 """What New annotation… offers, in this order."""
 
-ACTION_KINDS = (AnnotationKind.CALL, AnnotationKind.VISIT, AnnotationKind.LETTER, AnnotationKind.BUROFAX)
+ACTION_KINDS = (
+    AnnotationKind.CALL,
+    AnnotationKind.VISIT,
+    AnnotationKind.LETTER,
+    AnnotationKind.BUROFAX,
+)
 """What New action… offers, in this order."""
 
 PLAN_KIND_NAMES: Mapping[str, str] = {

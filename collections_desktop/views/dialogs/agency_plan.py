@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
@@ -167,13 +168,18 @@ class PlanDialog(ActionDialog):
     # --- the plan's fields ---------------------------------------------------------------
 
     def _plan_fields(self, today: dt.date) -> None:
-        self.form.addRow(_("&Total agreed ({currency})").format(currency=self._currency), self.total)
+        self.form.addRow(
+            _("&Total agreed ({currency})").format(currency=self._currency), self.total
+        )
         self.count = QSpinBox()
         self.count.setObjectName("plan_count")
         self.count.setRange(2, MOST_INSTALMENTS)
         self.count.setValue(DEFAULT_COUNT)
         self.first_due = date_edit(add_months(today, 1), self._formats, "plan_first_due")
         self.first_due.setMinimumDate(qdate(today))
+        self.first_due.setMinimumWidth(
+            self.first_due.fontMetrics().horizontalAdvance(self.first_due.text()) + 48
+        )
         self.interval = QComboBox()
         self.interval.setObjectName("plan_interval")
         for key, label in INTERVALS:
@@ -181,7 +187,10 @@ class PlanDialog(ActionDialog):
         self.divide_button = QPushButton(_("&Divide"))
         self.divide_button.setObjectName("plan_divide")
         self.divide_button.setToolTip(
-            _("Fill the instalments below from the total, their number, the first date and the interval")
+            _(
+                "Fill the instalments below from the total, their number, the first date "
+                "and the interval"
+            )
         )
         self.divide_button.clicked.connect(self.divide)
         line = QHBoxLayout()
@@ -250,13 +259,14 @@ class PlanDialog(ActionDialog):
         assert table is not None
         row = table.rowCount()
         table.insertRow(row)
-        edit = date_edit(due, self._formats, f"instalment_due_{row}")
+        edit = date_edit(due, self._formats, "instalment_due")
         edit.setMinimumDate(qdate(self._today))
         edit.setFrame(False)
         table.setCellWidget(row, DUE, edit)
         field = _amount_edit(self._formats.amount(amount) if amount is not None else "", "")
-        field.setObjectName(f"instalment_amount_{row}")
+        field.setObjectName("instalment_amount")
         field.setFrame(False)
+        field.setMaximumWidth(16_777_215)  # the whole cell, the figure on its right
         field.textChanged.connect(self._update_sum)
         table.setCellWidget(row, AMOUNT, field)
         self._update_sum()
@@ -269,7 +279,8 @@ class PlanDialog(ActionDialog):
         found = []
         for row in range(table.rowCount()):
             due, amount = table.cellWidget(row, DUE), table.cellWidget(row, AMOUNT)
-            assert isinstance(due, QDateEdit) and isinstance(amount, QLineEdit)
+            assert isinstance(due, QDateEdit)
+            assert isinstance(amount, QLineEdit)
             found.append((pydate(due.date()), amount.text()))
         return found
 
@@ -316,7 +327,10 @@ class PlanDialog(ActionDialog):
             count=fmt.count(count)
         )
         if added is None:
-            text, right = _("{instalments}: an amount is missing").format(instalments=instalments), False
+            text, right = (
+                _("{instalments}: an amount is missing").format(instalments=instalments),
+                False,
+            )
         else:
             text = _("{instalments} add up to {sum}").format(
                 instalments=instalments, sum=fmt.money(added, currency)
@@ -367,7 +381,7 @@ class PlanDialog(ActionDialog):
             if day < self._today:
                 return _("Instalment {number} falls due before today.").format(number=number)
             amounts.append(amount)
-        for number, (before, after) in enumerate(zip(rows, rows[1:], strict=False), start=2):
+        for number, (before, after) in enumerate(itertools.pairwise(rows), start=2):
             if after[0] <= before[0]:
                 return _("Instalment {number} must fall due after instalment {previous}.").format(
                     number=number, previous=number - 1

@@ -16,9 +16,7 @@ from collections_desktop.views.dialogs.fields import hint_label
 class CaseStatusDialog(ActionDialog):
     """Asks for a case's new status; ``value()``: the status (a ``CaseFileStatus`` value)."""
 
-    def __init__(
-        self, case_label: str, status: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, case_label: str, status: str, parent: QWidget | None = None) -> None:
         super().__init__(
             _("Change status · {case}").format(case=case_label), _("Change status"), parent
         )

@@ -17,6 +17,7 @@ app the case is read again, so a collection approved on the desk shows here too.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tempfile
 import uuid
@@ -24,8 +25,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QBrush, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -104,8 +115,8 @@ from collections_desktop.views.dialogs.agency_names import (
 )
 from collections_desktop.views.dialogs.agency_plan import PlanDialog, PlanInput
 from collections_desktop.views.dialogs.agency_status import CaseStatusDialog
-from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.dialogs.grids import fit_columns, read_only_table, top_items
+from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.rows import Column, Fit
 from collections_desktop.views.operations import QueryOp, ReadSlot, WriteOp
@@ -130,7 +141,7 @@ HISTORY_FILTERS = (
 """The history's type filter: (label, kind)."""
 
 ENTRY_ICONS = {COLLECTION: "payment", ACTION_ENTRY: "call", ANNOTATION_ENTRY: "edit"}
-KIND_ICONS = {
+KIND_ICONS: dict[str, str] = {
     AnnotationKind.CALL: "call",
     AnnotationKind.VISIT: "appointment",
     AnnotationKind.LETTER: "letters",
@@ -227,7 +238,10 @@ def _collection_entry(
         lines.append("")
         lines.append(_("History:"))
         for change in changes:
-            words = [formats.moment(change.changed_at), name_of(COLLECTION_CHANGE_NAMES, change.change)]
+            words = [
+                formats.moment(change.changed_at),
+                name_of(COLLECTION_CHANGE_NAMES, change.change),
+            ]
             if change.changed_by_name:
                 words.append(change.changed_by_name)
             if change.note:
@@ -368,7 +382,9 @@ class CaseHistory(QWidget):
     collection_activated = Signal(object)
     """A collection was activated: its ``CollectionRow``."""
 
-    def __init__(self, formats: Formats, icons: IconRegistry, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, formats: Formats, icons: IconRegistry, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._formats = formats
         self._icons = icons
@@ -479,7 +495,9 @@ class CaseHistory(QWidget):
             amount = fmt.amount(entry.amount) if entry.amount is not None else ""
             item = QTreeWidgetItem([fmt.date(entry.day), entry.title, amount, entry.state])
             item.setIcon(ENTRY, self._icons.get(entry.icon))
-            item.setTextAlignment(AMOUNT, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setTextAlignment(
+                AMOUNT, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            )
             for column in range(4):
                 item.setToolTip(column, entry.tooltip)
             if entry.amount is not None and entry.amount < ZERO:
@@ -490,9 +508,18 @@ class CaseHistory(QWidget):
             if entry.annotation is not None:
                 for attachment in entry.annotation.attachments:
                     child = QTreeWidgetItem(item, ["", _file_text(attachment, fmt), "", ""])
-                    child.setIcon(ENTRY, self._icons.get("pdf" if attachment.media_type == "application/pdf" else "receipt"))
-                    child.setToolTip(ENTRY, _("{name} ({type}): activate to open it").format(
-                        name=attachment.file_name, type=attachment.media_type))
+                    child.setIcon(
+                        ENTRY,
+                        self._icons.get(
+                            "pdf" if attachment.media_type == "application/pdf" else "receipt"
+                        ),
+                    )
+                    child.setToolTip(
+                        ENTRY,
+                        _("{name} ({type}): activate to open it").format(
+                            name=attachment.file_name, type=attachment.media_type
+                        ),
+                    )
                     child.setData(DATE, ENTRY_ROLE, position)
                     child.setData(DATE, FILE_ROLE, attachment.id.hex)
             items.append(item)
@@ -591,7 +618,9 @@ class CaseFileWindow(QWidget):
         plans_header = self.plans.header()
         plans_header.setStretchLastSection(True)
         plans_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.plans_empty = _muted(_("No promise or payment plan yet: New promise… or New payment plan…."))
+        self.plans_empty = _muted(
+            _("No promise or payment plan yet: New promise… or New payment plan….")
+        )
         self.history = CaseHistory(context.formats, icons)
         self.history.file_activated.connect(self.open_attachment)
         self.history.collection_activated.connect(self.edit_collection)
@@ -728,7 +757,9 @@ class CaseFileWindow(QWidget):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         icons = self.context.icons
 
-        def action(name: str, text: str, icon: str, slot: Callable[[], None], key: str = "") -> QAction:
+        def action(
+            name: str, text: str, icon: str, slot: Callable[[], None], key: str = ""
+        ) -> QAction:
             made = QAction(icons.get(icon), text, self)
             made.setObjectName(name)
             made.triggered.connect(slot)
@@ -740,7 +771,11 @@ class CaseFileWindow(QWidget):
             return made
 
         self.record_action = action(
-            "case_record_collection", _("Record collection…"), "record_payment", self.record_collection, "Ctrl+R"
+            "case_record_collection",
+            _("Record collection…"),
+            "record_payment",
+            self.record_collection,
+            "Ctrl+R",
         )
         self.action_action = action(
             "case_new_action", _("New action…"), "call", self.new_action, "Ctrl+N"
@@ -792,7 +827,6 @@ class CaseFileWindow(QWidget):
             return
         self.case = case
         row, fmt = case.row, self.context.formats
-        money = lambda amount: fmt.money(amount, row.currency)  # noqa: E731
         self.setWindowTitle(
             _("Case file {number} · {debtor}").format(number=row.number, debtor=row.debtor_name)
         )
@@ -809,7 +843,9 @@ class CaseFileWindow(QWidget):
         self.dates.setText(" · ".join(dates))
         client = f"{row.client_name} ({row.client_code})"
         if case.client_reference:
-            client += " · " + _("their reference {reference}").format(reference=case.client_reference)
+            client += " · " + _("their reference {reference}").format(
+                reference=case.client_reference
+            )
         self.client.setText(client)
         debtor = [row.debtor_name]
         if row.debtor_tax_id:
@@ -835,7 +871,7 @@ class CaseFileWindow(QWidget):
             "outstanding": row.outstanding,
         }
         for key, amount in figures.items():
-            self.figures[key].setText(money(amount))
+            self.figures[key].setText(fmt.money(amount, row.currency))
         self._show_contacts(case.contacts)
         self.documents_model.set_rows(case.documents)
         self.documents_model.set_header(3, _("Amount {currency}").format(currency=row.currency))
@@ -855,14 +891,27 @@ class CaseFileWindow(QWidget):
             if widget is not None:
                 widget.deleteLater()
         fmt = self.context.formats
-        order = {DebtorContactKind.PHONE: 0, DebtorContactKind.EMAIL: 1, DebtorContactKind.ADDRESS: 2}
-        shown = sorted(contacts, key=lambda c: (not c.current, order.get(c.kind, 3), -c.found_on.toordinal()))
+        order: dict[str, int] = {
+            DebtorContactKind.PHONE: 0,
+            DebtorContactKind.EMAIL: 1,
+            DebtorContactKind.ADDRESS: 2,
+        }
+        shown = sorted(
+            contacts, key=lambda c: (not c.current, order.get(c.kind, 3), -c.found_on.toordinal())
+        )
         kind_width = max(
             self.fontMetrics().horizontalAdvance(name_of(CONTACT_KIND_NAMES, kind))
             for kind in DebtorContactKind
         )
         if not shown:
-            layout.addWidget(_muted(_("No address, phone or e-mail known. New annotation… ▸ Debtor located adds one.")))
+            layout.addWidget(
+                _muted(
+                    _(
+                        "No address, phone or e-mail known. New annotation… ▸ Debtor located "
+                        "adds one."
+                    )
+                )
+            )
         for contact in shown:
             line = QWidget()
             row = QHBoxLayout(line)
@@ -891,7 +940,10 @@ class CaseFileWindow(QWidget):
                 widget.setToolTip(found)
             row.addWidget(kind)
             row.addWidget(value, 1)
-            if contact.current and contact.kind in (DebtorContactKind.PHONE, DebtorContactKind.EMAIL):
+            if contact.current and contact.kind in (
+                DebtorContactKind.PHONE,
+                DebtorContactKind.EMAIL,
+            ):
                 button = QToolButton()
                 button.setAutoRaise(True)
                 if contact.kind == DebtorContactKind.PHONE:
@@ -952,7 +1004,9 @@ class CaseFileWindow(QWidget):
                 label = (
                     fmt.date(instalment.due_on)
                     if plan.kind == PlanKind.PROMISE
-                    else _("{number}. {date}").format(number=instalment.number, date=fmt.date(instalment.due_on))
+                    else _("{number}. {date}").format(
+                        number=instalment.number, date=fmt.date(instalment.due_on)
+                    )
                 )
                 child = QTreeWidgetItem(
                     item,
@@ -965,7 +1019,9 @@ class CaseFileWindow(QWidget):
                 )
                 child.setData(0, ENTRY_ROLE, plan.id.hex)
                 for column in (PLAN_AMOUNT, PLAN_PAID):
-                    child.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    child.setTextAlignment(
+                        column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 if instalment.outcome in ("broken", "partly_kept"):
                     child.setForeground(PLAN_OUTCOME, alert)
             item.setExpanded(plan.cancelled_on is None)
@@ -1009,9 +1065,15 @@ class CaseFileWindow(QWidget):
         refusal = self._refusal()
         closed = self.case is not None and self.case.row.status in CLOSED_CASE_STATUSES
         for action, tip in (
-            (self.record_action, _("Record money the debtor paid (waits for a supervisor's approval)")),
+            (
+                self.record_action,
+                _("Record money the debtor paid (waits for a supervisor's approval)"),
+            ),
             (self.action_action, _("A call, visit, letter or burofax: done or scheduled")),
-            (self.annotation_action, _("Debtor located, a mercantile registry entry or an observation")),
+            (
+                self.annotation_action,
+                _("Debtor located, a mercantile registry entry or an observation"),
+            ),
             (self.promise_action, _("One payment the debtor promised by a date")),
             (self.plan_action, _("Instalments with due dates")),
         ):
@@ -1023,7 +1085,9 @@ class CaseFileWindow(QWidget):
             action.setEnabled(why is None)
             action.setToolTip(why or tip)
         self.status_button.setEnabled(refusal is None)
-        self.status_button.setToolTip(refusal or _("New, in progress, payment plan, legal or closed"))
+        self.status_button.setToolTip(
+            refusal or _("New, in progress, payment plan, legal or closed")
+        )
         entry, attachment = self.history.current()
         if refusal is not None:
             attach_why: str | None = refusal
@@ -1053,7 +1117,12 @@ class CaseFileWindow(QWidget):
         case = self.case
         return f"{case.row.number} {case.row.debtor_name}" if case is not None else ""
 
-    def _open_dialog(self, dialog: ActionDialog, write: Callable[[object], Callable[[Session], object]], done: Callable[[object], str]) -> None:
+    def _open_dialog(
+        self,
+        dialog: ActionDialog,
+        write: Callable[[Any], Callable[[Session], object]],
+        done: Callable[[Any], str],
+    ) -> None:
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.raise_()
             return
@@ -1067,7 +1136,9 @@ class CaseFileWindow(QWidget):
             self.dialog = None
         dialog.deleteLater()
 
-    def _write(self, work: Callable[[Session], object], done: str, dialog: ActionDialog | None = None) -> None:
+    def _write(
+        self, work: Callable[[Session], object], done: str, dialog: ActionDialog | None = None
+    ) -> None:
         def succeeded(_value: object) -> None:
             self._say(done)
             self.changed.emit(done)
@@ -1137,11 +1208,17 @@ class CaseFileWindow(QWidget):
             )
             return
         dialog = CollectionDialog(
-            self._label(), row.currency, self.context.formats, self.context.clock.today(), self, row=row
+            self._label(),
+            row.currency,
+            self.context.formats,
+            self.context.clock.today(),
+            self,
+            row=row,
         )
 
         def write(value: object) -> Callable[[Session], object]:
-            assert isinstance(value, CollectionInput) and value.collection_id is not None
+            assert isinstance(value, CollectionInput)
+            assert value.collection_id is not None
             by, now, _today = self._who()
             return lambda session: agency_collections.edit_collection(
                 session,
@@ -1170,7 +1247,9 @@ class CaseFileWindow(QWidget):
         case = self.case
         if case is None or self._refusal():
             return
-        dialog = AnnotationDialog(mode, self._label(), self.context.formats, self.context.clock.today(), self)
+        dialog = AnnotationDialog(
+            mode, self._label(), self.context.formats, self.context.clock.today(), self
+        )
 
         def write(value: object) -> Callable[[Session], object]:
             assert isinstance(value, AnnotationInput)
@@ -1296,7 +1375,9 @@ class CaseFileWindow(QWidget):
         answer = QMessageBox.question(
             self,
             _("Cancel plan"),
-            _("Cancel the {kind} agreed on {date}? Its open instalments are no longer expected.").format(
+            _(
+                "Cancel the {kind} agreed on {date}? Its open instalments are no longer expected."
+            ).format(
                 kind=name_of(PLAN_KIND_NAMES, plan.kind).lower(),
                 date=self.context.formats.date(plan.agreed_on),
             ),
@@ -1338,7 +1419,12 @@ class CaseFileWindow(QWidget):
             by, now, _today = self._who()
             self._write(
                 lambda session: agency_attachments.attach(
-                    session, annotation_id=annotation.id, file_name=name, content=content, by=by, now=now
+                    session,
+                    annotation_id=annotation.id,
+                    file_name=name,
+                    content=content,
+                    by=by,
+                    now=now,
                 ),
                 _("{name} attached.").format(name=name),
             )
@@ -1371,7 +1457,9 @@ class CaseFileWindow(QWidget):
 
         def read(_state: TaskState) -> Path:
             with database.sessions() as session:
-                name, _media_type, content = agency_attachments.read_attachment(session, attachment.id)
+                name, _media_type, content = agency_attachments.read_attachment(
+                    session, attachment.id
+                )
             target = attachment_path(attachment.id, name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
@@ -1393,7 +1481,9 @@ class CaseFileWindow(QWidget):
             opened,
             "open attachment",
             failure=lambda error: self._say(
-                _("{name} could not be opened: {reason}").format(name=attachment.file_name, reason=error),
+                _("{name} could not be opened: {reason}").format(
+                    name=attachment.file_name, reason=error
+                ),
                 alert=True,
             ),
         ).run(self.context.runner)
@@ -1402,15 +1492,19 @@ class CaseFileWindow(QWidget):
 
     def call(self, phone: str) -> None:
         """Call ``phone`` (tel: or Teams, the user's setting)."""
-        if not self._open_url(QUrl(call_url(phone, self.context.call_method()), QUrl.ParsingMode.StrictMode)):
+        if not self._open_url(
+            QUrl(call_url(phone, self.context.call_method()), QUrl.ParsingMode.StrictMode)
+        ):
             self._say(_("No program answered the call."), alert=True)
 
     def write_to(self, address: str) -> None:
         """Open a new e-mail to ``address`` in the user's e-mail program."""
-        if not self._open_url(QUrl(mailto_url(EmailDraft(address, "", "")), QUrl.ParsingMode.StrictMode)):
+        if not self._open_url(
+            QUrl(mailto_url(EmailDraft(address, "", "")), QUrl.ParsingMode.StrictMode)
+        ):
             self._say(_("No e-mail program answered."), alert=True)
 
-    # --- menus -------------------------------------------------------------------------------------
+    # --- menus ---------------------------------------------------------------------------
 
     def _history_menu(self, point: QPoint) -> None:
         entry, attachment = self.history.current()
@@ -1449,23 +1543,23 @@ class CaseFileWindow(QWidget):
         cancel.setEnabled(self._refusal() is None and plan.cancelled_on is None)
         menu.popup(self.plans.viewport().mapToGlobal(point))
 
-    # --- the last line -----------------------------------------------------------------------------
+    # --- the last line -------------------------------------------------------------------
 
     def _say(self, text: str, *, alert: bool = False) -> None:
         self.message.setText(text)
         palette = self.message.palette()
-        colour = alert_colour(palette) if alert else muted_palette(palette).color(
-            palette.ColorRole.WindowText
+        colour = (
+            alert_colour(palette)
+            if alert
+            else muted_palette(palette).color(palette.ColorRole.WindowText)
         )
         palette.setColor(palette.ColorRole.WindowText, colour)
         self.message.setPalette(palette)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
-        try:
+        with contextlib.suppress(RuntimeError, TypeError):
             self.context.runner.written.disconnect(self._written)
-        except (RuntimeError, TypeError):
-            pass
         if self.reads.task is not None:
             self.reads.task.cancel()
         super().closeEvent(event)
