@@ -189,10 +189,12 @@ def test_an_action_done_or_scheduled_and_the_annotations(qtbot) -> None:
     note.ok_button.click()
     assert note.error.text() == "Enter the address, phone number or e-mail that was found."
     note.found_value.setText("+34 91 555 0199")
+    note.ok_button.click()
+    assert note.error.text() == "Say where the address, phone or e-mail was found."
     note.source.setText("phone book")
     note.ok_button.click()
     assert sent[-1] == AnnotationInput(
-        "locate", "Found +34 91 555 0199", source="phone book", found_value="+34 91 555 0199"
+        "locate", "", source="phone book", found_value="+34 91 555 0199"
     )
     registry = AnnotationDialog(ANNOTATION, "EXP-000001 Ruiz", EN, TODAY, kind="registry")
     qtbot.addWidget(registry)
@@ -202,7 +204,7 @@ def test_an_action_done_or_scheduled_and_the_annotations(qtbot) -> None:
     registry.ok_button.click()
     assert sent[-1] == AnnotationInput(
         "registry",
-        "Re-registered as Ruiz Inversiones 2024 SL (B87654321)",
+        "",
         new_name="Ruiz Inversiones 2024 SL",
         new_tax_id="B87654321",
     )

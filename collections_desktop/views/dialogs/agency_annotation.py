@@ -159,20 +159,10 @@ class AnnotationDialog(ActionDialog):
         if kind == AnnotationKind.LOCATE:
             found = self.found_value.text().strip()
             source = self.source.text().strip() or None
-            return AnnotationInput(
-                kind,
-                text or _("Found {value}").format(value=found),
-                source=source,
-                found_value=found,
-            )
+            return AnnotationInput(kind, text, source=source, found_value=found)
         if kind == AnnotationKind.REGISTRY:
             name, tax_id = self.new_name.text().strip(), self.new_tax_id.text().strip()
-            return AnnotationInput(
-                kind,
-                text or _("Re-registered as {name} ({tax_id})").format(name=name, tax_id=tax_id),
-                new_name=name,
-                new_tax_id=tax_id,
-            )
+            return AnnotationInput(kind, text, new_name=name, new_tax_id=tax_id)
         if self._mode == ACTION:
             if self.scheduled_choice.isChecked():
                 return AnnotationInput(kind, text, scheduled_on=pydate(self.scheduled_on.date()))
@@ -184,6 +174,8 @@ class AnnotationDialog(ActionDialog):
         text = self.text.toPlainText().strip()
         if kind == AnnotationKind.LOCATE and not self.found_value.text().strip():
             return _("Enter the address, phone number or e-mail that was found.")
+        if kind == AnnotationKind.LOCATE and not self.source.text().strip():
+            return _("Say where the address, phone or e-mail was found.")
         if kind == AnnotationKind.REGISTRY and not (
             self.new_name.text().strip() and self.new_tax_id.text().strip()
         ):

@@ -73,6 +73,7 @@ from collections_desktop.models.agency import cases as agency_cases
 from collections_desktop.models.agency import collections as agency_collections
 from collections_desktop.models.agency import plans as agency_plans
 from collections_desktop.models.agency.case_file import read_case_file
+from collections_desktop.models.agency.errors import AgencyError
 from collections_desktop.models.agency.rows import (
     AnnotationRow,
     AttachmentRow,
@@ -1218,12 +1219,14 @@ class CaseFileWindow(QWidget):
 
         def write(value: object) -> Callable[[Session], object]:
             assert isinstance(value, CollectionInput)
-            assert value.collection_id is not None
+            collection_id, version = value.collection_id, value.version
+            assert collection_id is not None
+            assert version is not None
             by, now, _today = self._who()
             return lambda session: agency_collections.edit_collection(
                 session,
-                value.collection_id,
-                value.version,
+                collection_id,
+                version,
                 collected_on=value.collected_on,
                 amount=value.amount,
                 method=value.method,
@@ -1409,8 +1412,17 @@ class CaseFileWindow(QWidget):
         limit = agency_attachments.MAX_ATTACHMENT_BYTES
 
         def read(_state: TaskState) -> tuple[str, bytes]:
-            with path.open("rb") as handle:  # no more than the limit and a byte: enough to refuse
-                content = handle.read(limit + 1)
+            size = path.stat().st_size
+            if size > limit:  # refused unread, in the rules' own words
+                raise AgencyError(
+                    _(
+                        "{file} is {size:.1f} MB; a file kept with a case file is at most "
+                        "{limit} MB."
+                    ).format(
+                        file=path.name, size=size / (1024 * 1024), limit=limit // (1024 * 1024)
+                    )
+                )
+            content = path.read_bytes()
             agency_attachments.check_attachment(path.name, content)
             return path.name, content
 
