@@ -14,7 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QPixmap
@@ -589,33 +589,52 @@ def _month_statements_progress(window: MainWindow) -> None:
 
 
 def _case_file_window(window: MainWindow, size: tuple[int, int]) -> QWidget:
-    """The case file window of the open case with the most collections, annotations and
-    plans (the first by number among equals), at the window's size, read."""
-    from sqlalchemy import func, literal
+    """The case file window of the open case with the most to show (one with a plan
+    first, then by collections, annotations, instalments and files; by number among
+    equals) at the window's size, read, with the first entry that has files selected."""
+    from sqlalchemy import func
 
     from collections_desktop.models.db.schema.agency import (
         CLOSED_CASE_STATUSES,
         AgencyAnnotation,
+        AgencyAttachment,
         AgencyCase,
         AgencyCollection,
+        AgencyInstalment,
         AgencyPlan,
     )
     from collections_desktop.views.dialogs.case_file import CaseFileWindow
 
-    def counted(table: type[AgencyCollection | AgencyAnnotation | AgencyPlan], weight: int):  # type: ignore[no-untyped-def]
+    def count(table: type[AgencyCollection] | type[AgencyAnnotation] | type[AgencyPlan]) -> Any:
         return (
-            select((func.count() * literal(weight)).label("n"))
+            select(func.count())
             .where(table.case_id == AgencyCase.id)
             .correlate(AgencyCase)
             .scalar_subquery()
         )
 
-    score = counted(AgencyCollection, 1) + counted(AgencyAnnotation, 1) + counted(AgencyPlan, 3)
+    files = (
+        select(func.count())
+        .select_from(AgencyAttachment)
+        .join(AgencyAnnotation, AgencyAnnotation.id == AgencyAttachment.annotation_id)
+        .where(AgencyAnnotation.case_id == AgencyCase.id)
+        .correlate(AgencyCase)
+        .scalar_subquery()
+    )
+    instalments = (
+        select(func.count())
+        .select_from(AgencyInstalment)
+        .join(AgencyPlan, AgencyPlan.id == AgencyInstalment.plan_id)
+        .where(AgencyPlan.case_id == AgencyCase.id)
+        .correlate(AgencyCase)
+        .scalar_subquery()
+    )
+    score = count(AgencyCollection) + count(AgencyAnnotation) + 2 * instalments + 5 * files
     with window.context.database.sessions() as session:
         case_id = session.scalar(
             select(AgencyCase.id)
             .where(AgencyCase.status.not_in([str(s) for s in CLOSED_CASE_STATUSES]))
-            .order_by(score.desc(), AgencyCase.number)
+            .order_by((count(AgencyPlan) > 0).desc(), score.desc(), AgencyCase.number)
             .limit(1)
         )
     if case_id is None:
@@ -630,6 +649,10 @@ def _case_file_window(window: MainWindow, size: tuple[int, int]) -> QWidget:
     _wait_for(
         lambda: case_window.case is not None and not case_window.is_loading, _("The case file")
     )
+    for entry in case_window.history.shown():
+        if entry.annotation is not None and entry.annotation.attachments:
+            case_window.history.select(entry.annotation.id)
+            break
     return case_window
 
 

@@ -619,9 +619,7 @@ class CaseFileWindow(QWidget):
         plans_header = self.plans.header()
         plans_header.setStretchLastSection(True)
         plans_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.plans_empty = _muted(
-            _("No promise or payment plan yet: New promise… or New payment plan….")
-        )
+        self.plans_empty = _muted(_("No promise or payment plan yet."))
         self.history = CaseHistory(context.formats, icons)
         self.history.file_activated.connect(self.open_attachment)
         self.history.collection_activated.connect(self.edit_collection)
