@@ -616,9 +616,14 @@ class CaseFileWindow(QWidget):
         self.plans.setAlternatingRowColors(True)
         self.plans.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.plans.customContextMenuRequested.connect(self._plan_menu)
+        # The amounts and the outcome sized to their contents, the due dates given the
+        # rest: a plan's outcomes stay in view however long the words are.
         plans_header = self.plans.header()
-        plans_header.setStretchLastSection(True)
+        plans_header.setStretchLastSection(False)
         plans_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        plans_header.setSectionResizeMode(PLAN_DUE, QHeaderView.ResizeMode.Stretch)
+        self.plans.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.plans.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.plans_empty = _muted(_("No promise or payment plan yet."))
         self.history = CaseHistory(context.formats, icons)
         self.history.file_activated.connect(self.open_attachment)
@@ -735,6 +740,7 @@ class CaseFileWindow(QWidget):
             box = QVBoxLayout()
             box.setSpacing(0)
             title = _muted(label)
+            title.setWordWrap(False)
             title.setAlignment(Qt.AlignmentFlag.AlignRight)
             value = QLabel("—")
             value.setObjectName(f"case_{key}")
@@ -1003,9 +1009,7 @@ class CaseFileWindow(QWidget):
                 label = (
                     fmt.date(instalment.due_on)
                     if plan.kind == PlanKind.PROMISE
-                    else _("{number}. {date}").format(
-                        number=instalment.number, date=fmt.date(instalment.due_on)
-                    )
+                    else f"{instalment.number}. {fmt.date(instalment.due_on)}"
                 )
                 child = QTreeWidgetItem(
                     item,
@@ -1026,15 +1030,6 @@ class CaseFileWindow(QWidget):
             item.setExpanded(plan.cancelled_on is None)
         tree.setVisible(bool(plans))
         self.plans_empty.setVisible(not plans)
-        if plans:
-            tree.setHeaderLabels(
-                [
-                    _("Due"),
-                    _("Amount {currency}").format(currency=currency),
-                    _("Paid {currency}").format(currency=currency),
-                    _("Outcome"),
-                ]
-            )
 
     def _read_failed(self, error: BaseException) -> None:
         self._say(
