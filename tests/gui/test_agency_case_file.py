@@ -443,3 +443,53 @@ def test_files_of_the_wrong_type_are_refused_and_a_pdf_is_kept_and_opened(
     assert dialogs["warning"][1][1] == (
         "scan.pdf is 12.0 MB; a file kept with a case file is at most 10 MB."
     )
+
+
+def test_an_unapproved_collection_is_corrected_an_approved_one_is_not(
+    qtbot, opened: Opened
+) -> None:
+    window = opened.window
+    tree = window.history.tree
+    pending = tree.topLevelItem(0)
+    tree.setCurrentItem(pending)
+    tree.itemActivated.emit(pending, 1)
+    dialog = window.dialog
+    assert isinstance(dialog, CollectionDialog)
+    assert dialog.windowTitle() == "Edit collection · EXP-000001 Hermanos Ruiz SL"
+    assert (dialog.amount.text(), dialog.reference.text()) == ("250.00", "TR-3")
+    dialog.amount.setText("275.00")
+    submit(qtbot, window)
+    assert history(window)[0] == (
+        "Nov 20, 2026",
+        "Collection · Bank transfer · TR-3 · by Ana Soto",
+        "275.00",
+        "Unapproved · collected",
+    )
+    assert figures(window)["pending"] == "275.00\xa0EUR"
+    assert "Edited · Ana Soto" in tree.topLevelItem(0).toolTip(1)
+
+    approved = tree.topLevelItem(1)
+    tree.setCurrentItem(approved)
+    tree.itemActivated.emit(approved, 1)
+    assert window.dialog is None
+    assert window.message.text() == (
+        "An approved collection is not edited; a supervisor reverses it instead."
+    )
+
+
+def test_a_scheduled_action_is_marked_done(qtbot, opened: Opened) -> None:
+    window = opened.window
+    window.action_action.trigger()
+    dialog = window.dialog
+    assert isinstance(dialog, AnnotationDialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("letter"))
+    dialog.text.setPlainText("Send the demand letter")
+    dialog.scheduled_choice.setChecked(True)
+    dialog.scheduled_on.setDate(qdate(TODAY))
+    submit(qtbot, window)
+    assert history(window)[0][1:] == ("Letter: Send the demand letter", "", "Scheduled")
+    window.history.tree.setCurrentItem(window.history.tree.topLevelItem(0))
+    with qtbot.waitSignal(window.loaded, timeout=WAIT):
+        window.mark_done()
+    assert history(window)[0] == ("Nov 23, 2026", "Letter: Send the demand letter", "", "Done")
+    assert window.dates.text() == "Assigned Sep 1, 2026 · last action Nov 23, 2026"

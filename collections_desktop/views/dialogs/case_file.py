@@ -362,11 +362,15 @@ class _WrappingEntries(QStyledItemDelegate):
         hint = super().sizeHint(option, index)
         if index.column() != ENTRY:
             return hint
+        # Where the style draws the text of a cell as wide as the column: the width the
+        # text wraps at (an estimate that is too narrow leaves one-line rows too tall).
+        cell = QStyleOptionViewItem(option)
+        self.initStyleOption(cell, index)
+        cell.rect = QRect(0, 0, self._tree.columnWidth(ENTRY), hint.height())
         style = self._tree.style()
+        text = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, cell, self._tree)
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._tree)
-        icon = self._tree.iconSize().width() if self._tree.iconSize().isValid() else 16
-        indent = self._tree.indentation() if index.parent().isValid() else 0
-        width = self._tree.columnWidth(ENTRY) - icon - indent - 4 * (margin + 1) - 8
+        width = text.width() - 2 * (margin + 1)
         if width <= 0:
             return hint
         bounds = option.fontMetrics.boundingRect(
