@@ -32,7 +32,7 @@ from collections_desktop.views.dialogs.agency_annotation import AnnotationDialog
 from collections_desktop.views.dialogs.agency_collection import CollectionDialog
 from collections_desktop.views.dialogs.agency_plan import PlanDialog
 from collections_desktop.views.dialogs.agency_status import CaseStatusDialog
-from collections_desktop.views.dialogs.case_file import CaseFileWindow
+from collections_desktop.views.dialogs.case_file import CaseFileWindow, open_case_file
 from collections_desktop.views.dialogs.fields import qdate
 from collections_desktop.views.tasks import TaskRunner
 from tests.gui.conftest import page_context
@@ -160,6 +160,9 @@ def agency(sqlite_db: Database) -> Agency:
 class Opened:
     window: CaseFileWindow
     urls: list[str]
+    """What the window asked the desktop to open."""
+    files: list[str]
+    """The files the next Attach file… choose, first first."""
 
 
 @pytest.fixture
@@ -177,10 +180,13 @@ def opened(qtbot, agency: Agency) -> Iterator[Opened]:  # type: ignore[no-untype
         urls.append(url.toString())
         return True
 
-    window = CaseFileWindow(context, agency.case_id, open_url=open_url)
+    files: list[str] = []
+    window = CaseFileWindow(
+        context, agency.case_id, open_url=open_url, choose_file=lambda _parent: files.pop(0)
+    )
     with qtbot.waitSignal(window.loaded, timeout=WAIT):
         window.show()
-    yield Opened(window, urls)
+    yield Opened(window, urls, files)
     window.close()
     runner.shutdown()
 
@@ -211,7 +217,8 @@ def test_the_window_shows_the_case_figures_and_history_newest_first(opened: Open
     window = opened.window
     assert window.number.text() == "EXP-000001"
     assert window.windowTitle() == "Case file EXP-000001 · Hermanos Ruiz SL"
-    assert window.status.text() == "New" or window.status.text() == "In progress"
+    assert window.status.text() == "New"
+    assert window.dates.text() == "Assigned Sep 1, 2026 · last action Nov 20, 2026"
     assert window.client.text() == "Banco Norte SA (BNORTE) · their reference CLI-99812"
     assert window.debtor.text() == "Hermanos Ruiz SL · tax id B12345678 · Company"
     assert window.collector.text() == "Ana Soto"
@@ -406,7 +413,7 @@ def test_files_of_the_wrong_type_are_refused_and_a_pdf_is_kept_and_opened(
     assert window.attach_action.isEnabled()
     notes = tmp_path / "notes.txt"
     notes.write_text("not a pdf")
-    window._choose_file = lambda _parent: str(notes)
+    opened.files.append(str(notes))
     window.attach_action.trigger()
     qtbot.waitUntil(lambda: bool(dialogs["warning"]), timeout=WAIT)
     ((title, text),) = dialogs["warning"]
@@ -419,7 +426,7 @@ def test_files_of_the_wrong_type_are_refused_and_a_pdf_is_kept_and_opened(
 
     extract = tmp_path / "registry-extract.pdf"
     extract.write_bytes(PDF)
-    window._choose_file = lambda _parent: str(extract)
+    opened.files.append(str(extract))
     with qtbot.waitSignal(window.loaded, timeout=WAIT):
         window.attach_action.trigger()
     call = window.history.tree.topLevelItem(0)
@@ -436,7 +443,7 @@ def test_files_of_the_wrong_type_are_refused_and_a_pdf_is_kept_and_opened(
 
     big = tmp_path / "scan.pdf"
     big.write_bytes(PDF + b"0" * (MAX_ATTACHMENT_BYTES + 2 * 1024 * 1024))
-    window._choose_file = lambda _parent: str(big)
+    opened.files.append(str(big))
     window.history.tree.setCurrentItem(call)
     window.attach_action.trigger()
     qtbot.waitUntil(lambda: len(dialogs["warning"]) == 2, timeout=WAIT)
@@ -493,3 +500,10 @@ def test_a_scheduled_action_is_marked_done(qtbot, opened: Opened) -> None:
         window.mark_done()
     assert history(window)[0] == ("Nov 23, 2026", "Letter: Send the demand letter", "", "Done")
     assert window.dates.text() == "Assigned Sep 1, 2026 · last action Nov 23, 2026"
+
+
+def test_opening_an_open_case_again_raises_its_window(qtbot, opened: Opened) -> None:
+    window = opened.window
+    with qtbot.waitSignal(window.loaded, timeout=WAIT):
+        again = open_case_file(window.context, window.case_id)
+    assert again is window

@@ -9,8 +9,9 @@ each instalment's outcome. Right: the case's history, newest first, in one list:
 collections with their approval and whether the money was seen, and the annotations and
 actions with their files (hover an entry for its details; activate a file to open it).
 
-The window is not modal: the desk opens one per case and the collector keeps working
-beside it. Everything is read with one ``read_case_file`` on the read lane, and every
+The window is not modal: the desk opens one per case (``open_case_file`` raises the
+one already open) and the collector keeps working beside it; a window opened without a
+parent is kept until it is closed. Everything is read with one ``read_case_file`` on the read lane, and every
 change is one write on the write lane (``views/operations.py``); after any write of the
 app the case is read again, so a collection approved on the desk shows here too.
 """
@@ -588,6 +589,7 @@ class CaseFileWindow(QWidget):
         self._open_url = open_url
         self._choose_file = choose_file or _choose_attachment
         self._closed = False
+        _OPEN_WINDOWS.append(self)  # kept while open, whoever opened it
         self.setWindowTitle(_("Case file"))
         self.resize(1280, 720)
         icons = context.icons
@@ -1567,11 +1569,34 @@ class CaseFileWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
+        if self in _OPEN_WINDOWS:
+            _OPEN_WINDOWS.remove(self)
         with contextlib.suppress(RuntimeError, TypeError):
             self.context.runner.written.disconnect(self._written)
         if self.reads.task is not None:
             self.reads.task.cancel()
         super().closeEvent(event)
+
+
+_OPEN_WINDOWS: list[CaseFileWindow] = []
+"""The case file windows open now: a window without a parent lives until it is closed."""
+
+
+def open_case_file(
+    context: PageContext, case_id: uuid.UUID, parent: QWidget | None = None
+) -> CaseFileWindow:
+    """Show the case file window of ``case_id``: the one already open, raised (and read
+    again), else a new one."""
+    for window in _OPEN_WINDOWS:
+        if window.case_id == case_id and not window._closed:
+            window.showNormal()
+            window.raise_()
+            window.activateWindow()
+            window.reload()
+            return window
+    window = CaseFileWindow(context, case_id, parent)
+    window.show()
+    return window
 
 
 def _choose_attachment(parent: QWidget) -> str:
