@@ -502,6 +502,7 @@ def test_a_scheduled_action_is_marked_done(qtbot, opened: Opened) -> None:
     assert window.dates.text() == "Assigned Sep 1, 2026 · last action Nov 23, 2026"
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the offscreen platform
 def test_opening_an_open_case_again_raises_its_window(qtbot, opened: Opened) -> None:
     window = opened.window
     with qtbot.waitSignal(window.loaded, timeout=WAIT):
