@@ -440,6 +440,10 @@ def test_files_of_the_wrong_type_are_refused_and_a_pdf_is_kept_and_opened(
     path = Path(QUrl(opened.urls[0]).toLocalFile())
     assert path.name == "registry-extract.pdf"
     assert path.read_bytes() == PDF
+    # Activating the file's line (double click, Return) opens it too.
+    window.history.tree.itemActivated.emit(call.child(0), 1)
+    qtbot.waitUntil(lambda: len(opened.urls) == 2, timeout=WAIT)
+    assert opened.urls[1] == opened.urls[0]
 
     big = tmp_path / "scan.pdf"
     big.write_bytes(PDF + b"0" * (MAX_ATTACHMENT_BYTES + 2 * 1024 * 1024))

@@ -11,9 +11,10 @@ actions with their files (hover an entry for its details; activate a file to ope
 
 The window is not modal: the desk opens one per case (``open_case_file`` raises the
 one already open) and the collector keeps working beside it; a window opened without a
-parent is kept until it is closed. Everything is read with one ``read_case_file`` on the read lane, and every
-change is one write on the write lane (``views/operations.py``); after any write of the
-app the case is read again, so a collection approved on the desk shows here too.
+parent is kept until it is closed. Everything is read with one ``read_case_file`` on
+the read lane, and every change is one write on the write lane (``views/operations.py``);
+after any write of the app the case is read again, so a collection approved on the desk
+shows here too.
 """
 
 from __future__ import annotations
@@ -460,15 +461,17 @@ class CaseHistory(QWidget):
     def current(self) -> tuple[HistoryEntry | None, AttachmentRow | None]:
         """The entry selected and, when a file line is selected, that file."""
         item = self.tree.currentItem()
-        if item is None:
-            return None, None
+        return self.entry_of(item) if item is not None else (None, None)
+
+    def entry_of(self, item: QTreeWidgetItem) -> tuple[HistoryEntry, AttachmentRow | None]:
+        """The entry of ``item`` and, for a file line, that file."""
         top = item.parent() or item
         entry = self._shown[top.data(DATE, ENTRY_ROLE)]
         if item is top or entry.annotation is None:
             return entry, None
         wanted = item.data(DATE, FILE_ROLE)
-        files = [a for a in entry.annotation.attachments if a.id.hex == wanted]
-        return entry, files[0] if files else None
+        files = entry.annotation.attachments
+        return entry, next((a for a in files if a.id.hex == wanted), None)
 
     def current_key(self) -> uuid.UUID | None:
         """The id of the collection or annotation selected."""
@@ -550,10 +553,7 @@ class CaseHistory(QWidget):
         )
 
     def _activate(self, item: QTreeWidgetItem, _column: int) -> None:
-        entry, attachment = self.current() if item is self.tree.currentItem() else (None, None)
-        if entry is None:
-            top = item.parent() or item
-            entry = self._shown[top.data(DATE, ENTRY_ROLE)]
+        entry, attachment = self.entry_of(item)
         if attachment is not None:
             self.file_activated.emit(attachment)
         elif entry.collection is not None:
@@ -1518,17 +1518,20 @@ class CaseFileWindow(QWidget):
     # --- menus ---------------------------------------------------------------------------
 
     def _history_menu(self, point: QPoint) -> None:
-        entry, attachment = self.history.current()
+        under = self.history.tree.itemAt(point)
+        if under is not None:
+            self.history.tree.setCurrentItem(under)
+        entry, _file = self.history.current()
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         refusal = self._refusal()
         if entry is not None and entry.collection is not None:
-            edit = menu.addAction(_("Edit collection…"), self.edit_collection)
+            edit = menu.addAction(_("Edit collection…"), lambda: self.edit_collection())
             editable = entry.collection.state != CollectionState.APPROVED
             edit.setEnabled(refusal is None and editable)
         if entry is not None and entry.annotation is not None:
             row = entry.annotation
-            done = menu.addAction(_("Mark done today"), self.mark_done)
+            done = menu.addAction(_("Mark done today"), lambda: self.mark_done())
             done.setEnabled(refusal is None and row.kind in ACTION_KINDS and row.done_on is None)
             menu.addAction(self.attach_action)
             menu.addAction(self.open_action)
@@ -1536,7 +1539,6 @@ class CaseFileWindow(QWidget):
             if not menu.isEmpty() and action is self.record_action:
                 menu.addSeparator()
             menu.addAction(action)
-        del attachment
         menu.popup(self.history.tree.viewport().mapToGlobal(point))
 
     def _plan_menu(self, point: QPoint) -> None:
