@@ -512,3 +512,35 @@ def test_opening_an_open_case_again_raises_its_window(qtbot, opened: Opened) -> 
     with qtbot.waitSignal(window.loaded, timeout=WAIT):
         again = open_case_file(window.context, window.case_id)
     assert again is window
+
+
+def test_a_reversed_collection_and_its_reversal(qtbot, opened: Opened, agency: Agency) -> None:
+    window = opened.window
+    assert window.case is not None
+    first = next(r for r in window.case.collections if r.collected_on == dt.date(2026, 10, 2))
+    with agency.database.sessions.begin() as session:
+        collections.reverse(
+            session,
+            first.id,
+            first.version,
+            supervisor_id=agency.supervisor_id,
+            reason="Bounced",
+            on=TODAY,
+            now=NOW,
+        )
+    with qtbot.waitSignal(window.loaded, timeout=WAIT):
+        window.reload()
+    rows = history(window)
+    assert rows[0][0] == "Nov 23, 2026"
+    assert rows[0][1].startswith("Reversal of a collection · Bank transfer")
+    assert rows[0][2:] == ("-500.00", "Approved · collected")
+    assert window.history.tree.topLevelItem(0).foreground(2).color() != (
+        window.history.tree.topLevelItem(1).foreground(2).color()
+    )  # the negative amount in the alert colour
+    assert rows[-1][1:] == (
+        "Collection · Bank transfer · TR-1 · by Ana Soto",
+        "500.00",
+        "Reversed · collected",
+    )
+    assert figures(window)["collected"] == "300.00\xa0EUR"
+    assert figures(window)["outstanding"] == "2,180.00\xa0EUR"
