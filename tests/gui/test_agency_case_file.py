@@ -544,3 +544,24 @@ def test_a_reversed_collection_and_its_reversal(qtbot, opened: Opened, agency: A
     )
     assert figures(window)["collected"] == "300.00\xa0EUR"
     assert figures(window)["outstanding"] == "2,180.00\xa0EUR"
+
+
+def test_a_viewer_who_is_not_staff_reads_but_cannot_write(qtbot, agency: Agency) -> None:
+    runner = TaskRunner()
+    with agency.database.sessions() as session:
+        scope = company_scope(session)
+    context = page_context(agency.database, runner, scope, None, FixedClock.on(TODAY))
+    window = CaseFileWindow(context, agency.case_id)
+    try:
+        with qtbot.waitSignal(window.loaded, timeout=WAIT):
+            window.show()
+        assert figures(window)["outstanding"] == "1,680.00\xa0EUR"
+        for action in (window.record_action, window.plan_action, window.attach_action):
+            assert not action.isEnabled()
+            assert action.toolTip() == (
+                "Only agency staff can work on a case file; you are not an employee."
+            )
+        assert not window.status_button.isEnabled()
+    finally:
+        window.close()
+        runner.shutdown()
