@@ -565,3 +565,26 @@ def test_a_viewer_who_is_not_staff_reads_but_cannot_write(qtbot, agency: Agency)
     finally:
         window.close()
         runner.shutdown()
+
+
+def test_the_screenshot_shows_the_case_file_window(qapp, agency: Agency, tmp_path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    from collections_desktop.screenshot import ScreenshotError, render_screenshot
+
+    target = render_screenshot(
+        "agency-case-file",
+        tmp_path / "case.png",
+        database=agency.database,
+        size=(1366, 768),
+        clock=FixedClock.on(TODAY),
+    )
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1366, 768)
+
+    with agency.database.sessions.begin() as session:
+        cases.set_status(
+            session, agency.case_id, 1, "closed_paid", now=NOW, by=agency.supervisor_id
+        )
+    with pytest.raises(ScreenshotError, match="There is no open agency case file"):
+        render_screenshot("agency-case-file", tmp_path / "none.png", database=agency.database)
