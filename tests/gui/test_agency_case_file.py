@@ -379,6 +379,7 @@ def test_a_payment_plan_shows_its_instalments_and_the_case_status(qtbot, opened:
         ("3. Feb 5, 2027", "560.00", "0.00", "Open"),
     ]
     assert window.plans_empty.isHidden()
+    assert "Approved collections since it was agreed: 0.00\xa0EUR" in plan.toolTip(0)
 
     window.promise_action.trigger()
     dialog = window.dialog

@@ -981,6 +981,7 @@ class CaseFileWindow(QWidget):
         tree.clear()
         alert = QBrush(alert_colour(tree.palette()))
         currency = self.case.row.currency if self.case is not None else ""
+        collections = self.case.collections if self.case is not None else ()
         for plan in plans:
             total = sum((i.amount for i in plan.instalments), ZERO)
             counts: dict[str, int] = {}
@@ -1008,6 +1009,19 @@ class CaseFileWindow(QWidget):
                 ", ".join(
                     f"{name_of(OUTCOME_NAMES, outcome)}: {fmt.count(count)}"
                     for outcome, count in counts.items()
+                )
+            )
+            since = sum(
+                (
+                    c.amount
+                    for c in collections
+                    if c.state == CollectionState.APPROVED and c.collected_on >= plan.agreed_on
+                ),
+                ZERO,
+            )
+            tip.append(
+                _("Approved collections since it was agreed: {amount}").format(
+                    amount=fmt.money(since, currency)
                 )
             )
             item.setToolTip(0, "\n".join(tip))
