@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QUrl
 from sqlalchemy import select
 
@@ -589,3 +590,26 @@ def test_the_screenshot_shows_the_case_file_window(qapp, agency: Agency, tmp_pat
         )
     with pytest.raises(ScreenshotError, match="There is no open agency case file"):
         render_screenshot("agency-case-file", tmp_path / "none.png", database=agency.database)
+
+
+def test_a_window_gone_with_its_parent_is_opened_anew(qtbot, agency: Agency) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    runner = TaskRunner()
+    with agency.database.sessions() as session:
+        scope = company_scope(session)
+    context = page_context(
+        agency.database, runner, scope, agency.collector_id, FixedClock.on(TODAY)
+    )
+    parent = QWidget()
+    try:
+        first = open_case_file(context, agency.case_id, parent)
+        qtbot.waitUntil(lambda: first.case is not None, timeout=WAIT)
+        parent.deleteLater()
+        qtbot.waitUntil(lambda: not shiboken6.isValid(first), timeout=WAIT)
+        again = open_case_file(context, agency.case_id)
+        assert again is not first
+        qtbot.waitUntil(lambda: again.case is not None, timeout=WAIT)
+        again.close()
+    finally:
+        runner.shutdown()

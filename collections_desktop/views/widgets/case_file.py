@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
@@ -1603,6 +1604,7 @@ def open_case_file(
 ) -> CaseFileWindow:
     """Show the case file window of ``case_id``: the one already open, raised (and read
     again), else a new one."""
+    _OPEN_WINDOWS[:] = [w for w in _OPEN_WINDOWS if shiboken6.isValid(w)]  # parent gone
     for window in _OPEN_WINDOWS:
         if window.case_id == case_id and not window._closed:
             window.showNormal()
