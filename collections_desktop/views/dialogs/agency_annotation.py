@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
-from collections_desktop.models.db.schema.agency import AnnotationKind
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.agency_names import (
     ACTION_KINDS,
     ANNOTATION_KIND_NAMES,
     ANNOTATION_KINDS,
+    AnnotationKind,
     name_of,
 )
 from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate, qdate

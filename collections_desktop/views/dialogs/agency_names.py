@@ -2,7 +2,8 @@
 annotation kinds, plans and instalment outcomes, debtor contacts.
 
 The values are the schema's (``models.db.schema.agency``); a value without a name here
-is shown as it is stored rather than hidden.
+is shown as it is stored rather than hidden. The views take the agency's enums from here,
+the one view module that reads them from the schema (they live beside its tables).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 
 from collections_desktop.i18n import N_, _
 from collections_desktop.models.db.schema.agency import (
+    CLOSED_CASE_STATUSES,
     AnnotationKind,
     CaseFileStatus,
     CollectionState,
@@ -18,6 +20,27 @@ from collections_desktop.models.db.schema.agency import (
     DebtorKind,
     PlanKind,
 )
+
+__all__ = [
+    "ACTION_KINDS",
+    "ANNOTATION_KINDS",
+    "ANNOTATION_KIND_NAMES",
+    "CASE_STATUS_NAMES",
+    "CLOSED_CASE_STATUSES",
+    "COLLECTION_CHANGE_NAMES",
+    "COLLECTION_STATE_NAMES",
+    "CONTACT_KIND_NAMES",
+    "DEBTOR_KIND_NAMES",
+    "OUTCOME_NAMES",
+    "PLAN_KIND_NAMES",
+    "AnnotationKind",
+    "CaseFileStatus",
+    "CollectionState",
+    "DebtorContactKind",
+    "DebtorKind",
+    "PlanKind",
+    "name_of",
+]
 
 CASE_STATUS_NAMES: Mapping[str, str] = {
     CaseFileStatus.NEW: N_("New"),

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.kernel.money import ZERO, MoneyError
-from collections_desktop.models.db.schema.agency import PlanKind
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
+from collections_desktop.views.dialogs.agency_names import PlanKind
 from collections_desktop.views.dialogs.fields import (
     date_edit,
     hint_label,

@@ -7,9 +7,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from collections_desktop.i18n import _
-from collections_desktop.models.db.schema.agency import CLOSED_CASE_STATUSES, CaseFileStatus
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
-from collections_desktop.views.dialogs.agency_names import CASE_STATUS_NAMES, name_of
+from collections_desktop.views.dialogs.agency_names import (
+    CASE_STATUS_NAMES,
+    CLOSED_CASE_STATUSES,
+    CaseFileStatus,
+    name_of,
+)
 from collections_desktop.views.dialogs.fields import hint_label
 
 

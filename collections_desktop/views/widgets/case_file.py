@@ -87,14 +87,6 @@ from collections_desktop.models.agency.rows import (
     DocumentRow,
     PlanRow,
 )
-from collections_desktop.models.db.schema.agency import (
-    ACTION_KINDS,
-    CLOSED_CASE_STATUSES,
-    AnnotationKind,
-    CollectionState,
-    DebtorContactKind,
-    PlanKind,
-)
 from collections_desktop.models.receipts.methods import METHOD_NAMES
 from collections_desktop.models.screens.workspace_texts import EmailDraft, call_url, mailto_url
 from collections_desktop.views.context import PageContext
@@ -107,14 +99,20 @@ from collections_desktop.views.dialogs.agency_annotation import (
 )
 from collections_desktop.views.dialogs.agency_collection import CollectionDialog, CollectionInput
 from collections_desktop.views.dialogs.agency_names import (
+    ACTION_KINDS,
     ANNOTATION_KIND_NAMES,
     CASE_STATUS_NAMES,
+    CLOSED_CASE_STATUSES,
     COLLECTION_CHANGE_NAMES,
     COLLECTION_STATE_NAMES,
     CONTACT_KIND_NAMES,
     DEBTOR_KIND_NAMES,
     OUTCOME_NAMES,
     PLAN_KIND_NAMES,
+    AnnotationKind,
+    CollectionState,
+    DebtorContactKind,
+    PlanKind,
     name_of,
 )
 from collections_desktop.views.dialogs.agency_plan import PlanDialog, PlanInput
