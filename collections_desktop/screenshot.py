@@ -594,7 +594,7 @@ def _case_file_window(window: MainWindow, size: tuple[int, int]) -> QWidget:
     equals) at the window's size, read, with the first entry that has files selected."""
     from sqlalchemy import func
 
-    from collections_desktop.models.db.schema.agency import (
+    from collections_desktop.models.db.schema import (
         CLOSED_CASE_STATUSES,
         AgencyAnnotation,
         AgencyAttachment,

@@ -26,8 +26,7 @@ from collections_desktop.models.agency import (
 )
 from collections_desktop.models.agency.attachments import MAX_ATTACHMENT_BYTES
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import Employee
-from collections_desktop.models.db.schema.agency import AgencyCase
+from collections_desktop.models.db.schema import AgencyCase, Employee
 from collections_desktop.models.people.scope import company_scope
 from collections_desktop.views.dialogs.agency_annotation import AnnotationDialog
 from collections_desktop.views.dialogs.agency_collection import CollectionDialog

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.db.schema.agency import (
+from collections_desktop.models.db.schema.enums import (
     CLOSED_CASE_STATUSES,
     AnnotationKind,
     CaseFileStatus,
