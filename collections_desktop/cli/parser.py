@@ -11,6 +11,7 @@ import argparse
 
 from collections_desktop import APP_ID, __version__
 from collections_desktop.cli import (
+    agency,
     aging,
     bank,
     billing,
@@ -152,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_billing_commands(commands)
     _add_mail_commands(commands)
     _add_bank_commands(commands)
+    _add_agency_commands(commands)
 
     shot = commands.add_parser("screenshot", help=_("render a view to a PNG file, offscreen"))
     shot.add_argument("view", help=_("the view to render (see --list)"), nargs="?")
@@ -349,6 +351,14 @@ def _add_bank_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     matching.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     matching.set_defaults(handler=bank.match)
+
+
+def _add_agency_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    agency_command = commands.add_parser(
+        "agency", help=_("the agency desk: case files of creditor clients, their reports")
+    )
+    actions = agency_command.add_subparsers(dest="action", metavar="ACTION", required=True)
+    agency.add_report_command(actions)
 
 
 def _add_scope_arguments(command: argparse.ArgumentParser) -> None:

@@ -58,9 +58,7 @@ def _table(table: SheetTable, formats: Formats) -> str:
     def keep(index: int) -> bool:  # a date or a case number: on one line
         return table.kinds[index] in ("date", "key") or index in figures
 
-    head = "".join(
-        cell("th", i, text, keep=False) for i, text in enumerate(table.header)
-    )
+    head = "".join(cell("th", i, text, keep=False) for i, text in enumerate(table.header))
     lines = [
         '<tr class="row">'
         + "".join(
@@ -141,6 +139,4 @@ def sheet_pdf_bytes(
     several."""
     html_text = sheet_html(sheet, formats, byline=byline, company_name=company_name)
     document = text_document(html_text, sheet.title)
-    return pdf_bytes(
-        document, sheet.title, sheet.title, landscape=sheet.kind not in ADDRESSED
-    )
+    return pdf_bytes(document, sheet.title, sheet.title, landscape=sheet.kind not in ADDRESSED)

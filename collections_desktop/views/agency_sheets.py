@@ -458,9 +458,16 @@ def statement_sheet(statement: CollectorStatement, formats: Formats) -> ReportSh
             for line in statement.collections
         ),
         (
-            _("Total"), None, None, None, statement.collected, None,
-            _sum(line.commission for line in statement.collections), None, statement.share,
-        ),  # fmt: skip
+            _("Total"),
+            None,
+            None,
+            None,
+            statement.collected,
+            None,
+            _sum(line.commission for line in statement.collections),
+            None,
+            statement.share,
+        ),
         _("No collection of this collector was approved for this month."),
     )
     expenses = SheetTable(
@@ -571,9 +578,14 @@ def remittance_sheet(
             for line in lines
         ),
         (
-            gettext("Total"), None, None, statement.collected, None, statement.commission,
+            gettext("Total"),
+            None,
+            None,
+            statement.collected,
+            None,
+            statement.commission,
             statement.net,
-        ),  # fmt: skip
+        ),
         gettext("Nothing was collected for you this month."),
     )
     figures = (

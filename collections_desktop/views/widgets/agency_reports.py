@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QListView,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -266,14 +268,16 @@ class AgencyReportsPanel(QWidget):
         kind_label.setBuddy(self.kind)
         month_label = QLabel(_("&Month"))
         month_label.setBuddy(self.month)
-        for widget in (kind_label, self.kind):
-            choosers.addWidget(widget)
-        choosers.addSpacing(8)
-        for widget in (month_label, self.earlier, self.month, self.later):
-            choosers.addWidget(widget)
-        choosers.addSpacing(8)
-        for widget in (self.collector_label, self.collector, self.client_label, self.client):
-            choosers.addWidget(widget)
+        groups: tuple[tuple[QWidget, ...], ...] = (
+            (kind_label, self.kind),
+            (month_label, self.earlier, self.month, self.later),
+            (self.collector_label, self.collector, self.client_label, self.client),
+        )
+        for number, group in enumerate(groups):
+            if number:
+                choosers.addSpacing(8)
+            for widget in group:
+                choosers.addWidget(widget)
         choosers.addStretch(1)
         choosers.addWidget(self.busy.bar)
         choosers.addWidget(self.busy.label)
@@ -479,7 +483,9 @@ class AgencyReportsPanel(QWidget):
         for figure in sheet.figures:
             value = html.escape(figure_text(figure, formats)).replace(" ", "&nbsp;")
             text = f"{html.escape(figure.label)}&nbsp;<b>{value}</b>"
-            parts.append(f"<span style='font-size: large;'>{text}</span>" if figure.strong else text)
+            parts.append(
+                f"<span style='font-size: large;'>{text}</span>" if figure.strong else text
+            )
         return " &nbsp;·&nbsp; ".join(parts)
 
     def _failed(self, error: BaseException) -> None:
@@ -546,7 +552,8 @@ class AgencyReportsPanel(QWidget):
         everyone = self.collector.findData("")
         if everyone >= 0:
             view = self.collector.view()
-            view.setRowHidden(everyone, kind == STATEMENT)
+            if isinstance(view, QListView):
+                view.setRowHidden(everyone, kind == STATEMENT)
             if kind == STATEMENT and self.collector.currentIndex() == everyone:
                 self.collector.blockSignals(True)
                 self.collector.setCurrentIndex(1 if self.collector.count() > 1 else everyone)
@@ -587,13 +594,14 @@ class AgencyReportsPanel(QWidget):
             path = chosen
         return Path(path)
 
-    def _write_file(self, write: Any, name: str) -> None:
+    def _write_file(self, write: Callable[[TaskState], Path], name: str) -> None:
+        def written(path: Path) -> None:
+            self._set_status(_("Saved to {path}").format(path=path))
+            self.saved.emit(path)
+
         QueryOp(
             write,
-            lambda path: (
-                self._set_status(_("Saved to {path}").format(path=path)),
-                self.saved.emit(path),
-            ),
+            written,
             name,
             failure=lambda error: self._set_status(
                 _("The file could not be written: {reason}").format(reason=error)
