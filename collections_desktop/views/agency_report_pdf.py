@@ -3,8 +3,8 @@
 The collection and expense reports are internal lists, printed landscape as the other
 reports (``report_pdf.py``): title, filters, who made it, then each table with its header
 repeated on every page (``<thead>``) and its total line. A collector's statement and a
-client's remittance statement are addressed to someone: portrait, the agency's name at
-the top, the addressee where a window envelope shows it, then the tables, the figures
+client's remittance statement are addressed to someone (the remittance statement on a
+portrait page, a letter to the client): the agency's name at the top, the addressee where a window envelope shows it, then the tables, the figures
 and, for a client, the remittance terms. A remittance statement is written in the
 client's language (its sheet is, see ``agency_sheets.remittance_sheet``), dates and
 amounts in that language's style. Case numbers, dates and figures never break across
@@ -42,6 +42,23 @@ STYLE = (
 )
 
 
+WIDTHS = {"date": 10, "key": 11, "percent": 8, "amount": 11, "count": 8, "label": 11, "text": 7}
+"""A column's share of the table's width, in per cent, by what it holds; free text (the
+debtor, a description) takes what is left."""
+
+
+def _widths(table: SheetTable) -> list[int]:
+    """Each column's width in per cent of the table's."""
+    fixed = [WIDTHS.get(kind, 0) for kind in table.kinds]
+    free = [i for i, kind in enumerate(table.kinds) if kind == "free"]
+    total = sum(fixed)
+    if not free or total >= 88:  # no room to give: every column in proportion
+        return [max(round(width * 100 / total), 1) if total else 0 for width in fixed]
+    for index in free:
+        fixed[index] = (100 - total) // len(free)
+    return fixed
+
+
 def _table(table: SheetTable, formats: Formats) -> str:
     figures = table.figures
     heading = f"<p class='heading'>{escape(table.title)}</p>"
@@ -51,14 +68,17 @@ def _table(table: SheetTable, formats: Formats) -> str:
     def cell(tag: str, index: int, text: str, *, keep: bool) -> str:
         figure = index in figures
         align = ' align="right"' if figure else ' align="left"'
-        css = ' class="figure"' if figure or keep else ""
-        shown = unbroken(text) if keep or figure else escape(text)
+        css = ' class="figure"' if keep and tag == "td" else ""
+        shown = unbroken(text) if keep and tag == "td" else escape(text)
         return f"<{tag}{align}{css}>{shown}</{tag}>"
 
     def keep(index: int) -> bool:  # a date or a case number: on one line
         return table.kinds[index] in ("date", "key") or index in figures
 
-    head = "".join(cell("th", i, text, keep=False) for i, text in enumerate(table.header))
+    head = "".join(
+        cell("th", i, text, keep=False).replace("<th", f'<th width="{width}%"', 1)
+        for i, (text, width) in enumerate(zip(table.header, _widths(table), strict=True))
+    )
     lines = [
         '<tr class="row">'
         + "".join(
@@ -134,9 +154,14 @@ def sheet_html(
 def sheet_pdf_bytes(
     sheet: ReportSheet, formats: Formats, *, byline: str = "", company_name: str = ""
 ) -> bytes:
-    """The sheet as an A4 PDF in memory: landscape for a report, portrait for a statement
-    to someone; every page numbered after the report's name and month when there are
+    """The sheet as an A4 PDF in memory (``is_landscape``); every page numbered after the report's name and month when there are
     several."""
     html_text = sheet_html(sheet, formats, byline=byline, company_name=company_name)
     document = text_document(html_text, sheet.title)
-    return pdf_bytes(document, sheet.title, sheet.title, landscape=sheet.kind not in ADDRESSED)
+    return pdf_bytes(document, sheet.title, sheet.title, landscape=is_landscape(sheet))
+
+
+def is_landscape(sheet: ReportSheet) -> bool:
+    """Whether ``sheet`` is printed landscape: all but the remittance statement, whose
+    few columns fit a portrait page (a letter to the client)."""
+    return sheet.kind != REMITTANCE

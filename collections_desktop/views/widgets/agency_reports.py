@@ -296,6 +296,7 @@ class AgencyReportsPanel(QWidget):
             self.splitter.addWidget(grid)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([520, 170])  # the lines first; the totals by collector or type
         self.figures = QLabel()
         self.figures.setObjectName("agency_report_figures")
         self.figures.setTextFormat(Qt.TextFormat.RichText)
