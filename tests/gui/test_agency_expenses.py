@@ -90,8 +90,10 @@ def test_a_collector_adds_an_expense_attaches_its_receipt_and_submits_the_month(
 ) -> None:
     panel = panel_for(qtbot, books, runner, clock, books.ana)
     # A collector lists their own expenses of this month; no approvals for them.
-    assert panel.data is not None and panel.data.view == MINE
-    assert panel.view.isHidden() and panel.buttons["expense_approve_button"].isHidden()
+    assert panel.data is not None
+    assert panel.data.view == MINE
+    assert panel.view.isHidden()
+    assert panel.buttons["expense_approve_button"].isHidden()
     assert panel.grid.empty.text().startswith("No expense of yours in November 2026.")
     assert not panel.submit_action.isEnabled()
 
@@ -154,7 +156,8 @@ def test_a_supervisor_approves_and_rejects_submitted_expenses_with_a_reason(
 ) -> None:
     panel = panel_for(qtbot, books, runner, clock, books.marta)
     # A supervisor starts on the expenses waiting for approval.
-    assert panel.data is not None and panel.data.view == TO_APPROVE
+    assert panel.data is not None
+    assert panel.data.view == TO_APPROVE
     assert not panel.view.isHidden()
     assert panel.grid.empty.text() == "No expense of November 2026 waits for approval."
     data = reload(qtbot, panel, lambda: panel.show_view(TO_APPROVE, OCTOBER))
@@ -163,7 +166,8 @@ def test_a_supervisor_approves_and_rejects_submitted_expenses_with_a_reason(
     ]
     assert column(panel, "Collector") == ["Luis Soto"]
     panel.grid.view.selectRow(0)
-    assert panel.approve_action.isEnabled() and panel.reject_action.isEnabled()
+    assert panel.approve_action.isEnabled()
+    assert panel.reject_action.isEnabled()
 
     panel.reject()
     dialog = panel.dialog
@@ -218,6 +222,7 @@ def test_nobody_decides_on_their_own_expenses(
     qtbot, books: AgencyBooks, runner: TaskRunner, clock: FixedClock
 ) -> None:
     from collections_desktop.models.agency.staff import set_staff
+
     from tests.gui.agency_report_books import NOW, expense
 
     with books.database.sessions.begin() as session:
