@@ -27,7 +27,7 @@ from collections_desktop.views.widgets.agency_expenses import (
     ExpensesData,
     ExpensesPanel,
 )
-from tests.gui.agency_report_books import OCTOBER, AgencyBooks, write_books
+from tests.agency_report_books import OCTOBER, AgencyBooks, write_books
 from tests.gui.conftest import page_context
 
 LOAD = 15_000
@@ -223,7 +223,7 @@ def test_nobody_decides_on_their_own_expenses(
 ) -> None:
     from collections_desktop.models.agency.staff import set_staff
 
-    from tests.gui.agency_report_books import NOW, expense
+    from tests.agency_report_books import NOW, expense
 
     with books.database.sessions.begin() as session:
         set_staff(session, books.ana, is_supervisor=True, share_percent=Decimal("40.00"), now=NOW)

@@ -20,7 +20,7 @@ from collections_desktop.models.people.scope import company_scope
 from collections_desktop.views.agency_sheets import COLLECTIONS, EXPENSES, REMITTANCE, STATEMENT
 from collections_desktop.views.tasks import TaskRunner
 from collections_desktop.views.widgets.agency_reports import AgencyReportsPanel, ReportData
-from tests.gui.agency_report_books import OCTOBER, AgencyBooks, write_books
+from tests.agency_report_books import OCTOBER, AgencyBooks, write_books
 from tests.gui.conftest import page_context
 from tests.pdf_text import pdf_text
 

@@ -212,6 +212,7 @@ class AgencyReportsPanel(QWidget):
         self.data: ReportData | None = None
         self.started = False
         self.status = ""
+        self._retried = False
         self.busy = DelayedBusy("agency_reports_busy", _("Loading…"), self, width=120)
         self.reads = ReadSlot(self, self.busy)
         icons = context.icons
@@ -448,7 +449,15 @@ class AgencyReportsPanel(QWidget):
         self.data = data
         self._fill_choices(data.choices)
         sheet = data.sheet
+        if sheet is not None:
+            self._retried = False
         if sheet is None:
+            wanted = self.collector if data.kind == STATEMENT else self.client
+            if self._chosen(wanted) is not None and not self._retried:
+                # The choosers were empty before this read; they now name someone.
+                self._retried = True
+                self.refresh()
+                return
             self._show_nothing(html.escape(data.problem))
             self._set_status(data.problem)
             self.loaded.emit(data)
