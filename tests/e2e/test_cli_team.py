@@ -46,7 +46,7 @@ def test_init_on_an_empty_database_then_again(pg_url: str, profile: Path) -> Non
     assert first.returncode == 0, first.stderr
     assert "is set up" in first.stdout
     assert "schema created" in first.stdout
-    assert "row-level security on 34 tables, 34 policies (34 new)" in first.stdout
+    assert "row-level security on 36 tables, 40 policies (40 new)" in first.stdout
     assert "0 pool members in 0 pools" in first.stdout
     assert "84 tables analysed" in first.stdout
     autovacuum = owner_count(
@@ -56,7 +56,7 @@ def test_init_on_an_empty_database_then_again(pg_url: str, profile: Path) -> Non
 
     again = team("init", "--database", pg_url)
     assert again.returncode == 0, again.stderr
-    assert "34 policies (0 new)" in again.stdout
+    assert "40 policies (0 new)" in again.stdout
     assert "schema created" not in again.stdout
 
 

@@ -187,8 +187,8 @@ def test_a_mislabelled_database_is_refused_before_any_backup(demo_file, tmp_path
             open_company(path, create=False, clock=SystemClock())
         assert str(refused.value) == (
             f"The database {path} says it is at schema 0003 but already holds tables or "
-            "columns of a later schema (activity_categories, bank_csv_profiles, "
-            "bank_statement_lines, bank_statements, business_texts, …): an "
+            "columns of a later schema (activity_categories, agency_annotations, "
+            "agency_attachments, agency_case_documents, agency_cases, …): an "
             "upgrade was interrupted. It was not changed and no backup copy was made."
         )
     assert digest(path) == before

@@ -16,8 +16,12 @@ from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.database import head_revision
 from collections_desktop.models.db.schema import Base, CustomerPool
 from collections_desktop.models.people.pools import PoolCriteria, pool_customers
-from collections_desktop.models.sync.catalogue import LOCAL_CUSTOMER_TABLES, OWNERS
-from collections_desktop.models.team.security import create_group_role, quoted
+from collections_desktop.models.sync.catalogue import AGENCY_TABLES, LOCAL_CUSTOMER_TABLES, OWNERS
+from collections_desktop.models.team.security import (
+    AGENCY_APPROVED_TABLES,
+    create_group_role,
+    quoted,
+)
 from collections_desktop.models.team.server import (
     TeamError,
     init_team,
@@ -67,8 +71,9 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
 
     assert report.schema_created
     assert not report.has_company
-    assert report.tables_secured == len(SECURED) + 1 == 34  # + sync_operations
-    assert report.policies == report.policies_created == 34
+    # + sync_operations, + the agency desk's collections and expenses (their approvers)
+    assert report.tables_secured == len(SECURED) + 1 + len(AGENCY_APPROVED_TABLES) == 36
+    assert report.policies == report.policies_created == 34 + 2 * 3 == 40
     assert (report.pools, report.pool_members) == (0, 0)
     assert report.tables_analysed == len(Base.metadata.tables) == 84  # + the agency desk
     state = catalogue_state(pg_url)
@@ -79,7 +84,7 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
         == 1
     )
     secured = {name for name, rls, force in state["rls"] if rls}
-    assert secured == SECURED | {"sync_operations"}
+    assert secured == SECURED | {"sync_operations", *AGENCY_APPROVED_TABLES}
     assert not any(force for _, _, force in state["rls"])  # the owner is not filtered
     assert [(name, login) for name, login, *_ in state["roles"]] == [
         ("collections_agent", False),
@@ -90,7 +95,7 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
     supervisor = {(t, p) for t, r, p in grants if r == "collections_supervisor"}
     assert {t for t, p in agent if p == "SELECT"} == set(Base.metadata.tables) | {"alembic_version"}
     assert not any(p in ("DELETE", "TRUNCATE") for t, p in agent)
-    assert {t for t, p in agent if p == "INSERT"} == SECURED | {
+    assert {t for t, p in agent if p == "INSERT"} == SECURED | set(AGENCY_TABLES) | {
         "aging_snapshots",
         "mailings",
         "number_sequences",
@@ -105,7 +110,7 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
     assert {t for t, p in supervisor if p == "DELETE"} == {"pool_customers"}
     functions = {row[0]: row for row in state["functions"]}
     assert "collections_my_customers" not in functions  # the former policies' function
-    for name in ("collections_sees_all", "collections_my_pools"):
+    for name in ("collections_sees_all", "collections_my_pools", "collections_my_employee"):
         _, _, definer, volatility, config, _ = functions[name]
         assert definer
         assert volatility == "s"
@@ -155,7 +160,7 @@ def test_init_again_changes_nothing(pg_url: str) -> None:
     assert report.roles_created == ()
     assert report.policies_created == 0
     assert catalogue_state(pg_url) == before
-    assert len(before["policies"]) == 34
+    assert len(before["policies"]) == 40
     assert len(before["members"]) == 20
 
 

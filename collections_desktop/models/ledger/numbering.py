@@ -25,6 +25,7 @@ SEQUENCES: dict[str, tuple[str, int]] = {
     "refund": ("RF-", 7),
     "letter": ("CL-", 7),
     "case": ("CASE-", 6),
+    "agency_case": ("EXP-", 6),  # the agency desk's case files (expedientes)
 }
 """Name of each counter → (prefix, digits). The one place these formats are declared."""
 

@@ -13,6 +13,11 @@ functions answer for the user (may they view all, which pools are theirs); the p
 call them in subqueries, so PostgreSQL evaluates them once per statement, not per row. The
 database's owner (who runs ``team init``) is not subject to the policies.
 
+The agency desk's collections and expenses are everyone's to read and write, but who
+approved or decided on one is set only by a member of the supervisors' role who is one of
+the desk's supervisors, and only to their own employee id (``collections_my_employee``):
+two restrictive policies per table, beside a permissive one that lets every row through.
+
 Everything here may run again: it creates what is missing and leaves the rest as it is.
 """
 
@@ -42,6 +47,17 @@ FORMER_FUNCTIONS = ("collections_my_customers",)
 """Functions an earlier version's policies called, dropped once no policy does."""
 SCOPE_POLICY = "collections_customer_scope"
 OPERATIONS_POLICY = "collections_own_operations"
+
+MY_EMPLOYEE = "collections_my_employee"
+AGENCY_ROWS_POLICY = "collections_agency_rows"
+AGENCY_INSERT_POLICY = "collections_agency_approver_insert"
+AGENCY_UPDATE_POLICY = "collections_agency_approver_update"
+AGENCY_APPROVED_TABLES = ("agency_collections", "agency_expenses")
+"""The agency desk's tables whose rows a supervisor approves: only a member of the
+supervisors' role who is one of the desk's supervisors sets who approved or decided, and
+only to their own employee id (their own collection or expense is refused by the
+tables' check constraints)."""
+AGENCY_POLICIES = ("ALL", "INSERT", "UPDATE")
 
 SECURED_TABLES = (*OWNERS, *LOCAL_CUSTOMER_TABLES)
 """Every table holding customer data: shared, and derived by a replica for itself."""
@@ -93,13 +109,62 @@ def secure(connection: Connection) -> SecurityReport:
     _enable_row_security(connection, "sync_operations")
     mine = "sync_operations.role_name = current_user"
     created += _ensure_policy(connection, "sync_operations", OPERATIONS_POLICY, mine, mine)
+    for table in AGENCY_APPROVED_TABLES:
+        created += _secure_approvals(connection, table)
     for name in FORMER_FUNCTIONS:  # after the policies that called it were replaced
         connection.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
     return SecurityReport(
         roles_created=roles,
-        tables_secured=len(SECURED_TABLES) + 1,
-        policies=len(SECURED_TABLES) + 1,
+        tables_secured=len(SECURED_TABLES) + 1 + len(AGENCY_APPROVED_TABLES),
+        policies=len(SECURED_TABLES) + 1 + len(AGENCY_APPROVED_TABLES) * len(AGENCY_POLICIES),
         policies_created=created,
+    )
+
+
+def approval_condition(table: str) -> str:
+    """The SQL condition a written row of ``table`` meets: who approved it and who decided
+    on it are unchanged, or are the logged-in user, a member of the supervisors' role who
+    is one of the desk's supervisors; a decision may also be cleared (a rejected row
+    corrected and sent again). On an INSERT the "unchanged" value is NULL.
+
+    The former values are read by a subquery on the table itself: it sees the row as it
+    was before the statement, and only this table's permissive policy (``true``) applies
+    to it, so the policy does not call itself.
+    """
+    supervisor = (
+        f"pg_has_role(session_user, '{SUPERVISOR_ROLE}', 'MEMBER') AND EXISTS (SELECT 1 FROM "
+        f"agency_staff s WHERE s.employee_id = (SELECT {MY_EMPLOYEE}()) AND s.is_supervisor "
+        "AND s.deleted_at IS NULL)"
+    )
+
+    def unchanged(column: str) -> str:
+        return (
+            f"{table}.{column} IS NOT DISTINCT FROM "
+            f"(SELECT o.{column} FROM {table} o WHERE o.id = {table}.id)"
+        )
+
+    def mine(column: str) -> str:
+        return f"({table}.{column} = (SELECT {MY_EMPLOYEE}()) AND {supervisor})"
+
+    approved = f"({unchanged('approved_by_id')} OR {mine('approved_by_id')})"
+    decided = (
+        f"({table}.decided_by_id IS NULL OR {unchanged('decided_by_id')} OR "
+        f"{mine('decided_by_id')})"
+    )
+    return f"{approved} AND {decided}"
+
+
+def _secure_approvals(connection: Connection, table: str) -> int:
+    """Row-level security on an approved table: every row seen and written as before
+    (a permissive policy), and two restrictive ones on the approver's columns."""
+    _enable_row_security(connection, table)
+    condition = approval_condition(table)
+    return (
+        _ensure_policy(connection, table, AGENCY_ROWS_POLICY, "true", "true")
+        + _ensure_policy(connection, table, AGENCY_INSERT_POLICY, None, condition, command="INSERT")
+        + _ensure_policy(
+            connection, table, AGENCY_UPDATE_POLICY, "true", condition, command="UPDATE"
+        )
     )
 
 
@@ -187,6 +252,11 @@ def _create_functions(connection: Connection, schema: str) -> None:
             "boolean",
             f"BEGIN RETURN EXISTS (SELECT 1 {agent} AND a.may_view_all_pools); END",
         ),
+        MY_EMPLOYEE: (
+            "uuid",
+            "BEGIN RETURN (SELECT e.id FROM employees e WHERE e.user_name = session_user "
+            "AND e.deleted_at IS NULL); END",
+        ),
         MY_POOLS: (
             "uuid[]",
             "BEGIN RETURN ARRAY(SELECT DISTINCT ap.pool_id FROM agent_pools ap "
@@ -233,14 +303,25 @@ def _grant(connection: Connection, schema: str) -> None:
             connection.execute(text(f"GRANT {privileges} ON {quoted(table)} TO {quoted(role)}"))
 
 
-def _ensure_policy(connection: Connection, table: str, name: str, using: str, check: str) -> int:
+def _ensure_policy(
+    connection: Connection,
+    table: str,
+    name: str,
+    using: str | None,
+    check: str,
+    *,
+    command: str = "ALL",
+) -> int:
     """Create the policy unless it is there as written (1 when it was (re)created).
 
-    The policy's comment holds a digest of its SQL, so a later version that changes a
-    condition replaces the policy, and a re-run that changes nothing writes nothing.
+    A policy for one command (INSERT, UPDATE) is restrictive: it narrows what the
+    table's permissive policies allow. The policy's comment holds a digest of its SQL, so
+    a later version that changes a condition replaces the policy, and a re-run that
+    changes nothing writes nothing.
     """
     roles = ", ".join(quoted(role) for role in GROUP_ROLES)
-    digest = hashlib.sha256(f"{roles}|{using}|{check}".encode()).hexdigest()[:16]
+    written = f"{roles}|{using}|{check}" + ("" if command == "ALL" else f"|{command}")
+    digest = hashlib.sha256(written.encode()).hexdigest()[:16]
     comment = f"collections-desktop {digest}"
     found = connection.execute(
         text(
@@ -253,10 +334,12 @@ def _ensure_policy(connection: Connection, table: str, name: str, using: str, ch
         return 0
     if found is not None:
         connection.execute(text(f"DROP POLICY {quoted(name)} ON {quoted(table)}"))
+    kind = "" if command == "ALL" else " AS RESTRICTIVE"
+    condition = "" if using is None else f" USING ({using})"
     connection.execute(
         text(
-            f"CREATE POLICY {quoted(name)} ON {quoted(table)} FOR ALL TO {roles} "
-            f"USING ({using}) WITH CHECK ({check})"
+            f"CREATE POLICY {quoted(name)} ON {quoted(table)}{kind} FOR {command} TO {roles}"
+            f"{condition} WITH CHECK ({check})"
         )
     )
     connection.execute(text(f"COMMENT ON POLICY {quoted(name)} ON {quoted(table)} IS '{comment}'"))
