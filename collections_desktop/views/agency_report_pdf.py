@@ -4,8 +4,9 @@ The collection and expense reports are internal lists, printed landscape as the 
 reports (``report_pdf.py``): title, filters, who made it, then each table with its header
 repeated on every page (``<thead>``) and its total line. A collector's statement and a
 client's remittance statement are addressed to someone (the remittance statement on a
-portrait page, a letter to the client): the agency's name at the top, the addressee where a window envelope shows it, then the tables, the figures
-and, for a client, the remittance terms. A remittance statement is written in the
+portrait page, a letter to the client): the agency's name at the top, the addressee
+where a window envelope shows it, then the tables, the figures and, for a client, the
+remittance terms. A remittance statement is written in the
 client's language (its sheet is, see ``agency_sheets.remittance_sheet``), dates and
 amounts in that language's style. Case numbers, dates and figures never break across
 lines. Pages are numbered after the report and its month.
@@ -42,9 +43,11 @@ STYLE = (
 )
 
 
-WIDTHS = {"date": 10, "key": 11, "percent": 8, "amount": 11, "count": 8, "label": 11, "text": 7}
+WIDTHS = {"date": 8, "key": 9, "percent": 7, "amount": 9, "count": 7, "label": 10, "text": 6}
 """A column's share of the table's width, in per cent, by what it holds; free text (the
-debtor, a description) takes what is left."""
+debtor, a description) takes what is left, at least ``FREE_SHARE`` of it."""
+
+FREE_SHARE = 20
 
 
 def _widths(table: SheetTable) -> list[int]:
@@ -52,10 +55,11 @@ def _widths(table: SheetTable) -> list[int]:
     fixed = [WIDTHS.get(kind, 0) for kind in table.kinds]
     free = [i for i, kind in enumerate(table.kinds) if kind == "free"]
     total = sum(fixed)
-    if not free or total >= 88:  # no room to give: every column in proportion
-        return [max(round(width * 100 / total), 1) if total else 0 for width in fixed]
+    room = max(100 - total, FREE_SHARE * len(free)) if free else 0
+    if total + room > 100:  # the other columns narrow in proportion
+        fixed = [width * (100 - room) // total for width in fixed]
     for index in free:
-        fixed[index] = (100 - total) // len(free)
+        fixed[index] = room // len(free)
     return fixed
 
 
@@ -154,8 +158,8 @@ def sheet_html(
 def sheet_pdf_bytes(
     sheet: ReportSheet, formats: Formats, *, byline: str = "", company_name: str = ""
 ) -> bytes:
-    """The sheet as an A4 PDF in memory (``is_landscape``); every page numbered after the report's name and month when there are
-    several."""
+    """The sheet as an A4 PDF in memory (``is_landscape``); every page numbered after the
+    report's name and month when there are several."""
     html_text = sheet_html(sheet, formats, byline=byline, company_name=company_name)
     document = text_document(html_text, sheet.title)
     return pdf_bytes(document, sheet.title, sheet.title, landscape=is_landscape(sheet))

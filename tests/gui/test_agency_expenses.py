@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from sqlalchemy import select
 
 from collections_desktop.kernel.clock import FixedClock
@@ -68,7 +68,11 @@ def reload(qtbot, panel: ExpensesPanel, action) -> ExpensesData:  # type: ignore
 
 def column(panel: ExpensesPanel, header: str) -> list[str]:
     model = panel.grid.model
-    index = next(c for c in range(model.columnCount()) if model.headerData(c, 1) == header)
+    index = next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == header
+    )
     return [str(model.index(row, index).data() or "") for row in range(model.rowCount())]
 
 
@@ -222,7 +226,6 @@ def test_nobody_decides_on_their_own_expenses(
     qtbot, books: AgencyBooks, runner: TaskRunner, clock: FixedClock
 ) -> None:
     from collections_desktop.models.agency.staff import set_staff
-
     from tests.agency_report_books import NOW, expense
 
     with books.database.sessions.begin() as session:

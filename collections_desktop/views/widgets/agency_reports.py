@@ -491,8 +491,8 @@ class AgencyReportsPanel(QWidget):
         formats = self.context.formats
         parts = []
         for figure in sheet.figures:
-            value = html.escape(figure_text(figure, formats)).replace(" ", "&nbsp;")
-            text = f"{html.escape(figure.label)}&nbsp;<b>{value}</b>"
+            value = html.escape(figure_text(figure, formats), quote=False).replace(" ", "&nbsp;")
+            text = f"{html.escape(figure.label, quote=False)}&nbsp;<b>{value}</b>"
             parts.append(
                 f"<span style='font-size: large;'>{text}</span>" if figure.strong else text
             )
