@@ -649,8 +649,13 @@ def read_report(
     everyone or of ``collector_id``; the statement of ``collector_id``; the remittance
     statement of ``client_id``. ``AgencyError`` when the collector or the client is
     missing."""
-    from collections_desktop.models.agency import reports
     from collections_desktop.models.agency.errors import AgencyError
+    from collections_desktop.models.agency.reports import (
+        collection_report,
+        collector_statement,
+        expense_report,
+        remittance_statement,
+    )
     from collections_desktop.models.agency.staff import list_staff
     from collections_desktop.models.setup.parameters import list_parameters
 
@@ -658,22 +663,22 @@ def read_report(
     company = list_parameters(session)[0].company_name
     month = month.replace(day=1)
     if kind == COLLECTIONS:
-        report = reports.collection_report(session, month, collector_id=collector_id)
+        report = collection_report(session, month, collector_id=collector_id)
         return ReportSource(kind, month, report, names.get(collector_id) if collector_id else None)
     if kind == EXPENSES:
-        found = reports.expense_report(session, month, employee_id=collector_id)
+        found = expense_report(session, month, employee_id=collector_id)
         return ReportSource(kind, month, found, names.get(collector_id) if collector_id else None)
     if kind == STATEMENT:
         if collector_id is None:
             raise AgencyError(_("Choose the collector whose statement to show."))
-        statement = reports.collector_statement(session, month, collector_id)
+        statement = collector_statement(session, month, collector_id)
         return ReportSource(kind, month, statement, statement.collector_name, None, company)
     if kind == REMITTANCE:
         from collections_desktop.models.agency.clients import list_clients
 
         if client_id is None:
             raise AgencyError(_("Choose the client whose remittance statement to show."))
-        remittance = reports.remittance_statement(session, month, client_id)
+        remittance = remittance_statement(session, month, client_id)
         client = next((c for c in list_clients(session) if c.id == client_id), None)
         address = (
             ClientAddress(client.name, client.address, client.tax_id, client.remittance_terms)

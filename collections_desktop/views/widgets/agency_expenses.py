@@ -639,7 +639,7 @@ class ExpensesPanel(QWidget):
             return ""
         order = ("draft", "rejected", "submitted", "approved")
         parts = [
-            f"{html.escape(expense_state_name(state))}&nbsp;<b>"
+            f"{html.escape(expense_state_name(state), quote=False)}&nbsp;<b>"
             f"{html.escape(formats.money(amount, currency)).replace(' ', '&nbsp;')}</b>"
             for (state, currency), amount in sorted(
                 totals.items(),
