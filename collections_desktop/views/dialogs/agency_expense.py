@@ -74,6 +74,11 @@ class ExpenseDialog(ActionDialog):
         self.setObjectName("agency_expense_dialog")
         self._formats = formats
         self._cases = {case.number.casefold(): case for case in cases}
+        if entry is not None and entry.case_id is not None and case_number:
+            # The expense's own case stays choosable, even once it is closed.
+            self._cases.setdefault(
+                case_number.casefold(), CaseChoice(entry.case_id, case_number, "")
+            )
         self._texts = {case.text.casefold(): case for case in cases}
         self.spent_on = date_edit(entry.spent_on if entry else today, formats, "expense_date")
         self.kind = QComboBox()

@@ -783,6 +783,7 @@ class ExpensesPanel(QWidget):
         assert me is not None
         entry = None
         if row is not None:
+            # The rows name the case by its number (an open case of the viewer's).
             by_number = {case.number: case.id for case in choices.cases}
             entry = ExpenseEntry(
                 row.spent_on,
