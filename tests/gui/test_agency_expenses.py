@@ -139,6 +139,16 @@ def test_a_collector_adds_an_expense_attaches_its_receipt_and_submits_the_month(
     with books.database.sessions() as session:
         assert session.scalars(select(AgencyAttachment.content)).all() == [PDF]
 
+    # The receipt opens with the computer's viewer, as stored.
+    opened: list[Path] = []
+    panel.open_url = lambda url: opened.append(Path(url.toLocalFile())) or True
+    panel.grid.view.selectRow(0)
+    assert panel.open_receipt_action.isEnabled()
+    panel.open_receipt()
+    qtbot.waitUntil(lambda: bool(opened), timeout=LOAD)
+    assert opened[0].name.endswith("-burofax-receipt.pdf")
+    assert opened[0].read_bytes() == PDF
+
     # A file that is no receipt is refused, naming it.
     other = tmp_path / "notes.txt"
     other.write_text("not a receipt")
