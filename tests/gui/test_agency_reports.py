@@ -198,3 +198,22 @@ def test_a_collector_sees_only_their_own_figures(
     assert texts(panel, 0, 1) == ["EXP-000001", "EXP-000002"]
     figures = figures_of(panel)
     assert "Collected 1,550.50 EUR" in figures
+
+
+def test_a_collection_approved_elsewhere_shows_in_the_report(
+    qtbot, books: AgencyBooks, runner: TaskRunner, clock: FixedClock
+) -> None:
+    from collections_desktop.views.operations import WriteOp, ignore
+    from tests.agency_report_books import collect
+
+    panel = panel_for(qtbot, books, runner, clock, books.marta)
+    assert "Collected 1,640.49 EUR" in figures_of(panel)
+    case_id = books.cases["EXP-000002"]
+
+    def write(session):  # type: ignore[no-untyped-def]
+        collect(session, case_id, dt.date(2026, 10, 20), "100.00", books.ana, books.marta)
+
+    with qtbot.waitSignal(panel.loaded, timeout=LOAD):
+        WriteOp(write, ignore, "approve").run(runner, books.database)
+    assert texts(panel, 0, 1) == ["EXP-000001", "EXP-000002", "EXP-000002", "EXP-000003"]
+    assert "Collected 1,740.49 EUR" in figures_of(panel)

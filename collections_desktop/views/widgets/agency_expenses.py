@@ -337,6 +337,8 @@ class ExpensesPanel(QWidget):
         self.view.hide()
         self.grid.set_rows((), _("Loading…"))
         self._update_actions()
+        self._stale = False
+        context.runner.written.connect(self._written_elsewhere)
 
     # --- public -------------------------------------------------------------------------
 
@@ -379,6 +381,7 @@ class ExpensesPanel(QWidget):
     def refresh(self) -> None:
         """Read the month's expenses again (F5)."""
         self.started = True
+        self._stale = False
         context = self.context
         month = self.chosen_month
         view = self.chosen_view if self._view_chosen else ""
@@ -577,7 +580,19 @@ class ExpensesPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._stale and self.started:
+            self.refresh()
         self.activate()
+
+    def _written_elsewhere(self) -> None:
+        """Something was written (here or in another tab): read again now if shown, else
+        when next shown; a read already under way started after the write."""
+        if not self.started or self.reads.is_loading:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
 
     # --- loading ------------------------------------------------------------------------
 

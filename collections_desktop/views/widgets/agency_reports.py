@@ -319,6 +319,8 @@ class AgencyReportsPanel(QWidget):
         self.later.clicked.connect(lambda: self.step_month(1))
         self._kind_changed()
         self._show_nothing(_("Loading…"))
+        self._stale = False
+        context.runner.written.connect(self._written_elsewhere)
 
     # --- public -------------------------------------------------------------------------
 
@@ -373,6 +375,7 @@ class AgencyReportsPanel(QWidget):
     def refresh(self) -> None:
         """Read the report chosen again (F5)."""
         self.started = True
+        self._stale = False
         context = self.context
         kind, month = self.report_kind, self.chosen_month
         collector_id = self._chosen(self.collector)
@@ -441,7 +444,19 @@ class AgencyReportsPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._stale and self.started:
+            self.refresh()
         self.activate()
+
+    def _written_elsewhere(self) -> None:
+        """Something was written (here or in another tab): read again now if shown, else
+        when next shown; a read already under way started after the write."""
+        if not self.started or self.reads.is_loading:
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
 
     # --- loading ------------------------------------------------------------------------
 
