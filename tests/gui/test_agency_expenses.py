@@ -159,7 +159,13 @@ def test_a_collector_adds_an_expense_attaches_its_receipt_and_submits_the_month(
 
     panel.grid.view.selectRow(0)
     assert panel.submit_action.isEnabled()
+    asked: list[str] = []
+    panel.confirm = lambda question: asked.append(question) is None
     data = reload(qtbot, panel, panel.submit)
+    assert asked == [
+        "Submit 1 expense of November 2026 for approval? It can no longer be changed unless "
+        "it is rejected."
+    ]
     assert [r.state for r in data.rows] == ["submitted"]
     assert panel.status.startswith("1 expense of November 2026 submitted for approval")
     assert stored(books.database)["Burofax to Pérez"][0] == "submitted"

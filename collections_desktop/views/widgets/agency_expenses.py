@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -207,6 +208,8 @@ class ExpensesPanel(QWidget):
         self.open_url = open_url
         self.choose_file: Callable[[], str | None] = self._ask_file
         """The receipt to attach: asks the user (tests give a path)."""
+        self.confirm: Callable[[str], bool] = self._ask_confirm
+        """Whether to go ahead (Submit month asks; tests answer)."""
         self.data: ExpensesData | None = None
         self.dialog: ExpenseDialog | ReasonDialog | None = None
         """The last dialog opened (for the tests)."""
@@ -502,6 +505,17 @@ class ExpensesPanel(QWidget):
         if me is None:
             return
         words = month_text(month, self.context.formats)
+        waiting = [r for r in self.data.rows if r.state in EDITABLE] if self.data else []
+        if waiting and not self.confirm(
+            ngettext(
+                "Submit {count} expense of {month} for approval? It can no longer be "
+                "changed unless it is rejected.",
+                "Submit {count} expenses of {month} for approval? They can no longer be "
+                "changed unless they are rejected.",
+                len(waiting),
+            ).format(count=self.context.formats.count(len(waiting)), month=words)
+        ):
+            return
 
         def work(session: Session) -> int:
             from collections_desktop.models.agency.expenses import submit_month
@@ -890,6 +904,16 @@ class ExpensesPanel(QWidget):
             failure=None if feedback is not None else self._set_status,
             feedback=feedback,
         ).run(self.context.runner, self.context.database)
+
+    def _ask_confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            _("Submit month"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _ask_file(self) -> str | None:
         chosen, _filter = QFileDialog.getOpenFileName(
