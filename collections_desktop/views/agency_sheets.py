@@ -69,6 +69,8 @@ EXPENSE_STATES = {
 }
 """An expense's state (``ExpenseState`` values) in words."""
 
+HUNDREDTH = Decimal("0.01")
+
 Cell = str | Decimal | int | dt.date | None
 """A cell of a sheet: text, an amount, a count, a date, or nothing."""
 
@@ -148,8 +150,8 @@ def cell_text(value: Cell, kind: str, formats: Formats) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        if kind == PERCENT:
-            return f"{formats.number(value, 2)}\xa0%"
+        if kind == PERCENT:  # two decimals, grouped as amounts are (Babel's own is slow)
+            return f"{formats.amount(value.quantize(HUNDREDTH))}\xa0%"
         return formats.amount(value)
     if isinstance(value, int):
         return formats.count(value)
