@@ -152,15 +152,22 @@ def build(session: Session) -> Agency:
     add.plan(session, case1, agreed_on=D(2026, 11, 20), instalments=[(D(2026, 12, 1), "70")])
 
     # Actions and notes.
-    add.annotation(session, case1, "call", "Call back about the plan", scheduled_on=D(2026, 11, 24))
+    hours = [add.NOW - dt.timedelta(hours=n) for n in range(6)]  # newest first
+    add.annotation(
+        session, case1, "call", "Call back about the plan", scheduled_on=D(2026, 11, 24),
+        created_at=hours[3],
+    )  # fmt: skip
     add.annotation(session, case2, "visit", "Visit the shop", scheduled_on=D(2026, 11, 19))
     add.annotation(
         session, case3, "visit", "Visited", scheduled_on=D(2026, 11, 10), done_on=D(2026, 11, 10)
     )
     add.annotation(session, case2, "letter", "Second letter", scheduled_on=D(2026, 12, 2))
-    add.annotation(session, case1, "burofax", "Burofax sent", scheduled_on=D(2026, 10, 31))
+    add.annotation(
+        session, case1, "burofax", "Burofax sent", scheduled_on=D(2026, 10, 31),
+        created_at=hours[2],
+    )  # fmt: skip
     add.annotation(session, case1, "call", "Wrong", scheduled_on=D(2026, 11, 24), deleted=True)
-    add.annotation(session, case1, "observation", "The debtor moved")
+    add.annotation(session, case1, "observation", "The debtor moved", created_at=hours[1])
 
     # Expenses.
     fuel = add.expense(

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
-from collections_desktop.models.agency.calendar import calendar_month
+from collections_desktop.models.agency.calendar import calendar_days, calendar_month
 from collections_desktop.models.agency.case_file import CaseFileNotFound, read_case_file
 from collections_desktop.models.agency.desk import (
     OPEN_STATUSES,
@@ -316,3 +316,29 @@ def test_month_expenses(agency: tuple[Session, Agency]) -> None:
     )
     assert [r.kind for r in submitted] == ["fuel", "calls"]
     assert month_expenses(session, D(2026, 9, 1)) == ()
+
+
+def test_calendar_days_and_one_day(agency: tuple[Session, Agency]) -> None:
+    """The month's grid: each day's counts and amounts in SQL; a day opened: its entries
+    judged as in the whole month."""
+    session, a = agency
+    days = calendar_days(session, D(2026, 11, 5))
+    assert [(d.day, d.promises, d.instalments, d.actions, d.amount_by_currency) for d in days] == [
+        (D(2026, 11, 10), 0, 1, 0, {"EUR": Decimal("200.00")}),
+        (D(2026, 11, 15), 0, 1, 0, {"EUR": Decimal("100.00")}),
+        (D(2026, 11, 19), 1, 0, 1, {"EUR": Decimal("300.00")}),
+        (D(2026, 11, 24), 0, 0, 1, {}),
+        (D(2026, 11, 25), 0, 1, 0, {"EUR": Decimal("200.00")}),
+        (D(2026, 11, 29), 0, 1, 0, {"EUR": Decimal("100.00")}),
+        (D(2026, 11, 30), 1, 0, 0, {"EUR": Decimal("30.00")}),
+    ]
+    mine = calendar_days(session, D(2026, 11, 5), collector_id=a.bruno)
+    assert [d.day for d in mine] == [
+        D(2026, 11, 15), D(2026, 11, 19), D(2026, 11, 29), D(2026, 11, 30),
+    ]  # fmt: skip
+    whole = calendar_month(session, D(2026, 11, 1), as_of=AS_OF)
+    for day in (D(2026, 11, 10), D(2026, 11, 19), D(2026, 11, 29), D(2026, 11, 30)):
+        one = calendar_month(session, D(2026, 11, 1), as_of=AS_OF, day=day)
+        assert one.month == D(2026, 11, 1)
+        assert one.entries == whole.on(day)
+    assert calendar_month(session, D(2026, 11, 1), as_of=AS_OF, day=D(2026, 11, 2)).entries == ()

@@ -255,3 +255,43 @@ def test_report_xlsx(tmp_path: Path, agency: tuple[Session, Agency]) -> None:
     assert first[4] == pytest.approx(-60.02)
     assert sheet.column_dimensions["C"].width == 12  # "Bruno Lima" + 2
     assert sheet.column_dimensions["A"].width == 12  # a date
+
+
+def test_reports_follow_the_rules_writes(agency: tuple[Session, Agency]) -> None:
+    """A collection recorded, approved and reversed through the desk's rules: it counts
+    in November, its reversal in December at the same rate, and the desk and the case
+    file show both."""
+    from collections_desktop.models.agency.case_file import read_case_file
+    from collections_desktop.models.agency.collections import approve, record_collection, reverse
+    from collections_desktop.models.agency.desk import collection_history
+
+    session, a = agency
+    now = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
+    with session.begin():
+        new = record_collection(
+            session, case_id=a.case1, collected_on=D(2026, 11, 20), amount=M("100.00"),
+            method="cash", reference="R-1", collected_by_id=a.ana, now=now,
+        )  # fmt: skip
+        approve(session, new, 1, supervisor_id=a.sofia, now=now)
+    with session.begin():
+        version = read_case_file(session, a.case1, as_of=D(2026, 11, 23)).collections[0].version
+        reversal = reverse(
+            session, new, version, supervisor_id=a.sofia, reason="Counterfeit notes",
+            on=D(2026, 12, 2), now=now + dt.timedelta(days=12),
+        )  # fmt: skip
+    november = collection_report(session, NOVEMBER, collector_id=a.ana)
+    assert [(line.collected_on, line.amount, line.commission) for line in november.lines][-1] == (
+        D(2026, 11, 20), M("100.00"), M("25.00"),
+    )  # fmt: skip
+    december = collection_report(session, D(2026, 12, 1), collector_id=a.ana)
+    lines = [(x.collection_id, x.amount, x.commission, x.share) for x in december.lines]
+    assert lines == [(reversal, M("-100.00"), M("-25.00"), M("-2.50"))]
+    case_file = read_case_file(session, a.case1, as_of=D(2026, 12, 3))
+    assert case_file.row.collected == M("200.00")  # 200 + 100 - 100
+    by_id = {c.id: c for c in case_file.collections}
+    assert by_id[new].reversed_by_id == reversal
+    assert [(h.change, h.changed_by_name) for h in collection_history(session, new)] == [
+        ("recorded", "Ana Costa"),
+        ("approved", "Sofia Marin"),
+        ("reversed", "Sofia Marin"),
+    ]

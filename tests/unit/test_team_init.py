@@ -16,7 +16,12 @@ from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.database import head_revision
 from collections_desktop.models.db.schema import Base, CustomerPool
 from collections_desktop.models.people.pools import PoolCriteria, pool_customers
-from collections_desktop.models.sync.catalogue import AGENCY_TABLES, LOCAL_CUSTOMER_TABLES, OWNERS
+from collections_desktop.models.sync.catalogue import (
+    AGENCY_SET_UP_TABLES,
+    AGENCY_TABLES,
+    LOCAL_CUSTOMER_TABLES,
+    OWNERS,
+)
 from collections_desktop.models.team.security import (
     AGENCY_APPROVED_TABLES,
     create_group_role,
@@ -95,7 +100,9 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
     supervisor = {(t, p) for t, r, p in grants if r == "collections_supervisor"}
     assert {t for t, p in agent if p == "SELECT"} == set(Base.metadata.tables) | {"alembic_version"}
     assert not any(p in ("DELETE", "TRUNCATE") for t, p in agent)
-    assert {t for t, p in agent if p == "INSERT"} == SECURED | set(AGENCY_TABLES) | {
+    assert {t for t, p in agent if p == "INSERT"} == SECURED | (
+        set(AGENCY_TABLES) - set(AGENCY_SET_UP_TABLES)
+    ) | {
         "aging_snapshots",
         "mailings",
         "number_sequences",
@@ -104,6 +111,9 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
     }
     assert ("sync_operations", "UPDATE") not in agent
     assert ("employees", "UPDATE") not in agent
+    assert ("agency_clients", "UPDATE") not in agent  # what a client pays is a supervisor's
+    assert ("agency_staff", "INSERT") not in agent  # so is who approves
+    assert ("agency_staff", "INSERT") in supervisor
     assert ("employees", "UPDATE") in supervisor
     assert ("customer_pools", "INSERT") in supervisor
     assert ("pool_customers", "DELETE") in supervisor

@@ -24,6 +24,7 @@ from collections_desktop.models.agency.desk import (
     history_query,
     reversals,
 )
+from collections_desktop.models.agency.errors import AgencyError
 from collections_desktop.models.agency.instalments import judged_instalments, raw_key
 from collections_desktop.models.agency.rows import (
     AnnotationRow,
@@ -50,7 +51,7 @@ from collections_desktop.models.db.schema import (
 )
 
 
-class CaseFileNotFound(LookupError):
+class CaseFileNotFound(AgencyError, LookupError):
     """The case file is gone (deleted by someone else); the message says so."""
 
 

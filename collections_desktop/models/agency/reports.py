@@ -28,6 +28,7 @@ from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.models.agency import commission as fees
 from collections_desktop.models.agency.calendar import month_bounds
+from collections_desktop.models.agency.errors import AgencyError
 from collections_desktop.models.agency.expenses_read import (
     KIND_ORDER,
     expense_conditions,
@@ -62,7 +63,7 @@ REPORTED_EXPENSE_STATES = frozenset({ExpenseState.SUBMITTED.value, ExpenseState.
 (drafts are not reported yet; rejected ones wait for the collector's correction)."""
 
 
-class ReportError(ValueError):
+class ReportError(AgencyError):
     """A report cannot be made as asked; the message says why."""
 
 

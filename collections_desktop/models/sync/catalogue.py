@@ -87,6 +87,9 @@ AGENCY_TABLES = (
 and supervisors alike, so kept with the reference tables, which a replica holds whole and
 read-only (an agency's collections wait for a supervisor on the server anyway)."""
 
+AGENCY_SET_UP_TABLES = ("agency_staff", "agency_clients", "agency_commission_bands")
+"""The agency tables only a supervisor writes: who approves, and what each client pays."""
+
 REFERENCE_TABLES = (*SET_UP_TABLES, *AGENCY_TABLES)
 """The server's tables: a replica holds them whole and cannot change them."""
 

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, text
 
 from collections_desktop.models.db.schema import Base
 from collections_desktop.models.sync.catalogue import (
+    AGENCY_SET_UP_TABLES,
     AGENCY_TABLES,
     LOCAL_CUSTOMER_TABLES,
     OWNERS,
@@ -64,7 +65,8 @@ SECURED_TABLES = (*OWNERS, *LOCAL_CUSTOMER_TABLES)
 
 AGENT_WRITES: dict[str, str] = {
     **dict.fromkeys(SECURED_TABLES, "INSERT, UPDATE"),
-    **dict.fromkeys(AGENCY_TABLES, "INSERT, UPDATE"),  # the agency desk's daily work
+    # The agency desk's daily work; its set-up is the supervisors' (REFERENCE_TABLES).
+    **{t: "INSERT, UPDATE" for t in AGENCY_TABLES if t not in AGENCY_SET_UP_TABLES},
     "aging_snapshots": "INSERT, UPDATE",  # a snapshot's header (its lines are secured)
     "number_sequences": "INSERT, UPDATE",  # numbers, and the blocks laptops borrow
     "mailings": "INSERT",  # an outbox batch's header (its messages are secured)
