@@ -15,20 +15,32 @@ from collections_desktop.cli.common import (
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 
+DEMO_CUSTOMERS = 2000
+"""The demo company's customers unless ``--customers`` says otherwise."""
+AGENCY_DEMO_CUSTOMERS = 200
+"""With ``--agency`` the company is only the background: fewer customers."""
+
 
 def demo(args: argparse.Namespace) -> int:
     """Write a demo company into a new database and say what it holds."""
     from collections_desktop.demo.load import DemoError, write_demo_company
 
-    if args.customers < 1:
+    agency = getattr(args, "agency", False)
+    customers = args.customers
+    if customers is None:
+        customers = AGENCY_DEMO_CUSTOMERS if agency else DEMO_CUSTOMERS
+    if customers < 1:
         raise CommandError(_("error: --customers must be at least 1"))
+    if agency and args.cases < 1:
+        raise CommandError(_("error: --cases must be at least 1"))
     with refusing(DemoError):
         stats = write_demo_company(
             database_url(args),
-            customers=args.customers,
+            customers=customers,
             seed=args.seed,
             progress=_progress,
             payments=True,
+            agency=args.cases if agency else None,
         )
     print(stats.describe())
     return EXIT_OK

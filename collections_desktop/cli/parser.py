@@ -12,6 +12,7 @@ import argparse
 from collections_desktop import APP_ID, __version__
 from collections_desktop.cli import (
     agency,
+    agency_import,
     aging,
     bank,
     billing,
@@ -49,9 +50,26 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", help=_("write a demo company into a new database"))
-    demo.add_argument("--customers", type=int, default=2000, help=_("number of customers"))
+    demo.add_argument(
+        "--customers",
+        type=int,
+        default=None,
+        help=_("number of customers (default: 2000; 200 with --agency)"),
+    )
     demo.add_argument(
         "--seed", type=int, default=1, help=_("random seed (same seed, same company)")
+    )
+    demo.add_argument(
+        "--agency",
+        action="store_true",
+        help=_("also fill the agency desk: clients, debtors, case files, collections, expenses"),
+    )
+    demo.add_argument(
+        "--cases",
+        type=int,
+        default=2000,
+        metavar="N",
+        help=_("number of the agency's case files (with --agency; default: 2000)"),
     )
     demo.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
     demo.set_defaults(handler=company.demo)
@@ -358,6 +376,7 @@ def _add_agency_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         "agency", help=_("the agency desk: case files of creditor clients, their reports")
     )
     actions = agency_command.add_subparsers(dest="action", metavar="ACTION", required=True)
+    agency_import.add_import_command(actions)
     agency.add_report_command(actions)
 
 

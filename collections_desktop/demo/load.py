@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select, update
 from sqlalchemy.engine import URL
@@ -52,6 +52,9 @@ PARALLEL_FROM = 10_000
 
 DEMO_PARTIAL_SUFFIX = ".demo-partial"
 
+if TYPE_CHECKING:
+    from collections_desktop.demo.agency import AgencyDemoCounts
+
 ProgressCallback = Callable[[int, int, str], None]
 logger = logging.getLogger(__name__)
 
@@ -74,11 +77,13 @@ class DemoStats:
     status_changes: int
     activities: int
     seconds: float
+    agency: AgencyDemoCounts | None = None
+    """The agency desk's demo, when it was asked for (``write_demo_company(agency=...)``)."""
 
     def describe(self) -> str:
         """A one-line summary for the command line and the log."""
         formats = text_formats()
-        return _(
+        company = _(
             "Demo company “{company}” written to {database}: {customers} customers, "
             "{contacts} contacts, {transactions} transactions, {settlements} "
             "settlements, {activities} activities in {seconds} s."
@@ -90,8 +95,10 @@ class DemoStats:
             transactions=formats.count(self.transactions),
             settlements=formats.count(self.settlements),
             activities=formats.count(self.activities),
-            seconds=formats.number(self.seconds, 1),
+            # The agency's own time is on its own line.
+            seconds=formats.number(self.seconds - (self.agency.seconds if self.agency else 0), 1),
         )
+        return company if self.agency is None else f"{company}\n{self.agency.describe()}"
 
 
 # --- the public function ---------------------------------------------------------------------
@@ -105,6 +112,7 @@ def write_demo_company(
     today: dt.date | None = None,
     progress: ProgressCallback | None = None,
     payments: bool = False,
+    agency: int | None = None,
 ) -> DemoStats:
     """Create the demo company with ``customers`` customers in the new database at ``url``.
 
@@ -116,10 +124,14 @@ def write_demo_company(
     name beside it and moved into place once complete (``_write_new_file``), so a process
     killed while writing leaves no empty or half-made database under the file's name.
     ``payments`` adds a few dozen payments recorded with their method, cheques in every
-    state and refunds (``demo/payments.py``), through the app's own rules.
+    state and refunds (``demo/payments.py``), through the app's own rules. ``agency``
+    adds the agency desk with that many case files (``demo/agency.py``), in the same
+    transaction.
     """
     if customers < 1:
         raise DemoError(_("The demo needs at least one customer."))
+    if agency is not None and agency < 1:
+        raise DemoError(_("The agency's demo needs at least one case file."))
     started = time.perf_counter()
     today = today or SystemClock().today()
     path = _sqlite_file(normalise_url(url))
@@ -131,6 +143,7 @@ def write_demo_company(
             today=today,
             progress=progress,
             payments=payments,
+            agency=agency,
         )
         where = str(path)
     else:
@@ -143,14 +156,17 @@ def write_demo_company(
                 today=today,
                 progress=progress,
                 payments=payments,
+                agency=agency,
             )
         finally:
             database.dispose()
         where = database.display_name
+    agency_counts = counts.pop("agency", None)
     return DemoStats(
         company_name=COMPANY_NAME,
         database=where,
         seconds=time.perf_counter() - started,
+        agency=agency_counts,
         **counts,
     )
 
@@ -168,7 +184,8 @@ def _write_new_file(
     today: dt.date,
     progress: ProgressCallback | None,
     payments: bool = False,
-) -> dict[str, int]:
+    agency: int | None = None,
+) -> dict[str, Any]:
     """Write the demo into ``partial_path(path)``, then move the finished file to ``path``
     (``models.company.new_file.write_new_file``, as a new company is made).
 
@@ -185,6 +202,7 @@ def _write_new_file(
             today=today,
             progress=progress,
             payments=payments,
+            agency=agency,
         ),
         clock=SystemClock(),
         suffix=DEMO_PARTIAL_SUFFIX,
@@ -206,7 +224,8 @@ def _write(
     today: dt.date,
     progress: ProgressCallback | None,
     payments: bool = False,
-) -> dict[str, int]:
+    agency: int | None = None,
+) -> dict[str, Any]:
     """Write everything in one transaction of one connection; return the row counts."""
     report = progress or (lambda done, total, what: None)
     what = _("Writing the demo company")
@@ -247,6 +266,14 @@ def _write(
                     dt.datetime.combine(today, dt.time(6), tzinfo=dt.UTC),
                 )
                 recorded = write_demo_payments(connection, today, seed) if payments else None
+                agency_counts = None
+                if agency is not None:
+                    from collections_desktop.demo.agency import write_demo_agency
+
+                    report(customers, customers, _("Writing the agency desk"))
+                    agency_counts = write_demo_agency(
+                        connection, cases=agency, seed=seed, today=today
+                    )
                 add_results(connection, today)
                 analyse(connection, COLUMNS)
         except BaseException:
@@ -257,9 +284,11 @@ def _write(
             raise
         if sqlite:
             _sqlite_bulk_mode(connection, on=False)
-    counts = builder.counts()
+    counts: dict[str, Any] = dict(builder.counts())
     if recorded is not None:
         counts.update(recorded)
+    if agency_counts is not None:
+        counts["agency"] = agency_counts
     return counts
 
 
