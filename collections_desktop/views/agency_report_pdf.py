@@ -21,6 +21,7 @@ from collections_desktop.views.agency_sheets import (
     ReportSheet,
     SheetTable,
     cell_text,
+    figure_labels,
     figure_text,
 )
 from collections_desktop.views.pdf import BODY_POINTS, escape, pdf_bytes, text_document
@@ -112,10 +113,10 @@ def _figures(sheet: ReportSheet, formats: Formats) -> str:
         return ""
     rows = "".join(
         "<tr>"
-        f"<td>{'<b>' if f.strong else ''}{escape(f.label)}{'</b>' if f.strong else ''}</td>"
+        f"<td>{'<b>' if f.strong else ''}{escape(label)}{'</b>' if f.strong else ''}</td>"
         f'<td align="right" class="figure">{"<b>" if f.strong else ""}'
         f"{unbroken(figure_text(f, formats))}{'</b>' if f.strong else ''}</td></tr>"
-        for f in sheet.figures
+        for f, label in zip(sheet.figures, figure_labels(sheet), strict=True)
     )
     return (
         '<table cellspacing="0" cellpadding="3" style="margin-top: 14px;">'

@@ -170,6 +170,16 @@ def figure_text(figure: SheetFigure, formats: Formats) -> str:
     return value
 
 
+def figure_labels(sheet: ReportSheet) -> list[str]:
+    """Each figure's label, blank under the same figure in another currency (a figure in
+    several currencies is named once, its amounts one under the other)."""
+    labels, previous = [], None
+    for figure in sheet.figures:
+        labels.append("" if figure.key == previous else figure.label)
+        previous = figure.key
+    return labels
+
+
 def _sum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, Decimal(0))
 
@@ -778,7 +788,7 @@ def sheet_text(sheet: ReportSheet, formats: Formats, *, width: Callable[[str], i
     if sheet.figures:
         out.append("")
         labels = max(width(f.label) for f in sheet.figures)
-        for figure in sheet.figures:
-            out.append(f"{figure.label.ljust(labels)}  {figure_text(figure, formats)}")
+        for figure, label in zip(sheet.figures, figure_labels(sheet), strict=True):
+            out.append(f"{label.ljust(labels)}  {figure_text(figure, formats)}")
     out += ["", *sheet.notes] if sheet.notes else []
     return "\n".join(out) + "\n"

@@ -49,6 +49,7 @@ from collections_desktop.views.agency_sheets import (
     STATEMENT,
     ReportSheet,
     ReportSource,
+    SheetFigure,
     SheetTable,
     cell_text,
     figure_text,
@@ -503,14 +504,21 @@ class AgencyReportsPanel(QWidget):
         self.loaded.emit(data)
 
     def _figures_html(self, sheet: ReportSheet) -> str:
+        """The figures in a line: a figure in several currencies named once ("Collected
+        1,200.00 EUR, 80.00 GBP")."""
         formats = self.context.formats
-        parts = []
+        groups: dict[str, list[SheetFigure]] = {}
         for figure in sheet.figures:
-            value = html.escape(figure_text(figure, formats), quote=False).replace(" ", "&nbsp;")
-            text = f"{html.escape(figure.label, quote=False)}&nbsp;<b>{value}</b>"
-            parts.append(
-                f"<span style='font-size: large;'>{text}</span>" if figure.strong else text
+            groups.setdefault(figure.key, []).append(figure)
+        parts = []
+        for figures in groups.values():
+            values = ", ".join(
+                html.escape(figure_text(figure, formats), quote=False).replace(" ", "&nbsp;")
+                for figure in figures
             )
+            first = figures[0]
+            text = f"{html.escape(first.label, quote=False)}&nbsp;<b>{values}</b>"
+            parts.append(f"<span style='font-size: large;'>{text}</span>" if first.strong else text)
         return " &nbsp;·&nbsp; ".join(parts)
 
     def _failed(self, error: BaseException) -> None:
