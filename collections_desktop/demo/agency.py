@@ -48,8 +48,7 @@ from collections_desktop.demo.people import BUSINESS_NAMES, Place, phone, places
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.models.db.bulk import analyse, insert_rows
-from collections_desktop.models.db.schema import Employee, NumberSequence
-from collections_desktop.models.db.schema.agency import (
+from collections_desktop.models.db.schema import (
     AgencyAnnotation,
     AgencyAttachment,
     AgencyCase,
@@ -69,8 +68,10 @@ from collections_desktop.models.db.schema.agency import (
     CollectionState,
     DebtorContactKind,
     DebtorKind,
+    Employee,
     ExpenseKind,
     ExpenseState,
+    NumberSequence,
     PlanKind,
 )
 from collections_desktop.models.ledger.numbering import SEQUENCES
