@@ -14,7 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QPixmap
@@ -98,6 +98,9 @@ VIEWS: dict[str, str] = {
     "agency-expenses": N_("the agency desk: the collectors' expenses"),
     "agency-reject": N_("Reject collection: the reason asked for the first collection waiting"),
     "agency-import": N_("the Import case files dialog (File ▸ Import case files…)"),
+    "agency-case-file": N_(
+        "an agency case file's window: the open case with the most history (demo --agency)"
+    ),
     **{
         f"setup-{kind.key.replace('_', '-')}": N_("a section of the Set-up page")
         for kind in SETUP_SECTIONS
@@ -229,7 +232,7 @@ def render_screenshot(
         )
         window.resize(width, height)
         window.show()
-        if view.startswith("agency"):
+        if PAGE_OF_VIEW.get(view) == "agency":
             window.agency_page.show_tab(AGENCY_TABS.get(view, 0))
         if view in ("bank-confirmed", "bank-statements"):
             window.bank_page.show_view(view.removeprefix("bank-"))
@@ -309,6 +312,8 @@ def render_screenshot(
             widget = _month_statements_dialog(window)
         elif view == "month-statements-sending":
             _month_statements_progress(window)
+        elif view == "agency-case-file":
+            widget = _case_file_window(window, size)
         for _pass in range(3):  # lay out what the load just set (nested layouts take turns)
             app.processEvents()
         _save(widget.grab(), target)
@@ -637,6 +642,74 @@ def _month_statements_progress(window: MainWindow) -> None:
 
     progress = StatusProgress(window, _("Printing statements…"))
     progress.show_progress(245, 736, _("Printing statements"))
+
+
+def _case_file_window(window: MainWindow, size: tuple[int, int]) -> QWidget:
+    """The case file window of the open case with the most to show (one with a plan
+    first, then by collections, annotations, instalments and files; by number among
+    equals) at the window's size, read, with the first entry that has files selected."""
+    from sqlalchemy import func
+
+    from collections_desktop.models.db.schema import (
+        CLOSED_CASE_STATUSES,
+        AgencyAnnotation,
+        AgencyAttachment,
+        AgencyCase,
+        AgencyCollection,
+        AgencyInstalment,
+        AgencyPlan,
+    )
+    from collections_desktop.views.dialogs.case_file import CaseFileWindow
+
+    def count(table: type[AgencyCollection] | type[AgencyAnnotation] | type[AgencyPlan]) -> Any:
+        return (
+            select(func.count())
+            .where(table.case_id == AgencyCase.id)
+            .correlate(AgencyCase)
+            .scalar_subquery()
+        )
+
+    files = (
+        select(func.count())
+        .select_from(AgencyAttachment)
+        .join(AgencyAnnotation, AgencyAnnotation.id == AgencyAttachment.annotation_id)
+        .where(AgencyAnnotation.case_id == AgencyCase.id)
+        .correlate(AgencyCase)
+        .scalar_subquery()
+    )
+    instalments = (
+        select(func.count())
+        .select_from(AgencyInstalment)
+        .join(AgencyPlan, AgencyPlan.id == AgencyInstalment.plan_id)
+        .where(AgencyPlan.case_id == AgencyCase.id)
+        .correlate(AgencyCase)
+        .scalar_subquery()
+    )
+    score = count(AgencyCollection) + count(AgencyAnnotation) + 2 * instalments + 5 * files
+    with window.context.database.sessions() as session:
+        case_id = session.scalar(
+            select(AgencyCase.id)
+            .where(AgencyCase.status.not_in([str(s) for s in CLOSED_CASE_STATUSES]))
+            .order_by((count(AgencyPlan) > 0).desc(), score.desc(), AgencyCase.number)
+            .limit(1)
+        )
+    if case_id is None:
+        raise ScreenshotError(
+            _(
+                "There is no open agency case file in {database} (make some with demo --agency)."
+            ).format(database=window.context.database.display_name)
+        )
+    case_window = CaseFileWindow(window.context, case_id, window)
+    case_window.resize(*size)
+    case_window.show()
+    _wait_for(
+        lambda: case_window.case is not None and not case_window.is_loading, _("The case file")
+    )
+    for entry in case_window.history.shown():
+        if entry.annotation is not None and entry.annotation.attachments:
+            case_window.history.select(entry.annotation.id)
+            break
+    return case_window
 
 
 def _wait_for(done: Callable[[], bool], what: str) -> None:

@@ -11,6 +11,7 @@ import argparse
 
 from collections_desktop import APP_ID, __version__
 from collections_desktop.cli import (
+    agency,
     agency_import,
     aging,
     bank,
@@ -376,6 +377,7 @@ def _add_agency_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
     actions = agency_command.add_subparsers(dest="action", metavar="ACTION", required=True)
     agency_import.add_import_command(actions)
+    agency.add_report_command(actions)
 
 
 def _add_scope_arguments(command: argparse.ArgumentParser) -> None:

@@ -48,8 +48,7 @@ from collections_desktop.demo.people import BUSINESS_NAMES, Place, phone, places
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.models.db.bulk import analyse, insert_rows
-from collections_desktop.models.db.schema import Employee, NumberSequence
-from collections_desktop.models.db.schema.agency import (
+from collections_desktop.models.db.schema import (
     AgencyAnnotation,
     AgencyAttachment,
     AgencyCase,
@@ -69,8 +68,10 @@ from collections_desktop.models.db.schema.agency import (
     CollectionState,
     DebtorContactKind,
     DebtorKind,
+    Employee,
     ExpenseKind,
     ExpenseState,
+    NumberSequence,
     PlanKind,
 )
 from collections_desktop.models.ledger.numbering import SEQUENCES
@@ -929,7 +930,8 @@ class _Agency:
             due = today + dt.timedelta(days=rng.randint(-90, 50))
             keep = due < today - dt.timedelta(days=UNAPPROVED_DAYS) and rng.random() < 0.6
         amount = max(debt * rng.choice((10, 20, 25, 50)) // 100, 5_000)
-        agreed = due - dt.timedelta(days=rng.randint(7, 25))
+        # Agreed before it is due, and never later than yesterday (the demo's last day).
+        agreed = min(due - dt.timedelta(days=rng.randint(7, 25)), self.yesterday)
         plan_id = self.add(
             "agency_plans",
             case_id=case_id,
@@ -937,7 +939,7 @@ class _Agency:
             agreed_on=agreed,
             created_by_id=collector.employee_id,
             note="Promised on the phone.",
-            updated_at=self.stamp(min(agreed, self.yesterday)),
+            updated_at=self.stamp(agreed),
         )
         self.add("agency_instalments", plan_id=plan_id, number=1, due_on=due, amount=_money(amount))
         self.counts["plans"] += 1

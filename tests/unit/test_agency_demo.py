@@ -283,6 +283,9 @@ def test_promises_and_plans_kept_broken_and_due_soon(demo: tuple[Path, str]) -> 
         r[0] for r in rows(path, "SELECT DISTINCT substr(due_on, 1, 7) FROM agency_instalments")
     }
     assert {"2026-11", "2026-12"} <= months
+    # Nothing is agreed after the demo's last day, nor after its first instalment is due.
+    latest = rows(path, "SELECT max(agreed_on) FROM agency_plans")[0][0]
+    assert latest <= (TODAY - dt.timedelta(days=1)).isoformat()
     # The scripted plan (ELCANT's, worked by E-0102, agreed 95 days ago): its first
     # instalment paid on time, its second not, one due this month.
     plan = rows(

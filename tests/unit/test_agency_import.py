@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.demo.agency import write_demo_agency
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import Employee
-from collections_desktop.models.db.schema.agency import (
+from collections_desktop.models.db.schema import (
     AgencyCase,
     AgencyCaseDocument,
     AgencyClient,
     AgencyDebtor,
     AgencyDebtorContact,
+    Employee,
 )
 from collections_desktop.models.importers import ImportInputError
 from collections_desktop.models.importers.agency.cases import import_case_files

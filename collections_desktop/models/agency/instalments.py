@@ -14,7 +14,10 @@ in the post). The approved collections of the case from the day the plan was agr
 
 ``paid`` is what of the instalment was paid by the earlier of the as-of date and its
 due date + grace (what the judgement looked at): money paid late does not turn a broken
-instalment into a kept one, as with a promise to pay.
+instalment into a kept one, as with a promise to pay. Money pays the oldest instalment
+first, as receipts settle the oldest items first: a debtor who missed an instalment and
+pays it late has paid that one, and the next counts as paid only once the arrears are
+made up (the case file says what came in since the plan was agreed).
 """
 
 from __future__ import annotations

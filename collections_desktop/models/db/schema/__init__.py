@@ -17,8 +17,6 @@ import point.
 """
 
 from collections_desktop.models.db.schema.agency import (
-    ACTION_KINDS,
-    CLOSED_CASE_STATUSES,
     AgencyAnnotation,
     AgencyAttachment,
     AgencyCase,
@@ -33,14 +31,6 @@ from collections_desktop.models.db.schema.agency import (
     AgencyInstalment,
     AgencyPlan,
     AgencyStaff,
-    AnnotationKind,
-    CaseFileStatus,
-    CollectionState,
-    DebtorContactKind,
-    DebtorKind,
-    ExpenseKind,
-    ExpenseState,
-    PlanKind,
 )
 from collections_desktop.models.db.schema.bank import (
     BankCsvProfile,
@@ -76,6 +66,8 @@ from collections_desktop.models.db.schema.customers import (
     Employee,
 )
 from collections_desktop.models.db.schema.enums import (
+    ACTION_KINDS,
+    CLOSED_CASE_STATUSES,
     CREDIT_TYPES,
     DEBIT_TYPES,
     INSTRUMENT_METHODS,
@@ -84,14 +76,22 @@ from collections_desktop.models.db.schema.enums import (
     AddressPurpose,
     AdjustmentKind,
     AgingBasis,
+    AnnotationKind,
+    CaseFileStatus,
     CaseStatus,
+    CollectionState,
     CollectionStatus,
     ContactRole,
+    DebtorContactKind,
+    DebtorKind,
+    ExpenseKind,
+    ExpenseState,
     JournalAccountType,
     JournalType,
     LetterScope,
     PaymentMethod,
     PaymentState,
+    PlanKind,
     PromiseOutcome,
     TransactionType,
 )

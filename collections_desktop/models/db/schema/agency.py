@@ -16,7 +16,6 @@ read-only copies taken at each sync (sync catalogue: reference tables).
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import uuid
 from decimal import Decimal
 
@@ -33,79 +32,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from collections_desktop.models.db.schema.base import Base, Mutable, primary_id
-
-
-class CaseFileStatus(enum.StrEnum):
-    """Where a case file stands; the last three close it."""
-
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    PAYMENT_PLAN = "payment_plan"
-    LEGAL = "legal"
-    CLOSED_PAID = "closed_paid"
-    CLOSED_UNRECOVERABLE = "closed_unrecoverable"
-    RETURNED = "returned"  # returned to the client
-
-
-CLOSED_CASE_STATUSES = frozenset(
-    {CaseFileStatus.CLOSED_PAID, CaseFileStatus.CLOSED_UNRECOVERABLE, CaseFileStatus.RETURNED}
+from collections_desktop.models.db.schema.enums import (
+    CaseFileStatus,
+    CollectionState,
+    ExpenseState,
 )
-
-
-class CollectionState(enum.StrEnum):
-    """A collection's approval."""
-
-    UNAPPROVED = "unapproved"  # waiting for a supervisor
-    APPROVED = "approved"  # counts for the remittance and the commission
-    REJECTED = "rejected"  # with a reason; counts for nothing
-
-
-class DebtorKind(enum.StrEnum):
-    PERSON = "person"
-    COMPANY = "company"
-
-
-class DebtorContactKind(enum.StrEnum):
-    ADDRESS = "address"
-    PHONE = "phone"
-    EMAIL = "email"
-
-
-class AnnotationKind(enum.StrEnum):
-    """What an annotation records: something found, something noted or something done."""
-
-    LOCATE = "locate"  # a new address or phone of the debtor, and where it was found
-    REGISTRY = "registry"  # the debtor re-registered under another company name
-    OBSERVATION = "observation"
-    CALL = "call"
-    VISIT = "visit"
-    LETTER = "letter"
-    BUROFAX = "burofax"
-
-
-ACTION_KINDS = frozenset(
-    {AnnotationKind.CALL, AnnotationKind.VISIT, AnnotationKind.LETTER, AnnotationKind.BUROFAX}
-)
-
-
-class PlanKind(enum.StrEnum):
-    PROMISE = "promise"  # one payment promised by a date
-    PLAN = "plan"  # instalments with due dates
-
-
-class ExpenseKind(enum.StrEnum):
-    FUEL = "fuel"
-    CALLS = "calls"
-    BUROFAX = "burofax"
-    TRAVEL = "travel"
-    OTHER = "other"
-
-
-class ExpenseState(enum.StrEnum):
-    DRAFT = "draft"  # the collector's, still editable
-    SUBMITTED = "submitted"  # the month sent for approval
-    APPROVED = "approved"
-    REJECTED = "rejected"  # with a reason; the collector may correct and submit again
 
 
 class AgencyStaff(Mutable, Base):

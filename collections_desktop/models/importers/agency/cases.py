@@ -30,12 +30,13 @@ from collections_desktop.models.agency.cases import (
     open_case,
 )
 from collections_desktop.models.agency.errors import AgencyError
-from collections_desktop.models.db.schema import Currency, Employee
-from collections_desktop.models.db.schema.agency import (
+from collections_desktop.models.db.schema import (
     AgencyCase,
     AgencyClient,
     AgencyStaff,
+    Currency,
     DebtorKind,
+    Employee,
 )
 from collections_desktop.models.importers import ImportInputError
 from collections_desktop.models.importers.agency.fields import (
