@@ -265,6 +265,7 @@ def test_agency_staff_land_on_the_desk_others_on_the_overview(qtbot, make_window
 # --- case files -------------------------------------------------------------------------
 
 
+@pytest.mark.qt_log_ignore("does not support raise")  # the offscreen platform
 def test_case_files_list_open_cases_oldest_action_first_with_their_figures(
     qtbot, make_window, desk
 ):
@@ -701,3 +702,30 @@ def test_import_case_files_opens_them_all_or_lists_every_error(qtbot, make_windo
         page.cases.grid, C_NUMBER, C_DEBTOR, C_STATUS, C_DEBT
     )
     assert page.cases.status.startswith("Imported good.csv for client BETA: 1 rows, 1 case files")
+
+
+@pytest.mark.qt_log_ignore("does not support raise")  # the offscreen platform
+def test_a_case_file_opens_in_its_window_and_the_reports_and_expenses_are_tabs(
+    qtbot, make_window, desk
+):
+    from collections_desktop.views.dialogs.case_file import CaseFileWindow
+    from collections_desktop.views.pages.agency_page import EXPENSES, REPORTS
+    from collections_desktop.views.widgets.agency_expenses import ExpensesPanel
+    from collections_desktop.views.widgets.agency_reports import AgencyReportsPanel
+
+    _window, page = open_desk(qtbot, make_window, desk, "sara")
+    assert page.cases.select_case(desk.cases["Garnier SA"])
+    page.cases.open_current()
+    window = page.case_windows[desk.cases["Garnier SA"]]
+    assert isinstance(window, CaseFileWindow)
+    assert window.case_id == desk.cases["Garnier SA"]
+    assert page.open_case(desk.cases["Garnier SA"]) is window  # raised, not opened twice
+    qtbot.waitUntil(lambda: window.case is not None and not window.reads.is_loading, timeout=WAIT)
+    window.close()
+
+    page.show_tab(REPORTS)
+    assert isinstance(page.reports, AgencyReportsPanel)
+    qtbot.waitUntil(lambda: not page.is_loading, timeout=WAIT)
+    page.show_tab(EXPENSES)
+    assert isinstance(page.expenses, ExpensesPanel)
+    qtbot.waitUntil(lambda: not page.is_loading, timeout=WAIT)

@@ -81,7 +81,15 @@ from collections_desktop.models.importers.agency import import_case_files
 from collections_desktop.models.receipts.methods import METHOD_NAMES
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.dialogs.agency_import import CaseImportChoice, ImportCaseFilesDialog
+from collections_desktop.views.dialogs.agency_names import (
+    CASE_STATUS_NAMES,
+    CLOSED_CASE_STATUSES,
+    COLLECTION_CHANGE_NAMES,
+    OUTCOME_NAMES,
+    name_of,
+)
 from collections_desktop.views.dialogs.agency_reject import RejectCollectionDialog
+from collections_desktop.views.dialogs.case_file import open_case_file
 from collections_desktop.views.icons import muted_colour
 from collections_desktop.views.itemmodels.prepared import PreparedModel, PreparedRows, prepare_rows
 from collections_desktop.views.itemmodels.rows import LEFT, Column, Fit, Index
@@ -89,6 +97,8 @@ from collections_desktop.views.operations import QueryOp, ReadSlot, WriteOp
 from collections_desktop.views.pages.base import ListPage, Page, PageState
 from collections_desktop.views.style import alert_colour, heading_font
 from collections_desktop.views.tasks import TaskState
+from collections_desktop.views.widgets.agency_expenses import ExpensesPanel
+from collections_desktop.views.widgets.agency_reports import AgencyReportsPanel
 from collections_desktop.views.widgets.grid import ListGrid, page_button, restore_header
 from collections_desktop.views.widgets.grid import header_state as grid_state
 from collections_desktop.views.widgets.month_grid import (
@@ -100,38 +110,16 @@ from collections_desktop.views.widgets.month_grid import (
 
 # --- names shown ----------------------------------------------------------------------
 
-STATUS_NAMES: dict[str, str] = {
-    "new": N_("New"),
-    "in_progress": N_("In progress"),
-    "payment_plan": N_("Payment plan"),
-    "legal": N_("Legal"),
-    "closed_paid": N_("Closed, paid"),
-    "closed_unrecoverable": N_("Closed, unrecoverable"),
-    "returned": N_("Returned to the client"),
-}
-"""A case file's status as the desk names it (translated where shown)."""
-
-CLOSED_STATUSES = frozenset(STATUS_NAMES) - OPEN_STATUSES
+CLOSED_STATUSES = frozenset(str(status) for status in CLOSED_CASE_STATUSES)
 
 OPEN, ALL, CLOSED = "open", "all", "closed"
 STATUS_CHOICES: tuple[tuple[str, str], ...] = (
     (OPEN, N_("Open (not closed)")),
     (ALL, N_("Open and closed")),
     (CLOSED, N_("Closed")),
-    *((str(status), name) for status, name in STATUS_NAMES.items()),
+    *((str(status), name) for status, name in CASE_STATUS_NAMES.items()),
 )
 """The status filter: a group of statuses, then each status."""
-
-CHANGE_NAMES: dict[str, str] = {
-    "recorded": N_("Recorded"),
-    "received": N_("Marked collected"),
-    "not_received": N_("Marked not collected"),
-    "approved": N_("Approved"),
-    "rejected": N_("Rejected"),
-    "reversed": N_("Reversed"),
-    "edited": N_("Edited"),
-}
-"""A line of a collection's history."""
 
 ENTRY_KINDS: dict[str, str] = {
     "promise": N_("Promise"),
@@ -140,21 +128,12 @@ ENTRY_KINDS: dict[str, str] = {
 }
 """What a calendar entry is."""
 
-OUTCOME_NAMES: dict[str, str] = {
-    "open": N_("Open"),
-    "kept": N_("Kept"),
-    "partly_kept": N_("Partly kept"),
-    "broken": N_("Broken"),
-    "cancelled": N_("Cancelled"),
-}
-"""How a promise or an instalment stands."""
-
 EVERYONE = ""
 """A chooser's "any" entry (clients, collectors)."""
 
 
 def status_name(status: str) -> str:
-    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+    return name_of(CASE_STATUS_NAMES, status)
 
 
 def method_name(method: str) -> str:
@@ -167,7 +146,7 @@ def statuses_of(choice: str) -> frozenset[str] | None:
         return OPEN_STATUSES
     if choice == CLOSED:
         return CLOSED_STATUSES
-    if choice in STATUS_NAMES:
+    if choice in CASE_STATUS_NAMES:
         return frozenset({choice})
     return None
 
@@ -475,7 +454,7 @@ def history_columns(fmt: Formats) -> list[Column[CollectionChangeRow]]:
         Column(_("When"), lambda r: r.changed_at, text=fmt.moment),
         Column(
             _("Change"),
-            lambda r: _(CHANGE_NAMES[r.change]) if r.change in CHANGE_NAMES else r.change,
+            lambda r: name_of(COLLECTION_CHANGE_NAMES, r.change),
             fit=Fit.KEY,
         ),
         Column(_("By"), lambda r: r.changed_by_name or "", fit=Fit.LABEL),
@@ -504,7 +483,7 @@ def entry_columns(fmt: Formats) -> list[Column[CalendarEntry]]:
         Column(_("Currency"), lambda e: e.currency if e.amount is not None else ""),
         Column(
             _("Outcome"),
-            lambda e: _(OUTCOME_NAMES[e.outcome]) if e.outcome in OUTCOME_NAMES else "",
+            lambda e: name_of(OUTCOME_NAMES, e.outcome),
             fit=Fit.KEY,
         ),
         Column(_("Collector"), lambda e: e.collector_name or "", fit=Fit.LABEL),
@@ -1639,8 +1618,8 @@ class AgencyPage(Page):
         self.calendar = CalendarTab(context)
         self.import_reads = ReadSlot(self)
         self.import_dialog: ImportCaseFilesDialog | None = None
-        self.reports: QWidget | None = None
-        self.expenses: QWidget | None = None
+        self.reports: AgencyReportsPanel | None = None
+        self.expenses: ExpensesPanel | None = None
         self.tabs = QTabWidget()
         self.tabs.setObjectName("agency_tabs")
         self.tabs.setDocumentMode(True)
@@ -1682,7 +1661,7 @@ class AgencyPage(Page):
     def is_loading(self) -> bool:
         panels = [panel for panel in (self.reports, self.expenses) if panel is not None]
         return any(tab.is_loading for tab in self.desk_tabs) or any(
-            bool(getattr(panel, "is_loading", False)) for panel in panels
+            panel.is_loading for panel in panels
         )
 
     def activate(self) -> None:
@@ -1728,11 +1707,6 @@ class AgencyPage(Page):
     def open_case(self, case_id: uuid.UUID) -> QWidget | None:
         """The case file's window (the one open already, raised and read again); what is
         written in it shows on the desk at once."""
-        try:
-            from collections_desktop.views.dialogs.case_file import open_case_file
-        except ImportError:
-            self.set_status(_("The case file window is not available in this version."))
-            return None
         window = open_case_file(self.context, case_id, self)
         if self.case_windows.get(case_id) is not window:
             self.case_windows[case_id] = window
@@ -1814,39 +1788,30 @@ class AgencyPage(Page):
         panel = self._panel(index)
         if panel is None:
             return
-        method = "activate" if first_only and hasattr(panel, "activate") else "refresh"
-        action = getattr(panel, method, None)
-        if callable(action):
-            action()
+        if first_only:
+            panel.activate()
+        else:
+            panel.refresh()
 
-    def _panel(self, index: int) -> QWidget | None:
+    def _panel(self, index: int) -> AgencyReportsPanel | ExpensesPanel | None:
         """The Reports or Expenses panel, made the first time its tab is shown."""
-        if index == REPORTS and self.reports is None:
-            self.reports = self._make_panel(self._reports_holder, "reports")
-        elif index == EXPENSES and self.expenses is None:
-            self.expenses = self._make_panel(self._expenses_holder, "expenses")
-        return self.reports if index == REPORTS else self.expenses
+        if index == REPORTS:
+            if self.reports is None:
+                self.reports = AgencyReportsPanel(self.context)
+                self._hold(self._reports_holder, self.reports)
+            return self.reports
+        if index == EXPENSES:
+            if self.expenses is None:
+                self.expenses = ExpensesPanel(self.context)
+                self._hold(self._expenses_holder, self.expenses)
+            return self.expenses
+        return None
 
-    def _make_panel(self, holder: QWidget, which: str) -> QWidget | None:
-        try:
-            if which == "reports":
-                from collections_desktop.views.widgets.agency_reports import AgencyReportsPanel
-
-                panel: QWidget = AgencyReportsPanel(self.context)
-            else:
-                from collections_desktop.views.widgets.agency_expenses import ExpensesPanel
-
-                panel = ExpensesPanel(self.context)
-        except ImportError:
-            note = QLabel(_("Not available in this version."))
-            note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            _layout_of(holder).addWidget(note)
-            return None
+    def _hold(self, holder: QWidget, panel: AgencyReportsPanel | ExpensesPanel) -> None:
         _layout_of(holder).addWidget(panel)
-        status = getattr(panel, "status_changed", None)
-        if status is not None:
-            status.connect(lambda text: self.set_status(text))
-        return panel
+        panel.status_changed.connect(
+            lambda text: self.set_status(text) if self.tabs.currentWidget() is holder else None
+        )
 
     def _tab_status(self, tab: Page, text: str) -> None:
         if self.tabs.currentWidget() is tab:
