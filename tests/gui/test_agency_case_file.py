@@ -5,6 +5,7 @@ annotation, a plan or a file changes on screen."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -612,3 +613,27 @@ def test_a_window_gone_with_its_parent_is_opened_anew(qtbot, agency: Agency) -> 
         again.close()
     finally:
         runner.shutdown()
+
+
+def test_closing_the_window_while_it_reads_leaves_no_error(qtbot, agency: Agency) -> None:
+    """The read ends after the window (deleted on close) is gone: nothing of it is touched."""
+    runner = TaskRunner()
+    with agency.database.sessions() as session:
+        scope = company_scope(session)
+    context = page_context(
+        agency.database, runner, scope, agency.collector_id, FixedClock.on(TODAY)
+    )
+    errors: list[BaseException] = []
+    hook, sys.excepthook = sys.excepthook, lambda _kind, error, _trace: errors.append(error)
+    try:
+        window = CaseFileWindow(context, agency.case_id)
+        window.show()
+        assert window.is_loading
+        window.close()
+        with qtbot.waitSignal(window.destroyed, timeout=WAIT):
+            pass
+        runner.shutdown()  # waits for the read, whose outcome reaches the event loop
+        qtbot.wait(300)  # past the busy indicator's delay
+    finally:
+        sys.excepthook = hook
+    assert errors == []

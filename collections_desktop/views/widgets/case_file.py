@@ -1588,8 +1588,12 @@ class CaseFileWindow(QWidget):
             _OPEN_WINDOWS.remove(self)
         with contextlib.suppress(RuntimeError, TypeError):
             self.context.runner.written.disconnect(self._written)
-        if self.reads.task is not None:
-            self.reads.task.cancel()
+        task = self.reads.task
+        if (
+            task is not None
+        ):  # forgotten now: its outcome, after the window is deleted, is not shown
+            task.cancel()
+            self.reads.finish(task)
         super().closeEvent(event)
 
 
