@@ -31,6 +31,9 @@ class PageContext:
     formats: Formats
     icons: IconRegistry
     settings: Settings | None = None
+    replica: bool = False
+    """The database is a laptop's offline copy of the team database: the team's own tables
+    (the set-up, the agency desk) are read here and changed on the team database."""
 
     @property
     def scope(self) -> AgentScope:

@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
             formats=formats,
             icons=icons,
             settings=settings,
+            replica=replica is not None,
         )
         self.overview_page = OverviewPage(context)
         self.workspace_page = WorkspacePage(context)

@@ -164,6 +164,7 @@ def page_context(
     settings: Settings | None = None,
     formats: Formats | None = None,
     may_change_setup: bool = False,
+    replica: bool = False,
 ) -> PageContext:
     """What a page or dialog controller works with, for a viewer of ``scope``."""
     viewer = Viewer(
@@ -182,6 +183,7 @@ def page_context(
         formats=formats or Formats("en_US"),
         icons=IconRegistry(),
         settings=settings,
+        replica=replica,
     )
 
 

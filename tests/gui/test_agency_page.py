@@ -23,11 +23,11 @@ from collections_desktop.models.agency.collections import approve, record_collec
 from collections_desktop.models.agency.plans import add_plan
 from collections_desktop.models.agency.staff import set_staff
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import Employee
-from collections_desktop.models.db.schema.agency import (
+from collections_desktop.models.db.schema import (
     AgencyCase,
     AgencyCollection,
     AgencyCollectionChange,
+    Employee,
 )
 from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.views.main_window import MainWindow
@@ -729,3 +729,52 @@ def test_a_case_file_opens_in_its_window_and_the_reports_and_expenses_are_tabs(
     page.show_tab(EXPENSES)
     assert isinstance(page.expenses, ExpensesPanel)
     qtbot.waitUntil(lambda: not page.is_loading, timeout=WAIT)
+
+
+OFFLINE_COPY = (
+    "On this laptop the agency desk is a copy to read: collections, case files and expenses "
+    "are recorded and approved on the team database."
+)
+
+
+def test_on_a_laptops_offline_copy_the_desk_reads_but_writes_nothing(qtbot, desk, clock):
+    """A replica holds the agency's tables read-only: every writing action says why."""
+    from collections_desktop.models.people.scope import company_scope
+    from collections_desktop.views.dialogs.case_file import CaseFileWindow
+    from collections_desktop.views.tasks import TaskRunner
+    from collections_desktop.views.widgets.agency_expenses import ExpensesPanel
+    from tests.gui.conftest import page_context
+
+    runner = TaskRunner()
+    with desk.database.sessions() as session:
+        scope = company_scope(session)
+    context = page_context(desk.database, runner, scope, desk.pablo, clock, replica=True)
+    page = AgencyPage(context)
+    qtbot.addWidget(page)
+    window = None
+    try:
+        page.show()
+        page.activate()
+        qtbot.waitUntil(lambda: page.cases.data is not None and not page.is_loading, timeout=WAIT)
+        assert page.cases.grid.model.rowCount() > 0  # read as usual
+        assert not page.cases.import_action.isEnabled()
+        assert page.cases.import_action.toolTip() == OFFLINE_COPY
+        show_unapproved(qtbot, page)
+        tab = page.unapproved
+        assert tab.select_collection(desk.collections["Garnier SA 300.00"])  # Sara's
+        for action in (tab.approve_action, tab.reject_action, tab.received_action):
+            assert not action.isEnabled()
+        assert tab.approve_action.toolTip() == OFFLINE_COPY
+        window = CaseFileWindow(context, desk.cases["Garnier SA"])
+        with qtbot.waitSignal(window.loaded, timeout=WAIT):
+            window.show()
+        assert not window.record_action.isEnabled()
+        assert window.record_action.toolTip() == OFFLINE_COPY
+        expenses = ExpensesPanel(context)
+        qtbot.addWidget(expenses)
+        assert not expenses.new_action.isEnabled()
+        assert expenses.new_action.toolTip() == OFFLINE_COPY
+    finally:
+        if window is not None:
+            window.close()
+        runner.shutdown()

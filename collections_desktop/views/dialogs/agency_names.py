@@ -1,9 +1,9 @@
 """The agency desk's stored values in words: case statuses, collection states and changes,
 annotation kinds, plans and instalment outcomes, debtor contacts.
 
-The values are the schema's (``models.db.schema.agency``); a value without a name here
-is shown as it is stored rather than hidden. The views take the agency's enums from here,
-the one view module that reads them from the schema (they live beside its tables).
+The values are the schema's (``models.db.schema.enums``); a value without a name here
+is shown as it is stored rather than hidden. The views take the agency's enums from here.
+Also the one reason the desk cannot be written to at all (``desk_refusal``).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ __all__ = [
     "DebtorContactKind",
     "DebtorKind",
     "PlanKind",
+    "desk_refusal",
     "name_of",
 ]
 
@@ -120,3 +121,15 @@ def name_of(names: Mapping[str, str], value: str | None) -> str:
         return ""
     label = names.get(value)
     return _(label) if label is not None else value
+
+
+def desk_refusal(*, read_only: bool, replica: bool) -> str | None:
+    """Why nothing of the agency desk can be written in this database (None: it can)."""
+    if read_only:
+        return _("The database is open read-only.")
+    if replica:
+        return _(
+            "On this laptop the agency desk is a copy to read: collections, case files and "
+            "expenses are recorded and approved on the team database."
+        )
+    return None

@@ -86,6 +86,7 @@ from collections_desktop.views.dialogs.agency_names import (
     CLOSED_CASE_STATUSES,
     COLLECTION_CHANGE_NAMES,
     OUTCOME_NAMES,
+    desk_refusal,
     name_of,
 )
 from collections_desktop.views.dialogs.agency_reject import RejectCollectionDialog
@@ -577,7 +578,10 @@ class CaseFilesTab(ListPage):
         self.import_action.setToolTip(
             _("Import the case files a client assigned, from a CSV or Excel file")
         )
-        self.import_action.setEnabled(not context.database.read_only)
+        refused = desk_refusal(read_only=context.database.read_only, replica=context.replica)
+        self.import_action.setEnabled(refused is None)
+        if refused is not None:
+            self.import_action.setToolTip(refused)
         self.import_action.triggered.connect(self.import_requested)
         self.add_actions([(self.open_action, "agency_open_case_button")])
         self.add_filter_actions([(self.import_action, "agency_import_button")])
@@ -925,11 +929,9 @@ class UnapprovedTab(ListPage):
         """Why the viewer may not approve or reject ``row`` (None: they may)."""
         context = self.context
         info = self.data.info if self.data is not None else None
-        if context.database.read_only:
-            return _(
-                "This is an offline copy: the agency's collections are approved on the team "
-                "database."
-            )
+        refused = desk_refusal(read_only=context.database.read_only, replica=context.replica)
+        if refused is not None:
+            return refused
         if context.employee_id is None or info is None or info.me is None:
             return _("Only a supervisor of the agency desk may approve or reject a collection.")
         return approval_blocker(
@@ -941,11 +943,11 @@ class UnapprovedTab(ListPage):
 
     def toggle_block(self) -> str | None:
         """Why the viewer may not mark collections collected or not (None: they may)."""
-        if self.context.database.read_only:
-            return _(
-                "This is an offline copy: the agency's collections change on the team database."
-            )
-        if self.context.employee_id is None:
+        context = self.context
+        refused = desk_refusal(read_only=context.database.read_only, replica=context.replica)
+        if refused is not None:
+            return refused
+        if context.employee_id is None:
             return _("Only an employee of the agency marks collections collected or not.")
         return None
 

@@ -53,6 +53,7 @@ from collections_desktop.views.dialogs.agency_expense import (
     ExpenseEntry,
     ReasonDialog,
 )
+from collections_desktop.views.dialogs.agency_names import desk_refusal
 from collections_desktop.views.dialogs.fields import month_edit, pydate, qdate
 from collections_desktop.views.itemmodels.prepared import PreparedRows, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column, Fit
@@ -205,6 +206,10 @@ class ExpensesPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("agency_expenses")
         self.context = context
+        self._refused = (
+            desk_refusal(read_only=context.database.read_only, replica=context.replica) or ""
+        )
+        """Why nothing can be written here at all (an offline copy); empty when it can."""
         self.open_url = open_url
         self.choose_file: Callable[[], str | None] = self._ask_file
         """The receipt to attach: asks the user (tests give a path)."""
@@ -688,6 +693,8 @@ class ExpensesPanel(QWidget):
         return row.employee_id == self.context.employee_id
 
     def _why_not_edit(self, row: ExpenseRow) -> str:
+        if self._refused:
+            return self._refused
         if not self._mine(row):
             return _("Only the collector who reported an expense may change it.")
         if row.state not in EDITABLE:
@@ -697,6 +704,8 @@ class ExpensesPanel(QWidget):
         return ""
 
     def _why_not_attach(self, row: ExpenseRow) -> str:
+        if self._refused:
+            return self._refused
         if not self._mine(row):
             return _("Only the collector who reported an expense attaches its receipts.")
         if row.state == "approved":
@@ -704,6 +713,8 @@ class ExpensesPanel(QWidget):
         return ""
 
     def _why_not_decide(self, row: ExpenseRow) -> str:
+        if self._refused:
+            return self._refused
         data = self.data
         if data is None or not data.is_supervisor:
             return _("Only a supervisor approves or rejects expenses.")
@@ -721,7 +732,9 @@ class ExpensesPanel(QWidget):
         staff = data is not None and data.is_staff
         supervisor = data is not None and data.is_supervisor
         mine_view = data is None or data.view == MINE
-        self.new_action.setEnabled(staff and mine_view)
+        self.new_action.setEnabled(staff and mine_view and not self._refused)
+        if self._refused:
+            self.new_action.setToolTip(self._refused)
         self.new_action.setVisible(mine_view)
         self.buttons["expense_new_button"].setVisible(mine_view)
         submittable = (
@@ -729,7 +742,7 @@ class ExpensesPanel(QWidget):
             and mine_view
             and any(r.state in EDITABLE and self._mine(r) for r in data.rows)
         )
-        self.submit_action.setEnabled(submittable)
+        self.submit_action.setEnabled(submittable and not self._refused)
         self.submit_action.setVisible(mine_view)
         self.buttons["expense_submit_button"].setVisible(mine_view)
         for made, why, name in (

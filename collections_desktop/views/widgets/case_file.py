@@ -113,6 +113,7 @@ from collections_desktop.views.dialogs.agency_names import (
     CollectionState,
     DebtorContactKind,
     PlanKind,
+    desk_refusal,
     name_of,
 )
 from collections_desktop.views.dialogs.agency_plan import PlanDialog, PlanInput
@@ -1066,8 +1067,11 @@ class CaseFileWindow(QWidget):
 
     def _refusal(self) -> str | None:
         """Why nothing can be written on the case now; None when it can."""
-        if self.context.database.read_only:
-            return _("The database is open read-only.")
+        refused = desk_refusal(
+            read_only=self.context.database.read_only, replica=self.context.replica
+        )
+        if refused is not None:
+            return refused
         if self.context.employee_id is None:
             return _("Only agency staff can work on a case file; you are not an employee.")
         if self.case is None:
