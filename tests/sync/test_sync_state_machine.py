@@ -91,7 +91,8 @@ from tests.sync.team import (
     server_operations,
 )
 
-EXAMPLES = 40
+EXAMPLES = 24
+"""Examples in CI (about 2 s each); the nightly profile runs 25 times as many."""
 ROUND_EVERY = 8
 """Calls of the clock (actions, syncs) before a full round may be chosen again."""
 LABELS = tuple(label for label, _number, _pool in AGENTS)
