@@ -401,7 +401,7 @@ class ColumnFitter(QObject):
         else:
             # A section being hidden or shown: resizing the others while the header is
             # still hiding it leaves the hidden one's width as a gap. Share the room after.
-            QTimer.singleShot(0, self.fill)
+            QTimer.singleShot(0, self, self.fill)  # not once the grid is gone
 
     # --- state --------------------------------------------------------------------------
 
