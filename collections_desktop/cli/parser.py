@@ -13,6 +13,7 @@ from collections_desktop import APP_ID, __version__
 from collections_desktop.cli import (
     agency,
     agency_import,
+    agency_setup,
     aging,
     bank,
     billing,
@@ -378,6 +379,7 @@ def _add_agency_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     actions = agency_command.add_subparsers(dest="action", metavar="ACTION", required=True)
     agency_import.add_import_command(actions)
     agency.add_report_command(actions)
+    agency_setup.add_setup_commands(actions)
 
 
 def _add_scope_arguments(command: argparse.ArgumentParser) -> None:
