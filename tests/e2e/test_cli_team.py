@@ -46,9 +46,9 @@ def test_init_on_an_empty_database_then_again(pg_url: str, profile: Path) -> Non
     assert first.returncode == 0, first.stderr
     assert "is set up" in first.stdout
     assert "schema created" in first.stdout
-    assert "row-level security on 36 tables, 40 policies (40 new)" in first.stdout
+    assert "row-level security on 37 tables, 41 policies (41 new)" in first.stdout
     assert "0 pool members in 0 pools" in first.stdout
-    assert "84 tables analysed" in first.stdout
+    assert "85 tables analysed" in first.stdout
     autovacuum = owner_count(
         PG_URL, "SELECT count(*) FROM pg_settings WHERE name = 'autovacuum' AND setting = 'off'"
     )
@@ -56,7 +56,7 @@ def test_init_on_an_empty_database_then_again(pg_url: str, profile: Path) -> Non
 
     again = team("init", "--database", pg_url)
     assert again.returncode == 0, again.stderr
-    assert "40 policies (0 new)" in again.stdout
+    assert "41 policies (0 new)" in again.stdout
     assert "schema created" not in again.stdout
 
 

@@ -77,10 +77,10 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
     assert report.schema_created
     assert not report.has_company
     # + sync_operations, + the agency desk's collections and expenses (their approvers)
-    assert report.tables_secured == len(SECURED) + 1 + len(AGENCY_APPROVED_TABLES) == 36
-    assert report.policies == report.policies_created == 34 + 2 * 3 == 40
+    assert report.tables_secured == len(SECURED) + 1 + len(AGENCY_APPROVED_TABLES) == 37
+    assert report.policies == report.policies_created == 35 + 2 * 3 == 41
     assert (report.pools, report.pool_members) == (0, 0)
-    assert report.tables_analysed == len(Base.metadata.tables) == 84  # + the agency desk
+    assert report.tables_analysed == len(Base.metadata.tables) == 85  # + invoice predictions
     state = catalogue_state(pg_url)
     assert (
         owner_count(
@@ -170,7 +170,7 @@ def test_init_again_changes_nothing(pg_url: str) -> None:
     assert report.roles_created == ()
     assert report.policies_created == 0
     assert catalogue_state(pg_url) == before
-    assert len(before["policies"]) == 40
+    assert len(before["policies"]) == 41
     assert len(before["members"]) == 20
 
 

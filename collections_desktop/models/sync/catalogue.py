@@ -129,6 +129,7 @@ covers the local snapshot tables too)."""
 LOCAL_CUSTOMER_TABLES = {
     "aging_snapshot_customers": Owner("customer_id"),
     "aging_snapshot_lines": Owner("snapshot_customer_id", "aging_snapshot_customers"),
+    "invoice_predictions": Owner("customer_id"),
     # The outbox is the sending computer's own (models/mail/outbox.py); what was sent
     # reaches the team as the activity on the customer's timeline.
     "outbox_messages": Owner("customer_id"),

@@ -147,6 +147,7 @@ from collections_desktop.models.db.schema.snapshots import (
     AgingSnapshot,
     AgingSnapshotCustomer,
     AgingSnapshotLine,
+    InvoicePrediction,
 )
 from collections_desktop.models.db.schema.sync import (
     PoolCustomer,
@@ -197,6 +198,7 @@ __all__ = [
     "AgingSnapshot",
     "AgingSnapshotCustomer",
     "AgingSnapshotLine",
+    "InvoicePrediction",
     "AnnotationKind",
     "BankAccount",
     "BankCharge",

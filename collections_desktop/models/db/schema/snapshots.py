@@ -77,3 +77,32 @@ class AgingSnapshotLine(Base):
     from_days: Mapped[int | None] = mapped_column(Integer)
     to_days: Mapped[int | None] = mapped_column(Integer)
     amount: Mapped[Decimal]
+
+
+class InvoicePrediction(Base):
+    """An open invoice's predicted settle date and its chance of being paid late.
+
+    Derived data, like the snapshots: rewritten for a pool's customers with each snapshot
+    and for one customer on demand (``models/predict``), never edited and never synced.
+    The reasons (``usual_delay_days``, ``trend_days``, ``disputed``) are kept so a
+    tooltip can say why in the user's language; ``expected_late`` is ``open_amount``
+    (accounting currency) times the chance, to the cent, and orders the worklist.
+    """
+
+    __tablename__ = "invoice_predictions"
+    __table_args__ = (Index("ix_invoice_predictions_customer", "customer_id"),)
+    transaction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customer_transactions.id"), primary_key=True
+    )
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id"))
+    as_of: Mapped[dt.date]
+    """The day the prediction was made: only what was settled before it was learned."""
+    predicted_date: Mapped[dt.date]
+    late_chance: Mapped[int] = mapped_column(Integer)
+    """The probability of being paid more than 15 days late, in basis points (0-10,000)."""
+    usual_delay_days: Mapped[int] = mapped_column(Integer)
+    trend_days: Mapped[int] = mapped_column(Integer)
+    disputed: Mapped[bool]
+    open_amount: Mapped[Decimal]
+    expected_late: Mapped[Decimal]
+    created_at: Mapped[dt.datetime]
