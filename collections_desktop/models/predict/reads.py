@@ -1,0 +1,145 @@
+"""The stored predictions as the screens read them, and the sentence that says why.
+
+``invoice_predictions`` is derived (rewritten with each snapshot and on demand for one
+customer by ``models.predict.store``); these reads never compute, they only look up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collections_desktop.formatting import Formats
+from collections_desktop.i18n import _, ngettext
+from collections_desktop.models.db.schema import InvoicePrediction
+
+LATE_DAYS = 15
+""""Paid late" means settled more than this many days after the due date."""
+BASIS_POINTS = 10_000
+
+
+@dataclass(frozen=True)
+class PredictionRow:
+    """One open invoice's prediction, with the reasons behind it."""
+
+    transaction_id: uuid.UUID
+    customer_id: uuid.UUID
+    as_of: dt.date
+    predicted_date: dt.date
+    late_chance: int
+    """Basis points (0-10,000) of being paid more than ``LATE_DAYS`` days late."""
+    usual_delay_days: int
+    trend_days: int
+    disputed: bool
+    open_amount: Decimal
+    expected_late: Decimal
+
+    @property
+    def late_probability(self) -> float:
+        return self.late_chance / BASIS_POINTS
+
+
+def _row(p: InvoicePrediction) -> PredictionRow:
+    return PredictionRow(
+        transaction_id=p.transaction_id,
+        customer_id=p.customer_id,
+        as_of=p.as_of,
+        predicted_date=p.predicted_date,
+        late_chance=p.late_chance,
+        usual_delay_days=p.usual_delay_days,
+        trend_days=p.trend_days,
+        disputed=p.disputed,
+        open_amount=p.open_amount,
+        expected_late=p.expected_late,
+    )
+
+
+def customer_predictions(
+    session: Session, customer_id: uuid.UUID
+) -> dict[uuid.UUID, PredictionRow]:
+    """The customer's stored predictions by transaction id (open invoices only)."""
+    rows = session.scalars(
+        select(InvoicePrediction).where(InvoicePrediction.customer_id == customer_id)
+    )
+    return {p.transaction_id: _row(p) for p in rows}
+
+
+def predictions_for(
+    session: Session, transaction_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, PredictionRow]:
+    """The stored predictions of these transactions (a screenful), by transaction id."""
+    ids = list(transaction_ids)
+    found: dict[uuid.UUID, PredictionRow] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = session.scalars(
+            select(InvoicePrediction).where(InvoicePrediction.transaction_id.in_(chunk))
+        )
+        found.update((p.transaction_id, _row(p)) for p in rows)
+    return found
+
+
+def percent_text(late_chance: int) -> str:
+    """The chance as a whole percent ("37 %" style left to the caller's column: "37")."""
+    return str(round(late_chance * 100 / BASIS_POINTS))
+
+
+def explain(row: PredictionRow, formats: Formats) -> str:
+    """Why the prediction is what it is, in the user's language: the tooltip's text."""
+    lines = [
+        _(
+            "Expected to be paid on {date}; {percent}% chance of paying more than {days} days late."
+        ).format(
+            date=formats.date(row.predicted_date),
+            percent=percent_text(row.late_chance),
+            days=LATE_DAYS,
+        )
+    ]
+    delay = row.usual_delay_days
+    if delay > 0:
+        lines.append(
+            ngettext(
+                "This customer usually pays {days} day after the due date.",
+                "This customer usually pays {days} days after the due date.",
+                delay,
+            ).format(days=formats.count(delay))
+        )
+    elif delay < 0:
+        lines.append(
+            ngettext(
+                "This customer usually pays {days} day before the due date.",
+                "This customer usually pays {days} days before the due date.",
+                -delay,
+            ).format(days=formats.count(-delay))
+        )
+    else:
+        lines.append(_("This customer usually pays on the due date."))
+    trend = row.trend_days
+    if trend > 0:
+        lines.append(
+            ngettext(
+                "Lately {days} day slower than before.",
+                "Lately {days} days slower than before.",
+                trend,
+            ).format(days=formats.count(trend))
+        )
+    elif trend < 0:
+        lines.append(
+            ngettext(
+                "Lately {days} day faster than before.",
+                "Lately {days} days faster than before.",
+                -trend,
+            ).format(days=formats.count(-trend))
+        )
+    if row.disputed:
+        lines.append(_("The invoice is disputed: disputed invoices are paid later."))
+    lines.append(
+        _("Learned from the invoices settled before {date}.").format(date=formats.date(row.as_of))
+    )
+    return "\n".join(lines)
