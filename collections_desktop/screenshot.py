@@ -28,6 +28,7 @@ from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.database import Database, normalise_url
 from collections_desktop.models.db.schema import Customer, Employee
 from collections_desktop.views.setup.sections import SETUP_SECTIONS
+from collections_desktop.views.widgets.select import select_row
 
 if TYPE_CHECKING:
     from collections_desktop.views.main_window import MainWindow
@@ -375,7 +376,7 @@ def _draft_dialog(window: MainWindow) -> QWidget:
         raise ScreenshotError(
             _("There is no pending invoice this month: run “billing run --month” first.")
         )
-    page.grid.view.selectRow(0)
+    select_row(page.grid.view, 0)
     page.open_current()
     _wait_for(lambda: page.actions_.dialog is not None, _("the pending invoice"))
     dialog = page.actions_.dialog

@@ -72,6 +72,23 @@ def test_a_charge_of_a_new_group_is_saved_and_an_account_names_the_group(
         assert session.query(BankAccount).filter_by(code="US").one().charges_group == "USD"
 
 
+def test_the_first_row_is_chosen_while_shift_is_held(qtbot, open_section) -> None:
+    """A read that ends while the user holds Shift (or Ctrl) still fills the form with the
+    first row: choosing it from code does not read the keyboard."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    elsewhere = QLineEdit()
+    qtbot.addWidget(elsewhere)
+    qtbot.keyPress(elsewhere, Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier)
+    try:
+        charges = open_section("bank_charges")
+        assert charges.amount.text() == "25.00"
+        assert charges.grid.current_row() is charges.rows[0]
+    finally:
+        qtbot.keyRelease(elsewhere, Qt.Key.Key_Shift)
+
+
 def test_refusals_are_shown_under_the_form(qtbot, charges) -> None:
     charges.amount.setText("-5")
     assert refused(qtbot, charges) == "Amount cannot be negative."

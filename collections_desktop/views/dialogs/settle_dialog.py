@@ -50,6 +50,7 @@ from collections_desktop.views.itemmodels.marked import MarkedModel
 from collections_desktop.views.itemmodels.marks import MarkModel
 from collections_desktop.views.itemmodels.rows import RIGHT, Column, Index
 from collections_desktop.views.style import ERROR_COLOUR, muted_palette, tabular_font
+from collections_desktop.views.widgets.select import select_row
 
 # --- Settle ---------------------------------------------------------------------------------
 
@@ -382,7 +383,7 @@ class ReverseSettlementDialog(ActionDialog):
         self.ok_button.setEnabled(any(r.reversible for r in rows))
         first = next((i for i, r in enumerate(self.model.rows()) if r.reversible), None)
         if first is not None:
-            self.view.selectRow(first)
+            select_row(self.view, first)
 
     def _status(self, row: SettlementRow) -> str:
         if row.reverses is not None:
@@ -405,7 +406,7 @@ class ReverseSettlementDialog(ActionDialog):
         """Choose the settlement with ``settlement_id``; False when it is not listed."""
         for position, row in enumerate(self.model.rows()):
             if row.id == settlement_id:
-                self.view.selectRow(position)
+                select_row(self.view, position)
                 return True
         return False
 

@@ -108,6 +108,7 @@ from collections_desktop.views.widgets.month_grid import (
     month_title,
     shift_month,
 )
+from collections_desktop.views.widgets.select import select_row
 
 # --- names shown ----------------------------------------------------------------------
 
@@ -740,8 +741,7 @@ class CaseFilesTab(ListPage):
         # Several currencies' totals would crowd the buttons: the status bar says them.
         self.grid.title.setText(full if len(data.outstanding) == 1 else title)
         if not (current is not None and self.select_case(current.id)) and data.rows:
-            self.grid.view.setCurrentIndex(self.grid.model.index(0, 0))
-            self.grid.view.selectRow(0)
+            select_row(self.grid.view, 0)
         self._selection_changed()
         choices = [self.status_filter.currentText().lower()]
         if self.collector_id is not None:
@@ -756,8 +756,7 @@ class CaseFilesTab(ListPage):
         """Make ``case_id`` the current row; False when it is not listed."""
         for index, row in enumerate(self.grid.model.rows()):
             if row.id == case_id:
-                self.grid.view.setCurrentIndex(self.grid.model.index(index, 0))
-                self.grid.view.selectRow(index)
+                select_row(self.grid.view, index)
                 return True
         return False
 
@@ -920,8 +919,7 @@ class UnapprovedTab(ListPage):
     def select_collection(self, collection_id: uuid.UUID) -> bool:
         for index, row in enumerate(self.grid.model.rows()):
             if row.id == collection_id:
-                self.grid.view.setCurrentIndex(self.grid.model.index(index, 0))
-                self.grid.view.selectRow(index)
+                select_row(self.grid.view, index)
                 return True
         return False
 
@@ -1128,8 +1126,7 @@ class UnapprovedTab(ListPage):
         self.data = data
         self._show(data)
         if not (current is not None and self.select_collection(current.id)) and data.rows:
-            self.grid.view.setCurrentIndex(self.grid.model.index(0, 0))
-            self.grid.view.selectRow(0)
+            select_row(self.grid.view, 0)
         self._selection_changed()
         self.info_read.emit(data.info)
         self.loaded.emit(data)
@@ -1468,8 +1465,7 @@ class CalendarTab(Page):
         )
         self.day_list.title.setText(fmt.date(day, "long"))
         if entries:
-            self.day_list.view.setCurrentIndex(self.day_list.model.index(0, 0))
-            self.day_list.view.selectRow(0)
+            select_row(self.day_list.view, 0)
         self._entry_changed()
 
     def current_entry(self) -> CalendarEntry | None:

@@ -76,6 +76,7 @@ from collections_desktop.views.pages.base import ListPage, PageState
 from collections_desktop.views.tasks import TaskState
 from collections_desktop.views.widgets.customer_search import CustomerSearch
 from collections_desktop.views.widgets.grid import ListGrid, page_button
+from collections_desktop.views.widgets.select import select_row
 
 OPEN, SUSPENSE, CONFIRMED, STATEMENTS = "open", "suspense", "confirmed", "statements"
 VIEWS = (OPEN, SUSPENSE, CONFIRMED, STATEMENTS)
@@ -433,9 +434,7 @@ class BankPage(ListPage):
 
     def pick_suggestion(self, index: int) -> None:
         """Pick the ``index``-th suggestion (0: the best) of the current line."""
-        view = self.suggestions.view
-        view.setCurrentIndex(self.suggestions.model.index(index, 0))
-        view.selectRow(index)
+        select_row(self.suggestions.view, index)
 
     def write_off_offered(self, item: OpenLine) -> Decimal | None:
         """The short difference the picked suggestion leaves, when the company writes
@@ -935,10 +934,7 @@ class BankPage(ListPage):
         self.detail_layout.setStretch(1, 1 if view == OPEN else 0)
 
     def _select_row(self, index: int) -> None:
-        view = self.grid.view
-        view.setCurrentIndex(self.grid.model.index(index, 0))
-        view.selectRow(index)
-        view.scrollTo(self.grid.model.index(index, 0))
+        select_row(self.grid.view, index)
 
     def _line_changed(self, *_args: Any) -> None:
         item = self.current_open()
@@ -963,8 +959,7 @@ class BankPage(ListPage):
             index = self.choices.suggestion.get(item.line.id, 0)
             self.suggestions.view.blockSignals(True)
             self.suggestions.view.selectionModel().blockSignals(True)
-            self.suggestions.view.setCurrentIndex(self.suggestions.model.index(index, 0))
-            self.suggestions.view.selectRow(index)
+            select_row(self.suggestions.view, index)
             self.suggestions.view.selectionModel().blockSignals(False)
             self.suggestions.view.blockSignals(False)
         self._show_write_off(item)

@@ -42,6 +42,7 @@ from collections_desktop.views.pages.base import ListPage, PageState
 from collections_desktop.views.sync_control import SyncBackend
 from collections_desktop.views.tasks import TaskState
 from collections_desktop.views.widgets.grid import ListGrid
+from collections_desktop.views.widgets.select import select_row
 
 WHEN, CUSTOMER, WHAT, REASON = range(4)
 
@@ -231,7 +232,7 @@ class ConflictsPage(ListPage):
         ).format(count=self.context.formats.count(count))
         self.grid.title.setText(title if count else _("Conflicts"))
         if count and self.current_conflict() is None:
-            self.grid.view.selectRow(0)
+            select_row(self.grid.view, 0)
         self._selection_changed()
         self.set_status(self.with_note(title))
         self.loaded.emit(data)

@@ -73,6 +73,7 @@ from collections_desktop.views.widgets.customer_search import (
     offer_options,
 )
 from collections_desktop.views.widgets.grid import page_button
+from collections_desktop.views.widgets.select import select_row
 from collections_desktop.views.widgets.timeline import CustomerTimeline
 from collections_desktop.views.widgets.transaction_grid import (
     TransactionGrid,
@@ -447,7 +448,7 @@ class WorkspacePage(Page):
         for row in range(model.rowCount()):
             if model.row(model.index(row, 0)).id == transaction_id:
                 self.tabs.setCurrentWidget(self.open_page)
-                self.open_grid.view.selectRow(row)
+                select_row(self.open_grid.view, row)
                 self.open_grid.view.setFocus()
                 return True
         return False

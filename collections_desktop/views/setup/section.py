@@ -46,6 +46,7 @@ from collections_desktop.views.style import ERROR_COLOUR, heading_font, muted_pa
 from collections_desktop.views.tasks import TaskState
 from collections_desktop.views.widgets.busy import DelayedBusy
 from collections_desktop.views.widgets.grid import ListGrid, page_button
+from collections_desktop.views.widgets.select import select_row
 
 Row = TypeVar("Row")
 Values = TypeVar("Values")
@@ -432,7 +433,7 @@ class SetupSection(QWidget, Generic[Row, Values]):
                 view.selectionModel().clearSelection()
                 view.setCurrentIndex(self.grid.model.index(-1, 0))
             else:
-                view.selectRow(position)
+                select_row(view, position)
         finally:
             self._filling = False
 

@@ -61,6 +61,7 @@ from collections_desktop.views.operations import QueryOp, ReadSlot, WriteOp
 from collections_desktop.views.tasks import TaskState
 from collections_desktop.views.widgets.busy import DelayedBusy
 from collections_desktop.views.widgets.grid import ListGrid, page_button
+from collections_desktop.views.widgets.select import select_row
 
 MINE = "mine"
 TO_APPROVE = "to_approve"
@@ -412,7 +413,7 @@ class ExpensesPanel(QWidget):
         model = self.grid.model
         for number in range(model.rowCount()):
             if model.row(model.index(number, 0)).id == expense_id:
-                self.grid.view.selectRow(number)
+                select_row(self.grid.view, number)
                 return True
         return False
 

@@ -32,6 +32,7 @@ from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
 from collections_desktop.views.itemmodels.rows import Column, Fit
 from collections_desktop.views.widgets.grid import ListGrid
+from collections_desktop.views.widgets.select import select_row
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ class CollectionsGrids(QSplitter):
         model = self.cases.model
         for row in range(model.rowCount()):
             if model.row(model.index(row, 0)).id == case_id:
-                self.cases.view.selectRow(row)
+                select_row(self.cases.view, row)
                 return True
         return False
 
