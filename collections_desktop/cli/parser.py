@@ -20,6 +20,7 @@ from collections_desktop.cli import (
     company,
     gui,
     mail,
+    predict,
     runs,
     statements,
     sync,
@@ -115,6 +116,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_scope_arguments(snapshot)
     snapshot.set_defaults(handler=aging.snapshot)
+
+    predicting = commands.add_parser(
+        "predict", help=_("predict when open invoices will be paid, or test the predictions")
+    )
+    predict_commands = predicting.add_subparsers(dest="predict_command", required=True)
+    backtest = predict_commands.add_parser(
+        "backtest",
+        help=_(
+            "learn from what was settled before a date, predict the invoices issued from it, "
+            "and print the error of each method"
+        ),
+    )
+    backtest.add_argument("--cutoff", metavar="YYYY-MM-DD", required=True)
+    backtest.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    backtest.set_defaults(handler=predict.backtest)
+    predict_run = predict_commands.add_parser(
+        "run", help=_("predict the open invoices' pay dates now and store them")
+    )
+    predict_run.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help=_("the day to predict on (default: today)")
+    )
+    predict_run.add_argument(
+        "--customer", metavar="ACCOUNT", help=_("only this customer's open invoices")
+    )
+    predict_run.add_argument("--database", metavar="URL", default=argparse.SUPPRESS)
+    predict_run.set_defaults(handler=predict.run)
 
     promises = commands.add_parser(
         "promises",

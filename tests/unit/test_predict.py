@@ -1,0 +1,131 @@
+"""Predicted pay dates on a small ledger: a slow payer and a prompt one, an overdue invoice,
+exact expected late amounts, one customer predicted again alone, and the snapshot's run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from collections_desktop.models.aging.snapshot import take_snapshot
+from collections_desktop.models.db.database import Database
+from collections_desktop.models.db.schema import Customer, InvoicePrediction
+from collections_desktop.models.ledger import postings, settlements
+from collections_desktop.models.people.scope import company_scope
+from collections_desktop.models.predict.store import predict_open_invoices
+
+D = Decimal
+NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+TODAY = NOW.date()
+
+
+def customer(session, account: str) -> Customer:
+    made = Customer(account=account, name=account, currency="EUR", updated_at=NOW)
+    session.add(made)
+    session.flush()
+    return made
+
+
+def invoice(session, who: Customer, issued: dt.date, amount: str = "100.00"):
+    return postings.post_invoice(
+        session,
+        customer_id=who.id,
+        amount=D(amount),
+        posting_date=issued,
+        due_date=issued + dt.timedelta(days=30),
+        now=NOW,
+    )
+
+
+def pay(session, who: Customer, item, day: dt.date, amount: str | None = None) -> None:
+    paid = D(amount) if amount else item.amount
+    payment = postings.post_payment(
+        session, customer_id=who.id, amount=paid, posting_date=day, now=NOW
+    )
+    settlements.settle(session, {item.id: paid, payment.id: paid}, day, NOW)
+
+
+def history(session, who: Customer, days_late: int) -> None:
+    """Twelve invoices of the last year, each paid ``days_late`` days after its due date."""
+    for month in range(12):
+        issued = dt.date(2025, 9, 1) + dt.timedelta(days=28 * month)
+        item = invoice(session, who, issued)
+        pay(session, who, item, item.due_date + dt.timedelta(days=days_late))
+
+
+def stored(session) -> dict[str, InvoicePrediction]:
+    rows = session.execute(
+        select(Customer.account, InvoicePrediction).join(
+            Customer, Customer.id == InvoicePrediction.customer_id
+        )
+    ).all()
+    return {account: prediction for account, prediction in rows}
+
+
+def test_a_slow_payer_is_predicted_late_and_a_prompt_one_on_time(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        slow, prompt = customer(session, "SLOW"), customer(session, "PROMPT")
+        history(session, slow, 40)
+        history(session, prompt, 0)
+        slow_open = invoice(session, slow, dt.date(2026, 11, 10), "1234.56")
+        pay(session, slow, slow_open, dt.date(2026, 11, 20), "234.56")  # 1,000.00 left
+        invoice(session, prompt, dt.date(2026, 11, 10), "500.00")
+        run = predict_open_invoices(session, TODAY, NOW)
+    assert (run.predicted, run.customers, run.learned_from) == (2, 2, 24)
+    with sqlite_db.sessions() as session:
+        found = stored(session)
+    due = dt.date(2026, 12, 10)
+    late, on_time = found["SLOW"], found["PROMPT"]
+    assert due + dt.timedelta(days=30) <= late.predicted_date <= due + dt.timedelta(days=45)
+    assert due - dt.timedelta(days=3) <= on_time.predicted_date <= due + dt.timedelta(days=5)
+    assert late.late_chance > 5_000 > 2_000 > on_time.late_chance
+    assert 30 <= late.usual_delay_days <= 40
+    assert on_time.usual_delay_days <= 10
+    assert late.open_amount == D("1000.00")
+    assert on_time.open_amount == D("500.00")
+    assert late.expected_late == (D("1000.00") * late.late_chance / 10_000).quantize(D("0.01"))
+    assert on_time.expected_late == (D("500.00") * on_time.late_chance / 10_000).quantize(D("0.01"))
+    assert (late.as_of, late.disputed) == (TODAY, False)
+
+
+def test_an_invoice_already_more_than_15_days_late_is_certain_to_be_paid_late(
+    sqlite_db: Database,
+) -> None:
+    with sqlite_db.sessions.begin() as session:
+        prompt = customer(session, "PROMPT")
+        history(session, prompt, 0)
+        invoice(session, prompt, dt.date(2026, 9, 1))  # due 1 Oct: 53 days late today
+        predict_open_invoices(session, TODAY, NOW)
+    with sqlite_db.sessions() as session:
+        overdue = stored(session)["PROMPT"]
+    assert overdue.late_chance == 10_000
+    assert overdue.expected_late == D("100.00")
+    assert overdue.predicted_date >= TODAY  # still open: it cannot have been paid before
+
+
+def test_one_customer_is_predicted_again_alone_and_a_snapshot_predicts_everyone(
+    sqlite_db: Database,
+) -> None:
+    later = NOW + dt.timedelta(hours=2)
+    with sqlite_db.sessions.begin() as session:
+        slow, prompt = customer(session, "SLOW"), customer(session, "PROMPT")
+        history(session, slow, 40)
+        history(session, prompt, 0)
+        invoice(session, slow, dt.date(2026, 11, 10))
+        invoice(session, prompt, dt.date(2026, 11, 10))
+        predict_open_invoices(session, TODAY, NOW)
+        predict_open_invoices(session, TODAY, later, [slow.id])
+        again = stored(session)
+        assert (again["SLOW"].created_at, again["PROMPT"].created_at) == (later, NOW)
+        session.execute(InvoicePrediction.__table__.delete())
+        take_snapshot(session, TODAY, company_scope(session), later)
+        assert set(stored(session)) == {"SLOW", "PROMPT"}
+
+
+def test_no_history_leaves_no_prediction(sqlite_db: Database) -> None:
+    with sqlite_db.sessions.begin() as session:
+        invoice(session, customer(session, "NEW"), dt.date(2026, 11, 10))
+        run = predict_open_invoices(session, TODAY, NOW)
+        assert (run.predicted, run.learned_from) == (0, 0)
+        assert stored(session) == {}
