@@ -62,12 +62,9 @@ def run(args: argparse.Namespace) -> int:
         result = predict_open_invoices(session, day, clock.now(), customers)
     formats = text_formats()
     print(
-        ngettext(
-            "{count} open invoice predicted for {customers} customers, learned from {learned} "
-            "settled invoices.",
-            "{count} open invoices predicted for {customers} customers, learned from {learned} "
-            "settled invoices.",
-            result.predicted,
+        _(
+            "Open invoices predicted: {count}; customers: {customers}; settled invoices "
+            "learned from: {learned}."
         ).format(
             count=formats.count(result.predicted),
             customers=formats.count(result.customers),

@@ -30,6 +30,7 @@ ICON_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "guide": "mdi6.help-circle-outline",
         "back": "mdi6.arrow-left",
         "refresh": "mdi6.refresh",
+        "predict": "mdi6.calendar-clock",
         "settings": "mdi6.cog-outline",
         "setup": "mdi6.tune-variant",
         "delete": "mdi6.delete-outline",

@@ -7,6 +7,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QDateTime, Qt
@@ -518,3 +519,31 @@ def test_the_lists_show_at_once_and_todays_snapshot_follows_in_the_background(
     assert texts(page.highest, 1) == ["Lopes & Filhos Lda", "Ruiz Hermanos SL"]
     with setting.database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AgingSnapshot)) == 2
+
+
+def test_the_worklist_lists_the_pools_expected_late_amounts_largest_first(
+    qtbot, make_page, setting: Setting
+) -> None:
+    """With a year of Garnier's invoices paid 40 days late to learn from (the only history),
+    today's snapshot predicts the pool's invoices: Ruiz's, already 53 days past due, is
+    certain to be paid late (all of its 1,234.56); Lopes's 2,000.00, not yet due, likely."""
+    from collections_desktop.models.db.schema import Customer
+    from tests.unit.test_predict import history
+
+    with setting.database.sessions.begin() as session:
+        history(session, session.get(Customer, setting.garnier), 40)
+    page = make_page()
+    with settled(qtbot, page):
+        page.refresh()
+    worklist = page.expected_late
+    assert worklist.title.text() == "Expected to be paid late"
+    assert worklist.model.headerData(2, Qt.Orientation.Horizontal) == "Expected late (EUR)"
+    rows = list(zip(texts(worklist, 1), texts(worklist, 2), texts(worklist, 3), strict=True))
+    assert [name for name, _amount, _count in rows] == ["Lopes & Filhos Lda", "Ruiz Hermanos SL"]
+    assert rows[1][1:] == ("1,234.56", "1")
+    amounts = [Decimal(amount.replace(",", "")) for _name, amount, _count in rows]
+    assert Decimal("1234.56") < amounts[0] <= Decimal("2000.00")
+    total = sum(amounts)
+    assert page.status.endswith(
+        f" · 2 customers in this pool · expected to be paid late: {total:,.2f}\xa0EUR"
+    )

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
 
 from collections_desktop.formatting import Formats
 from collections_desktop.kernel.clock import Clock, FixedClock
@@ -161,8 +162,10 @@ def test_the_grids_show_the_open_items_in_due_date_order(qtbot, desk: Desk) -> N
         "Unsettled payments (1)",
     ]
     rows = grid_texts(page.open_grid)
-    # Document, voucher, type, posted, due, days overdue, amount, open, currency, status
-    assert [(r[0], r[2], r[4], r[5], r[6], r[7], r[8], r[9]) for r in rows] == [
+    # Document, voucher, type, posted, due, days overdue, amount, open, currency,
+    # expected payment, late risk (none predicted yet), status
+    assert all(r[9] == r[10] == "" for r in rows)
+    assert [(r[0], r[2], r[4], r[5], r[6], r[7], r[8], r[11]) for r in rows] == [
         (d[0], "Invoice", "Oct 20, 2026", "34", "400.00", "400.00", "EUR", "Promised to pay"),
         (d[1], "Invoice", "Nov 3, 2026", "20", "300.00", "300.00", "EUR", "Disputed"),
         (d[2], "Payment", "Nov 20, 2026", "", "-50.00", "-50.00", "EUR", ""),
@@ -566,3 +569,68 @@ def test_a_payment_returned_as_nsf_is_no_last_payment_in_summary_or_credit_line(
     returned = f"Payment {number} · -25,824.50\xa0EUR · returned unpaid on Nov 22, 2026"
     assert returned in titles
     assert any(t.startswith("Reversal ") and "25,824.50" in t for t in titles)
+
+
+def test_a_prediction_shows_its_date_risk_and_why_and_the_summary_says_the_late_amount(
+    qtbot, desk: Desk, sqlite_db: Database
+) -> None:
+    """A stored prediction of the first open invoice (400.00, due Oct 20): its expected
+    payment and late risk in the grid, the reasons in their tooltip, and the expected late
+    amount (37% of 400.00) in the summary."""
+    from collections_desktop.models.db.schema import CustomerTransaction, InvoicePrediction
+
+    with sqlite_db.sessions.begin() as session:
+        first = session.scalars(
+            select(CustomerTransaction).where(
+                CustomerTransaction.document_number == desk.documents[0]
+            )
+        ).one()
+        session.add(
+            InvoicePrediction(
+                transaction_id=first.id,
+                customer_id=desk.ruiz,
+                as_of=TODAY,
+                predicted_date=dt.date(2026, 12, 18),
+                late_chance=3_700,
+                usual_delay_days=12,
+                trend_days=3,
+                disputed=False,
+                open_amount=Decimal("400.00"),
+                expected_late=Decimal("148.00"),
+                created_at=NOW,
+            )
+        )
+    load(qtbot, desk)
+    page = desk.page
+    row = grid_texts(page.open_grid)[0]
+    assert (row[0], row[9], row[10]) == (desk.documents[0], "Dec 18, 2026", "37%")
+    assert page.open_grid.model.index(0, 10).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Expected to be paid on Dec 18, 2026; 37% chance of paying more than 15 days late.\n"
+        "This customer usually pays 12 days after the due date.\n"
+        "Lately 3 days slower than before.\n"
+        f"Learned from the invoices settled before {TODAY:%b} {TODAY.day}, {TODAY.year}."
+    )
+    assert "Expected to be paid more than 15 days late: 148.00\xa0EUR." in page.summary.text()
+
+
+def test_predict_pay_dates_predicts_this_customer_and_shows_it(
+    qtbot, desk: Desk, sqlite_db: Database
+) -> None:
+    """With a year of another customer's settled invoices to learn from, the action
+    predicts this customer's three open invoices (not its payment) and reads them back."""
+    from collections_desktop.models.db.schema import Customer, InvoicePrediction
+    from tests.unit.test_predict import history
+
+    with sqlite_db.sessions.begin() as session:
+        history(session, session.get(Customer, desk.other), 40)
+    load(qtbot, desk)
+    page = desk.page
+    assert page.predict_action.isEnabled()
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.predict_action.trigger()
+    assert page.status.startswith("Pay dates predicted for 3 open invoices. · ")
+    rows = grid_texts(page.open_grid)
+    assert [bool(r[9]) for r in rows] == [r[2] == "Invoice" for r in rows]
+    with sqlite_db.sessions() as session:
+        stored = session.scalars(select(InvoicePrediction.customer_id)).all()
+    assert stored == [desk.ruiz] * 3

@@ -129,3 +129,34 @@ def test_no_history_leaves_no_prediction(sqlite_db: Database) -> None:
         run = predict_open_invoices(session, TODAY, NOW)
         assert (run.predicted, run.learned_from) == (0, 0)
         assert stored(session) == {}
+
+
+def test_the_worklist_orders_customers_by_expected_late_amount_summed_exactly(
+    sqlite_db: Database,
+) -> None:
+    from collections_desktop.models.screens.overview import expected_late_customers
+
+    with sqlite_db.sessions.begin() as session:
+        slow, prompt, middle = (customer(session, a) for a in ("SLOW", "PROMPT", "MIDDLE"))
+        history(session, slow, 40)
+        history(session, prompt, 0)
+        history(session, middle, 20)
+        for who, amount in ((slow, "100.00"), (prompt, "5000.00"), (middle, "333.33")):
+            invoice(session, who, dt.date(2026, 11, 10), amount)
+            invoice(session, who, dt.date(2026, 11, 12), amount)
+        predict_open_invoices(session, TODAY, NOW)
+    with sqlite_db.sessions() as session:
+        rows, total = expected_late_customers(session, company_scope(session), as_of=TODAY)
+        stored = session.execute(
+            select(InvoicePrediction.customer_id, InvoicePrediction.expected_late)
+        ).all()
+    by_customer: dict = {}
+    for customer_id, amount in stored:
+        by_customer[customer_id] = by_customer.get(customer_id, D(0)) + amount
+    listed = {c: amount for c, amount in by_customer.items() if amount > 0}
+    assert [r.expected_late for r in rows] == sorted(listed.values(), reverse=True)
+    assert {r.customer_id: r.expected_late for r in rows} == listed
+    assert total == sum(by_customer.values())
+    assert [r.open_amount for r in rows if r.account == "MIDDLE"] == [D("666.66")]
+    assert next(r for r in rows if r.account == "SLOW").likely_late == 2
+    assert "PROMPT" not in {r.account for r in rows}  # nothing expected late: not listed

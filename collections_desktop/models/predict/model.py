@@ -47,6 +47,8 @@ class Fitted:
     intercept: float
     errors: Floats
     """Training errors (actual less predicted days to pay), sorted."""
+    learned: int
+    """How many settled invoices it was learned from."""
 
     def days_to_pay(self, inputs: Floats) -> Floats:
         """The regression's days to pay for rows of ``inputs``."""
@@ -97,9 +99,9 @@ def fit(history: Invoices, day: int) -> Fitted:
         centre = float(np.average(target - standard @ coefficients, weights=robust))
         residual = np.abs(target - centre - standard @ coefficients)
         robust = w / np.maximum(residual, 1.0)
-    made = Fitted(day, groups, mean, scale, coefficients, centre, np.empty(0))
+    made = Fitted(day, groups, mean, scale, coefficients, centre, np.empty(0), len(history))
     errors = np.sort(target - made.days_to_pay(inputs))
-    return Fitted(day, groups, mean, scale, coefficients, centre, errors)
+    return Fitted(day, groups, mean, scale, coefficients, centre, errors, len(history))
 
 
 def predict(

@@ -36,7 +36,13 @@ from collections_desktop.models.predict.history import (
     from_day_number,
     read_invoices,
 )
-from collections_desktop.models.predict.model import Predictions, fit, predict, settled_before
+from collections_desktop.models.predict.model import (
+    Fitted,
+    Predictions,
+    fit,
+    predict,
+    settled_before,
+)
 from collections_desktop.models.predict.reads import BASIS_POINTS
 
 HISTORY_YEARS = 5
@@ -61,24 +67,71 @@ def predict_open_invoices(
     """Predict the invoices open on ``as_of`` (of ``customer_ids``, else all) from what was
     settled before it, and replace those customers' stored predictions; the caller commits.
 
-    With no settled history the customers' predictions are only removed.
+    The model is learned from the whole book once a day (``learn``); a few customers are
+    then predicted from their own history alone. With no settled history the customers'
+    predictions are only removed.
     """
     day = day_number(as_of)
-    since = as_of.replace(year=as_of.year - HISTORY_YEARS, day=min(as_of.day, 28))
-    invoices = read_invoices(session, settled_after=since)
-    history = settled_before(invoices, day)
-    wanted = (invoices.settled == OPEN) & (invoices.issued <= day)
-    if customer_ids is not None:
-        index = {customer: i for i, customer in enumerate(invoices.customers)}
-        chosen = [index[c] for c in customer_ids if c in index]
-        wanted &= np.isin(invoices.customer, chosen)
-    scored = invoices.take(wanted)
+    book = None
+    model = _MODELS.get(_key(session, day))
+    if model is None:
+        book = _read(session, as_of)
+        model = _learn(session, book, day)
+    if book is None and customer_ids is not None and len(customer_ids) <= FEW:
+        invoices = _read(session, as_of, customer_ids)
+    else:
+        invoices = book if book is not None else _read(session, as_of)
+        if customer_ids is not None:
+            index = {customer: i for i, customer in enumerate(invoices.customers)}
+            chosen = [index[c] for c in customer_ids if c in index]
+            invoices = invoices.take(np.isin(invoices.customer, chosen))
     _remove(session, customer_ids)
-    if not len(history) or not len(scored):
-        return PredictionRun(0, 0, len(history))
-    result = predict(fit(history, day), history, scored, day)
+    scored = invoices.take((invoices.settled == OPEN) & (invoices.issued <= day))
+    if model is None or not len(scored):
+        return PredictionRun(0, 0, model.learned if model else 0)
+    history = settled_before(invoices, day)
+    result = predict(model, history, scored, day)
     _store(session, scored, result, as_of, now, customer_ids)
-    return PredictionRun(len(scored), len(set(scored.customer.tolist())), len(history))
+    return PredictionRun(len(scored), len(set(scored.customer.tolist())), model.learned)
+
+
+def learn(session: Session, as_of: dt.date) -> Fitted | None:
+    """The model of ``as_of`` for this database, learned now unless it already was today
+    (a read: call it before a write that predicts a few customers, so the write is short).
+    None when nothing was settled before ``as_of``."""
+    day = day_number(as_of)
+    known = _MODELS.get(_key(session, day))
+    return known if known is not None else _learn(session, _read(session, as_of), day)
+
+
+FEW = 500
+"""Up to this many customers are read alone (by key); more, and the whole book is read."""
+_MODELS: dict[tuple[str, int], Fitted] = {}
+"""The day's model of each database (by URL): what was settled before a day does not change
+during it, so the model is learned once a day in each process."""
+
+
+def _key(session: Session, day: int) -> tuple[str, int]:
+    return (str(session.connection().engine.url), day)
+
+
+def _read(
+    session: Session, as_of: dt.date, customer_ids: Collection[uuid.UUID] | None = None
+) -> Invoices:
+    since = as_of.replace(year=as_of.year - HISTORY_YEARS, day=min(as_of.day, 28))
+    return read_invoices(session, settled_after=since, customer_ids=customer_ids)
+
+
+def _learn(session: Session, book: Invoices, day: int) -> Fitted | None:
+    history = settled_before(book, day)
+    if not len(history):
+        return None
+    model = fit(history, day)
+    key = _key(session, day)
+    for old in [k for k in _MODELS if k[0] == key[0]]:
+        del _MODELS[old]
+    _MODELS[key] = model
+    return model
 
 
 def _remove(session: Session, customer_ids: Collection[uuid.UUID] | None) -> None:

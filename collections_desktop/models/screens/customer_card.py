@@ -58,6 +58,7 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.ledger.balances import OpenItem, open_items
 from collections_desktop.models.people.scope import AgentScope, ScopeError
+from collections_desktop.models.predict.reads import PredictionRow
 
 RECENT_CONTACTS = 3
 """How many of the latest contacts the card lists."""
@@ -189,6 +190,8 @@ class TransactionRow:
     collection_status: str
     promise_date: dt.date | None
     promise_amount: Decimal | None
+    prediction: PredictionRow | None = None
+    """An open invoice's predicted pay date and late chance (the last snapshot's)."""
 
     @property
     def is_debit(self) -> bool:
@@ -515,6 +518,13 @@ def promised_transactions(rows: Iterable[TransactionRow]) -> tuple[TransactionRo
 def unsettled_payments(rows: Iterable[TransactionRow]) -> tuple[TransactionRow, ...]:
     """The open credits among ``rows``: payments and credit notes not fully settled."""
     return tuple(r for r in rows if r.amount < ZERO)
+
+
+def expected_late(rows: Iterable[TransactionRow]) -> Decimal | None:
+    """The sum of the open invoices' expected late amounts (chance × open amount, in the
+    accounting currency); None when no row has a prediction."""
+    amounts = [row.prediction.expected_late for row in rows if row.prediction is not None]
+    return sum(amounts, ZERO) if amounts else None
 
 
 def past_due_transactions(rows: Iterable[TransactionRow]) -> tuple[TransactionRow, ...]:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.kernel.money import ZERO
@@ -35,9 +35,11 @@ from collections_desktop.models.db.schema import (
     AgingSnapshot,
     AgingSnapshotCustomer,
     Customer,
+    InvoicePrediction,
     ReceivablesParameters,
 )
 from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.predict.reads import BASIS_POINTS
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,21 @@ class PastDueRow:
 
 
 @dataclass(frozen=True)
+class ExpectedLateRow:
+    """A customer's open invoices likely to be paid late (predictions of the last snapshot;
+    amounts in the accounting currency)."""
+
+    customer_id: uuid.UUID
+    account: str
+    name: str
+    expected_late: Decimal
+    """The sum over its open invoices of the chance of paying late times the open amount."""
+    open_amount: Decimal
+    likely_late: int
+    """How many of its open invoices are more likely than not to be paid late."""
+
+
+@dataclass(frozen=True)
 class OverviewLists:
     """What the Overview shows for one pool (or all the agent's pools), read together."""
 
@@ -110,6 +127,10 @@ class OverviewLists:
     currency: str
     categories: tuple[CategoryChoice, ...] = ()
     """The activity categories a new activity may have (names in the reader's language)."""
+    expected_late: tuple[ExpectedLateRow, ...] = ()
+    """The worklist: customers by expected late amount, the largest first."""
+    expected_late_total: Decimal = ZERO
+    """The whole pool's expected late amount."""
 
 
 def _my_open_activities(
@@ -327,6 +348,54 @@ def past_due_balances(
     )
 
 
+def expected_late_customers(
+    session: Session,
+    scope: AgentScope,
+    *,
+    pool_id: uuid.UUID | None = None,
+    as_of: dt.date,
+    limit: int = 100,
+) -> tuple[tuple[ExpectedLateRow, ...], Decimal]:
+    """The ``limit`` customers of the scope (and pool) with the largest expected late amount
+    (ties by account), and the total over all of them, summed exactly in SQL."""
+    p = InvoicePrediction
+    expected = func.sum(p.expected_late)
+    query = (
+        select(
+            Customer.id,
+            Customer.account,
+            Customer.name,
+            expected.label("expected_late"),
+            func.sum(p.open_amount).label("open_amount"),
+            func.count(case((p.late_chance > BASIS_POINTS // 2, 1))).label("likely_late"),
+        )
+        .join(p, p.customer_id == Customer.id)
+        .where(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
+        .group_by(Customer.id, Customer.account, Customer.name)
+        .having(expected > 0)
+    )
+    rows = session.execute(query.order_by(expected.desc(), Customer.account).limit(limit))
+    total = session.scalar(
+        select(func.sum(p.expected_late))
+        .join(Customer, Customer.id == p.customer_id)
+        .where(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
+    )
+    return (
+        tuple(
+            ExpectedLateRow(
+                customer_id=row.id,
+                account=row.account,
+                name=row.name,
+                expected_late=row.expected_late,
+                open_amount=row.open_amount,
+                likely_late=row.likely_late,
+            )
+            for row in rows
+        ),
+        total or ZERO,
+    )
+
+
 def overview_lists(
     session: Session,
     scope: AgentScope,
@@ -356,7 +425,12 @@ def overview_lists(
             )
     highest: tuple[BalanceRow, ...] = ()
     past_due: tuple[PastDueRow, ...] = ()
+    late: tuple[ExpectedLateRow, ...] = ()
+    late_total = ZERO
     if snapshot is not None:
+        late, late_total = expected_late_customers(
+            session, scope, pool_id=pool_id, as_of=as_of, limit=top
+        )
         highest = highest_balances(
             session, scope, snapshot.id, pool_id=pool_id, as_of=as_of, limit=top
         )
@@ -373,6 +447,8 @@ def overview_lists(
         customers=count_customers(session, scope, as_of, pool_id),
         currency=accounting_currency(session),
         categories=tuple(category_choices(session)),
+        expected_late=late,
+        expected_late_total=late_total,
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import Row, select
@@ -43,6 +43,7 @@ from collections_desktop.models.ledger.balances import open_items
 from collections_desktop.models.letters.read import LetterRow, letter_rows
 from collections_desktop.models.letters.render import letter_language
 from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.predict.reads import customer_predictions
 from collections_desktop.models.receipts.methods import method_name, state_name
 from collections_desktop.models.receipts.read import PaymentMethodInfo, StateMove, payment_methods
 from collections_desktop.models.screens.customer_card import (
@@ -620,9 +621,14 @@ def load_workspace(
     items = open_items(session, customer_id, as_of)
     aging = age_items(items, as_of, definition)
     card = customer_card(session, scope, customer_id, as_of, definition=definition, items=items)
+    predictions = customer_predictions(session, customer_id)
+    rows = transaction_rows(session, items, as_of)
     return WorkspaceData(
         card=card,
-        transactions=transaction_rows(session, items, as_of),
+        transactions=tuple(
+            replace(row, prediction=predictions[row.id]) if row.id in predictions else row
+            for row in rows
+        ),
         timeline=timeline(session, scope, customer_id, as_of, formats=formats),
         aging_labels=definition.labels,
         aging_columns=aging.columns,

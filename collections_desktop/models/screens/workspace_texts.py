@@ -12,6 +12,7 @@ from urllib.parse import quote
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _, ngettext, translations_for
 from collections_desktop.kernel.money import ZERO
+from collections_desktop.models.predict.reads import LATE_DAYS
 from collections_desktop.models.screens.customer_card import (
     ContactKind,
     CustomerCard,
@@ -31,8 +32,11 @@ class EmailDraft:
     body: str
 
 
-def summary_sentences(card: CustomerCard, formats: Formats) -> list[str]:
-    """Plain sentences about the account, generated from the card (no made-up facts)."""
+def summary_sentences(
+    card: CustomerCard, formats: Formats, expected_late: Decimal | None = None
+) -> list[str]:
+    """Plain sentences about the account, generated from the card (no made-up facts);
+    ``expected_late``, the open invoices' predicted late amount, when they were predicted."""
     fmt = formats
     currency = card.accounting_currency
     sentences: list[str] = []
@@ -59,6 +63,12 @@ def summary_sentences(card: CustomerCard, formats: Formats) -> list[str]:
         )
     else:
         sentences.append(_("{name} owes nothing.").format(name=card.name))
+    if expected_late is not None and expected_late > ZERO:
+        sentences.append(
+            _("Expected to be paid more than {days} days late: {amount}.").format(
+                days=LATE_DAYS, amount=fmt.money(expected_late, currency)
+            )
+        )
     if card.last_payment_date is not None and card.last_payment_amount is not None:
         sentences.append(
             _("Last payment {amount} on {date}.").format(

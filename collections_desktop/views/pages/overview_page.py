@@ -202,7 +202,9 @@ class OverviewPage(Page):
         self.highest.sort_by(-1, Qt.SortOrder.DescendingOrder)
         self.past_due = grids.past_due()
         self.past_due.sort_by(-1, Qt.SortOrder.AscendingOrder)
-        balance_grids: tuple[Grid[Any], ...] = (self.highest, self.past_due)
+        self.expected_late = grids.expected_late()
+        self.expected_late.sort_by(-1, Qt.SortOrder.DescendingOrder)
+        balance_grids: tuple[Grid[Any], ...] = (self.highest, self.past_due, self.expected_late)
         for grid in balance_grids:
             grid.view.activated.connect(lambda index, g=grid: self._customer_activated(g, index))
             grid.empty.linkActivated.connect(self._link_activated)
@@ -224,11 +226,27 @@ class OverviewPage(Page):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("overview_splitter")
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.activities)
+        # The worklist beside the activities: what to chase before it is late.
+        self.work = QSplitter(Qt.Orientation.Horizontal)
+        self.work.setObjectName("work_splitter")
+        self.work.setChildrenCollapsible(False)
+        self.work.addWidget(self.activities)
+        self.work.addWidget(self.expected_late)
+        self.work.setStretchFactor(0, 3)
+        self.work.setStretchFactor(1, 2)
+        self._work_shared = False
+        """Whether the worklist's width was set by need, or by the user or a restore."""
+        self.work.splitterMoved.connect(self._work_moved)
+        self.splitter.addWidget(self.work)
         self.splitter.addWidget(self.balances)
         self.splitter.setSizes([380, 520])
         outer.addWidget(self.splitter, 1)
-        self.grids: tuple[Grid[Any], ...] = (self.activities, self.highest, self.past_due)
+        self.grids: tuple[Grid[Any], ...] = (
+            self.activities,
+            self.highest,
+            self.past_due,
+            self.expected_late,
+        )
 
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -276,6 +294,7 @@ class OverviewPage(Page):
         state = {
             "splitter": bytes(self.splitter.saveState().data()),
             "balances": bytes(self.balances.saveState().data()),
+            "work": bytes(self.work.saveState().data()),
         }
         for grid in self.grids:
             state[grid.objectName()] = header_state(grid)
@@ -285,9 +304,11 @@ class OverviewPage(Page):
 
     def restore_state(self, state: PageState) -> None:
         """Put back what ``save_state`` returned (unknown or damaged entries are ignored)."""
-        for key, splitter in (("splitter", self.splitter), ("balances", self.balances)):
+        splitters = (("splitter", self.splitter), ("balances", self.balances), ("work", self.work))
+        for key, splitter in splitters:
             if key in state and splitter.restoreState(QByteArray(state[key])):
                 self._balances_shared |= splitter is self.balances
+                self._work_shared |= splitter is self.work
         for grid in self.grids:
             restore_header(grid, state.get(grid.objectName()))
         pool = state.get("pool")
@@ -440,10 +461,16 @@ class OverviewPage(Page):
                 none = _('No snapshot of this pool yet — <a href="refresh">Refresh</a> takes one')
             self.highest.set_rows((), none)
             self.past_due.set_rows((), none)
+            self.expected_late.set_rows((), none)
         else:
             self.highest.set_rows(data.highest, _("No customer of this pool has a balance."))
             self.past_due.set_rows(data.past_due, _("Nothing is past due in this pool."))
+            self.expected_late.set_rows(
+                data.expected_late,
+                _("No open invoice of this pool is expected to be paid late."),
+            )
             self._share_balances()
+            self._share_work()
         self._selection_changed()
         status = self._status(data)
         if self._note:
@@ -468,6 +495,10 @@ class OverviewPage(Page):
                 taken=snapshot_taken(data.snapshot.as_of, data.snapshot.created_at, fmt),
                 where=where,
             )
+            if data.expected_late_total:
+                text = _("{status} · expected to be paid late: {amount}").format(
+                    status=text, amount=fmt.money(data.expected_late_total, data.currency)
+                )
         if self.took_snapshot:
             text = _("New snapshot taken · {status}").format(status=text)
         if self.snapshot_refused:
@@ -495,9 +526,11 @@ class OverviewPage(Page):
         self.activities.title.setText(title)
         self.highest.title.setText(_("Highest balances (top {count})").format(count=fmt.count(TOP)))
         self.past_due.title.setText(_("Past-due balances (oldest first)"))
+        self.expected_late.title.setText(_("Expected to be paid late"))
         currency = data.currency if data else ""
         self.highest.model.set_header(2, with_currency(_("Balance"), currency))
         self.past_due.model.set_header(4, with_currency(_("Past due"), currency))
+        self.expected_late.model.set_header(2, with_currency(_("Expected late"), currency))
 
     def _share_balances(self) -> None:
         """Share the balances' width between the two grids in proportion to what their
@@ -509,6 +542,19 @@ class OverviewPage(Page):
             return
         self._balances_shared = True
         self.balances.setSizes([self.highest.natural_width(), self.past_due.natural_width()])
+
+    def _share_work(self) -> None:
+        """Give the worklist the width its columns need (at most half), once it has rows,
+        unless the user or a saved state placed the split."""
+        if self._work_shared or not self.expected_late.model.rowCount():
+            return
+        self._work_shared = True
+        total = sum(self.work.sizes())
+        wanted = min(self.expected_late.natural_width(), total // 2)
+        self.work.setSizes([total - wanted, wanted])
+
+    def _work_moved(self) -> None:
+        self._work_shared = True  # the user's split stays
 
     def _balances_moved(self) -> None:
         self._balances_shared = True  # the user's split stays

@@ -25,20 +25,24 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from collections_desktop.i18n import N_, _
+from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.people.scope import ScopeError
+from collections_desktop.models.predict.store import PredictionRun, learn, predict_open_invoices
 from collections_desktop.models.screens.customer_card import (
     CustomerCard,
     CustomerOption,
     customer_options,
     disputed_transactions,
+    expected_late,
     past_due_transactions,
     promised_transactions,
     unsettled_payments,
@@ -61,7 +65,7 @@ from collections_desktop.views.actions.records import enter_record, record_actio
 from collections_desktop.views.actions.statements import StatementActions
 from collections_desktop.views.actions.transactions import ActionContext, TransactionActions
 from collections_desktop.views.context import PageContext
-from collections_desktop.views.operations import QueryOp, ReadSlot
+from collections_desktop.views.operations import QueryOp, ReadSlot, refusal
 from collections_desktop.views.pages.base import Page, PageState
 from collections_desktop.views.style import heading_font, muted_palette, tabular_font
 from collections_desktop.views.tasks import TaskState
@@ -372,6 +376,22 @@ class WorkspacePage(Page):
             lambda *_args: self.transaction_actions.update()
         )
         self.transaction_actions.attach(self.open_grid.view)
+        self.predict_action = QAction(
+            self.context.icons.get("predict"), _("Predict pay dates"), self
+        )
+        self.predict_action.setObjectName("predict_action")
+        self.predict_action.setToolTip(
+            _(
+                "Predict again when this customer's open invoices will be paid, from the "
+                "company's settled history (a snapshot predicts every customer)"
+            )
+        )
+        self.predict_action.setEnabled(False)
+        self.predict_action.triggered.connect(self.predict_pay_dates)
+        room = QWidget()
+        room.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.action_bar.addWidget(room)
+        self.action_bar.addAction(self.predict_action)
         open_layout.addWidget(self.action_bar)
         open_layout.addWidget(self.open_grid, 1)
         self.tabs.addTab(open_page, _("Open transactions"))
@@ -563,6 +583,7 @@ class WorkspacePage(Page):
         self.statement_action.setEnabled(True)
         self.template_button.setEnabled(True)
         self.enter_record_action.setEnabled(True)
+        self.predict_action.setEnabled(not self.context.database.read_only)
         card = data.card
         fmt = self.context.formats
         combo = self.customer_combo
@@ -574,7 +595,8 @@ class WorkspacePage(Page):
         self.on_hold.setVisible(card.on_hold)
         self.on_hold_icon.setVisible(card.on_hold)
 
-        self.summary.setText(" ".join(summary_sentences(card, fmt)))
+        late = expected_late(data.transactions)
+        self.summary.setText(" ".join(summary_sentences(card, fmt, late)))
         has_past_due = bool(past_due_transactions(data.transactions))
         for button in (self.reminder_button, self.copy_button):
             button.setEnabled(has_past_due)
@@ -602,6 +624,48 @@ class WorkspacePage(Page):
         self._note = ""
         self.transaction_actions.update()
         self.loaded.emit(data)
+
+    def predict_pay_dates(self) -> None:
+        """Predict this customer's open invoices now: the day's model is learned on the
+        background lane (once a day), then a short write stores the customer's rows."""
+        customer_id = self._customer_id
+        if customer_id is None:
+            return
+        context = self.context
+        database, clock, as_of = context.database, context.clock, context.clock.today()
+        self.predict_action.setEnabled(False)
+        self.set_status(_("Predicting pay dates…"))
+
+        def learn_model(_state: TaskState) -> None:
+            with database.sessions() as session:
+                learn(session, as_of)
+
+        def write(session: Session) -> PredictionRun:
+            return predict_open_invoices(session, as_of, clock.now(), [customer_id])
+
+        def done(run: PredictionRun) -> None:
+            self._action_done(
+                ngettext(
+                    "Pay date predicted for {count} open invoice.",
+                    "Pay dates predicted for {count} open invoices.",
+                    run.predicted,
+                ).format(count=context.formats.count(run.predicted))
+            )
+
+        def refused(message: str) -> None:
+            self.predict_action.setEnabled(True)
+            self.set_status(message)
+
+        def learned(_none: None) -> None:
+            self.write(write, done, name="predict pay dates", failure=refused)
+
+        QueryOp(
+            learn_model,
+            learned,
+            "learn pay dates",
+            failure=lambda error: refused(refusal(error)),
+            long=True,
+        ).run(context.runner)
 
     def _action_done(self, message: str) -> None:
         """An action was written: read the customer again, then say what was done."""

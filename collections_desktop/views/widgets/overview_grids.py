@@ -17,7 +17,13 @@ from PySide6.QtGui import QColor, QPalette
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import N_, _
-from collections_desktop.models.screens.overview import ActivityRow, BalanceRow, PastDueRow
+from collections_desktop.models.predict.reads import LATE_DAYS as PAID_LATE_DAYS
+from collections_desktop.models.screens.overview import (
+    ActivityRow,
+    BalanceRow,
+    ExpectedLateRow,
+    PastDueRow,
+)
 from collections_desktop.views.dialogs.activity_dialog import type_name
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.rows import Column, Fit
@@ -144,6 +150,37 @@ class OverviewGrids:
             stretch=1,
         )
         grid.model.right = {3, 4}
+        return grid
+
+    def expected_late(self) -> Grid[ExpectedLateRow]:
+        """The worklist: customers by the amount expected to be paid late, largest first."""
+        fmt = self._formats
+        grid = Grid[ExpectedLateRow](
+            "expected_late",
+            [
+                _account_column(),
+                _customer_column(),
+                Column(
+                    _("Expected late"),
+                    lambda r: r.expected_late,
+                    text=self._amount,
+                    tooltip=lambda r: _(
+                        "Each open invoice's chance of being paid more than {days} days late "
+                        "times its open amount ({open} open in all)"
+                    ).format(days=PAID_LATE_DAYS, open=fmt.amount(r.open_amount)),
+                ),
+                Column(
+                    _("Likely late"),
+                    lambda r: r.likely_late,
+                    text=fmt.count,
+                    tooltip=lambda r: _("Open invoices more likely than not to be paid late"),
+                ),
+            ],
+            {0: self._customer_colour, 1: self._customer_colour},
+            self._icons,
+            stretch=1,
+        )
+        grid.model.right = {2, 3}
         return grid
 
     # --- texts and colours --------------------------------------------------------------

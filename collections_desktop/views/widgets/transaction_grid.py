@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
 from collections_desktop.models.actions.status import status_name
+from collections_desktop.models.predict.reads import explain, percent_text
 from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.models.screens.workspace import type_name
 from collections_desktop.views.itemmodels.rows import Column, RowTableModel
@@ -94,7 +95,31 @@ def open_item_columns(formats: Formats) -> list[RowColumn]:
         money_column(formats, _("Amount"), lambda r: r.amount),
         money_column(formats, _("Open"), lambda r: r.open_amount),
         currency_column(),
+        *prediction_columns(formats),
         Column(_("Collection status"), lambda r: status_name(r.collection_status) or None),
+    ]
+
+
+def prediction_columns(formats: Formats) -> list[RowColumn]:
+    """An open invoice's predicted pay date and chance of being paid more than 15 days
+    late; their tooltip says why."""
+
+    def why(row: TransactionRow) -> str:
+        return explain(row.prediction, formats) if row.prediction else ""
+
+    return [
+        Column(
+            _("Expected payment"),
+            lambda r: r.prediction.predicted_date if r.prediction else None,
+            formats.date,
+            tooltip=why,
+        ),
+        Column(
+            _("Late risk"),
+            lambda r: r.prediction.late_chance if r.prediction else None,
+            lambda chance: _("{percent}%").format(percent=percent_text(chance)),
+            tooltip=why,
+        ),
     ]
 
 
