@@ -24,6 +24,8 @@ from collections_desktop.models.db.schema import Customer, CustomerTransaction
 from collections_desktop.models.db.schema.enums import CollectionStatus, TransactionType
 
 EPOCH = dt.date(2000, 1, 1)
+SLICE = 100_000
+"""Rows read and made into columns at a time."""
 MONEY_UNITS = 10_000
 """Stored amounts are whole 1/10,000ths (``db.types.Money``)."""
 OPEN = np.iinfo(np.int32).max
@@ -44,8 +46,9 @@ def from_day_number(number: int) -> dt.date:
 class Invoices:
     """Invoices as parallel columns (``customer`` and ``group`` index the two lists)."""
 
-    ids: list[object]
-    """The invoices' keys as stored (``as_uuid`` makes a UUID of one)."""
+    ids: list[object | None]
+    """The open invoices' keys as stored (``as_uuid`` makes a UUID of one); None for a
+    settled one, which is never stored."""
     customers: list[uuid.UUID]
     groups: list[str]
     """The customers' groups ("" for none)."""
@@ -107,14 +110,15 @@ def read_invoices(
         )
         .join(Customer, Customer.id == t.customer_id)
         .where(t.type == TransactionType.INVOICE, t.amount_accounting > 0)
-        .order_by(t.customer_id, t.document_date, t.id)
     )
     if settled_after is not None:
         query = query.where(or_(t.closed_on.is_(None), t.closed_on >= settled_after))
     if customer_ids is not None:
         query = query.where(and_(t.customer_id.in_(list(customer_ids))))
-    rows = session.execute(query).all()
-    return _columns(rows)
+    # Read in slices, each made into columns at once: millions of rows never stand as
+    # Python tuples all together.
+    result = session.execute(query.execution_options(yield_per=SLICE))
+    return _columns(list(result.partitions()))
 
 
 def as_uuid(stored: object) -> uuid.UUID:
@@ -125,25 +129,46 @@ def as_uuid(stored: object) -> uuid.UUID:
     return uuid.UUID(bytes=bytes(stored))
 
 
-def _columns(rows: Sequence[Sequence[Any]]) -> Invoices:
+def _columns(slices: Sequence[Sequence[Sequence[Any]]]) -> Invoices:
     customers: dict[object, int] = {}
     groups: dict[str, int] = {}
-    count = len(rows)
-    customer = np.empty(count, np.int32)
-    group = np.empty(count, np.int32)
-    for position, row in enumerate(rows):
-        customer[position] = customers.setdefault(row[1], len(customers))
-        group[position] = groups.setdefault(row[2] or "", len(groups))
-    settled = np.fromiter((OPEN if r[5] is None else r[5] for r in rows), np.int32, count)
+    ids: list[object | None] = []
+    parts: list[tuple[NDArray[Any], ...]] = []
+    for rows in slices:
+        count = len(rows)
+        customer = np.fromiter(
+            (customers.setdefault(r[1], len(customers)) for r in rows), np.int32, count
+        )
+        group = np.fromiter(
+            (groups.setdefault(r[2] or "", len(groups)) for r in rows), np.int32, count
+        )
+        settled = np.fromiter((OPEN if r[5] is None else r[5] for r in rows), np.int32, count)
+        ids.extend(r[0] if r[5] is None else None for r in rows)
+        parts.append(
+            (
+                customer,
+                group,
+                np.fromiter((r[3] for r in rows), np.int32, count),
+                np.fromiter((r[4] for r in rows), np.int32, count),
+                settled,
+                np.fromiter((r[6] for r in rows), np.float64, count) / MONEY_UNITS,
+                np.fromiter((bool(r[7]) for r in rows), np.bool_, count),
+            )
+        )
+    types = (np.int32, np.int32, np.int32, np.int32, np.int32, np.float64, np.bool_)
+    columns = [
+        np.concatenate([part[i] for part in parts]) if parts else np.empty(0, kind)
+        for i, kind in enumerate(types)
+    ]
     return Invoices(
-        ids=[r[0] for r in rows],
+        ids=ids,
         customers=[as_uuid(stored) for stored in customers],
         groups=list(groups),
-        customer=customer,
-        group=group,
-        issued=np.fromiter((r[3] for r in rows), np.int32, count),
-        due=np.fromiter((r[4] for r in rows), np.int32, count),
-        settled=settled,
-        amount=np.fromiter((r[6] for r in rows), np.float64, count) / MONEY_UNITS,
-        disputed=np.fromiter((bool(r[7]) for r in rows), np.bool_, count),
+        customer=columns[0],
+        group=columns[1],
+        issued=columns[2],
+        due=columns[3],
+        settled=columns[4],
+        amount=columns[5],
+        disputed=columns[6],
     )
