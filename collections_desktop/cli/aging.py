@@ -44,24 +44,31 @@ def aging(args: argparse.Namespace) -> int:
 
 
 def snapshot(args: argparse.Namespace) -> int:
-    """Store an aging snapshot of the scope in one transaction and print its summary."""
+    """Store an aging snapshot of the scope in one transaction and print its summary; then
+    predict its customers' pay dates (read, then a short write) and say how many."""
+    from collections_desktop.cli.predict import describe_run
     from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.aging.definitions import AgingDefinitionError
-    from collections_desktop.models.aging.snapshot import take_snapshot
+    from collections_desktop.models.aging.snapshot import snapshot_customers, take_snapshot
     from collections_desktop.models.db.writing import write_transaction
     from collections_desktop.models.people.pools import PoolError
     from collections_desktop.models.people.scope import ScopeError
+    from collections_desktop.models.predict.store import prepare_predictions, store_predictions
 
     clock = SystemClock()
     day = as_of(args, clock.today())
     refused = (AgingDefinitionError, PoolError, ScopeError)
-    with (
-        opened_database(args, refused=refused) as database,
-        write_transaction(database, run="snapshot", what=_("snapshot")) as session,
-    ):
-        scope, pool_id = scope_and_pool(session, args)
-        summary = take_snapshot(session, day, scope, clock.now(), pool_id=pool_id)
-    print(describe_snapshot(summary))
+    with opened_database(args, refused=refused) as database:
+        with write_transaction(database, run="snapshot", what=_("snapshot")) as session:
+            scope, pool_id = scope_and_pool(session, args)
+            summary = take_snapshot(session, day, scope, clock.now(), pool_id=pool_id)
+        print(describe_snapshot(summary))
+        with database.sessions() as session:
+            prepared = prepare_predictions(
+                session, day, where=snapshot_customers(scope, day, pool_id)
+            )
+        with write_transaction(database, run="predict", what=_("predictions")) as session:
+            print(describe_run(store_predictions(session, prepared, clock.now())))
     return EXIT_OK
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from collections_desktop.cli.common import EXIT_OK, CommandError, as_of, opened_database
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from collections_desktop.models.predict.store import PredictionRun
 
 
 def backtest(args: argparse.Namespace) -> int:
@@ -60,15 +64,18 @@ def run(args: argparse.Namespace) -> int:
         if args.customer:
             customers = [find_customer(session, company_scope(session), args.customer, day)]
         result = predict_open_invoices(session, day, clock.now(), customers)
-    formats = text_formats()
-    print(
-        _(
-            "Open invoices predicted: {count}; customers: {customers}; settled invoices "
-            "learned from: {learned}."
-        ).format(
-            count=formats.count(result.predicted),
-            customers=formats.count(result.customers),
-            learned=formats.count(result.learned_from),
-        )
-    )
+    print(describe_run(result))
     return EXIT_OK
+
+
+def describe_run(run: PredictionRun) -> str:
+    """What a prediction run did, in one line."""
+    formats = text_formats()
+    return _(
+        "Open invoices predicted: {count}; customers: {customers}; settled invoices "
+        "learned from: {learned}."
+    ).format(
+        count=formats.count(run.predicted),
+        customers=formats.count(run.customers),
+        learned=formats.count(run.learned_from),
+    )

@@ -80,7 +80,12 @@ def test_snapshot_stores_and_summarises(run_cli, sqlite_db) -> None:
     assert "stored: 2 customers as of Nov 23, 2026, definition “Standard”, all pools" in (
         result.stdout
     )
-    assert result.stdout.splitlines()[-1].split() == ["Balance", "1,450.00"]
+    lines = result.stdout.splitlines()
+    assert lines[-2].split() == ["Balance", "1,450.00"]
+    # Then the snapshot's customers' open invoices are predicted from the settled ones.
+    assert lines[-1] == (
+        "Open invoices predicted: 4; customers: 2; settled invoices learned from: 3."
+    )
     with sqlite_db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AgingSnapshot)) == 1
         assert session.scalar(select(func.count()).select_from(AgingSnapshotCustomer)) == 2

@@ -292,8 +292,8 @@ def test_create_snapshot_shows_progress_and_reloads_with_the_new_date(
             release.set()
     finally:
         release.set()
-    assert steps[-1] == (3, 3, "Snapshot stored")
-    assert page.progress.maximum() == 3
+    assert steps[-1] == (2, 2, "Snapshot stored")
+    assert page.progress.maximum() == 2
     qtbot.waitUntil(lambda: not page.progress_row.isVisible())
     assert page.create_action.isEnabled()
     assert count(setting.database, AgingSnapshot) == before + 1

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from collections_desktop.models.aging.snapshot import take_snapshot
+from collections_desktop.models.aging.snapshot import snapshot_customers
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import Customer, InvoicePrediction
 from collections_desktop.models.ledger import postings, settlements
@@ -104,7 +104,7 @@ def test_an_invoice_already_more_than_15_days_late_is_certain_to_be_paid_late(
     assert overdue.predicted_date >= TODAY  # still open: it cannot have been paid before
 
 
-def test_one_customer_is_predicted_again_alone_and_a_snapshot_predicts_everyone(
+def test_one_customer_is_predicted_again_alone_and_a_snapshots_customers_all(
     sqlite_db: Database,
 ) -> None:
     later = NOW + dt.timedelta(hours=2)
@@ -119,7 +119,10 @@ def test_one_customer_is_predicted_again_alone_and_a_snapshot_predicts_everyone(
         again = stored(session)
         assert (again["SLOW"].created_at, again["PROMPT"].created_at) == (later, NOW)
         session.execute(InvoicePrediction.__table__.delete())
-        take_snapshot(session, TODAY, company_scope(session), later)
+        # After a snapshot, its customers are predicted: here the whole company's.
+        where = snapshot_customers(company_scope(session), TODAY)
+        run = predict_open_invoices(session, TODAY, later, where=where)
+        assert (run.predicted, run.customers) == (2, 2)
         assert set(stored(session)) == {"SLOW", "PROMPT"}
 
 

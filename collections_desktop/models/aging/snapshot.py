@@ -71,7 +71,6 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.db.types import Money, UuidKey, new_id, new_ids
 from collections_desktop.models.people.scope import AgentScope
-from collections_desktop.models.predict.store import predict_open_invoices
 
 
 class SnapshotError(LookupError):
@@ -426,12 +425,15 @@ def take_snapshot(
     definition_id: uuid.UUID | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> SnapshotSummary:
-    """Age the scope's customers on ``as_of`` and store the result, and predict their open
-    invoices' pay dates (``models/predict``); the caller commits."""
+    """Age the scope's customers on ``as_of`` and store the result; the caller commits.
+
+    The pay dates of their open invoices are predicted after it (``snapshot_customers``
+    names them for ``models/predict``), outside the snapshot's transaction.
+    """
     report = progress or (lambda done, total, what: None)
-    report(0, 3, _("Aging the open transactions"))
+    report(0, 2, _("Aging the open transactions"))
     result = age_customers(session, as_of, scope, pool_id=pool_id, definition_id=definition_id)
-    report(1, 3, _("Storing the snapshot"))
+    report(1, 2, _("Storing the snapshot"))
     definition = result.definition
     snapshot_id = new_id()
     session.execute(
@@ -477,12 +479,7 @@ def take_snapshot(
         ),
     )
     _store_lines(session, bounds, zip(header_ids, (r.columns for r in result.rows), strict=True))
-    report(2, 3, _("Predicting pay dates"))
-    whole_book = pool_id is None and scope.may_view_all_pools
-    predict_open_invoices(
-        session, as_of, now, None if whole_book else [row.customer_id for row in result.rows]
-    )
-    report(3, 3, _("Snapshot stored"))
+    report(2, 2, _("Snapshot stored"))
     return SnapshotSummary(
         id=snapshot_id,
         as_of=as_of,
@@ -494,6 +491,14 @@ def take_snapshot(
         balance=result.balance,
         created_at=now,
     )
+
+
+def snapshot_customers(
+    scope: AgentScope, as_of: dt.date, pool_id: uuid.UUID | None = None
+) -> ColumnElement[bool]:
+    """The condition on ``Customer`` of the customers a snapshot of the scope (and pool)
+    ages: whose pay dates are predicted after it."""
+    return and_(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
 
 
 def _store_lines(

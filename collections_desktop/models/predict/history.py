@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import BigInteger, and_, literal, or_, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -87,9 +87,11 @@ def read_invoices(
     *,
     settled_after: dt.date | None = None,
     customer_ids: Collection[uuid.UUID] | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> Invoices:
-    """Every invoice (of ``customer_ids`` when given) that was open on or after
-    ``settled_after``: history settled earlier than that is left unread.
+    """Every invoice (of ``customer_ids``, or of the customers ``where`` holds for, when
+    given) that was open on or after ``settled_after``: history settled earlier than that
+    is left unread.
 
     An invoice counts as disputed when it is or was disputed (a resolved dispute was one).
     """
@@ -114,7 +116,9 @@ def read_invoices(
     if settled_after is not None:
         query = query.where(or_(t.closed_on.is_(None), t.closed_on >= settled_after))
     if customer_ids is not None:
-        query = query.where(and_(t.customer_id.in_(list(customer_ids))))
+        query = query.where(t.customer_id.in_(list(customer_ids)))
+    if where is not None:
+        query = query.where(where)
     # Read in slices, each made into columns at once: millions of rows never stand as
     # Python tuples all together.
     result = session.execute(query.execution_options(yield_per=SLICE))

@@ -35,6 +35,7 @@ from collections_desktop.models.db.schema import (
     AgingSnapshot,
     AgingSnapshotCustomer,
     Customer,
+    CustomerTransaction,
     InvoicePrediction,
     ReceivablesParameters,
 )
@@ -357,8 +358,13 @@ def expected_late_customers(
     limit: int = 100,
 ) -> tuple[tuple[ExpectedLateRow, ...], Decimal]:
     """The ``limit`` customers of the scope (and pool) with the largest expected late amount
-    (ties by account), and the total over all of them, summed exactly in SQL."""
+    (ties by account), and the total over all of them, summed exactly in SQL. Only the
+    invoices still open count."""
     p = InvoicePrediction
+    # An invoice settled since the predictions were made no longer counts.
+    still_open = (
+        select(CustomerTransaction.id).where(CustomerTransaction.closed_on.is_(None)).subquery()
+    )
     expected = func.sum(p.expected_late)
     query = (
         select(
@@ -370,6 +376,7 @@ def expected_late_customers(
             func.count(case((p.late_chance > BASIS_POINTS // 2, 1))).label("likely_late"),
         )
         .join(p, p.customer_id == Customer.id)
+        .join(still_open, still_open.c.id == p.transaction_id)
         .where(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
         .group_by(Customer.id, Customer.account, Customer.name)
         .having(expected > 0)
@@ -378,6 +385,7 @@ def expected_late_customers(
     total = session.scalar(
         select(func.sum(p.expected_late))
         .join(Customer, Customer.id == p.customer_id)
+        .join(still_open, still_open.c.id == p.transaction_id)
         .where(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
     )
     return (

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _, ngettext
-from collections_desktop.models.aging.snapshot import take_snapshot
+from collections_desktop.models.aging.snapshot import snapshot_customers, take_snapshot
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.models.screens.aged_balances import (
@@ -44,6 +44,7 @@ from collections_desktop.views.itemmodels.prepared import PreparedRows, count_te
 from collections_desktop.views.itemmodels.rows import Column, Fit
 from collections_desktop.views.operations import WriteOp
 from collections_desktop.views.pages.base import ListPage, PageState
+from collections_desktop.views.predictions import predict_in_background
 from collections_desktop.views.snapshot_text import snapshot_sentence
 from collections_desktop.views.style import alert_colour, heading_font, muted_palette
 from collections_desktop.views.tasks import Task, TaskState
@@ -220,7 +221,7 @@ class AgedBalancesPage(ListPage):
 
         self.snapshot_task = task = WriteOp(
             None,
-            self._snapshot_taken,
+            lambda _none: self._snapshot_taken(pool_id),
             "snapshot",
             failure=self._snapshot_failed,
             run_lock="snapshot",
@@ -320,9 +321,21 @@ class AgedBalancesPage(ListPage):
         if not self.reads.is_loading:
             self.busy.stop()
 
-    def _snapshot_taken(self, _none: None) -> None:
+    def _snapshot_taken(self, pool_id: uuid.UUID | None) -> None:
+        """Show the new snapshot; then predict the pay dates of its customers."""
         self._snapshot_over()
         self._load(took_snapshot=True)
+        context = self.context
+        as_of = context.clock.today()
+        predict_in_background(
+            context,
+            as_of,
+            lambda _run: None,
+            lambda message: self.set_status(
+                _("The pay dates could not be predicted: {reason}").format(reason=message)
+            ),
+            where=snapshot_customers(context.scope, as_of, pool_id),
+        )
 
     def _snapshot_failed(self, message: str) -> None:
         self._snapshot_over()

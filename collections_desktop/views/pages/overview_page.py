@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _, ngettext
+from collections_desktop.models.aging.snapshot import snapshot_customers
 from collections_desktop.models.casework.activities import (
     ActivityDetails,
     ActivityError,
@@ -58,6 +59,7 @@ from collections_desktop.views.dialogs.activity_dialog import (
 )
 from collections_desktop.views.operations import Feedback, ReadSlot, WriteOp, refusal
 from collections_desktop.views.pages.base import Page, PageState
+from collections_desktop.views.predictions import predict_in_background
 from collections_desktop.views.snapshot_text import snapshot_taken
 from collections_desktop.views.style import muted_palette
 from collections_desktop.views.tasks import Task, TaskState
@@ -99,6 +101,8 @@ class OverviewPage(Page):
         """The balance grid whose row Enter record… is for (None: the activities')."""
         self._step = ""
         self.snapshot_job: Task | None = None
+        self.predicting = False
+        """Whether the pay dates of today's snapshot are being predicted."""
         """Today's snapshot being taken in the background (None: none is)."""
         self._snapshot_pool: uuid.UUID | None = None
         self.data: OverviewLists | None = None
@@ -265,8 +269,9 @@ class OverviewPage(Page):
 
     @property
     def is_loading(self) -> bool:
-        """Whether the lists are being read or today's snapshot taken."""
-        return self.reads.is_loading or self.snapshot_job is not None
+        """Whether the lists are being read, today's snapshot taken or its pay dates
+        predicted."""
+        return self.reads.is_loading or self.snapshot_job is not None or self.predicting
 
     def load(self) -> None:
         """Read the lists, then take today's snapshot if the newest is older or none."""
@@ -616,6 +621,32 @@ class OverviewPage(Page):
         self.snapshot_job = None
         same = pool_id == self.pool_id
         self._read(took=took and same, refused=refused if same else "")
+        if took:
+            self._predict(pool_id)
+
+    def _predict(self, pool_id: uuid.UUID | None) -> None:
+        """Predict the pay dates of the snapshot just taken of ``pool_id``, then read the
+        lists again (the worklist comes from the predictions), still saying the snapshot
+        was taken."""
+        context = self.context
+        as_of = context.clock.today()
+
+        def ended(note: str = "") -> None:
+            self.predicting = False
+            if note:
+                self._note = note
+            if pool_id == self.pool_id:
+                self._read(took=True)
+
+        self.predicting = predict_in_background(
+            context,
+            as_of,
+            lambda _run: ended(),
+            lambda message: ended(
+                _("The pay dates could not be predicted: {reason}").format(reason=message)
+            ),
+            where=snapshot_customers(context.scope, as_of, pool_id),
+        )
 
     def _snapshot_cancelled(self) -> None:
         self.snapshot_job = None  # the window is closing: nothing more to show

@@ -25,18 +25,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.people.scope import ScopeError
-from collections_desktop.models.predict.store import PredictionRun, learn, predict_open_invoices
+from collections_desktop.models.predict.store import PredictionRun
 from collections_desktop.models.screens.customer_card import (
     CustomerCard,
     CustomerOption,
@@ -65,8 +63,9 @@ from collections_desktop.views.actions.records import enter_record, record_actio
 from collections_desktop.views.actions.statements import StatementActions
 from collections_desktop.views.actions.transactions import ActionContext, TransactionActions
 from collections_desktop.views.context import PageContext
-from collections_desktop.views.operations import QueryOp, ReadSlot, refusal
+from collections_desktop.views.operations import QueryOp, ReadSlot
 from collections_desktop.views.pages.base import Page, PageState
+from collections_desktop.views.predictions import predict_in_background
 from collections_desktop.views.style import heading_font, muted_palette, tabular_font
 from collections_desktop.views.tasks import TaskState
 from collections_desktop.views.widgets.aging_chart import AgingChart
@@ -382,16 +381,12 @@ class WorkspacePage(Page):
         self.predict_action.setObjectName("predict_action")
         self.predict_action.setToolTip(
             _(
-                "Predict again when this customer's open invoices will be paid, from the "
-                "company's settled history (a snapshot predicts every customer)"
+                "Predict pay dates: when this customer's open invoices will be paid, from "
+                "the company's settled history (each snapshot predicts its customers)"
             )
         )
         self.predict_action.setEnabled(False)
         self.predict_action.triggered.connect(self.predict_pay_dates)
-        room = QWidget()
-        room.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.action_bar.addWidget(room)
-        self.action_bar.addAction(self.predict_action)
         open_layout.addWidget(self.action_bar)
         open_layout.addWidget(self.open_grid, 1)
         self.tabs.addTab(open_page, _("Open transactions"))
@@ -415,6 +410,12 @@ class WorkspacePage(Page):
         )
         self.unsettled_grid.sort_by(3)
         self.tabs.addTab(self.unsettled_grid, _("Unsettled payments"))
+        # Beside the tabs, its icon only (the tooltip names it): the tabs keep their room
+        # and the action bar its buttons in every language.
+        predict = page_button(self.predict_action, "workspace_predict_button")
+        predict.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        predict.setAutoRaise(True)
+        self.tabs.setCornerWidget(predict, Qt.Corner.TopRightCorner)
         return self.tabs
 
     # --- public -------------------------------------------------------------------------
@@ -626,22 +627,14 @@ class WorkspacePage(Page):
         self.loaded.emit(data)
 
     def predict_pay_dates(self) -> None:
-        """Predict this customer's open invoices now: the day's model is learned on the
-        background lane (once a day), then a short write stores the customer's rows."""
+        """Predict this customer's open invoices now (``views/predictions``), then read
+        the customer again."""
         customer_id = self._customer_id
         if customer_id is None:
             return
         context = self.context
-        database, clock, as_of = context.database, context.clock, context.clock.today()
         self.predict_action.setEnabled(False)
         self.set_status(_("Predicting pay dates…"))
-
-        def learn_model(_state: TaskState) -> None:
-            with database.sessions() as session:
-                learn(session, as_of)
-
-        def write(session: Session) -> PredictionRun:
-            return predict_open_invoices(session, as_of, clock.now(), [customer_id])
 
         def done(run: PredictionRun) -> None:
             self._action_done(
@@ -656,16 +649,9 @@ class WorkspacePage(Page):
             self.predict_action.setEnabled(True)
             self.set_status(message)
 
-        def learned(_none: None) -> None:
-            self.write(write, done, name="predict pay dates", failure=refused)
-
-        QueryOp(
-            learn_model,
-            learned,
-            "learn pay dates",
-            failure=lambda error: refused(refusal(error)),
-            long=True,
-        ).run(context.runner)
+        predict_in_background(
+            context, context.clock.today(), done, refused, customer_ids=[customer_id]
+        )
 
     def _action_done(self, message: str) -> None:
         """An action was written: read the customer again, then say what was done."""
