@@ -463,6 +463,10 @@ def recent_contacts(
     return tuple(found[:limit])
 
 
+PROMISE_STATES = frozenset((CollectionStatus.PROMISED, CollectionStatus.BROKEN))
+"""The collection statuses whose transaction keeps a promise's date and amount."""
+
+
 def transaction_rows(
     session: Session, items: Sequence[OpenItem], as_of: dt.date
 ) -> tuple[TransactionRow, ...]:
@@ -473,7 +477,13 @@ def transaction_rows(
                 CustomerTransaction.id,
                 CustomerTransaction.promise_date,
                 CustomerTransaction.promise_amount,
-            ).where(CustomerTransaction.id.in_([i.transaction_id for i in items]))
+            ).where(
+                # Only a promise, kept or broken, carries a date: the rest are not asked for
+                # (thousands of keys in the statement took longer than the open items).
+                CustomerTransaction.id.in_(
+                    [i.transaction_id for i in items if i.collection_status in PROMISE_STATES]
+                )
+            )
         )
     }
     return tuple(
