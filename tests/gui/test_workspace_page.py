@@ -634,3 +634,41 @@ def test_predict_pay_dates_predicts_this_customer_and_shows_it(
     with sqlite_db.sessions() as session:
         stored = session.scalars(select(InvoicePrediction.customer_id)).all()
     assert stored == [desk.ruiz] * 3
+
+
+def test_a_long_timeline_lists_the_newest_entries_and_more_on_request(qtbot) -> None:
+    """450 entries: the newest 200 listed and a last row saying 250 are older; opening it
+    lists 200 more, then the last 50; a type filter starts again from its newest."""
+    from collections_desktop.models.screens.workspace import Target, TimelineEntry, TimelineKind
+    from collections_desktop.views.icons import IconRegistry
+    from collections_desktop.views.widgets.timeline import CustomerTimeline
+
+    timeline = CustomerTimeline(Formats("en_US"), IconRegistry())
+    qtbot.addWidget(timeline)
+    start = dt.date(2026, 11, 23)
+    entries = [
+        TimelineEntry(
+            kind=TimelineKind.INVOICE if n % 3 else TimelineKind.PAYMENT,
+            date=start - dt.timedelta(days=n),
+            at=None,
+            title=f"Entry {n}",
+            tooltip="",
+            target_kind=Target.TRANSACTION,
+            target_id=uuid.uuid4(),
+        )
+        for n in range(450)
+    ]
+    timeline.set_entries(entries)
+    tree = timeline.tree
+    assert tree.topLevelItemCount() == 201
+    assert tree.topLevelItem(199).text(1) == "Entry 199"
+    last = tree.topLevelItem(200)
+    assert last.text(1) == "250 older entries: open to list 200 more"
+    tree.itemActivated.emit(last, 0)
+    assert tree.topLevelItemCount() == 401
+    assert tree.topLevelItem(400).text(1) == "50 older entries: open to list 200 more"
+    timeline.show_more()
+    assert [tree.topLevelItem(i).text(1) for i in (0, 449)] == ["Entry 0", "Entry 449"]
+    assert tree.topLevelItemCount() == 450
+    timeline.filter.setCurrentIndex(timeline.filter.findData(TimelineKind.PAYMENT))
+    assert tree.topLevelItemCount() == 150  # every third: 150 payments, all listed

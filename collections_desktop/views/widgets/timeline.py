@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from collections_desktop.formatting import Formats
-from collections_desktop.i18n import N_, _
+from collections_desktop.i18n import N_, _, ngettext
 from collections_desktop.models.screens.workspace import TimelineEntry, TimelineKind
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.style import heading_font, muted_palette, tabular_font
@@ -64,6 +64,10 @@ TIMELINE_ICONS = {
 
 _LINE_ROLE = Qt.ItemDataRole.UserRole + 1
 """A line item's index among its entry's lines (a plain int)."""
+_MORE_ROLE = Qt.ItemDataRole.UserRole + 2
+"""Marks the last row, which lists older entries when opened."""
+PAGE = 200
+"""Entries listed at first, and more each time the older ones are asked for."""
 
 
 class _WrappingEntries(QStyledItemDelegate):
@@ -108,6 +112,8 @@ class CustomerTimeline(QWidget):
         self._icons = icons
         self._entries: tuple[TimelineEntry, ...] = ()
         self._shown: list[TimelineEntry] = []
+        self._listed = PAGE
+        """How many of the filtered entries are listed (``PAGE`` more each time asked)."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 0, 0)
         head = QHBoxLayout()
@@ -119,7 +125,7 @@ class CustomerTimeline(QWidget):
         # references to objects kept in Qt's variants ("deallocating None" much later).
         for label, kind in TIMELINE_FILTERS:
             self.filter.addItem(_(label), kind or "")
-        self.filter.currentIndexChanged.connect(lambda _i: self._fill())
+        self.filter.currentIndexChanged.connect(lambda _i: self._refill())
         head.addWidget(title)
         head.addStretch(1)
         head.addWidget(self.filter)
@@ -155,19 +161,31 @@ class CustomerTimeline(QWidget):
     def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
         """Show ``entries`` (newest first) through the type filter chosen."""
         self._entries = tuple(entries)
-        self._fill()
+        self._refill()
 
     def shown(self) -> list[TimelineEntry]:
-        """The entries shown, top to bottom (after the type filter)."""
-        return list(self._shown)
+        """The entries listed, top to bottom (after the type filter)."""
+        return self._shown[: self._listed]
+
+    def show_more(self) -> None:
+        """List ``PAGE`` more of the older entries."""
+        self._listed += PAGE
+        self._fill()
+
+    def _refill(self) -> None:
+        self._listed = PAGE
+        self._fill()
 
     def _fill(self) -> None:
         self.tree.clear()
         kind = self.filter.currentData() or None
         entries = [e for e in self._entries if kind is None or e.kind == kind]
         self._shown = entries
+        # A big account has thousands of entries: the newest are listed, the rest on
+        # request, so showing a customer never makes thousands of wrapped rows.
+        listed = entries[: self._listed]
         items = []
-        for position, entry in enumerate(entries):
+        for position, entry in enumerate(listed):
             item = QTreeWidgetItem([self._formats.date(entry.date), entry.title])
             item.setIcon(1, self._icons.get(TIMELINE_ICONS[entry.kind]))
             item.setToolTip(0, entry.tooltip)
@@ -180,8 +198,22 @@ class CustomerTimeline(QWidget):
                 child.setData(0, Qt.ItemDataRole.UserRole, position)
                 child.setData(0, _LINE_ROLE, index)
             items.append(item)
+        older = len(entries) - len(listed)
+        if older:
+            more = QTreeWidgetItem(
+                [
+                    "",
+                    ngettext(
+                        "{count} older entry: open to list it",
+                        "{count} older entries: open to list {page} more",
+                        older,
+                    ).format(count=self._formats.count(older), page=self._formats.count(PAGE)),
+                ]
+            )
+            more.setData(0, _MORE_ROLE, True)
+            items.append(more)
         # The expand arrows only where an entry has lines to show.
-        self.tree.setRootIsDecorated(any(entry.lines for entry in entries))
+        self.tree.setRootIsDecorated(any(entry.lines for entry in listed))
         self.tree.addTopLevelItems(items)
         self.tree.setVisible(bool(entries))
         self.empty.setVisible(not entries)
@@ -192,6 +224,9 @@ class CustomerTimeline(QWidget):
         )
 
     def _activate(self, item: QTreeWidgetItem, _column: int) -> None:
+        if item.data(0, _MORE_ROLE):
+            self.show_more()
+            return
         entry = self._shown[item.data(0, Qt.ItemDataRole.UserRole)]
         index = item.data(0, _LINE_ROLE)
         if index is not None:
