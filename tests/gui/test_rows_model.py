@@ -132,3 +132,32 @@ def test_the_marked_model_colours_cells_and_names_the_currency_in_headers(qtmode
     assert colours == [None, None, red]  # only the negative balance, which also shows its sign
     assert table.index(2, 1).data() == "-200.00"
     assert table.index(2, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_ten_thousand_rows_are_formatted_only_as_they_are_shown_sorted_or_filtered() -> None:
+    """Setting the rows formats nothing; showing a row formats that row, sorting formats
+    nothing (it sorts on the values), and the first filter formats every row once."""
+    formatted: list[Decimal] = []
+
+    def text(value: Decimal) -> str:
+        formatted.append(value)
+        return f"{value:,.2f}"
+
+    table = RowTableModel(
+        [Column("Account", lambda r: r.account), Column("Balance", lambda r: r.balance, text)]
+    )
+    rows = [Balance(f"C-{n:05d}", "", D(n % 997), None) for n in range(10_000)]
+    table.set_rows(rows)
+    assert formatted == []
+    assert table.index(0, 1).data() == "0.00"
+    assert formatted == [D(0)]
+    table.sort(1, Qt.SortOrder.DescendingOrder)
+    assert len(formatted) == 1
+    assert table.index(0, 1).data() == "996.00"
+    assert len(formatted) == 2
+    table.set_filter("996.00")
+    assert len(formatted) == 10_000  # every row, once: the two shown are not made again
+    assert table.rowCount() == 10
+    assert {table.index(r, 0).data() for r in range(10)} == {
+        f"C-{n:05d}" for n in range(10_000) if n % 997 == 996
+    }

@@ -109,7 +109,7 @@ class PreparedModel(MarkedModel[Row], Generic[Row]):
             raise ValueError("the rows were prepared for other columns")
         self.beginResetModel()
         self._all = prepared.rows
-        self._texts = prepared.texts
+        self._texts = list(prepared.texts)
         self._column_keys = prepared.keys
         self._haystacks = prepared.haystacks
         self._orders = {}

@@ -83,9 +83,10 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self._columns = tuple(columns)
         self._all: tuple[Row, ...] = ()
         self._shown: list[int] = []  # indexes into _all, in display order
-        self._keys: list[tuple[tuple[int, Any], ...]] = []
-        self._haystacks: list[str] = []
-        self._texts: list[tuple[str, ...]] = []
+        self._haystacks: list[str] | None = []
+        """Each row's texts joined, for the filter; made the first time one is typed."""
+        self._texts: list[tuple[str, ...] | None] = []
+        """Each row's texts, made when the row is first shown or measured."""
         self._filter = ""
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._orders: dict[int, tuple[list[int], list[int]]] = {}  # column: (filled, blanks)
@@ -93,20 +94,31 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     # --- content ------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[Row]) -> None:
-        """Show ``rows``, keeping the current sort and filter."""
+        """Show ``rows``, keeping the current sort and filter.
+
+        Nothing is formatted here: a row's texts are made when it is first shown, a
+        column's sort keys when it is first sorted on, the filter's text when one is
+        typed; so thousands of rows cost the GUI thread only what is on screen.
+        """
         self.beginResetModel()
         self._all = tuple(rows)
-        values = [[column.value(row) for column in self._columns] for row in self._all]
-        self._texts = [
-            tuple(column.text(v) if v is not None else "" for column, v in zip(
-                self._columns, row_values, strict=True))
-            for row_values in values
-        ]  # fmt: skip
-        self._keys = [tuple(map(_sort_key, row_values)) for row_values in values]
-        self._haystacks = ["\t".join(texts).casefold() for texts in self._texts]
+        self._texts = [None] * len(self._all)
+        self._haystacks = None
         self._orders = {}
         self._shown = self._arranged()
         self.endResetModel()
+
+    def row_texts(self, source: int) -> tuple[str, ...]:
+        """The texts of the ``source``-th row (in the order given), made once."""
+        texts = self._texts[source]
+        if texts is None:
+            row = self._all[source]
+            texts = tuple(
+                column.text(value) if (value := column.value(row)) is not None else ""
+                for column in self._columns
+            )
+            self._texts[source] = texts
+        return texts
 
     @property
     def columns(self) -> tuple[Column[Row], ...]:
@@ -126,7 +138,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         if rest > 0:
             step = max(rest // count, 1)
             picked = picked + shown[count::step][:count]
-        return [self._texts[i][column] for i in picked]
+        return [self.row_texts(i)[column] for i in picked]
 
     def rows(self) -> tuple[Row, ...]:
         """The rows shown, in display order."""
@@ -142,7 +154,12 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def _arranged(self) -> list[int]:
         words = self._filter.split()
         if words:
-            shown = [i for i, hay in enumerate(self._haystacks) if all(w in hay for w in words)]
+            if self._haystacks is None:
+                self._haystacks = [
+                    "\t".join(self.row_texts(i)).casefold() for i in range(len(self._all))
+                ]
+            haystacks = self._haystacks
+            shown = [i for i, hay in enumerate(haystacks) if all(w in hay for w in words)]
         else:
             shown = list(range(len(self._all)))
         if self._sort is None:
@@ -160,7 +177,8 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def _order(self, column: int) -> tuple[list[int], list[int]]:
         """All rows in ascending order of ``column``, blanks apart; sorted once per column."""
         if column not in self._orders:
-            keys = [key[column] for key in self._keys]
+            value = self._columns[column].value
+            keys = [_sort_key(value(row)) for row in self._all]
             filled = sorted((i for i, k in enumerate(keys) if not k[0]), key=lambda i: keys[i][1])
             self._orders[column] = (filled, [i for i, k in enumerate(keys) if k[0]])
         return self._orders[column]
@@ -187,14 +205,14 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         source = self._shown[index.row()]
         column = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts[source][index.column()]
+            return self.row_texts(source)[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return column.align(column.value(self._all[source]))
         if role == Qt.ItemDataRole.ToolTipRole:
             if column.tooltip is not None:
                 return column.tooltip(self._all[source])
             if column.fit in GIVING_WAY:  # elided when room is short: whole in the tooltip
-                return self._texts[source][index.column()] or None
+                return self.row_texts(source)[index.column()] or None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
