@@ -159,6 +159,9 @@ class CustomerCard:
     email: str | None
     primary_contact_name: str | None
     responsible: ContactInfo | None
+    aging_columns: tuple[Decimal, ...] = ()
+    """The aged balance in the definition's columns (the customer's aggregate, as a
+    snapshot's row); empty when nothing is open."""
 
     @property
     def on_hold(self) -> bool:
@@ -355,6 +358,7 @@ def customer_card(
             if responsible
             else None
         ),
+        aging_columns=row.columns if row else (),
     )
 
 

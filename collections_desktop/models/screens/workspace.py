@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats, text_formats
 from collections_desktop.i18n import N_, _, current_language, ngettext
+from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.actions.charge_rows import ChargeState
 from collections_desktop.models.actions.interest_notes import InterestNoteRow, interest_notes
 from collections_desktop.models.actions.nsf import UNDO_REASON
-from collections_desktop.models.aging.definitions import age_items, load_definition
+from collections_desktop.models.aging.definitions import load_definition
 from collections_desktop.models.casework.categories import shown_category
 from collections_desktop.models.casework.records import shown_result
 from collections_desktop.models.db.schema import (
@@ -619,7 +620,6 @@ def load_workspace(
         scope.pool(pool_id)  # ScopeError for a pool outside the scope
     definition = load_definition(session, pool_id=pool_id, language=current_language())
     items = open_items(session, customer_id, as_of)
-    aging = age_items(items, as_of, definition)
     card = customer_card(session, scope, customer_id, as_of, definition=definition, items=items)
     predictions = customer_predictions(session, customer_id)
     rows = transaction_rows(session, items, as_of)
@@ -631,7 +631,8 @@ def load_workspace(
         ),
         timeline=timeline(session, scope, customer_id, as_of, formats=formats),
         aging_labels=definition.labels,
-        aging_columns=aging.columns,
+        # The chart from the customer's aggregate (what a snapshot stores), not its rows.
+        aging_columns=card.aging_columns or tuple(ZERO for _label in definition.labels),
         company_name=session.scalar(select(ReceivablesParameters.company_name)) or "",
         customer_language=letter_language(
             session.scalar(select(Customer.language).where(Customer.id == customer_id)),
