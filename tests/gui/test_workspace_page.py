@@ -663,12 +663,37 @@ def test_a_long_timeline_lists_the_newest_entries_and_more_on_request(qtbot) -> 
     assert tree.topLevelItemCount() == 201
     assert tree.topLevelItem(199).text(1) == "Entry 199"
     last = tree.topLevelItem(200)
-    assert last.text(1) == "250 older entries: open to list 200 more"
+    assert last.text(1) == "250 older entries: open to list up to 200 more"
     tree.itemActivated.emit(last, 0)
     assert tree.topLevelItemCount() == 401
-    assert tree.topLevelItem(400).text(1) == "50 older entries: open to list 200 more"
+    assert tree.topLevelItem(400).text(1) == "50 older entries: open to list up to 200 more"
     timeline.show_more()
     assert [tree.topLevelItem(i).text(1) for i in (0, 449)] == ["Entry 0", "Entry 449"]
     assert tree.topLevelItemCount() == 450
     timeline.filter.setCurrentIndex(timeline.filter.findData(TimelineKind.PAYMENT))
     assert tree.topLevelItemCount() == 150  # every third: 150 payments, all listed
+
+
+def test_a_big_accounts_timeline_reads_its_newest_entries_and_the_rest_when_asked(
+    qtbot, desk: Desk, sqlite_db: Database
+) -> None:
+    """450 invoices in the year: the customer is read with its newest 400 entries, 200
+    listed; the next 200 come from what was read; asking for older ones reads them all."""
+    from collections_desktop.models.db.schema import Customer
+
+    with sqlite_db.sessions.begin() as session:
+        garnier = session.get(Customer, desk.other)
+        for n in range(450):
+            invoice(session, garnier, "10.00", TODAY + dt.timedelta(days=29 - n // 2))
+    load(qtbot, desk, desk.other)
+    page = desk.page
+    tree = page.timeline.tree
+    assert tree.topLevelItemCount() == 201
+    assert tree.topLevelItem(200).text(1) == "200 older entries: open to list up to 200 more"
+    tree.itemActivated.emit(tree.topLevelItem(200), 0)
+    assert tree.topLevelItemCount() == 401
+    assert tree.topLevelItem(400).text(1) == "Older entries: open to list them"
+    tree.itemActivated.emit(tree.topLevelItem(400), 0)
+    # 450 invoices and the first one, posted before: every entry read, 451 listed
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 451, timeout=10_000)
+    assert "older" not in tree.topLevelItem(450).text(1)

@@ -59,6 +59,8 @@ from collections_desktop.models.texts.business import company_language
 
 TIMELINE_DAYS = 365
 """How far back the timeline reaches by default."""
+TIMELINE_FIRST = 400
+"""Timeline entries read with the customer; the rest are read when asked for."""
 
 
 class TimelineKind:
@@ -188,6 +190,9 @@ class WorkspaceData:
     company_name: str
     customer_language: str
     """The language the customer is written to in (``letter_language``): the reminder's."""
+    timeline_complete: bool = True
+    """Whether ``timeline`` holds every entry of the period (else the newest
+    ``TIMELINE_FIRST``; ``timeline`` with no limit reads the rest)."""
 
 
 _TIMELINE_TYPES = {
@@ -221,13 +226,15 @@ def timeline(
     days: int = TIMELINE_DAYS,
     kinds: Iterable[str] | None = None,
     formats: Formats | None = None,
+    limit: int | None = None,
 ) -> tuple[TimelineEntry, ...]:
     """What happened to the customer in the ``days`` up to ``as_of``, newest first.
 
     Invoices, payments and credit notes by posting date; an interest note once, by its
     date, with its total and its invoices as lines; collection letters by letter date;
     activities by end date and time. ``kinds`` (``TimelineKind`` values) keeps only
-    those kinds.
+    those kinds. ``limit``: only the newest that many (the transactions and activities,
+    the many, are read newest first up to it, so the newest are exact).
     """
     check_customer(session, scope, customer_id, as_of)
     fmt = formats or text_formats()
@@ -296,7 +303,7 @@ def timeline(
                 t.type.in_(types),
                 t.posting_date <= as_of,
                 t.posting_date > since,
-            )
+            ).order_by(t.posting_date.desc(), t.voucher.desc()).limit(limit)
         ):  # fmt: skip
             if row.id in in_notes:
                 continue
@@ -325,6 +332,8 @@ def timeline(
                 a.end_at < day_after(as_of),
                 a.end_at >= day_after(since),
             )
+            .order_by(a.end_at.desc(), a.number.desc())
+            .limit(limit)
         ):  # fmt: skip
             kind = activity_kind(activity.type, activity.code)
             if kind not in wanted:
@@ -334,7 +343,7 @@ def timeline(
                 ((end.date(), end.time(), activity.number), _activity_entry(activity, kind, fmt))
             )
     entries.sort(key=lambda pair: pair[0], reverse=True)
-    return tuple(entry for _key, entry in entries)
+    return tuple(entry for _key, entry in entries[:limit])
 
 
 def _transaction_entry(
@@ -622,6 +631,7 @@ def load_workspace(
     items = open_items(session, customer_id, as_of)
     card = customer_card(session, scope, customer_id, as_of, definition=definition, items=items)
     predictions = customer_predictions(session, customer_id)
+    entries = timeline(session, scope, customer_id, as_of, formats=formats, limit=TIMELINE_FIRST)
     rows = transaction_rows(session, items, as_of)
     return WorkspaceData(
         card=card,
@@ -629,7 +639,8 @@ def load_workspace(
             replace(row, prediction=predictions[row.id]) if row.id in predictions else row
             for row in rows
         ),
-        timeline=timeline(session, scope, customer_id, as_of, formats=formats),
+        timeline=entries,
+        timeline_complete=len(entries) < TIMELINE_FIRST,
         aging_labels=definition.labels,
         # The chart from the customer's aggregate (what a snapshot stores), not its rows.
         aging_columns=card.aging_columns or tuple(ZERO for _label in definition.labels),

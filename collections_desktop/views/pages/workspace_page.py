@@ -49,6 +49,7 @@ from collections_desktop.models.screens.workspace import (
     TimelineEntry,
     WorkspaceData,
     load_workspace,
+    timeline,
 )
 from collections_desktop.models.screens.workspace_texts import (
     EmailDraft,
@@ -120,6 +121,7 @@ class WorkspacePage(Page):
         self._options: dict[str, CustomerOption] = {}
         self._customer_id: uuid.UUID | None = None
         self._searches = ReadSlot(self)
+        self.timeline_reads = ReadSlot(self)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -164,6 +166,7 @@ class WorkspacePage(Page):
         self.horizontal.addWidget(self._build_main())
         self.timeline = CustomerTimeline(context.formats, context.icons)
         self.timeline.entry_activated.connect(self.document_activated)
+        self.timeline.older_wanted.connect(self._read_whole_timeline)
         self.horizontal.addWidget(self.timeline)
         # Two thirds for the transactions: at 1366 pixels their columns and the main
         # actions' buttons fit in English, French, Spanish and Portuguese (the headers go
@@ -568,6 +571,27 @@ class WorkspacePage(Page):
 
         self.query(read, self._show, name="workspace customer", failure=self._show_failure)
 
+    def _read_whole_timeline(self) -> None:
+        """Read every timeline entry of the period (the customer was read with the newest
+        ``TIMELINE_FIRST``), then list the next page of them."""
+        customer_id = self._customer_id
+        if customer_id is None:
+            return
+        context = self.context
+        database, scope, formats, as_of = (
+            context.database, context.scope, context.formats, context.clock.today()
+        )  # fmt: skip
+
+        def read(_state: TaskState) -> tuple[TimelineEntry, ...]:
+            with database.sessions() as session:
+                return timeline(session, scope, customer_id, as_of, formats=formats)
+
+        def show(entries: tuple[TimelineEntry, ...]) -> None:
+            if self._customer_id == customer_id:
+                self.timeline.set_entries(entries, more=True)
+
+        self.query(read, show, name="workspace timeline", slot=self.timeline_reads)
+
     def _show_failure(self, error: BaseException) -> None:
         if isinstance(error, ScopeError):
             message = str(error)
@@ -615,7 +639,7 @@ class WorkspacePage(Page):
         self.promised_grid.set_rows(promised_transactions(rows))
         self.unsettled_grid.set_rows(unsettled_payments(rows))
         self._set_tab_counts()
-        self.timeline.set_entries(data.timeline)
+        self.timeline.set_entries(data.timeline, complete=data.timeline_complete)
         self.contacts.show_card(card, self.context.call_method())
         self.body.setCurrentIndex(1)
         loaded = _("{account} {name} · figures on {date}").format(

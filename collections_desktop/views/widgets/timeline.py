@@ -103,6 +103,8 @@ class CustomerTimeline(QWidget):
 
     entry_activated = Signal(str, object)
     """What an opened entry drills to ("transaction"/"activity"/"letter") and its id."""
+    older_wanted = Signal()
+    """The older entries were asked for and not all are read: read them all."""
 
     def __init__(
         self, formats: Formats, icons: IconRegistry, parent: QWidget | None = None
@@ -113,6 +115,7 @@ class CustomerTimeline(QWidget):
         self._entries: tuple[TimelineEntry, ...] = ()
         self._shown: list[TimelineEntry] = []
         self._listed = PAGE
+        self._complete = True
         """How many of the filtered entries are listed (``PAGE`` more each time asked)."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 0, 0)
@@ -158,17 +161,30 @@ class CustomerTimeline(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty)
 
-    def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
-        """Show ``entries`` (newest first) through the type filter chosen."""
+    def set_entries(
+        self, entries: Sequence[TimelineEntry], *, complete: bool = True, more: bool = False
+    ) -> None:
+        """Show ``entries`` (newest first) through the type filter chosen; ``complete``:
+        they are all there are (else asking for older ones emits ``older_wanted``).
+        ``more``: they answer that wish, so ``PAGE`` more are listed than were."""
         self._entries = tuple(entries)
-        self._refill()
+        self._complete = complete
+        if more:
+            self.show_more()
+        else:
+            self._refill()
 
     def shown(self) -> list[TimelineEntry]:
         """The entries listed, top to bottom (after the type filter)."""
         return self._shown[: self._listed]
 
     def show_more(self) -> None:
-        """List ``PAGE`` more of the older entries."""
+        """List ``PAGE`` more of the older entries (asking for them when not read)."""
+        kind = self.filter.currentData() or None
+        read = sum(1 for e in self._entries if kind is None or e.kind == kind)
+        if not self._complete and self._listed >= read:
+            self.older_wanted.emit()
+            return
         self._listed += PAGE
         self._fill()
 
@@ -199,13 +215,17 @@ class CustomerTimeline(QWidget):
                 child.setData(0, _LINE_ROLE, index)
             items.append(item)
         older = len(entries) - len(listed)
-        if older:
+        if not older and not self._complete:
+            more = QTreeWidgetItem(["", _("Older entries: open to list them")])
+            more.setData(0, _MORE_ROLE, True)
+            items.append(more)
+        elif older:
             more = QTreeWidgetItem(
                 [
                     "",
                     ngettext(
-                        "{count} older entry: open to list it",
-                        "{count} older entries: open to list {page} more",
+                        "{count} older entry: open to list up to {page} more",
+                        "{count} older entries: open to list up to {page} more",
                         older,
                     ).format(count=self._formats.count(older), page=self._formats.count(PAGE)),
                 ]
