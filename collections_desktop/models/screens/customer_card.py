@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -472,8 +472,13 @@ PROMISE_STATES = frozenset((CollectionStatus.PROMISED, CollectionStatus.BROKEN))
 
 
 def transaction_rows(
-    session: Session, items: Sequence[OpenItem], as_of: dt.date
+    session: Session,
+    items: Sequence[OpenItem],
+    as_of: dt.date,
+    predictions: Mapping[uuid.UUID, PredictionRow] | None = None,
 ) -> tuple[TransactionRow, ...]:
+    """The rows of ``items``, with their promises and (when given) their predictions."""
+    predicted = predictions or {}
     promises = {
         r.id: (r.promise_date, r.promise_amount)
         for r in session.execute(
@@ -506,6 +511,7 @@ def transaction_rows(
             collection_status=i.collection_status,
             promise_date=promises.get(i.transaction_id, (None, None))[0],
             promise_amount=promises.get(i.transaction_id, (None, None))[1],
+            prediction=predicted.get(i.transaction_id),
         )
         for i in items
     )

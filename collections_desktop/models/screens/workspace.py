@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Row, select
@@ -632,13 +632,10 @@ def load_workspace(
     card = customer_card(session, scope, customer_id, as_of, definition=definition, items=items)
     predictions = customer_predictions(session, customer_id)
     entries = timeline(session, scope, customer_id, as_of, formats=formats, limit=TIMELINE_FIRST)
-    rows = transaction_rows(session, items, as_of)
+    rows = transaction_rows(session, items, as_of, predictions)
     return WorkspaceData(
         card=card,
-        transactions=tuple(
-            replace(row, prediction=predictions[row.id]) if row.id in predictions else row
-            for row in rows
-        ),
+        transactions=rows,
         timeline=entries,
         timeline_complete=len(entries) < TIMELINE_FIRST,
         aging_labels=definition.labels,
