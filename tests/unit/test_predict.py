@@ -163,3 +163,22 @@ def test_the_worklist_orders_customers_by_expected_late_amount_summed_exactly(
     assert [r.open_amount for r in rows if r.account == "MIDDLE"] == [D("666.66")]
     assert next(r for r in rows if r.account == "SLOW").likely_late == 2
     assert "PROMPT" not in {r.account for r in rows}  # nothing expected late: not listed
+
+
+def test_settling_an_invoice_takes_its_prediction_away(sqlite_db: Database) -> None:
+    """The worklist sums the predictions as they stand: an invoice paid in full leaves it;
+    one paid in part keeps its prediction until the next run."""
+    with sqlite_db.sessions.begin() as session:
+        slow = customer(session, "SLOW")
+        history(session, slow, 40)
+        whole = invoice(session, slow, dt.date(2026, 11, 10), "100.00")
+        part = invoice(session, slow, dt.date(2026, 11, 12), "300.00")
+        predict_open_invoices(session, TODAY, NOW)
+        assert len(stored_rows(session)) == 2
+        pay(session, slow, whole, TODAY)
+        pay(session, slow, part, TODAY, "100.00")
+        assert [row.transaction_id for row in stored_rows(session)] == [part.id]
+
+
+def stored_rows(session) -> list[InvoicePrediction]:
+    return list(session.scalars(select(InvoicePrediction)))

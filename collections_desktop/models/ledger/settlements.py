@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import text_formats
@@ -23,6 +23,7 @@ from collections_desktop.i18n import _
 from collections_desktop.kernel.money import ZERO, round_money
 from collections_desktop.models.db.schema import (
     CustomerTransaction,
+    InvoicePrediction,
     Settlement,
     SettlementLine,
 )
@@ -291,6 +292,12 @@ def update_closed_on(session: Session, transaction_ids: Sequence[uuid.UUID] | No
     if transaction_ids is not None:
         statement = statement.where(CustomerTransaction.id.in_(transaction_ids))
     session.execute(statement, execution_options={"synchronize_session": False})
+    # A settled invoice has nothing left to predict: the Overview's worklist sums the
+    # predictions as they stand, so the prediction goes with the last open amount.
+    closed = select(CustomerTransaction.id).where(CustomerTransaction.closed_on.is_not(None))
+    if transaction_ids is not None:
+        closed = closed.where(CustomerTransaction.id.in_(transaction_ids))
+    session.execute(delete(InvoicePrediction).where(InvoicePrediction.transaction_id.in_(closed)))
     if transaction_ids is None:
         loaded = [o for o in session.identity_map.values() if isinstance(o, CustomerTransaction)]
     else:  # look up only these: a long import session holds thousands of objects

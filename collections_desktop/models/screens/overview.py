@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from collections_desktop.kernel.money import ZERO
@@ -35,10 +35,10 @@ from collections_desktop.models.db.schema import (
     AgingSnapshot,
     AgingSnapshotCustomer,
     Customer,
-    CustomerTransaction,
     InvoicePrediction,
     ReceivablesParameters,
 )
+from collections_desktop.models.db.types import Money
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.models.predict.reads import BASIS_POINTS
 
@@ -358,13 +358,9 @@ def expected_late_customers(
     limit: int = 100,
 ) -> tuple[tuple[ExpectedLateRow, ...], Decimal]:
     """The ``limit`` customers of the scope (and pool) with the largest expected late amount
-    (ties by account), and the total over all of them, summed exactly in SQL. Only the
-    invoices still open count."""
+    (ties by account), and the total over all of them: one statement, summed exactly in
+    SQL. A settled invoice's prediction is gone (``settlements.update_closed_on``)."""
     p = InvoicePrediction
-    # An invoice settled since the predictions were made no longer counts.
-    still_open = (
-        select(CustomerTransaction.id).where(CustomerTransaction.closed_on.is_(None)).subquery()
-    )
     expected = func.sum(p.expected_late)
     query = (
         select(
@@ -374,20 +370,16 @@ def expected_late_customers(
             expected.label("expected_late"),
             func.sum(p.open_amount).label("open_amount"),
             func.count(case((p.late_chance > BASIS_POINTS // 2, 1))).label("likely_late"),
+            type_coerce(func.sum(expected).over(), Money()).label("total"),
         )
         .join(p, p.customer_id == Customer.id)
-        .join(still_open, still_open.c.id == p.transaction_id)
         .where(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
         .group_by(Customer.id, Customer.account, Customer.name)
         .having(expected > 0)
+        .order_by(expected.desc(), Customer.account)
+        .limit(limit)
     )
-    rows = session.execute(query.order_by(expected.desc(), Customer.account).limit(limit))
-    total = session.scalar(
-        select(func.sum(p.expected_late))
-        .join(Customer, Customer.id == p.customer_id)
-        .join(still_open, still_open.c.id == p.transaction_id)
-        .where(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
-    )
+    rows = session.execute(query).all()
     return (
         tuple(
             ExpectedLateRow(
@@ -400,7 +392,7 @@ def expected_late_customers(
             )
             for row in rows
         ),
-        total or ZERO,
+        rows[0].total if rows else ZERO,
     )
 
 
