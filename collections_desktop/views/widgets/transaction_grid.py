@@ -40,6 +40,8 @@ RowColumn = Column[TransactionRow]
 
 VOUCHER = 1
 """The voucher's column in every column list here: hidden until the user shows it."""
+SAMPLE_ROWS = 100
+"""How many rows, besides those on screen, a column's width is measured on."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,9 @@ class TransactionGrid(QWidget):
         rows.setDefaultSectionSize(self.view.fontMetrics().height() + 8)  # dense, readable
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Columns are fitted to the rows on screen and up to SAMPLE_ROWS more (Qt reads a
+        # thousand): a big account's thousands of rows are not all formatted to be measured.
+        header.setResizeContentsPrecision(SAMPLE_ROWS)
         header.setStretchLastSection(True)
         header.setSectionHidden(VOUCHER, True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
