@@ -536,6 +536,8 @@ def agent_url(server: Database, ledger: dict[str, Any]) -> Iterator[str]:
         connection.exec_driver_sql(
             f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role}"
         )
+        # As team init grants it: a settlement takes the settled invoices' predictions away.
+        connection.exec_driver_sql(f"GRANT DELETE ON invoice_predictions TO {role}")
         mine = f"'{ledger['customer']}'"
         for table, owner in (
             ("customers", "id"),

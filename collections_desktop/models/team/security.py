@@ -72,8 +72,12 @@ AGENT_WRITES: dict[str, str] = {
     "mailings": "INSERT",  # an outbox batch's header (its messages are secured)
     "sync_operations": "INSERT",
     "sync_field_clocks": "INSERT, UPDATE",
+    # Derived, worked out again with each snapshot (and gone when an invoice is settled),
+    # like a pool's members: the one table an agent deletes from, its own customers' rows.
+    "invoice_predictions": "INSERT, UPDATE, DELETE",
 }
-"""What an agent may write besides reading every table (never DELETE)."""
+"""What an agent may write besides reading every table (never DELETE, but for the
+predictions)."""
 
 SUPERVISOR_WRITES: dict[str, str] = {
     **dict.fromkeys(REFERENCE_TABLES, "INSERT, UPDATE"),
