@@ -101,7 +101,7 @@ def customer_sums(history: Invoices, day: int) -> Sums:
     )
 
 
-def learn_groups(history: Invoices, day: int, group_names: list[str]) -> Groups:
+def learn_groups(history: Invoices, day: int) -> Groups:
     """The groups' shrunk figures from the invoices settled before ``day``."""
     w = weights(history, day)
     dtp = (history.settled - history.issued).astype(np.float64)
@@ -115,6 +115,7 @@ def learn_groups(history: Invoices, day: int, group_names: list[str]) -> Groups:
         weight = float(w[chosen].sum())
         mean = float((w * dtp)[chosen].sum()) / weight if weight else book_dtp
         book_offset.append(mean - book_dtp)
+    group_names = history.groups
     size = len(group_names)
     g = history.group
     gw = np.bincount(g, weights=w, minlength=size)
@@ -137,7 +138,7 @@ def learn_groups(history: Invoices, day: int, group_names: list[str]) -> Groups:
     )
 
 
-def group_figures(groups: Groups, invoices: Invoices, group_names: list[str]) -> Floats:
+def group_figures(groups: Groups, invoices: Invoices) -> Floats:
     """Per invoice: its group's days to pay, days late and dispute offset (columns)."""
     book_dtp, book_late, book_offset = groups.book
     table = np.array(
@@ -147,7 +148,7 @@ def group_figures(groups: Groups, invoices: Invoices, group_names: list[str]) ->
                 groups.days_late.get(name, book_late),
                 *groups.dispute_offset.get(name, book_offset),
             )
-            for name in group_names
+            for name in invoices.groups
         ]
         or [(book_dtp, book_late, *book_offset)]
     )

@@ -79,11 +79,11 @@ def fit(history: Invoices, day: int) -> Fitted:
     its customer's figures without itself, so the model learns to predict the unseen."""
     if not len(history):
         raise ValueError("no settled invoice to learn from")
-    groups = learn_groups(history, day, history.groups)
+    groups = learn_groups(history, day)
     sums = customer_sums(history, day)
     w = weights(history, day)
     own = (w, history.settled >= day - RECENT)
-    found = habits(history, sums, group_figures(groups, history, history.groups), own=own)
+    found = habits(history, sums, group_figures(groups, history), own=own)
     inputs = matrix(history, found)
     target = (history.settled - history.issued).astype(np.float64)
     if len(history) > FIT_ROWS:
@@ -119,7 +119,7 @@ def predict(
     day; the same customer index). ``open_on``: the day the invoices are known to be still
     open (None: as of their issue)."""
     sums = customer_sums(history, model.day)
-    found = habits(invoices, sums, group_figures(model.groups, invoices, invoices.groups))
+    found = habits(invoices, sums, group_figures(model.groups, invoices))
     regression = model.days_to_pay(matrix(invoices, found))
     errors = model.errors
     count = len(errors)

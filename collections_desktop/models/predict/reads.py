@@ -39,10 +39,6 @@ class PredictionRow:
     open_amount: Decimal
     expected_late: Decimal
 
-    @property
-    def late_probability(self) -> float:
-        return self.late_chance / BASIS_POINTS
-
 
 def customer_predictions(
     session: Session, customer_id: uuid.UUID

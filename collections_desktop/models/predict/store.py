@@ -97,7 +97,7 @@ def prepare_predictions(
     ``where`` holds for, a condition on ``Customer``; else of everyone) from what was
     settled before it. Writes nothing.
 
-    The model is learned from the whole book once a day (``learn``); afterwards a few
+    The model is learned from the whole book once a day (``_learn``); afterwards a few
     customers are predicted from their own history alone.
     """
     day = day_number(as_of)
@@ -179,14 +179,6 @@ def store_predictions(session: Session, prepared: Prepared, now: dt.datetime) ->
         )
     insert_rows(session, cast(Table, InvoicePrediction.__table__), rows)
     return PredictionRun(len(rows), len({row[1] for row in rows}), prepared.learned)
-
-
-def learn(session: Session, as_of: dt.date) -> Fitted | None:
-    """The model of ``as_of`` for this database, learned now unless it already was today.
-    None when nothing was settled before ``as_of``."""
-    day = day_number(as_of)
-    known = _MODELS.get(_key(session, day))
-    return known if known is not None else _learn(session, _read(session, as_of), day)
 
 
 FEW = 500
