@@ -547,3 +547,37 @@ def test_the_worklist_lists_the_pools_expected_late_amounts_largest_first(
     assert page.status.endswith(
         f" · 2 customers in this pool · expected to be paid late: {total:,.2f}\xa0EUR"
     )
+
+
+def test_a_payment_made_elsewhere_shows_when_the_page_comes_back(
+    qtbot, page: OverviewPage, setting: Setting
+) -> None:
+    """The Workspace posts while the Overview is hidden; back on screen, the Overview's
+    rows of that customer hold the payment, from the same snapshot (no new one taken)."""
+    from collections_desktop.models.ledger import postings, settlements
+    from collections_desktop.views.operations import WriteOp
+
+    def pay(session) -> None:
+        payment = postings.post_payment(
+            session,
+            customer_id=setting.ruiz,
+            amount=Decimal("200.00"),
+            posting_date=dt.date(2026, 11, 23),
+            now=at(23, 10),
+        )
+        settlements.settle_oldest_first(session, payment.id, dt.date(2026, 11, 23), at(23, 10))
+
+    page.hide()
+    with qtbot.waitSignal(page.context.runner.written, timeout=LOAD):
+        WriteOp(pay, lambda _result: None, "pay").run(page.context.runner, setting.database)
+    assert page.stale
+    assert texts(page.highest, 2) == ["2,000.00", "1,234.56"]  # hidden: not read yet
+    page.show()
+    with settled(qtbot, page):
+        page.activate()
+    assert not page.stale
+    assert texts(page.highest, 1) == ["Lopes & Filhos Lda", "Ruiz Hermanos SL"]
+    assert texts(page.highest, 2) == ["2,000.00", "1,034.56"]
+    assert texts(page.past_due, 4) == ["1,034.56"]
+    with setting.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AgingSnapshot)) == 1

@@ -100,8 +100,9 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
     supervisor = {(t, p) for t, r, p in grants if r == "collections_supervisor"}
     assert {t for t, p in agent if p == "SELECT"} == set(Base.metadata.tables) | {"alembic_version"}
     assert not any(p == "TRUNCATE" for t, p in agent)
-    # Only the derived predictions, rewritten with each snapshot, are deleted by an agent.
-    assert {t for t, p in agent if p == "DELETE"} == {"invoice_predictions"}
+    # Only derived rows are deleted by an agent: predictions, and snapshot rows kept fresh.
+    derived = {"invoice_predictions", "aging_snapshot_customers", "aging_snapshot_lines"}
+    assert {t for t, p in agent if p == "DELETE"} == derived
     assert {t for t, p in agent if p == "INSERT"} == SECURED | (
         set(AGENCY_TABLES) - set(AGENCY_SET_UP_TABLES)
     ) | {
@@ -119,7 +120,7 @@ def test_init_on_an_empty_database_migrates_it_and_secures_every_customer_table(
     assert ("employees", "UPDATE") in supervisor
     assert ("customer_pools", "INSERT") in supervisor
     assert ("pool_customers", "DELETE") in supervisor
-    assert {t for t, p in supervisor if p == "DELETE"} == {"pool_customers", "invoice_predictions"}
+    assert {t for t, p in supervisor if p == "DELETE"} == {"pool_customers", *derived}
     functions = {row[0]: row for row in state["functions"]}
     assert "collections_my_customers" not in functions  # the former policies' function
     for name in ("collections_sees_all", "collections_my_pools", "collections_my_employee"):

@@ -46,6 +46,7 @@ from collections_desktop.i18n import N_, _
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.casework.activities import PURPOSE_LENGTH
 from collections_desktop.models.casework.categories import FOLLOW_UP
+from collections_desktop.models.db.changes import note_customers
 from collections_desktop.models.db.schema import (
     Activity,
     ActivityType,
@@ -454,6 +455,16 @@ def _write(
         if dialect.supports_sane_multi_rowcount and written.rowcount != len(updates):
             raise PromiseError(
                 _("Some promises were changed while they were being judged; run it again.")
+            )
+        judged_ids = [cast(uuid.UUID, values["b_id"]) for values in updates]
+        for start in range(0, len(judged_ids), _CHUNK):
+            note_customers(
+                session,
+                session.scalars(
+                    select(CustomerTransaction.customer_id)
+                    .where(CustomerTransaction.id.in_(judged_ids[start : start + _CHUNK]))
+                    .distinct()
+                ),
             )
         for values in updates:
             loaded = session.identity_map.get(

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, aliased
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import N_, _
 from collections_desktop.kernel.money import ZERO, MoneyError, to_money
+from collections_desktop.models.db.changes import note_customers
 from collections_desktop.models.db.schema import (
     CollectionStatus,
     CollectionStatusChange,
@@ -286,6 +287,7 @@ def apply_change(
         note=note,
     )
     session.add(change)
+    note_customers(session, [txn.customer_id])
     session.expire(
         txn, ["collection_status", "promise_date", "promise_amount", "updated_at", "version"]
     )

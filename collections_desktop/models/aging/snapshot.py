@@ -10,7 +10,8 @@ lines dated on or before it, exactly as the live aging of one customer
 
 ``take_snapshot`` stores the result (a header per snapshot, a row per customer and a
 line per column) so the list pages read it instead of aging again. Snapshots are
-derived data: never edited, never synced.
+derived data, never synced; the newest ones are kept fresh for the customers each commit
+changes (``fresh.py``), older ones are left as they were taken.
 """
 
 from __future__ import annotations
@@ -323,19 +324,21 @@ def aged_rows(
     as_of: dt.date,
     definition: Definition,
     customer_condition: ColumnElement[bool],
+    *,
+    by_closed_on: bool | None = None,
 ) -> tuple[CustomerAgingRow, ...]:
     """Age the customers that meet the condition, by account; all-zero customers left out.
 
     One statement joins the two aggregates to the customers, so each customer crosses
-    into Python once.
+    into Python once. ``by_closed_on`` as in ``open_query``; when None it is chosen by
+    counting the transactions closed later (a few customers: pass True).
     """
     width = len(definition.labels)
-    opened = open_query(
-        as_of,
-        definition,
-        customer_condition,
-        by_closed_on=_few_closed_later(session, as_of),
-    ).subquery("opened")
+    if by_closed_on is None:
+        by_closed_on = _few_closed_later(session, as_of)
+    opened = open_query(as_of, definition, customer_condition, by_closed_on=by_closed_on).subquery(
+        "opened"
+    )
     closed = closed_invoices_query(as_of, customer_condition).subquery("closed")
     query = (
         select(
@@ -453,32 +456,7 @@ def take_snapshot(
             }
         ],
     )
-    bounds = _column_bounds(definition)
-    header_ids = new_ids(len(result.rows))
-    insert_rows(
-        session,
-        cast(Table, AgingSnapshotCustomer.__table__),  # every model of the schema maps one table
-        (
-            (
-                header_id,
-                snapshot_id,
-                row.customer_id,
-                row.balance,
-                row.past_due,
-                row.credit_limit,
-                row.available_credit,
-                row.sales_order_amount,
-                row.packing_slip_amount,
-                row.disputed_count,
-                row.disputed_amount,
-                row.oldest_past_due_date,
-                row.oldest_past_due_days,
-                row.risk_score,
-            )
-            for header_id, row in zip(header_ids, result.rows, strict=True)
-        ),
-    )
-    _store_lines(session, bounds, zip(header_ids, (r.columns for r in result.rows), strict=True))
+    store_rows(session, snapshot_id, definition, result.rows)
     report(2, 2, _("Snapshot stored"))
     return SnapshotSummary(
         id=snapshot_id,
@@ -499,6 +477,57 @@ def snapshot_customers(
     """The condition on ``Customer`` of the customers a snapshot of the scope (and pool)
     ages: whose pay dates are predicted after it."""
     return and_(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
+
+
+def store_rows(
+    session: Session,
+    snapshot_id: uuid.UUID,
+    definition: Definition,
+    rows: Sequence[CustomerAgingRow],
+) -> None:
+    """Write the customers' rows of a snapshot: a header per customer, a line per column."""
+    header_ids = new_ids(len(rows))
+    insert_rows(
+        session,
+        cast(Table, AgingSnapshotCustomer.__table__),  # every model of the schema maps one table
+        (
+            (
+                header_id,
+                snapshot_id,
+                row.customer_id,
+                row.balance,
+                row.past_due,
+                row.credit_limit,
+                row.available_credit,
+                row.sales_order_amount,
+                row.packing_slip_amount,
+                row.disputed_count,
+                row.disputed_amount,
+                row.oldest_past_due_date,
+                row.oldest_past_due_days,
+                row.risk_score,
+            )
+            for header_id, row in zip(header_ids, rows, strict=True)
+        ),
+    )
+    bounds = _column_bounds(definition)
+    columns = zip(header_ids, (r.columns for r in rows), strict=True)
+    if len(rows) < FEW_ROWS:
+        insert_rows(
+            session,
+            cast(Table, AgingSnapshotLine.__table__),
+            (
+                (header_id, position, label, from_days, to_days, amounts[position])
+                for header_id, amounts in columns
+                for position, (label, from_days, to_days) in enumerate(bounds)
+            ),
+        )
+    else:
+        _store_lines(session, bounds, columns)
+
+
+FEW_ROWS = 500
+"""Below this many customers their lines are written directly, without a work table."""
 
 
 def _store_lines(

@@ -49,6 +49,7 @@ from collections_desktop.models.billing.recurring import (
     save_recurring_lines,
     tax_code_choices,
 )
+from collections_desktop.models.db.changes import note_customers
 from collections_desktop.models.db.editing import update_versioned
 from collections_desktop.models.db.schema import (
     AccountStatus,
@@ -676,6 +677,8 @@ def save_record(
                 history.append(("responsible", names.get(old), names.get(new)))
             else:
                 history.append((field, _as_text(old), _as_text(new)))
+    if "credit_limit" in columns:  # a snapshot holds the limit and the credit left
+        note_customers(session, [customer.id])
 
     address_history, legacy = _save_addresses(session, customer, changes.addresses, now)
     history += address_history

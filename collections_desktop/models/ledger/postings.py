@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.kernel.money import ZERO, round_money
+from collections_desktop.models.db.changes import note_customers
 from collections_desktop.models.db.schema import (
     CREDIT_TYPES,
     DEBIT_TYPES,
@@ -109,6 +110,7 @@ def post_transaction(
     )
     session.add(txn)
     session.flush()
+    note_customers(session, [txn.customer_id])
     return txn
 
 
@@ -170,6 +172,7 @@ def post_transactions(
             for row, txn_id, voucher in zip(rows, ids, vouchers, strict=True)
         ],
     )
+    note_customers(session, customers)
     return ids
 
 
@@ -316,6 +319,7 @@ def post_reversal(
     )
     session.add(txn)
     session.flush()
+    note_customers(session, [txn.customer_id])
     return txn
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.formatting import text_formats
 from collections_desktop.i18n import _
 from collections_desktop.kernel.money import ZERO, round_money
+from collections_desktop.models.db.changes import note_customers
 from collections_desktop.models.db.schema import (
     CustomerTransaction,
     InvoicePrediction,
@@ -292,6 +293,16 @@ def update_closed_on(session: Session, transaction_ids: Sequence[uuid.UUID] | No
     if transaction_ids is not None:
         statement = statement.where(CustomerTransaction.id.in_(transaction_ids))
     session.execute(statement, execution_options={"synchronize_session": False})
+    if transaction_ids is not None:  # all of them: a rebuild, followed by a new snapshot
+        for chunk in chunks(list(transaction_ids)):
+            note_customers(
+                session,
+                session.scalars(
+                    select(CustomerTransaction.customer_id)
+                    .where(CustomerTransaction.id.in_(chunk))
+                    .distinct()
+                ),
+            )
     # A settled invoice has nothing left to predict: the Overview's worklist sums the
     # predictions as they stand, so the prediction goes with the last open amount.
     closed = select(CustomerTransaction.id).where(CustomerTransaction.closed_on.is_not(None))

@@ -73,11 +73,15 @@ AGENT_WRITES: dict[str, str] = {
     "sync_operations": "INSERT",
     "sync_field_clocks": "INSERT, UPDATE",
     # Derived, worked out again with each snapshot (and gone when an invoice is settled),
-    # like a pool's members: the one table an agent deletes from, its own customers' rows.
+    # like a pool's members: the tables an agent deletes from, its own customers' rows.
     "invoice_predictions": "INSERT, UPDATE, DELETE",
+    # A snapshot's row of a customer who owes nothing any more, after a payment
+    # (models/aging/fresh.py).
+    "aging_snapshot_customers": "INSERT, UPDATE, DELETE",
+    "aging_snapshot_lines": "INSERT, UPDATE, DELETE",
 }
-"""What an agent may write besides reading every table (never DELETE, but for the
-predictions)."""
+"""What an agent may write besides reading every table (never DELETE, but for the derived
+predictions and snapshot rows)."""
 
 SUPERVISOR_WRITES: dict[str, str] = {
     **dict.fromkeys(REFERENCE_TABLES, "INSERT, UPDATE"),

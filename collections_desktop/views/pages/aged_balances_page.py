@@ -98,6 +98,7 @@ class AgedBalancesPage(ListPage):
     """Every customer of the chosen pool's newest snapshot, aged, with Create snapshot."""
 
     key = "aged_balances"
+    shows_snapshot = True
     title = N_("Aged balances")
     description = N_("Every customer of a pool by aging period, from its newest snapshot")
     busy_name = "aged_busy"

@@ -76,6 +76,10 @@ class Page(QWidget):
     """What the busy indicator says (marked with ``N_``; "Loading…" when empty)."""
     busy_width: ClassVar[int] = 160
     busy_name: ClassVar[str] = ""
+    shows_snapshot: ClassVar[bool] = False
+    """Whether the page shows a stored snapshot's figures. Every commit keeps the newest
+    snapshots fresh (``models/aging/fresh.py``), so such a page, hidden while something
+    was written, reads again when it comes back on screen."""
     """The busy bar's object name (``<key>_busy`` when empty)."""
 
     busy_changed = Signal(bool)
@@ -105,6 +109,10 @@ class Page(QWidget):
         )
         self.busy.changed.connect(self.busy_changed)
         self.reads = ReadSlot(self, self.busy)
+        self.stale = False
+        """Something was written while the page was hidden (``shows_snapshot`` pages)."""
+        if self.shows_snapshot:
+            context.runner.written.connect(self._written)
 
     # --- what the main window uses ------------------------------------------------------
 
@@ -119,8 +127,9 @@ class Page(QWidget):
         return self.busy.shown
 
     def activate(self) -> None:
-        """The page came on screen: read it the first time."""
-        if not self.started:
+        """The page came on screen: read it the first time, or again when it is stale."""
+        if not self.started or self.stale:
+            self.stale = False
             self.refresh()
 
     def refresh(self) -> None:
@@ -134,6 +143,10 @@ class Page(QWidget):
 
     def restore_state(self, state: PageState) -> None:
         """Put back what ``save_state`` returned; unknown or damaged entries are ignored."""
+
+    def _written(self) -> None:
+        if self.started and not self.isVisible():
+            self.stale = True
 
     # --- for subclasses -----------------------------------------------------------------
 

@@ -86,6 +86,7 @@ class OverviewPage(Page):
     """The collector's landing page: own activities and the pool's balance lists."""
 
     key = "overview"
+    shows_snapshot = True
     title = N_("Overview")
     description = N_("Your activities, the highest and the oldest balances")
     busy_width = 140

@@ -21,7 +21,8 @@ from collections_desktop.models.db.schema.base import Base, primary_id
 class AgingSnapshot(Base):
     """One stored aging of the customers in a scope (and pool) as of a date.
 
-    Derived data: rebuilt from the ledger, never edited and never synced.
+    Derived data: rebuilt from the ledger, never synced. The newest of each pool and
+    scope is kept fresh for the customers each commit changes (``models/aging/fresh.py``).
     """
 
     __tablename__ = "aging_snapshots"
