@@ -9,7 +9,11 @@ On a demo database (e.g. the 100,000-customer one from ``bench/demo.py --keep``)
 - starts the main window as the user and times show → Overview populated, 3 runs;
 - times the Workspace switching between that customer and the demo's largest one:
   the request → the page filled (card, grids, timeline, chart), median of 9 after a
-  first switch, and the longest pause of the GUI thread during a switch.
+  first switch, and the longest pause of the GUI thread during a switch;
+- times fresh figures after a posting, for both customers (median of 9): a payment of
+  1.00 settled oldest first, written as the Workspace writes it (its share of the commit
+  re-aging the customer in the newest snapshots, ``models/aging/fresh.py``), then the
+  Overview coming back on screen: the write → its lists read again and shown.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from sqlalchemy import func, select
 from collections_desktop.app import build_main_window
 from collections_desktop.formatting import Formats
 from collections_desktop.kernel.clock import FixedClock
+from collections_desktop.models.aging import fresh
 from collections_desktop.models.aging.snapshot import take_snapshot
 from collections_desktop.models.company.opening import open_company
 from collections_desktop.models.db.schema import Customer, CustomerTransaction, TransactionType
@@ -37,6 +42,7 @@ from collections_desktop.models.ledger import settlements
 from collections_desktop.models.people.pools import pool_criteria
 from collections_desktop.models.people.scope import load_viewer
 from collections_desktop.models.screens.overview import latest_snapshot
+from collections_desktop.views.operations import WriteOp
 
 BIG = "BENCH-10K"
 
@@ -216,11 +222,60 @@ def main() -> int:
         print(f"Workspace switch to {name}: median {statistics.median(values) * 1000:.0f} ms, "
               f"max {max(values) * 1000:.0f} ms; longest pause of the GUI thread "
               f"{max(pauses[name]) * 1000:.0f} ms")  # fmt: skip
+    fresh_figures(app, window, database, clock, {BIG: big, "largest": largest.customer_id})
     window.close()
     window.deleteLater()
     app.processEvents()
     database.dispose()
     return 0
+
+
+def fresh_figures(app, window, database, clock: FixedClock, customers) -> None:
+    """A payment on the Workspace, then the Overview on screen again (see the docstring)."""
+    refreshing: list[float] = []
+    original = fresh.refresh_customers
+
+    def timed(session, customer_ids):
+        started = time.perf_counter()
+        try:
+            return original(session, customer_ids)
+        finally:
+            refreshing.append(time.perf_counter() - started)
+
+    fresh.refresh_customers = timed
+    runner = window.overview_page.context.runner
+    for name, customer_id in customers.items():
+        writes, refreshes, shown = [], [], []
+        for _run in range(9):
+            window.show_customer(customer_id)
+            wait_for(window.workspace_page.loaded)
+
+            def pay(session, customer_id=customer_id) -> None:
+                payment = ledger_postings.post_payment(
+                    session,
+                    customer_id=customer_id,
+                    amount=Decimal("1.00"),
+                    posting_date=clock.today(),
+                    now=clock.now(),
+                )
+                settlements.settle_oldest_first(session, payment.id, clock.today(), clock.now())
+
+            refreshing.clear()
+            started = time.perf_counter()
+            WriteOp(pay, lambda _result: None, "bench payment").run(runner, database)
+            wait_for(runner.written)
+            written = time.perf_counter()
+            window.show_page("overview")
+            wait_for(window.overview_page.loaded)
+            app.processEvents()
+            writes.append(written - started)
+            refreshes.append(sum(refreshing))
+            shown.append(time.perf_counter() - written)
+        print(f"Payment on {name}: write {statistics.median(writes) * 1000:.0f} ms, of which "
+              f"re-aging it in the newest snapshots {statistics.median(refreshes) * 1000:.1f} ms; "
+              f"Overview shown again {statistics.median(shown) * 1000:.0f} ms "
+              f"(medians of 9)")  # fmt: skip
+    fresh.refresh_customers = original
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ from collections_desktop.models.db.schema import (
     AgingSnapshotCustomer,
     AgingSnapshotLine,
     Customer,
+    CustomerPool,
 )
+from collections_desktop.models.people.pools import PoolCriteria, customer_condition
 from collections_desktop.models.people.scope import (
     AgentScope,
     ScopeError,
@@ -117,20 +119,27 @@ def refresh_customers(session: Session, customer_ids: set[uuid.UUID]) -> int:
 def _conditions(
     session: Session, snapshots: Sequence[_Snapshot]
 ) -> list[tuple[_Snapshot, ColumnElement[bool]]]:
-    """Each snapshot with the condition on ``Customer`` of the scope (and pool) it ages;
-    a snapshot whose taker is no agent any more, or whose pool left their scope, is left."""
+    """Each snapshot with the condition on ``Customer`` of what it ages: its pool's
+    criteria, else the scope of whoever took it (the company's when nobody). A snapshot of
+    a deleted pool, or of a user who is no agent any more, is left as it is."""
+    pools = {
+        row.id: PoolCriteria.from_json(row.criteria)
+        for row in session.execute(
+            select(CustomerPool.id, CustomerPool.criteria).where(CustomerPool.deleted_at.is_(None))
+        )
+    }
     scopes: dict[str | None, AgentScope | None] = {}
     conditions = []
     for snapshot in snapshots:
+        if snapshot.pool_id is not None:
+            criteria = pools.get(snapshot.pool_id)
+            if criteria is None:
+                continue
+            conditions.append((snapshot, customer_condition(criteria, snapshot.as_of)))
+            continue
         scope = _scope(session, scopes, snapshot.user_name)
-        if scope is None:
-            continue
-        try:
-            conditions.append(
-                (snapshot, scope.customer_condition(snapshot.as_of, snapshot.pool_id))
-            )
-        except ScopeError:
-            continue
+        if scope is not None:
+            conditions.append((snapshot, scope.customer_condition(snapshot.as_of)))
     return conditions
 
 

@@ -112,7 +112,7 @@ class Page(QWidget):
         self.stale = False
         """Something was written while the page was hidden (``shows_snapshot`` pages)."""
         if self.shows_snapshot:
-            context.runner.written.connect(self._written)
+            context.runner.written.connect(self._mark_stale)
 
     # --- what the main window uses ------------------------------------------------------
 
@@ -144,7 +144,7 @@ class Page(QWidget):
     def restore_state(self, state: PageState) -> None:
         """Put back what ``save_state`` returned; unknown or damaged entries are ignored."""
 
-    def _written(self) -> None:
+    def _mark_stale(self) -> None:
         if self.started and not self.isVisible():
             self.stale = True
 
