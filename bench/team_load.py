@@ -44,9 +44,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import CursorResult, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -207,19 +207,22 @@ def add_collectors(url: str, collectors: int, stamp: dt.datetime) -> int:
                 session.add(agent)
                 session.flush()
                 session.add(AgentPool(agent_id=agent.id, pool_id=pool.id, updated_at=stamp))
-            assigned = session.execute(
-                text(
-                    "UPDATE customers AS c SET responsible_employee_id = e.id, "
-                    "updated_at = :now, version = c.version + 1 "
-                    "FROM (SELECT id, (row_number() OVER (ORDER BY account) - 1) % :n AS k "
-                    "      FROM customers WHERE deleted_at IS NULL) AS r "
-                    "JOIN (SELECT id, row_number() OVER (ORDER BY number) - 1 AS k "
-                    "      FROM employees WHERE number LIKE 'LOAD-%') AS e ON e.k = r.k "
-                    "WHERE c.id = r.id"
+            assigned = cast(  # an UPDATE's result is a CursorResult
+                CursorResult[Any],
+                session.execute(
+                    text(
+                        "UPDATE customers AS c SET responsible_employee_id = e.id, "
+                        "updated_at = :now, version = c.version + 1 "
+                        "FROM (SELECT id, (row_number() OVER (ORDER BY account) - 1) % :n AS k "
+                        "      FROM customers WHERE deleted_at IS NULL) AS r "
+                        "JOIN (SELECT id, row_number() OVER (ORDER BY number) - 1 AS k "
+                        "      FROM employees WHERE number LIKE 'LOAD-%') AS e ON e.k = r.k "
+                        "WHERE c.id = r.id"
+                    ),
+                    {"now": stamp, "n": collectors},
                 ),
-                {"now": stamp, "n": collectors},
             )
-            return assigned.rowcount
+            return int(assigned.rowcount)
     finally:
         engine.dispose()
 
@@ -312,6 +315,7 @@ class Desk:
     index: int
     database: Database
     viewer: Viewer
+    employee_id: uuid.UUID
     pool_id: uuid.UUID
     customers: list[uuid.UUID]
     rng: random.Random
@@ -342,6 +346,8 @@ class Report:
     results: list[Result]
     committed: list[str]
     failure: str | None = None
+    cpu: float = 0.0  # the collector's CPU seconds at work: on a small machine it
+    # competes with the server
 
 
 def overview(desk: Desk) -> None:
@@ -349,7 +355,7 @@ def overview(desk: Desk) -> None:
         overview_lists(
             session,
             desk.viewer.scope,
-            desk.viewer.employee_id,
+            desk.employee_id,
             pool_id=desk.pool_id,
             as_of=desk.clock.today(),
             activity_limit=OVERVIEW_ACTIVITIES,
@@ -406,7 +412,7 @@ def status(desk: Desk) -> float:
             [txn],
             target,
             desk.clock.now(),
-            changed_by_id=desk.viewer.employee_id,
+            changed_by_id=desk.employee_id,
             note=tag,
             today=desk.clock.today(),
         ),
@@ -428,7 +434,7 @@ def promise(desk: Desk) -> float:
             [txn],
             "promised",
             desk.clock.now(),
-            changed_by_id=desk.viewer.employee_id,
+            changed_by_id=desk.employee_id,
             note=tag,
             promise_date=when,
             promise_amount=amount,
@@ -464,7 +470,7 @@ def settle(desk: Desk) -> float:
             desk.viewer.scope,
             entry,
             desk.clock.now(),
-            created_by_id=desk.viewer.employee_id,
+            created_by_id=desk.employee_id,
         )
 
     return written(desk, "settle", work)
@@ -481,7 +487,7 @@ def activity(desk: Desk) -> float:
             session,
             desk.viewer.scope,
             now=start,
-            responsible_id=desk.viewer.employee_id,
+            responsible_id=desk.employee_id,
             type="task",
             purpose=tag,
             customer_id=customer,
@@ -528,7 +534,6 @@ def act(desk: Desk, name: str) -> Result:
 def collector(job: Job, start: Any, deadline: Any, ready: Any, reports: Any) -> None:
     """One collector's day in its own process: log in, wait for the start, work until the
     deadline, send back what was done and which writes committed."""
-    desk = None
     results: list[Result] = []
     try:
         desk = open_desk(job)
@@ -539,6 +544,7 @@ def collector(job: Job, start: Any, deadline: Any, ready: Any, reports: Any) -> 
         return
     try:
         start.wait()
+        cpu = time.process_time()
         names, weights = list(MIX), list(MIX.values())
         while True:
             pause = desk.rng.expovariate(1 / job.think) if job.think > 0 else 0.0
@@ -546,7 +552,7 @@ def collector(job: Job, start: Any, deadline: Any, ready: Any, reports: Any) -> 
                 break
             time.sleep(pause)
             results.append(act(desk, desk.rng.choices(names, weights)[0]))
-        reports.put(Report(job.index, results, desk.committed))
+        reports.put(Report(job.index, results, desk.committed, cpu=time.process_time() - cpu))
     except Exception:
         reports.put(Report(job.index, results, desk.committed, traceback.format_exc(limit=3)))
     finally:
@@ -559,13 +565,14 @@ def open_desk(job: Job) -> Desk:
     database = open_company(job.url, clock=clock, create=False)
     with database.sessions() as session:
         viewer = load_viewer(session, job.user)
-        pool_id = viewer.scope.default_pool_id
+        pool_id, employee_id = viewer.scope.default_pool_id, viewer.employee_id
         assert pool_id is not None, f"{job.user} has no default pool"
-        assert viewer.employee_id is not None, f"{job.user} is not an employee"
+        assert employee_id is not None, f"{job.user} is not an employee"
         customers = [row[0] for row in visible_customers(session, viewer.scope, clock.today())]
     if not customers:
         raise RuntimeError(f"{job.user} sees no customer")
-    return Desk(job.index, database, viewer, pool_id, customers, random.Random(job.index))
+    rng = random.Random(job.index)
+    return Desk(job.index, database, viewer, employee_id, pool_id, customers, rng)
 
 
 # --- the owner's runs meanwhile -----------------------------------------------------------
@@ -575,7 +582,11 @@ def owner_run(kind: str, url: str, start: Any, delay: float, runs: Any) -> None:
     """The company snapshot or the interest run, as the command line does them, ``delay``
     seconds after the start; sends back (kind, seconds, what came of it)."""
     clock = SystemClock()
-    database = open_company(url, clock=clock, create=False)
+    try:
+        database = open_company(url, clock=clock, create=False)
+    except Exception as error:
+        runs.put((kind, 0.0, f"could not log in: {type(error).__name__}: {error}"[:300]))
+        return
     try:
         start.wait()
         time.sleep(delay)
@@ -629,6 +640,8 @@ def run_day(
         context.Process(target=owner_run, args=(kind, url, start, args.seconds / 4, runs))
         for kind in ("snapshot", "interest")
     ]
+    for process in workers + owners:
+        process.daemon = True  # none outlives this process, whatever happens to it
     started = time.perf_counter()
     for process in workers + owners:
         process.start()
@@ -658,7 +671,7 @@ def run_day(
 
 def collect(source: Any, count: int, until: float) -> list[Any]:
     """Up to ``count`` messages from ``source``, waiting no later than ``until``."""
-    found = []
+    found: list[Any] = []
     while len(found) < count:
         left = until - time.time()
         if left <= 0:
@@ -778,7 +791,9 @@ def report(
     results = [result for report in reports for result in report.results]
     print(
         f"\n{len(results):,} actions by {len(reports)} collectors in {seconds:.0f} s "
-        f"({len(results) / seconds:.1f} a second)"
+        f"({len(results) / seconds:.1f} a second); the collectors' own CPU "
+        f"{sum(r.cpu for r in reports):.0f} s of the {(os.cpu_count() or 1) * seconds:.0f} "
+        "CPU seconds of the machine"
     )
     for kind, took, done in runs:
         print(f"owner's {kind}: {took:.1f} s ({done})")

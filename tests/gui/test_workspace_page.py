@@ -677,8 +677,8 @@ def test_a_long_timeline_lists_the_newest_entries_and_more_on_request(qtbot) -> 
 def test_a_big_accounts_timeline_reads_its_newest_entries_and_the_rest_when_asked(
     qtbot, desk: Desk, sqlite_db: Database
 ) -> None:
-    """450 invoices in the year: the customer is read with its newest 400 entries, 200
-    listed; the next 200 come from what was read; asking for older ones reads them all."""
+    """450 invoices in the year: the customer is read with its newest 100 entries, all
+    listed; asking for older ones reads them all and lists up to 400, then the rest."""
     from collections_desktop.models.db.schema import Customer
 
     with sqlite_db.sessions.begin() as session:
@@ -688,12 +688,62 @@ def test_a_big_accounts_timeline_reads_its_newest_entries_and_the_rest_when_aske
     load(qtbot, desk, desk.other)
     page = desk.page
     tree = page.timeline.tree
-    assert tree.topLevelItemCount() == 201
-    assert tree.topLevelItem(200).text(1) == "200 older entries: open to list up to 200 more"
-    tree.itemActivated.emit(tree.topLevelItem(200), 0)
-    assert tree.topLevelItemCount() == 401
-    assert tree.topLevelItem(400).text(1) == "Older entries: open to list them"
+    assert tree.topLevelItemCount() == 101
+    assert tree.topLevelItem(100).text(1) == "Older entries: open to list them"
+    tree.itemActivated.emit(tree.topLevelItem(100), 0)
+    # 450 invoices and the first one, posted before: every entry read, 400 listed
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 401, timeout=10_000)
+    assert tree.topLevelItem(400).text(1) == "51 older entries: open to list up to 200 more"
     tree.itemActivated.emit(tree.topLevelItem(400), 0)
-    # 450 invoices and the first one, posted before: every entry read, 451 listed
-    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 451, timeout=10_000)
+    assert tree.topLevelItemCount() == 451
     assert "older" not in tree.topLevelItem(450).text(1)
+
+
+def test_a_big_account_shows_its_first_rows_then_every_one(
+    qtbot, desk: Desk, sqlite_db: Database
+) -> None:
+    """250 open invoices, 120 of them disputed, due one a day: the first screen lists the
+    first 100 of each tab by due date with every tab's whole count, and no action works
+    yet; then every row comes, and an invoice asked for meanwhile is selected."""
+    from collections_desktop.models.actions.status import apply_change
+    from collections_desktop.models.db.schema import CollectionStatus, Customer
+
+    with sqlite_db.sessions.begin() as session:
+        garnier = session.get(Customer, desk.other)
+        made = [
+            invoice(session, garnier, f"{n + 1}.00", TODAY - dt.timedelta(days=300 - n))
+            for n in range(250)
+        ]
+        for txn in made[130:]:  # the last 120 by due date, none among the first 100
+            apply_change(
+                session, txn, CollectionStatus.DISPUTED, NOW,
+                changed_by_id=None, note=None, promise_date=None, promise_amount=None,
+            )  # fmt: skip
+        last = made[-1].id
+    page = desk.page
+    firsts: list[object] = []
+    page.first_shown.connect(firsts.append)
+    with qtbot.waitSignal(page.first_shown, timeout=10_000):
+        page.show_customer(desk.other)
+    [first] = firsts
+    assert not first.complete
+    assert page.open_grid.model.rowCount() == 200  # the first 100, and 100 disputed ones
+    assert page.open_grid.model.row(page.open_grid.model.index(0, 0)).amount == Decimal("1.00")
+    assert page.disputed_grid.model.rowCount() == 100
+    assert [page.tabs.tabText(i) for i in range(2)] == [
+        "Open transactions (251)",  # the 80.00 of the fixture, and the 250
+        "Disputed (120)",
+    ]
+    assert page.action_context() is None
+    assert not page.reminder_button.isEnabled()
+    assert page.show_transaction(last)  # not listed yet: selected when it comes
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        pass
+    assert page.data.complete
+    assert page.open_grid.model.rowCount() == 251
+    assert page.disputed_grid.model.rowCount() == 120
+    assert page.tabs.tabText(0) == "Open transactions (251)"
+    assert page.action_context() is not None
+    assert page.reminder_button.isEnabled()
+    selected = page.open_grid.marked()
+    assert [row.id for row in selected] == [last]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -125,14 +126,41 @@ def _open_on(as_of: dt.date) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def open_items(session: Session, customer_id: uuid.UUID, as_of: dt.date) -> list[OpenItem]:
-    """The customer's transactions not fully settled on ``as_of``, oldest due date first."""
+def open_items(
+    session: Session,
+    customer_id: uuid.UUID,
+    as_of: dt.date,
+    *,
+    where: Sequence[ColumnElement[bool]] = (),
+    limit: int | None = None,
+) -> list[OpenItem]:
+    """The customer's transactions not fully settled on ``as_of``, oldest due date first
+    (those meeting ``where``; the first ``limit`` of them)."""
     query = (
         _open_items_query(as_of)
-        .where(CustomerTransaction.customer_id == customer_id)
+        .where(CustomerTransaction.customer_id == customer_id, *where)
         .order_by(CustomerTransaction.due_date, CustomerTransaction.voucher)
+        .limit(limit)
     )
     return [OpenItem(*row) for row in session.execute(query) if row.open_amount != ZERO]
+
+
+def open_counts(
+    session: Session,
+    customer_id: uuid.UUID,
+    as_of: dt.date,
+    kinds: Mapping[str, ColumnElement[bool]],
+) -> dict[str, int]:
+    """How many of the customer's transactions are open on ``as_of``, in all and of each
+    kind (a condition on ``CustomerTransaction``), counted in one statement."""
+    t = CustomerTransaction
+    row = session.execute(
+        select(
+            func.count().label("all"),
+            *(func.count(case((condition, 1))).label(name) for name, condition in kinds.items()),
+        ).where(t.customer_id == customer_id, *_open_on(as_of))
+    ).one()
+    return {name: int(row._mapping[name] or 0) for name in ("all", *kinds)}
 
 
 def open_amount(session: Session, transaction_id: uuid.UUID, as_of: dt.date) -> Decimal:

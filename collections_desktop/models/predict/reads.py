@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.db.schema import InvoicePrediction
+from collections_desktop.models.db.types import Money
 
 LATE_DAYS = 15
 """"Paid late" means settled more than this many days after the due date."""
@@ -41,19 +43,35 @@ class PredictionRow:
 
 
 def customer_predictions(
-    session: Session, customer_id: uuid.UUID
+    session: Session,
+    customer_id: uuid.UUID,
+    transaction_ids: Sequence[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, PredictionRow]:
-    """The customer's stored predictions by transaction id (open invoices only): plain
-    columns, not mapped objects (a big customer has thousands)."""
+    """The customer's stored predictions by transaction id (open invoices only; of
+    ``transaction_ids`` when given): plain columns, not mapped objects (a big customer
+    has thousands)."""
     p = InvoicePrediction
     columns = (
         p.transaction_id, p.customer_id, p.as_of, p.predicted_date, p.late_chance,
         p.usual_delay_days, p.trend_days, p.disputed, p.open_amount, p.expected_late,
     )  # fmt: skip
-    return {
-        row[0]: PredictionRow(*tuple(row))
-        for row in session.execute(select(*columns).where(p.customer_id == customer_id))
-    }
+    query = select(*columns).where(p.customer_id == customer_id)
+    if transaction_ids is not None:
+        query = query.where(p.transaction_id.in_(transaction_ids))
+    return {row[0]: PredictionRow(*tuple(row)) for row in session.execute(query)}
+
+
+def customer_expected_late(session: Session, customer_id: uuid.UUID) -> Decimal | None:
+    """The sum over the customer's open invoices of chance × open amount (accounting
+    currency), exact in SQL; None when none is predicted. A settled invoice's prediction
+    is gone (``settlements.update_closed_on``), so every stored one is of an open invoice."""
+    p = InvoicePrediction
+    count, total = session.execute(
+        select(func.count(), type_coerce(func.sum(p.expected_late), Money())).where(
+            p.customer_id == customer_id
+        )
+    ).one()
+    return total if count else None
 
 
 def percent_text(late_chance: int) -> str:

@@ -273,17 +273,22 @@ def customer_card(
     as_of: dt.date,
     *,
     definition: Definition | None = None,
-    items: Sequence[OpenItem] | None = None,
 ) -> CustomerCard:
-    """The customer's card on ``as_of``; the aged figures equal a snapshot's row."""
+    """The customer's card on ``as_of``; the aged figures equal a snapshot's row.
+
+    Every figure is the customer's aggregate or a read of a few rows (the promised ones),
+    never all its open items: a customer with thousands is shown as fast as any."""
     customer = check_customer(session, scope, customer_id, as_of)
     definition = definition or load_definition(session)
     accounting = session.scalar(select(ReceivablesParameters.accounting_currency)) or ""
     aged = aged_rows(session, as_of, definition, Customer.id == customer_id)
     row = aged[0] if aged else None
-    if items is None:
-        items = open_items(session, customer_id, as_of)
-    promised = [i for i in items if i.collection_status == CollectionStatus.PROMISED]
+    promised = open_items(
+        session,
+        customer_id,
+        as_of,
+        where=(CustomerTransaction.collection_status == CollectionStatus.PROMISED,),
+    )
     promise_dates = cast(  # the query keeps only the dates that are set
         Sequence[dt.date],
         session.scalars(
@@ -308,11 +313,6 @@ def customer_card(
         if customer.responsible_employee_id is not None
         else None
     )
-    disputed = [
-        i
-        for i in items
-        if i.collection_status == CollectionStatus.DISPUTED and i.open_amount_accounting != ZERO
-    ]
     return CustomerCard(
         customer_id=customer.id,
         as_of=as_of,
@@ -339,10 +339,8 @@ def customer_card(
         promise_count=len(promised),
         promise_amount=sum((i.open_amount_accounting for i in promised), ZERO),
         next_promise_date=min(promise_dates) if promise_dates else None,
-        dispute_count=row.disputed_count if row else len(disputed),
-        dispute_amount=(
-            row.disputed_amount if row else sum((i.open_amount_accounting for i in disputed), ZERO)
-        ),
+        dispute_count=row.disputed_count if row else 0,  # no row: nothing is open
+        dispute_amount=row.disputed_amount if row else ZERO,
         recent_contacts=recent_contacts(session, customer_id, as_of),
         collections_contact=_contact(collections),
         other_contact=_contact(other),
@@ -377,13 +375,15 @@ def last_payment(session: Session, customer_id: uuid.UUID, as_of: dt.date) -> La
             txn.customer_id == customer_id,
             txn.type == TransactionType.PAYMENT,
             txn.posting_date <= as_of,
-            ~select(returned.id)
-            .where(
-                returned.customer_id == customer_id,  # the customer index, not a table scan
-                returned.reverses_transaction_id == txn.id,
-                returned.posting_date <= as_of,
-            )
-            .exists(),
+            # Read once (the customer's index), not per payment: on ten thousand
+            # payments a correlated probe took a tenth of a second.
+            txn.id.not_in(
+                select(returned.reverses_transaction_id).where(
+                    returned.customer_id == customer_id,
+                    returned.reverses_transaction_id.is_not(None),
+                    returned.posting_date <= as_of,
+                )
+            ),
         )
         .order_by(txn.posting_date.desc(), txn.voucher.desc())
         .limit(1)

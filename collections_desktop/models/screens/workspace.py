@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats, text_formats
@@ -31,6 +31,7 @@ from collections_desktop.models.casework.records import shown_result
 from collections_desktop.models.db.schema import (
     Activity,
     ActivityType,
+    CollectionStatus,
     Customer,
     CustomerTransaction,
     Employee,
@@ -40,11 +41,11 @@ from collections_desktop.models.db.schema import (
     ReceivablesParameters,
     TransactionType,
 )
-from collections_desktop.models.ledger.balances import open_items
+from collections_desktop.models.ledger.balances import OpenItem, open_counts, open_items
 from collections_desktop.models.letters.read import LetterRow, letter_rows
 from collections_desktop.models.letters.render import letter_language
 from collections_desktop.models.people.scope import AgentScope
-from collections_desktop.models.predict.reads import customer_predictions
+from collections_desktop.models.predict.reads import customer_expected_late, customer_predictions
 from collections_desktop.models.receipts.methods import method_name, state_name
 from collections_desktop.models.receipts.read import PaymentMethodInfo, StateMove, payment_methods
 from collections_desktop.models.screens.customer_card import (
@@ -59,7 +60,10 @@ from collections_desktop.models.texts.business import company_language
 
 TIMELINE_DAYS = 365
 """How far back the timeline reaches by default."""
-TIMELINE_FIRST = 400
+FIRST_ROWS = 100
+"""The open items each grid of a big customer reads first: a screen and more; the rest
+follow in a second read (``open_rows``)."""
+TIMELINE_FIRST = 100
 """Timeline entries read with the customer; the rest are read when asked for."""
 
 
@@ -193,6 +197,23 @@ class WorkspaceData:
     timeline_complete: bool = True
     """Whether ``timeline`` holds every entry of the period (else the newest
     ``TIMELINE_FIRST``; ``timeline`` with no limit reads the rest)."""
+    complete: bool = True
+    """Whether ``transactions`` holds every open item (else the first ``FIRST_ROWS`` of
+    each tab; ``open_rows`` reads them all)."""
+    counts: TabCounts | None = None
+    """How many rows each tab has in all."""
+    expected_late: Decimal | None = None
+    """The open invoices' expected late amount (None: none is predicted)."""
+
+
+@dataclass(frozen=True)
+class TabCounts:
+    """How many open items the Workspace's tabs list."""
+
+    open: int
+    disputed: int
+    promised: int
+    unsettled: int
 
 
 _TIMELINE_TYPES = {
@@ -618,24 +639,33 @@ def load_workspace(
     *,
     pool_id: uuid.UUID | None = None,
     formats: Formats | None = None,
+    first_rows: int | None = FIRST_ROWS,
 ) -> WorkspaceData:
     """Card, open transactions, timeline and aging of a customer, in one read.
 
     The aging uses the definition of ``pool_id`` (else the company default), as the
-    snapshot of that pool does.
+    snapshot of that pool does. A customer with more than ``first_rows`` open items is
+    read with the first ``first_rows`` of each grid (``complete`` is False then, and
+    ``open_rows`` reads them all); ``first_rows=None`` reads every one at once.
     """
     check_customer(session, scope, customer_id, as_of)
     if pool_id is not None:
         scope.pool(pool_id)  # ScopeError for a pool outside the scope
     definition = load_definition(session, pool_id=pool_id, language=current_language())
-    items = open_items(session, customer_id, as_of)
-    card = customer_card(session, scope, customer_id, as_of, definition=definition, items=items)
-    predictions = customer_predictions(session, customer_id)
+    card = customer_card(session, scope, customer_id, as_of, definition=definition)
+    counts = open_counts(session, customer_id, as_of, _TAB_KINDS)
+    complete = first_rows is None or counts["all"] <= first_rows
+    if complete:
+        items = open_items(session, customer_id, as_of)
+        predictions = customer_predictions(session, customer_id)
+    else:
+        assert first_rows is not None  # not complete: a limit was given
+        items = _first_items(session, customer_id, as_of, first_rows)
+        predictions = customer_predictions(session, customer_id, [i.transaction_id for i in items])
     entries = timeline(session, scope, customer_id, as_of, formats=formats, limit=TIMELINE_FIRST)
-    rows = transaction_rows(session, items, as_of, predictions)
     return WorkspaceData(
         card=card,
-        transactions=rows,
+        transactions=transaction_rows(session, items, as_of, predictions),
         timeline=entries,
         timeline_complete=len(entries) < TIMELINE_FIRST,
         aging_labels=definition.labels,
@@ -646,4 +676,43 @@ def load_workspace(
             session.scalar(select(Customer.language).where(Customer.id == customer_id)),
             company_language(session),
         ),
+        complete=complete,
+        counts=TabCounts(
+            open=counts["all"],
+            disputed=counts["disputed"],
+            promised=counts["promised"],
+            unsettled=counts["unsettled"],
+        ),
+        expected_late=customer_expected_late(session, customer_id),
     )
+
+
+_TAB_KINDS: dict[str, ColumnElement[bool]] = {
+    "disputed": CustomerTransaction.collection_status == CollectionStatus.DISPUTED,
+    "promised": CustomerTransaction.collection_status == CollectionStatus.PROMISED,
+    "unsettled": CustomerTransaction.amount < 0,
+}
+"""What the Workspace's tabs other than Open transactions list (``customer_card``'s
+``disputed_transactions``, ``promised_transactions``, ``unsettled_payments``)."""
+
+
+def _first_items(
+    session: Session, customer_id: uuid.UUID, as_of: dt.date, first_rows: int
+) -> list[OpenItem]:
+    """The first ``first_rows`` open items of each tab, by due date: all of them, and of
+    each kind (the disputed ones may all be due after the first hundred)."""
+    found = {i.transaction_id: i for i in open_items(session, customer_id, as_of, limit=first_rows)}
+    for condition in _TAB_KINDS.values():
+        for item in open_items(session, customer_id, as_of, where=(condition,), limit=first_rows):
+            found.setdefault(item.transaction_id, item)
+    return sorted(found.values(), key=lambda i: (i.due_date, i.voucher))
+
+
+def open_rows(
+    session: Session, scope: AgentScope, customer_id: uuid.UUID, as_of: dt.date
+) -> tuple[TransactionRow, ...]:
+    """Every open transaction of the customer with its prediction: the rest of a
+    Workspace read with ``first_rows``."""
+    check_customer(session, scope, customer_id, as_of)
+    items = open_items(session, customer_id, as_of)
+    return transaction_rows(session, items, as_of, customer_predictions(session, customer_id))

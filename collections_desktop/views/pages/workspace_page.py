@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
@@ -38,9 +39,9 @@ from collections_desktop.models.predict.store import PredictionRun
 from collections_desktop.models.screens.customer_card import (
     CustomerCard,
     CustomerOption,
+    TransactionRow,
     customer_options,
     disputed_transactions,
-    expected_late,
     past_due_transactions,
     promised_transactions,
     unsettled_payments,
@@ -49,6 +50,7 @@ from collections_desktop.models.screens.workspace import (
     TimelineEntry,
     WorkspaceData,
     load_workspace,
+    open_rows,
     timeline,
 )
 from collections_desktop.models.screens.workspace_texts import (
@@ -106,6 +108,8 @@ class WorkspacePage(Page):
 
     document_activated = Signal(str, object)
     """A timeline entry was opened: what it drills to ("transaction"/"activity") and its id."""
+    first_shown = Signal(object)
+    """The first screen of a customer is on screen (``loaded`` follows with every row)."""
 
     def __init__(
         self,
@@ -122,6 +126,10 @@ class WorkspacePage(Page):
         self._customer_id: uuid.UUID | None = None
         self._searches = ReadSlot(self)
         self.timeline_reads = ReadSlot(self)
+        self.rest_reads = ReadSlot(self)
+        """The second read of a big customer: every open transaction."""
+        self._wanted_transaction: uuid.UUID | None = None
+        """A transaction asked for (``show_transaction``) before every row was read."""
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -429,6 +437,11 @@ class WorkspacePage(Page):
         return self._data
 
     @property
+    def is_loading(self) -> bool:
+        """Whether the customer is being read (its first screen, or the rest of its rows)."""
+        return self.reads.is_loading or self.rest_reads.is_loading
+
+    @property
     def pool_id(self) -> uuid.UUID | None:
         """The pool chosen on top (``None``: all the agent's customers)."""
         chosen = self.pool_combo.currentData()
@@ -449,9 +462,10 @@ class WorkspacePage(Page):
             self._search()
 
     def action_context(self) -> ActionContext | None:
-        """The loaded customer, its open transactions and the rows marked in the grid."""
+        """The loaded customer, its open transactions and the rows marked in the grid
+        (None until every open transaction is read: the actions work on all of them)."""
         data = self._data
-        if data is None:
+        if data is None or not data.complete:
             return None
         return ActionContext(
             customer_id=data.card.customer_id,
@@ -467,15 +481,21 @@ class WorkspacePage(Page):
             enter_record(self.context, self, [self._data.card.account])
 
     def show_transaction(self, transaction_id: uuid.UUID) -> bool:
-        """Select an open transaction in the Open transactions tab; False when it is settled."""
+        """Select an open transaction in the Open transactions tab; False when it is settled.
+
+        Before a big customer's every row is read, one not yet listed is selected when
+        they come (True is answered then)."""
+        if self._data is not None and not self._data.complete:
+            self._wanted_transaction = transaction_id
         model = self.open_grid.model
         for row in range(model.rowCount()):
             if model.row(model.index(row, 0)).id == transaction_id:
                 self.tabs.setCurrentWidget(self.open_page)
                 select_row(self.open_grid.view, row)
                 self.open_grid.view.setFocus()
+                self._wanted_transaction = None
                 return True
-        return False
+        return self._wanted_transaction is not None
 
     def timeline_entries(self) -> list[TimelineEntry]:
         """The entries the timeline shows, top to bottom (after the type filter)."""
@@ -571,6 +591,25 @@ class WorkspacePage(Page):
 
         self.query(read, self._show, name="workspace customer", failure=self._show_failure)
 
+    def _read_rest(self, customer_id: uuid.UUID) -> None:
+        """Read every open transaction of the big customer on screen, then list them."""
+        context = self.context
+        database, scope, as_of = context.database, context.scope, context.clock.today()
+
+        def read(_state: TaskState) -> tuple[TransactionRow, ...]:
+            with database.sessions() as session:
+                return open_rows(session, scope, customer_id, as_of)
+
+        def show(rows: tuple[TransactionRow, ...]) -> None:
+            data = self._data
+            if data is not None and data.card.customer_id == customer_id:
+                self._show_rows(replace(data, transactions=rows, complete=True))
+
+        self.query(
+            read, show, name="workspace transactions", failure=self._show_failure,
+            slot=self.rest_reads,
+        )  # fmt: skip
+
     def _read_whole_timeline(self) -> None:
         """Read every timeline entry of the period (the customer was read with the newest
         ``TIMELINE_FIRST``), then list the next page of them."""
@@ -620,25 +659,8 @@ class WorkspacePage(Page):
         self.on_hold.setVisible(card.on_hold)
         self.on_hold_icon.setVisible(card.on_hold)
 
-        late = expected_late(data.transactions)
-        self.summary.setText(" ".join(summary_sentences(card, fmt, late)))
-        has_past_due = bool(past_due_transactions(data.transactions))
-        for button in (self.reminder_button, self.copy_button):
-            button.setEnabled(has_past_due)
-        if not has_past_due:
-            self.reminder_button.setToolTip(_("Nothing is past due: there is nothing to remind."))
-        else:
-            self.reminder_button.setToolTip(
-                _("Opens your e-mail program with a reminder listing the past-due items.")
-            )
+        self.summary.setText(" ".join(summary_sentences(card, fmt, data.expected_late)))
         self.chart.set_aging(data.aging_labels, data.aging_columns, card.accounting_currency)
-
-        rows = data.transactions
-        self.open_grid.set_rows(rows)
-        self.disputed_grid.set_rows(disputed_transactions(rows))
-        self.promised_grid.set_rows(promised_transactions(rows))
-        self.unsettled_grid.set_rows(unsettled_payments(rows))
-        self._set_tab_counts()
         self.timeline.set_entries(data.timeline, complete=data.timeline_complete)
         self.contacts.show_card(card, self.context.call_method())
         self.body.setCurrentIndex(1)
@@ -647,8 +669,38 @@ class WorkspacePage(Page):
         )
         self.set_status(f"{self._note} · {loaded}" if self._note else loaded)
         self._note = ""
+        self._show_rows(data)
+        self.first_shown.emit(data)
+        if not data.complete:
+            self._read_rest(card.customer_id)
+
+    def _show_rows(self, data: WorkspaceData) -> None:
+        """The grids, and what needs every open transaction: the reminder and the actions
+        (a big customer's first screen lists the first rows; every one follows)."""
+        self._data = data
+        rows = data.transactions
+        self.open_grid.set_rows(rows)
+        self.disputed_grid.set_rows(disputed_transactions(rows))
+        self.promised_grid.set_rows(promised_transactions(rows))
+        self.unsettled_grid.set_rows(unsettled_payments(rows))
+        self._set_tab_counts(data)
+        has_past_due = data.complete and bool(past_due_transactions(rows))
+        for button in (self.reminder_button, self.copy_button):
+            button.setEnabled(has_past_due)
+        if not data.complete:
+            self.reminder_button.setToolTip(_("Reading the customer's open transactions…"))
+        elif not has_past_due:
+            self.reminder_button.setToolTip(_("Nothing is past due: there is nothing to remind."))
+        else:
+            self.reminder_button.setToolTip(
+                _("Opens your e-mail program with a reminder listing the past-due items.")
+            )
         self.transaction_actions.update()
-        self.loaded.emit(data)
+        if data.complete:
+            if self._wanted_transaction is not None:
+                self.show_transaction(self._wanted_transaction)
+                self._wanted_transaction = None
+            self.loaded.emit(data)
 
     def predict_pay_dates(self) -> None:
         """Predict this customer's open invoices now (``views/predictions``), then read
@@ -684,16 +736,22 @@ class WorkspacePage(Page):
         if self._customer_id is not None:
             self._read_customer(self._customer_id)
 
-    def _set_tab_counts(self) -> None:
-        for index, (grid, title) in enumerate(
+    def _set_tab_counts(self, data: WorkspaceData) -> None:
+        """Each tab's title with its count: of every row, also while the first are listed."""
+        counts = data.counts
+        for index, (grid, title, whole) in enumerate(
             (
-                (self.open_grid, _("Open transactions")),
-                (self.disputed_grid, _("Disputed")),
-                (self.promised_grid, _("Promised to pay")),
-                (self.unsettled_grid, _("Unsettled payments")),
+                (self.open_grid, _("Open transactions"), counts.open if counts else None),
+                (self.disputed_grid, _("Disputed"), counts.disputed if counts else None),
+                (self.promised_grid, _("Promised to pay"), counts.promised if counts else None),
+                (
+                    self.unsettled_grid,
+                    _("Unsettled payments"),
+                    counts.unsettled if counts else None,
+                ),
             ),
         ):
-            count = grid.model.rowCount()
+            count = grid.model.rowCount() if data.complete or whole is None else whole
             self.tabs.setTabText(index, f"{title} ({self.context.formats.count(count)})")
 
     # --- e-mail and calls ---------------------------------------------------------------
