@@ -21,6 +21,7 @@ a short delay while a read of the slot runs.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -29,6 +30,7 @@ from PySide6.QtCore import QObject
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
+from collections_desktop.models.aging.fresh import REFRESHED
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.views.tasks import Lane, Task, TaskRunner, TaskState
@@ -169,12 +171,17 @@ class WriteOp(Generic[T]):
         write, long_write = self.write, self.long_write
         run_lock, what = self.run_lock, self.what
 
+        changed: list[frozenset[uuid.UUID]] = []
+
         def work(state: TaskState) -> T:
             with write_transaction(database, run=run_lock, what=what) as session:
                 if long_write is not None:
-                    return long_write(session, state)
-                assert write is not None  # __post_init__ saw to it
-                return write(session)
+                    result = long_write(session, state)
+                else:
+                    assert write is not None  # __post_init__ saw to it
+                    result = write(session)
+            changed.append(session.info.get(REFRESHED, frozenset()))
+            return result
 
         lane = Lane.WRITE if long_write is None else Lane.BACKGROUND
         task = runner.run(work, lane=lane, name=self.name)
@@ -184,6 +191,8 @@ class WriteOp(Generic[T]):
             if feedback is not None:
                 feedback.accept()
             self.success(value)
+            if changed and changed[0]:
+                runner.customers_changed.emit(changed[0])
             runner.written.emit()
 
         def failed(error: BaseException) -> None:

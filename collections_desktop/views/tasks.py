@@ -184,6 +184,10 @@ class TaskRunner(QObject):
 
     written = Signal()
     """A write committed (``WriteOp``): what counts local changes reads them again."""
+    customers_changed = Signal(object)
+    """A write committed that changed these customers (a ``frozenset`` of ids), whose rows
+    in the newest snapshots it brought up to date (``models/aging/fresh.py``); emitted
+    just before ``written``."""
 
     def __init__(self, parent: QObject | None = None, *, general_workers: int = 4) -> None:
         super().__init__(parent)

@@ -573,11 +573,44 @@ def test_a_payment_made_elsewhere_shows_when_the_page_comes_back(
     assert page.stale
     assert texts(page.highest, 2) == ["2,000.00", "1,234.56"]  # hidden: not read yet
     page.show()
+    patched = []
+    page.rows_patched.connect(lambda changed: patched.append(texts(page.highest, 2)))
     with settled(qtbot, page):
         page.activate()
+    # First Ruiz's rows alone, read from the snapshot; then the lists read again.
+    assert patched == [["2,000.00", "1,034.56"]]
     assert not page.stale
     assert texts(page.highest, 1) == ["Lopes & Filhos Lda", "Ruiz Hermanos SL"]
     assert texts(page.highest, 2) == ["2,000.00", "1,034.56"]
     assert texts(page.past_due, 4) == ["1,034.56"]
     with setting.database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AgingSnapshot)) == 1
+
+
+def test_a_changed_customer_is_put_in_its_place_in_a_top_list() -> None:
+    """The rows of changed customers are replaced in the list's order; one paid in full
+    leaves; in a full list, one that falls behind the former last row is left out (a
+    customer the list never held may come first), one that rises is put in."""
+    from collections_desktop.models.screens.overview import BalanceRow
+    from collections_desktop.views.pages.overview_page import merged_rows
+
+    ids = [uuid.uuid4() for _n in range(5)]
+
+    def row(n: int, balance: str) -> BalanceRow:
+        return BalanceRow(ids[n], f"C{n}", f"Customer {n}", Decimal(balance), None, None, 0)
+
+    def order(r: BalanceRow):
+        return (-r.balance, r.account)
+
+    rows = (row(0, "900.00"), row(1, "500.00"), row(2, "100.00"))
+    moved = merged_rows(rows, [row(1, "950.00")], {ids[1]}, order, 10)
+    assert [r.account for r in moved] == ["C1", "C0", "C2"]
+    assert [r.account for r in merged_rows(rows, [], {ids[0]}, order, 10)] == ["C1", "C2"]
+    # A full list of three: C1 falls to 50.00, behind C2, where unseen customers may be.
+    assert [r.account for r in merged_rows(rows, [row(1, "50.00")], {ids[1]}, order, 3)] == [
+        "C0",
+        "C2",
+    ]
+    # C4, never listed, rises above C2: in, and C2 drops off the end.
+    risen = merged_rows(rows, [row(4, "600.00")], {ids[4]}, order, 3)
+    assert [r.account for r in risen] == ["C0", "C4", "C1"]

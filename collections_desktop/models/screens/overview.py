@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -254,11 +254,16 @@ def latest_snapshot(
 
 
 def _snapshot_customers(
-    scope: AgentScope, snapshot_id: uuid.UUID, pool_id: uuid.UUID | None, as_of: dt.date
+    scope: AgentScope,
+    snapshot_id: uuid.UUID,
+    pool_id: uuid.UUID | None,
+    as_of: dt.date,
+    customer_ids: Collection[uuid.UUID] | None = None,
 ) -> Select[uuid.UUID, str, str]:
-    """The snapshot's customer rows joined to their customers, inside the scope (and pool)."""
+    """The snapshot's customer rows joined to their customers, inside the scope (and pool);
+    only those of ``customer_ids`` when given."""
     head = AgingSnapshotCustomer
-    return (
+    query = (
         select(Customer.id, Customer.account, Customer.name)
         .join(head, head.customer_id == Customer.id)
         .where(
@@ -267,6 +272,9 @@ def _snapshot_customers(
             scope.customer_condition(as_of, pool_id),
         )
     )
+    if customer_ids is not None:
+        query = query.where(Customer.id.in_(customer_ids))
+    return query
 
 
 def highest_balances(
@@ -277,11 +285,13 @@ def highest_balances(
     pool_id: uuid.UUID | None = None,
     as_of: dt.date,
     limit: int = 100,
+    customer_ids: Collection[uuid.UUID] | None = None,
 ) -> tuple[BalanceRow, ...]:
-    """The ``limit`` customers of the snapshot with the highest balance (ties by account)."""
+    """The ``limit`` customers of the snapshot with the highest balance (ties by account);
+    of ``customer_ids`` only, when given."""
     head = AgingSnapshotCustomer
     query = (
-        _snapshot_customers(scope, snapshot_id, pool_id, as_of)
+        _snapshot_customers(scope, snapshot_id, pool_id, as_of, customer_ids)
         .add_columns(head.balance, head.credit_limit, head.available_credit, head.risk_score)
         .order_by(head.balance.desc(), Customer.account)
         .limit(limit)
@@ -308,15 +318,17 @@ def past_due_balances(
     pool_id: uuid.UUID | None = None,
     as_of: dt.date,
     limit: int = 100,
+    customer_ids: Collection[uuid.UUID] | None = None,
 ) -> tuple[PastDueRow, ...]:
-    """The ``limit`` customers of the snapshot with something past due, oldest first.
+    """The ``limit`` customers of the snapshot with something past due, oldest first (of
+    ``customer_ids`` only, when given).
 
     Ordered by the oldest past-due date (none last), then the larger past-due amount,
     then the account.
     """
     head = AgingSnapshotCustomer
     query = (
-        _snapshot_customers(scope, snapshot_id, pool_id, as_of)
+        _snapshot_customers(scope, snapshot_id, pool_id, as_of, customer_ids)
         .add_columns(
             head.oldest_past_due_date,
             head.oldest_past_due_days,
@@ -356,10 +368,12 @@ def expected_late_customers(
     pool_id: uuid.UUID | None = None,
     as_of: dt.date,
     limit: int = 100,
+    customer_ids: Collection[uuid.UUID] | None = None,
 ) -> tuple[tuple[ExpectedLateRow, ...], Decimal]:
     """The ``limit`` customers of the scope (and pool) with the largest expected late amount
     (ties by account), and the total over all of them: one statement, summed exactly in
-    SQL. A settled invoice's prediction is gone (``settlements.update_closed_on``)."""
+    SQL (of ``customer_ids`` only, when given). A settled invoice's prediction is gone
+    (``settlements.update_closed_on``)."""
     p = InvoicePrediction
     expected = func.sum(p.expected_late)
     query = (
@@ -373,7 +387,11 @@ def expected_late_customers(
             type_coerce(func.sum(expected).over(), Money()).label("total"),
         )
         .join(p, p.customer_id == Customer.id)
-        .where(Customer.deleted_at.is_(None), scope.customer_condition(as_of, pool_id))
+        .where(
+            Customer.deleted_at.is_(None),
+            scope.customer_condition(as_of, pool_id),
+            *([Customer.id.in_(customer_ids)] if customer_ids is not None else []),
+        )
         .group_by(Customer.id, Customer.account, Customer.name)
         .having(expected > 0)
         .order_by(expected.desc(), Customer.account)
@@ -450,6 +468,47 @@ def overview_lists(
         expected_late=late,
         expected_late_total=late_total,
     )
+
+
+@dataclass(frozen=True)
+class ChangedRows:
+    """What the Overview's balance lists hold now for some customers (a write changed
+    them): their rows in each list, none where they no longer belong."""
+
+    customer_ids: frozenset[uuid.UUID]
+    highest: tuple[BalanceRow, ...]
+    past_due: tuple[PastDueRow, ...]
+    expected_late: tuple[ExpectedLateRow, ...]
+
+
+def changed_rows(
+    session: Session,
+    scope: AgentScope,
+    snapshot_id: uuid.UUID,
+    customer_ids: frozenset[uuid.UUID],
+    *,
+    pool_id: uuid.UUID | None,
+    as_of: dt.date,
+) -> ChangedRows:
+    """The rows of ``customer_ids`` in the Overview's balance lists, from the snapshot the
+    page shows (kept fresh by every commit, ``models/aging/fresh.py``): three reads of a
+    few rows, so a write shows on the page at once, before the lists are read again."""
+    ids, limit = customer_ids, len(customer_ids)
+    late, _total = expected_late_customers(
+        session, scope, pool_id=pool_id, as_of=as_of, limit=limit, customer_ids=ids
+    )
+    return ChangedRows(
+        customer_ids=ids,
+        highest=highest_balances(
+            session, scope, snapshot_id, pool_id=pool_id, as_of=as_of, limit=limit,
+            customer_ids=ids,
+        ),
+        past_due=past_due_balances(
+            session, scope, snapshot_id, pool_id=pool_id, as_of=as_of, limit=limit,
+            customer_ids=ids,
+        ),
+        expected_late=late,
+    )  # fmt: skip
 
 
 def count_customers(

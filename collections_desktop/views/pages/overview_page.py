@@ -14,12 +14,15 @@ activity, Close activity and More… write and read through the page's operation
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +48,12 @@ from collections_desktop.models.casework.activities import (
 from collections_desktop.models.db.database import DatabaseOpenError
 from collections_desktop.models.screens.overview import (
     ActivityRow,
+    BalanceRow,
+    ChangedRows,
+    ExpectedLateRow,
     OverviewLists,
+    PastDueRow,
+    changed_rows,
     overview_lists,
     take_snapshot_of_day,
 )
@@ -87,6 +95,9 @@ class OverviewPage(Page):
 
     key = "overview"
     shows_snapshot = True
+    rows_patched = Signal(object)
+    """The balance lists' rows of customers a write changed were read and put in place
+    (a ``ChangedRows``), before the lists are read again."""
     title = N_("Overview")
     description = N_("Your activities, the highest and the oldest balances")
     busy_width = 140
@@ -102,9 +113,9 @@ class OverviewPage(Page):
         """The balance grid whose row Enter record… is for (None: the activities')."""
         self._step = ""
         self.snapshot_job: Task | None = None
+        """Today's snapshot being taken in the background (None: none is)."""
         self.predicting = False
         """Whether the pay dates of today's snapshot are being predicted."""
-        """Today's snapshot being taken in the background (None: none is)."""
         self._snapshot_pool: uuid.UUID | None = None
         self.data: OverviewLists | None = None
         """The lists on screen."""
@@ -115,6 +126,10 @@ class OverviewPage(Page):
         self.new_dialog: NewActivityDialog | None = None
         self.details_dialog: ActivityDetailsDialog | None = None
         self.details_reads = ReadSlot(self)
+        self.patch_reads = ReadSlot(self)
+        self._changed: set[uuid.UUID] = set()
+        """Customers a write changed since their rows were read (``_patch`` reads them)."""
+        context.runner.customers_changed.connect(self._customers_changed)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 8)
@@ -277,6 +292,57 @@ class OverviewPage(Page):
     def load(self) -> None:
         """Read the lists, then take today's snapshot if the newest is older or none."""
         self._read(take=True)
+
+    def activate(self) -> None:
+        """On screen again after a write: the changed customers' rows at once, then the
+        lists read again (activities may have changed too)."""
+        if self.stale and self._changed:
+            self._patch()
+        super().activate()
+
+    def _customers_changed(self, customer_ids: frozenset[uuid.UUID]) -> None:
+        if not self.started:
+            return
+        self._changed |= customer_ids
+        if self.isVisible():
+            self._patch()
+
+    def _patch(self) -> None:
+        """Read the rows of the customers changed since the lists were read, from the
+        snapshot on screen (kept fresh by every commit), and put them in place."""
+        data, ids = self.data, frozenset(self._changed)
+        self._changed.clear()
+        if data is None or data.snapshot is None or not ids:
+            return
+        context, snapshot_id = self.context, data.snapshot.id
+        database, scope, as_of = context.database, context.scope, context.clock.today()
+
+        def read(_state: TaskState) -> ChangedRows:
+            with database.sessions() as session:
+                return changed_rows(
+                    session, scope, snapshot_id, ids, pool_id=data.pool_id, as_of=as_of
+                )
+
+        self.query(
+            read, self._put_rows, name="overview rows", slot=self.patch_reads,
+            failure=lambda _error: None,  # the lists are read again all the same
+        )  # fmt: skip
+
+    def _put_rows(self, changed: ChangedRows) -> None:
+        data = self.data
+        if data is None or data.snapshot is None:
+            return
+        ids = changed.customer_ids
+        self.data = replace(
+            data,
+            highest=merged_rows(data.highest, changed.highest, ids, _highest_order, TOP),
+            past_due=merged_rows(data.past_due, changed.past_due, ids, _past_due_order, TOP),
+            expected_late=merged_rows(
+                data.expected_late, changed.expected_late, ids, _expected_late_order, TOP
+            ),
+        )
+        self._show_balances(self.data)
+        self.rows_patched.emit(changed)
 
     def set_status(self, text: str) -> None:
         """Say ``text`` in the page's header and in the status bar."""
@@ -469,14 +535,7 @@ class OverviewPage(Page):
             self.past_due.set_rows((), none)
             self.expected_late.set_rows((), none)
         else:
-            self.highest.set_rows(data.highest, _("No customer of this pool has a balance."))
-            self.past_due.set_rows(data.past_due, _("Nothing is past due in this pool."))
-            self.expected_late.set_rows(
-                data.expected_late,
-                _("No open invoice of this pool is expected to be paid late."),
-            )
-            self._share_balances()
-            self._share_work()
+            self._show_balances(data)
         self._selection_changed()
         status = self._status(data)
         if self._note:
@@ -484,6 +543,16 @@ class OverviewPage(Page):
             self._note = ""
         self.set_status(status)
         self.loaded.emit(data)
+
+    def _show_balances(self, data: OverviewLists) -> None:
+        self.highest.set_rows(data.highest, _("No customer of this pool has a balance."))
+        self.past_due.set_rows(data.past_due, _("Nothing is past due in this pool."))
+        self.expected_late.set_rows(
+            data.expected_late,
+            _("No open invoice of this pool is expected to be paid late."),
+        )
+        self._share_balances()
+        self._share_work()
 
     def _status(self, data: OverviewLists) -> str:
         fmt = self.context.formats
@@ -780,3 +849,46 @@ class OverviewPage(Page):
             self.new_activity()
         elif link == "refresh":
             self.refresh()
+
+
+class _Listed(Protocol):
+    @property
+    def customer_id(self) -> uuid.UUID: ...
+
+
+ListRow = TypeVar("ListRow", bound=_Listed)
+
+
+def merged_rows(
+    rows: Sequence[ListRow],
+    fresh: Sequence[ListRow],
+    changed: Collection[uuid.UUID],
+    order: Callable[[ListRow], Any],
+    top: int,
+) -> tuple[ListRow, ...]:
+    """A top-``top`` list with the rows of the ``changed`` customers replaced by ``fresh``
+    (a customer without a fresh row leaves it), in the list's order.
+
+    When the list was full, a changed customer that now sorts after its former last row
+    is left out: customers the list never held may come before it. The next read of the
+    lists puts whoever belongs there.
+    """
+    kept: list[ListRow] = [row for row in rows if row.customer_id not in changed]
+    result = sorted([*kept, *fresh], key=order)
+    if len(rows) >= top and rows:
+        last = order(rows[-1])
+        result = [r for r in result if r.customer_id not in changed or order(r) <= last]
+    return tuple(result[:top])
+
+
+def _highest_order(row: BalanceRow) -> tuple[Decimal, str]:
+    return (-row.balance, row.account)
+
+
+def _past_due_order(row: PastDueRow) -> tuple[bool, dt.date, Decimal, str]:
+    date = row.oldest_past_due_date
+    return (date is None, date or dt.date.max, -row.past_due, row.account)
+
+
+def _expected_late_order(row: ExpectedLateRow) -> tuple[Decimal, str]:
+    return (-row.expected_late, row.account)
