@@ -53,7 +53,7 @@ from sqlalchemy.orm import Session
 from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.kernel.money import ZERO
-from collections_desktop.models.actions.interest_notes import create_interest_notes
+from collections_desktop.models.actions.interest_notes import run_interest_notes
 from collections_desktop.models.actions.status import CollectionStatusError, change_status
 from collections_desktop.models.aging.snapshot import take_snapshot
 from collections_desktop.models.casework.activities import ActivityError, create_activity
@@ -69,7 +69,6 @@ from collections_desktop.models.db.schema import (
     Employee,
 )
 from collections_desktop.models.db.writing import (
-    LEDGER,
     WAIT_SECONDS,
     RunInProgressError,
     write_transaction,
@@ -599,11 +598,11 @@ def owner_run(kind: str, url: str, start: Any, delay: float, runs: Any) -> None:
                     )
                 done = f"{summary.customer_count:,} customers"
             else:
-                with write_transaction(database, run=LEDGER, what="interest") as session:
-                    notes = create_interest_notes(
-                        session, company_scope(session), clock.today(), clock.now(),
-                        created_by_id=None,
-                    )  # fmt: skip
+                with database.sessions() as session:
+                    scope = company_scope(session)
+                notes = run_interest_notes(  # as the command line posts them
+                    database, scope, clock.today(), clock.now(), created_by_id=None
+                )
                 done = f"{len(notes):,} interest notes"
         except Exception as error:
             done = f"failed: {type(error).__name__}: {error}"[:300]

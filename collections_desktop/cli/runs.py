@@ -52,7 +52,7 @@ def interest(args: argparse.Namespace) -> int:
     """Print the interest notes due in the scope and, unless a dry run, post them."""
     from collections_desktop.kernel.clock import SystemClock
     from collections_desktop.models.actions.interest import InterestError, calculate_interest
-    from collections_desktop.models.actions.interest_notes import create_interest_notes
+    from collections_desktop.models.actions.interest_notes import run_interest_notes
     from collections_desktop.models.people.pools import PoolError
     from collections_desktop.models.people.scope import ScopeError
 
@@ -60,12 +60,10 @@ def interest(args: argparse.Namespace) -> int:
     day = as_of(args, clock.today())
     formats = text_formats()
     refused = (InterestError, PoolError, ScopeError)
-    with (
-        opened_database(args, refused=refused) as database,
-        _session_for_run(database, args.dry_run, _("interest")) as session,
-    ):
-        scope, pool_id = scope_and_pool(session, args)
-        notes = calculate_interest(session, scope, day, pool_id=pool_id)
+    with opened_database(args, refused=refused) as database:
+        with database.sessions() as session:
+            scope, pool_id = scope_and_pool(session, args)
+            notes = calculate_interest(session, scope, day, pool_id=pool_id)
         for note in notes:
             print(
                 f"{note.account}  {note.customer_name}: "
@@ -87,8 +85,15 @@ def interest(args: argparse.Namespace) -> int:
             )
         if args.dry_run:
             return EXIT_OK
-        numbers = create_interest_notes(
-            session, scope, day, clock.now(), pool_id=pool_id, created_by_id=None
+        # Posted a few hundred customers per transaction: collectors' actions go on.
+        numbers = run_interest_notes(
+            database,
+            scope,
+            day,
+            clock.now(),
+            pool_id=pool_id,
+            created_by_id=None,
+            due=[note.customer_id for note in notes],
         )
     print(
         ngettext(

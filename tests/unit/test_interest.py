@@ -6,7 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from collections_desktop.models.actions.interest import (
     InterestError,
@@ -14,7 +15,11 @@ from collections_desktop.models.actions.interest import (
     RateLine,
     calculate_interest,
 )
-from collections_desktop.models.actions.interest_notes import create_interest_notes, interest_notes
+from collections_desktop.models.actions.interest_notes import (
+    create_interest_notes,
+    interest_notes,
+    run_interest_notes,
+)
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     CustomerTransaction,
@@ -290,3 +295,33 @@ def test_pools_and_scope(sqlite_db: Database) -> None:
         assert create_interest_notes(
             session, scope, DAY_60, NOW, pool_id=iberia.id, created_by_id=None
         ) == ["INT-0000001"]
+
+
+def test_a_run_posts_a_few_customers_per_transaction_and_once(any_db: Database) -> None:
+    """Five customers two per transaction: three commits, each note once, numbered in
+    order; run again, nothing more."""
+    with any_db.sessions() as session:
+        customers = [add_customer(session, interest_code="STD") for _n in range(5)]
+        for customer in customers:
+            invoice(session, customer, "1000.00")
+        session.commit()
+        scope = company_scope(session)
+    commits: list[int] = []
+
+    def counted(_session: Session) -> None:
+        commits.append(1)
+
+    event.listen(Session, "after_commit", counted)
+    try:
+        numbers = run_interest_notes(
+            any_db, scope, DAY_60, NOW, created_by_id=None, customers_per_transaction=2
+        )
+    finally:
+        event.remove(Session, "after_commit", counted)
+    assert numbers == [f"INT-000000{n}" for n in range(1, 6)]
+    assert len(commits) == 3
+    with any_db.sessions() as session:
+        notes = session.scalars(select(InterestNote.customer_id)).all()
+        assert sorted(notes) == sorted(c.id for c in customers)
+        assert session.scalar(select(func.sum(InterestNote.interest))) == D("100.00")
+    assert run_interest_notes(any_db, scope, DAY_60, NOW, created_by_id=None) == []

@@ -19,6 +19,7 @@ from collections_desktop.i18n import _
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.actions.charge_rows import ChargeState, charge_states
 from collections_desktop.models.actions.interest import calculate_interest, load_rules
+from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import (
     Customer,
     CustomerTransaction,
@@ -30,6 +31,7 @@ from collections_desktop.models.db.schema import (
     TransactionType,
 )
 from collections_desktop.models.db.types import new_ids
+from collections_desktop.models.db.writing import LEDGER, write_transaction
 from collections_desktop.models.ledger import postings as ledger_postings
 from collections_desktop.models.ledger.journals import (
     JournalDraft,
@@ -39,6 +41,53 @@ from collections_desktop.models.ledger.journals import (
 )
 from collections_desktop.models.ledger.numbering import reserve_numbers
 from collections_desktop.models.people.scope import AgentScope
+
+RUN_CUSTOMERS = 500
+"""Customers a company run posts per transaction (``run_interest_notes``)."""
+
+
+def run_interest_notes(
+    database: Database,
+    scope: AgentScope,
+    as_of: dt.date,
+    now: dt.datetime,
+    *,
+    pool_id: uuid.UUID | None = None,
+    created_by_id: uuid.UUID | None,
+    due: Sequence[uuid.UUID] | None = None,
+    customers_per_transaction: int = RUN_CUSTOMERS,
+) -> list[str]:
+    """Post the interest notes due in the scope on ``as_of``, a few hundred customers per
+    transaction; returns their numbers.
+
+    A run posts to the ledger with its lock held alone (``writing.LEDGER``), which every
+    collector's action waits for: a company's run in one transaction (a minute on a
+    hundred thousand customers) held fifty collectors a minute. In transactions of a few
+    hundred customers an action waits a second or two at most. Each customer's notes are
+    posted whole in one transaction; a run stopped midway leaves whole customers posted,
+    and run again (or two runs at once) posts only what is not yet covered. ``due``: the
+    customers ``calculate_interest`` proposed notes for, when the caller has them.
+    """
+    if due is None:
+        with database.sessions() as session:
+            due = [
+                p.customer_id for p in calculate_interest(session, scope, as_of, pool_id=pool_id)
+            ]
+    customers = sorted(set(due))
+    numbers: list[str] = []
+    for start in range(0, len(customers), customers_per_transaction):
+        chunk = customers[start : start + customers_per_transaction]
+        with write_transaction(database, run=LEDGER, what=_("interest")) as session:
+            numbers += create_interest_notes(
+                session,
+                scope,
+                as_of,
+                now,
+                customer_ids=chunk,
+                pool_id=pool_id,
+                created_by_id=created_by_id,
+            )
+    return numbers
 
 
 def create_interest_notes(
