@@ -85,7 +85,7 @@ def interest(args: argparse.Namespace) -> int:
             )
         if args.dry_run:
             return EXIT_OK
-        # Posted a few hundred customers per transaction: collectors' actions go on.
+        # Posted a hundred customers per transaction: collectors' actions go on.
         numbers = run_interest_notes(
             database,
             scope,
