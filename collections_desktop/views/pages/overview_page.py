@@ -333,7 +333,7 @@ class OverviewPage(Page):
         if data is None or data.snapshot is None:
             return
         ids = changed.customer_ids
-        self.data = replace(
+        patched = replace(
             data,
             highest=merged_rows(data.highest, changed.highest, ids, _highest_order, TOP),
             past_due=merged_rows(data.past_due, changed.past_due, ids, _past_due_order, TOP),
@@ -341,7 +341,17 @@ class OverviewPage(Page):
                 data.expected_late, changed.expected_late, ids, _expected_late_order, TOP
             ),
         )
-        self._show_balances(self.data)
+        self.data = patched
+        # Only the grids whose rows changed: each one filled is its columns measured again.
+        if patched.highest != data.highest:
+            self.highest.set_rows(patched.highest, _("No customer of this pool has a balance."))
+        if patched.past_due != data.past_due:
+            self.past_due.set_rows(patched.past_due, _("Nothing is past due in this pool."))
+        if patched.expected_late != data.expected_late:
+            self.expected_late.set_rows(
+                patched.expected_late,
+                _("No open invoice of this pool is expected to be paid late."),
+            )
         self.rows_patched.emit(changed)
 
     def set_status(self, text: str) -> None:
