@@ -540,13 +540,6 @@ def unsettled_payments(rows: Iterable[TransactionRow]) -> tuple[TransactionRow, 
     return tuple(r for r in rows if r.amount < ZERO)
 
 
-def expected_late(rows: Iterable[TransactionRow]) -> Decimal | None:
-    """The sum of the open invoices' expected late amounts (chance × open amount, in the
-    accounting currency); None when no row has a prediction."""
-    amounts = [row.prediction.expected_late for row in rows if row.prediction is not None]
-    return sum(amounts, ZERO) if amounts else None
-
-
 def past_due_transactions(rows: Iterable[TransactionRow]) -> tuple[TransactionRow, ...]:
     """The debits among ``rows`` whose due date has passed."""
     return tuple(r for r in rows if r.past_due)
