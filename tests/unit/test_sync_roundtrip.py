@@ -427,3 +427,29 @@ def test_an_unknown_user_is_said_in_words(server: Database, tmp_path: Path) -> N
     with pytest.raises(SyncError, match="has no user cd_nobody"):
         create_replica(url_of(server, "cd_nobody"), None, file, now=NOW)
     assert [p.name for p in tmp_path.iterdir()] == ["profile"]  # nothing half-made
+
+
+def test_a_pulled_invoice_shows_in_the_replicas_snapshot(
+    server: Database, replica: Database
+) -> None:
+    """The laptop's Overview reads its own snapshot: an invoice posted on the server by
+    someone else, once pulled, is in it without a new snapshot."""
+    from collections_desktop.models.aging.snapshot import take_snapshot
+    from collections_desktop.models.db.schema import AgingSnapshot, AgingSnapshotCustomer
+
+    with replica.sessions.begin() as session:
+        take_snapshot(session, NOW.date(), company_scope(session), NOW)
+    with server.sessions.begin() as session:
+        other = session.scalars(select(Customer).where(Customer.account == "C-000002")).one()
+        post_invoice(session, other.id, "75.50")
+    report = sync_replica(replica, None, now=LATER)
+    assert report.pulled > 0
+    with replica.sessions() as session:
+        other_id = session.scalars(select(Customer.id).where(Customer.account == "C-000002")).one()
+        balance = session.scalars(
+            select(AgingSnapshotCustomer.balance).where(
+                AgingSnapshotCustomer.customer_id == other_id
+            )
+        ).one()
+        assert balance == D("1325.50")  # 1,000.00 + 250.00 + 75.50
+        assert session.scalars(select(AgingSnapshot.balance)).one() == D("2575.50")

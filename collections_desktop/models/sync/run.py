@@ -31,8 +31,14 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from collections_desktop.i18n import _
+from collections_desktop.models.db.changes import note_customers
 from collections_desktop.models.db.database import Database
-from collections_desktop.models.db.schema import SyncConflict, SyncOutbox, SyncState
+from collections_desktop.models.db.schema import (
+    CustomerTransaction,
+    SyncConflict,
+    SyncOutbox,
+    SyncState,
+)
 from collections_desktop.models.ledger.settlements import update_closed_on
 from collections_desktop.models.sync import catalogue, numbers
 from collections_desktop.models.sync.apply import (
@@ -281,6 +287,7 @@ def pull(replica: Database, engine: Engine, stop: Callable[[], bool]) -> int:
             _check(stop)
             with applying_transaction(replica) as local:
                 written += upsert_rows(local, page.table, page.rows)
+                _note_pulled(local, page.table, page.rows)
                 gone = getattr(page, "deleted", ())
                 if gone:
                     delete_rows(local, page.table, gone)
@@ -289,6 +296,26 @@ def pull(replica: Database, engine: Engine, stop: Callable[[], bool]) -> int:
                         update(SyncState).where(SyncState.id == 1).values(cursor=str(page.cursor))
                     )
     return written
+
+
+def _note_pulled(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Note the customers whose ledger or standing the pulled rows change, so the replica's
+    newest snapshots are brought up to date with them (``models/aging/fresh.py``)."""
+    if table == "customers":
+        note_customers(session, (row["id"] for row in rows))
+    elif table == "customer_transactions":
+        note_customers(session, (row["customer_id"] for row in rows))
+    elif table == "settlement_lines":
+        ids = sorted({row["transaction_id"] for row in rows})
+        for start in range(0, len(ids), 500):
+            note_customers(
+                session,
+                session.scalars(
+                    select(CustomerTransaction.customer_id)
+                    .where(CustomerTransaction.id.in_(ids[start : start + 500]))
+                    .distinct()
+                ),
+            )
 
 
 def _pending(replica: Database) -> bool:
