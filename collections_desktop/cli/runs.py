@@ -7,6 +7,7 @@ Each decides and posts in one write transaction, so two runs at once never post 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
@@ -64,43 +65,61 @@ def interest(args: argparse.Namespace) -> int:
         with database.sessions() as session:
             scope, pool_id = scope_and_pool(session, args)
             notes = calculate_interest(session, scope, day, pool_id=pool_id)
-        for note in notes:
-            print(
-                f"{note.account}  {note.customer_name}: "
-                + ngettext(
-                    "{count} invoice, interest {interest}, fee {fee}",
-                    "{count} invoices, interest {interest}, fee {fee}",
-                    len(note.lines),
-                ).format(
-                    count=formats.count(len(note.lines)),
-                    interest=formats.money(note.interest, note.currency),
-                    fee=formats.money(note.fee, note.currency),
+        created: list[str] = []
+        if not args.dry_run and notes:
+            # A hundred customers per transaction, so collectors' actions go on meanwhile;
+            # what a failure leaves posted is said before the error.
+            try:
+                run_interest_notes(
+                    database,
+                    scope,
+                    day,
+                    clock.now(),
+                    pool_id=pool_id,
+                    created_by_id=None,
+                    due=[note.customer_id for note in notes],
+                    committed=created.extend,
                 )
+            except Exception:
+                if created:
+                    print(
+                        ngettext(
+                            "{count} interest note was created before the error; run the "
+                            "command again to post the rest.",
+                            "{count} interest notes were created before the error; run the "
+                            "command again to post the rest.",
+                            len(created),
+                        ).format(count=formats.count(len(created))),
+                        file=sys.stderr,
+                    )
+                raise
+    for note in notes:
+        print(
+            f"{note.account}  {note.customer_name}: "
+            + ngettext(
+                "{count} invoice, interest {interest}, fee {fee}",
+                "{count} invoices, interest {interest}, fee {fee}",
+                len(note.lines),
+            ).format(
+                count=formats.count(len(note.lines)),
+                interest=formats.money(note.interest, note.currency),
+                fee=formats.money(note.fee, note.currency),
             )
-        if not notes:  # say so: silence would read as "did not run"
-            print(
-                _("No interest is due for {whom} as of {date}.").format(
-                    whom=_whom(args), date=formats.date(day)
-                )
-            )
-        if args.dry_run:
-            return EXIT_OK
-        # Posted a hundred customers per transaction: collectors' actions go on.
-        numbers = run_interest_notes(
-            database,
-            scope,
-            day,
-            clock.now(),
-            pool_id=pool_id,
-            created_by_id=None,
-            due=[note.customer_id for note in notes],
         )
+    if not notes:  # say so: silence would read as "did not run"
+        print(
+            _("No interest is due for {whom} as of {date}.").format(
+                whom=_whom(args), date=formats.date(day)
+            )
+        )
+    if args.dry_run:
+        return EXIT_OK
     print(
         ngettext(
             "{count} interest note created.",
             "{count} interest notes created.",
-            len(numbers),
-        ).format(count=formats.count(len(numbers)))
+            len(created),
+        ).format(count=formats.count(len(created)))
     )
     return EXIT_OK
 

@@ -325,3 +325,42 @@ def test_a_run_posts_a_few_customers_per_transaction_and_once(any_db: Database) 
         assert sorted(notes) == sorted(c.id for c in customers)
         assert session.scalar(select(func.sum(InterestNote.interest))) == D("100.00")
     assert run_interest_notes(any_db, scope, DAY_60, NOW, created_by_id=None) == []
+
+
+def test_a_run_that_fails_midway_leaves_whole_customers_posted(
+    sqlite_db: Database, monkeypatch
+) -> None:
+    """The second transaction fails: the first one's notes stay, and were told to the
+    caller; run again, the rest are posted and nothing twice."""
+    from collections_desktop.models.actions import interest_notes as module
+
+    with sqlite_db.sessions() as session:
+        customers = [add_customer(session, interest_code="STD") for _n in range(4)]
+        for customer in customers:
+            invoice(session, customer, "1000.00")
+        session.commit()
+        scope = company_scope(session)
+    real = module.create_interest_notes
+    calls: list[int] = []
+
+    def failing_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "create_interest_notes", failing_second)
+    told: list[str] = []
+    with pytest.raises(OSError, match="disk full"):
+        run_interest_notes(
+            sqlite_db, scope, DAY_60, NOW, created_by_id=None,
+            customers_per_transaction=2, committed=told.extend,
+        )  # fmt: skip
+    assert told == ["INT-0000001", "INT-0000002"]
+    with sqlite_db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(InterestNote)) == 2
+    monkeypatch.setattr(module, "create_interest_notes", real)
+    assert len(run_interest_notes(sqlite_db, scope, DAY_60, NOW, created_by_id=None)) == 2
+    with sqlite_db.sessions() as session:
+        notes = session.scalars(select(InterestNote.customer_id)).all()
+        assert sorted(notes) == sorted(c.id for c in customers)

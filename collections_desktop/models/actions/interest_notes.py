@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -57,6 +57,7 @@ def run_interest_notes(
     created_by_id: uuid.UUID | None,
     due: Sequence[uuid.UUID] | None = None,
     customers_per_transaction: int = RUN_CUSTOMERS,
+    committed: Callable[[list[str]], None] | None = None,
 ) -> list[str]:
     """Post the interest notes due in the scope on ``as_of``, ``customers_per_transaction``
     customers per transaction; returns their numbers.
@@ -67,7 +68,9 @@ def run_interest_notes(
     hundred, an action still waited over a second. Each customer's notes are
     posted whole in one transaction; a run stopped midway leaves whole customers posted,
     and run again (or two runs at once) posts only what is not yet covered. ``due``: the
-    customers ``calculate_interest`` proposed notes for, when the caller has them.
+    customers ``calculate_interest`` proposed notes for, when the caller has them;
+    ``committed`` hears the numbers of each transaction once it is committed (what stays
+    posted when a later one fails).
     """
     if due is None:
         with database.sessions() as session:
@@ -79,7 +82,7 @@ def run_interest_notes(
     for start in range(0, len(customers), customers_per_transaction):
         chunk = customers[start : start + customers_per_transaction]
         with write_transaction(database, run=LEDGER, what=_("interest")) as session:
-            numbers += create_interest_notes(
+            posted = create_interest_notes(
                 session,
                 scope,
                 as_of,
@@ -88,6 +91,9 @@ def run_interest_notes(
                 pool_id=pool_id,
                 created_by_id=created_by_id,
             )
+        numbers += posted
+        if committed is not None:
+            committed(posted)
     return numbers
 
 
