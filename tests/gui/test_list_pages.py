@@ -715,3 +715,52 @@ def test_a_list_cut_by_the_limit_says_so(qtbot, make, monkeypatch) -> None:
     assert texts(page.grid, 3) == ["Call Ruiz about a", "Weekly report"]
     assert page.grid.title.text() == "The first 2 activities; choose filters to see the others"
     assert page.status == ("The first 2 activities; choose filters to see the others · open")
+
+
+def test_a_payment_made_elsewhere_shows_in_the_aged_balances_when_they_come_back(
+    qtbot, make, setting
+) -> None:
+    """Hidden while Ruiz pays 1,000.00 elsewhere; back on screen, only Ruiz's row is read
+    from the snapshot (kept fresh by the commit) and put in place, the totals with it; a
+    snapshot taken elsewhere makes the whole list read again."""
+    from collections_desktop.models.ledger import postings, settlements
+    from collections_desktop.views.operations import WriteOp
+
+    o = setting.books
+    page = loaded(qtbot, make(AgedBalancesPage))
+    assert texts(page.grid, 2) == ["1,634.51", "250.00"]
+
+    def pay(session) -> None:
+        day = dt.date(2026, 11, 20)
+        payment = postings.post_payment(
+            session, customer_id=o.ruiz.id, amount=Decimal("1000.00"), posting_date=day,
+            now=at(20, 12),
+        )  # fmt: skip
+        settlements.settle_oldest_first(session, payment.id, day, at(20, 12))
+
+    page.hide()
+    runner = page.context.runner
+    with qtbot.waitSignal(runner.written, timeout=LOAD):
+        WriteOp(pay, lambda _result: None, "pay").run(runner, setting.database)
+    assert page.stale
+    reads: list[object] = []
+    page.loaded.connect(reads.append)
+    page.show()
+    with qtbot.waitSignal(page.rows_patched, timeout=LOAD):
+        page.activate()
+    assert reads == []  # the rows alone, not the whole list
+    assert texts(page.grid, 1) == ["Ruiz Hermanos SL", "Lopes & Filhos Lda"]
+    assert texts(page.grid, 2) == ["634.51", "250.00"]
+    assert page.subline.text() == "Standard · balance 884.51\xa0EUR · past due 834.56"
+
+    page.hide()
+    with qtbot.waitSignal(runner.written, timeout=LOAD):
+        WriteOp(
+            lambda session: take_snapshot(session, TODAY, o.scope, at(23, 7), pool_id=o.iberia),
+            lambda _result: None,
+            "snapshot",
+        ).run(runner, setting.database)
+    page.show()
+    with qtbot.waitSignal(page.loaded, timeout=LOAD):
+        page.activate()
+    assert page.headline.text().startswith("Snapshot of Nov 23, 2026")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, overload
@@ -185,8 +185,10 @@ def aged_balances(
     *,
     as_of: dt.date,
     pool_id: uuid.UUID | None = None,
+    customer_ids: Collection[uuid.UUID] | None = None,
 ) -> AgedBalances | None:
-    """The snapshot's customers that the scope (and ``pool_id``) sees, by account.
+    """The snapshot's customers that the scope (and ``pool_id``) sees, by account (of
+    ``customer_ids`` only, when given: the rows a write changed).
 
     None when the snapshot does not exist. One statement: the customers, their snapshot
     row and one join per column to its line (each a primary-key lookup), which measured
@@ -220,6 +222,8 @@ def aged_balances(
         Customer.deleted_at.is_(None),
         scope.customer_condition(as_of, pool_id),
     ).order_by(Customer.account)
+    if customer_ids is not None:
+        query = query.where(Customer.id.in_(customer_ids))
     amount = _amount
     rows = tuple(
         AgedBalanceRow(

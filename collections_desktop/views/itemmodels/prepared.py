@@ -7,6 +7,7 @@ the precomputed keys.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -81,6 +82,35 @@ def prepare_rows(columns: Sequence[Column[Row]], rows: Sequence[Row]) -> Prepare
         keys=[list(map(sort_value, values)) for values in by_column],
         haystacks=["\t".join(row_texts).casefold() for row_texts in texts],
     )
+
+
+def replaced_rows(
+    old: PreparedRows[Row],
+    fresh: PreparedRows[Row],
+    gone: Callable[[Row], bool],
+    order: Callable[[Row], Any],
+) -> tuple[PreparedRows[Row], tuple[Row, ...]]:
+    """``old`` without the rows ``gone`` picks, with ``fresh`` put where ``order`` (the
+    order ``old`` is in) places them, and the rows taken out: a few rows changed in tens of
+    thousands, and only the changed ones formatted (on the worker that read them)."""
+    if fresh.columns != old.columns:
+        raise ValueError("the rows were prepared for other columns")
+    rows, texts, haystacks = list(old.rows), list(old.texts), list(old.haystacks)
+    keys = [list(column) for column in old.keys]
+    taken = [i for i, row in enumerate(rows) if gone(row)]
+    removed = tuple(rows[i] for i in taken)
+    for index in reversed(taken):
+        del rows[index], texts[index], haystacks[index]
+        for column in keys:
+            del column[index]
+    for position, row in enumerate(fresh.rows):
+        at = bisect.bisect_left(rows, order(row), key=order)
+        rows.insert(at, row)
+        texts.insert(at, fresh.texts[position])
+        haystacks.insert(at, fresh.haystacks[position])
+        for column, fresh_keys in zip(keys, fresh.keys, strict=True):
+            column.insert(at, fresh_keys[position])
+    return PreparedRows(old.columns, tuple(rows), texts, keys, haystacks), removed
 
 
 class PreparedModel(MarkedModel[Row], Generic[Row]):

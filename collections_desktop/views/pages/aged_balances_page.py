@@ -18,12 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 from sqlalchemy.orm import Session
@@ -35,14 +35,20 @@ from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.models.screens.aged_balances import (
     AgedBalanceRow,
     AgedBalances,
+    aged_balances,
     aged_balances_csv,
     newest_aged_balances,
 )
 from collections_desktop.views.context import PageContext
 from collections_desktop.views.itemmodels.aging import FIXED_BEFORE, AgingModel
-from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows
+from collections_desktop.views.itemmodels.prepared import (
+    PreparedRows,
+    count_text,
+    prepare_rows,
+    replaced_rows,
+)
 from collections_desktop.views.itemmodels.rows import Column, Fit
-from collections_desktop.views.operations import WriteOp
+from collections_desktop.views.operations import ReadSlot, WriteOp
 from collections_desktop.views.pages.base import ListPage, PageState
 from collections_desktop.views.predictions import predict_in_background
 from collections_desktop.views.snapshot_text import snapshot_sentence
@@ -99,6 +105,8 @@ class AgedBalancesPage(ListPage):
 
     key = "aged_balances"
     shows_snapshot = True
+    rows_patched = Signal(object)
+    """The rows of customers a write changed were read and put in place (their ids)."""
     title = N_("Aged balances")
     description = N_("Every customer of a pool by aging period, from its newest snapshot")
     busy_name = "aged_busy"
@@ -115,7 +123,18 @@ class AgedBalancesPage(ListPage):
         self.snapshot_task: Task | None = None
         """Create snapshot, while it runs."""
         self.data: AgedBalancesData | None = None
+        self._changed: set[uuid.UUID] = set()
+        """Customers a write changed since their rows were read (``_patch`` reads them)."""
+        self._announced = False
+        """The write being announced said whom it changed (``customers_changed``)."""
+        self._other_writes = False
+        """A write that changed no customer's rows (a snapshot taken): read everything."""
+        self._totals = (Decimal(0), Decimal(0))
+        """The balance and past due of the rows listed (shown under the headline)."""
         super().__init__(context, parent)
+        self.patch_reads = ReadSlot(self)
+        context.runner.customers_changed.connect(self._customers_changed)
+        context.runner.written.connect(self._written_any)
         self._alert = alert_colour(self.palette())
         self._link = self.palette().color(QPalette.ColorRole.Link)
         self.pool = pool_combo(context.scope, context.icons)
@@ -194,7 +213,76 @@ class AgedBalancesPage(ListPage):
 
     def load(self) -> None:
         """Read the newest snapshot of the pool."""
+        self._other_writes = False
+        self._changed.clear()
         self._load(took_snapshot=False)
+
+    def activate(self) -> None:
+        """On screen again after writes that changed customers: only their rows are read
+        from the snapshot (kept fresh by every commit) and put in place; after any other
+        write (a snapshot taken), the whole list."""
+        data = self.data
+        if self.stale and self._changed and not self._other_writes and data and data.prepared:
+            self.stale = False
+            self._patch()
+            return
+        super().activate()
+
+    def _customers_changed(self, customer_ids: frozenset[uuid.UUID]) -> None:
+        self._announced = True
+        if not self.started:
+            return
+        self._changed |= customer_ids
+        if self.isVisible():
+            self._patch()
+
+    def _written_any(self) -> None:
+        if not self._announced:
+            self._other_writes = True
+        self._announced = False
+
+    def _patch(self) -> None:
+        """Read the changed customers' rows of the snapshot on screen, formatted on the
+        worker, and put them in place."""
+        data, ids = self.data, frozenset(self._changed)
+        self._changed.clear()
+        if data is None or data.balances is None or data.prepared is None or not ids:
+            return
+        context, snapshot_id, columns = self.context, data.balances.snapshot.id, data.prepared
+        database, scope, as_of = context.database, context.scope, context.clock.today()
+
+        def read(_state: TaskState) -> tuple[frozenset[uuid.UUID], PreparedRows[AgedBalanceRow]]:
+            with database.sessions() as session:
+                fresh = aged_balances(
+                    session, scope, snapshot_id, as_of=as_of, pool_id=data.pool_id,
+                    customer_ids=ids,
+                )  # fmt: skip
+            return ids, prepare_rows(columns.columns, fresh.rows if fresh else ())
+
+        self.query(
+            read, self._put_rows, name="aged balances rows", slot=self.patch_reads,
+            failure=lambda _error: None,  # F5 reads them all the same
+        )  # fmt: skip
+
+    def _put_rows(self, changed: tuple[frozenset[uuid.UUID], PreparedRows[AgedBalanceRow]]) -> None:
+        ids, fresh = changed
+        data = self.data
+        if data is None or data.balances is None or data.prepared is None:
+            return
+        if fresh.columns != data.prepared.columns:  # another pool's columns came meanwhile
+            return
+        merged, removed = replaced_rows(
+            data.prepared, fresh, lambda row: row.customer_id in ids, lambda row: row.account
+        )
+        self.data = replace(
+            data, balances=replace(data.balances, rows=merged.rows), prepared=merged
+        )
+        balance, past_due = self._totals
+        for sign, rows in ((-1, removed), (1, fresh.rows)):  # the totals moved, not summed
+            balance += sign * sum((row.balance for row in rows), Decimal(0))
+            past_due += sign * sum((row.past_due for row in rows), Decimal(0))
+        self._show_snapshot(self.data, (balance, past_due))
+        self.rows_patched.emit(ids)
 
     def create_snapshot(self) -> None:
         """Age the pool as of today in the background, then show the new snapshot."""
@@ -369,9 +457,29 @@ class AgedBalancesPage(ListPage):
         self._ensure_columns(data.prepared.columns, len(snapshot.labels))
         if data.currency:
             self.grid.model.set_header(2, _("Balance ({currency})").format(currency=data.currency))
+        self._show_snapshot(data)
+        status = snapshot_sentence(snapshot, fmt, len(balances.rows))
+        if data.took_snapshot:
+            status = _("New snapshot taken · {status}").format(status=status)
+        self.set_status(status)
+        self.loaded.emit(data)
+
+    def _show_snapshot(
+        self, data: AgedBalancesData, totals: tuple[Decimal, Decimal] | None = None
+    ) -> None:
+        """The snapshot's sentence, its totals (summed when not given) and its rows."""
+        balances, fmt = data.balances, self.context.formats
+        assert balances is not None  # the callers show a snapshot's rows
+        assert data.prepared is not None
+        snapshot = balances.snapshot
         self.headline.setText(snapshot_sentence(snapshot, fmt, len(balances.rows)))
-        total = sum((row.balance for row in balances.rows), Decimal(0))
-        past_due = sum((row.past_due for row in balances.rows), Decimal(0))
+        if totals is None:
+            totals = (
+                sum((row.balance for row in balances.rows), Decimal(0)),
+                sum((row.past_due for row in balances.rows), Decimal(0)),
+            )
+        self._totals = totals
+        total, past_due = totals
         self.subline.setText(
             _("{definition} · balance {balance} · past due {past_due}").format(
                 definition=snapshot.definition_name,
@@ -381,11 +489,6 @@ class AgedBalancesPage(ListPage):
         )
         self.grid.set_prepared(data.prepared, _("No customer of this pool owed anything then."))
         self.export_action.setEnabled(bool(balances.rows))
-        status = snapshot_sentence(snapshot, fmt, len(balances.rows))
-        if data.took_snapshot:
-            status = _("New snapshot taken · {status}").format(status=status)
-        self.set_status(status)
-        self.loaded.emit(data)
 
     def _failed(self, reason: str) -> None:
         self.show_failure(_("The aged balances could not be read: {reason}").format(reason=reason))
