@@ -161,3 +161,22 @@ def test_postgres_refuses_to_truncate_a_posted_table(pg_db: Database) -> None:
             connection.execute(text(f"TRUNCATE {table} CASCADE"))
     with pg_db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(CustomerTransaction)) == 1
+
+
+@pytest.mark.postgres
+def test_a_dialogs_read_takes_no_customer_lock(pg_db: Database) -> None:
+    """Record payment's dialog reads the customer while a collector's action on it is
+    being written: the read goes ahead (a lock taken by the read would wait, then fail)."""
+    from sqlalchemy import text
+
+    from collections_desktop.models.receipts.record import open_debits, paying_customer
+
+    with pg_db.sessions.begin() as session:
+        customer_id = add_customer(session).id
+    with write_transaction(pg_db) as writer:
+        assert customers_seen(writer, company_scope(writer), [customer_id], TODAY)
+        with pg_db.sessions() as reader:
+            reader.execute(text("SET lock_timeout = '1s'"))
+            scope = company_scope(reader)
+            assert paying_customer(reader, scope, TODAY, customer_id=customer_id).id == customer_id
+            assert open_debits(reader, scope, customer_id, TODAY) == []

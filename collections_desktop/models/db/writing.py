@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 LEDGER = "ledger"
 """The lock of the batches that post to the ledger (and, shared, of every action)."""
 
+WRITING = "collections_writing"
+"""The key in ``Session.info`` of a session in a write transaction (``is_writing``)."""
+
 WAIT_SECONDS = 30
 """How long a writer waits for another one before it reports the other as in progress."""
 
@@ -60,6 +63,7 @@ def write_transaction(
     names the work for the message when another writer is in the way.
     """
     with database.writes() as session:
+        session.info[WRITING] = True
         try:
             if session.get_bind().dialect.name == "postgresql":
                 session.execute(text(f"SET LOCAL lock_timeout = '{WAIT_SECONDS}s'"))
@@ -87,6 +91,11 @@ def write_transaction(
             if _is_lock_wait(error):
                 raise _in_progress(what) from error
             raise
+
+
+def is_writing(session: Session) -> bool:
+    """Whether ``session`` is a write transaction's (``write_transaction``), not a read's."""
+    return bool(session.info.get(WRITING))
 
 
 def lock_customers(session: Session, customer_ids: Iterable[uuid.UUID]) -> None:

@@ -24,7 +24,7 @@ from collections_desktop.models.db.schema import (
     CustomerPool,
     Employee,
 )
-from collections_desktop.models.db.writing import lock_customers
+from collections_desktop.models.db.writing import is_writing, lock_customers
 from collections_desktop.models.people.pools import PoolCriteria, customer_condition
 
 
@@ -174,13 +174,16 @@ def customers_seen(
 ) -> set[uuid.UUID]:
     """The customers among ``customer_ids`` that ``scope`` sees on ``as_of`` (not deleted).
 
-    The one check every action makes before it writes for a customer; on PostgreSQL it
-    also takes their locks, so two collectors never act on one customer at once.
+    The one check every action makes before it writes for a customer; in a write
+    transaction on PostgreSQL it also takes their locks, so two collectors never act on
+    one customer at once. A read (a dialog's) takes none: a lock held by a read kept the
+    customer's writers waiting (Record payment's dialog, found by bench/team_load.py).
     """
     wanted = list(customer_ids)
     if not wanted:
         return set()
-    lock_customers(session, wanted)
+    if is_writing(session):
+        lock_customers(session, wanted)
     return set(
         session.scalars(
             select(Customer.id).where(
