@@ -26,24 +26,24 @@ import argparse
 import contextlib
 import cProfile
 import datetime as dt
-import os
-import platform
 import pstats
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bench.common import as_user, database_on, drop_roles, machine, now
 from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.models.actions.status import change_status
@@ -71,34 +71,6 @@ AGENTS = (("iberia", "E-0001", False), ("all", "E-0003", True))
 """The demo's Iberia agent and the one who reviews all pools."""
 
 
-def machine() -> str:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, {memory:.0f} GiB, "
-        f"Python {platform.python_version()}"
-    )
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-@contextmanager
-def database_on(server: str, name: str, template: str | None = None) -> Iterator[str]:
-    """A new database ``name`` on the server (a copy of ``template``), dropped afterwards."""
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        copy = f' TEMPLATE "{template}"' if template else ""
-        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def add_agents(url: str, tag: str) -> dict[str, str]:
     """Login roles for the demo's agents (names carry ``tag``: roles are cluster-wide)."""
     roles = {label: f"bench{tag}-{label}" for label, _number, _all in AGENTS}
@@ -118,30 +90,6 @@ def add_agents(url: str, tag: str) -> dict[str, str]:
     finally:
         engine.dispose()
     return roles
-
-
-def drop_roles(server: str, roles: dict[str, str], databases: list[str]) -> None:
-    for database in databases:
-        engine = create_engine(
-            make_url(server).set(database=database), isolation_level="AUTOCOMMIT"
-        )
-        try:
-            with engine.connect() as connection:
-                for role in roles.values():
-                    connection.execute(text(f'DROP OWNED BY "{role}"'))
-        except Exception:  # the database is gone already
-            pass
-        finally:
-            engine.dispose()
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for role in roles.values():
-            connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
-    admin.dispose()
-
-
-def as_user(url: str, role: str) -> str:
-    return make_url(url).set(username=role).render_as_string(hide_password=False)
 
 
 def pending(replica: Database) -> int:
@@ -353,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
             big(args, tag, roles, names[1])
     finally:
         if roles:
-            drop_roles(args.server, roles, names)
+            drop_roles(args.server, roles.values(), names)
     return 0
 
 

@@ -31,7 +31,6 @@ import argparse
 import datetime as dt
 import multiprocessing
 import os
-import platform
 import queue
 import random
 import re
@@ -40,16 +39,19 @@ import time
 import traceback
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, cast
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import CursorResult, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bench.common import as_user, database_on, drop_roles, machine, now
 from collections_desktop.demo.load import write_demo_company
 from collections_desktop.kernel.clock import SystemClock
 from collections_desktop.kernel.money import ZERO
@@ -113,62 +115,11 @@ GRACE = WAIT_SECONDS + 30
 TAG = re.compile(r"load c\d+ \w+ #\d+")
 
 
-def machine() -> str:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, {memory:.0f} GiB, "
-        f"Python {platform.python_version()}"
-    )
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def check_loopback(server: str) -> None:
     """Refuse a server off this machine: the test's traffic stays on loopback."""
     host = make_url(server).host or "localhost"
     if host not in LOOPBACK:
         raise SystemExit(f"--server must be on loopback (127.0.0.1, localhost, ::1), not {host}")
-
-
-@contextmanager
-def database_on(server: str, name: str, template: str | None, keep: bool) -> Iterator[str]:
-    """A new database ``name`` on the server (a copy of ``template``), dropped afterwards
-    unless ``keep``."""
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        copy = f' TEMPLATE "{template}"' if template else ""
-        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        if not keep:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def drop_roles(server: str, roles: list[str], database: str) -> None:
-    engine = create_engine(make_url(server).set(database=database), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            for role in roles:
-                connection.execute(text(f'DROP OWNED BY "{role}"'))
-    except Exception:  # the database is gone already
-        pass
-    finally:
-        engine.dispose()
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for role in roles:
-            connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
-    admin.dispose()
-
-
-def as_user(url: str, role: str) -> str:
-    return make_url(url).set(username=role).render_as_string(hide_password=False)
 
 
 # --- set-up -------------------------------------------------------------------------------
@@ -861,7 +812,7 @@ def main(argv: list[str] | None = None) -> int:
             return code
     finally:
         if made_roles and not args.keep:
-            drop_roles(args.server, roles, name)
+            drop_roles(args.server, roles, [name])
 
 
 if __name__ == "__main__":
