@@ -6,8 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
+from collections_desktop.views.itemmodels.prepared import PreparedModel, prepare_rows, replaced_rows
 from collections_desktop.views.itemmodels.rows import LEFT, RIGHT, Column, RowTableModel
 
 D = Decimal
@@ -161,3 +164,64 @@ def test_ten_thousand_rows_are_formatted_only_as_they_are_shown_sorted_or_filter
     assert {table.index(r, 0).data() for r in range(10)} == {
         f"C-{n:05d}" for n in range(10_000) if n % 997 == 996
     }
+
+
+@st.composite
+def _patches(draw: st.DrawFn) -> tuple[list[Balance], set[int], list[Balance], int, bool, str]:
+    """Rows with ties and blanks, which of them a write changed, their fresh rows, and the
+    sort and filter on screen."""
+    amounts = st.sampled_from([None, D("0.00"), D("-5.00"), D("12.50"), D("12.50"), D("900.10")])
+    dates = st.sampled_from([None, dt.date(2026, 1, 31), dt.date(2026, 3, 1)])
+    count = draw(st.integers(min_value=1, max_value=30))
+    rows = [
+        Balance(
+            f"C-{i:03}",
+            draw(st.sampled_from(["Ruiz", "ruiz", "Garnier", ""])),
+            draw(amounts) or D(0),
+            draw(dates),
+        )
+        for i in range(count)
+    ]
+    changed = draw(st.sets(st.integers(min_value=0, max_value=count - 1), max_size=4))
+    fresh = [
+        Balance(f"C-{i:03}", rows[i].name, draw(amounts) or D(0), draw(dates))
+        for i in sorted(changed)
+        if draw(st.booleans())  # else paid in full: it leaves the list
+    ]
+    fresh += [
+        Balance(f"C-{count + i:03}", "New", D("7.00"), None) for i in range(draw(st.integers(0, 2)))
+    ]
+    return (
+        rows,
+        changed,
+        fresh,
+        draw(st.integers(0, 3)),
+        draw(st.booleans()),
+        draw(st.sampled_from(["", "ruiz", "new"])),
+    )
+
+
+@given(_patches())
+def test_rows_replaced_in_place_show_as_a_fresh_read_would(case) -> None:
+    """A patched grid (a few rows replaced, the sorted column ordered again from its old
+    order) shows exactly the rows and order of a grid given the merged rows afresh."""
+    rows, changed, fresh_rows, column, descending, words = case
+    columns = model().columns
+    order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+    patched = PreparedModel(columns, {})
+    patched.set_rows(rows)
+    patched.sort(column, order)
+    patched.set_filter(words)
+    accounts = {rows[i].account for i in changed}
+    merged, removed = replaced_rows(
+        prepare_rows(columns, rows), prepare_rows(columns, fresh_rows),
+        lambda r: r.account in accounts, lambda r: r.account,
+    )  # fmt: skip
+    patched.set_prepared(merged, patched=True)
+    afresh = PreparedModel(columns, {})
+    afresh.set_prepared(merged)
+    afresh.sort(column, order)
+    afresh.set_filter(words)
+    assert patched.rows() == afresh.rows()
+    assert [r.account for r in removed] == sorted(accounts)
+    assert [r.account for r in merged.rows] == sorted(r.account for r in merged.rows)

@@ -8,7 +8,7 @@ the precomputed keys.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic
@@ -128,28 +128,58 @@ class PreparedModel(MarkedModel[Row], Generic[Row]):
     ) -> None:
         super().__init__(columns, colours, parent)
         self._column_keys: list[list[Any]] = [[] for _column in self._columns]
+        self._hints: tuple[int, list[int]] | None = None
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Show ``rows``, keeping the current sort and filter."""
         self.set_prepared(prepare_rows(self._columns, rows))
 
-    def set_prepared(self, prepared: PreparedRows[Row]) -> None:
-        """Show prepared rows, keeping the sort and the filter (the columns must match)."""
+    def set_prepared(self, prepared: PreparedRows[Row], *, patched: bool = False) -> None:
+        """Show prepared rows, keeping the sort and the filter (the columns must match).
+
+        ``patched``: ``prepared`` holds most of the rows shown now (``replaced_rows``), so
+        the sorted column is ordered again from its current order, in a few milliseconds
+        where a fresh sort of tens of thousands of rows takes twenty.
+        """
         if prepared.columns != self._columns:
             raise ValueError("the rows were prepared for other columns")
+        hint = self._hint(prepared.rows) if patched else None
         self.beginResetModel()
         self._all = prepared.rows
         self._texts = list(prepared.texts)
         self._column_keys = prepared.keys
         self._haystacks = prepared.haystacks
         self._orders = {}
+        self._hints = hint
         self._shown = self._arranged()
+        self._hints = None
         self.endResetModel()
 
+    def _hint(self, rows: tuple[Row, ...]) -> tuple[int, list[int]] | None:
+        """The sorted column and the new rows' indexes in its current order, the rows
+        not shown before at the end; None when nothing is sorted yet."""
+        if self._sort is None or self._sort[0] not in self._orders:
+            return None
+        column = self._sort[0]
+        filled, blanks = self._orders[column]
+        place = {id(row): i for i, row in enumerate(rows)}
+        old = self._all
+        hint = [j for i in (*filled, *blanks) if (j := place.pop(id(old[i]), None)) is not None]
+        return column, hint + sorted(place.values())
+
     def _order(self, column: int) -> tuple[list[int], list[int]]:
-        """All rows in ascending order of ``column``, blanks apart; sorted once per column."""
+        """All rows in ascending order of ``column``, blanks apart; sorted once per column.
+
+        Ties keep the rows' order. From a hint (``set_prepared``), the sort meets rows
+        nearly in order, which Python's sort merges in linear time.
+        """
         if column not in self._orders:
             keys = self._column_keys[column]
-            filled = sorted((i for i, k in enumerate(keys) if k is not None), key=keys.__getitem__)
+            if self._hints is not None and self._hints[0] == column:
+                candidates: Iterable[int] = self._hints[1]
+                key: Callable[[int], Any] = lambda i: (keys[i], i)  # noqa: E731
+            else:
+                candidates, key = range(len(keys)), keys.__getitem__
+            filled = sorted((i for i in candidates if keys[i] is not None), key=key)
             self._orders[column] = (filled, [i for i, k in enumerate(keys) if k is None])
         return self._orders[column]

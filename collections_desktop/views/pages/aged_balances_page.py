@@ -281,7 +281,7 @@ class AgedBalancesPage(ListPage):
         for sign, rows in ((-1, removed), (1, fresh.rows)):  # the totals moved, not summed
             balance += sign * sum((row.balance for row in rows), Decimal(0))
             past_due += sign * sum((row.past_due for row in rows), Decimal(0))
-        self._show_snapshot(self.data, (balance, past_due))
+        self._show_snapshot(self.data, (balance, past_due), patched=True)
         self.rows_patched.emit(ids)
 
     def create_snapshot(self) -> None:
@@ -465,9 +465,14 @@ class AgedBalancesPage(ListPage):
         self.loaded.emit(data)
 
     def _show_snapshot(
-        self, data: AgedBalancesData, totals: tuple[Decimal, Decimal] | None = None
+        self,
+        data: AgedBalancesData,
+        totals: tuple[Decimal, Decimal] | None = None,
+        *,
+        patched: bool = False,
     ) -> None:
-        """The snapshot's sentence, its totals (summed when not given) and its rows."""
+        """The snapshot's sentence, its totals (summed when not given) and its rows
+        (``patched``: a few of the rows shown replaced)."""
         balances, fmt = data.balances, self.context.formats
         assert balances is not None  # the callers show a snapshot's rows
         assert data.prepared is not None
@@ -487,7 +492,9 @@ class AgedBalancesPage(ListPage):
                 past_due=fmt.amount(past_due),
             )
         )
-        self.grid.set_prepared(data.prepared, _("No customer of this pool owed anything then."))
+        self.grid.set_prepared(
+            data.prepared, _("No customer of this pool owed anything then."), patched=patched
+        )
         self.export_action.setEnabled(bool(balances.rows))
 
     def _failed(self, reason: str) -> None:

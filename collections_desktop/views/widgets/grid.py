@@ -686,11 +686,15 @@ class ListGrid(Grid[Row], Generic[Row]):
             header.setSortIndicator(*sort)
             model.sort(*sort)
 
-    def set_prepared(self, prepared: PreparedRows[Row], empty_text: str) -> None:
-        """Show prepared rows; ``empty_text`` (rich text) when there are none."""
+    def set_prepared(
+        self, prepared: PreparedRows[Row], empty_text: str, *, patched: bool = False
+    ) -> None:
+        """Show prepared rows; ``empty_text`` (rich text) when there are none.
+
+        ``patched``: a few of the rows shown were replaced (``PreparedModel.set_prepared``)."""
         self._empty_text = empty_text
         self._total = len(prepared.rows)
-        self.model.set_prepared(prepared)
+        self.model.set_prepared(prepared, patched=patched)
         self.fitter.fit()
         self._show()
 
