@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnExpressionArgument, Date, Integer
+from sqlalchemy import ColumnExpressionArgument, Date, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -57,3 +57,29 @@ def _utc_date_sqlite(element: utc_date, compiler: Any, **kw: Any) -> str:
 def _utc_date_postgresql(element: utc_date, compiler: Any, **kw: Any) -> str:
     (stamp,) = (compiler.process(clause, **kw) for clause in element.clauses)
     return f"CAST(timezone('UTC', {stamp}) AS DATE)"
+
+
+class sort_text(FunctionElement[str]):
+    """Text as Python sorts it casefolded (the grids' order): lower-cased and compared by
+    code point, a blank ('') as NULL. SQLite's BINARY compares by code point already;
+    PostgreSQL's default collation would not (it weighs letters before punctuation), so
+    ``COLLATE "C"`` there. ``lower`` folds ASCII letters as ``casefold`` does; other
+    letters may fold otherwise (SQLite folds only ASCII)."""
+
+    type = String()
+    inherit_cache = True
+
+    def __init__(self, text: ColumnExpressionArgument[str | None]) -> None:
+        super().__init__(text)
+
+
+@compiles(sort_text)
+def _sort_text(element: sort_text, compiler: Any, **kw: Any) -> str:
+    (text,) = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"nullif(lower({text}), '')"
+
+
+@compiles(sort_text, "postgresql")
+def _sort_text_postgresql(element: sort_text, compiler: Any, **kw: Any) -> str:
+    (text,) = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"nullif(lower({text}), '') COLLATE \"C\""

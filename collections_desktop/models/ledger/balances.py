@@ -12,17 +12,21 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Date,
+    FromClause,
     ScalarSelect,
     Select,
+    SQLColumnExpression,
     Subquery,
     True_,
     and_,
     case,
     func,
+    literal_column,
     or_,
     select,
     type_coerce,
@@ -126,22 +130,41 @@ def _open_on(as_of: dt.date) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+OPEN_AMOUNT = literal_column("open_amount", Money())
+"""The open amount of ``open_items``'s query by its name, for an ``order_by`` term of its
+own (``OPEN_AMOUNT`` or ``OPEN_AMOUNT.desc()``, never inside an expression, where SQL reads
+no output name): the settlement lines are not summed again to sort on it."""
+
+
 def open_items(
     session: Session,
     customer_id: uuid.UUID,
     as_of: dt.date,
     *,
     where: Sequence[ColumnElement[bool]] = (),
+    order_by: Sequence[SQLColumnExpression[Any]] = (),
+    outer_join: tuple[FromClause, ColumnElement[bool]] | None = None,
+    offset: int = 0,
     limit: int | None = None,
 ) -> list[OpenItem]:
     """The customer's transactions not fully settled on ``as_of``, oldest due date first
-    (those meeting ``where``; the first ``limit`` of them)."""
-    query = (
-        _open_items_query(as_of)
-        .where(CustomerTransaction.customer_id == customer_id, *where)
-        .order_by(CustomerTransaction.due_date, CustomerTransaction.voucher)
-        .limit(limit)
-    )
+    or in the order of ``order_by`` (those meeting ``where``; ``limit`` of them after the
+    first ``offset``). ``outer_join`` (a table and its condition) is for an order on
+    another table's columns; ``OPEN_AMOUNT`` sorts on the open amount.
+
+    A transaction settled in full by lines dated by ``as_of`` but not closed by then (a
+    settlement reversed later) has nothing open and is left out: in SQL when ``offset``
+    or ``limit`` count rows, so a page counts only open ones; else in Python, which spares
+    SQL a second sum of the lines.
+    """
+    t = CustomerTransaction
+    query = _open_items_query(as_of).where(t.customer_id == customer_id, *where)
+    if outer_join is not None:
+        query = query.outerjoin(*outer_join)
+    if offset or limit is not None:
+        query = query.where(t.amount != _settled_as_of(as_of))
+    query = query.order_by(*(order_by or (t.due_date, t.voucher)))
+    query = query.offset(offset or None).limit(limit)
     return [OpenItem(*row) for row in session.execute(query) if row.open_amount != ZERO]
 
 
