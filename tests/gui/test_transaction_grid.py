@@ -7,12 +7,18 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
+import pytest
 from PySide6.QtCore import Qt
 
 from collections_desktop.formatting import Formats
 from collections_desktop.models.screens.customer_card import TransactionRow
 from collections_desktop.views.widgets.grid import two_line_split
-from collections_desktop.views.widgets.transaction_grid import TransactionGrid, open_item_columns
+from collections_desktop.views.widgets.transaction_grid import (
+    OPEN_ITEM_KEYS,
+    TransactionGrid,
+    WindowRead,
+    open_item_columns,
+)
 
 D = Decimal
 HEADERS = [
@@ -49,7 +55,7 @@ def row(number: str, amount: str, currency: str = "EUR", status: str = "none") -
 
 
 def grid_of(qtbot, rows: list[TransactionRow]) -> TransactionGrid:
-    grid = TransactionGrid("open", open_item_columns(Formats()), "Nothing is open.")
+    grid = TransactionGrid("open", open_item_columns(Formats()), OPEN_ITEM_KEYS, "Nothing is open.")
     qtbot.addWidget(grid)
     grid.sort_by(4)
     grid.resize(900, 400)
@@ -143,3 +149,56 @@ def test_a_header_breaks_where_its_longer_line_is_shortest() -> None:
     assert two_line_split("Days overdue", len) == "Days\noverdue"
     assert two_line_split("Amount (EUR)", len) == "Amount\n(EUR)"
     assert two_line_split("Document", len) is None
+
+
+@pytest.fixture
+def empty_grid(qtbot) -> TransactionGrid:
+    """A grid kept alive until the test's other fixtures (the model tester) are done."""
+    return grid_of(qtbot, [])
+
+
+def test_a_window_asks_for_its_rows_as_it_is_scrolled_and_sorted(
+    empty_grid: TransactionGrid, qtmodeltester
+) -> None:
+    """A big customer's grid holds the rows read so far: a scroll asks for the next ones
+    from where it stands, a header click for the first ones in the new order, and an
+    answer to a read no longer wanted is dropped."""
+    rows = [row(f"INV-{n:03}", f"{n}.00") for n in range(1, 8)]
+    grid = empty_grid
+    model = grid.model
+    asked: list[WindowRead] = []
+    model.rows_wanted.connect(asked.append)
+    grid.set_window(rows[:3], 250, "EUR")
+    assert (model.rowCount(), model.window, asked) == (3, 250, [])
+    assert model.canFetchMore()
+    model.fetchMore()
+    [more] = asked
+    assert (more.offset, more.column, more.order) == (3, 4, Qt.SortOrder.AscendingOrder)
+    assert not model.canFetchMore()  # one read at a time
+    model.add_rows(more, rows[3:5])
+    assert [model.row(model.index(r, 0)).document_number for r in range(5)] == [
+        "INV-001", "INV-002", "INV-003", "INV-004", "INV-005",
+    ]  # fmt: skip
+    assert model.window == 5  # fewer than a page came: rows were settled since the count
+    assert not model.canFetchMore()
+
+    grid.set_window(rows[:3], 250, "EUR")
+    asked.clear()
+    grid.view.horizontalHeader().setSortIndicator(6, Qt.SortOrder.DescendingOrder)
+    [first] = asked
+    assert (first.offset, first.column, first.order) == (0, 6, Qt.SortOrder.DescendingOrder)
+    model.add_rows(more, rows)  # the answer to an older read: dropped
+    assert model.rowCount() == 3
+    model.add_rows(first, rows[::-1][:3])
+    assert [model.row(model.index(r, 0)).amount for r in range(3)] == [D("7"), D("6"), D("5")]
+    qtmodeltester.check(model, force_py=True)
+
+    assert model.window == 3  # a short first page ends the window too
+
+    grid.set_window(rows[:3], 250, "EUR")
+    model.fetchMore()
+    failed = asked[-1]
+    assert (failed.offset, failed.column) == (3, 6)  # on in the order the grid is in
+    assert not model.canFetchMore()
+    model.read_failed(failed)
+    assert model.canFetchMore()  # a failed read may be asked again

@@ -699,12 +699,14 @@ def test_a_big_accounts_timeline_reads_its_newest_entries_and_the_rest_when_aske
     assert "older" not in tree.topLevelItem(450).text(1)
 
 
-def test_a_big_account_shows_its_first_rows_then_every_one(
+def test_a_big_account_lists_its_first_rows_and_reads_on_as_it_is_scrolled_and_sorted(
     qtbot, desk: Desk, sqlite_db: Database
 ) -> None:
     """250 open invoices, 120 of them disputed, due one a day: the first screen lists the
-    first 100 of each tab by due date with every tab's whole count, and no action works
-    yet; then every row comes, and an invoice asked for meanwhile is selected."""
+    first 100 of each tab in its sort with every tab's whole count, and no action works
+    until every row is read for them; a scroll to the end reads the next rows, a header
+    click the first ones in the new order (from SQL), and an invoice asked for (a click
+    in the timeline) is read through and selected."""
     from collections_desktop.models.actions.status import apply_change
     from collections_desktop.models.db.schema import CollectionStatus, Customer
 
@@ -723,27 +725,42 @@ def test_a_big_account_shows_its_first_rows_then_every_one(
     page = desk.page
     firsts: list[object] = []
     page.first_shown.connect(firsts.append)
-    with qtbot.waitSignal(page.first_shown, timeout=10_000):
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
         page.show_customer(desk.other)
-    [first] = firsts
-    assert not first.complete
-    assert page.open_grid.model.rowCount() == 200  # the first 100, and 100 disputed ones
-    assert page.open_grid.model.row(page.open_grid.model.index(0, 0)).amount == Decimal("1.00")
-    assert page.disputed_grid.model.rowCount() == 100
+        qtbot.waitUntil(lambda: bool(firsts), timeout=10_000)
+        [first] = firsts
+        assert not first.complete
+        assert page.action_context() is None
+        assert not page.reminder_button.isEnabled()
+    open_model, disputed = page.open_grid.model, page.disputed_grid.model
+    assert (open_model.rowCount(), open_model.window) == (100, 251)
+    assert open_model.row(open_model.index(0, 0)).amount == Decimal("1.00")
+    assert (disputed.rowCount(), disputed.window) == (100, 120)
+    assert disputed.row(disputed.index(0, 0)).amount == Decimal("131.00")
     assert [page.tabs.tabText(i) for i in range(2)] == [
         "Open transactions (251)",  # the 80.00 of the fixture, and the 250
         "Disputed (120)",
     ]
-    assert page.action_context() is None
-    assert not page.reminder_button.isEnabled()
-    assert page.show_transaction(last)  # not listed yet: selected when it comes
-    with qtbot.waitSignal(page.loaded, timeout=10_000):
-        pass
-    assert page.data.complete
-    assert page.open_grid.model.rowCount() == 251
-    assert page.disputed_grid.model.rowCount() == 120
-    assert page.tabs.tabText(0) == "Open transactions (251)"
+    assert page.data.complete  # every row, for the actions and the reminder
     assert page.action_context() is not None
     assert page.reminder_button.isEnabled()
-    selected = page.open_grid.marked()
-    assert [row.id for row in selected] == [last]
+
+    page.tabs.setCurrentWidget(page.disputed_grid)
+    page.disputed_grid.view.scrollToBottom()
+    qtbot.waitUntil(lambda: disputed.rowCount() == 120, timeout=10_000)
+    assert disputed.row(disputed.index(119, 0)).amount == Decimal("250.00")
+    assert not disputed.canFetchMore()
+
+    page.tabs.setCurrentWidget(page.open_grid.parentWidget())
+    header = page.open_grid.view.horizontalHeader()
+    header.setSortIndicator(6, Qt.SortOrder.DescendingOrder)  # Amount
+    qtbot.waitUntil(lambda: not open_model.reading, timeout=10_000)
+    amounts = [open_model.row(open_model.index(r, 0)).amount for r in range(3)]
+    assert amounts == [Decimal("250.00"), Decimal("249.00"), Decimal("248.00")]
+    assert open_model.rowCount() == 200  # a page of the new order
+
+    header.setSortIndicator(4, Qt.SortOrder.AscendingOrder)  # Due, oldest first
+    qtbot.waitUntil(lambda: not open_model.reading, timeout=10_000)
+    assert page.show_transaction(last)  # not read yet: read through, then selected
+    qtbot.waitUntil(lambda: [r.id for r in page.open_grid.marked()] == [last], timeout=10_000)
+    assert open_model.rowCount() == 251

@@ -186,6 +186,16 @@ def open_counts(
     return {name: int(row._mapping[name] or 0) for name in ("all", *kinds)}
 
 
+def open_currencies(
+    session: Session, customer_id: uuid.UUID, as_of: dt.date, *, limit: int = 2
+) -> list[str]:
+    """Up to ``limit`` currencies of the customer's transactions open on ``as_of`` (as
+    ``open_counts`` counts them): enough to tell whether all share one."""
+    t = CustomerTransaction
+    query = select(t.currency).where(t.customer_id == customer_id, *_open_on(as_of))
+    return list(session.scalars(query.distinct().limit(limit)))
+
+
 def open_amount(session: Session, transaction_id: uuid.UUID, as_of: dt.date) -> Decimal:
     """What is open of one transaction on ``as_of`` (zero before it was posted)."""
     row = session.execute(

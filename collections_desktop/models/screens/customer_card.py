@@ -29,7 +29,7 @@ from typing import cast
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from collections_desktop.i18n import _
+from collections_desktop.i18n import N_, _
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.aging.definitions import Definition, load_definition
 from collections_desktop.models.aging.snapshot import aged_rows
@@ -62,6 +62,24 @@ from collections_desktop.models.predict.reads import PredictionRow
 
 RECENT_CONTACTS = 3
 """How many of the latest contacts the card lists."""
+
+
+TRANSACTION_TYPE_NAMES: dict[str, str] = {
+    TransactionType.INVOICE: N_("Invoice"),
+    TransactionType.PAYMENT: N_("Payment"),
+    TransactionType.CREDIT_NOTE: N_("Credit note"),
+    TransactionType.INTEREST_NOTE: N_("Interest note"),
+    TransactionType.FEE: N_("Fee"),
+    TransactionType.WRITE_OFF: N_("Write-off"),
+    TransactionType.REVERSAL: N_("Reversal"),
+    TransactionType.REFUND: N_("Refund"),
+}
+
+
+def type_name(value: str) -> str:
+    """The translated name of a transaction type ("invoice" → "Invoice")."""
+    name = TRANSACTION_TYPE_NAMES.get(value)
+    return _(name) if name else value
 
 
 @dataclass(frozen=True)

@@ -34,19 +34,20 @@ from sqlalchemy.orm import Session
 
 from collections_desktop.models.actions.status import COLLECTION_STATUS_NAMES, status_name
 from collections_desktop.models.db.functions import sort_text
-from collections_desktop.models.db.schema import CustomerTransaction, InvoicePrediction
+from collections_desktop.models.db.schema import (
+    CollectionStatus,
+    CustomerTransaction,
+    InvoicePrediction,
+)
 from collections_desktop.models.ledger.balances import OPEN_AMOUNT, OpenItem, open_items
 from collections_desktop.models.people.scope import AgentScope
 from collections_desktop.models.predict.reads import customer_predictions
 from collections_desktop.models.screens.customer_card import (
     PROMISE_STATES,
+    TRANSACTION_TYPE_NAMES,
     TransactionRow,
     check_customer,
     transaction_rows,
-)
-from collections_desktop.models.screens.workspace import (
-    _TAB_KINDS,
-    TRANSACTION_TYPE_NAMES,
     type_name,
 )
 
@@ -61,6 +62,15 @@ class Tab(enum.StrEnum):
     DISPUTED = "disputed"
     PROMISED = "promised"
     UNSETTLED = "unsettled"
+
+
+TAB_KINDS: dict[str, ColumnElement[bool]] = {
+    Tab.DISPUTED: CustomerTransaction.collection_status == CollectionStatus.DISPUTED,
+    Tab.PROMISED: CustomerTransaction.collection_status == CollectionStatus.PROMISED,
+    Tab.UNSETTLED: CustomerTransaction.amount < 0,
+}
+"""What the tabs other than Open transactions list (``customer_card``'s
+``disputed_transactions``, ``promised_transactions``, ``unsettled_payments``)."""
 
 
 class SortKey(enum.StrEnum):
@@ -112,7 +122,7 @@ def transaction_page(
     """
     check_customer(session, scope, customer_id, as_of)
     key = _sort_key(wanted.sort, as_of)
-    where = () if wanted.tab is Tab.OPEN else (_TAB_KINDS[wanted.tab],)
+    where = () if wanted.tab is Tab.OPEN else (TAB_KINDS[wanted.tab],)
 
     def read(start: int, count: int | None) -> list[OpenItem]:
         return open_items(

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Row, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from collections_desktop.formatting import Formats, text_formats
@@ -31,7 +31,6 @@ from collections_desktop.models.casework.records import shown_result
 from collections_desktop.models.db.schema import (
     Activity,
     ActivityType,
-    CollectionStatus,
     Customer,
     CustomerTransaction,
     Employee,
@@ -41,7 +40,11 @@ from collections_desktop.models.db.schema import (
     ReceivablesParameters,
     TransactionType,
 )
-from collections_desktop.models.ledger.balances import OpenItem, open_counts, open_items
+from collections_desktop.models.ledger.balances import (
+    open_counts,
+    open_currencies,
+    open_items,
+)
 from collections_desktop.models.letters.read import LetterRow, letter_rows
 from collections_desktop.models.letters.render import letter_language
 from collections_desktop.models.people.scope import AgentScope
@@ -55,6 +58,13 @@ from collections_desktop.models.screens.customer_card import (
     customer_card,
     day_after,
     transaction_rows,
+    type_name,
+)
+from collections_desktop.models.screens.transaction_pages import (
+    TAB_KINDS,
+    PageWanted,
+    Tab,
+    transaction_page,
 )
 from collections_desktop.models.texts.business import company_language
 
@@ -122,30 +132,12 @@ class Target:
     INTEREST_NOTE = "interest_note"  # opens into its lines (``TimelineEntry.lines``)
 
 
-TRANSACTION_TYPE_NAMES: dict[str, str] = {
-    TransactionType.INVOICE: N_("Invoice"),
-    TransactionType.PAYMENT: N_("Payment"),
-    TransactionType.CREDIT_NOTE: N_("Credit note"),
-    TransactionType.INTEREST_NOTE: N_("Interest note"),
-    TransactionType.FEE: N_("Fee"),
-    TransactionType.WRITE_OFF: N_("Write-off"),
-    TransactionType.REVERSAL: N_("Reversal"),
-    TransactionType.REFUND: N_("Refund"),
-}
-
-
 ACTIVITY_TYPE_NAMES: dict[str, str] = {
     ActivityType.TASK: N_("Task"),
     ActivityType.APPOINTMENT: N_("Appointment"),
     ActivityType.EVENT: N_("Event"),
     ActivityType.ACTION: N_("Action"),
 }
-
-
-def type_name(value: str) -> str:
-    """The translated name of a transaction type ("invoice" → "Invoice")."""
-    name = TRANSACTION_TYPE_NAMES.get(value)
-    return _(name) if name else value
 
 
 def activity_type_name(value: str) -> str:
@@ -198,12 +190,17 @@ class WorkspaceData:
     """Whether ``timeline`` holds every entry of the period (else the newest
     ``TIMELINE_FIRST``; ``timeline`` with no limit reads the rest)."""
     complete: bool = True
-    """Whether ``transactions`` holds every open item (else the first ``FIRST_ROWS`` of
-    each tab; ``open_rows`` reads them all)."""
+    """Whether ``transactions`` holds every open item (else those of ``pages``;
+    ``open_rows`` reads them all)."""
     counts: TabCounts | None = None
     """How many rows each tab has in all."""
     expected_late: Decimal | None = None
     """The open invoices' expected late amount (None: none is predicted)."""
+    pages: Mapping[Tab, tuple[TransactionRow, ...]] | None = None
+    """A big customer's first rows of each grid, in the grid's sort (None: every row is
+    in ``transactions``)."""
+    currency: str = ""
+    """With ``pages``: the currency of every open item, else "" (two or more)."""
 
 
 @dataclass(frozen=True)
@@ -639,33 +636,39 @@ def load_workspace(
     *,
     pool_id: uuid.UUID | None = None,
     formats: Formats | None = None,
-    first_rows: int | None = FIRST_ROWS,
+    pages: Mapping[Tab, PageWanted] | None = None,
 ) -> WorkspaceData:
     """Card, open transactions, timeline and aging of a customer, in one read.
 
     The aging uses the definition of ``pool_id`` (else the company default), as the
-    snapshot of that pool does. A customer with more than ``first_rows`` open items is
-    read with the first ``first_rows`` of each grid (``complete`` is False then, and
-    ``open_rows`` reads them all); ``first_rows=None`` reads every one at once.
+    snapshot of that pool does. Given ``pages`` (each grid's sort), a customer with more
+    than ``FIRST_ROWS`` open items is read with the first ``FIRST_ROWS`` of each grid in
+    its sort (``pages``; ``complete`` is False, and ``open_rows`` reads them all);
+    without, every open item is read.
     """
     check_customer(session, scope, customer_id, as_of)
     if pool_id is not None:
         scope.pool(pool_id)  # ScopeError for a pool outside the scope
     definition = load_definition(session, pool_id=pool_id, language=current_language())
     card = customer_card(session, scope, customer_id, as_of, definition=definition)
-    counts = open_counts(session, customer_id, as_of, _TAB_KINDS)
-    complete = first_rows is None or counts["all"] <= first_rows
+    counts = open_counts(session, customer_id, as_of, TAB_KINDS)
+    complete = pages is None or counts["all"] <= FIRST_ROWS
+    first: dict[Tab, tuple[TransactionRow, ...]] | None = None
     if complete:
         items = open_items(session, customer_id, as_of)
-        predictions = customer_predictions(session, customer_id)
+        rows = transaction_rows(session, items, as_of, customer_predictions(session, customer_id))
     else:
-        assert first_rows is not None  # not complete: a limit was given
-        items = _first_items(session, customer_id, as_of, first_rows)
-        predictions = customer_predictions(session, customer_id, [i.transaction_id for i in items])
+        assert pages is not None  # not complete: pages were asked for
+        first = {
+            tab: transaction_page(session, scope, customer_id, as_of, wanted, limit=FIRST_ROWS)
+            for tab, wanted in pages.items()
+        }
+        listed = {row.id: row for page in first.values() for row in page}
+        rows = tuple(sorted(listed.values(), key=lambda r: (r.due_date, r.voucher)))
     entries = timeline(session, scope, customer_id, as_of, formats=formats, limit=TIMELINE_FIRST)
     return WorkspaceData(
         card=card,
-        transactions=transaction_rows(session, items, as_of, predictions),
+        transactions=rows,
         timeline=entries,
         timeline_complete=len(entries) < TIMELINE_FIRST,
         aging_labels=definition.labels,
@@ -679,33 +682,20 @@ def load_workspace(
         complete=complete,
         counts=TabCounts(
             open=counts["all"],
-            disputed=counts["disputed"],
-            promised=counts["promised"],
-            unsettled=counts["unsettled"],
+            disputed=counts[Tab.DISPUTED],
+            promised=counts[Tab.PROMISED],
+            unsettled=counts[Tab.UNSETTLED],
         ),
         expected_late=customer_expected_late(session, customer_id),
+        pages=first,
+        currency="" if first is None else _open_currency(session, customer_id, as_of),
     )
 
 
-_TAB_KINDS: dict[str, ColumnElement[bool]] = {
-    "disputed": CustomerTransaction.collection_status == CollectionStatus.DISPUTED,
-    "promised": CustomerTransaction.collection_status == CollectionStatus.PROMISED,
-    "unsettled": CustomerTransaction.amount < 0,
-}
-"""What the Workspace's tabs other than Open transactions list (``customer_card``'s
-``disputed_transactions``, ``promised_transactions``, ``unsettled_payments``)."""
-
-
-def _first_items(
-    session: Session, customer_id: uuid.UUID, as_of: dt.date, first_rows: int
-) -> list[OpenItem]:
-    """The first ``first_rows`` open items of each tab, by due date: all of them, and of
-    each kind (the disputed ones may all be due after the first hundred)."""
-    found = {i.transaction_id: i for i in open_items(session, customer_id, as_of, limit=first_rows)}
-    for condition in _TAB_KINDS.values():
-        for item in open_items(session, customer_id, as_of, where=(condition,), limit=first_rows):
-            found.setdefault(item.transaction_id, item)
-    return sorted(found.values(), key=lambda i: (i.due_date, i.voucher))
+def _open_currency(session: Session, customer_id: uuid.UUID, as_of: dt.date) -> str:
+    """The currency every open item of the customer is in, else "" (two or more)."""
+    currencies = open_currencies(session, customer_id, as_of)
+    return currencies[0] if len(currencies) == 1 else ""
 
 
 def open_rows(

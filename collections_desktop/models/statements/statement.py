@@ -67,8 +67,7 @@ from collections_desktop.models.ledger.books import chunks
 from collections_desktop.models.letters.render import letter_language
 from collections_desktop.models.people.pools import PoolCriteria, customer_condition
 from collections_desktop.models.people.scope import AgentScope
-from collections_desktop.models.screens.customer_card import check_customer
-from collections_desktop.models.screens.workspace import TRANSACTION_TYPE_NAMES
+from collections_desktop.models.screens.customer_card import TRANSACTION_TYPE_NAMES, check_customer
 from collections_desktop.models.statements.period import StatementError, StatementPeriod
 from collections_desktop.models.texts.business import company_language
 

@@ -36,7 +36,7 @@ from collections_desktop.models.casework.case_reading import (
     CaseTransactionChoice,
 )
 from collections_desktop.models.casework.cases import DESCRIPTION_LENGTH
-from collections_desktop.models.screens.workspace import type_name
+from collections_desktop.models.screens.customer_card import type_name
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.activity_dialog import combo_id, fill_responsibles
 from collections_desktop.views.dialogs.grids import top_items

@@ -27,7 +27,7 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
 from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.actions.nsf import NsfPreview, SettledItem
-from collections_desktop.models.screens.workspace import type_name
+from collections_desktop.models.screens.customer_card import type_name
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, hint_label, pydate
 from collections_desktop.views.dialogs.grids import dense_grid

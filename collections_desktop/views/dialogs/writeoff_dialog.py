@@ -37,8 +37,7 @@ from collections_desktop.kernel.money import ZERO
 from collections_desktop.models.actions.writeoff_plan import WriteOffReasonOption
 from collections_desktop.models.db.schema.enums import JournalAccountType
 from collections_desktop.models.ledger.journals import LineDraft
-from collections_desktop.models.screens.customer_card import TransactionRow
-from collections_desktop.models.screens.workspace import type_name
+from collections_desktop.models.screens.customer_card import TransactionRow, type_name
 from collections_desktop.views.dialogs.action_dialog import ActionDialog
 from collections_desktop.views.dialogs.fields import date_edit, pydate
 from collections_desktop.views.dialogs.grids import dense_grid

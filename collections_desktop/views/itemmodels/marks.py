@@ -12,8 +12,7 @@ from PySide6.QtGui import QColor
 from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
 from collections_desktop.kernel.money import ZERO, MoneyError, to_money
-from collections_desktop.models.screens.customer_card import TransactionRow
-from collections_desktop.models.screens.workspace import type_name
+from collections_desktop.models.screens.customer_card import TransactionRow, type_name
 from collections_desktop.views.dialogs.fields import parse_amount
 from collections_desktop.views.itemmodels.rows import LEFT, RIGHT, Index
 from collections_desktop.views.style import ERROR_COLOUR

@@ -8,7 +8,9 @@ people to call and the credit facts at the bottom. Everything of a customer is r
 one interactive read (``models.screens.workspace.load_workspace``) on the read lane, so it
 never waits behind a long job; the busy row appears only when that takes a while, and a
 newer customer supersedes an older one, so switching customers quickly never shows a
-stale account. The collections actions above the open transactions
+stale account. A big customer's first screen lists the first rows of each grid; the
+grids then read on as they are scrolled, sorted in SQL (``TransactionGrid``), while
+every open transaction is read for the actions. The collections actions above the open transactions
 (``views/actions/transactions.py``: the main ones as buttons, the others under More,
 all of them on a right-click) work on the marked rows; after one is written the
 customer is read again."""
@@ -46,6 +48,11 @@ from collections_desktop.models.screens.customer_card import (
     promised_transactions,
     unsettled_payments,
 )
+from collections_desktop.models.screens.transaction_pages import (
+    PageWanted,
+    Tab,
+    transaction_page,
+)
 from collections_desktop.models.screens.workspace import (
     TimelineEntry,
     WorkspaceData,
@@ -82,7 +89,11 @@ from collections_desktop.views.widgets.grid import page_button
 from collections_desktop.views.widgets.select import select_row
 from collections_desktop.views.widgets.timeline import CustomerTimeline
 from collections_desktop.views.widgets.transaction_grid import (
+    OPEN_ITEM_KEYS,
+    PROMISED_KEYS,
+    UNSETTLED_KEYS,
     TransactionGrid,
+    WindowRead,
     open_item_columns,
     promised_columns,
     unsettled_columns,
@@ -128,8 +139,10 @@ class WorkspacePage(Page):
         self.timeline_reads = ReadSlot(self)
         self.rest_reads = ReadSlot(self)
         """The second read of a big customer: every open transaction."""
+        self.window_reads = {tab: ReadSlot(self) for tab in Tab}
+        """Each big customer's grid's reads of more rows."""
         self._wanted_transaction: uuid.UUID | None = None
-        """A transaction asked for (``show_transaction``) before every row was read."""
+        """A transaction asked for (``show_transaction``) while its window reads through it."""
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -379,7 +392,10 @@ class WorkspacePage(Page):
         # The main actions as buttons, the others under More; every one on a right-click.
         self.action_bar = self.transaction_actions.toolbar("transaction_actions")
         self.open_grid = TransactionGrid(
-            "open", open_item_columns(formats), _("Nothing is open on this account.")
+            "open",
+            open_item_columns(formats),
+            OPEN_ITEM_KEYS,
+            _("Nothing is open on this account."),
         )
         self.open_grid.sort_by(4)
         self.open_grid.view.selectionModel().selectionChanged.connect(
@@ -403,13 +419,17 @@ class WorkspacePage(Page):
         self.tabs.addTab(open_page, _("Open transactions"))
 
         self.disputed_grid = TransactionGrid(
-            "disputed", open_item_columns(formats), _("No item of this customer is disputed.")
+            "disputed",
+            open_item_columns(formats),
+            OPEN_ITEM_KEYS,
+            _("No item of this customer is disputed."),
         )
         self.disputed_grid.sort_by(4)
         self.tabs.addTab(self.disputed_grid, _("Disputed"))
         self.promised_grid = TransactionGrid(
             "promised",
             promised_columns(formats),
+            PROMISED_KEYS,
             _("No promise to pay is open for this customer."),
         )
         self.promised_grid.sort_by(4)
@@ -417,10 +437,15 @@ class WorkspacePage(Page):
         self.unsettled_grid = TransactionGrid(
             "unsettled",
             unsettled_columns(formats),
+            UNSETTLED_KEYS,
             _("Every payment and credit note of this customer is fully applied."),
         )
         self.unsettled_grid.sort_by(3)
         self.tabs.addTab(self.unsettled_grid, _("Unsettled payments"))
+        for tab, grid in self.grids.items():
+            grid.model.rows_wanted.connect(
+                lambda read, tab=tab, grid=grid: self._read_window(tab, grid, read)
+            )
         # Beside the tabs, its icon only (the tooltip names it): the tabs keep their room
         # and the action bar its buttons in every language.
         predict = page_button(self.predict_action, "workspace_predict_button")
@@ -430,6 +455,16 @@ class WorkspacePage(Page):
         return self.tabs
 
     # --- public -------------------------------------------------------------------------
+
+    @property
+    def grids(self) -> dict[Tab, TransactionGrid]:
+        """The grid of each tab."""
+        return {
+            Tab.OPEN: self.open_grid,
+            Tab.DISPUTED: self.disputed_grid,
+            Tab.PROMISED: self.promised_grid,
+            Tab.UNSETTLED: self.unsettled_grid,
+        }
 
     @property
     def data(self) -> WorkspaceData | None:
@@ -483,10 +518,8 @@ class WorkspacePage(Page):
     def show_transaction(self, transaction_id: uuid.UUID) -> bool:
         """Select an open transaction in the Open transactions tab; False when it is settled.
 
-        Before a big customer's every row is read, one not yet listed is selected when
-        they come (True is answered then)."""
-        if self._data is not None and not self._data.complete:
-            self._wanted_transaction = transaction_id
+        In a big customer's grid, a row not read yet is read through, then selected
+        (True is answered then; nothing is selected if it was settled meanwhile)."""
         model = self.open_grid.model
         for row in range(model.rowCount()):
             if model.row(model.index(row, 0)).id == transaction_id:
@@ -495,7 +528,11 @@ class WorkspacePage(Page):
                 self.open_grid.view.setFocus()
                 self._wanted_transaction = None
                 return True
-        return self._wanted_transaction is not None
+        if model.window is None or model.rowCount() >= model.window:
+            return False
+        self._wanted_transaction = transaction_id
+        model.read_more(through=transaction_id)
+        return True
 
     def timeline_entries(self) -> list[TimelineEntry]:
         """The entries the timeline shows, top to bottom (after the type filter)."""
@@ -583,16 +620,62 @@ class WorkspacePage(Page):
             context.clock.today(),
         )
 
+        pages = self._wanted_pages()
+
         def read(_state: TaskState) -> WorkspaceData:
             with database.sessions() as session:
                 return load_workspace(
-                    session, scope, customer_id, as_of, pool_id=pool_id, formats=formats
-                )
+                    session, scope, customer_id, as_of,
+                    pool_id=pool_id, formats=formats, pages=pages,
+                )  # fmt: skip
 
         self.query(read, self._show, name="workspace customer", failure=self._show_failure)
 
+    def _wanted_pages(self) -> dict[Tab, PageWanted]:
+        """What each grid's first rows are, in its sort, if the customer is big."""
+        wanted = {}
+        for tab, grid in self.grids.items():
+            header = grid.view.horizontalHeader()
+            column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+            descending = order == Qt.SortOrder.DescendingOrder
+            wanted[tab] = PageWanted(tab, grid.keys[column], descending)
+        return wanted
+
+    def _read_window(self, tab: Tab, grid: TransactionGrid, wanted: WindowRead) -> None:
+        """Read the rows a big customer's grid asks for (scrolled to, or sorted anew)."""
+        customer_id = self._customer_id
+        if customer_id is None:
+            return
+        context = self.context
+        database, scope, as_of = context.database, context.scope, context.clock.today()
+        page = PageWanted(
+            tab, grid.keys[wanted.column], wanted.order == Qt.SortOrder.DescendingOrder
+        )
+
+        def read(_state: TaskState) -> tuple[TransactionRow, ...]:
+            with database.sessions() as session:
+                return transaction_page(
+                    session, scope, customer_id, as_of, page,
+                    offset=wanted.offset, through=wanted.through,
+                )  # fmt: skip
+
+        def show(rows: tuple[TransactionRow, ...]) -> None:
+            if self._customer_id != customer_id:
+                return
+            grid.model.add_rows(wanted, rows)
+            if wanted.through is not None and wanted.through == self._wanted_transaction:
+                self._wanted_transaction = None
+                self.show_transaction(wanted.through)
+
+        def failed(error: BaseException) -> None:
+            grid.model.read_failed(wanted)
+            self.set_status(_("The rows could not be read: {reason}").format(reason=error))
+
+        self.query(read, show, name="workspace rows", failure=failed, slot=self.window_reads[tab])
+
     def _read_rest(self, customer_id: uuid.UUID) -> None:
-        """Read every open transaction of the big customer on screen, then list them."""
+        """Read every open transaction of the big customer on screen, for the actions and
+        the reminder (its grids read their rows as they are scrolled)."""
         context = self.context
         database, scope, as_of = context.database, context.scope, context.clock.today()
 
@@ -603,7 +686,7 @@ class WorkspacePage(Page):
         def show(rows: tuple[TransactionRow, ...]) -> None:
             data = self._data
             if data is not None and data.card.customer_id == customer_id:
-                self._show_rows(replace(data, transactions=rows, complete=True))
+                self._show_actions(replace(data, transactions=rows, complete=True))
 
         self.query(
             read, show, name="workspace transactions", failure=self._show_failure,
@@ -670,20 +753,36 @@ class WorkspacePage(Page):
         self.set_status(f"{self._note} · {loaded}" if self._note else loaded)
         self._note = ""
         self._show_rows(data)
+        self._show_actions(data)
         self.first_shown.emit(data)
         if not data.complete:
             self._read_rest(card.customer_id)
 
     def _show_rows(self, data: WorkspaceData) -> None:
-        """The grids, and what needs every open transaction: the reminder and the actions
-        (a big customer's first screen lists the first rows; every one follows)."""
+        """The grids: every row of a small customer; a big one's first rows, as windows."""
+        if data.pages is None:
+            rows = data.transactions
+            self.open_grid.set_rows(rows)
+            self.disputed_grid.set_rows(disputed_transactions(rows))
+            self.promised_grid.set_rows(promised_transactions(rows))
+            self.unsettled_grid.set_rows(unsettled_payments(rows))
+        else:
+            assert data.counts is not None  # read with the pages
+            totals = {
+                Tab.OPEN: data.counts.open,
+                Tab.DISPUTED: data.counts.disputed,
+                Tab.PROMISED: data.counts.promised,
+                Tab.UNSETTLED: data.counts.unsettled,
+            }
+            for tab, grid in self.grids.items():
+                grid.set_window(data.pages[tab], totals[tab], data.currency)
+        self._set_tab_counts(data)
+
+    def _show_actions(self, data: WorkspaceData) -> None:
+        """What needs every open transaction: the reminder and the actions (a big
+        customer's are read after its first screen)."""
         self._data = data
         rows = data.transactions
-        self.open_grid.set_rows(rows)
-        self.disputed_grid.set_rows(disputed_transactions(rows))
-        self.promised_grid.set_rows(promised_transactions(rows))
-        self.unsettled_grid.set_rows(unsettled_payments(rows))
-        self._set_tab_counts(data)
         has_past_due = data.complete and bool(past_due_transactions(rows))
         for button in (self.reminder_button, self.copy_button):
             button.setEnabled(has_past_due)
@@ -697,9 +796,6 @@ class WorkspacePage(Page):
             )
         self.transaction_actions.update()
         if data.complete:
-            if self._wanted_transaction is not None:
-                self.show_transaction(self._wanted_transaction)
-                self._wanted_transaction = None
             self.loaded.emit(data)
 
     def predict_pay_dates(self) -> None:
@@ -751,7 +847,7 @@ class WorkspacePage(Page):
                 ),
             ),
         ):
-            count = grid.model.rowCount() if data.complete or whole is None else whole
+            count = grid.model.rowCount() if whole is None else whole
             self.tabs.setTabText(index, f"{title} ({self.context.formats.count(count)})")
 
     # --- e-mail and calls ---------------------------------------------------------------

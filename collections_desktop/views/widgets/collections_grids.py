@@ -21,12 +21,12 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _, ngettext
 from collections_desktop.models.actions.status import status_name
 from collections_desktop.models.casework.case_reading import CaseRow
+from collections_desktop.models.screens.customer_card import type_name as transaction_type_name
 from collections_desktop.models.screens.customer_collections import (
     CaseTransactionRow,
     CollectionsData,
     CustomerActivityRow,
 )
-from collections_desktop.models.screens.workspace import type_name as transaction_type_name
 from collections_desktop.views.dialogs.activity_dialog import type_name as activity_type_name
 from collections_desktop.views.icons import IconRegistry
 from collections_desktop.views.itemmodels.prepared import PreparedRows, count_text, prepare_rows

@@ -6,15 +6,21 @@ none in place of an empty grid. A right-click on the headers shows or hides colu
 the voucher starts hidden (the document's tooltip names it), and the currency is named
 once in the amounts' headers when every row shares it, so the collection status fits
 beside the amounts on a laptop's screen.
+
+A big customer's grids are windows (``TransactionModel.set_window``): they hold the
+first rows in the grid's sort, read in SQL, and ask their page for more as the user
+scrolls (Qt's ``canFetchMore``/``fetchMore``); a click on a header reads the first rows
+of the new sort. A small customer's rows are all listed and sorted in memory.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -30,9 +36,9 @@ from collections_desktop.formatting import Formats
 from collections_desktop.i18n import _
 from collections_desktop.models.actions.status import status_name
 from collections_desktop.models.predict.reads import explain, percent_text
-from collections_desktop.models.screens.customer_card import TransactionRow
-from collections_desktop.models.screens.workspace import type_name
-from collections_desktop.views.itemmodels.rows import Column, RowTableModel
+from collections_desktop.models.screens.customer_card import TransactionRow, type_name
+from collections_desktop.models.screens.transaction_pages import PAGE_ROWS, SortKey
+from collections_desktop.views.itemmodels.rows import Column, Index, RowTableModel
 from collections_desktop.views.style import muted_palette, tabular_font
 from collections_desktop.views.widgets.grid import two_line_split
 
@@ -102,6 +108,14 @@ def open_item_columns(formats: Formats) -> list[RowColumn]:
     ]
 
 
+OPEN_ITEM_KEYS = (
+    SortKey.DOCUMENT, SortKey.VOUCHER, SortKey.TYPE, SortKey.POSTED, SortKey.DUE,
+    SortKey.DAYS_OVERDUE, SortKey.AMOUNT, SortKey.OPEN, SortKey.CURRENCY,
+    SortKey.EXPECTED, SortKey.LATE_RISK, SortKey.STATUS,
+)  # fmt: skip
+"""What SQL sorts ``open_item_columns`` by, column by column."""
+
+
 def prediction_columns(formats: Formats) -> list[RowColumn]:
     """An open invoice's predicted pay date and chance of being paid more than 15 days
     late; their tooltip says why."""
@@ -134,6 +148,10 @@ def promised_columns(formats: Formats) -> list[RowColumn]:
     ]
 
 
+PROMISED_KEYS = (*OPEN_ITEM_KEYS[:-1], SortKey.PROMISE_DATE, SortKey.PROMISE_AMOUNT)
+"""What SQL sorts ``promised_columns`` by."""
+
+
 def unsettled_columns(formats: Formats) -> list[RowColumn]:
     """A payment or credit note not fully applied: no due date, no status."""
     return [
@@ -147,10 +165,35 @@ def unsettled_columns(formats: Formats) -> list[RowColumn]:
     ]
 
 
+UNSETTLED_KEYS = (
+    SortKey.DOCUMENT, SortKey.VOUCHER, SortKey.TYPE, SortKey.POSTED, SortKey.AMOUNT,
+    SortKey.OPEN, SortKey.CURRENCY,
+)  # fmt: skip
+"""What SQL sorts ``unsettled_columns`` by."""
+
+
+@dataclass(frozen=True, eq=False)
+class WindowRead:
+    """What a windowed grid asks its page to read: its rows from ``offset`` on, in the
+    order of ``column`` (through the row ``through``, when one is wanted on screen)."""
+
+    offset: int
+    column: int
+    order: Qt.SortOrder
+    through: uuid.UUID | None = None
+
+
 class TransactionModel(RowTableModel[TransactionRow]):
     """Transaction rows; ``currency`` (when every row shares one) is named in the amounts'
     headers, "Open (EUR)", so the grid needs no column repeating it; a header in
-    ``two_lines`` is shown on two lines ("Days" over "overdue")."""
+    ``two_lines`` is shown on two lines ("Days" over "overdue").
+
+    As a window (``set_window``) it holds the rows read so far, in the order SQL gave
+    them, and emits ``rows_wanted`` for more; ``add_rows`` takes the answer.
+    """
+
+    rows_wanted = Signal(object)
+    """A ``WindowRead``: the page reads it and hands the rows to ``add_rows``."""
 
     def __init__(self, columns: Sequence[RowColumn], parent: QWidget) -> None:
         super().__init__(columns, parent)
@@ -160,6 +203,88 @@ class TransactionModel(RowTableModel[TransactionRow]):
         )
         self.currency = ""
         self.two_lines: dict[int, str] = {}
+        self._window: int | None = None
+        """How many rows the window has in all (None: every row is listed)."""
+        self._asked: WindowRead | None = None
+        """The read under way; an answer to any other is out of date."""
+
+    @property
+    def window(self) -> int | None:
+        """How many rows a window has in all, read or not (None: not a window)."""
+        return self._window
+
+    @property
+    def reading(self) -> bool:
+        """Whether a window waits for rows."""
+        return self._asked is not None
+
+    def set_rows(self, rows: Sequence[TransactionRow]) -> None:
+        """List every row, sorted and filtered in memory."""
+        self._window, self._asked = None, None
+        super().set_rows(rows)
+
+    def set_window(self, rows: Sequence[TransactionRow], total: int) -> None:
+        """Show the first ``rows`` of ``total``, read in SQL in the grid's sort."""
+        self._window, self._asked = total, None
+        super().set_rows(rows)
+
+    def _arranged(self) -> list[int]:
+        if self._window is None:
+            return super()._arranged()
+        return list(range(len(self._all)))  # as SQL sorted them
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return (
+            not parent.isValid()
+            and self._window is not None
+            and self._asked is None
+            and len(self._all) < self._window
+        )
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self.read_more()
+
+    def read_more(self, through: uuid.UUID | None = None) -> None:
+        """Ask for the next rows (through ``through``, when given)."""
+        column, order = self._sort or (0, Qt.SortOrder.AscendingOrder)
+        self._ask(WindowRead(len(self._all), column, order, through))
+
+    def _ask(self, read: WindowRead) -> None:
+        self._asked = read
+        self.rows_wanted.emit(read)
+
+    def add_rows(self, read: WindowRead, rows: Sequence[TransactionRow]) -> None:
+        """The rows ``read`` gave: in place of all (from the start), else after the rest.
+        Fewer than asked for means the window ends there."""
+        if read is not self._asked or self._window is None:
+            return  # a newer read was asked for, or every row came meanwhile
+        self._asked = None
+        if read.offset == 0:
+            super().set_rows(rows)
+        elif rows:
+            first = len(self._all)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._all = (*self._all, *rows)
+            self._texts.extend([None] * len(rows))
+            self._haystacks = None
+            self._shown = list(range(len(self._all)))
+            self.endInsertRows()
+        if read.through is None and len(rows) < PAGE_ROWS:
+            self._window = len(self._all)  # rows settled since the count
+
+    def read_failed(self, read: WindowRead) -> None:
+        """``read`` could not be made: a scroll may ask again."""
+        if read is self._asked:
+            self._asked = None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """In memory; a window reads its first rows in the new order instead."""
+        if self._window is None:
+            super().sort(column, order)
+        elif 0 <= column < len(self._columns):
+            self._sort = (column, order)
+            self._ask(WindowRead(0, column, order))
 
     def title(self, section: int) -> str:
         """The header of ``section`` on one line, with the currency when it is named there."""
@@ -183,9 +308,15 @@ class TransactionModel(RowTableModel[TransactionRow]):
 class TransactionGrid(QWidget):
     """A grid of transaction rows, or a sentence saying there are none."""
 
-    def __init__(self, name: str, columns: Sequence[RowColumn], empty: str) -> None:
+    def __init__(
+        self, name: str, columns: Sequence[RowColumn], keys: Sequence[SortKey], empty: str
+    ) -> None:
         super().__init__()
+        if len(keys) != len(columns):
+            raise ValueError("a sort key is needed for every column")
         self.setObjectName(f"{name}_tab")
+        self.keys = tuple(keys)
+        """What SQL sorts each column by, when the grid is a window."""
         self.model = TransactionModel(columns, self)
         self.view = QTableView()
         self.view.setObjectName(f"{name}_grid")
@@ -253,11 +384,21 @@ class TransactionGrid(QWidget):
         currencies = {row.currency for row in rows}
         self.model.currency = currencies.pop() if len(currencies) == 1 else ""
         self.model.set_rows(rows)
+        self._shown(bool(rows))
+
+    def set_window(self, rows: Sequence[TransactionRow], total: int, currency: str) -> None:
+        """Show the first ``rows`` of ``total`` (in the grid's sort) and read the others as
+        they are scrolled to; ``currency``: the one every row is in, else ""."""
+        self.model.currency = currency
+        self.model.set_window(rows, total)
+        self._shown(bool(total))
+
+    def _shown(self, any_rows: bool) -> None:
         for column in self.model.currencies:
             self.view.setColumnHidden(column, bool(self.model.currency))
-        self.view.setVisible(bool(rows))
-        self.empty.setVisible(not rows)
-        if rows:
+        self.view.setVisible(any_rows)
+        self.empty.setVisible(not any_rows)
+        if any_rows:
             self.fit_columns()
 
     def fit_columns(self) -> None:
