@@ -10,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
-from collections_desktop.views.itemmodels.prepared import PreparedModel, prepare_rows, replaced_rows
+from collections_desktop.views.itemmodels.prepared import (
+    PreparedModel,
+    prepare_rows,
+    replaced_in_place,
+    replaced_rows,
+)
 from collections_desktop.views.itemmodels.rows import LEFT, RIGHT, Column, RowTableModel
 
 D = Decimal
@@ -225,3 +230,41 @@ def test_rows_replaced_in_place_show_as_a_fresh_read_would(case) -> None:
     assert patched.rows() == afresh.rows()
     assert [r.account for r in removed] == sorted(accounts)
     assert [r.account for r in merged.rows] == sorted(r.account for r in merged.rows)
+
+
+@given(_patches(), st.integers(0, 3))
+def test_rows_replaced_where_they_are_show_as_a_fresh_read_would(case, sorted_before) -> None:
+    """The same customers with fresh figures replace their rows where they are: every
+    order already sorted is mended, and the grid shows exactly what a grid given the
+    replaced rows afresh shows, under any sort and filter; a selected row stays
+    selected, wherever it moved."""
+    rows, changed, _fresh, column, descending, words = case
+    columns = model().columns
+    order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+    positions = sorted(changed)
+    fresh_rows = [
+        Balance(rows[i].account, rows[i].name, D("12.50") * (n - 1), None if n % 2 else rows[i].due)
+        for n, i in enumerate(positions)
+    ]
+    patched = PreparedModel(columns, {})
+    patched.set_rows(rows)
+    patched.sort(sorted_before, Qt.SortOrder.AscendingOrder)  # an order made, then left
+    patched.sort(column, order)
+    patched.set_filter(words)
+    selected = QPersistentModelIndex(patched.index(0, 0)) if patched.rowCount() else None
+    selected_account = patched.row(selected).account if selected else None
+    merged = replaced_in_place(
+        prepare_rows(columns, rows), prepare_rows(columns, fresh_rows), positions
+    )
+    patched.set_replaced(merged, positions)
+    afresh = PreparedModel(columns, {})
+    afresh.set_prepared(merged)
+    afresh.sort(column, order)
+    afresh.set_filter(words)
+    assert patched.rows() == afresh.rows()
+    if selected is not None and selected.isValid():
+        assert patched.row(selected).account == selected_account
+    patched.sort(sorted_before, order)  # a mended order, sorted on again
+    afresh.sort(sorted_before, order)
+    assert patched.rows() == afresh.rows()
+    assert [r.account for r in merged.rows] == [r.account for r in rows]

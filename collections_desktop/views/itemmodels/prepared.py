@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic
 
+from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QColor
 
 from collections_desktop.formatting import Formats
@@ -113,6 +114,27 @@ def replaced_rows(
     return PreparedRows(old.columns, tuple(rows), texts, keys, haystacks), removed
 
 
+def _key_then_row(keys: Sequence[Any]) -> Callable[[int], tuple[Any, int]]:
+    """A row's sort key, ties in row order: where a stable sort of ``keys`` puts it."""
+    return lambda i: (keys[i], i)
+
+
+def replaced_in_place(
+    old: PreparedRows[Row], fresh: PreparedRows[Row], positions: Sequence[int]
+) -> PreparedRows[Row]:
+    """``old`` with ``fresh``'s rows at ``positions`` (one each, in order): the same
+    customers with fresh figures, where they were, so no other row moves."""
+    if fresh.columns != old.columns or len(positions) != len(fresh.rows):
+        raise ValueError("the fresh rows do not fit the positions or the columns")
+    rows, texts, haystacks = list(old.rows), list(old.texts), list(old.haystacks)
+    keys = [list(column) for column in old.keys]
+    for k, at in enumerate(positions):
+        rows[at], texts[at], haystacks[at] = fresh.rows[k], fresh.texts[k], fresh.haystacks[k]
+        for column, fresh_keys in zip(keys, fresh.keys, strict=True):
+            column[at] = fresh_keys[k]
+    return PreparedRows(old.columns, tuple(rows), texts, keys, haystacks)
+
+
 class PreparedModel(MarkedModel[Row], Generic[Row]):
     """A ``MarkedModel`` whose rows are prepared on a worker (``prepare_rows``).
 
@@ -155,6 +177,48 @@ class PreparedModel(MarkedModel[Row], Generic[Row]):
         self._hints = None
         self.endResetModel()
 
+    def set_replaced(self, prepared: PreparedRows[Row], positions: Sequence[int]) -> None:
+        """Show ``prepared``: the rows shown with those at ``positions`` replaced
+        (``replaced_in_place``). Each order already sorted is mended, the changed rows
+        taken out and put back by their new keys (ties in row order, as a fresh sort
+        has them), and the views keep their selection and scroll: a few rows changed in
+        tens of thousands cost what they are, not what the list is."""
+        if prepared.columns != self._columns or len(prepared.rows) != len(self._all):
+            raise ValueError("the rows are not the rows shown with some replaced")
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        sources = [self._shown[i.row()] for i in before]
+        old_keys = self._column_keys
+        self._all = prepared.rows
+        self._texts = list(prepared.texts)
+        self._column_keys = prepared.keys
+        self._haystacks = prepared.haystacks
+        for column, (filled, blanks) in self._orders.items():
+            keys = self._column_keys[column]
+            ranked = _key_then_row(keys)
+            for at in positions:
+                (blanks if old_keys[column][at] is None else filled).remove(at)
+            for at in positions:
+                if keys[at] is None:
+                    bisect.insort(blanks, at)
+                else:
+                    bisect.insort(filled, at, key=ranked)
+        self._shown = self._arranged()
+        shown, wanted = self._shown, set(sources)  # a selected row: one per column
+        if len(wanted) > 8:
+            place = {source: row for row, source in enumerate(shown)}
+        else:
+            place = {s: shown.index(s) for s in wanted if s in shown}
+        rows = [place.get(source, -1) for source in sources]
+        self.changePersistentIndexList(
+            before,
+            [
+                self.index(row, i.column()) if row >= 0 else QModelIndex()
+                for row, i in zip(rows, before, strict=True)
+            ],
+        )
+        self.layoutChanged.emit()
+
     def _hint(self, rows: tuple[Row, ...]) -> tuple[int, list[int]] | None:
         """The sorted column and the new rows' indexes in its current order, the rows
         not shown before at the end; None when nothing is sorted yet."""
@@ -177,7 +241,7 @@ class PreparedModel(MarkedModel[Row], Generic[Row]):
             keys = self._column_keys[column]
             if self._hints is not None and self._hints[0] == column:
                 candidates: Iterable[int] = self._hints[1]
-                key: Callable[[int], Any] = lambda i: (keys[i], i)  # noqa: E731
+                key: Callable[[int], Any] = _key_then_row(keys)
             else:
                 candidates, key = range(len(keys)), keys.__getitem__
             filled = sorted((i for i in candidates if keys[i] is not None), key=key)

@@ -45,6 +45,7 @@ from collections_desktop.views.itemmodels.prepared import (
     PreparedRows,
     count_text,
     prepare_rows,
+    replaced_in_place,
     replaced_rows,
 )
 from collections_desktop.views.itemmodels.rows import Column, Fit
@@ -130,6 +131,8 @@ class AgedBalancesPage(ListPage):
         self._other_writes = False
         """A write that changed no customer's rows (a snapshot taken): read everything."""
         self._totals = (Decimal(0), Decimal(0))
+        self._where: tuple[tuple[AgedBalanceRow, ...], dict[uuid.UUID, int]] | None = None
+        """The rows listed, and where each customer's is (``_positions``)."""
         """The balance and past due of the rows listed (shown under the headline)."""
         super().__init__(context, parent)
         self.patch_reads = ReadSlot(self)
@@ -265,15 +268,26 @@ class AgedBalancesPage(ListPage):
         )  # fmt: skip
 
     def _put_rows(self, changed: tuple[frozenset[uuid.UUID], PreparedRows[AgedBalanceRow]]) -> None:
+        """Put the changed customers' fresh rows in place and move the totals by the
+        difference. When each is still listed and none is new (a payment, a status), they
+        replace their rows where they are; else the rows are merged anew."""
         ids, fresh = changed
         data = self.data
         if data is None or data.balances is None or data.prepared is None:
             return
         if fresh.columns != data.prepared.columns:  # another pool's columns came meanwhile
             return
-        merged, removed = replaced_rows(
-            data.prepared, fresh, lambda row: row.customer_id in ids, lambda row: row.account
-        )
+        where = self._positions(data.prepared)
+        positions = [where.get(row.customer_id, -1) for row in fresh.rows]
+        if len(fresh.rows) == len(ids) and -1 not in positions:
+            removed = tuple(data.prepared.rows[at] for at in positions)
+            merged = replaced_in_place(data.prepared, fresh, positions)
+            self._where = (merged.rows, where)  # every customer where it was
+        else:
+            merged, removed = replaced_rows(
+                data.prepared, fresh, lambda row: row.customer_id in ids, lambda row: row.account
+            )
+            positions = []
         self.data = replace(
             data, balances=replace(data.balances, rows=merged.rows), prepared=merged
         )
@@ -281,8 +295,15 @@ class AgedBalancesPage(ListPage):
         for sign, rows in ((-1, removed), (1, fresh.rows)):  # the totals moved, not summed
             balance += sign * sum((row.balance for row in rows), Decimal(0))
             past_due += sign * sum((row.past_due for row in rows), Decimal(0))
-        self._show_snapshot(self.data, (balance, past_due), patched=True)
+        self._show_snapshot(self.data, (balance, past_due), replaced=positions)
         self.rows_patched.emit(ids)
+
+    def _positions(self, prepared: PreparedRows[AgedBalanceRow]) -> dict[uuid.UUID, int]:
+        """Where each customer's row is in ``prepared``, found once per list read."""
+        if self._where is None or self._where[0] is not prepared.rows:
+            rows = prepared.rows
+            self._where = (rows, {row.customer_id: at for at, row in enumerate(rows)})
+        return self._where[1]
 
     def create_snapshot(self) -> None:
         """Age the pool as of today in the background, then show the new snapshot."""
@@ -469,10 +490,11 @@ class AgedBalancesPage(ListPage):
         data: AgedBalancesData,
         totals: tuple[Decimal, Decimal] | None = None,
         *,
-        patched: bool = False,
+        replaced: Sequence[int] | None = None,
     ) -> None:
         """The snapshot's sentence, its totals (summed when not given) and its rows
-        (``patched``: a few of the rows shown replaced)."""
+        (``replaced``: the rows shown, with those at these positions replaced; empty:
+        a few rows merged in or taken out)."""
         balances, fmt = data.balances, self.context.formats
         assert balances is not None  # the callers show a snapshot's rows
         assert data.prepared is not None
@@ -492,9 +514,14 @@ class AgedBalancesPage(ListPage):
                 past_due=fmt.amount(past_due),
             )
         )
-        self.grid.set_prepared(
-            data.prepared, _("No customer of this pool owed anything then."), patched=patched
-        )
+        if replaced:
+            self.grid.set_replaced(data.prepared, replaced)
+        else:
+            self.grid.set_prepared(
+                data.prepared,
+                _("No customer of this pool owed anything then."),
+                patched=replaced is not None,
+            )
         self.export_action.setEnabled(bool(balances.rows))
 
     def _failed(self, reason: str) -> None:

@@ -698,6 +698,12 @@ class ListGrid(Grid[Row], Generic[Row]):
         self.fitter.fit()
         self._show()
 
+    def set_replaced(self, prepared: PreparedRows[Row], positions: Sequence[int]) -> None:
+        """Show ``prepared``: the rows shown with those at ``positions`` replaced
+        (``PreparedModel.set_replaced``); the columns keep their widths."""
+        self.model.set_replaced(prepared, positions)
+        self._show()
+
     def prepare(self, rows: Sequence[Row]) -> PreparedRows[Row]:
         """``prepare_rows`` for this grid's columns (safe on a worker: nothing of Qt)."""
         return prepare_rows(self.model.columns, rows)
