@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 VIEWS: dict[str, str] = {
     "main": N_("the main window on the company start page"),
     "overview": N_("the Overview: activities, highest and past-due balances"),
-    "workspace": N_("the Workspace on one customer (--customer ACCOUNT)"),
+    "workspace": N_("the Workspace on one customer (--customer ACCOUNT; --tab N for its grids)"),
     "customers": N_("Customers: every customer of the agent with balance and credit limit"),
     "customers-without-action": N_(
         "Customers without action: the Customers page as the report of the customers not "
@@ -258,6 +258,8 @@ def render_screenshot(
             widget = _preferences_dialog(window, clock)
         elif view == "guide":
             widget = window.show_guide()
+        elif view == "workspace" and tab:
+            window.workspace_page.tabs.setCurrentIndex(tab)
         elif view == "customer-record":
             widget = _record_dialog(window, tab)
         elif view in ("first-start", "new-company"):

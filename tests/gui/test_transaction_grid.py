@@ -202,3 +202,22 @@ def test_a_window_asks_for_its_rows_as_it_is_scrolled_and_sorted(
     assert not model.canFetchMore()
     model.read_failed(failed)
     assert model.canFetchMore()  # a failed read may be asked again
+
+
+def test_a_grid_filled_behind_another_tab_is_fitted_when_shown(qtbot) -> None:
+    """Rows given to a hidden grid (a tab behind) are measured when it is shown: its
+    columns come out as wide as those of a grid filled on screen."""
+    rows = [row("INV-2026-000123", "1234567.89"), row("CN-1", "-5.00", status="disputed")]
+    shown = grid_of(qtbot, rows)
+    hidden = TransactionGrid("open", open_item_columns(Formats()), OPEN_ITEM_KEYS, "None.")
+    qtbot.addWidget(hidden)
+    hidden.sort_by(4)
+    hidden.resize(900, 400)
+    hidden.set_rows(rows)
+    header = hidden.view.horizontalHeader()
+    unfitted = [header.sectionSize(c) for c in range(header.count())]
+    hidden.show()
+    widths = [header.sectionSize(c) for c in range(header.count())]
+    expected = [shown.view.horizontalHeader().sectionSize(c) for c in range(header.count())]
+    assert widths == expected
+    assert widths != unfitted

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -316,6 +317,8 @@ class TransactionGrid(QWidget):
             raise ValueError("a sort key is needed for every column")
         self.setObjectName(f"{name}_tab")
         self.keys = tuple(keys)
+        self._unfitted = False
+        """Rows came while the grid was hidden: its columns are fitted when it is shown."""
         """What SQL sorts each column by, when the grid is a window."""
         self.model = TransactionModel(columns, self)
         self.view = QTableView()
@@ -398,7 +401,13 @@ class TransactionGrid(QWidget):
             self.view.setColumnHidden(column, bool(self.model.currency))
         self.view.setVisible(any_rows)
         self.empty.setVisible(not any_rows)
-        if any_rows:
+        self._unfitted = any_rows
+        if any_rows and self.isVisible():  # a grid in a tab behind is fitted when shown
+            self.fit_columns()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._unfitted:
             self.fit_columns()
 
     def fit_columns(self) -> None:
@@ -412,6 +421,7 @@ class TransactionGrid(QWidget):
         header = view.horizontalHeader()
         metrics = header.fontMetrics()
         margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        self._unfitted = False
         model.two_lines = {}
         widths: dict[int, int] = {}
         for column in range(model.columnCount()):
