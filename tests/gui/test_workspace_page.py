@@ -674,12 +674,14 @@ def test_a_long_timeline_lists_the_newest_entries_and_more_on_request(qtbot) -> 
     assert tree.topLevelItemCount() == 150  # every third: 150 payments, all listed
 
 
-def test_a_big_accounts_timeline_reads_its_newest_entries_and_the_rest_when_asked(
+def test_a_big_accounts_timeline_reads_a_page_more_each_time_and_filters_in_sql(
     qtbot, desk: Desk, sqlite_db: Database
 ) -> None:
-    """450 invoices in the year: the customer is read with its newest 100 entries, all
-    listed; asking for older ones reads them all and lists up to 400, then the rest."""
+    """450 invoices in the year: the customer is read with its newest
+    100 entries; each ask for older ones reads up to 200 more (and one, to tell whether
+    any is older), and a type filter reads the newest of that type."""
     from collections_desktop.models.db.schema import Customer
+    from collections_desktop.models.screens.workspace import TimelineKind
 
     with sqlite_db.sessions.begin() as session:
         garnier = session.get(Customer, desk.other)
@@ -688,15 +690,37 @@ def test_a_big_accounts_timeline_reads_its_newest_entries_and_the_rest_when_aske
     load(qtbot, desk, desk.other)
     page = desk.page
     tree = page.timeline.tree
+    older = "Older entries: open to list them"
     assert tree.topLevelItemCount() == 101
-    assert tree.topLevelItem(100).text(1) == "Older entries: open to list them"
-    tree.itemActivated.emit(tree.topLevelItem(100), 0)
-    # 450 invoices and the first one, posted before: every entry read, 400 listed
-    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 401, timeout=10_000)
-    assert tree.topLevelItem(400).text(1) == "51 older entries: open to list up to 200 more"
-    tree.itemActivated.emit(tree.topLevelItem(400), 0)
-    assert tree.topLevelItemCount() == 451
-    assert "older" not in tree.topLevelItem(450).text(1)
+    assert tree.topLevelItem(100).text(1) == older
+
+    def ask_for_older(count: int) -> None:
+        tree.itemActivated.emit(tree.topLevelItem(tree.topLevelItemCount() - 1), 0)
+        qtbot.waitUntil(lambda: tree.topLevelItemCount() == count, timeout=10_000)
+
+    ask_for_older(201)
+    assert tree.topLevelItem(200).text(1) == older
+    ask_for_older(401)
+    assert tree.topLevelItem(400).text(1) == older
+    ask_for_older(451)  # the 450 invoices and the first one, posted before
+    assert "older" not in tree.topLevelItem(450).text(1).lower()
+
+    timeline = page.timeline
+    wishes: list[tuple[object, int]] = []
+    timeline.older_wanted.connect(lambda kind, count: wishes.append((kind, count)))
+    timeline.filter.setCurrentIndex(timeline.filter.findData(TimelineKind.PAYMENT))
+    assert (tree.topLevelItemCount(), wishes) == (0, [])  # every entry read: no read
+    timeline.filter.setCurrentIndex(0)
+    timeline.set_entries(timeline.shown()[:100], complete=False)  # as a new read has them
+    timeline.filter.setCurrentIndex(timeline.filter.findData(TimelineKind.INVOICE))
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 201, timeout=10_000)
+    assert {entry.kind for entry in timeline.shown()} == {TimelineKind.INVOICE}
+    assert tree.topLevelItem(200).text(1) == older
+    timeline.filter.setCurrentIndex(timeline.filter.findData(TimelineKind.PAYMENT))
+    qtbot.waitUntil(lambda: len(wishes) == 2 and not page.timeline_reads.is_loading, timeout=10_000)
+    assert wishes == [(TimelineKind.INVOICE, 201), (TimelineKind.PAYMENT, 201)]
+    assert tree.topLevelItemCount() == 0
+    assert timeline.empty.text() == "Nothing of this type happened in the last 12 months."
 
 
 def test_a_big_account_lists_its_first_rows_and_reads_on_as_it_is_scrolled_and_sorted(

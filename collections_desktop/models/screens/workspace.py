@@ -188,7 +188,7 @@ class WorkspaceData:
     """The language the customer is written to in (``letter_language``): the reminder's."""
     timeline_complete: bool = True
     """Whether ``timeline`` holds every entry of the period (else the newest
-    ``TIMELINE_FIRST``; ``timeline`` with no limit reads the rest)."""
+    ``TIMELINE_FIRST``; ``timeline`` with a greater limit reads older ones)."""
     complete: bool = True
     """Whether ``transactions`` holds every open item (else those of ``pages``;
     ``open_rows`` reads them all)."""

@@ -187,7 +187,7 @@ class WorkspacePage(Page):
         self.horizontal.addWidget(self._build_main())
         self.timeline = CustomerTimeline(context.formats, context.icons)
         self.timeline.entry_activated.connect(self.document_activated)
-        self.timeline.older_wanted.connect(self._read_whole_timeline)
+        self.timeline.older_wanted.connect(self._read_timeline)
         self.horizontal.addWidget(self.timeline)
         # Two thirds for the transactions: at 1366 pixels their columns and the main
         # actions' buttons fit in English, French, Spanish and Portuguese (the headers go
@@ -693,9 +693,9 @@ class WorkspacePage(Page):
             slot=self.rest_reads,
         )  # fmt: skip
 
-    def _read_whole_timeline(self) -> None:
-        """Read every timeline entry of the period (the customer was read with the newest
-        ``TIMELINE_FIRST``), then list the next page of them."""
+    def _read_timeline(self, kind: str | None, count: int) -> None:
+        """Read the newest ``count`` timeline entries of ``kind`` (None: of every kind),
+        for the entries the timeline lists beyond those it holds."""
         customer_id = self._customer_id
         if customer_id is None:
             return
@@ -703,14 +703,18 @@ class WorkspacePage(Page):
         database, scope, formats, as_of = (
             context.database, context.scope, context.formats, context.clock.today()
         )  # fmt: skip
+        kinds = None if kind is None else [kind]
 
         def read(_state: TaskState) -> tuple[TimelineEntry, ...]:
             with database.sessions() as session:
-                return timeline(session, scope, customer_id, as_of, formats=formats)
+                return timeline(
+                    session, scope, customer_id, as_of, kinds=kinds, formats=formats, limit=count
+                )
 
         def show(entries: tuple[TimelineEntry, ...]) -> None:
             if self._customer_id == customer_id:
-                self.timeline.set_entries(entries, more=True)
+                complete = len(entries) < count
+                self.timeline.set_entries(entries, complete=complete, kind=kind, answer=True)
 
         self.query(read, show, name="workspace timeline", slot=self.timeline_reads)
 

@@ -103,8 +103,10 @@ class CustomerTimeline(QWidget):
 
     entry_activated = Signal(str, object)
     """What an opened entry drills to ("transaction"/"activity"/"letter") and its id."""
-    older_wanted = Signal()
-    """The older entries were asked for and not all are read: read them all."""
+    older_wanted = Signal(object, int)
+    """(kind, count): the newest ``count`` entries of that kind (None: of every kind)
+    are wanted, to list entries not read yet; ``set_entries(..., kind=kind,
+    answer=True)`` takes them."""
 
     def __init__(
         self, formats: Formats, icons: IconRegistry, parent: QWidget | None = None
@@ -115,8 +117,11 @@ class CustomerTimeline(QWidget):
         self._entries: tuple[TimelineEntry, ...] = ()
         self._shown: list[TimelineEntry] = []
         self._listed = PAGE
-        self._complete = True
         """How many of the filtered entries are listed (``PAGE`` more each time asked)."""
+        self._complete = True
+        """Whether ``_entries`` are every entry of the period (of ``_kind``)."""
+        self._kind: str | None = None
+        """The kind ``_entries`` were read for (None: every kind)."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 0, 0)
         head = QHBoxLayout()
@@ -162,40 +167,64 @@ class CustomerTimeline(QWidget):
         layout.addWidget(self.empty)
 
     def set_entries(
-        self, entries: Sequence[TimelineEntry], *, complete: bool = True, more: bool = False
+        self,
+        entries: Sequence[TimelineEntry],
+        *,
+        complete: bool = True,
+        kind: str | None = None,
+        answer: bool = False,
     ) -> None:
-        """Show ``entries`` (newest first) through the type filter chosen; ``complete``:
-        they are all there are (else asking for older ones emits ``older_wanted``).
-        ``more``: they answer that wish, so ``PAGE`` more are listed than were."""
+        """Show ``entries`` (newest first; of ``kind`` only, when given) through the type
+        filter chosen. ``complete``: they are every entry of the period (else listing
+        beyond them emits ``older_wanted``). ``answer``: they answer that wish, so the
+        entries listed stay listed; else the list starts again from the newest."""
         self._entries = tuple(entries)
         self._complete = complete
-        if more:
-            self.show_more()
-        else:
-            self._refill()
+        self._kind = kind
+        if not answer:
+            self._listed = PAGE
+        self._fill()
+        if answer or self.filter.currentData():  # a new customer's newest, all listed
+            self._ask_for_unread()
 
     def shown(self) -> list[TimelineEntry]:
         """The entries listed, top to bottom (after the type filter)."""
         return self._shown[: self._listed]
 
     def show_more(self) -> None:
-        """List ``PAGE`` more of the older entries (asking for them when not read)."""
+        """List ``PAGE`` more of the older entries (reading them first when not read)."""
+        if self._complete or len(self._matching()) > self._listed:
+            self._listed += PAGE
+            self._fill()
+        self._ask_for_unread()
+
+    def _matching(self) -> list[TimelineEntry]:
+        """The entries read that pass the filter (none if they were read for another kind)."""
         kind = self.filter.currentData() or None
-        read = sum(1 for e in self._entries if kind is None or e.kind == kind)
-        if not self._complete and self._listed >= read:
-            self.older_wanted.emit()
+        if self._kind is not None and self._kind != kind:
+            return []
+        return [e for e in self._entries if kind is None or e.kind == kind]
+
+    def _ask_for_unread(self) -> None:
+        """Ask for the newest entries of the filter's kind when fewer are read than are
+        listed and one more (which tells whether any is older): filtered in SQL."""
+        if self._complete and self._kind is None:
             return
-        self._listed += PAGE
-        self._fill()
+        kind = self.filter.currentData() or None
+        covered = self._kind is None or self._kind == kind
+        if covered and (self._complete or len(self._matching()) > self._listed):
+            return
+        self.older_wanted.emit(kind, self._listed + 1)
 
     def _refill(self) -> None:
         self._listed = PAGE
         self._fill()
+        self._ask_for_unread()
 
     def _fill(self) -> None:
         self.tree.clear()
         kind = self.filter.currentData() or None
-        entries = [e for e in self._entries if kind is None or e.kind == kind]
+        entries = self._matching()
         self._shown = entries
         # A big account has thousands of entries: the newest are listed, the rest on
         # request, so showing a customer never makes thousands of wrapped rows.
@@ -215,7 +244,7 @@ class CustomerTimeline(QWidget):
                 child.setData(0, _LINE_ROLE, index)
             items.append(item)
         older = len(entries) - len(listed)
-        if not older and not self._complete:
+        if not self._complete:  # how many are older is not known
             more = QTreeWidgetItem(["", _("Older entries: open to list them")])
             more.setData(0, _MORE_ROLE, True)
             items.append(more)
