@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import subprocess
+import sys
+import textwrap
+import time
 from decimal import Decimal
 
 import pytest
@@ -441,3 +445,62 @@ def test_a_change_made_meanwhile_is_not_overwritten(any_db: Database) -> None:
         )
         mine.commit()
         assert (txn.collection_status, txn.version) == ("legal", 3)
+
+
+_DISPUTE = textwrap.dedent(
+    """
+    import sys, time, uuid
+    from collections_desktop.kernel.clock import SystemClock
+    from collections_desktop.models.actions.status import CollectionStatusError, change_status
+    from collections_desktop.models.company.opening import open_company
+    from collections_desktop.models.db.writing import write_transaction
+    from collections_desktop.models.people.scope import company_scope
+
+    url, txn, start = sys.argv[1:4]
+    database = open_company(url, clock=SystemClock())
+    clock = SystemClock()
+    time.sleep(max(0.0, float(start) - time.time()))
+    try:
+        with write_transaction(database) as session:
+            change_status(
+                session, company_scope(session), [uuid.UUID(txn)], "disputed", clock.now(),
+                changed_by_id=None, today=clock.today(),
+            )
+            time.sleep(0.5)  # still deciding when the other one reads
+        print("disputed")
+    except CollectionStatusError as error:
+        print("refused:", error)
+    database.dispose()
+    """
+)
+
+
+@pytest.mark.postgres
+def test_two_collectors_disputing_one_invoice_at_once_dispute_it_once(pg_db: Database) -> None:
+    """Two processes dispute the same invoice at the same moment: the customer's lock
+    makes the second wait and then read the first one's change, so it is refused as
+    already disputed, and the history holds one change."""
+    with pg_db.sessions.begin() as session:
+        customer = add_customer(session)
+        txn = invoice(session, customer, "90.00", dt.date(2026, 11, 1))
+        txn_id = txn.id
+    url = pg_db.engine.url.render_as_string(hide_password=False)
+    start = time.time() + 4
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _DISPUTE, url, str(txn_id), str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    said = sorted(out.strip() for out, _err in outputs)
+    assert said[0] == "disputed"
+    assert said[1].startswith("refused: "), said
+    assert "is already “Disputed”" in said[1], said
+    with pg_db.sessions() as session:
+        history = status_history(session, transaction_id=txn_id)
+        assert [(r.from_status, r.to_status) for r in history] == [("none", "disputed")]

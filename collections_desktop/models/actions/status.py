@@ -36,13 +36,12 @@ from collections_desktop.models.db.schema import (
     CollectionStatus,
     CollectionStatusChange,
     Currency,
-    Customer,
     CustomerTransaction,
     Employee,
     SettlementLine,
 )
 from collections_desktop.models.db.types import Money, new_id
-from collections_desktop.models.people.scope import AgentScope
+from collections_desktop.models.people.scope import AgentScope, customers_seen
 
 COLLECTION_STATUS_NAMES: dict[str, str] = {
     CollectionStatus.NONE: "",
@@ -192,8 +191,8 @@ def change_status(
         raise CollectionStatusError(
             _("The note is too long: at most {count} characters.").format(count=NOTE_LENGTH)
         )
-    items = _load(session, ids, today)
-    customer_id = _one_customer(session, scope, items, today)
+    customer_id = _one_customer(session, scope, ids, today)
+    items = _load(session, ids, today)  # read under the customer's lock: the state now
     for item in items:
         _check_item(item, target, promise_date, promise_amount)
     if target == CollectionStatus.PROMISED:
@@ -327,26 +326,32 @@ def _load(session: Session, ids: Sequence[uuid.UUID], today: dt.date) -> list[_I
 
 
 def _one_customer(
-    session: Session, scope: AgentScope, items: Sequence[_Item], today: dt.date
+    session: Session, scope: AgentScope, ids: Sequence[uuid.UUID], today: dt.date
 ) -> uuid.UUID:
-    """The one customer of the marked transactions, checked to be inside ``scope``."""
-    customers = {item.txn.customer_id for item in items}
-    if len(customers) != 1:
+    """The one customer of the marked transactions, checked to be inside ``scope`` and
+    locked (``customers_seen``) before anything is read to decide on: a second collector
+    changing the same items waits, then sees the first one's change."""
+    customers = set(
+        session.scalars(
+            select(CustomerTransaction.customer_id)
+            .where(CustomerTransaction.id.in_(ids))
+            .distinct()
+            .limit(2)
+        )
+    )
+    if len(customers) > 1:
         raise CollectionStatusError(
             _(
                 "The marked transactions belong to several customers; change the status of "
                 "one customer's transactions at a time."
             )
         )
-    customer_id = customers.pop()
-    found = session.scalar(
-        select(Customer.id).where(
-            Customer.id == customer_id,
-            Customer.deleted_at.is_(None),
-            scope.customer_condition(today),
+    if not customers:
+        raise CollectionStatusError(
+            _("A marked transaction no longer exists. Refresh the list and try again.")
         )
-    )
-    if found is None:
+    customer_id = customers.pop()
+    if not customers_seen(session, scope, [customer_id], today):
         raise CollectionStatusError(
             _("This customer is not in your pools; you cannot change the status of its items.")
         )
