@@ -71,8 +71,8 @@ from collections_desktop.models.texts.business import company_language
 TIMELINE_DAYS = 365
 """How far back the timeline reaches by default."""
 FIRST_ROWS = 100
-"""The open items each grid of a big customer reads first: a screen and more; the rest
-follow in a second read (``open_rows``)."""
+"""The open items each grid of a big customer reads first: a screen and more; the grid
+reads on a page at a time as it is scrolled (``transaction_pages``)."""
 TIMELINE_FIRST = 100
 """Timeline entries read with the customer; the rest are read when asked for."""
 

@@ -317,9 +317,9 @@ class TransactionGrid(QWidget):
             raise ValueError("a sort key is needed for every column")
         self.setObjectName(f"{name}_tab")
         self.keys = tuple(keys)
+        """What SQL sorts each column by, when the grid is a window."""
         self._unfitted = False
         """Rows came while the grid was hidden: its columns are fitted when it is shown."""
-        """What SQL sorts each column by, when the grid is a window."""
         self.model = TransactionModel(columns, self)
         self.view = QTableView()
         self.view.setObjectName(f"{name}_grid")
