@@ -39,6 +39,9 @@ def serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise CommandError(_("error: --port must be a number from 1 to 65535"))
     signal.signal(signal.SIGTERM, _stop_on_signal)
+    # Started from a script that ignores interrupts (a background job of a shell without
+    # job control), it would inherit that and Ctrl+C would never stop it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with serving(
             Path(args.data), args.port, admin_password=lambda: _admin_password(args.port)

@@ -40,10 +40,16 @@ ADMIN_PASSWORD = "Office-Admin-Pa55"
 READY = "Press Ctrl+C to stop the server."
 
 
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Serving:
     """``collections-desktop team serve`` running in a subprocess; its output as it comes."""
 
-    def __init__(self, folder: Path, port: int, stdin: str) -> None:
+    def __init__(
+        self, folder: Path, port: int, stdin: str, *, interrupts_ignored: bool = False
+    ) -> None:
         # No keychain in the subprocess: the chosen password must still work.
         env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
         self.process = subprocess.Popen(
@@ -51,6 +57,8 @@ class Serving:
                 *(sys.executable, "-m", "collections_desktop", "team", "serve"),
                 *("--data", str(folder), "--port", str(port)),
             ],
+            # As a background job of a shell without job control starts it: SIGINT ignored.
+            preexec_fn=_ignore_interrupts if interrupts_ignored else None,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -222,3 +230,15 @@ def test_on_a_terminal_the_password_is_typed_twice(monkeypatch: pytest.MonkeyPat
     assert team_serve._admin_password(5433) == "Chosen-Pa55"
     with pytest.raises(CommandError, match="The two passwords differ; nothing was set up"):
         team_serve._admin_password(5433)
+
+
+def test_ctrl_c_stops_a_server_started_with_interrupts_ignored(office: Path) -> None:
+    """Started from a script that ignores interrupts (a shell's background job), the
+    server still stops on Ctrl+C instead of serving on."""
+    serving = Serving(office, free_port(), ADMIN_PASSWORD + "\n", interrupts_ignored=True)
+    try:
+        serving.wait_ready()
+    finally:
+        code, output, errors = serving.stop()
+    assert code == 0, errors
+    assert output.endswith("Stopping the server…\nThe server is stopped.\n")
