@@ -6,10 +6,7 @@ never posts twice."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 import textwrap
-import time
 from decimal import Decimal
 
 import pytest
@@ -38,6 +35,7 @@ from collections_desktop.models.db.writing import write_transaction
 from collections_desktop.models.ledger import balances
 from collections_desktop.models.people.scope import company_scope
 from collections_desktop.models.screens.workspace import timeline
+from tests.racing import said_at_once
 from tests.unit.test_receipts import invoices
 
 D = Decimal
@@ -291,19 +289,7 @@ def test_two_processes_confirming_one_line_at_once_post_it_once(any_db: Database
     url = any_db.engine.url.render_as_string(hide_password=False)
     if any_db.engine.dialect.name == "sqlite":
         url = str(any_db.url)
-    start = time.time() + 4
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-c", _CONFIRM, url, *ids, str(start)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    outputs = [run.communicate(timeout=120) for run in runs]
-    assert all(run.returncode == 0 for run in runs), outputs
-    said = sorted(out.strip() for out, _err in outputs)
+    said = said_at_once(_CONFIRM, url, *ids)
     assert said[0].startswith("PAY-")
     assert said[1].startswith("refused: Someone changed this line at ")
     with any_db.sessions() as session:

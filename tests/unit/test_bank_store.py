@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
-import subprocess
-import sys
 import textwrap
-import time
 from decimal import Decimal
 
 import pytest
@@ -24,6 +21,7 @@ from collections_desktop.models.bank.store import (
 from collections_desktop.models.db.database import Database
 from collections_desktop.models.db.schema import BankAccount, BankStatement, BankStatementLine
 from collections_desktop.models.db.writing import write_transaction
+from tests.racing import said_at_once
 
 D = Decimal
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
@@ -211,18 +209,6 @@ def test_two_processes_importing_one_file_at_once_store_it_once(any_db: Database
     if any_db.engine.dialect.name == "sqlite":
         url = str(any_db.url)
     file = pickle.dumps(parsed(statement(WEEK))).hex()
-    start = time.time() + 4
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-c", _IMPORT, url, file, str(start)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    outputs = [run.communicate(timeout=120) for run in runs]
-    assert all(run.returncode == 0 for run in runs), outputs
-    assert sorted(out.strip() for out, _err in outputs) == ["0", "3"]
+    assert said_at_once(_IMPORT, url, file) == ["0", "3"]
     assert len(stored_lines(any_db)) == 3
     assert BANK_IMPORT == "bank_import"

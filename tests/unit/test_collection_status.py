@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import subprocess
-import sys
 import textwrap
-import time
 from decimal import Decimal
 
 import pytest
@@ -32,6 +29,7 @@ from collections_desktop.models.db.schema import (
 )
 from collections_desktop.models.ledger import postings, settlements
 from collections_desktop.models.people.scope import company_scope, load_scope
+from tests.racing import said_at_once
 from tests.unit.test_overview import add_pool, employee_id
 from tests.unit.test_scope import add_agent
 from tests.unit.test_snapshot import NOW, TODAY, add_customer, invoice, pay
@@ -485,19 +483,7 @@ def test_two_collectors_disputing_one_invoice_at_once_dispute_it_once(pg_db: Dat
         txn = invoice(session, customer, "90.00", dt.date(2026, 11, 1))
         txn_id = txn.id
     url = pg_db.engine.url.render_as_string(hide_password=False)
-    start = time.time() + 4
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-c", _DISPUTE, url, str(txn_id), str(start)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    outputs = [run.communicate(timeout=120) for run in runs]
-    assert all(run.returncode == 0 for run in runs), outputs
-    said = sorted(out.strip() for out, _err in outputs)
+    said = said_at_once(_DISPUTE, url, str(txn_id))
     assert said[0] == "disputed"
     assert said[1].startswith("refused: "), said
     assert "is already “Disputed”" in said[1], said

@@ -5,8 +5,6 @@ and a submit sent twice by two processes at once posting once."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 import textwrap
 import uuid
 from decimal import Decimal
@@ -49,6 +47,7 @@ from collections_desktop.models.receipts.record import (
     record_payment,
 )
 from collections_desktop.models.receipts.refund import RefundEntry, open_credits, refund
+from tests.racing import said_at_once
 from tests.unit.test_nsf import NOW, add_customer, post
 from tests.unit.test_scope import add_agent, add_pool
 
@@ -601,26 +600,13 @@ _DOUBLE_SUBMIT = textwrap.dedent(
 
 @pytest.mark.postgres
 def test_two_processes_sending_one_submit_at_once_post_it_once(pg_db: Database) -> None:
-    import time
 
     with pg_db.sessions() as session:
         customer, _rows = invoices(session)
         session.commit()
         customer_id = customer.id
     url = pg_db.engine.url.render_as_string(hide_password=False)
-    submit, start = uuid.uuid4(), time.time() + 4
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-c", _DOUBLE_SUBMIT, url, str(customer_id), str(submit), str(start)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    outputs = [run.communicate(timeout=120) for run in runs]
-    assert all(run.returncode == 0 for run in runs), outputs
-    said = sorted(out.strip() for out, _err in outputs)
+    said = said_at_once(_DOUBLE_SUBMIT, url, str(customer_id), str(uuid.uuid4()))
     assert said[0].startswith("PAY-")
     assert said[1].startswith("refused:")
     assert "already recorded" in said[1]
