@@ -76,13 +76,16 @@ def settled_before(invoices: Invoices, day: int) -> Invoices:
 
 def fit(history: Invoices, day: int) -> Fitted:
     """Learn from ``history`` (invoices settled before ``day``): each invoice is described by
-    its customer's figures without itself, so the model learns to predict the unseen."""
+    its customer's figures without itself, so the model learns to predict the unseen.
+
+    Recency lives in those figures; the regression weighs every invoice alike, since how a
+    customer's habits turn into days to pay does not age the way the habits do (weighing
+    old invoices down too lost 0.1-0.2 days of error on the IBM sample)."""
     if not len(history):
         raise ValueError("no settled invoice to learn from")
     groups = learn_groups(history, day)
     sums = customer_sums(history, day)
-    w = weights(history, day)
-    own = (w, history.settled >= day - RECENT)
+    own = (weights(history, day), history.settled >= day - RECENT)
     found = habits(history, sums, group_figures(groups, history), own=own)
     inputs = matrix(history, found)
     target = (history.settled - history.issued).astype(np.float64)
@@ -90,23 +93,22 @@ def fit(history: Invoices, day: int) -> Fitted:
         # Every n-th invoice in order of issue: an even sample over the years.
         order = np.lexsort((history.customer, history.issued))
         chosen = order[:: -(-len(history) // FIT_ROWS)]
-        inputs, target, w = inputs[chosen], target[chosen], w[chosen]
-    total = w.sum()
-    mean = (w[:, None] * inputs).sum(axis=0) / total
-    scale = np.sqrt((w[:, None] * (inputs - mean) ** 2).sum(axis=0) / total)
+        inputs, target = inputs[chosen], target[chosen]
+    mean = inputs.mean(axis=0)
+    scale = inputs.std(axis=0)
     scale[scale < 1e-6 * (np.abs(mean) + 1.0)] = 1.0  # a column that does not vary
     standard = (inputs - mean) / scale
     centre = float(np.median(target))
     coefficients = np.zeros(standard.shape[1])
     penalty = RIDGE * np.eye(standard.shape[1])
-    robust = w
+    robust = np.ones(len(target))
     for _ in range(ROUNDS):
         weighted = standard * robust[:, None]
         rhs = weighted.T @ (target - centre)
         coefficients = np.linalg.solve(standard.T @ weighted + penalty, rhs)
         centre = float(np.average(target - standard @ coefficients, weights=robust))
         residual = np.abs(target - centre - standard @ coefficients)
-        robust = w / np.maximum(residual, 1.0)
+        robust = 1.0 / np.maximum(residual, 1.0)
     made = Fitted(day, groups, mean, scale, coefficients, centre, np.empty(0), len(history))
     errors = np.sort(target - made.days_to_pay(inputs))
     return Fitted(day, groups, mean, scale, coefficients, centre, errors, len(history))
@@ -128,7 +130,9 @@ def predict(
         if open_on is None
         else np.maximum(open_on - invoices.issued, 0).astype(np.float64)
     )
-    below = np.searchsorted(errors, floor - regression, side="left")
+    # Known open past its issue: only errors that late are still possible. At issue every
+    # invoice is open, which says nothing: all errors stay.
+    below = np.where(floor > 0, np.searchsorted(errors, floor - regression, side="left"), 0)
     remaining = count - below
     middle = np.minimum((below + count) // 2, count - 1)
     shifted = np.where(remaining > 0, regression + errors[middle], floor)
