@@ -10,8 +10,9 @@ On a demo database (e.g. the 100,000-customer one from ``bench/demo.py --keep``)
 - times the Workspace switching between that customer and the demo's largest one:
   the request → the first screen (card, chart, timeline, the first rows of every grid,
   read in each grid's sort) and → the actions ready (every open row read for them; the
-  grids read on only as they are scrolled), medians of 9 after a first switch, and the
-  longest pause of the GUI thread during a switch;
+  grids read on only as they are scrolled), medians of 9 after a first switch (printed on
+  its own: the caches of this process cold), and the longest pause of the GUI thread
+  during a switch;
 - times fresh figures after a posting, for both customers (median of 9): a payment of
   1.00 settled oldest first, written as the Workspace writes it (its share of the commit
   re-aging the customer in the newest snapshots, ``models/aging/fresh.py``), then the
@@ -225,7 +226,11 @@ def main() -> int:
                 firsts[name].append(shown[0] - started)
                 pauses[name].append(ticks.stop())
             else:
-                ticks.stop()
+                pause = ticks.stop()
+                print(f"Workspace's first switch to {name} in this process: first screen "
+                      f"{(shown[0] - started) * 1000:.0f} ms, actions ready "
+                      f"{(time.perf_counter() - started) * 1000:.0f} ms, longest pause "
+                      f"{pause * 1000:.0f} ms")  # fmt: skip
     for name, values in switches.items():
         print(f"Workspace switch to {name}: first screen median "
               f"{statistics.median(firsts[name]) * 1000:.0f} ms "
